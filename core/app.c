@@ -1,0 +1,355 @@
+/*
+ * app.c - the reactor. One libev loop; every callback does bounded work.
+ *
+ *   live:    ev_io(pcap fd) → pcap_dispatch(≤ BATCH) → decode → track
+ *   offline: ev_idle → pcap_dispatch(≤ BATCH) per pass, so timers (and the
+ *            UI, later) stay live while a large file is read
+ *   ev_timer tick: expire flows, flush the event log, print (live headless)
+ *   ev_io netlink: local addresses changed
+ *   ev_signal SIGINT/SIGTERM/SIGHUP: stop the loop (handled in the loop)
+ *
+ * One timer does refresh and lifecycle, so an idle headless netlens wakes
+ * once per refresh interval (at most once a second for expiry).
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "app.h"
+#include "decode.h"
+#include "eventlog.h"
+#include "log.h"
+#include "output.h"
+#include "platform/platform.h"
+#include "rate.h"
+#include "services.h"
+
+#define BATCH 1024	/* frames per callback: bounded work per loop pass */
+
+uint64_t app_wall_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+static const char *reason_name(enum close_reason r)
+{
+	switch (r) {
+	case CLOSE_IDLE: return "idle_timeout";
+	case CLOSE_EVICTED: return "evicted";
+	case CLOSE_NEW_GENERATION: return "new_generation";
+	case CLOSE_SHUTDOWN: return "shutdown";
+	case CLOSE_CLEARED: return "cleared";
+	}
+	return "unknown";
+}
+
+static void on_flow_event(void *ctx, enum flow_event ev, const struct flow *f,
+			  enum close_reason why, uint64_t now_us)
+{
+	struct app *a = ctx;
+	if (a->events)
+		eventlog_write(a->events, f, ev == FLOW_EVENT_NEW ? "new_connection" : "connection_closed",
+			       ev == FLOW_EVENT_NEW ? NULL : reason_name(why), now_us);
+	if (ev == FLOW_EVENT_CLOSED && why == CLOSE_EVICTED)
+		log_msg(LOG_DEBUG, "flow %u evicted: table full (%u flows)", f->id, a->tracker.table.cap);
+}
+
+static int is_local_cb(int family, const uint8_t *addr, void *ctx)
+{
+	return local_addrs_contains(ctx, family, addr);
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct app *a = (struct app *)user;
+	struct packet pkt;
+	memset(&pkt, 0, offsetof(struct packet, payload));
+	pkt.payload = NULL;
+	pkt.payload_len = 0;
+	pkt.ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	pkt.wire_len = h->len;
+	pkt.cap_len = h->caplen;
+	a->cap.packets++;
+	enum decode_result r = decode_packet(a->cap.dlt, bytes, h->caplen, &pkt);
+	if (r == DECODE_OK) {
+		tracker_packet(&a->tracker, &pkt);
+		return;
+	}
+	tracker_note_undecoded(&a->tracker, r, h->len);
+	if (r == DECODE_UNSUPPORTED_LINK && !a->link_warned) {
+		a->link_warned = 1;
+		fprintf(stderr, "netlens: %s: link type %s (%d) is not supported; its packets are "
+			"counted but not decoded\n", a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
+	}
+}
+
+static void stop(struct app *a)
+{
+	ev_break(a->loop, EVBREAK_ALL);
+}
+
+static void on_capture(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct app *a = w->data;
+	char err[512];
+	if (capture_dispatch(&a->cap, BATCH, on_packet, (u_char *)a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		log_msg(LOG_ERROR, "%s", err);
+		a->exit_code = 1;
+		stop(a);
+	}
+}
+
+static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	struct app *a = w->data;
+	char err[512];
+	int n = capture_dispatch(&a->cap, BATCH, on_packet, (u_char *)a, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "netlens: %s; flows decoded before it are reported\n", err);
+		log_msg(LOG_ERROR, "%s", err);
+		a->damaged = 1;
+		a->exit_code = 1;
+	}
+	if (n <= 0) {
+		ev_idle_stop(loop, w);
+		stop(a);
+	}
+}
+
+static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct app *a = w->data;
+	local_addrs_changed(a->local);
+	log_msg(LOG_INFO, "local addresses changed: %zu now", local_addrs_count(a->local));
+}
+
+static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct app *a = w->data;
+	uint64_t now = a->cap.offline ? a->tracker.now_us : app_wall_us();
+	tracker_advance(&a->tracker, now);
+	if (a->events)
+		eventlog_flush(a->events);
+	if (!a->cap.offline && a->opt.headless) {
+		output_snapshot(a, now);
+		a->snapshots++;
+		if (output_failed())
+			stop(a);
+	}
+	if (a->opt.stats && !a->cap.offline)
+		output_stats(a);
+}
+
+static void on_duration(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	stop(w->data);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct app *a = w->data;
+	log_msg(LOG_INFO, "signal %d: shutting down", w->signum);
+	stop(a);
+}
+
+static int open_input(struct app *a)
+{
+	char err[1024], ifname[256];
+	const struct options *o = &a->opt;
+
+	if (o->bpf_filter && capture_check_filter(o->bpf_filter, o->snaplen, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 2;
+	}
+	if (o->read_file) {
+		if (capture_open_file(&a->cap, o->read_file, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netlens: %s\n", err);
+			return 1;
+		}
+	} else {
+		if (o->interface) {
+			snprintf(ifname, sizeof(ifname), "%s", o->interface);
+			if (!capture_interface_exists(ifname)) {
+				char list[2048];
+				capture_interface_list(list, sizeof(list));
+				fprintf(stderr, "netlens: no interface '%s'; available: %s\n", ifname,
+					*list ? list : "none (are you root?)");
+				return 2;
+			}
+		} else if (platform_default_interface(ifname, sizeof(ifname)) < 0) {
+			pcap_if_t *all = NULL;
+			char ebuf[PCAP_ERRBUF_SIZE];
+			ifname[0] = '\0';
+			if (pcap_findalldevs(&all, ebuf) == 0) {
+				for (pcap_if_t *i = all; i && !ifname[0]; i = i->next)
+					if (!(i->flags & PCAP_IF_LOOPBACK) && (i->flags & PCAP_IF_UP) &&
+					    i->addresses && strcmp(i->name, "any"))
+						snprintf(ifname, sizeof(ifname), "%s", i->name);
+				pcap_freealldevs(all);
+			}
+			if (!ifname[0]) {
+				fprintf(stderr, "netlens: no default route and no interface that is up with an "
+					"address; choose one with -i\n");
+				return 1;
+			}
+		}
+		if (capture_open_live(&a->cap, ifname, o->snaplen, o->buffer_mib, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netlens: %s\n", err);
+			return 1;
+		}
+	}
+	if (o->bpf_filter && capture_set_filter(&a->cap, o->bpf_filter, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 2;
+	}
+	log_msg(LOG_INFO, "%s %s, link type %s (%d)", a->cap.offline ? "reading" : "capturing on",
+		a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
+	if (!decode_link_supported(a->cap.dlt)) {
+		a->link_warned = 1;
+		fprintf(stderr, "netlens: %s: link type %s (%d) is not supported; its packets are "
+			"counted but not decoded\n", a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
+	}
+	return 0;
+}
+
+int app_init(struct app *a)
+{
+	char err[1024];
+	const struct options *o = &a->opt;
+	int rc;
+
+	a->started_us = app_wall_us();
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is seen as EPIPE and handled */
+
+	if (o->log_level != LOG_OFF && log_open(o->log_level, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 1;
+	}
+	if (o->services_file && services_load_file(o->services_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 2;
+	}
+	rate_set_window_us((uint64_t)o->rate_window_s * 1000000u);
+	if ((rc = open_input(a)) != 0)
+		return rc;
+	if (o->json_log && !(a->events = eventlog_open(o->json_log, err, sizeof(err)))) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 1;
+	}
+
+	struct tracker_config tc = {
+		.max_flows = o->max_flows,
+		.history = o->history >= 0 ? (uint32_t)o->history
+			 : (o->read_file && o->headless) ? o->max_flows : 5000,
+		.hide_loopback = o->show_localhost >= 0 ? !o->show_localhost : !o->read_file,
+		.on_event = on_flow_event,
+		.event_ctx = a,
+	};
+	if (!a->cap.offline) {
+		a->local = local_addrs_new();
+		if (a->local) {
+			tc.is_local = is_local_cb;
+			tc.is_local_ctx = a->local;
+		}
+	}
+	if ((rc = tracker_init(&a->tracker, &tc)) < 0) {
+		fprintf(stderr, "netlens: cannot allocate a table of %u flows: %s\n", o->max_flows,
+			strerror(-rc));
+		return 1;
+	}
+
+	a->loop = ev_default_loop(EVFLAG_AUTO);
+	if (!a->loop) {
+		fprintf(stderr, "netlens: cannot start the event loop\n");
+		return 1;
+	}
+	if (a->cap.offline) {
+		ev_idle_init(&a->feed_w, on_feed);
+		a->feed_w.data = a;
+		ev_idle_start(a->loop, &a->feed_w);
+	} else {
+		int fd = capture_fd(&a->cap);
+		if (fd < 0) {
+			fprintf(stderr, "netlens: %s cannot be waited on (no selectable descriptor)\n",
+				a->cap.name);
+			return 1;
+		}
+		ev_io_init(&a->capture_w, on_capture, fd, EV_READ);
+		a->capture_w.data = a;
+		ev_io_start(a->loop, &a->capture_w);
+		if (a->local && local_addrs_fd(a->local) >= 0) {
+			ev_io_init(&a->netlink_w, on_netlink, local_addrs_fd(a->local), EV_READ);
+			a->netlink_w.data = a;
+			ev_io_start(a->loop, &a->netlink_w);
+		}
+		if (o->duration_s) {
+			ev_timer_init(&a->duration_w, on_duration, (double)o->duration_s, 0.);
+			a->duration_w.data = a;
+			ev_timer_start(a->loop, &a->duration_w);
+		}
+	}
+	double tick = o->refresh_ms / 1000.0;
+	if (!o->headless || a->cap.offline || tick > 1.0)
+		tick = tick > 1.0 ? 1.0 : tick;	/* expiry needs at least one tick a second */
+	if (!a->cap.offline || a->events) {
+		ev_timer_init(&a->tick_w, on_tick, tick, tick);
+		a->tick_w.data = a;
+		ev_timer_start(a->loop, &a->tick_w);
+	}
+	ev_signal_init(&a->sigint_w, on_signal, SIGINT);
+	ev_signal_init(&a->sigterm_w, on_signal, SIGTERM);
+	ev_signal_init(&a->sighup_w, on_signal, SIGHUP);
+	a->sigint_w.data = a->sigterm_w.data = a->sighup_w.data = a;
+	ev_signal_start(a->loop, &a->sigint_w);
+	ev_signal_start(a->loop, &a->sigterm_w);
+	ev_signal_start(a->loop, &a->sighup_w);
+	return 0;
+}
+
+void app_run(struct app *a)
+{
+	ev_run(a->loop, 0);
+}
+
+int app_finish(struct app *a)
+{
+	struct pcap_stat ps;
+
+	/* Report open flows as closed in the event log (they are still listed). */
+	if (a->events)
+		tracker_flush_events(&a->tracker);
+	if (a->cap.offline && a->opt.headless && !output_failed())
+		output_all(a);
+	if (a->cap.offline || a->opt.headless)
+		output_summary(a);
+	if (capture_stats(&a->cap, &ps) == 0)
+		fprintf(stderr, "netlens: %s: %u packets received, %u dropped by the kernel, %u dropped "
+			"by the interface\n", a->cap.name, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop);
+	if (a->opt.stats)
+		output_stats(a);
+	if (a->events) {
+		uint64_t lost = eventlog_close(a->events);
+		a->events = NULL;
+		if (lost) {
+			fprintf(stderr, "netlens: --json-log %s: %llu events could not be written\n",
+				a->opt.json_log, (unsigned long long)lost);
+			if (!a->exit_code)
+				a->exit_code = 1;
+		}
+	}
+	tracker_free(&a->tracker);
+	capture_close(&a->cap);
+	local_addrs_free(a->local);
+	services_unload();
+	log_close();
+	if (a->loop)
+		ev_loop_destroy(a->loop);
+	return a->exit_code;
+}

@@ -1,0 +1,48 @@
+/* app.h - the application: one libev loop wiring capture, tracking,
+ * timers, signals and output. No threads. */
+#ifndef NETLENS_APP_H
+#define NETLENS_APP_H
+
+#include <ev.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "options.h"
+#include "tracker.h"
+
+struct eventlog;
+struct local_addrs;
+
+struct app {
+	struct options opt;
+	struct ev_loop *loop;
+	struct capture cap;
+	struct tracker tracker;
+	struct local_addrs *local;	/* owned; NULL for files */
+	struct eventlog *events;	/* owned; NULL without --json-log */
+
+	ev_io capture_w;		/* live: the pcap fd */
+	ev_idle feed_w;			/* offline: next batch */
+	ev_io netlink_w;		/* live: address changes */
+	ev_timer tick_w;		/* refresh + lifecycle */
+	ev_timer duration_w;		/* --duration */
+	ev_signal sigint_w, sigterm_w, sighup_w;
+
+	int link_warned;		/* unsupported link type reported once */
+	int damaged;			/* the capture file ended in an error */
+	int exit_code;
+	uint64_t started_us;		/* wall clock at start */
+	uint64_t snapshots;		/* live outputs printed */
+};
+
+/* Sets everything up from app->opt. Returns 0, or an exit code with one
+ * line already printed. */
+int app_init(struct app *a);
+/* Runs the loop until the file ends, --duration passes or a signal. */
+void app_run(struct app *a);
+/* Flushes, reports and frees; returns the process exit code. */
+int app_finish(struct app *a);
+
+uint64_t app_wall_us(void);
+
+#endif

@@ -1,0 +1,176 @@
+/* capture.c - libpcap glue for the reactor. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+
+#define BUFFER_TIMEOUT_MS 100	/* never 0: a partly filled TPACKET_V3 block would never be handed over */
+
+int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
+		      uint32_t buffer_mib, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", ifname);
+	c->p = pcap_create(ifname, ebuf);
+	if (!c->p) {
+		snprintf(err, errlen, "cannot capture on %s: %s", ifname, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(c->p, (int)snaplen);
+	pcap_set_promisc(c->p, 0);
+	pcap_set_timeout(c->p, BUFFER_TIMEOUT_MS);
+	pcap_set_immediate_mode(c->p, 0);
+	pcap_set_buffer_size(c->p, (int)(buffer_mib * 1024 * 1024));
+	int rc = pcap_activate(c->p);
+	if (rc < 0) {
+		const char *why = pcap_geterr(c->p);
+		if (rc == PCAP_ERROR_PERM_DENIED)
+			snprintf(err, errlen, "no permission to capture on %s (%s): run as root, or grant "
+				 "the program cap_net_raw: sudo setcap cap_net_raw+eip $(command -v netlens)",
+				 ifname, why);
+		else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, errlen, "no interface %s", ifname);
+		else if (rc == PCAP_ERROR_IFACE_NOT_UP)
+			snprintf(err, errlen, "interface %s is not up", ifname);
+		else
+			snprintf(err, errlen, "cannot capture on %s: %s", ifname,
+				 why && *why ? why : pcap_statustostr(rc));
+		pcap_close(c->p);
+		c->p = NULL;
+		return -1;
+	}
+	if (pcap_setnonblock(c->p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "cannot make capture on %s non-blocking: %s", ifname, ebuf);
+		pcap_close(c->p);
+		c->p = NULL;
+		return -1;
+	}
+	c->dlt = pcap_datalink(c->p);
+	return 0;
+}
+
+int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", path);
+	c->offline = 1;
+	c->p = pcap_open_offline(path, ebuf);
+	if (!c->p) {
+		snprintf(err, errlen, "cannot read %s: %s", path, ebuf);
+		return -1;
+	}
+	c->dlt = pcap_datalink(c->p);
+	return 0;
+}
+
+int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen)
+{
+	pcap_t *d = pcap_open_dead(DLT_EN10MB, (int)snaplen);
+	struct bpf_program prog;
+	if (!d) {
+		snprintf(err, errlen, "cannot check the filter");
+		return -1;
+	}
+	if (pcap_compile(d, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "invalid --bpf-filter '%s': %s", expr, pcap_geterr(d));
+		pcap_close(d);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	pcap_close(d);
+	return 0;
+}
+
+int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "invalid --bpf-filter '%s' for %s: %s", expr, c->name,
+			 pcap_geterr(c->p));
+		return -1;
+	}
+	int rc = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot apply --bpf-filter on %s: %s", c->name, pcap_geterr(c->p));
+		return -1;
+	}
+	return 0;
+}
+
+void capture_interface_list(char *buf, size_t len)
+{
+	pcap_if_t *all = NULL, *i;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	size_t off = 0;
+	buf[0] = '\0';
+	if (pcap_findalldevs(&all, ebuf) < 0)
+		return;
+	for (i = all; i; i = i->next) {
+		int n = snprintf(buf + off, len - off, "%s%s", off ? ", " : "", i->name);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+	pcap_freealldevs(all);
+}
+
+int capture_interface_exists(const char *name)
+{
+	pcap_if_t *all = NULL, *i;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	int found = 0;
+	if (pcap_findalldevs(&all, ebuf) < 0)
+		return 1;	/* cannot tell: let pcap_activate decide */
+	for (i = all; i; i = i->next)
+		if (!strcmp(i->name, name))
+			found = 1;
+	pcap_freealldevs(all);
+	return found;
+}
+
+int capture_fd(const struct capture *c) { return pcap_get_selectable_fd(c->p); }
+
+int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
+		     char *err, size_t errlen)
+{
+	int n = pcap_dispatch(c->p, max, cb, user);
+	if (n == PCAP_ERROR) {
+		if (c->offline)
+			snprintf(err, errlen, "%s: packet %llu: %s", c->name,
+				 (unsigned long long)c->packets + 1, pcap_geterr(c->p));
+		else
+			snprintf(err, errlen, "capture on %s failed: %s", c->name, pcap_geterr(c->p));
+		return -1;
+	}
+	if (n == PCAP_ERROR_BREAK)
+		return 0;
+	if (n == 0 && c->offline)
+		c->eof = 1;
+	return n;
+}
+
+int capture_stats(struct capture *c, struct pcap_stat *st)
+{
+	if (c->offline || !c->p)
+		return -1;
+	return pcap_stats(c->p, st) < 0 ? -1 : 0;
+}
+
+const char *capture_link_name(const struct capture *c)
+{
+	const char *n = pcap_datalink_val_to_name(c->dlt);
+	return n ? n : "unknown";
+}
+
+void capture_close(struct capture *c)
+{
+	if (c->p)
+		pcap_close(c->p);
+	c->p = NULL;
+}

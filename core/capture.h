@@ -1,0 +1,47 @@
+/* capture.h - libpcap, live or from a file, non-blocking, in batches. */
+#ifndef NETLENS_CAPTURE_H
+#define NETLENS_CAPTURE_H
+
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture {
+	pcap_t *p;		/* owned */
+	int dlt;
+	int offline;
+	char name[256];		/* interface or file name, for messages */
+	uint64_t packets;	/* frames handed to the callback so far */
+	int eof;
+};
+
+/* Live capture on ifname: immediate mode off with a 100 ms buffer timeout
+ * (packets wait at most ~90 ms and a busy link costs few wakeups). */
+int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
+		      uint32_t buffer_mib, char *err, size_t errlen);
+int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen);
+
+/* Checks a filter's syntax without any capture handle (Ethernet assumed). */
+int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen);
+int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen);
+
+/* "eth0, lo, any" - the interfaces libpcap can open. */
+void capture_interface_list(char *buf, size_t len);
+int capture_interface_exists(const char *name);
+
+int capture_fd(const struct capture *c);
+
+/* Feeds at most max frames to cb. Returns the count, 0 at end of file, or
+ * -1 on an error (message in err, naming the file and packet number). */
+int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
+		     char *err, size_t errlen);
+
+/* Kernel counters for live capture; -1 when unavailable. */
+int capture_stats(struct capture *c, struct pcap_stat *st);
+
+/* libpcap's name for the link type ("EN10MB") and its description. */
+const char *capture_link_name(const struct capture *c);
+
+void capture_close(struct capture *c);
+
+#endif

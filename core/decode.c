@@ -1,0 +1,564 @@
+/*
+ * decode.c - link layer → IP → transport.
+ *
+ * Link layers (DLT values as libpcap reports them):
+ *   0 NULL, 108 LOOP   4-byte address family (host order for NULL, network
+ *                      order for LOOP), then IP.
+ *   1 EN10MB           Ethernet II / 802.3+SNAP, any stack of 802.1Q/802.1ad
+ *                      tags, MPLS label stacks, PPPoE sessions.
+ *   12, 14, 101 RAW    IP, version from the first nibble; 228 IPv4; 229 IPv6.
+ *   113 LINUX_SLL      16-byte cooked header, protocol at offset 14.
+ *   276 LINUX_SLL2     20-byte cooked header, protocol at offset 0.
+ *
+ *   IPv4 (RFC 791)                       IPv6 (RFC 8200)
+ *   +-------+-------+---------------+    +-------+---------------------+
+ *   |Ver|IHL|  TOS  | Total Length  |    |Ver| TC |    Flow label     |
+ *   | Identification|Flg| Frag off  |    | Payload length| Next | Hops |
+ *   |  TTL  | Proto | Checksum      |    | Source (16) ...             |
+ *   | Source / Destination ...      |    | Destination (16) ...        |
+ *
+ * Byte accounting: a packet counts its IP datagram length as the headers
+ * state it (IPv4 total length, IPv6 40 + payload length), so a capture cut
+ * by snaplen still counts what was on the wire and Ethernet padding never
+ * counts. An IPv4 total length of 0 (a TSO super-packet seen before
+ * segmentation) counts the frame's remaining length. ARP counts its packet
+ * length (8 + 2*hlen + 2*plen).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "decode.h"
+#include "netlens/reader.h"
+
+enum {
+	ETH_IPV4 = 0x0800, ETH_ARP = 0x0806, ETH_VLAN = 0x8100, ETH_QINQ = 0x88a8,
+	ETH_VLAN_9100 = 0x9100, ETH_VLAN_9200 = 0x9200, ETH_IPV6 = 0x86dd,
+	ETH_MPLS = 0x8847, ETH_MPLS_MC = 0x8848, ETH_PPPOE_SESS = 0x8864,
+};
+
+enum {
+	IPP_HOPOPTS = 0, IPP_ICMP = 1, IPP_TCP = 6, IPP_UDP = 17, IPP_ROUTING = 43,
+	IPP_FRAGMENT = 44, IPP_ESP = 50, IPP_AH = 51, IPP_ICMPV6 = 58,
+	IPP_NONE = 59, IPP_DSTOPTS = 60, IPP_MOBILITY = 135, IPP_HIP = 139,
+	IPP_SHIM6 = 140, IPP_UDPLITE = 136,
+};
+
+#define MAX_IPV6_EXT_HEADERS 16	/* more than any real packet carries */
+#define MAX_MPLS_LABELS 16
+
+int decode_link_supported(int dlt)
+{
+	switch (dlt) {
+	case 0: case 1: case 12: case 14: case 101: case 108:
+	case 113: case 228: case 229: case 276:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const char *decode_ipproto_name(unsigned p)
+{
+	switch (p) {
+	case 1: return "ICMP";
+	case 2: return "IGMP";
+	case 4: return "IPIP";
+	case 6: return "TCP";
+	case 17: return "UDP";
+	case 41: return "IPv6";
+	case 46: return "RSVP";
+	case 47: return "GRE";
+	case 50: return "ESP";
+	case 51: return "AH";
+	case 58: return "ICMPv6";
+	case 59: return "IPv6-NoNxt";
+	case 88: return "EIGRP";
+	case 89: return "OSPF";
+	case 103: return "PIM";
+	case 112: return "VRRP";
+	case 115: return "L2TP";
+	case 132: return "SCTP";
+	case 136: return "UDPLite";
+	case 137: return "MPLS-in-IP";
+	default: return NULL;
+	}
+}
+
+static enum icmp_kind icmp4_kind(uint8_t type)
+{
+	switch (type) {
+	case 0: return ICMP_KIND_ECHO_REPLY;
+	case 3: return ICMP_KIND_DEST_UNREACH;
+	case 5: return ICMP_KIND_REDIRECT;
+	case 8: return ICMP_KIND_ECHO_REQUEST;
+	case 9: return ICMP_KIND_ROUTER_ADVERT;
+	case 10: return ICMP_KIND_ROUTER_SOLICIT;
+	case 11: return ICMP_KIND_TIME_EXCEEDED;
+	case 12: return ICMP_KIND_PARAM_PROBLEM;
+	default: return ICMP_KIND_OTHER;
+	}
+}
+
+static enum icmp_kind icmp6_kind(uint8_t type)
+{
+	switch (type) {
+	case 1: return ICMP_KIND_DEST_UNREACH;
+	case 2: return ICMP_KIND_PACKET_TOO_BIG;
+	case 3: return ICMP_KIND_TIME_EXCEEDED;
+	case 4: return ICMP_KIND_PARAM_PROBLEM;
+	case 128: return ICMP_KIND_ECHO_REQUEST;
+	case 129: return ICMP_KIND_ECHO_REPLY;
+	case 130: case 131: case 132: case 143: return ICMP_KIND_MLD;
+	case 133: return ICMP_KIND_ROUTER_SOLICIT;
+	case 134: return ICMP_KIND_ROUTER_ADVERT;
+	case 135: return ICMP_KIND_NEIGHBOR_SOLICIT;
+	case 136: return ICMP_KIND_NEIGHBOR_ADVERT;
+	case 137: return ICMP_KIND_REDIRECT;
+	default: return ICMP_KIND_OTHER;
+	}
+}
+
+static enum l4_proto l4_of(unsigned ipproto, int family)
+{
+	switch (ipproto) {
+	case IPP_TCP: return L4_TCP;
+	case IPP_UDP: return L4_UDP;
+	case IPP_ICMP: return family == 4 ? L4_ICMP : L4_OTHER_IP;
+	case IPP_ICMPV6: return family == 6 ? L4_ICMPV6 : L4_OTHER_IP;
+	default: return L4_OTHER_IP;
+	}
+}
+
+/* Walks IPv6 extension headers. On return *next is the upper-layer protocol
+ * and r sits at its header. Fragment details go to the out parameters.
+ * Returns 0, or -1 when the chain is truncated or too long. */
+static int ipv6_walk_ext(struct nl_reader *r, uint8_t *next, int *is_frag,
+			 int *first_frag, int *more_frags, uint32_t *frag_id)
+{
+	for (int i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
+		switch (*next) {
+		case IPP_HOPOPTS: case IPP_ROUTING: case IPP_DSTOPTS:
+		case IPP_MOBILITY: case IPP_HIP: case IPP_SHIM6: {
+			uint8_t nh = nl_get_u8(r);
+			uint8_t len = nl_get_u8(r);
+			nl_reader_skip(r, (size_t)len * 8 + 6);
+			if (!nl_reader_ok(r))
+				return -1;
+			*next = nh;
+			break;
+		}
+		case IPP_FRAGMENT: {
+			uint8_t nh = nl_get_u8(r);
+			nl_get_u8(r);
+			uint16_t offflags = nl_get_be16(r);
+			uint32_t id = nl_get_be32(r);
+			if (!nl_reader_ok(r))
+				return -1;
+			*is_frag = 1;
+			*first_frag = (offflags & 0xfff8) == 0;
+			*more_frags = offflags & 1;
+			*frag_id = id;
+			*next = nh;
+			if (!*first_frag)
+				return 0;	/* no further headers in this fragment */
+			break;
+		}
+		case IPP_AH: {
+			uint8_t nh = nl_get_u8(r);
+			uint8_t len = nl_get_u8(r);
+			nl_reader_skip(r, ((size_t)len + 2) * 4 - 2);
+			if (!nl_reader_ok(r))
+				return -1;
+			*next = nh;
+			break;
+		}
+		default:
+			return 0;	/* upper layer, ESP or no-next-header */
+		}
+	}
+	return -1;
+}
+
+/* Reads the transport ports of a quoted datagram inside an ICMP error. */
+static void parse_quoted(struct nl_reader *r, int family, struct quoted_flow *q)
+{
+	memset(q, 0, sizeof(*q));
+	uint8_t ipproto;
+	if (family == 4) {
+		struct nl_reader h = *r;
+		uint8_t vihl = nl_get_u8(&h);
+		if ((vihl >> 4) != 4 || (vihl & 0x0f) < 5)
+			return;
+		nl_reader_skip(&h, 5);		/* tos, total length, id */
+		uint16_t fo = nl_get_be16(&h);
+		nl_get_u8(&h);			/* ttl */
+		ipproto = nl_get_u8(&h);
+		nl_reader_skip(&h, 2);		/* checksum */
+		nl_get_bytes(&h, q->src, 4);
+		nl_get_bytes(&h, q->dst, 4);
+		nl_reader_skip(&h, (size_t)((vihl & 0x0f) - 5) * 4);
+		if (!nl_reader_ok(&h))
+			return;
+		*r = h;
+		if (fo & 0x1fff)
+			return;		/* a non-first fragment quotes no ports */
+	} else {
+		uint8_t v = nl_get_u8(r);
+		if ((v >> 4) != 6)
+			return;
+		nl_reader_skip(r, 5);
+		ipproto = nl_get_u8(r);
+		nl_get_u8(r);
+		nl_get_bytes(r, q->src, 16);
+		nl_get_bytes(r, q->dst, 16);
+		if (!nl_reader_ok(r))
+			return;
+		int isf = 0, ff = 1, mf = 0;
+		uint32_t id = 0;
+		if (ipv6_walk_ext(r, &ipproto, &isf, &ff, &mf, &id) < 0 || !ff)
+			return;
+	}
+	q->family = (uint8_t)family;
+	q->ipproto = ipproto;
+	q->proto = (uint8_t)l4_of(ipproto, family);
+	if (q->proto == L4_TCP || q->proto == L4_UDP) {
+		q->sport = nl_get_be16(r);
+		q->dport = nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return;		/* ports cut off: not attributable */
+	} else if (q->proto == L4_ICMP || q->proto == L4_ICMPV6) {
+		uint8_t type = nl_get_u8(r);
+		nl_reader_skip(r, 3);
+		uint16_t id = nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return;
+		enum icmp_kind k = family == 4 ? icmp4_kind(type) : icmp6_kind(type);
+		if (k == ICMP_KIND_ECHO_REQUEST || k == ICMP_KIND_ECHO_REPLY)
+			q->sport = q->dport = id;
+		else
+			return;
+	}
+	q->valid = 1;
+}
+
+/* Transport layer. r covers the captured bytes of the IP payload;
+ * l4_len is its length according to the IP header. */
+static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct packet *pkt)
+{
+	if (pkt->is_fragment && !pkt->first_fragment)
+		return DECODE_OK;	/* ports come from the fragment table */
+
+	switch (pkt->proto) {
+	case L4_TCP: {
+		pkt->sport = nl_get_be16(r);
+		pkt->dport = nl_get_be16(r);
+		pkt->seq = nl_get_be32(r);
+		pkt->ack = nl_get_be32(r);
+		uint8_t doff = nl_get_u8(r) >> 4;
+		pkt->tcp_flags = nl_get_u8(r);
+		pkt->window = nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		if (doff < 5)
+			return DECODE_MALFORMED;
+		uint32_t hlen = (uint32_t)doff * 4;
+		if (!pkt->is_fragment && hlen > l4_len)
+			return DECODE_MALFORMED;
+		pkt->l4_payload_len = l4_len > hlen ? l4_len - hlen : 0;
+		/* 16 bytes read so far; options may be cut off by snaplen, in
+		 * which case there is simply no payload to look at. */
+		if (nl_reader_skip(r, hlen - 16) == 0) {
+			size_t avail = nl_reader_left(r);
+			pkt->payload = r->buf + nl_reader_offset(r);
+			pkt->payload_len = avail < pkt->l4_payload_len ? avail : pkt->l4_payload_len;
+		}
+		return DECODE_OK;
+	}
+	case L4_UDP: {
+		pkt->sport = nl_get_be16(r);
+		pkt->dport = nl_get_be16(r);
+		uint16_t ulen = nl_get_be16(r);
+		nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		if (!pkt->is_fragment && l4_len < 8)
+			return DECODE_MALFORMED;
+		(void)ulen;	/* 0 in jumbograms; the IP length is authoritative */
+		pkt->l4_payload_len = l4_len > 8 ? l4_len - 8 : 0;
+		size_t avail = nl_reader_left(r);
+		pkt->payload = r->buf + nl_reader_offset(r);
+		pkt->payload_len = avail < pkt->l4_payload_len ? avail : pkt->l4_payload_len;
+		return DECODE_OK;
+	}
+	case L4_ICMP:
+	case L4_ICMPV6: {
+		pkt->icmp_type = nl_get_u8(r);
+		pkt->icmp_code = nl_get_u8(r);
+		nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		pkt->icmp_kind = (uint8_t)(pkt->proto == L4_ICMP ? icmp4_kind(pkt->icmp_type)
+						       : icmp6_kind(pkt->icmp_type));
+		switch (pkt->icmp_kind) {
+		case ICMP_KIND_ECHO_REQUEST:
+		case ICMP_KIND_ECHO_REPLY:
+			pkt->icmp_id = nl_get_be16(r);
+			pkt->icmp_seq = nl_get_be16(r);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			break;
+		case ICMP_KIND_DEST_UNREACH:
+		case ICMP_KIND_TIME_EXCEEDED:
+		case ICMP_KIND_PARAM_PROBLEM:
+		case ICMP_KIND_PACKET_TOO_BIG:
+		case ICMP_KIND_REDIRECT: {
+			if (pkt->proto == L4_ICMPV6 && pkt->icmp_kind == ICMP_KIND_REDIRECT)
+				break;	/* NDP redirect quotes no header in this position */
+			nl_reader_skip(r, 4);
+			struct nl_reader q = nl_reader_rest(r);
+			parse_quoted(&q, pkt->family, &pkt->quoted);
+			break;
+		}
+		default:
+			break;
+		}
+		return DECODE_OK;
+	}
+	default:
+		return DECODE_OK;
+	}
+}
+
+/* IPv4 or IPv6 at r. wire_left is how many bytes of the original frame
+ * remain from here (for TSO super-packets and bogus lengths). */
+static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struct packet *pkt)
+{
+	uint8_t first;
+	if (nl_peek_u8(r, 0, &first) < 0)
+		return DECODE_TRUNCATED;
+
+	if ((first >> 4) == 4) {
+		uint8_t vihl = nl_get_u8(r);
+		nl_get_u8(r);				/* TOS */
+		uint16_t total = nl_get_be16(r);
+		uint16_t id = nl_get_be16(r);
+		uint16_t fo = nl_get_be16(r);
+		nl_get_u8(r);				/* TTL */
+		uint8_t proto = nl_get_u8(r);
+		nl_get_be16(r);				/* checksum */
+		nl_get_bytes(r, pkt->src, 4);
+		nl_get_bytes(r, pkt->dst, 4);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		uint32_t ihl = (uint32_t)(vihl & 0x0f) * 4;
+		if (ihl < 20)
+			return DECODE_MALFORMED;
+		if (nl_reader_skip(r, ihl - 20) < 0)
+			return DECODE_TRUNCATED;
+		uint32_t len = total;
+		if (len == 0)
+			len = (uint32_t)(wire_left > 0xffffffu ? 0xffffffu : wire_left);
+		if (len < ihl || len > wire_left)
+			return DECODE_MALFORMED;
+		pkt->family = 4;
+		pkt->ipproto = proto;
+		pkt->proto = (uint8_t)l4_of(proto, 4);
+		pkt->ip_len = len;
+		pkt->frag_id = id;
+		pkt->more_fragments = (fo & 0x2000) != 0;
+		pkt->is_fragment = (fo & 0x3fff) != 0;
+		pkt->first_fragment = (fo & 0x1fff) == 0;
+		struct nl_reader l4 = nl_reader_sub(r, len - ihl);
+		return decode_l4(&l4, len - ihl, pkt);
+	}
+	if ((first >> 4) == 6) {
+		nl_reader_skip(r, 4);
+		uint16_t plen = nl_get_be16(r);
+		uint8_t next = nl_get_u8(r);
+		nl_get_u8(r);				/* hop limit */
+		nl_get_bytes(r, pkt->src, 16);
+		nl_get_bytes(r, pkt->dst, 16);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		uint32_t len = 40u + plen;
+		if (plen == 0 && next == IPP_HOPOPTS && wire_left > 40)
+			len = (uint32_t)(wire_left > 0xffffffu ? 0xffffffu : wire_left); /* jumbogram */
+		if (len > wire_left)
+			return DECODE_MALFORMED;
+		pkt->family = 6;
+		pkt->ip_len = len;
+		struct nl_reader body = nl_reader_sub(r, len - 40);
+		int is_frag = 0, first_frag = 1, more = 0;
+		uint32_t fid = 0;
+		size_t before = nl_reader_offset(&body);
+		if (ipv6_walk_ext(&body, &next, &is_frag, &first_frag, &more, &fid) < 0)
+			return nl_reader_left(&body) == 0 ? DECODE_TRUNCATED : DECODE_MALFORMED;
+		uint32_t ext = (uint32_t)(nl_reader_offset(&body) - before);
+		if (ext > len - 40)
+			return DECODE_MALFORMED;
+		pkt->ipproto = next;
+		pkt->proto = (uint8_t)l4_of(next, 6);
+		pkt->is_fragment = (uint8_t)is_frag;
+		pkt->first_fragment = (uint8_t)first_frag;
+		pkt->more_fragments = (uint8_t)more;
+		pkt->frag_id = fid;
+		if (next == IPP_ESP || next == IPP_NONE)
+			return DECODE_OK;
+		struct nl_reader l4 = nl_reader_rest(&body);
+		return decode_l4(&l4, len - 40 - ext, pkt);
+	}
+	return DECODE_MALFORMED;
+}
+
+static enum decode_result decode_arp(struct nl_reader *r, struct packet *pkt)
+{
+	nl_get_be16(r);				/* hardware type */
+	uint16_t ptype = nl_get_be16(r);
+	uint8_t hlen = nl_get_u8(r);
+	uint8_t plen = nl_get_u8(r);
+	uint16_t op = nl_get_be16(r);
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	if (ptype != ETH_IPV4 || plen != 4)
+		return DECODE_NOT_IP;
+	uint8_t sha[6] = {0}, tha[6] = {0};
+	const uint8_t *p = nl_get_span(r, hlen);
+	if (p && hlen >= 6)
+		memcpy(sha, p, 6);
+	nl_get_bytes(r, pkt->src, 4);
+	p = nl_get_span(r, hlen);
+	if (p && hlen >= 6)
+		memcpy(tha, p, 6);
+	nl_get_bytes(r, pkt->dst, 4);
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	pkt->proto = L4_ARP;
+	pkt->family = 0;
+	pkt->arp_op = op;
+	memcpy(pkt->arp_sha, sha, 6);
+	memcpy(pkt->arp_tha, tha, 6);
+	pkt->ip_len = 8u + 2u * hlen + 2u * plen;
+	return DECODE_OK;
+}
+
+/* Dispatches on an EtherType, following VLAN tags, MPLS and PPPoE. */
+static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
+					   size_t wire_len, struct packet *pkt)
+{
+	for (;;) {
+		switch (type) {
+		case ETH_VLAN: case ETH_QINQ: case ETH_VLAN_9100: case ETH_VLAN_9200:
+			nl_get_be16(r);		/* TCI */
+			type = nl_get_be16(r);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			if (pkt->vlan_depth < UINT16_MAX)
+				pkt->vlan_depth++;
+			continue;	/* each pass consumes 4 bytes: bounded by the frame */
+		case ETH_IPV4:
+		case ETH_IPV6:
+			return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
+		case ETH_ARP:
+			return decode_arp(r, pkt);
+		case ETH_MPLS:
+		case ETH_MPLS_MC:
+			for (int i = 0; i < MAX_MPLS_LABELS; i++) {
+				uint32_t lbl = nl_get_be32(r);
+				if (!nl_reader_ok(r))
+					return DECODE_TRUNCATED;
+				if (lbl & 0x100)
+					return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
+			}
+			return DECODE_MALFORMED;
+		case ETH_PPPOE_SESS: {
+			nl_reader_skip(r, 6);
+			uint16_t ppp = nl_get_be16(r);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			if (ppp == 0x0021 || ppp == 0x0057)
+				return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
+			return DECODE_NOT_IP;
+		}
+		default:
+			if (type < 0x0600) {	/* 802.3 length: LLC, maybe SNAP */
+				uint8_t dsap = nl_get_u8(r), ssap = nl_get_u8(r), ctl = nl_get_u8(r);
+				if (!nl_reader_ok(r))
+					return DECODE_TRUNCATED;
+				if (dsap != 0xaa || ssap != 0xaa || ctl != 0x03)
+					return DECODE_NOT_IP;
+				nl_reader_skip(r, 3);	/* OUI */
+				type = nl_get_be16(r);
+				if (!nl_reader_ok(r))
+					return DECODE_TRUNCATED;
+				if (type < 0x0600)
+					return DECODE_NOT_IP;
+				continue;
+			}
+			return DECODE_NOT_IP;
+		}
+	}
+}
+
+enum decode_result decode_packet(int dlt, const uint8_t *buf, size_t cap_len, struct packet *pkt)
+{
+	struct nl_reader r = nl_reader_make(buf, cap_len);
+	size_t wire = pkt->wire_len < cap_len ? cap_len : pkt->wire_len;
+
+	switch (dlt) {
+	case 1: {	/* Ethernet */
+		nl_reader_skip(&r, 12);
+		uint16_t type = nl_get_be16(&r);
+		if (!nl_reader_ok(&r))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(&r, type, wire, pkt);
+	}
+	case 113: {	/* Linux cooked v1 */
+		nl_reader_skip(&r, 2);
+		uint16_t hatype = nl_get_be16(&r);
+		nl_reader_skip(&r, 10);
+		uint16_t proto = nl_get_be16(&r);
+		if (!nl_reader_ok(&r))
+			return DECODE_TRUNCATED;
+		if (hatype == 824)	/* ARPHRD_NETLINK: not network traffic */
+			return DECODE_NOT_IP;
+		return decode_ethertype(&r, proto, wire, pkt);
+	}
+	case 276: {	/* Linux cooked v2 */
+		uint16_t proto = nl_get_be16(&r);
+		nl_reader_skip(&r, 6);
+		uint16_t hatype = nl_get_be16(&r);
+		nl_reader_skip(&r, 10);
+		if (!nl_reader_ok(&r))
+			return DECODE_TRUNCATED;
+		if (hatype == 824)
+			return DECODE_NOT_IP;
+		return decode_ethertype(&r, proto, wire, pkt);
+	}
+	case 12: case 14: case 101:
+		return decode_ip(&r, wire, pkt);
+	case 228: case 229: {
+		uint8_t v;
+		if (nl_peek_u8(&r, 0, &v) < 0)
+			return DECODE_TRUNCATED;
+		if ((v >> 4) != (dlt == 228 ? 4 : 6))
+			return DECODE_MALFORMED;
+		return decode_ip(&r, wire, pkt);
+	}
+	case 0: case 108: {	/* BSD loopback: a 4-byte address family */
+		uint32_t af = dlt == 108 ? nl_get_be32(&r) : nl_get_le32(&r);
+		if (!nl_reader_ok(&r))
+			return DECODE_TRUNCATED;
+		if (dlt == 0 && af > 0xffff)	/* written on a big-endian host */
+			af = (af >> 24) | ((af >> 8) & 0xff00) | ((af << 8) & 0xff0000) | (af << 24);
+		switch (af) {
+		case 2: case 10: case 24: case 28: case 30:
+			return decode_ip(&r, wire - 4, pkt);
+		default:
+			return DECODE_NOT_IP;
+		}
+	}
+	default:
+		return DECODE_UNSUPPORTED_LINK;
+	}
+}

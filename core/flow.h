@@ -1,0 +1,104 @@
+/*
+ * flow.h - one tracked conversation and the bounded table that holds them.
+ *
+ * A flow is keyed canonically (lower endpoint first) so both directions of
+ * a conversation meet in one entry; `src_is_b` says which endpoint is the
+ * flow's "source" (the local side when known, else the initiator).
+ *
+ * Memory: flows live in one slab sized for the cap (--max-flows) but only
+ * touched as it fills, linked by 32-bit indices; no allocation per packet.
+ * sizeof(struct flow) is held to at most 192 bytes by a unit test.
+ */
+#ifndef NETLENS_FLOW_H
+#define NETLENS_FLOW_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "packet.h"
+#include "rate.h"
+#include "tcp.h"
+
+#define FLOW_NONE UINT32_MAX	/* the null index */
+
+struct flow_key {
+	uint8_t a[16];		/* canonical: endpoint (a, pa) <= (b, pb) */
+	uint8_t b[16];
+	uint16_t pa, pb;	/* ports; ICMP echo: the identifier on both */
+	uint8_t proto;		/* enum l4_proto */
+	uint8_t family;		/* 4, 6; 0 for ARP */
+	uint8_t ipproto;	/* IP protocol number (L4_OTHER_IP) */
+	uint8_t pad;
+};
+
+/* Flow flags. */
+enum {
+	FLOW_SRC_IS_B = 1 << 0,		/* source endpoint is key.b */
+	FLOW_SRC_DECIDED = 1 << 1,	/* source chosen by a strong signal (SYN, locality) */
+	FLOW_LOCAL_A = 1 << 2,		/* key.a is one of this machine's addresses */
+	FLOW_LOCAL_B = 1 << 3,
+	FLOW_CLOSED = 1 << 4,		/* in the history, not the table */
+	FLOW_EVICTED = 1 << 5,		/* left the table because it was full */
+	FLOW_HIDDEN = 1 << 6,		/* loopback↔loopback, hidden by --no-localhost */
+};
+
+/* Direction of a packet relative to the flow's source. */
+enum { DIR_FWD = 0, DIR_REV = 1 };
+
+struct icmp_state {		/* ICMP / ICMPv6 flows */
+	uint32_t echo_req_us;	/* time of the last echo request, µs mod 2^32 */
+	uint16_t echo_seq;	/* its sequence number */
+	uint8_t pending;	/* a request awaits its reply */
+	uint32_t rtt_us;	/* last echo round trip, 0 = none */
+};
+
+struct arp_state {
+	uint8_t mac_a[6], mac_b[6];	/* hardware addresses of key.a / key.b */
+};
+
+struct flow {
+	struct flow_key key;		/* 40 */
+	uint32_t hash_next;		/* chain in the hash table */
+	uint32_t wheel_next;		/* chain in a timer-wheel slot */
+	uint64_t first_seen_us;
+	uint64_t last_seen_us;
+	uint64_t bytes[2];		/* [DIR_FWD] sent by source, [DIR_REV] received */
+	uint32_t packets[2];
+	uint32_t id;			/* creation serial: order of first packet */
+	uint16_t wheel_slot;		/* slot this flow is chained in */
+	uint8_t state;			/* per-protocol state, see flow_state_name() */
+	uint8_t flags;
+	uint8_t icmp_err_type;		/* last ICMP error quoting this flow */
+	uint8_t icmp_err_code;
+	uint16_t icmp_err_count;	/* saturating */
+	struct rate rate;
+	void *dpi;			/* owned by the dissector host (issue: plugins) */
+	union {
+		struct tcp_state tcp;
+		struct icmp_state icmp;
+		struct arp_state arp;
+	} u;
+};
+
+/* Per-protocol states beyond TCP's (TCP states are enum tcp_state_id). */
+enum {
+	UDP_ACTIVE = 0, UDP_IDLE, UDP_STALE,
+};
+
+static inline int flow_dir_of(const struct flow *f, int pkt_from_a)
+{
+	int src_is_a = !(f->flags & FLOW_SRC_IS_B);
+	return pkt_from_a == src_is_a ? DIR_FWD : DIR_REV;
+}
+
+/* The source and destination endpoints as presented in records. */
+static inline const uint8_t *flow_src_addr(const struct flow *f)
+{ return (f->flags & FLOW_SRC_IS_B) ? f->key.b : f->key.a; }
+static inline const uint8_t *flow_dst_addr(const struct flow *f)
+{ return (f->flags & FLOW_SRC_IS_B) ? f->key.a : f->key.b; }
+static inline uint16_t flow_src_port(const struct flow *f)
+{ return (f->flags & FLOW_SRC_IS_B) ? f->key.pb : f->key.pa; }
+static inline uint16_t flow_dst_port(const struct flow *f)
+{ return (f->flags & FLOW_SRC_IS_B) ? f->key.pa : f->key.pb; }
+
+#endif

@@ -1,0 +1,245 @@
+/* flow_table.c - the bounded flow table and its timer wheel (see the header). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flow_table.h"
+#include "siphash.h"
+
+#define USEC 1000000u
+
+static void seed_hash(uint64_t seed[2])
+{
+	if (getrandom(seed, 2 * sizeof(uint64_t), GRND_NONBLOCK) == (ssize_t)(2 * sizeof(uint64_t)))
+		return;
+	/* No entropy yet (early boot): still unpredictable enough to a remote sender. */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	seed[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	seed[1] = (uint64_t)ts.tv_sec * 0xc2b2ae3d27d4eb4fULL ^ (uint64_t)(uintptr_t)seed;
+}
+
+int flow_table_init(struct flow_table *t, uint32_t cap, flow_deadline_fn fn, void *ctx)
+{
+	memset(t, 0, sizeof(*t));
+	if (cap == 0 || cap >= FLOW_NONE)
+		return -EINVAL;
+	uint32_t nb = 1;
+	while (nb < cap && nb < (1u << 31))
+		nb <<= 1;
+	t->slab = calloc(cap, sizeof(struct flow));
+	t->buckets = malloc((size_t)nb * sizeof(uint32_t));
+	t->wheel = malloc(WHEEL_SLOTS * sizeof(uint32_t));
+	if (!t->slab || !t->buckets || !t->wheel) {
+		flow_table_free(t);
+		return -ENOMEM;
+	}
+	memset(t->buckets, 0xff, (size_t)nb * sizeof(uint32_t));
+	memset(t->wheel, 0xff, WHEEL_SLOTS * sizeof(uint32_t));
+	t->cap = cap;
+	t->mask = nb - 1;
+	t->free_head = FLOW_NONE;
+	t->deadline = fn;
+	t->deadline_ctx = ctx;
+	seed_hash(t->seed);
+	return 0;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	free(t->slab);
+	free(t->buckets);
+	free(t->wheel);
+	memset(t, 0, sizeof(*t));
+}
+
+uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k)
+{
+	return siphash13(t->seed, k, sizeof(*k));
+}
+
+struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h)
+{
+	for (uint32_t i = t->buckets[h & t->mask]; i != FLOW_NONE; i = t->slab[i].hash_next)
+		if (memcmp(&t->slab[i].key, k, sizeof(*k)) == 0)
+			return &t->slab[i];
+	return NULL;
+}
+
+int flow_table_full(const struct flow_table *t) { return t->count >= t->cap; }
+
+struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, uint64_t h)
+{
+	uint32_t i;
+	if (t->free_head != FLOW_NONE) {
+		i = t->free_head;
+		t->free_head = t->slab[i].hash_next;
+	} else if (t->used_hi < t->cap) {
+		i = t->used_hi++;
+	} else {
+		return NULL;
+	}
+	struct flow *f = &t->slab[i];
+	memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->wheel_slot = WHEEL_NONE;
+	f->wheel_next = FLOW_NONE;
+	f->id = t->next_id++;
+	uint32_t *b = &t->buckets[h & t->mask];
+	f->hash_next = *b;
+	*b = i;
+	t->count++;
+	return f;
+}
+
+static void wheel_unlink(struct flow_table *t, struct flow *f)
+{
+	if (f->wheel_slot == WHEEL_NONE)
+		return;
+	uint32_t me = flow_index(t, f);
+	uint32_t *pp = &t->wheel[f->wheel_slot];
+	while (*pp != FLOW_NONE) {
+		if (*pp == me) {
+			*pp = f->wheel_next;
+			break;
+		}
+		pp = &t->slab[*pp].wheel_next;
+	}
+	f->wheel_slot = WHEEL_NONE;
+	f->wheel_next = FLOW_NONE;
+}
+
+void flow_table_remove(struct flow_table *t, struct flow *f)
+{
+	uint32_t me = flow_index(t, f);
+	uint64_t h = flow_key_hash(t, &f->key);
+	uint32_t *pp = &t->buckets[h & t->mask];
+	while (*pp != FLOW_NONE) {
+		if (*pp == me) {
+			*pp = f->hash_next;
+			break;
+		}
+		pp = &t->slab[*pp].hash_next;
+	}
+	wheel_unlink(t, f);
+	f->hash_next = t->free_head;
+	t->free_head = me;
+	t->count--;
+}
+
+/* The slot for a deadline: never in the past, never beyond the horizon. */
+static uint16_t slot_for(const struct flow_table *t, uint64_t deadline_us)
+{
+	uint64_t sec = deadline_us / USEC;
+	if (sec <= t->wheel_sec)
+		sec = t->wheel_sec + 1;
+	if (sec > t->wheel_sec + WHEEL_SLOTS - 1)
+		sec = t->wheel_sec + WHEEL_SLOTS - 1;
+	return (uint16_t)(sec % WHEEL_SLOTS);
+}
+
+static void wheel_push(struct flow_table *t, struct flow *f, uint16_t slot)
+{
+	f->wheel_slot = slot;
+	f->wheel_next = t->wheel[slot];
+	t->wheel[slot] = flow_index(t, f);
+}
+
+void flow_table_schedule(struct flow_table *t, struct flow *f)
+{
+	uint16_t slot = slot_for(t, t->deadline(f, t->deadline_ctx));
+	if (f->wheel_slot == slot)
+		return;
+	wheel_unlink(t, f);
+	wheel_push(t, f, slot);
+}
+
+uint32_t flow_table_advance(struct flow_table *t, uint64_t now_us, uint32_t budget,
+			    flow_expire_fn expire, void *ctx)
+{
+	uint64_t now_sec = now_us / USEC;
+	uint32_t done = 0;
+
+	if (!t->wheel_started) {
+		t->wheel_started = 1;
+		t->wheel_sec = now_sec;
+		return 0;
+	}
+	if (now_sec > t->wheel_sec + WHEEL_SLOTS)
+		t->wheel_sec = now_sec - WHEEL_SLOTS;	/* every slot is visited once below */
+
+	while (t->wheel_sec < now_sec) {
+		uint64_t sec = t->wheel_sec + 1;
+		uint16_t slot = (uint16_t)(sec % WHEEL_SLOTS);
+		uint32_t i = t->wheel[slot];
+		t->wheel[slot] = FLOW_NONE;
+		t->wheel_sec = sec;	/* re-filed flows go after this second */
+		while (i != FLOW_NONE) {
+			struct flow *f = &t->slab[i];
+			i = f->wheel_next;
+			f->wheel_slot = WHEEL_NONE;
+			f->wheel_next = FLOW_NONE;
+			if (done < budget && t->deadline(f, t->deadline_ctx) <= now_us) {
+				expire(f, ctx);
+				done++;
+			} else if (done >= budget) {
+				wheel_push(t, f, slot);	/* out of budget: retry this second */
+			} else {
+				wheel_push(t, f, slot_for(t, t->deadline(f, t->deadline_ctx)));
+			}
+		}
+		if (done >= budget) {
+			t->wheel_sec = sec - 1;
+			break;
+		}
+	}
+	return done;
+}
+
+struct flow *flow_table_victim(struct flow_table *t)
+{
+	if (t->count == 0)
+		return NULL;
+	for (uint32_t n = 1; n <= WHEEL_SLOTS; n++) {
+		uint16_t slot = (uint16_t)((t->wheel_sec + n) % WHEEL_SLOTS);
+		uint32_t i = t->wheel[slot];
+		struct flow *best = NULL;
+		uint64_t best_deadline = UINT64_MAX;
+		t->wheel[slot] = FLOW_NONE;
+		while (i != FLOW_NONE) {
+			struct flow *f = &t->slab[i];
+			uint64_t d = t->deadline(f, t->deadline_ctx);
+			uint16_t right = slot_for(t, d);
+			i = f->wheel_next;
+			wheel_push(t, f, right);	/* lazily late flows move on */
+			if (right == slot && d < best_deadline) {
+				best = f;
+				best_deadline = d;
+			}
+		}
+		if (best)
+			return best;
+	}
+	/* Unreachable while every flow is filed; fall back to any flow. */
+	for (uint32_t i = 0; i < t->used_hi; i++)
+		if (t->slab[i].wheel_slot != WHEEL_NONE)
+			return &t->slab[i];
+	return NULL;
+}
+
+void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *ctx), void *ctx)
+{
+	for (uint32_t b = 0; b <= t->mask; b++) {
+		uint32_t i = t->buckets[b];
+		while (i != FLOW_NONE) {
+			struct flow *f = &t->slab[i];
+			i = f->hash_next;	/* fn may remove f */
+			fn(f, ctx);
+		}
+	}
+}

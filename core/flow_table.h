@@ -1,0 +1,87 @@
+/*
+ * flow_table.h - the bounded table of active flows.
+ *
+ * Storage: one slab of `cap` flows allocated up front but touched only as
+ * it fills (the kernel backs untouched pages lazily), a free list, and a
+ * power-of-two bucket array of 32-bit indices. Lookup and insert are O(1);
+ * nothing is allocated per packet.
+ *
+ * Expiry: a timer wheel of 1-second slots (WHEEL_SLOTS of them) holds every
+ * flow in the slot of its deadline. Deadlines only move later on ordinary
+ * packets, so a flow is not moved per packet: when its slot comes up, the
+ * owner's deadline function is asked again and the flow is either expired or
+ * re-filed (a lazy wheel). A state change that shortens the deadline
+ * re-files it at once. There is no per-tick scan of the table.
+ *
+ * Eviction: when the table is full the flow nearest its deadline - the
+ * idlest relative to its protocol's timeout - is evicted, found by walking
+ * the wheel from now. Under a SYN flood that is an earlier half-open flow,
+ * never an established flow that is still active.
+ */
+#ifndef NETLENS_FLOW_TABLE_H
+#define NETLENS_FLOW_TABLE_H
+
+#include <stdint.h>
+
+#include "flow.h"
+
+#define WHEEL_SLOTS 4096u	/* 68 minutes of 1 s slots: beyond the longest timeout */
+#define WHEEL_NONE 0xffffu
+
+/* The owner's idea of when a flow expires (µs since the epoch). */
+typedef uint64_t (*flow_deadline_fn)(const struct flow *f, void *ctx);
+
+struct flow_table {
+	struct flow *slab;	/* owned: cap entries */
+	uint32_t cap;
+	uint32_t used_hi;	/* slab entries ever handed out */
+	uint32_t free_head;	/* free list through hash_next */
+	uint32_t count;		/* flows in the table */
+	uint32_t *buckets;	/* owned: mask + 1 heads */
+	uint32_t mask;
+	uint64_t seed[2];	/* SipHash key */
+	uint32_t *wheel;	/* owned: WHEEL_SLOTS heads */
+	uint64_t wheel_sec;	/* every slot up to this second has been processed */
+	int wheel_started;
+	flow_deadline_fn deadline;
+	void *deadline_ctx;
+	uint32_t next_id;
+};
+
+int flow_table_init(struct flow_table *t, uint32_t cap, flow_deadline_fn fn, void *ctx);
+void flow_table_free(struct flow_table *t);
+
+static inline struct flow *flow_at(const struct flow_table *t, uint32_t i) { return &t->slab[i]; }
+static inline uint32_t flow_index(const struct flow_table *t, const struct flow *f)
+{ return (uint32_t)(f - t->slab); }
+
+uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k);
+
+/* Returns the flow with key k (hash h), or NULL. */
+struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h);
+
+/* Adds a zeroed flow with key k; the table must not be full. */
+struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, uint64_t h);
+
+/* Unlinks f from the hash and the wheel and frees its slot. */
+void flow_table_remove(struct flow_table *t, struct flow *f);
+
+int flow_table_full(const struct flow_table *t);
+
+/* Files f in the wheel slot of its current deadline (re-filing if needed). */
+void flow_table_schedule(struct flow_table *t, struct flow *f);
+
+/* Moves the wheel to now_us. Every flow whose deadline has passed is
+ * handed to expire(), which must remove it. Processes at most `budget`
+ * expirations; returns how many it did. */
+typedef void (*flow_expire_fn)(struct flow *f, void *ctx);
+uint32_t flow_table_advance(struct flow_table *t, uint64_t now_us, uint32_t budget,
+			    flow_expire_fn expire, void *ctx);
+
+/* The flow nearest its deadline (for eviction), or NULL when empty. */
+struct flow *flow_table_victim(struct flow_table *t);
+
+/* Calls fn for every flow in the table (slab order). */
+void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *ctx), void *ctx);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * lifecycle.c - idle timeouts and state labels.
+ *
+ * The timeout table (RustNet §2.6, which users already know):
+ *   TCP ESTABLISHED                                 300 s
+ *   TCP SYN_SENT, SYN_RECV, FIN_WAIT1/2,
+ *       CLOSE_WAIT, LAST_ACK                         60 s
+ *   TCP TIME_WAIT, CLOSING                           30 s
+ *   TCP CLOSED                                       15 s
+ *   TCP UNKNOWN                                     120 s
+ *   UDP (no DPI), other IP protocols                 60 s
+ *   ICMP, ICMPv6                                     10 s
+ *   ARP                                              30 s
+ * Age counts from the last packet. Dissectors (a later feature) may
+ * lengthen or shorten a flow's timeout by protocol.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "lifecycle.h"
+#include "decode.h"
+
+#define SEC 1000000ull
+
+static uint64_t tcp_timeout(uint8_t state)
+{
+	switch (state) {
+	case TCP_ESTABLISHED: return 300 * SEC;
+	case TCP_SYN_SENT: case TCP_SYN_RECV: case TCP_FIN_WAIT1: case TCP_FIN_WAIT2:
+	case TCP_CLOSE_WAIT: case TCP_LAST_ACK: return 60 * SEC;
+	case TCP_TIME_WAIT: case TCP_CLOSING: return 30 * SEC;
+	case TCP_CLOSED: return 15 * SEC;
+	default: return 120 * SEC;
+	}
+}
+
+uint64_t lifecycle_timeout_us(const struct flow *f)
+{
+	switch (f->key.proto) {
+	case L4_TCP: return tcp_timeout(f->state);
+	case L4_ICMP: case L4_ICMPV6: return 10 * SEC;
+	case L4_ARP: return 30 * SEC;
+	default: return 60 * SEC;
+	}
+}
+
+uint64_t lifecycle_deadline_us(const struct flow *f)
+{
+	return f->last_seen_us + lifecycle_timeout_us(f);
+}
+
+double lifecycle_staleness(const struct flow *f, uint64_t now_us)
+{
+	if (now_us <= f->last_seen_us)
+		return 0.0;
+	return (double)(now_us - f->last_seen_us) / (double)lifecycle_timeout_us(f);
+}
+
+static const char *icmp_state(uint8_t kind)
+{
+	switch (kind) {
+	case ICMP_KIND_ECHO_REQUEST: return "ECHO_REQUEST";
+	case ICMP_KIND_ECHO_REPLY: return "ECHO_REPLY";
+	case ICMP_KIND_DEST_UNREACH: return "DEST_UNREACH";
+	case ICMP_KIND_TIME_EXCEEDED: return "TIME_EXCEEDED";
+	case ICMP_KIND_PACKET_TOO_BIG: return "PACKET_TOO_BIG";
+	case ICMP_KIND_PARAM_PROBLEM: return "PARAM_PROBLEM";
+	case ICMP_KIND_REDIRECT: return "REDIRECT";
+	case ICMP_KIND_ROUTER_SOLICIT: return "ROUTER_SOLICIT";
+	case ICMP_KIND_ROUTER_ADVERT: return "ROUTER_ADVERT";
+	case ICMP_KIND_NEIGHBOR_SOLICIT: return "NEIGHBOR_SOLICIT";
+	case ICMP_KIND_NEIGHBOR_ADVERT: return "NEIGHBOR_ADVERT";
+	case ICMP_KIND_MLD: return "MLD";
+	default: return "ICMP_OTHER";
+	}
+}
+
+const char *flow_state_name(const struct flow *f, uint64_t now_us)
+{
+	uint64_t idle = now_us > f->last_seen_us ? now_us - f->last_seen_us : 0;
+	switch (f->key.proto) {
+	case L4_TCP:
+		return tcp_state_name(f->state);
+	case L4_ICMP: case L4_ICMPV6:
+		return icmp_state(f->state);
+	case L4_ARP:
+		return f->state == 1 ? "ARP_WHO_HAS" : f->state == 2 ? "ARP_IS_AT" : "ARP_OTHER";
+	case L4_UDP:
+		return idle > 60 * SEC ? "UDP_STALE" : idle > 30 * SEC ? "UDP_IDLE" : "UDP_ACTIVE";
+	default:
+		return idle > 30 * SEC ? "IDLE" : "ACTIVE";
+	}
+}
+
+const char *flow_protocol_name(const struct flow *f, char *buf, unsigned buflen)
+{
+	switch (f->key.proto) {
+	case L4_TCP: return "TCP";
+	case L4_UDP: return "UDP";
+	case L4_ICMP: return "ICMP";
+	case L4_ICMPV6: return "ICMPv6";
+	case L4_ARP: return "ARP";
+	default: {
+		const char *n = decode_ipproto_name(f->key.ipproto);
+		if (n)
+			return n;
+		snprintf(buf, buflen, "IP-%u", f->key.ipproto);
+		return buf;
+	}
+	}
+}

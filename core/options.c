@@ -1,0 +1,292 @@
+/* options.c - command-line parsing. Names follow RustNet's usage guide so
+ * its users' habits and scripts carry over; netlens adds, never renames. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "options.h"
+
+enum {
+	OPT_READ = 256, OPT_HEADLESS, OPT_FORMAT, OPT_NO_LOCALHOST, OPT_SHOW_LOCALHOST,
+	OPT_NO_DPI, OPT_JSON_LOG, OPT_MAX_FLOWS, OPT_HISTORY, OPT_RATE_WINDOW,
+	OPT_SERVICES, OPT_STATS, OPT_SNAPLEN, OPT_BUFFER, OPT_DURATION,
+	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
+};
+
+static const struct option long_opts[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "read", required_argument, NULL, OPT_READ },
+	{ "headless", no_argument, NULL, OPT_HEADLESS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "refresh-interval", required_argument, NULL, 'r' },
+	{ "bpf-filter", required_argument, NULL, 'f' },
+	{ "no-localhost", no_argument, NULL, OPT_NO_LOCALHOST },
+	{ "show-localhost", no_argument, NULL, OPT_SHOW_LOCALHOST },
+	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
+	{ "log-level", required_argument, NULL, 'l' },
+	{ "json-log", required_argument, NULL, OPT_JSON_LOG },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "rate-window", required_argument, NULL, OPT_RATE_WINDOW },
+	{ "services", required_argument, NULL, OPT_SERVICES },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "resolve-dns", no_argument, NULL, OPT_RESOLVE_DNS },
+	{ "show-ptr-lookups", no_argument, NULL, OPT_SHOW_PTR },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fputs(
+"Usage: netlens [OPTION]...\n"
+"Show every connection this machine makes: TCP, UDP, ICMP and ARP, with state,\n"
+"bandwidth and TCP health. Reads a live interface or a capture file.\n"
+"\n"
+"Input:\n"
+"  -i, --interface IF         capture on IF ('any' for all); default: the\n"
+"                             interface of the default route\n"
+"      --read FILE            read a pcap or pcapng file instead of capturing\n"
+"  -f, --bpf-filter EXPR      capture only what matches (pcap-filter(7) syntax)\n"
+"      --snaplen BYTES        bytes kept per packet (default 4096)\n"
+"      --buffer-size MIB      kernel capture buffer (default 4)\n"
+"\n"
+"Output:\n"
+"      --headless             no terminal UI: print flows as text or JSON Lines\n"
+"      --format text|json     headless output format (default text)\n"
+"  -r, --refresh-interval MS  how often live output is refreshed (default 1000)\n"
+"      --duration SECONDS     stop a live capture after this long\n"
+"      --json-log FILE        append new_connection / connection_closed events\n"
+"                             as JSON Lines (created 0600, never through a symlink)\n"
+"  -l, --log-level LEVEL      diagnostic log (error, warn, info, debug, trace) in\n"
+"                             logs/netlens_YYYY-MM-DD_HH-MM-SS.log\n"
+"      --stats                print engine statistics (to stderr) at each refresh\n"
+"                             and at exit\n"
+"      --no-localhost         hide loopback-to-loopback traffic (default when live)\n"
+"      --show-localhost       show it (default when reading a file)\n"
+"\n"
+"Tracking:\n"
+"      --max-flows N          active flows kept (default 100000); when full, the\n"
+"                             flow nearest its idle timeout is evicted\n"
+"      --history N            closed flows kept (default 5000; when reading a file\n"
+"                             headless, as many as --max-flows)\n"
+"      --rate-window SECONDS  bandwidth averaging window (default 10)\n"
+"      --services FILE        service names (/etc/services format) that override\n"
+"                             the built-in table\n"
+"      --no-dpi               no payload inspection (this build has none yet)\n"
+"      --no-sandbox           accepted for RustNet compatibility (no sandbox yet)\n"
+"\n"
+"  -h, --help                 show this help\n"
+"  -V, --version              show the version\n"
+"\n"
+"Exit status: 0 on success, 1 on a runtime failure (capture, damaged file),\n"
+"2 on a usage error. See netlens(8).\n", out);
+}
+
+/* Parses an unsigned decimal in [min, max]; -1 on anything else. */
+static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int bad_number(const char *opt, const char *val, uint32_t min, uint32_t max)
+{
+	fprintf(stderr, "netlens: %s expects a whole number from %u to %u, not '%s'\n",
+		opt, min, max, val);
+	return OPTIONS_EXIT_USAGE;
+}
+
+enum options_result options_parse(struct options *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->refresh_ms = 1000;
+	o->max_flows = 100000;
+	o->history = -1;
+	o->rate_window_s = 10;
+	o->snaplen = 4096;
+	o->buffer_mib = 4;
+	o->show_localhost = -1;
+	o->format = FORMAT_TEXT;
+
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":i:r:f:l:hV", long_opts, NULL)) != -1) {
+		uint32_t v;
+		switch (c) {
+		case 'i':
+			if (!*optarg) {
+				fprintf(stderr, "netlens: -i expects an interface name\n");
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->interface = optarg;
+			break;
+		case OPT_READ:
+			o->read_file = optarg;
+			break;
+		case OPT_HEADLESS:
+			o->headless = 1;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = FORMAT_TEXT;
+			else if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl"))
+				o->format = FORMAT_JSON;
+			else {
+				fprintf(stderr, "netlens: --format expects 'text' or 'json', not '%s'\n", optarg);
+				return OPTIONS_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			if (parse_u32(optarg, 1, 3600000, &v) < 0) {
+				char *end;
+				errno = 0;
+				(void)strtoull(optarg, &end, 10);
+				if (*optarg && *end == '\0' && *optarg != '-')
+					return bad_number("-r/--refresh-interval", optarg, 1, 3600000);
+				fprintf(stderr, "netlens: -r is the refresh interval in milliseconds, not "
+					"'%s'; to read a capture file use --read FILE\n", optarg);
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->refresh_ms = v;
+			break;
+		case 'f':
+			o->bpf_filter = optarg;
+			break;
+		case OPT_NO_LOCALHOST:
+			o->show_localhost = 0;
+			break;
+		case OPT_SHOW_LOCALHOST:
+			o->show_localhost = 1;
+			break;
+		case OPT_NO_DPI:
+			o->no_dpi = 1;
+			break;
+		case 'l': {
+			static const char *const names[] = { "off", "error", "warn", "info", "debug", "trace" };
+			int found = -1;
+			for (int i = 0; i < 6; i++)
+				if (!strcasecmp(optarg, names[i]))
+					found = i;
+			if (found < 0) {
+				fprintf(stderr, "netlens: --log-level expects error, warn, info, debug or "
+					"trace, not '%s'\n", optarg);
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->log_level = (enum log_level)found;
+			break;
+		}
+		case OPT_JSON_LOG:
+			if (!*optarg) {
+				fprintf(stderr, "netlens: --json-log expects a file name\n");
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->json_log = optarg;
+			break;
+		case OPT_MAX_FLOWS:
+			if (parse_u32(optarg, 1, 50000000, &v) < 0)
+				return bad_number("--max-flows", optarg, 1, 50000000);
+			o->max_flows = v;
+			break;
+		case OPT_HISTORY:
+			if (parse_u32(optarg, 0, 50000000, &v) < 0)
+				return bad_number("--history", optarg, 0, 50000000);
+			o->history = (int32_t)v;
+			break;
+		case OPT_RATE_WINDOW:
+			if (parse_u32(optarg, 1, 3600, &v) < 0)
+				return bad_number("--rate-window", optarg, 1, 3600);
+			o->rate_window_s = v;
+			break;
+		case OPT_SERVICES:
+			o->services_file = optarg;
+			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
+		case OPT_SNAPLEN:
+			if (parse_u32(optarg, 64, 262144, &v) < 0)
+				return bad_number("--snaplen", optarg, 64, 262144);
+			o->snaplen = v;
+			break;
+		case OPT_BUFFER:
+			if (parse_u32(optarg, 1, 1024, &v) < 0)
+				return bad_number("--buffer-size", optarg, 1, 1024);
+			o->buffer_mib = v;
+			break;
+		case OPT_DURATION:
+			if (parse_u32(optarg, 1, 31536000, &v) < 0)
+				return bad_number("--duration", optarg, 1, 31536000);
+			o->duration_s = v;
+			break;
+		case OPT_NO_SANDBOX:
+			break;	/* nothing is sandboxed in this build: already true */
+		case OPT_RESOLVE_DNS:
+		case OPT_SHOW_PTR:
+			fprintf(stderr, "netlens: %s needs reverse DNS, which this build of netlens "
+				"does not have yet\n", argv[optind - 1]);
+			return OPTIONS_EXIT_USAGE;
+		case OPT_SANDBOX_STRICT:
+			fprintf(stderr, "netlens: --sandbox-strict: this build of netlens cannot apply a "
+				"sandbox yet, so it refuses to run\n");
+			return OPTIONS_EXIT_USAGE;
+		case 'h':
+			usage(stdout);
+			return OPTIONS_EXIT_OK;
+		case 'V':
+			printf("netlens %s\n", PACKAGE_VERSION);
+			return OPTIONS_EXIT_OK;
+		case ':':
+			if (optopt == 'r')
+				fprintf(stderr, "netlens: -r expects the refresh interval in milliseconds; "
+					"to read a capture file use --read FILE\n");
+			else if (optopt && optopt < 256)
+				fprintf(stderr, "netlens: option -%c needs a value (see netlens --help)\n", optopt);
+			else
+				fprintf(stderr, "netlens: option %s needs a value (see netlens --help)\n",
+					argv[optind - 1]);
+			return OPTIONS_EXIT_USAGE;
+		default:
+			if (optopt && optopt < 256)
+				fprintf(stderr, "netlens: unknown option -%c (see netlens --help)\n", optopt);
+			else
+				fprintf(stderr, "netlens: unknown option %s (see netlens --help)\n",
+					argv[optind - 1]);
+			return OPTIONS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "netlens: unexpected argument '%s'%s\n", argv[optind],
+			strstr(argv[optind], ".pcap") ? "; to read a capture file use --read FILE" : "");
+		return OPTIONS_EXIT_USAGE;
+	}
+	if (o->read_file && o->interface) {
+		fprintf(stderr, "netlens: --read and -i exclude each other: read a file or capture live\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+	if (o->read_file && o->duration_s) {
+		fprintf(stderr, "netlens: --duration applies to live capture, not to --read\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+	return OPTIONS_RUN;
+}

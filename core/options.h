@@ -1,0 +1,38 @@
+/* options.h - the command line (doc/netlens.8 describes every option). */
+#ifndef NETLENS_OPTIONS_H
+#define NETLENS_OPTIONS_H
+
+#include <stdint.h>
+
+enum output_format { FORMAT_TEXT, FORMAT_JSON };
+
+enum log_level { LOG_OFF = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
+
+struct options {
+	const char *interface;		/* -i; NULL = default route's */
+	const char *read_file;		/* --read */
+	const char *bpf_filter;		/* -f */
+	const char *json_log;		/* --json-log */
+	const char *services_file;	/* --services */
+	int headless;
+	int show_localhost;		/* --show-localhost; -1 = mode default */
+	int no_dpi;
+	int stats;
+	enum output_format format;
+	enum log_level log_level;
+	uint32_t refresh_ms;		/* -r, default 1000 */
+	uint32_t max_flows;		/* default 100 000 */
+	int32_t history;		/* default 5 000; -1 = mode default */
+	uint32_t rate_window_s;		/* default 10 */
+	uint32_t snaplen;		/* default 4096 */
+	uint32_t buffer_mib;		/* default 4 */
+	uint32_t duration_s;		/* --duration; 0 = until interrupted */
+};
+
+enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
+
+/* Parses argv into o. On OPTIONS_EXIT_USAGE one line has been printed to
+ * stderr; on OPTIONS_EXIT_OK help or version went to stdout. */
+enum options_result options_parse(struct options *o, int argc, char **argv);
+
+#endif

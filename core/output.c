@@ -1,0 +1,159 @@
+/* output.c - headless output. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "output.h"
+#include "platform/platform.h"
+#include "record.h"
+#include "strbuf.h"
+
+#define OUT_FLUSH_AT (256 * 1024)
+
+static int stdout_failed;
+
+int output_failed(void) { return stdout_failed; }
+
+static void out_write(struct strbuf *b, int force)
+{
+	if (b->len < OUT_FLUSH_AT && !force)
+		return;
+	size_t off = 0;
+	while (!stdout_failed && off < b->len) {
+		ssize_t n = write(STDOUT_FILENO, b->buf + off, b->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (errno != EPIPE)
+				fprintf(stderr, "netlens: writing output: %s\n", strerror(errno));
+			stdout_failed = 1;
+			break;
+		}
+		off += (size_t)n;
+	}
+	sb_reset(b);
+}
+
+static void emit_flow(struct app *a, struct strbuf *b, const struct flow *f, uint64_t now_us)
+{
+	if (a->opt.format == FORMAT_JSON) {
+		record_json(b, f, now_us, NULL, NULL);
+		sb_putc(b, '\n');
+	} else {
+		record_text_row(b, f, now_us);
+	}
+	out_write(b, 0);
+}
+
+struct collect { const struct flow **v; size_t n; };
+
+static void collect_cb(struct flow *f, void *ctx)
+{
+	struct collect *c = ctx;
+	c->v[c->n++] = f;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	const struct flow *a = *(const struct flow *const *)x, *b = *(const struct flow *const *)y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void print_flows(struct app *a, int with_history, uint64_t now_us)
+{
+	struct tracker *t = &a->tracker;
+	size_t cap = t->table.count + (with_history ? t->history.count : 0);
+	struct collect c = { calloc(cap ? cap : 1, sizeof(*c.v)), 0 };
+	struct strbuf b;
+	if (!c.v) {
+		fprintf(stderr, "netlens: out of memory printing %zu flows\n", cap);
+		return;
+	}
+	if (with_history)
+		for (uint32_t i = 0; i < t->history.count; i++)
+			c.v[c.n++] = history_get(&t->history, i);
+	flow_table_foreach(&t->table, collect_cb, &c);
+	qsort(c.v, c.n, sizeof(*c.v), by_id);
+
+	sb_init(&b);
+	if (a->opt.format == FORMAT_TEXT) {
+		if (!a->cap.offline) {
+			sb_puts(&b, "-- ");
+			record_time(&b, now_us);
+			sb_printf(&b, " -- %s -- %u flows\n", a->cap.name, t->table.count);
+		}
+		record_text_header(&b);
+	}
+	for (size_t i = 0; i < c.n && !stdout_failed; i++)
+		emit_flow(a, &b, c.v[i], now_us);
+	if (a->opt.format == FORMAT_TEXT && !a->cap.offline)
+		sb_putc(&b, '\n');
+	out_write(&b, 1);
+	sb_free(&b);
+	free(c.v);
+}
+
+void output_snapshot(struct app *a, uint64_t now_us) { print_flows(a, 0, now_us); }
+
+void output_all(struct app *a) { print_flows(a, 1, a->tracker.now_us); }
+
+void output_summary(struct app *a)
+{
+	const struct tracker_stats *s = &a->tracker.stats;
+	const struct tracker *t = &a->tracker;
+	fprintf(stderr,
+		"netlens: %s: %llu packets, %llu bytes, %llu flows (%u open), %llu unsupported, "
+		"%llu malformed, %llu truncated, %llu evicted; %.0f bytes per flow\n",
+		a->cap.name, (unsigned long long)s->packets, (unsigned long long)s->bytes,
+		(unsigned long long)s->flows_created, t->table.count,
+		(unsigned long long)(s->unsupported_link + s->not_ip),
+		(unsigned long long)s->malformed, (unsigned long long)s->truncated,
+		(unsigned long long)s->flows_evicted, tracker_bytes_per_flow(t));
+	if (t->history.dropped && a->cap.offline)
+		fprintf(stderr, "netlens: %llu closed flows were not kept (--history %u); raise "
+			"--history to list them all\n", (unsigned long long)t->history.dropped,
+			t->history.cap);
+}
+
+void output_stats(struct app *a)
+{
+	const struct tracker_stats *s = &a->tracker.stats;
+	const struct tracker *t = &a->tracker;
+	struct tcp_totals act;
+	uint32_t tcp_open;
+	tracker_tcp_active(&a->tracker, &act, &tcp_open);
+	fprintf(stderr,
+		"netlens: stats: packets=%llu bytes=%llu tracked_packets=%llu tcp_packets=%llu "
+		"udp_packets=%llu icmp_packets=%llu icmpv6_packets=%llu arp_packets=%llu "
+		"other_ip_packets=%llu not_ip=%llu unsupported_link=%llu truncated=%llu "
+		"malformed=%llu loopback_skipped=%llu late_teardown=%llu fragments_pending=%llu "
+		"fragments_orphaned=%llu icmp_errors_noted=%llu flows_created=%llu flows_closed=%llu "
+		"flows_evicted=%llu active_flows=%u peak_flows=%u max_flows=%u history=%u "
+		"history_dropped=%llu tcp_flows=%u retransmits=%llu/%llu out_of_order=%llu/%llu "
+		"fast_retransmits=%llu/%llu bytes_per_flow=%.1f\n",
+		(unsigned long long)s->packets, (unsigned long long)s->bytes,
+		(unsigned long long)s->tracked_packets,
+		(unsigned long long)s->by_proto_packets[L4_TCP],
+		(unsigned long long)s->by_proto_packets[L4_UDP],
+		(unsigned long long)s->by_proto_packets[L4_ICMP],
+		(unsigned long long)s->by_proto_packets[L4_ICMPV6],
+		(unsigned long long)s->by_proto_packets[L4_ARP],
+		(unsigned long long)s->by_proto_packets[L4_OTHER_IP],
+		(unsigned long long)s->not_ip, (unsigned long long)s->unsupported_link,
+		(unsigned long long)s->truncated, (unsigned long long)s->malformed,
+		(unsigned long long)s->loopback_skipped, (unsigned long long)s->late_teardown,
+		(unsigned long long)s->fragments_pending, (unsigned long long)t->frags.orphans,
+		(unsigned long long)s->icmp_errors_noted, (unsigned long long)s->flows_created,
+		(unsigned long long)s->flows_closed, (unsigned long long)s->flows_evicted,
+		t->table.count, s->peak_flows, t->table.cap, t->history.count,
+		(unsigned long long)t->history.dropped, tcp_open,
+		(unsigned long long)act.retransmits, (unsigned long long)t->tcp.retransmits,
+		(unsigned long long)act.out_of_order, (unsigned long long)t->tcp.out_of_order,
+		(unsigned long long)act.fast_retransmits, (unsigned long long)t->tcp.fast_retransmits,
+		tracker_bytes_per_flow(t));
+}

@@ -1,0 +1,53 @@
+/* rate.c - the two-bucket sliding-window rate; see rate.h for the method. */
+#include "config.h"
+
+#include "rate.h"
+
+static uint64_t window_us = 10000000;	/* 10 s, RustNet's and iftop's window */
+
+void rate_set_window_us(uint64_t w)
+{
+	if (w >= 1000)
+		window_us = w;
+}
+
+uint64_t rate_window_us(void) { return window_us; }
+
+static uint32_t sat_add(uint32_t a, uint32_t b)
+{
+	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
+void rate_add(struct rate *r, uint64_t now_us, int dir, uint32_t bytes)
+{
+	uint32_t b = (uint32_t)(now_us / window_us);
+	if (b != r->bucket) {
+		if (b == r->bucket + 1) {
+			r->prev[0] = r->cur[0];
+			r->prev[1] = r->cur[1];
+		} else {
+			r->prev[0] = r->prev[1] = 0;	/* idle for a whole window or more */
+		}
+		r->cur[0] = r->cur[1] = 0;
+		r->bucket = b;
+	}
+	r->cur[dir] = sat_add(r->cur[dir], bytes);
+}
+
+double rate_get(const struct rate *r, uint64_t now_us, int dir)
+{
+	uint32_t b = (uint32_t)(now_us / window_us);
+	double frac = (double)(now_us % window_us) / (double)window_us;
+	double cur, prev;
+
+	if (b == r->bucket) {
+		cur = r->cur[dir];
+		prev = r->prev[dir];
+	} else if (b == r->bucket + 1) {
+		cur = 0;
+		prev = r->cur[dir];
+	} else {
+		return 0.0;
+	}
+	return (prev * (1.0 - frac) + cur) / ((double)window_us / 1e6);
+}

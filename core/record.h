@@ -1,0 +1,34 @@
+/*
+ * record.h - the one flow record, as JSON and as a text row.
+ * Field names and meanings: doc/flow-record.md (RustNet's JSONL names).
+ */
+#ifndef NETLENS_RECORD_H
+#define NETLENS_RECORD_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "strbuf.h"
+
+/* "2026-11-22T03:04:05.123456Z" */
+void record_time(struct strbuf *b, uint64_t us);
+
+/* "192.0.2.1", "2001:db8::1". buf must hold 46 bytes. */
+const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf);
+
+/* Appends one JSON object (no newline). event may be NULL (snapshot dumps);
+ * close_reason is used for closed events and may be NULL. */
+void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
+		 const char *event, const char *close_reason);
+
+/* The service name of a flow: destination port first, then source port. */
+const char *record_service(const struct flow *f);
+
+/* Text table header and one row, each ending in a newline. */
+void record_text_header(struct strbuf *b);
+void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us);
+
+/* Human-readable name of an ICMP error (type, code) for the family. */
+const char *record_icmp_error_name(int family, uint8_t type, uint8_t code);
+
+#endif

@@ -1,0 +1,431 @@
+/*
+ * tracker.c - decoded packets → flows.
+ *
+ * Which endpoint is the "source": the local side when capture is live and
+ * exactly one side is this machine; otherwise the initiator: the SYN sender
+ * (or the receiver of a SYN/ACK seen first), the ICMP echo requester, the
+ * ARP requester; for UDP and other protocols the side that is not on a
+ * well-known or registered service port, else the first sender.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker.h"
+#include "lifecycle.h"
+#include "services.h"
+
+#define EXPIRE_BUDGET 20000	/* flows expired per advance; the rest next pass */
+
+static uint64_t deadline_cb(const struct flow *f, void *ctx)
+{
+	(void)ctx;
+	return lifecycle_deadline_us(f);
+}
+
+int tracker_init(struct tracker *t, const struct tracker_config *cfg)
+{
+	memset(t, 0, sizeof(*t));
+	t->cfg = *cfg;
+	int rc = flow_table_init(&t->table, cfg->max_flows, deadline_cb, t);
+	if (rc < 0)
+		return rc;
+	if (history_init(&t->history, cfg->history) < 0 ||
+	    frag_table_init(&t->frags, t->table.seed) < 0 ||
+	    !(t->tombs = calloc(1, sizeof(*t->tombs)))) {
+		tracker_free(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tracker_free(struct tracker *t)
+{
+	flow_table_free(&t->table);
+	history_free(&t->history);
+	frag_table_free(&t->frags);
+	free(t->tombs);
+	t->tombs = NULL;
+}
+
+void tracker_note_undecoded(struct tracker *t, enum decode_result r, uint32_t wire_len)
+{
+	t->stats.packets++;
+	t->stats.bytes += wire_len;
+	switch (r) {
+	case DECODE_NOT_IP: t->stats.not_ip++; break;
+	case DECODE_UNSUPPORTED_LINK: t->stats.unsupported_link++; break;
+	case DECODE_TRUNCATED: t->stats.truncated++; break;
+	case DECODE_MALFORMED: t->stats.malformed++; break;
+	default: break;
+	}
+}
+
+static int is_loopback(int family, const uint8_t *a)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	if (family == 4)
+		return a[0] == 127;
+	if (family == 6)
+		return !memcmp(a, v6lo, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+	return 0;
+}
+
+/* Canonical key: the lower (address, port) endpoint is `a`. */
+static void make_key(struct flow_key *k, uint8_t proto, uint8_t family, uint8_t ipproto,
+		     const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
+		     int *from_a)
+{
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->family = family;
+	k->ipproto = proto == L4_OTHER_IP ? ipproto : 0;
+	int c = memcmp(src, dst, 16);
+	int src_first = c < 0 || (c == 0 && sport <= dport);
+	if (src_first) {
+		memcpy(k->a, src, 16);
+		memcpy(k->b, dst, 16);
+		k->pa = sport;
+		k->pb = dport;
+	} else {
+		memcpy(k->a, dst, 16);
+		memcpy(k->b, src, 16);
+		k->pa = dport;
+		k->pb = sport;
+	}
+	*from_a = src_first;
+}
+
+static void packet_key(const struct packet *p, struct flow_key *k, int *from_a)
+{
+	uint16_t sp = p->sport, dp = p->dport;
+	if (p->proto == L4_ICMP || p->proto == L4_ICMPV6) {
+		int echo = p->icmp_kind == ICMP_KIND_ECHO_REQUEST || p->icmp_kind == ICMP_KIND_ECHO_REPLY;
+		sp = dp = echo ? p->icmp_id : 0;
+	} else if (p->proto == L4_ARP || p->proto == L4_OTHER_IP) {
+		sp = dp = 0;
+	}
+	make_key(k, p->proto, p->family, p->ipproto, p->src, sp, p->dst, dp, from_a);
+}
+
+/* How strongly a port looks like a server's. */
+static int server_score(uint16_t port, uint8_t proto)
+{
+	if (port == 0)
+		return 0;
+	if (port < 1024)
+		return 3;
+	if (services_lookup(port, proto))
+		return 2;
+	return port >= 32768 ? 0 : 1;
+}
+
+static void choose_source(struct tracker *t, struct flow *f, const struct packet *p, int from_a)
+{
+	int src_is_sender = 1, decided = 0;
+
+	if (t->cfg.is_local && p->family) {
+		int la = t->cfg.is_local(p->family, f->key.a, t->cfg.is_local_ctx);
+		int lb = t->cfg.is_local(p->family, f->key.b, t->cfg.is_local_ctx);
+		f->flags |= (la ? FLOW_LOCAL_A : 0) | (lb ? FLOW_LOCAL_B : 0);
+		if (la != lb) {
+			int sender_local = from_a ? la : lb;
+			src_is_sender = sender_local;
+			decided = 1;
+		}
+	} else if (t->cfg.is_local && p->proto == L4_ARP) {
+		int la = t->cfg.is_local(4, f->key.a, t->cfg.is_local_ctx);
+		int lb = t->cfg.is_local(4, f->key.b, t->cfg.is_local_ctx);
+		f->flags |= (la ? FLOW_LOCAL_A : 0) | (lb ? FLOW_LOCAL_B : 0);
+	}
+	if (!decided) {
+		switch (p->proto) {
+		case L4_TCP:
+			if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+				src_is_sender = 1;
+				decided = 1;
+			} else if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+				src_is_sender = 0;
+				decided = 1;
+			}
+			break;
+		case L4_ICMP: case L4_ICMPV6:
+			if (p->icmp_kind == ICMP_KIND_ECHO_REPLY)
+				src_is_sender = 0;
+			decided = 1;
+			break;
+		case L4_ARP:
+			src_is_sender = p->arp_op != 2;
+			decided = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!decided && (p->proto == L4_TCP || p->proto == L4_UDP)) {
+		int ss = server_score(p->sport, p->proto), sd = server_score(p->dport, p->proto);
+		if (ss != sd)
+			src_is_sender = ss < sd;
+		else if (ss >= 2 && p->sport != p->dport)
+			src_is_sender = p->sport > p->dport;
+	}
+	int src_is_a = src_is_sender ? from_a : !from_a;
+	if (!src_is_a)
+		f->flags |= FLOW_SRC_IS_B;
+	if (decided)
+		f->flags |= FLOW_SRC_DECIDED;
+}
+
+static void emit(struct tracker *t, enum flow_event ev, const struct flow *f, enum close_reason why)
+{
+	if (t->cfg.on_event)
+		t->cfg.on_event(t->cfg.event_ctx, ev, f, why, t->now_us);
+}
+
+static void close_flow(struct tracker *t, struct flow *f, enum close_reason why)
+{
+	t->stats.flows_closed++;
+	if (why == CLOSE_EVICTED) {
+		t->stats.flows_evicted++;
+		f->flags |= FLOW_EVICTED;
+	}
+	if (f->key.proto == L4_TCP && why == CLOSE_IDLE && tcp_state_is_closing(f->state))
+		tombstones_add(t->tombs, flow_key_hash(&t->table, &f->key), t->now_us);
+	if (f->key.proto == L4_TCP) {
+		t->closed_tcp.retransmits += f->u.tcp.retransmits;
+		t->closed_tcp.out_of_order += f->u.tcp.out_of_order;
+		t->closed_tcp.fast_retransmits += f->u.tcp.fast_retransmits;
+		t->closed_tcp.dup_acks += f->u.tcp.dup_acks;
+	}
+	f->flags |= FLOW_CLOSED;
+	t->open_by_proto[f->key.proto]--;
+	emit(t, FLOW_EVENT_CLOSED, f, why);
+	history_add(&t->history, f);
+	flow_table_remove(&t->table, f);
+}
+
+static void expire_cb(struct flow *f, void *ctx)
+{
+	close_flow(ctx, f, CLOSE_IDLE);
+}
+
+uint32_t tracker_advance(struct tracker *t, uint64_t now_us)
+{
+	if (now_us > t->now_us)
+		t->now_us = now_us;
+	return flow_table_advance(&t->table, t->now_us, EXPIRE_BUDGET, expire_cb, t);
+}
+
+static void note_icmp_error(struct tracker *t, const struct packet *p)
+{
+	const struct quoted_flow *q = &p->quoted;
+	struct flow_key k;
+	int from_a;
+	uint16_t sp = q->sport, dp = q->dport;
+	make_key(&k, q->proto, q->family, q->ipproto, q->src, sp, q->dst, dp, &from_a);
+	struct flow *f = flow_table_lookup(&t->table, &k, flow_key_hash(&t->table, &k));
+	if (!f)
+		return;
+	f->icmp_err_type = p->icmp_type;
+	f->icmp_err_code = p->icmp_code;
+	if (f->icmp_err_count != UINT16_MAX)
+		f->icmp_err_count++;
+	t->stats.icmp_errors_noted++;
+}
+
+static void update_icmp(struct flow *f, const struct packet *p)
+{
+	f->state = p->icmp_kind;
+	if (p->icmp_kind == ICMP_KIND_ECHO_REQUEST) {
+		f->u.icmp.echo_req_us = (uint32_t)p->ts_us;
+		f->u.icmp.echo_seq = p->icmp_seq;
+		f->u.icmp.pending = 1;
+	} else if (p->icmp_kind == ICMP_KIND_ECHO_REPLY && f->u.icmp.pending &&
+		   p->icmp_seq == f->u.icmp.echo_seq) {
+		uint32_t rtt = (uint32_t)p->ts_us - f->u.icmp.echo_req_us;
+		f->u.icmp.rtt_us = rtt ? rtt : 1;
+		f->u.icmp.pending = 0;
+	}
+}
+
+static void update_arp(struct flow *f, const struct packet *p, int from_a)
+{
+	f->state = p->arp_op == 1 ? 1 : p->arp_op == 2 ? 2 : 3;
+	uint8_t *sender = from_a ? f->u.arp.mac_a : f->u.arp.mac_b;
+	memcpy(sender, p->arp_sha, 6);
+	if (p->arp_op == 2) {	/* a reply also names the requester's address */
+		uint8_t *target = from_a ? f->u.arp.mac_b : f->u.arp.mac_a;
+		memcpy(target, p->arp_tha, 6);
+	}
+}
+
+static void count_packet(struct flow *f, int dir, uint32_t packets, uint64_t bytes, uint64_t ts)
+{
+	uint64_t np = (uint64_t)f->packets[dir] + packets;
+	f->packets[dir] = np > UINT32_MAX ? UINT32_MAX : (uint32_t)np;
+	f->bytes[dir] += bytes;
+	if (ts > f->last_seen_us)
+		f->last_seen_us = ts;
+	rate_add(&f->rate, ts, dir, bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes);
+}
+
+void tracker_packet(struct tracker *t, struct packet *p)
+{
+	t->stats.packets++;
+	t->stats.bytes += p->ip_len;
+	if (p->ts_us > t->now_us) {
+		t->now_us = p->ts_us;
+		if (p->ts_us / 1000000u > t->table.wheel_sec || !t->table.wheel_started)
+			tracker_advance(t, p->ts_us);
+	}
+	const uint64_t now = p->ts_us;
+
+	if (t->cfg.hide_loopback && p->family && is_loopback(p->family, p->src) &&
+	    is_loopback(p->family, p->dst)) {
+		t->stats.loopback_skipped++;
+		return;
+	}
+	if (p->is_fragment && !p->first_fragment && !frag_resolve(&t->frags, p)) {
+		t->stats.fragments_pending++;
+		return;
+	}
+	if ((p->proto == L4_ICMP || p->proto == L4_ICMPV6) && p->quoted.valid)
+		note_icmp_error(t, p);
+
+	struct flow_key k;
+	int from_a;
+	packet_key(p, &k, &from_a);
+	uint64_t h = flow_key_hash(&t->table, &k);
+	struct flow *f = flow_table_lookup(&t->table, &k, h);
+
+	if (f) {
+		if (now > lifecycle_deadline_us(f)) {
+			close_flow(t, f, CLOSE_IDLE);	/* due, but the wheel has not come round */
+			f = NULL;
+		} else if (p->proto == L4_TCP && tcp_syn_starts_new_generation(f->state, p->tcp_flags)) {
+			close_flow(t, f, CLOSE_NEW_GENERATION);
+			f = NULL;
+		}
+	}
+	int is_new = 0;
+	if (!f) {
+		if (p->proto == L4_TCP && !(p->tcp_flags & TCP_SYN) && p->l4_payload_len == 0 &&
+		    tombstones_has(t->tombs, h, now)) {
+			t->stats.late_teardown++;
+			return;
+		}
+		if (flow_table_full(&t->table)) {
+			struct flow *victim = flow_table_victim(&t->table);
+			if (!victim)
+				return;
+			close_flow(t, victim, CLOSE_EVICTED);
+		}
+		f = flow_table_insert(&t->table, &k, h);
+		if (!f)
+			return;
+		f->first_seen_us = f->last_seen_us = now;
+		choose_source(t, f, p, from_a);
+		t->stats.flows_created++;
+		t->open_by_proto[k.proto]++;
+		if (t->table.count > t->stats.peak_flows)
+			t->stats.peak_flows = t->table.count;
+		is_new = 1;
+	}
+
+	int dir = flow_dir_of(f, from_a);
+	if (f->key.pa == f->key.pb && !memcmp(f->key.a, f->key.b, 16) &&
+	    (p->proto == L4_ICMP || p->proto == L4_ICMPV6)) {
+		/* Both ends are one address (loopback ping): addresses cannot tell
+		 * the direction, the message can. The source is the requester. */
+		dir = p->icmp_kind == ICMP_KIND_ECHO_REPLY ? DIR_REV : DIR_FWD;
+	}
+	uint8_t old_state = f->state;
+	count_packet(f, dir, 1, p->ip_len, now);
+	t->stats.tracked_packets++;
+	t->stats.tracked_bytes += p->ip_len;
+	t->stats.by_proto_packets[p->proto]++;
+
+	if (p->is_fragment && p->first_fragment && p->more_fragments) {
+		uint32_t pp;
+		uint64_t pb;
+		frag_note_first(&t->frags, p, &pp, &pb);
+		if (pp) {
+			count_packet(f, dir, pp, pb, now);
+			t->stats.tracked_packets += pp;
+			t->stats.tracked_bytes += pb;
+		}
+	}
+
+	switch (p->proto) {
+	case L4_TCP:
+		if (!p->is_fragment || p->first_fragment) {
+			struct tcp_segment seg = {
+				.dir = dir, .flags = p->tcp_flags, .seq = p->seq, .ack = p->ack,
+				.window = p->window, .len = p->l4_payload_len, .ts_us = now,
+			};
+			tcp_analyze(&f->u.tcp, &seg, &t->tcp);
+			f->state = (uint8_t)tcp_next_state((enum tcp_state_id)f->state, &f->u.tcp, &seg);
+		}
+		break;
+	case L4_ICMP: case L4_ICMPV6:
+		update_icmp(f, p);
+		break;
+	case L4_ARP:
+		update_arp(f, p, from_a);
+		break;
+	default:
+		break;
+	}
+
+	if (is_new) {
+		flow_table_schedule(&t->table, f);
+		emit(t, FLOW_EVENT_NEW, f, CLOSE_IDLE);
+	} else if (f->state != old_state) {
+		flow_table_schedule(&t->table, f);	/* the deadline may have moved earlier */
+	}
+}
+
+static void flush_cb(struct flow *f, void *ctx)
+{
+	emit(ctx, FLOW_EVENT_CLOSED, f, CLOSE_SHUTDOWN);
+}
+
+void tracker_flush_events(struct tracker *t)
+{
+	flow_table_foreach(&t->table, flush_cb, t);
+}
+
+static void clear_cb(struct flow *f, void *ctx)
+{
+	struct tracker *t = ctx;
+	emit(t, FLOW_EVENT_CLOSED, f, CLOSE_CLEARED);
+	t->open_by_proto[f->key.proto]--;
+	flow_table_remove(&t->table, f);
+}
+
+void tracker_clear(struct tracker *t)
+{
+	flow_table_foreach(&t->table, clear_cb, t);
+	history_clear(&t->history);
+	memset(&t->tcp, 0, sizeof(t->tcp));
+	memset(&t->closed_tcp, 0, sizeof(t->closed_tcp));
+}
+
+void tracker_tcp_active(struct tracker *t, struct tcp_totals *out, uint32_t *tcp_flows)
+{
+	out->retransmits = t->tcp.retransmits - t->closed_tcp.retransmits;
+	out->out_of_order = t->tcp.out_of_order - t->closed_tcp.out_of_order;
+	out->fast_retransmits = t->tcp.fast_retransmits - t->closed_tcp.fast_retransmits;
+	out->dup_acks = t->tcp.dup_acks - t->closed_tcp.dup_acks;
+	if (tcp_flows)
+		*tcp_flows = t->open_by_proto[L4_TCP];
+}
+
+double tracker_bytes_per_flow(const struct tracker *t)
+{
+	return (double)sizeof(struct flow) +
+	       (double)(t->table.mask + 1) * sizeof(uint32_t) / (double)t->table.cap;
+}

@@ -1,0 +1,97 @@
+/*
+ * tracker.h - turns decoded packets into flows: lookup or create, count,
+ * run the TCP machine and analytics, expire, evict, archive.
+ */
+#ifndef NETLENS_TRACKER_H
+#define NETLENS_TRACKER_H
+
+#include <stdint.h>
+
+#include "flow_table.h"
+#include "frag.h"
+#include "history.h"
+#include "packet.h"
+#include "tcp.h"
+#include "tombstone.h"
+
+enum flow_event { FLOW_EVENT_NEW, FLOW_EVENT_CLOSED };
+
+/* Why a flow left the table. */
+enum close_reason {
+	CLOSE_IDLE = 0,		/* its timeout passed */
+	CLOSE_EVICTED,		/* the table was full */
+	CLOSE_NEW_GENERATION,	/* a SYN reused the tuple after close */
+	CLOSE_SHUTDOWN,		/* netlens is exiting (still reported as open) */
+	CLOSE_CLEARED,		/* the user cleared the tables */
+};
+
+/* Decides whether an address belongs to this machine (live capture). */
+typedef int (*is_local_fn)(int family, const uint8_t *addr, void *ctx);
+
+typedef void (*flow_event_fn)(void *ctx, enum flow_event ev, const struct flow *f,
+			      enum close_reason why, uint64_t now_us);
+
+struct tracker_config {
+	uint32_t max_flows;	/* active flows (default 100 000) */
+	uint32_t history;	/* closed flows kept (default 5 000) */
+	int hide_loopback;	/* --no-localhost: skip loopback↔loopback traffic */
+	is_local_fn is_local;	/* NULL: no locality (capture files) */
+	void *is_local_ctx;
+	flow_event_fn on_event;	/* NULL: no events */
+	void *event_ctx;
+};
+
+struct tracker_stats {
+	uint64_t packets, bytes;		/* every frame handed in */
+	uint64_t tracked_packets, tracked_bytes;/* frames counted in a flow */
+	uint64_t by_proto_packets[L4_OTHER_IP + 1];
+	uint64_t not_ip;			/* frames with nothing to track */
+	uint64_t unsupported_link;
+	uint64_t truncated, malformed;
+	uint64_t loopback_skipped;
+	uint64_t late_teardown;			/* ignored by a tombstone */
+	uint64_t fragments_pending;		/* held until their first fragment */
+	uint64_t icmp_errors_noted;		/* errors matched to the flow they quote */
+	uint64_t flows_created, flows_closed, flows_evicted;
+	uint32_t peak_flows;
+};
+
+struct tracker {
+	struct tracker_config cfg;
+	struct flow_table table;
+	struct history history;
+	struct frag_table frags;
+	struct tombstones *tombs;	/* owned */
+	struct tracker_stats stats;
+	struct tcp_totals tcp;		/* counted since start */
+	struct tcp_totals closed_tcp;	/* the part of `tcp` in flows that closed */
+	uint32_t open_by_proto[L4_OTHER_IP + 1];
+	uint64_t now_us;		/* latest packet or timer time */
+};
+
+int tracker_init(struct tracker *t, const struct tracker_config *cfg);
+void tracker_free(struct tracker *t);
+
+/* Counts a frame that decode() rejected. */
+void tracker_note_undecoded(struct tracker *t, enum decode_result r, uint32_t wire_len);
+
+/* Tracks one decoded packet (decode returned DECODE_OK). */
+void tracker_packet(struct tracker *t, struct packet *pkt);
+
+/* Moves the clock to now_us and expires what is due (bounded work);
+ * returns the number of flows expired. */
+uint32_t tracker_advance(struct tracker *t, uint64_t now_us);
+
+/* Reports every open flow as closed (CLOSE_SHUTDOWN) without removing it. */
+void tracker_flush_events(struct tracker *t);
+
+/* Empties the table and history (the UI's clear). */
+void tracker_clear(struct tracker *t);
+
+/* Active TCP analytics summed over open flows. */
+void tracker_tcp_active(struct tracker *t, struct tcp_totals *out, uint32_t *tcp_flows);
+
+/* Bytes of memory per tracked flow (slab + hash bucket share). */
+double tracker_bytes_per_flow(const struct tracker *t);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * platform.h - the one seam between netlens and the operating system.
+ * Each OS has its own folder (platform/linux, platform/generic) behind this
+ * API, chosen in configure.ac.
+ */
+#ifndef NETLENS_PLATFORM_H
+#define NETLENS_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The interface carrying the default route (IPv4, else IPv6), into buf.
+ * Returns 0, or -1 when there is none. */
+int platform_default_interface(char *buf, size_t len);
+
+/* This machine's addresses, so views know which side of a flow is local. */
+struct local_addrs;
+
+struct local_addrs *local_addrs_new(void);
+void local_addrs_free(struct local_addrs *la);
+
+/* Re-reads the addresses. Returns 0 or a negative errno. */
+int local_addrs_refresh(struct local_addrs *la);
+
+/* 1 when addr (4 or 16 bytes per family) is one of ours. */
+int local_addrs_contains(const struct local_addrs *la, int family, const uint8_t *addr);
+
+/* A descriptor that becomes readable when addresses change (netlink on
+ * Linux), or -1 when the platform cannot tell: then the caller refreshes on
+ * a timer. local_addrs_changed() drains it and refreshes. */
+int local_addrs_fd(const struct local_addrs *la);
+void local_addrs_changed(struct local_addrs *la);
+
+size_t local_addrs_count(const struct local_addrs *la);
+
+#endif

@@ -1,0 +1,184 @@
+# lib.sh - shared helpers for netlens integration tests (sourced by /bin/sh scripts).
+#
+# Network namespaces: nl_ns_setup creates two namespaces joined by a veth pair
+#   $NS_CL (client, iface $IF_CL, 10.231.0.1/24, fd00:231::1/64)
+#   $NS_SV (server, iface $IF_SV, 10.231.0.2/24, fd00:231::2/64)
+# Traffic only ever goes between these namespaces (or their loopback).
+# nl_cleanup (installed as EXIT trap by nl_init) kills registered processes
+# and deletes the namespaces.
+
+NL_TAG=${NL_TAG:-$$}
+NS_CL="nlcl$NL_TAG"
+NS_SV="nlsv$NL_TAG"
+IF_CL="nlc$NL_TAG"
+IF_SV="nls$NL_TAG"
+CL4=10.231.0.1
+SV4=10.231.0.2
+CL6=fd00:231::1
+SV6=fd00:231::2
+NL_PIDS=""
+NL_NAMESPACES=""
+NL_TMPDIRS=""
+
+nl_skip() { echo "SKIP: $*"; exit 77; }
+nl_fail() { echo "FAIL: $*" >&2; exit 1; }
+nl_log() { echo "# $*"; }
+
+# Python interpreter with scapy available (falls back to any python3).
+nl_python() {
+	for p in /usr/bin/python3 python3; do
+		if "$p" -c 'import scapy' >/dev/null 2>&1; then echo "$p"; return 0; fi
+	done
+	command -v python3
+}
+PYTHON=${PYTHON:-$(nl_python)}
+
+nl_require_root() {
+	[ "$(id -u)" = 0 ] || nl_skip "needs root (network namespaces)"
+}
+
+nl_require_progs() {
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || [ -x "$p" ] || nl_skip "missing program: $p"
+	done
+}
+
+nl_require_netns() {
+	nl_require_root
+	nl_require_progs ip
+	ip netns add "nlprobe$NL_TAG" >/dev/null 2>&1 || nl_skip "cannot create network namespaces (ip netns add failed)"
+	ip netns del "nlprobe$NL_TAG" >/dev/null 2>&1
+}
+
+nl_require_netlens() {
+	[ -n "$NETLENS" ] || nl_skip "NETLENS not set"
+	[ -x "$NETLENS" ] || nl_skip "netlens binary not built: $NETLENS"
+}
+
+# Register a pid to be killed on exit.
+nl_track() { NL_PIDS="$NL_PIDS $*"; }
+
+nl_tmpdir() {
+	_d=$(mktemp -d "${TMPDIR:-/tmp}/netlens-it.XXXXXX") || nl_fail "mktemp"
+	NL_TMPDIRS="$NL_TMPDIRS $_d"
+	echo "$_d"
+}
+
+nl_cleanup() {
+	for p in $NL_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $NL_PIDS; do
+		_i=0
+		while kill -0 "$p" 2>/dev/null && [ $_i -lt 20 ]; do sleep 0.1; _i=$((_i + 1)); done
+		kill -9 "$p" 2>/dev/null
+	done
+	NL_PIDS=""
+	for ns in $NL_NAMESPACES; do
+		# kill anything still running inside our own namespaces
+		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+	NL_NAMESPACES=""
+	if [ -z "$NL_KEEP" ]; then
+		for d in $NL_TMPDIRS; do rm -rf "$d"; done
+	else
+		[ -n "$NL_TMPDIRS" ] && echo "# kept:$NL_TMPDIRS" >&2
+	fi
+}
+
+nl_init() {
+	trap 'nl_cleanup' EXIT
+	trap 'exit 1' INT TERM HUP
+}
+
+nl_cl() { ip netns exec "$NS_CL" "$@"; }
+nl_sv() { ip netns exec "$NS_SV" "$@"; }
+
+nl_ns_setup() {
+	ip netns add "$NS_CL" || nl_fail "ip netns add $NS_CL"
+	NL_NAMESPACES="$NL_NAMESPACES $NS_CL"
+	ip netns add "$NS_SV" || nl_fail "ip netns add $NS_SV"
+	NL_NAMESPACES="$NL_NAMESPACES $NS_SV"
+	ip link add "$IF_CL" netns "$NS_CL" type veth peer name "$IF_SV" netns "$NS_SV" \
+		|| nl_fail "cannot create veth pair"
+	for ns in "$NS_CL" "$NS_SV"; do
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 >/dev/null 2>&1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0 >/dev/null 2>&1
+	done
+	ip -n "$NS_CL" addr add "$CL4/24" dev "$IF_CL"
+	ip -n "$NS_SV" addr add "$SV4/24" dev "$IF_SV"
+	ip -n "$NS_CL" addr add "$CL6/64" dev "$IF_CL" nodad
+	ip -n "$NS_SV" addr add "$SV6/64" dev "$IF_SV" nodad
+	# full-size, real segments on the wire (no TSO/GSO/GRO super-packets)
+	if command -v ethtool >/dev/null 2>&1; then
+		nl_cl ethtool -K "$IF_CL" tso off gso off gro off >/dev/null 2>&1
+		nl_sv ethtool -K "$IF_SV" tso off gso off gro off >/dev/null 2>&1
+	fi
+	ip -n "$NS_CL" link set "$IF_CL" up
+	ip -n "$NS_SV" link set "$IF_SV" up
+	# wait for carrier and usable IPv6 addresses
+	_i=0
+	while [ $_i -lt 50 ]; do
+		if nl_cl ping -c1 -W1 "$SV4" >/dev/null 2>&1 && nl_cl ping -6 -c1 -W1 "$SV6" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1; _i=$((_i + 1))
+	done
+	nl_fail "namespaces not reachable"
+}
+
+# Optional impairment on the client's egress: nl_netem "loss 2% delay 5ms reorder 25% 50%"
+nl_netem() {
+	nl_require_progs tc
+	# shellcheck disable=SC2086
+	nl_cl tc qdisc replace dev "$IF_CL" root netem $* || nl_fail "tc netem failed"
+}
+nl_netem_off() { nl_cl tc qdisc del dev "$IF_CL" root 2>/dev/null; }
+
+# Wait until file $1 contains the text $2 (max $3 tenths of a second, default 50).
+nl_wait_for_text() {
+	_i=0
+	while [ $_i -lt "${3:-50}" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+
+# Wait until TCP port $2 listens in namespace $1 (max 5 s).
+nl_wait_listen() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+nl_wait_listen_udp() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		ip netns exec "$1" ss -Hlun "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+
+# Start tcpdump in namespace $1 on interface $2 writing $3; extra args follow.
+# Sets NL_TCPDUMP_PID.
+nl_capture_start() {
+	_ns=$1 _if=$2 _out=$3; shift 3
+	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -U -n -w "$_out" "$@" 2>"$_out.log" &
+	NL_TCPDUMP_PID=$!
+	NL_TCPDUMP_OUT=$_out
+	nl_track $NL_TCPDUMP_PID
+	nl_wait_for_text "$_out.log" "listening on" 50 || nl_fail "tcpdump did not start: $(cat "$_out.log")"
+	sleep 0.2
+}
+
+nl_capture_stop() {
+	sleep 0.3
+	kill -INT "$NL_TCPDUMP_PID" 2>/dev/null
+	wait "$NL_TCPDUMP_PID" 2>/dev/null
+	rm -f "$NL_TCPDUMP_OUT.log" 2>/dev/null
+	NL_TCPDUMP_PID=""
+}

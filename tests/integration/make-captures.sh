@@ -1,0 +1,210 @@
+#!/bin/sh
+# make-captures.sh OUTDIR - capture real traffic between real programs running
+# in two private network namespaces (see lib.sh) into OUTDIR:
+#   http.pcap https.pcap dns.pcapng ssh.pcap icmp.pcap arp.pcap
+#   iperf-loss.pcap any.pcap (Linux cooked, tcpdump -i any) any-sll.pcap (SLL v1)
+# Needs root. Exit 77 when it cannot run, 1 on failure, 0 when all were made.
+# Set ONLY="http dns" to make a subset.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+
+OUT=${1:?usage: make-captures.sh OUTDIR}
+mkdir -p "$OUT" || exit 1
+OUT=$(cd "$OUT" && pwd)
+
+nl_require_netns
+nl_require_progs tcpdump
+nl_init
+nl_ns_setup
+W=$(nl_tmpdir)
+chmod 755 "$W"
+
+want() { [ -z "$ONLY" ] && return 0; case " $ONLY " in *" $1 "*) return 0;; esac; return 1; }
+
+# ---------------------------------------------------------------- http(s)
+cap_http() {
+	nl_require_progs nginx curl openssl
+	mkdir -p "$W/www" "$W/nginx"
+	i=0; : > "$W/www/big.txt"
+	while [ $i -lt 400 ]; do echo "netlens integration test line $i ................................" >> "$W/www/big.txt"; i=$((i + 1)); done
+	echo "hello netlens" > "$W/www/index.html"
+	echo "small" > "$W/www/small.txt"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=netlens.test" \
+		-addext "subjectAltName=DNS:netlens.test" \
+		-keyout "$W/nginx/key.pem" -out "$W/nginx/cert.pem" >/dev/null 2>&1 \
+		|| nl_fail "openssl req failed"
+	cat > "$W/nginx/nginx.conf" <<NGX
+daemon off;
+user root;
+worker_processes 1;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $W/nginx/tmp;
+	proxy_temp_path $W/nginx/tmp;
+	fastcgi_temp_path $W/nginx/tmp;
+	uwsgi_temp_path $W/nginx/tmp;
+	scgi_temp_path $W/nginx/tmp;
+	keepalive_timeout 30;
+	server {
+		listen $SV4:80;
+		listen [$SV6]:80;
+		listen $SV4:443 ssl;
+		ssl_certificate $W/nginx/cert.pem;
+		ssl_certificate_key $W/nginx/key.pem;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		server_name netlens.test;
+		root $W/www;
+	}
+}
+NGX
+	mkdir -p "$W/nginx/tmp"
+	nl_sv nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" -e "$W/nginx/error.log" &
+	nl_track $!
+	nl_wait_listen "$NS_SV" 443 || nl_fail "nginx did not start: $(cat "$W/nginx/error.log")"
+
+	if want http; then
+		nl_capture_start "$NS_SV" "$IF_SV" "$OUT/http.pcap"
+		# one keep-alive connection, several requests; then a second one over IPv6
+		nl_cl curl -sS -m 10 -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
+			"http://$SV4/" "http://$SV4/big.txt" "http://$SV4/small.txt" "http://$SV4/missing" \
+			|| nl_fail "curl http"
+		nl_cl curl -sS -m 10 -o /dev/null -o /dev/null -g "http://[$SV6]/" "http://[$SV6]/big.txt" \
+			|| nl_fail "curl http v6"
+		nl_capture_stop
+	fi
+	if want https; then
+		nl_capture_start "$NS_SV" "$IF_SV" "$OUT/https.pcap"
+		nl_cl curl -sS -m 10 --cacert "$W/nginx/cert.pem" --resolve "netlens.test:443:$SV4" \
+			--tlsv1.2 --tls-max 1.2 -o /dev/null -o /dev/null \
+			https://netlens.test/ https://netlens.test/big.txt || nl_fail "curl tls1.2"
+		nl_cl curl -sS -m 10 --cacert "$W/nginx/cert.pem" --resolve "netlens.test:443:$SV4" \
+			--tlsv1.3 -o /dev/null https://netlens.test/big.txt || nl_fail "curl tls1.3"
+		nl_capture_stop
+	fi
+	if want any; then
+		# Linux cooked capture on "any" inside the server namespace (SLL2 by default)
+		nl_capture_start "$NS_SV" any "$OUT/any.pcap"
+		nl_cl curl -sS -m 10 -o /dev/null "http://$SV4/big.txt" || nl_fail "curl any"
+		nl_cl ping -c 2 -i 0.2 -W 1 "$SV4" >/dev/null || nl_fail "ping any"
+		nl_capture_stop
+		nl_capture_start "$NS_SV" any "$OUT/any-sll.pcap" -y LINUX_SLL
+		nl_cl curl -sS -m 10 -o /dev/null -g "http://[$SV6]/" || nl_fail "curl any-sll"
+		nl_capture_stop
+	fi
+}
+
+# ---------------------------------------------------------------- dns
+cap_dns() {
+	nl_require_progs dnsmasq dig
+	nl_sv dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
+		--listen-address="$SV4" --listen-address="$SV6" --port=53 --user=root --group=root \
+		--pid-file="$W/dnsmasq.pid" --log-facility=- --local=/netlens.test/ \
+		--host-record=www.netlens.test,10.231.0.51,fd00:231::51 \
+		--address=/a.netlens.test/10.231.0.50 \
+		--txt-record=txt.netlens.test,"netlens integration test" \
+		>"$W/dnsmasq.log" 2>&1 &
+	nl_track $!
+	nl_wait_listen "$NS_SV" 53 || nl_fail "dnsmasq did not start: $(cat "$W/dnsmasq.log")"
+	nl_wait_listen_udp "$NS_SV" 53 || nl_fail "dnsmasq did not bind udp"
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/dns.pcapng" --pcapng 2>/dev/null
+	D="+tries=1 +time=2"
+	nl_cl dig $D @"$SV4" www.netlens.test A >/dev/null || nl_fail "dig A"
+	nl_cl dig $D @"$SV4" www.netlens.test AAAA >/dev/null || nl_fail "dig AAAA"
+	nl_cl dig $D @"$SV4" nope.netlens.test A | grep -q NXDOMAIN || nl_fail "dig NXDOMAIN"
+	nl_cl dig $D @"$SV4" a.netlens.test A +tcp >/dev/null || nl_fail "dig tcp"
+	nl_cl dig $D @"$SV4" txt.netlens.test TXT +tcp >/dev/null || nl_fail "dig tcp txt"
+	nl_cl dig $D @"$SV6" www.netlens.test AAAA >/dev/null || nl_fail "dig v6"
+	nl_cl dig $D @"$SV6" www.netlens.test A +tcp >/dev/null || nl_fail "dig v6 tcp"
+	nl_capture_stop
+}
+
+# ---------------------------------------------------------------- ssh
+cap_ssh() {
+	nl_require_progs ssh ssh-keygen
+	SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+	[ -x "$SSHD" ] || nl_skip "missing program: sshd"
+	mkdir -p "$W/ssh" /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/host_key" || nl_fail "ssh-keygen host"
+	ssh-keygen -q -t ed25519 -N '' -f "$W/ssh/user_key" || nl_fail "ssh-keygen user"
+	cp "$W/ssh/user_key.pub" "$W/ssh/authorized_keys"
+	chmod 600 "$W/ssh/authorized_keys"
+	cat > "$W/ssh/sshd_config" <<SSHC
+Port 22
+Port 2222
+ListenAddress $SV4
+ListenAddress $SV6
+HostKey $W/ssh/host_key
+AuthorizedKeysFile $W/ssh/authorized_keys
+PidFile $W/ssh/sshd.pid
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+LogLevel ERROR
+SSHC
+	nl_sv "$SSHD" -D -e -f "$W/ssh/sshd_config" 2>"$W/ssh/sshd.log" &
+	nl_track $!
+	nl_wait_listen "$NS_SV" 2222 || nl_fail "sshd did not start: $(cat "$W/ssh/sshd.log")"
+	SO="-F /dev/null -i $W/ssh/user_key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 -o LogLevel=ERROR"
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/ssh.pcap"
+	nl_cl timeout 15 ssh $SO -p 2222 root@"$SV4" 'echo netlens; uname -s' >/dev/null || nl_fail "ssh 2222"
+	nl_cl timeout 15 ssh $SO -p 22 root@"$SV6" 'true' >/dev/null || nl_fail "ssh 22 v6"
+	nl_capture_stop
+}
+
+# ---------------------------------------------------------------- icmp
+cap_icmp() {
+	nl_require_progs ping
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/icmp.pcap"
+	nl_cl ping -c 3 -i 0.2 -W 1 "$SV4" >/dev/null || nl_fail "ping v4"
+	nl_cl ping -6 -c 3 -i 0.2 -W 1 "$SV6" >/dev/null || nl_fail "ping v6"
+	nl_cl ping -c 2 -i 0.2 -W 1 -s 3000 "$SV4" >/dev/null || nl_fail "ping v4 fragmented"
+	nl_sv ping -c 2 -i 0.2 -W 1 "$CL4" >/dev/null || nl_fail "ping v4 reverse"
+	# UDP to closed ports: ICMP / ICMPv6 port unreachable quoting these flows
+	nl_cl "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.231.0.1", 40001))
+s.sendto(b"netlens probe", ("10.231.0.2", 9))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s6.bind(("fd00:231::1", 40002))
+s6.sendto(b"netlens probe v6", ("fd00:231::2", 9))
+' || nl_fail "udp probe"
+	nl_capture_stop
+}
+
+# ---------------------------------------------------------------- arp
+cap_arp() {
+	nl_require_progs arping
+	nl_cl ip neigh flush dev "$IF_CL" 2>/dev/null
+	nl_sv ip neigh flush dev "$IF_SV" 2>/dev/null
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/arp.pcap" arp
+	nl_cl arping -c 3 -w 3 -i 0.2 -I "$IF_CL" "$SV4" >/dev/null 2>&1 \
+	  || nl_cl arping -c 3 -w 3 -I "$IF_CL" "$SV4" >/dev/null || nl_fail "arping"
+	nl_capture_stop
+}
+
+# ---------------------------------------------------------------- iperf with loss
+cap_iperf() {
+	nl_require_progs iperf3 tc
+	nl_sv iperf3 -s -1 -B "$SV4" -p 5201 >"$W/iperf-s.log" 2>&1 &
+	nl_track $!
+	nl_wait_listen "$NS_SV" 5201 || nl_fail "iperf3 server did not start"
+	nl_netem "loss 3% delay 4ms reorder 20% 50%"
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/iperf-loss.pcap"
+	nl_cl timeout 20 iperf3 -c "$SV4" -p 5201 -t 3 -b 8M -l 1400 >"$W/iperf-c.log" 2>&1 \
+		|| nl_fail "iperf3 client: $(cat "$W/iperf-c.log")"
+	nl_capture_stop
+	nl_netem_off
+}
+
+want http || want https || want any && cap_http
+want dns && cap_dns
+want ssh && cap_ssh
+want icmp && cap_icmp
+want arp && cap_arp
+want iperf && cap_iperf
+ls -l "$OUT"
+exit 0
