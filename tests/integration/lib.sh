@@ -167,7 +167,7 @@ nl_wait_listen_udp() {
 # Sets NL_TCPDUMP_PID.
 nl_capture_start() {
 	_ns=$1 _if=$2 _out=$3; shift 3
-	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -U -n -w "$_out" "$@" 2>"$_out.log" &
+	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -U --immediate-mode -n -w "$_out" "$@" 2>"$_out.log" &
 	NL_TCPDUMP_PID=$!
 	NL_TCPDUMP_OUT=$_out
 	nl_track $NL_TCPDUMP_PID

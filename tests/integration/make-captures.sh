@@ -98,7 +98,7 @@ NGX
 
 # ---------------------------------------------------------------- dns
 cap_dns() {
-	nl_require_progs dnsmasq dig
+	nl_require_progs dnsmasq dig editcap
 	nl_sv dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
 		--listen-address="$SV4" --listen-address="$SV6" --port=53 --user=root --group=root \
 		--pid-file="$W/dnsmasq.pid" --log-facility=- --local=/netlens.test/ \
@@ -109,7 +109,7 @@ cap_dns() {
 	nl_track $!
 	nl_wait_listen "$NS_SV" 53 || nl_fail "dnsmasq did not start: $(cat "$W/dnsmasq.log")"
 	nl_wait_listen_udp "$NS_SV" 53 || nl_fail "dnsmasq did not bind udp"
-	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/dns.pcapng" --pcapng 2>/dev/null
+	nl_capture_start "$NS_SV" "$IF_SV" "$W/dns.pcap"
 	D="+tries=1 +time=2"
 	nl_cl dig $D @"$SV4" www.netlens.test A >/dev/null || nl_fail "dig A"
 	nl_cl dig $D @"$SV4" www.netlens.test AAAA >/dev/null || nl_fail "dig AAAA"
@@ -119,6 +119,8 @@ cap_dns() {
 	nl_cl dig $D @"$SV6" www.netlens.test AAAA >/dev/null || nl_fail "dig v6"
 	nl_cl dig $D @"$SV6" www.netlens.test A +tcp >/dev/null || nl_fail "dig v6 tcp"
 	nl_capture_stop
+	# tcpdump writes pcap only: store this one as pcapng (nanosecond timestamps)
+	editcap -F pcapng -T ether "$W/dns.pcap" "$OUT/dns.pcapng" || nl_fail "editcap to pcapng"
 }
 
 # ---------------------------------------------------------------- ssh
