@@ -23,6 +23,7 @@
  *
  * Build: gcc -O2 -o gen-capture gen-capture.c -lm   (no libpcap needed)
  * Usage: gen-capture [-n PACKETS] [-f FLOWS] [-d SECONDS] [-s SEED] -o FILE
+ *        gen-capture -V
  */
 #include <errno.h>
 #include <math.h>
@@ -325,10 +326,10 @@ static void addr4(uint8_t *p, int server, uint32_t host)
 		p[2] = (uint8_t)(host >> 3);
 		p[3] = (uint8_t)(1 + (host >> 11) % 254);
 	} else {
-		p[0] = 10;
-		p[1] = (uint8_t)(host >> 16);
-		p[2] = (uint8_t)(host >> 8);
-		p[3] = (uint8_t)(host | 1);
+		p[0] = 10;	/* 10.x.y.2 - 10.x.y.251: distinct per host */
+		p[1] = (uint8_t)(host / 250 / 256);
+		p[2] = (uint8_t)(host / 250);
+		p[3] = (uint8_t)(host % 250 + 2);
 	}
 }
 
@@ -563,6 +564,8 @@ static void radix_sort(uint64_t *a, uint64_t n)
 	free(tmp);
 }
 
+#define GEN_FORMAT_VERSION 1	/* bump when the output changes for the same options */
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -570,7 +573,8 @@ static void usage(void)
 		"  -n  target packet count (default 3000000)\n"
 		"  -f  distinct flows (default 150000)\n"
 		"  -d  capture span in seconds (default 60)\n"
-		"  -s  random seed (default 1)\n");
+		"  -s  random seed (default 1)\n"
+		"  -V  print the output format version and exit\n");
 	exit(2);
 }
 
@@ -589,13 +593,14 @@ int main(int argc, char **argv)
 	uint64_t npackets = 3000000, nflows = 150000, span_s = 60, seed = 1;
 	const char *out = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:f:d:s:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:f:d:s:o:Vh")) != -1) {
 		switch (opt) {
 		case 'n': npackets = parse_num(optarg); break;
 		case 'f': nflows = parse_num(optarg); break;
 		case 'd': span_s = parse_num(optarg); break;
 		case 's': seed = parse_num(optarg); break;
 		case 'o': out = optarg; break;
+		case 'V': printf("gen-capture %d\n", GEN_FORMAT_VERSION); return 0;
 		default: usage();
 		}
 	}

@@ -4,12 +4,13 @@
  *   live:    ev_io(pcap fd) → pcap_dispatch(≤ BATCH) → decode → track
  *   offline: ev_idle → pcap_dispatch(≤ BATCH) per pass, so timers (and the
  *            UI, later) stay live while a large file is read
- *   ev_timer tick: expire flows, flush the event log, print (live headless)
+ *   ev_timer refresh: print (live headless); also expiry when refresh <= 1 s
+ *   ev_timer lifecycle (1 s, only when refresh > 1 s): expire, flush events
  *   ev_io netlink: local addresses changed
  *   ev_signal SIGINT/SIGTERM/SIGHUP: stop the loop (handled in the loop)
  *
- * One timer does refresh and lifecycle, so an idle headless netlens wakes
- * once per refresh interval (at most once a second for expiry).
+ * With the default 1 s refresh one timer does both, so an idle headless
+ * netlens wakes once a second.
  */
 #include "config.h"
 
@@ -130,20 +131,33 @@ static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
 	log_msg(LOG_INFO, "local addresses changed: %zu now", local_addrs_count(a->local));
 }
 
-static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
+/* Lifecycle: expire due flows and write out buffered events. */
+static void lifecycle_pass(struct app *a, uint64_t now)
 {
-	struct app *a = w->data;
-	uint64_t now = a->cap.offline ? a->tracker.now_us : app_wall_us();
 	tracker_advance(&a->tracker, now);
 	if (a->events)
 		eventlog_flush(a->events);
-	if (!a->cap.offline && a->opt.headless) {
+}
+
+static void on_lifecycle(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct app *a = w->data;
+	lifecycle_pass(a, app_wall_us());
+}
+
+static void on_refresh(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct app *a = w->data;
+	uint64_t now = app_wall_us();
+	if (a->opt.refresh_ms <= 1000)
+		lifecycle_pass(a, now);	/* one wakeup serves both */
+	if (a->opt.headless) {
 		output_snapshot(a, now);
 		a->snapshots++;
 		if (output_failed())
 			stop(a);
 	}
-	if (a->opt.stats && !a->cap.offline)
+	if (a->opt.stats)
 		output_stats(a);
 }
 
@@ -295,13 +309,17 @@ int app_init(struct app *a)
 			ev_timer_start(a->loop, &a->duration_w);
 		}
 	}
-	double tick = o->refresh_ms / 1000.0;
-	if (!o->headless || a->cap.offline || tick > 1.0)
-		tick = tick > 1.0 ? 1.0 : tick;	/* expiry needs at least one tick a second */
-	if (!a->cap.offline || a->events) {
-		ev_timer_init(&a->tick_w, on_tick, tick, tick);
-		a->tick_w.data = a;
-		ev_timer_start(a->loop, &a->tick_w);
+	if (!a->cap.offline) {
+		/* Offline, capture time drives expiry from the packet path: no timers. */
+		double refresh = o->refresh_ms / 1000.0;
+		ev_timer_init(&a->refresh_w, on_refresh, refresh, refresh);
+		a->refresh_w.data = a;
+		ev_timer_start(a->loop, &a->refresh_w);
+		if (o->refresh_ms > 1000) {
+			ev_timer_init(&a->lifecycle_w, on_lifecycle, 1., 1.);
+			a->lifecycle_w.data = a;
+			ev_timer_start(a->loop, &a->lifecycle_w);
+		}
 	}
 	ev_signal_init(&a->sigint_w, on_signal, SIGINT);
 	ev_signal_init(&a->sigterm_w, on_signal, SIGTERM);

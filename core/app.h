@@ -24,7 +24,8 @@ struct app {
 	ev_io capture_w;		/* live: the pcap fd */
 	ev_idle feed_w;			/* offline: next batch */
 	ev_io netlink_w;		/* live: address changes */
-	ev_timer tick_w;		/* refresh + lifecycle */
+	ev_timer refresh_w;		/* live output every --refresh-interval */
+	ev_timer lifecycle_w;		/* expiry each second when refresh is slower */
 	ev_timer duration_w;		/* --duration */
 	ev_signal sigint_w, sigterm_w, sighup_w;
 

@@ -39,13 +39,14 @@ static void out_write(struct strbuf *b, int force)
 	sb_reset(b);
 }
 
-static void emit_flow(struct app *a, struct strbuf *b, const struct flow *f, uint64_t now_us)
+static void emit_flow(struct app *a, struct strbuf *b, const struct flow *f, uint64_t now_us,
+		      int width)
 {
 	if (a->opt.format == FORMAT_JSON) {
 		record_json(b, f, now_us, NULL, NULL);
 		sb_putc(b, '\n');
 	} else {
-		record_text_row(b, f, now_us);
+		record_text_row(b, f, now_us, width);
 	}
 	out_write(b, 0);
 }
@@ -80,6 +81,13 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 	flow_table_foreach(&t->table, collect_cb, &c);
 	qsort(c.v, c.n, sizeof(*c.v), by_id);
 
+	int width = 21;	/* "255.255.255.255:65535" */
+	if (a->opt.format == FORMAT_TEXT)
+		for (size_t i = 0; i < c.n; i++) {
+			int w = record_text_width(c.v[i]);
+			if (w > width)
+				width = w;
+		}
 	sb_init(&b);
 	if (a->opt.format == FORMAT_TEXT) {
 		if (!a->cap.offline) {
@@ -87,10 +95,10 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 			record_time(&b, now_us);
 			sb_printf(&b, " -- %s -- %u flows\n", a->cap.name, t->table.count);
 		}
-		record_text_header(&b);
+		record_text_header(&b, width);
 	}
 	for (size_t i = 0; i < c.n && !stdout_failed; i++)
-		emit_flow(a, &b, c.v[i], now_us);
+		emit_flow(a, &b, c.v[i], now_us, width);
 	if (a->opt.format == FORMAT_TEXT && !a->cap.offline)
 		sb_putc(&b, '\n');
 	out_write(&b, 1);

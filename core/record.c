@@ -199,13 +199,23 @@ static void human_bytes(char *out, size_t n, double v)
 		snprintf(out, n, "%.1f%s", v, unit[u]);
 }
 
-void record_text_header(struct strbuf *b)
+int record_text_width(const struct flow *f)
 {
-	sb_printf(b, "%-6s %-45s %-45s %-13s %-10s %15s %21s %19s\n", "PROTO", "SOURCE",
-		  "DESTINATION", "STATE", "SERVICE", "PACKETS out/in", "BYTES out/in", "RATE down/up");
+	char s[64], d[64];
+	endpoint(s, sizeof(s), f, flow_src_addr(f), flow_src_port(f));
+	endpoint(d, sizeof(d), f, flow_dst_addr(f), flow_dst_port(f));
+	size_t w = strlen(s) > strlen(d) ? strlen(s) : strlen(d);
+	return (int)w;
 }
 
-void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us)
+void record_text_header(struct strbuf *b, int width)
+{
+	sb_printf(b, "%-6s %-*s %-*s %-13s %-12s %15s %19s %21s\n", "PROTO", width, "SOURCE",
+		  width, "DESTINATION", "STATE", "SERVICE", "PACKETS out/in", "BYTES out/in",
+		  "RATE down/up");
+}
+
+void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, int width)
 {
 	char src[64], dst[64], pbuf[16], pk[32], by[48], rt[48], x[16], y[16];
 	endpoint(src, sizeof(src), f, flow_src_addr(f), flow_src_port(f));
@@ -222,7 +232,7 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us)
 		snprintf(rt, sizeof(rt), "%s/s %s/s", x, y);
 	}
 	const char *svc = record_service(f);
-	sb_printf(b, "%-6s %-45s %-45s %-13s %-10s %15s %21s %19s\n",
-		  flow_protocol_name(f, pbuf, sizeof(pbuf)), src, dst, flow_state_name(f, now_us),
-		  svc ? svc : "-", pk, by, rt);
+	sb_printf(b, "%-6s %-*s %-*s %-13s %-12.12s %15s %19s %21s\n",
+		  flow_protocol_name(f, pbuf, sizeof(pbuf)), width, src, width, dst,
+		  flow_state_name(f, now_us), svc ? svc : "-", pk, by, rt);
 }

@@ -24,9 +24,11 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 /* The service name of a flow: destination port first, then source port. */
 const char *record_service(const struct flow *f);
 
-/* Text table header and one row, each ending in a newline. */
-void record_text_header(struct strbuf *b);
-void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us);
+/* Text table: endpoint column width needed by f ("[2001:db8::1]:443"). */
+int record_text_width(const struct flow *f);
+/* Header and one row, each ending in a newline; width from record_text_width. */
+void record_text_header(struct strbuf *b, int width);
+void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, int width);
 
 /* Human-readable name of an ICMP error (type, code) for the family. */
 const char *record_icmp_error_name(int family, uint8_t type, uint8_t code);

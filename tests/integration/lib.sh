@@ -19,6 +19,7 @@ SV6=fd00:231::2
 NL_PIDS=""
 NL_NAMESPACES=""
 NL_TMPDIRS=""
+NS_MID="nlmd$NL_TAG"
 
 nl_skip() { echo "SKIP: $*"; exit 77; }
 nl_fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -98,8 +99,30 @@ nl_ns_setup() {
 	NL_NAMESPACES="$NL_NAMESPACES $NS_CL"
 	ip netns add "$NS_SV" || nl_fail "ip netns add $NS_SV"
 	NL_NAMESPACES="$NL_NAMESPACES $NS_SV"
-	ip link add "$IF_CL" netns "$NS_CL" type veth peer name "$IF_SV" netns "$NS_SV" \
-		|| nl_fail "cannot create veth pair"
+	if [ -n "$NL_IMPAIR" ]; then
+		# cl <-veth-> mid (impair.py bridge) <-veth-> sv
+		ip netns add "$NS_MID" || nl_fail "ip netns add $NS_MID"
+		NL_NAMESPACES="$NL_NAMESPACES $NS_MID"
+		ip netns exec "$NS_MID" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
+		ip netns exec "$NS_MID" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+		ip link add "$IF_CL" netns "$NS_CL" type veth peer name "nma$NL_TAG" netns "$NS_MID" \
+			|| nl_fail "cannot create veth pair"
+		ip link add "$IF_SV" netns "$NS_SV" type veth peer name "nmb$NL_TAG" netns "$NS_MID" \
+			|| nl_fail "cannot create veth pair"
+		for i in "nma$NL_TAG" "nmb$NL_TAG"; do
+			ip -n "$NS_MID" link set "$i" gso_max_segs 1 gso_max_size 1500 2>/dev/null
+			ip -n "$NS_MID" link set "$i" promisc on up
+		done
+		_mdir=$(nl_tmpdir)
+		# shellcheck disable=SC2086
+		ip netns exec "$NS_MID" "$PYTHON" "${HERE:-$(dirname "$0")}/impair.py" "nma$NL_TAG" "nmb$NL_TAG" \
+			$NL_IMPAIR --ready "$_mdir/ready" &
+		nl_track $!
+		nl_wait_file "$_mdir/ready" || nl_fail "impair.py did not start"
+	else
+		ip link add "$IF_CL" netns "$NS_CL" type veth peer name "$IF_SV" netns "$NS_SV" \
+			|| nl_fail "cannot create veth pair"
+	fi
 	for ns in "$NS_CL" "$NS_SV"; do
 		ip -n "$ns" link set lo up
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 >/dev/null 2>&1
@@ -109,11 +132,9 @@ nl_ns_setup() {
 	ip -n "$NS_SV" addr add "$SV4/24" dev "$IF_SV"
 	ip -n "$NS_CL" addr add "$CL6/64" dev "$IF_CL" nodad
 	ip -n "$NS_SV" addr add "$SV6/64" dev "$IF_SV" nodad
-	# full-size, real segments on the wire (no TSO/GSO/GRO super-packets)
-	if command -v ethtool >/dev/null 2>&1; then
-		nl_cl ethtool -K "$IF_CL" tso off gso off gro off >/dev/null 2>&1
-		nl_sv ethtool -K "$IF_SV" tso off gso off gro off >/dev/null 2>&1
-	fi
+	# real MTU-sized segments on the wire (no TSO/GSO super-packets)
+	ip -n "$NS_CL" link set "$IF_CL" gso_max_segs 1 gso_max_size 1500 2>/dev/null
+	ip -n "$NS_SV" link set "$IF_SV" gso_max_segs 1 gso_max_size 1500 2>/dev/null
 	ip -n "$NS_CL" link set "$IF_CL" up
 	ip -n "$NS_SV" link set "$IF_SV" up
 	# wait for carrier and usable IPv6 addresses
@@ -127,19 +148,25 @@ nl_ns_setup() {
 	nl_fail "namespaces not reachable"
 }
 
-# Optional impairment on the client's egress: nl_netem "loss 2% delay 5ms reorder 25% 50%"
-nl_netem() {
-	nl_require_progs tc
-	# shellcheck disable=SC2086
-	nl_cl tc qdisc replace dev "$IF_CL" root netem $* || nl_fail "tc netem failed"
-}
-nl_netem_off() { nl_cl tc qdisc del dev "$IF_CL" root 2>/dev/null; }
+# Impairment: netem is not available on every kernel, so loss and reordering
+# are done by impair.py bridging through a middle namespace. Set before
+# nl_ns_setup, e.g.  NL_IMPAIR="--loss 0.03 --reorder 0.05 --seed 7"
 
 # Wait until file $1 contains the text $2 (max $3 tenths of a second, default 50).
 nl_wait_for_text() {
 	_i=0
 	while [ $_i -lt "${3:-50}" ]; do
 		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+
+# Wait until file $1 exists (max 5 s).
+nl_wait_file() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		[ -e "$1" ] && return 0
 		sleep 0.1; _i=$((_i + 1))
 	done
 	return 1
