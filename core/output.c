@@ -93,7 +93,9 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 		if (!a->cap.offline) {
 			sb_puts(&b, "-- ");
 			record_time(&b, now_us);
-			sb_printf(&b, " -- %s -- %u flows\n", a->cap.name, t->table.count);
+			sb_printf(&b, " -- %s -- %u flows -- down %.0f B/s, up %.0f B/s\n", a->cap.name,
+				  t->table.count, rate64_get(&t->traffic, now_us, DIR_REV),
+				  rate64_get(&t->traffic, now_us, DIR_FWD));
 		}
 		record_text_header(&b, width);
 	}
@@ -143,7 +145,7 @@ void output_stats(struct app *a)
 		"fragments_orphaned=%llu icmp_errors_noted=%llu flows_created=%llu flows_closed=%llu "
 		"flows_evicted=%llu active_flows=%u peak_flows=%u max_flows=%u history=%u "
 		"history_dropped=%llu tcp_flows=%u retransmits=%llu/%llu out_of_order=%llu/%llu "
-		"fast_retransmits=%llu/%llu bytes_per_flow=%.1f\n",
+		"fast_retransmits=%llu/%llu rate_down=%.0f rate_up=%.0f bytes_per_flow=%.1f\n",
 		(unsigned long long)s->packets, (unsigned long long)s->bytes,
 		(unsigned long long)s->tracked_packets,
 		(unsigned long long)s->by_proto_packets[L4_TCP],
@@ -163,5 +165,6 @@ void output_stats(struct app *a)
 		(unsigned long long)act.retransmits, (unsigned long long)t->tcp.retransmits,
 		(unsigned long long)act.out_of_order, (unsigned long long)t->tcp.out_of_order,
 		(unsigned long long)act.fast_retransmits, (unsigned long long)t->tcp.fast_retransmits,
+		rate64_get(&t->traffic, t->now_us, DIR_REV), rate64_get(&t->traffic, t->now_us, DIR_FWD),
 		tracker_bytes_per_flow(t));
 }

@@ -51,3 +51,36 @@ double rate_get(const struct rate *r, uint64_t now_us, int dir)
 	}
 	return (prev * (1.0 - frac) + cur) / ((double)window_us / 1e6);
 }
+
+void rate64_add(struct rate64 *r, uint64_t now_us, int dir, uint64_t bytes)
+{
+	uint64_t b = now_us / window_us;
+	if (b != r->bucket) {
+		if (b == r->bucket + 1) {
+			r->prev[0] = r->cur[0];
+			r->prev[1] = r->cur[1];
+		} else {
+			r->prev[0] = r->prev[1] = 0;
+		}
+		r->cur[0] = r->cur[1] = 0;
+		r->bucket = b;
+	}
+	r->cur[dir] += bytes;
+}
+
+double rate64_get(const struct rate64 *r, uint64_t now_us, int dir)
+{
+	uint64_t b = now_us / window_us;
+	double frac = (double)(now_us % window_us) / (double)window_us;
+	double cur, prev;
+	if (b == r->bucket) {
+		cur = (double)r->cur[dir];
+		prev = (double)r->prev[dir];
+	} else if (b == r->bucket + 1) {
+		cur = 0;
+		prev = (double)r->cur[dir];
+	} else {
+		return 0.0;
+	}
+	return (prev * (1.0 - frac) + cur) / ((double)window_us / 1e6);
+}

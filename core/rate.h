@@ -30,4 +30,15 @@ void rate_add(struct rate *r, uint64_t now_us, int dir, uint32_t bytes);
 /* Bytes per second in direction dir at time now_us. */
 double rate_get(const struct rate *r, uint64_t now_us, int dir);
 
+/* The same method with 64-bit buckets, for whole-interface totals where a
+ * busy link would saturate 32 bits. */
+struct rate64 {
+	uint64_t bucket;
+	uint64_t cur[2];
+	uint64_t prev[2];
+};
+
+void rate64_add(struct rate64 *r, uint64_t now_us, int dir, uint64_t bytes);
+double rate64_get(const struct rate64 *r, uint64_t now_us, int dir);
+
 #endif

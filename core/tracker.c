@@ -344,6 +344,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	}
 	uint8_t old_state = f->state;
 	count_packet(f, dir, 1, p->ip_len, now);
+	rate64_add(&t->traffic, now, dir, p->ip_len);
 	t->stats.tracked_packets++;
 	t->stats.tracked_bytes += p->ip_len;
 	t->stats.by_proto_packets[p->proto]++;

@@ -67,6 +67,8 @@ struct tracker {
 	struct tcp_totals closed_tcp;	/* the part of `tcp` in flows that closed */
 	uint32_t open_by_proto[L4_OTHER_IP + 1];
 	uint64_t now_us;		/* latest packet or timer time */
+	struct rate64 traffic;		/* all tracked traffic: [DIR_FWD] up (from the
+					 * flows' sources), [DIR_REV] down */
 };
 
 int tracker_init(struct tracker *t, const struct tracker_config *cfg);
