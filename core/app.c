@@ -336,6 +336,23 @@ void app_run(struct app *a)
 	ev_run(a->loop, 0);
 }
 
+void app_cleanup(struct app *a)
+{
+	if (a->events) {
+		eventlog_close(a->events);
+		a->events = NULL;
+	}
+	tracker_free(&a->tracker);
+	capture_close(&a->cap);
+	local_addrs_free(a->local);
+	a->local = NULL;
+	services_unload();
+	log_close();
+	if (a->loop)
+		ev_loop_destroy(a->loop);
+	a->loop = NULL;
+}
+
 int app_finish(struct app *a)
 {
 	struct pcap_stat ps;
@@ -362,12 +379,6 @@ int app_finish(struct app *a)
 				a->exit_code = 1;
 		}
 	}
-	tracker_free(&a->tracker);
-	capture_close(&a->cap);
-	local_addrs_free(a->local);
-	services_unload();
-	log_close();
-	if (a->loop)
-		ev_loop_destroy(a->loop);
+	app_cleanup(a);
 	return a->exit_code;
 }

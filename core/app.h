@@ -43,6 +43,8 @@ int app_init(struct app *a);
 void app_run(struct app *a);
 /* Flushes, reports and frees; returns the process exit code. */
 int app_finish(struct app *a);
+/* Frees whatever app_init set up, reporting nothing (after a failed start). */
+void app_cleanup(struct app *a);
 
 uint64_t app_wall_us(void);
 

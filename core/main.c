@@ -21,7 +21,7 @@ int main(int argc, char **argv)
 
 	int rc = app_init(&app);
 	if (rc != 0) {
-		app_finish(&app);
+		app_cleanup(&app);
 		return rc;
 	}
 	app_run(&app);
