@@ -136,7 +136,8 @@ static enum l4_proto l4_of(unsigned ipproto, int family)
 static int ipv6_walk_ext(struct nl_reader *r, uint8_t *next, int *is_frag,
 			 int *first_frag, int *more_frags, uint32_t *frag_id)
 {
-	for (int i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
+	/* One pass per extension header plus one to reach the upper layer. */
+	for (int i = 0; i <= MAX_IPV6_EXT_HEADERS; i++) {
 		switch (*next) {
 		case IPP_HOPOPTS: case IPP_ROUTING: case IPP_DSTOPTS:
 		case IPP_MOBILITY: case IPP_HIP: case IPP_SHIM6: {
@@ -251,15 +252,20 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 
 	switch (pkt->proto) {
 	case L4_TCP: {
-		pkt->sport = nl_get_be16(r);
-		pkt->dport = nl_get_be16(r);
-		pkt->seq = nl_get_be32(r);
-		pkt->ack = nl_get_be32(r);
-		uint8_t doff = nl_get_u8(r) >> 4;
-		pkt->tcp_flags = nl_get_u8(r);
-		pkt->window = nl_get_be16(r);
-		if (!nl_reader_ok(r))
+		/* Checked before reading: the sub-reader ends at l4_len, so a too
+		 * short datagram would otherwise read as truncated. */
+		if (!pkt->is_fragment && l4_len < 20)
+			return DECODE_MALFORMED;
+		const uint8_t *h = nl_get_span(r, 16);
+		if (!h)
 			return DECODE_TRUNCATED;
+		pkt->sport = nl_span_be16(h, 0);
+		pkt->dport = nl_span_be16(h, 2);
+		pkt->seq = nl_span_be32(h, 4);
+		pkt->ack = nl_span_be32(h, 8);
+		uint8_t doff = h[12] >> 4;
+		pkt->tcp_flags = h[13];
+		pkt->window = nl_span_be16(h, 14);
 		if (doff < 5)
 			return DECODE_MALFORMED;
 		uint32_t hlen = (uint32_t)doff * 4;
@@ -276,14 +282,14 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 		return DECODE_OK;
 	}
 	case L4_UDP: {
-		pkt->sport = nl_get_be16(r);
-		pkt->dport = nl_get_be16(r);
-		uint16_t ulen = nl_get_be16(r);
-		nl_get_be16(r);
-		if (!nl_reader_ok(r))
-			return DECODE_TRUNCATED;
 		if (!pkt->is_fragment && l4_len < 8)
 			return DECODE_MALFORMED;
+		const uint8_t *h = nl_get_span(r, 8);
+		if (!h)
+			return DECODE_TRUNCATED;
+		pkt->sport = nl_span_be16(h, 0);
+		pkt->dport = nl_span_be16(h, 2);
+		uint16_t ulen = nl_span_be16(h, 4);
 		(void)ulen;	/* 0 in jumbograms; the IP length is authoritative */
 		pkt->l4_payload_len = l4_len > 8 ? l4_len - 8 : 0;
 		size_t avail = nl_reader_left(r);
@@ -339,18 +345,16 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		return DECODE_TRUNCATED;
 
 	if ((first >> 4) == 4) {
-		uint8_t vihl = nl_get_u8(r);
-		nl_get_u8(r);				/* TOS */
-		uint16_t total = nl_get_be16(r);
-		uint16_t id = nl_get_be16(r);
-		uint16_t fo = nl_get_be16(r);
-		nl_get_u8(r);				/* TTL */
-		uint8_t proto = nl_get_u8(r);
-		nl_get_be16(r);				/* checksum */
-		nl_get_bytes(r, pkt->src, 4);
-		nl_get_bytes(r, pkt->dst, 4);
-		if (!nl_reader_ok(r))
+		const uint8_t *h = nl_get_span(r, 20);
+		if (!h)
 			return DECODE_TRUNCATED;
+		uint8_t vihl = h[0];
+		uint16_t total = nl_span_be16(h, 2);
+		uint16_t id = nl_span_be16(h, 4);
+		uint16_t fo = nl_span_be16(h, 6);
+		uint8_t proto = h[9];
+		memcpy(pkt->src, h + 12, 4);
+		memcpy(pkt->dst, h + 16, 4);
 		uint32_t ihl = (uint32_t)(vihl & 0x0f) * 4;
 		if (ihl < 20)
 			return DECODE_MALFORMED;
@@ -373,14 +377,13 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		return decode_l4(&l4, len - ihl, pkt);
 	}
 	if ((first >> 4) == 6) {
-		nl_reader_skip(r, 4);
-		uint16_t plen = nl_get_be16(r);
-		uint8_t next = nl_get_u8(r);
-		nl_get_u8(r);				/* hop limit */
-		nl_get_bytes(r, pkt->src, 16);
-		nl_get_bytes(r, pkt->dst, 16);
-		if (!nl_reader_ok(r))
+		const uint8_t *h = nl_get_span(r, 40);
+		if (!h)
 			return DECODE_TRUNCATED;
+		uint16_t plen = nl_span_be16(h, 4);
+		uint8_t next = h[6];
+		memcpy(pkt->src, h + 8, 16);
+		memcpy(pkt->dst, h + 24, 16);
 		uint32_t len = 40u + plen;
 		if (plen == 0 && next == IPP_HOPOPTS && wire_left > 40)
 			len = (uint32_t)(wire_left > 0xffffffu ? 0xffffffu : wire_left); /* jumbogram */
@@ -507,11 +510,10 @@ enum decode_result decode_packet(int dlt, const uint8_t *buf, size_t cap_len, st
 
 	switch (dlt) {
 	case 1: {	/* Ethernet */
-		nl_reader_skip(&r, 12);
-		uint16_t type = nl_get_be16(&r);
-		if (!nl_reader_ok(&r))
+		const uint8_t *h = nl_get_span(&r, 14);
+		if (!h)
 			return DECODE_TRUNCATED;
-		return decode_ethertype(&r, type, wire, pkt);
+		return decode_ethertype(&r, nl_span_be16(h, 12), wire, pkt);
 	}
 	case 113: {	/* Linux cooked v1 */
 		nl_reader_skip(&r, 2);

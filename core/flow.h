@@ -7,7 +7,8 @@
  *
  * Memory: flows live in one slab sized for the cap (--max-flows) but only
  * touched as it fills, linked by 32-bit indices; no allocation per packet.
- * sizeof(struct flow) is held to at most 192 bytes by a unit test.
+ * sizeof(struct flow) is held to exactly 192 bytes (checked at compile time
+ * in flow_table.c and by a unit test).
  */
 #ifndef NETLENS_FLOW_H
 #define NETLENS_FLOW_H
@@ -57,23 +58,26 @@ struct arp_state {
 };
 
 struct flow {
-	struct flow_key key;		/* 40 */
-	uint32_t hash_next;		/* chain in the hash table */
-	uint32_t wheel_next;		/* chain in a timer-wheel slot */
 	uint64_t first_seen_us;
 	uint64_t last_seen_us;
 	uint64_t bytes[2];		/* [DIR_FWD] sent by source, [DIR_REV] received */
-	uint32_t packets[2];
+	struct flow_key key;		/* 40 */
+	uint32_t hash_next;		/* chain in the hash table */
+	uint32_t wheel_next;		/* doubly linked in a timer-wheel slot, */
+	uint32_t wheel_prev;		/* so a flow moves in O(1) */
 	uint32_t id;			/* creation serial: order of first packet */
-	uint16_t wheel_slot;		/* slot this flow is chained in */
+	uint32_t dpi;			/* handle of dissector state, 0 = none (owned by
+					 * the dissector host) */
+	uint32_t packets[2];
+	struct rate rate;		/* 20 */
+	uint16_t wheel_slot;		/* slot this flow is filed in, WHEEL_NONE if none */
 	uint8_t state;			/* per-protocol state, see flow_state_name() */
 	uint8_t flags;
 	uint8_t icmp_err_type;		/* last ICMP error quoting this flow */
 	uint8_t icmp_err_code;
-	uint16_t icmp_err_count;	/* saturating */
-	struct rate rate;
-	void *dpi;			/* owned by the dissector host (issue: plugins) */
-	union {
+	uint8_t icmp_err_count;		/* saturates at 255 */
+	uint8_t spare;
+	union {				/* 64 */
 		struct tcp_state tcp;
 		struct icmp_state icmp;
 		struct arp_state arp;

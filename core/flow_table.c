@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "flow_table.h"
-#include "siphash.h"
+#include "keyhash.h"
 
 #define USEC 1000000u
+
+_Static_assert(sizeof(struct flow) <= 192, "a flow must stay within 192 bytes");
 
 static void seed_hash(uint64_t seed[2])
 {
@@ -60,7 +62,7 @@ void flow_table_free(struct flow_table *t)
 
 uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 {
-	return siphash13(t->seed, k, sizeof(*k));
+	return keyhash(t->seed, k, sizeof(*k));
 }
 
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h)
@@ -88,7 +90,7 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, u
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->wheel_slot = WHEEL_NONE;
-	f->wheel_next = FLOW_NONE;
+	f->wheel_next = f->wheel_prev = FLOW_NONE;
 	f->id = t->next_id++;
 	uint32_t *b = &t->buckets[h & t->mask];
 	f->hash_next = *b;
@@ -101,17 +103,14 @@ static void wheel_unlink(struct flow_table *t, struct flow *f)
 {
 	if (f->wheel_slot == WHEEL_NONE)
 		return;
-	uint32_t me = flow_index(t, f);
-	uint32_t *pp = &t->wheel[f->wheel_slot];
-	while (*pp != FLOW_NONE) {
-		if (*pp == me) {
-			*pp = f->wheel_next;
-			break;
-		}
-		pp = &t->slab[*pp].wheel_next;
-	}
+	if (f->wheel_prev != FLOW_NONE)
+		t->slab[f->wheel_prev].wheel_next = f->wheel_next;
+	else
+		t->wheel[f->wheel_slot] = f->wheel_next;
+	if (f->wheel_next != FLOW_NONE)
+		t->slab[f->wheel_next].wheel_prev = f->wheel_prev;
 	f->wheel_slot = WHEEL_NONE;
-	f->wheel_next = FLOW_NONE;
+	f->wheel_next = f->wheel_prev = FLOW_NONE;
 }
 
 void flow_table_remove(struct flow_table *t, struct flow *f)
@@ -145,9 +144,13 @@ static uint16_t slot_for(const struct flow_table *t, uint64_t deadline_us)
 
 static void wheel_push(struct flow_table *t, struct flow *f, uint16_t slot)
 {
+	uint32_t me = flow_index(t, f);
 	f->wheel_slot = slot;
+	f->wheel_prev = FLOW_NONE;
 	f->wheel_next = t->wheel[slot];
-	t->wheel[slot] = flow_index(t, f);
+	if (f->wheel_next != FLOW_NONE)
+		t->slab[f->wheel_next].wheel_prev = me;
+	t->wheel[slot] = me;
 }
 
 void flow_table_schedule(struct flow_table *t, struct flow *f)
@@ -183,7 +186,7 @@ uint32_t flow_table_advance(struct flow_table *t, uint64_t now_us, uint32_t budg
 			struct flow *f = &t->slab[i];
 			i = f->wheel_next;
 			f->wheel_slot = WHEEL_NONE;
-			f->wheel_next = FLOW_NONE;
+			f->wheel_next = f->wheel_prev = FLOW_NONE;
 			if (done < budget && t->deadline(f, t->deadline_ctx) <= now_us) {
 				expire(f, ctx);
 				done++;

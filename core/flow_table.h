@@ -39,7 +39,7 @@ struct flow_table {
 	uint32_t count;		/* flows in the table */
 	uint32_t *buckets;	/* owned: mask + 1 heads */
 	uint32_t mask;
-	uint64_t seed[2];	/* SipHash key */
+	uint64_t seed[2];	/* keyhash secret */
 	uint32_t *wheel;	/* owned: WHEEL_SLOTS heads */
 	uint64_t wheel_sec;	/* every slot up to this second has been processed */
 	int wheel_started;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "frag.h"
-#include "siphash.h"
+#include "keyhash.h"
 
 #define PROBE 8
 
@@ -47,7 +47,7 @@ static struct frag_entry *find(struct frag_table *t, const struct packet *p, int
 	k.id = p->frag_id;
 	k.family = p->family;
 	k.ipproto = p->ipproto;
-	uint32_t base = (uint32_t)siphash13(t->seed, &k, sizeof(k)) % FRAG_SLOTS;
+	uint32_t base = (uint32_t)keyhash(t->seed, &k, sizeof(k)) % FRAG_SLOTS;
 	struct frag_entry *victim = NULL;
 
 	for (uint32_t n = 0; n < PROBE; n++) {

@@ -36,7 +36,7 @@ void history_add(struct history *h, const struct flow *f)
 	else
 		h->count++;
 	h->ring[h->head] = *f;
-	h->ring[h->head].dpi = NULL;	/* dissector state is freed at close */
+	h->ring[h->head].dpi = 0;	/* dissector state is freed at close */
 	h->ring[h->head].flags |= FLOW_CLOSED;
 	h->head = (h->head + 1) % h->cap;
 }

@@ -65,6 +65,34 @@ static int by_id(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Orders flows by creation serial. Serials are unique and nearly dense, so
+ * placing each at (id - min) is linear; fall back to qsort when sparse. */
+static void sort_by_id(struct collect *c)
+{
+	if (c->n < 2)
+		return;
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i]->id < lo)
+			lo = c->v[i]->id;
+		if (c->v[i]->id > hi)
+			hi = c->v[i]->id;
+	}
+	size_t span = (size_t)(hi - lo) + 1;
+	const struct flow **slot = span <= 4 * c->n ? calloc(span, sizeof(*slot)) : NULL;
+	if (!slot) {
+		qsort(c->v, c->n, sizeof(*c->v), by_id);
+		return;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		slot[c->v[i]->id - lo] = c->v[i];
+	size_t w = 0;
+	for (size_t i = 0; i < span; i++)
+		if (slot[i])
+			c->v[w++] = slot[i];
+	free(slot);
+}
+
 static void print_flows(struct app *a, int with_history, uint64_t now_us)
 {
 	struct tracker *t = &a->tracker;
@@ -79,7 +107,7 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 		for (uint32_t i = 0; i < t->history.count; i++)
 			c.v[c.n++] = history_get(&t->history, i);
 	flow_table_foreach(&t->table, collect_cb, &c);
-	qsort(c.v, c.n, sizeof(*c.v), by_id);
+	sort_by_id(&c);
 
 	int width = 21;	/* "255.255.255.255:65535" */
 	if (a->opt.format == FORMAT_TEXT)

@@ -5,10 +5,28 @@
 
 static uint64_t window_us = 10000000;	/* 10 s, RustNet's and iftop's window */
 
+/* The bucket of a time. Packets arrive in time order, so remember the
+ * current bucket's span and divide only when leaving it. */
+static uint64_t span_lo = 1, span_hi = 0, span_bucket;
+
+static uint64_t bucket_of(uint64_t now_us)
+{
+	if (now_us < span_lo || now_us >= span_hi) {
+		span_bucket = now_us / window_us;
+		span_lo = span_bucket * window_us;
+		span_hi = span_lo + window_us;
+	}
+	return span_bucket;
+}
+
+
 void rate_set_window_us(uint64_t w)
 {
-	if (w >= 1000)
+	if (w >= 1000) {
 		window_us = w;
+		span_lo = 1;
+		span_hi = 0;
+	}
 }
 
 uint64_t rate_window_us(void) { return window_us; }
@@ -20,7 +38,7 @@ static uint32_t sat_add(uint32_t a, uint32_t b)
 
 void rate_add(struct rate *r, uint64_t now_us, int dir, uint32_t bytes)
 {
-	uint32_t b = (uint32_t)(now_us / window_us);
+	uint32_t b = (uint32_t)bucket_of(now_us);
 	if (b != r->bucket) {
 		if (b == r->bucket + 1) {
 			r->prev[0] = r->cur[0];
@@ -54,7 +72,7 @@ double rate_get(const struct rate *r, uint64_t now_us, int dir)
 
 void rate64_add(struct rate64 *r, uint64_t now_us, int dir, uint64_t bytes)
 {
-	uint64_t b = now_us / window_us;
+	uint64_t b = bucket_of(now_us);
 	if (b != r->bucket) {
 		if (b == r->bucket + 1) {
 			r->prev[0] = r->cur[0];

@@ -4,29 +4,203 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "record.h"
 #include "lifecycle.h"
 #include "services.h"
 
+static void put_digits(char *p, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* Cursor writers for the fixed part of a record: the caller has reserved
+ * room for the longest value (RECORD_FIXED_MAX), so no check per byte. */
+static inline char *put_lit(char *p, const char *lit, size_t n)
+{
+	memcpy(p, lit, n);
+	return p + n;
+}
+#define PUT(p, lit) put_lit((p), (lit), sizeof(lit) - 1)
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	int i = 20;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(p, tmp + i, (size_t)(20 - i));
+	return p + (20 - i);
+}
+
+static char *put_str(char *p, const char *s)	/* netlens' own ASCII words only */
+{
+	size_t n = strlen(s);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* Microseconds as seconds with `decimals` (1..6) places: 1234567 with 6 →
+ * "1.234567", with 3 → "1.235". Integer arithmetic, rounded half up. */
+static char *put_fixed(char *p, uint64_t micro, int decimals)
+{
+	static const uint64_t div[] = { 1000000, 100000, 10000, 1000, 100, 10, 1 };
+	uint64_t scale = div[decimals];		/* micro-units per last digit */
+	uint64_t v = (micro + scale / 2) / scale;
+	uint64_t pow = 1;
+	for (int i = 0; i < decimals; i++)
+		pow *= 10;
+	p = put_u64(p, v / pow);
+	*p++ = '.';
+	put_digits(p, (unsigned)(v % pow), decimals);
+	return p + decimals;
+}
+
+/* Days since 1970-01-01 → civil date (H. Hinnant's algorithm): dumps print
+ * two timestamps per flow, and gmtime_r + printf were a tenth of a dump. */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static char *put_time(char *p, uint64_t us);
+
 void record_time(struct strbuf *b, uint64_t us)
 {
-	time_t s = (time_t)(us / 1000000u);
-	struct tm tm;
-	if (!gmtime_r(&s, &tm)) {
-		sb_puts(b, "1970-01-01T00:00:00.000000Z");
+	if (sb_reserve(b, 28) < 0)
 		return;
+	char *p = put_time(b->buf + b->len, us);
+	b->len = (size_t)(p - b->buf);
+	b->buf[b->len] = '\0';
+}
+
+/* Writes the 27 characters of an RFC 3339 UTC time with microseconds. */
+static char *put_time(char *p, uint64_t us)
+{
+	static uint64_t cached_day = UINT64_MAX;
+	static char date[11];
+	uint64_t secs = us / 1000000u;
+	uint64_t day = secs / 86400u;
+	unsigned sod = (unsigned)(secs % 86400u);
+	if (day != cached_day) {
+		int y;
+		unsigned mo, d;
+		civil_from_days((int64_t)day, &y, &mo, &d);
+		put_digits(date, (unsigned)(y % 10000), 4);
+		date[4] = '-';
+		put_digits(date + 5, mo, 2);
+		date[7] = '-';
+		put_digits(date + 8, d, 2);
+		date[10] = 'T';
+		cached_day = day;
 	}
-	sb_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(us % 1000000u));
+	char *t = p;
+	memcpy(t, date, 11);
+	put_digits(t + 11, sod / 3600, 2);
+	t[13] = ':';
+	put_digits(t + 14, sod / 60 % 60, 2);
+	t[16] = ':';
+	put_digits(t + 17, sod % 60, 2);
+	t[19] = '.';
+	put_digits(t + 20, (unsigned)(us % 1000000u), 6);
+	t[26] = 'Z';
+	return p + 27;
+}
+
+static char *put_dec8(char *p, unsigned v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		*p++ = (char)('0' + v / 10);
+	} else if (v >= 10) {
+		*p++ = (char)('0' + v / 10);
+	}
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* RFC 5952 text of an IPv6 address, as glibc's inet_ntop writes it (the
+ * longest run of two or more zero groups becomes "::", the first on a tie;
+ * ::a.b.c.d and ::ffff:a.b.c.d keep the dotted quad). By hand because
+ * inet_ntop formats through sprintf and was most of a JSON dump's cost. */
+char *record_ipv6_text(const uint8_t *a, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned g[8];
+	int best = -1, best_len = 0;
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		if (g[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !g[j])
+			j++;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j;
+	}
+	if (best_len < 2)
+		best = -1;
+	char *p = buf;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			if (i == 0)
+				*p++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && g[5] == 0xffff))) {
+			for (int k = 12; k < 16; k++) {
+				p = put_dec8(p, a[k]);
+				if (k < 15)
+					*p++ = '.';
+			}
+			break;
+		}
+		int started = 0;
+		for (int shift = 12; shift >= 0; shift -= 4) {
+			unsigned nib = (g[i] >> shift) & 0xf;
+			if (nib || started || shift == 0) {
+				*p++ = hex[nib];
+				started = 1;
+			}
+		}
+		if (i < 7)
+			*p++ = ':';
+	}
+	*p = '\0';
+	return buf;
 }
 
 const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf)
 {
-	int af = f->key.family == 6 ? AF_INET6 : AF_INET;
-	if (!inet_ntop(af, addr, buf, 46))
-		snprintf(buf, 46, "?");
+	if (f->key.family == 6)
+		return record_ipv6_text(addr, buf);
+	char *p = buf;	/* by hand, like IPv6 */
+	for (int i = 0; i < 4; i++) {
+		p = put_dec8(p, addr[i]);
+		*p++ = i < 3 ? '.' : '\0';
+	}
 	return buf;
 }
 
@@ -87,25 +261,41 @@ static uint32_t flow_rtt_us(const struct flow *f)
 	return 0;
 }
 
+/* Room for the fixed part of a record: 11 fields of at most 46 + 30 bytes. */
+#define RECORD_FIXED_MAX 1024
+
 void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		 const char *event, const char *close_reason)
 {
 	struct jsonw w;
 	char a[46], pbuf[16];
 	const int src_b = (f->flags & FLOW_SRC_IS_B) != 0;
+	const int ported = f->key.proto == L4_TCP || f->key.proto == L4_UDP;
 
-	json_begin(&w, b);
-	json_key(&w, "timestamp");
-	sb_putc(b, '"');
-	record_time(b, now_us);
-	sb_putc(b, '"');
-	if (event)
-		json_str(&w, "event", event);
-	json_str(&w, "protocol", flow_protocol_name(f, pbuf, sizeof(pbuf)));
-	json_str(&w, "source_ip", record_addr(f, flow_src_addr(f), a));
-	json_u64(&w, "source_port", f->key.proto == L4_TCP || f->key.proto == L4_UDP ? flow_src_port(f) : 0);
-	json_str(&w, "destination_ip", record_addr(f, flow_dst_addr(f), a));
-	json_u64(&w, "destination_port", f->key.proto == L4_TCP || f->key.proto == L4_UDP ? flow_dst_port(f) : 0);
+	if (sb_reserve(b, RECORD_FIXED_MAX) < 0)
+		return;
+	char *p = b->buf + b->len;
+	p = PUT(p, "{\"timestamp\":\"");
+	p = put_time(p, now_us);
+	if (event) {
+		p = PUT(p, "\",\"event\":\"");
+		p = put_str(p, event);
+	}
+	p = PUT(p, "\",\"protocol\":\"");
+	p = put_str(p, flow_protocol_name(f, pbuf, sizeof(pbuf)));
+	p = PUT(p, "\",\"source_ip\":\"");
+	p = put_str(p, record_addr(f, flow_src_addr(f), a));
+	p = PUT(p, "\",\"source_port\":");
+	p = put_u64(p, ported ? flow_src_port(f) : 0);
+	p = PUT(p, ",\"destination_ip\":\"");
+	p = put_str(p, record_addr(f, flow_dst_addr(f), a));
+	p = PUT(p, "\",\"destination_port\":");
+	p = put_u64(p, ported ? flow_dst_port(f) : 0);
+	b->len = (size_t)(p - b->buf);
+	b->buf[b->len] = '\0';
+	w.b = b;
+	w.need_comma = 1;
+
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb) {
 		/* Locality is known: the source is the local side; direction is who opened. */
@@ -119,19 +309,30 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	const char *svc = record_service(f);
 	if (svc)
 		json_str(&w, "service_name", svc);
-	json_u64(&w, "bytes_sent", f->bytes[DIR_FWD]);
-	json_u64(&w, "bytes_received", f->bytes[DIR_REV]);
-	json_u64(&w, "packets_sent", f->packets[DIR_FWD]);
-	json_u64(&w, "packets_received", f->packets[DIR_REV]);
-	json_key(&w, "first_seen");
-	sb_putc(b, '"');
-	record_time(b, f->first_seen_us);
-	sb_putc(b, '"');
-	json_key(&w, "last_seen");
-	sb_putc(b, '"');
-	record_time(b, f->last_seen_us);
-	sb_putc(b, '"');
-	json_f64(&w, "duration_secs", (double)(f->last_seen_us - f->first_seen_us) / 1e6, 6);
+	if (sb_reserve(b, RECORD_FIXED_MAX) < 0)
+		return;
+	p = b->buf + b->len;
+	p = PUT(p, ",\"bytes_sent\":");
+	p = put_u64(p, f->bytes[DIR_FWD]);
+	p = PUT(p, ",\"bytes_received\":");
+	p = put_u64(p, f->bytes[DIR_REV]);
+	p = PUT(p, ",\"packets_sent\":");
+	p = put_u64(p, f->packets[DIR_FWD]);
+	p = PUT(p, ",\"packets_received\":");
+	p = put_u64(p, f->packets[DIR_REV]);
+	p = PUT(p, ",\"first_seen\":\"");
+	p = put_time(p, f->first_seen_us);
+	p = PUT(p, "\",\"last_seen\":\"");
+	p = put_time(p, f->last_seen_us);
+	p = PUT(p, "\"");
+	b->len = (size_t)(p - b->buf);
+	b->buf[b->len] = '\0';
+	if (sb_reserve(b, 64) < 0)
+		return;
+	p = PUT(b->buf + b->len, ",\"duration_secs\":");
+	p = put_fixed(p, f->last_seen_us - f->first_seen_us, 6);
+	b->len = (size_t)(p - b->buf);
+	b->buf[b->len] = '\0';
 	if (f->key.proto == L4_TCP) {
 		json_u64(&w, "tcp_retransmits", f->u.tcp.retransmits);
 		json_u64(&w, "tcp_out_of_order", f->u.tcp.out_of_order);

@@ -13,6 +13,9 @@
 /* "2026-11-22T03:04:05.123456Z" */
 void record_time(struct strbuf *b, uint64_t us);
 
+/* RFC 5952 text of an IPv6 address into buf (46 bytes); returns buf. */
+char *record_ipv6_text(const uint8_t *addr, char *buf);
+
 /* "192.0.2.1", "2001:db8::1". buf must hold 46 bytes. */
 const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf);
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct strbuf {
 	char *buf;	/* owned; always NUL-terminated when len > 0 */
@@ -14,9 +15,35 @@ struct strbuf {
 void sb_init(struct strbuf *b);
 void sb_free(struct strbuf *b);
 void sb_reset(struct strbuf *b);
-void sb_putc(struct strbuf *b, char c);
-void sb_puts(struct strbuf *b, const char *s);
-void sb_put(struct strbuf *b, const char *s, size_t n);
+/* Makes room for extra bytes plus a NUL; 0, or -1 (and oom set). */
+int sb_grow_slow(struct strbuf *b, size_t extra);
+
+static inline int sb_reserve(struct strbuf *b, size_t extra)
+{
+	if (extra < b->cap - b->len && !b->oom)
+		return 0;
+	return sb_grow_slow(b, extra);
+}
+
+static inline void sb_put(struct strbuf *b, const char *s, size_t n)
+{
+	if (sb_reserve(b, n) < 0)
+		return;
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+static inline void sb_putc(struct strbuf *b, char c)
+{
+	if (sb_reserve(b, 1) < 0)
+		return;
+	b->buf[b->len++] = c;
+	b->buf[b->len] = '\0';
+}
+
+static inline void sb_puts(struct strbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+void sb_put_u64(struct strbuf *b, uint64_t v);
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Appends s (untrusted bytes) with control bytes, DEL and invalid UTF-8
@@ -27,7 +54,9 @@ void sb_put_sanitized(struct strbuf *b, const char *s, size_t n);
 struct jsonw { struct strbuf *b; int need_comma; };
 void json_begin(struct jsonw *w, struct strbuf *b);	/* "{" */
 void json_end(struct jsonw *w);				/* "}" */
-void json_key(struct jsonw *w, const char *key);
+void json_key_n(struct jsonw *w, const char *key, size_t n);
+/* Inline so that strlen of a literal key folds to a constant. */
+static inline void json_key(struct jsonw *w, const char *key) { json_key_n(w, key, strlen(key)); }
 void json_str(struct jsonw *w, const char *key, const char *val);
 void json_strn(struct jsonw *w, const char *key, const char *val, size_t n);
 void json_u64(struct jsonw *w, const char *key, uint64_t v);

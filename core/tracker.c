@@ -231,7 +231,7 @@ static void note_icmp_error(struct tracker *t, const struct packet *p)
 		return;
 	f->icmp_err_type = p->icmp_type;
 	f->icmp_err_code = p->icmp_code;
-	if (f->icmp_err_count != UINT16_MAX)
+	if (f->icmp_err_count != UINT8_MAX)
 		f->icmp_err_count++;
 	t->stats.icmp_errors_noted++;
 }

@@ -179,6 +179,19 @@ static inline const uint8_t *nl_get_span(struct nl_reader *r, size_t n)
 	return p;
 }
 
+/* Big-endian fields of a span that nl_get_span() already bounds-checked:
+ * reading a fixed header costs one check instead of one per field. The
+ * offsets are constants below the span's length at every call site. */
+static inline uint16_t nl_span_be16(const uint8_t *p, size_t off)
+{
+	return (uint16_t)((unsigned)p[off] << 8 | p[off + 1]);
+}
+
+static inline uint32_t nl_span_be32(const uint8_t *p, size_t off)
+{
+	return (uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 | (uint32_t)p[off + 2] << 8 | p[off + 3];
+}
+
 /* A sub-reader over the next n bytes; the parent moves past them. When
  * fewer than n bytes remain, the sub-reader covers what is there and the
  * parent is marked failed (truncated), so callers can still look inside. */
