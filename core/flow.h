@@ -41,6 +41,7 @@ enum {
 	FLOW_CLOSED = 1 << 4,		/* in the history, not the table */
 	FLOW_EVICTED = 1 << 5,		/* left the table because it was full */
 	FLOW_HIDDEN = 1 << 6,		/* loopback↔loopback, hidden by --no-localhost */
+	FLOW_DST_INITIATED = 1 << 7,	/* the destination opened it (direction "incoming") */
 };
 
 /* Direction of a packet relative to the flow's source. */

@@ -297,14 +297,8 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	w.need_comma = 1;
 
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
-	if (la != lb) {
-		/* Locality is known: the source is the local side; direction is who opened. */
-		int initiator_is_source = 1;
-		if (f->key.proto == L4_TCP)
-			initiator_is_source = f->state != TCP_SYN_RECV &&
-					      !(f->u.tcp.d[1].flags & TCPD_SYN);
-		json_str(&w, "direction", initiator_is_source ? "outgoing" : "incoming");
-	}
+	if (la != lb)	/* locality known: the source is the local side */
+		json_str(&w, "direction", (f->flags & FLOW_DST_INITIATED) ? "incoming" : "outgoing");
 	json_str(&w, "state", flow_state_name(f, now_us));
 	const char *svc = record_service(f);
 	if (svc)

@@ -123,59 +123,58 @@ static int server_score(uint16_t port, uint8_t proto)
 	return port >= 32768 ? 0 : 1;
 }
 
-static void choose_source(struct tracker *t, struct flow *f, const struct packet *p, int from_a)
+/* Which side opened the conversation, judged from its first packet:
+ * returns 1 when the sender did; *strong says the packet proves it. */
+static int initiator_is_sender(const struct packet *p, int *strong)
 {
-	int src_is_sender = 1, decided = 0;
-
-	if (t->cfg.is_local && p->family) {
-		int la = t->cfg.is_local(p->family, f->key.a, t->cfg.is_local_ctx);
-		int lb = t->cfg.is_local(p->family, f->key.b, t->cfg.is_local_ctx);
-		f->flags |= (la ? FLOW_LOCAL_A : 0) | (lb ? FLOW_LOCAL_B : 0);
-		if (la != lb) {
-			int sender_local = from_a ? la : lb;
-			src_is_sender = sender_local;
-			decided = 1;
-		}
-	} else if (t->cfg.is_local && p->proto == L4_ARP) {
-		int la = t->cfg.is_local(4, f->key.a, t->cfg.is_local_ctx);
-		int lb = t->cfg.is_local(4, f->key.b, t->cfg.is_local_ctx);
-		f->flags |= (la ? FLOW_LOCAL_A : 0) | (lb ? FLOW_LOCAL_B : 0);
+	*strong = 1;
+	switch (p->proto) {
+	case L4_TCP:
+		if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+			return 1;
+		if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+			return 0;
+		break;
+	case L4_ICMP: case L4_ICMPV6:
+		return p->icmp_kind != ICMP_KIND_ECHO_REPLY;
+	case L4_ARP:
+		return p->arp_op != 2;
+	default:
+		break;
 	}
-	if (!decided) {
-		switch (p->proto) {
-		case L4_TCP:
-			if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-				src_is_sender = 1;
-				decided = 1;
-			} else if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
-				src_is_sender = 0;
-				decided = 1;
-			}
-			break;
-		case L4_ICMP: case L4_ICMPV6:
-			if (p->icmp_kind == ICMP_KIND_ECHO_REPLY)
-				src_is_sender = 0;
-			decided = 1;
-			break;
-		case L4_ARP:
-			src_is_sender = p->arp_op != 2;
-			decided = 1;
-			break;
-		default:
-			break;
-		}
-	}
-	if (!decided && (p->proto == L4_TCP || p->proto == L4_UDP)) {
+	*strong = 0;
+	if (p->proto == L4_TCP || p->proto == L4_UDP) {
 		int ss = server_score(p->sport, p->proto), sd = server_score(p->dport, p->proto);
 		if (ss != sd)
-			src_is_sender = ss < sd;
-		else if (ss >= 2 && p->sport != p->dport)
-			src_is_sender = p->sport > p->dport;
+			return ss < sd;
+		if (ss >= 2 && p->sport != p->dport)
+			return p->sport > p->dport;
 	}
+	return 1;	/* the first sender */
+}
+
+static void choose_source(struct tracker *t, struct flow *f, const struct packet *p, int from_a)
+{
+	int strong;
+	int init_sender = initiator_is_sender(p, &strong);
+	int src_is_sender = init_sender;
+
+	if (t->cfg.is_local) {
+		int fam = p->family ? p->family : 4;	/* ARP carries IPv4 addresses */
+		int la = t->cfg.is_local(fam, f->key.a, t->cfg.is_local_ctx);
+		int lb = t->cfg.is_local(fam, f->key.b, t->cfg.is_local_ctx);
+		f->flags |= (la ? FLOW_LOCAL_A : 0) | (lb ? FLOW_LOCAL_B : 0);
+		if (la != lb) {
+			src_is_sender = from_a ? la : lb;	/* the local side */
+			strong = 1;
+		}
+	}
+	if (src_is_sender != init_sender)
+		f->flags |= FLOW_DST_INITIATED;
 	int src_is_a = src_is_sender ? from_a : !from_a;
 	if (!src_is_a)
 		f->flags |= FLOW_SRC_IS_B;
-	if (decided)
+	if (strong)
 		f->flags |= FLOW_SRC_DECIDED;
 }
 
