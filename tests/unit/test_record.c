@@ -1,0 +1,236 @@
+/* test_record.c - the flow record's text: addresses, times, JSON shape. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "unit.h"
+#include "flow.h"
+#include "record.h"
+#include "strbuf.h"
+#include "tcp.h"
+
+/* Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static unsigned next_byte(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng & 0xff);
+}
+
+START_TEST(ipv6_text_matches_inet_ntop)
+{
+	char mine[64], libc[64];
+	for (int n = 0; n < 200000; n++) {
+		uint8_t a[16];
+		for (int i = 0; i < 16; i++)
+			a[i] = next_byte() % 3 ? (uint8_t)next_byte() : 0;
+		if (n % 4 == 0) {	/* long zero runs in every position */
+			int s = (int)(next_byte() % 16), l = (int)(next_byte() % (unsigned)(17 - s));
+			memset(a + s, 0, (size_t)l);
+		}
+		if (n % 9 == 0) {	/* IPv4-mapped */
+			memset(a, 0, 10);
+			a[10] = a[11] = 0xff;
+		}
+		if (n % 13 == 0)	/* IPv4-compatible */
+			memset(a, 0, 12);
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, a, libc, sizeof(libc)));
+		record_ipv6_text(a, mine);
+		ck_assert_str_eq(mine, libc);
+	}
+}
+END_TEST
+
+START_TEST(ipv6_text_edges)
+{
+	static const struct { uint8_t a[16]; const char *text; } cases[] = {
+		{ {0}, "::" },
+		{ { [15] = 1 }, "::1" },
+		{ { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, "2001:db8::1" },
+		{ { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1 }, "2001:db8:0:1:0:1:0:1" },
+		{ { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 }, "2001:db8::1:0:0:1" },
+		{ { 0xfe, 0x80, [8] = 0xab, 0xcd, [15] = 0x12 }, "fe80::abcd:0:0:12" },
+		{ { [10] = 0xff, 0xff, 192, 0, 2, 1 }, "::ffff:192.0.2.1" },
+		{ { 0xff, 0x02, [15] = 0x16 }, "ff02::16" },
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_str_eq(record_ipv6_text(cases[i].a, buf), cases[i].text);
+}
+END_TEST
+
+START_TEST(time_matches_gmtime)
+{
+	struct strbuf b;
+	sb_init(&b);
+	/* 1970, leap days, century rules, 2038 and beyond, odd microseconds. */
+	static const uint64_t secs[] = { 0, 59, 86399, 86400, 951782400, 951868800, 4107542400ULL,
+					 1700000000, 2147483647, 2147483648ULL, 4102444799ULL,
+					 253402300799ULL };
+	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		for (uint64_t us = 0; us < 1000000; us += 333331) {
+			char want[64];
+			time_t t = (time_t)secs[i];
+			struct tm tm;
+			ck_assert_ptr_nonnull(gmtime_r(&t, &tm));
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+				 tm.tm_sec, (unsigned)us);
+			sb_reset(&b);
+			record_time(&b, secs[i] * 1000000u + us);
+			ck_assert_str_eq(b.buf, want);
+		}
+	}
+	/* Every day over 40 years, in both directions of the day cache. */
+	for (uint64_t d = 0; d < 40 * 366; d += 1) {
+		uint64_t s = 946684800ULL + d * 86400 + 3661;
+		time_t t = (time_t)s;
+		struct tm tm;
+		char want[64];
+		gmtime_r(&t, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT01:01:01.000000Z", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday);
+		sb_reset(&b);
+		record_time(&b, s * 1000000u);
+		ck_assert_str_eq(b.buf, want);
+	}
+	sb_free(&b);
+}
+END_TEST
+
+static void make_tcp_flow(struct flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->key.proto = L4_TCP;
+	f->key.family = 4;
+	f->key.a[0] = 10, f->key.a[3] = 1;
+	f->key.b[0] = 10, f->key.b[3] = 2;
+	f->key.pa = 443;
+	f->key.pb = 51000;
+	f->flags = FLOW_SRC_IS_B;	/* the client at .2:51000 is the source */
+	f->first_seen_us = 1700000000ULL * 1000000u + 5;
+	f->last_seen_us = f->first_seen_us + 1234567;
+	f->bytes[DIR_FWD] = 517;
+	f->bytes[DIR_REV] = 4096;
+	f->packets[DIR_FWD] = 5;
+	f->packets[DIR_REV] = 7;
+	f->state = TCP_ESTABLISHED;
+	f->u.tcp.retransmits = 2;
+	f->u.tcp.irtt_us = 1500;
+}
+
+START_TEST(json_has_the_schema)
+{
+	struct flow f;
+	struct strbuf b;
+	make_tcp_flow(&f);
+	sb_init(&b);
+	record_json(&b, &f, f.last_seen_us, "connection_closed", "idle_timeout");
+	ck_assert(!b.oom);
+	ck_assert_str_eq(b.buf,
+		"{\"timestamp\":\"2023-11-14T22:13:21.234572Z\",\"event\":\"connection_closed\","
+		"\"protocol\":\"TCP\",\"source_ip\":\"10.0.0.2\",\"source_port\":51000,"
+		"\"destination_ip\":\"10.0.0.1\",\"destination_port\":443,\"state\":\"ESTABLISHED\","
+		"\"service_name\":\"https\",\"bytes_sent\":517,\"bytes_received\":4096,"
+		"\"packets_sent\":5,\"packets_received\":7,"
+		"\"first_seen\":\"2023-11-14T22:13:20.000005Z\","
+		"\"last_seen\":\"2023-11-14T22:13:21.234572Z\",\"duration_secs\":1.234567,"
+		"\"tcp_retransmits\":2,\"tcp_out_of_order\":0,\"tcp_fast_retransmits\":0,"
+		"\"tcp_duplicate_acks\":0,\"handshake_rtt_ms\":1.500,\"rtt_ms\":1.500,"
+		"\"close_reason\":\"idle_timeout\"}");
+	sb_free(&b);
+}
+END_TEST
+
+START_TEST(json_optional_fields)
+{
+	struct flow f;
+	struct strbuf b;
+	sb_init(&b);
+	make_tcp_flow(&f);
+	f.flags |= FLOW_LOCAL_B | FLOW_CLOSED | FLOW_EVICTED;
+	f.icmp_err_type = 3;
+	f.icmp_err_code = 3;
+	f.icmp_err_count = 2;
+	record_json(&b, &f, f.last_seen_us, NULL, NULL);
+	ck_assert_ptr_null(strstr(b.buf, "\"event\""));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"direction\":\"outgoing\""));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"icmp_error\":\"port unreachable\",\"icmp_errors\":2"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"closed\":true,\"evicted\":true"));
+
+	/* ARP: MACs, no ports, no TCP fields. */
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_ARP;
+	f.key.a[0] = 192, f.key.a[1] = 0, f.key.a[2] = 2, f.key.a[3] = 1;
+	f.key.b[0] = 192, f.key.b[1] = 0, f.key.b[2] = 2, f.key.b[3] = 2;
+	memcpy(f.u.arp.mac_a, "\x02\x00\x00\x00\x00\x0a", 6);
+	f.state = 1;
+	sb_reset(&b);
+	record_json(&b, &f, 0, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"protocol\":\"ARP\",\"source_ip\":\"192.0.2.1\",\"source_port\":0"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"state\":\"ARP_WHO_HAS\""));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"source_mac\":\"02:00:00:00:00:0a\""));
+	ck_assert_ptr_null(strstr(b.buf, "destination_mac"));
+	ck_assert_ptr_null(strstr(b.buf, "tcp_"));
+
+	/* An unnamed IP protocol and an IPv6 ICMP echo. */
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_OTHER_IP;
+	f.key.ipproto = 253;
+	sb_reset(&b);
+	record_json(&b, &f, 0, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"protocol\":\"IP-253\""));
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_ICMPV6;
+	f.key.family = 6;
+	f.key.pa = f.key.pb = 77;
+	f.key.b[15] = 1;
+	f.u.icmp.rtt_us = 250;
+	f.state = ICMP_KIND_ECHO_REPLY;
+	sb_reset(&b);
+	record_json(&b, &f, 0, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"source_ip\":\"::\",\"source_port\":0,\"destination_ip\":\"::1\""));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"rtt_ms\":0.250,\"icmp_id\":77"));
+	sb_free(&b);
+}
+END_TEST
+
+START_TEST(text_row_fits_width)
+{
+	struct flow f;
+	struct strbuf b;
+	make_tcp_flow(&f);
+	sb_init(&b);
+	int w = record_text_width(&f);
+	ck_assert_int_eq(w, (int)strlen("10.0.0.2:51000"));
+	record_text_header(&b, 21);
+	record_text_row(&b, &f, f.last_seen_us, 21);
+	ck_assert_ptr_nonnull(strstr(b.buf, "PROTO  SOURCE                DESTINATION"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "TCP    10.0.0.2:51000        10.0.0.1:443          ESTABLISHED"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "5/7"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "517B/4.0KiB"));
+	sb_free(&b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("record");
+	TCase *tc = tcase_create("addresses");
+	tcase_add_test(tc, ipv6_text_matches_inet_ntop);
+	tcase_add_test(tc, ipv6_text_edges);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("times");
+	tcase_add_test(tc, time_matches_gmtime);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("json");
+	tcase_add_test(tc, json_has_the_schema);
+	tcase_add_test(tc, json_optional_fields);
+	tcase_add_test(tc, text_row_fits_width);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
