@@ -362,6 +362,8 @@ int app_finish(struct app *a)
 		tracker_flush_events(&a->tracker);
 	if (a->cap.offline && a->opt.headless && !output_failed())
 		output_all(a);
+	else if (!a->cap.offline && a->opt.headless && !output_failed())
+		output_snapshot(a, app_wall_us());	/* the state at exit, also for short runs */
 	if (a->cap.offline || a->opt.headless)
 		output_summary(a);
 	if (capture_stats(&a->cap, &ps) == 0)
