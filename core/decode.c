@@ -134,7 +134,7 @@ static enum l4_proto l4_of(unsigned ipproto, int family)
  * and r sits at its header. Fragment details go to the out parameters.
  * Returns 0, or -1 when the chain is truncated or too long. */
 static int ipv6_walk_ext(struct nl_reader *r, uint8_t *next, int *is_frag,
-			 int *first_frag, int *more_frags, uint32_t *frag_id)
+			 int *first_frag, int *more_frags, uint32_t *frag_id, uint8_t *frag_proto)
 {
 	/* One pass per extension header plus one to reach the upper layer. */
 	for (int i = 0; i <= MAX_IPV6_EXT_HEADERS; i++) {
@@ -157,6 +157,7 @@ static int ipv6_walk_ext(struct nl_reader *r, uint8_t *next, int *is_frag,
 			if (!nl_reader_ok(r))
 				return -1;
 			*is_frag = 1;
+			*frag_proto = nh;
 			*first_frag = (offflags & 0xfff8) == 0;
 			*more_frags = offflags & 1;
 			*frag_id = id;
@@ -217,7 +218,8 @@ static void parse_quoted(struct nl_reader *r, int family, struct quoted_flow *q)
 			return;
 		int isf = 0, ff = 1, mf = 0;
 		uint32_t id = 0;
-		if (ipv6_walk_ext(r, &ipproto, &isf, &ff, &mf, &id) < 0 || !ff)
+		uint8_t fp = 0;
+		if (ipv6_walk_ext(r, &ipproto, &isf, &ff, &mf, &id, &fp) < 0 || !ff)
 			return;
 	}
 	q->family = (uint8_t)family;
@@ -373,8 +375,24 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		pkt->more_fragments = (fo & 0x2000) != 0;
 		pkt->is_fragment = (fo & 0x3fff) != 0;
 		pkt->first_fragment = (fo & 0x1fff) == 0;
+		pkt->frag_ipproto = proto;
 		struct nl_reader l4 = nl_reader_sub(r, len - ihl);
-		return decode_l4(&l4, len - ihl, pkt);
+		uint32_t l4_len = len - ihl;
+		if (proto == IPP_AH && pkt->first_fragment) {
+			/* Authentication Header (RFC 4302): look through to what it protects. */
+			uint8_t nh = nl_get_u8(&l4);
+			uint32_t ah_len = ((uint32_t)nl_get_u8(&l4) + 2) * 4;
+			if (!nl_reader_ok(&l4))
+				return DECODE_TRUNCATED;
+			if (ah_len > l4_len)
+				return DECODE_MALFORMED;
+			if (nl_reader_skip(&l4, ah_len - 2) < 0)
+				return DECODE_TRUNCATED;
+			l4_len -= ah_len;
+			pkt->ipproto = nh;
+			pkt->proto = (uint8_t)l4_of(nh, 4);
+		}
+		return decode_l4(&l4, l4_len, pkt);
 	}
 	if ((first >> 4) == 6) {
 		const uint8_t *h = nl_get_span(r, 40);
@@ -395,7 +413,7 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		int is_frag = 0, first_frag = 1, more = 0;
 		uint32_t fid = 0;
 		size_t before = nl_reader_offset(&body);
-		if (ipv6_walk_ext(&body, &next, &is_frag, &first_frag, &more, &fid) < 0)
+		if (ipv6_walk_ext(&body, &next, &is_frag, &first_frag, &more, &fid, &pkt->frag_ipproto) < 0)
 			return nl_reader_left(&body) == 0 ? DECODE_TRUNCATED : DECODE_MALFORMED;
 		uint32_t ext = (uint32_t)(nl_reader_offset(&body) - before);
 		if (ext > len - 40)

@@ -33,7 +33,7 @@ void frag_table_free(struct frag_table *t)
 static int same(const struct frag_entry *e, const struct packet *p)
 {
 	return e->used && e->id == p->frag_id && e->family == p->family &&
-	       e->ipproto == p->ipproto && !memcmp(e->src, p->src, 16) && !memcmp(e->dst, p->dst, 16);
+	       e->ipproto == p->frag_ipproto && !memcmp(e->src, p->src, 16) && !memcmp(e->dst, p->dst, 16);
 }
 
 /* Finds the entry for p, or (create) claims a free, expired or the oldest
@@ -46,7 +46,7 @@ static struct frag_entry *find(struct frag_table *t, const struct packet *p, int
 	memcpy(k.dst, p->dst, 16);
 	k.id = p->frag_id;
 	k.family = p->family;
-	k.ipproto = p->ipproto;
+	k.ipproto = p->frag_ipproto;
 	uint32_t base = (uint32_t)keyhash(t->seed, &k, sizeof(k)) % FRAG_SLOTS;
 	struct frag_entry *victim = NULL;
 
@@ -76,32 +76,45 @@ static struct frag_entry *find(struct frag_table *t, const struct packet *p, int
 	memcpy(victim->dst, p->dst, 16);
 	victim->id = p->frag_id;
 	victim->family = p->family;
-	victim->ipproto = p->ipproto;
+	victim->ipproto = p->frag_ipproto;
 	victim->expires_us = p->ts_us + FRAG_TTL_US;
 	return victim;
 }
 
 void frag_note_first(struct frag_table *t, const struct packet *p,
-		     uint32_t *pending_packets, uint64_t *pending_bytes)
+		     uint32_t *pending_packets, uint64_t *pending_bytes, uint64_t *pending_first_us)
 {
 	struct frag_entry *e = find(t, p, 1);
 	*pending_packets = e->pending_packets;
 	*pending_bytes = e->pending_bytes;
+	*pending_first_us = e->pending_first_us;
 	e->pending_packets = 0;
 	e->pending_bytes = 0;
 	e->has_ports = 1;
-	e->sport = p->sport;
-	e->dport = p->dport;
+	if (p->proto == L4_ICMP || p->proto == L4_ICMPV6) {
+		e->sport = e->dport = p->icmp_id;
+		e->icmp_kind = p->icmp_kind;
+	} else {
+		e->sport = p->sport;
+		e->dport = p->dport;
+	}
 }
 
 int frag_resolve(struct frag_table *t, struct packet *p)
 {
 	struct frag_entry *e = find(t, p, 1);
 	if (e->has_ports) {
-		p->sport = e->sport;
-		p->dport = e->dport;
+		if (p->proto == L4_ICMP || p->proto == L4_ICMPV6) {
+			p->icmp_id = e->sport;
+			p->icmp_kind = e->icmp_kind;
+		} else {
+			p->sport = e->sport;
+			p->dport = e->dport;
+		}
 		return 1;
 	}
+	if (!e->pending_packets || p->ts_us < e->pending_first_us)
+		e->pending_first_us = p->ts_us;
 	if (e->pending_packets != UINT32_MAX)
 		e->pending_packets++;
 	e->pending_bytes += p->ip_len;

@@ -50,6 +50,13 @@ uint64_t lifecycle_deadline_us(const struct flow *f)
 	return f->last_seen_us + lifecycle_timeout_us(f);
 }
 
+int flow_is_over(const struct flow *f)
+{
+	if (f->flags & FLOW_CLOSED)
+		return 1;
+	return f->key.proto == L4_TCP && (f->state == TCP_CLOSED || f->state == TCP_TIME_WAIT);
+}
+
 double lifecycle_staleness(const struct flow *f, uint64_t now_us)
 {
 	if (now_us <= f->last_seen_us)

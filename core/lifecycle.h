@@ -12,6 +12,11 @@ uint64_t lifecycle_timeout_us(const struct flow *f);
 /* When f expires: last activity + its timeout. */
 uint64_t lifecycle_deadline_us(const struct flow *f);
 
+/* True when the conversation is over: the flow left the table, or it is a
+ * TCP connection that finished (TIME_WAIT, CLOSED) and only waits out its
+ * timeout. */
+int flow_is_over(const struct flow *f);
+
 /* age / timeout, for the staleness colour in views (0 = fresh, 1 = due). */
 double lifecycle_staleness(const struct flow *f, uint64_t now_us);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "lifecycle.h"
 #include "output.h"
 #include "platform/platform.h"
 #include "record.h"
@@ -140,15 +141,23 @@ void output_snapshot(struct app *a, uint64_t now_us) { print_flows(a, 0, now_us)
 
 void output_all(struct app *a) { print_flows(a, 1, a->tracker.now_us); }
 
+static void count_open_cb(struct flow *f, void *ctx)
+{
+	if (!flow_is_over(f))
+		(*(uint32_t *)ctx)++;
+}
+
 void output_summary(struct app *a)
 {
 	const struct tracker_stats *s = &a->tracker.stats;
-	const struct tracker *t = &a->tracker;
+	struct tracker *t = &a->tracker;
+	uint32_t open = 0;
+	flow_table_foreach(&t->table, count_open_cb, &open);
 	fprintf(stderr,
 		"netlens: %s: %llu packets, %llu bytes, %llu flows (%u open), %llu unsupported, "
 		"%llu malformed, %llu truncated, %llu evicted; %.0f bytes per flow\n",
 		a->cap.name, (unsigned long long)s->packets, (unsigned long long)s->bytes,
-		(unsigned long long)s->flows_created, t->table.count,
+		(unsigned long long)s->flows_created, open,
 		(unsigned long long)(s->unsupported_link + s->not_ip),
 		(unsigned long long)s->malformed, (unsigned long long)s->truncated,
 		(unsigned long long)s->flows_evicted, tracker_bytes_per_flow(t));

@@ -77,6 +77,8 @@ struct packet {
 	uint8_t more_fragments;
 	uint16_t vlan_depth;	/* 802.1Q/802.1ad tags stripped */
 	uint32_t frag_id;	/* IPv4 id or IPv6 fragment identification */
+	uint8_t frag_ipproto;	/* protocol as every fragment states it (IPv4 header,
+				 * IPv6 fragment header): the fragment table's key */
 
 	uint8_t src[16], dst[16];	/* IPv4 in the first 4 bytes, rest zero */
 	uint16_t sport, dport;

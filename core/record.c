@@ -359,7 +359,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_str(&w, "destination_mac", m);
 		}
 	}
-	if (f->flags & FLOW_CLOSED)
+	if (flow_is_over(f))
 		json_bool(&w, "closed", 1);
 	if (f->flags & FLOW_EVICTED)
 		json_bool(&w, "evicted", 1);

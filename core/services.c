@@ -83,6 +83,13 @@ int services_load_file(const char *path, char *err, size_t errlen)
 	}
 	while (fgets(line, sizeof(line), fp)) {
 		lineno++;
+		/* A line longer than the buffer: the entry fields are at its
+		 * start, so drop the tail rather than read it as a new line. */
+		if (!strchr(line, '\n')) {
+			int ch;
+			while ((ch = getc(fp)) != EOF && ch != '\n')
+				;
+		}
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';

@@ -218,15 +218,17 @@ void json_i64(struct jsonw *w, const char *key, int64_t v)
 	sb_printf(w->b, "%lld", (long long)v);
 }
 
+static const uint64_t json_pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+
 void json_f64(struct jsonw *w, const char *key, double v, int decimals)
 {
 	json_key(w, key);
 	if (v != v || v > 1e300 || v < -1e300) {	/* NaN or infinite: not JSON */
 		sb_puts(w->b, "null");
-	} else if (v >= 0 && v < 1e15 && decimals >= 0 && decimals <= 6) {
+	} else if (v >= 0 && decimals >= 0 && decimals <= 6 &&
+		   v * (double)json_pow10[decimals] < 4e15) {	/* exact integer in a double */
 		/* Fixed point by hand: printf's float path is the slowest part of a dump. */
-		static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
-		uint64_t scale = pow10[decimals];
+		uint64_t scale = json_pow10[decimals];
 		uint64_t fixed = (uint64_t)(v * (double)scale + 0.5);
 		sb_put_u64(w->b, fixed / scale);
 		if (decimals) {

@@ -10,13 +10,15 @@
  * oracle the tests compare with:
  *  - a segment that carries data (or SYN/FIN) but does not advance the
  *    highest sequence seen in its direction is, in this order: a keep-alive
- *    (not counted); a fast retransmission (the peer has sent >= 2 duplicate
- *    ACKs for exactly this sequence; also counted as a retransmission); out
- *    of order (it arrived within max(handshake RTT, 3 ms) of the segment
- *    that advanced the sequence, and does not end where that one ended); else
- *    a retransmission.
+ *    (not counted); a spurious retransmission (all of it was already
+ *    acknowledged by the peer; counted as a retransmission); a fast
+ *    retransmission (the peer has sent >= 2 duplicate ACKs for exactly this
+ *    sequence; also counted as a retransmission); out of order (it arrived
+ *    within the handshake RTT - 3 ms when unknown - of the segment that
+ *    advanced the sequence, and does not end where that one ended); else a
+ *    retransmission.
  *  - a duplicate ACK is a pure ACK repeating the previous ACK number and
- *    window of its direction.
+ *    window of its direction, unless it answers a keep-alive.
  *  - handshake RTT: first SYN to the ACK that completes the handshake.
  *  - smoothed RTT: one probe at a time on data sent by the source, completed
  *    by an ACK covering it; srtt = 7/8 srtt + 1/8 sample; a retransmission
@@ -183,6 +185,15 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 	if (f & TCP_FIN)
 		d->flags |= TCPD_FIN;
 
+	/* A keep-alive (zero or one byte, one below the next sequence) is not a
+	 * retransmission, and the peer's ACK of it is not a duplicate ACK. */
+	const int keepalive = (d->flags & TCPD_SEQ_KNOWN) && seg->len <= 1 &&
+			      !(f & (TCP_SYN | TCP_FIN | TCP_RST)) && seg->seq == d->next_seq - 1;
+	if (keepalive)
+		d->flags |= TCPD_KEEPALIVE;
+	else if (seglen > 0)
+		d->flags &= (uint8_t)~TCPD_KEEPALIVE;
+
 	/* Sequence analysis. */
 	if (!(d->flags & TCPD_SEQ_KNOWN)) {
 		d->next_seq = end;
@@ -190,11 +201,13 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 		d->flags |= TCPD_SEQ_KNOWN;
 	} else if (seglen > 0 && !(f & TCP_RST)) {
 		if (seq_lt(seg->seq, d->next_seq)) {
-			int keepalive = seg->len <= 1 && !(f & (TCP_SYN | TCP_FIN)) &&
-					seg->seq == d->next_seq - 1;
 			if (!keepalive) {
 				uint32_t thresh = t->irtt_us ? t->irtt_us : OOO_DEFAULT_THRESHOLD_US;
-				if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) && rv->last_ack == seg->seq) {
+				if ((rv->flags & TCPD_ACK_KNOWN) && seq_geq(rv->last_ack, end)) {
+					/* Spurious: every byte was already acknowledged. */
+					count(&t->retransmits, tot ? &tot->retransmits : NULL);
+					retransmitted = 1;
+				} else if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) && rv->last_ack == seg->seq) {
 					count(&t->fast_retransmits, tot ? &tot->fast_retransmits : NULL);
 					count(&t->retransmits, tot ? &tot->retransmits : NULL);
 					retransmitted = 1;
@@ -215,10 +228,12 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 		}
 	}
 
-	/* Duplicate ACKs and RTT probe completion. */
+	/* Duplicate ACKs and RTT probe completion. An ACK answering the peer's
+	 * keep-alive repeats the last ACK too, but is not a duplicate. */
 	if ((f & TCP_ACK) && !(f & TCP_RST)) {
 		if ((d->flags & TCPD_ACK_KNOWN) && seglen == 0 && !(f & (TCP_SYN | TCP_FIN)) &&
-		    seg->ack == d->last_ack && seg->window == d->last_win && seg->window != 0) {
+		    seg->ack == d->last_ack && seg->window == d->last_win && seg->window != 0 &&
+		    !(rv->flags & TCPD_KEEPALIVE)) {
 			if (d->dup_acks != UINT8_MAX)
 				d->dup_acks++;
 			count(&t->dup_acks, tot ? &tot->dup_acks : NULL);

@@ -30,6 +30,7 @@ enum {
 	TCPD_ACK_KNOWN = 1 << 1,	/* last_ack is valid */
 	TCPD_FIN = 1 << 2,		/* this side sent a FIN */
 	TCPD_SYN = 1 << 3,		/* this side sent a SYN */
+	TCPD_KEEPALIVE = 1 << 4,	/* its last segment was a keep-alive */
 	/* Connection-wide flags, kept in d[0].flags so a flow stays at 192
 	 * bytes: */
 	TCPS_PROBE_ARMED = 1 << 5,	/* an RTT probe is outstanding */

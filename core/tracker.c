@@ -350,18 +350,22 @@ void tracker_packet(struct tracker *t, struct packet *p)
 
 	if (p->is_fragment && p->first_fragment && p->more_fragments) {
 		uint32_t pp;
-		uint64_t pb;
-		frag_note_first(&t->frags, p, &pp, &pb);
+		uint64_t pb, first_us;
+		frag_note_first(&t->frags, p, &pp, &pb, &first_us);
 		if (pp) {
 			count_packet(f, dir, pp, pb, now);
 			t->stats.tracked_packets += pp;
 			t->stats.tracked_bytes += pb;
+			if (first_us < f->first_seen_us)
+				f->first_seen_us = first_us;	/* they arrived before it */
 		}
 	}
 
-	switch (p->proto) {
+	/* A later fragment carries no transport header: it only counts. */
+	const int has_l4 = !p->is_fragment || p->first_fragment;
+	switch (has_l4 ? p->proto : L4_NONE) {
 	case L4_TCP:
-		if (!p->is_fragment || p->first_fragment) {
+		{
 			struct tcp_segment seg = {
 				.dir = dir, .flags = p->tcp_flags, .seq = p->seq, .ack = p->ack,
 				.window = p->window, .len = p->l4_payload_len, .ts_us = now,

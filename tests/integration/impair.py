@@ -7,6 +7,10 @@ are dropped with probability --loss, or held back and sent after the next
 frame (an adjacent swap: reordering) with probability --reorder.  Frames
 from IF_B to IF_A pass untouched.  Stands in for `tc netem`, which this
 kernel may lack.  stdlib only.  Runs until killed.
+
+Frames read from a veth may carry only a partial (offloaded) TCP/UDP
+checksum; re-sent through a packet socket they would be dropped, so the
+TCP/UDP checksum of unfragmented IPv4/IPv6 packets is recomputed.
 """
 import argparse
 import os
@@ -17,6 +21,58 @@ import sys
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(memoryview(data).cast("H"))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def fix_l4(frame):
+    """Return frame with a correct TCP/UDP checksum (only plain Ethernet+IP)."""
+    if len(frame) < 34:
+        return frame
+    et = int.from_bytes(frame[12:14], "big")
+    b = bytearray(frame)
+    if et == 0x0800:
+        ihl = (b[14] & 0x0F) * 4
+        tot = int.from_bytes(b[16:18], "big")
+        if (int.from_bytes(b[20:22], "big") & 0x3FFF) != 0:
+            return frame  # fragment
+        proto = b[23]
+        l4 = 14 + ihl
+        end = 14 + tot
+        pseudo = bytes(b[26:34]) + bytes([0, proto]) + (tot - ihl).to_bytes(2, "big")
+    elif et == 0x86DD and len(b) >= 54:
+        proto = b[20]
+        plen = int.from_bytes(b[18:20], "big")
+        l4 = 54
+        end = 54 + plen
+        pseudo = bytes(b[22:54]) + plen.to_bytes(4, "big") + bytes([0, 0, 0, proto])
+    else:
+        return frame
+    if proto == 6:
+        off = l4 + 16
+    elif proto == 17:
+        off = l4 + 6
+    else:
+        return frame
+    if end > len(b) or off + 2 > end:
+        return frame
+    b[off:off + 2] = b"\0\0"
+    c = csum(pseudo) + csum(bytes(b[l4:end]))
+    while c >> 16:
+        c = (c & 0xFFFF) + (c >> 16)
+    c = (~c) & 0xFFFF
+    if proto == 17 and c == 0:
+        c = 0xFFFF
+    # the sum was taken in host order on 16-bit words: store it the same way
+    b[off:off + 2] = c.to_bytes(2, sys.byteorder)
+    return bytes(b)
 
 
 def open_if(name):
@@ -57,6 +113,7 @@ def main():
                     break
                 if addr[2] == PACKET_OUTGOING:
                     continue
+                data = fix_l4(data)
                 if s is sb:
                     sa.send(data)
                     continue

@@ -209,3 +209,49 @@ nl_capture_stop() {
 	rm -f "$NL_TCPDUMP_OUT.log" 2>/dev/null
 	NL_TCPDUMP_PID=""
 }
+
+# Start nginx in the server namespace serving $1/www on port 80 (v4+v6) and
+# 443 (TLS, self-signed cert for netlens.test made now with openssl).
+nl_start_nginx() {
+	W=$1
+	mkdir -p "$W/www" "$W/nginx"
+	i=0; : > "$W/www/big.txt"
+	while [ $i -lt 400 ]; do echo "netlens integration test line $i ................................" >> "$W/www/big.txt"; i=$((i + 1)); done
+	echo "hello netlens" > "$W/www/index.html"
+	echo "small" > "$W/www/small.txt"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=netlens.test" \
+		-addext "subjectAltName=DNS:netlens.test" \
+		-keyout "$W/nginx/key.pem" -out "$W/nginx/cert.pem" >/dev/null 2>&1 \
+		|| nl_fail "openssl req failed"
+	cat > "$W/nginx/nginx.conf" <<NGX
+daemon off;
+user root;
+worker_processes 1;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $W/nginx/tmp;
+	proxy_temp_path $W/nginx/tmp;
+	fastcgi_temp_path $W/nginx/tmp;
+	uwsgi_temp_path $W/nginx/tmp;
+	scgi_temp_path $W/nginx/tmp;
+	keepalive_timeout 30;
+	server {
+		listen $SV4:80;
+		listen [$SV6]:80;
+		listen $SV4:443 ssl;
+		ssl_certificate $W/nginx/cert.pem;
+		ssl_certificate_key $W/nginx/key.pem;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		server_name netlens.test;
+		root $W/www;
+	}
+}
+NGX
+	mkdir -p "$W/nginx/tmp"
+	ip netns exec "$NS_SV" nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" -e "$W/nginx/error.log" &
+	nl_track $!
+	nl_wait_listen "$NS_SV" 443 || nl_fail "nginx did not start: $(cat "$W/nginx/error.log")"
+}

@@ -32,46 +32,7 @@ chmod 755 "$W"
 # ---------------------------------------------------------------- http(s)
 cap_http() {
 	nl_require_progs nginx curl openssl
-	mkdir -p "$W/www" "$W/nginx"
-	i=0; : > "$W/www/big.txt"
-	while [ $i -lt 400 ]; do echo "netlens integration test line $i ................................" >> "$W/www/big.txt"; i=$((i + 1)); done
-	echo "hello netlens" > "$W/www/index.html"
-	echo "small" > "$W/www/small.txt"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=netlens.test" \
-		-addext "subjectAltName=DNS:netlens.test" \
-		-keyout "$W/nginx/key.pem" -out "$W/nginx/cert.pem" >/dev/null 2>&1 \
-		|| nl_fail "openssl req failed"
-	cat > "$W/nginx/nginx.conf" <<NGX
-daemon off;
-user root;
-worker_processes 1;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $W/nginx/tmp;
-	proxy_temp_path $W/nginx/tmp;
-	fastcgi_temp_path $W/nginx/tmp;
-	uwsgi_temp_path $W/nginx/tmp;
-	scgi_temp_path $W/nginx/tmp;
-	keepalive_timeout 30;
-	server {
-		listen $SV4:80;
-		listen [$SV6]:80;
-		listen $SV4:443 ssl;
-		ssl_certificate $W/nginx/cert.pem;
-		ssl_certificate_key $W/nginx/key.pem;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		server_name netlens.test;
-		root $W/www;
-	}
-}
-NGX
-	mkdir -p "$W/nginx/tmp"
-	nl_sv nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" -e "$W/nginx/error.log" &
-	nl_track $!
-	nl_wait_listen "$NS_SV" 443 || nl_fail "nginx did not start: $(cat "$W/nginx/error.log")"
+	nl_start_nginx "$W"
 
 	if want http; then
 		nl_capture_start "$NS_SV" "$IF_SV" "$OUT/http.pcap"
@@ -107,7 +68,7 @@ NGX
 # ---------------------------------------------------------------- dns
 cap_dns() {
 	nl_require_progs dnsmasq dig editcap
-	nl_sv dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
+	ip netns exec "$NS_SV" dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
 		--listen-address="$SV4" --listen-address="$SV6" --port=53 --user=root --group=root \
 		--pid-file="$W/dnsmasq.pid" --log-facility=- --local=/netlens.test/ \
 		--host-record=www.netlens.test,10.231.0.51,fd00:231::51 \
@@ -156,7 +117,7 @@ KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 LogLevel ERROR
 SSHC
-	nl_sv "$SSHD" -D -e -f "$W/ssh/sshd_config" 2>"$W/ssh/sshd.log" &
+	ip netns exec "$NS_SV" "$SSHD" -D -e -f "$W/ssh/sshd_config" 2>"$W/ssh/sshd.log" &
 	nl_track $!
 	nl_wait_listen "$NS_SV" 2222 || nl_fail "sshd did not start: $(cat "$W/ssh/sshd.log")"
 	SO="-F /dev/null -i $W/ssh/user_key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 -o LogLevel=ERROR"
@@ -199,7 +160,7 @@ cap_arp() {
 # ---------------------------------------------------------------- iperf with loss
 cap_iperf() {
 	nl_require_progs iperf3
-	nl_sv iperf3 -s -1 -B "$SV4" -p 5201 >"$W/iperf-s.log" 2>&1 &
+	ip netns exec "$NS_SV" iperf3 -s -1 -B "$SV4" -p 5201 >"$W/iperf-s.log" 2>&1 &
 	nl_track $!
 	nl_wait_listen "$NS_SV" 5201 || nl_fail "iperf3 server did not start"
 	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/iperf-loss.pcap"

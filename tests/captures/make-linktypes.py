@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""make-linktypes.py [OUTDIR] - deterministic synthetic captures for netlens.
+
+Writes small pcap files (default: linktypes/ next to this script), one per
+link type or decoding feature.  Packets are built with scapy; the pcap files
+are written by hand so the link type (DLT), byte order and timestamps are
+exactly as wanted.  Running it twice gives identical bytes.
+"""
+import os
+import struct
+import sys
+
+from scapy.all import (ARP, ESP, GRE, ICMP, IP, TCP, UDP, AH, Dot1Q, Dot1AD,
+                       Ether, ICMPv6DestUnreach, ICMPv6EchoReply,
+                       ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
+                       IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                       IPv6ExtHdrRouting, Raw, conf)
+from scapy.layers.inet import fragment as frag4
+from scapy.layers.l2 import CookedLinux
+from scapy.contrib.mpls import MPLS
+from scapy.layers.ppp import PPPoE
+from scapy.layers.dns import DNS, DNSQR, DNSRR
+
+conf.verb = 0
+BASE = 1700000000  # fixed epoch for every file
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "linktypes")
+
+MAC_C = "02:00:00:00:00:01"
+MAC_S = "02:00:00:00:00:02"
+C4, S4 = "10.231.9.1", "10.231.9.2"
+C6, S6 = "fd00:231::9:1", "fd00:231::9:2"
+
+
+def write_pcap(name, dlt, frames, big_endian=False, snaplen=262144):
+    """frames: list of (time_usec_offset, bytes[, orig_len])"""
+    e = ">" if big_endian else "<"
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(struct.pack(e + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, dlt))
+        for fr in frames:
+            t, data = fr[0], bytes(fr[1])
+            orig = fr[2] if len(fr) > 2 else len(data)
+            sec, usec = divmod(BASE * 1000000 + t, 1000000)
+            f.write(struct.pack(e + "IIII", sec, usec, len(data), orig))
+            f.write(data)
+
+
+class Clock:
+    def __init__(self, start=0, step=1000):
+        self.t = start
+        self.step = step
+
+    def __call__(self, step=None):
+        self.t += self.step if step is None else step
+        return self.t
+
+
+def tcp_conv(ip_c, ip_s, sport, dport, ck, payloads=((b"GET / HTTP/1.1\r\n\r\n", b"HTTP/1.1 200 OK\r\n\r\nhello"),), rtt=400):
+    """A full TCP conversation as a list of (t, L3 packet). ip_c/ip_s are
+    callables returning a fresh IP/IPv6 header (client->server / server->client)."""
+    out = []
+    cs, ss = 1000, 5000
+    out.append((ck(), ip_c() / TCP(sport=sport, dport=dport, flags="S", seq=cs, window=64240)))
+    out.append((ck(rtt // 2), ip_s() / TCP(sport=dport, dport=sport, flags="SA", seq=ss, ack=cs + 1, window=65160)))
+    out.append((ck(rtt // 2), ip_c() / TCP(sport=sport, dport=dport, flags="A", seq=cs + 1, ack=ss + 1, window=502)))
+    cs += 1
+    ss += 1
+    for req, resp in payloads:
+        out.append((ck(), ip_c() / TCP(sport=sport, dport=dport, flags="PA", seq=cs, ack=ss, window=502) / Raw(req)))
+        cs += len(req)
+        out.append((ck(rtt // 2), ip_s() / TCP(sport=dport, dport=sport, flags="A", seq=ss, ack=cs, window=509)))
+        out.append((ck(), ip_s() / TCP(sport=dport, dport=sport, flags="PA", seq=ss, ack=cs, window=509) / Raw(resp)))
+        ss += len(resp)
+        out.append((ck(rtt // 2), ip_c() / TCP(sport=sport, dport=dport, flags="A", seq=cs, ack=ss, window=502)))
+    out.append((ck(), ip_c() / TCP(sport=sport, dport=dport, flags="FA", seq=cs, ack=ss, window=502)))
+    out.append((ck(rtt // 2), ip_s() / TCP(sport=dport, dport=sport, flags="FA", seq=ss, ack=cs + 1, window=509)))
+    out.append((ck(rtt // 2), ip_c() / TCP(sport=sport, dport=dport, flags="A", seq=cs + 1, ack=ss + 1, window=502)))
+    return out
+
+
+def v4(src, dst, **kw):
+    return lambda: IP(src=src, dst=dst, id=kw.get("id", 1), ttl=64)
+
+
+def v6(src, dst):
+    return lambda: IPv6(src=src, dst=dst, hlim=64)
+
+
+def dns_pair(ip_c, ip_s, sport, ck, name="www.netlens.test", qid=0x1234):
+    q = ip_c() / UDP(sport=sport, dport=53) / DNS(id=qid, rd=1, qd=DNSQR(qname=name))
+    r = ip_s() / UDP(sport=53, dport=sport) / DNS(id=qid, qr=1, aa=1, rd=1, ra=1, qd=DNSQR(qname=name),
+                                                 an=DNSRR(rrname=name, ttl=60, rdata="10.231.0.51"))
+    return [(ck(), q), (ck(300), r)]
+
+
+def ping(ip_c, ip_s, ident, n, ck, v=4):
+    out = []
+    for i in range(n):
+        if v == 4:
+            out.append((ck(100000), ip_c() / ICMP(type=8, id=ident, seq=i + 1) / Raw(b"netlens" * 8)))
+            out.append((ck(200), ip_s() / ICMP(type=0, id=ident, seq=i + 1) / Raw(b"netlens" * 8)))
+        else:
+            out.append((ck(100000), ip_c() / ICMPv6EchoRequest(id=ident, seq=i + 1, data=b"netlens" * 8)))
+            out.append((ck(200), ip_s() / ICMPv6EchoReply(id=ident, seq=i + 1, data=b"netlens" * 8)))
+    return out
+
+
+def eth(l3, src=MAC_C, dst=MAC_S):
+    return Ether(src=src, dst=dst) / l3
+
+
+def is_from_client(pkt):
+    ip = pkt.getlayer(IP) or pkt.getlayer(IPv6)
+    return ip is not None and ip.src in (C4, C6)
+
+
+def ether_frames(pkts, wrap=None):
+    """(t, l3) -> (t, Ethernet bytes); wrap(l3, from_client) may add tags."""
+    out = []
+    for t, p in pkts:
+        fc = is_from_client(p)
+        src, dst = (MAC_C, MAC_S) if fc else (MAC_S, MAC_C)
+        if wrap:
+            out.append((t, wrap(p, fc, src, dst)))
+        else:
+            out.append((t, Ether(src=src, dst=dst) / p))
+    return out
+
+
+def mixed(ck, port_base=40000):
+    """A small mix: TCP v4, TCP v6, DNS v4, ping v4 and v6."""
+    pk = []
+    pk += tcp_conv(v4(C4, S4), v4(S4, C4), port_base + 1, 80, ck)
+    pk += dns_pair(v4(C4, S4), v4(S4, C4), port_base + 2, ck)
+    pk += tcp_conv(v6(C6, S6), v6(S6, C6), port_base + 3, 443, ck)
+    pk += ping(v4(C4, S4), v4(S4, C4), 0x4242, 2, ck)
+    pk += ping(v6(C6, S6), v6(S6, C6), 0x4343, 2, ck, v=6)
+    pk.sort(key=lambda x: x[0])
+    return pk
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+
+    # ---- Ethernet + 802.1Q, and QinQ (0x88a8 outer, 0x8100 inner)
+    ck = Clock()
+    pk = mixed(ck, 41000)
+    fr = ether_frames(pk, lambda p, fc, s, d: Ether(src=s, dst=d) / Dot1Q(vlan=100) / p)
+    ck2 = Clock(start=ck.t)
+    pk2 = tcp_conv(v4(C4, S4), v4(S4, C4), 41100, 8080, ck2) + dns_pair(v6(C6, S6), v6(S6, C6), 41101, ck2)
+    fr += ether_frames(pk2, lambda p, fc, s, d: Ether(src=s, dst=d, type=0x88A8) / Dot1AD(vlan=200, type=0x8100) / Dot1Q(vlan=300) / p)
+    write_pcap("vlan-qinq.pcap", 1, fr)
+
+    # ---- Linux cooked v1 (113) and v2 (276)
+    ck = Clock()
+    pk = mixed(ck, 42000)
+    fr = []
+    for t, p in pk:
+        fc = is_from_client(p)
+        et = 0x0800 if p.haslayer(IP) else 0x86DD
+        mac = bytes.fromhex((MAC_C if fc else MAC_S).replace(":", ""))
+        # pkttype 0 host / 4 outgoing, ARPHRD_ETHER
+        hdr = struct.pack(">HHH8sH", 4 if fc else 0, 1, 6, mac + b"\0\0", et)
+        fr.append((t, hdr + bytes(p)))
+    write_pcap("sll.pcap", 113, fr)
+    fr = []
+    for t, p in pk:
+        fc = is_from_client(p)
+        et = 0x0800 if p.haslayer(IP) else 0x86DD
+        mac = bytes.fromhex((MAC_C if fc else MAC_S).replace(":", ""))
+        # protocol, reserved, ifindex, hatype, pkttype, halen, addr[8]
+        hdr = struct.pack(">HHIHBB8s", et, 0, 3, 1, 4 if fc else 0, 6, mac + b"\0\0")
+        fr.append((t, hdr + bytes(p)))
+    write_pcap("sll2.pcap", 276, fr)
+
+    # ---- raw IP: DLT 12 (LINKTYPE_RAW as DLT_RAW on most systems), 101, 228 (IPv4), 229 (IPv6)
+    ck = Clock()
+    pk = mixed(ck, 43000)
+    write_pcap("raw12.pcap", 12, [(t, bytes(p)) for t, p in pk])
+    write_pcap("raw101.pcap", 101, [(t, bytes(p)) for t, p in pk])
+    write_pcap("ipv4-228.pcap", 228, [(t, bytes(p)) for t, p in pk if p.haslayer(IP)])
+    write_pcap("ipv6-229.pcap", 229, [(t, bytes(p)) for t, p in pk if not p.haslayer(IP)])
+
+    # ---- BSD NULL (0): 4-byte family in the capturing host's byte order
+    # (both orders must be accepted); LOOP (108): always network order.
+    ck = Clock()
+    pk = mixed(ck, 44000)
+
+    def af(p, v6code):
+        return 2 if p.haslayer(IP) else v6code
+    write_pcap("null-le.pcap", 0, [(t, struct.pack("<I", af(p, 30)) + bytes(p)) for t, p in pk])
+    write_pcap("null-be.pcap", 0, [(t, struct.pack(">I", af(p, 24)) + bytes(p)) for t, p in pk], big_endian=True)
+    write_pcap("loop.pcap", 108, [(t, struct.pack(">I", af(p, 28)) + bytes(p)) for t, p in pk])
+
+    # ---- MPLS (two labels over Ethernet; IPv4 and IPv6 payloads)
+    ck = Clock()
+    pk = mixed(ck, 45000)
+
+    def mpls_wrap(p, fc, s, d):
+        e = Ether(src=s, dst=d, type=0x8847)
+        return e / MPLS(label=1000, s=0, ttl=64) / MPLS(label=2000 if p.haslayer(IP) else 2001, s=1, ttl=64) / p
+    write_pcap("mpls.pcap", 1, ether_frames(pk, mpls_wrap))
+
+    # ---- PPPoE session (0x8864) with PPP IPv4 (0x0021) and IPv6 (0x0057)
+    ck = Clock()
+    pk = mixed(ck, 46000)
+
+    def pppoe_wrap(p, fc, s, d):
+        proto = 0x0021 if p.haslayer(IP) else 0x0057
+        # 2-byte PPP protocol field (no protocol-field compression, RFC 2516)
+        return Ether(src=s, dst=d, type=0x8864) / PPPoE(code=0, sessionid=0x1234) / Raw(struct.pack(">H", proto) + bytes(p))
+    write_pcap("pppoe.pcap", 1, ether_frames(pk, pppoe_wrap))
+
+    # ---- IPv4 fragments: in order; and the later fragments before the first
+    ck = Clock()
+    fr = []
+    big = IP(src=C4, dst=S4, id=0x1111) / UDP(sport=47001, dport=5353) / Raw(b"A" * 3000)
+    for f in frag4(big, fragsize=1200):
+        fr.append((ck(), eth(f)))
+    resp = IP(src=S4, dst=C4, id=0x2222) / UDP(sport=5353, dport=47001) / Raw(b"B" * 100)
+    fr.append((ck(), eth(resp, MAC_S, MAC_C)))
+    big2 = IP(src=C4, dst=S4, id=0x3333) / UDP(sport=47002, dport=5353) / Raw(b"C" * 2500)
+    fl = frag4(big2, fragsize=1000)
+    for f in reversed(fl):            # last, middle, then first
+        fr.append((ck(), eth(f)))
+    # a fragmented ping (echo) whose reply is also fragmented
+    ebig = IP(src=C4, dst=S4, id=0x4444) / ICMP(type=8, id=0x77, seq=1) / Raw(b"D" * 2000)
+    for f in frag4(ebig, fragsize=1400):
+        fr.append((ck(), eth(f)))
+    erep = IP(src=S4, dst=C4, id=0x5555) / ICMP(type=0, id=0x77, seq=1) / Raw(b"D" * 2000)
+    for f in frag4(erep, fragsize=1400):
+        fr.append((ck(), eth(f, MAC_S, MAC_C)))
+    # IPv6 fragments (fragment header only), later-before-first as well
+    p6 = IPv6(src=C6, dst=S6) / IPv6ExtHdrFragment(id=0xABCD, nh=17) / UDP(sport=47003, dport=5353) / Raw(b"E" * 2800)
+    from scapy.layers.inet6 import fragment6
+    f6 = fragment6(p6, 1280)
+    for f in f6:
+        fr.append((ck(), eth(f)))
+    p6b = IPv6(src=C6, dst=S6) / IPv6ExtHdrFragment(id=0xABCE, nh=17) / UDP(sport=47004, dport=5353) / Raw(b"F" * 2800)
+    for f in reversed(fragment6(p6b, 1280)):
+        fr.append((ck(), eth(f)))
+    write_pcap("fragments.pcap", 1, fr)
+
+    # ---- IPv6 extension header chains, AH, ESP
+    ck = Clock()
+    fr = []
+    chain = (IPv6(src=C6, dst=S6) / IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(type=0, addresses=[], segleft=0)
+             / IPv6ExtHdrDestOpt())
+    for i in range(2):
+        fr.append((ck(), eth(chain.copy() / UDP(sport=48001, dport=7) / Raw(b"q" * 30))))
+        fr.append((ck(), eth(IPv6(src=S6, dst=C6) / IPv6ExtHdrDestOpt() / UDP(sport=7, dport=48001) / Raw(b"r" * 60), MAC_S, MAC_C)))
+    # hbh + routing + dstopts + fragment header (two fragments of one datagram)
+    pf = (IPv6(src=C6, dst=S6) / IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(type=0, addresses=[], segleft=0)
+          / IPv6ExtHdrDestOpt() / IPv6ExtHdrFragment(id=0x1357, nh=17) / UDP(sport=48002, dport=7) / Raw(b"G" * 2000))
+    for f in fragment6(pf, 1280):
+        fr.append((ck(), eth(f)))
+    # AH (transport mode, not encrypted) over IPv6 and IPv4 carrying TCP
+    ah6 = lambda: IPv6(src=C6, dst=S6) / AH(spi=0x100, seq=1, icv=b"\0" * 12, nh=6, payloadlen=4)
+    ah6r = lambda: IPv6(src=S6, dst=C6) / AH(spi=0x101, seq=1, icv=b"\0" * 12, nh=6, payloadlen=4)
+    for t, p in tcp_conv(ah6, ah6r, 48003, 22, ck, payloads=((b"SSH-2.0-x\r\n", b"SSH-2.0-y\r\n"),)):
+        fr.append((t, eth(p, *( (MAC_C, MAC_S) if p[IPv6].src == C6 else (MAC_S, MAC_C)))))
+    ah4 = lambda: IP(src=C4, dst=S4) / AH(spi=0x200, seq=1, icv=b"\0" * 12, nh=6, payloadlen=4)
+    ah4r = lambda: IP(src=S4, dst=C4) / AH(spi=0x201, seq=1, icv=b"\0" * 12, nh=6, payloadlen=4)
+    for t, p in tcp_conv(ah4, ah4r, 48004, 23, ck, payloads=((b"hello\r\n", b"world\r\n"),)):
+        fr.append((t, eth(p, *((MAC_C, MAC_S) if p[IP].src == C4 else (MAC_S, MAC_C)))))
+    # ESP (opaque)
+    for i in range(3):
+        fr.append((ck(), eth(IP(src=C4, dst=S4) / ESP(spi=0x300, seq=i + 1, data=b"\x42" * 64))))
+        fr.append((ck(), eth(IP(src=S4, dst=C4) / ESP(spi=0x301, seq=i + 1, data=b"\x43" * 80), MAC_S, MAC_C)))
+        fr.append((ck(), eth(IPv6(src=C6, dst=S6) / ESP(spi=0x400, seq=i + 1, data=b"\x44" * 48))))
+    write_pcap("ipv6-ext-ah-esp.pcap", 1, fr)
+
+    # ---- ICMP errors quoting TCP and UDP flows
+    ck = Clock()
+    fr = []
+    syn = IP(src=C4, dst=S4, id=7) / TCP(sport=49001, dport=81, flags="S", seq=100, window=64240)
+    fr.append((ck(), eth(syn)))
+    fr.append((ck(), eth(IP(src=S4, dst=C4) / ICMP(type=3, code=1) / bytes(syn)[:28], MAC_S, MAC_C)))  # host unreachable
+    fr.append((ck(), eth(syn)))
+    fr.append((ck(), eth(IP(src=S4, dst=C4) / ICMP(type=3, code=1) / bytes(syn)[:28], MAC_S, MAC_C)))
+    u = IP(src=C4, dst=S4, id=8) / UDP(sport=49002, dport=9) / Raw(b"probe")
+    fr.append((ck(), eth(u)))
+    fr.append((ck(), eth(IP(src=S4, dst=C4) / ICMP(type=3, code=3) / bytes(u), MAC_S, MAC_C)))  # port unreachable
+    u2 = IP(src=C4, dst=S4, id=9, ttl=1) / UDP(sport=49003, dport=33434) / Raw(b"trace")
+    fr.append((ck(), eth(u2)))
+    fr.append((ck(), eth(IP(src=S4, dst=C4) / ICMP(type=11, code=0) / bytes(u2)[:28], MAC_S, MAC_C)))  # ttl exceeded
+    u6 = IPv6(src=C6, dst=S6) / UDP(sport=49004, dport=9) / Raw(b"probe6")
+    fr.append((ck(), eth(u6)))
+    fr.append((ck(), eth(IPv6(src=S6, dst=C6) / ICMPv6DestUnreach(code=4) / bytes(u6), MAC_S, MAC_C)))
+    t6 = IPv6(src=C6, dst=S6) / TCP(sport=49005, dport=82, flags="S", seq=200, window=64240)
+    fr.append((ck(), eth(t6)))
+    fr.append((ck(), eth(IPv6(src=S6, dst=C6) / ICMPv6DestUnreach(code=1) / bytes(t6), MAC_S, MAC_C)))
+    write_pcap("icmp-errors.pcap", 1, fr)
+
+    # ---- ARP: request/reply, a second pair, gratuitous
+    ck = Clock()
+    fr = []
+    bc = "ff:ff:ff:ff:ff:ff"
+    for i in range(2):
+        fr.append((ck(), Ether(src=MAC_C, dst=bc) / ARP(op=1, hwsrc=MAC_C, psrc=C4, hwdst="00:00:00:00:00:00", pdst=S4)))
+        fr.append((ck(), Ether(src=MAC_S, dst=MAC_C) / ARP(op=2, hwsrc=MAC_S, psrc=S4, hwdst=MAC_C, pdst=C4)))
+    fr.append((ck(), Ether(src=MAC_S, dst=bc) / ARP(op=1, hwsrc=MAC_S, psrc=S4, hwdst="00:00:00:00:00:00", pdst="10.231.9.3")))
+    fr.append((ck(), Ether(src=MAC_C, dst=bc) / ARP(op=1, hwsrc=MAC_C, psrc=C4, hwdst="00:00:00:00:00:00", pdst=C4)))
+    fr.append((ck(), Ether(src=MAC_S, dst=MAC_C) / ARP(op=2, hwsrc=MAC_S, psrc="10.231.9.4", hwdst=MAC_C, pdst=C4)))
+    write_pcap("arp.pcap", 1, fr)
+
+    # ---- GRE carrying IPv4 (tunnelled traffic belongs to the outer GRE flow)
+    ck = Clock()
+    fr = []
+    T1, T2 = "10.231.9.101", "10.231.9.102"
+    for t, p in tcp_conv(v4(C4, S4), v4(S4, C4), 49501, 80, ck) + dns_pair(v4(C4, S4), v4(S4, C4), 49502, ck):
+        outer = IP(src=T1, dst=T2) if p[IP].src == C4 else IP(src=T2, dst=T1)
+        fr.append((t, eth(outer / GRE(proto=0x0800) / p)))
+    write_pcap("gre.pcap", 1, fr)
+
+    # ---- TCP analytics, deterministic: retransmission, out-of-order,
+    # duplicate ACKs, fast retransmission, keep-alive, port reuse (new flow)
+    ck = Clock()
+    fr = []
+    c, s = v4(C4, S4), v4(S4, C4)
+    sp, dp = 49601, 80
+    A = lambda **kw: TCP(sport=sp, dport=dp, window=502, **kw)
+    B = lambda **kw: TCP(sport=dp, dport=sp, window=509, **kw)
+    seg = b"x" * 1000
+    pk = [(ck(), c() / A(flags="S", seq=0)), (ck(500), s() / B(flags="SA", seq=0, ack=1)), (ck(500), c() / A(flags="A", seq=1, ack=1))]
+    # data from the client: segments 1..6 (1000 bytes each), #3 lost, #5 and #6 swapped
+    seqs = [1, 1001, 2001, 3001, 4001, 5001]
+    pk.append((ck(20000), c() / A(flags="PA", seq=1, ack=1) / Raw(seg)))
+    pk.append((ck(100), c() / A(flags="PA", seq=1001, ack=1) / Raw(seg)))
+    pk.append((ck(1000), s() / B(flags="A", seq=1, ack=2001)))
+    # 2001 lost; 3001 arrives -> dup ack
+    pk.append((ck(100), c() / A(flags="PA", seq=3001, ack=1) / Raw(seg)))
+    pk.append((ck(100), s() / B(flags="A", seq=1, ack=2001)))          # dup ack 1
+    pk.append((ck(100), c() / A(flags="PA", seq=5001, ack=1) / Raw(seg)))
+    pk.append((ck(100), s() / B(flags="A", seq=1, ack=2001)))          # dup ack 2
+    pk.append((ck(500), c() / A(flags="PA", seq=4001, ack=1) / Raw(seg)))  # out of order (0.5 ms later)
+    pk.append((ck(100), s() / B(flags="A", seq=1, ack=2001)))          # dup ack 3
+    pk.append((ck(1000), c() / A(flags="PA", seq=2001, ack=1) / Raw(seg)))  # fast retransmission
+    pk.append((ck(500), s() / B(flags="A", seq=1, ack=6001)))
+    # a plain retransmission much later (RTO), already acked: spurious
+    pk.append((ck(300000), c() / A(flags="PA", seq=5001, ack=1) / Raw(seg)))
+    pk.append((ck(500), s() / B(flags="A", seq=1, ack=6001)))           # dup ack of the spurious one
+    # new data then its RTO retransmission (never acked in between)
+    pk.append((ck(1000), c() / A(flags="PA", seq=6001, ack=1) / Raw(seg)))
+    pk.append((ck(300000), c() / A(flags="PA", seq=6001, ack=1) / Raw(seg)))
+    pk.append((ck(500), s() / B(flags="A", seq=1, ack=7001)))
+    # keep-alive (seq = next-1, one byte) and its ack
+    pk.append((ck(1000000), c() / A(flags="A", seq=7000, ack=1) / Raw(b"\0")))
+    pk.append((ck(500), s() / B(flags="A", seq=1, ack=7001)))
+    # server data, then close
+    pk.append((ck(1000), s() / B(flags="PA", seq=1, ack=7001) / Raw(b"y" * 500)))
+    pk.append((ck(500), c() / A(flags="A", seq=7001, ack=501)))
+    pk.append((ck(1000), c() / A(flags="FA", seq=7001, ack=501)))
+    pk.append((ck(500), s() / B(flags="FA", seq=501, ack=7002)))
+    pk.append((ck(500), c() / A(flags="A", seq=7002, ack=502)))
+    # port reuse: same 5-tuple, new SYN after close -> a new flow
+    ck(2000000)
+    pk += tcp_conv(c, s, sp, dp, ck)
+    fr = [(t, eth(p, *((MAC_C, MAC_S) if p[IP].src == C4 else (MAC_S, MAC_C)))) for t, p in pk]
+    write_pcap("tcp-analytics.pcap", 1, fr)
+
+    # ---- unsupported link type: 802.11 (DLT 105) data frames with LLC/SNAP IPv4.
+    # netlens must count these packets without crashing and make no flows.
+    ck = Clock()
+    fr = []
+    for i in range(4):
+        ip = bytes(IP(src=C4, dst=S4, id=i) / UDP(sport=50001, dport=53) / Raw(b"w" * 20))
+        fc = struct.pack("<HH", 0x0208, 0)  # data frame, from DS
+        hdr = fc + bytes.fromhex("020000000002" "020000000001" "020000000003") + struct.pack("<H", i << 4)
+        fr.append((ck(), hdr + bytes.fromhex("aaaa03000000") + struct.pack(">H", 0x0800) + ip))
+    write_pcap("ieee80211-105.pcap", 105, fr)
+    # and one Ethernet file mixing IP with a non-IP EtherType (LLDP-like) frame
+    ck = Clock()
+    fr = [(ck(), Ether(src=MAC_C, dst="01:80:c2:00:00:0e", type=0x88CC) / Raw(b"\x02\x07\x04" + b"\0" * 40))]
+    fr += ether_frames(dns_pair(v4(C4, S4), v4(S4, C4), 50002, ck))
+    write_pcap("ether-nonip.pcap", 1, fr)
+
+
+if __name__ == "__main__":
+    main()
