@@ -414,7 +414,8 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		uint32_t fid = 0;
 		size_t before = nl_reader_offset(&body);
 		if (ipv6_walk_ext(&body, &next, &is_frag, &first_frag, &more, &fid, &pkt->frag_ipproto) < 0)
-			return nl_reader_left(&body) == 0 ? DECODE_TRUNCATED : DECODE_MALFORMED;
+			/* The whole payload was captured: the chain overran it. */
+			return nl_reader_ok(r) ? DECODE_MALFORMED : DECODE_TRUNCATED;
 		uint32_t ext = (uint32_t)(nl_reader_offset(&body) - before);
 		if (ext > len - 40)
 			return DECODE_MALFORMED;

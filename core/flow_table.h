@@ -81,7 +81,8 @@ uint32_t flow_table_advance(struct flow_table *t, uint64_t now_us, uint32_t budg
 /* The flow nearest its deadline (for eviction), or NULL when empty. */
 struct flow *flow_table_victim(struct flow_table *t);
 
-/* Calls fn for every flow in the table (slab order). */
+/* Calls fn for every flow in the table (hash-bucket order); fn may remove
+ * the flow it is given. */
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *ctx), void *ctx);
 
 #endif

@@ -129,7 +129,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->format = FORMAT_TEXT;
 
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* glibc: 0 also forgets a half-read cluster of short options */
 	int c;
 	while ((c = getopt_long(argc, argv, ":i:r:f:l:hV", long_opts, NULL)) != -1) {
 		uint32_t v;

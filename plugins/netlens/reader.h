@@ -138,6 +138,10 @@ static inline uint32_t nl_get_le32(struct nl_reader *r)
 
 static inline uint64_t nl_get_be64(struct nl_reader *r)
 {
+	if (!nl_reader_has(r, 8)) {
+		nl_reader_fail(r);
+		return 0;
+	}
 	uint64_t hi = nl_get_be32(r);
 	uint64_t lo = nl_get_be32(r);
 	return hi << 32 | lo;

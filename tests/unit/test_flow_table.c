@@ -1,0 +1,587 @@
+/* test_flow_table.c - the bounded flow table and its timer wheel
+ * (core/flow_table.c). The owner's deadline is the flow's last_seen_us
+ * here, so a test sets deadlines directly. */
+#include "config.h"
+
+#include "unit.h"
+
+#include <errno.h>
+
+#include "flow_table.h"
+
+#define USEC 1000000ull
+#define T0 (1700000000ull * USEC)	/* a realistic epoch: slot arithmetic wraps */
+
+struct tctx {
+	uint64_t now;			/* the time advance() was called with */
+	uint32_t expired;		/* expire() calls */
+	uint32_t expired_ids[1024];
+	uint32_t deadline_calls;
+	struct flow_table *t;
+};
+
+static uint64_t deadline_of(const struct flow *f, void *ctx)
+{
+	struct tctx *c = ctx;
+	c->deadline_calls++;
+	return f->last_seen_us;
+}
+
+static void expire_cb(struct flow *f, void *ctx)
+{
+	struct tctx *c = ctx;
+	ck_assert_msg(f->last_seen_us <= c->now, "flow %u expired at %llu before its deadline %llu",
+		      f->id, (unsigned long long)c->now, (unsigned long long)f->last_seen_us);
+	if (c->expired < 1024)
+		c->expired_ids[c->expired] = f->id;
+	c->expired++;
+	flow_table_remove(c->t, f);
+}
+
+static void table_init(struct flow_table *t, struct tctx *c, uint32_t cap)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = t;
+	ck_assert_int_eq(flow_table_init(t, cap, deadline_of, c), 0);
+}
+
+static struct flow_key key_n(uint32_t n)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof(k));
+	ip4_store(k.a, IP4(10, 0, n >> 8 & 0xff, n & 0xff));
+	ip4_store(k.b, IP4(192, 0, 2, 1));
+	k.pa = (uint16_t)(1024 + n);
+	k.pb = 443;
+	k.proto = L4_TCP;
+	k.family = 4;
+	return k;
+}
+
+static struct flow *add(struct flow_table *t, uint32_t n, uint64_t deadline)
+{
+	struct flow_key k = key_n(n);
+	struct flow *f = flow_table_insert(t, &k, flow_key_hash(t, &k));
+	ck_assert_ptr_nonnull(f);
+	f->last_seen_us = deadline;
+	flow_table_schedule(t, f);
+	return f;
+}
+
+static struct flow *find(struct flow_table *t, uint32_t n)
+{
+	struct flow_key k = key_n(n);
+	return flow_table_lookup(t, &k, flow_key_hash(t, &k));
+}
+
+static uint32_t advance(struct flow_table *t, struct tctx *c, uint64_t now, uint32_t budget)
+{
+	c->now = now;
+	return flow_table_advance(t, now, budget, expire_cb, c);
+}
+
+/* ---- valid: table --------------------------------------------------------- */
+
+START_TEST(test_flow_size)
+{
+	ck_assert_uint_le(sizeof(struct flow), 192);
+	ck_assert_uint_eq(sizeof(struct flow_key), 40);
+}
+END_TEST
+
+START_TEST(test_init_rejects_bad_caps)
+{
+	struct flow_table t;
+	struct tctx c;
+	ck_assert_int_eq(flow_table_init(&t, 0, deadline_of, &c), -EINVAL);
+	ck_assert_int_eq(flow_table_init(&t, FLOW_NONE, deadline_of, &c), -EINVAL);
+	ck_assert_int_eq(flow_table_init(&t, 1, deadline_of, &c), 0);
+	ck_assert_uint_eq(t.cap, 1);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_insert_lookup_remove)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 8);
+	struct flow_key k = key_n(1);
+	uint64_t h = flow_key_hash(&t, &k);
+	ck_assert_ptr_null(flow_table_lookup(&t, &k, h));
+	struct flow *f = flow_table_insert(&t, &k, h);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_mem_eq(&f->key, &k, sizeof(k));
+	ck_assert_uint_eq(f->packets[0], 0);
+	ck_assert_uint_eq(f->bytes[1], 0);
+	ck_assert_uint_eq(f->wheel_slot, WHEEL_NONE);
+	ck_assert_uint_eq(t.count, 1);
+	ck_assert_ptr_eq(flow_table_lookup(&t, &k, h), f);
+	ck_assert_ptr_eq(flow_at(&t, flow_index(&t, f)), f);
+
+	struct flow *g = add(&t, 2, T0);
+	ck_assert_ptr_ne(g, f);
+	ck_assert_uint_ne(g->id, f->id);
+	ck_assert_ptr_eq(find(&t, 2), g);
+	ck_assert_ptr_eq(find(&t, 1), f);
+
+	flow_table_remove(&t, f);
+	ck_assert_ptr_null(flow_table_lookup(&t, &k, h));
+	ck_assert_ptr_eq(find(&t, 2), g);
+	ck_assert_uint_eq(t.count, 1);
+	flow_table_remove(&t, g);	/* was in the wheel */
+	ck_assert_ptr_null(find(&t, 2));
+	ck_assert_uint_eq(t.count, 0);
+	ck_assert_ptr_null(flow_table_victim(&t));
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_key_independence)
+{
+	/* Keys built separately but equal meet in one flow; a change in any
+	 * field is another flow. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 64);
+	struct flow_key base = key_n(7);
+	struct flow *f = flow_table_insert(&t, &base, flow_key_hash(&t, &base));
+	struct flow_key same;
+	memset(&same, 0, sizeof(same));
+	memcpy(same.a, base.a, 16);
+	memcpy(same.b, base.b, 16);
+	same.pa = base.pa;
+	same.pb = base.pb;
+	same.proto = L4_TCP;
+	same.family = 4;
+	ck_assert(flow_key_hash(&t, &same) == flow_key_hash(&t, &base));
+	ck_assert_ptr_eq(flow_table_lookup(&t, &same, flow_key_hash(&t, &same)), f);
+
+	struct flow_key v[6];
+	for (int i = 0; i < 6; i++)
+		v[i] = base;
+	v[0].a[3] ^= 1;
+	v[1].b[15] = 1;
+	v[2].pa++;
+	v[3].pb++;
+	v[4].proto = L4_UDP;
+	v[5].family = 6;
+	for (int i = 0; i < 6; i++) {
+		ck_assert_msg(flow_table_lookup(&t, &v[i], flow_key_hash(&t, &v[i])) == NULL,
+			      "variant %d found the base flow", i);
+		ck_assert_ptr_nonnull(flow_table_insert(&t, &v[i], flow_key_hash(&t, &v[i])));
+	}
+	for (int i = 0; i < 6; i++) {
+		struct flow *g = flow_table_lookup(&t, &v[i], flow_key_hash(&t, &v[i]));
+		ck_assert_ptr_nonnull(g);
+		ck_assert_mem_eq(&g->key, &v[i], sizeof(v[i]));
+	}
+	ck_assert_uint_eq(t.count, 7);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_capacity_full)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		ck_assert(!flow_table_full(&t));
+		add(&t, i, T0 + i * USEC);
+	}
+	ck_assert(flow_table_full(&t));
+	struct flow_key k = key_n(99);
+	ck_assert_ptr_null(flow_table_insert(&t, &k, flow_key_hash(&t, &k)));
+	ck_assert_uint_eq(t.count, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_ptr_nonnull(find(&t, i));
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_free_list_reuse)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 4);
+	struct flow *f[4];
+	for (uint32_t i = 0; i < 4; i++)
+		f[i] = add(&t, i, T0 + 10 * USEC);
+	uint32_t old_id = f[2]->id;
+	uint32_t idx = flow_index(&t, f[2]);
+	flow_table_remove(&t, f[2]);
+	ck_assert(!flow_table_full(&t));
+	struct flow *n = add(&t, 50, T0 + 20 * USEC);
+	ck_assert_uint_eq(flow_index(&t, n), idx);	/* the freed slot, not a new one */
+	ck_assert_uint_eq(t.used_hi, 4);
+	ck_assert_uint_ne(n->id, old_id);
+	ck_assert_uint_gt(n->id, f[3]->id);
+	ck_assert_uint_eq(n->packets[0], 0);		/* zeroed */
+	ck_assert_ptr_null(find(&t, 2));
+	ck_assert_ptr_eq(find(&t, 50), n);
+	ck_assert(flow_table_full(&t));
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_many_chained)
+{
+	/* 500 flows in 512 buckets: chains form; removing every other one
+	 * keeps the rest findable. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 500);
+	for (uint32_t i = 0; i < 500; i++)
+		add(&t, i, T0 + (i % 50) * USEC);
+	for (uint32_t i = 0; i < 500; i += 2)
+		flow_table_remove(&t, find(&t, i));
+	for (uint32_t i = 0; i < 500; i++)
+		ck_assert_msg((find(&t, i) != NULL) == (i % 2 == 1), "flow %u", i);
+	ck_assert_uint_eq(t.count, 250);
+	flow_table_free(&t);
+}
+END_TEST
+
+static void count_cb(struct flow *f, void *ctx)
+{
+	uint32_t *seen = ctx;
+	seen[f->key.pa - 1024]++;
+}
+
+struct rm_ctx { struct flow_table *t; uint32_t visited; };
+
+static void remove_cb(struct flow *f, void *ctx)
+{
+	struct rm_ctx *r = ctx;
+	r->visited++;
+	flow_table_remove(r->t, f);
+}
+
+START_TEST(test_foreach)
+{
+	struct flow_table t;
+	struct tctx c;
+	uint32_t seen[40] = { 0 };
+	table_init(&t, &c, 40);
+	for (uint32_t i = 0; i < 40; i++)
+		add(&t, i, T0 + USEC);
+	flow_table_foreach(&t, count_cb, seen);
+	for (uint32_t i = 0; i < 40; i++)
+		ck_assert_uint_eq(seen[i], 1);
+	struct rm_ctx r = { &t, 0 };
+	flow_table_foreach(&t, remove_cb, &r);	/* removing while walking */
+	ck_assert_uint_eq(r.visited, 40);
+	ck_assert_uint_eq(t.count, 0);
+	flow_table_free(&t);
+}
+END_TEST
+
+/* ---- valid: timer wheel ----------------------------------------------------- */
+
+START_TEST(test_advance_expires_due_flows)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 16);
+	ck_assert_uint_eq(advance(&t, &c, T0, 100), 0);		/* starts the wheel */
+	add(&t, 1, T0 + 5 * USEC);
+	add(&t, 2, T0 + 5 * USEC + 500000);
+	add(&t, 3, T0 + 10 * USEC);
+	add(&t, 4, T0 + 10 * USEC + 200000);
+	add(&t, 5, T0 + 300 * USEC);
+
+	ck_assert_uint_eq(advance(&t, &c, T0 + 4 * USEC, 100), 0);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 5 * USEC + 400000, 100), 1);
+	ck_assert_ptr_null(find(&t, 1));
+	ck_assert_ptr_nonnull(find(&t, 2));	/* same second, not yet due */
+	ck_assert_uint_eq(advance(&t, &c, T0 + 6 * USEC, 100), 1);
+	ck_assert_ptr_null(find(&t, 2));
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC - 1, 100), 0);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC + 500000, 100), 2);
+	ck_assert_ptr_null(find(&t, 3));
+	ck_assert_ptr_null(find(&t, 4));
+	ck_assert_ptr_nonnull(find(&t, 5));
+	ck_assert_uint_eq(advance(&t, &c, T0 + 299 * USEC, 100), 0);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 300 * USEC, 100), 1);
+	ck_assert_uint_eq(t.count, 0);
+	ck_assert_uint_eq(c.expired, 5);
+	flow_table_free(&t);
+}
+END_TEST
+
+static uint64_t rng_state = 88172645463325252ull;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+struct check_ctx { uint64_t now; uint32_t overdue; };
+
+static void check_not_overdue(struct flow *f, void *ctx)
+{
+	struct check_ctx *k = ctx;
+	/* Due flows may wait for the next second boundary, never longer. */
+	if (f->last_seen_us <= k->now && f->last_seen_us / USEC != k->now / USEC)
+		k->overdue++;
+}
+
+START_TEST(test_advance_random)
+{
+	/* 400 flows with random deadlines, some pushed later at random; after
+	 * every advance nothing expired early and nothing is overdue. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 400);
+	advance(&t, &c, T0, UINT32_MAX);
+	for (uint32_t i = 0; i < 400; i++)
+		add(&t, i, T0 + rng() % (700 * USEC));
+	uint64_t now = T0;
+	while (t.count) {
+		now += rng() % (3 * USEC);
+		for (uint32_t i = 0; i < 400 && now < T0 + 500 * USEC; i += 7) {
+			struct flow *f = find(&t, i);
+			if (f && rng() % 4 == 0 && f->last_seen_us > now)
+				f->last_seen_us += rng() % (20 * USEC);	/* lazy: not rescheduled */
+		}
+		advance(&t, &c, now, UINT32_MAX);
+		struct check_ctx k = { now, 0 };
+		flow_table_foreach(&t, check_not_overdue, &k);
+		ck_assert_msg(k.overdue == 0, "%u flows overdue at +%llu us", k.overdue,
+			      (unsigned long long)(now - T0));
+		ck_assert_uint_lt(now, T0 + 3000 * USEC);
+	}
+	ck_assert_uint_eq(c.expired, 400);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_lazy_refile)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 4);
+	advance(&t, &c, T0, 100);
+	struct flow *f = add(&t, 1, T0 + 5 * USEC);
+	ck_assert_uint_eq(f->wheel_slot, (T0 / USEC + 5) % WHEEL_SLOTS);
+	f->last_seen_us = T0 + 20 * USEC;	/* activity: the deadline moved later */
+	c.deadline_calls = 0;
+	ck_assert_uint_eq(advance(&t, &c, T0 + 6 * USEC, 100), 0);
+	ck_assert_uint_ge(c.deadline_calls, 1);	/* asked again when its slot came up */
+	ck_assert_ptr_eq(find(&t, 1), f);
+	ck_assert_uint_eq(f->wheel_slot, (T0 / USEC + 20) % WHEEL_SLOTS);	/* re-filed */
+	ck_assert_uint_eq(advance(&t, &c, T0 + 19 * USEC, 100), 0);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 20 * USEC, 100), 1);
+	ck_assert_ptr_null(find(&t, 1));
+
+	/* A deadline moved earlier is re-filed by schedule() at once. */
+	f = add(&t, 2, T0 + 200 * USEC);
+	f->last_seen_us = T0 + 30 * USEC;
+	flow_table_schedule(&t, f);
+	ck_assert_uint_eq(f->wheel_slot, (T0 / USEC + 30) % WHEEL_SLOTS);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 31 * USEC, 100), 1);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_budget)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 32);
+	advance(&t, &c, T0, 100);
+	for (uint32_t i = 0; i < 5; i++)
+		add(&t, i, T0 + 3 * USEC);
+	for (uint32_t i = 5; i < 10; i++)
+		add(&t, i, T0 + 4 * USEC);
+	add(&t, 10, T0 + 100 * USEC);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC, 4), 4);
+	ck_assert_uint_eq(c.expired, 4);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC, 4), 4);	/* same time: carries on */
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC, 4), 2);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC, 4), 0);
+	ck_assert_uint_eq(c.expired, 10);
+	ck_assert_uint_eq(t.count, 1);
+	ck_assert_ptr_nonnull(find(&t, 10));
+	/* The earlier-due flows went first. */
+	for (uint32_t i = 0; i < 5; i++)
+		ck_assert_uint_lt(c.expired_ids[i], 5);
+	/* Budget 0 does nothing. */
+	ck_assert_uint_eq(advance(&t, &c, T0 + 200 * USEC, 0), 0);
+	ck_assert_ptr_nonnull(find(&t, 10));
+	ck_assert_uint_eq(advance(&t, &c, T0 + 200 * USEC, 1), 1);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_clock_jump)
+{
+	static const uint64_t jumps[] = { WHEEL_SLOTS - 1, WHEEL_SLOTS, WHEEL_SLOTS + 1,
+					  WHEEL_SLOTS + 100, 10 * WHEEL_SLOTS };
+	for (size_t j = 0; j < sizeof(jumps) / sizeof(jumps[0]); j++) {
+		struct flow_table t;
+		struct tctx c;
+		table_init(&t, &c, 8);
+		advance(&t, &c, T0, 100);
+		add(&t, 1, T0 + 5 * USEC);
+		add(&t, 2, T0 + 100 * USEC);
+		add(&t, 3, T0 + 5000 * USEC);		/* beyond the wheel's horizon */
+		add(&t, 4, T0 + (jumps[j] + 50) * USEC);	/* after the jump */
+		uint64_t now = T0 + jumps[j] * USEC;
+		uint32_t n = advance(&t, &c, now, 100);
+		uint32_t want = 2 + (jumps[j] >= 5000);
+		ck_assert_msg(n == want, "jump %llu s: %u expired, not %u",
+			      (unsigned long long)jumps[j], n, want);
+		ck_assert_ptr_null(find(&t, 1));
+		ck_assert_ptr_null(find(&t, 2));
+		ck_assert_ptr_nonnull(find(&t, 4));
+		ck_assert_uint_eq(advance(&t, &c, now + 49 * USEC, 100), 0);
+		ck_assert_uint_eq(advance(&t, &c, now + 50 * USEC, 100), 1);
+		ck_assert_ptr_null(find(&t, 4));
+		if (jumps[j] < 5000) {
+			ck_assert_ptr_nonnull(find(&t, 3));
+			ck_assert_uint_eq(advance(&t, &c, T0 + 5000 * USEC - 1, 100), 0);
+			ck_assert_uint_eq(advance(&t, &c, T0 + 5000 * USEC, 100), 1);
+		}
+		ck_assert_uint_eq(t.count, 0);
+		flow_table_free(&t);
+	}
+}
+END_TEST
+
+START_TEST(test_clock_backwards)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 4);
+	advance(&t, &c, T0, 100);
+	add(&t, 1, T0 + 5 * USEC);
+	ck_assert_uint_eq(advance(&t, &c, T0 - 3600 * USEC, 100), 0);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 6 * USEC, 100), 1);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_victim_nearest_deadline)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 8);
+	advance(&t, &c, T0, 100);
+	add(&t, 1, T0 + 300 * USEC);		/* an established, active flow */
+	add(&t, 2, T0 + 60 * USEC + 700000);
+	struct flow *near = add(&t, 3, T0 + 60 * USEC + 200000);	/* same second, earlier */
+	add(&t, 4, T0 + 61 * USEC + 500000);
+	ck_assert_ptr_eq(flow_table_victim(&t), near);
+	flow_table_remove(&t, near);
+	ck_assert_ptr_eq(flow_table_victim(&t), find(&t, 2));
+
+	/* A flow filed early whose deadline moved later is not the victim. */
+	struct flow *lazy = add(&t, 5, T0 + 10 * USEC);
+	lazy->last_seen_us = T0 + 1000 * USEC;
+	ck_assert_ptr_eq(flow_table_victim(&t), find(&t, 2));
+	ck_assert_ptr_eq(find(&t, 5), lazy);
+	/* ... and it still expires, on time. */
+	ck_assert_uint_eq(advance(&t, &c, T0 + 999 * USEC, 100), 3);
+	ck_assert_ptr_eq(find(&t, 5), lazy);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 1000 * USEC, 100), 1);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_victim_overdue_first)
+{
+	/* A flow already past its deadline (the wheel not yet advanced) is the
+	 * nearest of all. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 8);
+	advance(&t, &c, T0 + 100 * USEC, 100);
+	add(&t, 1, T0 + 150 * USEC);
+	struct flow *late = add(&t, 2, T0 + 20 * USEC);
+	ck_assert_ptr_eq(flow_table_victim(&t), late);
+	flow_table_free(&t);
+}
+END_TEST
+
+/* ---- regressions -------------------------------------------------------------- */
+
+START_TEST(test_remove_middle_of_wheel_slot)
+{
+	/* Three flows in one slot; removing the middle one keeps the other two
+	 * expiring (the slot list must stay linked). */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 8);
+	advance(&t, &c, T0, 100);
+	add(&t, 1, T0 + 5 * USEC + 1);
+	struct flow *mid = add(&t, 2, T0 + 5 * USEC + 2);
+	add(&t, 3, T0 + 5 * USEC + 3);
+	flow_table_remove(&t, mid);
+	struct flow *n = add(&t, 4, T0 + 5 * USEC + 4);	/* reuses the slot index */
+	(void)n;
+	ck_assert_uint_eq(advance(&t, &c, T0 + 6 * USEC, 100), 3);
+	ck_assert_uint_eq(t.count, 0);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_schedule_twice_same_slot)
+{
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 8);
+	advance(&t, &c, T0, 100);
+	struct flow *f = add(&t, 1, T0 + 5 * USEC);
+	add(&t, 2, T0 + 5 * USEC);
+	flow_table_schedule(&t, f);
+	flow_table_schedule(&t, f);
+	f->last_seen_us = T0 + 9 * USEC;
+	flow_table_schedule(&t, f);
+	flow_table_schedule(&t, f);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 6 * USEC, 100), 1);
+	ck_assert_uint_eq(advance(&t, &c, T0 + 10 * USEC, 100), 1);
+	ck_assert_uint_eq(t.count, 0);
+	flow_table_free(&t);
+}
+END_TEST
+
+static Suite *flow_table_suite(void)
+{
+	Suite *s = suite_create("flow_table");
+	TCase *tc = tcase_create("valid");
+	tcase_add_test(tc, test_flow_size);
+	tcase_add_test(tc, test_init_rejects_bad_caps);
+	tcase_add_test(tc, test_insert_lookup_remove);
+	tcase_add_test(tc, test_key_independence);
+	tcase_add_test(tc, test_capacity_full);
+	tcase_add_test(tc, test_free_list_reuse);
+	tcase_add_test(tc, test_many_chained);
+	tcase_add_test(tc, test_foreach);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("wheel");
+	tcase_add_test(tc, test_advance_expires_due_flows);
+	tcase_add_test(tc, test_advance_random);
+	tcase_add_test(tc, test_lazy_refile);
+	tcase_add_test(tc, test_budget);
+	tcase_add_test(tc, test_clock_jump);
+	tcase_add_test(tc, test_clock_backwards);
+	tcase_add_test(tc, test_victim_nearest_deadline);
+	tcase_add_test(tc, test_victim_overdue_first);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("regressions");
+	tcase_add_test(tc, test_remove_middle_of_wheel_slot);
+	tcase_add_test(tc, test_schedule_twice_same_slot);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(flow_table_suite());
+}

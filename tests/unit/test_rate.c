@@ -1,0 +1,168 @@
+/* test_rate.c - the two-bucket sliding-window rate (core/rate.c). */
+#include "config.h"
+
+#include "unit.h"
+
+#include <math.h>
+
+#include "rate.h"
+
+#define SEC 1000000ull
+#define W (10 * SEC)			/* the default window */
+#define T0 (1700000000ull * SEC)	/* a multiple of W */
+
+static void assert_near(double got, double want, double rel, const char *what)
+{
+	ck_assert_msg(fabs(got - want) <= rel * want + 1e-9, "%s: %.3f, expected %.3f", what, got, want);
+}
+
+/* ---- valid --------------------------------------------------------------- */
+
+START_TEST(test_default_window)
+{
+	ck_assert_uint_eq(rate_window_us(), W);
+	rate_set_window_us(999);		/* below 1 ms: ignored */
+	ck_assert_uint_eq(rate_window_us(), W);
+	rate_set_window_us(2 * SEC);
+	ck_assert_uint_eq(rate_window_us(), 2 * SEC);
+}
+END_TEST
+
+START_TEST(test_constant_rate)
+{
+	/* 1000 bytes every 10 ms = 100 000 B/s, for 30 s, started mid-window. */
+	static const uint64_t starts[] = { T0, T0 + 3 * SEC + 123457 };
+	for (size_t s = 0; s < 2; s++) {
+		struct rate r;
+		memset(&r, 0, sizeof(r));
+		const uint64_t start = starts[s], end = start + 30 * SEC;
+		uint64_t checks = 0;
+		for (uint64_t t = start; t < end; t += 10000) {
+			rate_add(&r, t, 0, 1000);
+			/* Exact once the previous bucket is a full window of traffic. */
+			if (t >= start + 2 * W && (t - start) % 700000 == 0) {
+				assert_near(rate_get(&r, t, 0), 100000.0, 0.05, "steady");
+				checks++;
+			}
+			ck_assert(rate_get(&r, t, 1) == 0.0);	/* the other direction */
+		}
+		ck_assert_uint_gt(checks, 10);
+		assert_near(rate_get(&r, end, 0), 100000.0, 0.05, "at the end");
+		/* Decays over the next window, then reads 0. */
+		ck_assert(rate_get(&r, end + W / 2, 0) < 100000.0);
+		ck_assert(rate_get(&r, end + W / 2, 0) > 0.0);
+		uint64_t last_bucket_end = ((end - 10000) / W + 2) * W;	/* 2 windows after the last packet's */
+		ck_assert(rate_get(&r, last_bucket_end, 0) == 0.0);
+		ck_assert(rate_get(&r, end + 2 * W, 0) == 0.0);
+		ck_assert(rate_get(&r, end + 1000 * W, 0) == 0.0);
+	}
+}
+END_TEST
+
+START_TEST(test_interpolation_at_boundaries)
+{
+	struct rate r;
+	memset(&r, 0, sizeof(r));
+	rate_add(&r, T0, 0, 100000);			/* all of it at the start of bucket b */
+	assert_near(rate_get(&r, T0, 0), 10000.0, 1e-9, "start");
+	assert_near(rate_get(&r, T0 + W - 1, 0), 10000.0, 1e-9, "end of bucket");
+	/* Across the boundary the rate is continuous: prev weighs fully at e=0. */
+	assert_near(rate_get(&r, T0 + W, 0), 10000.0, 1e-9, "next bucket start");
+	assert_near(rate_get(&r, T0 + W + W / 4, 0), 7500.0, 1e-9, "quarter in");
+	assert_near(rate_get(&r, T0 + W + W / 2, 0), 5000.0, 1e-9, "half way");
+	ck_assert(rate_get(&r, T0 + 2 * W - 1, 0) < 0.01);
+	ck_assert(rate_get(&r, T0 + 2 * W, 0) == 0.0);
+
+	/* New bytes in bucket b+1 add to the decaying previous bucket. */
+	rate_add(&r, T0 + W + W / 2, 0, 20000);
+	assert_near(rate_get(&r, T0 + W + W / 2, 0), 5000.0 + 2000.0, 1e-9, "prev + cur");
+	/* A packet two buckets later forgets both. */
+	rate_add(&r, T0 + 3 * W, 0, 10);
+	assert_near(rate_get(&r, T0 + 3 * W, 0), 1.0, 1e-9, "after a gap");
+	ck_assert_uint_eq(r.prev[0], 0);
+}
+END_TEST
+
+START_TEST(test_directions_independent)
+{
+	struct rate r;
+	memset(&r, 0, sizeof(r));
+	rate_add(&r, T0, 0, 1000);
+	rate_add(&r, T0, 1, 5000);
+	rate_add(&r, T0 + W, 1, 10000);
+	assert_near(rate_get(&r, T0 + W, 0), 100.0, 1e-9, "dir 0");
+	assert_near(rate_get(&r, T0 + W, 1), 1500.0, 1e-9, "dir 1");
+}
+END_TEST
+
+START_TEST(test_saturation)
+{
+	struct rate r;
+	memset(&r, 0, sizeof(r));
+	rate_add(&r, T0, 0, UINT32_MAX - 10);
+	rate_add(&r, T0 + 1, 0, 100);
+	ck_assert_uint_eq(r.cur[0], UINT32_MAX);
+	rate_add(&r, T0 + 2, 0, UINT32_MAX);
+	ck_assert_uint_eq(r.cur[0], UINT32_MAX);
+	assert_near(rate_get(&r, T0 + 3, 0), (double)UINT32_MAX / 10.0, 1e-9, "capped");
+	rate_add(&r, T0 + W, 0, 5);		/* the cap moves to prev intact */
+	ck_assert_uint_eq(r.prev[0], UINT32_MAX);
+	ck_assert_uint_eq(r.cur[0], 5);
+}
+END_TEST
+
+/* ---- regressions ----------------------------------------------------------- */
+
+START_TEST(test_small_window)
+{
+	/* A 1 ms window with epoch times: bucket numbers exceed 32 bits and
+	 * wrap; consecutive buckets must still be recognised. */
+	rate_set_window_us(1000);
+	struct rate r;
+	memset(&r, 0, sizeof(r));
+	for (uint64_t t = T0; t < T0 + 10000; t += 100)
+		rate_add(&r, t, 0, 10);
+	assert_near(rate_get(&r, T0 + 10000, 0), 100000.0, 0.05, "1 ms window");
+}
+END_TEST
+
+START_TEST(test_time_before_bucket)
+{
+	/* A reading for a time before the newest packet's bucket is 0, not garbage. */
+	struct rate r;
+	memset(&r, 0, sizeof(r));
+	rate_add(&r, T0 + 5 * W, 0, 1000);
+	double v = rate_get(&r, T0, 0);
+	ck_assert(v >= 0.0 && v <= 1000.0);
+}
+END_TEST
+
+/* The window is process-wide: every test but the first starts from 10 s,
+ * also when run without fork (CK_FORK=no, e.g. under valgrind). */
+static void window_default(void) { rate_set_window_us(W); }
+
+static Suite *rate_suite(void)
+{
+	Suite *s = suite_create("rate");
+	TCase *tc = tcase_create("default");
+	tcase_add_test(tc, test_default_window);	/* runs first: sees the built-in default */
+	suite_add_tcase(s, tc);
+	tc = tcase_create("valid");
+	tcase_add_checked_fixture(tc, window_default, NULL);
+	tcase_add_test(tc, test_constant_rate);
+	tcase_add_test(tc, test_interpolation_at_boundaries);
+	tcase_add_test(tc, test_directions_independent);
+	tcase_add_test(tc, test_saturation);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("regressions");
+	tcase_add_checked_fixture(tc, window_default, NULL);
+	tcase_add_test(tc, test_small_window);
+	tcase_add_test(tc, test_time_before_bucket);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(rate_suite());
+}
