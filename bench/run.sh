@@ -9,7 +9,8 @@
 #   NETLENS          netlens binary                     (required)
 #   GEN              bench/gen-capture binary           (required)
 #   FLOOR            bench/pcap-floor binary            (required)
-#   BENCH_DATA       cache dir for generated captures   (default ./bench-data)
+#   BENCH_DATA       cache dir for generated captures   (default ./bench-data;
+#                    make bench: bench-data/ in the build tree)
 #   BENCH_RUNS       timed runs of each command         (default 5)
 #   BENCH_PACKETS    packets in the main capture        (default 3000000)
 #   BENCH_FLOWS      flows in the main capture          (default 150000)
@@ -118,11 +119,12 @@ timed() {
 	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.6f", b-a}') $rss" >> "$out"
 }
 
-# median FILE COLUMN
+# median FILE COLUMN [PRINTF-FORMAT]
 median() {
-	awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{v[NR]=$1} END {
+	awk -v c="$2" '{print $c}' "$1" | sort -g | awk -v fmt="${3:-%.6f}" '{v[NR]=$1} END {
 		if (NR == 0 || v[1] == "NA") { print "NA"; exit }
-		if (NR % 2) print v[(NR+1)/2]; else printf "%.6f\n", (v[NR/2]+v[NR/2+1])/2 }'
+		m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2
+		printf fmt "\n", m }'
 }
 minmax() {
 	awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{v[NR]=$1} END {print v[1] ".." v[NR]}'
@@ -131,11 +133,6 @@ minmax() {
 # nlstat KEY FILE: value of key=value in the last "netlens: stats:" line
 nlstat() {
 	grep '^netlens: stats:' "$2" | tail -n 1 | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'
-}
-
-nl_cmd() {	# nl_cmd FILE FORMAT MAXFLOWS [extra...]
-	f=$1; fmt=$2; m=$3; shift 3
-	echo "$NETLENS" --read "$f" --headless --format "$fmt" --max-flows "$m" "$@"
 }
 
 echo "== netlens bench: $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -n) ($(uname -sr))"
@@ -150,15 +147,15 @@ warm "$TINY"
 
 # One untimed run of each (page cache, dynamic loader, CPU frequency).
 "$FLOOR" "$MAIN" > /dev/null || die "pcap-floor failed"
-$(nl_cmd "$MAIN" json "$MAXF") > /dev/null 2> "$TMP/stderr" || { cat "$TMP/stderr" >&2; die "netlens failed"; }
+"$NETLENS" --read "$MAIN" --headless --format json --max-flows "$MAXF" > /dev/null 2> "$TMP/stderr" || { cat "$TMP/stderr" >&2; die "netlens failed"; }
 
 echo "   main capture: $(basename "$MAIN") ($PACKETS packets, $FLOWS flows); $RUNS runs each, alternating; netlens --max-flows $MAXF"
 : > "$TMP/floor"; : > "$TMP/json"; : > "$TMP/text"
 i=1
 while [ "$i" -le "$RUNS" ]; do
 	timed "$TMP/floor" "$FLOOR" "$MAIN"
-	timed "$TMP/json" $(nl_cmd "$MAIN" json "$MAXF")
-	[ "$TEXT" = 1 ] && timed "$TMP/text" $(nl_cmd "$MAIN" text "$MAXF")
+	timed "$TMP/json" "$NETLENS" --read "$MAIN" --headless --format json --max-flows "$MAXF"
+	[ "$TEXT" = 1 ] && timed "$TMP/text" "$NETLENS" --read "$MAIN" --headless --format text --max-flows "$MAXF"
 	printf '   run %d/%d: floor %.3f s, json %.3f s%s\n' "$i" "$RUNS" \
 		"$(tail -n 1 "$TMP/floor" | cut -d' ' -f1)" "$(tail -n 1 "$TMP/json" | cut -d' ' -f1)" \
 		"$([ "$TEXT" = 1 ] && printf ', text %.3f s' "$(tail -n 1 "$TMP/text" | cut -d' ' -f1)")"
@@ -166,7 +163,7 @@ while [ "$i" -le "$RUNS" ]; do
 done
 
 # Engine accounting: one --stats run (not timed).
-$(nl_cmd "$MAIN" json "$MAXF" --stats) > /dev/null 2> "$TMP/stats.main" || die "netlens --stats failed"
+"$NETLENS" --read "$MAIN" --headless --format json --max-flows "$MAXF" --stats > /dev/null 2> "$TMP/stats.main" || die "netlens --stats failed"
 PEAK=$(nlstat peak_flows "$TMP/stats.main")
 BPF_TABLE=$(nlstat bytes_per_flow "$TMP/stats.main")
 CREATED=$(nlstat flows_created "$TMP/stats.main")
@@ -176,14 +173,14 @@ NPKT=$(nlstat packets "$TMP/stats.main")
 
 # RSS baseline: the tiny capture with the same --max-flows.
 : > "$TMP/tiny"
-for _ in 1 2 3; do timed "$TMP/tiny" $(nl_cmd "$TINY" json "$MAXF"); done
+for _ in 1 2 3; do timed "$TMP/tiny" "$NETLENS" --read "$TINY" --headless --format json --max-flows "$MAXF"; done
 
 FLOOR_S=$(median "$TMP/floor" 1)
 JSON_S=$(median "$TMP/json" 1)
-JSON_RSS=$(median "$TMP/json" 2)
-FLOOR_RSS=$(median "$TMP/floor" 2)
-TINY_RSS=$(median "$TMP/tiny" 2)
-if [ "$TEXT" = 1 ]; then TEXT_S=$(median "$TMP/text" 1); TEXT_RSS=$(median "$TMP/text" 2); fi
+JSON_RSS=$(median "$TMP/json" 2 %.0f)
+FLOOR_RSS=$(median "$TMP/floor" 2 %.0f)
+TINY_RSS=$(median "$TMP/tiny" 2 %.0f)
+if [ "$TEXT" = 1 ]; then TEXT_S=$(median "$TMP/text" 1); TEXT_RSS=$(median "$TMP/text" 2 %.0f); fi
 
 pps() { awk -v n="$NPKT" -v s="$1" 'BEGIN{printf "%.0f", n/s}'; }
 FLOOR_PPS=$(pps "$FLOOR_S")
@@ -197,6 +194,7 @@ rssbpf() {	# rssbpf RSS_KIB BASE_KIB FLOWS
 	awk -v r="$1" -v b="$2" -v f="$3" 'BEGIN{ if (r == "NA" || b == "NA" || f <= 0) print "NA"; else printf "%.1f", (r-b)*1024/f }'
 }
 BPF_RSS=$(rssbpf "$JSON_RSS" "$TINY_RSS" "$PEAK")
+BPF_RSS_CREATED=$(rssbpf "$JSON_RSS" "$TINY_RSS" "$CREATED")
 
 # verdict VALUE OP TARGET -> PASS / MISSED / n/a
 verdict() {
@@ -213,11 +211,11 @@ mempoint() {	# mempoint FLOWS PACKETS
 	f=$(capture "$2" "$1") || return 1
 	warm "$f"
 	: > "$TMP/mp"
-	timed "$TMP/mp" $(nl_cmd "$f" json "$mf" --stats)
+	timed "$TMP/mp" "$NETLENS" --read "$f" --headless --format json --max-flows "$mf" --stats
 	cp "$TMP/stderr" "$TMP/mp.stats"
 	: > "$TMP/mpt"
-	timed "$TMP/mpt" $(nl_cmd "$TINY" json "$mf")
-	r=$(median "$TMP/mp" 2); b=$(median "$TMP/mpt" 2); s=$(median "$TMP/mp" 1)
+	timed "$TMP/mpt" "$NETLENS" --read "$TINY" --headless --format json --max-flows "$mf"
+	r=$(median "$TMP/mp" 2 %.0f); b=$(median "$TMP/mpt" 2 %.0f); s=$(median "$TMP/mp" 1)
 	p=$(nlstat peak_flows "$TMP/mp.stats"); n=$(nlstat packets "$TMP/mp.stats")
 	MEMPTS="$MEMPTS$(printf '%-9s %9s %10s %8s %10s %12s %12s %10s' "$1" "$n" "$mf" "$p" \
 		"$(nlstat flows_evicted "$TMP/mp.stats")" "$(nlstat bytes_per_flow "$TMP/mp.stats")" \
@@ -239,7 +237,7 @@ if [ "$CALLGRIND" = 1 ]; then
 	cgf=$(capture "$CG_PACKETS" $((CG_PACKETS / 20))) || exit 1
 	cgm=$(maxf $((CG_PACKETS / 20)))
 	for who in floor netlens; do
-		if [ "$who" = floor ]; then set -- "$FLOOR" "$cgf"; else set -- $(nl_cmd "$cgf" json "$cgm"); fi
+		if [ "$who" = floor ]; then set -- "$FLOOR" "$cgf"; else set -- "$NETLENS" --read "$cgf" --headless --format json --max-flows "$cgm"; fi
 		valgrind --tool=callgrind --callgrind-out-file="$DATA/callgrind.$who.out" "$@" \
 			> /dev/null 2> "$TMP/cg.$who" || { note "callgrind of $who failed"; continue; }
 	done
@@ -264,6 +262,7 @@ echo
 echo "== memory per flow (main capture: $CREATED flows created, peak $PEAK active, $EVICTED evicted, --max-flows $MAXF)"
 echo "   table accounting (netlens --stats bytes_per_flow): $BPF_TABLE"
 echo "   RSS-based: (peak RSS ${JSON_RSS}K - tiny capture ${TINY_RSS}K) / peak_flows $PEAK = $BPF_RSS"
+echo "              the same / flows_created $CREATED = $BPF_RSS_CREATED (closed flows stay in the history ring)"
 if [ -n "$MEMPTS" ]; then
 	printf '   %-9s %9s %10s %8s %10s %12s %12s %10s\n' flows packets max-flows peak evicted table-B/flow RSS-B/flow "RSS KiB"
 	printf '%s' "$MEMPTS" | sed 's/^/   /'
@@ -274,7 +273,7 @@ if [ -n "$CG" ]; then
 	echo "   libpcap floor $CG_FLOOR, netlens --format json $CG_NL ($(awk -v a="$CG_NL" -v b="$CG_FLOOR" 'BEGIN{ if (a+0 > 0) printf "floor/netlens = %.3f", b/a; else print "n/a"}'))"
 	if [ -s "$DATA/callgrind.netlens.txt" ]; then
 		echo "   top functions of netlens (self instructions; $DATA/callgrind.netlens.txt):"
-		awk '/^-+$/ {n++; next} n >= 3 && NF && c < 12 {print "     " $0; c++}' "$DATA/callgrind.netlens.txt"
+		awk '/file:function/ {on = 1; next} on && NF && !/^-+$/ && c < 12 {print "     " $0; c++}' "$DATA/callgrind.netlens.txt"
 	fi
 fi
 echo

@@ -42,7 +42,7 @@ static int cmp_addr(const void *a, const void *b)
 int platform_default_interface(char *buf, size_t len)
 {
 	FILE *fp = fopen("/proc/net/route", "r");
-	char line[256], best[IFNAMSIZ] = "";
+	char line[256], best[IFNAMSIZ + 1] = "";
 	unsigned long best_metric = (unsigned long)-1;
 	if (fp) {
 		while (fgets(line, sizeof(line), fp)) {
