@@ -52,68 +52,91 @@ static void emit_flow(struct app *a, struct strbuf *b, const struct flow *f, uin
 	out_write(b, 0);
 }
 
-struct collect { const struct flow **v; size_t n; };
+/* A flow to print: its creation serial and where it lives. */
+struct pick {
+	uint32_t id;
+	uint32_t where;		/* slab index, or HIST | history index */
+};
+#define HIST 0x80000000u
+
+struct collect { struct pick *v; size_t n; const struct flow_table *table; };
 
 static void collect_cb(struct flow *f, void *ctx)
 {
 	struct collect *c = ctx;
-	c->v[c->n++] = f;
+	c->v[c->n].id = f->id;
+	c->v[c->n].where = flow_index(c->table, f);
+	c->n++;
 }
 
 static int by_id(const void *x, const void *y)
 {
-	const struct flow *a = *(const struct flow *const *)x, *b = *(const struct flow *const *)y;
+	const struct pick *a = x, *b = y;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Orders flows by creation serial. Serials are unique and nearly dense, so
- * placing each at (id - min) is linear; fall back to qsort when sparse. */
+/* Orders picks by creation serial. Serials are unique and nearly dense, so
+ * placing each at (id - lo) is linear; fall back to qsort when sparse. */
 static void sort_by_id(struct collect *c)
 {
 	if (c->n < 2)
 		return;
 	uint32_t lo = UINT32_MAX, hi = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i]->id < lo)
-			lo = c->v[i]->id;
-		if (c->v[i]->id > hi)
-			hi = c->v[i]->id;
+		if (c->v[i].id < lo)
+			lo = c->v[i].id;
+		if (c->v[i].id > hi)
+			hi = c->v[i].id;
 	}
 	size_t span = (size_t)(hi - lo) + 1;
-	const struct flow **slot = span <= 4 * c->n ? calloc(span, sizeof(*slot)) : NULL;
+	uint32_t *slot = span <= 4 * c->n ? malloc(span * sizeof(*slot)) : NULL;
 	if (!slot) {
 		qsort(c->v, c->n, sizeof(*c->v), by_id);
 		return;
 	}
+	memset(slot, 0xff, span * sizeof(*slot));
 	for (size_t i = 0; i < c->n; i++)
-		slot[c->v[i]->id - lo] = c->v[i];
+		slot[c->v[i].id - lo] = c->v[i].where;
 	size_t w = 0;
 	for (size_t i = 0; i < span; i++)
-		if (slot[i])
-			c->v[w++] = slot[i];
+		if (slot[i] != UINT32_MAX) {
+			c->v[w].id = lo + (uint32_t)i;
+			c->v[w].where = slot[i];
+			w++;
+		}
 	free(slot);
+}
+
+static const struct flow *pick_flow(struct tracker *t, const struct pick *p)
+{
+	if (p->where & HIST)
+		return history_get(&t->history, p->where & ~HIST);
+	return flow_at(&t->table, p->where);
 }
 
 static void print_flows(struct app *a, int with_history, uint64_t now_us)
 {
 	struct tracker *t = &a->tracker;
 	size_t cap = t->table.count + (with_history ? t->history.count : 0);
-	struct collect c = { calloc(cap ? cap : 1, sizeof(*c.v)), 0 };
+	struct collect c = { calloc(cap ? cap : 1, sizeof(*c.v)), 0, &t->table };
 	struct strbuf b;
 	if (!c.v) {
 		fprintf(stderr, "netlens: out of memory printing %zu flows\n", cap);
 		return;
 	}
 	if (with_history)
-		for (uint32_t i = 0; i < t->history.count; i++)
-			c.v[c.n++] = history_get(&t->history, i);
+		for (uint32_t i = 0; i < t->history.count; i++) {
+			c.v[c.n].id = history_id(&t->history, i);
+			c.v[c.n].where = HIST | i;
+			c.n++;
+		}
 	flow_table_foreach(&t->table, collect_cb, &c);
 	sort_by_id(&c);
 
 	int width = 21;	/* "255.255.255.255:65535" */
 	if (a->opt.format == FORMAT_TEXT)
 		for (size_t i = 0; i < c.n; i++) {
-			int w = record_text_width(c.v[i]);
+			int w = record_text_width(pick_flow(t, &c.v[i]));
 			if (w > width)
 				width = w;
 		}
@@ -129,7 +152,7 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 		record_text_header(&b, width);
 	}
 	for (size_t i = 0; i < c.n && !stdout_failed; i++)
-		emit_flow(a, &b, c.v[i], now_us, width);
+		emit_flow(a, &b, pick_flow(t, &c.v[i]), now_us, width);
 	if (a->opt.format == FORMAT_TEXT && !a->cap.offline)
 		sb_putc(&b, '\n');
 	out_write(&b, 1);
