@@ -368,30 +368,71 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	json_end(&w);
 }
 
+
+/* "999B", "1.5KiB", ... written at p; returns the end. Integer tenths, so
+ * no printf per cell. */
+static char *put_human(char *p, double v)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	int u = 0;
+	double div = 1;
+	while (v >= 1024 * div && u < 5) {
+		div *= 1024;
+		u++;
+	}
+	if (u == 0) {
+		p = put_u64(p, (uint64_t)(v + 0.5));
+	} else {
+		uint64_t tenths = (uint64_t)(v * 10 / div + 0.5);
+		p = put_u64(p, tenths / 10);
+		*p++ = '.';
+		*p++ = (char)('0' + tenths % 10);
+	}
+	return put_str(p, unit[u]);
+}
+
+/* Copies the n bytes at s into a cell of width w, left- or right-aligned. */
+static char *put_cell(char *p, const char *s, size_t n, int w, int right)
+{
+	size_t pad = (size_t)w > n ? (size_t)w - n : 0;
+	if (right) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	memcpy(p, s, n);
+	p += n;
+	if (!right) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	return p;
+}
+
 static void endpoint(char *out, size_t n, const struct flow *f, const uint8_t *addr, uint16_t port)
 {
 	char a[46];
 	record_addr(f, addr, a);
-	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
-		snprintf(out, n, "%s", a);
-	else if (f->key.family == 6)
-		snprintf(out, n, "[%s]:%u", a, port);
-	else
-		snprintf(out, n, "%s:%u", a, port);
-}
-
-static void human_bytes(char *out, size_t n, double v)
-{
-	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	int u = 0;
-	while (v >= 1024 && u < 5) {
-		v /= 1024;
-		u++;
+	char *p = out;
+	size_t al = strlen(a);
+	if (al + 10 > n)
+		al = n - 10;
+	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP) {
+		memcpy(p, a, al);
+		p += al;
+	} else if (f->key.family == 6) {
+		*p++ = '[';
+		memcpy(p, a, al);
+		p += al;
+		*p++ = ']';
+		*p++ = ':';
+		p = put_u64(p, port);
+	} else {
+		memcpy(p, a, al);
+		p += al;
+		*p++ = ':';
+		p = put_u64(p, port);
 	}
-	if (u == 0)
-		snprintf(out, n, "%.0f%s", v, unit[u]);
-	else
-		snprintf(out, n, "%.1f%s", v, unit[u]);
+	*p = '\0';
 }
 
 int record_text_width(const struct flow *f)
@@ -412,22 +453,49 @@ void record_text_header(struct strbuf *b, int width)
 
 void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, int width)
 {
-	char src[64], dst[64], pbuf[16], pk[32], by[48], rt[48], x[16], y[16];
+	char src[64], dst[64], pbuf[16], cell[64];
 	endpoint(src, sizeof(src), f, flow_src_addr(f), flow_src_port(f));
 	endpoint(dst, sizeof(dst), f, flow_dst_addr(f), flow_dst_port(f));
-	snprintf(pk, sizeof(pk), "%u/%u", f->packets[DIR_FWD], f->packets[DIR_REV]);
-	human_bytes(x, sizeof(x), (double)f->bytes[DIR_FWD]);
-	human_bytes(y, sizeof(y), (double)f->bytes[DIR_REV]);
-	snprintf(by, sizeof(by), "%s/%s", x, y);
-	if (f->flags & FLOW_CLOSED) {
-		snprintf(rt, sizeof(rt), "closed");
-	} else {
-		human_bytes(x, sizeof(x), rate_get(&f->rate, now_us, DIR_REV));
-		human_bytes(y, sizeof(y), rate_get(&f->rate, now_us, DIR_FWD));
-		snprintf(rt, sizeof(rt), "%s/s %s/s", x, y);
-	}
+	if (width > 60)
+		width = 60;
+	if (sb_reserve(b, 2 * (size_t)width + 256) < 0)
+		return;
+	char *p = b->buf + b->len, *q;
+	const char *proto = flow_protocol_name(f, pbuf, sizeof(pbuf));
+	const char *state = flow_state_name(f, now_us);
 	const char *svc = record_service(f);
-	sb_printf(b, "%-6s %-*s %-*s %-13s %-12.12s %15s %19s %21s\n",
-		  flow_protocol_name(f, pbuf, sizeof(pbuf)), width, src, width, dst,
-		  flow_state_name(f, now_us), svc ? svc : "-", pk, by, rt);
+	size_t svc_len = svc ? strlen(svc) : 1;
+
+	p = put_cell(p, proto, strlen(proto), 6, 0);
+	*p++ = ' ';
+	p = put_cell(p, src, strlen(src), width, 0);
+	*p++ = ' ';
+	p = put_cell(p, dst, strlen(dst), width, 0);
+	*p++ = ' ';
+	p = put_cell(p, state, strlen(state), 13, 0);
+	*p++ = ' ';
+	p = put_cell(p, svc ? svc : "-", svc_len > 12 ? 12 : svc_len, 12, 0);
+	*p++ = ' ';
+	q = put_u64(cell, f->packets[DIR_FWD]);
+	*q++ = '/';
+	q = put_u64(q, f->packets[DIR_REV]);
+	p = put_cell(p, cell, (size_t)(q - cell), 15, 1);
+	*p++ = ' ';
+	q = put_human(cell, (double)f->bytes[DIR_FWD]);
+	*q++ = '/';
+	q = put_human(q, (double)f->bytes[DIR_REV]);
+	p = put_cell(p, cell, (size_t)(q - cell), 19, 1);
+	*p++ = ' ';
+	if (f->flags & FLOW_CLOSED) {
+		p = put_cell(p, "closed", 6, 21, 1);
+	} else {
+		q = put_human(cell, rate_get(&f->rate, now_us, DIR_REV));
+		q = PUT(q, "/s ");
+		q = put_human(q, rate_get(&f->rate, now_us, DIR_FWD));
+		q = PUT(q, "/s");
+		p = put_cell(p, cell, (size_t)(q - cell), 21, 1);
+	}
+	*p++ = '\n';
+	b->len = (size_t)(p - b->buf);
+	b->buf[b->len] = '\0';
 }
