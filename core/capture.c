@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 
 #include "capture.h"
@@ -69,6 +70,9 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	}
 	if (fp != stdin)
 		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	/* One thread reads this stream: skip stdio's lock around each of
+	 * libpcap's two fread() calls per packet. */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	c->p = pcap_fopen_offline(fp, ebuf);
 	if (!c->p) {
 		snprintf(err, errlen, "cannot read %s: %s", path, ebuf);
