@@ -59,17 +59,20 @@ struct arp_state {
 };
 
 struct flow {
-	uint64_t first_seen_us;
-	uint64_t last_seen_us;
-	uint64_t bytes[2];		/* [DIR_FWD] sent by source, [DIR_REV] received */
+	/* Cache line 0: what a lookup reads (key, chain) and what every packet
+	 * writes first. The slab is 64-byte aligned, so a lookup costs one line
+	 * and the other lines are fetched in parallel once the flow is known. */
 	struct flow_key key;		/* 40 */
 	uint32_t hash_next;		/* chain in the hash table */
 	uint32_t wheel_next;		/* doubly linked in a timer-wheel slot, */
-	uint32_t wheel_prev;		/* so a flow moves in O(1) */
-	uint32_t id;			/* creation serial: order of first packet */
+	uint64_t last_seen_us;
+	uint32_t packets[2];
+	/* Cache line 1. */
+	uint64_t bytes[2];		/* [DIR_FWD] sent by source, [DIR_REV] received */
+	uint64_t first_seen_us;
+	uint32_t wheel_prev;		/* ... so a flow moves in O(1) */
 	uint32_t dpi;			/* handle of dissector state, 0 = none (owned by
 					 * the dissector host) */
-	uint32_t packets[2];
 	struct rate rate;		/* 20 */
 	uint16_t wheel_slot;		/* slot this flow is filed in, WHEEL_NONE if none */
 	uint8_t state;			/* per-protocol state, see flow_state_name() */
@@ -78,6 +81,8 @@ struct flow {
 	uint8_t icmp_err_code;
 	uint8_t icmp_err_count;		/* saturates at 255 */
 	uint8_t spare;
+	uint32_t id;			/* creation serial: order of first packet */
+	/* Cache lines 2-3. */
 	union {				/* 64 */
 		struct tcp_state tcp;
 		struct icmp_state icmp;

@@ -32,7 +32,8 @@
 typedef uint64_t (*flow_deadline_fn)(const struct flow *f, void *ctx);
 
 struct flow_table {
-	struct flow *slab;	/* owned: cap entries */
+	struct flow *slab;	/* owned: cap entries, mmap'ed */
+	size_t slab_bytes;
 	uint32_t cap;
 	uint32_t used_hi;	/* slab entries ever handed out */
 	uint32_t free_head;	/* free list through hash_next */
