@@ -22,6 +22,7 @@
 
 #include "app.h"
 #include "decode.h"
+#include "dissectors_cli.h"
 #include "eventlog.h"
 #include "log.h"
 #include "output.h"
@@ -258,6 +259,13 @@ int app_init(struct app *a)
 		return 1;
 	}
 
+	if (!o->no_dpi) {
+		dpi_init(&a->dpi);
+		a->dpi_on = 1;
+		if ((rc = dissectors_load(&a->dpi, o)) != 0)
+			return rc;
+	}
+
 	struct tracker_config tc = {
 		.max_flows = o->max_flows,
 		.history = o->history >= 0 ? (uint32_t)o->history
@@ -265,6 +273,7 @@ int app_init(struct app *a)
 		.hide_loopback = o->show_localhost >= 0 ? !o->show_localhost : !o->read_file,
 		.on_event = on_flow_event,
 		.event_ctx = a,
+		.dpi = a->dpi_on ? &a->dpi : NULL,
 	};
 	if (!a->cap.offline) {
 		a->local = local_addrs_new();
@@ -343,6 +352,9 @@ void app_cleanup(struct app *a)
 		a->events = NULL;
 	}
 	tracker_free(&a->tracker);
+	if (a->dpi_on)
+		dpi_free(&a->dpi);
+	a->dpi_on = 0;
 	capture_close(&a->cap);
 	local_addrs_free(a->local);
 	a->local = NULL;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "dpi.h"
 #include "options.h"
 #include "tracker.h"
 
@@ -20,6 +21,8 @@ struct app {
 	struct tracker tracker;
 	struct local_addrs *local;	/* owned; NULL for files */
 	struct eventlog *events;	/* owned; NULL without --json-log */
+	struct dpi dpi;			/* the dissector plugins and their results */
+	int dpi_on;
 
 	ev_io capture_w;		/* live: the pcap fd */
 	ev_idle feed_w;			/* offline: next batch */

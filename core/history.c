@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "dpi.h"
 
 _Static_assert(sizeof(struct closed_flow) <= 120, "a closed flow must stay within 120 bytes");
 
@@ -30,6 +31,7 @@ void history_add(struct history *h, const struct flow *f)
 {
 	if (h->cap == 0) {
 		h->dropped++;
+		dpi_release(dpi_current, f->dpi);
 		return;
 	}
 	if (h->count == h->cap)
@@ -37,7 +39,10 @@ void history_add(struct history *h, const struct flow *f)
 	else
 		h->count++;
 	struct closed_flow *c = &h->ring[h->head];
+	if (c->dpi)
+		dpi_release(dpi_current, c->dpi);	/* the oldest goes, with its results */
 	memset(c, 0, sizeof(*c));
+	c->dpi = f->dpi;
 	c->first_seen_us = f->first_seen_us;
 	c->last_seen_us = f->last_seen_us;
 	c->bytes[0] = f->bytes[0];
@@ -74,6 +79,11 @@ void history_add(struct history *h, const struct flow *f)
 
 void history_clear(struct history *h)
 {
+	for (uint32_t i = 0; i < h->cap; i++)
+		if (h->ring[i].dpi) {
+			dpi_release(dpi_current, h->ring[i].dpi);
+			h->ring[i].dpi = 0;
+		}
 	h->head = h->count = 0;
 }
 
@@ -103,6 +113,7 @@ const struct flow *history_get(struct history *h, uint32_t i)
 	f->hash_next = f->wheel_next = f->wheel_prev = FLOW_NONE;
 	f->wheel_slot = 0xffff;
 	f->id = c->id;
+	f->dpi = c->dpi;
 	f->packets[0] = c->packets[0];
 	f->packets[1] = c->packets[1];
 	f->state = c->state;

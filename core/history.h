@@ -20,6 +20,7 @@ struct closed_flow {
 	uint32_t id;
 	uint32_t packets[2];
 	uint8_t state, flags, icmp_err_type, icmp_err_code, icmp_err_count;
+	uint32_t dpi;			/* the flow's DPI results handle, owned */
 	union {
 		struct {
 			uint32_t retransmits, out_of_order, fast_retransmits, dup_acks;

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "options.h"
+#include "dissectors_cli.h"
 
 int main(int argc, char **argv)
 {
@@ -16,6 +17,9 @@ int main(int argc, char **argv)
 	case OPTIONS_EXIT_USAGE: return 2;
 	case OPTIONS_RUN: break;
 	}
+	int cmd = dissectors_command(&app.opt);
+	if (cmd >= 0)
+		return cmd;
 	/* The terminal UI is not part of this build yet: headless is the only view. */
 	app.opt.headless = 1;
 

@@ -17,6 +17,7 @@ enum {
 	OPT_NO_DPI, OPT_JSON_LOG, OPT_MAX_FLOWS, OPT_HISTORY, OPT_RATE_WINDOW,
 	OPT_SERVICES, OPT_STATS, OPT_SNAPLEN, OPT_BUFFER, OPT_DURATION,
 	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
+	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +44,10 @@ static const struct option long_opts[] = {
 	{ "show-ptr-lookups", no_argument, NULL, OPT_SHOW_PTR },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
+	{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
+	{ "disable-dissector", required_argument, NULL, OPT_DISABLE_DISSECTOR },
+	{ "list-dissectors", no_argument, NULL, OPT_LIST_DISSECTORS },
+	{ "check-plugin", required_argument, NULL, OPT_CHECK_PLUGIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -85,7 +90,15 @@ static void usage(FILE *out)
 "      --rate-window SECONDS  bandwidth averaging window (default 10)\n"
 "      --services FILE        service names (/etc/services format) that override\n"
 "                             the built-in table\n"
-"      --no-dpi               no payload inspection (this build has none yet)\n"
+"\n"
+"Payload inspection (dissector plugins):\n"
+"      --no-dpi               no payload inspection at all\n"
+"      --plugin-dir DIR       load dissectors from DIR too (repeatable; searched in\n"
+"                             order, before the built-in ones)\n"
+"      --disable-dissector NAME  do not use dissector NAME (repeatable)\n"
+"      --list-dissectors      show the dissectors that load, and exit\n"
+"      --check-plugin FILE    check one dissector plugin, say why it is refused\n"
+"                             if it is, and exit\n"
 "      --no-sandbox           accepted for RustNet compatibility (no sandbox yet)\n"
 "\n"
 "  -h, --help                 show this help\n"
@@ -238,6 +251,26 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			if (parse_u32(optarg, 1, 31536000, &v) < 0)
 				return bad_number("--duration", optarg, 1, 31536000);
 			o->duration_s = v;
+			break;
+		case OPT_PLUGIN_DIR:
+			if (o->n_plugin_dirs == 16) {
+				fprintf(stderr, "netlens: --plugin-dir given more than 16 times\n");
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->plugin_dirs[o->n_plugin_dirs++] = optarg;
+			break;
+		case OPT_DISABLE_DISSECTOR:
+			if (o->n_disabled == 32) {
+				fprintf(stderr, "netlens: --disable-dissector given more than 32 times\n");
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->disabled[o->n_disabled++] = optarg;
+			break;
+		case OPT_LIST_DISSECTORS:
+			o->list_dissectors = 1;
+			break;
+		case OPT_CHECK_PLUGIN:
+			o->check_plugin = optarg;
 			break;
 		case OPT_NO_SANDBOX:
 			break;	/* nothing is sandboxed in this build: already true */

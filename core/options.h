@@ -14,6 +14,12 @@ struct options {
 	const char *bpf_filter;		/* -f */
 	const char *json_log;		/* --json-log */
 	const char *services_file;	/* --services */
+	const char *plugin_dirs[16];	/* --plugin-dir, in order */
+	unsigned n_plugin_dirs;
+	const char *disabled[32];	/* --disable-dissector */
+	unsigned n_disabled;
+	const char *check_plugin;	/* --check-plugin FILE */
+	int list_dissectors;		/* --list-dissectors */
 	int headless;
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;

@@ -8,6 +8,7 @@
 #include "record.h"
 #include "lifecycle.h"
 #include "services.h"
+#include "dpi.h"
 
 static void put_digits(char *p, unsigned v, int n)
 {
@@ -299,7 +300,8 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb)	/* locality known: the source is the local side */
 		json_str(&w, "direction", (f->flags & FLOW_DST_INITIATED) ? "incoming" : "outgoing");
-	json_str(&w, "state", flow_state_name(f, now_us));
+	const char *label = dpi_state_label(dpi_current, f->dpi);
+	json_str(&w, "state", label ? label : flow_state_name(f, now_us));
 	const char *svc = record_service(f);
 	if (svc)
 		json_str(&w, "service_name", svc);
@@ -359,6 +361,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_str(&w, "destination_mac", m);
 		}
 	}
+	dpi_json(dpi_current, f->dpi, b);
 	if (flow_is_over(f))
 		json_bool(&w, "closed", 1);
 	if (f->flags & FLOW_EVICTED)
@@ -446,9 +449,9 @@ int record_text_width(const struct flow *f)
 
 void record_text_header(struct strbuf *b, int width)
 {
-	sb_printf(b, "%-6s %-*s %-*s %-13s %-12s %15s %19s %21s\n", "PROTO", width, "SOURCE",
+	sb_printf(b, "%-6s %-*s %-*s %-14s %-12s %15s %19s %21s  %s\n", "PROTO", width, "SOURCE",
 		  width, "DESTINATION", "STATE", "SERVICE", "PACKETS out/in", "BYTES out/in",
-		  "RATE down/up");
+		  "RATE down/up", "APP");
 }
 
 void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, int width)
@@ -462,7 +465,8 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 		return;
 	char *p = b->buf + b->len, *q;
 	const char *proto = flow_protocol_name(f, pbuf, sizeof(pbuf));
-	const char *state = flow_state_name(f, now_us);
+	const char *label = dpi_state_label(dpi_current, f->dpi);
+	const char *state = label ? label : flow_state_name(f, now_us);
 	const char *svc = record_service(f);
 	size_t svc_len = svc ? strlen(svc) : 1;
 
@@ -472,7 +476,7 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 	*p++ = ' ';
 	p = put_cell(p, dst, strlen(dst), width, 0);
 	*p++ = ' ';
-	p = put_cell(p, state, strlen(state), 13, 0);
+	p = put_cell(p, state, strlen(state), 14, 0);
 	*p++ = ' ';
 	p = put_cell(p, svc ? svc : "-", svc_len > 12 ? 12 : svc_len, 12, 0);
 	*p++ = ' ';
@@ -495,7 +499,14 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 		q = PUT(q, "/s");
 		p = put_cell(p, cell, (size_t)(q - cell), 21, 1);
 	}
-	*p++ = '\n';
 	b->len = (size_t)(p - b->buf);
 	b->buf[b->len] = '\0';
+	if (f->dpi && f->dpi != DPI_NOTHING) {
+		size_t mark = b->len;
+		sb_puts(b, "  ");
+		dpi_summary(dpi_current, f->dpi, b);
+		if (b->len == mark + 2)
+			b->len = mark;		/* no summary: no trailing blanks */
+	}
+	sb_putc(b, '\n');
 }

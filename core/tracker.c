@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tracker.h"
+#include "dpi.h"
 #include "lifecycle.h"
 #include "services.h"
 
@@ -201,8 +202,10 @@ static void close_flow(struct tracker *t, struct flow *f, enum close_reason why)
 	}
 	f->flags |= FLOW_CLOSED;
 	t->open_by_proto[f->key.proto]--;
+	if (t->cfg.dpi)
+		dpi_finish(t->cfg.dpi, f);
 	emit(t, FLOW_EVENT_CLOSED, f, why);
-	history_add(&t->history, f);
+	history_add(&t->history, f);	/* takes over f->dpi */
 	flow_table_remove(&t->table, f);
 }
 
@@ -383,6 +386,8 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	default:
 		break;
 	}
+	if (t->cfg.dpi && has_l4 && p->payload_len && f->dpi != DPI_NOTHING)
+		dpi_offer(t->cfg.dpi, f, p, dir);
 
 	if (is_new) {
 		flow_table_schedule(&t->table, f);
@@ -407,6 +412,8 @@ static void clear_cb(struct flow *f, void *ctx)
 	struct tracker *t = ctx;
 	emit(t, FLOW_EVENT_CLOSED, f, CLOSE_CLEARED);
 	t->open_by_proto[f->key.proto]--;
+	if (t->cfg.dpi)
+		dpi_release(t->cfg.dpi, f->dpi);
 	flow_table_remove(&t->table, f);
 }
 

@@ -39,6 +39,7 @@ struct tracker_config {
 	void *is_local_ctx;
 	flow_event_fn on_event;	/* NULL: no events */
 	void *event_ctx;
+	struct dpi *dpi;	/* NULL: no payload inspection (--no-dpi) */
 };
 
 struct tracker_stats {

@@ -1,0 +1,99 @@
+/* dissectors_cli.c - which dissectors load, and the commands that show it. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dissectors_cli.h"
+#include "log.h"
+
+static const char *type_name(uint16_t t)
+{
+	return t == NL_FIELD_STR ? "text" : t == NL_FIELD_U64 ? "number" : "list";
+}
+
+int dissectors_load(struct dpi *d, const struct options *o)
+{
+	char def[PATH_MAX];
+	struct stat st;
+
+	for (unsigned i = 0; i < o->n_plugin_dirs; i++)
+		if (loader_load_dir(&d->set, o->plugin_dirs[i], &d->api) < 0)
+			return 2;
+	loader_default_dir(def, sizeof(def));
+	if (stat(def, &st) == 0 && S_ISDIR(st.st_mode))
+		loader_load_dir(&d->set, def, &d->api);
+	else
+		log_msg(LOG_INFO, "no dissector folder at %s", def);
+	for (unsigned i = 0; i < o->n_disabled; i++)
+		if (loader_disable(&d->set, o->disabled[i]) < 0) {
+			char names[512] = "";
+			size_t off = 0;
+			for (unsigned k = 0; k < d->set.n && off < sizeof(names); k++)
+				off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+							k ? ", " : "", d->set.v[k].d.name);
+			fprintf(stderr, "netlens: --disable-dissector %s: no dissector of that name is "
+				"loaded (loaded: %s)\n", o->disabled[i], *names ? names : "none");
+			return 2;
+		}
+	for (unsigned i = 0; i < d->set.n; i++)
+		log_msg(LOG_INFO, "dissector %s %s from %s%s", d->set.v[i].d.name, d->set.v[i].d.version,
+			d->set.v[i].path, d->set.v[i].disabled ? " (disabled)" : "");
+	dpi_ready(d);
+	return 0;
+}
+
+static void describe(const struct dissector *x)
+{
+	const struct nl_dissector *d = &x->d;
+	printf("%-8s %-8s ABI %u.%u  %s%s%s  state %u B/flow  budget %u  ports", d->name, d->version,
+	       d->abi_major, d->abi_minor, (d->transports & NL_TCP) ? "tcp" : "",
+	       (d->transports & NL_TCP) && (d->transports & NL_UDP) ? "+" : "",
+	       (d->transports & NL_UDP) ? "udp" : "", d->state_size, d->packet_budget);
+	if (!d->n_port_hints)
+		printf(" -");
+	for (uint16_t i = 0; i < d->n_port_hints; i++)
+		printf("%c%u", i ? ',' : ' ', d->port_hints[i]);
+	printf("%s\n  %s\n  %s\n", x->disabled ? "  (disabled)" : "", x->path,
+	       *d->description ? d->description : "(no description)");
+	for (uint16_t i = 0; i < d->n_fields; i++)
+		printf("    %-24s %-7s %s%s\n", x->json_keys[i], type_name(d->fields[i].type),
+		       d->fields[i].label ? d->fields[i].label : "",
+		       (int)i == d->domain_field ? "  (dpi_domain)" : "");
+}
+
+int dissectors_command(const struct options *o)
+{
+	struct dpi d;
+	char err[1024];
+
+	if (o->check_plugin) {
+		dpi_init(&d);
+		if (loader_load_file(&d.set, o->check_plugin, &d.api, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netlens: %s\n", err);
+			dpi_free(&d);
+			return 1;
+		}
+		printf("%s: ok\n", o->check_plugin);
+		describe(&d.set.v[0]);
+		dpi_free(&d);
+		return 0;
+	}
+	if (o->list_dissectors) {
+		dpi_init(&d);
+		int rc = dissectors_load(&d, o);
+		if (rc) {
+			dpi_free(&d);
+			return rc;
+		}
+		printf("%u dissector%s loaded%s\n", d.set.n, d.set.n == 1 ? "" : "s",
+		       d.set.rejected ? " (some refused: see above)" : "");
+		for (unsigned i = 0; i < d.set.n; i++)
+			describe(&d.set.v[i]);
+		dpi_free(&d);
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,597 @@
+/* dpi.c - dispatching payload to dissector plugins (see dpi.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpi.h"
+#include "log.h"
+
+struct dpi *dpi_current;
+
+struct stream {			/* one direction's in-order bytes (stream mode) */
+	uint8_t *buf;		/* owned, grows to NL_MAX_STREAM */
+	uint32_t len, cap;
+	uint32_t next_seq;	/* sequence number of the byte after buf */
+	uint8_t started;
+};
+
+struct dpi_work {		/* only while the flow is being dissected */
+	uint32_t candidates;	/* bitmask over dpi->set */
+	uint8_t offered[DISSECTORS_MAX];
+	void *state[DISSECTORS_MAX];
+	struct stream dir[2];
+};
+
+struct dpi_value {
+	uint8_t field, type;
+	uint16_t len;		/* text length */
+	uint64_t u64;
+	char *text;		/* owned */
+};
+
+struct dpi_flow {
+	struct dpi_work *work;	/* owned; NULL once decided */
+	int8_t owner;		/* index in dpi->set of the dissector that claimed it, -1 */
+	char label[24];
+	uint16_t n, cap;
+	uint32_t bytes;		/* text held */
+	struct dpi_value *v;	/* owned */
+};
+
+/* The host's side of struct nl_flow: one dissect() call's context. */
+struct nl_flow {
+	struct dpi *dpi;
+	struct dpi_flow *df;
+	unsigned who;		/* index of the calling dissector */
+	int touched;		/* it set something during this call */
+};
+
+/* ---- the host API ---------------------------------------------------- */
+
+static int may_set(struct nl_flow *c, uint16_t field, uint16_t type)
+{
+	const struct nl_dissector *d = &c->dpi->set.v[c->who].d;
+	if (field >= d->n_fields || d->fields[field].type != type ||
+	    (c->df->owner >= 0 && (unsigned)c->df->owner != c->who)) {
+		c->dpi->stats.api_errors++;
+		return 0;
+	}
+	return 1;
+}
+
+static struct dpi_value *value_slot(struct nl_flow *c, uint16_t field, int append)
+{
+	struct dpi_flow *df = c->df;
+	if (!append)
+		for (uint16_t i = 0; i < df->n; i++)
+			if (df->v[i].field == field)
+				return &df->v[i];
+	if (df->n == df->cap) {
+		uint16_t cap = df->cap ? (uint16_t)(df->cap * 2) : 4;
+		if (cap > NL_MAX_FIELDS * NL_MAX_LIST)
+			return NULL;
+		struct dpi_value *nv = realloc(df->v, cap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		df->v = nv;
+		df->cap = cap;
+	}
+	struct dpi_value *v = &df->v[df->n++];
+	memset(v, 0, sizeof(*v));
+	v->field = (uint8_t)field;
+	return v;
+}
+
+static void claim(struct nl_flow *c)
+{
+	if (c->df->owner < 0) {
+		c->df->owner = (int8_t)c->who;
+		c->dpi->stats.identified++;
+	}
+	c->touched = 1;
+}
+
+static int put_text(struct nl_flow *c, struct dpi_value *v, const char *s, size_t len)
+{
+	if (len > NL_MAX_STR)
+		len = NL_MAX_STR;
+	if (c->df->bytes - v->len + len > DPI_RESULT_MAX_BYTES) {
+		c->dpi->stats.api_errors++;
+		return -1;
+	}
+	char *t = malloc(len + 1);
+	if (!t)
+		return -1;
+	memcpy(t, s, len);
+	t[len] = '\0';
+	c->df->bytes = c->df->bytes - v->len + (uint32_t)len;
+	free(v->text);
+	v->text = t;
+	v->len = (uint16_t)len;
+	return 0;
+}
+
+static int api_set_str(struct nl_flow *c, uint16_t field, const char *s, size_t len)
+{
+	if (!c || !s || !may_set(c, field, NL_FIELD_STR))
+		return -1;
+	struct dpi_value *v = value_slot(c, field, 0);
+	if (!v)
+		return -1;
+	v->type = NL_FIELD_STR;
+	if (put_text(c, v, s, len) < 0)
+		return -1;
+	claim(c);
+	return 0;
+}
+
+static int api_set_u64(struct nl_flow *c, uint16_t field, uint64_t x)
+{
+	if (!c || !may_set(c, field, NL_FIELD_U64))
+		return -1;
+	struct dpi_value *v = value_slot(c, field, 0);
+	if (!v)
+		return -1;
+	v->type = NL_FIELD_U64;
+	v->u64 = x;
+	claim(c);
+	return 0;
+}
+
+static int api_add_str(struct nl_flow *c, uint16_t field, const char *s, size_t len)
+{
+	if (!c || !s || !may_set(c, field, NL_FIELD_STR_LIST))
+		return -1;
+	size_t cut = len > NL_MAX_STR ? NL_MAX_STR : len;
+	unsigned have = 0;
+	for (uint16_t i = 0; i < c->df->n; i++)
+		if (c->df->v[i].field == field) {
+			if (c->df->v[i].len == cut && !memcmp(c->df->v[i].text, s, cut))
+				return 0;	/* already there */
+			have++;
+		}
+	if (have >= NL_MAX_LIST) {
+		c->dpi->stats.api_errors++;
+		return -1;
+	}
+	struct dpi_value *v = value_slot(c, field, 1);
+	if (!v)
+		return -1;
+	v->type = NL_FIELD_STR_LIST;
+	if (put_text(c, v, s, len) < 0) {
+		c->df->n--;
+		return -1;
+	}
+	claim(c);
+	return 0;
+}
+
+static int api_set_state(struct nl_flow *c, const char *label)
+{
+	if (!c || !label || (c->df->owner >= 0 && (unsigned)c->df->owner != c->who))
+		return -1;
+	size_t n = strlen(label);
+	if (n == 0 || n >= sizeof(c->df->label))
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (!((label[i] >= 'A' && label[i] <= 'Z') || (label[i] >= '0' && label[i] <= '9') ||
+		      label[i] == '_'))
+			goto bad;
+	memcpy(c->df->label, label, n + 1);
+	claim(c);
+	return 0;
+bad:
+	c->dpi->stats.api_errors++;
+	return -1;
+}
+
+static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, const char *name,
+			 size_t len, uint32_t ttl_s)
+{
+	(void)ttl_s;
+	if (!c || !addr || !name || (family != 4 && family != 6) || len == 0) {
+		if (c)
+			c->dpi->stats.api_errors++;
+		return -1;
+	}
+	/* Kept for the views of a later feature (passive names); counted now. */
+	c->dpi->stats.names_noted++;
+	return 0;
+}
+
+static void api_log(struct nl_flow *c, int level, const char *msg)
+{
+	const char *name = c ? c->dpi->set.v[c->who].d.name : "dissector";
+	enum log_level l = level <= NL_LOG_ERROR ? LOG_ERROR : level == NL_LOG_WARN ? LOG_WARN
+			 : level == NL_LOG_INFO ? LOG_INFO : LOG_DEBUG;
+	log_msg(l, "%s: %.300s", name, msg ? msg : "");
+}
+
+/* ---- engine ------------------------------------------------------------ */
+
+int dpi_init(struct dpi *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->api.struct_size = sizeof(d->api);
+	d->api.abi_major = NL_ABI_MAJOR;
+	d->api.abi_minor = NL_ABI_MINOR;
+	d->api.set_str = api_set_str;
+	d->api.set_u64 = api_set_u64;
+	d->api.add_str = api_add_str;
+	d->api.set_state = api_set_state;
+	d->api.note_name = api_note_name;
+	d->api.log = api_log;
+	d->arena_used = 1;	/* index 0 is DPI_NONE */
+	return 0;
+}
+
+static int hinted(const struct nl_dissector *x, uint16_t a, uint16_t b)
+{
+	for (uint16_t i = 0; i < x->n_port_hints; i++)
+		if (x->port_hints[i] == a || x->port_hints[i] == b)
+			return 1;
+	return 0;
+}
+
+void dpi_ready(struct dpi *d)
+{
+	d->n_tcp = d->n_udp = 0;
+	for (unsigned i = 0; i < d->set.n; i++) {
+		if (d->set.v[i].disabled)
+			continue;
+		if (d->set.v[i].d.transports & NL_TCP)
+			d->tcp_list[d->n_tcp++] = i;
+		if (d->set.v[i].d.transports & NL_UDP)
+			d->udp_list[d->n_udp++] = i;
+	}
+	dpi_current = d;
+}
+
+static void free_work(struct dpi *d, struct dpi_work *w)
+{
+	if (!w)
+		return;
+	for (unsigned i = 0; i < d->set.n; i++)
+		if (w->state[i]) {
+			if (d->set.v[i].d.release)
+				d->set.v[i].d.release(w->state[i]);
+			free(w->state[i]);
+		}
+	free(w->dir[0].buf);
+	free(w->dir[1].buf);
+	free(w);
+}
+
+static void free_flow(struct dpi_flow *df)
+{
+	for (uint16_t i = 0; i < df->n; i++)
+		free(df->v[i].text);
+	free(df->v);
+	free(df);
+}
+
+void dpi_release(struct dpi *d, uint32_t h)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
+		return;
+	struct dpi_flow *df = d->arena[h];
+	free_work(d, df->work);
+	free_flow(df);
+	d->stats.flows_with_results--;
+	d->arena[h] = NULL;
+	if (d->n_free == d->free_cap) {
+		uint32_t cap = d->free_cap ? d->free_cap * 2 : 1024;
+		uint32_t *nf = realloc(d->free_ids, cap * sizeof(*nf));
+		if (!nf)
+			return;		/* the index is simply not reused */
+		d->free_ids = nf;
+		d->free_cap = cap;
+	}
+	d->free_ids[d->n_free++] = h;
+}
+
+static uint32_t alloc_handle(struct dpi *d, struct dpi_flow *df)
+{
+	uint32_t h;
+	if (d->n_free) {
+		h = d->free_ids[--d->n_free];
+	} else {
+		if (d->arena_used >= d->arena_cap) {
+			uint32_t cap = d->arena_cap ? d->arena_cap * 2 : 1024;
+			if (cap >= DPI_NOTHING)
+				return DPI_NONE;
+			struct dpi_flow **na = realloc(d->arena, cap * sizeof(*na));
+			if (!na)
+				return DPI_NONE;
+			d->arena = na;
+			d->arena_cap = cap;
+		}
+		h = d->arena_used++;
+	}
+	d->arena[h] = df;
+	d->stats.flows_with_results++;
+	return h;
+}
+
+/* No candidate left: free the work; keep results if any. */
+static void decide(struct dpi *d, struct flow *f)
+{
+	struct dpi_flow *df = d->arena[f->dpi];
+	free_work(d, df->work);
+	df->work = NULL;
+	if (df->owner < 0 && df->n == 0 && !df->label[0]) {
+		dpi_release(d, f->dpi);
+		f->dpi = DPI_NOTHING;
+	}
+}
+
+static void drop(struct dpi *d, struct dpi_work *w, unsigned i)
+{
+	w->candidates &= ~(1u << i);
+	if (w->state[i]) {
+		if (d->set.v[i].d.release)
+			d->set.v[i].d.release(w->state[i]);
+		free(w->state[i]);
+		w->state[i] = NULL;
+	}
+}
+
+/* Stream mode: appends a segment's in-order bytes. Returns 1 when the
+ * stream grew. Out-of-order data past a gap is dropped (its
+ * retransmission fills the gap later). */
+static int stream_add(struct stream *s, uint32_t seq, const uint8_t *data, size_t len)
+{
+	if (!s->started) {
+		s->started = 1;
+		s->next_seq = seq;
+	}
+	int32_t ahead = (int32_t)(seq - s->next_seq);
+	if (ahead > 0)
+		return 0;			/* a gap */
+	size_t skip = (size_t)(-(int64_t)ahead);
+	if (skip >= len)
+		return 0;			/* all old */
+	data += skip;
+	len -= skip;
+	if (s->len >= NL_MAX_STREAM)
+		return 0;
+	if (len > NL_MAX_STREAM - s->len)
+		len = NL_MAX_STREAM - s->len;
+	if (s->len + len > s->cap) {
+		uint32_t cap = s->cap ? s->cap : 2048;
+		while (cap < s->len + len)
+			cap *= 2;
+		if (cap > NL_MAX_STREAM)
+			cap = NL_MAX_STREAM;
+		uint8_t *nb = realloc(s->buf, cap);
+		if (!nb)
+			return 0;
+		s->buf = nb;
+		s->cap = cap;
+	}
+	memcpy(s->buf + s->len, data, len);
+	s->len += (uint32_t)len;
+	s->next_seq += (uint32_t)len;
+	return 1;
+}
+
+void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
+{
+	if (f->dpi == DPI_NOTHING || !p->payload_len)
+		return;
+	const uint32_t *list;
+	unsigned n;
+	unsigned transport;
+	if (p->proto == L4_TCP) {
+		list = d->tcp_list, n = d->n_tcp, transport = NL_TCP;
+	} else if (p->proto == L4_UDP) {
+		list = d->udp_list, n = d->n_udp, transport = NL_UDP;
+	} else {
+		return;
+	}
+	struct dpi_flow *df;
+	if (f->dpi == DPI_NONE) {
+		if (n == 0) {
+			f->dpi = DPI_NOTHING;
+			return;
+		}
+		df = calloc(1, sizeof(*df));
+		struct dpi_work *w = df ? calloc(1, sizeof(*w)) : NULL;
+		if (!w) {
+			free(df);
+			return;		/* out of memory: try with the next packet */
+		}
+		df->owner = -1;
+		df->work = w;
+		for (unsigned i = 0; i < n; i++)
+			w->candidates |= 1u << list[i];
+		f->dpi = alloc_handle(d, df);
+		if (f->dpi == DPI_NONE) {
+			free(w);
+			free(df);
+			return;
+		}
+	}
+	df = d->arena[f->dpi];
+	struct dpi_work *w = df->work;
+	if (!w)
+		return;		/* decided */
+
+	const int from_client = (dir == DIR_FWD) == !(f->flags & FLOW_DST_INITIATED);
+	int grew = 0;
+	struct stream *s = &w->dir[dir];
+	if (transport == NL_TCP) {
+		uint32_t seq = p->seq + ((p->tcp_flags & TCP_SYN) ? 1 : 0);
+		/* Streams are kept only while a stream-mode dissector is a candidate. */
+		for (unsigned k = 0; k < n && !grew; k++)
+			if ((w->candidates & (1u << list[k])) &&
+			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM)) {
+				grew = stream_add(s, seq, p->payload, p->payload_len);
+				break;
+			}
+	}
+
+	struct nl_payload pl;
+	memset(&pl, 0, sizeof(pl));
+	pl.struct_size = sizeof(pl);
+	pl.transport = (uint8_t)transport;
+	pl.from_client = (uint8_t)from_client;
+	pl.src_port = p->sport;
+	pl.dst_port = p->dport;
+	pl.ts_us = p->ts_us;
+
+	/* Port-hinted candidates first, then the rest. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned k = 0; k < n; k++) {
+			unsigned i = list[k];
+			const struct nl_dissector *x = &d->set.v[i].d;
+			if (!(w->candidates & (1u << i)) || hinted(x, p->sport, p->dport) != !pass)
+				continue;
+			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
+				if (!grew)
+					continue;
+				pl.data = nl_reader_make(s->buf, s->len);
+			} else {
+				pl.data = nl_reader_make(p->payload, p->payload_len);
+			}
+			if (x->state_size && !w->state[i]) {
+				w->state[i] = calloc(1, x->state_size);
+				if (!w->state[i])
+					continue;
+			}
+			struct nl_flow call = { d, df, i, 0 };
+			d->stats.offered++;
+			enum nl_verdict v = x->dissect(&d->api, &call, w->state[i], &pl);
+			if (++w->offered[i] >= x->packet_budget && v == NL_NEED_MORE)
+				v = NL_DONE;
+			switch (v) {
+			case NL_NEED_MORE:
+				break;
+			case NL_MALFORMED:
+				d->stats.malformed++;
+				/* fall through */
+			case NL_DONE:
+			case NL_NOT_MINE:
+			default:
+				drop(d, w, i);
+				break;
+			}
+			if (call.touched || df->owner >= 0) {
+				/* First identified wins: nobody else is asked any more. */
+				for (unsigned j = 0; j < d->set.n; j++)
+					if ((int)j != df->owner)
+						drop(d, w, j);
+			}
+			if (!w->candidates) {
+				decide(d, f);
+				return;
+			}
+		}
+	}
+}
+
+void dpi_finish(struct dpi *d, struct flow *f)
+{
+	if (!d || f->dpi == DPI_NONE || f->dpi == DPI_NOTHING || f->dpi >= d->arena_used)
+		return;
+	if (d->arena[f->dpi]->work)
+		decide(d, f);
+}
+
+void dpi_summary(const struct dpi *d, uint32_t h, struct strbuf *b)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
+		return;
+	const struct dpi_flow *df = d->arena[h];
+	if (df->owner < 0)
+		return;
+	const struct dissector *x = &d->set.v[df->owner];
+	sb_puts(b, x->d.display);
+	if (x->d.domain_field >= 0)
+		for (uint16_t i = 0; i < df->n; i++)
+			if (df->v[i].field == (uint16_t)x->d.domain_field) {
+				sb_putc(b, ' ');
+				sb_put_sanitized(b, df->v[i].text, df->v[i].len);
+				break;
+			}
+}
+
+const char *dpi_state_label(const struct dpi *d, uint32_t h)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
+		return NULL;
+	return d->arena[h]->label[0] ? d->arena[h]->label : NULL;
+}
+
+void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
+		return;
+	const struct dpi_flow *df = d->arena[h];
+	if (df->owner < 0)
+		return;
+	const struct dissector *x = &d->set.v[df->owner];
+	struct jsonw w = { b, 1 };
+
+	/* dpi_protocol / dpi_domain (RustNet's names): "TLS (example.org)". */
+	const struct dpi_value *dom = NULL;
+	if (x->d.domain_field >= 0)
+		for (uint16_t i = 0; i < df->n && !dom; i++)
+			if (df->v[i].field == (uint16_t)x->d.domain_field)
+				dom = &df->v[i];
+	struct strbuf tmp;
+	sb_init(&tmp);
+	sb_puts(&tmp, x->d.display);
+	if (dom) {
+		sb_puts(&tmp, " (");
+		sb_put(&tmp, dom->text, dom->len);
+		sb_putc(&tmp, ')');
+	}
+	json_strn(&w, "dpi_protocol", tmp.buf ? tmp.buf : "", tmp.len);
+	sb_free(&tmp);
+	if (dom)
+		json_strn(&w, "dpi_domain", dom->text, dom->len);
+
+	/* Every field, in declaration order; lists as arrays. */
+	for (uint16_t fi = 0; fi < x->d.n_fields; fi++) {
+		int started = 0;
+		for (uint16_t i = 0; i < df->n; i++) {
+			const struct dpi_value *v = &df->v[i];
+			if (v->field != fi)
+				continue;
+			if (v->type == NL_FIELD_U64) {
+				json_u64(&w, x->json_keys[fi], v->u64);
+			} else if (v->type == NL_FIELD_STR) {
+				json_strn(&w, x->json_keys[fi], v->text, v->len);
+			} else {
+				if (!started) {
+					json_key(&w, x->json_keys[fi]);
+					sb_putc(b, '[');
+					started = 1;
+				} else {
+					sb_putc(b, ',');
+				}
+				json_quote(b, v->text, v->len);
+			}
+		}
+		if (started)
+			sb_putc(b, ']');
+	}
+}
+
+void dpi_free(struct dpi *d)
+{
+	for (uint32_t h = 1; h < d->arena_used; h++)
+		if (d->arena[h])
+			dpi_release(d, h);
+	free(d->arena);
+	free(d->free_ids);
+	d->arena = NULL;
+	d->free_ids = NULL;
+	loader_unload(&d->set);
+	if (dpi_current == d)
+		dpi_current = NULL;
+}

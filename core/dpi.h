@@ -1,0 +1,79 @@
+/*
+ * dpi.h - deep packet inspection: offers flows' payload to the loaded
+ * dissector plugins and keeps what they found.
+ *
+ * A flow's payload is offered while it is undecided: port-hinted dissectors
+ * first, then the others. A dissector that declines is never asked again;
+ * the first that sets a field owns the flow and the others stop being asked;
+ * one that reaches its packet budget is dropped. Once no candidate is left,
+ * the per-flow work (dissector state blocks, stream buffers) is freed and
+ * only the results stay: established bulk traffic costs one comparison per
+ * packet. Results are bounded (DPI_RESULT_MAX_BYTES per flow).
+ */
+#ifndef NETLENS_DPI_H
+#define NETLENS_DPI_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "packet.h"
+#include "plugins/loader.h"
+#include "strbuf.h"
+
+#define DPI_NONE 0u			/* flow->dpi: not looked at yet */
+#define DPI_NOTHING UINT32_MAX		/* flow->dpi: looked at, nothing found */
+#define DPI_RESULT_MAX_BYTES 4096	/* text kept per flow across all fields */
+
+struct dpi_flow;
+
+struct dpi_stats {
+	uint64_t offered;		/* payload units handed to dissectors */
+	uint64_t identified;		/* flows a dissector claimed */
+	uint64_t malformed;		/* MALFORMED verdicts */
+	uint64_t api_errors;		/* API calls refused (bad id, type, bound) */
+	uint64_t flows_with_results;	/* results held now */
+	uint64_t names_noted;		/* passive names offered (note_name) */
+};
+
+struct dpi {
+	struct dissector_set set;
+	struct nl_host_api api;
+	struct dpi_flow **arena;	/* owned; index = flow->dpi; NULL = free */
+	uint32_t arena_cap, arena_used;
+	uint32_t *free_ids;		/* owned: released indices, reused first */
+	uint32_t n_free, free_cap;
+	struct dpi_stats stats;
+	uint32_t tcp_list[DISSECTORS_MAX], udp_list[DISSECTORS_MAX];
+	unsigned n_tcp, n_udp;
+};
+
+/* Sets up the host API and an empty set; plugins are loaded by the caller
+ * through dpi->set (loader.h), then dpi_ready() builds the dispatch lists. */
+int dpi_init(struct dpi *d);
+void dpi_ready(struct dpi *d);
+void dpi_free(struct dpi *d);
+
+/* Offers p's payload (direction dir of f) if f is still undecided. */
+void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir);
+
+/* The flow is leaving the table: stop dissecting it. Results stay with its
+ * handle (history keeps it) unless there are none. */
+void dpi_finish(struct dpi *d, struct flow *f);
+
+/* Frees a handle's results (its flow is gone for good). */
+void dpi_release(struct dpi *d, uint32_t handle);
+
+/* Appends the results as JSON members (",\"dpi_protocol\":..."). */
+void dpi_json(const struct dpi *d, uint32_t handle, struct strbuf *b);
+
+/* "TLS (example.org)" into b, sanitised for a terminal; nothing when the
+ * flow has no results. */
+void dpi_summary(const struct dpi *d, uint32_t handle, struct strbuf *b);
+
+/* The state label a dissector set, or NULL. */
+const char *dpi_state_label(const struct dpi *d, uint32_t handle);
+
+/* The process's DPI engine for views (NULL when DPI is off). */
+extern struct dpi *dpi_current;
+
+#endif

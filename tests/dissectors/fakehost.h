@@ -1,0 +1,198 @@
+/*
+ * fakehost.h - a stand-in for the netlens host, for dissector unit tests.
+ *
+ * Implements struct nl_host_api over a plain record of what the dissector
+ * set, so a test can compile a dissector's source into its own program,
+ * feed it payloads, and assert on fields, state label and names. It checks
+ * the API contract as the real host does (field ids, types, bounds) and
+ * counts violations in fh.errors.
+ */
+#ifndef NETLENS_FAKEHOST_H
+#define NETLENS_FAKEHOST_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlens/dissector.h>
+
+struct fh_value {
+	int set;
+	uint64_t u64;
+	char str[NL_MAX_LIST][NL_MAX_STR + 1];
+	size_t n;		/* strings held (1 for NL_FIELD_STR) */
+};
+
+struct nl_flow {		/* the fake host's flow */
+	const struct nl_dissector *d;
+	struct fh_value v[NL_MAX_FIELDS];
+	char state[32];
+	int names;		/* note_name calls */
+	char last_name[NL_MAX_STR + 1];
+	int errors;		/* API misuse */
+};
+
+static inline int fh_field_ok(struct nl_flow *f, uint16_t id, uint16_t type)
+{
+	if (id >= f->d->n_fields || f->d->fields[id].type != type) {
+		f->errors++;
+		return 0;
+	}
+	return 1;
+}
+
+static inline void fh_copy(char *dst, const char *s, size_t len)
+{
+	if (len > NL_MAX_STR)
+		len = NL_MAX_STR;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static inline int fh_set_str(struct nl_flow *f, uint16_t field, const char *s, size_t len)
+{
+	if (!fh_field_ok(f, field, NL_FIELD_STR) || !s)
+		return -1;
+	fh_copy(f->v[field].str[0], s, len);
+	f->v[field].n = 1;
+	f->v[field].set = 1;
+	return 0;
+}
+
+static inline int fh_set_u64(struct nl_flow *f, uint16_t field, uint64_t v)
+{
+	if (!fh_field_ok(f, field, NL_FIELD_U64))
+		return -1;
+	f->v[field].u64 = v;
+	f->v[field].set = 1;
+	return 0;
+}
+
+static inline int fh_add_str(struct nl_flow *f, uint16_t field, const char *s, size_t len)
+{
+	if (!fh_field_ok(f, field, NL_FIELD_STR_LIST) || !s)
+		return -1;
+	struct fh_value *v = &f->v[field];
+	char tmp[NL_MAX_STR + 1];
+	fh_copy(tmp, s, len);
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->str[i], tmp))
+			return 0;
+	if (v->n == NL_MAX_LIST)
+		return -1;
+	memcpy(v->str[v->n++], tmp, sizeof(tmp));
+	v->set = 1;
+	return 0;
+}
+
+static inline int fh_set_state(struct nl_flow *f, const char *label)
+{
+	size_t n = label ? strlen(label) : 0;
+	if (n == 0 || n > 23) {
+		f->errors++;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!((label[i] >= 'A' && label[i] <= 'Z') || (label[i] >= '0' && label[i] <= '9') ||
+		      label[i] == '_')) {
+			f->errors++;
+			return -1;
+		}
+	memcpy(f->state, label, n + 1);
+	return 0;
+}
+
+static inline int fh_note_name(struct nl_flow *f, int family, const uint8_t *addr, const char *name,
+			       size_t len, uint32_t ttl_s)
+{
+	(void)addr;
+	(void)ttl_s;
+	if (family != 4 && family != 6) {
+		f->errors++;
+		return -1;
+	}
+	f->names++;
+	fh_copy(f->last_name, name, len);
+	return 0;
+}
+
+static inline void fh_log(struct nl_flow *f, int level, const char *msg) { (void)f; (void)level; (void)msg; }
+
+static const struct nl_host_api fh_api = {
+	.struct_size = sizeof(struct nl_host_api), .abi_major = NL_ABI_MAJOR, .abi_minor = NL_ABI_MINOR,
+	.set_str = fh_set_str, .set_u64 = fh_set_u64, .add_str = fh_add_str,
+	.set_state = fh_set_state, .note_name = fh_note_name, .log = fh_log,
+};
+
+/* One flow of a dissector under test, with its state block. */
+struct fh_flow {
+	struct nl_flow f;
+	void *state;
+};
+
+static inline void fh_open(struct fh_flow *ff, const struct nl_dissector *d)
+{
+	memset(ff, 0, sizeof(*ff));
+	ff->f.d = d;
+	ff->state = d->state_size ? calloc(1, d->state_size) : NULL;
+}
+
+static inline void fh_close(struct fh_flow *ff)
+{
+	if (ff->state && ff->f.d->release)
+		ff->f.d->release(ff->state);
+	free(ff->state);
+	ff->state = NULL;
+}
+
+/* Offers one payload. from_client: 1 = sent by the initiator. */
+static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, int from_client,
+				      uint16_t sport, uint16_t dport, const void *bytes, size_t len,
+				      uint64_t stream_offset)
+{
+	struct nl_payload p;
+	memset(&p, 0, sizeof(p));
+	p.struct_size = sizeof(p);
+	p.transport = (uint8_t)transport;
+	p.from_client = (uint8_t)from_client;
+	p.src_port = sport;
+	p.dst_port = dport;
+	p.ts_us = 1700000000000000ULL;
+	p.stream_offset = stream_offset;
+	p.data = nl_reader_make(bytes, len);
+	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
+/* The value of a string field by key, or NULL. */
+static inline const char *fh_str(const struct fh_flow *ff, const char *key)
+{
+	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
+		if (!strcmp(ff->f.d->fields[i].key, key))
+			return ff->f.v[i].set ? ff->f.v[i].str[0] : NULL;
+	return NULL;
+}
+
+/* The i-th value of a list field by key, or NULL. */
+static inline const char *fh_list(const struct fh_flow *ff, const char *key, size_t i)
+{
+	for (uint16_t k = 0; k < ff->f.d->n_fields; k++)
+		if (!strcmp(ff->f.d->fields[k].key, key))
+			return i < ff->f.v[k].n ? ff->f.v[k].str[i] : NULL;
+	return NULL;
+}
+
+/* The value of a number field by key; *found says whether it was set. */
+static inline uint64_t fh_u64(const struct fh_flow *ff, const char *key, int *found)
+{
+	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
+		if (!strcmp(ff->f.d->fields[i].key, key)) {
+			if (found)
+				*found = ff->f.v[i].set;
+			return ff->f.v[i].u64;
+		}
+	if (found)
+		*found = 0;
+	return 0;
+}
+
+#endif
