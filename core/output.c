@@ -205,7 +205,7 @@ void output_stats(struct app *a)
 		"fragments_orphaned=%llu icmp_errors_noted=%llu flows_created=%llu flows_closed=%llu "
 		"flows_evicted=%llu active_flows=%u peak_flows=%u max_flows=%u history=%u "
 		"history_dropped=%llu tcp_flows=%u retransmits=%llu/%llu out_of_order=%llu/%llu "
-		"fast_retransmits=%llu/%llu rate_down=%.0f rate_up=%.0f bytes_per_flow=%.1f\n",
+		"fast_retransmits=%llu/%llu rate_down=%.0f rate_up=%.0f bytes_per_flow=%.1f",
 		(unsigned long long)s->packets, (unsigned long long)s->bytes,
 		(unsigned long long)s->tracked_packets,
 		(unsigned long long)s->by_proto_packets[L4_TCP],
@@ -227,4 +227,16 @@ void output_stats(struct app *a)
 		(unsigned long long)act.fast_retransmits, (unsigned long long)t->tcp.fast_retransmits,
 		rate64_get(&t->traffic, t->now_us, DIR_REV), rate64_get(&t->traffic, t->now_us, DIR_FWD),
 		tracker_bytes_per_flow(t));
+	if (a->dpi_on) {
+		const struct dpi_stats *d = &a->dpi.stats;
+		unsigned on = 0;
+		for (unsigned i = 0; i < a->dpi.set.n; i++)
+			on += !a->dpi.set.v[i].disabled;
+		fprintf(stderr, " dissectors=%u dpi_offered=%llu dpi_identified=%llu dpi_malformed=%llu "
+			"dpi_api_errors=%llu dpi_results=%llu dpi_names=%llu", on,
+			(unsigned long long)d->offered, (unsigned long long)d->identified,
+			(unsigned long long)d->malformed, (unsigned long long)d->api_errors,
+			(unsigned long long)d->flows_with_results, (unsigned long long)d->names_noted);
+	}
+	fputc('\n', stderr);
 }
