@@ -94,7 +94,7 @@ static void claim(struct nl_flow *c)
 	c->touched = 1;
 }
 
-static int put_text(struct nl_flow *c, struct dpi_value *v, const char *s, size_t len)
+static int put_text(struct nl_flow *c, struct dpi_value *v, const void *s, size_t len)
 {
 	if (len > NL_MAX_STR)
 		len = NL_MAX_STR;
@@ -114,7 +114,7 @@ static int put_text(struct nl_flow *c, struct dpi_value *v, const char *s, size_
 	return 0;
 }
 
-static int api_set_str(struct nl_flow *c, uint16_t field, const char *s, size_t len)
+static int api_set_str(struct nl_flow *c, uint16_t field, const void *s, size_t len)
 {
 	if (!c || !s || !may_set(c, field, NL_FIELD_STR))
 		return -1;
@@ -141,7 +141,7 @@ static int api_set_u64(struct nl_flow *c, uint16_t field, uint64_t x)
 	return 0;
 }
 
-static int api_add_str(struct nl_flow *c, uint16_t field, const char *s, size_t len)
+static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t len)
 {
 	if (!c || !s || !may_set(c, field, NL_FIELD_STR_LIST))
 		return -1;
@@ -188,7 +188,7 @@ bad:
 	return -1;
 }
 
-static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, const char *name,
+static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, const void *name,
 			 size_t len, uint32_t ttl_s)
 {
 	(void)ttl_s;

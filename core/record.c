@@ -300,8 +300,13 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb)	/* locality known: the source is the local side */
 		json_str(&w, "direction", (f->flags & FLOW_DST_INITIATED) ? "incoming" : "outgoing");
+	/* A dissector's label is the state of a UDP flow (DNS_QUERY); a TCP flow
+	 * keeps its connection state and shows the label as dpi_state. */
 	const char *label = dpi_state_label(dpi_current, f->dpi);
-	json_str(&w, "state", label ? label : flow_state_name(f, now_us));
+	int label_is_state = label && f->key.proto != L4_TCP;
+	json_str(&w, "state", label_is_state ? label : flow_state_name(f, now_us));
+	if (label && !label_is_state)
+		json_str(&w, "dpi_state", label);
 	const char *svc = record_service(f);
 	if (svc)
 		json_str(&w, "service_name", svc);
@@ -466,7 +471,7 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 	char *p = b->buf + b->len, *q;
 	const char *proto = flow_protocol_name(f, pbuf, sizeof(pbuf));
 	const char *label = dpi_state_label(dpi_current, f->dpi);
-	const char *state = label ? label : flow_state_name(f, now_us);
+	const char *state = label && f->key.proto != L4_TCP ? label : flow_state_name(f, now_us);
 	const char *svc = record_service(f);
 	size_t svc_len = svc ? strlen(svc) : 1;
 

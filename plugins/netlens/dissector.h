@@ -128,16 +128,16 @@ struct nl_host_api {
 	uint32_t struct_size;
 	uint16_t abi_major;
 	uint16_t abi_minor;
-	int (*set_str)(struct nl_flow *f, uint16_t field, const char *s, size_t len);
+	int (*set_str)(struct nl_flow *f, uint16_t field, const void *s, size_t len);
 	int (*set_u64)(struct nl_flow *f, uint16_t field, uint64_t v);
 	/* Appends to a NL_FIELD_STR_LIST field; a value already there is not added twice. */
-	int (*add_str)(struct nl_flow *f, uint16_t field, const char *s, size_t len);
+	int (*add_str)(struct nl_flow *f, uint16_t field, const void *s, size_t len);
 	/* The flow's state label instead of the transport's ("DNS_QUERY",
 	 * "QUIC_CONNECTED"): [A-Z0-9_], at most 23 characters. */
 	int (*set_state)(struct nl_flow *f, const char *label);
 	/* A name seen on the wire for an address (a DNS answer): the host may
 	 * show it for flows to that address. family is 4 or 6. */
-	int (*note_name)(struct nl_flow *f, int family, const uint8_t *addr, const char *name,
+	int (*note_name)(struct nl_flow *f, int family, const uint8_t *addr, const void *name,
 			 size_t len, uint32_t ttl_s);
 	/* A diagnostic line (rate-limited, sanitised). f may be NULL. */
 	void (*log)(struct nl_flow *f, int level, const char *msg);
@@ -157,7 +157,8 @@ struct nl_dissector {
 	const char *display;	/* protocol as shown: "HTTP", "HTTPS", "DNS" */
 	const uint16_t *port_hints;	/* ports tried first (a hint, never a filter) */
 	uint16_t n_port_hints;
-	uint16_t packet_budget;	/* payload units per flow before the host gives up;
+	uint16_t packet_budget;	/* calls per flow before the host gives up (with
+				 * NL_DESC_STREAM: deliveries of a grown stream);
 				 * 0 = NL_DEFAULT_BUDGET */
 	uint32_t state_size;	/* per-flow state bytes, zeroed by the host; 0 = none */
 	const struct nl_field *fields;

@@ -41,7 +41,7 @@ static inline int fh_field_ok(struct nl_flow *f, uint16_t id, uint16_t type)
 	return 1;
 }
 
-static inline void fh_copy(char *dst, const char *s, size_t len)
+static inline void fh_copy(char *dst, const void *s, size_t len)
 {
 	if (len > NL_MAX_STR)
 		len = NL_MAX_STR;
@@ -49,7 +49,7 @@ static inline void fh_copy(char *dst, const char *s, size_t len)
 	dst[len] = '\0';
 }
 
-static inline int fh_set_str(struct nl_flow *f, uint16_t field, const char *s, size_t len)
+static inline int fh_set_str(struct nl_flow *f, uint16_t field, const void *s, size_t len)
 {
 	if (!fh_field_ok(f, field, NL_FIELD_STR) || !s)
 		return -1;
@@ -68,7 +68,7 @@ static inline int fh_set_u64(struct nl_flow *f, uint16_t field, uint64_t v)
 	return 0;
 }
 
-static inline int fh_add_str(struct nl_flow *f, uint16_t field, const char *s, size_t len)
+static inline int fh_add_str(struct nl_flow *f, uint16_t field, const void *s, size_t len)
 {
 	if (!fh_field_ok(f, field, NL_FIELD_STR_LIST) || !s)
 		return -1;
@@ -102,7 +102,7 @@ static inline int fh_set_state(struct nl_flow *f, const char *label)
 	return 0;
 }
 
-static inline int fh_note_name(struct nl_flow *f, int family, const uint8_t *addr, const char *name,
+static inline int fh_note_name(struct nl_flow *f, int family, const uint8_t *addr, const void *name,
 			       size_t len, uint32_t ttl_s)
 {
 	(void)addr;
