@@ -1,0 +1,448 @@
+/*
+ * http.c - HTTP/1.0 and HTTP/1.1 request and response heads.
+ *
+ * RFC 9112 (HTTP/1.1 message syntax), RFC 9110 (semantics), RFC 1945
+ * (HTTP/1.0). Only the first request's head and the first response's
+ * status line are read; bodies, chunking and later messages of a
+ * keep-alive connection are not.
+ *
+ *   client -> server                      server -> client
+ *   +-----------------------------------+ +----------------------------------+
+ *   | method SP target SP HTTP/1.x CRLF | | HTTP/1.x SP 3DIGIT SP reason CRLF|
+ *   | name ":" OWS value OWS CRLF   x N | | (headers, body: not read)        |
+ *   | CRLF                              | +----------------------------------+
+ *   | (body: not read)                  |
+ *   +-----------------------------------+
+ *
+ * Bare LF is accepted where CRLF is due (RFC 9112 §2.2); a CR anywhere
+ * else is an error. The method must be one of the nine below, in capitals
+ * (methods are case-sensitive). The request target may hold no SP or
+ * control byte. Header names are tokens compared without case; values are
+ * VCHAR / obs-text / SP / HTAB. A header line beginning with SP or HTAB
+ * (obs-fold) is skipped. At most HTTP_MAX_HDR_LINES header lines are read
+ * (Apache's LimitRequestFields): more is malformed.
+ *
+ * Stream mode: each call has the direction's stream from byte 0. Each
+ * direction is validated byte by byte from its first byte, so a TLS
+ * ClientHello (0x16), an SSH banner or binary is declined at its first
+ * byte that no request or status line can start with. Fields come only
+ * from complete lines of a validated request line and its headers; the
+ * parse resumes at the first line not yet read (state.req_off).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlens/dissector.h>
+
+#define HTTP_MAX_HDR_LINES 100	/* header lines read in the first request */
+#define HTTP_BUDGET 10		/* stream deliveries per flow */
+
+enum http_field { F_METHOD, F_HOST, F_PATH, F_USER_AGENT, F_STATUS, F_COUNT };
+
+static const struct nl_field http_fields[F_COUNT] = {
+	{ F_METHOD, NL_FIELD_STR, 0, "http.method", "Method" },
+	{ F_HOST, NL_FIELD_STR, 0, "http.host", "Host" },
+	{ F_PATH, NL_FIELD_STR, 0, "http.path", "Path" },
+	{ F_USER_AGENT, NL_FIELD_STR, 0, "http.user_agent", "User agent" },
+	{ F_STATUS, NL_FIELD_U64, 0, "http.status", "Status" },
+};
+
+/* state.flags */
+#define HS_MINE 0x01		/* a request line or status line validated */
+#define HS_REQ_LINE 0x02	/* the first request line validated; req_off past it */
+#define HS_REQ_DONE 0x04	/* the first request's head is read (or can't be) */
+#define HS_RESP_DONE 0x08	/* the first status line is read */
+#define HS_HOST 0x10		/* a Host header was read */
+#define HS_UA 0x20		/* a User-Agent header was read */
+
+struct http_state {
+	uint32_t req_off;	/* client stream bytes read: request line + whole header lines */
+	uint16_t hdr_lines;	/* header lines read */
+	uint8_t flags;		/* HS_* */
+};
+
+/* Outcome of a look at a (prefix of a) line. */
+enum scan { SCAN_OK, SCAN_MORE, SCAN_BAD };
+
+static const char *const http_methods[] = {
+	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PATCH",
+};
+#define N_METHODS (sizeof(http_methods) / sizeof(http_methods[0]))
+#define METHOD_MAX 7		/* longest method */
+
+static int is_tchar(uint8_t c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return 1;
+	switch (c) {
+	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+	case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+		return 1;
+	}
+	return 0;
+}
+
+/* Field value / reason phrase bytes: VCHAR, obs-text, SP, HTAB. */
+static int is_text(uint8_t c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+/* Reads the line terminator at r: CRLF or LF. */
+static enum scan get_eol(struct nl_reader *r)
+{
+	uint8_t c;
+	if (nl_peek_u8(r, 0, &c) < 0)
+		return SCAN_MORE;
+	if (c == '\n') {
+		nl_get_u8(r);
+		return SCAN_OK;
+	}
+	if (c != '\r')
+		return SCAN_BAD;
+	if (nl_peek_u8(r, 1, &c) < 0)
+		return SCAN_MORE;
+	if (c != '\n')
+		return SCAN_BAD;
+	nl_reader_skip(r, 2);
+	return SCAN_OK;
+}
+
+/* Matches the literal s at r byte by byte: a prefix of it is SCAN_MORE. */
+static enum scan get_literal(struct nl_reader *r, const char *s)
+{
+	for (size_t i = 0; s[i]; i++) {
+		uint8_t c;
+		if (nl_peek_u8(r, 0, &c) < 0)
+			return SCAN_MORE;
+		if (c != (uint8_t)s[i])
+			return SCAN_BAD;
+		nl_get_u8(r);
+	}
+	return SCAN_OK;
+}
+
+/* "HTTP/1.0" or "HTTP/1.1". */
+static enum scan get_version(struct nl_reader *r)
+{
+	enum scan s = get_literal(r, "HTTP/1.");
+	uint8_t c;
+	if (s != SCAN_OK)
+		return s;
+	if (nl_peek_u8(r, 0, &c) < 0)
+		return SCAN_MORE;
+	if (c != '0' && c != '1')
+		return SCAN_BAD;
+	nl_get_u8(r);
+	return SCAN_OK;
+}
+
+/* Copies n bytes (at most NL_MAX_STR) of r into a string field. */
+static void set_str_from(const struct nl_host_api *api, struct nl_flow *flow, uint16_t field,
+			 struct nl_reader *r, size_t n)
+{
+	char buf[NL_MAX_STR];
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	if (nl_get_bytes(r, buf, n) == 0)
+		api->set_str(flow, field, buf, n);
+}
+
+/*
+ * The request line at the start of r. SCAN_MORE while all there is could
+ * still begin a valid request line; on SCAN_OK r is past its end, *method
+ * is the method's index and target/target_len locate the target.
+ */
+static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *target_off,
+				  size_t *target_len)
+{
+	char tok[METHOD_MAX];
+	size_t n = 0;
+	uint8_t c;
+
+	/* Method: each byte must extend a prefix of a known method. */
+	for (;;) {
+		if (nl_peek_u8(r, 0, &c) < 0)
+			return SCAN_MORE;
+		nl_get_u8(r);
+		if (c == ' ')
+			break;
+		if (n == METHOD_MAX)
+			return SCAN_BAD;
+		tok[n++] = (char)c;
+		size_t i;
+		for (i = 0; i < N_METHODS; i++)
+			if (strlen(http_methods[i]) >= n && !memcmp(http_methods[i], tok, n))
+				break;
+		if (i == N_METHODS)
+			return SCAN_BAD;
+	}
+	size_t i;
+	for (i = 0; i < N_METHODS; i++)
+		if (strlen(http_methods[i]) == n && !memcmp(http_methods[i], tok, n))
+			break;
+	if (i == N_METHODS)
+		return SCAN_BAD;
+	*method = i;
+
+	/* Target: one or more bytes, no SP or control byte; one byte a pass. */
+	*target_off = nl_reader_offset(r);
+	for (;;) {
+		if (nl_peek_u8(r, 0, &c) < 0)
+			return SCAN_MORE;
+		if (c == ' ')
+			break;
+		if (c < 0x20 || c == 0x7f)
+			return SCAN_BAD;
+		nl_get_u8(r);
+	}
+	*target_len = nl_reader_offset(r) - *target_off;
+	if (*target_len == 0)
+		return SCAN_BAD;
+	nl_get_u8(r);
+
+	enum scan s = get_version(r);
+	if (s != SCAN_OK)
+		return s;
+	return get_eol(r);
+}
+
+/*
+ * The extent of the header line at r (without moving r): *content is its
+ * length before CRLF/LF, *total with it. Bytes are checked as they come,
+ * so a bad byte is SCAN_BAD even before the line is complete.
+ */
+static enum scan scan_line(const struct nl_reader *r, size_t *content, size_t *total)
+{
+	size_t left = nl_reader_left(r);
+	for (size_t i = 0; i < left; i++) {
+		uint8_t c = 0;
+		nl_peek_u8(r, i, &c);
+		if (c == '\n') {
+			*content = i;
+			*total = i + 1;
+			return SCAN_OK;
+		}
+		if (c == '\r') {
+			if (nl_peek_u8(r, i + 1, &c) < 0)
+				return SCAN_MORE;
+			if (c != '\n')
+				return SCAN_BAD;
+			*content = i;
+			*total = i + 2;
+			return SCAN_OK;
+		}
+		if (!is_text(c))
+			return SCAN_BAD;
+	}
+	return SCAN_MORE;
+}
+
+/* True when the field name in line (n bytes) is lname, without case. */
+static int name_is(const struct nl_reader *line, size_t n, const char *lname)
+{
+	if (strlen(lname) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = 0;
+		nl_peek_u8(line, i, &c);
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c - 'A' + 'a');
+		if (c != (uint8_t)lname[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* One complete header line (without its terminator). */
+static enum scan header_line(const struct nl_host_api *api, struct nl_flow *flow,
+			     struct http_state *st, struct nl_reader line)
+{
+	uint8_t c;
+	size_t len = nl_reader_left(&line), name_len;
+
+	if (nl_peek_u8(&line, 0, &c) == 0 && (c == ' ' || c == '\t'))
+		return SCAN_OK;	/* obs-fold continuation: ignored */
+	for (name_len = 0; name_len < len; name_len++) {
+		nl_peek_u8(&line, name_len, &c);
+		if (c == ':')
+			break;
+		if (!is_tchar(c))
+			return SCAN_BAD;	/* includes whitespace before ':' */
+	}
+	if (name_len == 0 || name_len == len)
+		return SCAN_BAD;
+
+	int field = -1;
+	if (!(st->flags & HS_HOST) && name_is(&line, name_len, "host")) {
+		field = F_HOST;
+		st->flags |= HS_HOST;
+	} else if (!(st->flags & HS_UA) && name_is(&line, name_len, "user-agent")) {
+		field = F_USER_AGENT;
+		st->flags |= HS_UA;
+	}
+	if (field < 0)
+		return SCAN_OK;
+
+	nl_reader_skip(&line, name_len + 1);
+	/* Trim OWS both sides; each pass shortens the value by a byte. */
+	while (nl_peek_u8(&line, 0, &c) == 0 && (c == ' ' || c == '\t'))
+		nl_get_u8(&line);
+	size_t vlen = nl_reader_left(&line);
+	while (vlen > 0 && nl_peek_u8(&line, vlen - 1, &c) == 0 && (c == ' ' || c == '\t'))
+		vlen--;
+	if (vlen > 0)
+		set_str_from(api, flow, (uint16_t)field, &line, vlen);
+	return SCAN_OK;
+}
+
+/* The client's stream: the first request line, then its header lines. */
+static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *flow,
+			       struct http_state *st, struct nl_reader r)
+{
+	if (!(st->flags & HS_REQ_LINE)) {
+		size_t method = 0, toff = 0, tlen = 0;
+		enum scan s = get_request_line(&r, &method, &toff, &tlen);
+		if (s != SCAN_OK)
+			return s;
+		st->flags |= HS_REQ_LINE | HS_MINE;
+		st->req_off = (uint32_t)nl_reader_offset(&r);
+		api->set_str(flow, F_METHOD, http_methods[method], strlen(http_methods[method]));
+		struct nl_reader t = r;
+		nl_reader_seek(&t, toff);
+		set_str_from(api, flow, F_PATH, &t, tlen);
+	} else if (nl_reader_seek(&r, st->req_off) < 0) {
+		return SCAN_MORE;	/* shorter than before: not per contract; wait */
+	}
+
+	for (;;) {
+		size_t content = 0, total = 0;
+		enum scan s;
+		if (st->hdr_lines >= HTTP_MAX_HDR_LINES)
+			return SCAN_BAD;
+		s = scan_line(&r, &content, &total);
+		if (s != SCAN_OK)
+			return s;
+		if (content == 0) {	/* the empty line: end of the head */
+			st->flags |= HS_REQ_DONE;
+			return SCAN_OK;
+		}
+		struct nl_reader line = nl_reader_sub(&r, content);
+		nl_reader_skip(&r, total - content);
+		s = header_line(api, flow, st, line);
+		if (s != SCAN_OK)
+			return s;
+		st->hdr_lines++;
+		st->req_off = (uint32_t)nl_reader_offset(&r);
+	}
+}
+
+/* The server's stream: the first status line. */
+static enum scan server_stream(const struct nl_host_api *api, struct nl_flow *flow,
+			       struct http_state *st, struct nl_reader r)
+{
+	enum scan s = get_version(&r);
+	unsigned status = 0;
+	uint8_t c;
+
+	if (s != SCAN_OK)
+		return s;
+	if (nl_peek_u8(&r, 0, &c) < 0)
+		return SCAN_MORE;
+	if (c != ' ')
+		return SCAN_BAD;
+	nl_get_u8(&r);
+	for (int i = 0; i < 3; i++) {
+		if (nl_peek_u8(&r, 0, &c) < 0)
+			return SCAN_MORE;
+		if (c < '0' || c > '9')
+			return SCAN_BAD;
+		nl_get_u8(&r);
+		status = status * 10 + (unsigned)(c - '0');
+	}
+	if (status < 100 || status > 599)
+		return SCAN_BAD;
+	/* SP reason-phrase, or (leniently) the line ends after the code. */
+	if (nl_peek_u8(&r, 0, &c) < 0)
+		return SCAN_MORE;
+	if (c == ' ') {
+		nl_get_u8(&r);
+		for (;;) {	/* one byte a pass */
+			if (nl_peek_u8(&r, 0, &c) < 0)
+				return SCAN_MORE;
+			if (c == '\r' || c == '\n')
+				break;
+			if (!is_text(c))
+				return SCAN_BAD;
+			nl_get_u8(&r);
+		}
+	}
+	s = get_eol(&r);
+	if (s != SCAN_OK)
+		return s;
+	st->flags |= HS_RESP_DONE | HS_MINE;
+	api->set_u64(flow, F_STATUS, status);
+	return SCAN_OK;
+}
+
+static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flow *flow,
+				    void *state, const struct nl_payload *p)
+{
+	struct http_state *st = state;
+	enum scan s = SCAN_OK;
+
+	if (!st || p->transport != NL_TCP)
+		return NL_NOT_MINE;
+	/* Offsets kept in state count from the stream's first byte. */
+	struct nl_reader data = nl_reader_rest(&p->data);
+	if (p->from_client && !(st->flags & HS_REQ_DONE)) {
+		s = client_stream(api, flow, st, data);
+		/* The host keeps no more than NL_MAX_STREAM bytes: a head not
+		 * complete by then never will be. */
+		if (s == SCAN_MORE && nl_reader_left(&data) >= NL_MAX_STREAM) {
+			if (!(st->flags & HS_REQ_LINE))
+				s = SCAN_BAD;
+			else
+				st->flags |= HS_REQ_DONE;
+		}
+	} else if (!p->from_client && !(st->flags & HS_RESP_DONE)) {
+		s = server_stream(api, flow, st, data);
+		if (s == SCAN_MORE && nl_reader_left(&data) >= NL_MAX_STREAM)
+			s = SCAN_BAD;	/* a status line longer than the stream kept */
+	}
+	if (s == SCAN_BAD)
+		return (st->flags & HS_MINE) ? NL_MALFORMED : NL_NOT_MINE;
+	if ((st->flags & (HS_REQ_DONE | HS_RESP_DONE)) == (HS_REQ_DONE | HS_RESP_DONE))
+		return NL_DONE;
+	return NL_NEED_MORE;
+}
+
+static const uint16_t http_ports[] = { 80, 8080, 8000, 8008, 8888, 3128 };
+
+static const struct nl_dissector http_dissector = {
+	.struct_size = sizeof(struct nl_dissector),
+	.abi_major = NL_ABI_MAJOR,
+	.abi_minor = NL_ABI_MINOR,
+	.flags = NL_DESC_STREAM,
+	.transports = NL_TCP,
+	.name = "http",
+	.version = "1.0.0",
+	.license = "MIT",
+	.description = "HTTP/1.x request method, host, path, user agent and response status",
+	.display = "HTTP",
+	.port_hints = http_ports,
+	.n_port_hints = sizeof(http_ports) / sizeof(http_ports[0]),
+	.packet_budget = HTTP_BUDGET,
+	.state_size = sizeof(struct http_state),
+	.fields = http_fields,
+	.n_fields = F_COUNT,
+	.domain_field = F_HOST,
+	.dissect = http_dissect,
+};
+
+NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void);
+
+NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void)
+{
+	return &http_dissector;
+}

@@ -1,0 +1,383 @@
+/*
+ * ssh.c - SSH identification strings and the clear-text key exchange.
+ *
+ * RFC 4253 (SSH transport layer), §4.2 and §6; RFC 4250 §4.1 (message
+ * numbers).
+ *
+ * Each side first sends its identification string (§4.2); a server may
+ * send other lines of data before it:
+ *
+ *   "SSH-" protoversion "-" softwareversion [ SP comments ] CR LF
+ *   at most 255 bytes including CR LF, no NUL; "1.99" means "2.0 and 1.x"
+ *
+ * then, on SSH 2, binary packets (§6), in the clear until that side's
+ * SSH_MSG_NEWKEYS (no MAC yet):
+ *
+ *   0                   1                   2                   3
+ *   +-------+-------+-------+-------+-------+-------+---------------+
+ *   |        packet_length (32)     |pad len| msg   | payload ...   |
+ *   +-------+-------+-------+-------+-------+-------+---------------+
+ *   | ... random padding (pad len >= 4)                             |
+ *   +---------------------------------------------------------------+
+ *   packet_length counts pad len + payload + padding; <= 35000 here.
+ *
+ * What can and cannot be known. The labels are SSH_BANNER (an
+ * identification string was seen), SSH_KEYEXCHANGE (a clear-text key
+ * exchange message, 20-49, was seen) and SSH_ESTABLISHED (both sides sent
+ * SSH_MSG_NEWKEYS). After NEWKEYS every byte, message numbers included,
+ * is encrypted: SERVICE_REQUEST, the user authentication (50-79) and its
+ * success or failure are invisible. SSH_ESTABLISHED therefore means "the
+ * transport is encrypted", not "a user logged in": a flow that then fails
+ * authentication keeps that label. (Scanning ciphertext for packet framing
+ * to find USERAUTH_SUCCESS, as RustNet does, only finds noise.) SSH 1
+ * (any version other than 2.0 / 1.99 on either side) uses another packet
+ * format, which is not read: only the banners are.
+ *
+ * Stream mode: each call has the direction's stream from byte 0; each
+ * direction resumes where its last complete line or packet ended.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlens/dissector.h>
+
+#define SSH_MAX_ID 255		/* identification string incl. CR LF (§4.2) */
+#define SSH_MAX_PRE_LINES 16	/* server lines before its identification */
+#define SSH_MAX_PRE_LINE 1024	/* bytes of one such line */
+#define SSH_MAX_PACKET 35000	/* packet_length bound (§6.1) */
+#define SSH_MAX_CLEAR_PACKETS 32	/* clear-text packets read per direction */
+#define SSH_BUDGET 10		/* stream deliveries per flow */
+
+enum ssh_field {
+	F_CLIENT_BANNER, F_SERVER_BANNER, F_CLIENT_SOFTWARE, F_SERVER_SOFTWARE, F_VERSION, F_COUNT
+};
+
+static const struct nl_field ssh_fields[F_COUNT] = {
+	{ F_CLIENT_BANNER, NL_FIELD_STR, 0, "ssh.client_banner", "Client banner" },
+	{ F_SERVER_BANNER, NL_FIELD_STR, 0, "ssh.server_banner", "Server banner" },
+	{ F_CLIENT_SOFTWARE, NL_FIELD_STR, 0, "ssh.client_software", "Client software" },
+	{ F_SERVER_SOFTWARE, NL_FIELD_STR, 0, "ssh.server_software", "Server software" },
+	{ F_VERSION, NL_FIELD_STR, 0, "ssh.version", "Protocol version" },
+};
+
+/* Message numbers (RFC 4250 §4.1.2). */
+#define MSG_DISCONNECT 1
+#define MSG_DEBUG 4
+#define MSG_KEXINIT 20
+#define MSG_NEWKEYS 21
+#define MSG_KEX_FIRST 30	/* 30-49: key exchange method specific */
+#define MSG_KEX_LAST 49
+
+/* ssh_dir.flags */
+#define SD_BANNER 0x01		/* identification string read */
+#define SD_KEX 0x02		/* a key exchange message (20-49) seen */
+#define SD_NEWKEYS 0x04		/* NEWKEYS seen: the rest is encrypted */
+#define SD_STOP 0x08		/* nothing more to read (DISCONNECT, caps) */
+#define SD_DISCONNECT 0x10	/* a clear-text DISCONNECT: the flow is ending */
+
+/* ssh_state.flags */
+#define SS_MINE 0x01		/* "SSH-" began a line */
+#define SS_V1 0x02		/* a side speaks SSH 1 only: no binary packets read */
+
+enum ssh_label { L_NONE, L_BANNER, L_KEX, L_ESTABLISHED };
+
+struct ssh_dir {
+	uint32_t off;		/* stream bytes read: whole lines / packets */
+	uint16_t packets;	/* clear-text packets read */
+	uint8_t lines;		/* lines read before the identification */
+	uint8_t flags;		/* SD_* */
+};
+
+struct ssh_state {
+	struct ssh_dir dir[2];	/* [1]: from the client */
+	uint8_t flags;		/* SS_* */
+	uint8_t label;		/* enum ssh_label set so far */
+};
+
+enum scan { SCAN_OK, SCAN_MORE, SCAN_BAD };
+
+/* Copies n bytes (at most NL_MAX_STR) of r into a string field. */
+static void set_str_from(const struct nl_host_api *api, struct nl_flow *flow, uint16_t field,
+			 struct nl_reader *r, size_t n)
+{
+	char buf[NL_MAX_STR];
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	if (nl_get_bytes(r, buf, n) == 0)
+		api->set_str(flow, field, buf, n);
+}
+
+/*
+ * The line at r (r not moved): *content bytes before CR LF or LF, *total
+ * with them. Allowed bytes: printable ASCII; also TAB and bytes >= 0x80
+ * when text_ok (lines other than the identification, and its comments
+ * after the first SP). At most max bytes including the line end.
+ */
+static enum scan scan_line(const struct nl_reader *r, size_t max, int text_ok, size_t *content,
+			   size_t *total)
+{
+	size_t left = nl_reader_left(r);
+	int after_sp = text_ok;
+	for (size_t i = 0; i < left; i++) {
+		uint8_t c = 0;
+		nl_peek_u8(r, i, &c);
+		if (c == '\n' || c == '\r') {
+			size_t end = i + 1;
+			if (c == '\r') {
+				if (nl_peek_u8(r, i + 1, &c) < 0)
+					return i + 2 > max ? SCAN_BAD : SCAN_MORE;
+				if (c != '\n')
+					return SCAN_BAD;
+				end = i + 2;
+			}
+			if (end > max)
+				return SCAN_BAD;
+			*content = i;
+			*total = end;
+			return SCAN_OK;
+		}
+		if (i + 1 >= max)
+			return SCAN_BAD;	/* no room left for the line end */
+		if (c == ' ')
+			after_sp = 1;
+		if (c >= 0x20 && c < 0x7f)
+			continue;
+		if (after_sp && (c == '\t' || c >= 0x80))
+			continue;
+		return SCAN_BAD;
+	}
+	return SCAN_MORE;
+}
+
+/* How much of "SSH-" the bytes at r match: SCAN_OK all 4, SCAN_MORE a
+ * shorter prefix (all there is), SCAN_BAD otherwise. */
+static enum scan ssh_prefix(const struct nl_reader *r)
+{
+	static const char pfx[] = "SSH-";
+	for (size_t i = 0; i < 4; i++) {
+		uint8_t c;
+		if (nl_peek_u8(r, i, &c) < 0)
+			return SCAN_MORE;
+		if (c != (uint8_t)pfx[i])
+			return SCAN_BAD;
+	}
+	return SCAN_OK;
+}
+
+/* True when the n bytes at r are the string s. */
+static int bytes_are(const struct nl_reader *r, size_t n, const char *s)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = 0;
+		if (nl_peek_u8(r, i, &c) < 0 || c != (uint8_t)s[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* One complete identification string, without its line end. */
+static enum scan id_line(const struct nl_host_api *api, struct nl_flow *flow,
+			 struct ssh_state *st, int client, struct nl_reader line)
+{
+	size_t len = nl_reader_left(&line), pv, sv;
+	uint8_t c = 0;
+
+	/* protoversion: after "SSH-", up to '-', no SP. */
+	for (pv = 4; pv < len; pv++) {
+		nl_peek_u8(&line, pv, &c);
+		if (c == '-' || c == ' ')
+			break;
+	}
+	if (pv == 4 || pv == len || c != '-')
+		return SCAN_BAD;
+	/* softwareversion: up to SP or the end. Real ones hold '-' too
+	 * ("SSH-1.99-Cisco-1.25"), so only SP ends it. */
+	for (sv = pv + 1; sv < len; sv++) {
+		nl_peek_u8(&line, sv, &c);
+		if (c == ' ')
+			break;
+	}
+	if (sv == pv + 1)
+		return SCAN_BAD;
+
+	struct nl_reader t = line;
+	set_str_from(api, flow, client ? F_CLIENT_BANNER : F_SERVER_BANNER, &t, len);
+	t = line;
+	nl_reader_skip(&t, pv + 1);
+	set_str_from(api, flow, client ? F_CLIENT_SOFTWARE : F_SERVER_SOFTWARE, &t, sv - pv - 1);
+
+	t = line;
+	nl_reader_skip(&t, 4);
+	int v2 = bytes_are(&t, pv - 4, "2.0") || bytes_are(&t, pv - 4, "1.99");
+	if (!v2)
+		st->flags |= SS_V1;
+	/* The client's choice wins; the server's stands until it is known. */
+	if (client || !(st->dir[1].flags & SD_BANNER)) {
+		if (v2)
+			api->set_str(flow, F_VERSION, "2.0", 3);
+		else
+			set_str_from(api, flow, F_VERSION, &t, pv - 4);
+	}
+	return SCAN_OK;
+}
+
+/* Lines up to and including the identification string. */
+static enum scan banner_phase(const struct nl_host_api *api, struct nl_flow *flow,
+			      struct ssh_state *st, int client, struct nl_reader *r)
+{
+	struct ssh_dir *d = &st->dir[client];
+	for (;;) {
+		size_t content = 0, total = 0;
+		enum scan s = ssh_prefix(r);
+		if (s == SCAN_MORE)
+			return SCAN_MORE;
+		if (s == SCAN_OK) {
+			st->flags |= SS_MINE;
+			s = scan_line(r, SSH_MAX_ID, 0, &content, &total);
+			if (s != SCAN_OK)
+				return s;
+			struct nl_reader line = nl_reader_sub(r, content);
+			nl_reader_skip(r, total - content);
+			s = id_line(api, flow, st, client, line);
+			if (s != SCAN_OK)
+				return s;
+			d->flags |= SD_BANNER;
+			d->off = (uint32_t)nl_reader_offset(r);
+			return SCAN_OK;
+		}
+		/* Not "SSH-": only a server may send other lines first. */
+		if (client || d->lines >= SSH_MAX_PRE_LINES)
+			return SCAN_BAD;
+		s = scan_line(r, SSH_MAX_PRE_LINE, 1, &content, &total);
+		if (s != SCAN_OK)
+			return s;
+		nl_reader_skip(r, total);
+		d->lines++;
+		d->off = (uint32_t)nl_reader_offset(r);
+	}
+}
+
+/* Clear-text binary packets, up to NEWKEYS. */
+static enum scan packet_phase(struct ssh_dir *d, struct nl_reader *r)
+{
+	while (!(d->flags & (SD_NEWKEYS | SD_STOP))) {
+		if (d->packets >= SSH_MAX_CLEAR_PACKETS) {
+			d->flags |= SD_STOP;
+			break;
+		}
+		struct nl_reader h = nl_reader_rest(r);
+		const uint8_t *p = nl_get_span(&h, 6);
+		if (!p)
+			return SCAN_MORE;
+		uint32_t plen = nl_span_be32(p, 0);
+		uint8_t pad = p[4], msg = p[5];
+		if (plen > SSH_MAX_PACKET || pad < 4 || plen < (uint32_t)pad + 2)
+			return SCAN_BAD;
+		/* Clear text holds only transport generic (1-4) and key
+		 * exchange (20-49) messages (RFC 4253 §7). */
+		if (!((msg >= MSG_DISCONNECT && msg <= MSG_DEBUG) || msg == MSG_KEXINIT ||
+		      msg == MSG_NEWKEYS || (msg >= MSG_KEX_FIRST && msg <= MSG_KEX_LAST)))
+			return SCAN_BAD;
+		if (!nl_reader_has(r, (size_t)plen + 4))
+			return SCAN_MORE;
+		nl_reader_skip(r, (size_t)plen + 4);
+		d->off = (uint32_t)nl_reader_offset(r);
+		d->packets++;
+		if (msg >= MSG_KEXINIT)
+			d->flags |= SD_KEX;
+		if (msg == MSG_NEWKEYS)
+			d->flags |= SD_NEWKEYS;
+		else if (msg == MSG_DISCONNECT)
+			d->flags |= SD_STOP | SD_DISCONNECT;
+	}
+	return SCAN_OK;
+}
+
+static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow *flow,
+				   void *state, const struct nl_payload *p)
+{
+	struct ssh_state *st = state;
+	int client = p->from_client ? 1 : 0;
+	struct ssh_dir *d, *o;
+	enum scan s = SCAN_OK;
+
+	if (!st || p->transport != NL_TCP)
+		return NL_NOT_MINE;
+	d = &st->dir[client];
+	o = &st->dir[!client];
+
+	/* Offsets kept in state count from the stream's first byte. */
+	struct nl_reader r = nl_reader_rest(&p->data);
+	size_t stream_len = nl_reader_left(&r);
+	if (nl_reader_seek(&r, d->off) < 0)
+		return NL_NEED_MORE;	/* shorter than before: not per contract; wait */
+	if (!(d->flags & SD_BANNER))
+		s = banner_phase(api, flow, st, client, &r);
+	if (s == SCAN_OK && (d->flags & SD_BANNER) && !(st->flags & SS_V1))
+		s = packet_phase(d, &r);
+	/* The host keeps no more than NL_MAX_STREAM bytes. */
+	if (s == SCAN_MORE && stream_len >= NL_MAX_STREAM) {
+		if (!(d->flags & SD_BANNER))
+			s = SCAN_BAD;
+		else
+			d->flags |= SD_STOP;
+	}
+	if (s == SCAN_BAD)
+		return (st->flags & SS_MINE) ? NL_MALFORMED : NL_NOT_MINE;
+
+	enum ssh_label l = L_NONE;
+	if ((d->flags | o->flags) & SD_BANNER)
+		l = L_BANNER;
+	if ((d->flags | o->flags) & SD_KEX)
+		l = L_KEX;
+	if (d->flags & o->flags & SD_NEWKEYS)
+		l = L_ESTABLISHED;
+	if (l > st->label) {
+		static const char *const names[] = { "", "SSH_BANNER", "SSH_KEYEXCHANGE",
+						     "SSH_ESTABLISHED" };
+		st->label = (uint8_t)l;
+		api->set_state(flow, names[l]);
+	}
+
+	/* Done when both banners are known and neither side has clear text
+	 * left to show: past NEWKEYS, stopped, or SSH 1; or one side hung up. */
+	if (d->flags & o->flags & SD_BANNER) {
+		if ((st->flags & SS_V1) || ((d->flags | o->flags) & SD_DISCONNECT))
+			return NL_DONE;
+		if ((d->flags & (SD_NEWKEYS | SD_STOP)) && (o->flags & (SD_NEWKEYS | SD_STOP)))
+			return NL_DONE;
+	}
+	return NL_NEED_MORE;
+}
+
+static const uint16_t ssh_ports[] = { 22, 2222 };
+
+static const struct nl_dissector ssh_dissector = {
+	.struct_size = sizeof(struct nl_dissector),
+	.abi_major = NL_ABI_MAJOR,
+	.abi_minor = NL_ABI_MINOR,
+	.flags = NL_DESC_STREAM,
+	.transports = NL_TCP,
+	.name = "ssh",
+	.version = "1.0.0",
+	.license = "MIT",
+	.description = "SSH identification strings, software and key exchange progress",
+	.display = "SSH",
+	.port_hints = ssh_ports,
+	.n_port_hints = sizeof(ssh_ports) / sizeof(ssh_ports[0]),
+	.packet_budget = SSH_BUDGET,
+	.state_size = sizeof(struct ssh_state),
+	.fields = ssh_fields,
+	.n_fields = F_COUNT,
+	.domain_field = -1,
+	.dissect = ssh_dissect,
+};
+
+NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void);
+
+NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void)
+{
+	return &ssh_dissector;
+}
