@@ -519,6 +519,14 @@ void dpi_summary(const struct dpi *d, uint32_t h, struct strbuf *b)
 			}
 }
 
+uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t h)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h] ||
+	    d->arena[h]->owner < 0)
+		return 0;
+	return d->set.v[d->arena[h]->owner].d.idle_timeout_s;
+}
+
 const char *dpi_state_label(const struct dpi *d, uint32_t h)
 {
 	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])

@@ -70,6 +70,9 @@ void dpi_json(const struct dpi *d, uint32_t handle, struct strbuf *b);
  * flow has no results. */
 void dpi_summary(const struct dpi *d, uint32_t handle, struct strbuf *b);
 
+/* The idle timeout (seconds) the owning dissector declares, 0 = none. */
+uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t handle);
+
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);
 

@@ -11,15 +11,19 @@
  *   UDP (no DPI), other IP protocols                 60 s
  *   ICMP, ICMPv6                                     10 s
  *   ARP                                              30 s
- * Age counts from the last packet. Dissectors (a later feature) may
- * lengthen or shorten a flow's timeout by protocol.
+ * and, declared by the dissector that identified the flow (idle_timeout_s):
+ *   TCP ESTABLISHED + SSH 1800 s, + HTTP or TLS 600 s; UDP DNS 30 s; QUIC
+ *   180 s, and 15 s once it is draining or closed.
+ * Age counts from the last packet.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "lifecycle.h"
 #include "decode.h"
+#include "dpi.h"
 
 #define SEC 1000000ull
 
@@ -35,8 +39,30 @@ static uint64_t tcp_timeout(uint8_t state)
 	}
 }
 
+/* A dissector that identified the flow may set its idle timeout
+ * (descriptor idle_timeout_s): TCP while ESTABLISHED, UDP always. A UDP
+ * flow labelled ..._DRAINING or ..._CLOSED (QUIC) is over: 15 s. */
+static uint64_t dpi_timeout(const struct flow *f)
+{
+	if (!dpi_current || f->dpi == DPI_NONE || f->dpi == DPI_NOTHING)
+		return 0;
+	if (f->key.proto == L4_UDP) {
+		const char *label = dpi_state_label(dpi_current, f->dpi);
+		size_t n = label ? strlen(label) : 0;
+		if ((n > 7 && !strcmp(label + n - 7, "_CLOSED")) ||
+		    (n > 9 && !strcmp(label + n - 9, "_DRAINING")))
+			return 15 * SEC;
+	} else if (f->key.proto != L4_TCP || f->state != TCP_ESTABLISHED) {
+		return 0;
+	}
+	return (uint64_t)dpi_idle_timeout_s(dpi_current, f->dpi) * SEC;
+}
+
 uint64_t lifecycle_timeout_us(const struct flow *f)
 {
+	uint64_t by_dpi = dpi_timeout(f);
+	if (by_dpi)
+		return by_dpi;
 	switch (f->key.proto) {
 	case L4_TCP: return tcp_timeout(f->state);
 	case L4_ICMP: case L4_ICMPV6: return 10 * SEC;

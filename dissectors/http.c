@@ -433,6 +433,7 @@ static const struct nl_dissector http_dissector = {
 	.port_hints = http_ports,
 	.n_port_hints = sizeof(http_ports) / sizeof(http_ports[0]),
 	.packet_budget = HTTP_BUDGET,
+	.idle_timeout_s = 600,		/* RustNet: ESTABLISHED + HTTP 600 s */
 	.state_size = sizeof(struct http_state),
 	.fields = http_fields,
 	.n_fields = F_COUNT,

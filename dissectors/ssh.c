@@ -368,6 +368,7 @@ static const struct nl_dissector ssh_dissector = {
 	.port_hints = ssh_ports,
 	.n_port_hints = sizeof(ssh_ports) / sizeof(ssh_ports[0]),
 	.packet_budget = SSH_BUDGET,
+	.idle_timeout_s = 1800,		/* RustNet: ESTABLISHED + SSH 1800 s */
 	.state_size = sizeof(struct ssh_state),
 	.fields = ssh_fields,
 	.n_fields = F_COUNT,

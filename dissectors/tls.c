@@ -729,6 +729,7 @@ static const struct nl_dissector tls_dissector = {
 	.port_hints = tls_ports,
 	.n_port_hints = sizeof(tls_ports) / sizeof(tls_ports[0]),
 	.packet_budget = 12,
+	.idle_timeout_s = 600,		/* RustNet: ESTABLISHED + HTTPS 600 s */
 	.state_size = sizeof(struct tls_state),
 	.fields = tls_fields,
 	.n_fields = F_COUNT,

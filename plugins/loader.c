@@ -147,9 +147,9 @@ static int check_descriptor(const struct nl_dissector *src, const char *path,
 			 d->flags & ~NL_DESC_KNOWN_FLAGS, NL_DESC_KNOWN_FLAGS);
 		return -1;
 	}
-	if (d->reserved) {
-		snprintf(err, errlen, "%s: descriptor member 'reserved' is 0x%x, expected 0; rebuild it "
-			 "against this netlens' <netlens/dissector.h>", path, d->reserved);
+	if (d->idle_timeout_s > 86400) {
+		snprintf(err, errlen, "%s: descriptor idle_timeout_s is %u, expected at most 86400 "
+			 "(a day)", path, d->idle_timeout_s);
 		return -1;
 	}
 	if (!valid_name(d->name)) {

@@ -165,7 +165,9 @@ struct nl_dissector {
 	uint16_t n_fields;
 	int16_t domain_field;	/* id of the field that names the remote end
 				 * (host, SNI, query): gives dpi_domain; -1 = none */
-	uint32_t reserved;	/* must be 0 */
+	uint32_t idle_timeout_s;/* idle timeout of a flow this dissector identified
+				 * (TCP: while ESTABLISHED), at most 86400;
+				 * 0 = the transport's default */
 	/* Called once after loading; non-zero refuses the plugin. Optional. */
 	int (*init)(const struct nl_host_api *api);
 	/* Called once before unloading. Optional. */

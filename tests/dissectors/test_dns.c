@@ -244,7 +244,7 @@ START_TEST(test_descriptor)
 	ck_assert_str_eq(D->display, "DNS");
 	ck_assert_uint_eq(D->flags, NL_DESC_STREAM);
 	ck_assert_uint_eq(D->transports, NL_UDP | NL_TCP);
-	ck_assert_uint_eq(D->reserved, 0);
+	ck_assert_uint_eq(D->idle_timeout_s, 30);
 	ck_assert(D->state_size > 0 && D->state_size <= 64);
 	static const char *const keys[] = {"dns.queries", "dns.qtype", "dns.rcode",
 					   "dns.answers", "dns.kind", "dns.txid"};

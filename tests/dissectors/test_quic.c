@@ -190,7 +190,7 @@ START_TEST(test_descriptor)
 	ck_assert_uint_le(d->state_size, NL_MAX_STATE);
 	ck_assert_uint_gt(d->state_size, 8192);
 	ck_assert_uint_le(d->n_fields, NL_MAX_FIELDS);
-	ck_assert_uint_eq(d->reserved, 0);
+	ck_assert_uint_eq(d->idle_timeout_s, 180);
 	for (uint16_t i = 0; i < d->n_fields; i++) {
 		ck_assert_uint_eq(d->fields[i].id, i);
 		ck_assert_uint_eq(d->fields[i].reserved, 0);

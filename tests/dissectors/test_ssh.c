@@ -146,7 +146,7 @@ START_TEST(test_descriptor)
 	ck_assert_str_eq(d->display, "SSH");
 	ck_assert_uint_eq(d->flags, NL_DESC_STREAM);
 	ck_assert_uint_eq(d->transports, NL_TCP);
-	ck_assert_uint_eq(d->reserved, 0);
+	ck_assert_uint_eq(d->idle_timeout_s, 1800);
 	ck_assert_uint_le(d->state_size, 64);
 	ck_assert_uint_ge(d->packet_budget, 1);
 	ck_assert_uint_le(d->packet_budget, 10);

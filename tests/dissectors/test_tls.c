@@ -1000,7 +1000,7 @@ START_TEST(test_descriptor)
 	ck_assert_int_ge(d->domain_field, 0);
 	ck_assert_str_eq(d->fields[d->domain_field].key, "tls.sni");
 	ck_assert_uint_eq(d->fields[d->domain_field].type, NL_FIELD_STR);
-	ck_assert_uint_eq(d->reserved, 0);
+	ck_assert_uint_eq(d->idle_timeout_s, 600);
 	ck_assert_ptr_nonnull(d->dissect);
 	ck_assert_ptr_eq(tls_included_entry()->name, tls_included_entry()->name);
 }

@@ -84,7 +84,7 @@ START_TEST(abi_1_0_layout)
 	ck_assert_uint_eq(offsetof(struct nl_dissector, fields), 72);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, n_fields), 80);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, domain_field), 82);
-	ck_assert_uint_eq(offsetof(struct nl_dissector, reserved), 84);
+	ck_assert_uint_eq(offsetof(struct nl_dissector, idle_timeout_s), 84);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, init), 88);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, fini), 96);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, dissect), 104);
