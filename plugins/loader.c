@@ -40,11 +40,32 @@ const char *loader_default_dir(char *buf, size_t len)
 	return buf;
 }
 
+/* Root, or any effective capability (a netlens given cap_net_raw with
+ * setcap): loading a plugin then runs its code with that privilege. */
+static int privileged(void)
+{
+	if (geteuid() == 0)
+		return 1;
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	int priv = 0;
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (!strncmp(line, "CapEff:", 7)) {
+			unsigned long long caps = strtoull(line + 7, NULL, 16);
+			priv = caps != 0;
+			break;
+		}
+	fclose(fp);
+	return priv;
+}
+
 /* While privileged, a plugin (and its folder) must belong to root and be
- * writable by nobody else: loading it runs its code as root. */
+ * writable by nobody else. */
 static int check_ownership(const char *path, char *err, size_t errlen)
 {
-	if (geteuid() != 0)
+	if (!privileged())
 		return 0;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -61,13 +82,13 @@ static int check_ownership(const char *path, char *err, size_t errlen)
 			return -1;
 		}
 		if (st.st_uid != 0) {
-			snprintf(err, errlen, "%s: refused while running as root: %s is owned by uid %u, "
+			snprintf(err, errlen, "%s: refused while running privileged: %s is owned by uid %u, "
 				 "expected root; chown root %s or run netlens unprivileged",
 				 path, i ? "its folder" : "it", (unsigned)st.st_uid, what[i]);
 			return -1;
 		}
 		if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-			snprintf(err, errlen, "%s: refused while running as root: %s is writable by "
+			snprintf(err, errlen, "%s: refused while running privileged: %s is writable by "
 				 "group or others (mode %04o), expected not; chmod go-w %s",
 				 path, i ? "its folder" : "it", (unsigned)(st.st_mode & 07777), what[i]);
 			return -1;
