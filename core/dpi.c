@@ -273,11 +273,19 @@ static void free_flow(struct dpi_flow *df)
 	free(df);
 }
 
+/* The results behind a handle, or NULL for none, "nothing found" or a stale one. */
+static struct dpi_flow *flow_of(const struct dpi *d, uint32_t h)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used)
+		return NULL;
+	return d->arena[h];
+}
+
 void dpi_release(struct dpi *d, uint32_t h)
 {
-	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
+	struct dpi_flow *df = flow_of(d, h);
+	if (!df)
 		return;
-	struct dpi_flow *df = d->arena[h];
 	free_work(d, df->work);
 	free_flow(df);
 	d->stats.flows_with_results--;
@@ -495,18 +503,15 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 
 void dpi_finish(struct dpi *d, struct flow *f)
 {
-	if (!d || f->dpi == DPI_NONE || f->dpi == DPI_NOTHING || f->dpi >= d->arena_used)
-		return;
-	if (d->arena[f->dpi]->work)
+	const struct dpi_flow *df = flow_of(d, f->dpi);
+	if (df && df->work)
 		decide(d, f);
 }
 
 void dpi_summary(const struct dpi *d, uint32_t h, struct strbuf *b)
 {
-	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
-		return;
-	const struct dpi_flow *df = d->arena[h];
-	if (df->owner < 0)
+	const struct dpi_flow *df = flow_of(d, h);
+	if (!df || df->owner < 0)
 		return;
 	const struct dissector *x = &d->set.v[df->owner];
 	sb_puts(b, x->d.display);
@@ -521,25 +526,20 @@ void dpi_summary(const struct dpi *d, uint32_t h, struct strbuf *b)
 
 uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t h)
 {
-	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h] ||
-	    d->arena[h]->owner < 0)
-		return 0;
-	return d->set.v[d->arena[h]->owner].d.idle_timeout_s;
+	const struct dpi_flow *df = flow_of(d, h);
+	return df && df->owner >= 0 ? d->set.v[df->owner].d.idle_timeout_s : 0;
 }
 
 const char *dpi_state_label(const struct dpi *d, uint32_t h)
 {
-	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
-		return NULL;
-	return d->arena[h]->label[0] ? d->arena[h]->label : NULL;
+	const struct dpi_flow *df = flow_of(d, h);
+	return df && df->label[0] ? df->label : NULL;
 }
 
 void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 {
-	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used || !d->arena[h])
-		return;
-	const struct dpi_flow *df = d->arena[h];
-	if (df->owner < 0)
+	const struct dpi_flow *df = flow_of(d, h);
+	if (!df || df->owner < 0)
 		return;
 	const struct dissector *x = &d->set.v[df->owner];
 	struct jsonw w = { b, 1 };
