@@ -538,6 +538,10 @@ static int dns_hinted(const struct nl_payload *p)
 static enum nl_verdict dns_so_far(const struct dns_flow *st, const struct nl_payload *p)
 {
 	enum dns_kind kind = dns_kind_of(p);
+	/* RFC 7766 §6.2.1: a TCP connection is reused for more queries. Keep
+	 * reading until the stream is capped or the host's budget ends it. */
+	if (p->transport == NL_TCP && nl_reader_left(&p->data) < NL_MAX_STREAM)
+		return NL_NEED_MORE;
 	if ((st->flags & FL_RESPONSE) && (st->n_pending == 0 || kind != K_DNS))
 		return NL_DONE;
 	if (kind == K_MDNS && (st->flags & FL_QUERY) && p->src_port == MDNS_PORT && p->from_client)

@@ -324,13 +324,13 @@ START_TEST(test_tcp_whole)
 	open_flow(&ff);
 	ck_assert_int_eq(tcp_c(&ff, e->port, c, nc), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "DNS_QUERY");
-	ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_DONE);
+	ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_NEED_MORE);
 	check_expect(&ff, e, 1);
 	fh_close(&ff);
 
 	open_flow(&ff);	/* off the DNS ports */
 	ck_assert_int_eq(tcp_c(&ff, 5300, c, nc), NL_NEED_MORE);
-	ck_assert_int_eq(tcp_s(&ff, 5300, s, ns), NL_DONE);
+	ck_assert_int_eq(tcp_s(&ff, 5300, s, ns), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 }
@@ -348,7 +348,7 @@ START_TEST(test_tcp_split_every_byte)
 		open_flow(&ff);
 		ck_assert_int_eq(tcp_c(&ff, e->port, c, k), NL_NEED_MORE);
 		ck_assert_int_eq(tcp_c(&ff, e->port, c, nc), NL_NEED_MORE);
-		ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_DONE);
+		ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_NEED_MORE);
 		check_expect(&ff, e, 1);
 		fh_close(&ff);
 	}
@@ -357,7 +357,7 @@ START_TEST(test_tcp_split_every_byte)
 		open_flow(&ff);
 		ck_assert_int_eq(tcp_c(&ff, e->port, c, nc), NL_NEED_MORE);
 		ck_assert_int_eq(tcp_s(&ff, e->port, s, k), NL_NEED_MORE);
-		ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_DONE);
+		ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_NEED_MORE);
 		check_expect(&ff, e, 1);
 		fh_close(&ff);
 	}
@@ -376,8 +376,35 @@ START_TEST(test_tcp_byte_by_byte)
 		ck_assert_int_eq(tcp_c(&ff, e->port, c, k), NL_NEED_MORE);
 	for (size_t k = 1; k < ns; k++)
 		ck_assert_int_eq(tcp_s(&ff, e->port, s, k), NL_NEED_MORE);
-	ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_DONE);
+	ck_assert_int_eq(tcp_s(&ff, e->port, s, ns), NL_NEED_MORE);
 	check_expect(&ff, e, 1);
+	fh_close(&ff);
+}
+END_TEST
+
+/* A TCP connection may carry more queries (RFC 7766 6.2.1): the dissector
+ * keeps asking for more after every exchange; the host's budget ends it. */
+
+/* Regression: after the first query and answer on a TCP connection the
+ * dissector said DONE, so a later query on the reused connection was never
+ * read (seen with dig +tcp +keepopen against dnsmasq). */
+START_TEST(test_bug_tcp_reuse_stops_after_first_exchange)
+{
+	uint8_t c[VBUF], s[VBUF], c2[VBUF], s2[VBUF];
+	size_t nc = load("tcp_host_a.c2s.bin", c), ns = load("tcp_host_a.s2c.bin", s);
+	size_t nc2 = load("tcp_nx.c2s.bin", c2), ns2 = load("tcp_nx.s2c.bin", s2);
+	memcpy(c + nc, c2, nc2);
+	memcpy(s + ns, s2, ns2);
+	struct fh_flow ff;
+	open_flow(&ff);
+	ck_assert_int_eq(tcp_c(&ff, 53, c, nc), NL_NEED_MORE);		/* query 1 */
+	ck_assert_int_eq(tcp_s(&ff, 53, s, ns), NL_NEED_MORE);		/* answer 1: not done */
+	ck_assert_str_eq(fh_str(&ff, "dns.rcode"), "NOERROR");
+	ck_assert_int_eq(tcp_c(&ff, 53, c, nc + nc2), NL_NEED_MORE);	/* query 2, later */
+	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 2);
+	ck_assert_int_eq(tcp_s(&ff, 53, s, ns + ns2), NL_NEED_MORE);	/* answer 2 */
+	ck_assert_str_eq(fh_str(&ff, "dns.rcode"), "NXDOMAIN");		/* the latest response */
+	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 }
 END_TEST
@@ -395,7 +422,7 @@ START_TEST(test_tcp_pipelined)
 	ck_assert_int_eq(tcp_c(&ff, 53, c, nc + nc2), NL_NEED_MORE);
 	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 2);
 	ck_assert_int_eq(tcp_s(&ff, 53, s, ns), NL_NEED_MORE);	/* nx.test still unanswered */
-	ck_assert_int_eq(tcp_s(&ff, 53, s, ns + ns2), NL_DONE);
+	ck_assert_int_eq(tcp_s(&ff, 53, s, ns + ns2), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "host.test");
 	ck_assert_str_eq(fh_list(&ff, "dns.queries", 1), "nx.test");
@@ -666,7 +693,7 @@ START_TEST(test_bug_partial_tcp_message_noted_twice)
 		ck_assert_int_eq(tcp_s(&ff, 53, b, k), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.names, 0);
 	ck_assert_ptr_null(fh_list(&ff, "dns.queries", 0));
-	ck_assert_int_eq(tcp_s(&ff, 53, b, n), NL_DONE);
+	ck_assert_int_eq(tcp_s(&ff, 53, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.names, 16);
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
@@ -1000,6 +1027,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_many_answers_capped);
 	tcase_add_test(tc, test_tcp_message_beyond_stream_limit);
 	tcase_add_test(tc, test_bug_partial_tcp_message_noted_twice);
+	tcase_add_test(tc, test_bug_tcp_reuse_stops_after_first_exchange);
 	tcase_add_test(tc, test_bug_capped_stream_never_done);
 	tcase_add_test(tc, test_bug_update_prerequisite_malformed);
 	suite_add_tcase(s, tc);

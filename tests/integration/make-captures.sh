@@ -3,6 +3,9 @@
 # in two private network namespaces (see lib.sh) into OUTDIR:
 #   http.pcap https.pcap dns.pcapng ssh.pcap icmp.pcap arp.pcap
 #   iperf-loss.pcap any.pcap (Linux cooked, tcpdump -i any) any-sll.pcap (SLL v1)
+#   dpi-edge.pcap (bounds of the DPI dissectors)
+#   quic.pcap (ngtcp2's gtlsserver/gtlsclient, QUIC v1; skipped, not failed,
+#   when those are not installed: Debian ngtcp2-server, ngtcp2-client)
 # Needs root. Exit 77 when it cannot run, 1 on failure, 0 when all were made.
 # Set ONLY="http dns" to make a subset.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +24,7 @@ if want iperf && [ -z "$NL_IMPAIR" ]; then
 	NL_IMPAIR="--loss 0.03 --reorder 0.04 --seed 7" NL_TAG="${NL_TAG}i" ONLY=iperf \
 		sh "$HERE/make-captures.sh" "$OUT" >/dev/null || exit $?
 	[ "$ONLY" = iperf ] && exit 0
-	[ -n "$ONLY" ] || ONLY="http https any dns ssh icmp arp"
+	[ -n "$ONLY" ] || ONLY="http https any dns ssh icmp arp quic dpi-edge"
 	ONLY=$(echo " $ONLY " | sed 's/ iperf / /')
 fi
 nl_init
@@ -169,11 +172,124 @@ cap_iperf() {
 	nl_capture_stop
 }
 
+# ---------------------------------------------------------------- quic
+# QUIC v1 (RFC 9000) between ngtcp2's example GnuTLS server and client (HTTP/3,
+# ALPN h3). gtlsclient sends SNI only for a DNS name (for an IP address it
+# sends "localhost"), so the client runs in a private mount namespace with
+# its own /etc/hosts naming the server. Two connections: IPv4 to UDP 4433
+# (no registered port: QUIC found by content), IPv6 to UDP 443.
+cap_quic() {
+	GTLSSERVER=$(command -v gtlsserver || echo /usr/sbin/gtlsserver)
+	GTLSCLIENT=$(command -v gtlsclient || echo /usr/bin/gtlsclient)
+	for p in "$GTLSSERVER" "$GTLSCLIENT"; do
+		if [ ! -x "$p" ]; then
+			echo "# quic: skipped: missing program $(basename "$p") (Debian ngtcp2-server, ngtcp2-client)"
+			return 0
+		fi
+	done
+	for p in openssl unshare mount timeout; do
+		if ! command -v "$p" >/dev/null 2>&1; then
+			echo "# quic: skipped: missing program $p"
+			return 0
+		fi
+	done
+	Q=$W/quic
+	mkdir -p "$Q/www"
+	echo "hello netlens over quic" > "$Q/www/index.html"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=quic.netlens.test" \
+		-addext "subjectAltName=DNS:quic.netlens.test,DNS:quic6.netlens.test" \
+		-keyout "$Q/key.pem" -out "$Q/cert.pem" >/dev/null 2>&1 || nl_fail "openssl req (quic)"
+	printf '127.0.0.1 localhost\n::1 localhost\n%s quic.netlens.test\n%s quic6.netlens.test\n' \
+		"$SV4" "$SV6" > "$Q/hosts"
+	ip netns exec "$NS_SV" "$GTLSSERVER" -q -d "$Q/www" --timeout=5s "$SV4" 4433 \
+		"$Q/key.pem" "$Q/cert.pem" >"$Q/server4.log" 2>&1 &
+	nl_track $!
+	ip netns exec "$NS_SV" "$GTLSSERVER" -q -d "$Q/www" --timeout=5s "$SV6" 443 \
+		"$Q/key.pem" "$Q/cert.pem" >"$Q/server6.log" 2>&1 &
+	nl_track $!
+	nl_wait_listen_udp "$NS_SV" 4433 || nl_fail "gtlsserver did not start: $(cat "$Q/server4.log")"
+	nl_wait_listen_udp "$NS_SV" 443 || nl_fail "gtlsserver (v6) did not start: $(cat "$Q/server6.log")"
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/quic.pcap"
+	# the bind mount lives and dies with the client's private mount namespace
+	nl_cl unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift &&
+		timeout 10 "$@"' sh "$Q/hosts" \
+		"$GTLSCLIENT" -q --exit-on-all-streams-close --timeout=5s \
+		quic.netlens.test 4433 https://quic.netlens.test/index.html >"$Q/client4.log" 2>&1 \
+		|| nl_fail "gtlsclient v4: $(tail -5 "$Q/client4.log")"
+	nl_cl unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift &&
+		timeout 10 "$@"' sh "$Q/hosts" \
+		"$GTLSCLIENT" -q --exit-on-all-streams-close --timeout=5s \
+		quic6.netlens.test 443 https://quic6.netlens.test/index.html >"$Q/client6.log" 2>&1 \
+		|| nl_fail "gtlsclient v6: $(tail -5 "$Q/client6.log")"
+	nl_capture_stop
+}
+
+# ---------------------------------------------------------------- dpi-edge
+# Bounds of the DPI dissectors on real traffic (dpi-edge.pcap): HTTP on 8080
+# (python http.server, HTTP/1.1) with a 300-byte User-Agent and target, a
+# second request on the same keep-alive connection, then a 404 (after which
+# python closes the connection); a TLS ClientHello (openssl s_client) with
+# 20 ALPN names split over TCP segments (the server advertises MSS 200);
+# DNS on port 5300 (no DNS port: claimed only by a strict parse): one TCP
+# connection carrying A, AAAA, TXT and an NXDOMAIN query, and a UDP answer
+# with 20 A records.
+cap_dpi_edge() {
+	nl_require_progs openssl curl dnsmasq dig "$PYTHON"
+	E=$W/edge
+	mkdir -p "$E/www"
+	echo edge > "$E/www/index.html"
+	# HTTP/1.1 keep-alive, so the requests share one connection
+	(cd "$E/www" && exec ip netns exec "$NS_SV" "$PYTHON" -c '
+import http.server, sys
+http.server.SimpleHTTPRequestHandler.protocol_version = "HTTP/1.1"
+http.server.ThreadingHTTPServer((sys.argv[1], 8080), http.server.SimpleHTTPRequestHandler).serve_forever()
+' "$SV4") >"$E/http.log" 2>&1 &
+	nl_track $!
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=edge.netlens.test" -keyout "$E/key.pem" -out "$E/cert.pem" >/dev/null 2>&1 \
+		|| nl_fail "openssl req (edge)"
+	ip netns exec "$NS_SV" openssl s_server -quiet -accept "$SV4:8443" -key "$E/key.pem" \
+		-cert "$E/cert.pem" -alpn a20,h2 -naccept 1 </dev/null >"$E/tls.log" 2>&1 &
+	nl_track $!
+	MANY=""
+	i=1; while [ $i -le 20 ]; do MANY="$MANY --host-record=many.netlens.test,10.231.1.$i"; i=$((i + 1)); done
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_SV" dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
+		--listen-address="$SV4" --port=5300 --user=root --group=root \
+		--pid-file="$E/dnsmasq.pid" --log-facility=- --local=/netlens.test/ \
+		--host-record=www.netlens.test,10.231.0.51,fd00:231::51 \
+		--txt-record=txt.netlens.test,"netlens edge" $MANY >"$E/dnsmasq.log" 2>&1 &
+	nl_track $!
+	nl_wait_listen "$NS_SV" 8080 || nl_fail "http.server did not start: $(cat "$E/http.log")"
+	nl_wait_listen "$NS_SV" 8443 || nl_fail "openssl s_server did not start: $(cat "$E/tls.log")"
+	nl_wait_listen "$NS_SV" 5300 || nl_fail "dnsmasq (edge) did not start: $(cat "$E/dnsmasq.log")"
+	# small segments from the client to the server
+	ip -n "$NS_SV" route replace 10.231.0.0/24 dev "$IF_SV" advmss 200 \
+		|| nl_fail "ip route advmss"
+	UA=$(printf 'netlens-edge/%0290d' 0)
+	P=$(printf '/index.html?%0290d' 0)
+	nl_capture_start "$NS_SV" "$IF_SV" "$OUT/dpi-edge.pcap"
+	nl_cl curl -sS -m 10 -A "$UA" -o /dev/null -o /dev/null -o /dev/null \
+		"http://$SV4:8080$P" "http://$SV4:8080/index.html" "http://$SV4:8080/missing" || nl_fail "curl edge"
+	ALPN=$(i=1; while [ $i -le 20 ]; do printf 'a%d,' $i; i=$((i + 1)); done; printf 'h2')
+	echo Q | nl_cl timeout 10 openssl s_client -connect "$SV4:8443" -servername edge.netlens.test \
+		-alpn "$ALPN" -tls1_3 >"$E/s_client.log" 2>&1 || nl_fail "openssl s_client: $(tail -3 "$E/s_client.log")"
+	D="+tries=1 +time=2 -p 5300"
+	nl_cl dig $D +tcp +keepopen @"$SV4" www.netlens.test A www.netlens.test AAAA txt.netlens.test TXT \
+		nope.netlens.test A >"$E/dig.log" || nl_fail "dig keepopen"
+	nl_cl dig $D @"$SV4" many.netlens.test A >>"$E/dig.log" || nl_fail "dig many"
+	nl_capture_stop
+	ip -n "$NS_SV" route replace 10.231.0.0/24 dev "$IF_SV" proto kernel scope link src "$SV4"
+}
+
 want http || want https || want any && cap_http
 want dns && cap_dns
 want ssh && cap_ssh
 want icmp && cap_icmp
 want arp && cap_arp
 want iperf && cap_iperf
+want quic && cap_quic
+want dpi-edge && cap_dpi_edge
 ls -l "$OUT"
 exit 0
