@@ -13,7 +13,10 @@
  *    (not counted); a spurious retransmission (all of it was already
  *    acknowledged by the peer; counted as a retransmission); a fast
  *    retransmission (the peer has sent >= 2 duplicate ACKs for exactly this
- *    sequence; also counted as a retransmission); out of order (it arrived
+ *    sequence, and - Wireshark's 20 ms rule - the flow's previous packet is
+ *    less than 20 ms old: the peer's last ACK cannot be later than it, so a
+ *    timeout retransmission after silence is not "fast"; also counted as a
+ *    retransmission); out of order (it arrived
  *    within the handshake RTT - 3 ms when unknown - of the segment that
  *    advanced the sequence, and does not end where that one ended); else a
  *    retransmission.
@@ -31,6 +34,7 @@
 #include "packet.h"
 
 #define OOO_DEFAULT_THRESHOLD_US 3000u
+#define FAST_RETRANS_WINDOW_US 20000u	/* Wireshark's: after the peer's last ACK */
 #define PROBE_MAX_AGE_US 10000000u
 
 static int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
@@ -207,7 +211,9 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 					/* Spurious: every byte was already acknowledged. */
 					count(&t->retransmits, tot ? &tot->retransmits : NULL);
 					retransmitted = 1;
-				} else if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) && rv->last_ack == seg->seq) {
+				} else if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) &&
+					   rv->last_ack == seg->seq &&
+					   seg->ts_us - seg->prev_us < FAST_RETRANS_WINDOW_US) {
 					count(&t->fast_retransmits, tot ? &tot->fast_retransmits : NULL);
 					count(&t->retransmits, tot ? &tot->retransmits : NULL);
 					retransmitted = 1;

@@ -58,6 +58,7 @@ struct tcp_segment {
 	uint16_t window;
 	uint32_t len;		/* payload length per the headers */
 	uint64_t ts_us;
+	uint64_t prev_us;	/* time of the flow's previous packet (either way) */
 };
 
 /* Global counters a tracker keeps alongside the per-flow ones. */

@@ -338,6 +338,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	}
 
 	int dir = flow_dir_of(f, from_a);
+	const uint64_t prev_seen = is_new ? now : f->last_seen_us;
 	if (f->key.pa == f->key.pb && !memcmp(f->key.a, f->key.b, 16) &&
 	    (p->proto == L4_ICMP || p->proto == L4_ICMPV6)) {
 		/* Both ends are one address (loopback ping): addresses cannot tell
@@ -372,6 +373,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 			struct tcp_segment seg = {
 				.dir = dir, .flags = p->tcp_flags, .seq = p->seq, .ack = p->ack,
 				.window = p->window, .len = p->l4_payload_len, .ts_us = now,
+				.prev_us = prev_seen < now ? prev_seen : now,
 			};
 			tcp_analyze(&f->u.tcp, &seg, &t->tcp);
 			f->state = (uint8_t)tcp_next_state((enum tcp_state_id)f->state, &f->u.tcp, &seg);

@@ -358,6 +358,39 @@ START_TEST(test_fast_retransmit)
 }
 END_TEST
 
+/* Wireshark's 20 ms rule: the retransmission of the duplicated sequence
+ * after a timeout (here 300 ms of silence after the dup ACKs) is a plain
+ * retransmission, not a fast one. The flow's previous packet bounds the
+ * time of the peer's last ACK. */
+START_TEST(test_fast_retransmit_needs_a_recent_ack)
+{
+	struct tcp_state t;
+	memset(&t, 0, sizeof(t));
+	for (uint32_t i = 0; i < 4; i++)
+		feed(&t, NULL, seg(OUT, PA, 1000 + 100 * i, 1, 500, 100, 100 * i));
+	feed(&t, NULL, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 10000));
+	for (int i = 0; i < 3; i++)
+		feed(&t, NULL, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 10100 + (uint64_t)i * 100));
+	struct tcp_segment late = seg(OUT, PA, 1100, 1, 500, 100, 310300);
+	late.prev_us = 10300;			/* the last dup ACK, 300 ms earlier */
+	feed(&t, NULL, late);
+	ck_assert_uint_eq(t.fast_retransmits, 0);
+	ck_assert_uint_eq(t.retransmits, 1);
+
+	/* The same 19 ms after the last dup ACK is fast. */
+	memset(&t, 0, sizeof(t));
+	for (uint32_t i = 0; i < 4; i++)
+		feed(&t, NULL, seg(OUT, PA, 1000 + 100 * i, 1, 500, 100, 100 * i));
+	feed(&t, NULL, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 10000));
+	for (int i = 0; i < 3; i++)
+		feed(&t, NULL, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 10100 + (uint64_t)i * 100));
+	struct tcp_segment soon = seg(OUT, PA, 1100, 1, 500, 100, 29299);
+	soon.prev_us = 10300;
+	feed(&t, NULL, soon);
+	ck_assert_uint_eq(t.fast_retransmits, 1);
+}
+END_TEST
+
 START_TEST(test_fast_retransmit_needs_the_acked_seq)
 {
 	/* Dup ACKs for 1100, but the resent segment is 1200: not fast. */
@@ -518,6 +551,7 @@ static Suite *tcp_suite(void)
 	tcase_add_test(tc, test_keepalive_ignored);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_fast_retransmit_needs_the_acked_seq);
+	tcase_add_test(tc, test_fast_retransmit_needs_a_recent_ack);
 	tcase_add_test(tc, test_dup_ack_needs_same_window);
 	tcase_add_test(tc, test_smoothed_rtt);
 	tcase_add_test(tc, test_karn_retransmission_cancels_probe);
