@@ -1,0 +1,197 @@
+/*
+ * fuzz_dissector.c - one libFuzzer harness for every dissector.
+ *
+ * Built once per dissector by linking that dissector's sources, which
+ * define netlens_dissector_entry(); the harness plays the host
+ * (core/dpi.c dpi_offer) with tests/dissectors/fakehost.h standing in for
+ * the host API.
+ *
+ * Input: a sequence of payload units
+ *
+ *   +---------+-----------------+----------------------+
+ *   | control | length (BE, 2)  | length bytes ...     |
+ *   +---------+-----------------+----------------------+
+ *
+ *   control bit 0     1: sent by the client, 0: by the server
+ *   control bit 1     1: UDP, 0: TCP (only when the dissector takes both;
+ *                     otherwise its one transport)
+ *   control bits 2-4  server port: port_hints[n] when n < n_port_hints,
+ *                     else 40000, 853 or 443 (n % 3): an unhinted port
+ *   control bit 7     start a new flow with this unit
+ *
+ * Transport and server port are taken from a flow's first unit. A last
+ * unit shorter than its length takes what is left; empty units are skipped
+ * (the host never offers empty payloads).
+ *
+ * Like the host: a NL_DESC_STREAM dissector on TCP gets each direction's
+ * whole stream (at most NL_MAX_STREAM bytes) every time it grows; everyone
+ * else gets each unit alone. A flow stops on NL_DONE, NL_NOT_MINE or
+ * NL_MALFORMED, or after packet_budget calls. Every delivery is an
+ * exact-size heap copy, so AddressSanitizer sees a read one byte past the
+ * payload. The state block is calloc'ed with state_size and handed to
+ * release() before it is freed.
+ *
+ * A dissector that misuses the host API (fakehost counts it in
+ * f.errors) or returns a verdict outside enum nl_verdict aborts: both are
+ * dissector bugs whatever the input.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/dissectors/fakehost.h"
+
+NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CLIENT_PORT 51234
+
+static const struct nl_dissector *dis;
+
+struct fz_stream {
+	uint8_t buf[NL_MAX_STREAM];
+	size_t len;
+};
+
+struct fz_flow {
+	struct fh_flow ff;
+	int open;		/* a flow is in progress */
+	int stopped;		/* the dissector is done with it */
+	unsigned transport;
+	uint16_t server_port;
+	unsigned offered;
+	struct fz_stream dir[2];	/* 0: server → client, 1: client → server */
+};
+
+static struct fz_flow flow;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	dis = netlens_dissector_entry();
+	if (!dis || !dis->dissect || dis->abi_major != NL_ABI_MAJOR ||
+	    !(dis->transports & (NL_TCP | NL_UDP)) || dis->state_size > NL_MAX_STATE) {
+		fprintf(stderr, "fuzz_dissector: bad descriptor\n");
+		abort();
+	}
+	if (dis->init && dis->init(&fh_api) != 0) {
+		fprintf(stderr, "fuzz_dissector: %s: init() failed\n", dis->name);
+		abort();
+	}
+	return 0;
+}
+
+static void check_api(const char *what)
+{
+	if (flow.ff.f.errors) {
+		fprintf(stderr, "fuzz_dissector: %s: host API misused %d time(s) during %s\n",
+			dis->name, flow.ff.f.errors, what);
+		abort();
+	}
+}
+
+static void flow_close(void)
+{
+	if (!flow.open)
+		return;
+	fh_close(&flow.ff);	/* release(), then free() */
+	check_api("release()");
+	flow.open = 0;
+}
+
+static uint16_t pick_port(unsigned sel)
+{
+	static const uint16_t other[3] = { 40000, 853, 443 };
+	if (sel < dis->n_port_hints && dis->port_hints)
+		return dis->port_hints[sel];
+	return other[sel % 3];
+}
+
+static void flow_open(uint8_t ctl)
+{
+	fh_open(&flow.ff, dis);
+	if (dis->state_size && !flow.ff.state)
+		abort();
+	flow.open = 1;
+	flow.stopped = 0;
+	flow.offered = 0;
+	flow.dir[0].len = flow.dir[1].len = 0;
+	if ((dis->transports & (NL_TCP | NL_UDP)) == (NL_TCP | NL_UDP))
+		flow.transport = (ctl & 2) ? NL_UDP : NL_TCP;
+	else
+		flow.transport = dis->transports & NL_TCP ? NL_TCP : NL_UDP;
+	flow.server_port = pick_port((ctl >> 2) & 7);
+}
+
+/* Offers bytes as the host would, from an exact-size copy. */
+static void offer(int from_client, const uint8_t *bytes, size_t len)
+{
+	uint8_t *copy = malloc(len);
+	if (!copy)
+		abort();
+	memcpy(copy, bytes, len);
+	uint16_t sport = from_client ? CLIENT_PORT : flow.server_port;
+	uint16_t dport = from_client ? flow.server_port : CLIENT_PORT;
+	enum nl_verdict v = fh_feed(&flow.ff, flow.transport, from_client, sport, dport, copy, len, 0);
+	free(copy);
+	check_api("dissect()");
+	unsigned budget = dis->packet_budget ? dis->packet_budget : NL_DEFAULT_BUDGET;
+	switch (v) {
+	case NL_NEED_MORE:
+		if (++flow.offered >= budget)
+			flow.stopped = 1;
+		break;
+	case NL_DONE:
+	case NL_NOT_MINE:
+	case NL_MALFORMED:
+		flow.stopped = 1;
+		break;
+	default:
+		fprintf(stderr, "fuzz_dissector: %s: dissect() returned %d\n", dis->name, (int)v);
+		abort();
+	}
+}
+
+static void unit(uint8_t ctl, const uint8_t *bytes, size_t len)
+{
+	if ((ctl & 0x80) || !flow.open) {
+		flow_close();
+		flow_open(ctl);
+	}
+	if (flow.stopped || len == 0)
+		return;
+	int from_client = ctl & 1;
+	if ((dis->flags & NL_DESC_STREAM) && flow.transport == NL_TCP) {
+		struct fz_stream *s = &flow.dir[from_client];
+		if (s->len >= NL_MAX_STREAM)
+			return;		/* full: the host stops growing it */
+		if (len > NL_MAX_STREAM - s->len)
+			len = NL_MAX_STREAM - s->len;
+		memcpy(s->buf + s->len, bytes, len);
+		s->len += len;
+		offer(from_client, s->buf, s->len);
+	} else {
+		offer(from_client, bytes, len);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t off = 0;
+	while (size - off >= 3) {
+		uint8_t ctl = data[off];
+		size_t len = (size_t)data[off + 1] << 8 | data[off + 2];
+		off += 3;
+		if (len > size - off)
+			len = size - off;
+		unit(ctl, data + off, len);
+		off += len;
+	}
+	flow_close();
+	return 0;
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Writes the seed corpora of tests/fuzz/corpus/ from the test vectors.
+
+    /usr/bin/python3 tests/fuzz/make-corpus.py   (from the top source folder)
+
+fuzz_decode: one file per distinct frame of tests/captures/**/*.pcap*
+(at most PER_CAPTURE per capture), byte 0 = index of the link type in
+fuzz_decode.c's table, then the frame.
+
+fuzz_<dissector>: tests/dissectors/vectors/<dissector>/ wrapped in the
+format of fuzz_dissector.c: units of [control][length, 2 bytes BE][bytes],
+control bit 0 = from client, bit 1 = UDP, bits 2-4 = port hint index.
+A TCP vector pair (x.c2s.bin, x.s2c.bin) gives two seeds: each direction
+whole, and both cut into SEG-byte segments, interleaved.
+
+Needs scapy (python3-scapy) for the pcaps. Rerun it when vectors change;
+the output is deterministic.
+"""
+import glob
+import hashlib
+import os
+import shutil
+import struct
+import sys
+
+from scapy.layers.inet import IP, UDP
+from scapy.layers.inet6 import IPv6
+from scapy.layers.l2 import Ether
+from scapy.utils import RawPcapNgReader, RawPcapReader
+
+TOP = os.getcwd()
+OUT = os.path.join(TOP, 'tests', 'fuzz', 'corpus')
+DLTS = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276]  # fuzz_decode.c
+PER_CAPTURE = 12
+SEG = 200
+UDP_BIT, CLIENT_BIT = 2, 1
+
+
+def unit(ctl, data):
+    out = b''
+    # A unit holds at most 65535 bytes.
+    for i in range(0, max(len(data), 1), 65535):
+        chunk = data[i:i + 65535]
+        out += struct.pack('>BH', ctl, len(chunk)) + chunk
+    return out
+
+
+def write(target, name, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+def frames(path):
+    reader = RawPcapNgReader if path.endswith('.pcapng') else RawPcapReader
+    r = reader(path)
+    for data, meta in r:
+        lt = getattr(r, 'linktype', None)
+        if lt is None:
+            lt = getattr(meta, 'linktype', None)
+        yield lt, data
+    r.close()
+
+
+def decode_corpus():
+    seen = set()
+    caps = sorted(glob.glob(os.path.join(TOP, 'tests', 'captures', '**', '*.pcap*'),
+                            recursive=True))
+    for cap in caps:
+        n = 0
+        base = os.path.splitext(os.path.basename(cap))[0]
+        sub = os.path.basename(os.path.dirname(cap))
+        for lt, data in frames(cap):
+            if lt not in DLTS or n >= PER_CAPTURE:
+                continue
+            blob = bytes([DLTS.index(lt)]) + data
+            h = hashlib.sha1(blob).hexdigest()
+            if h in seen:
+                continue
+            seen.add(h)
+            write('fuzz_decode', '%s-%s-%02d' % (sub, base, n), blob)
+            n += 1
+
+
+def pairs(vdir):
+    for c2s in sorted(glob.glob(os.path.join(vdir, '*.c2s.bin'))):
+        s2c = c2s[:-len('.c2s.bin')] + '.s2c.bin'
+        c = open(c2s, 'rb').read()
+        s = open(s2c, 'rb').read() if os.path.exists(s2c) else b''
+        yield os.path.basename(c2s)[:-len('.c2s.bin')], c, s
+
+
+def stream_seeds(target, vdir, ctl_extra=0):
+    for name, c, s in pairs(vdir):
+        write(target, name + '-whole',
+              unit(ctl_extra | CLIENT_BIT, c) + (unit(ctl_extra, s) if s else b''))
+        seq = b''
+        for i in range(0, max(len(c), len(s)), SEG):
+            if c[i:i + SEG]:
+                seq += unit(ctl_extra | CLIENT_BIT, c[i:i + SEG])
+            if s[i:i + SEG]:
+                seq += unit(ctl_extra, s[i:i + SEG])
+        write(target, name + '-seg%d' % SEG, seq)
+
+
+def dns_corpus(vdir):
+    stream_seeds('fuzz_dns', vdir)  # tcp_*: TCP on port 53
+    for q in sorted(glob.glob(os.path.join(vdir, '*_q.bin'))):
+        name = os.path.basename(q)[:-len('_q.bin')]
+        port = 1 if name.startswith('mdns') else 2 if name.startswith('llmnr') else 0
+        r = q[:-len('_q.bin')] + '_r.bin'
+        ctl = UDP_BIT | port << 2
+        blob = unit(ctl | CLIENT_BIT, open(q, 'rb').read())
+        if os.path.exists(r):
+            blob += unit(ctl, open(r, 'rb').read())
+        write('fuzz_dns', name, blob)
+    for c in sorted(glob.glob(os.path.join(vdir, 'crafted_*.bin'))):
+        name = os.path.basename(c)[:-len('.bin')]
+        port = 1 if 'mdns' in name else 2 if 'llmnr' in name else 0
+        write('fuzz_dns', name, unit(UDP_BIT | port << 2 | CLIENT_BIT, open(c, 'rb').read()))
+
+
+def quic_corpus(vdir):
+    for cap in sorted(glob.glob(os.path.join(vdir, '*.pcap'))):
+        client = None
+        blob = b''
+        for lt, data in frames(cap):
+            if lt != 1:
+                continue
+            pkt = Ether(data)
+            ip = pkt.getlayer(IP) or pkt.getlayer(IPv6)
+            u = pkt.getlayer(UDP)
+            if ip is None or u is None:
+                continue
+            src = (ip.src, u.sport)
+            if client is None:
+                client = src
+            blob += unit(CLIENT_BIT if src == client else 0, bytes(u.payload))
+        if blob:
+            write('fuzz_quic', os.path.splitext(os.path.basename(cap))[0], blob)
+
+
+def main():
+    vectors = os.path.join(TOP, 'tests', 'dissectors', 'vectors')
+    if not os.path.isdir(vectors):
+        sys.exit('make-corpus.py: run from the top source folder')
+    shutil.rmtree(OUT, ignore_errors=True)
+    decode_corpus()
+    for proto in ('tls', 'http', 'ssh'):
+        if os.path.isdir(os.path.join(vectors, proto)):
+            stream_seeds('fuzz_' + proto, os.path.join(vectors, proto))
+    if os.path.isdir(os.path.join(vectors, 'dns')):
+        dns_corpus(os.path.join(vectors, 'dns'))
+    if os.path.isdir(os.path.join(vectors, 'quic')):
+        quic_corpus(os.path.join(vectors, 'quic'))
+
+
+if __name__ == '__main__':
+    main()
