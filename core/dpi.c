@@ -25,21 +25,77 @@ struct dpi_work {		/* only while the flow is being dissected */
 	struct stream dir[2];
 };
 
-struct dpi_value {
-	uint8_t field, type;
-	uint16_t len;		/* text length */
-	uint64_t u64;
-	char *text;		/* owned */
-};
-
 struct dpi_flow {
 	struct dpi_work *work;	/* owned; NULL once decided */
 	int8_t owner;		/* index in dpi->set of the dissector that claimed it, -1 */
 	char label[24];
-	uint16_t n, cap;
-	uint32_t bytes;		/* text held */
-	struct dpi_value *v;	/* owned */
+	uint16_t used, cap;	/* bytes of blob in use / allocated */
+	uint8_t *blob;		/* owned: the results, packed (see rec_next) */
 };
+
+/* Results live in one allocation per flow, as records
+ *   [field u8][type u8][len u16][len bytes]
+ * (numbers: 8 bytes, host order), so a flow with five fields costs one
+ * small block rather than an array and a block per string. */
+struct rec { uint8_t field, type; uint16_t len; const uint8_t *data; };
+
+#define REC_HEAD 4u
+
+static int rec_next(const struct dpi_flow *df, uint32_t *off, struct rec *r)
+{
+	if (*off + REC_HEAD > df->used)
+		return 0;
+	const uint8_t *p = df->blob + *off;
+	r->field = p[0];
+	r->type = p[1];
+	memcpy(&r->len, p + 2, 2);
+	r->data = p + REC_HEAD;
+	*off += REC_HEAD + r->len;
+	return 1;
+}
+
+/* Drops every record of a field (before it is set anew). */
+static void rec_remove(struct dpi_flow *df, uint8_t field)
+{
+	uint32_t off = 0, w = 0;
+	struct rec r;
+	while (off < df->used) {
+		uint32_t at = off;
+		if (!rec_next(df, &off, &r))
+			break;
+		if (r.field != field) {
+			if (w != at)
+				memmove(df->blob + w, df->blob + at, off - at);
+			w += off - at;
+		}
+	}
+	df->used = (uint16_t)w;
+}
+
+static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t type,
+		      const void *data, uint16_t len)
+{
+	uint32_t need = df->used + REC_HEAD + len;
+	if (need > DPI_RESULT_MAX_BYTES) {
+		d->stats.api_errors++;
+		return -1;
+	}
+	if (need > df->cap) {
+		uint32_t cap = (need + 31u) & ~31u;	/* grow in small steps: results are small */
+		uint8_t *nb = realloc(df->blob, cap);
+		if (!nb)
+			return -1;
+		df->blob = nb;
+		df->cap = (uint16_t)cap;
+	}
+	uint8_t *p = df->blob + df->used;
+	p[0] = field;
+	p[1] = type;
+	memcpy(p + 2, &len, 2);
+	memcpy(p + REC_HEAD, data, len);
+	df->used = (uint16_t)need;
+	return 0;
+}
 
 /* The host's side of struct nl_flow: one dissect() call's context. */
 struct nl_flow {
@@ -62,29 +118,6 @@ static int may_set(struct nl_flow *c, uint16_t field, uint16_t type)
 	return 1;
 }
 
-static struct dpi_value *value_slot(struct nl_flow *c, uint16_t field, int append)
-{
-	struct dpi_flow *df = c->df;
-	if (!append)
-		for (uint16_t i = 0; i < df->n; i++)
-			if (df->v[i].field == field)
-				return &df->v[i];
-	if (df->n == df->cap) {
-		uint16_t cap = df->cap ? (uint16_t)(df->cap * 2) : 4;
-		if (cap > NL_MAX_FIELDS * NL_MAX_LIST)
-			return NULL;
-		struct dpi_value *nv = realloc(df->v, cap * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		df->v = nv;
-		df->cap = cap;
-	}
-	struct dpi_value *v = &df->v[df->n++];
-	memset(v, 0, sizeof(*v));
-	v->field = (uint8_t)field;
-	return v;
-}
-
 static void claim(struct nl_flow *c)
 {
 	if (c->df->owner < 0) {
@@ -94,35 +127,13 @@ static void claim(struct nl_flow *c)
 	c->touched = 1;
 }
 
-static int put_text(struct nl_flow *c, struct dpi_value *v, const void *s, size_t len)
-{
-	if (len > NL_MAX_STR)
-		len = NL_MAX_STR;
-	if (c->df->bytes - v->len + len > DPI_RESULT_MAX_BYTES) {
-		c->dpi->stats.api_errors++;
-		return -1;
-	}
-	char *t = malloc(len + 1);
-	if (!t)
-		return -1;
-	memcpy(t, s, len);
-	t[len] = '\0';
-	c->df->bytes = c->df->bytes - v->len + (uint32_t)len;
-	free(v->text);
-	v->text = t;
-	v->len = (uint16_t)len;
-	return 0;
-}
-
 static int api_set_str(struct nl_flow *c, uint16_t field, const void *s, size_t len)
 {
 	if (!c || !s || !may_set(c, field, NL_FIELD_STR))
 		return -1;
-	struct dpi_value *v = value_slot(c, field, 0);
-	if (!v)
-		return -1;
-	v->type = NL_FIELD_STR;
-	if (put_text(c, v, s, len) < 0)
+	rec_remove(c->df, (uint8_t)field);
+	if (rec_append(c->dpi, c->df, (uint8_t)field, NL_FIELD_STR, s,
+		       (uint16_t)(len > NL_MAX_STR ? NL_MAX_STR : len)) < 0)
 		return -1;
 	claim(c);
 	return 0;
@@ -132,11 +143,9 @@ static int api_set_u64(struct nl_flow *c, uint16_t field, uint64_t x)
 {
 	if (!c || !may_set(c, field, NL_FIELD_U64))
 		return -1;
-	struct dpi_value *v = value_slot(c, field, 0);
-	if (!v)
+	rec_remove(c->df, (uint8_t)field);
+	if (rec_append(c->dpi, c->df, (uint8_t)field, NL_FIELD_U64, &x, sizeof(x)) < 0)
 		return -1;
-	v->type = NL_FIELD_U64;
-	v->u64 = x;
 	claim(c);
 	return 0;
 }
@@ -145,11 +154,13 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 {
 	if (!c || !s || !may_set(c, field, NL_FIELD_STR_LIST))
 		return -1;
-	size_t cut = len > NL_MAX_STR ? NL_MAX_STR : len;
+	uint16_t cut = (uint16_t)(len > NL_MAX_STR ? NL_MAX_STR : len);
 	unsigned have = 0;
-	for (uint16_t i = 0; i < c->df->n; i++)
-		if (c->df->v[i].field == field) {
-			if (c->df->v[i].len == cut && !memcmp(c->df->v[i].text, s, cut))
+	uint32_t off = 0;
+	struct rec r;
+	while (rec_next(c->df, &off, &r))
+		if (r.field == field) {
+			if (r.len == cut && !memcmp(r.data, s, cut))
 				return 0;	/* already there */
 			have++;
 		}
@@ -157,14 +168,8 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 		c->dpi->stats.api_errors++;
 		return -1;
 	}
-	struct dpi_value *v = value_slot(c, field, 1);
-	if (!v)
+	if (rec_append(c->dpi, c->df, (uint8_t)field, NL_FIELD_STR_LIST, s, cut) < 0)
 		return -1;
-	v->type = NL_FIELD_STR_LIST;
-	if (put_text(c, v, s, len) < 0) {
-		c->df->n--;
-		return -1;
-	}
 	claim(c);
 	return 0;
 }
@@ -239,6 +244,13 @@ static int hinted(const struct nl_dissector *x, uint16_t a, uint16_t b)
 void dpi_ready(struct dpi *d)
 {
 	d->n_tcp = d->n_udp = 0;
+	uint32_t most = 0;
+	for (unsigned i = 0; i < d->set.n; i++)
+		if (!d->set.v[i].disabled && d->set.v[i].d.state_size > most)
+			most = d->set.v[i].d.state_size;
+	free(d->scratch);
+	d->scratch = most ? malloc(most) : NULL;
+	d->scratch_size = d->scratch ? most : 0;
 	for (unsigned i = 0; i < d->set.n; i++) {
 		if (d->set.v[i].disabled)
 			continue;
@@ -267,9 +279,7 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 
 static void free_flow(struct dpi_flow *df)
 {
-	for (uint16_t i = 0; i < df->n; i++)
-		free(df->v[i].text);
-	free(df->v);
+	free(df->blob);
 	free(df);
 }
 
@@ -330,7 +340,7 @@ static void decide(struct dpi *d, struct flow *f)
 	struct dpi_flow *df = d->arena[f->dpi];
 	free_work(d, df->work);
 	df->work = NULL;
-	if (df->owner < 0 && df->n == 0 && !df->label[0]) {
+	if (df->owner < 0 && df->used == 0 && !df->label[0]) {
 		dpi_release(d, f->dpi);
 		f->dpi = DPI_NOTHING;
 	}
@@ -465,16 +475,31 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			} else {
 				pl.data = nl_reader_make(p->payload, p->payload_len);
 			}
-			if (x->state_size && !w->state[i]) {
-				w->state[i] = calloc(1, x->state_size);
-				if (!w->state[i])
+			/* A first call gets the zeroed scratch block: most flows are
+			 * declined at once, and then nothing was allocated. Only a
+			 * dissector that wants more gets a block of its own. */
+			void *st = w->state[i];
+			int scratch = 0;
+			if (x->state_size && !st) {
+				if (!d->scratch || x->state_size > d->scratch_size)
 					continue;
+				st = d->scratch;
+				memset(st, 0, x->state_size);
+				scratch = 1;
 			}
 			struct nl_flow call = { d, df, i, 0 };
 			d->stats.offered++;
-			enum nl_verdict v = x->dissect(&d->api, &call, w->state[i], &pl);
+			enum nl_verdict v = x->dissect(&d->api, &call, st, &pl);
 			if (++w->offered[i] >= x->packet_budget && v == NL_NEED_MORE)
 				v = NL_DONE;
+			if (scratch) {
+				if (v == NL_NEED_MORE && (w->state[i] = malloc(x->state_size)))
+					memcpy(w->state[i], st, x->state_size);
+				else if (v == NL_NEED_MORE)
+					v = NL_DONE;	/* out of memory: stop asking */
+				else if (x->release)
+					x->release(st);
+			}
 			switch (v) {
 			case NL_NEED_MORE:
 				break;
@@ -515,13 +540,14 @@ void dpi_summary(const struct dpi *d, uint32_t h, struct strbuf *b)
 		return;
 	const struct dissector *x = &d->set.v[df->owner];
 	sb_puts(b, x->d.display);
-	if (x->d.domain_field >= 0)
-		for (uint16_t i = 0; i < df->n; i++)
-			if (df->v[i].field == (uint16_t)x->d.domain_field) {
-				sb_putc(b, ' ');
-				sb_put_sanitized(b, df->v[i].text, df->v[i].len);
-				break;
-			}
+	uint32_t off = 0;
+	struct rec r;
+	while (x->d.domain_field >= 0 && rec_next(df, &off, &r))
+		if (r.field == (uint8_t)x->d.domain_field) {
+			sb_putc(b, ' ');
+			sb_put_sanitized(b, (const char *)r.data, r.len);
+			break;
+		}
 }
 
 uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t h)
@@ -545,35 +571,37 @@ void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 	struct jsonw w = { b, 1 };
 
 	/* dpi_protocol / dpi_domain (RustNet's names): "TLS (example.org)". */
-	const struct dpi_value *dom = NULL;
-	if (x->d.domain_field >= 0)
-		for (uint16_t i = 0; i < df->n && !dom; i++)
-			if (df->v[i].field == (uint16_t)x->d.domain_field)
-				dom = &df->v[i];
+	struct rec dom = { 0, 0, 0, NULL }, r;
+	uint32_t off = 0;
+	while (x->d.domain_field >= 0 && !dom.data && rec_next(df, &off, &r))
+		if (r.field == (uint8_t)x->d.domain_field)
+			dom = r;
 	struct strbuf tmp;
 	sb_init(&tmp);
 	sb_puts(&tmp, x->d.display);
-	if (dom) {
+	if (dom.data) {
 		sb_puts(&tmp, " (");
-		sb_put(&tmp, dom->text, dom->len);
+		sb_put(&tmp, (const char *)dom.data, dom.len);
 		sb_putc(&tmp, ')');
 	}
 	json_strn(&w, "dpi_protocol", tmp.buf ? tmp.buf : "", tmp.len);
 	sb_free(&tmp);
-	if (dom)
-		json_strn(&w, "dpi_domain", dom->text, dom->len);
+	if (dom.data)
+		json_strn(&w, "dpi_domain", (const char *)dom.data, dom.len);
 
 	/* Every field, in declaration order; lists as arrays. */
 	for (uint16_t fi = 0; fi < x->d.n_fields; fi++) {
 		int started = 0;
-		for (uint16_t i = 0; i < df->n; i++) {
-			const struct dpi_value *v = &df->v[i];
-			if (v->field != fi)
+		off = 0;
+		while (rec_next(df, &off, &r)) {
+			if (r.field != fi)
 				continue;
-			if (v->type == NL_FIELD_U64) {
-				json_u64(&w, x->json_keys[fi], v->u64);
-			} else if (v->type == NL_FIELD_STR) {
-				json_strn(&w, x->json_keys[fi], v->text, v->len);
+			if (r.type == NL_FIELD_U64) {
+				uint64_t v;
+				memcpy(&v, r.data, sizeof(v));
+				json_u64(&w, x->json_keys[fi], v);
+			} else if (r.type == NL_FIELD_STR) {
+				json_strn(&w, x->json_keys[fi], (const char *)r.data, r.len);
 			} else {
 				if (!started) {
 					json_key(&w, x->json_keys[fi]);
@@ -582,7 +610,7 @@ void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 				} else {
 					sb_putc(b, ',');
 				}
-				json_quote(b, v->text, v->len);
+				json_quote(b, (const char *)r.data, r.len);
 			}
 		}
 		if (started)
@@ -597,6 +625,8 @@ void dpi_free(struct dpi *d)
 			dpi_release(d, h);
 	free(d->arena);
 	free(d->free_ids);
+	free(d->scratch);
+	d->scratch = NULL;
 	d->arena = NULL;
 	d->free_ids = NULL;
 	loader_unload(&d->set);

@@ -22,7 +22,8 @@
 
 #define DPI_NONE 0u			/* flow->dpi: not looked at yet */
 #define DPI_NOTHING UINT32_MAX		/* flow->dpi: looked at, nothing found */
-#define DPI_RESULT_MAX_BYTES 4096	/* text kept per flow across all fields */
+#define DPI_RESULT_MAX_BYTES 6144	/* results kept per flow, packed (4 bytes a value
+					 * plus its text or 8-byte number) */
 
 struct dpi_flow;
 
@@ -44,6 +45,8 @@ struct dpi {
 	uint32_t n_free, free_cap;
 	struct dpi_stats stats;
 	uint32_t tcp_list[DISSECTORS_MAX], udp_list[DISSECTORS_MAX];
+	void *scratch;			/* owned: a state block for first calls */
+	uint32_t scratch_size;
 	unsigned n_tcp, n_udp;
 };
 

@@ -134,11 +134,11 @@ static void sha256_update(struct sha256 *c, const void *data, size_t len)
 
 static void sha256_final(struct sha256 *c, uint8_t out[32])
 {
+	static const uint8_t padding[64] = { 0x80 };
 	uint64_t bits = c->bytes * 8;
-	uint8_t pad = 0x80, zero = 0, len[8];
-	sha256_update(c, &pad, 1);
-	while (c->n != 56)
-		sha256_update(c, &zero, 1);
+	uint8_t len[8];
+	/* 0x80, then zeros up to 56 bytes into a block, in one update. */
+	sha256_update(c, padding, c->n < 56 ? 56 - c->n : 120 - c->n);
 	for (int i = 0; i < 8; i++)
 		len[i] = (uint8_t)(bits >> (56 - 8 * i));
 	sha256_update(c, len, 8);
