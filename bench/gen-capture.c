@@ -8,6 +8,10 @@
  *              response rounds with segments up to the MSS both ways,
  *              delayed ACKs, ~1.5% retransmitted and ~1% out-of-order
  *              server segments, FIN close (a few RST).  Ports 443, 80, 22...
+ *              9 in 10 open in clear text: TLS ClientHello/ServerHello on
+ *              443 and 993, an HTTP GET and its response head on 80 and
+ *              8080, SSH banners and key exchange on 22; the rest of the
+ *              payload is opaque bytes.
  *   ~24% UDP   DNS-like query/response to port 53 (real DNS messages)
  *   ~ 9% UDP   high-port conversations (QUIC-, STUN-, RTP-like)
  *   ~ 5% ICMP  echo request/reply (ICMPv6 echo for IPv6 flows)
@@ -51,8 +55,12 @@ struct flowinfo {
 	uint32_t cli, srv;	/* client / server host numbers */
 	uint16_t cport, sport;	/* ICMP: cport is the echo identifier */
 	uint8_t type, v6;
+	uint8_t app;		/* TCP: APP_* clear-text opening, or APP_NONE */
 	uint16_t rtt_ms;
 };
+
+/* What the first client and server payloads of a TCP flow hold. */
+enum { APP_NONE = 0, APP_TLS, APP_HTTP, APP_SSH };
 
 static uint64_t rng_state;
 
@@ -138,12 +146,249 @@ static uint32_t server_seg_size(uint32_t mss)
 	return 1 + rnd_below(mss);
 }
 
+
+/* ---- application openings (format version 2) ----
+ *
+ * Most TCP flows to 443/993 (TLS), 80/8080 (HTTP) and 22 (SSH) open with
+ * real clear-text messages, so that dissectors parse rather than decline:
+ *   TLS   client: a TLS 1.3 ClientHello (SNI, ALPN on 443, key share, ...);
+ *         server: ServerHello + ChangeCipherSpec + the start of an
+ *         application_data record filling the rest of the segment.
+ *   HTTP  client: GET with Host and User-Agent; server: a 200 response head,
+ *         the rest of the segment is body.
+ *   SSH   client: banner + KEXINIT + KEX_ECDH_INIT; server: banner + KEXINIT
+ *         + KEX_ECDH_REPLY + NEWKEYS; the client's next segment starts with
+ *         its NEWKEYS. What follows is opaque (encrypted) bytes, as before.
+ * Everything is a function of the flow number, so both the script (which
+ * needs the lengths) and the packet builder can rebuild it.  The bytes are
+ * the first segment of each direction (relative seq 1), also when that
+ * segment is retransmitted or arrives out of order. */
+
+struct wbuf { uint8_t *p; size_t n; };
+
+static void w8(struct wbuf *b, uint32_t v) { b->p[b->n++] = (uint8_t)v; }
+static void w16(struct wbuf *b, uint32_t v) { w8(b, v >> 8); w8(b, v); }
+static void w24(struct wbuf *b, uint32_t v) { w8(b, v >> 16); w16(b, v); }
+static void w32(struct wbuf *b, uint32_t v) { w16(b, v >> 16); w16(b, v); }
+static void wmem(struct wbuf *b, const void *m, size_t n) { memcpy(b->p + b->n, m, n); b->n += n; }
+static void wstr(struct wbuf *b, const char *s) { wmem(b, s, strlen(s)); }
+static void wrand(struct wbuf *b, uint64_t seed, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		w8(b, (uint32_t)(hash64(seed * 1315423911u + i) >> 40));
+}
+/* patches a big-endian length of `bytes` bytes at `at`: everything after it */
+static void wlen(struct wbuf *b, size_t at, int bytes)
+{
+	size_t v = b->n - at - (size_t)bytes;
+	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+		b->p[at + (size_t)i] = (uint8_t)v;
+}
+
+static const char *const tlds[] = { "com", "net", "org", "io" };
+
+static void host_name(char *out, size_t n, const struct flowinfo *f)
+{
+	if (f->sport == 993)
+		snprintf(out, n, "imap.mail%u.%s", (unsigned)(f->srv % 500), tlds[f->srv % 4]);
+	else
+		snprintf(out, n, "www.site%u.%s", (unsigned)f->srv, tlds[f->srv % 4]);
+}
+
+static size_t tls_client_hello(uint8_t *p, const struct flowinfo *f, uint32_t fi)
+{
+	static const uint16_t suites[] = {
+		0x1301, 0x1303, 0x1302, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc02c,
+		0xc030, 0xc00a, 0xc009, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035,
+	};
+	static const uint16_t sigalgs[] = {
+		0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601,
+	};
+	struct wbuf b = { p, 0 };
+	char name[64];
+	host_name(name, sizeof name, f);
+	w8(&b, 22); w16(&b, 0x0301); size_t rec = b.n; w16(&b, 0);
+	w8(&b, 1); size_t hs = b.n; w24(&b, 0);
+	w16(&b, 0x0303);
+	wrand(&b, fi * 8 + 1, 32);				/* random */
+	w8(&b, 32); wrand(&b, fi * 8 + 2, 32);			/* legacy session id */
+	w16(&b, sizeof suites);
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		w16(&b, suites[i]);
+	w8(&b, 1); w8(&b, 0);					/* compression: null */
+	size_t ext = b.n; w16(&b, 0);
+	w16(&b, 0x0000); size_t e = b.n; w16(&b, 0);		/* server_name */
+	size_t l = b.n; w16(&b, 0); w8(&b, 0); w16(&b, (uint32_t)strlen(name)); wstr(&b, name);
+	wlen(&b, l, 2); wlen(&b, e, 2);
+	w16(&b, 0x0017); w16(&b, 0);				/* extended_master_secret */
+	w16(&b, 0xff01); w16(&b, 1); w8(&b, 0);			/* renegotiation_info */
+	w16(&b, 0x000a); w16(&b, 8); w16(&b, 6);		/* supported_groups */
+	w16(&b, 0x001d); w16(&b, 0x0017); w16(&b, 0x0018);
+	w16(&b, 0x000b); w16(&b, 2); w8(&b, 1); w8(&b, 0);	/* ec_point_formats */
+	w16(&b, 0x0023); w16(&b, 0);				/* session_ticket */
+	if (f->sport == 443) {					/* ALPN: h2, http/1.1 */
+		w16(&b, 0x0010); w16(&b, 14); w16(&b, 12);
+		w8(&b, 2); wstr(&b, "h2"); w8(&b, 8); wstr(&b, "http/1.1");
+	}
+	w16(&b, 0x0005); w16(&b, 5); w8(&b, 1); w16(&b, 0); w16(&b, 0);	/* status_request */
+	w16(&b, 0x000d); w16(&b, 2 + sizeof sigalgs); w16(&b, sizeof sigalgs);	/* signature_algorithms */
+	for (size_t i = 0; i < sizeof sigalgs / sizeof sigalgs[0]; i++)
+		w16(&b, sigalgs[i]);
+	w16(&b, 0x0033); w16(&b, 38); w16(&b, 36);		/* key_share: x25519 */
+	w16(&b, 0x001d); w16(&b, 32); wrand(&b, fi * 8 + 3, 32);
+	w16(&b, 0x002d); w16(&b, 2); w8(&b, 1); w8(&b, 1);	/* psk_key_exchange_modes */
+	w16(&b, 0x002b); w16(&b, 5); w8(&b, 4); w16(&b, 0x0304); w16(&b, 0x0303);	/* supported_versions */
+	wlen(&b, ext, 2); wlen(&b, hs, 3); wlen(&b, rec, 2);
+	return b.n;
+}
+
+/* ServerHello + ChangeCipherSpec + an application_data record header whose
+ * body is the rest of a `seglen`-byte segment (0: just the head's length). */
+static size_t tls_server_head(uint8_t *p, uint32_t fi, size_t seglen)
+{
+	struct wbuf b = { p, 0 };
+	w8(&b, 22); w16(&b, 0x0303); size_t rec = b.n; w16(&b, 0);
+	w8(&b, 2); size_t hs = b.n; w24(&b, 0);
+	w16(&b, 0x0303);
+	wrand(&b, fi * 8 + 4, 32);
+	w8(&b, 32); wrand(&b, fi * 8 + 2, 32);			/* echoes the client's */
+	w16(&b, 0x1301); w8(&b, 0);
+	size_t ext = b.n; w16(&b, 0);
+	w16(&b, 0x002b); w16(&b, 2); w16(&b, 0x0304);		/* supported_versions */
+	w16(&b, 0x0033); w16(&b, 36); w16(&b, 0x001d); w16(&b, 32); wrand(&b, fi * 8 + 5, 32);
+	wlen(&b, ext, 2); wlen(&b, hs, 3); wlen(&b, rec, 2);
+	w8(&b, 20); w16(&b, 0x0303); w16(&b, 1); w8(&b, 1);	/* change_cipher_spec */
+	w8(&b, 23); w16(&b, 0x0303);				/* application_data */
+	w16(&b, seglen > b.n + 2 ? (uint32_t)(seglen - b.n - 2) : 0);
+	return b.n;
+}
+#define TLS_SERVER_MIN 160	/* head (127 bytes) and some encrypted bytes */
+
+static size_t http_request(uint8_t *p, const struct flowinfo *f, uint32_t fi)
+{
+	static const char *const ua[] = {
+		"Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+		"curl/7.88.1",
+		"Debian APT-HTTP/1.3 (2.6.1)",
+	};
+	static const char *const ext[] = { "js", "css", "png", "html", "json" };
+	char name[64];
+	host_name(name, sizeof name, f);
+	int n = sprintf((char *)p, "GET /static/%08x.%s HTTP/1.1\r\nHost: %s%s\r\n"
+			"User-Agent: %s\r\nAccept: */*\r\nAccept-Encoding: gzip, deflate\r\n"
+			"Connection: keep-alive\r\n\r\n",
+			(unsigned)(hash64(fi) & 0xffffffff), ext[fi % 5], name,
+			f->sport == 8080 ? ":8080" : "", ua[(fi / 5) % 4]);
+	return (size_t)n;
+}
+
+static size_t http_response(uint8_t *p, uint32_t fi)
+{
+	static const char *const ct[] = { "application/javascript", "text/css", "font/woff2",
+					  "application/octet-stream", "application/wasm" };
+	int n = sprintf((char *)p, "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
+			"Content-Type: %s\r\nCache-Control: max-age=3600\r\n"
+			"Connection: keep-alive\r\n\r\n", ct[fi % 5]);
+	return (size_t)n;
+}
+
+/* One SSH binary packet (RFC 4253 §6) around payload[0..n), no MAC. */
+static void ssh_packet(struct wbuf *b, const uint8_t *payload, size_t n)
+{
+	size_t pad = 8 - (5 + n) % 8;
+	if (pad < 4)
+		pad += 8;
+	w32(b, (uint32_t)(1 + n + pad));
+	w8(b, (uint32_t)pad);
+	wmem(b, payload, n);
+	for (size_t i = 0; i < pad; i++)
+		w8(b, 0);
+}
+
+static void ssh_string(struct wbuf *b, const char *s) { w32(b, (uint32_t)strlen(s)); wstr(b, s); }
+
+static size_t ssh_kexinit(uint8_t *out, uint32_t fi, int server)
+{
+	uint8_t pl[1024];
+	struct wbuf b = { pl, 0 };
+	w8(&b, 20);
+	wrand(&b, fi * 8 + 6 + (uint64_t)server, 16);		/* cookie */
+	ssh_string(&b, server ? "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,diffie-hellman-group16-sha512"
+			      : "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ext-info-c");
+	ssh_string(&b, "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256");
+	for (int i = 0; i < 2; i++)
+		ssh_string(&b, "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com");
+	for (int i = 0; i < 2; i++)
+		ssh_string(&b, "umac-64-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-256,hmac-sha1");
+	for (int i = 0; i < 2; i++)
+		ssh_string(&b, "none,zlib@openssh.com");
+	ssh_string(&b, "");
+	ssh_string(&b, "");
+	w8(&b, 0);
+	w32(&b, 0);
+	struct wbuf o = { out, 0 };
+	ssh_packet(&o, pl, b.n);
+	return o.n;
+}
+
+static size_t ssh_opening(uint8_t *p, const struct flowinfo *f, uint32_t fi, int server)
+{
+	static const char *const clients[] = {
+		"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6",
+		"SSH-2.0-PuTTY_Release_0.80", "SSH-2.0-libssh2_1.10.0", "SSH-2.0-Go",
+	};
+	uint8_t pl[256];
+	struct wbuf b = { p, 0 }, m = { pl, 0 };
+	(void)f;
+	wstr(&b, server ? "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2" : clients[fi % 5]);
+	wstr(&b, "\r\n");
+	b.n += ssh_kexinit(b.p + b.n, fi, server);
+	if (!server) {
+		w8(&m, 30);					/* KEX_ECDH_INIT: Q_C */
+		w32(&m, 32); wrand(&m, fi * 8 + 3, 32);
+	} else {
+		w8(&m, 31);					/* KEX_ECDH_REPLY */
+		w32(&m, 51); ssh_string(&m, "ssh-ed25519"); w32(&m, 32); wrand(&m, fi * 8 + 4, 32);
+		w32(&m, 32); wrand(&m, fi * 8 + 5, 32);		/* Q_S */
+		w32(&m, 83); ssh_string(&m, "ssh-ed25519"); w32(&m, 64); wrand(&m, fi * 8 + 7, 64);
+	}
+	ssh_packet(&b, pl, m.n);
+	if (server) {
+		uint8_t nk = 21;
+		ssh_packet(&b, &nk, 1);
+	}
+	return b.n;
+}
+#define SSH_NEWKEYS_LEN 16	/* the client's second segment begins with this */
+
+/* The first payload of a direction of flow fi, into p (room: 2048 bytes);
+ * returns its length (0: the flow has no clear-text opening).  For a TLS
+ * server, seglen is the segment's length (the record fills it). */
+static size_t app_opening(uint8_t *p, const struct flowinfo *f, uint32_t fi, int server, size_t seglen)
+{
+	switch (f->app) {
+	case APP_TLS:
+		return server ? tls_server_head(p, fi, seglen) : tls_client_hello(p, f, fi);
+	case APP_HTTP:
+		return server ? http_response(p, fi) : http_request(p, f, fi);
+	case APP_SSH:
+		return ssh_opening(p, f, fi, server);
+	}
+	return 0;
+}
+
 static void script_tcp(uint32_t fi, const struct flowinfo *f, uint32_t npk)
 {
 	uint64_t rtt = (uint64_t)f->rtt_ms * 1000 + rnd_below(1000);
 	uint32_t mss = f->v6 ? 1428 : 1448;	/* 1500 - IP - TCP with timestamps */
 	uint32_t cs = 0, ss = 0;		/* next relative seq of client, server */
 	uint64_t t = 0;
+	uint8_t scratch[2048];
+	uint32_t capp = (uint32_t)app_opening(scratch, f, fi, 0, 0);
+	uint32_t sapp = (uint32_t)app_opening(scratch, f, fi, 1, 0);
+	if (f->app == APP_TLS)
+		sapp = TLS_SERVER_MIN;
 
 	/* handshake */
 	emit(fi, t, 0, TH_SYN, cs, 0, 0);
@@ -163,6 +408,10 @@ static void script_tcp(uint32_t fi, const struct flowinfo *f, uint32_t npk)
 		uint32_t nreq = rnd_below(100) < 6 ? 2 + rnd_below(6) : 1;
 		for (uint32_t i = 0; i < nreq && mid > 0; i++, mid--) {
 			uint32_t len = i + 1 < nreq ? mss : 40 + rnd_below(700);
+			if (cs == 1 && capp)
+				len = capp;		/* the opening is a segment of its own */
+			else if (f->app == APP_SSH && cs == 1 + capp && len < SSH_NEWKEYS_LEN)
+				len = SSH_NEWKEYS_LEN;
 			t += 5 + rnd_below(30);
 			emit(fi, t, 0, TH_ACK | TH_PSH, cs, ss, len);
 			cs += len;
@@ -185,6 +434,8 @@ static void script_tcp(uint32_t fi, const struct flowinfo *f, uint32_t npk)
 		while (seg < k && mid > 0) {
 			uint32_t len = seg + 1 < k ? mss : server_seg_size(mss);
 			uint32_t len2 = 0;
+			if (ss == 1 && sapp && (f->app == APP_SSH || len < sapp))
+				len = sapp;	/* room for the opening; SSH's is a segment */
 			/* out of order: the next segment arrives before this one */
 			if (seg + 1 < k && mid >= 2 && rnd_below(100) < 1) {
 				len2 = seg + 2 < k ? mss : server_seg_size(mss);
@@ -349,7 +600,6 @@ static const uint8_t gw_mac[6] = { 0x00, 0x1b, 0x21, 0x3a, 0x4f, 0x01 };
 
 static size_t build_dns(uint8_t *p, const struct desc *d, uint32_t fi)
 {
-	static const char *const tlds[] = { "com", "net", "org", "io" };
 	size_t n = 0;
 	put16(p, d->seq);
 	put16(p + 2, d->flags ? 0x8180 : 0x0100);
@@ -451,8 +701,26 @@ static size_t build(uint8_t *buf, const struct desc *d, const struct flowinfo *f
 			hdrlen = 32;
 		}
 		l4[12] = (uint8_t)((hdrlen / 4) << 4);
-		memcpy(l4 + hdrlen, pattern, d->len);
+		uint8_t *pl = l4 + hdrlen;
+		memcpy(pl, pattern, d->len);
 		payload_sum = pattern_sum[d->len];
+		if (f->app && d->len && d->seq < 4096) {	/* a clear-text opening */
+			uint8_t m[2048];
+			size_t n = 0;
+			if (d->seq == 1) {
+				n = app_opening(m, f, fi, !c2s, d->len);
+			} else if (f->app == APP_SSH && c2s &&
+				   d->seq == 1 + app_opening(m, f, fi, 0, 0)) {
+				struct wbuf b = { m, 0 };
+				uint8_t nk = 21;	/* the client's NEWKEYS */
+				ssh_packet(&b, &nk, 1);
+				n = b.n;
+			}
+			if (n) {
+				memcpy(pl, m, n < d->len ? n : d->len);
+				payload_sum = csum_add(0, pl, d->len);
+			}
+		}
 		l4len = hdrlen + d->len;
 		break;
 	}
@@ -564,7 +832,9 @@ static void radix_sort(uint64_t *a, uint64_t n)
 	free(tmp);
 }
 
-#define GEN_FORMAT_VERSION 1	/* bump when the output changes for the same options */
+/* bump when the output changes for the same options; 2: TCP flows open with
+ * real TLS / HTTP / SSH messages (v1: random bytes) */
+#define GEN_FORMAT_VERSION 2
 
 static void usage(void)
 {
@@ -624,7 +894,7 @@ int main(int argc, char **argv)
 
 	/* 1. the flows: type, endpoints, minimum packets */
 	const uint32_t nclients = 4096, nservers = 20000;
-	uint64_t fixed = 0, ntcp = 0;
+	uint64_t fixed = 0, ntcp = 0, napp[4] = { 0 };
 	for (uint64_t i = 0; i < nflows; i++) {
 		struct flowinfo *f = &flows[i];
 		uint32_t r = rnd_below(100);
@@ -641,6 +911,12 @@ int main(int argc, char **argv)
 		case F_TCP: {
 			static const uint16_t ports[] = { 443, 443, 443, 443, 443, 80, 80, 22, 993, 8080 };
 			f->sport = ports[rnd_below(10)];
+			/* 9 in 10 open with clear text; the rest stay opaque
+			 * (no draw from rnd(): the traffic shape is as in v1) */
+			if (hash64(i ^ 0x6170706c69636174ull) % 10 != 0)
+				f->app = f->sport == 443 || f->sport == 993 ? APP_TLS :
+					 f->sport == 22 ? APP_SSH : APP_HTTP;
+			napp[f->app]++;
 			npk[i] = 7;
 			ntcp++;
 			break;
@@ -773,6 +1049,9 @@ int main(int argc, char **argv)
 		(unsigned long long)per_type[F_TCP], (unsigned long long)per_type[F_DNS],
 		(unsigned long long)per_type[F_UDP], (unsigned long long)per_type[F_ICMP],
 		(unsigned long long)v6pk);
+	fprintf(stderr, "gen-capture: tcp flows opening in clear text: tls %llu, http %llu, ssh %llu; opaque %llu\n",
+		(unsigned long long)napp[APP_TLS], (unsigned long long)napp[APP_HTTP],
+		(unsigned long long)napp[APP_SSH], (unsigned long long)napp[APP_NONE]);
 	free(descs);
 	free(keys);
 	free(flows);
