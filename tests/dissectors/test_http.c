@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "fakehost.h"
+#include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
 
@@ -748,49 +749,13 @@ START_TEST(test_mutations)
 {
 	static const char *const names[] = { "curl_get", "curl_keepalive", "curl_http10_404", "curl_post", "curl_oddport" };
 	uint32_t x = 0xc0ffee01u;
-#define RND() (x = x * 1103515245u + 12345u, x >> 8)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t len[2];
 		uint8_t *orig[2] = { load(names[i], ".s2c.bin", &len[0]), load(names[i], ".c2s.bin", &len[1]) };
-		uint8_t *b[2] = { malloc(len[0] + 1), malloc(len[1] + 1) };
-		for (int iter = 0; iter < 300; iter++) {
-			for (int dir = 0; dir < 2; dir++) {
-				memcpy(b[dir], orig[dir], len[dir]);
-				int n = 1 + (int)(RND() % 4);
-				for (int k = 0; k < n && len[dir]; k++) {
-					/* Mostly near the start, where the parsing is. */
-					size_t lim = len[dir] < 400 || RND() % 2 ? len[dir] : 400;
-					size_t at = RND() % lim;
-					b[dir][at] = (uint8_t)RND();
-				}
-			}
-			struct fh_flow ff;
-			fh_open(&ff, D());
-			size_t got[2] = { 0, 0 };
-			enum nl_verdict v = NL_NEED_MORE;
-			for (int step = 0; step < 200 && v == NL_NEED_MORE; step++) {
-				int dir = (int)(RND() % 2);
-				if (got[dir] == len[dir])
-					dir = !dir;
-				if (got[dir] == len[dir])
-					break;
-				got[dir] += 1 + RND() % 300;
-				if (got[dir] > len[dir])
-					got[dir] = len[dir];
-				v = feed(&ff, dir, b[dir], got[dir]);
-				ck_assert(v >= NL_NEED_MORE && v <= NL_MALFORMED);
-				ck_assert_int_eq(ff.f.errors, 0);
-			}
-			if (v == NL_NOT_MINE)
-				ck_assert(no_fields(&ff));
-			fh_close(&ff);
-		}
-		for (int dir = 0; dir < 2; dir++) {
-			free(orig[dir]);
-			free(b[dir]);
-		}
+		mutate_run(D(), orig, len, feed, no_fields, 300, &x);
+		free(orig[0]);
+		free(orig[1]);
 	}
-#undef RND
 }
 END_TEST
 
