@@ -1,5 +1,6 @@
 /*
- * mutate.h - a random-mutation run shared by the dissector tests.
+ * mutate.h - drivers shared by the dissector tests: a random-mutation run,
+ * and a reader that does not start at offset 0.
  *
  * Takes a real conversation (the server's and the client's stream), flips a
  * few bytes (mostly near the start, where parsing happens), and feeds the
@@ -11,6 +12,7 @@
 #define NETLENS_MUTATE_H
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +68,38 @@ static inline void mutate_run(const struct nl_dissector *d, uint8_t *const strea
 	}
 	free(b[0]);
 	free(b[1]);
+}
+
+/* Regression (found in ssh.c): a dissector must read from where the reader
+ * it is handed stands, not from absolute offsets of its buffer. Feeds both
+ * directions behind five bytes the reader has already consumed, twice, and
+ * expects the field `key` to be found. */
+static inline void reader_offset_run(const struct nl_dissector *d, const char *client,
+				     const char *server, const char *key)
+{
+	static const char junk[] = "\x16\x03\x01\x02\x03";
+	char c[256], sv[256];
+	size_t cl = (size_t)snprintf(c, sizeof(c), "%s%s", junk, client);
+	size_t sl = (size_t)snprintf(sv, sizeof(sv), "%s%s", junk, server);
+	ck_assert(cl < sizeof(c) && sl < sizeof(sv));
+	struct fh_flow ff;
+	fh_open(&ff, d);
+	for (int i = 0; i < 2; i++) {
+		for (int dir = 1; dir >= 0; dir--) {
+			struct nl_payload p;
+			memset(&p, 0, sizeof(p));
+			p.struct_size = sizeof(p);
+			p.transport = NL_TCP;
+			p.from_client = (uint8_t)dir;
+			p.data = nl_reader_make(dir ? c : sv, dir ? cl : sl);
+			nl_reader_skip(&p.data, sizeof(junk) - 1);
+			enum nl_verdict v = d->dissect(&fh_api, &ff.f, ff.state, &p);
+			ck_assert(v == NL_NEED_MORE || v == NL_DONE);
+		}
+	}
+	ck_assert_ptr_nonnull(fh_str(&ff, key));
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
 }
 
 #endif

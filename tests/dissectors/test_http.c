@@ -706,9 +706,6 @@ START_TEST(test_long_values)
 }
 END_TEST
 
-#define CLIENT_HELLO "GET /o HTTP/1.1\r\nHost: off.example\r\n\r\n"
-#define SERVER_HELLO "HTTP/1.1 200 OK\r\n\r\n"
-#define CHECK_KEY "http.host"
 /* ---- robustness ---- */
 
 /* Regression: ssh.c sought to absolute offsets of the reader it was handed,
@@ -717,28 +714,7 @@ END_TEST
  * nl_reader_rest() of it first. */
 START_TEST(test_regress_reader_offset)
 {
-	static const char junk[] = "\x16\x03\x01\x02\x03";
-	char c[256], sv[256];
-	size_t cl = (size_t)snprintf(c, sizeof(c), "%s%s", junk, CLIENT_HELLO);
-	size_t sl = (size_t)snprintf(sv, sizeof(sv), "%s%s", junk, SERVER_HELLO);
-	struct fh_flow ff;
-	fh_open(&ff, D());
-	for (int i = 0; i < 2; i++) {
-		for (int dir = 1; dir >= 0; dir--) {
-			struct nl_payload p;
-			memset(&p, 0, sizeof(p));
-			p.struct_size = sizeof(p);
-			p.transport = NL_TCP;
-			p.from_client = (uint8_t)dir;
-			p.data = nl_reader_make(dir ? c : sv, dir ? cl : sl);
-			nl_reader_skip(&p.data, sizeof(junk) - 1);
-			enum nl_verdict v = D()->dissect(&fh_api, &ff.f, ff.state, &p);
-			ck_assert(v == NL_NEED_MORE || v == NL_DONE);
-		}
-	}
-	ck_assert_ptr_nonnull(fh_str(&ff, CHECK_KEY));
-	ck_assert_int_eq(ff.f.errors, 0);
-	fh_close(&ff);
+	reader_offset_run(D(), "GET /o HTTP/1.1\r\nHost: off.example\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "http.host");
 }
 END_TEST
 
