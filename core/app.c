@@ -4,7 +4,8 @@
  *   live:    ev_io(pcap fd) → pcap_dispatch(≤ BATCH) → decode → track
  *   offline: ev_idle → pcap_dispatch(≤ BATCH) per pass, so timers (and the
  *            UI, later) stay live while a large file is read
- *   ev_timer refresh: print (live headless); also expiry when refresh <= 1 s
+ *   ev_timer refresh: print (live headless) or mark the UI due for a redraw;
+ *            also expiry when refresh <= 1 s
  *   ev_timer lifecycle (1 s, only when refresh > 1 s): expire, flush events
  *   ev_io netlink: local addresses changed
  *   ev_signal SIGINT/SIGTERM/SIGHUP: stop the loop (handled in the loop)
@@ -29,6 +30,7 @@
 #include "platform/platform.h"
 #include "rate.h"
 #include "services.h"
+#include "ui/tui.h"
 
 #define BATCH 1024	/* frames per callback: bounded work per loop pass */
 
@@ -121,7 +123,11 @@ static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 	}
 	if (n <= 0) {
 		ev_idle_stop(loop, w);
-		stop(a);
+		a->cap.eof = 1;
+		if (a->opt.headless)
+			stop(a);
+		else
+			tui_tick(a);	/* the UI stays until the user quits */
 	}
 }
 
@@ -150,13 +156,15 @@ static void on_refresh(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct app *a = w->data;
 	uint64_t now = app_wall_us();
-	if (a->opt.refresh_ms <= 1000)
+	if (a->opt.refresh_ms <= 1000 && !a->cap.offline)
 		lifecycle_pass(a, now);	/* one wakeup serves both */
 	if (a->opt.headless) {
 		output_snapshot(a, now);
 		a->snapshots++;
 		if (output_failed())
 			stop(a);
+	} else {
+		tui_tick(a);
 	}
 	if (a->opt.stats)
 		output_stats(a);
@@ -318,13 +326,14 @@ int app_init(struct app *a)
 			ev_timer_start(a->loop, &a->duration_w);
 		}
 	}
-	if (!a->cap.offline) {
-		/* Offline, capture time drives expiry from the packet path: no timers. */
+	if (!a->cap.offline || !o->headless) {
+		/* Offline, capture time drives expiry from the packet path; the
+		 * timer only paces the UI there. */
 		double refresh = o->refresh_ms / 1000.0;
 		ev_timer_init(&a->refresh_w, on_refresh, refresh, refresh);
 		a->refresh_w.data = a;
 		ev_timer_start(a->loop, &a->refresh_w);
-		if (o->refresh_ms > 1000) {
+		if (o->refresh_ms > 1000 && !a->cap.offline) {
 			ev_timer_init(&a->lifecycle_w, on_lifecycle, 1., 1.);
 			a->lifecycle_w.data = a;
 			ev_timer_start(a->loop, &a->lifecycle_w);

@@ -633,3 +633,53 @@ void dpi_free(struct dpi *d)
 	if (dpi_current == d)
 		dpi_current = NULL;
 }
+
+/* Views (the TUI's details and filter) read results through these. */
+
+const char *dpi_owner_display(const struct dpi *d, uint32_t h)
+{
+	const struct dpi_flow *df = flow_of(d, h);
+	return df && df->owner >= 0 ? d->set.v[df->owner].d.display : NULL;
+}
+
+const char *dpi_domain(const struct dpi *d, uint32_t h, size_t *len)
+{
+	const struct dpi_flow *df = flow_of(d, h);
+	if (!df || df->owner < 0 || d->set.v[df->owner].d.domain_field < 0)
+		return NULL;
+	uint8_t want = (uint8_t)d->set.v[df->owner].d.domain_field;
+	uint32_t off = 0;
+	struct rec r;
+	while (rec_next(df, &off, &r))
+		if (r.field == want) {
+			*len = r.len;
+			return (const char *)r.data;
+		}
+	return NULL;
+}
+
+void dpi_foreach_field(const struct dpi *d, uint32_t h, dpi_field_fn fn, void *ctx)
+{
+	const struct dpi_flow *df = flow_of(d, h);
+	if (!df || df->owner < 0)
+		return;
+	const struct dissector *x = &d->set.v[df->owner];
+	for (uint16_t fi = 0; fi < x->d.n_fields; fi++) {
+		uint32_t off = 0;
+		struct rec r;
+		while (rec_next(df, &off, &r)) {
+			if (r.field != fi)
+				continue;
+			const struct nl_field *fd = &x->d.fields[fi];
+			if (r.type == NL_FIELD_U64) {
+				uint64_t v;
+				char num[24];
+				memcpy(&v, r.data, sizeof(v));
+				int n = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+				fn(ctx, fd->key, fd->label, num, (size_t)n);
+			} else {
+				fn(ctx, fd->key, fd->label, (const char *)r.data, r.len);
+			}
+		}
+	}
+}

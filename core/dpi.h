@@ -13,6 +13,7 @@
 #ifndef NETLENS_DPI_H
 #define NETLENS_DPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "flow.h"
@@ -78,6 +79,17 @@ uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t handle);
 
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);
+
+/* For views. The owning dissector's display name ("TLS"), or NULL. */
+const char *dpi_owner_display(const struct dpi *d, uint32_t handle);
+/* The value naming the remote end (SNI, Host, DNS query), raw bytes (views
+ * sanitise them) and their length, or NULL. */
+const char *dpi_domain(const struct dpi *d, uint32_t handle, size_t *len);
+/* Every result in field declaration order, one call per value (list items
+ * one each, numbers in decimal); values are raw bytes. */
+typedef void (*dpi_field_fn)(void *ctx, const char *key, const char *label,
+			     const char *val, size_t len);
+void dpi_foreach_field(const struct dpi *d, uint32_t handle, dpi_field_fn fn, void *ctx);
 
 /* The process's DPI engine for views (NULL when DPI is off). */
 extern struct dpi *dpi_current;

@@ -1,17 +1,21 @@
 /* main.c - netlens: every connection this machine makes, live or from a file. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "options.h"
 #include "dissectors_cli.h"
+#include "ui/tui.h"
 
 int main(int argc, char **argv)
 {
 	static struct app app;
 
+	setlocale(LC_ALL, "");		/* the UI's UTF-8 detection */
+	setlocale(LC_NUMERIC, "C");	/* output numbers stay "1.5", whatever the locale */
 	switch (options_parse(&app.opt, argc, argv)) {
 	case OPTIONS_EXIT_OK: return 0;
 	case OPTIONS_EXIT_USAGE: return 2;
@@ -20,14 +24,23 @@ int main(int argc, char **argv)
 	int cmd = dissectors_command(&app.opt);
 	if (cmd >= 0)
 		return cmd;
-	/* The terminal UI is not part of this build yet: headless is the only view. */
-	app.opt.headless = 1;
+	/* The UI needs a terminal on both sides; piped or redirected, netlens
+	 * prints instead (as --headless). */
+	if (!tui_possible())
+		app.opt.headless = 1;
+	int rc = app.opt.headless ? 0 : tui_check_options(&app);
+	if (rc != 0)
+		return rc;
 
-	int rc = app_init(&app);
+	rc = app_init(&app);
+	if (rc == 0 && !app.opt.headless)
+		rc = tui_open(&app);
 	if (rc != 0) {
+		tui_close();
 		app_cleanup(&app);
 		return rc;
 	}
 	app_run(&app);
+	tui_close();
 	return app_finish(&app);
 }

@@ -18,6 +18,7 @@ enum {
 	OPT_SERVICES, OPT_STATS, OPT_SNAPLEN, OPT_BUFFER, OPT_DURATION,
 	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
+	OPT_NO_COLOR, OPT_FILTER,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,8 @@ static const struct option long_opts[] = {
 	{ "disable-dissector", required_argument, NULL, OPT_DISABLE_DISSECTOR },
 	{ "list-dissectors", no_argument, NULL, OPT_LIST_DISSECTORS },
 	{ "check-plugin", required_argument, NULL, OPT_CHECK_PLUGIN },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -70,6 +73,10 @@ static void usage(FILE *out)
 "\n"
 "Output:\n"
 "      --headless             no terminal UI: print flows as text or JSON Lines\n"
+"                             (also when stdin or stdout is not a terminal)\n"
+"      --filter EXPR          start the UI with this connection filter (the\n"
+"                             language of its / key: port:443 !proto:udp ...)\n"
+"      --no-color             no colours in the UI (also when NO_COLOR is set)\n"
 "      --format text|json     headless output format (default text)\n"
 "  -r, --refresh-interval MS  how often live output is refreshed (default 1000)\n"
 "      --duration SECONDS     stop a live capture after this long\n"
@@ -271,6 +278,12 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_CHECK_PLUGIN:
 			o->check_plugin = optarg;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = 1;
+			break;
+		case OPT_FILTER:
+			o->ui_filter = optarg;
 			break;
 		case OPT_NO_SANDBOX:
 			break;	/* nothing is sandboxed in this build: already true */

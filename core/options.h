@@ -21,6 +21,8 @@ struct options {
 	const char *check_plugin;	/* --check-plugin FILE */
 	int list_dissectors;		/* --list-dissectors */
 	int headless;
+	int no_color;			/* --no-color */
+	const char *ui_filter;		/* --filter: the UI's filter at start */
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;
 	int stats;

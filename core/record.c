@@ -416,7 +416,7 @@ static char *put_cell(char *p, const char *s, size_t n, int w, int right)
 	return p;
 }
 
-static void endpoint(char *out, size_t n, const struct flow *f, const uint8_t *addr, uint16_t port)
+void record_endpoint(char *out, size_t n, const struct flow *f, const uint8_t *addr, uint16_t port)
 {
 	char a[46];
 	record_addr(f, addr, a);
@@ -443,11 +443,17 @@ static void endpoint(char *out, size_t n, const struct flow *f, const uint8_t *a
 	*p = '\0';
 }
 
+const char *record_state(const struct flow *f, uint64_t now_us)
+{
+	const char *label = dpi_state_label(dpi_current, f->dpi);
+	return label && f->key.proto != L4_TCP ? label : flow_state_name(f, now_us);
+}
+
 int record_text_width(const struct flow *f)
 {
 	char s[64], d[64];
-	endpoint(s, sizeof(s), f, flow_src_addr(f), flow_src_port(f));
-	endpoint(d, sizeof(d), f, flow_dst_addr(f), flow_dst_port(f));
+	record_endpoint(s, sizeof(s), f, flow_src_addr(f), flow_src_port(f));
+	record_endpoint(d, sizeof(d), f, flow_dst_addr(f), flow_dst_port(f));
 	size_t w = strlen(s) > strlen(d) ? strlen(s) : strlen(d);
 	return (int)w;
 }
@@ -462,16 +468,15 @@ void record_text_header(struct strbuf *b, int width)
 void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, int width)
 {
 	char src[64], dst[64], pbuf[16], cell[64];
-	endpoint(src, sizeof(src), f, flow_src_addr(f), flow_src_port(f));
-	endpoint(dst, sizeof(dst), f, flow_dst_addr(f), flow_dst_port(f));
+	record_endpoint(src, sizeof(src), f, flow_src_addr(f), flow_src_port(f));
+	record_endpoint(dst, sizeof(dst), f, flow_dst_addr(f), flow_dst_port(f));
 	if (width > 60)
 		width = 60;
 	if (sb_reserve(b, 2 * (size_t)width + 256) < 0)
 		return;
 	char *p = b->buf + b->len, *q;
 	const char *proto = flow_protocol_name(f, pbuf, sizeof(pbuf));
-	const char *label = dpi_state_label(dpi_current, f->dpi);
-	const char *state = label && f->key.proto != L4_TCP ? label : flow_state_name(f, now_us);
+	const char *state = record_state(f, now_us);
 	const char *svc = record_service(f);
 	size_t svc_len = svc ? strlen(svc) : 1;
 

@@ -27,6 +27,14 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 /* The service name of a flow: destination port first, then source port. */
 const char *record_service(const struct flow *f);
 
+/* "192.0.2.1:443", "[2001:db8::1]:443", or the bare address for flows
+ * without ports, into out (n >= 64). */
+void record_endpoint(char *out, size_t n, const struct flow *f, const uint8_t *addr, uint16_t port);
+
+/* The state shown for f: a dissector's label (not for TCP), else the
+ * protocol state ("ESTABLISHED", "UDP_ACTIVE", "DNS_RESPONSE", ...). */
+const char *record_state(const struct flow *f, uint64_t now_us);
+
 /* Text table: endpoint column width needed by f ("[2001:db8::1]:443"). */
 int record_text_width(const struct flow *f);
 /* Header and one row, each ending in a newline; width from record_text_width. */

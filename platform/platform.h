@@ -33,4 +33,16 @@ void local_addrs_changed(struct local_addrs *la);
 
 size_t local_addrs_count(const struct local_addrs *la);
 
+/* Interface counters since boot, as the kernel keeps them. */
+struct iface_stat {
+	char name[32];
+	uint64_t rx_bytes, rx_packets, rx_errors, rx_drops;
+	uint64_t tx_bytes, tx_packets, tx_errors, tx_drops;
+	uint64_t collisions;
+};
+
+/* Fills up to max entries; returns how many, or -1 when the platform cannot
+ * tell (views then show only what the capture counted). */
+int platform_iface_stats(struct iface_stat *out, int max);
+
 #endif

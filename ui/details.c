@@ -1,0 +1,193 @@
+/*
+ * details.c - every field of the selected flow.
+ *
+ * Dissector fields are listed with the labels their plugins declared, so a
+ * third-party dissector's fields appear here with no change to the UI.
+ * Lines are built first, then drawn from the scroll offset: PgUp/PgDn
+ * scroll, the list keys move to the neighbouring flow.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "core/dpi.h"
+#include "core/lifecycle.h"
+#include "core/record.h"
+#include "ui/ui.h"
+
+#define LINES_MAX 128
+
+struct line {
+	char label[40];
+	char value[320];
+	int heading;
+};
+
+struct lines {
+	struct line v[LINES_MAX];
+	int n;
+};
+
+static void add(struct lines *l, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(struct lines *l, const char *label, const char *fmt, ...)
+{
+	if (l->n >= LINES_MAX)
+		return;
+	struct line *x = &l->v[l->n++];
+	snprintf(x->label, sizeof(x->label), "%s", label);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->value, sizeof(x->value), fmt, ap);
+	va_end(ap);
+	x->heading = 0;
+}
+
+static void heading(struct lines *l, const char *title)
+{
+	if (l->n >= LINES_MAX - 1)
+		return;
+	if (l->n)
+		l->v[l->n++] = (struct line){ "", "", 0 };
+	struct line *x = &l->v[l->n++];
+	snprintf(x->label, sizeof(x->label), "%s", title);
+	x->value[0] = '\0';
+	x->heading = 1;
+}
+
+static void clock_text(char *buf, size_t n, uint64_t us)
+{
+	time_t s = (time_t)(us / 1000000u);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d.%03u UTC", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(us % 1000000u / 1000));
+}
+
+struct field_ctx { struct lines *l; };
+
+static void dpi_line(void *ctx, const char *key, const char *label, const char *val, size_t len)
+{
+	struct lines *l = ((struct field_ctx *)ctx)->l;
+	char v[256], lab[40];
+	ui_sanitize(v, sizeof(v), val, len);
+	/* Labels come from the plugin: sanitised like wire text. */
+	ui_sanitize(lab, sizeof(lab), label && *label ? label : key, strlen(label && *label ? label : key));
+	add(l, lab, "%s  (%s)", v, key);
+}
+
+static void build(struct ui *u, const struct flow *f, int closed, struct lines *l)
+{
+	struct flow_text t;
+	char a[64], b[64], c[64];
+	uint64_t now = ui_now(u);
+	ui_flow_text(u, f, &t);
+
+	heading(l, "Connection");
+	add(l, "Protocol", "%s", t.proto);
+	add(l, "Local", "%s", t.local);
+	add(l, "Remote", "%s", t.remote);
+	add(l, "Direction", "%s", f->flags & FLOW_DST_INITIATED ? "incoming" : "outgoing");
+	add(l, "Service", "%s", t.service[0] ? t.service : "-");
+	add(l, "State", "%s%s", t.state, closed ? " (closed)" : "");
+	add(l, "Process", "%s", t.process[0] ? t.process : "unknown (no attribution on this platform yet)");
+	if (t.host[0])
+		add(l, "Hostname", "%s (seen in the traffic)", t.host);
+
+	heading(l, "Timing");
+	clock_text(a, sizeof(a), f->first_seen_us);
+	add(l, "First seen", "%s", a);
+	clock_text(a, sizeof(a), f->last_seen_us);
+	add(l, "Last seen", "%s", a);
+	add(l, "Age", "%s", ui_duration(a, sizeof(a), now > f->first_seen_us ? now - f->first_seen_us : 0));
+	if (!closed) {
+		uint64_t idle = now > f->last_seen_us ? now - f->last_seen_us : 0;
+		add(l, "Idle", "%s of a %s timeout (%.0f%%)", ui_duration(a, sizeof(a), idle),
+		    ui_duration(b, sizeof(b), lifecycle_timeout_us(f)), 100 * lifecycle_staleness(f, now));
+	}
+
+	heading(l, "Traffic");
+	add(l, "Sent", "%s in %u packet%s", ui_human_bytes(a, sizeof(a), (double)f->bytes[DIR_FWD]),
+	    f->packets[DIR_FWD], f->packets[DIR_FWD] == 1 ? "" : "s");
+	add(l, "Received", "%s in %u packet%s", ui_human_bytes(a, sizeof(a), (double)f->bytes[DIR_REV]),
+	    f->packets[DIR_REV], f->packets[DIR_REV] == 1 ? "" : "s");
+	if (!closed)
+		add(l, "Rate", "down %s, up %s", ui_human_rate(b, sizeof(b), rate_get(&f->rate, now, DIR_REV)),
+		    ui_human_rate(c, sizeof(c), rate_get(&f->rate, now, DIR_FWD)));
+
+	if (f->key.proto == L4_TCP) {
+		const struct tcp_state *s = &f->u.tcp;
+		heading(l, "TCP health");
+		add(l, "Retransmits", "%u", s->retransmits);
+		add(l, "Out of order", "%u", s->out_of_order);
+		add(l, "Fast retransmits", "%u", s->fast_retransmits);
+		add(l, "Duplicate ACKs", "%u", s->dup_acks);
+		if (s->irtt_us)
+			add(l, "Handshake RTT", "%.1f ms", s->irtt_us / 1000.0);
+		if (s->srtt_us)
+			add(l, "Smoothed RTT", "%.1f ms", s->srtt_us / 1000.0);
+		if (!closed)
+			add(l, "Window", "source %u, destination %u", s->d[0].last_win, s->d[1].last_win);
+	} else if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) && f->u.icmp.rtt_us) {
+		heading(l, "ICMP");
+		add(l, "Echo RTT", "%.1f ms", f->u.icmp.rtt_us / 1000.0);
+	}
+	if (f->icmp_err_count)
+		add(l, "ICMP errors", "%u, last: %s", f->icmp_err_count,
+		    record_icmp_error_name(f->key.family, f->icmp_err_type, f->icmp_err_code));
+
+	if (dpi_current && f->dpi && f->dpi != DPI_NOTHING && dpi_owner_display(dpi_current, f->dpi)) {
+		heading(l, "Application");
+		add(l, "Identified as", "%s", t.app);
+		const char *label = dpi_state_label(dpi_current, f->dpi);
+		if (label)
+			add(l, "Dissector state", "%s", label);
+		struct field_ctx fc = { l };
+		dpi_foreach_field(dpi_current, f->dpi, dpi_line, &fc);
+	}
+}
+
+void ui_draw_details(struct ui *u, int y0, int h)
+{
+	for (int i = 0; i < h; i++) {
+		move(y0 + i, 0);
+		clrtoeol();
+	}
+	const struct ui_row *r = u->rows.n ? &u->rows.v[u->sel] : NULL;
+	const struct flow *f = r ? ui_row_flow(u, r) : NULL;
+	if (!f) {
+		attrset(A_DIM);
+		mvaddstr(y0 + 1, 2, r && r->header ? "a process group: select one of its connections"
+				    : "no connection selected");
+		attrset(A_NORMAL);
+		return;
+	}
+	static struct lines l;
+	l.n = 0;
+	build(u, f, r->closed, &l);
+	if (u->details_scroll > l.n - h)
+		u->details_scroll = l.n - h;
+	if (u->details_scroll < 0)
+		u->details_scroll = 0;
+	int lw = 20;
+	for (int i = 0; i < h && u->details_scroll + i < l.n; i++) {
+		const struct line *x = &l.v[u->details_scroll + i];
+		int y = y0 + i;
+		if (x->heading) {
+			attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : A_UNDERLINE));
+			ui_put(y, 1, COLS - 2, x->label, 0);
+			attrset(A_NORMAL);
+			continue;
+		}
+		attrset(A_BOLD);
+		ui_put(y, 3, lw, x->label, 0);
+		attrset(A_NORMAL);
+		ui_put(y, 3 + lw + 1, COLS - lw - 5, x->value, 0);
+	}
+}

@@ -1,0 +1,563 @@
+/*
+ * draw.c - the frame (title bar, status and key lines), the Overview's
+ * connection table and its side panel.
+ *
+ * Columns give way as the terminal narrows (Service first, then Local, then
+ * Process); the Application column takes what is left, adjustable with
+ * < and >. Everything is drawn into ncurses' virtual screen and sent with
+ * one doupdate(), which only transmits what changed.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/lifecycle.h"
+#include "core/record.h"
+#include "core/services.h"
+#include "ui/ui.h"
+
+#define SIDE_W 34		/* side panel width */
+#define SIDE_MIN_COLS 150	/* terminal width from which it is shown */
+
+enum col_id { COL_PROTO, COL_LOCAL, COL_REMOTE, COL_STATE, COL_SERVICE, COL_APP, COL_DOWN,
+	      COL_UP, COL_PROCESS, COL_COUNT };
+
+struct col {
+	const char *title;
+	enum ui_sort sort;
+	int min, want;		/* cells */
+	int right;
+};
+
+static const struct col cols[COL_COUNT] = {
+	[COL_PROTO] = { "Proto", SORT_PROTO, 5, 6, 0 },
+	[COL_LOCAL] = { "Local", SORT_LOCAL, 15, 21, 0 },
+	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
+	[COL_STATE] = { "State", SORT_STATE, 11, 14, 0 },	/* QUIC_CONNECTED */
+	[COL_SERVICE] = { "Service", SORT_SERVICE, 7, 9, 0 },
+	[COL_APP] = { "Application", SORT_APP, 12, 40, 0 },
+	[COL_DOWN] = { "Down", SORT_BANDWIDTH, 9, 10, 1 },
+	[COL_UP] = { "Up", SORT_BANDWIDTH, 9, 10, 1 },
+	[COL_PROCESS] = { "Process", SORT_PROCESS, 8, 16, 0 },
+};
+
+/* Columns dropped, in order, when the width is short. */
+static const enum col_id drop_order[] = { COL_SERVICE, COL_LOCAL, COL_PROCESS };
+
+static void layout(const struct ui *u, int width, int w[COL_COUNT])
+{
+	int on[COL_COUNT];
+	for (int i = 0; i < COL_COUNT; i++)
+		on[i] = 1;
+	for (size_t d = 0;; d++) {
+		int need = 0, n = 0;
+		for (int i = 0; i < COL_COUNT; i++)
+			if (on[i]) {
+				need += cols[i].min;
+				n++;
+			}
+		need += n - 1;
+		if (need <= width || d == sizeof(drop_order) / sizeof(drop_order[0]))
+			break;
+		on[drop_order[d]] = 0;
+	}
+	int used = -1;
+	for (int i = 0; i < COL_COUNT; i++) {
+		w[i] = on[i] ? cols[i].min : 0;
+		if (on[i])
+			used += w[i] + 1;
+	}
+	int spare = width - used;
+	/* Grow toward the widths an IPv4 row needs, then give the application
+	 * column room, then IPv6 endpoints, then the application the rest. */
+	static const enum col_id grow[] = { COL_REMOTE, COL_STATE, COL_PROTO, COL_DOWN, COL_UP,
+					    COL_LOCAL, COL_PROCESS, COL_SERVICE };
+	for (size_t g = 0; g < sizeof(grow) / sizeof(grow[0]) && spare > 0; g++) {
+		enum col_id c = grow[g];
+		if (!on[c])
+			continue;
+		int add = cols[c].want - w[c];
+		if (add > spare)
+			add = spare;
+		if (add > 0) {
+			w[c] += add;
+			spare -= add;
+		}
+	}
+	int add = 40 - w[COL_APP];
+	if (add > spare)
+		add = spare;
+	if (add > 0) {
+		w[COL_APP] += add;
+		spare -= add;
+	}
+	for (int c = COL_LOCAL; c <= COL_REMOTE && spare > 0; c++) {
+		if (!on[c])
+			continue;
+		add = 47 - w[c];
+		if (add > spare)
+			add = spare;
+		if (add > 0) {
+			w[c] += add;
+			spare -= add;
+		}
+	}
+	if (spare > 0)
+		w[COL_APP] += spare;
+	/* < and >: trade cells between the application and the remote column. */
+	int adj = u->app_width_adj;
+	if (adj > 0 && w[COL_REMOTE] - adj < cols[COL_REMOTE].min)
+		adj = w[COL_REMOTE] - cols[COL_REMOTE].min;
+	if (adj < 0 && w[COL_APP] + adj < cols[COL_APP].min)
+		adj = cols[COL_APP].min - w[COL_APP];
+	w[COL_APP] += adj;
+	w[COL_REMOTE] -= adj;
+}
+
+static const char *arrow(const struct ui *u, int up)
+{
+	if (u->utf8)
+		return up ? "\xe2\x86\x91" : "\xe2\x86\x93";	/* ↑ ↓ */
+	return up ? "^" : "v";
+}
+
+static void draw_header(const struct ui *u, int y, int x, const int w[COL_COUNT])
+{
+	attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_HEADER) : A_REVERSE));
+	move(y, 0);
+	hline(' ', COLS);
+	for (int i = 0; i < COL_COUNT; i++) {
+		if (!w[i])
+			continue;
+		char t[48];
+		const char *title = cols[i].title;
+		if (i == COL_DOWN)
+			title = u->utf8 ? "\xe2\x86\x93" "Down" : "Down";
+		else if (i == COL_UP)
+			title = u->utf8 ? "Up\xe2\x86\x91" : "Up";
+		int marked = u->sort != SORT_CREATED && cols[i].sort == u->sort &&
+			     !(i == COL_UP);	/* bandwidth: marked once, on Down */
+		if (marked)
+			snprintf(t, sizeof(t), "%s%s", title, arrow(u, !u->sort_desc));
+		else
+			snprintf(t, sizeof(t), "%s", title);
+		ui_put(y, x, w[i], t, cols[i].right);
+		x += w[i] + 1;
+	}
+	attrset(A_NORMAL);
+}
+
+static void endpoint_text(const struct ui *u, const struct flow *f, int src, char *out, size_t n)
+{
+	const uint8_t *addr = src ? flow_src_addr(f) : flow_dst_addr(f);
+	uint16_t port = src ? flow_src_port(f) : flow_dst_port(f);
+	record_endpoint(out, n, f, addr, port);
+	if (!u->show_ports || (f->key.proto != L4_TCP && f->key.proto != L4_UDP))
+		return;
+	/* p: the service name in place of the port number, where one is known. */
+	const char *svc = services_lookup(port, f->key.proto);
+	char *colon = strrchr(out, ':');
+	if (svc && colon && (size_t)(colon - out) + strlen(svc) + 2 < n)
+		strcpy(colon + 1, svc);
+}
+
+static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const struct ui_row *r,
+		     int selected, int width)
+{
+	uint64_t now = ui_now(u);
+	attr_t attr = A_NORMAL;
+	if (r->header) {
+		char t[160], rate[32];
+		attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : A_NORMAL) | (selected ? A_REVERSE : 0));
+		snprintf(t, sizeof(t), "%s %s  (%u connection%s, %s)", u->utf8 ? "\xe2\x96\xbe" : "-",
+			 r->gkey[0] == 0x7f ? "(unknown process)" : r->gkey, r->group_count,
+			 r->group_count == 1 ? "" : "s", ui_human_rate(rate, sizeof(rate), r->bw));
+		ui_put(y, x0, width, t, 0);
+		attrset(A_NORMAL);
+		return;
+	}
+	const struct flow *f = ui_row_flow(u, r);
+	if (!f) {
+		move(y, x0);
+		hline(' ', width);
+		return;
+	}
+	struct flow_text t;
+	ui_flow_text(u, f, &t);
+	if (r->closed) {
+		attr = A_DIM;
+	} else if (u->color) {
+		double s = lifecycle_staleness(f, now);
+		if (s >= 0.9)
+			attr = COLOR_PAIR(CP_ALERT);
+		else if (s >= 0.75)
+			attr = COLOR_PAIR(CP_WARN);
+	} else {
+		double s = lifecycle_staleness(f, now);
+		if (s >= 0.9)
+			attr = A_BOLD;
+		else if (s >= 0.75)
+			attr = A_UNDERLINE;
+	}
+	if (selected)
+		attr |= A_REVERSE;
+	attrset(attr);
+	move(y, x0);
+	hline(' ', width);
+	int x = x0;
+	char cell[96];
+	for (int i = 0; i < COL_COUNT; i++) {
+		if (!w[i])
+			continue;
+		const char *s = "";
+		switch (i) {
+		case COL_PROTO: s = t.proto; break;
+		case COL_LOCAL: endpoint_text(u, f, 1, cell, sizeof(cell)); s = cell; break;
+		case COL_REMOTE: endpoint_text(u, f, 0, cell, sizeof(cell)); s = cell; break;
+		case COL_STATE: s = t.state; break;
+		case COL_SERVICE: s = t.service[0] ? t.service : "-"; break;
+		case COL_APP: s = t.app; break;
+		case COL_DOWN:
+			s = r->closed ? "closed" : ui_human_rate(cell, sizeof(cell),
+								 rate_get(&f->rate, now, DIR_REV));
+			break;
+		case COL_UP:
+			s = r->closed ? "" : ui_human_rate(cell, sizeof(cell),
+							   rate_get(&f->rate, now, DIR_FWD));
+			break;
+		case COL_PROCESS: s = t.process[0] ? t.process : "-"; break;
+		}
+		ui_put(y, x, w[i], s, cols[i].right);
+		x += w[i] + 1;
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_scrollbar(const struct ui *u, int y0, int h, int x)
+{
+	int n = (int)u->rows.n;
+	if (n <= h || h < 3)
+		return;
+	int thumb = h * h / n;
+	if (thumb < 1)
+		thumb = 1;
+	int pos = (int)((long long)(h - thumb) * u->top / (n - h));
+	for (int i = 0; i < h; i++) {
+		int in = i >= pos && i < pos + thumb;
+		if (u->utf8)
+			mvaddstr(y0 + i, x, in ? "\xe2\x96\x88" : "\xe2\x94\x82");
+		else
+			mvaddch(y0 + i, x, in ? '#' : '|');
+	}
+}
+
+static void sidebar_line(int *y, int x, const char *s, attr_t a)
+{
+	attrset(a);
+	ui_put(*y, x, SIDE_W - 1, s, 0);
+	attrset(A_NORMAL);
+	(*y)++;
+}
+
+static void draw_sparkline(const struct ui *u, int y, int x, int w)
+{
+	static const char *const bars[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
+					    "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
+					    "\xe2\x96\x87", "\xe2\x96\x88" };
+	static const char ascii[] = "_.-=+*#@";
+	unsigned n = u->spark_n < (unsigned)w ? u->spark_n : (unsigned)w;
+	double max = 1;
+	for (unsigned i = 0; i < n; i++)
+		if (u->spark[(u->spark_n - 1 - i) % UI_SPARK] > max)
+			max = u->spark[(u->spark_n - 1 - i) % UI_SPARK];
+	move(y, x);
+	if (u->color)
+		attrset(COLOR_PAIR(CP_RX));
+	for (int i = 0; i < w - (int)n; i++)
+		addch(' ');
+	for (unsigned i = n; i-- > 0;) {
+		double v = u->spark[(u->spark_n - 1 - i) % UI_SPARK];
+		int lvl = v <= 0 ? -1 : (int)(v / max * 7.999);
+		if (lvl < 0)
+			addch(' ');
+		else if (u->utf8)
+			addstr(bars[lvl]);
+		else
+			addch((chtype)ascii[lvl]);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_side(struct ui *u, int y0, int h, int x)
+{
+	struct app *a = u->app;
+	struct tracker *t = &a->tracker;
+	char s[128], r1[32], r2[32];
+	int y = y0;
+	int ymax = y0 + h;
+	attr_t head = A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : 0);
+
+	for (int i = y0; i < ymax; i++)
+		mvaddch(i, x - 1, u->utf8 ? ' ' : ' ');
+	sidebar_line(&y, x, "Capture", head);
+	snprintf(s, sizeof(s), "%.80s (%.30s)", a->cap.name, capture_link_name(&a->cap));
+	sidebar_line(&y, x, s, A_NORMAL);
+	struct pcap_stat ps;
+	if (!a->cap.offline && capture_stats(&a->cap, &ps) == 0)
+		snprintf(s, sizeof(s), "packets %llu  drops %u", (unsigned long long)a->cap.packets,
+			 ps.ps_drop);
+	else
+		snprintf(s, sizeof(s), "packets %llu", (unsigned long long)a->cap.packets);
+	sidebar_line(&y, x, s, A_NORMAL);
+	snprintf(s, sizeof(s), "TCP %u  UDP %u  ICMP %u  ARP %u", t->open_by_proto[L4_TCP],
+		 t->open_by_proto[L4_UDP], t->open_by_proto[L4_ICMP] + t->open_by_proto[L4_ICMPV6],
+		 t->open_by_proto[L4_ARP]);
+	sidebar_line(&y, x, s, A_NORMAL);
+	snprintf(s, sizeof(s), "flows %u  closed %u  evicted %llu", t->table.count, t->history.count,
+		 (unsigned long long)t->stats.flows_evicted);
+	sidebar_line(&y, x, s, A_NORMAL);
+	y++;
+	if (y < ymax) {
+		struct tcp_totals act;
+		uint32_t tcp_flows = 0;
+		tracker_tcp_active(t, &act, &tcp_flows);
+		sidebar_line(&y, x, "Network (active / total)", head);
+		snprintf(s, sizeof(s), "retransmits  %llu / %llu", (unsigned long long)act.retransmits,
+			 (unsigned long long)t->tcp.retransmits);
+		sidebar_line(&y, x, s, A_NORMAL);
+		snprintf(s, sizeof(s), "out of order %llu / %llu", (unsigned long long)act.out_of_order,
+			 (unsigned long long)t->tcp.out_of_order);
+		sidebar_line(&y, x, s, A_NORMAL);
+		snprintf(s, sizeof(s), "fast retrans %llu / %llu",
+			 (unsigned long long)act.fast_retransmits,
+			 (unsigned long long)t->tcp.fast_retransmits);
+		sidebar_line(&y, x, s, A_NORMAL);
+		snprintf(s, sizeof(s), "active TCP flows %u", tcp_flows);
+		sidebar_line(&y, x, s, A_NORMAL);
+		y++;
+	}
+	if (y + 2 < ymax) {
+		uint64_t now = ui_now(u);
+		sidebar_line(&y, x, "Traffic (60 s)", head);
+		snprintf(s, sizeof(s), "down %s  up %s",
+			 ui_human_rate(r1, sizeof(r1), rate64_get(&t->traffic, now, DIR_REV)),
+			 ui_human_rate(r2, sizeof(r2), rate64_get(&t->traffic, now, DIR_FWD)));
+		sidebar_line(&y, x, s, A_NORMAL);
+		draw_sparkline(u, y++, x, SIDE_W - 1);
+		y++;
+	}
+	if (y + 1 < ymax && u->n_ifs > 0) {
+		sidebar_line(&y, x, "Interfaces", head);
+		double dt = (double)(u->ifs_us - u->ifs_prev_us) / 1e6;
+		for (int i = 0; i < u->n_ifs && y < ymax; i++) {
+			const struct iface_stat *c = &u->ifs[i], *p = NULL;
+			for (int j = 0; j < u->n_ifs_prev; j++)
+				if (!strcmp(u->ifs_prev[j].name, c->name))
+					p = &u->ifs_prev[j];
+			double rx = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes) / dt : 0;
+			double tx = p && dt > 0 ? (double)(c->tx_bytes - p->tx_bytes) / dt : 0;
+			snprintf(s, sizeof(s), "%-8.8s %s%s %s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
+				 ui_human_rate(r1, sizeof(r1), rx), u->utf8 ? "\xe2\x86\x91" : "u",
+				 ui_human_rate(r2, sizeof(r2), tx));
+			sidebar_line(&y, x, s, c->rx_errors + c->tx_errors + c->rx_drops + c->tx_drops ?
+					 (u->color ? COLOR_PAIR(CP_WARN) : A_NORMAL) : A_NORMAL);
+		}
+	}
+}
+
+int ui_table_rows(void)
+{
+	return LINES - 4 > 0 ? LINES - 4 : 0;
+}
+
+static void draw_overview(struct ui *u, int y0, int h)
+{
+	int side = COLS >= SIDE_MIN_COLS;
+	int width = (side ? COLS - SIDE_W - 1 : COLS) - 1;	/* last cell: scrollbar */
+	int w[COL_COUNT];
+	layout(u, width, w);
+	draw_header(u, y0, 0, w);
+	int rows_h = h - 1;
+	u->table_y = y0 + 1;
+	u->table_h = rows_h;
+	/* Keep the selection visible. */
+	if (u->sel < u->top)
+		u->top = u->sel;
+	if (u->sel >= u->top + rows_h)
+		u->top = u->sel - rows_h + 1;
+	if (u->top > (int)u->rows.n - rows_h)
+		u->top = (int)u->rows.n - rows_h;
+	if (u->top < 0)
+		u->top = 0;
+	for (int i = 0; i < rows_h; i++) {
+		int ri = u->top + i;
+		if (ri < (int)u->rows.n) {
+			draw_row(u, y0 + 1 + i, 0, w, &u->rows.v[ri], ri == u->sel, width);
+		} else {
+			move(y0 + 1 + i, 0);
+			hline(' ', width + 1);
+		}
+	}
+	if (!u->rows.n) {
+		const char *msg = u->rows.total ? "no connection matches the filter (Esc clears it)"
+				  : u->app->cap.offline ? "no flows in this file"
+				  : "waiting for traffic...";
+		attrset(A_DIM);
+		mvaddstr(y0 + 2, 2, msg);
+		attrset(A_NORMAL);
+	}
+	draw_scrollbar(u, y0 + 1, rows_h, width);
+	if (side)
+		draw_side(u, y0, h, COLS - SIDE_W);
+}
+
+static void draw_title(struct ui *u)
+{
+	static const char *const names[SCR_COUNT] = { "Overview", "Details", "Processes", "Interfaces" };
+	struct app *a = u->app;
+	char s[256], r1[32], r2[32];
+	attrset(u->color ? COLOR_PAIR(CP_TITLE) | A_BOLD : A_REVERSE | A_BOLD);
+	move(0, 0);
+	hline(' ', COLS);
+	mvaddstr(0, 1, "netlens");
+	int x = 10;
+	for (int i = 0; i < SCR_COUNT && x < COLS; i++) {
+		snprintf(s, sizeof(s), i == (int)u->screen ? "[%s]" : " %s ", names[i]);
+		if (i == (int)u->screen)
+			attron(A_UNDERLINE);
+		ui_put(0, x, (int)strlen(s), s, 0);
+		attroff(A_UNDERLINE);
+		x += (int)strlen(s) + 1;
+	}
+	uint64_t now = ui_now(u);
+	const char *st = u->paused ? "PAUSED" : a->cap.offline ? (a->cap.eof ? "file done" : "reading")
+			 : "live";
+	snprintf(s, sizeof(s), "%.80s  %u flows  %s%s %s%s  %s ", a->cap.name, a->tracker.table.count,
+		 u->utf8 ? "\xe2\x86\x93" : "down ",
+		 ui_human_rate(r1, sizeof(r1), rate64_get(&a->tracker.traffic, now, DIR_REV)),
+		 u->utf8 ? "\xe2\x86\x91" : "up ",
+		 ui_human_rate(r2, sizeof(r2), rate64_get(&a->tracker.traffic, now, DIR_FWD)), st);
+	int sw = ui_text_width(s);
+	if (x + sw < COLS)
+		ui_put(0, COLS - sw, sw, s, 0);
+	attrset(A_NORMAL);
+}
+
+static void draw_status(struct ui *u)
+{
+	int y = LINES - 2;
+	move(y, 0);
+	clrtoeol();
+	uint64_t now = app_wall_us();
+	char s[1400];
+	if (u->editing) {
+		attrset(A_BOLD);
+		mvaddstr(y, 0, "/");
+		attrset(A_NORMAL);
+		ui_put(y, 1, COLS - 1, u->ftext, 0);
+		if (u->ferr[0]) {
+			int x = 2 + ui_text_width(u->ftext) + 2;
+			if (x < COLS - 10) {
+				attrset(u->color ? COLOR_PAIR(CP_ERR) | A_BOLD : A_BOLD);
+				ui_put(y, x, COLS - x, u->ferr, 0);
+				attrset(A_NORMAL);
+			}
+		}
+		return;
+	}
+	if (u->status[0] && now < u->status_until_us) {
+		attrset(A_BOLD);
+		ui_put(y, 0, COLS, u->status, 0);
+		attrset(A_NORMAL);
+		return;
+	}
+	u->status[0] = '\0';
+	int x = 0;
+	if (u->flen) {
+		snprintf(s, sizeof(s), "filter: %s", u->ftext);
+		attrset(u->color ? COLOR_PAIR(CP_KEY) : A_BOLD);
+		int sw = ui_text_width(s);
+		if (sw > COLS / 2)
+			sw = COLS / 2;
+		ui_put(y, 0, sw, s, 0);
+		attrset(A_NORMAL);
+		x = sw + 2;
+	}
+	if (u->screen == SCR_OVERVIEW && x < COLS) {
+		int h = u->table_h > 0 ? u->table_h : 1;
+		int last = u->top + h < (int)u->rows.n ? u->top + h : (int)u->rows.n;
+		if (u->rows.n)
+			snprintf(s, sizeof(s), "%d-%d of %u", u->top + 1, last, u->rows.n);
+		else
+			snprintf(s, sizeof(s), "0 of 0");
+		size_t l = strlen(s);
+		if (u->rows.total != u->rows.n)
+			snprintf(s + l, sizeof(s) - l, " (of %u)", u->rows.total);
+		l = strlen(s);
+		snprintf(s + l, sizeof(s) - l, "  sort: %s%s%s%s%s", ui_sort_name(u->sort),
+			 u->sort == SORT_CREATED ? "" : " ",
+			 u->sort == SORT_CREATED ? "" : arrow(u, !u->sort_desc),
+			 u->show_history ? "  +closed" : "", u->group ? "  grouped" : "");
+		ui_put(y, x, COLS - x, s, 0);
+	}
+}
+
+static void draw_keys(struct ui *u)
+{
+	static const char *const keys[][2] = {
+		{ "q", "quit" }, { "/", "filter" }, { "s", "sort" }, { "Enter", "details" },
+		{ "Tab", "view" }, { "t", "closed" }, { "a", "group" }, { "Space", "pause" },
+		{ "h", "help" },
+	};
+	int y = LINES - 1, x = 0;
+	move(y, 0);
+	clrtoeol();
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		int need = (int)(strlen(keys[i][0]) + strlen(keys[i][1]) + 3);
+		if (x + need > COLS)
+			break;
+		attrset(u->color ? COLOR_PAIR(CP_KEY) | A_BOLD : A_BOLD);
+		mvaddstr(y, x, keys[i][0]);
+		attrset(A_NORMAL);
+		x += (int)strlen(keys[i][0]);
+		mvaddstr(y, x + 1, keys[i][1]);
+		x += (int)strlen(keys[i][1]) + 3;
+	}
+}
+
+void ui_draw(struct ui *u)
+{
+	if (LINES < 6 || COLS < 40) {
+		erase();
+		mvaddstr(0, 0, "netlens: terminal too small");
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	draw_title(u);
+	int y0 = 1, h = LINES - 3;
+	switch (u->screen) {
+	case SCR_OVERVIEW: draw_overview(u, y0, h); break;
+	case SCR_DETAILS: ui_draw_details(u, y0, h); break;
+	case SCR_PROCESSES: ui_draw_processes(u, y0, h); break;
+	case SCR_INTERFACES: ui_draw_interfaces(u, y0, h); break;
+	default: break;
+	}
+	draw_status(u);
+	draw_keys(u);
+	if (u->help)
+		ui_draw_help(u);
+	if (u->editing) {
+		int cx = 1 + u->fcur;
+		move(LINES - 2, cx < COLS ? cx : COLS - 1);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	u->redraws++;
+}

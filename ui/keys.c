@@ -1,0 +1,360 @@
+/*
+ * keys.c - what each key and mouse action does (the help overlay lists
+ * them; RustNet's keys keep their meaning).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/record.h"
+#include "ui/ui.h"
+
+#define ARM_US 2000000u		/* q q, x x: the second press within 2 s */
+#define STATUS_US 3000000u
+
+void ui_set_status(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->status, sizeof(u->status), fmt, ap);
+	va_end(ap);
+	u->status_until_us = app_wall_us() + STATUS_US;
+}
+
+/* Compiles the filter text; on an error the previous filter stays and the
+ * message is shown beside the text. Returns 1 when the filter changed. */
+int ui_apply_filter(struct ui *u)
+{
+	char err[sizeof(u->ferr)];
+	err[0] = '\0';
+	struct filter *f = filter_compile(u->ftext, err, sizeof(err));
+	if (!f) {
+		snprintf(u->ferr, sizeof(u->ferr), "%s", err[0] ? err : "invalid filter");
+		return 0;
+	}
+	u->ferr[0] = '\0';
+	filter_free(u->filter);
+	u->filter = f;
+	return 1;
+}
+
+static void move_sel(struct ui *u, int delta)
+{
+	ui_select_index(u, u->sel + delta);
+	u->details_scroll = 0;
+}
+
+static int page(void)
+{
+	int h = ui_table_rows() - 1;
+	return h > 1 ? h : 1;
+}
+
+static void copy_remote(struct ui *u)
+{
+	if (!u->rows.n)
+		return;
+	const struct flow *f = ui_row_flow(u, &u->rows.v[u->sel]);
+	if (!f) {
+		ui_set_status(u, "nothing to copy: select a connection");
+		return;
+	}
+	char ep[64];
+	record_endpoint(ep, sizeof(ep), f, flow_dst_addr(f), flow_dst_port(f));
+	if (ui_copy(u, ep) == 0)
+		ui_set_status(u, "copied %s", ep);
+	else
+		ui_set_status(u, "could not copy %s", ep);
+}
+
+/* Filter bar editing. Returns 1 when the key was consumed. */
+static int filter_key(struct ui *u, int ch)
+{
+	switch (ch) {
+	case '\n': case '\r': case KEY_ENTER:
+		u->editing = 0;
+		if (u->ferr[0]) {	/* keep the last filter that compiled */
+			ui_set_status(u, "%s", u->ferr);
+		}
+		return 1;
+	case 27:	/* Esc: clear and leave */
+		u->editing = 0;
+		u->ftext[0] = '\0';
+		u->flen = u->fcur = 0;
+		u->ferr[0] = '\0';
+		ui_apply_filter(u);
+		return 1;
+	case KEY_BACKSPACE: case 127: case 8:
+		if (u->fcur > 0) {
+			int l = 1;
+			while (u->fcur - l > 0 && ((unsigned char)u->ftext[u->fcur - l] & 0xc0) == 0x80)
+				l++;
+			memmove(u->ftext + u->fcur - l, u->ftext + u->fcur, (size_t)(u->flen - u->fcur) + 1);
+			u->fcur -= l;
+			u->flen -= l;
+		}
+		break;
+	case KEY_DC:
+		if (u->fcur < u->flen) {
+			int l = 1;
+			while (u->fcur + l < u->flen && ((unsigned char)u->ftext[u->fcur + l] & 0xc0) == 0x80)
+				l++;
+			memmove(u->ftext + u->fcur, u->ftext + u->fcur + l, (size_t)(u->flen - u->fcur - l) + 1);
+			u->flen -= l;
+		}
+		break;
+	case KEY_LEFT:
+		while (u->fcur > 0 && (((unsigned char)u->ftext[--u->fcur]) & 0xc0) == 0x80)
+			;
+		return 1;
+	case KEY_RIGHT:
+		while (u->fcur < u->flen && (((unsigned char)u->ftext[++u->fcur]) & 0xc0) == 0x80)
+			;
+		return 1;
+	case KEY_HOME: case 1:
+		u->fcur = 0;
+		return 1;
+	case KEY_END: case 5:
+		u->fcur = u->flen;
+		return 1;
+	case KEY_UP: case KEY_DOWN: case KEY_PPAGE: case KEY_NPAGE:
+		return 0;	/* the selection still moves while typing */
+	default:
+		if (ch < 0x20 || ch > 0xff)
+			return 1;
+		if (u->flen + 1 >= (int)sizeof(u->ftext) - 1)
+			return 1;
+		memmove(u->ftext + u->fcur + 1, u->ftext + u->fcur, (size_t)(u->flen - u->fcur) + 1);
+		u->ftext[u->fcur++] = (char)ch;
+		u->flen++;
+		break;
+	}
+	ui_apply_filter(u);
+	return 1;
+}
+
+static void next_screen(struct ui *u, int dir)
+{
+	u->screen = (enum ui_screen)(((int)u->screen + dir + SCR_COUNT) % SCR_COUNT);
+	u->list_scroll = 0;
+	u->details_scroll = 0;
+}
+
+static void mouse(struct ui *u)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		if (u->screen == SCR_DETAILS)
+			u->details_scroll -= 3;
+		else
+			move_sel(u, -3);
+		return;
+	}
+	if (ev.bstate & BUTTON5_PRESSED) {
+		if (u->screen == SCR_DETAILS)
+			u->details_scroll += 3;
+		else
+			move_sel(u, 3);
+		return;
+	}
+	if (ev.y == 0) {	/* the title bar: the view names */
+		static const int starts[] = { 10, 21, 31, 43 };
+		for (int i = SCR_COUNT - 1; i >= 0; i--)
+			if (ev.x >= starts[i]) {
+				u->screen = (enum ui_screen)i;
+				return;
+			}
+		return;
+	}
+	if (u->screen != SCR_OVERVIEW || ev.y < u->table_y || ev.y >= u->table_y + u->table_h)
+		return;
+	int row = u->top + ev.y - u->table_y;
+	if (row >= (int)u->rows.n)
+		return;
+	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED))
+		ui_select_index(u, row);
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		u->screen = SCR_DETAILS;
+}
+
+void ui_key(struct ui *u, int ch)
+{
+	uint64_t now = app_wall_us();
+	u->dirty = 1;
+	if (ch == 3) {		/* Ctrl+C when the terminal does not send SIGINT */
+		ev_break(u->app->loop, EVBREAK_ALL);
+		return;
+	}
+	if (ch == KEY_RESIZE)
+		return;
+	if (u->help) {
+		if (ch == 'j' || ch == KEY_DOWN) {
+			u->list_scroll++;
+			return;
+		}
+		if (ch == 'k' || ch == KEY_UP) {
+			if (u->list_scroll > 0)
+				u->list_scroll--;
+			return;
+		}
+		u->help = 0;
+		u->list_scroll = 0;
+		if (ch != 'q')
+			return;
+	}
+	if (u->editing && filter_key(u, ch))
+		return;
+	if (ch != 'q')
+		u->quit_armed_us = 0;
+	if (ch != 'x')
+		u->clear_armed_us = 0;
+	int list = u->screen == SCR_OVERVIEW || u->screen == SCR_DETAILS;
+	switch (ch) {
+	case 'q':
+		if (u->quit_armed_us && now - u->quit_armed_us < ARM_US) {
+			ev_break(u->app->loop, EVBREAK_ALL);
+			return;
+		}
+		u->quit_armed_us = now;
+		ui_set_status(u, "press q again to quit");
+		break;
+	case 'x':
+		if (u->clear_armed_us && now - u->clear_armed_us < ARM_US) {
+			tracker_clear(&u->app->tracker);
+			u->clear_armed_us = 0;
+			u->rows.n = 0;
+			u->sel = u->top = 0;
+			u->sel_id = 0;
+			ui_set_status(u, "cleared all connections and history");
+			break;
+		}
+		u->clear_armed_us = now;
+		ui_set_status(u, "press x again to clear all connections and history");
+		break;
+	case '\t':
+		next_screen(u, 1);
+		break;
+	case KEY_BTAB:
+		next_screen(u, -1);
+		break;
+	case 'i':
+		u->screen = u->screen == SCR_INTERFACES ? SCR_OVERVIEW : SCR_INTERFACES;
+		u->list_scroll = 0;
+		break;
+	case 'h': case '?':
+		u->help = 1;
+		u->list_scroll = 0;
+		break;
+	case 27:
+		if (u->flen) {
+			u->ftext[0] = '\0';
+			u->flen = u->fcur = 0;
+			ui_apply_filter(u);
+		} else {
+			u->screen = SCR_OVERVIEW;
+		}
+		break;
+	case ' ':
+		u->paused = !u->paused;
+		ui_set_status(u, u->paused ? "display paused; capture goes on (Space resumes)"
+			      : "display resumed");
+		break;
+	case '/':
+		u->editing = 1;
+		u->fcur = u->flen;
+		u->screen = u->screen == SCR_DETAILS ? SCR_OVERVIEW : u->screen;
+		break;
+	case KEY_UP: case 'k':
+		if (list)
+			move_sel(u, -1);
+		else if (u->list_scroll > 0)
+			u->list_scroll--;
+		break;
+	case KEY_DOWN: case 'j':
+		if (list)
+			move_sel(u, 1);
+		else
+			u->list_scroll++;
+		break;
+	case KEY_PPAGE: case 2:	/* Ctrl+B */
+		if (u->screen == SCR_DETAILS)
+			u->details_scroll -= page();
+		else if (list)
+			move_sel(u, -page());
+		else
+			u->list_scroll -= page();
+		break;
+	case KEY_NPAGE: case 6:	/* Ctrl+F */
+		if (u->screen == SCR_DETAILS)
+			u->details_scroll += page();
+		else if (list)
+			move_sel(u, page());
+		else
+			u->list_scroll += page();
+		break;
+	case 'g': case KEY_HOME:
+		if (list)
+			ui_select_index(u, 0);
+		u->list_scroll = 0;
+		break;
+	case 'G': case KEY_END:
+		if (list)
+			ui_select_index(u, (int)u->rows.n - 1);
+		else
+			u->list_scroll = 1 << 20;
+		break;
+	case '\n': case '\r': case KEY_ENTER:
+		if (u->screen == SCR_OVERVIEW && u->rows.n)
+			u->screen = SCR_DETAILS;
+		break;
+	case 'c':
+		if (list)
+			copy_remote(u);
+		break;
+	case 'p':
+		u->show_ports = !u->show_ports;
+		ui_set_status(u, u->show_ports ? "service names in place of port numbers"
+			      : "port numbers");
+		break;
+	case 'd':
+		u->show_ips = !u->show_ips;
+		ui_set_status(u, "%s", u->show_ips ? "hostnames (none known yet: reverse DNS is not in this build)"
+			      : "addresses");
+		break;
+	case 's':
+		u->sort = (enum ui_sort)((u->sort + 1) % SORT_COUNT);
+		u->sort_desc = ui_sort_default_desc(u->sort);
+		ui_set_status(u, "sort: %s", ui_sort_name(u->sort));
+		break;
+	case 'S':
+		u->sort_desc = !u->sort_desc;
+		break;
+	case 't':
+		u->show_history = !u->show_history;
+		ui_set_status(u, u->show_history ? "showing closed connections (dimmed)"
+			      : "hiding closed connections");
+		break;
+	case 'a':
+		u->group = !u->group;
+		ui_set_status(u, u->group ? "grouped by process" : "not grouped");
+		break;
+	case '<':
+		u->app_width_adj -= 4;
+		break;
+	case '>':
+		u->app_width_adj += 4;
+		break;
+	case KEY_MOUSE:
+		mouse(u);
+		break;
+	default:
+		u->dirty = 0;
+		break;
+	}
+}

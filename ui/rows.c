@@ -1,0 +1,383 @@
+/*
+ * rows.c - the UI's model: which flows are shown, in which order, and which
+ * one is selected.
+ *
+ * Rebuilt from the tracker at most once per refresh or user action. Sorting
+ * keys are computed once per row per rebuild (not per comparison), and the
+ * creation serial breaks ties, so the order is total and stable from one
+ * refresh to the next.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/dpi.h"
+#include "core/lifecycle.h"
+#include "core/record.h"
+#include "core/strbuf.h"
+#include "ui/ui.h"
+
+uint64_t ui_now(const struct ui *u)
+{
+	/* A file is seen as of its last packet; live, as of the wall clock. */
+	return u->app->cap.offline ? u->app->tracker.now_us : app_wall_us();
+}
+
+const struct flow *ui_row_flow(struct ui *u, const struct ui_row *r)
+{
+	struct tracker *t = &u->app->tracker;
+	if (r->header)
+		return NULL;
+	if (r->closed)
+		return history_get(&t->history, r->index);
+	const struct flow *f = flow_at(&t->table, r->index);
+	return f->id == r->id ? f : NULL;
+}
+
+void ui_sanitize(char *out, size_t n, const char *s, size_t len)
+{
+	struct strbuf b;
+	sb_init(&b);
+	sb_put_sanitized(&b, s, len);
+	size_t l = b.len < n - 1 ? b.len : n - 1;
+	/* Never cut a UTF-8 sequence in half. */
+	while (l > 0 && l < b.len && ((unsigned char)b.buf[l] & 0xc0) == 0x80)
+		l--;
+	if (b.buf)
+		memcpy(out, b.buf, l);
+	out[l] = '\0';
+	sb_free(&b);
+}
+
+struct text_ctx { struct flow_text *t; };
+
+static void collect_field(void *ctx, const char *key, const char *label, const char *val, size_t len)
+{
+	struct flow_text *t = ((struct text_ctx *)ctx)->t;
+	(void)label;
+	if (t->n_extra >= sizeof(t->extra) / sizeof(t->extra[0]))
+		return;
+	size_t room = sizeof(t->pool) - t->pool_used;
+	if (room < 8)
+		return;
+	char *dst = t->pool + t->pool_used;
+	ui_sanitize(dst, room > 256 ? 256 : room, val, len);
+	t->extra[t->n_extra++] = dst;
+	t->pool_used += strlen(dst) + 1;
+	if (!strncmp(key, "ssh.", 4) && strlen(t->ssh) + strlen(dst) + 2 < sizeof(t->ssh)) {
+		if (t->ssh[0])
+			strcat(t->ssh, " ");
+		strcat(t->ssh, dst);
+	}
+}
+
+void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
+{
+	uint64_t now = ui_now(u);
+	memset(t, 0, offsetof(struct flow_text, pool));
+	t->pool[0] = '\0';
+	t->pool_used = 0;
+	char pbuf[16];
+	snprintf(t->proto, sizeof(t->proto), "%s", flow_protocol_name(f, pbuf, sizeof(pbuf)));
+	record_addr(f, flow_src_addr(f), t->local_addr);
+	record_addr(f, flow_dst_addr(f), t->remote_addr);
+	record_endpoint(t->local, sizeof(t->local), f, flow_src_addr(f), flow_src_port(f));
+	record_endpoint(t->remote, sizeof(t->remote), f, flow_dst_addr(f), flow_dst_port(f));
+	if (f->key.proto == L4_TCP || f->key.proto == L4_UDP) {
+		t->local_port = flow_src_port(f);
+		t->remote_port = flow_dst_port(f);
+	}
+	t->state = record_state(f, now);
+	const char *svc = record_service(f);
+	t->service = svc ? svc : "";
+	if (dpi_current && f->dpi && f->dpi != DPI_NOTHING) {
+		struct strbuf b;
+		sb_init(&b);
+		dpi_summary(dpi_current, f->dpi, &b);
+		snprintf(t->app, sizeof(t->app), "%s", b.buf ? b.buf : "");
+		sb_free(&b);
+		size_t hl;
+		const char *h = dpi_domain(dpi_current, f->dpi, &hl);
+		if (h)
+			ui_sanitize(t->host, sizeof(t->host), h, hl);
+		struct text_ctx c = { t };
+		dpi_foreach_field(dpi_current, f->dpi, collect_field, &c);
+	}
+}
+
+const char *ui_sort_name(enum ui_sort s)
+{
+	static const char *const names[SORT_COUNT] = {
+		"created", "protocol", "local", "remote", "state", "service", "application",
+		"bandwidth", "process",
+	};
+	return s < SORT_COUNT ? names[s] : "?";
+}
+
+int ui_sort_default_desc(enum ui_sort s)
+{
+	return s == SORT_BANDWIDTH;
+}
+
+static void key_text(char *key, const char *s)
+{
+	size_t i = 0;
+	for (; s[i] && i < UI_KEY_LEN - 1; i++)
+		key[i] = (char)tolower((unsigned char)s[i]);
+	memset(key + i, 0, UI_KEY_LEN - i);
+}
+
+/* Addresses sort numerically: family, address bytes, then port. */
+static void key_addr(char *key, const struct flow *f, const uint8_t *addr, uint16_t port)
+{
+	memset(key, 0, UI_KEY_LEN);
+	key[0] = (char)f->key.family;
+	memcpy(key + 1, addr, 16);
+	key[17] = (char)(port >> 8);
+	key[18] = (char)(port & 0xff);
+}
+
+static int needs_text(const struct ui *u)
+{
+	return (u->filter && !filter_is_empty(u->filter)) || u->group ||
+	       u->sort == SORT_STATE || u->sort == SORT_SERVICE || u->sort == SORT_APP ||
+	       u->sort == SORT_PROCESS || u->sort == SORT_PROTO;
+}
+
+static int row_add(struct ui *u, const struct flow *f, uint32_t index, int closed)
+{
+	struct ui_rows *rs = &u->rows;
+	rs->total++;
+	struct flow_text t;
+	int text = needs_text(u);
+	if (text)
+		ui_flow_text(u, f, &t);
+	if (u->filter && !filter_is_empty(u->filter)) {
+		struct filter_subject s = {
+			.proto = t.proto, .local_addr = t.local_addr, .remote_addr = t.remote_addr,
+			.local_port = t.local_port, .remote_port = t.remote_port, .state = t.state,
+			.service = t.service, .app = t.app, .process = t.process, .host = t.host,
+			.ssh = t.ssh, .extra = t.extra, .n_extra = t.n_extra,
+		};
+		if (!filter_match(u->filter, &s))
+			return 0;
+	}
+	if (rs->n == rs->cap) {
+		uint32_t cap = rs->cap ? rs->cap * 2 : 1024;
+		struct ui_row *v = realloc(rs->v, (size_t)cap * sizeof(*v));
+		if (!v)
+			return -1;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	struct ui_row *r = &rs->v[rs->n++];
+	uint64_t now = ui_now(u);
+	r->id = f->id;
+	r->index = index;
+	r->closed = (uint8_t)closed;
+	r->header = 0;
+	r->group_count = 0;
+	r->bw = closed ? 0 : rate_get(&f->rate, now, DIR_FWD) + rate_get(&f->rate, now, DIR_REV);
+	switch (u->sort) {
+	case SORT_PROTO: key_text(r->key, t.proto); break;
+	case SORT_LOCAL: key_addr(r->key, f, flow_src_addr(f), flow_src_port(f)); break;
+	case SORT_REMOTE: key_addr(r->key, f, flow_dst_addr(f), flow_dst_port(f)); break;
+	case SORT_STATE: key_text(r->key, t.state); break;
+	case SORT_SERVICE: key_text(r->key, t.service); break;
+	case SORT_APP: key_text(r->key, t.app); break;
+	case SORT_PROCESS: key_text(r->key, t.process); break;
+	default: memset(r->key, 0, UI_KEY_LEN); break;
+	}
+	if (u->group)
+		key_text(r->gkey, t.process[0] ? t.process : "\x7f");	/* unknown sorts last */
+	return 0;
+}
+
+struct collect_ctx { struct ui *u; };
+
+static void collect_open(struct flow *f, void *ctx)
+{
+	struct ui *u = ((struct collect_ctx *)ctx)->u;
+	if (f->flags & FLOW_HIDDEN)
+		return;
+	row_add(u, f, flow_index(&u->app->tracker.table, f), 0);
+}
+
+static const struct ui *sort_ui;	/* qsort has no context argument */
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct ui_row *a = pa, *b = pb;
+	const struct ui *u = sort_ui;
+	int c = 0;
+	if (u->group) {
+		c = memcmp(a->gkey, b->gkey, UI_KEY_LEN);	/* groups A-Z, always ascending */
+		if (c)
+			return c;
+	}
+	switch (u->sort) {
+	case SORT_CREATED:
+		break;
+	case SORT_BANDWIDTH:
+		c = (a->bw > b->bw) - (a->bw < b->bw);
+		break;
+	default:
+		c = memcmp(a->key, b->key, UI_KEY_LEN);
+		break;
+	}
+	if (u->sort_desc)
+		c = -c;
+	if (!c)		/* stable: order of first packet */
+		c = (a->id > b->id) - (a->id < b->id);
+	if (!c)
+		c = (int)a->closed - (int)b->closed;
+	return c;
+}
+
+/* Grouped view: a header row before each process's flows. */
+static void insert_headers(struct ui *u)
+{
+	struct ui_rows *rs = &u->rows;
+	if (!rs->n)
+		return;
+	uint32_t groups = 1;
+	for (uint32_t i = 1; i < rs->n; i++)
+		if (memcmp(rs->v[i].gkey, rs->v[i - 1].gkey, UI_KEY_LEN))
+			groups++;
+	if (rs->n + groups > rs->cap) {
+		struct ui_row *v = realloc(rs->v, (size_t)(rs->n + groups) * sizeof(*v));
+		if (!v)
+			return;
+		rs->v = v;
+		rs->cap = rs->n + groups;
+	}
+	uint32_t w = rs->n + groups;
+	for (uint32_t i = rs->n; i-- > 0;) {
+		rs->v[--w] = rs->v[i];
+		if (i == 0 || memcmp(rs->v[i].gkey, rs->v[i - 1].gkey, UI_KEY_LEN)) {
+			struct ui_row *h = &rs->v[--w];
+			memset(h, 0, sizeof(*h));
+			h->header = 1;
+			memcpy(h->gkey, rs->v[w + 1].gkey, UI_KEY_LEN);
+			for (uint32_t j = w + 1; j < rs->n + groups && !rs->v[j].header &&
+			     !memcmp(rs->v[j].gkey, h->gkey, UI_KEY_LEN); j++) {
+				h->group_count++;
+				h->bw += rs->v[j].bw;
+			}
+		}
+	}
+	rs->n += groups;
+}
+
+void ui_select_index(struct ui *u, int i)
+{
+	struct ui_rows *rs = &u->rows;
+	if (!rs->n) {
+		u->sel = 0;
+		u->sel_id = 0;
+		return;
+	}
+	if (i < 0)
+		i = 0;
+	if (i >= (int)rs->n)
+		i = (int)rs->n - 1;
+	u->sel = i;
+	u->sel_id = rs->v[i].header ? 0 : rs->v[i].id;
+	u->sel_closed = rs->v[i].closed;
+}
+
+void ui_rebuild(struct ui *u)
+{
+	struct tracker *t = &u->app->tracker;
+	struct ui_rows *rs = &u->rows;
+	int old_sel = u->sel;
+	rs->n = 0;
+	rs->total = 0;
+	struct collect_ctx c = { u };
+	flow_table_foreach(&t->table, collect_open, &c);
+	if (u->show_history)
+		for (uint32_t i = 0; i < t->history.count; i++) {
+			const struct flow *f = history_get(&t->history, i);
+			if (f)
+				row_add(u, f, i, 1);
+		}
+	sort_ui = u;
+	qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
+	if (u->group)
+		insert_headers(u);
+
+	/* The selection follows its flow; if the flow is gone, the row that
+	 * took its place is selected. */
+	int found = -1;
+	if (u->sel_id)
+		for (uint32_t i = 0; i < rs->n; i++)
+			if (!rs->v[i].header && rs->v[i].id == u->sel_id &&
+			    rs->v[i].closed == u->sel_closed) {
+				found = (int)i;
+				break;
+			}
+	if (found < 0 && u->sel_id && !u->sel_closed && u->show_history)
+		for (uint32_t i = 0; i < rs->n; i++)	/* it closed: follow it into history */
+			if (rs->v[i].id == u->sel_id && !rs->v[i].header) {
+				found = (int)i;
+				break;
+			}
+	if (found >= 0) {
+		u->sel = found;
+		u->sel_closed = rs->v[found].closed;
+	} else {
+		ui_select_index(u, old_sel);
+	}
+	u->last_rebuild_us = ui_now(u);
+}
+
+void ui_rows_free(struct ui_rows *r)
+{
+	free(r->v);
+	r->v = NULL;
+	r->n = r->cap = 0;
+}
+
+/* Processes screen: one row per process name, busiest first. Flows without
+ * an owner are counted under "(unknown)". */
+void ui_procs_build(struct ui *u)
+{
+	u->n_procs = 0;
+	uint64_t now = ui_now(u);
+	for (uint32_t i = 0; i < u->rows.n; i++) {
+		const struct ui_row *r = &u->rows.v[i];
+		if (r->header || r->closed)
+			continue;
+		const struct flow *f = ui_row_flow(u, r);
+		if (!f)
+			continue;
+		const char *name = "(unknown)";	/* attribution: platform issue */
+		struct ui_proc *p = NULL;
+		for (uint32_t j = 0; j < u->n_procs; j++)
+			if (!strcmp(u->procs[j].name, name)) {
+				p = &u->procs[j];
+				break;
+			}
+		if (!p) {
+			if (u->n_procs == u->procs_cap) {
+				uint32_t cap = u->procs_cap ? u->procs_cap * 2 : 64;
+				struct ui_proc *v = realloc(u->procs, cap * sizeof(*v));
+				if (!v)
+					return;
+				u->procs = v;
+				u->procs_cap = cap;
+			}
+			p = &u->procs[u->n_procs++];
+			memset(p, 0, sizeof(*p));
+			snprintf(p->name, sizeof(p->name), "%s", name);
+		}
+		p->flows++;
+		p->down += rate_get(&f->rate, now, DIR_REV);
+		p->up += rate_get(&f->rate, now, DIR_FWD);
+		p->bytes_down += f->bytes[DIR_REV];
+		p->bytes_up += f->bytes[DIR_FWD];
+	}
+}

@@ -1,0 +1,197 @@
+/*
+ * screens.c - the Processes and Interfaces tables and the help overlay.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "ui/ui.h"
+
+static void header(const struct ui *u, int y, const char *text)
+{
+	attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_HEADER) : A_REVERSE));
+	move(y, 0);
+	hline(' ', COLS);
+	ui_put(y, 0, COLS, text, 0);
+	attrset(A_NORMAL);
+}
+
+static int cmp_proc(const void *pa, const void *pb)
+{
+	const struct ui_proc *a = pa, *b = pb;
+	double x = a->down + a->up, y = b->down + b->up;
+	if (x != y)
+		return x < y ? 1 : -1;
+	if (a->flows != b->flows)
+		return a->flows < b->flows ? 1 : -1;
+	return strcmp(a->name, b->name);
+}
+
+void ui_draw_processes(struct ui *u, int y0, int h)
+{
+	char s[256], r1[32], r2[32], b1[32], b2[32];
+	ui_procs_build(u);
+	qsort(u->procs, u->n_procs, sizeof(*u->procs), cmp_proc);
+	snprintf(s, sizeof(s), "%-24s %11s %12s %12s %12s %12s", "Process", "Connections", "Down",
+		 "Up", "Received", "Sent");
+	header(u, y0, s);
+	if (u->list_scroll > (int)u->n_procs - (h - 1))
+		u->list_scroll = (int)u->n_procs - (h - 1);
+	if (u->list_scroll < 0)
+		u->list_scroll = 0;
+	for (int i = 1; i < h; i++) {
+		move(y0 + i, 0);
+		clrtoeol();
+		int pi = u->list_scroll + i - 1;
+		if (pi >= (int)u->n_procs)
+			continue;
+		const struct ui_proc *p = &u->procs[pi];
+		snprintf(s, sizeof(s), "%-24.24s %11u %12s %12s %12s %12s", p->name, p->flows,
+			 ui_human_rate(r1, sizeof(r1), p->down), ui_human_rate(r2, sizeof(r2), p->up),
+			 ui_human_bytes(b1, sizeof(b1), (double)p->bytes_down),
+			 ui_human_bytes(b2, sizeof(b2), (double)p->bytes_up));
+		ui_put(y0 + i, 0, COLS, s, 0);
+	}
+	if (!u->n_procs) {
+		attrset(A_DIM);
+		mvaddstr(y0 + 2, 2, "no open connections (in the current filter)");
+		attrset(A_NORMAL);
+	}
+}
+
+/* Reads the interface counters once a second at most; rates come from the
+ * difference with the previous read. */
+void ui_ifaces_sample(struct ui *u)
+{
+	uint64_t now = app_wall_us();
+	if (u->ifs_us && now - u->ifs_us < 900000u)
+		return;
+	memcpy(u->ifs_prev, u->ifs, sizeof(u->ifs));
+	u->n_ifs_prev = u->n_ifs;
+	u->ifs_prev_us = u->ifs_us;
+	int n = platform_iface_stats(u->ifs, UI_IFACES_MAX);
+	u->n_ifs = n < 0 ? 0 : n;
+	u->ifs_us = now;
+	/* The captured interface first, then by name. */
+	for (int i = 0; i < u->n_ifs; i++)
+		if (!strcmp(u->ifs[i].name, u->app->cap.name) && i > 0) {
+			struct iface_stat tmp = u->ifs[i];
+			memmove(&u->ifs[1], &u->ifs[0], (size_t)i * sizeof(tmp));
+			u->ifs[0] = tmp;
+			break;
+		}
+}
+
+void ui_draw_interfaces(struct ui *u, int y0, int h)
+{
+	char s[320], r1[32], r2[32];
+	snprintf(s, sizeof(s), "%-14s %11s %11s %11s %11s %7s %7s %7s %7s %6s", "Interface", "RX rate",
+		 "TX rate", "RX packets", "TX packets", "RX err", "TX err", "RX drop", "TX drop", "Coll");
+	header(u, y0, s);
+	double dt = (double)(u->ifs_us - u->ifs_prev_us) / 1e6;
+	if (u->list_scroll > u->n_ifs - (h - 1))
+		u->list_scroll = u->n_ifs - (h - 1);
+	if (u->list_scroll < 0)
+		u->list_scroll = 0;
+	for (int i = 1; i < h; i++) {
+		move(y0 + i, 0);
+		clrtoeol();
+		int k = u->list_scroll + i - 1;
+		if (k >= u->n_ifs)
+			continue;
+		const struct iface_stat *c = &u->ifs[k], *p = NULL;
+		for (int j = 0; j < u->n_ifs_prev; j++)
+			if (!strcmp(u->ifs_prev[j].name, c->name))
+				p = &u->ifs_prev[j];
+		double rx = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes) / dt : 0;
+		double tx = p && dt > 0 ? (double)(c->tx_bytes - p->tx_bytes) / dt : 0;
+		snprintf(s, sizeof(s), "%-14.14s %11s %11s %11llu %11llu %7llu %7llu %7llu %7llu %6llu",
+			 c->name, ui_human_rate(r1, sizeof(r1), rx), ui_human_rate(r2, sizeof(r2), tx),
+			 (unsigned long long)c->rx_packets, (unsigned long long)c->tx_packets,
+			 (unsigned long long)c->rx_errors, (unsigned long long)c->tx_errors,
+			 (unsigned long long)c->rx_drops, (unsigned long long)c->tx_drops,
+			 (unsigned long long)c->collisions);
+		attr_t a = !strcmp(c->name, u->app->cap.name) ? A_BOLD : A_NORMAL;
+		if (c->rx_errors + c->tx_errors + c->rx_drops + c->tx_drops + c->collisions && u->color)
+			a |= COLOR_PAIR(CP_WARN);
+		attrset(a);
+		ui_put(y0 + i, 0, COLS, s, 0);
+		attrset(A_NORMAL);
+	}
+	if (!u->n_ifs) {
+		attrset(A_DIM);
+		mvaddstr(y0 + 2, 2, u->app->cap.offline ? "reading a file: no interface counters"
+				    : "interface counters are not available on this platform");
+		attrset(A_NORMAL);
+	}
+}
+
+static const char *const help_lines[][2] = {
+	{ "", "Anywhere" },
+	{ "q q", "quit (press twice)" },
+	{ "Ctrl+C", "quit at once" },
+	{ "Tab / Shift+Tab", "next / previous view" },
+	{ "i", "interfaces view (again: back)" },
+	{ "h", "this help (any key closes it)" },
+	{ "Esc", "clear the filter, else back to the overview" },
+	{ "x x", "clear all connections and history (press twice)" },
+	{ "Space", "pause the display (capture goes on)" },
+	{ "", "Connection list" },
+	{ "Up / k, Down / j", "move the selection" },
+	{ "PgUp / PgDn", "move a page" },
+	{ "g / G", "first / last connection" },
+	{ "Enter", "details of the selected connection" },
+	{ "/", "filter as you type (Enter keeps it, Esc clears it)" },
+	{ "s / S", "sort by the next column / reverse the order" },
+	{ "< / >", "narrow / widen the application column" },
+	{ "c", "copy the remote address (OSC 52, wl-copy, xclip)" },
+	{ "p", "service names instead of port numbers" },
+	{ "d", "hostnames instead of addresses (where known)" },
+	{ "t", "show closed connections (dimmed)" },
+	{ "a", "group by process" },
+	{ "mouse", "click selects, double-click opens, wheel scrolls" },
+	{ "", "Filter terms (ANDed; !term negates; /re/ is a regex)" },
+	{ "port: sport: dport:", "any, local or remote port" },
+	{ "src: dst:", "local or remote address" },
+	{ "proto: state: service:", "protocol, state, service name" },
+	{ "app: sni: host: ssh:", "application, server name, SSH software" },
+	{ "process:", "owning process" },
+};
+
+void ui_draw_help(struct ui *u)
+{
+	int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
+	int w = COLS - 4 < 76 ? COLS - 4 : 76;
+	int h = LINES - 4 < n + 2 ? LINES - 4 : n + 2;
+	int x0 = (COLS - w) / 2, y0 = 2;
+	attrset(u->color ? COLOR_PAIR(CP_TITLE) : A_REVERSE);
+	for (int y = 0; y < h; y++) {
+		move(y0 + y, x0);
+		hline(' ', w);
+	}
+	ui_put(y0, x0 + 2, w - 4, "netlens keys  (j/k scroll, any other key closes)", 0);
+	int first = u->list_scroll;
+	if (first > n - (h - 2))
+		first = n - (h - 2);
+	if (first < 0)
+		first = 0;
+	for (int i = 0; i < h - 2 && first + i < n; i++) {
+		const char *const *l = help_lines[first + i];
+		int y = y0 + 1 + i;
+		if (!l[0][0]) {
+			attron(A_BOLD | A_UNDERLINE);
+			ui_put(y, x0 + 2, w - 4, l[1], 0);
+			attroff(A_BOLD | A_UNDERLINE);
+			continue;
+		}
+		attron(A_BOLD);
+		ui_put(y, x0 + 3, 24, l[0], 0);
+		attroff(A_BOLD);
+		ui_put(y, x0 + 28, w - 30, l[1], 0);
+	}
+	attrset(A_NORMAL);
+}

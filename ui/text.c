@@ -1,0 +1,149 @@
+/*
+ * text.c - putting text into cells: display width, truncation, alignment,
+ * and the human units of rates, sizes and durations.
+ *
+ * Strings reaching here are already sanitised (no control bytes, valid
+ * UTF-8). Width is counted with wcwidth so wide characters do not push the
+ * columns after them; without a UTF-8 locale every non-ASCII character is
+ * shown as '?', so nothing is sent that the terminal cannot display.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "ui/ui.h"
+
+struct ui *ui_current;
+
+/* Next character of s: its byte length and display width. */
+static size_t next_char(const char *s, int *width)
+{
+	unsigned char c = (unsigned char)*s;
+	if (c < 0x80) {
+		*width = 1;
+		return 1;
+	}
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	wchar_t wc;
+	size_t l = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+	if (l == (size_t)-1 || l == (size_t)-2 || l == 0) {
+		*width = 1;
+		return 1;
+	}
+	int w = wcwidth(wc);
+	*width = w < 0 ? 1 : w;
+	return l;
+}
+
+int ui_text_width(const char *s)
+{
+	int w = 0, cw;
+	int utf8 = ui_current ? ui_current->utf8 : 0;
+	while (*s) {
+		size_t l = utf8 ? next_char(s, &cw) : 1;
+		if (!utf8 && (unsigned char)*s >= 0x80) {
+			while (((unsigned char)s[l] & 0xc0) == 0x80)
+				l++;
+			cw = 1;
+		}
+		s += l;
+		w += cw;
+	}
+	return w;
+}
+
+/* Writes s at (y, x) in exactly w cells: truncated with '~' (or '…') when
+ * longer, padded with blanks when shorter, right-aligned on request. */
+void ui_put(int y, int x, int w, const char *s, int right)
+{
+	if (w <= 0)
+		return;
+	int utf8 = ui_current ? ui_current->utf8 : 0;
+	int tw = ui_text_width(s);
+	int pad = 0;
+	if (tw < w && right)
+		pad = w - tw;
+	move(y, x);
+	for (int i = 0; i < pad; i++)
+		addch(' ');
+	int used = pad;
+	int cut = tw > w;
+	int limit = cut ? w - 1 : w;
+	while (*s) {
+		int cw;
+		size_t l;
+		if (utf8) {
+			l = next_char(s, &cw);
+		} else {
+			l = 1;
+			cw = 1;
+			if ((unsigned char)*s >= 0x80)
+				while (((unsigned char)s[l] & 0xc0) == 0x80)
+					l++;
+		}
+		if (used + cw > limit)
+			break;
+		if (!utf8 && (unsigned char)*s >= 0x80)
+			addch('?');
+		else
+			addnstr(s, (int)l);
+		used += cw;
+		s += l;
+	}
+	if (cut) {
+		if (utf8)
+			addstr("\xe2\x80\xa6");	/* … */
+		else
+			addch('~');
+		used++;
+	}
+	for (; used < w; used++)
+		addch(' ');
+}
+
+static char *human(char *buf, size_t n, double v, const char *suffix)
+{
+	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB", "PB" };
+	int u = 0;
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%.0f %s%s", v, unit[u], suffix);
+	else
+		snprintf(buf, n, "%.1f %s%s", v, unit[u], suffix);
+	return buf;
+}
+
+char *ui_human_rate(char *buf, size_t n, double bps)
+{
+	return human(buf, n, bps, "/s");
+}
+
+char *ui_human_bytes(char *buf, size_t n, double bytes)
+{
+	return human(buf, n, bytes, "");
+}
+
+/* "45s", "12m03s", "3h07m", "2d04h" */
+char *ui_duration(char *buf, size_t n, uint64_t us)
+{
+	uint64_t s = us / 1000000u;
+	if (s < 60)
+		snprintf(buf, n, "%llus", (unsigned long long)s);
+	else if (s < 3600)
+		snprintf(buf, n, "%llum%02llus", (unsigned long long)(s / 60), (unsigned long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, n, "%lluh%02llum", (unsigned long long)(s / 3600),
+			 (unsigned long long)(s % 3600 / 60));
+	else
+		snprintf(buf, n, "%llud%02lluh", (unsigned long long)(s / 86400),
+			 (unsigned long long)(s % 86400 / 3600));
+	return buf;
+}

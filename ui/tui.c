@@ -1,0 +1,238 @@
+/*
+ * tui.c - taking over the terminal and giving it back, and the UI's part of
+ * the event loop.
+ *
+ *   ev_io stdin      keys and mouse: drained, then one redraw is due
+ *   ev_signal WINCH  the terminal was resized
+ *   ev_prepare       at most one screen update per loop pass, only when
+ *                    a key, a resize or a data tick asked for one
+ *
+ * The terminal is restored on every exit path: the normal one (tui_close),
+ * exit() (atexit), and fatal signals (a handler that resets the modes with
+ * async-signal-safe calls only, then re-raises).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/app.h"
+#include "ui/tui.h"
+#include "ui/ui.h"
+
+#define IDLE_REDRAW_US 5000000u	/* idle screen: ages and staleness colours */
+
+static struct ui the_ui;
+static int opened;
+static struct termios saved_tio;
+static int have_tio;
+static ev_prepare prepare_w;
+static int tick_due;
+
+int tui_possible(void)
+{
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+int tui_check_options(const struct app *a)
+{
+	if (!a->opt.ui_filter)
+		return 0;
+	char err[256];
+	err[0] = '\0';
+	struct filter *f = filter_compile(a->opt.ui_filter, err, sizeof(err));
+	if (!f) {
+		fprintf(stderr, "netlens: --filter: %s\n", err[0] ? err : "invalid filter");
+		return 2;
+	}
+	filter_free(f);
+	return 0;
+}
+
+/* What a fatal signal leaves behind must not be a dead terminal. */
+static void fatal_signal(int sig)
+{
+	static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	ssize_t w = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+	(void)w;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void at_exit(void)
+{
+	tui_close();
+}
+
+static void update(struct ui *u)
+{
+	struct tracker *t = &u->app->tracker;
+	uint64_t wall = app_wall_us();
+	uint64_t now = ui_now(u);
+
+	/* One traffic sample per second for the sparkline. */
+	uint64_t sec = now / 1000000u;
+	if (sec != u->spark_last_s) {
+		double v = rate64_get(&t->traffic, now, DIR_FWD) + rate64_get(&t->traffic, now, DIR_REV);
+		u->spark[u->spark_n % UI_SPARK] = v;
+		u->spark_n++;
+		u->spark_last_s = sec;
+	}
+	if (!u->app->cap.offline)
+		ui_ifaces_sample(u);
+
+	int changed = t->stats.packets != u->last_packets;
+	if (!u->paused && (u->dirty || changed || tick_due))
+		ui_rebuild(u);
+	u->last_packets = t->stats.packets;
+	(void)wall;
+	ui_draw(u);
+	u->dirty = 0;
+}
+
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct ui *u = w->data;
+	if (!u->dirty && !tick_due)
+		return;
+	update(u);
+	tick_due = 0;
+}
+
+void tui_tick(struct app *a)
+{
+	struct ui *u = &the_ui;
+	if (!opened)
+		return;
+	/* Nothing changed and nothing moves on screen: no redraw, except now
+	 * and then for ages and staleness colours. */
+	if (a->tracker.stats.packets == u->last_packets && !u->status[0] &&
+	    app_wall_us() - u->last_rebuild_us < IDLE_REDRAW_US && !a->cap.offline)
+		return;
+	tick_due = 1;
+}
+
+static void on_input(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ui *u = w->data;
+	int ch, n = 0;
+	while ((ch = getch()) != ERR && n++ < 256)
+		ui_key(u, ch);
+}
+
+static void on_winch(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct ui *u = w->data;
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clear();
+	u->dirty = 1;
+}
+
+static void colours(struct ui *u)
+{
+	u->color = !u->app->opt.no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+		   has_colors();
+	if (!u->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(CP_TITLE, COLOR_BLACK, COLOR_CYAN);
+	init_pair(CP_HEADER, COLOR_BLACK, COLOR_WHITE);
+	init_pair(CP_WARN, COLOR_YELLOW, -1);
+	init_pair(CP_ALERT, COLOR_RED, -1);
+	init_pair(CP_RX, COLOR_GREEN, -1);
+	init_pair(CP_TX, COLOR_MAGENTA, -1);
+	init_pair(CP_KEY, COLOR_CYAN, -1);
+	init_pair(CP_DIM, COLOR_WHITE, -1);
+	init_pair(CP_ERR, COLOR_RED, -1);
+}
+
+int tui_open(struct app *a)
+{
+	struct ui *u = &the_ui;
+	memset(u, 0, sizeof(*u));
+	u->app = a;
+	ui_current = u;
+	const char *cs = nl_langinfo(CODESET);
+	u->utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+	/* A file is about its closed flows too: they are shown from the start. */
+	u->show_history = a->cap.offline;
+	if (a->opt.ui_filter) {
+		snprintf(u->ftext, sizeof(u->ftext), "%s", a->opt.ui_filter);
+		u->flen = u->fcur = (int)strlen(u->ftext);
+		if (!ui_apply_filter(u)) {
+			fprintf(stderr, "netlens: --filter: %s\n", u->ferr);
+			return 2;
+		}
+	}
+
+	have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	if (!initscr()) {
+		fprintf(stderr, "netlens: cannot start the terminal UI (TERM=%s); use --headless\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	}
+	opened = 1;
+	atexit(at_exit);
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		signal(fatal[i], fatal_signal);
+
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(200);
+	colours(u);
+
+	ev_io_init(&u->input_w, on_input, STDIN_FILENO, EV_READ);
+	u->input_w.data = u;
+	ev_io_start(a->loop, &u->input_w);
+	ev_signal_init(&u->winch_w, on_winch, SIGWINCH);
+	u->winch_w.data = u;
+	ev_signal_start(a->loop, &u->winch_w);
+	ev_prepare_init(&prepare_w, on_prepare);
+	prepare_w.data = u;
+	ev_prepare_start(a->loop, &prepare_w);
+	u->dirty = 1;
+	return 0;
+}
+
+void tui_close(void)
+{
+	if (!opened)
+		return;
+	opened = 0;
+	struct ui *u = &the_ui;
+	if (u->app && u->app->loop) {
+		ev_io_stop(u->app->loop, &u->input_w);
+		ev_signal_stop(u->app->loop, &u->winch_w);
+		ev_prepare_stop(u->app->loop, &prepare_w);
+		if (u->child_active)
+			ev_child_stop(u->app->loop, &u->child_w);
+	}
+	mousemask(0, NULL);
+	endwin();
+	filter_free(u->filter);
+	u->filter = NULL;
+	ui_rows_free(&u->rows);
+	free(u->procs);
+	u->procs = NULL;
+	ui_current = NULL;
+}

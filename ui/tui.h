@@ -1,0 +1,28 @@
+/*
+ * tui.h - the terminal UI as the application sees it: open, mark a tick,
+ * close. Everything else stays inside ui/.
+ */
+#ifndef NETLENS_TUI_H
+#define NETLENS_TUI_H
+
+struct app;
+
+/* 1 when stdin and stdout are both terminals (the UI can run). */
+int tui_possible(void);
+
+/* Checks the UI options (--filter) before anything else starts. Returns 0,
+ * or 2 with one line printed. */
+int tui_check_options(const struct app *a);
+
+/* Takes over the terminal and adds the UI's watchers to a->loop. Returns 0,
+ * or 1 with one line printed. */
+int tui_open(struct app *a);
+
+/* The data changed (a refresh tick, the end of a file): the next loop pass
+ * redraws. */
+void tui_tick(struct app *a);
+
+/* Gives the terminal back (safe to call twice, and when never opened). */
+void tui_close(void);
+
+#endif

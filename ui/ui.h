@@ -1,0 +1,184 @@
+/*
+ * ui.h - the terminal UI's shared state (internal to ui/).
+ *
+ * The model is rebuilt from the tracker at most once per refresh (or after
+ * a key changed what is shown): a flat array of rows, each naming a flow by
+ * its slab index (open) or history index (closed) plus its creation serial,
+ * which is what the selection follows across refreshes, sorts and filters.
+ * Drawing reads flows directly: the loop is single-threaded, so nothing
+ * moves between the rebuild and the draw.
+ */
+#ifndef NETLENS_UI_H
+#define NETLENS_UI_H
+
+#include <ev.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/flow.h"
+#include "platform/platform.h"
+#include "ui/filter.h"
+
+struct app;
+
+enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_INTERFACES, SCR_COUNT };
+
+/* Sortable columns, in the order `s` cycles them (left to right). */
+enum ui_sort {
+	SORT_CREATED = 0,	/* default: order of first packet, no marker */
+	SORT_PROTO, SORT_LOCAL, SORT_REMOTE, SORT_STATE, SORT_SERVICE, SORT_APP,
+	SORT_BANDWIDTH, SORT_PROCESS,
+	SORT_COUNT
+};
+
+#define UI_KEY_LEN 40
+
+struct ui_row {
+	uint32_t id;		/* flow creation serial: what the selection follows */
+	uint32_t index;		/* slab index (open) or history index (closed) */
+	uint8_t closed;
+	uint8_t header;		/* a process group's title row (grouped view) */
+	uint32_t group_count;	/* header rows: flows in the group */
+	double bw;		/* down + up, bytes/s */
+	char key[UI_KEY_LEN];	/* sort key for the active text/address column */
+	char gkey[UI_KEY_LEN];	/* grouped view: the process name, lower-cased */
+};
+
+struct ui_rows {
+	struct ui_row *v;	/* owned */
+	uint32_t n, cap;
+	uint32_t total;		/* flows before filtering */
+};
+
+/* Text of a flow, as filters and views see it (sanitised). */
+struct flow_text {
+	char proto[16];
+	char local_addr[48], remote_addr[48];
+	char local[64], remote[64];	/* endpoints with ports */
+	unsigned local_port, remote_port;
+	const char *state;
+	const char *service;		/* "" when none */
+	char app[160];			/* "TLS github.com" */
+	char host[128];			/* SNI / Host / query */
+	char ssh[160];
+	char process[64];		/* "" until attribution (platform) lands */
+	const char *extra[48];		/* every DPI value */
+	unsigned n_extra;
+	char pool[2048];		/* backing store for extra */
+	size_t pool_used;
+};
+
+#define UI_IFACES_MAX 64
+#define UI_SPARK 60
+
+struct ui_proc {		/* Processes screen: one aggregate */
+	char name[64];
+	uint32_t flows;
+	double down, up;
+	uint64_t bytes_down, bytes_up;
+};
+
+struct ui {
+	struct app *app;
+	ev_io input_w;
+	ev_signal winch_w;
+	ev_child child_w;	/* a clipboard helper being reaped */
+	int child_active;
+
+	enum ui_screen screen;
+	int help;
+	enum ui_sort sort;
+	int sort_desc;
+	int show_ports;		/* p: numbers instead of service names */
+	int show_ips;		/* d: addresses instead of names (names: platform issue) */
+	int show_history;	/* t */
+	int group;		/* a */
+	int paused;		/* Space */
+	int app_width_adj;	/* < and >: extra cells for the application column */
+	uint64_t quit_armed_us, clear_armed_us;
+
+	/* Filter bar. */
+	int editing;
+	char ftext[1025];
+	int flen, fcur;
+	struct filter *filter;	/* owned; NULL = none */
+	char ferr[200];
+
+	struct ui_rows rows;
+	uint32_t sel_id;	/* selected flow's serial, 0 = none */
+	int sel_closed;
+	int sel;		/* index into rows */
+	int top;		/* first row shown */
+	int table_y, table_h;	/* where the table was drawn (mouse) */
+	int details_scroll;
+	int list_scroll;	/* processes / interfaces */
+
+	char status[256];
+	uint64_t status_until_us;
+
+	int color, utf8;
+	int dirty;		/* something the user did needs a redraw */
+	uint64_t last_packets;	/* tracker packets at the last rebuild */
+	uint64_t last_rebuild_us;
+	uint64_t redraws;	/* for doc/performance.md */
+
+	/* Traffic sparkline: bytes/s down+up, one sample per second. */
+	double spark[UI_SPARK];
+	unsigned spark_n;
+	uint64_t spark_last_s;
+
+	/* Interface counters: the previous read, for rates. */
+	struct iface_stat ifs[UI_IFACES_MAX], ifs_prev[UI_IFACES_MAX];
+	int n_ifs, n_ifs_prev;
+	uint64_t ifs_us, ifs_prev_us;
+
+	struct ui_proc *procs;	/* owned */
+	uint32_t n_procs, procs_cap;
+};
+
+extern struct ui *ui_current;
+
+/* rows.c */
+uint64_t ui_now(const struct ui *u);
+const struct flow *ui_row_flow(struct ui *u, const struct ui_row *r);
+void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t);
+void ui_rebuild(struct ui *u);
+void ui_select_index(struct ui *u, int i);
+void ui_rows_free(struct ui_rows *r);
+const char *ui_sort_name(enum ui_sort s);
+int ui_sort_default_desc(enum ui_sort s);
+void ui_procs_build(struct ui *u);
+
+/* text.c: cells on the screen */
+void ui_put(int y, int x, int w, const char *s, int right);
+int ui_text_width(const char *s);
+char *ui_human_rate(char *buf, size_t n, double bytes_per_s);
+char *ui_human_bytes(char *buf, size_t n, double bytes);
+char *ui_duration(char *buf, size_t n, uint64_t us);
+void ui_sanitize(char *out, size_t n, const char *s, size_t len);
+
+/* draw.c */
+void ui_draw(struct ui *u);
+int ui_table_rows(void);
+
+/* details.c */
+void ui_draw_details(struct ui *u, int y0, int h);
+
+/* screens.c */
+void ui_draw_processes(struct ui *u, int y0, int h);
+void ui_draw_interfaces(struct ui *u, int y0, int h);
+void ui_draw_help(struct ui *u);
+void ui_ifaces_sample(struct ui *u);
+
+/* keys.c */
+void ui_key(struct ui *u, int ch);
+void ui_set_status(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ui_apply_filter(struct ui *u);
+
+/* clipboard.c */
+int ui_copy(struct ui *u, const char *text);
+
+/* colour pairs */
+enum { CP_TITLE = 1, CP_HEADER, CP_WARN, CP_ALERT, CP_RX, CP_TX, CP_KEY, CP_DIM, CP_ERR };
+
+#endif
