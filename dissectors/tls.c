@@ -64,6 +64,22 @@ struct tls_state {
 
 /* ---------------------------------------------------------------- SHA-256 */
 
+/* JA4 hashes two short texts per ClientHello. Built with libcrypto
+ * (TLS_WITH_LIBCRYPTO, as the quic plugin is), its SHA-256 is used: it runs
+ * the CPU's SHA extensions where there are some, and even without them
+ * takes about half the instructions of the portable code below, which
+ * stays for builds without libcrypto, for the unit tests and for the fuzz
+ * harness (both compile this file alone). Either gives the same digest. */
+
+#ifdef TLS_WITH_LIBCRYPTO
+#include <openssl/evp.h>
+
+/* Fetched once (init): an implicit fetch on every digest costs more than
+ * hashing the text. Owned here, freed by fini. NULL: the portable code. */
+static EVP_MD *tls_md;
+static EVP_MD_CTX *tls_md_ctx;
+#endif
+
 struct sha256 {
 	uint32_t h[8];
 	uint64_t bytes;
@@ -122,6 +138,11 @@ static void sha256_update(struct sha256 *c, const void *data, size_t len)
 	const uint8_t *p = data;
 	c->bytes += len;
 	while (len > 0) {
+		if (c->n == 0 && len >= 64) {	/* whole blocks straight from the input */
+			sha256_block(c, p);
+			p += 64, len -= 64;
+			continue;
+		}
 		size_t take = 64 - c->n < len ? 64 - c->n : len;
 		memcpy(c->buf + c->n, p, take);
 		c->n += take, p += take, len -= take;
@@ -149,6 +170,49 @@ static void sha256_final(struct sha256 *c, uint8_t out[32])
 		out[4 * i + 3] = (uint8_t)c->h[i];
 	}
 }
+
+/* SHA-256 of data[0..len) into d. */
+static void sha256_digest(const void *data, size_t len, uint8_t d[32])
+{
+#ifdef TLS_WITH_LIBCRYPTO
+	unsigned int n = 0;
+	if (tls_md_ctx && EVP_DigestInit_ex(tls_md_ctx, tls_md, NULL) &&
+	    EVP_DigestUpdate(tls_md_ctx, data, len) && EVP_DigestFinal_ex(tls_md_ctx, d, &n) && n == 32)
+		return;
+#endif
+	struct sha256 c;
+	sha256_init(&c);
+	sha256_update(&c, data, len);
+	sha256_final(&c, d);
+}
+
+#ifdef TLS_WITH_LIBCRYPTO
+static void tls_fini(void)
+{
+	EVP_MD_CTX_free(tls_md_ctx);
+	tls_md_ctx = NULL;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	EVP_MD_free(tls_md);
+#endif
+	tls_md = NULL;
+}
+
+/* Never refuses the plugin: without a digest from libcrypto the portable
+ * code hashes. */
+static int tls_init(const struct nl_host_api *api)
+{
+	(void)api;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	tls_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+#else
+	tls_md = (EVP_MD *)EVP_sha256();
+#endif
+	tls_md_ctx = tls_md ? EVP_MD_CTX_new() : NULL;
+	if (!tls_md_ctx)
+		tls_fini();
+	return 0;
+}
+#endif
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -237,25 +301,24 @@ static void sort16(uint16_t *v, size_t n)	/* insertion sort: n is capped */
 	}
 }
 
-/* Hashes "xxxx,xxxx,..." of v[0..n). */
-static void sha256_list(struct sha256 *c, const uint16_t *v, size_t n)
+/* Writes "xxxx,xxxx,..." of v[0..n) at out (5n bytes at most); returns its length. */
+static size_t hex_list(char *out, const uint16_t *v, size_t n)
 {
+	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {
-		char h[5];
-		h[0] = ',';
-		hex16(h + 1, v[i]);
-		if (i == 0)
-			sha256_update(c, h + 1, 4);
-		else
-			sha256_update(c, h, 5);
+		if (i)
+			out[len++] = ',';
+		hex16(out + len, v[i]);
+		len += 4;
 	}
+	return len;
 }
 
-/* The first 12 hex digits of the digest into out. */
-static void sha256_hex12(struct sha256 *c, char *out)
+/* The first 12 hex digits of the SHA-256 of text[0..len) into out. */
+static void sha256_hex12(const char *text, size_t len, char *out)
 {
 	uint8_t d[32];
-	sha256_final(c, d);
+	sha256_digest(text, len, d);
 	for (int i = 0; i < 6; i++) {
 		out[2 * i] = hexdig[d[i] >> 4];
 		out[2 * i + 1] = hexdig[d[i] & 0xf];
@@ -505,15 +568,14 @@ static int ja4(const struct client_hello *ch, char out[37])
 	out[10] = '_';
 
 	uint16_t sorted[TLS_MAX_CIPHERS];
-	struct sha256 c;
+	/* The hashed texts: at most TLS_MAX_EXTS then "_" and TLS_MAX_SIGS values. */
+	char text[5 * TLS_MAX_EXTS + 1 + 5 * TLS_MAX_SIGS];
 	if (ch->n_ciphers == 0) {
 		memset(out + 11, '0', 12);
 	} else {
 		memcpy(sorted, ch->ciphers, ch->n_ciphers * sizeof(sorted[0]));
 		sort16(sorted, ch->n_ciphers);
-		sha256_init(&c);
-		sha256_list(&c, sorted, ch->n_ciphers);
-		sha256_hex12(&c, out + 11);
+		sha256_hex12(text, hex_list(text, sorted, ch->n_ciphers), out + 11);
 	}
 	out[23] = '_';
 
@@ -525,13 +587,12 @@ static int ja4(const struct client_hello *ch, char out[37])
 		memset(out + 24, '0', 12);
 	} else {
 		sort16(sorted, n);
-		sha256_init(&c);
-		sha256_list(&c, sorted, n);
+		size_t len = hex_list(text, sorted, n);
 		if (ch->n_sigs > 0) {
-			sha256_update(&c, "_", 1);
-			sha256_list(&c, ch->sigs, ch->n_sigs);
+			text[len++] = '_';
+			len += hex_list(text + len, ch->sigs, ch->n_sigs);
 		}
-		sha256_hex12(&c, out + 24);
+		sha256_hex12(text, len, out + 24);
 	}
 	out[36] = '\0';
 	return 0;
@@ -734,6 +795,10 @@ static const struct nl_dissector tls_dissector = {
 	.fields = tls_fields,
 	.n_fields = F_COUNT,
 	.domain_field = F_SNI,
+#ifdef TLS_WITH_LIBCRYPTO
+	.init = tls_init,
+	.fini = tls_fini,
+#endif
 	.dissect = tls_dissect,
 };
 
