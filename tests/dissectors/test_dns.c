@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "fakehost.h"
 
@@ -657,6 +658,32 @@ START_TEST(test_many_answers_capped)
 }
 END_TEST
 
+/* A records are written without inet_ntop: every digit count and octet
+ * boundary must read as inet_ntop writes it. */
+START_TEST(test_a_record_text)
+{
+	static const uint8_t addrs[][4] = {
+		{0, 0, 0, 0}, {0, 9, 10, 99}, {100, 199, 200, 255}, {255, 255, 255, 255}, {1, 20, 250, 7},
+	};
+	const unsigned n = sizeof(addrs) / sizeof(addrs[0]);
+	static uint8_t b[VBUF];
+	size_t o = big_response(b, sizeof(b), n, 0);
+	for (unsigned i = 0; i < n; i++)	/* each record's last 4 bytes are its address */
+		memcpy(b + o - 16 * (n - i) + 12, addrs[i], 4);
+	struct fh_flow ff;
+	open_flow(&ff);
+	ck_assert_int_eq(udp_r(&ff, 53, b, o), NL_DONE);
+	ck_assert_int_eq(ff.f.errors, 0);
+	ck_assert_uint_eq(list_len(&ff, "dns.answers"), n);
+	for (unsigned i = 0; i < n; i++) {
+		char want[INET_ADDRSTRLEN];
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, addrs[i], want, sizeof(want)));
+		ck_assert_str_eq(fh_list(&ff, "dns.answers", i), want);
+	}
+	fh_close(&ff);
+}
+END_TEST
+
 /* A TCP message longer than the host keeps of a stream: what fits is used. */
 START_TEST(test_tcp_message_beyond_stream_limit)
 {
@@ -1025,6 +1052,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_empty_payloads);
 	tcase_add_test(tc, test_type_names);
 	tcase_add_test(tc, test_many_answers_capped);
+	tcase_add_test(tc, test_a_record_text);
 	tcase_add_test(tc, test_tcp_message_beyond_stream_limit);
 	tcase_add_test(tc, test_bug_partial_tcp_message_noted_twice);
 	tcase_add_test(tc, test_bug_tcp_reuse_stops_after_first_exchange);
