@@ -26,6 +26,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlens/dissector.h>
@@ -77,7 +78,10 @@ struct quic_state {
 	uint8_t odcid_len;
 	uint8_t has_odcid;		/* odcid decrypted a client Initial */
 	uint8_t odcid[NLQ_MAX_CID];
-	struct nlq_reasm reasm;
+	struct nlq_reasm *reasm;	/* owned: the client's CRYPTO stream while its
+					 * hello is awaited, else NULL. Allocated at
+					 * the first client Initial: the block is 9 KiB,
+					 * and most UDP flows offered are not QUIC. */
 };
 
 /* What a version is (RFC 9000 §15, RFC 9369, drafts, vendors). */
@@ -179,20 +183,21 @@ static void hello_fields(struct dgram *d, const struct nlq_hello *h)
 static void try_hello(struct dgram *d)
 {
 	struct quic_state *st = d->st;
-	struct nl_reader r = nl_reader_make(st->reasm.buf, st->reasm.contig);
+	struct nl_reader r;
 	struct nlq_hello h;
 	size_t need;
 
-	if (st->hello != HELLO_WAIT || st->reasm.contig < 4)
+	if (st->hello != HELLO_WAIT || !st->reasm || st->reasm->contig < 4)
 		return;
+	r = nl_reader_make(st->reasm->buf, st->reasm->contig);
 	if (nl_get_u8(&r) != 1) {		/* not a ClientHello */
 		st->hello = HELLO_GAVE_UP;
 		return;
 	}
 	need = 4 + (size_t)nl_get_be24(&r);
-	if (st->reasm.contig < need && st->reasm.contig < NLQ_CRYPTO_CAP)
+	if (st->reasm->contig < need && st->reasm->contig < NLQ_CRYPTO_CAP)
 		return;
-	r = nl_reader_make(st->reasm.buf, st->reasm.contig < need ? st->reasm.contig : need);
+	r = nl_reader_make(st->reasm->buf, st->reasm->contig < need ? st->reasm->contig : need);
 	if (nlq_parse_client_hello(r, &h) < 0) {
 		st->hello = HELLO_GAVE_UP;
 		return;
@@ -206,10 +211,17 @@ static void apply_frames(struct dgram *d, struct nl_reader plain, int client)
 	struct nlq_frames fr;
 
 	memset(&fr, 0, sizeof(fr));
-	fr.reasm = client && d->st->hello == HELLO_WAIT ? &d->st->reasm : NULL;
+	if (client && d->st->hello == HELLO_WAIT && !d->st->reasm &&
+	    !(d->st->reasm = calloc(1, sizeof(*d->st->reasm))))
+		d->st->hello = HELLO_GAVE_UP;	/* out of memory: no hello fields */
+	fr.reasm = client && d->st->hello == HELLO_WAIT ? d->st->reasm : NULL;
 	nlq_walk_frames(plain, &fr);	/* a frame we cannot walk only ends the walk */
 	if (fr.reasm)
 		try_hello(d);
+	if (d->st->hello != HELLO_WAIT && d->st->reasm) {
+		free(d->st->reasm);
+		d->st->reasm = NULL;
+	}
 	if (fr.closed) {
 		char err[32];
 		int n = snprintf(err, sizeof(err), "0x%02" PRIx64, fr.close_error);
@@ -427,6 +439,13 @@ static enum nl_verdict quic_dissect(const struct nl_host_api *api, struct nl_flo
 	return NL_NEED_MORE;
 }
 
+static void quic_release(void *state)
+{
+	struct quic_state *st = state;
+	free(st->reasm);
+	st->reasm = NULL;
+}
+
 static const uint16_t port_hints[] = {443, 8443, 4433, 784, 853};
 
 static const struct nl_dissector quic_dissector = {
@@ -451,7 +470,7 @@ static const struct nl_dissector quic_dissector = {
 	.init = NULL,
 	.fini = NULL,
 	.dissect = quic_dissect,
-	.release = NULL,
+	.release = quic_release,
 };
 
 NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void);
