@@ -11,6 +11,13 @@
 
 struct dpi *dpi_current;
 
+/* flow->dpi_owner, noted by dpi_offer once a dissector owns the flow: the owner's
+ * index + 1 (0: no owner noted) and DPI_OWNER_OVER when its label says the
+ * flow is over. The owner never changes and its label only during a call. */
+#define DPI_OWNER_INDEX 0x7f
+#define DPI_OWNER_OVER 0x80
+_Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow->dpi_owner");
+
 struct stream {			/* one direction's in-order bytes (stream mode) */
 	uint8_t *buf;		/* owned, grows to NL_MAX_STREAM */
 	uint32_t len, cap;
@@ -262,6 +269,8 @@ void dpi_ready(struct dpi *d)
 	dpi_current = d;
 }
 
+#define STREAM_FIRST_CAP 2048u	/* a stream buffer's first size */
+
 static void free_work(struct dpi *d, struct dpi_work *w)
 {
 	if (!w)
@@ -272,9 +281,35 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 				d->set.v[i].d.release(w->state[i]);
 			free(w->state[i]);
 		}
+	if (d->n_pool < DPI_WORK_POOL) {
+		/* Buffers that grew past their first size are not kept, so the
+		 * pool holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). */
+		struct stream keep[2];
+		for (int k = 0; k < 2; k++) {
+			memset(&keep[k], 0, sizeof(keep[k]));
+			if (w->dir[k].cap == STREAM_FIRST_CAP) {
+				keep[k].buf = w->dir[k].buf;
+				keep[k].cap = STREAM_FIRST_CAP;
+			} else {
+				free(w->dir[k].buf);
+			}
+		}
+		memset(w, 0, sizeof(*w));
+		memcpy(w->dir, keep, sizeof(keep));
+		d->pool[d->n_pool++] = w;
+		return;
+	}
 	free(w->dir[0].buf);
 	free(w->dir[1].buf);
 	free(w);
+}
+
+/* A zeroed work block (its stream buffers may be allocated, empty). */
+static struct dpi_work *new_work(struct dpi *d)
+{
+	if (d->n_pool)
+		return d->pool[--d->n_pool];
+	return calloc(1, sizeof(struct dpi_work));
 }
 
 static void free_flow(struct dpi_flow *df)
@@ -334,6 +369,19 @@ static uint32_t alloc_handle(struct dpi *d, struct dpi_flow *df)
 	return h;
 }
 
+static int label_over(const char *label)
+{
+	size_t n = strlen(label);
+	return (n > 7 && !strcmp(label + n - 7, "_CLOSED")) ||
+	       (n > 9 && !strcmp(label + n - 9, "_DRAINING"));
+}
+
+static void note_owner(struct flow *f, const struct dpi_flow *df)
+{
+	if (df->owner >= 0)
+		f->dpi_owner = (uint8_t)((df->owner + 1) | (label_over(df->label) ? DPI_OWNER_OVER : 0));
+}
+
 /* No candidate left: free the work; keep results if any. */
 static void decide(struct dpi *d, struct flow *f)
 {
@@ -379,7 +427,7 @@ static int stream_add(struct stream *s, uint32_t seq, const uint8_t *data, size_
 	if (len > NL_MAX_STREAM - s->len)
 		len = NL_MAX_STREAM - s->len;
 	if (s->len + len > s->cap) {
-		uint32_t cap = s->cap ? s->cap : 2048;
+		uint32_t cap = s->cap ? s->cap : STREAM_FIRST_CAP;
 		while (cap < s->len + len)
 			cap *= 2;
 		if (cap > NL_MAX_STREAM)
@@ -417,7 +465,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			return;
 		}
 		df = calloc(1, sizeof(*df));
-		struct dpi_work *w = df ? calloc(1, sizeof(*w)) : NULL;
+		struct dpi_work *w = df ? new_work(d) : NULL;
 		if (!w) {
 			free(df);
 			return;		/* out of memory: try with the next packet */
@@ -428,7 +476,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			w->candidates |= 1u << list[i];
 		f->dpi = alloc_handle(d, df);
 		if (f->dpi == DPI_NONE) {
-			free(w);
+			free_work(d, w);
 			free(df);
 			return;
 		}
@@ -490,6 +538,8 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			struct nl_flow call = { d, df, i, 0 };
 			d->stats.offered++;
 			enum nl_verdict v = x->dissect(&d->api, &call, st, &pl);
+			if (call.touched)	/* owner or label may be new */
+				note_owner(f, df);
 			if (++w->offered[i] >= x->packet_budget && v == NL_NEED_MORE)
 				v = NL_DONE;
 			if (scratch) {
@@ -553,6 +603,17 @@ void dpi_summary(const struct dpi *d, uint32_t h, struct strbuf *b)
 uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t h)
 {
 	const struct dpi_flow *df = flow_of(d, h);
+	return df && df->owner >= 0 ? d->set.v[df->owner].d.idle_timeout_s : 0;
+}
+
+uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over)
+{
+	if (f->dpi_owner && !(f->flags & FLOW_CLOSED)) {
+		*over = !!(f->dpi_owner & DPI_OWNER_OVER);
+		return d->set.v[(f->dpi_owner & DPI_OWNER_INDEX) - 1].d.idle_timeout_s;
+	}
+	const struct dpi_flow *df = flow_of(d, f->dpi);
+	*over = df && label_over(df->label);
 	return df && df->owner >= 0 ? d->set.v[df->owner].d.idle_timeout_s : 0;
 }
 
@@ -625,6 +686,12 @@ void dpi_free(struct dpi *d)
 			dpi_release(d, h);
 	free(d->arena);
 	free(d->free_ids);
+	while (d->n_pool) {
+		struct dpi_work *w = d->pool[--d->n_pool];
+		free(w->dir[0].buf);
+		free(w->dir[1].buf);
+		free(w);
+	}
 	free(d->scratch);
 	d->scratch = NULL;
 	d->arena = NULL;

@@ -27,6 +27,12 @@
 					 * plus its text or 8-byte number) */
 
 struct dpi_flow;
+struct dpi_work;
+
+/* Work blocks of decided flows kept for new ones, with their first stream
+ * buffers: most flows are decided within a few packets, and each cost two
+ * allocations and two buffer growths. */
+#define DPI_WORK_POOL 64
 
 struct dpi_stats {
 	uint64_t offered;		/* payload units handed to dissectors */
@@ -48,6 +54,8 @@ struct dpi {
 	uint32_t tcp_list[DISSECTORS_MAX], udp_list[DISSECTORS_MAX];
 	void *scratch;			/* owned: a state block for first calls */
 	uint32_t scratch_size;
+	struct dpi_work *pool[DPI_WORK_POOL];	/* owned: zeroed but for stream buffers */
+	unsigned n_pool;
 	unsigned n_tcp, n_udp;
 };
 
@@ -76,6 +84,12 @@ void dpi_summary(const struct dpi *d, uint32_t handle, struct strbuf *b);
 
 /* The idle timeout (seconds) the owning dissector declares, 0 = none. */
 uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t handle);
+
+/* The same for a flow, and *over = its owner's label ends in _CLOSED or
+ * _DRAINING. Asked for every packet (lifecycle.c): a flow in the table
+ * answers from what dpi_offer noted in it (flow->dpi_owner), without reading its
+ * results; other flows (history's copies) look them up. */
+uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over);
 
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);

@@ -19,7 +19,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "lifecycle.h"
 #include "decode.h"
@@ -46,16 +45,13 @@ static uint64_t dpi_timeout(const struct flow *f)
 {
 	if (!dpi_current || f->dpi == DPI_NONE || f->dpi == DPI_NOTHING)
 		return 0;
-	if (f->key.proto == L4_UDP) {
-		const char *label = dpi_state_label(dpi_current, f->dpi);
-		size_t n = label ? strlen(label) : 0;
-		if ((n > 7 && !strcmp(label + n - 7, "_CLOSED")) ||
-		    (n > 9 && !strcmp(label + n - 9, "_DRAINING")))
-			return 15 * SEC;
-	} else if (f->key.proto != L4_TCP || f->state != TCP_ESTABLISHED) {
+	if (f->key.proto != L4_UDP && (f->key.proto != L4_TCP || f->state != TCP_ESTABLISHED))
 		return 0;
-	}
-	return (uint64_t)dpi_idle_timeout_s(dpi_current, f->dpi) * SEC;
+	int over;
+	uint32_t s = dpi_flow_timeout_s(dpi_current, f, &over);
+	if (f->key.proto == L4_UDP && over)
+		return 15 * SEC;
+	return (uint64_t)s * SEC;
 }
 
 uint64_t lifecycle_timeout_us(const struct flow *f)
