@@ -11,11 +11,6 @@
 
 struct dpi *dpi_current;
 
-/* flow->dpi_owner, noted by dpi_offer once a dissector owns the flow: the owner's
- * index + 1 (0: no owner noted) and DPI_OWNER_OVER when its label says the
- * flow is over. The owner never changes and its label only during a call. */
-#define DPI_OWNER_INDEX 0x7f
-#define DPI_OWNER_OVER 0x80
 _Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow->dpi_owner");
 
 struct stream {			/* one direction's in-order bytes (stream mode) */
@@ -379,7 +374,8 @@ static int label_over(const char *label)
 static void note_owner(struct flow *f, const struct dpi_flow *df)
 {
 	if (df->owner >= 0)
-		f->dpi_owner = (uint8_t)((df->owner + 1) | (label_over(df->label) ? DPI_OWNER_OVER : 0));
+		f->dpi_owner = (uint8_t)((f->dpi_owner & DPI_OWNER_DECIDED) | (df->owner + 1) |
+					 (label_over(df->label) ? DPI_OWNER_OVER : 0));
 }
 
 /* No candidate left: free the work; keep results if any. */
@@ -391,6 +387,8 @@ static void decide(struct dpi *d, struct flow *f)
 	if (df->owner < 0 && df->used == 0 && !df->label[0]) {
 		dpi_release(d, f->dpi);
 		f->dpi = DPI_NOTHING;
+	} else {
+		f->dpi_owner |= DPI_OWNER_DECIDED;
 	}
 }
 
@@ -446,7 +444,7 @@ static int stream_add(struct stream *s, uint32_t seq, const uint8_t *data, size_
 
 void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 {
-	if (f->dpi == DPI_NOTHING || !p->payload_len)
+	if (f->dpi == DPI_NOTHING || dpi_flow_decided(f) || !p->payload_len)
 		return;
 	const uint32_t *list;
 	unsigned n;
@@ -608,7 +606,7 @@ uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t h)
 
 uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over)
 {
-	if (f->dpi_owner && !(f->flags & FLOW_CLOSED)) {
+	if ((f->dpi_owner & DPI_OWNER_INDEX) && !(f->flags & FLOW_CLOSED)) {
 		*over = !!(f->dpi_owner & DPI_OWNER_OVER);
 		return d->set.v[(f->dpi_owner & DPI_OWNER_INDEX) - 1].d.idle_timeout_s;
 	}

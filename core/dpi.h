@@ -59,6 +59,18 @@ struct dpi {
 	unsigned n_tcp, n_udp;
 };
 
+/* flow->dpi_owner, noted by dpi.c so that a packet of a flow needs no look-up
+ * in its results: the owner's index + 1 (0: no owner noted; the owner never
+ * changes), DPI_OWNER_OVER when its label says the flow is over (the label
+ * changes only during a dissector's call), DPI_OWNER_DECIDED once no
+ * dissector is asked any more (results kept). */
+#define DPI_OWNER_INDEX 0x3f
+#define DPI_OWNER_DECIDED 0x40
+#define DPI_OWNER_OVER 0x80
+
+/* The flow's results are final: its payload need not be offered. */
+static inline int dpi_flow_decided(const struct flow *f) { return f->dpi_owner & DPI_OWNER_DECIDED; }
+
 /* Sets up the host API and an empty set; plugins are loaded by the caller
  * through dpi->set (loader.h), then dpi_ready() builds the dispatch lists. */
 int dpi_init(struct dpi *d);

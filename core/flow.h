@@ -80,7 +80,7 @@ struct flow {
 	uint8_t icmp_err_type;		/* last ICMP error quoting this flow */
 	uint8_t icmp_err_code;
 	uint8_t icmp_err_count;		/* saturates at 255 */
-	uint8_t dpi_owner;		/* noted by dpi.c: DPI owner + 1, 0 = none noted */
+	uint8_t dpi_owner;		/* noted by dpi.c (DPI_OWNER_*): 0 = nothing noted */
 	uint32_t id;			/* creation serial: order of first packet */
 	/* Cache lines 2-3. */
 	union {				/* 64 */

@@ -388,7 +388,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	default:
 		break;
 	}
-	if (t->cfg.dpi && has_l4 && p->payload_len && f->dpi != DPI_NOTHING)
+	if (t->cfg.dpi && has_l4 && p->payload_len && f->dpi != DPI_NOTHING && !dpi_flow_decided(f))
 		dpi_offer(t->cfg.dpi, f, p, dir);
 
 	if (is_new) {
