@@ -33,7 +33,7 @@ struct col {
 };
 
 static const struct col cols[COL_COUNT] = {
-	[COL_PROTO] = { "Proto", SORT_PROTO, 5, 6, 0 },
+	[COL_PROTO] = { "Proto", SORT_PROTO, 6, 6, 0 },	/* ICMPv6 */
 	[COL_LOCAL] = { "Local", SORT_LOCAL, 15, 21, 0 },
 	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
 	[COL_STATE] = { "State", SORT_STATE, 11, 14, 0 },	/* QUIC_CONNECTED */
@@ -71,33 +71,18 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 			used += w[i] + 1;
 	}
 	int spare = width - used;
-	/* Grow toward the widths an IPv4 row needs, then give the application
-	 * column room, then IPv6 endpoints, then the application the rest. */
-	static const enum col_id grow[] = { COL_REMOTE, COL_STATE, COL_PROTO, COL_DOWN, COL_UP,
-					    COL_LOCAL, COL_PROCESS, COL_SERVICE };
+	/* Grow in steps, most useful first: what an IPv4 row needs, room for
+	 * the application, IPv6 endpoints, and the application the rest. */
+	static const struct { enum col_id c; int to; } grow[] = {
+		{ COL_REMOTE, 21 }, { COL_STATE, 14 }, { COL_APP, 24 }, { COL_PROTO, 6 },
+		{ COL_LOCAL, 21 }, { COL_DOWN, 10 }, { COL_UP, 10 }, { COL_PROCESS, 16 },
+		{ COL_SERVICE, 9 }, { COL_APP, 40 }, { COL_REMOTE, 47 }, { COL_LOCAL, 47 },
+	};
 	for (size_t g = 0; g < sizeof(grow) / sizeof(grow[0]) && spare > 0; g++) {
-		enum col_id c = grow[g];
+		enum col_id c = grow[g].c;
 		if (!on[c])
 			continue;
-		int add = cols[c].want - w[c];
-		if (add > spare)
-			add = spare;
-		if (add > 0) {
-			w[c] += add;
-			spare -= add;
-		}
-	}
-	int add = 40 - w[COL_APP];
-	if (add > spare)
-		add = spare;
-	if (add > 0) {
-		w[COL_APP] += add;
-		spare -= add;
-	}
-	for (int c = COL_LOCAL; c <= COL_REMOTE && spare > 0; c++) {
-		if (!on[c])
-			continue;
-		add = 47 - w[c];
+		int add = grow[g].to - w[c];
 		if (add > spare)
 			add = spare;
 		if (add > 0) {
@@ -435,14 +420,27 @@ static void draw_title(struct ui *u)
 	uint64_t now = ui_now(u);
 	const char *st = u->paused ? "PAUSED" : a->cap.offline ? (a->cap.eof ? "file done" : "reading")
 			 : "live";
-	snprintf(s, sizeof(s), "%.80s  %u flows  %s%s %s%s  %s ", a->cap.name, a->tracker.table.count,
-		 u->utf8 ? "\xe2\x86\x93" : "down ",
-		 ui_human_rate(r1, sizeof(r1), rate64_get(&a->tracker.traffic, now, DIR_REV)),
-		 u->utf8 ? "\xe2\x86\x91" : "up ",
-		 ui_human_rate(r2, sizeof(r2), rate64_get(&a->tracker.traffic, now, DIR_FWD)), st);
-	int sw = ui_text_width(s);
-	if (x + sw < COLS)
-		ui_put(0, COLS - sw, sw, s, 0);
+	const char *name = a->cap.name;
+	if (a->cap.offline && strrchr(name, '/'))
+		name = strrchr(name, '/') + 1;
+	/* Right side, shortened until it fits: the state always shows. */
+	for (int detail = 2; detail >= 0; detail--) {
+		if (detail == 2)
+			snprintf(s, sizeof(s), "%.60s  %u flows  %s%s %s%s  %s ", name,
+				 a->tracker.table.count, u->utf8 ? "\xe2\x86\x93" : "down ",
+				 ui_human_rate(r1, sizeof(r1), rate64_get(&a->tracker.traffic, now, DIR_REV)),
+				 u->utf8 ? "\xe2\x86\x91" : "up ",
+				 ui_human_rate(r2, sizeof(r2), rate64_get(&a->tracker.traffic, now, DIR_FWD)), st);
+		else if (detail == 1)
+			snprintf(s, sizeof(s), "%.24s  %s ", name, st);
+		else
+			snprintf(s, sizeof(s), "%s ", st);
+		int sw = ui_text_width(s);
+		if (x + sw < COLS) {
+			ui_put(0, COLS - sw, sw, s, 0);
+			break;
+		}
+	}
 	attrset(A_NORMAL);
 }
 
@@ -458,6 +456,14 @@ static void draw_status(struct ui *u)
 		mvaddstr(y, 0, "/");
 		attrset(A_NORMAL);
 		ui_put(y, 1, COLS - 1, u->ftext, 0);
+		/* How many rows the filter leaves, at the right as you type. */
+		snprintf(s, sizeof(s), "%u of %u", u->rows.n - u->rows.headers, u->rows.total);
+		int cw = (int)strlen(s);
+		if (2 + ui_text_width(u->ftext) + cw + 2 < COLS && !u->ferr[0]) {
+			attrset(A_DIM);
+			ui_put(y, COLS - cw - 1, cw, s, 0);
+			attrset(A_NORMAL);
+		}
 		if (u->ferr[0]) {
 			int x = 2 + ui_text_width(u->ftext) + 2;
 			if (x < COLS - 10) {
@@ -489,12 +495,13 @@ static void draw_status(struct ui *u)
 	if (u->screen == SCR_OVERVIEW && x < COLS) {
 		int h = u->table_h > 0 ? u->table_h : 1;
 		int last = u->top + h < (int)u->rows.n ? u->top + h : (int)u->rows.n;
+		uint32_t shown = u->rows.n - u->rows.headers;
 		if (u->rows.n)
-			snprintf(s, sizeof(s), "%d-%d of %u", u->top + 1, last, u->rows.n);
+			snprintf(s, sizeof(s), "%d-%d of %u", u->top + 1, last, shown);
 		else
 			snprintf(s, sizeof(s), "0 of 0");
 		size_t l = strlen(s);
-		if (u->rows.total != u->rows.n)
+		if (u->rows.total != shown)
 			snprintf(s + l, sizeof(s) - l, " (of %u)", u->rows.total);
 		l = strlen(s);
 		snprintf(s + l, sizeof(s) - l, "  sort: %s%s%s%s%s", ui_sort_name(u->sort),

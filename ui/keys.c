@@ -48,6 +48,13 @@ static void move_sel(struct ui *u, int delta)
 	u->details_scroll = 0;
 }
 
+/* PgUp/PgDn move the selection and the view together, a page at a time. */
+static void move_page(struct ui *u, int delta)
+{
+	u->top += delta;
+	move_sel(u, delta);
+}
+
 static int page(void)
 {
 	int h = ui_table_rows() - 1;
@@ -286,7 +293,7 @@ void ui_key(struct ui *u, int ch)
 		if (u->screen == SCR_DETAILS)
 			u->details_scroll -= page();
 		else if (list)
-			move_sel(u, -page());
+			move_page(u, -page());
 		else
 			u->list_scroll -= page();
 		break;
@@ -294,7 +301,7 @@ void ui_key(struct ui *u, int ch)
 		if (u->screen == SCR_DETAILS)
 			u->details_scroll += page();
 		else if (list)
-			move_sel(u, page());
+			move_page(u, page());
 		else
 			u->list_scroll += page();
 		break;

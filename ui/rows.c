@@ -134,7 +134,9 @@ static void key_text(char *key, const char *s)
 static void key_addr(char *key, const struct flow *f, const uint8_t *addr, uint16_t port)
 {
 	memset(key, 0, UI_KEY_LEN);
-	key[0] = (char)f->key.family;
+	key[0] = (char)(f->key.family ? f->key.family : 4);	/* ARP: IPv4 addresses */
+	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
+		port = 0;	/* ICMP's identifier is not shown: it must not order rows */
 	memcpy(key + 1, addr, 16);
 	key[17] = (char)(port >> 8);
 	key[18] = (char)(port & 0xff);
@@ -270,6 +272,7 @@ static void insert_headers(struct ui *u)
 		}
 	}
 	rs->n += groups;
+	rs->headers = groups;
 }
 
 void ui_select_index(struct ui *u, int i)
@@ -296,6 +299,7 @@ void ui_rebuild(struct ui *u)
 	int old_sel = u->sel;
 	rs->n = 0;
 	rs->total = 0;
+	rs->headers = 0;
 	struct collect_ctx c = { u };
 	flow_table_foreach(&t->table, collect_open, &c);
 	if (u->show_history)

@@ -114,7 +114,8 @@ static char *human(char *buf, size_t n, double v, const char *suffix)
 		v /= 1024;
 		u++;
 	}
-	if (u == 0)
+	/* At most four digits: "999 B/s", "9.5 KB/s", "1023 KB/s". */
+	if (u == 0 || v >= 10)
 		snprintf(buf, n, "%.0f %s%s", v, unit[u], suffix);
 	else
 		snprintf(buf, n, "%.1f %s%s", v, unit[u], suffix);

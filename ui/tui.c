@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <term.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -57,13 +58,42 @@ int tui_check_options(const struct app *a)
 	return 0;
 }
 
+/* The terminal's own reset strings (keypad off, normal screen, cursor on,
+ * attributes off), looked up at start so the signal handler only writes. */
+static char reset_seq[256];
+static size_t reset_len;
+
+static void reset_add(const char *cap)
+{
+	const char *v = tigetstr((char *)cap);
+	if (!v || v == (char *)-1)
+		return;
+	size_t n = strlen(v);
+	if (reset_len + n < sizeof(reset_seq)) {
+		memcpy(reset_seq + reset_len, v, n);
+		reset_len += n;
+	}
+}
+
+static void reset_prepare(void)
+{
+	static const char mouse_off[] = "\033[?1000l\033[?1002l\033[?1006l";
+	reset_len = 0;
+	memcpy(reset_seq, mouse_off, sizeof(mouse_off) - 1);
+	reset_len = sizeof(mouse_off) - 1;
+	reset_add("sgr0");
+	reset_add("rmkx");
+	reset_add("cnorm");
+	reset_add("rmcup");
+}
+
 /* What a fatal signal leaves behind must not be a dead terminal. */
 static void fatal_signal(int sig)
 {
-	static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-	ssize_t w = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+	ssize_t w = write(STDOUT_FILENO, reset_seq, reset_len);
+	w = write(STDOUT_FILENO, "\r\n", 2);
 	(void)w;
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -185,6 +215,7 @@ int tui_open(struct app *a)
 		return 1;
 	}
 	opened = 1;
+	reset_prepare();
 	atexit(at_exit);
 	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)

@@ -48,6 +48,7 @@ struct ui_rows {
 	struct ui_row *v;	/* owned */
 	uint32_t n, cap;
 	uint32_t total;		/* flows before filtering */
+	uint32_t headers;	/* group title rows among n */
 };
 
 /* Text of a flow, as filters and views see it (sanitised). */
