@@ -125,8 +125,8 @@ static void update(struct ui *u)
 	if (!u->paused && (u->dirty || changed || tick_due))
 		ui_rebuild(u);
 	u->last_packets = t->stats.packets;
-	(void)wall;
 	ui_draw(u);
+	u->last_draw_us = wall;
 	u->dirty = 0;
 }
 
@@ -144,11 +144,18 @@ void tui_tick(struct app *a)
 	struct ui *u = &the_ui;
 	if (!opened)
 		return;
-	/* Nothing changed and nothing moves on screen: no redraw, except now
-	 * and then for ages and staleness colours. */
-	if (a->tracker.stats.packets == u->last_packets && !u->status[0] &&
-	    app_wall_us() - u->last_rebuild_us < IDLE_REDRAW_US && !a->cap.offline)
+	/* Nothing changed and nothing moves on screen: no redraw. A file that
+	 * has been read never changes again (its clock stopped); live, ages,
+	 * decaying rates and staleness colours move, so an idle screen is
+	 * redrawn now and then. */
+	int same = a->tracker.stats.packets == u->last_packets && !u->status[0];
+	if (a->cap.offline && a->cap.eof) {
+		if (same && u->eof_drawn)
+			return;
+		u->eof_drawn = 1;
+	} else if (same && app_wall_us() - u->last_draw_us < IDLE_REDRAW_US) {
 		return;
+	}
 	tick_due = 1;
 }
 

@@ -121,6 +121,8 @@ struct ui {
 	int dirty;		/* something the user did needs a redraw */
 	uint64_t last_packets;	/* tracker packets at the last rebuild */
 	uint64_t last_rebuild_us;
+	uint64_t last_draw_us;	/* wall clock */
+	int eof_drawn;		/* a file's final state is on screen */
 	uint64_t redraws;	/* for doc/performance.md */
 
 	/* Traffic sparkline: bytes/s down+up, one sample per second. */
