@@ -26,6 +26,7 @@
 #include "dissectors_cli.h"
 #include "eventlog.h"
 #include "log.h"
+#include "names.h"
 #include "output.h"
 #include "platform/platform.h"
 #include "rate.h"
@@ -268,6 +269,7 @@ int app_init(struct app *a)
 	}
 
 	if (!o->no_dpi) {
+		names_current = names_new(NAMES_DEFAULT_CAP);	/* NULL: names are not kept */
 		dpi_init(&a->dpi);
 		a->dpi_on = 1;
 		if ((rc = dissectors_load(&a->dpi, o)) != 0)
@@ -363,6 +365,8 @@ void app_cleanup(struct app *a)
 	tracker_free(&a->tracker);
 	if (a->dpi_on)
 		dpi_free(&a->dpi);
+	names_free(names_current);
+	names_current = NULL;
 	a->dpi_on = 0;
 	capture_close(&a->cap);
 	local_addrs_free(a->local);

@@ -8,6 +8,7 @@
 
 #include "dpi.h"
 #include "log.h"
+#include "names.h"
 
 struct dpi *dpi_current;
 
@@ -204,7 +205,8 @@ static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, con
 			c->dpi->stats.api_errors++;
 		return -1;
 	}
-	/* Kept for the views of a later feature (passive names); counted now. */
+	/* Passive names: what the views show in place of addresses (names.h). */
+	names_note(names_current, family, addr, name, len);
 	c->dpi->stats.names_noted++;
 	return 0;
 }

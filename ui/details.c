@@ -97,7 +97,9 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	add(l, "Service", "%s", t.service[0] ? t.service : "-");
 	add(l, "State", "%s%s", t.state, closed ? " (closed)" : "");
 	add(l, "Process", "%s", t.process[0] ? t.process : "unknown (no attribution on this platform yet)");
-	if (t.host[0])
+	if (t.remote_name[0])
+		add(l, "Remote name", "%s (from a DNS answer seen)", t.remote_name);
+	if (t.host[0] && strcmp(t.host, t.remote_name))
 		add(l, "Hostname", "%s (seen in the traffic)", t.host);
 
 	heading(l, "Timing");

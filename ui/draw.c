@@ -15,6 +15,7 @@
 
 #include "core/app.h"
 #include "core/lifecycle.h"
+#include "core/names.h"
 #include "core/record.h"
 #include "core/services.h"
 #include "ui/ui.h"
@@ -140,6 +141,24 @@ static void endpoint_text(const struct ui *u, const struct flow *f, int src, cha
 	const uint8_t *addr = src ? flow_src_addr(f) : flow_dst_addr(f);
 	uint16_t port = src ? flow_src_port(f) : flow_dst_port(f);
 	record_endpoint(out, n, f, addr, port);
+	size_t nl;
+	const char *name = u->show_names ? names_lookup(names_current, f->key.family, addr, &nl) : NULL;
+	if (name) {	/* d: the name a DNS answer gave, in place of the address */
+		char clean[NAMES_MAX_LEN * 4 + 1];
+		ui_sanitize(clean, sizeof(clean), name, nl);
+		const char *colon = (f->key.proto == L4_TCP || f->key.proto == L4_UDP) ? strrchr(out, ':') : NULL;
+		char tail[16];
+		snprintf(tail, sizeof(tail), "%s", colon ? colon : "");
+		int room = (int)(n - strlen(tail) - 1);
+		size_t cl = strlen(clean);
+		if ((int)cl > room) {	/* keep the port: cut the name, on a character boundary */
+			cl = (size_t)room;
+			while (cl > 0 && ((unsigned char)clean[cl] & 0xc0) == 0x80)
+				cl--;
+		}
+		memcpy(out, clean, cl);
+		memcpy(out + cl, tail, strlen(tail) + 1);
+	}
 	if (!u->show_ports || (f->key.proto != L4_TCP && f->key.proto != L4_UDP))
 		return;
 	/* p: the service name in place of the port number, where one is known. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "core/names.h"
 #include "core/record.h"
 #include "ui/ui.h"
 
@@ -330,9 +331,9 @@ void ui_key(struct ui *u, int ch)
 			      : "port numbers");
 		break;
 	case 'd':
-		u->show_ips = !u->show_ips;
-		ui_set_status(u, "%s", u->show_ips ? "hostnames (none known yet: reverse DNS is not in this build)"
-			      : "addresses");
+		u->show_names = !u->show_names;
+		ui_set_status(u, u->show_names ? "hostnames where DNS answers named them (%u known)"
+			      : "addresses", names_count(names_current));
 		break;
 	case 's':
 		u->sort = (enum ui_sort)((u->sort + 1) % SORT_COUNT);

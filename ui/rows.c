@@ -16,6 +16,7 @@
 #include "core/app.h"
 #include "core/dpi.h"
 #include "core/lifecycle.h"
+#include "core/names.h"
 #include "core/record.h"
 #include "core/strbuf.h"
 #include "ui/ui.h"
@@ -105,6 +106,13 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 			ui_sanitize(t->host, sizeof(t->host), h, hl);
 		struct text_ctx c = { t };
 		dpi_foreach_field(dpi_current, f->dpi, collect_field, &c);
+	}
+	size_t nl;
+	const char *name = names_lookup(names_current, f->key.family, flow_dst_addr(f), &nl);
+	if (name) {	/* what DNS answers called the remote end */
+		ui_sanitize(t->remote_name, sizeof(t->remote_name), name, nl);
+		if (!t->host[0])
+			snprintf(t->host, sizeof(t->host), "%s", t->remote_name);
 	}
 }
 

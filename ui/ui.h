@@ -60,7 +60,8 @@ struct flow_text {
 	const char *state;
 	const char *service;		/* "" when none */
 	char app[160];			/* "TLS github.com" */
-	char host[128];			/* SNI / Host / query */
+	char host[128];			/* SNI / Host / query, else remote_name */
+	char remote_name[128];		/* from DNS answers seen, "" if none */
 	char ssh[160];
 	char process[64];		/* "" until attribution (platform) lands */
 	const char *extra[48];		/* every DPI value */
@@ -91,7 +92,7 @@ struct ui {
 	enum ui_sort sort;
 	int sort_desc;
 	int show_ports;		/* p: numbers instead of service names */
-	int show_ips;		/* d: addresses instead of names (names: platform issue) */
+	int show_names;		/* d: hostnames (from DNS answers seen) instead of addresses */
 	int show_history;	/* t */
 	int group;		/* a */
 	int paused;		/* Space */

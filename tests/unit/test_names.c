@@ -1,0 +1,113 @@
+/* test_names.c - the passive name cache (core/names.c). */
+#include "config.h"
+
+#include "unit.h"
+
+#include "names.h"
+
+static const uint8_t A4[4] = { 192, 0, 2, 1 };
+static const uint8_t B4[4] = { 192, 0, 2, 2 };
+static const uint8_t A6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+
+static const char *get(struct names *n, int family, const uint8_t *addr)
+{
+	static char buf[NAMES_MAX_LEN + 1];
+	size_t len = 0;
+	const char *s = names_lookup(n, family, addr, &len);
+	if (!s)
+		return NULL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+START_TEST(test_note_and_lookup)
+{
+	struct names *n = names_new(16);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_ptr_null(get(n, 4, A4));
+	names_note(n, 4, A4, "www.example.org", 15);
+	names_note(n, 6, A6, "v6.example.org", 14);
+	ck_assert_str_eq(get(n, 4, A4), "www.example.org");
+	ck_assert_str_eq(get(n, 6, A6), "v6.example.org");
+	ck_assert_ptr_null(get(n, 4, B4));
+	/* The same first four bytes under the other family are another address. */
+	uint8_t v6[16] = { 192, 0, 2, 1 };
+	ck_assert_ptr_null(get(n, 6, v6));
+	/* A newer answer replaces the name; the count does not grow. */
+	names_note(n, 4, A4, "cdn.example.net", 15);
+	ck_assert_str_eq(get(n, 4, A4), "cdn.example.net");
+	ck_assert_uint_eq(names_count(n), 2);
+	names_free(n);
+}
+END_TEST
+
+START_TEST(test_bounded_oldest_forgotten)
+{
+	struct names *n = names_new(100);
+	uint8_t a[4] = { 10, 0, 0, 0 };
+	char name[32];
+	for (int i = 0; i < 250; i++) {
+		a[2] = (uint8_t)(i >> 8);
+		a[3] = (uint8_t)i;
+		int l = snprintf(name, sizeof(name), "host%d.test", i);
+		names_note(n, 4, a, name, (size_t)l);
+	}
+	ck_assert_uint_eq(names_count(n), 100);
+	for (int i = 0; i < 250; i++) {
+		a[2] = (uint8_t)(i >> 8);
+		a[3] = (uint8_t)i;
+		const char *s = get(n, 4, a);
+		if (i < 150) {
+			ck_assert_msg(s == NULL, "host%d should have been forgotten", i);
+		} else {
+			snprintf(name, sizeof(name), "host%d.test", i);
+			ck_assert_ptr_nonnull(s);
+			ck_assert_str_eq(s, name);
+		}
+	}
+	names_free(n);
+}
+END_TEST
+
+START_TEST(test_hostile_input)
+{
+	struct names *n = names_new(4);
+	char big[1000];
+	memset(big, 'x', sizeof(big));
+	names_note(n, 4, A4, big, sizeof(big));	/* cut to NAMES_MAX_LEN */
+	ck_assert_uint_eq(strlen(get(n, 4, A4)), NAMES_MAX_LEN);
+	names_note(n, 5, A4, "bad", 3);		/* unknown family: ignored */
+	names_note(n, 4, A4, "", 0);		/* empty: ignored, old name stays */
+	names_note(n, 4, NULL, "x", 1);
+	names_note(NULL, 4, A4, "x", 1);
+	ck_assert_uint_eq(strlen(get(n, 4, A4)), NAMES_MAX_LEN);
+	ck_assert_uint_eq(names_count(n), 1);
+	size_t len;
+	ck_assert_ptr_null(names_lookup(NULL, 4, A4, &len));
+	ck_assert_ptr_null(names_lookup(n, 0, A4, &len));
+	/* Bytes are kept as they came: views sanitise them. */
+	names_note(n, 4, B4, "a\x1b[2Jb", 6);
+	ck_assert_mem_eq(names_lookup(n, 4, B4, &len), "a\x1b[2Jb", 6);
+	ck_assert_ptr_null(names_new(0));
+	names_free(n);
+}
+END_TEST
+
+static Suite *names_suite(void)
+{
+	Suite *s = suite_create("names");
+	TCase *tc = tcase_create("valid");
+	tcase_add_test(tc, test_note_and_lookup);
+	tcase_add_test(tc, test_bounded_oldest_forgotten);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("malformed");
+	tcase_add_test(tc, test_hostile_input);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(names_suite());
+}
