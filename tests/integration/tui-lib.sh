@@ -41,6 +41,12 @@ tui_session() {
 	nl_fail "tmux new-session failed"
 }
 
+# The pid of the netlens in this test's pane (never another test's).
+tui_pid() {
+	_pp=$(tmx display-message -p -t t '#{pane_pid}')
+	pgrep -P "$_pp" -f "$NETLENS" | head -1
+}
+
 tui_screen() { tmx capture-pane -p -t t; }
 tui_dump() { tui_screen | sed 's/^/# | /'; }
 tui_keys() { tmx send-keys -t t "$@"; }
@@ -58,7 +64,7 @@ tui_wait() {
 }
 
 tui_expect() { tui_wait "$1" "${2:-5}" || { bad "expected /$1/ on screen"; tui_dump; }; }
-tui_absent() { ! tui_screen | grep -Eq -- "$1" || { bad "did not expect /$1/ on screen"; tui_dump; }; }
+tui_absent() { tui_settle; ! tui_screen | grep -Eq -- "$1" || { bad "did not expect /$1/ on screen"; tui_dump; }; }
 
 # Settle: the screen stops changing (a key's redraw has landed).
 tui_settle() {
