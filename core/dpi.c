@@ -278,30 +278,25 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 				d->set.v[i].d.release(w->state[i]);
 			free(w->state[i]);
 		}
+	/* Buffers that grew past their first size are not kept, so the pool
+	 * holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). Buffers are pooled
+	 * apart from blocks: a flow that never needs a stream (UDP) must not
+	 * hold two idle ones while it is dissected. */
+	for (int k = 0; k < 2; k++) {
+		if (w->dir[k].cap == STREAM_FIRST_CAP && d->n_buf_pool < 2 * DPI_WORK_POOL)
+			d->buf_pool[d->n_buf_pool++] = w->dir[k].buf;
+		else
+			free(w->dir[k].buf);
+	}
 	if (d->n_pool < DPI_WORK_POOL) {
-		/* Buffers that grew past their first size are not kept, so the
-		 * pool holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). */
-		struct stream keep[2];
-		for (int k = 0; k < 2; k++) {
-			memset(&keep[k], 0, sizeof(keep[k]));
-			if (w->dir[k].cap == STREAM_FIRST_CAP) {
-				keep[k].buf = w->dir[k].buf;
-				keep[k].cap = STREAM_FIRST_CAP;
-			} else {
-				free(w->dir[k].buf);
-			}
-		}
 		memset(w, 0, sizeof(*w));
-		memcpy(w->dir, keep, sizeof(keep));
 		d->pool[d->n_pool++] = w;
 		return;
 	}
-	free(w->dir[0].buf);
-	free(w->dir[1].buf);
 	free(w);
 }
 
-/* A zeroed work block (its stream buffers may be allocated, empty). */
+/* A zeroed work block. */
 static struct dpi_work *new_work(struct dpi *d)
 {
 	if (d->n_pool)
@@ -408,7 +403,7 @@ static void drop(struct dpi *d, struct dpi_work *w, unsigned i)
 /* Stream mode: appends a segment's in-order bytes. Returns 1 when the
  * stream grew. Out-of-order data past a gap is dropped (its
  * retransmission fills the gap later). */
-static int stream_add(struct stream *s, uint32_t seq, const uint8_t *data, size_t len)
+static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8_t *data, size_t len)
 {
 	if (!s->started) {
 		s->started = 1;
@@ -426,6 +421,10 @@ static int stream_add(struct stream *s, uint32_t seq, const uint8_t *data, size_
 		return 0;
 	if (len > NL_MAX_STREAM - s->len)
 		len = NL_MAX_STREAM - s->len;
+	if (s->cap == 0 && d->n_buf_pool) {
+		s->buf = d->buf_pool[--d->n_buf_pool];
+		s->cap = STREAM_FIRST_CAP;
+	}
 	if (s->len + len > s->cap) {
 		uint32_t cap = s->cap ? s->cap : STREAM_FIRST_CAP;
 		while (cap < s->len + len)
@@ -495,7 +494,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		for (unsigned k = 0; k < n && !grew; k++)
 			if ((w->candidates & (1u << list[k])) &&
 			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM)) {
-				grew = stream_add(s, seq, p->payload, p->payload_len);
+				grew = stream_add(d, s, seq, p->payload, p->payload_len);
 				break;
 			}
 	}
@@ -686,12 +685,10 @@ void dpi_free(struct dpi *d)
 			dpi_release(d, h);
 	free(d->arena);
 	free(d->free_ids);
-	while (d->n_pool) {
-		struct dpi_work *w = d->pool[--d->n_pool];
-		free(w->dir[0].buf);
-		free(w->dir[1].buf);
-		free(w);
-	}
+	while (d->n_pool)
+		free(d->pool[--d->n_pool]);
+	while (d->n_buf_pool)
+		free(d->buf_pool[--d->n_buf_pool]);
 	free(d->scratch);
 	d->scratch = NULL;
 	d->arena = NULL;

@@ -29,9 +29,9 @@
 struct dpi_flow;
 struct dpi_work;
 
-/* Work blocks of decided flows kept for new ones, with their first stream
- * buffers: most flows are decided within a few packets, and each cost two
- * allocations and two buffer growths. */
+/* Work blocks of decided flows kept for new ones, and their first stream
+ * buffers (twice as many): most flows are decided within a few packets, and
+ * each cost an allocation and up to two buffer growths. */
 #define DPI_WORK_POOL 64
 
 struct dpi_stats {
@@ -54,8 +54,9 @@ struct dpi {
 	uint32_t tcp_list[DISSECTORS_MAX], udp_list[DISSECTORS_MAX];
 	void *scratch;			/* owned: a state block for first calls */
 	uint32_t scratch_size;
-	struct dpi_work *pool[DPI_WORK_POOL];	/* owned: zeroed but for stream buffers */
-	unsigned n_pool;
+	struct dpi_work *pool[DPI_WORK_POOL];	/* owned: zeroed */
+	uint8_t *buf_pool[2 * DPI_WORK_POOL];	/* owned: stream buffers of the first size */
+	unsigned n_pool, n_buf_pool;
 	unsigned n_tcp, n_udp;
 };
 
