@@ -94,6 +94,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	/* C1 controls (U+0080..U+009F) act as terminal escapes on some terminals. */
 	if (cp >= 0x80 && cp <= 0x9f)
 		return 0;
+	/* Bidirectional overrides and isolates reorder what follows them on
+	 * screen ("Trojan Source"): wire text must not do that to a view. */
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
 	return len;
 }
 

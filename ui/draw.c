@@ -354,20 +354,44 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 		y++;
 	}
 	if (y + 1 < ymax && u->n_ifs > 0) {
+		/* The busiest interfaces (the captured one first), with their
+		 * errors and drops when there are any. */
 		sidebar_line(&y, x, "Interfaces", head);
 		double dt = (double)(u->ifs_us - u->ifs_prev_us) / 1e6;
-		for (int i = 0; i < u->n_ifs && y < ymax; i++) {
+		double rate[UI_IFACES_MAX];
+		int order[UI_IFACES_MAX];
+		for (int i = 0; i < u->n_ifs; i++) {
+			const struct iface_stat *c = &u->ifs[i], *p = NULL;
+			for (int j = 0; j < u->n_ifs_prev; j++)
+				if (!strcmp(u->ifs_prev[j].name, c->name))
+					p = &u->ifs_prev[j];
+			rate[i] = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes + c->tx_bytes - p->tx_bytes) / dt
+				  : 0;
+			order[i] = i;
+		}
+		for (int i = 1; i < u->n_ifs; i++)	/* insertion sort: a few dozen at most */
+			for (int j = i; j > 1 && rate[order[j]] > rate[order[j - 1]]; j--) {
+				int tmp = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = tmp;
+			}
+		for (int k = 0; k < u->n_ifs && y < ymax; k++) {
+			int i = order[k];
 			const struct iface_stat *c = &u->ifs[i], *p = NULL;
 			for (int j = 0; j < u->n_ifs_prev; j++)
 				if (!strcmp(u->ifs_prev[j].name, c->name))
 					p = &u->ifs_prev[j];
 			double rx = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes) / dt : 0;
 			double tx = p && dt > 0 ? (double)(c->tx_bytes - p->tx_bytes) / dt : 0;
-			snprintf(s, sizeof(s), "%-8.8s %s%s %s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
+			unsigned long long errs = c->rx_errors + c->tx_errors, drops = c->rx_drops + c->tx_drops;
+			char extra[48] = "";
+			if (errs || drops)
+				snprintf(extra, sizeof(extra), " e%llu d%llu", errs, drops);
+			snprintf(s, sizeof(s), "%-7.7s %s%s %s%s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
 				 ui_human_rate(r1, sizeof(r1), rx), u->utf8 ? "\xe2\x86\x91" : "u",
-				 ui_human_rate(r2, sizeof(r2), tx));
-			sidebar_line(&y, x, s, c->rx_errors + c->tx_errors + c->rx_drops + c->tx_drops ?
-					 (u->color ? COLOR_PAIR(CP_WARN) : A_NORMAL) : A_NORMAL);
+				 ui_human_rate(r2, sizeof(r2), tx), extra);
+			sidebar_line(&y, x, s, errs || drops ? (u->color ? COLOR_PAIR(CP_WARN) : A_BOLD)
+					 : A_NORMAL);
 		}
 	}
 }

@@ -245,11 +245,33 @@ void ui_key(struct ui *u, int ch)
 		u->clear_armed_us = now;
 		ui_set_status(u, "press x again to clear all connections and history");
 		break;
-	case '\t':
+	case '\t': case ']':
 		next_screen(u, 1);
 		break;
-	case KEY_BTAB:
+	case KEY_BTAB: case '[':
 		next_screen(u, -1);
+		break;
+	case '1': case '2': case '3': case '4':	/* RustNet: jump to a view */
+		u->screen = (enum ui_screen)(ch - '1');
+		u->list_scroll = 0;
+		break;
+	case 'r':	/* RustNet: reset the view (sort, filter, grouping, closed rows) */
+		u->sort = SORT_CREATED;
+		u->sort_desc = 0;
+		u->group = 0;
+		u->show_history = u->app->cap.offline;
+		u->ftext[0] = '\0';
+		u->flen = u->fcur = 0;
+		ui_apply_filter(u);
+		u->app_width_adj = 0;
+		ui_set_status(u, "view reset");
+		break;
+	case 4:		/* Ctrl+D, Ctrl+U: half a screen in details, as in vi */
+	case 21:
+		if (u->screen == SCR_DETAILS)
+			u->details_scroll += ch == 4 ? 5 : -5;
+		else if (list)
+			move_sel(u, ch == 4 ? 5 : -5);
 		break;
 	case 'i':
 		u->screen = u->screen == SCR_INTERFACES ? SCR_OVERVIEW : SCR_INTERFACES;
@@ -342,6 +364,8 @@ void ui_key(struct ui *u, int ch)
 		break;
 	case 'S':
 		u->sort_desc = !u->sort_desc;
+		ui_set_status(u, "sort: %s, %s", ui_sort_name(u->sort),
+			      u->sort_desc ? "descending" : "ascending");
 		break;
 	case 't':
 		u->show_history = !u->show_history;
