@@ -27,6 +27,7 @@
 #include "eventlog.h"
 #include "log.h"
 #include "names.h"
+#include "owners.h"
 #include "output.h"
 #include "platform/platform.h"
 #include "rate.h"
@@ -142,6 +143,7 @@ static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
 /* Lifecycle: expire due flows and write out buffered events. */
 static void lifecycle_pass(struct app *a, uint64_t now)
 {
+	owners_tick(owners_current, now);	/* before expiry: closing flows keep their owners */
 	tracker_advance(&a->tracker, now);
 	if (a->events)
 		eventlog_flush(a->events);
@@ -298,6 +300,13 @@ int app_init(struct app *a)
 		return 1;
 	}
 
+	/* Which process owns each flow: live only (a file's flows belong to
+	 * another time and often another machine). */
+	if (!a->cap.offline) {
+		owners_current = owners_new(&a->tracker.table);
+		owners_tick(owners_current, app_wall_us());	/* sockets that exist already */
+	}
+
 	a->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!a->loop) {
 		fprintf(stderr, "netlens: cannot start the event loop\n");
@@ -363,6 +372,8 @@ void app_cleanup(struct app *a)
 		a->events = NULL;
 	}
 	tracker_free(&a->tracker);
+	owners_free(owners_current);
+	owners_current = NULL;
 	if (a->dpi_on)
 		dpi_free(&a->dpi);
 	names_free(names_current);

@@ -63,7 +63,11 @@ struct flow {
 	 * writes first. The slab is 64-byte aligned, so a lookup costs one line
 	 * and the other lines are fetched in parallel once the flow is known. */
 	struct flow_key key;		/* 40 */
-	uint32_t hash_next;		/* chain in the hash table */
+	union {
+		uint32_t hash_next;	/* chain in the hash table */
+		uint32_t closed_owner;	/* a closed flow rebuilt by history_get():
+					 * its owner handle (owners.h) */
+	};
 	uint32_t wheel_next;		/* doubly linked in a timer-wheel slot, */
 	uint64_t last_seen_us;
 	uint32_t packets[2];

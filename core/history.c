@@ -24,6 +24,8 @@ void history_free(struct history *h)
 {
 	free(h->ring);
 	h->ring = NULL;
+	free(h->owner);
+	h->owner = NULL;
 	h->cap = h->count = h->head = 0;
 }
 
@@ -74,6 +76,8 @@ void history_add(struct history *h, const struct flow *f)
 	default:
 		break;
 	}
+	if (h->owner)
+		h->owner[h->head] = 0;
 	h->head = (h->head + 1) % h->cap;
 }
 
@@ -85,6 +89,20 @@ void history_clear(struct history *h)
 			h->ring[i].dpi = 0;
 		}
 	h->head = h->count = 0;
+}
+
+void history_note_owner(struct history *h, uint32_t handle)
+{
+	if (!h->cap || !h->count)
+		return;
+	if (!h->owner) {
+		if (!handle)
+			return;
+		h->owner = calloc(h->cap, sizeof(*h->owner));
+		if (!h->owner)
+			return;		/* no owners in the history, nothing worse */
+	}
+	h->owner[(h->head + h->cap - 1) % h->cap] = handle;
 }
 
 static const struct closed_flow *entry(const struct history *h, uint32_t i)
@@ -110,7 +128,8 @@ const struct flow *history_get(struct history *h, uint32_t i)
 	f->bytes[0] = c->bytes[0];
 	f->bytes[1] = c->bytes[1];
 	f->key = c->key;
-	f->hash_next = f->wheel_next = f->wheel_prev = FLOW_NONE;
+	f->wheel_next = f->wheel_prev = FLOW_NONE;
+	f->closed_owner = h->owner ? h->owner[(c - h->ring)] : 0;	/* no hash chain when closed */
 	f->wheel_slot = 0xffff;
 	f->id = c->id;
 	f->dpi = c->dpi;

@@ -38,12 +38,17 @@ struct history {
 	uint32_t count;
 	uint64_t dropped;		/* closed flows pushed out by newer ones */
 	struct flow scratch;		/* what history_get() returns */
+	uint32_t *owner;		/* owned, parallel to ring: owner handles
+					 * (owners.h), allocated at the first one so
+					 * files and --no-attribution pay nothing */
 };
 
 int history_init(struct history *h, uint32_t cap);
 void history_free(struct history *h);
 void history_add(struct history *h, const struct flow *f);
 void history_clear(struct history *h);
+/* The owner handle of the entry history_add() just wrote. */
+void history_note_owner(struct history *h, uint32_t handle);
 /* Entry i (0 = the oldest kept) as a full flow, or NULL. The result lives in
  * h->scratch: valid until the next call. */
 const struct flow *history_get(struct history *h, uint32_t i);

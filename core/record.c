@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "owners.h"
 #include "lifecycle.h"
 #include "services.h"
 #include "dpi.h"
@@ -310,6 +311,20 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	const char *svc = record_service(f);
 	if (svc)
 		json_str(&w, "service_name", svc);
+	/* The owning process (RustNet's names), live only. */
+	uint32_t owner = owners_of(owners_current, f);
+	const struct owner_proc *proc = owner ? owners_proc(owners_current, owner) : NULL;
+	if (proc) {
+		json_u64(&w, "pid", proc->info.pid);
+		json_strn(&w, "process_name", proc->info.name, strlen(proc->info.name));
+		if (proc->info.ppid)
+			json_u64(&w, "process_ppid", proc->info.ppid);
+		json_u64(&w, "process_uid", proc->info.uid);
+		if (proc->info.exe[0])
+			json_strn(&w, "process_executable", proc->info.exe, strlen(proc->info.exe));
+		json_str(&w, "attribution_match", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port");
+		json_str(&w, "attribution_method", owners_method_name((enum owner_method)proc->method));
+	}
 	if (sb_reserve(b, RECORD_FIXED_MAX) < 0)
 		return;
 	p = b->buf + b->len;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tracker.h"
+#include "owners.h"
 #include "dpi.h"
 #include "lifecycle.h"
 #include "services.h"
@@ -206,6 +207,7 @@ static void close_flow(struct tracker *t, struct flow *f, enum close_reason why)
 		dpi_finish(t->cfg.dpi, f);
 	emit(t, FLOW_EVENT_CLOSED, f, why);
 	history_add(&t->history, f);	/* takes over f->dpi */
+	history_note_owner(&t->history, owners_of(owners_current, f));
 	flow_table_remove(&t->table, f);
 }
 

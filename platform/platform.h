@@ -45,4 +45,40 @@ struct iface_stat {
  * tell (views then show only what the capture counted). */
 int platform_iface_stats(struct iface_stat *out, int max);
 
+/* ---- process attribution ------------------------------------------------ */
+
+/* Who owns a socket, as the kernel tells it. A socket with no peer (a
+ * listener, an unconnected UDP socket) has remote all zero and rport 0. */
+enum owner_method { OWNER_NONE = 0, OWNER_PROCFS, OWNER_EBPF };
+
+struct sock_owner {
+	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t family;		/* 4 or 6 (v4-mapped IPv6 sockets are reported as 4) */
+	uint8_t method;		/* enum owner_method */
+	uint8_t local[16], remote[16];
+	uint16_t lport, rport;	/* host order */
+	uint32_t pid;		/* the process (thread group) */
+	uint32_t uid;
+	char comm[16];		/* "" when the source does not say */
+};
+
+typedef void (*sock_owner_fn)(void *ctx, const struct sock_owner *o);
+
+/* Every TCP and UDP socket of this network namespace with its owning
+ * process, from /proc (net/{tcp,udp}{,6} and every process's fd table).
+ * Returns the number reported, or -1 when the platform has no such source.
+ * *cost_us gets the time it took (it is measured and shown). */
+int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us);
+
+/* What views show of a process. */
+struct proc_info {
+	uint32_t pid, ppid, uid;
+	char name[64];		/* the executable's basename, else /proc/<pid>/comm */
+	char exe[256];		/* full path, "" when unreadable */
+	char cmdline[256];	/* arguments joined by spaces, cut to fit */
+};
+
+/* Fills info for pid; 0, or -1 when the process is gone or unreadable. */
+int platform_proc_info(uint32_t pid, struct proc_info *info);
+
 #endif

@@ -17,6 +17,7 @@
 #include "core/app.h"
 #include "core/dpi.h"
 #include "core/lifecycle.h"
+#include "core/owners.h"
 #include "core/record.h"
 #include "ui/ui.h"
 
@@ -96,7 +97,26 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	add(l, "Direction", "%s", f->flags & FLOW_DST_INITIATED ? "incoming" : "outgoing");
 	add(l, "Service", "%s", t.service[0] ? t.service : "-");
 	add(l, "State", "%s%s", t.state, closed ? " (closed)" : "");
-	add(l, "Process", "%s", t.process[0] ? t.process : "unknown (no attribution on this platform yet)");
+	uint32_t owner = owners_of(owners_current, f);
+	const struct owner_proc *proc = owners_proc(owners_current, owner);
+	if (proc) {
+		char v[320];
+		add(l, "Process", "%s (pid %u)", t.process, proc->info.pid);
+		if (proc->info.exe[0]) {
+			ui_sanitize(v, sizeof(v), proc->info.exe, strlen(proc->info.exe));
+			add(l, "Executable", "%s", v);
+		}
+		if (proc->info.cmdline[0]) {
+			ui_sanitize(v, sizeof(v), proc->info.cmdline, strlen(proc->info.cmdline));
+			add(l, "Command line", "%s", v);
+		}
+		add(l, "Parent pid, user", "%u, uid %u", proc->info.ppid, proc->info.uid);
+		add(l, "Attributed by", "%s, %s", owners_method_name((enum owner_method)proc->method),
+		    owners_match_name(owners_match(owner)));
+	} else {
+		add(l, "Process", "%s", !owners_current ? "- (not attributed when reading a file)"
+		    : "unknown (no socket found for it yet)");
+	}
 	if (t.remote_name[0])
 		add(l, "Remote name", "%s (from a DNS answer seen)", t.remote_name);
 	if (t.host[0] && strcmp(t.host, t.remote_name))

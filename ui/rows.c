@@ -17,6 +17,7 @@
 #include "core/dpi.h"
 #include "core/lifecycle.h"
 #include "core/names.h"
+#include "core/owners.h"
 #include "core/record.h"
 #include "core/strbuf.h"
 #include "ui/ui.h"
@@ -107,6 +108,11 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 		struct text_ctx c = { t };
 		dpi_foreach_field(dpi_current, f->dpi, collect_field, &c);
 	}
+	/* The owning process: a local program chose its name, so it is
+	 * sanitised like wire text. */
+	const struct owner_proc *proc = owners_proc(owners_current, owners_of(owners_current, f));
+	if (proc)
+		ui_sanitize(t->process, sizeof(t->process), proc->info.name, strlen(proc->info.name));
 	size_t nl;
 	const char *name = names_lookup(names_current, f->key.family, flow_dst_addr(f), &nl);
 	if (name) {	/* what DNS answers called the remote end */
@@ -366,7 +372,12 @@ void ui_procs_build(struct ui *u)
 		const struct flow *f = ui_row_flow(u, r);
 		if (!f)
 			continue;
-		const char *name = "(unknown)";	/* attribution: platform issue */
+		const struct owner_proc *op = owners_proc(owners_current, owners_of(owners_current, f));
+		char name[64];
+		if (op)
+			ui_sanitize(name, sizeof(name), op->info.name, strlen(op->info.name));
+		else
+			snprintf(name, sizeof(name), "(unknown)");
 		struct ui_proc *p = NULL;
 		for (uint32_t j = 0; j < u->n_procs; j++)
 			if (!strcmp(u->procs[j].name, name)) {

@@ -1,0 +1,363 @@
+/* owners.c - flows to processes (see owners.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "owners.h"
+
+#define NONE UINT32_MAX
+
+struct owners *owners_current;
+
+struct sock_key {
+	uint8_t local[16], remote[16];
+	uint16_t lport, rport;
+	uint8_t proto, family;
+};
+
+struct sock_entry {
+	struct sock_key k;
+	uint32_t next;		/* hash chain */
+	uint32_t proc;		/* index in procs */
+	uint16_t proc_gen;
+};
+
+struct slot {			/* per flow-table slot: the cached answer */
+	uint32_t flow_id;
+	uint32_t handle;
+	uint32_t scan_gen;	/* scan after which "unknown" was decided */
+};
+
+struct owners {
+	const struct flow_table *table;
+	struct slot *slots;		/* table->cap, zero pages until used */
+	struct sock_entry *socks;	/* OWNERS_SOCKETS_MAX, ring order */
+	uint32_t *sock_bucket;
+	uint32_t n_socks, sock_oldest, sock_buckets;
+	struct owner_proc *procs;	/* OWNERS_PROCS_MAX, ring order */
+	uint32_t n_procs, proc_oldest;
+	uint32_t scan_gen;
+	int waiting;			/* a flow missed since the last scan */
+	int ebpf;
+	uint64_t last_scan_at;		/* wall clock of the latest scan, 0 = none */
+	struct owners_stats st;
+};
+
+static uint64_t wall_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+static uint32_t key_hash(const struct sock_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+struct owners *owners_new(const struct flow_table *t)
+{
+	struct owners *o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->table = t;
+	o->slots = calloc(t->cap, sizeof(*o->slots));
+	o->socks = calloc(OWNERS_SOCKETS_MAX, sizeof(*o->socks));
+	o->sock_buckets = OWNERS_SOCKETS_MAX;	/* a power of two */
+	o->sock_bucket = malloc(o->sock_buckets * sizeof(*o->sock_bucket));
+	o->procs = calloc(OWNERS_PROCS_MAX, sizeof(*o->procs));
+	if (!o->slots || !o->socks || !o->sock_bucket || !o->procs) {
+		owners_free(o);
+		return NULL;
+	}
+	memset(o->sock_bucket, 0xff, o->sock_buckets * sizeof(*o->sock_bucket));
+	o->scan_gen = 1;
+	return o;
+}
+
+void owners_free(struct owners *o)
+{
+	if (!o)
+		return;
+	free(o->slots);
+	free(o->socks);
+	free(o->sock_bucket);
+	free(o->procs);
+	free(o);
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+static uint32_t handle_of(uint32_t idx, uint16_t gen, enum owner_match m)
+{
+	return (uint32_t)gen << 16 | (uint32_t)m << 12 | (idx + 1);
+}
+
+const struct owner_proc *owners_proc(const struct owners *o, uint32_t h)
+{
+	uint32_t idx = (h & 0xfff);
+	if (!o || !idx || idx > o->n_procs)
+		return NULL;
+	const struct owner_proc *p = &o->procs[idx - 1];
+	return p->gen == (uint16_t)(h >> 16) ? p : NULL;
+}
+
+enum owner_match owners_match(uint32_t h)
+{
+	return (enum owner_match)((h >> 12) & 0xf);
+}
+
+/* The process entry for pid, read from the platform at first sight; a pid
+ * whose name changed was reused by another program: re-read. */
+static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
+{
+	for (uint32_t i = 0; i < o->n_procs; i++) {
+		struct owner_proc *p = &o->procs[i];
+		if (p->info.pid != s->pid)
+			continue;
+		if (!s->comm[0] || !strncmp(p->comm, s->comm, sizeof(p->comm)))
+			return i;
+		/* Reused pid: forget the old program here (its flows keep the
+		 * old generation and so stop resolving to it). */
+		p->gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
+		platform_proc_info(s->pid, &p->info);
+		memcpy(p->comm, s->comm, sizeof(p->comm));
+		p->method = s->method;
+		return i;
+	}
+	uint32_t i;
+	if (o->n_procs < OWNERS_PROCS_MAX) {
+		i = o->n_procs++;
+	} else {
+		i = o->proc_oldest;
+		o->proc_oldest = (o->proc_oldest + 1) % OWNERS_PROCS_MAX;
+	}
+	struct owner_proc *p = &o->procs[i];
+	uint16_t gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
+	memset(p, 0, sizeof(*p));
+	p->gen = gen;
+	if (platform_proc_info(s->pid, &p->info) < 0) {
+		/* Exited already: keep what the socket source said. */
+		p->info.pid = s->pid;
+		p->info.uid = s->uid;
+		memcpy(p->info.name, s->comm, sizeof(s->comm));
+		p->info.name[sizeof(s->comm) - 1] = '\0';
+	}
+	memcpy(p->comm, s->comm, sizeof(p->comm));
+	p->method = s->method;
+	return i;
+}
+
+/* ---- sockets -------------------------------------------------------------- */
+
+static struct sock_entry *sock_find(const struct owners *o, const struct sock_key *k)
+{
+	for (uint32_t i = o->sock_bucket[key_hash(k) & (o->sock_buckets - 1)]; i != NONE; i = o->socks[i].next)
+		if (!memcmp(&o->socks[i].k, k, sizeof(*k)))
+			return &o->socks[i];
+	return NULL;
+}
+
+static void sock_unlink(struct owners *o, uint32_t idx)
+{
+	uint32_t *p = &o->sock_bucket[key_hash(&o->socks[idx].k) & (o->sock_buckets - 1)];
+	while (*p != NONE && *p != idx)
+		p = &o->socks[*p].next;
+	if (*p == idx)
+		*p = o->socks[idx].next;
+}
+
+static void make_key(struct sock_key *k, uint8_t proto, uint8_t family, const uint8_t *local,
+		     uint16_t lport, const uint8_t *remote, uint16_t rport)
+{
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->family = family;
+	if (local)
+		memcpy(k->local, local, family == 4 ? 4 : 16);
+	if (remote)
+		memcpy(k->remote, remote, family == 4 ? 4 : 16);
+	k->lport = lport;
+	k->rport = rport;
+}
+
+void owners_add(struct owners *o, const struct sock_owner *s)
+{
+	if (!o || !s->pid || (s->family != 4 && s->family != 6))
+		return;
+	uint8_t proto = s->proto == 6 ? L4_TCP : s->proto == 17 ? L4_UDP : 0;
+	if (!proto)
+		return;
+	if (s->method == OWNER_EBPF)
+		o->st.events++;
+	struct sock_key k;
+	make_key(&k, proto, s->family, s->local, s->lport, s->rport ? s->remote : NULL, s->rport);
+	uint32_t pi = proc_for(o, s);
+	struct sock_entry *e = sock_find(o, &k);
+	if (!e) {
+		uint32_t idx;
+		if (o->n_socks < OWNERS_SOCKETS_MAX) {
+			idx = o->n_socks++;
+		} else {
+			idx = o->sock_oldest;
+			o->sock_oldest = (o->sock_oldest + 1) % OWNERS_SOCKETS_MAX;
+			sock_unlink(o, idx);
+		}
+		e = &o->socks[idx];
+		e->k = k;
+		uint32_t *head = &o->sock_bucket[key_hash(&k) & (o->sock_buckets - 1)];
+		e->next = *head;
+		*head = idx;
+	}
+	e->proc = pi;
+	e->proc_gen = o->procs[pi].gen;
+}
+
+/* ---- flows ---------------------------------------------------------------- */
+
+static uint32_t resolve(const struct owners *o, const struct sock_entry *e, enum owner_match m)
+{
+	if (!e || o->procs[e->proc].gen != e->proc_gen)
+		return 0;
+	return handle_of(e->proc, e->proc_gen, m);
+}
+
+static uint32_t lookup(const struct owners *o, const struct flow *f)
+{
+	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
+		return 0;
+	const struct flow_key *fk = &f->key;
+	struct sock_key k;
+	uint32_t h;
+	/* The exact tuple, as either end's socket sees it. */
+	make_key(&k, fk->proto, fk->family, fk->a, fk->pa, fk->b, fk->pb);
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+		return h;
+	make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa);
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+		return h;
+	/* A listener or an unconnected socket on the local end's port (only
+	 * the local end: a remote server's port says nothing about us). */
+	int local_a = (f->flags & FLOW_LOCAL_A) != 0, local_b = (f->flags & FLOW_LOCAL_B) != 0;
+	if (!local_a && !local_b) {	/* locality unknown: the source is the likelier local end */
+		local_a = !(f->flags & FLOW_SRC_IS_B);
+		local_b = !local_a;
+	}
+	static const uint8_t any[16];
+	for (int side = 0; side < 2; side++) {
+		if (!(side == 0 ? local_a : local_b))
+			continue;
+		const uint8_t *addr = side == 0 ? fk->a : fk->b;
+		uint16_t port = side == 0 ? fk->pa : fk->pb;
+		make_key(&k, fk->proto, fk->family, addr, port, NULL, 0);
+		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT)))
+			return h;
+		make_key(&k, fk->proto, fk->family, any, port, NULL, 0);
+		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT)))
+			return h;
+		if (fk->family == 4) {	/* a dual-stack socket bound to :: */
+			make_key(&k, fk->proto, 6, any, port, NULL, 0);
+			if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT)))
+				return h;
+		}
+	}
+	return 0;
+}
+
+uint32_t owners_of(struct owners *o, const struct flow *f)
+{
+	if (!o)
+		return 0;
+	if (f->flags & FLOW_CLOSED)
+		return f->closed_owner;
+	if (f < o->table->slab || f >= o->table->slab + o->table->cap)
+		return lookup(o, f);	/* not a table flow (a copy): no cache */
+	struct slot *s = &o->slots[f - o->table->slab];
+	if (s->flow_id == f->id && (s->handle || s->scan_gen == o->scan_gen)) {
+		if (!s->handle || owners_proc(o, s->handle))
+			return s->handle;
+	}
+	s->flow_id = f->id;
+	s->handle = lookup(o, f);
+	s->scan_gen = o->scan_gen;
+	if (s->handle) {
+		o->st.hits++;
+	} else {
+		o->st.misses++;
+		o->waiting = 1;
+	}
+	return s->handle;
+}
+
+static void add_cb(void *ctx, const struct sock_owner *s)
+{
+	owners_add(ctx, s);
+}
+
+void owners_tick(struct owners *o, uint64_t now_us)
+{
+	(void)now_us;
+	if (!o)
+		return;
+	uint64_t wall = wall_us();
+	if (o->last_scan_at && (!o->waiting || wall - o->last_scan_at < OWNERS_SCAN_GAP_US))
+		return;
+	/* A scan sees every socket there is: start from it alone, so sockets
+	 * closed since (a listener whose program exited) are forgotten. */
+	o->n_socks = 0;
+	o->sock_oldest = 0;
+	memset(o->sock_bucket, 0xff, o->sock_buckets * sizeof(*o->sock_bucket));
+	uint64_t cost = 0;
+	int n = platform_socket_owners(add_cb, o, &cost);
+	o->last_scan_at = wall ? wall : 1;
+	o->waiting = 0;
+	o->scan_gen++;
+	if (n < 0)
+		return;
+	o->st.scans++;
+	o->st.scan_us_total += cost;
+	o->st.last_scan_us = cost;
+	o->st.last_scan_sockets = (uint32_t)n;
+}
+
+const char *owners_match_name(enum owner_match m)
+{
+	switch (m) {
+	case MATCH_EXACT: return "exact tuple";
+	case MATCH_LOCAL_PORT: return "listening or unconnected socket on the local port";
+	default: return "none";
+	}
+}
+
+const char *owners_method_name(enum owner_method m)
+{
+	switch (m) {
+	case OWNER_PROCFS: return "procfs";
+	case OWNER_EBPF: return "eBPF";
+	default: return "none";
+	}
+}
+
+const char *owners_active_method(const struct owners *o)
+{
+	if (!o)
+		return "none";
+	return o->ebpf ? "eBPF" : "procfs";
+}
+
+void owners_set_ebpf(struct owners *o, int on)
+{
+	if (o)
+		o->ebpf = on;
+}
+
+const struct owners_stats *owners_stats(const struct owners *o)
+{
+	return &o->st;
+}

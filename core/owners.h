@@ -1,0 +1,79 @@
+/*
+ * owners.h - which process owns each flow (live capture only).
+ *
+ * Sockets and their owners come from the platform (platform.h): a procfs
+ * scan, or eBPF events as they happen. A flow is matched to a socket by its
+ * exact tuple (either orientation), else to a listening or unconnected
+ * socket on its local port. The answer is cached per flow; a flow left
+ * unknown asks for a new procfs scan, which runs at most every
+ * OWNERS_SCAN_GAP_US and only when some flow is unknown.
+ *
+ * Bounded: OWNERS_SOCKETS_MAX sockets, OWNERS_PROCS_MAX processes (the
+ * oldest forgotten first), one 12-byte cache slot per table slot.
+ *
+ * A handle packs a process slot, its generation and how the match was
+ * made, so a closed flow in the history keeps its owner in 32 bits.
+ */
+#ifndef NETLENS_OWNERS_H
+#define NETLENS_OWNERS_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "flow_table.h"
+#include "platform/platform.h"
+
+#define OWNERS_SOCKETS_MAX 65536
+#define OWNERS_PROCS_MAX 4095
+#define OWNERS_SCAN_GAP_US 2000000u
+
+enum owner_match { MATCH_NONE = 0, MATCH_EXACT, MATCH_LOCAL_PORT };
+
+struct owner_proc {
+	struct proc_info info;
+	char comm[16];		/* as the socket source reported it (pid reuse check) */
+	uint8_t method;		/* enum owner_method: where we learnt it */
+	uint16_t gen;
+};
+
+struct owners_stats {
+	uint64_t scans;			/* procfs scans run */
+	uint64_t scan_us_total;		/* their cost */
+	uint64_t last_scan_us;		/* cost of the latest */
+	uint32_t last_scan_sockets;	/* sockets with an owner it found */
+	uint64_t events;		/* owners reported by eBPF */
+	uint64_t hits, misses;		/* flow lookups */
+};
+
+struct owners;
+
+struct owners *owners_new(const struct flow_table *t);
+void owners_free(struct owners *o);
+
+/* A socket and its owner (procfs scan or eBPF event). */
+void owners_add(struct owners *o, const struct sock_owner *s);
+
+/* The owner handle of f (0 = unknown). Live flows are looked up once and
+ * cached; a closed flow (history) carries its handle. */
+uint32_t owners_of(struct owners *o, const struct flow *f);
+
+/* The process behind a handle, or NULL (unknown, or forgotten since). */
+const struct owner_proc *owners_proc(const struct owners *o, uint32_t handle);
+enum owner_match owners_match(uint32_t handle);
+const char *owners_match_name(enum owner_match m);
+const char *owners_method_name(enum owner_method m);
+
+/* Runs a procfs scan if a flow is waiting for one and the last scan is
+ * old enough; also a first scan at start. Call from a timer. */
+void owners_tick(struct owners *o, uint64_t now_us);
+
+/* The method that currently feeds it ("eBPF", "procfs", "none"). */
+const char *owners_active_method(const struct owners *o);
+void owners_set_ebpf(struct owners *o, int on);
+
+const struct owners_stats *owners_stats(const struct owners *o);
+
+/* The process's instance (NULL when attribution is off: files, --no-attribution). */
+extern struct owners *owners_current;
+
+#endif

@@ -1,0 +1,273 @@
+/*
+ * procfs.c - socket owners and process details from /proc.
+ *
+ * /proc/net/{tcp,udp}{,6} give each socket's addresses and inode; every
+ * /proc/<pid>/fd/<n> that links to "socket:[inode]" gives its owner. The
+ * second walk is the expensive part (one readlink per open descriptor on
+ * the machine), so callers run it only when a flow has no owner yet, and
+ * at most every few seconds (core/owners.c).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+
+#define MAX_SOCKETS 262144	/* a bound on what one scan holds */
+
+struct sock_row {
+	unsigned long inode;
+	struct sock_owner o;
+};
+
+struct rows {
+	struct sock_row *v;
+	size_t n, cap;
+};
+
+static uint64_t now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+/* "0100007F:0035" (address words in host order, port in hex). */
+static int parse_endpoint(const char *s, int v6, uint8_t *addr, uint16_t *port)
+{
+	int words = v6 ? 4 : 1;
+	for (int w = 0; w < words; w++) {
+		char hex[9];
+		memcpy(hex, s + 8 * w, 8);
+		hex[8] = 0;
+		for (int i = 0; i < 8; i++)
+			if (!isxdigit((unsigned char)hex[i]))
+				return -1;
+		uint32_t word = (uint32_t)strtoul(hex, NULL, 16);
+		memcpy(addr + 4 * w, &word, 4);	/* the kernel printed it in host order */
+	}
+	const char *colon = s + 8 * words;
+	if (*colon != ':')
+		return -1;
+	char *end;
+	unsigned long p = strtoul(colon + 1, &end, 16);
+	if (end == colon + 1 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+static void read_table(struct rows *r, const char *path, uint8_t proto, int v6)
+{
+	FILE *fp = fopen(path, "re");
+	if (!fp)
+		return;
+	char line[512];
+	if (!fgets(line, sizeof(line), fp)) {	/* header */
+		fclose(fp);
+		return;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		char local[64], remote[64];
+		unsigned st, uid;
+		unsigned long inode;
+		if (sscanf(line, " %*d: %63s %63s %x %*s %*s %*s %u %*d %lu", local, remote, &st, &uid,
+			   &inode) != 5 || inode == 0)
+			continue;
+		struct sock_row row;
+		memset(&row, 0, sizeof(row));
+		row.inode = inode;
+		row.o.proto = proto;
+		row.o.family = v6 ? 6 : 4;
+		row.o.uid = uid;
+		row.o.method = OWNER_PROCFS;
+		if (parse_endpoint(local, v6, row.o.local, &row.o.lport) < 0 ||
+		    parse_endpoint(remote, v6, row.o.remote, &row.o.rport) < 0)
+			continue;
+		/* A v4-mapped IPv6 socket carries IPv4 packets: report it as one. */
+		if (v6 && !memcmp(row.o.local, v4mapped, 12)) {
+			uint8_t l4[4], r4[4] = { 0, 0, 0, 0 };
+			memcpy(l4, row.o.local + 12, 4);
+			if (!memcmp(row.o.remote, v4mapped, 12))
+				memcpy(r4, row.o.remote + 12, 4);
+			memset(row.o.local, 0, 16);
+			memset(row.o.remote, 0, 16);
+			memcpy(row.o.local, l4, 4);
+			memcpy(row.o.remote, r4, 4);
+			row.o.family = 4;
+		}
+		if (r->n == r->cap) {
+			if (r->cap >= MAX_SOCKETS)
+				break;
+			size_t cap = r->cap ? r->cap * 2 : 256;
+			struct sock_row *v = realloc(r->v, cap * sizeof(*v));
+			if (!v)
+				break;
+			r->v = v;
+			r->cap = cap;
+		}
+		r->v[r->n++] = row;
+	}
+	fclose(fp);
+}
+
+static int cmp_inode(const void *a, const void *b)
+{
+	unsigned long x = ((const struct sock_row *)a)->inode, y = ((const struct sock_row *)b)->inode;
+	return (x > y) - (x < y);
+}
+
+static struct sock_row *find(struct rows *r, unsigned long inode)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->v[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->n && r->v[lo].inode == inode ? &r->v[lo] : NULL;
+}
+
+static void read_comm(uint32_t pid, char *out, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	out[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t l = read(fd, out, n - 1);
+	close(fd);
+	if (l <= 0) {
+		out[0] = '\0';
+		return;
+	}
+	out[l] = '\0';
+	char *nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+}
+
+int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
+{
+	uint64_t t0 = now_us();
+	struct rows r = { NULL, 0, 0 };
+	read_table(&r, "/proc/net/tcp", 6, 0);
+	read_table(&r, "/proc/net/tcp6", 6, 1);
+	read_table(&r, "/proc/net/udp", 17, 0);
+	read_table(&r, "/proc/net/udp6", 17, 1);
+	int reported = 0;
+	if (!r.n)
+		goto out;
+	qsort(r.v, r.n, sizeof(*r.v), cmp_inode);
+
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		goto out;
+	struct dirent *de;
+	while ((de = readdir(proc))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		uint32_t pid = (uint32_t)strtoul(de->d_name, NULL, 10);
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+		DIR *fds = opendir(path);
+		if (!fds)
+			continue;	/* gone, or not ours to read */
+		char comm[16] = "";
+		struct dirent *fe;
+		while ((fe = readdir(fds))) {
+			if (fe->d_name[0] == '.')
+				continue;
+			char target[64];
+			ssize_t l = readlinkat(dirfd(fds), fe->d_name, target, sizeof(target) - 1);
+			if (l < 9 || memcmp(target, "socket:[", 8))
+				continue;
+			target[l] = '\0';
+			struct sock_row *row = find(&r, strtoul(target + 8, NULL, 10));
+			if (!row || row->o.pid)
+				continue;	/* not IP, or already owned (shared after fork) */
+			if (!comm[0])
+				read_comm(pid, comm, sizeof(comm));
+			row->o.pid = pid;
+			memcpy(row->o.comm, comm, sizeof(row->o.comm));
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	for (size_t i = 0; i < r.n; i++)
+		if (r.v[i].o.pid) {
+			fn(ctx, &r.v[i].o);
+			reported++;
+		}
+out:
+	free(r.v);
+	if (cost_us)
+		*cost_us = now_us() - t0;
+	return reported;
+}
+
+static void basename_of(const char *path, char *out, size_t n)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t l = strnlen(b, n - 1);
+	memcpy(out, b, l);
+	out[l] = '\0';
+	/* A replaced binary reads "/usr/bin/foo (deleted)". */
+	char *del = strstr(out, " (deleted)");
+	if (del)
+		*del = '\0';
+}
+
+int platform_proc_info(uint32_t pid, struct proc_info *info)
+{
+	char path[64], buf[512];
+	memset(info, 0, sizeof(*info));
+	info->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	FILE *fp = fopen(path, "re");
+	if (!fp)
+		return -1;
+	while (fgets(buf, sizeof(buf), fp)) {
+		if (!strncmp(buf, "PPid:", 5))
+			info->ppid = (uint32_t)strtoul(buf + 5, NULL, 10);
+		else if (!strncmp(buf, "Uid:", 4))
+			info->uid = (uint32_t)strtoul(buf + 4, NULL, 10);
+	}
+	fclose(fp);
+	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+	ssize_t l = readlink(path, info->exe, sizeof(info->exe) - 1);
+	info->exe[l > 0 ? l : 0] = '\0';
+	/* The executable's name, not the 16-byte thread name ("Socket Thread"). */
+	if (info->exe[0])
+		basename_of(info->exe, info->name, sizeof(info->name));
+	else
+		read_comm(pid, info->name, sizeof(info->name));
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, info->cmdline, sizeof(info->cmdline) - 1);
+		close(fd);
+		if (n > 0) {
+			for (ssize_t i = 0; i < n; i++)
+				if (info->cmdline[i] == '\0')
+					info->cmdline[i] = ' ';
+			while (n > 0 && info->cmdline[n - 1] == ' ')
+				n--;
+			info->cmdline[n] = '\0';
+		}
+	}
+	return info->name[0] ? 0 : -1;
+}
