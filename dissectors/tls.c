@@ -42,6 +42,10 @@
 
 #include <netlens/dissector.h>
 
+#ifdef TLS_WITH_LIBCRYPTO
+#include <openssl/evp.h>
+#endif
+
 #define TLS_REC_HANDSHAKE 22
 #define TLS_REC_MAX (16384 + 2048)	/* RFC 5246 6.2.3: TLSCiphertext bound */
 #define TLS_HS_CLIENT_HELLO 1
@@ -72,10 +76,9 @@ struct tls_state {
  * harness (both compile this file alone). Either gives the same digest. */
 
 #ifdef TLS_WITH_LIBCRYPTO
-#include <openssl/evp.h>
-
 /* Fetched once (init): an implicit fetch on every digest costs more than
- * hashing the text. Owned here, freed by fini. NULL: the portable code. */
+ * hashing the text. Owned here, freed by fini; one context suffices, as the
+ * host calls dissect() from one thread. NULL: the portable code. */
 static EVP_MD *tls_md;
 static EVP_MD_CTX *tls_md_ctx;
 #endif
