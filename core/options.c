@@ -18,7 +18,7 @@ enum {
 	OPT_SERVICES, OPT_STATS, OPT_SNAPLEN, OPT_BUFFER, OPT_DURATION,
 	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
-	OPT_NO_COLOR, OPT_FILTER,
+	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "list-dissectors", no_argument, NULL, OPT_LIST_DISSECTORS },
 	{ "check-plugin", required_argument, NULL, OPT_CHECK_PLUGIN },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-ebpf", no_argument, NULL, OPT_NO_EBPF },
 	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -97,6 +98,7 @@ static void usage(FILE *out)
 "      --rate-window SECONDS  bandwidth averaging window (default 10)\n"
 "      --services FILE        service names (/etc/services format) that override\n"
 "                             the built-in table\n"
+"      --no-ebpf              find flows' processes from /proc only (no eBPF)\n"
 "\n"
 "Payload inspection (dissector plugins):\n"
 "      --no-dpi               no payload inspection at all\n"
@@ -281,6 +283,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_NO_COLOR:
 			o->no_color = 1;
+			break;
+		case OPT_NO_EBPF:
+			o->no_ebpf = 1;
 			break;
 		case OPT_FILTER:
 			o->ui_filter = optarg;

@@ -22,6 +22,7 @@ struct options {
 	int list_dissectors;		/* --list-dissectors */
 	int headless;
 	int no_color;			/* --no-color */
+	int no_ebpf;			/* --no-ebpf: procfs attribution only */
 	const char *ui_filter;		/* --filter: the UI's filter at start */
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;

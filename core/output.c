@@ -10,6 +10,7 @@
 #include "app.h"
 #include "lifecycle.h"
 #include "output.h"
+#include "owners.h"
 #include "platform/platform.h"
 #include "record.h"
 #include "strbuf.h"
@@ -184,6 +185,15 @@ void output_summary(struct app *a)
 		(unsigned long long)(s->unsupported_link + s->not_ip),
 		(unsigned long long)s->malformed, (unsigned long long)s->truncated,
 		(unsigned long long)s->flows_evicted, tracker_bytes_per_flow(t));
+	if (owners_current) {
+		const struct owners_stats *os = owners_stats(owners_current);
+		fprintf(stderr, "netlens: process attribution: %s; %llu procfs scans (last %.1f ms, "
+			"average %.1f ms), %llu eBPF events, flows matched %llu, unmatched lookups %llu\n",
+			owners_active_method(owners_current), (unsigned long long)os->scans,
+			os->last_scan_us / 1000.0, os->scans ? os->scan_us_total / 1000.0 / (double)os->scans : 0,
+			(unsigned long long)os->events, (unsigned long long)os->hits,
+			(unsigned long long)os->misses);
+	}
 	if (t->history.dropped && a->cap.offline)
 		fprintf(stderr, "netlens: %llu closed flows were not kept (--history %u); raise "
 			"--history to list them all\n", (unsigned long long)t->history.dropped,

@@ -16,6 +16,7 @@
 #include "core/app.h"
 #include "core/lifecycle.h"
 #include "core/names.h"
+#include "core/owners.h"
 #include "core/record.h"
 #include "core/services.h"
 #include "ui/ui.h"
@@ -322,6 +323,14 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	sidebar_line(&y, x, s, A_NORMAL);
 	snprintf(s, sizeof(s), "flows %u  closed %u  evicted %llu", t->table.count, t->history.count,
 		 (unsigned long long)t->stats.flows_evicted);
+	sidebar_line(&y, x, s, A_NORMAL);
+	if (owners_current) {
+		const struct owners_stats *os = owners_stats(owners_current);
+		snprintf(s, sizeof(s), "processes: %s (scan %.1f ms)", owners_active_method(owners_current),
+			 os->last_scan_us / 1000.0);
+	} else {
+		snprintf(s, sizeof(s), "processes: not attributed (file)");
+	}
 	sidebar_line(&y, x, s, A_NORMAL);
 	y++;
 	if (y < ymax) {
