@@ -28,6 +28,7 @@
 #include "log.h"
 #include "names.h"
 #include "owners.h"
+#include "resolver.h"
 #include "output.h"
 #include "platform/platform.h"
 #include "rate.h"
@@ -59,6 +60,8 @@ static void on_flow_event(void *ctx, enum flow_event ev, const struct flow *f,
 			  enum close_reason why, uint64_t now_us)
 {
 	struct app *a = ctx;
+	if (!a->opt.show_ptr_lookups && resolver_is_own_flow(resolver_current, f))
+		return;		/* netlens' own reverse-DNS queries */
 	if (a->events)
 		eventlog_write(a->events, f, ev == FLOW_EVENT_NEW ? "new_connection" : "connection_closed",
 			       ev == FLOW_EVENT_NEW ? NULL : reason_name(why), now_us);
@@ -312,6 +315,15 @@ int app_init(struct app *a)
 		fprintf(stderr, "netlens: cannot start the event loop\n");
 		return 1;
 	}
+	/* Reverse DNS: on by default live (as RustNet), off for files. */
+	if (o->resolve_dns > 0 || (o->resolve_dns < 0 && !a->cap.offline)) {
+		resolver_current = resolver_new(a->loop, o->dns_server, err, sizeof(err));
+		if (!resolver_current) {
+			fprintf(stderr, "netlens: %s\n", err);
+			if (o->dns_server)
+				return 2;	/* the user's own server: a usage error */
+		}
+	}
 	if (a->cap.offline) {
 		ev_idle_init(&a->feed_w, on_feed);
 		a->feed_w.data = a;
@@ -374,6 +386,8 @@ void app_cleanup(struct app *a)
 	tracker_free(&a->tracker);
 	owners_free(owners_current);
 	owners_current = NULL;
+	resolver_free(resolver_current);	/* before the loop it watches in */
+	resolver_current = NULL;
 	if (a->dpi_on)
 		dpi_free(&a->dpi);
 	names_free(names_current);

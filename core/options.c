@@ -18,7 +18,7 @@ enum {
 	OPT_SERVICES, OPT_STATS, OPT_SNAPLEN, OPT_BUFFER, OPT_DURATION,
 	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
-	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF,
+	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF, OPT_NO_RESOLVE_DNS, OPT_DNS_SERVER,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "resolve-dns", no_argument, NULL, OPT_RESOLVE_DNS },
 	{ "show-ptr-lookups", no_argument, NULL, OPT_SHOW_PTR },
+	{ "no-resolve-dns", no_argument, NULL, OPT_NO_RESOLVE_DNS },
+	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
 	{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
@@ -99,6 +101,11 @@ static void usage(FILE *out)
 "      --services FILE        service names (/etc/services format) that override\n"
 "                             the built-in table\n"
 "      --no-ebpf              find flows' processes from /proc only (no eBPF)\n"
+"      --resolve-dns          reverse DNS for the addresses shown (default when\n"
+"                             live; off when reading a file)\n"
+"      --no-resolve-dns       no reverse DNS: netlens sends no query of its own\n"
+"      --dns-server ADDR      ask this server (ADDR, ADDR:PORT, [IPv6]:PORT)\n"
+"      --show-ptr-lookups     show netlens' own reverse-DNS queries as flows\n"
 "\n"
 "Payload inspection (dissector plugins):\n"
 "      --no-dpi               no payload inspection at all\n"
@@ -148,6 +155,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->snaplen = 4096;
 	o->buffer_mib = 4;
 	o->show_localhost = -1;
+	o->resolve_dns = -1;
 	o->format = FORMAT_TEXT;
 
 	opterr = 0;
@@ -293,10 +301,18 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		case OPT_NO_SANDBOX:
 			break;	/* nothing is sandboxed in this build: already true */
 		case OPT_RESOLVE_DNS:
+			o->resolve_dns = 1;
+			break;
+		case OPT_NO_RESOLVE_DNS:
+			o->resolve_dns = 0;
+			break;
 		case OPT_SHOW_PTR:
-			fprintf(stderr, "netlens: %s needs reverse DNS, which this build of netlens "
-				"does not have yet\n", argv[optind - 1]);
-			return OPTIONS_EXIT_USAGE;
+			o->show_ptr_lookups = 1;
+			break;
+		case OPT_DNS_SERVER:
+			o->dns_server = optarg;
+			o->resolve_dns = 1;
+			break;
 		case OPT_SANDBOX_STRICT:
 			fprintf(stderr, "netlens: --sandbox-strict: this build of netlens cannot apply a "
 				"sandbox yet, so it refuses to run\n");

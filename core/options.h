@@ -23,6 +23,9 @@ struct options {
 	int headless;
 	int no_color;			/* --no-color */
 	int no_ebpf;			/* --no-ebpf: procfs attribution only */
+	int resolve_dns;		/* reverse DNS: -1 = mode default (live: on) */
+	int show_ptr_lookups;		/* --show-ptr-lookups */
+	const char *dns_server;		/* --dns-server */
 	const char *ui_filter;		/* --filter: the UI's filter at start */
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;

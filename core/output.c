@@ -11,6 +11,7 @@
 #include "lifecycle.h"
 #include "output.h"
 #include "owners.h"
+#include "resolver.h"
 #include "platform/platform.h"
 #include "record.h"
 #include "strbuf.h"
@@ -62,9 +63,13 @@ struct pick {
 
 struct collect { struct pick *v; size_t n; const struct flow_table *table; };
 
+static int hide_own_queries;	/* netlens' reverse-DNS queries, unless --show-ptr-lookups */
+
 static void collect_cb(struct flow *f, void *ctx)
 {
 	struct collect *c = ctx;
+	if (hide_own_queries && resolver_is_own_flow(resolver_current, f))
+		return;
 	c->v[c->n].id = f->id;
 	c->v[c->n].where = flow_index(c->table, f);
 	c->n++;
@@ -131,6 +136,7 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 			c.v[c.n].where = HIST | i;
 			c.n++;
 		}
+	hide_own_queries = !a->opt.show_ptr_lookups;
 	flow_table_foreach(&t->table, collect_cb, &c);
 	sort_by_id(&c);
 

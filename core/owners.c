@@ -276,6 +276,8 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 		return 0;
 	if (f->flags & FLOW_CLOSED)
 		return f->closed_owner;
+	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
+		return 0;	/* no socket to find: not a reason to scan */
 	if (f < o->table->slab || f >= o->table->slab + o->table->cap)
 		return lookup(o, f);	/* not a table flow (a copy): no cache */
 	struct slot *s = &o->slots[f - o->table->slab];

@@ -7,6 +7,8 @@
 
 #include "record.h"
 #include "owners.h"
+#include "names.h"
+#include "resolver.h"
 #include "lifecycle.h"
 #include "services.h"
 #include "dpi.h"
@@ -311,6 +313,20 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	const char *svc = record_service(f);
 	if (svc)
 		json_str(&w, "service_name", svc);
+	/* Names (RustNet's keys), only while reverse DNS is on: the name a DNS
+	 * answer seen gave (fresher, and free), else the reverse lookup's. */
+	if (resolver_current && f->key.family) {
+		static const char *const keys[2] = { "source_hostname", "destination_hostname" };
+		for (int side = 0; side < 2; side++) {
+			const uint8_t *addr = side ? flow_dst_addr(f) : flow_src_addr(f);
+			size_t nl = 0;
+			const char *nm = names_lookup(names_current, f->key.family, addr, &nl);
+			if (!nm && (nm = resolver_lookup(resolver_current, f->key.family, addr)))
+				nl = strlen(nm);
+			if (nm)
+				json_strn(&w, keys[side], nm, nl);
+		}
+	}
 	/* The owning process (RustNet's names), live only. */
 	uint32_t owner = owners_of(owners_current, f);
 	const struct owner_proc *proc = owner ? owners_proc(owners_current, owner) : NULL;

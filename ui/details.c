@@ -18,6 +18,7 @@
 #include "core/dpi.h"
 #include "core/lifecycle.h"
 #include "core/owners.h"
+#include "core/resolver.h"
 #include "core/record.h"
 #include "ui/ui.h"
 
@@ -119,6 +120,18 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	}
 	if (t.remote_name[0])
 		add(l, "Remote name", "%s (from a DNS answer seen)", t.remote_name);
+	const char *rdns = f->key.family ? resolver_lookup(resolver_current, f->key.family, flow_dst_addr(f)) : NULL;
+	if (rdns) {
+		char v[256];
+		ui_sanitize(v, sizeof(v), rdns, strlen(rdns));
+		add(l, "Reverse DNS", "%s", v);
+	}
+	const char *lrdns = f->key.family ? resolver_lookup(resolver_current, f->key.family, flow_src_addr(f)) : NULL;
+	if (lrdns) {
+		char v[256];
+		ui_sanitize(v, sizeof(v), lrdns, strlen(lrdns));
+		add(l, "Local name", "%s (reverse DNS)", v);
+	}
 	if (t.host[0] && strcmp(t.host, t.remote_name))
 		add(l, "Hostname", "%s (seen in the traffic)", t.host);
 

@@ -17,6 +17,7 @@
 #include "core/lifecycle.h"
 #include "core/names.h"
 #include "core/owners.h"
+#include "core/resolver.h"
 #include "core/record.h"
 #include "core/services.h"
 #include "ui/ui.h"
@@ -142,9 +143,15 @@ static void endpoint_text(const struct ui *u, const struct flow *f, int src, cha
 	const uint8_t *addr = src ? flow_src_addr(f) : flow_dst_addr(f);
 	uint16_t port = src ? flow_src_port(f) : flow_dst_port(f);
 	record_endpoint(out, n, f, addr, port);
-	size_t nl;
-	const char *name = u->show_names ? names_lookup(names_current, f->key.family, addr, &nl) : NULL;
-	if (name) {	/* d: the name a DNS answer gave, in place of the address */
+	size_t nl = 0;
+	const char *name = NULL;
+	if (u->show_names) {
+		/* d: the name a DNS answer seen gave, else reverse DNS. */
+		name = names_lookup(names_current, f->key.family, addr, &nl);
+		if (!name && f->key.family && (name = resolver_lookup(resolver_current, f->key.family, addr)))
+			nl = strlen(name);
+	}
+	if (name) {
 		char clean[NAMES_MAX_LEN * 4 + 1];
 		ui_sanitize(clean, sizeof(clean), name, nl);
 		const char *colon = (f->key.proto == L4_TCP || f->key.proto == L4_UDP) ? strrchr(out, ':') : NULL;

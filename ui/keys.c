@@ -11,6 +11,7 @@
 
 #include "core/app.h"
 #include "core/names.h"
+#include "core/resolver.h"
 #include "core/record.h"
 #include "ui/ui.h"
 
@@ -354,8 +355,14 @@ void ui_key(struct ui *u, int ch)
 		break;
 	case 'd':
 		u->show_names = !u->show_names;
-		ui_set_status(u, u->show_names ? "hostnames where DNS answers named them (%u known)"
-			      : "addresses", names_count(names_current));
+		if (!u->show_names)
+			ui_set_status(u, "addresses");
+		else if (resolver_current)
+			ui_set_status(u, "hostnames: from DNS answers seen (%u known), else reverse DNS",
+				      names_count(names_current));
+		else
+			ui_set_status(u, "hostnames where DNS answers named them (%u known; reverse DNS is off)",
+				      names_count(names_current));
 		break;
 	case 's':
 		u->sort = (enum ui_sort)((u->sort + 1) % SORT_COUNT);

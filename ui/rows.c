@@ -18,6 +18,7 @@
 #include "core/lifecycle.h"
 #include "core/names.h"
 #include "core/owners.h"
+#include "core/resolver.h"
 #include "core/record.h"
 #include "core/strbuf.h"
 #include "ui/ui.h"
@@ -219,6 +220,8 @@ static void collect_open(struct flow *f, void *ctx)
 	struct ui *u = ((struct collect_ctx *)ctx)->u;
 	if (f->flags & FLOW_HIDDEN)
 		return;
+	if (!u->app->opt.show_ptr_lookups && resolver_is_own_flow(resolver_current, f))
+		return;		/* netlens' own reverse-DNS queries */
 	row_add(u, f, flow_index(&u->app->tracker.table, f), 0);
 }
 

@@ -208,8 +208,7 @@ static const struct bad bads[] = {
 	{ { "--json-log", "" }, "--json-log" },
 	{ { "--read", "a.pcap", "-i", "eth0" }, "--read" },
 	{ { "--read", "a.pcap", "--duration", "5" }, "--duration" },
-	{ { "--resolve-dns" }, "--resolve-dns" },
-	{ { "--show-ptr-lookups" }, "--show-ptr-lookups" },
+	{ { "--dns-server" }, "--dns-server" },
 	{ { "--sandbox-strict" }, "--sandbox-strict" },
 };
 
@@ -224,6 +223,26 @@ START_TEST(test_usage_error)
 	assert_one_line(&c, b->args[0]);
 	ck_assert_msg(strstr(c.err, b->mention) != NULL, "'%s' does not mention %s", c.err, b->mention);
 	ck_assert_str_eq(c.out, "");
+}
+END_TEST
+
+START_TEST(test_reverse_dns_options)
+{
+	struct options o;
+	struct captured c;
+	parse_args(&o, &c, ARGS("-i", "lo"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.resolve_dns, -1);	/* the mode decides: live on, file off */
+	parse_args(&o, &c, ARGS("--no-resolve-dns"));
+	ck_assert_int_eq(o.resolve_dns, 0);
+	parse_args(&o, &c, ARGS("--resolve-dns", "--show-ptr-lookups"));
+	ck_assert_int_eq(o.resolve_dns, 1);
+	ck_assert_int_eq(o.show_ptr_lookups, 1);
+	parse_args(&o, &c, ARGS("--dns-server", "192.0.2.53"));
+	ck_assert_int_eq(o.resolve_dns, 1);
+	ck_assert_str_eq(o.dns_server, "192.0.2.53");
+	parse_args(&o, &c, ARGS("--resolve-dns", "--no-resolve-dns"));	/* the last one wins */
+	ck_assert_int_eq(o.resolve_dns, 0);
 }
 END_TEST
 
@@ -284,6 +303,7 @@ static Suite *options_suite(void)
 	tc = tcase_create("malformed");
 	tcase_add_loop_test(tc, test_usage_error, 0, (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tc, test_r_pcap_hint);
+	tcase_add_test(tc, test_reverse_dns_options);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, test_parse_twice);
