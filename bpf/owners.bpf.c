@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * owners.bpf.c - who owns each TCP and UDP socket, told as it happens.
+ *
+ * Built with clang -target bpf against a vmlinux.h generated at build time
+ * (CO-RE: field offsets are relocated to the running kernel by libbpf).
+ * User space: platform/linux/ebpf_owners.c. Facts about where each hook
+ * runs are in the Linux platform notes ("eBPF process attribution").
+ *
+ *   TCP  tp_btf/inet_sock_set_state
+ *          -> SYN_SENT, -> LISTEN   run in connect()/listen(), in the owner's
+ *                                   process: {tgid, uid, leader's comm} are
+ *                                   kept in socket-local storage (owner_of)
+ *          SYN_SENT -> ESTABLISHED  outgoing: both ports known now
+ *          SYN_RECV -> ESTABLISHED  accepted: runs in softirq, where current
+ *                                   is anybody; the child socket inherited
+ *                                   the listener's storage (BPF_F_CLONE)
+ *   UDP  cgroup/connect4/6          marks the socket "report at next send"
+ *        cgroup/sendmsg4/6          unconnected send: a new (socket, dest)
+ *                                   (LRU hash) marks the socket likewise
+ *        tp_btf/sock_send_length    (>= 6.3) after the send, in the sender's
+ *                                   process, the socket is bound and, when
+ *                                   connected, has both ends: report
+ *   Without sock_send_length the cgroup hooks report at once (the source
+ *   port of a socket not yet bound is then 0, and comm is the thread's).
+ *
+ * A socket with no peer (listener, unconnected UDP) is reported with the
+ * remote address and port zero: core matches it by its local port.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include "owners_event.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by user space before load: sock_send_length is attached, so the
+ * cgroup hooks only mark sockets and the tracepoint reports. */
+const volatile bool report_at_send = false;
+
+/* Records lost because the ring buffer was full. */
+__u64 dropped = 0;
+
+#define PENDING_CONNECTED 1	/* a connected UDP socket not reported yet */
+#define PENDING_SEND 2		/* an unconnected UDP send to a new dest */
+
+struct owner {
+	__u32 tgid;		/* 0: no owner known (UDP sockets only get flags) */
+	__u32 uid;
+	char comm[16];
+	__u32 pending;		/* PENDING_* */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct owner);
+} owner_of SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* (socket, destination) pairs already seen by sendmsg4/6: sendmsg fires on
+ * every datagram, the owner is worth one record. */
+struct udp_dest {
+	__u64 cookie;
+	__u32 addr[4];
+	__u32 port;		/* network order, as in bpf_sock_addr */
+	__u32 family;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct udp_dest);
+	__type(value, __u8);
+} udp_seen SEC(".maps");
+
+/* Tracing context only: the thread group leader's comm, as procfs shows
+ * it (a worker thread's own name would look like another program). */
+static __always_inline void owner_from_task(struct owner *o)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+
+	o->tgid = bpf_get_current_pid_tgid() >> 32;
+	o->uid = (__u32)bpf_get_current_uid_gid();
+	if (bpf_core_read(o->comm, sizeof(o->comm), &leader->comm))
+		bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+static __always_inline struct nl_owner_event *event_new(__u8 kind, __u8 proto)
+{
+	struct nl_owner_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&dropped, 1);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->proto = proto;
+	return e;
+}
+
+static __always_inline void event_owner(struct nl_owner_event *e, const struct owner *o)
+{
+	e->pid = o->tgid;
+	e->uid = o->uid;
+	__builtin_memcpy(e->comm, o->comm, sizeof(e->comm));
+}
+
+/* Both ends as the socket has them now; peer 0: leave the remote zero. */
+static __always_inline void event_tuple(struct nl_owner_event *e, struct sock *sk, int peer)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	e->family = (__u8)family;
+	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (family == AF_INET) {
+		bpf_core_read(e->local, 4, &sk->__sk_common.skc_rcv_saddr);
+		if (peer)
+			bpf_core_read(e->remote, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(e->local, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		if (peer)
+			bpf_core_read(e->remote, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	if (peer)
+		e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+static __always_inline void emit_sk(struct sock *sk, const struct owner *o, __u8 kind,
+				    __u8 proto, int peer)
+{
+	struct nl_owner_event *e = event_new(kind, proto);
+
+	if (!e)
+		return;
+	event_owner(e, o);
+	event_tuple(e, sk, peer);
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(nl_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	struct owner *o;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (newstate == TCP_SYN_SENT || newstate == TCP_LISTEN) {
+		/* connect() or listen(): current is the owner. Overwrite what a
+		 * listener's clone may have left (a socket is not re-used across
+		 * owners, but storage is cloned to children that connect on). */
+		o = bpf_sk_storage_get(&owner_of, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (!o)
+			return 0;
+		owner_from_task(o);
+		if (newstate == TCP_LISTEN)
+			emit_sk(sk, o, NL_OWNER_TCP_LISTEN, IPPROTO_TCP, 0);
+		return 0;
+	}
+	if (newstate != TCP_ESTABLISHED ||
+	    (oldstate != TCP_SYN_SENT && oldstate != TCP_SYN_RECV))
+		return 0;
+	o = bpf_sk_storage_get(&owner_of, sk, 0, 0);
+	if (!o || !o->tgid)
+		return 0;	/* made before we started: the procfs scan has it */
+	emit_sk(sk, o, oldstate == TCP_SYN_SENT ? NL_OWNER_TCP_CONNECT : NL_OWNER_TCP_ACCEPT,
+		IPPROTO_TCP, 1);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(nl_send_length, struct sock *sk, int ret, int flags)
+{
+	struct owner *o, cur = {};
+	__u32 pending;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+		return 0;
+	o = bpf_sk_storage_get(&owner_of, sk, 0, 0);
+	if (!o || !o->pending)
+		return 0;
+	pending = o->pending;
+	o->pending = 0;
+	if (!BPF_CORE_READ(sk, __sk_common.skc_num))
+		return 0;	/* the send failed before the socket was bound */
+	owner_from_task(&cur);
+	if (pending & PENDING_CONNECTED &&
+	    BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED)
+		emit_sk(sk, &cur, NL_OWNER_UDP_CONNECT, IPPROTO_UDP, 1);
+	if (pending & PENDING_SEND)
+		emit_sk(sk, &cur, NL_OWNER_UDP_SEND, IPPROTO_UDP, 0);
+	return 0;
+}
+
+/* ---- cgroup hooks (UDP) ---------------------------------------------------- */
+
+/* The kernel without sock_send_length: report from the hook itself, with
+ * what the socket has before the datagram is sent (comm is the thread's). */
+static __always_inline void emit_addr_now(struct bpf_sock_addr *ctx, __u8 kind, int v6)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct nl_owner_event *e;
+	__u32 *local, *remote;
+
+	if (!sk)
+		return;
+	e = event_new(kind, IPPROTO_UDP);
+	if (!e)
+		return;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->family = v6 ? AF_INET6 : AF_INET;
+	e->lport = (__u16)sk->src_port;
+	local = (__u32 *)e->local;
+	remote = (__u32 *)e->remote;
+	if (v6) {
+		local[0] = sk->src_ip6[0];
+		local[1] = sk->src_ip6[1];
+		local[2] = sk->src_ip6[2];
+		local[3] = sk->src_ip6[3];
+	} else {
+		local[0] = sk->src_ip4;
+	}
+	if (kind == NL_OWNER_UDP_CONNECT) {
+		if (v6) {
+			remote[0] = ctx->user_ip6[0];
+			remote[1] = ctx->user_ip6[1];
+			remote[2] = ctx->user_ip6[2];
+			remote[3] = ctx->user_ip6[3];
+		} else {
+			remote[0] = ctx->user_ip4;
+		}
+		e->rport = bpf_ntohs((__u16)ctx->user_port);
+	}
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void mark(struct bpf_sock_addr *ctx, __u32 what, __u8 kind, int v6)
+{
+	struct owner *o;
+
+	if (!report_at_send) {
+		emit_addr_now(ctx, kind, v6);
+		return;
+	}
+	if (!ctx->sk)
+		return;
+	o = bpf_sk_storage_get(&owner_of, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (o)
+		o->pending |= what;
+}
+
+static __always_inline void udp_connect(struct bpf_sock_addr *ctx, int v6)
+{
+	if (ctx->protocol == IPPROTO_UDP)
+		mark(ctx, PENDING_CONNECTED, NL_OWNER_UDP_CONNECT, v6);
+}
+
+static __always_inline void udp_sendmsg(struct bpf_sock_addr *ctx, int v6)
+{
+	struct udp_dest k = {};
+	__u8 one = 1;
+
+	if (ctx->protocol != IPPROTO_UDP)
+		return;
+	k.cookie = bpf_get_socket_cookie(ctx);
+	k.port = ctx->user_port;
+	k.family = v6;
+	if (v6) {
+		k.addr[0] = ctx->user_ip6[0];
+		k.addr[1] = ctx->user_ip6[1];
+		k.addr[2] = ctx->user_ip6[2];
+		k.addr[3] = ctx->user_ip6[3];
+	} else {
+		k.addr[0] = ctx->user_ip4;
+	}
+	if (bpf_map_lookup_elem(&udp_seen, &k))
+		return;
+	bpf_map_update_elem(&udp_seen, &k, &one, BPF_ANY);
+	mark(ctx, PENDING_SEND, NL_OWNER_UDP_SEND, v6);
+}
+
+SEC("cgroup/connect4")
+int nl_connect4(struct bpf_sock_addr *ctx)
+{
+	udp_connect(ctx, 0);
+	return 1;
+}
+
+SEC("cgroup/connect6")
+int nl_connect6(struct bpf_sock_addr *ctx)
+{
+	udp_connect(ctx, 1);
+	return 1;
+}
+
+SEC("cgroup/sendmsg4")
+int nl_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	udp_sendmsg(ctx, 0);
+	return 1;
+}
+
+SEC("cgroup/sendmsg6")
+int nl_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	udp_sendmsg(ctx, 1);
+	return 1;
+}

@@ -1,0 +1,53 @@
+/*
+ * ebpf_owners.h - socket owners told by eBPF as sockets connect, accept and
+ * send (Linux), so a program that exits before the next procfs scan (curl)
+ * still has its flows attributed.
+ *
+ * Single-threaded: everything runs from the caller's event loop. The
+ * programs and maps live as long as the handle; closing it (or exiting)
+ * detaches them all.
+ *
+ * What is reported (method OWNER_EBPF, proto 6/17, family 4/6 with
+ * v4-mapped IPv6 folded to 4, addresses in network order, ports in host
+ * order, pid = the thread group in the initial pid namespace, uid, the
+ * group leader's comm):
+ *   TCP  outgoing, at ESTABLISHED (both ports); accepted, with the
+ *        listener's owner; listeners (no peer), at listen()
+ *   UDP  connected sockets, at their first send; unconnected sends, once
+ *        per (socket, destination), reported as the unconnected socket
+ *        they are (no peer: core matches them by local port)
+ * Sockets that existed before ebpf_owners_open() are left to procfs.
+ */
+#ifndef NETLENS_EBPF_OWNERS_H
+#define NETLENS_EBPF_OWNERS_H
+
+#include <stddef.h>
+
+#include "platform/platform.h"
+
+struct ebpf_owners;
+
+/* Loads and attaches the best tier that works here, trying the real load
+ * and attach and falling back:
+ *   "tp_btf + cgroup hooks"  TCP and UDP (needs a cgroup2 mount)
+ *   "tp_btf only (TCP)"      TCP; UDP is left to procfs
+ * None: NULL, with one line in why ("eBPF unavailable: ... (procfs is
+ * used)"). fn(ctx, owner) is called from ebpf_owners_poll() only. */
+struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, size_t whylen);
+
+/* The ring buffer's epoll descriptor: readable when records wait (ev_io). */
+int ebpf_owners_fd(const struct ebpf_owners *e);
+
+/* Delivers what waits, without blocking. Returns how many were delivered,
+ * or -1. */
+int ebpf_owners_poll(struct ebpf_owners *e);
+
+/* The tier that loaded, e.g. "tp_btf + cgroup hooks". */
+const char *ebpf_owners_tier(const struct ebpf_owners *e);
+
+/* Records the kernel dropped because the ring buffer was full. */
+unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e);
+
+void ebpf_owners_close(struct ebpf_owners *e);
+
+#endif

@@ -1,0 +1,44 @@
+/* ebpf_owners.c - a build without eBPF: attribution stays with procfs. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "platform/ebpf_owners.h"
+
+struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, size_t whylen)
+{
+	(void)fn;
+	(void)ctx;
+	if (why && whylen)
+		snprintf(why, whylen, "this build has no eBPF support");
+	return NULL;
+}
+
+int ebpf_owners_fd(const struct ebpf_owners *e)
+{
+	(void)e;
+	return -1;
+}
+
+int ebpf_owners_poll(struct ebpf_owners *e)
+{
+	(void)e;
+	return -1;
+}
+
+const char *ebpf_owners_tier(const struct ebpf_owners *e)
+{
+	(void)e;
+	return "none";
+}
+
+unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e)
+{
+	(void)e;
+	return 0;
+}
+
+void ebpf_owners_close(struct ebpf_owners *e)
+{
+	(void)e;
+}

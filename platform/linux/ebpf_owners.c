@@ -1,0 +1,343 @@
+/*
+ * ebpf_owners.c - socket owners from eBPF (bpf/owners.bpf.c), read from a
+ * ring buffer in the caller's event loop.
+ *
+ * What loads here is decided by loading and attaching for real, never by
+ * feature probes (they call "tracing" unavailable on kernels where tp_btf
+ * works). A skeleton load is all or nothing, so each tier is a fresh open
+ * with the programs it does not need switched off.
+ *
+ * libbpf.h and pcap.h cannot share a translation unit: this file must not
+ * include core headers that pull pcap in.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "platform/ebpf_owners.h"
+#include "bpf/owners_event.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wshadow"
+#include "bpf/owners.skel.h"
+#pragma GCC diagnostic pop
+
+struct ebpf_owners {
+	struct owners_bpf *skel;	/* owned: programs, maps and links */
+	struct ring_buffer *rb;		/* owned */
+	sock_owner_fn fn;
+	void *ctx;			/* the caller's, passed to fn */
+	int delivered;			/* by the current ebpf_owners_poll() */
+	char tier[160];
+};
+
+enum tier { TIER_FULL, TIER_CGROUP_NO_SEND_TP, TIER_TCP, TIER_COUNT };
+
+static const char *const tier_names[TIER_COUNT] = {
+	[TIER_FULL] = "tp_btf + cgroup hooks",
+	[TIER_CGROUP_NO_SEND_TP] = "tp_btf + cgroup hooks (UDP reported before the send)",
+	[TIER_TCP] = "tp_btf only (TCP; UDP from procfs)",
+};
+
+/* ---- libbpf's messages ------------------------------------------------------ */
+
+/* libbpf prints through one global callback. Its warnings would land on
+ * the terminal UI: they are kept quiet unless NETLENS_BPF_DEBUG is set. */
+static int debug_print = -1;
+
+__attribute__((format(printf, 2, 0)))
+static int libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (debug_print < 0)
+		debug_print = getenv("NETLENS_BPF_DEBUG") != NULL;
+	if (!debug_print || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* ---- the cgroup2 root --------------------------------------------------------- */
+
+/* Mount points in mountinfo escape space, tab, newline and backslash as
+ * \ooo; undo that in place. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; ) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') << 6 | (r[2] - '0') << 3 | (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = 0;
+}
+
+/* The first cgroup2 mount of this mount namespace whose root is the
+ * hierarchy's root (on most systems /sys/fs/cgroup; on hybrid ones
+ * /sys/fs/cgroup/unified, where /sys/fs/cgroup is a tmpfs and gives EBADF).
+ * Returns an O_RDONLY descriptor, or a negative errno. */
+static int cgroup2_root_open(void)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "re");
+	if (!fp)
+		return -errno;
+	char line[4096];
+	int fd = -ENOENT;
+	while (fd < 0 && fgets(line, sizeof(line), fp)) {
+		/* id parent major:minor root mountpoint options ... - fstype source super */
+		char *sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		char fstype[32];
+		if (sscanf(sep + 3, "%31s", fstype) != 1 || strcmp(fstype, "cgroup2") != 0)
+			continue;
+		*sep = 0;
+		char *save = NULL, *field = strtok_r(line, " ", &save);
+		char *root = NULL, *mnt = NULL;
+		for (int i = 0; field && i < 5; i++, field = strtok_r(NULL, " ", &save)) {
+			if (i == 3)
+				root = field;
+			else if (i == 4)
+				mnt = field;
+		}
+		if (!root || !mnt || strcmp(root, "/") != 0)
+			continue;
+		unescape_octal(mnt);
+		fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+	}
+	fclose(fp);
+	return fd;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t zero16[16];
+
+static int is_mapped(const uint8_t *a) { return memcmp(a, v4mapped_prefix, 12) == 0; }
+static int is_zero(const uint8_t *a) { return memcmp(a, zero16, 16) == 0; }
+
+/* An IPv6 socket talking IPv4 (::ffff:a.b.c.d) is reported as IPv4, as
+ * packets show it; a listener on :: stays IPv6 (core also tries it for
+ * IPv4 flows). */
+static int event_to_owner(const struct nl_owner_event *ev, struct sock_owner *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (ev->proto != IPPROTO_TCP && ev->proto != IPPROTO_UDP)
+		return -1;
+	o->proto = ev->proto;
+	o->method = OWNER_EBPF;
+	if (ev->family == AF_INET) {
+		o->family = 4;
+		memcpy(o->local, ev->local, 4);
+		memcpy(o->remote, ev->remote, 4);
+	} else if (ev->family == AF_INET6) {
+		int lm = is_mapped(ev->local), rm = is_mapped(ev->remote);
+		if ((lm || rm) && (lm || is_zero(ev->local)) && (rm || is_zero(ev->remote))) {
+			o->family = 4;
+			memcpy(o->local, ev->local + 12, 4);
+			memcpy(o->remote, ev->remote + 12, 4);
+		} else {
+			o->family = 6;
+			memcpy(o->local, ev->local, 16);
+			memcpy(o->remote, ev->remote, 16);
+		}
+	} else {
+		return -1;
+	}
+	o->lport = ev->lport;
+	o->rport = ev->rport;
+	if (!o->rport)
+		memset(o->remote, 0, sizeof(o->remote));
+	o->pid = ev->pid;
+	o->uid = ev->uid;
+	memcpy(o->comm, ev->comm, sizeof(o->comm));
+	o->comm[sizeof(o->comm) - 1] = 0;
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct ebpf_owners *e = ctx;
+	struct nl_owner_event ev;
+	struct sock_owner o;
+
+	if (len < sizeof(ev))
+		return 0;
+	memcpy(&ev, data, sizeof(ev));
+	if (event_to_owner(&ev, &o) < 0 || !o.pid)
+		return 0;
+	e->fn(e->ctx, &o);
+	e->delivered++;
+	return 0;
+}
+
+/* ---- tiers ----------------------------------------------------------------------- */
+
+static void switch_off(struct bpf_program *p)
+{
+	bpf_program__set_autoload(p, false);
+}
+
+/* Opens, loads and attaches one tier into e->skel. Returns 0, or a
+ * negative errno with err saying which step failed. */
+static int tier_try(struct ebpf_owners *e, enum tier t, int cgroup_fd, char *err, size_t errlen)
+{
+	int cgroup = t != TIER_TCP, send_tp = t == TIER_FULL;
+	struct owners_bpf *s = owners_bpf__open();
+	int r;
+
+	if (!s) {
+		r = -errno;
+		snprintf(err, errlen, "opening the BPF object: %s", strerror(-r));
+		return r;
+	}
+	s->rodata->report_at_send = send_tp;
+	if (!send_tp)
+		switch_off(s->progs.nl_send_length);
+	if (!cgroup) {
+		switch_off(s->progs.nl_connect4);
+		switch_off(s->progs.nl_connect6);
+		switch_off(s->progs.nl_sendmsg4);
+		switch_off(s->progs.nl_sendmsg6);
+	}
+	r = owners_bpf__load(s);
+	if (r) {
+		snprintf(err, errlen, "loading the programs: %s", strerror(-r));
+		goto fail;
+	}
+
+	struct { struct bpf_program *p; struct bpf_link **l; const char *name; int cg; } at[] = {
+		{ s->progs.nl_set_state, &s->links.nl_set_state, "tp_btf/inet_sock_set_state", 0 },
+		{ s->progs.nl_send_length, &s->links.nl_send_length, "tp_btf/sock_send_length", 0 },
+		{ s->progs.nl_connect4, &s->links.nl_connect4, "cgroup/connect4", 1 },
+		{ s->progs.nl_connect6, &s->links.nl_connect6, "cgroup/connect6", 1 },
+		{ s->progs.nl_sendmsg4, &s->links.nl_sendmsg4, "cgroup/sendmsg4", 1 },
+		{ s->progs.nl_sendmsg6, &s->links.nl_sendmsg6, "cgroup/sendmsg6", 1 },
+	};
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		if (!bpf_program__autoload(at[i].p))
+			continue;
+		*at[i].l = at[i].cg ? bpf_program__attach_cgroup(at[i].p, cgroup_fd)
+				    : bpf_program__attach(at[i].p);
+		if (!*at[i].l) {
+			r = -errno;
+			snprintf(err, errlen, "attaching %s: %s", at[i].name, strerror(-r));
+			goto fail;
+		}
+	}
+	e->skel = s;
+	return 0;
+fail:
+	owners_bpf__destroy(s);	/* detaches what was attached */
+	return r ? r : -EINVAL;
+}
+
+struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, size_t whylen)
+{
+	char err[200] = "", first[200] = "";
+	int r = 0;
+
+	if (why && whylen)
+		why[0] = 0;
+	struct ebpf_owners *e = calloc(1, sizeof(*e));
+	if (!e) {
+		if (why && whylen)
+			snprintf(why, whylen, "eBPF unavailable: out of memory (procfs is used)");
+		return NULL;
+	}
+	e->fn = fn;
+	e->ctx = ctx;
+	libbpf_set_print(libbpf_msg);
+
+	/* Opened before anything could change namespaces: `ip netns exec`
+	 * remounts /sys. */
+	int cgroup_fd = cgroup2_root_open();
+	enum tier t = cgroup_fd >= 0 ? TIER_FULL : TIER_TCP;
+	if (cgroup_fd < 0)
+		snprintf(first, sizeof(first), "no cgroup2 mount: %s", strerror(-cgroup_fd));
+	for (; t < TIER_COUNT; t++) {
+		r = tier_try(e, t, cgroup_fd, err, sizeof(err));
+		if (r == 0)
+			break;
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", err);
+	}
+	if (cgroup_fd >= 0)
+		close(cgroup_fd);	/* the links hold the cgroup */
+	if (r) {
+		if (why && whylen)
+			snprintf(why, whylen, "eBPF unavailable: %s%s (procfs is used)", err,
+				 r == -EPERM || r == -EACCES ?
+				 " (needs root, or CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)" : "");
+		free(e);
+		return NULL;
+	}
+	if (t == TIER_FULL || !first[0])
+		snprintf(e->tier, sizeof(e->tier), "%s", tier_names[t]);
+	else
+		snprintf(e->tier, sizeof(e->tier), "%s; %s", tier_names[t], first);
+
+	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL);
+	if (!e->rb) {
+		if (why && whylen)
+			snprintf(why, whylen, "eBPF unavailable: ring buffer: %s (procfs is used)",
+				 strerror(errno));
+		owners_bpf__destroy(e->skel);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+int ebpf_owners_fd(const struct ebpf_owners *e)
+{
+	return e && e->rb ? ring_buffer__epoll_fd(e->rb) : -1;
+}
+
+int ebpf_owners_poll(struct ebpf_owners *e)
+{
+	if (!e || !e->rb)
+		return -1;
+	e->delivered = 0;
+	int r = ring_buffer__consume(e->rb);
+	if (r < 0 && r != -EINTR)
+		return -1;
+	return e->delivered;
+}
+
+const char *ebpf_owners_tier(const struct ebpf_owners *e)
+{
+	return e ? e->tier : "none";
+}
+
+unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e)
+{
+	return e && e->skel && e->skel->bss ? e->skel->bss->dropped : 0;
+}
+
+void ebpf_owners_close(struct ebpf_owners *e)
+{
+	if (!e)
+		return;
+	ring_buffer__free(e->rb);
+	owners_bpf__destroy(e->skel);
+	free(e);
+}
