@@ -68,7 +68,7 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 void ui_ifaces_sample(struct ui *u)
 {
 	uint64_t now = app_wall_us();
-	if (u->ifs_us && now - u->ifs_us < 900000u)
+	if (u->ifs_us && now - u->ifs_us < 1900000u)	/* every 2 s, as the kernel counters need no more */
 		return;
 	memcpy(u->ifs_prev, u->ifs, sizeof(u->ifs));
 	u->n_ifs_prev = u->n_ifs;
