@@ -1,0 +1,501 @@
+/*
+ * test_ebpf_owners.c - the eBPF owner tier against real programs on
+ * loopback: curl to a python http.server (outgoing and accepted TCP, IPv4),
+ * nc -l accepting this test's own IPv6 connection, a dual-stack listener
+ * accepting IPv4 (v4-mapped folded to family 4), dig and nc -u (connected
+ * UDP, IPv4 and IPv6), python sendto (unconnected UDP, once per
+ * destination). Each client has exited before its records are read: the
+ * case procfs misses.
+ *
+ * Needs root (or CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN), curl, nc (OpenBSD),
+ * dig and python3; skips (77) without them or when eBPF does not load.
+ * Traffic stays on 127.0.0.1 and ::1.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/unit/unit.h"
+#include "platform/ebpf_owners.h"
+
+#define MAX_SEEN 4096
+
+static struct sock_owner seen[MAX_SEEN];
+static int n_seen;
+static struct ebpf_owners *eo;
+
+static void on_owner(void *ctx, const struct sock_owner *o)
+{
+	(void)ctx;
+	if (n_seen < MAX_SEEN)
+		seen[n_seen++] = *o;
+}
+
+static const uint8_t lo4[16] = { 127, 0, 0, 1 };
+static const uint8_t lo6[16] = { [15] = 1 };
+static const uint8_t any16[16];
+
+static void setup(void)
+{
+	char why[256];
+	n_seen = 0;
+	eo = ebpf_owners_open(on_owner, NULL, why, sizeof(why));
+	ck_assert_msg(eo != NULL, "%s", why);
+	ck_assert_int_ge(ebpf_owners_fd(eo), 0);
+}
+
+static void teardown(void)
+{
+	ebpf_owners_close(eo);
+	eo = NULL;
+}
+
+static int has_cgroup_tier(void)
+{
+	return strstr(ebpf_owners_tier(eo), "cgroup hooks") != NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Reads records for ms milliseconds, the way the event loop would. */
+static void pump(unsigned ms)
+{
+	uint64_t end = now_ms() + ms;
+	for (uint64_t t = now_ms(); t < end; t = now_ms()) {
+		struct pollfd p = { .fd = ebpf_owners_fd(eo), .events = POLLIN };
+		if (poll(&p, 1, (int)(end - t)) > 0)
+			ck_assert_int_ge(ebpf_owners_poll(eo), 0);
+	}
+	ck_assert_int_ge(ebpf_owners_poll(eo), 0);
+}
+
+struct want {
+	uint8_t proto, family;
+	uint32_t pid;
+	const uint8_t *local, *remote;	/* NULL: any */
+	uint16_t lport, rport;		/* 0: any, unless exact_rport */
+	int exact_rport;		/* rport must be 0 (no peer) */
+	const char *comm;		/* NULL: any */
+};
+
+static int matches(const struct sock_owner *o, const struct want *w)
+{
+	size_t alen = w->family == 4 ? 4 : 16;
+	return o->method == OWNER_EBPF && o->proto == w->proto && o->family == w->family &&
+	       o->pid == w->pid &&
+	       (!w->local || memcmp(o->local, w->local, alen) == 0) &&
+	       (!w->remote || memcmp(o->remote, w->remote, alen) == 0) &&
+	       (!w->lport || o->lport == w->lport) &&
+	       (w->exact_rport ? o->rport == w->rport : (!w->rport || o->rport == w->rport)) &&
+	       (!w->comm || strcmp(o->comm, w->comm) == 0);
+}
+
+static int count(const struct want *w)
+{
+	int n = 0;
+	for (int i = 0; i < n_seen; i++)
+		n += matches(&seen[i], w);
+	return n;
+}
+
+static void dump(void)
+{
+	for (int i = 0; i < n_seen; i++) {
+		const struct sock_owner *o = &seen[i];
+		char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+		int af = o->family == 4 ? AF_INET : AF_INET6;
+		inet_ntop(af, o->local, l, sizeof(l));
+		inet_ntop(af, o->remote, r, sizeof(r));
+		fprintf(stderr, "  seen: proto %u family %u %s:%u -> %s:%u pid %u uid %u comm %s\n",
+			o->proto, o->family, l, o->lport, r, o->rport, o->pid, o->uid, o->comm);
+	}
+}
+
+/* The first record matching w, waiting up to ms for it. */
+static const struct sock_owner *await(const struct want *w, unsigned ms, const char *what)
+{
+	uint64_t end = now_ms() + ms;
+	do {
+		for (int i = 0; i < n_seen; i++)
+			if (matches(&seen[i], w))
+				return &seen[i];
+		pump(50);
+	} while (now_ms() < end);
+	dump();
+	ck_abort_msg("no eBPF record for %s (pid %u)", what, w->pid);
+	return NULL;
+}
+
+/* ---- programs ----------------------------------------------------------- */
+
+/* Starts argv with stdin from in_fd (or /dev/null) and stdout to out_fd
+ * (or /dev/null). */
+static pid_t spawn(char *const argv[], int in_fd, int out_fd)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(in_fd >= 0 ? in_fd : null, 0);
+		dup2(out_fd >= 0 ? out_fd : null, 1);
+		dup2(null, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int finish(pid_t pid)
+{
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	finish(pid);
+}
+
+/* A port free on loopback right now (the kernel picks it). */
+static uint16_t free_port(int family, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		len = sizeof(*a);
+	}
+	int fd = socket(family, type, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&ss, len), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
+	close(fd);
+	return ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+				       : ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+static void read_comm(pid_t pid, char comm[16])
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	FILE *fp = fopen(path, "re");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_nonnull(fgets(comm, 16, fp));
+	fclose(fp);
+	comm[strcspn(comm, "\n")] = 0;
+}
+
+static const char *python(void)
+{
+	const char *p = getenv("PYTHON");
+	return p && *p ? p : "python3";
+}
+
+/* A listener's record: it says the owner is ready and listening. */
+static void await_listener(pid_t pid, int family, uint16_t port, const char *what)
+{
+	struct want w = { .proto = IPPROTO_TCP, .family = (uint8_t)family, .pid = (uint32_t)pid,
+			  .lport = port, .exact_rport = 1 };
+	await(&w, 15000, what);
+}
+
+/* ---- TCP ------------------------------------------------------------------ */
+
+START_TEST(tcp4_curl_to_http_server)
+{
+	uint16_t port = free_port(AF_INET, SOCK_STREAM);
+	char ports[8], url[64];
+	snprintf(ports, sizeof(ports), "%u", port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", port);
+	char *server_argv[] = { (char *)python(), "-m", "http.server", ports, "--bind", "127.0.0.1", NULL };
+	pid_t server = spawn(server_argv, -1, -1);
+	await_listener(server, 4, port, "python http.server listening");
+	char server_comm[16];
+	read_comm(server, server_comm);
+
+	char *curl_argv[] = { "curl", "-s", "-o", "/dev/null", "-m", "5", url, NULL };
+	pid_t curl = spawn(curl_argv, -1, -1);
+	int st = finish(curl);	/* gone before its records are read */
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "curl failed: status %d", st);
+
+	struct want out = { .proto = IPPROTO_TCP, .family = 4, .pid = (uint32_t)curl,
+			    .local = lo4, .remote = lo4, .rport = port, .comm = "curl" };
+	const struct sock_owner *o = await(&out, 5000, "curl's connection");
+	ck_assert_uint_ne(o->lport, 0);
+	ck_assert_uint_eq(o->uid, getuid());
+	struct want acc = { .proto = IPPROTO_TCP, .family = 4, .pid = (uint32_t)server,
+			    .local = lo4, .remote = lo4, .lport = port, .rport = o->lport,
+			    .comm = server_comm };
+	await(&acc, 5000, "the connection http.server accepted");
+	stop(server);
+}
+END_TEST
+
+START_TEST(tcp6_nc_accepts)
+{
+	uint16_t port = free_port(AF_INET6, SOCK_STREAM);
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%u", port);
+	char *nc_argv[] = { "nc", "-l", "::1", ports, NULL };
+	pid_t nc = spawn(nc_argv, -1, -1);
+	await_listener(nc, 6, port, "nc -l listening");
+
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	socklen_t len = sizeof(sa);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	uint16_t mine = ntohs(sa.sin6_port);
+	char my_comm[16];
+	read_comm(getpid(), my_comm);
+
+	struct want out = { .proto = IPPROTO_TCP, .family = 6, .pid = (uint32_t)getpid(),
+			    .local = lo6, .remote = lo6, .lport = mine, .rport = port,
+			    .comm = my_comm };
+	await(&out, 5000, "this test's own connection");
+	struct want acc = { .proto = IPPROTO_TCP, .family = 6, .pid = (uint32_t)nc,
+			    .local = lo6, .remote = lo6, .lport = port, .rport = mine,
+			    .comm = "nc" };
+	await(&acc, 5000, "the connection nc accepted");
+	close(fd);
+	stop(nc);
+}
+END_TEST
+
+/* A dual-stack listener on :: accepting IPv4: the child socket is IPv6
+ * with v4-mapped addresses, reported as IPv4 as packets show it. */
+START_TEST(tcp_v4_mapped_accept)
+{
+	uint16_t port = free_port(AF_INET6, SOCK_STREAM);
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%u", port);
+	static const char script[] =
+		"import socket, sys\n"
+		"s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)\n"
+		"s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\n"
+		"s.bind(('::', int(sys.argv[1])))\n"
+		"s.listen(1)\n"
+		"c, _ = s.accept()\n"
+		"c.recv(1)\n";
+	char *argv[] = { (char *)python(), "-c", (char *)script, ports, NULL };
+	pid_t server = spawn(argv, -1, -1);
+	struct want lw = { .proto = IPPROTO_TCP, .family = 6, .pid = (uint32_t)server,
+			   .local = any16, .lport = port, .exact_rport = 1 };
+	await(&lw, 15000, "the dual-stack listener on ::");
+	char server_comm[16];
+	read_comm(server, server_comm);
+
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	socklen_t len = sizeof(sa);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	struct want acc = { .proto = IPPROTO_TCP, .family = 4, .pid = (uint32_t)server,
+			    .local = lo4, .remote = lo4, .lport = port,
+			    .rport = ntohs(sa.sin_port), .comm = server_comm };
+	await(&acc, 5000, "the v4-mapped connection accepted on ::");
+	close(fd);
+	stop(server);
+}
+END_TEST
+
+/* ---- UDP ------------------------------------------------------------------ */
+
+START_TEST(udp4_dig_connected)
+{
+	if (!has_cgroup_tier()) {
+		fprintf(stderr, "# UDP not covered by tier \"%s\"\n", ebpf_owners_tier(eo));
+		return;
+	}
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);	/* nobody answers: dig gives up */
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%u", port);
+	char *argv[] = { "dig", "@127.0.0.1", "-p", ports, "+tries=1", "+time=1", "+retry=0",
+			 "netlens.test", NULL };
+	pid_t dig = spawn(argv, -1, -1);
+	finish(dig);
+	struct want w = { .proto = IPPROTO_UDP, .family = 4, .pid = (uint32_t)dig,
+			  .local = lo4, .remote = lo4, .rport = port, .comm = "dig" };
+	const struct sock_owner *o = await(&w, 5000, "dig's connected UDP socket");
+	ck_assert_uint_ne(o->lport, 0);
+}
+END_TEST
+
+START_TEST(udp6_nc_connected)
+{
+	if (!has_cgroup_tier())
+		return;
+	uint16_t port = free_port(AF_INET6, SOCK_DGRAM);
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%u", port);
+	int in[2];
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	char *argv[] = { "nc", "-u", "-w", "1", "::1", ports, NULL };
+	pid_t nc = spawn(argv, in[0], -1);
+	close(in[0]);
+	ck_assert_int_eq(write(in[1], "netlens\n", 8), 8);
+	close(in[1]);
+	struct want w = { .proto = IPPROTO_UDP, .family = 6, .pid = (uint32_t)nc,
+			  .local = lo6, .remote = lo6, .rport = port, .comm = "nc" };
+	const struct sock_owner *o = await(&w, 5000, "nc -u's connected UDP socket");
+	ck_assert_uint_ne(o->lport, 0);
+	stop(nc);
+}
+END_TEST
+
+/* Three sendto()s to two destinations from one unbound socket, then one
+ * from an IPv6 socket: the sockets are reported as the unconnected sockets
+ * they are (no peer), once per destination. */
+START_TEST(udp_unconnected_sendto)
+{
+	if (!has_cgroup_tier())
+		return;
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%u", port);
+	static const char script[] =
+		"import socket, sys\n"
+		"p = int(sys.argv[1])\n"
+		"a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		"for d in (p, p, p + 1):\n"
+		"    a.sendto(b'netlens', ('127.0.0.1', d))\n"
+		"b = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+		"b.sendto(b'netlens', ('::1', p))\n"
+		"print(a.getsockname()[1], b.getsockname()[1], flush=True)\n"
+		"sys.stdin.read()\n";
+	int in[2], out[2];
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	char *argv[] = { (char *)python(), "-c", (char *)script, ports, NULL };
+	pid_t py = spawn(argv, in[0], out[1]);
+	close(in[0]);
+	close(out[1]);
+	char line[64] = "";
+	ssize_t n = 0, r;
+	while (!memchr(line, '\n', (size_t)n) && n < (ssize_t)sizeof(line) - 1 &&
+	       (r = read(out[0], line + n, sizeof(line) - 1 - (size_t)n)) > 0)
+		n += r;
+	char py_comm[16];
+	read_comm(py, py_comm);	/* it waits for its stdin to close */
+	close(in[1]);
+	int st = finish(py);
+	close(out[0]);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && n > 0, "python failed: %d", st);
+	unsigned a = 0, b = 0;
+	ck_assert_int_eq(sscanf(line, "%u %u", &a, &b), 2);
+
+	struct want w4 = { .proto = IPPROTO_UDP, .family = 4, .pid = (uint32_t)py,
+			   .local = any16, .remote = any16, .lport = (uint16_t)a, .exact_rport = 1,
+			   .comm = py_comm };
+	await(&w4, 5000, "python's unconnected IPv4 socket");
+	struct want w6 = w4;
+	w6.family = 6;
+	w6.lport = (uint16_t)b;
+	await(&w6, 5000, "python's unconnected IPv6 socket");
+	pump(300);
+	ck_assert_int_eq(count(&w4), 2);	/* 3 datagrams, 2 destinations */
+	ck_assert_int_eq(count(&w6), 1);
+}
+END_TEST
+
+/* ---- the handle ----------------------------------------------------------- */
+
+START_TEST(api_edges)
+{
+	ck_assert_ptr_nonnull(ebpf_owners_tier(eo));
+	ck_assert_str_eq(ebpf_owners_tier(NULL), "none");
+	ck_assert_int_eq(ebpf_owners_fd(NULL), -1);
+	ck_assert_int_eq(ebpf_owners_poll(NULL), -1);
+	ck_assert_int_eq(ebpf_owners_poll(eo), 0);	/* nothing waiting is not an error */
+	ebpf_owners_close(NULL);
+}
+END_TEST
+
+static Suite *ebpf_owners_suite(void)
+{
+	Suite *s = suite_create("ebpf_owners");
+	TCase *tcp = tcase_create("tcp");
+	tcase_add_checked_fixture(tcp, setup, teardown);
+	tcase_set_timeout(tcp, 60);
+	tcase_add_test(tcp, tcp4_curl_to_http_server);
+	tcase_add_test(tcp, tcp6_nc_accepts);
+	tcase_add_test(tcp, tcp_v4_mapped_accept);
+	suite_add_tcase(s, tcp);
+	TCase *udp = tcase_create("udp");
+	tcase_add_checked_fixture(udp, setup, teardown);
+	tcase_set_timeout(udp, 60);
+	tcase_add_test(udp, udp4_dig_connected);
+	tcase_add_test(udp, udp6_nc_connected);
+	tcase_add_test(udp, udp_unconnected_sendto);
+	suite_add_tcase(s, udp);
+	TCase *api = tcase_create("api");
+	tcase_add_checked_fixture(api, setup, teardown);
+	tcase_add_test(api, api_edges);
+	suite_add_tcase(s, api);
+	return s;
+}
+
+static int in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p; ) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		p += n + (p[n] == ':');
+	}
+	return 0;
+}
+
+int main(void)
+{
+	const char *progs[] = { "curl", "nc", "dig", python() };
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		if (!in_path(progs[i])) {
+			printf("SKIP: %s not found\n", progs[i]);
+			return 77;
+		}
+	}
+	char why[256];
+	struct ebpf_owners *e = ebpf_owners_open(on_owner, NULL, why, sizeof(why));
+	if (!e) {
+		printf("SKIP: %s%s\n", why, geteuid() ? " (not root)" : "");
+		return 77;
+	}
+	printf("# tier: %s\n", ebpf_owners_tier(e));
+	ebpf_owners_close(e);
+	return unit_run(ebpf_owners_suite());
+}
