@@ -40,7 +40,7 @@ struct priv_need {
 /* Compares the effective capabilities with need. One line in msg (without
  * a trailing newline) unless PRIV_OK, naming the missing capabilities, the
  * sudo alternative and a setcap line for the running binary
- * (/proc/self/exe) with only the capabilities needed. */
+ * (/proc/self/exe) with only the capabilities needed. 1024 bytes suffice. */
 enum priv_status priv_check(const struct priv_need *need, char *msg, size_t n);
 
 #define SANDBOX_MAX_WRITE 8

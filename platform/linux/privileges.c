@@ -44,6 +44,7 @@
 #endif
 
 #define BROKER_TIMEOUT_MS 5000
+#define BROKER_MAX_OWNERS (1u << 20)	/* above procfs.c's own bound */
 
 static uint64_t caps_effective(void)
 {
@@ -72,6 +73,7 @@ static int last_cap(void)
 struct capname { int cap; const char *upper, *lower; };
 static const struct capname names[] = {
 	{ CAP_NET_RAW, "CAP_NET_RAW", "cap_net_raw" },
+	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", "cap_net_admin" },
 	{ CAP_BPF, "CAP_BPF", "cap_bpf" },
 	{ CAP_PERFMON, "CAP_PERFMON", "cap_perfmon" },
 	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "cap_sys_admin" },
@@ -111,7 +113,10 @@ static void appendf(char *msg, size_t n, const char *fmt, ...)
 enum priv_status priv_check(const struct priv_need *need, char *msg, size_t n)
 {
 	uint64_t have = caps_effective();
-	uint64_t ebpf_caps = last_cap() >= CAP_BPF ? BIT(CAP_BPF) | BIT(CAP_PERFMON) : BIT(CAP_SYS_ADMIN);
+	/* Tracing programs need CAP_BPF and CAP_PERFMON, the cgroup socket hooks
+	 * CAP_NET_ADMIN too; before Linux 5.8 all of it is CAP_SYS_ADMIN. */
+	uint64_t ebpf_caps = last_cap() >= CAP_BPF ?
+		BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_ADMIN) : BIT(CAP_SYS_ADMIN);
 	uint64_t want = 0, miss_req = 0, miss_opt = 0;
 	char exe[512], what[128], grant[128], where[128];
 
@@ -343,6 +348,8 @@ static int broker_recv(struct broker_msg *m)
 	return 0;
 }
 
+/* The whole answer is read before fn sees any of it: fn may ask for a
+ * process's details (priv_broker_proc_info) while the scan is reported. */
 int priv_broker_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
 {
 	if (broker_failed)
@@ -350,25 +357,39 @@ int priv_broker_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
 	if (broker_fd < 0)
 		return platform_socket_owners(fn, ctx, cost_us);
 	struct broker_msg m;
+	struct sock_owner *got = NULL;
+	size_t n = 0, cap = 0;
 	memset(&m, 0, sizeof(m));
 	m.kind = MSG_SCAN;
-	if (send(broker_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0) {
-		broker_fail();
-		return -1;
-	}
+	if (send(broker_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+		goto fail;
 	for (;;) {
-		if (broker_recv(&m) < 0 || (m.kind != MSG_OWNER && m.kind != MSG_SCAN_END)) {
-			broker_fail();
-			return -1;
+		if (broker_recv(&m) < 0 || (m.kind != MSG_OWNER && m.kind != MSG_SCAN_END))
+			goto fail;
+		if (m.kind == MSG_SCAN_END)
+			break;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct sock_owner *t = ncap > BROKER_MAX_OWNERS ? NULL : realloc(got, ncap * sizeof(*got));
+			if (!t)
+				goto fail;
+			got = t;
+			cap = ncap;
 		}
-		if (m.kind == MSG_SCAN_END) {
-			if (cost_us)
-				*cost_us = m.cost_us;
-			return m.rc;
-		}
-		m.u.owner.comm[sizeof(m.u.owner.comm) - 1] = '\0';
-		fn(ctx, &m.u.owner);
+		got[n] = m.u.owner;
+		got[n].comm[sizeof(got[n].comm) - 1] = '\0';
+		n++;
 	}
+	if (cost_us)
+		*cost_us = m.cost_us;
+	for (size_t i = 0; i < n; i++)
+		fn(ctx, &got[i]);
+	free(got);
+	return m.rc;
+fail:
+	free(got);
+	broker_fail();
+	return -1;
 }
 
 int priv_broker_proc_info(uint32_t pid, struct proc_info *info)

@@ -407,7 +407,10 @@ static const char *landlock_why(int err)
 	}
 }
 
-static int apply_landlock(const struct sandbox_spec *spec, int abi, struct sandbox_report *rep)
+/* The ruleset, built while the paths can still be opened (as root, before
+ * the uid drop: logs/ is 0700 root). Returns its descriptor, or -1; *bad
+ * is set when a rule the spec asked for could not be added. */
+static int landlock_build(const struct sandbox_spec *spec, int abi, struct sandbox_report *rep, int *bad)
 {
 	struct nl_ruleset_attr attr = { 0, 0, 0 };
 	size_t attr_size = sizeof(uint64_t);
@@ -435,7 +438,6 @@ static int apply_landlock(const struct sandbox_spec *spec, int abi, struct sandb
 		return -1;
 	}
 	uint64_t h = attr.handled_access_fs;
-	int failed = 0;
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
 		if ((rc = add_path(rs, builtin[i].path, builtin[i].access, h)) < 0)
 			missing(rep, "read rule for %s: %s", builtin[i].path, strerror(-rc));
@@ -456,16 +458,22 @@ static int apply_landlock(const struct sandbox_spec *spec, int abi, struct sandb
 		if (rc) {	/* never its folder instead: that would allow any file in it */
 			missing(rep, "write rule for %s: %s", spec->write_paths[i],
 				rc == 1 ? "it does not exist" : strerror(-rc));
-			failed = 1;
+			*bad = 1;
 		}
 	}
 	for (unsigned i = 0; abi >= 4 && i < spec->n_tcp_connect && i < 4; i++) {
 		struct nl_net_port_attr np = { LANDLOCK_ACCESS_NET_CONNECT_TCP, spec->tcp_connect_ports[i] };
 		if (syscall(SYS_landlock_add_rule, rs, NL_RULE_NET_PORT, &np, 0) < 0) {
 			missing(rep, "TCP port %u rule: %s", spec->tcp_connect_ports[i], strerror(errno));
-			failed = 1;
+			*bad = 1;
 		}
 	}
+	return rs;
+}
+
+/* Enters the ruleset's domain (after no-new-privs) and closes it. */
+static int landlock_enforce(int rs, int abi, struct sandbox_report *rep)
+{
 	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0) {
 		missing(rep, "Landlock restrict_self: %s", strerror(errno));
 		close(rs);
@@ -476,7 +484,7 @@ static int apply_landlock(const struct sandbox_spec *spec, int abi, struct sandb
 	rep->landlock_fs = 1;
 	rep->landlock_net = abi >= 4;
 	rep->landlock_scope = abi >= 6;
-	return failed ? -1 : 0;
+	return 0;
 }
 
 int sandbox_minimal(struct sandbox_report *rep)
@@ -531,6 +539,9 @@ int sandbox_apply(const struct sandbox_spec *spec, struct sandbox_report *rep)
 	}
 	if (t.drop && t.user)
 		give_outputs(spec, &t);
+	int rs = -1;
+	if (abi > 0 && (rs = landlock_build(spec, abi, rep, &failed)) < 0)
+		failed = 1;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		missing(rep, "no-new-privs: %s", strerror(errno));
@@ -564,13 +575,9 @@ int sandbox_apply(const struct sandbox_spec *spec, struct sandbox_report *rep)
 		failed = 1;
 	}
 
-	if (abi > 0) {
-		if (apply_landlock(spec, abi, rep) < 0)
-			failed = 1;
-	} else {
+	if (rs >= 0 && landlock_enforce(rs, abi, rep) < 0)
 		failed = 1;
-	}
-	if (abi > 0 && abi < 4)
+	if (abi < 4)	/* none, or no TCP rules */
 		failed = 1;
 
 	/* The one line for the UI and the summary. */

@@ -215,7 +215,7 @@ static void check_root_without_caps(void *arg)
 
 static void check_user(void *arg)
 {
-	char msg[512], exe[400], want[600];
+	char msg[1024], exe[400], want[1024];
 	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	CHECK(l > 0, "readlink /proc/self/exe");
 	exe[l > 0 ? l : 0] = '\0';
@@ -231,9 +231,9 @@ static void check_user(void *arg)
 
 	struct priv_need all = { .live_capture = 1, .ebpf = 1, .proc_all_users = 1 };
 	CHECK(priv_check(&all, msg, sizeof(msg)) == PRIV_MISSING, "with ebpf: %s", msg);
-	snprintf(want, sizeof(want), "netlens: live capture needs CAP_NET_RAW (and CAP_BPF and "
-		 "CAP_PERFMON for process attribution by eBPF); run it with sudo, or grant it once: "
-		 "sudo setcap cap_net_raw,cap_bpf,cap_perfmon+ep %s", exe);
+	snprintf(want, sizeof(want), "netlens: live capture needs CAP_NET_RAW (and CAP_NET_ADMIN, "
+		 "CAP_BPF and CAP_PERFMON for process attribution by eBPF); run it with sudo, or grant "
+		 "it once: sudo setcap cap_net_raw,cap_net_admin,cap_bpf,cap_perfmon+ep %s", exe);
 	CHECK(!strcmp(msg, want), "with ebpf:\n  got  %s\n  want %s", msg, want);
 	CHECK(!strstr(msg, "ptrace"), "the setcap line must not offer cap_sys_ptrace: %s", msg);
 
@@ -254,9 +254,9 @@ static void check_degraded(void *arg)
 	CHECK(syscall(SYS_capset, &h, d) == 0, "capset: %s", strerror(errno));
 	struct priv_need need = { .live_capture = 1, .ebpf = 1, .proc_all_users = 1 };
 	CHECK(priv_check(&need, msg, sizeof(msg)) == PRIV_DEGRADED, "not degraded: %s", msg);
-	CHECK(strstr(msg, "netlens: process attribution by eBPF needs CAP_BPF and CAP_PERFMON; "
-		      "using /proc instead (run it with sudo, or grant them once: sudo setcap "
-		      "cap_net_raw,cap_bpf,cap_perfmon+ep ") == msg, "degraded: %s", msg);
+	CHECK(strstr(msg, "netlens: process attribution by eBPF needs CAP_NET_ADMIN, CAP_BPF and "
+		      "CAP_PERFMON; using /proc instead (run it with sudo, or grant them once: sudo "
+		      "setcap cap_net_raw,cap_net_admin,cap_bpf,cap_perfmon+ep ") == msg, "degraded: %s", msg);
 	CHECK(strstr(msg, "; without CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH the sockets of other "
 		      "users' processes are not attributed") != NULL, "degraded: %s", msg);
 }
@@ -363,7 +363,10 @@ START_TEST(test_sandbox_full)
 	struct full_case c = { .no_uid_drop = _i };
 	make_tmpdir();
 	int ls = listener(&c.tcp_port);
-	snprintf(c.allowed, sizeof(c.allowed), "%s/events.jsonl", tmpdir);
+	/* In a folder only root may enter, like logs/: the rule is made before the uid drop. */
+	snprintf(c.allowed, sizeof(c.allowed), "%s/logs", tmpdir);
+	ck_assert_int_eq(mkdir(c.allowed, 0700), 0);
+	snprintf(c.allowed, sizeof(c.allowed), "%s/logs/events.jsonl", tmpdir);
 	snprintf(c.other, sizeof(c.other), "%s/other.txt", tmpdir);
 	snprintf(c.readable, sizeof(c.readable), "%s/readable.txt", tmpdir);
 	FILE *fp = fopen(c.readable, "w");
@@ -512,21 +515,26 @@ END_TEST
 /* The /proc broker: a sandboxed process cannot read another process's fd
  * table (Landlock confines ptrace checks), the broker can. */
 struct broker_case { pid_t holder; uint16_t port; };
-struct found { uint16_t port; uint32_t pid; int n; };
+struct found { uint16_t port; uint32_t pid; int n; int nested; char exe[256]; };
 
 static void on_owner(void *ctx, const struct sock_owner *o)
 {
 	struct found *f = ctx;
+	struct proc_info pi;
 	f->n++;
-	if (o->proto == IPPROTO_UDP && o->lport == f->port)
-		f->pid = o->pid;
+	if (o->proto != IPPROTO_UDP || o->lport != f->port)
+		return;
+	f->pid = o->pid;
+	/* core/owners.c asks for the process while the scan is reported */
+	if (f->nested && priv_broker_proc_info(o->pid, &pi) == 0)
+		snprintf(f->exe, sizeof(f->exe), "%s", pi.exe);
 }
 
 static void broker_sandbox(void *arg)
 {
 	struct broker_case *c = arg;
 	struct sandbox_report rep;
-	struct found direct = { c->port, 0, 0 }, brokered = { c->port, 0, 0 };
+	struct found direct = { .port = c->port }, brokered = { .port = c->port, .nested = 1 };
 	struct proc_info pi;
 	uint64_t cost;
 
@@ -539,6 +547,10 @@ static void broker_sandbox(void *arg)
 	int n = priv_broker_socket_owners(on_owner, &brokered, &cost);
 	CHECK(n > 0 && brokered.pid == (uint32_t)c->holder, "broker: %d sockets, port %u owner %u, want %u",
 	      n, c->port, brokered.pid, (unsigned)c->holder);
+	CHECK(brokered.exe[0] == '/', "process details asked for during a scan: '%s'", brokered.exe);
+	brokered.pid = 0;
+	CHECK(priv_broker_socket_owners(on_owner, &brokered, &cost) > 0 && brokered.pid == (uint32_t)c->holder,
+	      "a second scan: the broker gave up");
 	memset(&pi, 0, sizeof(pi));
 	CHECK(priv_broker_proc_info((uint32_t)c->holder, &pi) == 0 && pi.exe[0] == '/',
 	      "broker proc_info: exe '%s'", pi.exe);
