@@ -125,6 +125,27 @@ static void usage(FILE *out)
 }
 
 /* Parses an unsigned decimal in [min, max]; -1 on anything else. */
+/* A user's argument as it may appear in a one-line message: control bytes
+ * escaped (an argument may hold a newline or an escape sequence), long
+ * ones cut. Rotates through a few buffers so one message can show two. */
+static const char *shown(const char *s)
+{
+	static char bufs[4][160];
+	static unsigned next;
+	char *b = bufs[next++ % 4];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && o < sizeof(bufs[0]) - 8; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(b + o, sizeof(bufs[0]) - o, "\\x%02x", *p);
+		else
+			b[o++] = (char)*p;
+	}
+	if (strlen(s) > o && o >= sizeof(bufs[0]) - 8)
+		memcpy(b + o, "...", 3), o += 3;
+	b[o] = '\0';
+	return b;
+}
+
 static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	if (!s || !*s || *s == '-' || *s == '+')
@@ -141,7 +162,7 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 static int bad_number(const char *opt, const char *val, uint32_t min, uint32_t max)
 {
 	fprintf(stderr, "netlens: %s expects a whole number from %u to %u, not '%s'\n",
-		opt, min, max, val);
+		opt, min, max, shown(val));
 	return OPTIONS_EXIT_USAGE;
 }
 
@@ -183,7 +204,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			else if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl"))
 				o->format = FORMAT_JSON;
 			else {
-				fprintf(stderr, "netlens: --format expects 'text' or 'json', not '%s'\n", optarg);
+				fprintf(stderr, "netlens: --format expects 'text' or 'json', not '%s'\n", shown(optarg));
 				return OPTIONS_EXIT_USAGE;
 			}
 			break;
@@ -195,7 +216,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 				if (*optarg && *end == '\0' && *optarg != '-')
 					return bad_number("-r/--refresh-interval", optarg, 1, 3600000);
 				fprintf(stderr, "netlens: -r is the refresh interval in milliseconds, not "
-					"'%s'; to read a capture file use --read FILE\n", optarg);
+					"'%s'; to read a capture file use --read FILE\n", shown(optarg));
 				return OPTIONS_EXIT_USAGE;
 			}
 			o->refresh_ms = v;
@@ -220,7 +241,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 					found = i;
 			if (found < 0) {
 				fprintf(stderr, "netlens: --log-level expects error, warn, info, debug or "
-					"trace, not '%s'\n", optarg);
+					"trace, not '%s'\n", shown(optarg));
 				return OPTIONS_EXIT_USAGE;
 			}
 			o->log_level = (enum log_level)found;
@@ -328,22 +349,24 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 				fprintf(stderr, "netlens: -r expects the refresh interval in milliseconds; "
 					"to read a capture file use --read FILE\n");
 			else if (optopt && optopt < 256)
-				fprintf(stderr, "netlens: option -%c needs a value (see netlens --help)\n", optopt);
+				fprintf(stderr, "netlens: option -%s needs a value (see netlens --help)\n",
+					shown((char[]){ (char)optopt, 0 }));
 			else
 				fprintf(stderr, "netlens: option %s needs a value (see netlens --help)\n",
-					argv[optind - 1]);
+					shown(argv[optind - 1]));
 			return OPTIONS_EXIT_USAGE;
 		default:
 			if (optopt && optopt < 256)
-				fprintf(stderr, "netlens: unknown option -%c (see netlens --help)\n", optopt);
+				fprintf(stderr, "netlens: unknown option -%s (see netlens --help)\n",
+					shown((char[]){ (char)optopt, 0 }));
 			else
 				fprintf(stderr, "netlens: unknown option %s (see netlens --help)\n",
-					argv[optind - 1]);
+					shown(argv[optind - 1]));
 			return OPTIONS_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "netlens: unexpected argument '%s'%s\n", argv[optind],
+		fprintf(stderr, "netlens: unexpected argument '%s'%s\n", shown(argv[optind]),
 			strstr(argv[optind], ".pcap") ? "; to read a capture file use --read FILE" : "");
 		return OPTIONS_EXIT_USAGE;
 	}

@@ -248,6 +248,35 @@ START_TEST(test_bad_regex)
 }
 END_TEST
 
+/* Regression (fuzz_filter, oom): regcomp() expands repetitions, so a short
+ * pattern could take gigabytes. Costly patterns are refused with a reason;
+ * ordinary ones still compile. */
+START_TEST(test_costly_regex)
+{
+	char err[FILTER_ERR_LEN];
+	static const char *const refused[] = {
+		"app:/\x11\x11+++++++++++++++++++++++++++++\x11/",
+		"/a**/", "/(a+)+b?*/", "/a{1000}/", "/((((a{200}){200}){200}){200})/",
+		"/(a{100}){100}/", "/((((((((((a))))))))))/",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_msg(compile_err(refused[i], err, sizeof(err)) == NULL, "%s compiled", refused[i]);
+		ck_assert_msg(strstr(err, "too costly") || strstr(err, "bad regex"), "%s: %s", refused[i], err);
+	}
+	ck_assert_ptr_null(compile_err("/a**/", err, sizeof(err)));
+	ck_assert_msg(strstr(err, "repetition of a repetition"), "%s", err);
+	static const char *const fine[] = {
+		"/^(tls|quic)/", "/goo+gle/", "/[0-9]{1,3}(\\.[0-9]{1,3}){3}/", "/a\\+\\+\\+/",
+		"/[+*?]+x/", "/(ab|cd)*e?/",
+	};
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		struct filter *f = compile_err(fine[i], err, sizeof(err));
+		ck_assert_msg(f != NULL, "%s refused: %s", fine[i], err);
+		filter_free(f);
+	}
+}
+END_TEST
+
 START_TEST(test_bounds)
 {
 	char err[FILTER_ERR_LEN];
@@ -405,6 +434,7 @@ static Suite *filter_suite(void)
 
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, test_bad_regex);
+	tcase_add_test(tc, test_costly_regex);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_is_empty);
 	tcase_add_test(tc, test_substring_edges);

@@ -209,6 +209,12 @@ static const struct bad bads[] = {
 	{ { "--read", "a.pcap", "-i", "eth0" }, "--read" },
 	{ { "--read", "a.pcap", "--duration", "5" }, "--duration" },
 	{ { "--dns-server" }, "--dns-server" },
+	/* Regression (fuzz_options): a value holding a newline or an escape is
+	 * shown escaped, so the message stays one line. */
+	{ { "-r", "foo\npcp" }, "foo\\x0apcp" },
+	{ { "--format", "\033[2Jjson" }, "\\x1b[2Jjson" },
+	{ { "--bogus\nx" }, "--bogus\\x0ax" },
+	{ { "-\n" }, "-\\x0a" },
 	{ { "--sandbox-strict" }, "--sandbox-strict" },
 };
 

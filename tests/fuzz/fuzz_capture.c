@@ -1,0 +1,105 @@
+/*
+ * fuzz_capture.c - libFuzzer harness for a whole capture file through the
+ * engine, as `netlens --read FILE --headless --format json` does without
+ * payload inspection (the dissectors have their own targets): libpcap
+ * reads the input as a pcap or pcapng file, every frame is decoded and
+ * tracked, time runs out so every flow expires into the history, and every
+ * record is formatted as JSON and as a text row.
+ *
+ * Checks beyond not crashing: the table never holds more than its cap, and
+ * every record is valid UTF-8-safe JSON text (one object, no raw control
+ * bytes).
+ */
+#include "config.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "record.h"
+#include "strbuf.h"
+#include "tracker.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CAP_FLOWS 64	/* small, so eviction runs too */
+
+static void fail(const char *why)
+{
+	fprintf(stderr, "fuzz_capture: %s\n", why);
+	abort();
+}
+
+static void check_json(const struct strbuf *b)
+{
+	if (!b->len || b->buf[0] != '{' || b->buf[b->len - 1] != '}')
+		fail("a record is not one JSON object");
+	for (size_t i = 0; i < b->len; i++)
+		if ((unsigned char)b->buf[i] < 0x20)
+			fail("a raw control byte in a JSON record");
+}
+
+static void emit(struct flow *f, void *ctx)
+{
+	struct strbuf *b = ctx;
+	sb_reset(b);
+	record_json(b, f, f->last_seen_us + 1, NULL, NULL);
+	check_json(b);
+	sb_reset(b);
+	record_text_row(b, f, f->last_seen_us + 1, record_text_width(f));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	FILE *fp = fmemopen((void *)data, size, "rb");
+	if (!fp)
+		return 0;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_fopen_offline(fp, ebuf);	/* takes fp */
+	if (!p)
+		return 0;
+	struct tracker t;
+	struct tracker_config cfg = { .max_flows = CAP_FLOWS, .history = CAP_FLOWS };
+	if (tracker_init(&t, &cfg) < 0) {
+		pcap_close(p);
+		return 0;
+	}
+	int dlt = pcap_datalink(p);
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	uint64_t last = 0;
+	int rc, n = 0;
+	while ((rc = pcap_next_ex(p, &h, &bytes)) == 1 && n++ < 4096) {
+		struct packet pkt;
+		memset(&pkt, 0, sizeof(pkt));
+		pkt.ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		pkt.wire_len = h->len;
+		pkt.cap_len = h->caplen;
+		enum decode_result r = decode_packet(dlt, bytes, h->caplen, &pkt);
+		if (r == DECODE_OK)
+			tracker_packet(&t, &pkt);
+		else
+			tracker_note_undecoded(&t, r, h->len);
+		if (t.table.count > CAP_FLOWS)
+			fail("more flows than the cap");
+		if (pkt.ts_us > last)
+			last = pkt.ts_us;
+	}
+	struct strbuf b;
+	sb_init(&b);
+	flow_table_foreach(&t.table, emit, &b);
+	/* Let every flow time out into the history, then print that too. */
+	tracker_advance(&t, last + 90000ull * 1000000u);
+	for (uint32_t i = 0; i < t.history.count; i++) {
+		const struct flow *f = history_get(&t.history, i);
+		sb_reset(&b);
+		record_json(&b, f, last, "connection_closed", "idle_timeout");
+		check_json(&b);
+	}
+	sb_free(&b);
+	tracker_free(&t);
+	pcap_close(p);
+	return 0;
+}
