@@ -311,10 +311,14 @@ void owners_tick(struct owners *o, uint64_t now_us)
 	if (o->last_scan_at && (!o->waiting || wall - o->last_scan_at < OWNERS_SCAN_GAP_US))
 		return;
 	/* A scan sees every socket there is: start from it alone, so sockets
-	 * closed since (a listener whose program exited) are forgotten. */
-	o->n_socks = 0;
-	o->sock_oldest = 0;
-	memset(o->sock_bucket, 0xff, o->sock_buckets * sizeof(*o->sock_bucket));
+	 * closed since (a listener whose program exited) are forgotten. With
+	 * eBPF feeding the table, a scan only adds (eBPF saw sockets too short
+	 * for any scan); the oldest entries go first when it is full. */
+	if (!o->ebpf) {
+		o->n_socks = 0;
+		o->sock_oldest = 0;
+		memset(o->sock_bucket, 0xff, o->sock_buckets * sizeof(*o->sock_bucket));
+	}
 	uint64_t cost = 0;
 	int n = platform_socket_owners(add_cb, o, &cost);
 	o->last_scan_at = wall ? wall : 1;
