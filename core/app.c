@@ -25,6 +25,7 @@
 #include "decode.h"
 #include "dissectors_cli.h"
 #include "eventlog.h"
+#include "export.h"
 #include "log.h"
 #include "names.h"
 #include "owners.h"
@@ -65,6 +66,8 @@ static void on_flow_event(void *ctx, enum flow_event ev, const struct flow *f,
 	if (a->events)
 		eventlog_write(a->events, f, ev == FLOW_EVENT_NEW ? "new_connection" : "connection_closed",
 			       ev == FLOW_EVENT_NEW ? NULL : reason_name(why), now_us);
+	if (export_current && ev == FLOW_EVENT_CLOSED && !export_is_own_flow(export_current, f))
+		export_flow_end(export_current, f, why, now_us);	/* its last IPFIX record */
 	if (ev == FLOW_EVENT_CLOSED && why == CLOSE_EVICTED)
 		log_msg(LOG_DEBUG, "flow %u evicted: table full (%u flows)", f->id, a->tracker.table.cap);
 }
@@ -115,11 +118,24 @@ static void on_capture(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+/* The exporter has room again: read on. */
+static void on_export_room(void *ctx)
+{
+	struct app *a = ctx;
+	if (!a->cap.eof)
+		ev_idle_start(a->loop, &a->feed_w);
+}
+
 static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 {
 	struct app *a = w->data;
 	char err[512];
+	if (export_backlogged(export_current, on_export_room, a)) {
+		ev_idle_stop(loop, w);	/* a file waits for its collectors, live traffic would not */
+		return;
+	}
 	int n = capture_dispatch(&a->cap, BATCH, on_packet, (u_char *)a, err, sizeof(err));
+	export_tick(export_current, &a->tracker.table, a->tracker.now_us);	/* capture time */
 	if (n < 0) {
 		fprintf(stderr, "netlens: %s; flows decoded before it are reported\n", err);
 		log_msg(LOG_ERROR, "%s", err);
@@ -129,6 +145,7 @@ static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 	if (n <= 0) {
 		ev_idle_stop(loop, w);
 		a->cap.eof = 1;
+		export_flush(export_current);
 		if (a->opt.headless)
 			stop(a);
 		else
@@ -148,6 +165,7 @@ static void lifecycle_pass(struct app *a, uint64_t now)
 {
 	owners_tick(owners_current, now);	/* before expiry: closing flows keep their owners */
 	tracker_advance(&a->tracker, now);
+	export_tick(export_current, &a->tracker.table, now);	/* active timeouts, templates */
 	if (a->events)
 		eventlog_flush(a->events);
 }
@@ -324,6 +342,25 @@ int app_init(struct app *a)
 				return 2;	/* the user's own server: a usage error */
 		}
 	}
+	if (o->n_export) {
+		struct export_config ec = {
+			.n_urls = o->n_export,
+			.active_timeout_s = o->export_active_timeout_s,
+			.template_interval_s = o->export_template_interval_s,
+			.enterprise = o->export_enterprise,
+			.domain = o->export_domain,
+			.mtu = o->export_mtu,
+			.queue = o->export_queue,
+			.rate = o->export_rate,
+		};
+		for (unsigned i = 0; i < o->n_export; i++)
+			ec.urls[i] = o->export_urls[i];
+		export_current = export_new(a->loop, &ec, a->dpi_on ? &a->dpi : NULL, err, sizeof(err));
+		if (!export_current) {
+			fprintf(stderr, "netlens: %s\n", err);
+			return 2;
+		}
+	}
 	if (a->cap.offline) {
 		ev_idle_init(&a->feed_w, on_feed);
 		a->feed_w.data = a;
@@ -383,6 +420,8 @@ void app_cleanup(struct app *a)
 		eventlog_close(a->events);
 		a->events = NULL;
 	}
+	export_free(export_current);	/* before the tracker and loop it reads */
+	export_current = NULL;
 	tracker_free(&a->tracker);
 	owners_free(owners_current);
 	owners_current = NULL;
@@ -407,9 +446,12 @@ int app_finish(struct app *a)
 {
 	struct pcap_stat ps;
 
-	/* Report open flows as closed in the event log (they are still listed). */
-	if (a->events)
+	/* Report open flows as closed in the event log (they are still listed)
+	 * and to the collectors, then send what is queued (bounded wait). */
+	export_finish_begin(export_current);
+	if (a->events || export_current)
 		tracker_flush_events(&a->tracker);
+	export_finish(export_current);
 	if (a->cap.offline && a->opt.headless && !output_failed())
 		output_all(a);
 	else if (!a->cap.offline && a->opt.headless && !output_failed())

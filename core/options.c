@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "export.h"
 #include "options.h"
 
 enum {
@@ -19,6 +20,8 @@ enum {
 	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
 	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF, OPT_NO_RESOLVE_DNS, OPT_DNS_SERVER,
+	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
+	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +57,14 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-ebpf", no_argument, NULL, OPT_NO_EBPF },
 	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "export-active-timeout", required_argument, NULL, OPT_EXPORT_ACTIVE },
+	{ "export-template-interval", required_argument, NULL, OPT_EXPORT_TEMPLATES },
+	{ "export-enterprise", required_argument, NULL, OPT_EXPORT_PEN },
+	{ "export-domain", required_argument, NULL, OPT_EXPORT_DOMAIN },
+	{ "export-mtu", required_argument, NULL, OPT_EXPORT_MTU },
+	{ "export-queue", required_argument, NULL, OPT_EXPORT_QUEUE },
+	{ "export-rate", required_argument, NULL, OPT_EXPORT_RATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -117,6 +128,22 @@ static void usage(FILE *out)
 "                             if it is, and exit\n"
 "      --no-sandbox           accepted for RustNet compatibility (no sandbox yet)\n"
 "\n"
+"Flow export (IPFIX, RFC 7011; doc/export.md):\n"
+"      --export URL           send flow records to an IPFIX collector:\n"
+"                             ipfix://HOST[:PORT] (UDP) or ipfix+tcp://HOST[:PORT]\n"
+"                             (default port 4739); repeatable, up to 8\n"
+"      --export-active-timeout SECONDS  a record for long flows every SECONDS\n"
+"                             (default 60; 0: only when they end)\n"
+"      --export-template-interval SECONDS  UDP template resend (default 60)\n"
+"      --export-enterprise PEN  enterprise number of netlens' own elements\n"
+"                             (default 32473, the documentation number)\n"
+"      --export-domain ID     observation domain ID (default 1)\n"
+"      --export-mtu BYTES     path MTU that messages must fit (default 1500)\n"
+"      --export-queue N       messages queued per collector (default 1024);\n"
+"                             beyond that records are dropped and counted\n"
+"      --export-rate N        UDP messages per second per collector (default\n"
+"                             10000; 0: no limit)\n"
+"\n"
 "  -h, --help                 show this help\n"
 "  -V, --version              show the version\n"
 "\n"
@@ -178,6 +205,13 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->show_localhost = -1;
 	o->resolve_dns = -1;
 	o->format = FORMAT_TEXT;
+	o->export_active_timeout_s = 60;
+	o->export_template_interval_s = 60;
+	o->export_enterprise = EXPORT_DEFAULT_PEN;
+	o->export_domain = 1;
+	o->export_mtu = 1500;
+	o->export_queue = 1024;
+	o->export_rate = 10000;
 
 	opterr = 0;
 	optind = 0;	/* glibc: 0 also forgets a half-read cluster of short options */
@@ -333,6 +367,60 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		case OPT_DNS_SERVER:
 			o->dns_server = optarg;
 			o->resolve_dns = 1;
+			break;
+		case OPT_EXPORT: {
+			struct export_target t;
+			char err[512];
+			if (export_parse_url(optarg, &t, err, sizeof(err)) < 0) {
+				fprintf(stderr, "netlens: %s\n", err);
+				return OPTIONS_EXIT_USAGE;
+			}
+			if (o->n_export == 8) {
+				fprintf(stderr, "netlens: --export given more than 8 times\n");
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->export_urls[o->n_export++] = optarg;
+			break;
+		}
+		case OPT_EXPORT_ACTIVE:
+			if (parse_u32(optarg, 0, 86400, &v) < 0)
+				return bad_number("--export-active-timeout", optarg, 0, 86400);
+			o->export_active_timeout_s = v;
+			break;
+		case OPT_EXPORT_TEMPLATES:
+			if (parse_u32(optarg, 1, 86400, &v) < 0)
+				return bad_number("--export-template-interval", optarg, 1, 86400);
+			o->export_template_interval_s = v;
+			break;
+		case OPT_EXPORT_PEN:
+			if (parse_u32(optarg, 1, UINT32_MAX, &v) < 0)
+				return bad_number("--export-enterprise", optarg, 1, UINT32_MAX);
+			if (v == EXPORT_REVERSE_PEN) {
+				fprintf(stderr, "netlens: --export-enterprise %u is RFC 5103's reverse "
+					"number; choose another\n", v);
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->export_enterprise = v;
+			break;
+		case OPT_EXPORT_DOMAIN:
+			if (parse_u32(optarg, 0, UINT32_MAX, &v) < 0)
+				return bad_number("--export-domain", optarg, 0, UINT32_MAX);
+			o->export_domain = v;
+			break;
+		case OPT_EXPORT_MTU:
+			if (parse_u32(optarg, 576, 65535, &v) < 0)
+				return bad_number("--export-mtu", optarg, 576, 65535);
+			o->export_mtu = v;
+			break;
+		case OPT_EXPORT_QUEUE:
+			if (parse_u32(optarg, 4, 1000000, &v) < 0)
+				return bad_number("--export-queue", optarg, 4, 1000000);
+			o->export_queue = v;
+			break;
+		case OPT_EXPORT_RATE:
+			if (parse_u32(optarg, 0, 10000000, &v) < 0)
+				return bad_number("--export-rate", optarg, 0, 10000000);
+			o->export_rate = v;
 			break;
 		case OPT_SANDBOX_STRICT:
 			fprintf(stderr, "netlens: --sandbox-strict: this build of netlens cannot apply a "

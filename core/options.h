@@ -39,6 +39,15 @@ struct options {
 	uint32_t snaplen;		/* default 4096 */
 	uint32_t buffer_mib;		/* default 4 */
 	uint32_t duration_s;		/* --duration; 0 = until interrupted */
+	const char *export_urls[8];	/* --export, in order (doc/export.md) */
+	unsigned n_export;
+	uint32_t export_active_timeout_s;	/* default 60; 0 = at flow end only */
+	uint32_t export_template_interval_s;	/* default 60 */
+	uint32_t export_enterprise;	/* default 32473 */
+	uint32_t export_domain;		/* observation domain, default 1 */
+	uint32_t export_mtu;		/* default 1500 */
+	uint32_t export_queue;		/* messages per collector, default 1024 */
+	uint32_t export_rate;		/* UDP messages/s per collector, default 10000 */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "export.h"
 #include "lifecycle.h"
 #include "output.h"
 #include "owners.h"
@@ -199,6 +200,11 @@ void output_summary(struct app *a)
 			os->last_scan_us / 1000.0, os->scans ? os->scan_us_total / 1000.0 / (double)os->scans : 0,
 			(unsigned long long)os->events, (unsigned long long)os->hits,
 			(unsigned long long)os->misses);
+	}
+	if (export_current) {
+		char line[1024];
+		export_summary(export_current, line, sizeof(line));
+		fprintf(stderr, "netlens: %s\n", line);
 	}
 	if (t->history.dropped && a->cap.offline)
 		fprintf(stderr, "netlens: %llu closed flows were not kept (--history %u); raise "
