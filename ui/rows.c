@@ -326,7 +326,8 @@ void ui_rebuild(struct ui *u)
 				row_add(u, f, i, 1);
 		}
 	sort_ui = u;
-	qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
+	if (rs->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
 	if (u->group)
 		insert_headers(u);
 

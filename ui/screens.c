@@ -35,7 +35,8 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 {
 	char s[256], r1[32], r2[32], b1[32], b2[32];
 	ui_procs_build(u);
-	qsort(u->procs, u->n_procs, sizeof(*u->procs), cmp_proc);
+	if (u->n_procs > 1)
+		qsort(u->procs, u->n_procs, sizeof(*u->procs), cmp_proc);
 	snprintf(s, sizeof(s), "%-24s %11s %12s %12s %12s %12s", "Process", "Connections", "Down",
 		 "Up", "Received", "Sent");
 	header(u, y0, s);
