@@ -91,6 +91,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	enum decode_result r = decode_packet(a->cap.dlt, bytes, h->caplen, &pkt);
 	if (r == DECODE_OK) {
 		tracker_packet(&a->tracker, &pkt);
+		if (export_current && a->cap.offline)
+			export_clock(export_current, &a->tracker.table, a->tracker.now_us);
 		return;
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);

@@ -102,6 +102,7 @@ struct exporter {
 	const struct flow_table *table;
 	uint32_t cursor;
 	uint64_t scan_last_us;
+	uint64_t clock_s;		/* export_clock(): the capture second */
 	double scan_credit;
 	double templates_at;
 	struct export_stats st;
@@ -857,38 +858,53 @@ static void check_active(struct exporter *e, struct flow *f, uint32_t i, uint64_
 	emit(e, &r);
 }
 
+/* The walk for active timeouts: a share of the table per call, so every
+ * slot is visited twice per active timeout and no call walks it all. */
+static void scan_active(struct exporter *e, struct flow_table *t, uint64_t now_us)
+{
+	e->table = t;
+	if (!e->cfg.active_timeout_s || !t || !t->used_hi)
+		return;
+	if (!e->side) {
+		e->side = calloc(t->cap, sizeof(*e->side));
+		e->side_cap = e->side ? t->cap : 0;
+		if (!e->side)
+			return;
+	}
+	if (!e->scan_last_us || now_us < e->scan_last_us)
+		e->scan_last_us = now_us;
+	double half = e->cfg.active_timeout_s * 500000.0;
+	e->scan_credit += (double)t->used_hi * (double)(now_us - e->scan_last_us) / half;
+	e->scan_last_us = now_us;
+	if (e->scan_credit > t->used_hi)
+		e->scan_credit = t->used_hi;
+	uint32_t n = (uint32_t)e->scan_credit;
+	e->scan_credit -= n;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = e->cursor++ % t->used_hi;
+		struct flow *f = &t->slab[i];
+		if (f->wheel_slot == WHEEL_NONE || (f->key.family != 4 && f->key.family != 6))
+			continue;	/* a free slot, or ARP */
+		if (export_is_own_flow(e, f))
+			continue;
+		check_active(e, f, i, now_us);
+	}
+}
+
+void export_clock(struct exporter *e, struct flow_table *t, uint64_t now_us)
+{
+	if (!e || now_us / 1000000u == e->clock_s)
+		return;
+	e->clock_s = now_us / 1000000u;
+	scan_active(e, t, now_us);
+}
+
 void export_tick(struct exporter *e, struct flow_table *t, uint64_t now_us)
 {
 	if (!e)
 		return;
 	double now = now_wall(e);
-	e->table = t;
-	if (e->cfg.active_timeout_s && t && t->used_hi) {
-		if (!e->side) {
-			e->side = calloc(t->cap, sizeof(*e->side));
-			e->side_cap = e->side ? t->cap : 0;
-		}
-		if (!e->scan_last_us || now_us < e->scan_last_us)
-			e->scan_last_us = now_us;
-		/* Visit every slot twice per active timeout: a long flow's record is
-		 * at most half a timeout late, and no tick walks the whole table. */
-		double half = e->cfg.active_timeout_s * 500000.0;
-		e->scan_credit += (double)t->used_hi * (double)(now_us - e->scan_last_us) / half;
-		e->scan_last_us = now_us;
-		if (e->scan_credit > t->used_hi)
-			e->scan_credit = t->used_hi;
-		uint32_t n = (uint32_t)e->scan_credit;
-		e->scan_credit -= n;
-		for (uint32_t k = 0; k < n && e->side; k++) {
-			uint32_t i = e->cursor++ % t->used_hi;
-			struct flow *f = &t->slab[i];
-			if (f->wheel_slot == WHEEL_NONE || (f->key.family != 4 && f->key.family != 6))
-				continue;	/* a free slot, or ARP */
-			if (export_is_own_flow(e, f))
-				continue;
-			check_active(e, f, i, now_us);
-		}
-	}
+	scan_active(e, t, now_us);
 	if (now - e->templates_at >= e->cfg.template_interval_s) {
 		e->templates_at = now;
 		for (unsigned i = 0; i < e->n; i++)

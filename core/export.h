@@ -109,6 +109,11 @@ void export_flow_end(struct exporter *e, const struct flow *f, enum close_reason
  * a file. */
 void export_tick(struct exporter *e, struct flow_table *t, uint64_t now_us);
 
+/* Reading a file: the capture clock moved (each packet). Walks for active
+ * timeouts once per capture second, so they follow capture time even
+ * within one batch. */
+void export_clock(struct exporter *e, struct flow_table *t, uint64_t now_us);
+
 /* The exporter's own traffic (a flow to a collector's address and port),
  * not exported again. */
 int export_is_own_flow(const struct exporter *e, const struct flow *f);
