@@ -41,6 +41,7 @@ int ui_apply_filter(struct ui *u)
 	u->ferr[0] = '\0';
 	filter_free(u->filter);
 	u->filter = f;
+	u->filter_gen++;
 	return 1;
 }
 
@@ -192,7 +193,23 @@ static void mouse(struct ui *u)
 		u->screen = SCR_DETAILS;
 }
 
+static void handle_key(struct ui *u, int ch);
+
+/* A key changes what is drawn; only some change which rows there are or
+ * their order, and only those rebuild the table (at 10 000 flows a rebuild
+ * is milliseconds: a held arrow key must not pay it every time). */
 void ui_key(struct ui *u, int ch)
+{
+	enum ui_sort sort = u->sort;
+	int desc = u->sort_desc, group = u->group, hist = u->show_history;
+	unsigned fgen = u->filter_gen;
+	handle_key(u, ch);
+	if (sort != u->sort || desc != u->sort_desc || group != u->group || hist != u->show_history ||
+	    fgen != u->filter_gen)
+		u->model_dirty = 1;
+}
+
+static void handle_key(struct ui *u, int ch)
 {
 	uint64_t now = app_wall_us();
 	u->dirty = 1;
@@ -236,6 +253,7 @@ void ui_key(struct ui *u, int ch)
 	case 'x':
 		if (u->clear_armed_us && now - u->clear_armed_us < ARM_US) {
 			tracker_clear(&u->app->tracker);
+			u->model_dirty = 1;
 			u->clear_armed_us = 0;
 			u->rows.n = 0;
 			u->sel = u->top = 0;

@@ -121,9 +121,12 @@ static void update(struct ui *u)
 	if (!u->app->cap.offline)
 		ui_ifaces_sample(u);
 
-	int changed = t->stats.packets != u->last_packets;
-	if (!u->paused && (u->dirty || changed || tick_due))
+	/* Rows are rebuilt when the data moved on (a tick) or the user changed
+	 * which rows there are; a key that only moves the selection redraws. */
+	if (!u->paused && (u->model_dirty || tick_due)) {
 		ui_rebuild(u);
+		u->model_dirty = 0;
+	}
 	u->last_packets = t->stats.packets;
 	ui_draw(u);
 	u->last_draw_us = wall;
@@ -153,7 +156,8 @@ void tui_tick(struct app *a)
 		if (same && u->eof_drawn)
 			return;
 		u->eof_drawn = 1;
-	} else if (same && app_wall_us() - u->last_draw_us < IDLE_REDRAW_US) {
+	} else if (same && app_wall_us() - u->last_draw_us + 100000u < IDLE_REDRAW_US) {
+		/* (100 ms of slack: ticks come every second, a little after the draw) */
 		return;
 	}
 	tick_due = 1;
@@ -249,6 +253,7 @@ int tui_open(struct app *a)
 	prepare_w.data = u;
 	ev_prepare_start(a->loop, &prepare_w);
 	u->dirty = 1;
+	u->model_dirty = 1;
 	return 0;
 }
 

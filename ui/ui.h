@@ -120,6 +120,10 @@ struct ui {
 
 	int color, utf8;
 	int dirty;		/* something the user did needs a redraw */
+	int model_dirty;	/* ... and a new set or order of rows (sort, filter,
+				 * grouping, closed rows): moving the selection
+				 * needs none */
+	unsigned filter_gen;	/* bumped when a new filter takes effect */
 	uint64_t last_packets;	/* tracker packets at the last rebuild */
 	uint64_t last_rebuild_us;
 	uint64_t last_draw_us;	/* wall clock */
