@@ -45,6 +45,7 @@ int ui_text_width(const char *s)
 	int w = 0, cw;
 	int utf8 = ui_current ? ui_current->utf8 : 0;
 	while (*s) {
+		cw = 1;
 		size_t l = utf8 ? next_char(s, &cw) : 1;
 		if (!utf8 && (unsigned char)*s >= 0x80) {
 			while (((unsigned char)s[l] & 0xc0) == 0x80)
