@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include "owners.h"
 #include "resolver.h"
 #include "output.h"
+#include "platform/ebpf_owners.h"
 #include "platform/platform.h"
 #include "rate.h"
 #include "services.h"
@@ -153,6 +155,26 @@ static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 		else
 			tui_tick(a);	/* the UI stays until the user quits */
 	}
+}
+
+static void on_ebpf_owner(void *ctx, const struct sock_owner *so)
+{
+	if (log_enabled(LOG_TRACE)) {
+		char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+		int af = so->family == 4 ? AF_INET : AF_INET6;
+		inet_ntop(af, so->local, l, sizeof(l));
+		inet_ntop(af, so->remote, r, sizeof(r));
+		log_msg(LOG_TRACE, "eBPF: %s %s:%u -> %s:%u pid %u (%.16s)", so->proto == 6 ? "TCP" : "UDP",
+			l, so->lport, r, so->rport, so->pid, so->comm);
+	}
+	owners_add(ctx, so);
+}
+
+static void on_ebpf(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct app *a = w->data;
+	if (ebpf_owners_poll(a->ebpf) < 0)
+		log_msg(LOG_WARN, "eBPF ring buffer read failed");
 }
 
 static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
@@ -286,6 +308,25 @@ int app_init(struct app *a)
 		return 2;
 	}
 	rate_set_window_us((uint64_t)o->rate_window_s * 1000000u);
+	if (!o->read_file) {
+#ifdef HAVE_EBPF
+		int want_ebpf = !o->no_ebpf;
+#else
+		int want_ebpf = 0;
+#endif
+		struct priv_need need = { .live_capture = 1, .ebpf = want_ebpf,
+					  .proc_all_users = 1, .interface = o->interface };
+		enum priv_status ps = priv_check(&need, err, sizeof(err));
+		if (ps == PRIV_MISSING) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		if (ps == PRIV_DEGRADED) {
+			if (o->headless)
+				fprintf(stderr, "%s\n", err);
+			log_msg(LOG_WARN, "%s", err);
+		}
+	}
 	if ((rc = open_input(a)) != 0)
 		return rc;
 	if (o->json_log && !(a->events = eventlog_open(o->json_log, err, sizeof(err)))) {
@@ -334,6 +375,22 @@ int app_init(struct app *a)
 	if (!a->loop) {
 		fprintf(stderr, "netlens: cannot start the event loop\n");
 		return 1;
+	}
+	/* eBPF reports each socket's owner as it connects, listens or sends, so
+	 * short-lived ones are not missed; it is loaded before any privilege
+	 * is dropped (the ring buffer keeps working after). */
+	if (owners_current && !o->no_ebpf) {
+		char why[512];
+		a->ebpf = ebpf_owners_open(on_ebpf_owner, owners_current, why, sizeof(why));
+		if (a->ebpf) {
+			owners_set_ebpf(owners_current, 1);
+			ev_io_init(&a->ebpf_w, on_ebpf, ebpf_owners_fd(a->ebpf), EV_READ);
+			a->ebpf_w.data = a;
+			ev_io_start(a->loop, &a->ebpf_w);
+			log_msg(LOG_INFO, "process attribution: eBPF (%s)", ebpf_owners_tier(a->ebpf));
+		} else {
+			log_msg(LOG_INFO, "process attribution: %s", why);
+		}
 	}
 	/* Reverse DNS: on by default live (as RustNet), off for files. */
 	if (o->resolve_dns > 0 || (o->resolve_dns < 0 && !a->cap.offline)) {
@@ -411,6 +468,33 @@ int app_init(struct app *a)
 	return 0;
 }
 
+int app_sandbox(struct app *a)
+{
+	const struct options *o = &a->opt;
+	struct sandbox_spec spec = {
+		.no_uid_drop = o->no_uid_drop,
+		.strict = o->sandbox_strict,
+		.proc_broker = owners_current != NULL,	/* Landlock confines /proc/<pid>/fd reads */
+	};
+	if (o->no_sandbox) {
+		sandbox_minimal(&a->sandbox);
+		return 0;
+	}
+	if (o->json_log)
+		spec.write_paths[spec.n_write++] = o->json_log;
+	if (log_path())
+		spec.write_paths[spec.n_write++] = log_path();
+	for (unsigned i = 0; i < o->n_plugin_dirs && spec.n_read < SANDBOX_MAX_READ - 1; i++)
+		spec.read_paths[spec.n_read++] = o->plugin_dirs[i];
+	spec.read_paths[spec.n_read++] = DISSECTORDIR;
+	if (sandbox_apply(&spec, &a->sandbox) < 0)
+		return 1;	/* main prints a->sandbox.missing once the screen is restored */
+	log_msg(LOG_INFO, "sandbox: %s", a->sandbox.text);
+	if (a->sandbox.missing[0])
+		log_msg(LOG_WARN, "sandbox: not applied: %s", a->sandbox.missing);
+	return 0;
+}
+
 void app_run(struct app *a)
 {
 	ev_run(a->loop, 0);
@@ -425,8 +509,15 @@ void app_cleanup(struct app *a)
 	export_free(export_current);	/* before the tracker and loop it reads */
 	export_current = NULL;
 	tracker_free(&a->tracker);
+	if (a->ebpf) {
+		if (a->loop)
+			ev_io_stop(a->loop, &a->ebpf_w);
+		ebpf_owners_close(a->ebpf);
+		a->ebpf = NULL;
+	}
 	owners_free(owners_current);
 	owners_current = NULL;
+	priv_broker_stop();
 	resolver_free(resolver_current);	/* before the loop it watches in */
 	resolver_current = NULL;
 	if (a->dpi_on)

@@ -9,8 +9,10 @@
 #include "capture.h"
 #include "dpi.h"
 #include "options.h"
+#include "platform/privileges.h"
 #include "tracker.h"
 
+struct ebpf_owners;
 struct eventlog;
 struct local_addrs;
 
@@ -30,6 +32,8 @@ struct app {
 	ev_timer refresh_w;		/* live output every --refresh-interval */
 	ev_timer lifecycle_w;		/* expiry each second when refresh is slower */
 	ev_timer duration_w;		/* --duration */
+	struct ebpf_owners *ebpf;	/* owned; NULL: procfs attribution only */
+	ev_io ebpf_w;			/* its ring buffer */
 	ev_signal sigint_w, sigterm_w, sighup_w;
 
 	int link_warned;		/* unsupported link type reported once */
@@ -37,11 +41,16 @@ struct app {
 	int exit_code;
 	uint64_t started_us;		/* wall clock at start */
 	uint64_t snapshots;		/* live outputs printed */
+	struct sandbox_report sandbox;	/* what app_sandbox() applied */
 };
 
 /* Sets everything up from app->opt. Returns 0, or an exit code with one
  * line already printed. */
 int app_init(struct app *a);
+/* Gives up privileges once everything is open (after tui_open: terminfo).
+ * Returns 0, or 1 under --sandbox-strict when something could not be
+ * applied: a->sandbox.missing says what (nothing printed yet). */
+int app_sandbox(struct app *a);
 /* Runs the loop until the file ends, --duration passes or a signal. */
 void app_run(struct app *a);
 /* Flushes, reports and frees; returns the process exit code. */

@@ -92,3 +92,8 @@ void log_close(void)
 }
 
 const char *log_path(void) { return log_fd >= 0 ? path_buf : NULL; }
+
+int log_enabled(enum log_level level)
+{
+	return log_fd >= 0 && level <= log_level_set;
+}

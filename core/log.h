@@ -11,6 +11,8 @@
 int log_open(enum log_level level, char *err, size_t errlen);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_close(void);
+/* 1 when messages of this level are written (to skip formatting them). */
+int log_enabled(enum log_level level);
 /* The path of the open log, or NULL. */
 const char *log_path(void);
 

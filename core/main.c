@@ -40,6 +40,12 @@ int main(int argc, char **argv)
 		app_cleanup(&app);
 		return rc;
 	}
+	if (app_sandbox(&app) != 0) {
+		tui_close();
+		fprintf(stderr, "netlens: --sandbox-strict: %s; refusing to run\n", app.sandbox.missing);
+		app_cleanup(&app);
+		return 1;
+	}
 	app_run(&app);
 	tui_close();
 	return app_finish(&app);

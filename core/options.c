@@ -17,7 +17,7 @@ enum {
 	OPT_READ = 256, OPT_HEADLESS, OPT_FORMAT, OPT_NO_LOCALHOST, OPT_SHOW_LOCALHOST,
 	OPT_NO_DPI, OPT_JSON_LOG, OPT_MAX_FLOWS, OPT_HISTORY, OPT_RATE_WINDOW,
 	OPT_SERVICES, OPT_STATS, OPT_SNAPLEN, OPT_BUFFER, OPT_DURATION,
-	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT,
+	OPT_RESOLVE_DNS, OPT_SHOW_PTR, OPT_NO_SANDBOX, OPT_SANDBOX_STRICT, OPT_NO_UID_DROP,
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
 	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF, OPT_NO_RESOLVE_DNS, OPT_DNS_SERVER,
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
@@ -50,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
+	{ "no-uid-drop", no_argument, NULL, OPT_NO_UID_DROP },
 	{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
 	{ "disable-dissector", required_argument, NULL, OPT_DISABLE_DISSECTOR },
 	{ "list-dissectors", no_argument, NULL, OPT_LIST_DISSECTORS },
@@ -126,7 +127,12 @@ static void usage(FILE *out)
 "      --list-dissectors      show the dissectors that load, and exit\n"
 "      --check-plugin FILE    check one dissector plugin, say why it is refused\n"
 "                             if it is, and exit\n"
-"      --no-sandbox           accepted for RustNet compatibility (no sandbox yet)\n"
+"\n"
+"Privileges (after capture, logs and plugins are open; see netlens(8)):\n"
+"      --no-sandbox           keep capabilities, uid and file/TCP access (only\n"
+"                             no-new-privs is still set)\n"
+"      --sandbox-strict       refuse to run unless every part of the sandbox applies\n"
+"      --no-uid-drop          stay root (capabilities are still dropped)\n"
 "\n"
 "Flow export (IPFIX, RFC 7011; doc/export.md):\n"
 "      --export URL           send flow records to an IPFIX collector:\n"
@@ -354,7 +360,11 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			o->ui_filter = optarg;
 			break;
 		case OPT_NO_SANDBOX:
-			break;	/* nothing is sandboxed in this build: already true */
+			o->no_sandbox = 1;
+			break;
+		case OPT_NO_UID_DROP:
+			o->no_uid_drop = 1;
+			break;
 		case OPT_RESOLVE_DNS:
 			o->resolve_dns = 1;
 			break;
@@ -423,9 +433,8 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			o->export_rate = v;
 			break;
 		case OPT_SANDBOX_STRICT:
-			fprintf(stderr, "netlens: --sandbox-strict: this build of netlens cannot apply a "
-				"sandbox yet, so it refuses to run\n");
-			return OPTIONS_EXIT_USAGE;
+			o->sandbox_strict = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return OPTIONS_EXIT_OK;
@@ -456,6 +465,10 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "netlens: unexpected argument '%s'%s\n", shown(argv[optind]),
 			strstr(argv[optind], ".pcap") ? "; to read a capture file use --read FILE" : "");
+		return OPTIONS_EXIT_USAGE;
+	}
+	if (o->no_sandbox && o->sandbox_strict) {
+		fprintf(stderr, "netlens: --no-sandbox and --sandbox-strict exclude each other\n");
 		return OPTIONS_EXIT_USAGE;
 	}
 	if (o->read_file && o->interface) {

@@ -23,6 +23,9 @@ struct options {
 	int headless;
 	int no_color;			/* --no-color */
 	int no_ebpf;			/* --no-ebpf: procfs attribution only */
+	int no_sandbox;			/* --no-sandbox: only no-new-privs */
+	int sandbox_strict;		/* --sandbox-strict: refuse to run unless all applies */
+	int no_uid_drop;		/* --no-uid-drop: keep the uid (capabilities still go) */
 	int resolve_dns;		/* reverse DNS: -1 = mode default (live: on) */
 	int show_ptr_lookups;		/* --show-ptr-lookups */
 	const char *dns_server;		/* --dns-server */

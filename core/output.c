@@ -206,6 +206,10 @@ void output_summary(struct app *a)
 		export_summary(export_current, line, sizeof(line));
 		fprintf(stderr, "netlens: %s\n", line);
 	}
+	if (a->sandbox.text[0])
+		fprintf(stderr, "netlens: sandbox: %s\n", a->sandbox.text);
+	if (a->sandbox.missing[0])
+		fprintf(stderr, "netlens: sandbox: not applied: %s\n", a->sandbox.missing);
 	if (t->history.dropped && a->cap.offline)
 		fprintf(stderr, "netlens: %llu closed flows were not kept (--history %u); raise "
 			"--history to list them all\n", (unsigned long long)t->history.dropped,

@@ -6,6 +6,7 @@
 #include <sys/time.h>
 
 #include "owners.h"
+#include "platform/privileges.h"
 
 #define NONE UINT32_MAX
 
@@ -126,7 +127,7 @@ static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 		/* Reused pid: forget the old program here (its flows keep the
 		 * old generation and so stop resolving to it). */
 		p->gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
-		platform_proc_info(s->pid, &p->info);
+		priv_broker_proc_info(s->pid, &p->info);
 		memcpy(p->comm, s->comm, sizeof(p->comm));
 		p->method = s->method;
 		return i;
@@ -142,7 +143,7 @@ static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 	uint16_t gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
 	memset(p, 0, sizeof(*p));
 	p->gen = gen;
-	if (platform_proc_info(s->pid, &p->info) < 0) {
+	if (priv_broker_proc_info(s->pid, &p->info) < 0) {
 		/* Exited already: keep what the socket source said. */
 		p->info.pid = s->pid;
 		p->info.uid = s->uid;
@@ -194,8 +195,12 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 	uint8_t proto = s->proto == 6 ? L4_TCP : s->proto == 17 ? L4_UDP : 0;
 	if (!proto)
 		return;
-	if (s->method == OWNER_EBPF)
+	if (s->method == OWNER_EBPF) {
 		o->st.events++;
+		/* The flow's first packet usually arrives before its socket's
+		 * record: let flows cached as unknown look again. */
+		o->scan_gen++;
+	}
 	struct sock_key k;
 	make_key(&k, proto, s->family, s->local, s->lport, s->rport ? s->remote : NULL, s->rport);
 	uint32_t pi = proc_for(o, s);
@@ -242,6 +247,15 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 	make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa);
 	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
 		return h;
+	/* A connected socket bound to the wildcard address may be reported
+	 * with local 0.0.0.0 / :: (eBPF sees it before the route picks one). */
+	static const uint8_t any[16];
+	make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb);
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+		return h;
+	make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa);
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+		return h;
 	/* A listener or an unconnected socket on the local end's port (only
 	 * the local end: a remote server's port says nothing about us). */
 	int local_a = (f->flags & FLOW_LOCAL_A) != 0, local_b = (f->flags & FLOW_LOCAL_B) != 0;
@@ -249,7 +263,6 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 		local_a = !(f->flags & FLOW_SRC_IS_B);
 		local_b = !local_a;
 	}
-	static const uint8_t any[16];
 	for (int side = 0; side < 2; side++) {
 		if (!(side == 0 ? local_a : local_b))
 			continue;
@@ -320,7 +333,7 @@ void owners_tick(struct owners *o, uint64_t now_us)
 		memset(o->sock_bucket, 0xff, o->sock_buckets * sizeof(*o->sock_bucket));
 	}
 	uint64_t cost = 0;
-	int n = platform_socket_owners(add_cb, o, &cost);
+	int n = priv_broker_socket_owners(add_cb, o, &cost);
 	o->last_scan_at = wall ? wall : 1;
 	o->waiting = 0;
 	o->scan_gen++;

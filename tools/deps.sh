@@ -6,7 +6,8 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool libtool-bin pkg-config
- libpcap-dev libev-dev check libmsgpack-dev libncurses-dev libc-ares-dev libssl-dev"
+ libpcap-dev libev-dev check libmsgpack-dev libncurses-dev libc-ares-dev libssl-dev
+ libbpf-dev bpftool clang libelf-dev zlib1g-dev"
 # Real programs the integration tests drive, and tshark as the oracle.
 TEST="tshark tcpdump nginx-light curl bind9-dnsutils dnsmasq-base openssh-server
  openssh-client iputils-ping iputils-arping iperf3 iproute2 python3 python3-scapy

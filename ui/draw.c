@@ -339,6 +339,10 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 		snprintf(s, sizeof(s), "processes: not attributed (file)");
 	}
 	sidebar_line(&y, x, s, A_NORMAL);
+	if (a->sandbox.text[0]) {	/* what the sandbox applied, e.g. "landlock v7 (fs, tcp..." */
+		snprintf(s, sizeof(s), "sandbox: %.100s", a->sandbox.text);
+		sidebar_line(&y, x, s, A_NORMAL);
+	}
 	y++;
 	if (y < ymax) {
 		struct tcp_totals act;

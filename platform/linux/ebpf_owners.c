@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,9 +92,47 @@ static void unescape_octal(char *s)
  * hierarchy's root (on most systems /sys/fs/cgroup; on hybrid ones
  * /sys/fs/cgroup/unified, where /sys/fs/cgroup is a tmpfs and gives EBADF).
  * Returns an O_RDONLY descriptor, or a negative errno. */
+static int cgroup2_root_in(const char *mountinfo, const char *prefix);
+
+/* Last resort: mount the cgroup2 hierarchy on a temporary directory, open
+ * its root and detach the mount at once (the descriptor keeps it alive), so
+ * nothing stays mounted in any namespace. Our cgroup namespace decides
+ * which root that is: the real one for `ip netns exec`. */
+static int cgroup2_mount_private(void)
+{
+	char dir[] = "/tmp/netlens-cgroup2.XXXXXX";
+	if (!mkdtemp(dir))
+		return -errno;
+	int fd = -EPERM;
+	if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+		umount2(dir, MNT_DETACH);
+	} else {
+		fd = -errno;
+	}
+	rmdir(dir);
+	return fd;
+}
+
 static int cgroup2_root_open(void)
 {
-	FILE *fp = fopen("/proc/self/mountinfo", "re");
+	int fd = cgroup2_root_in("/proc/self/mountinfo", "");
+	/* `ip netns exec` gives its program a mount namespace with a fresh
+	 * /sys and no cgroup mounts; the hierarchy is the same one, reachable
+	 * through init's root (we are root, in init's pid namespace, if this
+	 * is to work at all). */
+	if (fd < 0)
+		fd = cgroup2_root_in("/proc/1/mountinfo", "/proc/1/root");
+	if (fd < 0)
+		fd = cgroup2_mount_private();
+	return fd;
+}
+
+static int cgroup2_root_in(const char *mountinfo, const char *prefix)
+{
+	FILE *fp = fopen(mountinfo, "re");
 	if (!fp)
 		return -errno;
 	char line[4096];
@@ -118,7 +157,9 @@ static int cgroup2_root_open(void)
 		if (!root || !mnt || strcmp(root, "/") != 0)
 			continue;
 		unescape_octal(mnt);
-		fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char path[4200];
+		snprintf(path, sizeof(path), "%s%s", prefix, mnt);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			fd = -errno;
 	}

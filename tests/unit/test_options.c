@@ -215,7 +215,7 @@ static const struct bad bads[] = {
 	{ { "--format", "\033[2Jjson" }, "\\x1b[2Jjson" },
 	{ { "--bogus\nx" }, "--bogus\\x0ax" },
 	{ { "-\n" }, "-\\x0a" },
-	{ { "--sandbox-strict" }, "--sandbox-strict" },
+	{ { "--no-sandbox", "--sandbox-strict" }, "exclude each other" },
 };
 
 START_TEST(test_usage_error)
