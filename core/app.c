@@ -487,6 +487,14 @@ int app_sandbox(struct app *a)
 	for (unsigned i = 0; i < o->n_plugin_dirs && spec.n_read < SANDBOX_MAX_READ - 1; i++)
 		spec.read_paths[spec.n_read++] = o->plugin_dirs[i];
 	spec.read_paths[spec.n_read++] = DISSECTORDIR;
+	/* A TCP collector is reconnected after it goes away: its port stays
+	 * open to connect() under the Landlock TCP rules. */
+	for (unsigned i = 0; i < o->n_export && spec.n_tcp_connect < 4; i++) {
+		struct export_target t;
+		char e[256];
+		if (export_parse_url(o->export_urls[i], &t, e, sizeof(e)) == 0 && t.tcp)
+			spec.tcp_connect_ports[spec.n_tcp_connect++] = t.port;
+	}
 	if (sandbox_apply(&spec, &a->sandbox) < 0)
 		return 1;	/* main prints a->sandbox.missing once the screen is restored */
 	log_msg(LOG_INFO, "sandbox: %s", a->sandbox.text);
