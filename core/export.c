@@ -1184,6 +1184,15 @@ void export_collector_get(const struct exporter *e, unsigned i, struct export_co
 	s->queued = c->data_count;
 }
 
+unsigned export_tcp_ports(const struct exporter *e, uint16_t *ports, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; e && i < e->n && n < max; i++)
+		if (e->col[i].tg.tcp)
+			ports[n++] = e->col[i].tg.port;
+	return n;
+}
+
 void export_summary(const struct exporter *e, char *buf, size_t len)
 {
 	struct export_stats s;

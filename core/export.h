@@ -137,6 +137,10 @@ void export_get_stats(const struct exporter *e, struct export_stats *s);
 unsigned export_collector_count(const struct exporter *e);
 void export_collector_get(const struct exporter *e, unsigned i, struct export_collector_stats *s);
 
+/* The TCP ports of the ipfix+tcp collectors (for the sandbox, which must
+ * let reconnections through); returns how many, at most max. */
+unsigned export_tcp_ports(const struct exporter *e, uint16_t *ports, unsigned max);
+
 /* One line for the exit summary ("export: 2 collectors, ..."), into buf. */
 void export_summary(const struct exporter *e, char *buf, size_t len);
 
