@@ -5,12 +5,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "dpi.h"
 #include "log.h"
 #include "names.h"
 
 struct dpi *dpi_current;
+
+static uint64_t wall_now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
 
 _Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow->dpi_owner");
 
@@ -199,14 +207,13 @@ bad:
 static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, const void *name,
 			 size_t len, uint32_t ttl_s)
 {
-	(void)ttl_s;
 	if (!c || !addr || !name || (family != 4 && family != 6) || len == 0) {
 		if (c)
 			c->dpi->stats.api_errors++;
 		return -1;
 	}
 	/* Passive names: what the views show in place of addresses (names.h). */
-	names_note(names_current, family, addr, name, len);
+	names_note_ttl(names_current, family, addr, name, len, ttl_s, wall_now_us());
 	c->dpi->stats.names_noted++;
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "names.h"
 
@@ -16,6 +17,7 @@ struct entry {
 	uint8_t family;
 	uint8_t len;
 	uint32_t next;		/* hash chain */
+	uint64_t fresh_until_us;
 	char name[NAMES_MAX_LEN + 1];
 };
 
@@ -90,6 +92,15 @@ static void unlink_entry(struct names *n, uint32_t idx)
 
 void names_note(struct names *n, int family, const uint8_t *addr, const char *name, size_t len)
 {
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	names_note_ttl(n, family, addr, name, len, NAMES_DEFAULT_TTL_S,
+		       (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec);
+}
+
+void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char *name, size_t len,
+		    uint32_t ttl_s, uint64_t now_us)
+{
 	if (!n || (family != 4 && family != 6) || !addr || !name || !len)
 		return;
 	if (len > NAMES_MAX_LEN)
@@ -115,6 +126,11 @@ void names_note(struct names *n, int family, const uint8_t *addr, const char *na
 	memcpy(e->name, name, len);
 	e->name[len] = '\0';
 	e->len = (uint8_t)len;
+	if (ttl_s < NAMES_MIN_TTL_S)
+		ttl_s = NAMES_MIN_TTL_S;
+	if (ttl_s > 86400)
+		ttl_s = 86400;	/* a week-long TTL says nothing about this session */
+	e->fresh_until_us = now_us + (uint64_t)ttl_s * 1000000u;
 }
 
 const char *names_lookup(const struct names *n, int family, const uint8_t *addr, size_t *len)
@@ -126,6 +142,14 @@ const char *names_lookup(const struct names *n, int family, const uint8_t *addr,
 		return NULL;
 	*len = e->len;
 	return e->name;
+}
+
+int names_fresh(const struct names *n, int family, const uint8_t *addr, uint64_t now_us)
+{
+	if (!n || (family != 4 && family != 6))
+		return 0;
+	const struct entry *e = find(n, family, addr);
+	return e && now_us < e->fresh_until_us;
 }
 
 uint32_t names_count(const struct names *n)

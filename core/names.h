@@ -21,8 +21,18 @@ struct names;
 struct names *names_new(uint32_t cap);
 void names_free(struct names *n);
 
-/* Remembers that addr (4 or 16 bytes per family) is called name. */
+/* Remembers that addr (4 or 16 bytes per family) is called name, as a DNS
+ * answer with this TTL said at now_us (wall clock). */
+void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char *name, size_t len,
+		    uint32_t ttl_s, uint64_t now_us);
+/* The same with NAMES_DEFAULT_TTL_S, now. */
 void names_note(struct names *n, int family, const uint8_t *addr, const char *name, size_t len);
+
+#define NAMES_DEFAULT_TTL_S 300
+#define NAMES_MIN_TTL_S 60	/* shorter TTLs (CDNs) still name the address this long */
+
+/* 1 when the name of addr is still within its TTL at now_us. */
+int names_fresh(const struct names *n, int family, const uint8_t *addr, uint64_t now_us);
 
 /* The latest name for addr, or NULL; *len gets its length. */
 const char *names_lookup(const struct names *n, int family, const uint8_t *addr, size_t *len);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "record.h"
 #include "owners.h"
@@ -318,11 +319,10 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	if (resolver_current && f->key.family) {
 		static const char *const keys[2] = { "source_hostname", "destination_hostname" };
 		for (int side = 0; side < 2; side++) {
-			const uint8_t *addr = side ? flow_dst_addr(f) : flow_src_addr(f);
 			size_t nl = 0;
-			const char *nm = names_lookup(names_current, f->key.family, addr, &nl);
-			if (!nm && (nm = resolver_lookup(resolver_current, f->key.family, addr)))
-				nl = strlen(nm);
+			int answer;
+			const char *nm = record_host_name(f, side ? flow_dst_addr(f) : flow_src_addr(f), &nl,
+							  &answer);
 			if (nm)
 				json_strn(&w, keys[side], nm, nl);
 		}
@@ -472,6 +472,33 @@ void record_endpoint(char *out, size_t n, const struct flow *f, const uint8_t *a
 		p = put_u64(p, port);
 	}
 	*p = '\0';
+}
+
+const char *record_host_name(const struct flow *f, const uint8_t *addr, size_t *len, int *from_answer)
+{
+	if (!f->key.family)
+		return NULL;
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	uint64_t now = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+	size_t pl = 0;
+	const char *passive = names_lookup(names_current, f->key.family, addr, &pl);
+	if (passive && names_fresh(names_current, f->key.family, addr, now)) {
+		*len = pl;
+		*from_answer = 1;
+		return passive;
+	}
+	const char *rdns = resolver_lookup(resolver_current, f->key.family, addr);
+	if (rdns) {
+		*len = strlen(rdns);
+		*from_answer = 0;
+		return rdns;
+	}
+	if (passive) {		/* stale, but better than nothing */
+		*len = pl;
+		*from_answer = 1;
+	}
+	return passive;
 }
 
 const char *record_state(const struct flow *f, uint64_t now_us)

@@ -31,6 +31,12 @@ const char *record_service(const struct flow *f);
  * without ports, into out (n >= 64). */
 void record_endpoint(char *out, size_t n, const struct flow *f, const uint8_t *addr, uint16_t port);
 
+/* The name of addr (one of f's endpoints), raw bytes (views sanitise):
+ * what a DNS answer seen in the traffic said while its TTL holds, else the
+ * reverse-DNS name (a query is started if needed), else a stale answer.
+ * *from_answer tells which. NULL when there is none. */
+const char *record_host_name(const struct flow *f, const uint8_t *addr, size_t *len, int *from_answer);
+
 /* The state shown for f: a dissector's label (not for TCP), else the
  * protocol state ("ESTABLISHED", "UDP_ACTIVE", "DNS_RESPONSE", ...). */
 const char *record_state(const struct flow *f, uint64_t now_us);

@@ -146,10 +146,9 @@ static void endpoint_text(const struct ui *u, const struct flow *f, int src, cha
 	size_t nl = 0;
 	const char *name = NULL;
 	if (u->show_names) {
-		/* d: the name a DNS answer seen gave, else reverse DNS. */
-		name = names_lookup(names_current, f->key.family, addr, &nl);
-		if (!name && f->key.family && (name = resolver_lookup(resolver_current, f->key.family, addr)))
-			nl = strlen(name);
+		/* d: the name a DNS answer seen gave (while fresh), else reverse DNS. */
+		int answer;
+		name = record_host_name(f, addr, &nl, &answer);
 	}
 	if (name) {
 		char clean[NAMES_MAX_LEN * 4 + 1];

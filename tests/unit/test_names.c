@@ -94,12 +94,32 @@ START_TEST(test_hostile_input)
 }
 END_TEST
 
+START_TEST(test_freshness)
+{
+	struct names *n = names_new(8);
+	const uint64_t t0 = 1700000000ull * 1000000u, s = 1000000u;
+	names_note_ttl(n, 4, A4, "short.example", 13, 5, t0);	/* a CDN's 5 s: held 60 s */
+	ck_assert(names_fresh(n, 4, A4, t0 + 59 * s));
+	ck_assert(!names_fresh(n, 4, A4, t0 + 61 * s));
+	ck_assert_str_eq(get(n, 4, A4), "short.example");	/* stale, still known */
+	names_note_ttl(n, 4, B4, "long.example", 12, 10000000, t0);	/* capped at a day */
+	ck_assert(names_fresh(n, 4, B4, t0 + 86399 * s));
+	ck_assert(!names_fresh(n, 4, B4, t0 + 86401 * s));
+	names_note_ttl(n, 4, A4, "short.example", 13, 300, t0 + 120 * s);	/* a new answer */
+	ck_assert(names_fresh(n, 4, A4, t0 + 400 * s));
+	ck_assert(!names_fresh(n, 6, A6, t0));
+	ck_assert(!names_fresh(NULL, 4, A4, t0));
+	names_free(n);
+}
+END_TEST
+
 static Suite *names_suite(void)
 {
 	Suite *s = suite_create("names");
 	TCase *tc = tcase_create("valid");
 	tcase_add_test(tc, test_note_and_lookup);
 	tcase_add_test(tc, test_bounded_oldest_forgotten);
+	tcase_add_test(tc, test_freshness);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, test_hostile_input);
