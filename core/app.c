@@ -411,6 +411,7 @@ int app_init(struct app *a)
 			.mtu = o->export_mtu,
 			.queue = o->export_queue,
 			.rate = o->export_rate,
+			.offline = a->cap.offline,
 		};
 		for (unsigned i = 0; i < o->n_export; i++)
 			ec.urls[i] = o->export_urls[i];

@@ -84,6 +84,8 @@ struct collector {
 	double tokens, tokens_at;
 	int connected_once;
 	int refused_once;
+	int gave_up;		/* reading a file: waiting for it timed out; no more
+				 * waiting (drops) until its queue empties */
 };
 
 struct exporter {
@@ -108,6 +110,7 @@ struct exporter {
 	struct export_stats st;
 	void (*room_fn)(void *ctx);
 	void *room_ctx;
+	ev_timer room_w;	/* a paused file reads on after this at the latest */
 	int finishing;
 	double deadline;
 	char join[JOIN_MAX];
@@ -224,16 +227,18 @@ static void purge_templates(struct collector *c)
 	c->count = w;
 }
 
+/* Seconds on a monotonic clock: pacing, flush and template intervals, and
+ * the exit deadline, also while wait_for() runs outside the loop. */
 static double now_wall(const struct exporter *e)
 {
-	if (e->loop && !e->finishing)
-		return ev_now(e->loop);
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	(void)e;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void pump(struct collector *c);
+static void maybe_room(struct exporter *e);
 
 /* Puts the templates at the head of the queue, in order. */
 static void push_templates(struct collector *c)
@@ -348,6 +353,7 @@ static void tcp_lost(struct collector *c, int err, const char *what)
 	c->state = EXPORT_DOWN;
 	arm_timer(c, c->backoff);
 	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : c->backoff * 2;
+	maybe_room(c->e);	/* a file paused for this collector reads on (and drops) */
 }
 
 static void tcp_up(struct collector *c)
@@ -410,19 +416,42 @@ static void refill(struct collector *c, double now)
 	c->tokens_at = now;
 }
 
+/* A collector a file's reader waits for: up (or connecting) and not given up. */
+static int waited_for(const struct collector *c)
+{
+	return (c->state == EXPORT_UP || c->state == EXPORT_CONNECTING) && !c->gave_up;
+}
+
 static void maybe_room(struct exporter *e)
 {
 	if (!e->room_fn)
 		return;
 	for (unsigned i = 0; i < e->n; i++) {
 		struct collector *c = &e->col[i];
-		if ((c->state == EXPORT_UP || c->state == EXPORT_CONNECTING) &&
-		    c->data_count > c->data_cap / 4)
+		if (waited_for(c) && c->data_count > c->data_cap / 4)
 			return;
 	}
 	void (*fn)(void *) = e->room_fn;
 	e->room_fn = NULL;
+	if (e->loop)
+		ev_timer_stop(e->loop, &e->room_w);
 	fn(e->room_ctx);
+}
+
+/* A paused file waited too long: the collectors still full are given up
+ * (their records dropped from now on) and reading goes on. */
+static void room_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct exporter *e = w->data;
+	(void)loop;
+	(void)revents;
+	for (unsigned i = 0; i < e->n; i++)
+		if (waited_for(&e->col[i]) && e->col[i].data_count > e->col[i].data_cap / 4) {
+			e->col[i].gave_up = 1;
+			log_msg(LOG_WARN, "export %s: the collector takes nothing; dropping its records",
+				e->col[i].url);
+		}
+	maybe_room(e);
 }
 
 /* Writes queued messages until the queue is empty or the socket or the
@@ -499,6 +528,7 @@ static void pump(struct collector *c)
 		pop_front(c);
 	}
 	watch_write(c, 0);
+	c->gave_up = 0;		/* it took everything: worth waiting for again */
 	maybe_room(e);
 }
 
@@ -582,8 +612,17 @@ static void finish_message(struct collector *c)
 	if (!c->m.records)
 		return;
 	size_t len = ipfix_msg_end(&c->m);
-	if (c->data_count >= c->data_cap && e->finishing)
+	if (c->data_count >= c->data_cap && e->finishing) {
 		wait_for(e, c, 0);
+	} else if (c->data_count >= c->data_cap && e->cfg.offline && waited_for(c)) {
+		/* A file's batch ended more flows than the queue holds: a file can
+		 * wait for a collector that is up (EXPORT_OFFLINE_WAIT_S at most),
+		 * live traffic could not. */
+		e->deadline = now_wall(e) + EXPORT_OFFLINE_WAIT_S;
+		wait_for(e, c, 0);
+		if (c->data_count >= c->data_cap)
+			c->gave_up = 1;
+	}
 	if (c->data_count >= c->data_cap || c->count >= c->cap) {
 		c->st.records_dropped += c->m.records;
 		return;
@@ -959,10 +998,13 @@ int export_backlogged(struct exporter *e, void (*room_fn)(void *ctx), void *ctx)
 		return 0;
 	for (unsigned i = 0; i < e->n; i++) {
 		struct collector *c = &e->col[i];
-		if ((c->state == EXPORT_UP || c->state == EXPORT_CONNECTING) &&
-		    c->data_count > c->data_cap / 2) {
+		if (waited_for(c) && c->data_count > c->data_cap / 2) {
 			e->room_fn = room_fn;
 			e->room_ctx = ctx;
+			if (e->loop && !ev_is_active(&e->room_w)) {
+				ev_timer_set(&e->room_w, EXPORT_OFFLINE_WAIT_S, 0.);
+				ev_timer_start(e->loop, &e->room_w);
+			}
 			return 1;
 		}
 	}
@@ -984,6 +1026,8 @@ void export_finish_begin(struct exporter *e)
 	e->finishing = 1;
 	e->deadline = now_wall(e) + EXPORT_DRAIN_S;
 	e->room_fn = NULL;
+	if (e->loop)
+		ev_timer_stop(e->loop, &e->room_w);
 	for (unsigned i = 0; i < e->n; i++) {
 		struct collector *c = &e->col[i];
 		if (e->loop)
@@ -1025,6 +1069,8 @@ struct exporter *export_new(struct ev_loop *loop, const struct export_config *cf
 		e->cfg.template_interval_s = 60;
 	e->dpi = dpi;
 	e->templates_at = now_wall(e);
+	ev_init(&e->room_w, room_timeout_cb);
+	e->room_w.data = e;
 
 	/* Templates: one pair for flows no dissector claimed, one per dissector. */
 	static uint8_t taken[32768 / 8];
@@ -1153,6 +1199,8 @@ void export_free(struct exporter *e)
 	}
 	if (e->n < EXPORT_MAX_COLLECTORS && e->col[e->n].fd > 0)
 		close(e->col[e->n].fd);	/* a collector that failed half-way */
+	if (e->loop)
+		ev_timer_stop(e->loop, &e->room_w);
 	free(e->side);
 	free(e);
 }

@@ -29,6 +29,7 @@
 #define EXPORT_DEFAULT_PEN 32473		/* RFC 5612: for documentation use */
 #define EXPORT_REVERSE_PEN 29305		/* RFC 5103 reverse elements */
 #define EXPORT_DRAIN_S 10			/* longest wait at exit */
+#define EXPORT_OFFLINE_WAIT_S 2			/* reading a file: longest wait for room */
 
 /* flowEndReason (IANA IE 136). */
 enum export_end_reason {
@@ -49,6 +50,8 @@ struct export_config {
 	uint32_t mtu;			/* path MTU cap, 1500 */
 	uint32_t queue;			/* messages queued per collector, 1024 */
 	uint32_t rate;			/* UDP messages per second per collector; 0 = no limit */
+	int offline;			/* reading a file: a full queue waits for a
+					 * collector that is up instead of dropping */
 };
 
 /* A parsed collector address (start-up only: names are resolved once). */
