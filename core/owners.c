@@ -287,12 +287,17 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 {
 	if (!o)
 		return 0;
-	if (f->flags & FLOW_CLOSED)
+	/* A flow in the table (also one being closed, already flagged): its
+	 * slot. A closed flow rebuilt by history_get() lives elsewhere and
+	 * carries its handle; hash_next, which closed_owner shares, is only
+	 * an owner outside the table. */
+	int in_table = f >= o->table->slab && f < o->table->slab + o->table->cap;
+	if (!in_table && (f->flags & FLOW_CLOSED))
 		return f->closed_owner;
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;	/* no socket to find: not a reason to scan */
-	if (f < o->table->slab || f >= o->table->slab + o->table->cap)
-		return lookup(o, f);	/* not a table flow (a copy): no cache */
+	if (!in_table)
+		return lookup(o, f);	/* a copy: no cache */
 	struct slot *s = &o->slots[f - o->table->slab];
 	if (s->flow_id == f->id && (s->handle || s->scan_gen == o->scan_gen)) {
 		if (!s->handle || owners_proc(o, s->handle))
