@@ -15,6 +15,7 @@
 
 #include "core/app.h"
 #include "core/lifecycle.h"
+#include "core/export.h"
 #include "core/names.h"
 #include "core/owners.h"
 #include "core/resolver.h"
@@ -338,6 +339,15 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 		snprintf(s, sizeof(s), "processes: not attributed (file)");
 	}
 	sidebar_line(&y, x, s, A_NORMAL);
+	if (export_current) {	/* IPFIX: what reached the collectors, what was dropped */
+		struct export_stats es;
+		export_get_stats(export_current, &es);
+		snprintf(s, sizeof(s), "export: %u/%u up, %llu sent, %llu dropped", es.collectors_up,
+			 es.collectors, (unsigned long long)es.records_sent,
+			 (unsigned long long)es.records_dropped);
+		sidebar_line(&y, x, s, es.records_dropped || es.collectors_up < es.collectors ?
+				 (u->color ? COLOR_PAIR(CP_WARN) : A_BOLD) : A_NORMAL);
+	}
 	if (a->sandbox.text[0]) {	/* what the sandbox applied, e.g. "landlock v7 (fs, tcp..." */
 		snprintf(s, sizeof(s), "sandbox: %.100s", a->sandbox.text);
 		sidebar_line(&y, x, s, A_NORMAL);
