@@ -57,9 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fp)
 		return 0;
 	char ebuf[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_fopen_offline(fp, ebuf);	/* takes fp */
-	if (!p)
+	pcap_t *p = pcap_fopen_offline(fp, ebuf);	/* takes fp, but only when it succeeds */
+	if (!p) {
+		fclose(fp);
 		return 0;
+	}
 	struct tracker t;
 	struct tracker_config cfg = { .max_flows = CAP_FLOWS, .history = CAP_FLOWS };
 	if (tracker_init(&t, &cfg) < 0) {
