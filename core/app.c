@@ -20,9 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "app.h"
+#include "clock.h"
 #include "decode.h"
 #include "dissectors_cli.h"
 #include "eventlog.h"
@@ -42,9 +42,7 @@
 
 uint64_t app_wall_us(void)
 {
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+	return clock_wall_us();
 }
 
 static const char *reason_name(enum close_reason r)

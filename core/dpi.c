@@ -5,20 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "clock.h"
 #include "dpi.h"
 #include "log.h"
 #include "names.h"
 
 struct dpi *dpi_current;
-
-static uint64_t wall_now_us(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
-}
 
 _Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow->dpi_owner");
 
@@ -213,7 +206,7 @@ static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, con
 		return -1;
 	}
 	/* Passive names: what the views show in place of addresses (names.h). */
-	names_note_ttl(names_current, family, addr, name, len, ttl_s, wall_now_us());
+	names_note_ttl(names_current, family, addr, name, len, ttl_s, clock_wall_us());
 	c->dpi->stats.names_noted++;
 	return 0;
 }

@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "clock.h"
 #include "names.h"
 
 #define NONE UINT32_MAX
@@ -31,10 +31,7 @@ static uint32_t hash(int family, const uint8_t *addr)
 {
 	/* FNV-1a: addresses in DNS answers are not chosen to collide here, and
 	 * a long chain only costs the views a few compares. */
-	uint32_t h = 2166136261u ^ (uint32_t)family;
-	for (int i = 0; i < (family == 4 ? 4 : 16); i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_SEED ^ (uint32_t)family, addr, family == 4 ? 4 : 16);
 }
 
 struct names *names_new(uint32_t cap)
@@ -92,10 +89,7 @@ static void unlink_entry(struct names *n, uint32_t idx)
 
 void names_note(struct names *n, int family, const uint8_t *addr, const char *name, size_t len)
 {
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	names_note_ttl(n, family, addr, name, len, NAMES_DEFAULT_TTL_S,
-		       (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec);
+	names_note_ttl(n, family, addr, name, len, NAMES_DEFAULT_TTL_S, clock_wall_us());
 }
 
 void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char *name, size_t len,

@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "clock.h"
 #include "owners.h"
 #include "platform/privileges.h"
 
@@ -46,20 +46,9 @@ struct owners {
 	struct owners_stats st;
 };
 
-static uint64_t wall_us(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
-}
-
 static uint32_t key_hash(const struct sock_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_SEED, k, sizeof(*k));
 }
 
 struct owners *owners_new(const struct flow_table *t)
@@ -325,7 +314,7 @@ void owners_tick(struct owners *o, uint64_t now_us)
 	(void)now_us;
 	if (!o)
 		return;
-	uint64_t wall = wall_us();
+	uint64_t wall = clock_wall_us();
 	if (o->last_scan_at && (!o->waiting || wall - o->last_scan_at < OWNERS_SCAN_GAP_US))
 		return;
 	/* A scan sees every socket there is: start from it alone, so sockets

@@ -4,8 +4,8 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "clock.h"
 #include "record.h"
 #include "owners.h"
 #include "names.h"
@@ -478,9 +478,7 @@ const char *record_host_name(const struct flow *f, const uint8_t *addr, size_t *
 {
 	if (!f->key.family)
 		return NULL;
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	uint64_t now = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+	uint64_t now = clock_wall_us();
 	size_t pl = 0;
 	const char *passive = names_lookup(names_current, f->key.family, addr, &pl);
 	if (passive && names_fresh(names_current, f->key.family, addr, now)) {

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
+#include "clock.h"
 #include "resolver.h"
 
 #define NONE UINT32_MAX
@@ -63,19 +63,9 @@ struct query {			/* the callback's argument */
 	uint8_t family;
 };
 
-static uint64_t now_us(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
-}
-
 static uint32_t hash(int family, const uint8_t *a)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)family;
-	for (int i = 0; i < (family == 4 ? 4 : 16); i++)
-		h = (h ^ a[i]) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_SEED ^ (uint32_t)family, a, family == 4 ? 4 : 16);
 }
 
 /* ---- the loop's side of c-ares ------------------------------------------- */
@@ -246,7 +236,7 @@ static void on_answer(void *arg, int status, int timeouts, struct hostent *h)
 			}
 		}
 		e->state = e->name ? E_NAME : E_FAILED;
-		e->expires_us = now_us() + (e->name ? RESOLVER_POSITIVE_US : RESOLVER_NEGATIVE_US);
+		e->expires_us = clock_wall_us() + (e->name ? RESOLVER_POSITIVE_US : RESOLVER_NEGATIVE_US);
 		if (e->name)
 			r->st.answers++;
 		else
@@ -269,7 +259,7 @@ const char *resolver_lookup(struct resolver *r, int family, const uint8_t *addr)
 {
 	if (!r || (family != 4 && family != 6) || !worth_asking(family, addr))
 		return NULL;
-	uint64_t now = now_us();
+	uint64_t now = clock_wall_us();
 	uint32_t i = find(r, family, addr);
 	if (i != NONE) {
 		struct entry *e = &r->v[i];

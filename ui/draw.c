@@ -386,16 +386,11 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 		/* The busiest interfaces (the captured one first), with their
 		 * errors and drops when there are any. */
 		sidebar_line(&y, x, "Interfaces", head);
-		double dt = (double)(u->ifs_us - u->ifs_prev_us) / 1e6;
-		double rate[UI_IFACES_MAX];
+		double rxs[UI_IFACES_MAX], txs[UI_IFACES_MAX], rate[UI_IFACES_MAX];
 		int order[UI_IFACES_MAX];
 		for (int i = 0; i < u->n_ifs; i++) {
-			const struct iface_stat *c = &u->ifs[i], *p = NULL;
-			for (int j = 0; j < u->n_ifs_prev; j++)
-				if (!strcmp(u->ifs_prev[j].name, c->name))
-					p = &u->ifs_prev[j];
-			rate[i] = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes + c->tx_bytes - p->tx_bytes) / dt
-				  : 0;
+			ui_iface_rates(u, i, &rxs[i], &txs[i]);
+			rate[i] = rxs[i] + txs[i];
 			order[i] = i;
 		}
 		for (int i = 1; i < u->n_ifs; i++)	/* insertion sort: a few dozen at most */
@@ -406,12 +401,8 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 			}
 		for (int k = 0; k < u->n_ifs && y < ymax; k++) {
 			int i = order[k];
-			const struct iface_stat *c = &u->ifs[i], *p = NULL;
-			for (int j = 0; j < u->n_ifs_prev; j++)
-				if (!strcmp(u->ifs_prev[j].name, c->name))
-					p = &u->ifs_prev[j];
-			double rx = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes) / dt : 0;
-			double tx = p && dt > 0 ? (double)(c->tx_bytes - p->tx_bytes) / dt : 0;
+			const struct iface_stat *c = &u->ifs[i];
+			double rx = rxs[i], tx = txs[i];
 			unsigned long long errs = c->rx_errors + c->tx_errors, drops = c->rx_drops + c->tx_drops;
 			char extra[48] = "";
 			if (errs || drops)

@@ -87,13 +87,24 @@ void ui_ifaces_sample(struct ui *u)
 		}
 }
 
+/* Bytes/s of interface i since the previous read (0 when it is new). */
+void ui_iface_rates(const struct ui *u, int i, double *rx, double *tx)
+{
+	const struct iface_stat *c = &u->ifs[i], *p = NULL;
+	double dt = (double)(u->ifs_us - u->ifs_prev_us) / 1e6;
+	for (int j = 0; j < u->n_ifs_prev && !p; j++)
+		if (!strcmp(u->ifs_prev[j].name, c->name))
+			p = &u->ifs_prev[j];
+	*rx = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes) / dt : 0;
+	*tx = p && dt > 0 ? (double)(c->tx_bytes - p->tx_bytes) / dt : 0;
+}
+
 void ui_draw_interfaces(struct ui *u, int y0, int h)
 {
 	char s[320], r1[32], r2[32];
 	snprintf(s, sizeof(s), "%-14s %11s %11s %11s %11s %7s %7s %7s %7s %6s", "Interface", "RX rate",
 		 "TX rate", "RX packets", "TX packets", "RX err", "TX err", "RX drop", "TX drop", "Coll");
 	header(u, y0, s);
-	double dt = (double)(u->ifs_us - u->ifs_prev_us) / 1e6;
 	if (u->list_scroll > u->n_ifs - (h - 1))
 		u->list_scroll = u->n_ifs - (h - 1);
 	if (u->list_scroll < 0)
@@ -104,12 +115,9 @@ void ui_draw_interfaces(struct ui *u, int y0, int h)
 		int k = u->list_scroll + i - 1;
 		if (k >= u->n_ifs)
 			continue;
-		const struct iface_stat *c = &u->ifs[k], *p = NULL;
-		for (int j = 0; j < u->n_ifs_prev; j++)
-			if (!strcmp(u->ifs_prev[j].name, c->name))
-				p = &u->ifs_prev[j];
-		double rx = p && dt > 0 ? (double)(c->rx_bytes - p->rx_bytes) / dt : 0;
-		double tx = p && dt > 0 ? (double)(c->tx_bytes - p->tx_bytes) / dt : 0;
+		const struct iface_stat *c = &u->ifs[k];
+		double rx, tx;
+		ui_iface_rates(u, k, &rx, &tx);
 		snprintf(s, sizeof(s), "%-14.14s %11s %11s %11llu %11llu %7llu %7llu %7llu %7llu %6llu",
 			 c->name, ui_human_rate(r1, sizeof(r1), rx), ui_human_rate(r2, sizeof(r2), tx),
 			 (unsigned long long)c->rx_packets, (unsigned long long)c->tx_packets,

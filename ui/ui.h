@@ -177,6 +177,7 @@ void ui_draw_processes(struct ui *u, int y0, int h);
 void ui_draw_interfaces(struct ui *u, int y0, int h);
 void ui_draw_help(struct ui *u);
 void ui_ifaces_sample(struct ui *u);
+void ui_iface_rates(const struct ui *u, int i, double *rx, double *tx);
 
 /* keys.c */
 void ui_key(struct ui *u, int ch);
