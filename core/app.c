@@ -185,6 +185,13 @@ static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
 /* Lifecycle: expire due flows and write out buffered events. */
 static void lifecycle_pass(struct app *a, uint64_t now)
 {
+	char err[512];
+	if (capture_interface_gone(&a->cap, err, sizeof(err))) {
+		fprintf(stderr, "netlens: %s\n", err);
+		log_msg(LOG_ERROR, "%s", err);
+		a->exit_code = 1;
+		stop(a);
+	}
 	owners_tick(owners_current, now);	/* before expiry: closing flows keep their owners */
 	tracker_advance(&a->tracker, now);
 	export_tick(export_current, &a->tracker.table, now);	/* active timeouts, templates */

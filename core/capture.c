@@ -2,11 +2,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <string.h>
 
 #include "capture.h"
+
+#ifdef __linux__
+#include <sys/ioctl.h>
+#endif
 
 #define BUFFER_TIMEOUT_MS 100	/* never 0: a partly filled TPACKET_V3 block would never be handed over */
 
@@ -51,7 +56,57 @@ int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
+	c->ifindex = if_nametoindex(ifname);	/* 0 for "any" and non-netdev sources */
 	return 0;
+}
+
+/* Asks the kernel, through the capture's own socket (so in its namespace),
+ * for the name of index ifindex (SIOCGIFNAME) or the index of name
+ * (SIOCGIFINDEX). Returns 1 found, 0 not there (ENODEV), -1 cannot tell. */
+static int ask_kernel(struct capture *c, unsigned long request, struct ifreq *ifr)
+{
+#ifdef __linux__
+	int fd = pcap_fileno(c->p);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, request, ifr) == 0)
+		return 1;
+	return errno == ENODEV ? 0 : -1;
+#else
+	(void)c; (void)request; (void)ifr;
+	return -1;
+#endif
+}
+
+int capture_interface_gone(struct capture *c, char *err, size_t errlen)
+{
+#if defined(__linux__) && defined(SIOCGIFNAME) && defined(SIOCGIFINDEX)
+	struct ifreq ifr;
+	if (c->offline || !c->p || !c->ifindex)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = (int)c->ifindex;
+	int alive = ask_kernel(c, SIOCGIFNAME, &ifr);
+	if (alive != 0) {
+		/* Still there (perhaps renamed, which the socket survives), or no answer. */
+		if (alive > 0 && strncmp(ifr.ifr_name, c->name, sizeof(ifr.ifr_name)))
+			snprintf(c->name, sizeof(c->name), "%.*s", (int)sizeof(ifr.ifr_name), ifr.ifr_name);
+		return 0;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s", (int)sizeof(ifr.ifr_name) - 1, c->name);
+	if (ask_kernel(c, SIOCGIFINDEX, &ifr) > 0)
+		snprintf(err, errlen, "capture on %s stopped: the interface was deleted and made again "
+			 "(index %u, now %d); start netlens again to capture on the new one",
+			 c->name, c->ifindex, ifr.ifr_ifindex);
+	else
+		snprintf(err, errlen, "capture on %s stopped: the interface was deleted", c->name);
+	c->ifindex = 0;	/* said once */
+	return 1;
+#else
+	(void)c; (void)err; (void)errlen;
+	return 0;
+#endif
 }
 
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)

@@ -13,6 +13,7 @@ struct capture {
 	char name[256];		/* interface or file name, for messages */
 	uint64_t packets;	/* frames handed to the callback so far */
 	int eof;
+	unsigned ifindex;	/* live on a network device: its index at open, else 0 */
 };
 
 /* Live capture on ifname: immediate mode off with a 100 ms buffer timeout
@@ -35,6 +36,12 @@ int capture_fd(const struct capture *c);
  * -1 on an error (message in err, naming the file and packet number). */
 int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 		     char *err, size_t errlen);
+
+/* Live capture: 1 (message in err) when the interface has been deleted, or
+ * deleted and made again under its name (the socket stays bound to the old
+ * one and would go silent). Some kernels report neither to libpcap, so the
+ * reactor asks once a second; one ioctl on the capture's own socket. */
+int capture_interface_gone(struct capture *c, char *err, size_t errlen);
 
 /* Kernel counters for live capture; -1 when unavailable. */
 int capture_stats(struct capture *c, struct pcap_stat *st);
