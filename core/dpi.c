@@ -32,7 +32,7 @@ struct dpi_work {		/* only while the flow is being dissected */
 struct dpi_flow {
 	struct dpi_work *work;	/* owned; NULL once decided */
 	int8_t owner;		/* index in dpi->set of the dissector that claimed it, -1 */
-	char label[24];
+	char label[DPI_LABEL_MAX];
 	uint16_t used, cap;	/* bytes of blob in use / allocated */
 	uint8_t *blob;		/* owned: the results, packed (see rec_next) */
 };
@@ -746,4 +746,91 @@ void dpi_foreach_field(const struct dpi *d, uint32_t h, dpi_field_fn fn, void *c
 			}
 		}
 	}
+}
+
+/* ---- results between processes (workers.c) --------------------------- */
+
+int dpi_export(const struct dpi *d, uint32_t h, struct dpi_results *out)
+{
+	const struct dpi_flow *df = flow_of(d, h);
+	memset(out, 0, sizeof(*out));
+	out->owner = -1;
+	out->label = "";
+	if (!df || (df->owner < 0 && !df->used && !df->label[0]))
+		return 0;
+	out->owner = df->owner;
+	out->label = df->label;
+	out->blob = df->blob;
+	out->len = df->used;
+	return 1;
+}
+
+/* Every record well formed and of a field the owner declared, with its type. */
+static int results_valid(const struct dpi *d, const struct dpi_results *in)
+{
+	if (in->len > DPI_RESULT_MAX_BYTES || strnlen(in->label, DPI_LABEL_MAX) >= DPI_LABEL_MAX)
+		return 0;
+	if (in->owner < -1 || in->owner >= (int)d->set.n)
+		return 0;
+	if (in->owner < 0)
+		return in->len == 0;	/* only a dissector's own fields are kept */
+	const struct nl_dissector *x = &d->set.v[in->owner].d;
+	size_t off = 0;
+	while (off < in->len) {
+		uint16_t len;
+		if (in->len - off < REC_HEAD)
+			return 0;
+		const uint8_t *p = in->blob + off;
+		memcpy(&len, p + 2, 2);
+		if (p[0] >= x->n_fields || p[1] != x->fields[p[0]].type || len > in->len - off - REC_HEAD)
+			return 0;
+		if (p[1] == NL_FIELD_U64 && len != 8)
+			return 0;
+		off += REC_HEAD + len;
+	}
+	return 1;
+}
+
+int dpi_import(struct dpi *d, uint32_t *handle, const struct dpi_results *in)
+{
+	if (!results_valid(d, in))
+		return -1;
+	struct dpi_flow *df = flow_of(d, *handle);
+	if (in->owner < 0 && !in->label[0]) {
+		if (df)
+			dpi_release(d, *handle);
+		*handle = DPI_NOTHING;
+		return 0;
+	}
+	if (!df) {
+		if (!(df = calloc(1, sizeof(*df))))
+			return -1;
+		uint32_t h = alloc_handle(d, df);
+		if (h == DPI_NONE) {
+			free(df);
+			return -1;
+		}
+		*handle = h;
+	}
+	if (in->len > df->cap) {
+		uint8_t *nb = realloc(df->blob, in->len);
+		if (!nb)
+			return -1;
+		df->blob = nb;
+		df->cap = (uint16_t)in->len;
+	}
+	if (in->len)
+		memcpy(df->blob, in->blob, in->len);
+	df->used = (uint16_t)in->len;
+	df->owner = (int8_t)in->owner;
+	snprintf(df->label, sizeof(df->label), "%s", in->label);
+	return 0;
+}
+
+void dpi_note_imported(const struct dpi *d, struct flow *f)
+{
+	const struct dpi_flow *df = flow_of(d, f->dpi);
+	f->dpi_owner = DPI_OWNER_DECIDED;
+	if (df)
+		note_owner(f, df);
 }

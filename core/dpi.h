@@ -118,6 +118,27 @@ typedef void (*dpi_field_fn)(void *ctx, const char *key, const char *label,
 			     const char *val, size_t len);
 void dpi_foreach_field(const struct dpi *d, uint32_t handle, dpi_field_fn fn, void *ctx);
 
+/* Per-core workers (workers.c): a worker's results travel to the parent,
+ * which loaded the same dissectors in the same order before it forked them.
+ * dpi_export gives a handle's results as they are held: the owner's index
+ * (-1: none), its state label and the packed records; 0 when the handle has
+ * none. dpi_import checks such results against the dissectors' field tables
+ * (the worker parses hostile bytes and is not trusted with the parent's
+ * memory) and stores them under *handle (allocating one if it has none;
+ * clearing it when there is nothing). Returns 0, or -1 if they are invalid. */
+struct dpi_results {
+	int owner;
+	const char *label;	/* NUL-terminated, shorter than DPI_LABEL_MAX */
+	const uint8_t *blob;
+	size_t len;
+};
+#define DPI_LABEL_MAX 24
+int dpi_export(const struct dpi *d, uint32_t handle, struct dpi_results *out);
+int dpi_import(struct dpi *d, uint32_t *handle, const struct dpi_results *in);
+/* flow->dpi_owner for a flow whose results were imported (decided: workers
+ * dissect, the parent never does). */
+void dpi_note_imported(const struct dpi *d, struct flow *f);
+
 /* The process's DPI engine for views (NULL when DPI is off). */
 extern struct dpi *dpi_current;
 

@@ -92,6 +92,15 @@ void names_note(struct names *n, int family, const uint8_t *addr, const char *na
 	names_note_ttl(n, family, addr, name, len, NAMES_DEFAULT_TTL_S, clock_wall_us());
 }
 
+static names_tap_fn tap;
+static void *tap_ctx;
+
+void names_set_tap(names_tap_fn fn, void *ctx)
+{
+	tap = fn;
+	tap_ctx = ctx;
+}
+
 void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char *name, size_t len,
 		    uint32_t ttl_s, uint64_t now_us)
 {
@@ -99,6 +108,8 @@ void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char
 		return;
 	if (len > NAMES_MAX_LEN)
 		len = NAMES_MAX_LEN;
+	if (tap)
+		tap(tap_ctx, family, addr, name, len, ttl_s);
 	struct entry *e = find(n, family, addr);
 	if (!e) {
 		uint32_t idx;

@@ -25,6 +25,11 @@ void names_free(struct names *n);
  * answer with this TTL said at now_us (wall clock). */
 void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char *name, size_t len,
 		    uint32_t ttl_s, uint64_t now_us);
+/* A worker (workers.c) also passes every name it is told on to its parent. */
+typedef void (*names_tap_fn)(void *ctx, int family, const uint8_t *addr, const char *name,
+			     size_t len, uint32_t ttl_s);
+void names_set_tap(names_tap_fn fn, void *ctx);
+
 /* The same with NAMES_DEFAULT_TTL_S, now. */
 void names_note(struct names *n, int family, const uint8_t *addr, const char *name, size_t len);
 

@@ -50,6 +50,8 @@ void tracker_free(struct tracker *t)
 	frag_table_free(&t->frags);
 	free(t->tombs);
 	t->tombs = NULL;
+	free(t->mirror_mask);
+	t->mirror_mask = NULL;
 }
 
 void tracker_note_undecoded(struct tracker *t, enum decode_result r, uint32_t wire_len)
@@ -399,6 +401,119 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	} else if (f->state != old_state) {
 		flow_table_schedule(&t->table, f);	/* the deadline may have moved earlier */
 	}
+}
+
+/* ---- the parent of --workers ------------------------------------------ */
+
+static void add_part(struct tracker *t, struct flow *f, const struct flow *src, int single)
+{
+	/* Each worker chose the source from the first packet it saw: a part
+	 * seen the other way round counts the other way round. */
+	int swap = ((f->flags ^ src->flags) & FLOW_SRC_IS_B) != 0;
+	for (int d = 0; d < 2; d++) {
+		int to = swap ? !d : d;
+		uint64_t np = (uint64_t)f->packets[to] + src->packets[d];
+		f->packets[to] = np > UINT32_MAX ? UINT32_MAX : (uint32_t)np;
+		f->bytes[to] += src->bytes[d];
+		if (src->bytes[d]) {
+			rate64_add(&t->traffic, src->last_seen_us, to, src->bytes[d]);
+			if (!single)
+				rate_add(&f->rate, src->last_seen_us, to,
+					 src->bytes[d] > UINT32_MAX ? UINT32_MAX : (uint32_t)src->bytes[d]);
+		}
+	}
+	if (single && !swap)
+		f->rate = src->rate;	/* the worker's own, exact */
+	if (src->first_seen_us < f->first_seen_us)
+		f->first_seen_us = src->first_seen_us;
+	if (src->last_seen_us >= f->last_seen_us) {	/* the latest part says how it stands */
+		f->last_seen_us = src->last_seen_us;
+		f->state = src->state;
+		if (!swap || f->key.proto != L4_TCP)
+			f->u = src->u;
+	}
+	f->flags |= src->flags & (FLOW_LOCAL_A | FLOW_LOCAL_B | FLOW_EVICTED);
+	if (src->icmp_err_count) {
+		f->icmp_err_type = src->icmp_err_type;
+		f->icmp_err_code = src->icmp_err_code;
+		unsigned n = (unsigned)f->icmp_err_count + src->icmp_err_count;
+		f->icmp_err_count = n > UINT8_MAX ? UINT8_MAX : (uint8_t)n;
+	}
+	if (src->last_seen_us > t->now_us)
+		t->now_us = src->last_seen_us;
+}
+
+struct flow *tracker_mirror_flow(struct tracker *t, const struct flow *src,
+				 const struct dpi_results *res, unsigned w)
+{
+	const uint64_t bit = 1ull << (w & 63);
+	if (!t->mirror_mask && !(t->mirror_mask = calloc(t->table.cap, sizeof(uint64_t))))
+		return NULL;
+	uint64_t h = flow_key_hash(&t->table, &src->key);
+	struct flow *f = flow_table_lookup(&t->table, &src->key, h);
+	int is_new = 0;
+	if (!f) {
+		if (flow_table_full(&t->table) || !(f = flow_table_insert(&t->table, &src->key, h)))
+			return NULL;
+		f->flags = src->flags & ~(FLOW_CLOSED | FLOW_HIDDEN);
+		f->first_seen_us = src->first_seen_us;
+		f->last_seen_us = src->last_seen_us;
+		t->mirror_mask[flow_index(&t->table, f)] = 0;
+		is_new = 1;
+	}
+	uint64_t *mask = &t->mirror_mask[flow_index(&t->table, f)];
+	add_part(t, f, src, (*mask & ~bit) == 0);
+	*mask |= bit;
+	if (t->cfg.dpi && res) {
+		if (dpi_import(t->cfg.dpi, &f->dpi, res) == 0)
+			dpi_note_imported(t->cfg.dpi, f);
+		else
+			t->stats.malformed++;	/* results that fail the field tables */
+	}
+	if (is_new) {
+		t->stats.flows_created++;
+		t->open_by_proto[f->key.proto]++;
+		if (t->table.count > t->stats.peak_flows)
+			t->stats.peak_flows = t->table.count;
+		emit(t, FLOW_EVENT_NEW, f, CLOSE_IDLE);	/* not scheduled: never expired here */
+	}
+	return f;
+}
+
+void tracker_mirror_close(struct tracker *t, const struct flow *src,
+			  const struct dpi_results *res, enum close_reason why, unsigned w)
+{
+	/* A part born and gone between two snapshots is made, then closed. */
+	struct flow *f = tracker_mirror_flow(t, src, res, w);
+	if (!f)
+		return;
+	uint64_t *mask = &t->mirror_mask[flow_index(&t->table, f)];
+	*mask &= ~(1ull << (w & 63));
+	if (!*mask)
+		close_flow(t, f, why);
+}
+
+struct drop_ctx { struct tracker *t; uint64_t bit; uint32_t closed; };
+
+static void drop_cb(struct flow *f, void *ctx)
+{
+	struct drop_ctx *c = ctx;
+	uint64_t *mask = &c->t->mirror_mask[flow_index(&c->t->table, f)];
+	if (!(*mask & c->bit))
+		return;
+	*mask &= ~c->bit;
+	if (!*mask) {
+		close_flow(c->t, f, CLOSE_SHUTDOWN);
+		c->closed++;
+	}
+}
+
+uint32_t tracker_mirror_drop_worker(struct tracker *t, unsigned w)
+{
+	struct drop_ctx c = { t, 1ull << (w & 63), 0 };
+	if (t->mirror_mask)
+		flow_table_foreach(&t->table, drop_cb, &c);
+	return c.closed;
 }
 
 static void flush_cb(struct flow *f, void *ctx)

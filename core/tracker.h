@@ -68,6 +68,8 @@ struct tracker {
 	struct tcp_totals closed_tcp;	/* the part of `tcp` in flows that closed */
 	uint32_t open_by_proto[L4_OTHER_IP + 1];
 	uint64_t now_us;		/* latest packet or timer time */
+	uint64_t *mirror_mask;		/* --workers parent: per table slot, the
+					 * workers holding a part of the flow */
 	struct rate64 traffic;		/* all tracked traffic: [DIR_FWD] up (from the
 					 * flows' sources), [DIR_REV] down */
 };
@@ -90,6 +92,24 @@ void tracker_flush_events(struct tracker *t);
 
 /* Empties the table and history (the UI's clear). */
 void tracker_clear(struct tracker *t);
+
+/* The parent of --workers keeps the workers' flows in its own table, as
+ * mirror.h describes. src is a flow as worker w holds it, except that its
+ * packets and bytes are what it counted since it last reported the flow;
+ * res its dissector results (NULL: none). A key is made (FLOW_EVENT_NEW)
+ * the first time any worker reports it; a flow whose packets the kernel's
+ * hash spread over several workers (ICMP, whose hash takes in the checksum)
+ * is one flow here, the sum of their parts. Mirrors are never expired
+ * here: a flow closes when every worker holding it has closed its part.
+ * Returns the parent's flow, or NULL when the table is full. */
+struct dpi_results;
+struct flow *tracker_mirror_flow(struct tracker *t, const struct flow *src,
+				 const struct dpi_results *res, unsigned w);
+void tracker_mirror_close(struct tracker *t, const struct flow *src,
+			  const struct dpi_results *res, enum close_reason why, unsigned w);
+/* Worker w is gone: its parts are dropped; flows only it held are closed
+ * (CLOSE_SHUTDOWN: they may well go on). Returns how many were closed. */
+uint32_t tracker_mirror_drop_worker(struct tracker *t, unsigned w);
 
 /* Active TCP analytics summed over open flows. */
 void tracker_tcp_active(struct tracker *t, struct tcp_totals *out, uint32_t *tcp_flows);
