@@ -37,6 +37,7 @@
 #include "rate.h"
 #include "services.h"
 #include "ui/tui.h"
+#include "workers.h"
 
 #define BATCH 1024	/* frames per callback: bounded work per loop pass */
 
@@ -77,7 +78,25 @@ static int is_local_cb(int family, const uint8_t *addr, void *ctx)
 	return local_addrs_contains(ctx, family, addr);
 }
 
-static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+int app_worker_tracker(struct app *a, uint32_t max_flows, flow_event_fn fn, void *ctx)
+{
+	struct tracker_config tc = {
+		.max_flows = max_flows,
+		.history = 16,	/* closed flows are the parent's to keep */
+		.hide_loopback = a->opt.show_localhost >= 0 ? !a->opt.show_localhost : 1,
+		.on_event = fn,
+		.event_ctx = ctx,
+		.dpi = a->dpi_on ? &a->dpi : NULL,
+	};
+	a->local = local_addrs_new();
+	if (a->local) {
+		tc.is_local = is_local_cb;
+		tc.is_local_ctx = a->local;
+	}
+	return tracker_init(&a->tracker, &tc);
+}
+
+void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct app *a = (struct app *)user;
 	struct packet pkt;
@@ -112,7 +131,7 @@ static void on_capture(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct app *a = w->data;
 	char err[512];
-	if (capture_dispatch(&a->cap, BATCH, on_packet, (u_char *)a, err, sizeof(err)) < 0) {
+	if (capture_dispatch(&a->cap, BATCH, app_on_packet, (u_char *)a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netlens: %s\n", err);
 		log_msg(LOG_ERROR, "%s", err);
 		a->exit_code = 1;
@@ -136,7 +155,7 @@ static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 		ev_idle_stop(loop, w);	/* a file waits for its collectors, live traffic would not */
 		return;
 	}
-	int n = capture_dispatch(&a->cap, BATCH, on_packet, (u_char *)a, err, sizeof(err));
+	int n = capture_dispatch(&a->cap, BATCH, app_on_packet, (u_char *)a, err, sizeof(err));
 	export_tick(export_current, &a->tracker.table, a->tracker.now_us);	/* capture time */
 	if (n < 0) {
 		fprintf(stderr, "netlens: %s; flows decoded before it are reported\n", err);
@@ -285,6 +304,10 @@ static int open_input(struct app *a)
 		fprintf(stderr, "netlens: %s\n", err);
 		return 2;
 	}
+	if (!a->cap.offline && o->workers > 1 && workers_open(a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 1;
+	}
 	log_msg(LOG_INFO, "%s %s, link type %s (%d)", a->cap.offline ? "reading" : "capturing on",
 		a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
 	if (!decode_link_supported(a->cap.dlt)) {
@@ -346,9 +369,20 @@ int app_init(struct app *a)
 		if ((rc = dissectors_load(&a->dpi, o)) != 0)
 			return rc;
 	}
+	/* Workers fork here: privileged set-up done, dissectors loaded, and no
+	 * table, loop, netlink socket or eBPF program of the parent's yet. */
+	if (a->workers && workers_fork(a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: %s\n", err);
+		return 1;
+	}
+	uint32_t table_cap = o->max_flows;
+	if (a->workers) {	/* each worker holds a share; the parent all of theirs */
+		uint32_t n = workers_count(a->workers);
+		table_cap = (o->max_flows + n - 1) / n * n;
+	}
 
 	struct tracker_config tc = {
-		.max_flows = o->max_flows,
+		.max_flows = table_cap,
 		.history = o->history >= 0 ? (uint32_t)o->history
 			 : (o->read_file && o->headless) ? o->max_flows : 5000,
 		.hide_loopback = o->show_localhost >= 0 ? !o->show_localhost : !o->read_file,
@@ -430,6 +464,18 @@ int app_init(struct app *a)
 		ev_idle_init(&a->feed_w, on_feed);
 		a->feed_w.data = a;
 		ev_idle_start(a->loop, &a->feed_w);
+	} else if (a->workers) {
+		workers_watch(a);
+		if (a->local && local_addrs_fd(a->local) >= 0) {
+			ev_io_init(&a->netlink_w, on_netlink, local_addrs_fd(a->local), EV_READ);
+			a->netlink_w.data = a;
+			ev_io_start(a->loop, &a->netlink_w);
+		}
+		if (o->duration_s) {
+			ev_timer_init(&a->duration_w, on_duration, (double)o->duration_s, 0.);
+			a->duration_w.data = a;
+			ev_timer_start(a->loop, &a->duration_w);
+		}
 	} else {
 		int fd = capture_fd(&a->cap);
 		if (fd < 0) {
@@ -540,6 +586,8 @@ void app_cleanup(struct app *a)
 	names_current = NULL;
 	a->dpi_on = 0;
 	capture_close(&a->cap);
+	workers_free(a->workers);
+	a->workers = NULL;
 	local_addrs_free(a->local);
 	a->local = NULL;
 	services_unload();
@@ -553,6 +601,7 @@ int app_finish(struct app *a)
 {
 	struct pcap_stat ps;
 
+	workers_finish(a);	/* their last snapshots first: they are what is reported */
 	/* Report open flows as closed in the event log (they are still listed)
 	 * and to the collectors, then send what is queued (bounded wait). */
 	export_finish_begin(export_current);

@@ -42,7 +42,13 @@ struct app {
 	uint64_t started_us;		/* wall clock at start */
 	uint64_t snapshots;		/* live outputs printed */
 	struct sandbox_report sandbox;	/* what app_sandbox() applied */
+	struct workers *workers;	/* owned; NULL: this process captures */
 };
+
+/* For a worker (workers.c): the packet handler, and a tracker of its own
+ * (locality from its own netlink socket) with max_flows and fn for events. */
+void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes);
+int app_worker_tracker(struct app *a, uint32_t max_flows, flow_event_fn fn, void *ctx);
 
 /* Sets everything up from app->opt. Returns 0, or an exit code with one
  * line already printed. */

@@ -228,6 +228,10 @@ int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 
 int capture_stats(struct capture *c, struct pcap_stat *st)
 {
+	if (c->merged) {
+		*st = c->merged_stats;
+		return 0;
+	}
 	if (c->offline || !c->p)
 		return -1;
 	return pcap_stats(c->p, st) < 0 ? -1 : 0;

@@ -14,6 +14,9 @@ struct capture {
 	uint64_t packets;	/* frames handed to the callback so far */
 	int eof;
 	unsigned ifindex;	/* live on a network device: its index at open, else 0 */
+	int merged;		/* --workers parent: no handle; merged_stats are the
+				 * workers' counters summed */
+	struct pcap_stat merged_stats;
 };
 
 /* Live capture on ifname: immediate mode off with a 100 ms buffer timeout

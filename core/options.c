@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "options.h"
@@ -21,7 +22,7 @@ enum {
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
 	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF, OPT_NO_RESOLVE_DNS, OPT_DNS_SERVER,
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
-	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE,
+	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "json-log", required_argument, NULL, OPT_JSON_LOG },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "rate-window", required_argument, NULL, OPT_RATE_WINDOW },
 	{ "services", required_argument, NULL, OPT_SERVICES },
@@ -92,8 +94,11 @@ static void usage(FILE *out)
 "      --filter EXPR          start the UI with this connection filter (the\n"
 "                             language of its / key: port:443 !proto:udp ...)\n"
 "      --no-color             no colours in the UI (also when NO_COLOR is set)\n"
-"      --format text|json     headless output format (default text)\n"
+"      --format text|json|msgpack  headless output format (default text); msgpack:\n"
+"                             the JSON records as msgpack maps (doc/snapshot.md)\n"
 "  -r, --refresh-interval MS  how often live output is refreshed (default 1000)\n"
+"      --workers N|auto       capture in N processes (Linux: one PACKET_FANOUT group,\n"
+"                             each flow on one); auto: one per CPU (default 1)\n"
 "      --duration SECONDS     stop a live capture after this long\n"
 "      --json-log FILE        append new_connection / connection_closed events\n"
 "                             as JSON Lines (created 0600, never through a symlink)\n"
@@ -204,6 +209,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->refresh_ms = 1000;
 	o->max_flows = 100000;
+	o->workers = 1;
 	o->history = -1;
 	o->rate_window_s = 10;
 	o->snaplen = 4096;
@@ -243,8 +249,11 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 				o->format = FORMAT_TEXT;
 			else if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl"))
 				o->format = FORMAT_JSON;
+			else if (!strcmp(optarg, "msgpack"))
+				o->format = FORMAT_MSGPACK;
 			else {
-				fprintf(stderr, "netlens: --format expects 'text' or 'json', not '%s'\n", shown(optarg));
+				fprintf(stderr, "netlens: --format expects 'text', 'json' or 'msgpack', not '%s'\n",
+					shown(optarg));
 				return OPTIONS_EXIT_USAGE;
 			}
 			break;
@@ -435,6 +444,16 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		case OPT_SANDBOX_STRICT:
 			o->sandbox_strict = 1;
 			break;
+		case OPT_WORKERS:
+			if (!strcmp(optarg, "auto")) {
+				long n = sysconf(_SC_NPROCESSORS_ONLN);
+				o->workers = n < 1 ? 1 : n > WORKERS_MAX ? WORKERS_MAX : (uint32_t)n;
+			} else if (parse_u32(optarg, 1, WORKERS_MAX, &v) < 0) {
+				return bad_number("--workers", optarg, 1, WORKERS_MAX);
+			} else {
+				o->workers = v;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return OPTIONS_EXIT_OK;
@@ -475,6 +494,16 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "netlens: --read and -i exclude each other: read a file or capture live\n");
 		return OPTIONS_EXIT_USAGE;
 	}
+	if (o->read_file && o->workers > 1) {
+		fprintf(stderr, "netlens: --workers applies to live capture; a file is read by one process\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+#ifndef __linux__
+	if (o->workers > 1) {
+		fprintf(stderr, "netlens: --workers needs Linux's PACKET_FANOUT; this system captures in one process\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+#endif
 	if (o->read_file && o->duration_s) {
 		fprintf(stderr, "netlens: --duration applies to live capture, not to --read\n");
 		return OPTIONS_EXIT_USAGE;

@@ -4,7 +4,9 @@
 
 #include <stdint.h>
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON };
+#define WORKERS_MAX 64	/* --workers; the worker index travels in a byte */
+
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MSGPACK };
 
 enum log_level { LOG_OFF = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
 
@@ -37,6 +39,7 @@ struct options {
 	enum log_level log_level;
 	uint32_t refresh_ms;		/* -r, default 1000 */
 	uint32_t max_flows;		/* default 100 000 */
+	uint32_t workers;		/* --workers: capture processes, 1 = none (default) */
 	int32_t history;		/* default 5 000; -1 = mode default */
 	uint32_t rate_window_s;		/* default 10 */
 	uint32_t snaplen;		/* default 4096 */

@@ -10,12 +10,14 @@
 #include "app.h"
 #include "export.h"
 #include "lifecycle.h"
+#include "msgpack_out.h"
 #include "output.h"
 #include "owners.h"
 #include "resolver.h"
 #include "platform/platform.h"
 #include "record.h"
 #include "strbuf.h"
+#include "workers.h"
 
 #define OUT_FLUSH_AT (256 * 1024)
 
@@ -49,6 +51,12 @@ static void emit_flow(struct app *a, struct strbuf *b, const struct flow *f, uin
 	if (a->opt.format == FORMAT_JSON) {
 		record_json(b, f, now_us, NULL, NULL);
 		sb_putc(b, '\n');
+	} else if (a->opt.format == FORMAT_MSGPACK) {
+		static struct strbuf json;	/* reused: one record at a time */
+		sb_reset(&json);
+		record_json(&json, f, now_us, NULL, NULL);
+		if (msgpack_from_json(json.buf, json.len, b) < 0)
+			fprintf(stderr, "netlens: a record could not be encoded as msgpack\n");
 	} else {
 		record_text_row(b, f, now_us, width);
 	}
@@ -263,6 +271,13 @@ void output_stats(struct app *a)
 			(unsigned long long)d->offered, (unsigned long long)d->identified,
 			(unsigned long long)d->malformed, (unsigned long long)d->api_errors,
 			(unsigned long long)d->flows_with_results, (unsigned long long)d->names_noted);
+	}
+	if (a->workers) {	/* how the kernel's fanout spread the packets */
+		fprintf(stderr, " workers=%u workers_running=%u worker_packets=", workers_count(a->workers),
+			workers_running(a->workers));
+		for (unsigned i = 0; i < workers_count(a->workers); i++)
+			fprintf(stderr, "%s%llu", i ? "," : "",
+				(unsigned long long)workers_packets(a->workers, i));
 	}
 	fputc('\n', stderr);
 }

@@ -279,3 +279,11 @@ void tui_close(void)
 	u->procs = NULL;
 	ui_current = NULL;
 }
+
+void tui_notice(const char *msg)
+{
+	if (!opened)
+		return;
+	ui_set_status(&the_ui, "%s", msg);
+	the_ui.dirty = 1;
+}

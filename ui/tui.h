@@ -22,6 +22,9 @@ int tui_open(struct app *a);
  * redraws. */
 void tui_tick(struct app *a);
 
+/* Shows one line in the status bar for a while (a worker died, ...). */
+void tui_notice(const char *msg);
+
 /* Gives the terminal back (safe to call twice, and when never opened). */
 void tui_close(void);
 

@@ -1,0 +1,692 @@
+/* workers.c - per-core capture processes and the parent's side of them (workers.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#include <sys/prctl.h>
+#endif
+
+#include "app.h"
+#include "clock.h"
+#include "log.h"
+#include "mirror.h"
+#include "names.h"
+#include "options.h"
+#include "platform/privileges.h"
+#include "workers.h"
+#include "ui/tui.h"
+
+#define BATCH 512
+#define FLUSH_AT (4u << 20)	/* a chunk of a snapshot is sent once this big */
+#define FINISH_WAIT_MS 2000	/* how long the parent waits for last snapshots */
+
+struct worker {
+	pid_t pid;
+	int sock;			/* parent's end; -1 once closed */
+	ev_io io;
+	ev_child child;
+	uint8_t *buf;			/* frames being received */
+	size_t len, cap;
+	struct mirror_counters c;	/* as last reported */
+	int running, final_seen;
+	struct workers *ws;
+	unsigned index;
+};
+
+struct workers {
+	struct app *a;
+	unsigned n;
+	struct capture caps[WORKERS_MAX];	/* [0] is a->cap until the fork */
+	int child_sock[WORKERS_MAX];
+	struct worker w[WORKERS_MAX];
+	pid_t parent;
+};
+
+/* ---- opening ---------------------------------------------------------- */
+
+int workers_open(struct app *a, char *err, size_t errlen)
+{
+#ifdef __linux__
+	const struct options *o = &a->opt;
+	struct workers *ws = calloc(1, sizeof(*ws));
+	if (!ws) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ws->a = a;
+	ws->n = o->workers;
+	ws->caps[0] = a->cap;
+	/* One group per netlens: the id is ours alone among the machine's groups. */
+	int group = (int)(getpid() & 0xffff);
+	int arg = group | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+	for (unsigned i = 0; i < ws->n; i++) {
+		if (i > 0) {
+			if (capture_open_live(&ws->caps[i], a->cap.name, o->snaplen, o->buffer_mib, err,
+					      errlen) < 0)
+				goto fail;
+			if (o->bpf_filter && capture_set_filter(&ws->caps[i], o->bpf_filter, err, errlen) < 0)
+				goto fail;
+		}
+		int fd = pcap_fileno(ws->caps[i].p);
+		if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0) {
+			snprintf(err, errlen, "--workers: cannot join capture %u on %s to a PACKET_FANOUT "
+				 "group: %s", i + 1, a->cap.name, strerror(errno));
+			goto fail;
+		}
+	}
+	a->workers = ws;
+	return 0;
+fail:
+	for (unsigned i = 1; i < ws->n; i++)
+		capture_close(&ws->caps[i]);
+	free(ws);
+	return -1;
+#else
+	snprintf(err, errlen, "--workers needs Linux's PACKET_FANOUT");
+	return -1;
+#endif
+}
+
+/* ---- the worker ------------------------------------------------------- */
+
+struct wctx {
+	struct app *a;
+	unsigned index;
+	int sock;
+	ev_io cap_w, sock_w;
+	ev_timer tick_w;
+	msgpack_sbuffer flows, closed, names;
+	uint32_t n_flows, n_closed, n_names;
+	msgpack_packer pk_flows, pk_closed, pk_names;
+	int want_final;
+	int exit_code;
+	struct sent *sent;		/* per table slot: what was reported of the flow */
+};
+
+/* The counts of a flow last reported, so a snapshot carries what is new:
+ * the parent adds parts up (a flow the kernel's hash spread over workers). */
+struct sent {
+	uint32_t id_plus1;		/* flow->id + 1 of the flow in the slot; 0 = none */
+	uint32_t packets[2];
+	uint64_t bytes[2];
+};
+
+static struct wctx *wcur;	/* the worker's one context (names tap, flow events) */
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	while (n) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void counters_now(struct wctx *w, struct mirror_counters *c)
+{
+	struct pcap_stat ps;
+	memset(c, 0, sizeof(*c));
+	c->stats = w->a->tracker.stats;
+	c->tcp = w->a->tracker.tcp;
+	if (capture_stats(&w->a->cap, &ps) == 0) {
+		c->pcap_received = ps.ps_recv;
+		c->pcap_dropped = ps.ps_drop;
+		c->pcap_ifdropped = ps.ps_ifdrop;
+	}
+}
+
+/* Sends what is buffered as one framed message and empties the buffers. */
+static void send_chunk(struct wctx *w, int final)
+{
+	struct mirror_counters c;
+	msgpack_sbuffer head;
+	msgpack_packer pk;
+	uint8_t len[4];
+
+	counters_now(w, &c);
+	msgpack_sbuffer_init(&head);
+	msgpack_packer_init(&pk, &head, msgpack_sbuffer_write);
+	mirror_pack_begin(&pk, w->index, clock_wall_us(), &c);
+	mirror_pack_flows(&pk, w->n_flows);
+	msgpack_sbuffer_write(&head, w->flows.data, w->flows.size);
+	mirror_pack_closed(&pk, w->n_closed);
+	msgpack_sbuffer_write(&head, w->closed.data, w->closed.size);
+	mirror_pack_names(&pk, w->n_names);
+	msgpack_sbuffer_write(&head, w->names.data, w->names.size);
+	mirror_pack_end(&pk, final);
+	size_t n = head.size;
+	len[0] = (uint8_t)(n >> 24); len[1] = (uint8_t)(n >> 16);
+	len[2] = (uint8_t)(n >> 8); len[3] = (uint8_t)n;
+	if (write_all(w->sock, len, 4) < 0 || write_all(w->sock, head.data, n) < 0) {
+		/* The parent is gone: nobody to capture for. */
+		msgpack_sbuffer_destroy(&head);
+		_exit(0);
+	}
+	msgpack_sbuffer_destroy(&head);
+	msgpack_sbuffer_clear(&w->flows);
+	msgpack_sbuffer_clear(&w->closed);
+	msgpack_sbuffer_clear(&w->names);
+	w->n_flows = w->n_closed = w->n_names = 0;
+}
+
+/* tmp = f with the counts since it was last reported; marks them reported. */
+static void since_last(struct wctx *w, const struct flow *f, struct flow *tmp, int gone)
+{
+	struct sent *s = &w->sent[flow_index(&w->a->tracker.table, f)];
+	*tmp = *f;
+	if (s->id_plus1 == f->id + 1)
+		for (int d = 0; d < 2; d++) {
+			tmp->packets[d] = f->packets[d] - s->packets[d];
+			tmp->bytes[d] = f->bytes[d] - s->bytes[d];
+		}
+	s->id_plus1 = gone ? 0 : f->id + 1;
+	memcpy(s->packets, f->packets, sizeof(s->packets));
+	memcpy(s->bytes, f->bytes, sizeof(s->bytes));
+}
+
+static void on_worker_flow_event(void *ctx, enum flow_event ev, const struct flow *f,
+				 enum close_reason why, uint64_t now_us)
+{
+	struct wctx *w = ctx;
+	struct flow tmp;
+	(void)now_us;
+	if (ev != FLOW_EVENT_CLOSED)
+		return;	/* new flows go with the next snapshot */
+	since_last(w, f, &tmp, 1);
+	mirror_pack_closed_flow(&w->pk_closed, &tmp, w->a->dpi_on ? &w->a->dpi : NULL, why);
+	w->n_closed++;
+	if (w->closed.size >= FLUSH_AT)
+		send_chunk(w, 0);	/* a burst of evictions: no table walk here */
+}
+
+static void on_worker_name(void *ctx, int family, const uint8_t *addr, const char *name, size_t len,
+			   uint32_t ttl_s)
+{
+	struct wctx *w = ctx;
+	mirror_pack_name(&w->pk_names, family, addr, name, len, ttl_s);
+	w->n_names++;
+}
+
+static void pack_changed(struct flow *f, void *ctx)
+{
+	struct wctx *w = ctx;
+	struct flow tmp;
+	const struct sent *s = &w->sent[flow_index(&w->a->tracker.table, f)];
+	/* Unchanged since reported: every change (state, results) comes with a
+	 * packet. (Not by time: two CPUs' stamps need not be in order.) */
+	if (s->id_plus1 == f->id + 1 && s->packets[0] == f->packets[0] && s->packets[1] == f->packets[1])
+		return;
+	since_last(w, f, &tmp, 0);
+	mirror_pack_flow(&w->pk_flows, &tmp, w->a->dpi_on ? &w->a->dpi : NULL);
+	w->n_flows++;
+	if (w->flows.size >= FLUSH_AT)
+		send_chunk(w, 0);
+}
+
+static void snapshot(struct wctx *w, int final)
+{
+	flow_table_foreach(&w->a->tracker.table, pack_changed, w);
+	send_chunk(w, final);
+}
+
+static void on_worker_capture(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct wctx *w = io->data;
+	char err[512];
+	(void)revents;
+	if (capture_dispatch(&w->a->cap, BATCH, app_on_packet, (u_char *)w->a, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netlens: worker %u: %s\n", w->index + 1, err);
+		w->exit_code = 1;
+		ev_break(loop, EVBREAK_ALL);
+	}
+}
+
+static void on_worker_tick(struct ev_loop *loop, ev_timer *tm, int revents)
+{
+	struct wctx *w = tm->data;
+	char err[512];
+	(void)revents;
+	if (capture_interface_gone(&w->a->cap, err, sizeof(err))) {
+		fprintf(stderr, "netlens: worker %u: %s\n", w->index + 1, err);
+		w->exit_code = 1;
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	tracker_advance(&w->a->tracker, clock_wall_us());
+	snapshot(w, 0);
+}
+
+/* The parent writes 'F' for a last snapshot, or closes its end: stop. */
+static void on_worker_sock(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct wctx *w = io->data;
+	char c[16];
+	(void)revents;
+	ssize_t n = read(w->sock, c, sizeof(c));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0 && memchr(c, 'F', (size_t)n))
+		w->want_final = 1;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void worker_run(struct app *a, struct workers *ws, unsigned idx)
+{
+	static struct wctx w;
+	char err[512];
+
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* never outlive the parent */
+	if (getppid() != ws->parent)
+		_exit(0);
+#endif
+	/* The terminal's Ctrl-C and hang-up are the parent's to handle: it asks
+	 * for the last snapshot, then closes the socket. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	for (unsigned i = 0; i < ws->n; i++) {
+		if (i != idx) {
+			capture_close(&ws->caps[i]);
+			close(ws->child_sock[i]);
+		}
+		if (ws->w[i].sock >= 0)
+			close(ws->w[i].sock);
+	}
+	a->cap = ws->caps[idx];
+	a->events = NULL;	/* the parent's: never written from here (and no flush at _exit) */
+	memset(&w, 0, sizeof(w));
+	w.a = a;
+	w.index = idx;
+	w.sock = ws->child_sock[idx];
+	wcur = &w;
+	msgpack_sbuffer_init(&w.flows);
+	msgpack_sbuffer_init(&w.closed);
+	msgpack_sbuffer_init(&w.names);
+	msgpack_packer_init(&w.pk_flows, &w.flows, msgpack_sbuffer_write);
+	msgpack_packer_init(&w.pk_closed, &w.closed, msgpack_sbuffer_write);
+	msgpack_packer_init(&w.pk_names, &w.names, msgpack_sbuffer_write);
+	names_set_tap(on_worker_name, &w);
+
+	uint32_t share = (a->opt.max_flows + ws->n - 1) / ws->n;
+	if (app_worker_tracker(a, share, on_worker_flow_event, &w) < 0) {
+		fprintf(stderr, "netlens: worker %u: cannot allocate a table of %u flows\n", idx + 1, share);
+		_exit(1);
+	}
+	if (!(w.sent = calloc(a->tracker.table.cap, sizeof(*w.sent)))) {
+		fprintf(stderr, "netlens: worker %u: out of memory\n", idx + 1);
+		_exit(1);
+	}
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+	if (!loop)
+		_exit(1);
+	ev_io_init(&w.cap_w, on_worker_capture, capture_fd(&a->cap), EV_READ);
+	ev_io_init(&w.sock_w, on_worker_sock, w.sock, EV_READ);
+	double every = a->opt.refresh_ms / 1000.0;
+	if (every > 1.0)
+		every = 1.0;	/* expiry runs each second at least, as with one process */
+	ev_timer_init(&w.tick_w, on_worker_tick, every, every);
+	w.cap_w.data = w.sock_w.data = w.tick_w.data = &w;
+	ev_io_start(loop, &w.cap_w);
+	ev_io_start(loop, &w.sock_w);
+	ev_timer_start(loop, &w.tick_w);
+
+	/* A worker reads hostile packets: it gives up what it can, as the
+	 * parent does, and needs no file at all. */
+	if (!a->opt.no_sandbox) {
+		struct sandbox_spec spec = { .no_uid_drop = a->opt.no_uid_drop, .strict = a->opt.sandbox_strict };
+		struct sandbox_report rep;
+		if (sandbox_apply(&spec, &rep) < 0) {
+			fprintf(stderr, "netlens: worker %u: --sandbox-strict: %s; refusing to run\n", idx + 1,
+				rep.missing);
+			_exit(1);
+		}
+	}
+	(void)err;
+	ev_run(loop, 0);
+	if (w.want_final) {
+		tracker_advance(&a->tracker, clock_wall_us());
+		snapshot(&w, 1);
+	}
+	_exit(w.exit_code);
+}
+
+int workers_fork(struct app *a, char *err, size_t errlen)
+{
+	struct workers *ws = a->workers;
+	ws->parent = getpid();
+	for (unsigned i = 0; i < ws->n; i++)
+		ws->w[i].sock = ws->child_sock[i] = -1;
+	fflush(NULL);	/* nothing buffered is written twice */
+	for (unsigned i = 0; i < ws->n; i++) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+			snprintf(err, errlen, "--workers: socketpair: %s", strerror(errno));
+			return -1;
+		}
+		ws->w[i].sock = sv[0];
+		ws->child_sock[i] = sv[1];
+		int big = 4 << 20;
+		setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+		setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+		pid_t pid = fork();
+		if (pid < 0) {
+			snprintf(err, errlen, "--workers: fork: %s", strerror(errno));
+			return -1;
+		}
+		if (pid == 0)
+			worker_run(a, ws, i);	/* does not return */
+		ws->w[i].pid = pid;
+		ws->w[i].running = 1;
+		ws->w[i].index = i;
+		ws->w[i].ws = ws;
+		close(sv[1]);
+		ws->child_sock[i] = -1;
+		capture_close(&ws->caps[i]);	/* the worker's alone: the parent is no member */
+	}
+	a->cap.p = NULL;	/* == caps[0].p, closed above */
+	a->cap.merged = 1;
+	return 0;
+}
+
+/* ---- the parent ------------------------------------------------------- */
+
+static void sum_counters(struct workers *ws)
+{
+	struct app *a = ws->a;
+	struct tracker_stats *s = &a->tracker.stats;
+	memset(&s->packets, 0, offsetof(struct tracker_stats, flows_created) -
+	       offsetof(struct tracker_stats, packets));
+	memset(&a->tracker.tcp, 0, sizeof(a->tracker.tcp));
+	memset(&a->cap.merged_stats, 0, sizeof(a->cap.merged_stats));
+	for (unsigned i = 0; i < ws->n; i++) {
+		const struct mirror_counters *c = &ws->w[i].c;
+		s->packets += c->stats.packets;
+		s->bytes += c->stats.bytes;
+		s->tracked_packets += c->stats.tracked_packets;
+		s->tracked_bytes += c->stats.tracked_bytes;
+		for (unsigned p = 0; p <= L4_OTHER_IP; p++)
+			s->by_proto_packets[p] += c->stats.by_proto_packets[p];
+		s->not_ip += c->stats.not_ip;
+		s->unsupported_link += c->stats.unsupported_link;
+		s->truncated += c->stats.truncated;
+		s->malformed += c->stats.malformed;
+		s->loopback_skipped += c->stats.loopback_skipped;
+		s->late_teardown += c->stats.late_teardown;
+		s->fragments_pending += c->stats.fragments_pending;
+		s->icmp_errors_noted += c->stats.icmp_errors_noted;
+		a->tracker.tcp.retransmits += c->tcp.retransmits;
+		a->tracker.tcp.out_of_order += c->tcp.out_of_order;
+		a->tracker.tcp.fast_retransmits += c->tcp.fast_retransmits;
+		a->tracker.tcp.dup_acks += c->tcp.dup_acks;
+		a->cap.merged_stats.ps_recv += (u_int)c->pcap_received;
+		a->cap.merged_stats.ps_drop += (u_int)c->pcap_dropped;
+		a->cap.merged_stats.ps_ifdrop += (u_int)c->pcap_ifdropped;
+	}
+	a->cap.packets = s->packets;
+}
+
+static void sink_counters(void *ctx, unsigned worker, uint64_t now_us, const struct mirror_counters *c)
+{
+	struct worker *w = ctx;
+	(void)worker;
+	(void)now_us;
+	w->c = *c;
+	sum_counters(w->ws);
+}
+
+static void sink_flow(void *ctx, unsigned worker, const struct flow *src, const struct dpi_results *res)
+{
+	struct worker *w = ctx;
+	(void)worker;	/* the socket says who it is, not the message */
+	tracker_mirror_flow(&w->ws->a->tracker, src, res, w->index);
+}
+
+static void sink_closed(void *ctx, unsigned worker, const struct flow *src, const struct dpi_results *res,
+			enum close_reason why)
+{
+	struct worker *w = ctx;
+	(void)worker;
+	tracker_mirror_close(&w->ws->a->tracker, src, res, why, w->index);
+}
+
+static void sink_name(void *ctx, int family, const uint8_t *addr, const char *name, size_t len,
+		      uint32_t ttl_s)
+{
+	(void)ctx;
+	names_note_ttl(names_current, family, addr, name, len, ttl_s, clock_wall_us());
+}
+
+static void sink_final(void *ctx, unsigned worker)
+{
+	struct worker *w = ctx;
+	(void)worker;
+	w->final_seen = 1;
+}
+
+static void notice(struct app *a, const char *msg)
+{
+	log_msg(LOG_WARN, "%s", msg);
+	if (a->opt.headless)
+		fprintf(stderr, "netlens: %s\n", msg);
+	else
+		tui_notice(msg);
+}
+
+static void close_sock(struct worker *w)
+{
+	if (w->sock < 0)
+		return;
+	if (w->ws->a->loop)
+		ev_io_stop(w->ws->a->loop, &w->io);
+	close(w->sock);
+	w->sock = -1;
+}
+
+/* Reads what is there and applies every whole frame. 0 at end of stream. */
+static int drain(struct worker *w)
+{
+	for (;;) {
+		if (w->cap - w->len < 65536) {
+			size_t cap = w->cap ? w->cap * 2 : 262144;
+			if (cap > 4 + MIRROR_MAX_MESSAGE + 65536)
+				cap = 4 + MIRROR_MAX_MESSAGE + 65536;
+			if (cap > w->cap) {
+				uint8_t *nb = realloc(w->buf, cap);
+				if (!nb)
+					return -1;
+				w->buf = nb;
+				w->cap = cap;
+			}
+		}
+		ssize_t n = read(w->sock, w->buf + w->len, w->cap - w->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (n <= 0)
+			return 0;
+		w->len += (size_t)n;
+		size_t off = 0;
+		while (w->len - off >= 4) {
+			const uint8_t *p = w->buf + off;
+			size_t fl = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+			if (fl > MIRROR_MAX_MESSAGE)
+				return -1;
+			if (w->len - off - 4 < fl)
+				break;
+			const char *why = NULL;
+			struct mirror_sink sink = { w, sink_counters, sink_flow, sink_closed, sink_name,
+						    sink_final };
+			if (mirror_decode(p + 4, fl, &sink, &why) < 0) {
+				char m[160];
+				snprintf(m, sizeof(m), "worker %u sent a bad snapshot (%s): stopping it",
+					 w->index + 1, why ? why : "?");
+				notice(w->ws->a, m);
+				return -1;
+			}
+			off += 4 + fl;
+		}
+		if (off) {
+			memmove(w->buf, w->buf + off, w->len - off);
+			w->len -= off;
+		}
+	}
+}
+
+static void on_sock(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct worker *w = io->data;
+	(void)loop;
+	(void)revents;
+	int rc = drain(w);
+	if (rc <= 0) {
+		if (rc < 0 && w->running)
+			kill(w->pid, SIGKILL);	/* a worker that lies is not listened to again */
+		close_sock(w);
+	}
+}
+
+static void on_child(struct ev_loop *loop, ev_child *cw, int revents)
+{
+	struct worker *w = cw->data;
+	struct workers *ws = w->ws;
+	struct app *a = ws->a;
+	char m[256], how[64];
+	(void)revents;
+	ev_child_stop(loop, cw);
+	w->running = 0;
+	if (w->sock >= 0 && drain(w) >= 0) { /* what it sent before it went */ }
+	close_sock(w);
+	int st = cw->rstatus;
+	if (WIFSIGNALED(st))
+		snprintf(how, sizeof(how), "was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else
+		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
+	uint32_t closed = tracker_mirror_drop_worker(&a->tracker, w->index);
+	unsigned left = workers_running(ws);
+	snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u flows are closed; %u of %u "
+		 "workers left%s", w->index + 1, (int)w->pid, how, closed, left, ws->n,
+		 left ? " (not restarted: capturing needs privileges netlens has given up)" : "");
+	notice(a, m);
+	if (!left) {
+		if (a->opt.headless)
+			fprintf(stderr, "netlens: every capture worker has stopped\n");
+		a->exit_code = 1;
+		ev_break(loop, EVBREAK_ALL);
+	}
+	if (!a->opt.headless)
+		tui_tick(a);
+}
+
+void workers_watch(struct app *a)
+{
+	struct workers *ws = a->workers;
+	for (unsigned i = 0; i < ws->n; i++) {
+		struct worker *w = &ws->w[i];
+		fcntl(w->sock, F_SETFL, fcntl(w->sock, F_GETFL) | O_NONBLOCK);
+		ev_io_init(&w->io, on_sock, w->sock, EV_READ);
+		w->io.data = w;
+		ev_io_start(a->loop, &w->io);
+		ev_child_init(&w->child, on_child, w->pid, 0);
+		w->child.data = w;
+		ev_child_start(a->loop, &w->child);
+	}
+	log_msg(LOG_INFO, "%u capture workers on %s (PACKET_FANOUT, hash)", ws->n, a->cap.name);
+}
+
+void workers_finish(struct app *a)
+{
+	struct workers *ws = a->workers;
+	if (!ws)
+		return;
+	for (unsigned i = 0; i < ws->n; i++)
+		if (ws->w[i].sock >= 0 && ws->w[i].running && write(ws->w[i].sock, "F", 1) != 1)
+			close_sock(&ws->w[i]);
+	uint64_t until = clock_wall_us() + FINISH_WAIT_MS * 1000ull;
+	for (;;) {
+		struct pollfd pf[WORKERS_MAX];
+		struct worker *who[WORKERS_MAX];
+		unsigned n = 0;
+		for (unsigned i = 0; i < ws->n; i++)
+			if (ws->w[i].sock >= 0 && !ws->w[i].final_seen) {
+				pf[n].fd = ws->w[i].sock;
+				pf[n].events = POLLIN;
+				who[n++] = &ws->w[i];
+			}
+		uint64_t now = clock_wall_us();
+		if (!n || now >= until)
+			break;
+		if (poll(pf, n, (int)((until - now) / 1000) + 1) <= 0)
+			continue;
+		for (unsigned i = 0; i < n; i++)
+			if (pf[i].revents && drain(who[i]) <= 0)
+				close_sock(who[i]);
+	}
+	for (unsigned i = 0; i < ws->n; i++) {
+		struct worker *w = &ws->w[i];
+		close_sock(w);	/* end of stream: the worker exits */
+		if (a->loop)
+			ev_child_stop(a->loop, &w->child);
+	}
+	for (unsigned i = 0; i < ws->n; i++) {
+		struct worker *w = &ws->w[i];
+		if (!w->running)
+			continue;
+		int st;
+		for (int t = 0; t < 100 && waitpid(w->pid, &st, WNOHANG) == 0; t++)
+			usleep(10000);
+		if (waitpid(w->pid, &st, WNOHANG) == 0) {
+			kill(w->pid, SIGKILL);
+			waitpid(w->pid, &st, 0);
+		}
+		w->running = 0;
+	}
+}
+
+void workers_free(struct workers *ws)
+{
+	if (!ws)
+		return;
+	for (unsigned i = 1; i < ws->n; i++)
+		capture_close(&ws->caps[i]);	/* opened, never handed to a worker */
+	for (unsigned i = 0; i < ws->n; i++) {
+		if (ws->w[i].sock >= 0)
+			close(ws->w[i].sock);
+		free(ws->w[i].buf);
+	}
+	free(ws);
+}
+
+unsigned workers_running(const struct workers *ws)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; ws && i < ws->n; i++)
+		n += ws->w[i].running;
+	return n;
+}
+
+unsigned workers_count(const struct workers *ws) { return ws ? ws->n : 0; }
+
+unsigned long long workers_packets(const struct workers *ws, unsigned i)
+{
+	return ws && i < ws->n ? (unsigned long long)ws->w[i].c.stats.packets : 0;
+}
