@@ -16,6 +16,7 @@
 #include "core/app.h"
 #include "core/lifecycle.h"
 #include "core/export.h"
+#include "core/workers.h"
 #include "core/names.h"
 #include "core/owners.h"
 #include "core/resolver.h"
@@ -324,6 +325,13 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	else
 		snprintf(s, sizeof(s), "packets %llu", (unsigned long long)a->cap.packets);
 	sidebar_line(&y, x, s, A_NORMAL);
+	if (a->workers) {
+		unsigned n = workers_count(a->workers), up = workers_running(a->workers);
+		snprintf(s, sizeof(s), "workers %u%s", n, up == n ? " (PACKET_FANOUT)" : "");
+		if (up != n)
+			snprintf(s, sizeof(s), "workers %u of %u running", up, n);
+		sidebar_line(&y, x, s, up == n ? A_NORMAL : A_BOLD);
+	}
 	snprintf(s, sizeof(s), "TCP %u  UDP %u  ICMP %u  ARP %u", t->open_by_proto[L4_TCP],
 		 t->open_by_proto[L4_UDP], t->open_by_proto[L4_ICMP] + t->open_by_proto[L4_ICMPV6],
 		 t->open_by_proto[L4_ARP]);
