@@ -23,6 +23,9 @@
 #include "mirror.h"
 #include "names.h"
 #include "options.h"
+#include "owners.h"
+#include "resolver.h"
+#include "export.h"
 #include "platform/privileges.h"
 #include "workers.h"
 #include "ui/tui.h"
@@ -42,6 +45,8 @@ struct worker {
 	int running, final_seen;
 	struct workers *ws;
 	unsigned index;
+	unsigned restarts;		/* in the current minute */
+	uint64_t restart_window_us;
 };
 
 struct workers {
@@ -51,48 +56,66 @@ struct workers {
 	int child_sock[WORKERS_MAX];
 	struct worker w[WORKERS_MAX];
 	pid_t parent;
+	int fanout_arg;				/* group id | mode << 16 */
+	struct mirror_counters retired;		/* what dead workers had counted */
 };
 
+#define RESTARTS_PER_MINUTE 3
+
 /* ---- opening ---------------------------------------------------------- */
+
+#ifdef __linux__
+/* Opens worker i's capture handle like the first one (which open_input
+ * opened) and joins it to the group. */
+static int open_member(struct workers *ws, unsigned i, char *err, size_t errlen)
+{
+	const struct options *o = &ws->a->opt;
+	if (!ws->caps[i].p) {
+		if (capture_open_live(&ws->caps[i], ws->a->cap.name, o->snaplen, o->buffer_mib, err,
+				      errlen) < 0)
+			return -1;
+		if (o->bpf_filter && capture_set_filter(&ws->caps[i], o->bpf_filter, err, errlen) < 0) {
+			capture_close(&ws->caps[i]);
+			return -1;
+		}
+	}
+	int fd = pcap_fileno(ws->caps[i].p);
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &ws->fanout_arg, sizeof(ws->fanout_arg)) < 0) {
+		snprintf(err, errlen, "--workers: cannot join capture %u on %s to a PACKET_FANOUT "
+			 "group: %s", i + 1, ws->a->cap.name, strerror(errno));
+		capture_close(&ws->caps[i]);
+		return -1;
+	}
+	return 0;
+}
+#endif
 
 int workers_open(struct app *a, char *err, size_t errlen)
 {
 #ifdef __linux__
-	const struct options *o = &a->opt;
 	struct workers *ws = calloc(1, sizeof(*ws));
 	if (!ws) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	ws->a = a;
-	ws->n = o->workers;
+	ws->n = a->opt.workers;
 	ws->caps[0] = a->cap;
 	/* One group per netlens: the id is ours alone among the machine's groups. */
-	int group = (int)(getpid() & 0xffff);
-	int arg = group | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
-	for (unsigned i = 0; i < ws->n; i++) {
-		if (i > 0) {
-			if (capture_open_live(&ws->caps[i], a->cap.name, o->snaplen, o->buffer_mib, err,
-					      errlen) < 0)
-				goto fail;
-			if (o->bpf_filter && capture_set_filter(&ws->caps[i], o->bpf_filter, err, errlen) < 0)
-				goto fail;
+	ws->fanout_arg = (int)(getpid() & 0xffff) | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+	for (unsigned i = 0; i < ws->n; i++)
+		if (open_member(ws, i, err, errlen) < 0) {
+			for (unsigned j = 1; j < ws->n; j++)
+				capture_close(&ws->caps[j]);
+			if (!ws->caps[0].p)
+				a->cap.p = NULL;	/* closed by open_member */
+			free(ws);
+			return -1;
 		}
-		int fd = pcap_fileno(ws->caps[i].p);
-		if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0) {
-			snprintf(err, errlen, "--workers: cannot join capture %u on %s to a PACKET_FANOUT "
-				 "group: %s", i + 1, a->cap.name, strerror(errno));
-			goto fail;
-		}
-	}
 	a->workers = ws;
 	return 0;
-fail:
-	for (unsigned i = 1; i < ws->n; i++)
-		capture_close(&ws->caps[i]);
-	free(ws);
-	return -1;
 #else
+	(void)a;
 	snprintf(err, errlen, "--workers needs Linux's PACKET_FANOUT");
 	return -1;
 #endif
@@ -313,6 +336,9 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 	}
 	a->cap = ws->caps[idx];
 	a->events = NULL;	/* the parent's: never written from here (and no flush at _exit) */
+	owners_current = NULL;	/* attribution, names and export are the parent's */
+	resolver_current = NULL;
+	export_current = NULL;
 	memset(&w, 0, sizeof(w));
 	w.a = a;
 	w.index = idx;
@@ -335,7 +361,9 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 		fprintf(stderr, "netlens: worker %u: out of memory\n", idx + 1);
 		_exit(1);
 	}
-	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+	/* A loop of its own: a worker forked again later (a restart) inherits
+	 * the parent's default loop with all its watchers. */
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
 	if (!loop)
 		_exit(1);
 	ev_io_init(&w.cap_w, on_worker_capture, capture_fd(&a->cap), EV_READ);
@@ -369,40 +397,54 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 	_exit(w.exit_code);
 }
 
+/* Forks worker i on its open handle caps[i]; the parent keeps the socket. */
+static int spawn(struct workers *ws, unsigned i, char *err, size_t errlen)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errlen, "--workers: socketpair: %s", strerror(errno));
+		return -1;
+	}
+	ws->w[i].sock = sv[0];
+	ws->child_sock[i] = sv[1];
+	int big = 4 << 20;
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	fflush(NULL);	/* nothing buffered is written twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "--workers: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		ws->w[i].sock = ws->child_sock[i] = -1;
+		return -1;
+	}
+	if (pid == 0)
+		worker_run(ws->a, ws, i);	/* does not return */
+	struct worker *w = &ws->w[i];
+	w->pid = pid;
+	w->running = 1;
+	w->final_seen = 0;
+	w->len = 0;
+	w->index = i;
+	w->ws = ws;
+	memset(&w->c, 0, sizeof(w->c));
+	close(sv[1]);
+	ws->child_sock[i] = -1;
+	capture_close(&ws->caps[i]);	/* the worker's alone: the parent is no member */
+	return 0;
+}
+
 int workers_fork(struct app *a, char *err, size_t errlen)
 {
 	struct workers *ws = a->workers;
 	ws->parent = getpid();
 	for (unsigned i = 0; i < ws->n; i++)
 		ws->w[i].sock = ws->child_sock[i] = -1;
-	fflush(NULL);	/* nothing buffered is written twice */
-	for (unsigned i = 0; i < ws->n; i++) {
-		int sv[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-			snprintf(err, errlen, "--workers: socketpair: %s", strerror(errno));
+	for (unsigned i = 0; i < ws->n; i++)
+		if (spawn(ws, i, err, errlen) < 0)
 			return -1;
-		}
-		ws->w[i].sock = sv[0];
-		ws->child_sock[i] = sv[1];
-		int big = 4 << 20;
-		setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-		setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-		pid_t pid = fork();
-		if (pid < 0) {
-			snprintf(err, errlen, "--workers: fork: %s", strerror(errno));
-			return -1;
-		}
-		if (pid == 0)
-			worker_run(a, ws, i);	/* does not return */
-		ws->w[i].pid = pid;
-		ws->w[i].running = 1;
-		ws->w[i].index = i;
-		ws->w[i].ws = ws;
-		close(sv[1]);
-		ws->child_sock[i] = -1;
-		capture_close(&ws->caps[i]);	/* the worker's alone: the parent is no member */
-	}
-	a->cap.p = NULL;	/* == caps[0].p, closed above */
+	a->cap.p = NULL;	/* == caps[0].p, closed in spawn() */
 	a->cap.merged = 1;
 	return 0;
 }
@@ -417,8 +459,8 @@ static void sum_counters(struct workers *ws)
 	       offsetof(struct tracker_stats, packets));
 	memset(&a->tracker.tcp, 0, sizeof(a->tracker.tcp));
 	memset(&a->cap.merged_stats, 0, sizeof(a->cap.merged_stats));
-	for (unsigned i = 0; i < ws->n; i++) {
-		const struct mirror_counters *c = &ws->w[i].c;
+	for (unsigned i = 0; i <= ws->n; i++) {
+		const struct mirror_counters *c = i < ws->n ? &ws->w[i].c : &ws->retired;
 		s->packets += c->stats.packets;
 		s->bytes += c->stats.bytes;
 		s->tracked_packets += c->stats.tracked_packets;
@@ -565,28 +607,106 @@ static void on_sock(struct ev_loop *loop, ev_io *io, int revents)
 	}
 }
 
+static void on_child(struct ev_loop *loop, ev_child *cw, int revents);
+
+static void watch_one(struct workers *ws, unsigned i)
+{
+	struct worker *w = &ws->w[i];
+	fcntl(w->sock, F_SETFL, fcntl(w->sock, F_GETFL) | O_NONBLOCK);
+	ev_io_init(&w->io, on_sock, w->sock, EV_READ);
+	w->io.data = w;
+	ev_io_start(ws->a->loop, &w->io);
+	ev_child_init(&w->child, on_child, w->pid, 0);
+	w->child.data = w;
+	ev_child_start(ws->a->loop, &w->child);
+}
+
+static void add_counters(struct mirror_counters *to, const struct mirror_counters *c)
+{
+	const uint64_t *src = (const uint64_t *)(const void *)c;
+	uint64_t *dst = (uint64_t *)(void *)to;
+	/* every member is a 64-bit counter but peak_flows, which nobody sums */
+	for (size_t i = 0; i < offsetof(struct tracker_stats, peak_flows) / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+	to->tcp.retransmits += c->tcp.retransmits;
+	to->tcp.out_of_order += c->tcp.out_of_order;
+	to->tcp.fast_retransmits += c->tcp.fast_retransmits;
+	to->tcp.dup_acks += c->tcp.dup_acks;
+	to->pcap_received += c->pcap_received;
+	to->pcap_dropped += c->pcap_dropped;
+	to->pcap_ifdropped += c->pcap_ifdropped;
+}
+
+/* A new worker in the place of a dead one, when netlens may still open a
+ * capture (--no-sandbox as root, or capabilities kept) and it has not
+ * died too often. Returns 0 with the new pid, or -1 with why. */
+static int restart(struct workers *ws, struct worker *w, char *why, size_t whylen)
+{
+#ifdef __linux__
+	uint64_t now = clock_wall_us();
+	if (now - w->restart_window_us > 60000000ull) {
+		w->restart_window_us = now;
+		w->restarts = 0;
+	}
+	if (w->restarts >= RESTARTS_PER_MINUTE) {
+		snprintf(why, whylen, "it died %u times within a minute", w->restarts);
+		return -1;
+	}
+	char err[256];
+	if (open_member(ws, w->index, err, sizeof(err)) < 0) {
+		if (!strncmp(err, "no permission", 13))
+			snprintf(why, whylen, "capturing needs privileges netlens has given up; "
+				 "--no-sandbox keeps them");
+		else
+			snprintf(why, whylen, "%s", err);
+		return -1;
+	}
+	if (spawn(ws, w->index, err, sizeof(err)) < 0) {
+		capture_close(&ws->caps[w->index]);
+		snprintf(why, whylen, "%s", err);
+		return -1;
+	}
+	w->restarts++;
+	watch_one(ws, w->index);
+	return 0;
+#else
+	(void)ws; (void)w;
+	snprintf(why, whylen, "no PACKET_FANOUT");
+	return -1;
+#endif
+}
+
 static void on_child(struct ev_loop *loop, ev_child *cw, int revents)
 {
 	struct worker *w = cw->data;
 	struct workers *ws = w->ws;
 	struct app *a = ws->a;
-	char m[256], how[64];
+	char m[512], how[64], why[256];
 	(void)revents;
 	ev_child_stop(loop, cw);
 	w->running = 0;
 	if (w->sock >= 0 && drain(w) >= 0) { /* what it sent before it went */ }
 	close_sock(w);
 	int st = cw->rstatus;
+	pid_t old = w->pid;
 	if (WIFSIGNALED(st))
 		snprintf(how, sizeof(how), "was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
 	else
 		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
+	add_counters(&ws->retired, &w->c);	/* its packets stay counted */
+	memset(&w->c, 0, sizeof(w->c));
 	uint32_t closed = tracker_mirror_drop_worker(&a->tracker, w->index);
+	int again = restart(ws, w, why, sizeof(why)) == 0;
 	unsigned left = workers_running(ws);
-	snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u flows are closed; %u of %u "
-		 "workers left%s", w->index + 1, (int)w->pid, how, closed, left, ws->n,
-		 left ? " (not restarted: capturing needs privileges netlens has given up)" : "");
+	if (again)
+		snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u flows are closed; "
+			 "restarted as pid %d", w->index + 1, (int)old, how, closed, (int)w->pid);
+	else
+		snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u flows are closed; %u of %u "
+			 "workers left (not restarted: %s)", w->index + 1, (int)old, how, closed, left,
+			 ws->n, why);
 	notice(a, m);
+	sum_counters(ws);
 	if (!left) {
 		if (a->opt.headless)
 			fprintf(stderr, "netlens: every capture worker has stopped\n");
@@ -600,16 +720,8 @@ static void on_child(struct ev_loop *loop, ev_child *cw, int revents)
 void workers_watch(struct app *a)
 {
 	struct workers *ws = a->workers;
-	for (unsigned i = 0; i < ws->n; i++) {
-		struct worker *w = &ws->w[i];
-		fcntl(w->sock, F_SETFL, fcntl(w->sock, F_GETFL) | O_NONBLOCK);
-		ev_io_init(&w->io, on_sock, w->sock, EV_READ);
-		w->io.data = w;
-		ev_io_start(a->loop, &w->io);
-		ev_child_init(&w->child, on_child, w->pid, 0);
-		w->child.data = w;
-		ev_child_start(a->loop, &w->child);
-	}
+	for (unsigned i = 0; i < ws->n; i++)
+		watch_one(ws, i);
 	log_msg(LOG_INFO, "%u capture workers on %s (PACKET_FANOUT, hash)", ws->n, a->cap.name);
 }
 
