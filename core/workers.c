@@ -135,6 +135,8 @@ struct wctx {
 	int want_final;
 	int exit_code;
 	struct sent *sent;		/* per table slot: what was reported of the flow */
+	struct mirror_counters last_counters;	/* as last sent */
+	int sent_once;
 };
 
 /* The counts of a flow last reported, so a snapshot carries what is new:
@@ -184,6 +186,12 @@ static void send_chunk(struct wctx *w, int final)
 	uint8_t len[4];
 
 	counters_now(w, &c);
+	/* Nothing new (an idle link): no message, so the parent sleeps on. */
+	if (!final && !w->n_flows && !w->n_closed && !w->n_names && w->sent_once &&
+	    !memcmp(&c, &w->last_counters, sizeof(c)))
+		return;
+	w->last_counters = c;
+	w->sent_once = 1;
 	msgpack_sbuffer_init(&head);
 	msgpack_packer_init(&pk, &head, msgpack_sbuffer_write);
 	mirror_pack_begin(&pk, w->index, clock_wall_us(), &c);
