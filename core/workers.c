@@ -81,7 +81,7 @@ static int open_member(struct workers *ws, unsigned i, char *err, size_t errlen)
 	}
 	int fd = pcap_fileno(ws->caps[i].p);
 	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &ws->fanout_arg, sizeof(ws->fanout_arg)) < 0) {
-		snprintf(err, errlen, "--workers: cannot join capture %u on %s to a PACKET_FANOUT "
+		snprintf(err, errlen, "--workers: cannot join capture %u on %.64s to a PACKET_FANOUT "
 			 "group: %s", i + 1, ws->a->cap.name, strerror(errno));
 		capture_close(&ws->caps[i]);
 		return -1;
@@ -102,7 +102,8 @@ int workers_open(struct app *a, char *err, size_t errlen)
 	ws->n = a->opt.workers;
 	ws->caps[0] = a->cap;
 	/* One group per netlens: the id is ours alone among the machine's groups. */
-	ws->fanout_arg = (int)(getpid() & 0xffff) | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+	unsigned mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;	/* 0x8000: shift unsigned */
+	ws->fanout_arg = (int)(((unsigned)getpid() & 0xffffu) | mode << 16);
 	for (unsigned i = 0; i < ws->n; i++)
 		if (open_member(ws, i, err, errlen) < 0) {
 			for (unsigned j = 1; j < ws->n; j++)
