@@ -376,9 +376,13 @@ int app_init(struct app *a)
 		return 1;
 	}
 	uint32_t table_cap = o->max_flows;
-	if (a->workers) {	/* each worker holds a share; the parent all of theirs */
+	if (a->workers) {
+		/* Each worker holds a share, the parent all of theirs, plus a few
+		 * slots for flows born and gone between two snapshots, which pass
+		 * through the table to be closed (and are never more than one at
+		 * a time: closed flows are applied first). */
 		uint32_t n = workers_count(a->workers);
-		table_cap = (o->max_flows + n - 1) / n * n;
+		table_cap = (o->max_flows + n - 1) / n * n + 64;
 	}
 
 	struct tracker_config tc = {

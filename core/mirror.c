@@ -377,15 +377,10 @@ static int decode_body(const msgpack_object *top, const struct mirror_sink *s, c
 	if (s->counters)
 		s->counters(s->ctx, (unsigned)worker, now, &c);
 
-	*why = "bad flow";
-	if (it[4].type != MSGPACK_OBJECT_ARRAY)
-		return -1;
-	for (uint32_t i = 0; i < it[4].via.array.size; i++) {
-		if (decode_flow(&it[4].via.array.ptr[i], &f, &res, &has, label) < 0)
-			return -1;
-		if (s->flow)
-			s->flow(s->ctx, (unsigned)worker, &f, has ? &res : NULL);
-	}
+	/* Closed flows first: the worker's table made room for its new flows by
+	 * closing these (so the parent's, as large as all of theirs, has room
+	 * too), and a key closed and made again since the last snapshot must
+	 * end before it starts anew. */
 	*why = "bad closed flow";
 	if (it[5].type != MSGPACK_OBJECT_ARRAY)
 		return -1;
@@ -398,6 +393,15 @@ static int decode_body(const msgpack_object *top, const struct mirror_sink *s, c
 			return -1;
 		if (s->closed)
 			s->closed(s->ctx, (unsigned)worker, &f, has ? &res : NULL, (enum close_reason)reason);
+	}
+	*why = "bad flow";
+	if (it[4].type != MSGPACK_OBJECT_ARRAY)
+		return -1;
+	for (uint32_t i = 0; i < it[4].via.array.size; i++) {
+		if (decode_flow(&it[4].via.array.ptr[i], &f, &res, &has, label) < 0)
+			return -1;
+		if (s->flow)
+			s->flow(s->ctx, (unsigned)worker, &f, has ? &res : NULL);
 	}
 	*why = "bad name";
 	if (it[6].type != MSGPACK_OBJECT_ARRAY)

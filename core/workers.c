@@ -223,6 +223,7 @@ static void since_last(struct wctx *w, const struct flow *f, struct flow *tmp, i
 {
 	struct sent *s = &w->sent[flow_index(&w->a->tracker.table, f)];
 	*tmp = *f;
+	tmp->flags &= (uint8_t)~(FLOW_CLOSED | FLOW_HIDDEN);	/* the parent's to set */
 	if (s->id_plus1 == f->id + 1)
 		for (int d = 0; d < 2; d++) {
 			tmp->packets[d] = f->packets[d] - s->packets[d];
@@ -397,9 +398,12 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 			_exit(1);
 		}
 	}
-	(void)err;
 	ev_run(loop, 0);
 	if (w.want_final) {
+		/* What the ring holds now belongs in the last snapshot. */
+		for (int i = 0; i < 64 && capture_dispatch(&a->cap, BATCH, app_on_packet, (u_char *)a,
+							     err, sizeof(err)) > 0; i++)
+			;
 		tracker_advance(&a->tracker, clock_wall_us());
 		snapshot(&w, 1);
 	}
