@@ -64,9 +64,11 @@ struct {
 	__type(value, struct owner);
 } owner_of SEC(".maps");
 
+#define RING_BYTES (256 * 1024)
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, RING_BYTES);
 } events SEC(".maps");
 
 /* (socket, destination) pairs already seen by sendmsg4/6: sendmsg fires on
@@ -96,6 +98,20 @@ static __always_inline void owner_from_task(struct owner *o)
 	o->uid = (__u32)bpf_get_current_uid_gid();
 	if (bpf_core_read(o->comm, sizeof(o->comm), &leader->comm))
 		bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* Records wake the reader only once this much is waiting: a busy host's
+ * sockets would otherwise wake netlens hundreds of times a second. The
+ * reader also drains the ring once a second, and whenever a flow's owner
+ * is not found yet (core/owners.c), so nothing waits long for it. */
+#define WAKEUP_BYTES (RING_BYTES / 4)	/* about 800 records; the ring holds 3 200 */
+
+static __always_inline void event_submit(struct nl_owner_event *e)
+{
+	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, waiting + sizeof(*e) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
+								  : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline struct nl_owner_event *event_new(__u8 kind, __u8 proto)
@@ -148,7 +164,7 @@ static __always_inline void emit_sk(struct sock *sk, const struct owner *o, __u8
 		return;
 	event_owner(e, o);
 	event_tuple(e, sk, peer);
-	bpf_ringbuf_submit(e, 0);
+	event_submit(e);
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -246,7 +262,7 @@ static __always_inline void emit_addr_now(struct bpf_sock_addr *ctx, __u8 kind, 
 		}
 		e->rport = bpf_ntohs((__u16)ctx->user_port);
 	}
-	bpf_ringbuf_submit(e, 0);
+	event_submit(e);
 }
 
 static __always_inline void mark(struct bpf_sock_addr *ctx, __u32 what, __u8 kind, int v6)

@@ -194,6 +194,14 @@ static void on_ebpf(struct ev_loop *loop, ev_io *w, int revents)
 		log_msg(LOG_WARN, "eBPF ring buffer read failed");
 }
 
+/* owners.c asks on a miss: the record may be in the ring, not yet woken for. */
+static int drain_ebpf(void *ctx)
+{
+	struct app *a = ctx;
+	int n = ebpf_owners_poll(a->ebpf);
+	return n > 0 ? n : 0;
+}
+
 static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct app *a = w->data;
@@ -211,6 +219,8 @@ static void lifecycle_pass(struct app *a, uint64_t now)
 		a->exit_code = 1;
 		stop(a);
 	}
+	if (a->ebpf)
+		ebpf_owners_poll(a->ebpf);	/* records below the wakeup batch */
 	owners_tick(owners_current, now);	/* before expiry: closing flows keep their owners */
 	tracker_advance(&a->tracker, now);
 	export_tick(export_current, &a->tracker.table, now);	/* active timeouts, templates */
@@ -427,6 +437,7 @@ int app_init(struct app *a)
 		a->ebpf = ebpf_owners_open(on_ebpf_owner, owners_current, why, sizeof(why));
 		if (a->ebpf) {
 			owners_set_ebpf(owners_current, 1);
+			owners_set_drain(owners_current, drain_ebpf, a);
 			ev_io_init(&a->ebpf_w, on_ebpf, ebpf_owners_fd(a->ebpf), EV_READ);
 			a->ebpf_w.data = a;
 			ev_io_start(a->loop, &a->ebpf_w);

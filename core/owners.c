@@ -41,6 +41,8 @@ struct owners {
 	uint32_t n_procs, proc_oldest;
 	uint32_t scan_gen;
 	int waiting;			/* a flow missed since the last scan */
+	int (*drain)(void *ctx);	/* owners_set_drain() */
+	void *drain_ctx;
 	int ebpf;
 	uint64_t last_scan_at;		/* wall clock of the latest scan, 0 = none */
 	struct owners_stats st;
@@ -272,6 +274,14 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 	return 0;
 }
 
+void owners_set_drain(struct owners *o, int (*fn)(void *ctx), void *ctx)
+{
+	if (!o)
+		return;
+	o->drain = fn;
+	o->drain_ctx = ctx;
+}
+
 uint32_t owners_of(struct owners *o, const struct flow *f)
 {
 	if (!o)
@@ -294,6 +304,8 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 	}
 	s->flow_id = f->id;
 	s->handle = lookup(o, f);
+	if (!s->handle && o->drain && o->drain(o->drain_ctx) > 0)
+		s->handle = lookup(o, f);	/* its record was waiting in the ring */
 	s->scan_gen = o->scan_gen;
 	if (s->handle) {
 		o->st.hits++;

@@ -55,6 +55,11 @@ void owners_add(struct owners *o, const struct sock_owner *s);
 
 /* The owner handle of f (0 = unknown). Live flows are looked up once and
  * cached; a closed flow (history) carries its handle. */
+/* A source of owners that may hold records not handed over yet (the eBPF
+ * ring buffer, which wakes netlens only in batches): asked on a miss before
+ * a flow is called unattributed. fn returns how many it handed over. */
+void owners_set_drain(struct owners *o, int (*fn)(void *ctx), void *ctx);
+
 uint32_t owners_of(struct owners *o, const struct flow *f);
 
 /* The process behind a handle, or NULL (unknown, or forgotten since). */
