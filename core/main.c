@@ -28,7 +28,11 @@ int main(int argc, char **argv)
 	 * prints instead (as --headless). */
 	if (!tui_possible())
 		app.opt.headless = 1;
+#ifdef HAVE_UI
 	int rc = app.opt.headless ? 0 : tui_check_options(&app);
+#else
+	int rc = tui_check_options(&app);	/* refuses the UI's own options */
+#endif
 	if (rc != 0)
 		return rc;
 

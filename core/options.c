@@ -459,6 +459,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			return OPTIONS_EXIT_OK;
 		case 'V':
 			printf("netlens %s\n", PACKAGE_VERSION);
+			printf("features: %s\n", NETLENS_FEATURES);
 			return OPTIONS_EXIT_OK;
 		case ':':
 			if (optopt == 'r')

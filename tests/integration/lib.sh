@@ -56,6 +56,18 @@ nl_require_netlens() {
 	[ -x "$NETLENS" ] || nl_skip "netlens binary not built: $NETLENS"
 }
 
+# A netlens configured --disable-ui has no terminal UI to test.
+nl_require_ui() {
+	"$NETLENS" --version | grep -q '^features:.*terminal-ui' \
+		|| nl_skip "this netlens was built without the terminal UI (--disable-ui)"
+}
+
+# A netlens built without dlopen() loads no plugin files.
+nl_require_plugins() {
+	"$NETLENS" --version | grep -q '^features:.* plugins' \
+		|| nl_skip "this netlens cannot load plugins (built without dlopen())"
+}
+
 # Register a pid to be killed on exit.
 nl_track() { NL_PIDS="$NL_PIDS $*"; }
 

@@ -12,6 +12,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 
 tui_require() {
 	nl_require_netlens
+	nl_require_ui
 	nl_require_progs tmux
 	[ -f "$MIX" ] || nl_skip "missing capture $MIX"
 	trap 'tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1; nl_cleanup' EXIT

@@ -166,7 +166,7 @@ START_TEST(test_help_and_version)
 	ck_assert_int_eq(c.rc, OPTIONS_EXIT_OK);
 	parse_args(&o, &c, ARGS("--version"));
 	ck_assert_int_eq(c.rc, OPTIONS_EXIT_OK);
-	ck_assert_str_eq(c.out, "netlens " PACKAGE_VERSION "\n");
+	ck_assert_str_eq(c.out, "netlens " PACKAGE_VERSION "\nfeatures: " NETLENS_FEATURES "\n");
 	parse_args(&o, &c, ARGS("-V"));
 	ck_assert_int_eq(c.rc, OPTIONS_EXIT_OK);
 	ck_assert_str_eq(c.err, "");
