@@ -16,17 +16,30 @@ static const char *type_name(uint16_t t)
 
 int dissectors_load(struct dpi *d, const struct options *o)
 {
-	char def[PATH_MAX];
-	struct stat st;
-
+#ifndef HAVE_DLOPEN
+	if (o->n_plugin_dirs) {
+		fprintf(stderr, "netlens: --plugin-dir %s: this netlens cannot load plugins (built "
+			"without dlopen()); its dissectors are built in: netlens --list-dissectors\n",
+			o->plugin_dirs[0]);
+		return 2;
+	}
+#endif
 	for (unsigned i = 0; i < o->n_plugin_dirs; i++)
 		if (loader_load_dir(&d->set, o->plugin_dirs[i], &d->api) < 0)
 			return 2;
+#ifdef NETLENS_BUILTIN_DISSECTORS
+	/* After --plugin-dir, so a file there replaces the built-in of its name. */
+	loader_load_builtins(&d->set, &d->api);
+#endif
+#ifdef HAVE_DLOPEN
+	char def[PATH_MAX];
+	struct stat st;
 	loader_default_dir(def, sizeof(def));
 	if (stat(def, &st) == 0 && S_ISDIR(st.st_mode))
 		loader_load_dir(&d->set, def, &d->api);
 	else
 		log_msg(LOG_INFO, "no dissector folder at %s", def);
+#endif
 	for (unsigned i = 0; i < o->n_disabled; i++)
 		if (loader_disable(&d->set, o->disabled[i]) < 0) {
 			char names[512] = "";

@@ -23,7 +23,7 @@ struct dissector {
 	struct nl_dissector d;		/* copy: members the plugin's size did not
 					 * cover are zero */
 	char path[512];
-	void *handle;			/* dlopen() handle, owned */
+	void *handle;			/* dlopen() handle, owned; NULL when built in */
 	char json_keys[NL_MAX_FIELDS][NL_MAX_KEY];	/* "tls_sni" */
 	int disabled;			/* --disable-dissector */
 };
@@ -45,6 +45,18 @@ int loader_load_dir(struct dissector_set *set, const char *dir, const struct nl_
 /* Loads one file. Returns 0, or -1 with the one-line reason in err. */
 int loader_load_file(struct dissector_set *set, const char *path, const struct nl_host_api *api,
 		     char *err, size_t errlen);
+
+/* The path a built-in dissector is listed with. */
+#define LOADER_BUILTIN_PATH "(built in)"
+
+/* Registers a dissector linked into the program (--enable-builtin-dissectors),
+ * checked as a file's would be. Returns 0, or -1 with the reason in err. */
+int loader_load_builtin(struct dissector_set *set, nl_dissector_entry_fn entry,
+			const struct nl_host_api *api, char *err, size_t errlen);
+
+/* Registers every built-in dissector whose name no file loaded already (a
+ * file of that name replaces it: one notice on stderr). Returns how many. */
+int loader_load_builtins(struct dissector_set *set, const struct nl_host_api *api);
 
 /* Marks a dissector disabled by name; -1 when none has that name. */
 int loader_disable(struct dissector_set *set, const char *name);
