@@ -13,6 +13,8 @@
  *   NO_DISSECT     no dissect()
  *   INIT_FAILS     init() returns -1
  *   OTHER_FILE     a second, valid "toy" (a duplicate name)
+ *   NAMED_SSH      the working toy named "ssh" (fields ssh.word, ...), to
+ *                  replace a built-in dissector of that name
  */
 #include <string.h>
 
@@ -20,16 +22,22 @@
 
 NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void);
 
+#ifdef NAMED_SSH
+#define FX_NAME "ssh"
+#else
+#define FX_NAME "toy"
+#endif
+
 enum { F_WORD, F_COUNT, F_TAGS };
 
 static const struct nl_field fields[] = {
-	{ F_WORD, NL_FIELD_STR, 0, "toy.word", "Word" },
+	{ F_WORD, NL_FIELD_STR, 0, FX_NAME ".word", "Word" },
 #ifdef BAD_FIELD
 	{ F_COUNT, NL_FIELD_U64, 0, "Toy Count", "Count" },
 #else
-	{ F_COUNT, NL_FIELD_U64, 0, "toy.count", "Count" },
+	{ F_COUNT, NL_FIELD_U64, 0, FX_NAME ".count", "Count" },
 #endif
-	{ F_TAGS, NL_FIELD_STR_LIST, 0, "toy.tags", "Tags" },
+	{ F_TAGS, NL_FIELD_STR_LIST, 0, FX_NAME ".tags", "Tags" },
 };
 
 static const uint16_t ports[] = { 7777 };
@@ -95,7 +103,7 @@ static const struct nl_dissector desc = {
 #ifdef BAD_NAME
 	.name = "Toy",
 #else
-	.name = "toy",
+	.name = FX_NAME,
 #endif
 	.version = "1.0.0",
 	.license = "MIT",
