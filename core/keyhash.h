@@ -17,10 +17,29 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The 64 x 64 -> 128 bit product from 32-bit halves, folded like
+ * keyhash_mix(): for targets without __int128 (32-bit mipsel, armv7), where
+ * it gives the same hashes (tests/unit/test_flow_table.c compares them). */
+static inline uint64_t keyhash_mix_portable(uint64_t a, uint64_t b)
+{
+	uint64_t ha = a >> 32, la = (uint32_t)a, hb = b >> 32, lb = (uint32_t)b;
+	uint64_t hh = ha * hb, hl = ha * lb, lh = la * hb, ll = la * lb;
+	uint64_t t = ll + (hl << 32);
+	uint64_t carry = t < ll;
+	uint64_t lo = t + (lh << 32);
+	carry += lo < t;
+	uint64_t hi = hh + (hl >> 32) + (lh >> 32) + carry;
+	return lo ^ hi;
+}
+
 static inline uint64_t keyhash_mix(uint64_t a, uint64_t b)
 {
+#ifdef __SIZEOF_INT128__
 	unsigned __int128 r = (unsigned __int128)a * b;
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	return keyhash_mix_portable(a, b);
+#endif
 }
 
 static inline uint64_t keyhash_word(const uint8_t *p)
