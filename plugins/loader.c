@@ -221,8 +221,10 @@ static int check_descriptor(const struct nl_dissector *src, const char *path,
 		}
 		for (uint16_t j = 0; j < i; j++)
 			if (!strcmp(d->fields[j].key, f->key)) {
-				snprintf(err, errlen, "%s: dissector '%s' declares field key '%s' twice "
-					 "(fields %u and %u); fix the field table", path, d->name,
+				/* (name and key were checked short: the bounds only
+				 * tell a 32-bit compiler the line cannot pass INT_MAX) */
+				snprintf(err, errlen, "%s: dissector '%.16s' declares field key '%.48s' "
+					 "twice (fields %u and %u); fix the field table", path, d->name,
 					 f->key, j, i);
 				return -1;
 			}
