@@ -43,6 +43,31 @@
 
 #include "platform/privileges.h"
 
+#ifndef HAVE_STATX
+/* musl before 1.2.5 (Debian 12 has 1.2.3; static router builds, see
+ * doc/embedded.md) has no statx() wrapper and no struct statx, and
+ * <linux/stat.h> redefines <sys/stat.h>'s macros: the kernel's fixed layout
+ * and the system call itself, then. */
+#include <linux/types.h>
+struct statx_timestamp { __s64 tv_sec; __u32 tv_nsec; __s32 reserved; };
+struct statx {
+	__u32 stx_mask, stx_blksize;
+	__u64 stx_attributes;
+	__u32 stx_nlink, stx_uid, stx_gid;
+	__u16 stx_mode, spare0;
+	__u64 stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	__u32 stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	__u64 spare2[14];
+};
+#define STATX_BASIC_STATS 0x7ffU
+#define STATX_BTIME 0x800U
+static int statx(int dfd, const char *path, int flags, unsigned mask, struct statx *buf)
+{
+	return (int)syscall(SYS_statx, dfd, path, flags, mask, buf);
+}
+#endif
+
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
 #define SYS_landlock_add_rule 445
