@@ -40,7 +40,18 @@ START_TEST(ipv6_text_matches_inet_ntop)
 			memset(a, 0, 12);
 		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, a, libc, sizeof(libc)));
 		record_ipv6_text(a, mine);
+#ifdef __GLIBC__
 		ck_assert_str_eq(mine, libc);
+#else
+		/* glibc's inet_ntop() is the oracle for RFC 5952 text; musl's is not
+		 * (it writes ::239.222.0.0 as ::efde:0, and of two equal zero runs
+		 * shortens the last, where RFC 5952 4.2.3 says the first). Here the
+		 * text must read back to the same address; ipv6_text_edges holds
+		 * the canonical forms. */
+		uint8_t back[16];
+		ck_assert_int_eq(inet_pton(AF_INET6, mine, back), 1);
+		ck_assert(memcmp(back, a, 16) == 0);
+#endif
 	}
 }
 END_TEST
