@@ -2,7 +2,7 @@
 # cross-build.sh - the small headless netlens for routers (doc/embedded.md),
 # cross-compiled on Debian 12 and its unit tests run under qemu-user.
 #
-#   tools/cross-build.sh aarch64|mipsel|all
+#   tools/cross-build.sh aarch64|mipsel|musl|all
 #
 # For each target: installs what it needs (aarch64: the arm64 multiarch -dev
 # packages; mipsel: a sysroot of Debian .debs unpacked with dpkg-deb, since
@@ -13,6 +13,13 @@
 # program (and of each plugin in the second aarch64 build, which keeps the
 # dissectors as .so files). The headless aarch64 program must be at most
 # 400 KiB stripped: PASS or MISSED.
+#
+# musl: a static x86-64 netlens on musl (what an OpenWrt-class router runs),
+# from libpcap, libev, c-ares and check rebuilt from Debian's sources with
+# musl-gcc (Debian's .a files are glibc's); --disable-plugins
+# --without-libcrypto, linked -all-static. Its unit tests run natively, and
+# so does tests/integration/builtin-dissectors.test against the static
+# program.
 #
 # Environment:
 #   CROSS_BUILD_DIR  where the build trees go (default /tmp/netlens-cross);
@@ -41,9 +48,9 @@ UNIT='$(filter-out tests/unit/test_sandbox,$(UNIT_TESTS) $(DISSECTOR_TESTS))'
 log() { printf '== %s\n' "$*"; }
 die() { echo "cross-build: $*" >&2; exit 2; }
 
-usage() { echo "usage: $0 aarch64|mipsel|all" >&2; exit 2; }
+usage() { echo "usage: $0 aarch64|mipsel|musl|all" >&2; exit 2; }
 [ $# -eq 1 ] || usage
-case $1 in aarch64|mipsel|all) ;; *) usage ;; esac
+case $1 in aarch64|mipsel|musl|all) ;; *) usage ;; esac
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -124,6 +131,48 @@ deps_mipsel() {
 		$SUDO dpkg-deb -x "$d" "$SYSROOT" || die "dpkg-deb -x $d"
 	done
 	$SUDO touch "$SYSROOT/.complete"
+}
+
+# ---------------------------------------------------------------- musl
+MUSL=$CACHE/musl
+deps_musl() {
+	apt_install musl-tools flex bison dpkg-dev pkg-config autoconf automake libtool \
+		libtool-bin make
+	[ -f "$MUSL/root/.complete" ] && return 0
+	[ "${CROSS_NO_INSTALL:-0}" = 1 ] && die "no musl libraries at $MUSL/root and CROSS_NO_INSTALL=1"
+	log "rebuilding libpcap, libev, c-ares and check with musl-gcc in $MUSL"
+	$SUDO mkdir -p "$MUSL/apt/lists/partial" "$MUSL/apt/archives/partial" "$MUSL/src" \
+		"$MUSL/kh" "$MUSL/root" || die "mkdir $MUSL"
+	$SUDO touch "$MUSL/apt/status"
+	echo "deb-src http://deb.debian.org/debian bookworm main" | $SUDO tee "$MUSL/sources.list" >/dev/null
+	A="-o Dir::Etc::SourceList=$MUSL/sources.list -o Dir::Etc::SourceParts=/nonexistent
+	   -o Dir::State::Lists=$MUSL/apt/lists -o Dir::Cache=$MUSL/apt
+	   -o Dir::State::Status=$MUSL/apt/status -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
+	l=$OUT/musl-deps.log
+	: >"$l"
+	# shellcheck disable=SC2086
+	{ $SUDO apt-get $A update -q && (cd "$MUSL/src" && $SUDO apt-get $A source -q libpcap libev c-ares check); } \
+		>>"$l" 2>&1 || { tail -20 "$l"; die "apt-get source failed"; }
+	# musl-gcc, for configure and make alike
+	mu() { $SUDO env CC=musl-gcc CFLAGS=-Os CPPFLAGS="-isystem $MUSL/kh" "$@"; }
+	# musl-gcc sees only musl's headers: the kernel's UAPI headers beside them
+	for d in linux asm-generic; do $SUDO ln -sfn "/usr/include/$d" "$MUSL/kh/$d"; done
+	$SUDO ln -sfn "/usr/include/$(gcc -dumpmachine)/asm" "$MUSL/kh/asm"
+	for p in libpcap:"--without-libnl --disable-dbus --disable-rdma --disable-bluetooth --disable-usb --disable-netmap" \
+		 libev: c-ares:--disable-tests check:--enable-subunit=no; do
+		name=${p%%:*} opts=${p#*:}
+		dir=$(ls -d "$MUSL/src/$name"-[0-9]*/ | head -1)
+		log "  $name"
+		# check: its library only (its manual needs makeinfo)
+		sub=; [ "$name" = check ] && sub="SUBDIRS=lib src"
+		# shellcheck disable=SC2086
+		(cd "$dir" && mu ./configure -q --prefix="$MUSL/root" --disable-shared $opts && \
+			mu make -j"$JOBS" ${sub:+"$sub"} && mu make install ${sub:+"$sub"}) >>"$l" 2>&1 \
+			|| { tail -20 "$l"; die "$name with musl-gcc failed (see $l)"; }
+	done
+	# Debian's check.pc names the library libcheck_pic
+	$SUDO ln -sf libcheck.a "$MUSL/root/lib/libcheck_pic.a"
+	$SUDO touch "$MUSL/root/.complete"
 }
 
 # ---------------------------------------------------------------- common
@@ -231,6 +280,29 @@ if [ "$1" = mipsel ] || [ "$1" = all ]; then
 			|| note 1
 		prog=0
 		sizes mipsel mipsel-linux-gnu-
+	else
+		note 2
+	fi
+fi
+if [ "$1" = musl ] || [ "$1" = all ]; then
+	deps_musl
+	R=$MUSL/root
+	# libtool takes -static for itself; -all-static reaches the linker (at
+	# make time: configure's own link tests must stay dynamic).
+	if build musl "$(gcc -dumpmachine | sed 's/-gnu$/-musl/')" --disable-ui --disable-ebpf \
+		--disable-plugins --without-libcrypto --enable-builtin-dissectors CC=musl-gcc \
+		PKG_CONFIG=pkg-config PKG_CONFIG_LIBDIR="$R/lib/pkgconfig" \
+		CPPFLAGS="-isystem $MUSL/kh -isystem $R/include" LDFLAGS="-L$R/lib" \
+	   && rm -f "$OUT/musl/netlens" && make -C "$OUT/musl" netlens LDFLAGS="-L$R/lib -all-static" \
+		>>"$OUT/musl/make.log" 2>&1; then
+		unit musl "" || note 1
+		file "$OUT/musl/netlens" | sed 's/^[^:]*: /netlens: /'
+		log "musl: tests/integration/builtin-dissectors.test against the static program"
+		NETLENS=$OUT/musl/netlens TOP_SRCDIR=$SRC TOP_BUILDDIR=$OUT/musl \
+			sh "$SRC/tests/integration/builtin-dissectors.test" | tail -1 | grep -qx PASS \
+			&& echo "PASS: builtin-dissectors.test" || { echo "FAIL: builtin-dissectors.test"; note 1; }
+		prog=0
+		sizes musl ""
 	else
 		note 2
 	fi
