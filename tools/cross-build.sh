@@ -15,7 +15,7 @@
 # 400 KiB stripped: PASS or MISSED.
 #
 # musl: a static x86-64 netlens on musl (what an OpenWrt-class router runs),
-# from libpcap, libev, c-ares and check rebuilt from Debian's sources with
+# from libpcap, libev, c-ares, msgpack-c and check rebuilt from Debian's sources with
 # musl-gcc (Debian's .a files are glibc's); --disable-plugins
 # --without-libcrypto, linked -all-static. Its unit tests run natively, and
 # so does tests/integration/builtin-dissectors.test against the static
@@ -136,11 +136,11 @@ deps_mipsel() {
 # ---------------------------------------------------------------- musl
 MUSL=$CACHE/musl
 deps_musl() {
-	apt_install musl-tools flex bison dpkg-dev pkg-config autoconf automake libtool \
+	apt_install musl-tools flex bison dpkg-dev cmake pkg-config autoconf automake libtool \
 		libtool-bin make
-	[ -f "$MUSL/root/.complete" ] && return 0
+	[ -f "$MUSL/root/.complete-2" ] && return 0
 	[ "${CROSS_NO_INSTALL:-0}" = 1 ] && die "no musl libraries at $MUSL/root and CROSS_NO_INSTALL=1"
-	log "rebuilding libpcap, libev, c-ares and check with musl-gcc in $MUSL"
+	log "rebuilding libpcap, libev, c-ares, msgpack-c and check with musl-gcc in $MUSL"
 	$SUDO mkdir -p "$MUSL/apt/lists/partial" "$MUSL/apt/archives/partial" "$MUSL/src" \
 		"$MUSL/kh" "$MUSL/root" || die "mkdir $MUSL"
 	$SUDO touch "$MUSL/apt/status"
@@ -151,7 +151,7 @@ deps_musl() {
 	l=$OUT/musl-deps.log
 	: >"$l"
 	# shellcheck disable=SC2086
-	{ $SUDO apt-get $A update -q && (cd "$MUSL/src" && $SUDO apt-get $A source -q libpcap libev c-ares check); } \
+	{ $SUDO apt-get $A update -q && (cd "$MUSL/src" && $SUDO apt-get $A source -q libpcap libev c-ares msgpack-c check); } \
 		>>"$l" 2>&1 || { tail -20 "$l"; die "apt-get source failed"; }
 	# musl-gcc, for configure and make alike
 	mu() { $SUDO env CC=musl-gcc CFLAGS=-Os CPPFLAGS="-isystem $MUSL/kh" "$@"; }
@@ -170,9 +170,16 @@ deps_musl() {
 			mu make -j"$JOBS" ${sub:+"$sub"} && mu make install ${sub:+"$sub"}) >>"$l" 2>&1 \
 			|| { tail -20 "$l"; die "$name with musl-gcc failed (see $l)"; }
 	done
+	# msgpack-c builds with CMake: its C library only
+	log "  msgpack-c"
+	dir=$(ls -d "$MUSL/src/msgpack-c"-[0-9]*/ | head -1)
+	(cd "$dir" && mu cmake -S . -B build-musl -DCMAKE_INSTALL_PREFIX="$MUSL/root" \
+		-DCMAKE_INSTALL_LIBDIR=lib -DMSGPACK_ENABLE_SHARED=OFF -DMSGPACK_BUILD_TESTS=OFF \
+		-DMSGPACK_BUILD_EXAMPLES=OFF && mu cmake --build build-musl -j"$JOBS" && \
+		mu cmake --install build-musl) >>"$l" 2>&1 || { tail -20 "$l"; die "msgpack-c with musl-gcc failed (see $l)"; }
 	# Debian's check.pc names the library libcheck_pic
 	$SUDO ln -sf libcheck.a "$MUSL/root/lib/libcheck_pic.a"
-	$SUDO touch "$MUSL/root/.complete"
+	$SUDO touch "$MUSL/root/.complete-2"
 }
 
 # ---------------------------------------------------------------- common

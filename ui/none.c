@@ -42,6 +42,13 @@ void tui_tick(struct app *a)
 	/* Nothing to redraw: app.c prints headless output itself. */
 }
 
+/* The UI shows it in its status bar; here it is a line on stderr, as
+ * headless output reports such things. */
+void tui_notice(const char *msg)
+{
+	fprintf(stderr, "netlens: %s\n", msg);
+}
+
 void tui_close(void)
 {
 	/* Nothing was taken over. */
