@@ -58,6 +58,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 # The source tree, ready for out-of-tree builds: a tree configured in place
 # (as .ci/run does) refuses them, so a clean clone of HEAD is used then.
+mkdir -p "$OUT" || die "cannot create $OUT"
 SRC=$HERE
 if [ -f "$HERE/config.status" ]; then
 	SRC=$OUT/src
@@ -65,10 +66,9 @@ if [ -f "$HERE/config.status" ]; then
 	rm -rf "$SRC" && git clone -q "$HERE" "$SRC" || die "git clone $HERE $SRC failed"
 fi
 if [ ! -x "$SRC/configure" ]; then
-	(cd "$SRC" && autoreconf -fi) >"$OUT.autoreconf.log" 2>&1 \
-		|| { cat "$OUT.autoreconf.log"; die "autoreconf failed"; }
+	(cd "$SRC" && autoreconf -fi) >"$OUT/autoreconf.log" 2>&1 \
+		|| { cat "$OUT/autoreconf.log"; die "autoreconf failed"; }
 fi
-mkdir -p "$OUT" || die "cannot create $OUT"
 
 missing_pkgs() {	# the packages of "$@" that are not installed
 	for p in "$@"; do
