@@ -78,6 +78,12 @@ static int is_local_cb(int family, const uint8_t *addr, void *ctx)
 	return local_addrs_contains(ctx, family, addr);
 }
 
+static int is_own_cb(const struct flow *f, void *ctx)
+{
+	(void)ctx;
+	return resolver_is_own_flow(resolver_current, f);
+}
+
 int app_worker_tracker(struct app *a, uint32_t max_flows, flow_event_fn fn, void *ctx)
 {
 	struct tracker_config tc = {
@@ -402,6 +408,7 @@ int app_init(struct app *a)
 		.hide_loopback = o->show_localhost >= 0 ? !o->show_localhost : !o->read_file,
 		.on_event = on_flow_event,
 		.event_ctx = a,
+		.is_own = is_own_cb,
 		.dpi = a->dpi_on ? &a->dpi : NULL,
 	};
 	if (!a->cap.offline) {

@@ -40,7 +40,8 @@ enum {
 	FLOW_LOCAL_B = 1 << 3,
 	FLOW_CLOSED = 1 << 4,		/* in the history, not the table */
 	FLOW_EVICTED = 1 << 5,		/* left the table because it was full */
-	FLOW_HIDDEN = 1 << 6,		/* loopback↔loopback, hidden by --no-localhost */
+	FLOW_OWN = 1 << 6,		/* netlens' own traffic (its reverse-DNS queries), known
+				 * when the flow is made (tracker_config.is_own) */
 	FLOW_DST_INITIATED = 1 << 7,	/* the destination opened it (direction "incoming") */
 };
 

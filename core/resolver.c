@@ -392,6 +392,8 @@ void resolver_free(struct resolver *r)
 
 int resolver_is_own_flow(const struct resolver *r, const struct flow *f)
 {
+	if (f->flags & FLOW_OWN)
+		return 1;	/* known since the flow was made */
 	if (!r || (f->key.proto != L4_UDP && f->key.proto != L4_TCP))
 		return 0;
 	/* The local end is one of the resolver's sockets (whatever the server's

@@ -334,6 +334,8 @@ void tracker_packet(struct tracker *t, struct packet *p)
 			return;
 		f->first_seen_us = f->last_seen_us = now;
 		choose_source(t, f, p, from_a);
+		if (t->cfg.is_own && t->cfg.is_own(f, t->cfg.is_own_ctx))
+			f->flags |= FLOW_OWN;
 		t->stats.flows_created++;
 		t->open_by_proto[k.proto]++;
 		if (t->table.count > t->stats.peak_flows)
@@ -455,10 +457,12 @@ struct flow *tracker_mirror_flow(struct tracker *t, const struct flow *src,
 	if (!f) {
 		if (flow_table_full(&t->table) || !(f = flow_table_insert(&t->table, &src->key, h)))
 			return NULL;
-		f->flags = src->flags & ~(FLOW_CLOSED | FLOW_HIDDEN);
+		f->flags = src->flags & ~(FLOW_CLOSED | FLOW_OWN);
 		f->first_seen_us = src->first_seen_us;
 		f->last_seen_us = src->last_seen_us;
 		t->mirror_mask[flow_index(&t->table, f)] = 0;
+		if (t->cfg.is_own && t->cfg.is_own(f, t->cfg.is_own_ctx))
+			f->flags |= FLOW_OWN;	/* the parent's resolver: its own queries */
 		is_new = 1;
 	}
 	uint64_t *mask = &t->mirror_mask[flow_index(&t->table, f)];

@@ -37,6 +37,10 @@ struct tracker_config {
 	int hide_loopback;	/* --no-localhost: skip loopback↔loopback traffic */
 	is_local_fn is_local;	/* NULL: no locality (capture files) */
 	void *is_local_ctx;
+	/* Marks netlens' own flows (FLOW_OWN) when they are made, while the
+	 * resolver still knows its socket: a flow's close comes a minute later. */
+	int (*is_own)(const struct flow *f, void *ctx);
+	void *is_own_ctx;
 	flow_event_fn on_event;	/* NULL: no events */
 	void *event_ctx;
 	struct dpi *dpi;	/* NULL: no payload inspection (--no-dpi) */

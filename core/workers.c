@@ -223,7 +223,7 @@ static void since_last(struct wctx *w, const struct flow *f, struct flow *tmp, i
 {
 	struct sent *s = &w->sent[flow_index(&w->a->tracker.table, f)];
 	*tmp = *f;
-	tmp->flags &= (uint8_t)~(FLOW_CLOSED | FLOW_HIDDEN);	/* the parent's to set */
+	tmp->flags &= (uint8_t)~(FLOW_CLOSED | FLOW_OWN);	/* the parent's to set */
 	if (s->id_plus1 == f->id + 1)
 		for (int d = 0; d < 2; d++) {
 			tmp->packets[d] = f->packets[d] - s->packets[d];

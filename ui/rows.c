@@ -218,8 +218,6 @@ struct collect_ctx { struct ui *u; };
 static void collect_open(struct flow *f, void *ctx)
 {
 	struct ui *u = ((struct collect_ctx *)ctx)->u;
-	if (f->flags & FLOW_HIDDEN)
-		return;
 	if (!u->app->opt.show_ptr_lookups && resolver_is_own_flow(resolver_current, f))
 		return;		/* netlens' own reverse-DNS queries */
 	row_add(u, f, flow_index(&u->app->tracker.table, f), 0);
