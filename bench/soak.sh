@@ -26,7 +26,10 @@
 # its last --stats counters go to a CSV (one row per instance per sample;
 # the churn generator is sampled too, for its CPU). At the end: RSS at the
 # end of warm-up, at the end, maximum, least-squares slope after warm-up
-# (KiB/hour), and the verdict. RSS is flat when end - warm-up is at most
+# (KiB/hour), the second at which RSS last reached a new maximum (grew_to:
+# fixed-size tables are calloc'd and their pages only count once touched, so
+# RSS climbs until the last of them is full; see doc/performance.md "Soak"),
+# and the verdict. RSS is flat when end - warm-up is at most
 # SOAK_FLAT_PCT percent of warm-up or SOAK_FLAT_KIB KiB, whichever is larger.
 # Each instance must still be alive at the end; then it is stopped with
 # SIGTERM and its final --stats line and the --json-log totals are printed.
@@ -295,14 +298,14 @@ RC_ui="(tmux)"
 
 echo
 say "summary (RSS in KiB; slope by least squares over t >= ${WARMUP}s; flat: end - warm-up <= max(${FLAT_PCT}%, ${FLAT_KIB} KiB))"
-printf '%-6s %-5s %-4s %9s %9s %9s %9s %11s %5s %8s %8s %7s\n' \
-	instance alive exit warmup end max hwm slope/h fds cpu_s flows/s verdict
+printf '%-6s %-5s %-4s %9s %9s %9s %9s %11s %7s %5s %8s %8s %7s\n' \
+	instance alive exit warmup end max hwm slope/h grew_to fds cpu_s flows/s verdict
 for n in $NAMES; do
 	eval alive=\$ALIVE_$n rc=\$RC_$n
 	line=$(awk -F, -v n="$n" -v w="$WARMUP" -v pct="$FLAT_PCT" -v tol="$FLAT_KIB" '
 		$2 != n || $4 == "" { next }
 		{ last_t = $1; last = $4; hwm = $5; fds = $6; cpu = $7; fc = $8
-		  if ($4 > max) max = $4
+		  if ($4 > max) { max = $4; grew = $1 }
 		  if (!have_w && $1 >= w) { have_w = 1; wv = $4; wt = $1; wfc = $8 }
 		  if ($1 >= w) { k++; sx += $1; sy += $4; sxx += $1 * $1; sxy += $1 * $4 } }
 		END {
@@ -310,18 +313,18 @@ for n in $NAMES; do
 			slope = (k > 1 && k * sxx - sx * sx) ? (k * sxy - sx * sy) / (k * sxx - sx * sx) * 3600 : 0
 			lim = wv * pct / 100; if (lim < tol) lim = tol
 			rate = (last_t > wt) ? (fc - wfc) / (last_t - wt) : 0
-			printf "%d %d %d %d %.0f %d %s %.0f %s", wv, last, max, hwm, slope, fds, cpu, rate,
+			printf "%d %d %d %d %.0f %d %d %s %.0f %s", wv, last, max, hwm, slope, grew, fds, cpu, rate,
 				(last - wv <= lim) ? "flat" : "GROWS"
 		}' "$CSV")
 	set -- $line
-	if [ "$1" = - ] || [ $# -lt 9 ]; then
+	if [ "$1" = - ] || [ $# -lt 10 ]; then
 		printf '%-6s %-5s %-4s (no sample after warm-up)\n' "$n" "$alive" "$rc"
 		STATUS=1
 		continue
 	fi
-	printf '%-6s %-5s %-4s %9s %9s %9s %9s %11s %5s %8s %8s %7s\n' \
-		"$n" "$alive" "$rc" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
-	[ "$9" = flat ] || STATUS=1
+	printf '%-6s %-5s %-4s %9s %9s %9s %9s %11s %7s %5s %8s %8s %7s\n' \
+		"$n" "$alive" "$rc" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}"
+	[ "${10}" = flat ] || STATUS=1
 done
 echo
 for n in $NAMES; do
