@@ -24,7 +24,9 @@
 #          SOAK_UI is not 0), reverse DNS on
 # Every SOAK_SAMPLE seconds each one's VmRSS, VmHWM, open fds, CPU time and
 # its last --stats counters go to a CSV (one row per instance per sample;
-# the churn generator is sampled too, for its CPU). At the end: RSS at the
+# each instance's child processes - the sandbox's /proc helper, workers -
+# get rows of their own, NAME_child1...; the churn generator is sampled
+# too, for its CPU). At the end: RSS at the
 # end of warm-up, at the end, maximum, least-squares slope after warm-up
 # (KiB/hour), the second at which RSS last reached a new maximum (grew_to:
 # fixed-size tables are calloc'd and their pages only count once touched, so
@@ -260,7 +262,17 @@ END=$((T0 + SECONDS_))
 while :; do
 	now=$(date +%s)
 	t=$((now - T0))
-	for n in $NAMES; do eval sample "$n" \$PID_$n "$t"; done
+	for n in $NAMES; do
+		eval p=\$PID_$n
+		sample "$n" "$p" "$t"
+		# its child processes too (the /proc helper of the sandbox, and
+		# workers with --workers N), as NAME_child1, NAME_child2...
+		k=0
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			k=$((k + 1))
+			sample "${n}_child$k" "$c" "$t"
+		done
+	done
 	sample churn "$PID_churn" "$t"
 	"$PYTHON" "$SOAKPY" tally "$OUT/big.events.jsonl" "$OUT/big.events.state" >"$OUT/big.events.totals"
 	trim_stderr
@@ -298,10 +310,11 @@ RC_ui="(tmux)"
 
 echo
 say "summary (RSS in KiB; slope by least squares over t >= ${WARMUP}s; flat: end - warm-up <= max(${FLAT_PCT}%, ${FLAT_KIB} KiB))"
-printf '%-6s %-5s %-4s %9s %9s %9s %9s %11s %7s %5s %8s %8s %7s\n' \
+printf '%-12s %-5s %-6s %9s %9s %9s %9s %11s %7s %5s %8s %8s %7s\n' \
 	instance alive exit warmup end max hwm slope/h grew_to fds cpu_s flows/s verdict
-for n in $NAMES; do
-	eval alive=\$ALIVE_$n rc=\$RC_$n
+for n in $(awk -F, 'NR > 1 && $2 != "churn" && !seen[$2]++ { print $2 }' "$CSV"); do
+	alive=- rc=-
+	case $n in *_child*) ;; *) eval alive=\$ALIVE_$n rc=\$RC_$n ;; esac
 	line=$(awk -F, -v n="$n" -v w="$WARMUP" -v pct="$FLAT_PCT" -v tol="$FLAT_KIB" '
 		$2 != n || $4 == "" { next }
 		{ last_t = $1; last = $4; hwm = $5; fds = $6; cpu = $7; fc = $8
@@ -318,11 +331,11 @@ for n in $NAMES; do
 		}' "$CSV")
 	set -- $line
 	if [ "$1" = - ] || [ $# -lt 10 ]; then
-		printf '%-6s %-5s %-4s (no sample after warm-up)\n' "$n" "$alive" "$rc"
+		printf '%-12s %-5s %-6s (no sample after warm-up)\n' "$n" "$alive" "$rc"
 		STATUS=1
 		continue
 	fi
-	printf '%-6s %-5s %-4s %9s %9s %9s %9s %11s %7s %5s %8s %8s %7s\n' \
+	printf '%-12s %-5s %-6s %9s %9s %9s %9s %11s %7s %5s %8s %8s %7s\n' \
 		"$n" "$alive" "$rc" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}"
 	[ "${10}" = flat ] || STATUS=1
 done
