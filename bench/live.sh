@@ -11,9 +11,8 @@
 # and permanent neighbour entries, so an idle link carries nothing). No
 # traffic leaves them; they are deleted at exit. The tools capture on the
 # RECEIVING side's veth, inside nlbench-rx: that is where a monitor sits
-# (traffic arriving at a host), the interface's rx_packets counter there
-# counts what actually arrived, and the sender's own packet socket
-# (tcpreplay) never shows in the capture as it would on the sending veth.
+# (traffic arriving at a host), and the interface's rx_packets counter there
+# counts what actually arrived.
 #
 # Traffic (the same command for every tool; started once the tool is up and
 # stopped before it is, so the drops counted are those of steady capture, not
