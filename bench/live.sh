@@ -99,6 +99,8 @@
 #   BENCH_LIVE_TRAFFIC      traffic kinds              (default "iperf3 replay")
 #   BENCH_LIVE_PACKETS      packets in the replayed capture     (default 200000)
 #   BENCH_LIVE_FLOWS        flows in it                          (default 20000)
+#   BENCH_LIVE_REPLAY_FILTER pcap filter applied to that capture before it is
+#                           replayed, e.g. 'udp and not port 53' (default none)
 #   BENCH_LIVE_IDLE_SECS    idle window, s; 0 skips idle                (60)
 #   BENCH_LIVE_UI           1: also idle with the UI (needs tmux)        (1)
 #   BENCH_LIVE_SEARCH       1: drop-free rate search                     (1)
@@ -125,6 +127,7 @@ RATES=${BENCH_LIVE_RATES:-10000 100000 max}
 TRAFFIC=${BENCH_LIVE_TRAFFIC:-iperf3 replay}
 LPACKETS=${BENCH_LIVE_PACKETS:-200000}
 LFLOWS=${BENCH_LIVE_FLOWS:-20000}
+RFILTER=${BENCH_LIVE_REPLAY_FILTER:-}
 IDLE_SECS=${BENCH_LIVE_IDLE_SECS:-60}
 UI=${BENCH_LIVE_UI:-1}
 SEARCH=${BENCH_LIVE_SEARCH:-1}
@@ -245,7 +248,15 @@ case " $TRAFFIC " in *" replay "*)
 	fi
 	# the veth pair's MACs change with every run: rewrite into the work dir
 	REPLAY="$W/replay.pcap"
-	tcprewrite --enet-smac="$TX_MAC" --enet-dmac="$RX_MAC" -i "$ORIG" -o "$REPLAY" ||
+	SRC=$ORIG
+	if [ -n "$RFILTER" ]; then
+		SRC="$W/filtered.pcap"
+		# -n and inside the namespace: tcpdump resolves addresses by default,
+		# and the capture's addresses are not to be looked up anywhere
+		ip netns exec "$NS_RX" "$TCPDUMP" -n -r "$ORIG" -w "$SRC" "$RFILTER" 2>/dev/null ||
+			die "cannot filter the capture with '$RFILTER'"
+	fi
+	tcprewrite --enet-smac="$TX_MAC" --enet-dmac="$RX_MAC" -i "$SRC" -o "$REPLAY" ||
 		die "tcprewrite failed"
 	cat "$REPLAY" >/dev/null	# page cache
 	;;
@@ -385,11 +396,19 @@ measure() {
 	_a=$(snapshot "$TOOL_PID"); _ra=$(rxcount); _t0=$(now)
 	sleep "$3"
 	_b=$(snapshot "$TOOL_PID"); _rb=$(rxcount); _t1=$(now)
+	_alive=1; kill -0 "$TOOL_PID" 2>/dev/null || _alive=0
 	if [ $# -ge 5 ] && ! kill -0 "$GEN_PID" 2>/dev/null; then
 		note "$1: the sender ($4 $5) stopped before the end of the window: $(tail -n 2 "$W/$4".log | tr '\n' ' ')"
 	fi
 	traffic_stop
 	tool_stop "$1"
+	# A tool that died in the window, or a netlens that lost a capture
+	# worker, counted only part of the traffic: its drops mean nothing.
+	if [ $_alive = 0 ] || grep -Eq 'worker .*(stopping it|exited|killed)|every capture worker' "$W/$1.err"; then
+		note "$1 failed during the window: $(grep -E 'worker|error|cannot' "$W/$1.err" | head -3 | tr '\n' ' ')"
+		cp "$W/$1.err" "$W/$1.failed.err"
+		echo "- - - - - - -"; return 1
+	fi
 	set -- $(drops_of "$1" "$W/$1.err")
 	echo "$_a $_b $_ra $_rb $_t0 $_t1 $1 $2" | awk -v hz="$HZ" '{
 		el = $12 - $11
@@ -413,7 +432,7 @@ echo "== netlens live bench: $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -n) ($(
 echo "   cpu: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null), $(nproc) cores; load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   $("$NETLENS" --version 2>/dev/null | head -n 1) (args: --headless --format json $NLARGS); $("$TCPDUMP" --version 2>&1 | head -n 1) -w /dev/null"
 echo "   capture on $IF_RX (receiving side, netns $NS_RX); window ${SECS}s after ${WARMUP}s; $RUNS runs each, alternating; medians"
-[ -n "$REPLAY" ] && echo "   replay: $(basename "$ORIG") ($LPACKETS packets, $LFLOWS flows), MACs rewritten, looped"
+[ -n "$REPLAY" ] && echo "   replay: $(basename "$ORIG") ($LPACKETS packets, $LFLOWS flows)${RFILTER:+, only '$RFILTER' ($(ip netns exec "$NS_RX" "$TCPDUMP" -n -q -r "$REPLAY" 2>/dev/null | wc -l) packets)}, MACs rewritten, looped"
 
 ROWS="$W/rows"	# traffic rate tool cpu rt pps drops recv ctxsw hwm
 : >"$ROWS"
@@ -515,13 +534,14 @@ probe() {
 	fi
 	echo "$3 $4"
 }
-# search TOOL: prints "best_pps capped" (capped=1: the sender, not drops, ended it)
+# search TOOL: prints "best_pps capped rate" (capped=1: the sender, not
+# drops, ended it; 2: the tool failed at that rate)
 search() {
 	_tool=$1 _good=0 _bad=0 _r=$SEARCH_START _cap=0 _best=0
 	while :; do
 		set -- $(probe "$_tool" "$_r")
 		note "  $_tool: asked $_r/s, achieved $1/s, $2 kernel drops"
-		if [ "$2" = - ]; then _bad=$_r; break; fi
+		if [ "$2" = - ]; then _bad=$_r; _cap=2; break; fi
 		if [ "$2" = 0 ]; then
 			_good=$_r; [ "$1" -gt "$_best" ] && _best=$1
 			# the sender fell short of the rate asked: it is the limit
@@ -539,7 +559,7 @@ search() {
 			if [ "$2" = 0 ]; then _good=$_r; [ "$1" -gt "$_best" ] && _best=$1; else _bad=$_r; fi
 		done
 	fi
-	echo "$_best $_cap"
+	echo "$_best $_cap $_bad"
 }
 if [ "$SEARCH" = 1 ]; then
 	echo
@@ -550,8 +570,12 @@ if [ "$SEARCH" = 1 ]; then
 	for tool_s in $search_tools; do
 		set -- $(search "$tool_s")
 		lim=""; [ "$2" = 1 ] && lim=">="
-		printf '%-12s %s%s packets/s with no kernel drop%s\n' "$tool_s" "$lim" "$1" \
-			"$([ "$2" = 1 ] && echo " (the sender's limit, not netlens')")"
+		case $2 in
+		1) why=" (the sender's limit, not the tool's)" ;;
+		2) why=" (the search stopped: the tool failed at $3/s, see above)" ;;
+		*) why= ;;
+		esac
+		printf '%-12s %s%s packets/s with no kernel drop%s\n' "$tool_s" "$lim" "$1" "$why"
 		echo "dropfree $tool_s $1 $2" >>"$ROWS"
 	done
 	if [ "$WORKERS" = 1 ]; then
@@ -561,6 +585,7 @@ if [ "$SEARCH" = 1 ]; then
 		v=MISSED
 		awk -v r="$r" -v t="$TARGET_WORKERS" 'BEGIN { exit !(r ~ /^[0-9.]+$/ && r >= t) }' && v=PASS
 		[ "${w2#* }" = 1 ] && v="$v (2 workers reached the sender's limit: a lower bound)"
+		[ "${w2#* }" = 2 ] && v="$v (2 workers failed during the search)"
 		echo "target: --workers 2 drop-free rate >= ${TARGET_WORKERS}x --workers 1's: ${r}x $v" >>"$SUMMARY"
 	fi
 fi
