@@ -604,5 +604,5 @@ fi
 echo
 echo "-- targets (load at end: $(cut -d' ' -f1-3 /proc/loadavg))"
 if [ -s "$SUMMARY" ]; then cat "$SUMMARY"; else echo "(none measured)"; fi
-[ "$WORKERS" = 0 ] && echo "target: --workers 2 >= ${TARGET_WORKERS}x --workers 1: not measured (no --workers in this netlens, or no replay)"
+[ "$WORKERS" = 0 ] && echo "target: --workers 2 >= ${TARGET_WORKERS}x --workers 1: not measured (no --workers in this netlens, or no drop-free search)"
 exit 0
