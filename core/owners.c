@@ -29,7 +29,15 @@ struct slot {			/* per flow-table slot: the cached answer */
 	uint32_t flow_id;
 	uint32_t handle;
 	uint32_t scan_gen;	/* scan after which "unknown" was decided */
+	uint32_t ebpf_gen;	/* ... and the eBPF records seen by then */
 };
+
+/* A flow not attributed this long after its first packet is not looked up
+ * again for every eBPF record (its socket's record comes at connect or
+ * first send, which is about then); only a scan makes it look again. With
+ * 20 000 unattributed flows a busy host's records made every output look
+ * them all up again (sock_find was 15% of netlens' CPU at 100 kpps). */
+#define OWNERS_YOUNG_US (10 * 1000000ull)
 
 struct owners {
 	const struct flow_table *table;
@@ -40,6 +48,8 @@ struct owners {
 	struct owner_proc *procs;	/* OWNERS_PROCS_MAX, ring order */
 	uint32_t n_procs, proc_oldest;
 	uint32_t scan_gen;
+	uint32_t ebpf_gen;		/* eBPF records added */
+	uint64_t now_us;		/* as of the last owners_tick() */
 	int waiting;			/* a flow missed since the last scan */
 	int (*drain)(void *ctx);	/* owners_set_drain() */
 	void *drain_ctx;
@@ -189,8 +199,8 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 	if (s->method == OWNER_EBPF) {
 		o->st.events++;
 		/* The flow's first packet usually arrives before its socket's
-		 * record: let flows cached as unknown look again. */
-		o->scan_gen++;
+		 * record: let young flows cached as unknown look again. */
+		o->ebpf_gen++;
 	}
 	struct sock_key k;
 	make_key(&k, proto, s->family, s->local, s->lport, s->rport ? s->remote : NULL, s->rport);
@@ -298,7 +308,9 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 	if (!in_table)
 		return lookup(o, f);	/* a copy: no cache */
 	struct slot *s = &o->slots[f - o->table->slab];
-	if (s->flow_id == f->id && (s->handle || s->scan_gen == o->scan_gen)) {
+	int young = o->now_us < f->first_seen_us + OWNERS_YOUNG_US;
+	if (s->flow_id == f->id &&
+	    (s->handle || (s->scan_gen == o->scan_gen && (s->ebpf_gen == o->ebpf_gen || !young)))) {
 		if (!s->handle || owners_proc(o, s->handle))
 			return s->handle;
 	}
@@ -307,6 +319,7 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 	if (!s->handle && o->drain && o->drain(o->drain_ctx) > 0)
 		s->handle = lookup(o, f);	/* its record was waiting in the ring */
 	s->scan_gen = o->scan_gen;
+	s->ebpf_gen = o->ebpf_gen;
 	if (s->handle) {
 		o->st.hits++;
 	} else {
@@ -323,9 +336,9 @@ static void add_cb(void *ctx, const struct sock_owner *s)
 
 void owners_tick(struct owners *o, uint64_t now_us)
 {
-	(void)now_us;
 	if (!o)
 		return;
+	o->now_us = now_us;
 	uint64_t wall = clock_wall_us();
 	if (o->last_scan_at && (!o->waiting || wall - o->last_scan_at < OWNERS_SCAN_GAP_US))
 		return;
