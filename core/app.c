@@ -488,16 +488,6 @@ int app_init(struct app *a)
 		ev_idle_start(a->loop, &a->feed_w);
 	} else if (a->workers) {
 		workers_watch(a);
-		if (a->local && local_addrs_fd(a->local) >= 0) {
-			ev_io_init(&a->netlink_w, on_netlink, local_addrs_fd(a->local), EV_READ);
-			a->netlink_w.data = a;
-			ev_io_start(a->loop, &a->netlink_w);
-		}
-		if (o->duration_s) {
-			ev_timer_init(&a->duration_w, on_duration, (double)o->duration_s, 0.);
-			a->duration_w.data = a;
-			ev_timer_start(a->loop, &a->duration_w);
-		}
 	} else {
 		int fd = capture_fd(&a->cap);
 		if (fd < 0) {
@@ -508,6 +498,8 @@ int app_init(struct app *a)
 		ev_io_init(&a->capture_w, on_capture, fd, EV_READ);
 		a->capture_w.data = a;
 		ev_io_start(a->loop, &a->capture_w);
+	}
+	if (!a->cap.offline) {
 		if (a->local && local_addrs_fd(a->local) >= 0) {
 			ev_io_init(&a->netlink_w, on_netlink, local_addrs_fd(a->local), EV_READ);
 			a->netlink_w.data = a;

@@ -188,6 +188,15 @@ static void emit(struct tracker *t, enum flow_event ev, const struct flow *f, en
 		t->cfg.on_event(t->cfg.event_ctx, ev, f, why, t->now_us);
 }
 
+/* A flow just made: its place in the counters. */
+static void count_new(struct tracker *t, const struct flow *f)
+{
+	t->stats.flows_created++;
+	t->open_by_proto[f->key.proto]++;
+	if (t->table.count > t->stats.peak_flows)
+		t->stats.peak_flows = t->table.count;
+}
+
 static void close_flow(struct tracker *t, struct flow *f, enum close_reason why)
 {
 	t->stats.flows_closed++;
@@ -336,10 +345,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 		choose_source(t, f, p, from_a);
 		if (t->cfg.is_own && t->cfg.is_own(f, t->cfg.is_own_ctx))
 			f->flags |= FLOW_OWN;
-		t->stats.flows_created++;
-		t->open_by_proto[k.proto]++;
-		if (t->table.count > t->stats.peak_flows)
-			t->stats.peak_flows = t->table.count;
+		count_new(t, f);
 		is_new = 1;
 	}
 
@@ -475,10 +481,7 @@ struct flow *tracker_mirror_flow(struct tracker *t, const struct flow *src,
 			t->stats.malformed++;	/* results that fail the field tables */
 	}
 	if (is_new) {
-		t->stats.flows_created++;
-		t->open_by_proto[f->key.proto]++;
-		if (t->table.count > t->stats.peak_flows)
-			t->stats.peak_flows = t->table.count;
+		count_new(t, f);
 		emit(t, FLOW_EVENT_NEW, f, CLOSE_IDLE);	/* not scheduled: never expired here */
 	}
 	return f;

@@ -464,39 +464,38 @@ int workers_fork(struct app *a, char *err, size_t errlen)
 
 /* ---- the parent ------------------------------------------------------- */
 
+static void add_counters(struct mirror_counters *to, const struct mirror_counters *c)
+{
+	const uint64_t *src = (const uint64_t *)(const void *)c;
+	uint64_t *dst = (uint64_t *)(void *)to;
+	/* every member is a 64-bit counter but peak_flows, which nobody sums */
+	for (size_t i = 0; i < offsetof(struct tracker_stats, peak_flows) / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+	to->tcp.retransmits += c->tcp.retransmits;
+	to->tcp.out_of_order += c->tcp.out_of_order;
+	to->tcp.fast_retransmits += c->tcp.fast_retransmits;
+	to->tcp.dup_acks += c->tcp.dup_acks;
+	to->pcap_received += c->pcap_received;
+	to->pcap_dropped += c->pcap_dropped;
+	to->pcap_ifdropped += c->pcap_ifdropped;
+}
+
+/* The parent's packet-level counters, tcp totals and capture statistics:
+ * the workers' latest plus what dead ones had counted. Its flow counters
+ * (flows_created and on) are its own. */
 static void sum_counters(struct workers *ws)
 {
 	struct app *a = ws->a;
-	struct tracker_stats *s = &a->tracker.stats;
-	memset(&s->packets, 0, offsetof(struct tracker_stats, flows_created) -
-	       offsetof(struct tracker_stats, packets));
-	memset(&a->tracker.tcp, 0, sizeof(a->tracker.tcp));
-	memset(&a->cap.merged_stats, 0, sizeof(a->cap.merged_stats));
-	for (unsigned i = 0; i <= ws->n; i++) {
-		const struct mirror_counters *c = i < ws->n ? &ws->w[i].c : &ws->retired;
-		s->packets += c->stats.packets;
-		s->bytes += c->stats.bytes;
-		s->tracked_packets += c->stats.tracked_packets;
-		s->tracked_bytes += c->stats.tracked_bytes;
-		for (unsigned p = 0; p <= L4_OTHER_IP; p++)
-			s->by_proto_packets[p] += c->stats.by_proto_packets[p];
-		s->not_ip += c->stats.not_ip;
-		s->unsupported_link += c->stats.unsupported_link;
-		s->truncated += c->stats.truncated;
-		s->malformed += c->stats.malformed;
-		s->loopback_skipped += c->stats.loopback_skipped;
-		s->late_teardown += c->stats.late_teardown;
-		s->fragments_pending += c->stats.fragments_pending;
-		s->icmp_errors_noted += c->stats.icmp_errors_noted;
-		a->tracker.tcp.retransmits += c->tcp.retransmits;
-		a->tracker.tcp.out_of_order += c->tcp.out_of_order;
-		a->tracker.tcp.fast_retransmits += c->tcp.fast_retransmits;
-		a->tracker.tcp.dup_acks += c->tcp.dup_acks;
-		a->cap.merged_stats.ps_recv += (u_int)c->pcap_received;
-		a->cap.merged_stats.ps_drop += (u_int)c->pcap_dropped;
-		a->cap.merged_stats.ps_ifdrop += (u_int)c->pcap_ifdropped;
-	}
-	a->cap.packets = s->packets;
+	struct mirror_counters total = ws->retired;
+	for (unsigned i = 0; i < ws->n; i++)
+		add_counters(&total, &ws->w[i].c);
+	memcpy(&a->tracker.stats.packets, &total.stats.packets,
+	       offsetof(struct tracker_stats, flows_created) - offsetof(struct tracker_stats, packets));
+	a->tracker.tcp = total.tcp;
+	a->cap.merged_stats.ps_recv = (u_int)total.pcap_received;
+	a->cap.merged_stats.ps_drop = (u_int)total.pcap_dropped;
+	a->cap.merged_stats.ps_ifdrop = (u_int)total.pcap_ifdropped;
+	a->cap.packets = total.stats.packets;
 }
 
 static void sink_counters(void *ctx, unsigned worker, uint64_t now_us, const struct mirror_counters *c)
@@ -632,22 +631,6 @@ static void watch_one(struct workers *ws, unsigned i)
 	ev_child_init(&w->child, on_child, w->pid, 0);
 	w->child.data = w;
 	ev_child_start(ws->a->loop, &w->child);
-}
-
-static void add_counters(struct mirror_counters *to, const struct mirror_counters *c)
-{
-	const uint64_t *src = (const uint64_t *)(const void *)c;
-	uint64_t *dst = (uint64_t *)(void *)to;
-	/* every member is a 64-bit counter but peak_flows, which nobody sums */
-	for (size_t i = 0; i < offsetof(struct tracker_stats, peak_flows) / sizeof(uint64_t); i++)
-		dst[i] += src[i];
-	to->tcp.retransmits += c->tcp.retransmits;
-	to->tcp.out_of_order += c->tcp.out_of_order;
-	to->tcp.fast_retransmits += c->tcp.fast_retransmits;
-	to->tcp.dup_acks += c->tcp.dup_acks;
-	to->pcap_received += c->pcap_received;
-	to->pcap_dropped += c->pcap_dropped;
-	to->pcap_ifdropped += c->pcap_ifdropped;
 }
 
 /* A new worker in the place of a dead one, when netlens may still open a
