@@ -112,6 +112,9 @@
 #                           these arguments added) takes turns with the two
 #                           others and joins the drop-free search: a candidate
 #                           setting measured against the default in one run
+#   BENCH_LIVE_ALT_NETLENS  the binary "netlens-alt" runs (default: NETLENS),
+#                           e.g. a build of an earlier commit: two builds
+#                           measured in one run, with or without ALT_ARGS
 #   BENCH_LIVE_KEEP         1: keep the work dir (tool stderr, rows)     (0)
 
 # shellcheck disable=SC2046 # "set -- $(...)" splits into fields on purpose
@@ -136,6 +139,8 @@ SEARCH_START=${BENCH_LIVE_SEARCH_START:-50000}
 WORKERS=${BENCH_LIVE_WORKERS:-auto}
 NLARGS=${BENCH_LIVE_NETLENS_ARGS---no-resolve-dns}
 ALTARGS=${BENCH_LIVE_ALT_ARGS:-}
+ALT_NETLENS=${BENCH_LIVE_ALT_NETLENS:-$NETLENS}
+[ "$ALT_NETLENS" != "$NETLENS" ] && [ -z "$ALTARGS" ] && ALTARGS=" "	# a second build alone
 TOOLS="netlens tcpdump"
 [ -n "$ALTARGS" ] && TOOLS="netlens tcpdump netlens-alt"
 
@@ -351,7 +356,7 @@ tool_start() {
 		TOOL_PID=$! ;;
 	netlens-alt)
 		# shellcheck disable=SC2086
-		ip netns exec "$NS_RX" "$NETLENS" --headless --format json -i "$IF_RX" $NLARGS $ALTARGS \
+		ip netns exec "$NS_RX" "$ALT_NETLENS" --headless --format json -i "$IF_RX" $NLARGS $ALTARGS \
 			>/dev/null 2>"$_err" </dev/null &
 		TOOL_PID=$! ;;
 	netlens-w*)

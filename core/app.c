@@ -247,8 +247,7 @@ static void on_refresh(struct ev_loop *loop, ev_timer *w, int revents)
 	if (a->opt.refresh_ms <= 1000 && !a->cap.offline)
 		lifecycle_pass(a, now);	/* one wakeup serves both */
 	if (a->opt.headless) {
-		output_snapshot(a, now);
-		a->snapshots++;
+		a->snapshots += (uint64_t)output_snapshot_begin(a, now);
 		if (output_failed())
 			stop(a);
 	} else {
@@ -576,6 +575,7 @@ void app_run(struct app *a)
 
 void app_cleanup(struct app *a)
 {
+	output_snapshot_drop();	/* an unfinished snapshot watches the loop and reads the tracker */
 	if (a->events) {
 		eventlog_close(a->events);
 		a->events = NULL;

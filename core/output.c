@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <ev.h>
 
 #include "app.h"
 #include "export.h"
@@ -129,26 +132,61 @@ static const struct flow *pick_flow(struct tracker *t, const struct pick *p)
 	return flow_at(&t->table, p->where);
 }
 
-static void print_flows(struct app *a, int with_history, uint64_t now_us)
+/* Collects the flows to print (history first when asked), by first packet.
+ * Returns 0, or -1 when out of memory (said on stderr). */
+static int collect_flows(struct app *a, int with_history, struct collect *c)
 {
 	struct tracker *t = &a->tracker;
 	size_t cap = t->table.count + (with_history ? t->history.count : 0);
-	struct collect c = { calloc(cap ? cap : 1, sizeof(*c.v)), 0, &t->table };
-	struct strbuf b;
-	if (!c.v) {
+	c->v = calloc(cap ? cap : 1, sizeof(*c->v));
+	c->n = 0;
+	c->table = &t->table;
+	if (!c->v) {
 		fprintf(stderr, "netlens: out of memory printing %zu flows\n", cap);
-		return;
+		return -1;
 	}
 	if (with_history)
 		for (uint32_t i = 0; i < t->history.count; i++) {
-			c.v[c.n].id = history_id(&t->history, i);
-			c.v[c.n].where = HIST | i;
-			c.n++;
+			c->v[c->n].id = history_id(&t->history, i);
+			c->v[c->n].where = HIST | i;
+			c->n++;
 		}
 	hide_own_queries = !a->opt.show_ptr_lookups;
-	flow_table_foreach(&t->table, collect_cb, &c);
-	sort_by_id(&c);
+	flow_table_foreach(&t->table, collect_cb, c);
+	sort_by_id(c);
+	return 0;
+}
 
+static void put_header(struct app *a, struct strbuf *b, uint64_t now_us, int width)
+{
+	struct tracker *t = &a->tracker;
+	if (a->opt.format != FORMAT_TEXT)
+		return;
+	if (!a->cap.offline) {
+		sb_puts(b, "-- ");
+		record_time(b, now_us);
+		sb_printf(b, " -- %s -- %u flows -- down %.0f B/s, up %.0f B/s\n", a->cap.name,
+			  t->table.count, rate64_get(&t->traffic, now_us, DIR_REV),
+			  rate64_get(&t->traffic, now_us, DIR_FWD));
+	}
+	record_text_header(b, width);
+}
+
+static void put_footer(struct app *a, struct strbuf *b)
+{
+	if (a->opt.format == FORMAT_TEXT && !a->cap.offline)
+		sb_putc(b, '\n');
+	out_write(b, 1);
+}
+
+/* Everything at once: files at their end, and the state at exit. */
+static void print_flows(struct app *a, int with_history, uint64_t now_us)
+{
+	struct tracker *t = &a->tracker;
+	struct collect c;
+	struct strbuf b;
+	if (collect_flows(a, with_history, &c) < 0)
+		return;
 	int width = 21;	/* "255.255.255.255:65535" */
 	if (a->opt.format == FORMAT_TEXT)
 		for (size_t i = 0; i < c.n; i++) {
@@ -157,28 +195,176 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 				width = w;
 		}
 	sb_init(&b);
-	if (a->opt.format == FORMAT_TEXT) {
-		if (!a->cap.offline) {
-			sb_puts(&b, "-- ");
-			record_time(&b, now_us);
-			sb_printf(&b, " -- %s -- %u flows -- down %.0f B/s, up %.0f B/s\n", a->cap.name,
-				  t->table.count, rate64_get(&t->traffic, now_us, DIR_REV),
-				  rate64_get(&t->traffic, now_us, DIR_FWD));
-		}
-		record_text_header(&b, width);
-	}
+	put_header(a, &b, now_us, width);
 	for (size_t i = 0; i < c.n && !stdout_failed; i++)
 		emit_flow(a, &b, pick_flow(t, &c.v[i]), now_us, width);
-	if (a->opt.format == FORMAT_TEXT && !a->cap.offline)
-		sb_putc(&b, '\n');
-	out_write(&b, 1);
+	put_footer(a, &b);
 	sb_free(&b);
 	free(c.v);
 }
 
-void output_snapshot(struct app *a, uint64_t now_us) { print_flows(a, 0, now_us); }
+/*
+ * A live snapshot is written a slice at a time: the refresh timer collects
+ * the flows (a pass over the table and a linear sort), then an ev_check
+ * watcher formats them for at most OUT_SLICE_US (or OUT_SLICE_FLOWS flows)
+ * per loop pass, so capture
+ * runs between slices. Printing 20 000 flows in one callback took longer
+ * than a 4 MiB ring holds at 100 kpps, and the kernel dropped packets
+ * (doc/performance.md). An ev_idle watcher keeps the loop from blocking
+ * while a snapshot is unfinished; ev_check runs on every pass, so a busy
+ * capture fd cannot starve the output.
+ *
+ * A flow may end between two slices: each pick is checked to be still in
+ * the table (its key looks up to the same slot, with the same serial)
+ * before it is read, and skipped otherwise. A refresh that comes while a
+ * snapshot is still being written is skipped and counted.
+ */
+#define OUT_SLICE_US 2000	/* per loop pass; ~180 KiB of a 4 MiB ring at 100 kpps */
+#define OUT_SLICE_FLOWS 512	/* and at most this many flows per pass */
+#define OUT_CLOCK_EVERY 32	/* flows between clock reads */
 
-void output_all(struct app *a) { print_flows(a, 1, a->tracker.now_us); }
+static struct {
+	struct app *a;
+	struct collect c;
+	size_t next;		/* next pick to measure or print */
+	int measuring;		/* text: still finding the column width */
+	int width;
+	int active;
+	uint64_t now_us;
+	struct strbuf b;
+	ev_check check_w;
+	ev_idle idle_w;
+} job;
+
+static uint64_t snapshots_skipped, snapshot_slices;
+
+uint64_t output_snapshots_skipped(void) { return snapshots_skipped; }
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The pick's flow if it is still the one collected, else NULL. */
+static const struct flow *live_flow(struct flow_table *t, const struct pick *p)
+{
+	if (p->where >= t->used_hi)
+		return NULL;
+	struct flow *f = flow_at(t, p->where);
+	if (f->id != p->id)
+		return NULL;
+	return flow_table_lookup(t, &f->key, flow_key_hash(t, &f->key)) == f ? f : NULL;
+}
+
+static void job_stop(void)
+{
+	if (!job.active)
+		return;
+	ev_check_stop(job.a->loop, &job.check_w);
+	ev_idle_stop(job.a->loop, &job.idle_w);
+	free(job.c.v);
+	job.c.v = NULL;
+	sb_free(&job.b);
+	job.active = 0;
+}
+
+/* Works on the snapshot until it is done or `budget_us` has passed (0: no
+ * limit). Returns 1 when done. */
+static int job_run(uint64_t budget_us)
+{
+	struct app *a = job.a;
+	struct flow_table *t = &a->tracker.table;
+	uint64_t start = budget_us ? mono_us() : 0;
+	uint64_t now_us = job.now_us;	/* every record of a snapshot has its time */
+	unsigned since_clock = 0, done = 0;
+	while (job.next < job.c.n && !stdout_failed) {
+		const struct flow *f = live_flow(t, &job.c.v[job.next++]);
+		if (f && job.measuring) {
+			int w = record_text_width(f);
+			if (w > job.width)
+				job.width = w;
+		} else if (f) {
+			emit_flow(a, &job.b, f, now_us, job.width);
+		}
+		if (job.measuring && job.next == job.c.n) {
+			job.measuring = 0;
+			job.next = 0;
+			put_header(a, &job.b, now_us, job.width);
+		}
+		if (!budget_us)
+			continue;
+		if (++done == OUT_SLICE_FLOWS)
+			return 0;
+		if (++since_clock == OUT_CLOCK_EVERY) {
+			since_clock = 0;
+			if (mono_us() - start >= budget_us)
+				return 0;
+		}
+	}
+	put_footer(a, &job.b);
+	return 1;
+}
+
+static void on_slice(struct ev_loop *loop, ev_check *w, int revents)
+{
+	(void)loop, (void)w, (void)revents;
+	snapshot_slices++;
+	if (job_run(OUT_SLICE_US))
+		job_stop();
+}
+
+static void on_idle(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)loop, (void)w, (void)revents;	/* only keeps the loop from blocking */
+}
+
+int output_snapshot_begin(struct app *a, uint64_t now_us)
+{
+	if (job.active) {
+		snapshots_skipped++;
+		return 0;
+	}
+	if (collect_flows(a, 0, &job.c) < 0)
+		return 0;
+	job.a = a;
+	job.now_us = now_us;
+	job.next = 0;
+	job.width = 21;	/* "255.255.255.255:65535" */
+	job.measuring = a->opt.format == FORMAT_TEXT && job.c.n > 0;
+	sb_init(&job.b);
+	if (!job.measuring)
+		put_header(a, &job.b, now_us, job.width);
+	job.active = 1;
+	ev_check_init(&job.check_w, on_slice);
+	ev_idle_init(&job.idle_w, on_idle);
+	ev_check_start(a->loop, &job.check_w);
+	ev_idle_start(a->loop, &job.idle_w);
+	return 1;
+}
+
+void output_snapshot_drop(void) { job_stop(); }
+
+void output_snapshot_finish(void)
+{
+	if (job.active) {
+		job_run(0);
+		job_stop();
+	}
+}
+
+void output_snapshot(struct app *a, uint64_t now_us)
+{
+	output_snapshot_finish();	/* one snapshot at a time on stdout */
+	print_flows(a, 0, now_us);
+}
+
+void output_all(struct app *a)
+{
+	output_snapshot_finish();
+	print_flows(a, 1, a->tracker.now_us);
+}
 
 static void count_open_cb(struct flow *f, void *ctx)
 {
@@ -261,6 +447,10 @@ void output_stats(struct app *a)
 		(unsigned long long)act.fast_retransmits, (unsigned long long)t->tcp.fast_retransmits,
 		rate64_get(&t->traffic, t->now_us, DIR_REV), rate64_get(&t->traffic, t->now_us, DIR_FWD),
 		tracker_bytes_per_flow(t));
+	if (a->opt.headless && !a->cap.offline)
+		fprintf(stderr, " snapshots=%llu snapshot_slices=%llu snapshots_skipped=%llu",
+			(unsigned long long)a->snapshots, (unsigned long long)snapshot_slices,
+			(unsigned long long)snapshots_skipped);
 	if (a->dpi_on) {
 		const struct dpi_stats *d = &a->dpi.stats;
 		unsigned on = 0;

@@ -7,8 +7,17 @@
 
 struct app;
 
-/* Live: the current flows, in order of first packet. */
+/* Live: the current flows, in order of first packet, all at once. */
 void output_snapshot(struct app *a, uint64_t now_us);
+/* Live, from the refresh timer: starts the same snapshot, written a slice
+ * per loop pass so capture goes on meanwhile. Returns 1 if started, 0 when
+ * the previous one is still being written (this one is skipped, counted). */
+int output_snapshot_begin(struct app *a, uint64_t now_us);
+/* Writes the rest of an unfinished snapshot now (before exit). */
+void output_snapshot_finish(void);
+/* Forgets an unfinished snapshot without writing it (cleanup). */
+void output_snapshot_drop(void);
+uint64_t output_snapshots_skipped(void);
 /* Files: every flow the file contained (history + open), by first packet. */
 void output_all(struct app *a);
 /* One summary line on stderr. */

@@ -58,6 +58,10 @@ double rate_get(const struct rate *r, uint64_t now_us, int dir)
 	double frac = (double)(now_us % window_us) / (double)window_us;
 	double cur, prev;
 
+	if (b + 1 == r->bucket) {	/* asked for a moment before the newest bytes: */
+		b = r->bucket;		/* a snapshot written over several loop passes */
+		frac = 0;
+	}
 	if (b == r->bucket) {
 		cur = r->cur[dir];
 		prev = r->prev[dir];
@@ -91,6 +95,10 @@ double rate64_get(const struct rate64 *r, uint64_t now_us, int dir)
 	uint64_t b = now_us / window_us;
 	double frac = (double)(now_us % window_us) / (double)window_us;
 	double cur, prev;
+	if (b + 1 == r->bucket) {	/* see rate_get */
+		b = r->bucket;
+		frac = 0;
+	}
 	if (b == r->bucket) {
 		cur = (double)r->cur[dir];
 		prev = (double)r->prev[dir];

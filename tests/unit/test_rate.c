@@ -137,6 +137,26 @@ START_TEST(test_time_before_bucket)
 }
 END_TEST
 
+START_TEST(test_time_just_before_bucket)
+{
+	/* A snapshot written over several loop passes asks for the rate at its
+	 * start, when packets of the next window may already be counted: the
+	 * reading is taken at the start of the newest window, not 0. */
+	struct rate r;
+	struct rate64 r64;
+	memset(&r, 0, sizeof(r));
+	memset(&r64, 0, sizeof(r64));
+	for (uint64_t t = T0; t < T0 + W + 2000; t += 10000) {	/* 100 000 B/s */
+		rate_add(&r, t, 0, 1000);
+		rate64_add(&r64, t, 0, 1000);
+	}
+	assert_near(rate_get(&r, T0 + W - 1000, 0), 100000.0, 0.01, "just before the window");
+	assert_near(rate64_get(&r64, T0 + W - 1000, 0), 100000.0, 0.01, "64-bit, just before");
+	assert_near(rate_get(&r, T0 + W, 0), 100000.0, 0.01, "at the window's start");
+	ck_assert(rate_get(&r, T0 - W, 0) == 0.0);	/* two windows before: nothing to say */
+}
+END_TEST
+
 /* The window is process-wide: every test but the first starts from 10 s,
  * also when run without fork (CK_FORK=no, e.g. under valgrind). */
 static void window_default(void) { rate_set_window_us(W); }
@@ -158,6 +178,7 @@ static Suite *rate_suite(void)
 	tcase_add_checked_fixture(tc, window_default, NULL);
 	tcase_add_test(tc, test_small_window);
 	tcase_add_test(tc, test_time_before_bucket);
+	tcase_add_test(tc, test_time_just_before_bucket);
 	suite_add_tcase(s, tc);
 	return s;
 }
