@@ -427,6 +427,7 @@ int app_init(struct app *a)
 	 * another time and often another machine). */
 	if (!a->cap.offline) {
 		owners_current = owners_new(&a->tracker.table);
+		owners_set_locality(owners_current, a->local);
 		owners_tick(owners_current, app_wall_us());	/* sockets that exist already */
 	}
 

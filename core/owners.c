@@ -52,6 +52,7 @@ struct owners {
 	uint64_t now_us;		/* as of the last owners_tick() */
 	int waiting;			/* a flow missed since the last scan */
 	int (*drain)(void *ctx);	/* owners_set_drain() */
+	const struct local_addrs *local;	/* owners_set_locality() */
 	void *drain_ctx;
 	int ebpf;
 	uint64_t last_scan_at;		/* wall clock of the latest scan, 0 = none */
@@ -234,6 +235,15 @@ static uint32_t resolve(const struct owners *o, const struct sock_entry *e, enum
 	return handle_of(e->proc, e->proc_gen, m);
 }
 
+/* Sent to many: a local socket may receive it though the address is not ours. */
+static int group_or_broadcast(const struct owners *o, int family, const uint8_t *a)
+{
+	if (family == 6)
+		return a[0] == 0xff;	/* multicast */
+	return (a[0] >= 224 && a[0] <= 239) || (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255) ||
+	       local_addrs_is_broadcast(o->local, a);
+}
+
 static uint32_t lookup(const struct owners *o, const struct flow *f)
 {
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
@@ -260,7 +270,11 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 	/* A listener or an unconnected socket on the local end's port (only
 	 * the local end: a remote server's port says nothing about us). */
 	int local_a = (f->flags & FLOW_LOCAL_A) != 0, local_b = (f->flags & FLOW_LOCAL_B) != 0;
-	if (!local_a && !local_b) {	/* locality unknown: the source is the likelier local end */
+	if (!local_a && !local_b && o->local && group_or_broadcast(o, fk->family, fk->b))
+		local_b = 1;	/* sent to a group or broadcast we receive: */
+	else if (!local_a && !local_b && o->local && group_or_broadcast(o, fk->family, fk->a))
+		local_a = 1;	/* the receiving socket is bound on that side's port */
+	else if (!local_a && !local_b) {	/* locality unknown: the source is the likelier local end */
 		local_a = !(f->flags & FLOW_SRC_IS_B);
 		local_b = !local_a;
 	}
@@ -292,6 +306,24 @@ void owners_set_drain(struct owners *o, int (*fn)(void *ctx), void *ctx)
 	o->drain_ctx = ctx;
 }
 
+void owners_set_locality(struct owners *o, const struct local_addrs *la)
+{
+	if (o)
+		o->local = la;
+}
+
+/* A flow between two other hosts - forwarded by a router, seen on a mirror
+ * port or in promiscuous mode - has no socket here. Looking it up would cost
+ * a dozen probes at every refresh and, being "unknown", trigger /proc scans
+ * for nothing (on a router that is most flows). */
+static int foreign(const struct owners *o, const struct flow *f)
+{
+	if (!o->local || (f->flags & (FLOW_LOCAL_A | FLOW_LOCAL_B)))
+		return 0;
+	return !group_or_broadcast(o, f->key.family, f->key.a) &&
+	       !group_or_broadcast(o, f->key.family, f->key.b);
+}
+
 uint32_t owners_of(struct owners *o, const struct flow *f)
 {
 	if (!o)
@@ -305,6 +337,8 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 		return f->closed_owner;
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;	/* no socket to find: not a reason to scan */
+	if (foreign(o, f))
+		return 0;
 	if (!in_table)
 		return lookup(o, f);	/* a copy: no cache */
 	struct slot *s = &o->slots[f - o->table->slab];

@@ -60,6 +60,11 @@ void owners_add(struct owners *o, const struct sock_owner *s);
  * a flow is called unattributed. fn returns how many it handed over. */
 void owners_set_drain(struct owners *o, int (*fn)(void *ctx), void *ctx);
 
+/* Live capture knows this machine's addresses (the tracker marked each
+ * flow's local ends from them): flows with no local end are then not looked
+ * up, unless sent to a group or broadcast address. NULL: locality unknown. */
+void owners_set_locality(struct owners *o, const struct local_addrs *la);
+
 uint32_t owners_of(struct owners *o, const struct flow *f);
 
 /* The process behind a handle, or NULL (unknown, or forgotten since). */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,15 @@
 
 #define MAX_LOCAL_ADDRS 1024
 
-struct local_addrs { uint8_t fam[MAX_LOCAL_ADDRS]; uint8_t addr[MAX_LOCAL_ADDRS][16]; size_t n; };
+#define MAX_BROADCAST 64
+
+struct local_addrs {
+	uint8_t fam[MAX_LOCAL_ADDRS];
+	uint8_t addr[MAX_LOCAL_ADDRS][16];
+	size_t n;
+	struct in_addr bcast[MAX_BROADCAST];	/* interfaces' IPv4 broadcast addresses */
+	size_t n_bcast;
+};
 
 int platform_default_interface(char *buf, size_t len) { (void)buf; (void)len; return -1; }
 
@@ -32,11 +41,17 @@ int local_addrs_refresh(struct local_addrs *la)
 	if (getifaddrs(&ifa) < 0)
 		return -1;
 	la->n = 0;
+	la->n_bcast = 0;
 	for (i = ifa; i && la->n < MAX_LOCAL_ADDRS; i = i->ifa_next) {
 		if (!i->ifa_addr)
 			continue;
 		if (i->ifa_addr->sa_family == AF_INET) {
 			struct sockaddr_in s;
+			if ((i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr &&
+			    i->ifa_broadaddr->sa_family == AF_INET && la->n_bcast < MAX_BROADCAST) {
+				memcpy(&s, i->ifa_broadaddr, sizeof(s));
+				la->bcast[la->n_bcast++] = s.sin_addr;
+			}
 			memcpy(&s, i->ifa_addr, sizeof(s));
 			la->fam[la->n] = 4;
 			memset(la->addr[la->n], 0, 16);
@@ -56,6 +71,14 @@ int local_addrs_contains(const struct local_addrs *la, int family, const uint8_t
 {
 	for (size_t i = 0; la && i < la->n; i++)
 		if (la->fam[i] == family && !memcmp(la->addr[i], addr, family == 4 ? 4 : 16))
+			return 1;
+	return 0;
+}
+
+int local_addrs_is_broadcast(const struct local_addrs *la, const uint8_t *addr)
+{
+	for (size_t i = 0; la && i < la->n_bcast; i++)
+		if (!memcmp(&la->bcast[i], addr, 4))
 			return 1;
 	return 0;
 }

@@ -25,9 +25,13 @@
 
 struct local_addr { uint8_t family; uint8_t addr[16]; };
 
+#define MAX_BROADCAST 64
+
 struct local_addrs {
 	struct local_addr *v;	/* owned, sorted */
 	size_t n;
+	uint32_t bcast[MAX_BROADCAST];	/* interfaces' IPv4 broadcast addresses */
+	size_t n_bcast;
 	int nl_fd;		/* rtnetlink address events, or -1 */
 };
 
@@ -127,11 +131,17 @@ int local_addrs_refresh(struct local_addrs *la)
 		freeifaddrs(ifa);
 		return -ENOMEM;
 	}
+	la->n_bcast = 0;
 	for (i = ifa; i && n < MAX_LOCAL_ADDRS; i = i->ifa_next) {
 		if (!i->ifa_addr)
 			continue;
 		if (i->ifa_addr->sa_family == AF_INET) {
 			struct sockaddr_in sin;
+			if ((i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr &&
+			    i->ifa_broadaddr->sa_family == AF_INET && la->n_bcast < MAX_BROADCAST) {
+				memcpy(&sin, i->ifa_broadaddr, sizeof(sin));
+				la->bcast[la->n_bcast++] = sin.sin_addr.s_addr;
+			}
 			memcpy(&sin, i->ifa_addr, sizeof(sin));
 			v[n].family = 4;
 			memcpy(v[n].addr, &sin.sin_addr, 4);
@@ -159,6 +169,16 @@ int local_addrs_contains(const struct local_addrs *la, int family, const uint8_t
 	k.family = (uint8_t)family;
 	memcpy(k.addr, addr, family == 4 ? 4 : 16);
 	return la && bsearch(&k, la->v, la->n, sizeof(k), cmp_addr) != NULL;
+}
+
+int local_addrs_is_broadcast(const struct local_addrs *la, const uint8_t *addr)
+{
+	uint32_t a;
+	memcpy(&a, addr, 4);
+	for (size_t i = 0; la && i < la->n_bcast; i++)
+		if (la->bcast[i] == a)
+			return 1;
+	return 0;
 }
 
 int local_addrs_fd(const struct local_addrs *la) { return la ? la->nl_fd : -1; }
