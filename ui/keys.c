@@ -231,7 +231,10 @@ static void handle_key(struct ui *u, int ch)
 		}
 		u->help = 0;
 		u->list_scroll = 0;
-		if (ch != 'q')
+		/* Any other key closes the help; as in RustNet the view keys
+		 * still act (and q still arms the quit). */
+		if (ch != 'q' && ch != '\t' && ch != KEY_BTAB && ch != ']' && ch != '[' &&
+		    !(ch >= '1' && ch <= '4'))
 			return;
 	}
 	if (u->editing && filter_key(u, ch))
