@@ -241,7 +241,13 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 			s = r->closed ? "" : ui_human_rate(cell, sizeof(cell),
 							   rate_get(&f->rate, now, DIR_FWD));
 			break;
-		case COL_PROCESS: s = t.process[0] ? t.process : "-"; break;
+		case COL_PROCESS:	/* name and pid, as top and htop show them */
+			if (t.process[0] && t.pid)
+				snprintf(cell, sizeof(cell), "%s (%u)", t.process, t.pid);
+			else
+				snprintf(cell, sizeof(cell), "%s", t.process[0] ? t.process : "-");
+			s = cell;
+			break;
 		}
 		ui_put(y, x, w[i], s, cols[i].right);
 		x += w[i] + 1;
@@ -316,7 +322,12 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	for (int i = y0; i < ymax; i++)
 		mvaddch(i, x - 1, u->utf8 ? ' ' : ' ');
 	sidebar_line(&y, x, "Capture", head);
-	snprintf(s, sizeof(s), "%.80s (%.30s)", a->cap.name, capture_link_name(&a->cap));
+	/* A file by its name, as in the title: a long path would push the
+	 * link type out of the panel. */
+	const char *cname = a->cap.name;
+	if (a->cap.offline && strrchr(cname, '/'))
+		cname = strrchr(cname, '/') + 1;
+	snprintf(s, sizeof(s), "%.80s (%.30s)", cname, capture_link_name(&a->cap));
 	sidebar_line(&y, x, s, A_NORMAL);
 	struct pcap_stat ps;
 	if (!a->cap.offline && capture_stats(&a->cap, &ps) == 0)
@@ -629,7 +640,12 @@ void ui_draw(struct ui *u)
 	if (u->help)
 		ui_draw_help(u);
 	if (u->editing) {
-		int cx = 1 + u->fcur;
+		/* The cursor sits after what is before it on screen: cells,
+		 * not bytes (a UTF-8 character takes one cell, or two). */
+		char before[sizeof(u->ftext)];
+		memcpy(before, u->ftext, (size_t)u->fcur);
+		before[u->fcur] = '\0';
+		int cx = 1 + ui_text_width(before);
 		move(LINES - 2, cx < COLS ? cx : COLS - 1);
 		curs_set(1);
 	} else {

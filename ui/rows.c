@@ -112,8 +112,10 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	/* The owning process: a local program chose its name, so it is
 	 * sanitised like wire text. */
 	const struct owner_proc *proc = owners_proc(owners_current, owners_of(owners_current, f));
-	if (proc)
+	if (proc) {
 		ui_sanitize(t->process, sizeof(t->process), proc->info.name, strlen(proc->info.name));
+		t->pid = proc->info.pid;
+	}
 	size_t nl;
 	const char *name = names_lookup(names_current, f->key.family, flow_dst_addr(f), &nl);
 	if (name) {	/* what DNS answers called the remote end */

@@ -64,6 +64,7 @@ struct flow_text {
 	char remote_name[128];		/* from DNS answers seen, "" if none */
 	char ssh[160];
 	char process[64];		/* "" until attribution (platform) lands */
+	unsigned pid;			/* the owning process' pid, 0 when unknown */
 	const char *extra[48];		/* every DPI value */
 	unsigned n_extra;
 	char pool[2048];		/* backing store for extra */
