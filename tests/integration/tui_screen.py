@@ -2,7 +2,10 @@
 """tui_screen.py - reads a netlens screen captured with `tmux capture-pane -p`.
 
   rows SCREEN                      print the table rows as TSV (for logs)
-  check-sorted SCREEN COLUMN DIR   the rows are ordered by COLUMN (asc|desc)
+  check-sorted SCREEN COLUMN DIR [CREATED]
+                                   the rows are ordered by COLUMN (asc|desc);
+                                   with CREATED (the screen in the default
+                                   order), rows with equal keys keep it
   check-filter SCREEN JSONL EXPR   the rows shown are exactly the flows of the
                                    headless JSON dump that EXPR selects
   attrs SCREEN_E REGEX             SCREEN_E from `capture-pane -p -e`: the
@@ -76,10 +79,29 @@ def endpoint_key(s):
         return (9, 0, port)
 
 
-def check_sorted(path, col, direction):
+def identity(r):
+    return (r.get("Proto"), r.get("Local"), r.get("Remote"), r.get("State"))
+
+
+def check_sorted(path, col, direction, created=None):
     header, rows = table(path)
     if not rows:
         return "no rows"
+    ties = 0
+    if created:	# stable: ties in the order of first packet, either direction
+        _, crows = table(created)
+        ids = [identity(r) for r in crows]
+        order = {i: n for n, i in enumerate(ids) if ids.count(i) == 1}
+        for ra, rb in zip(rows, rows[1:]):
+            if col == "Bandwidth" or ra[col] != rb[col] or ra[col].endswith("…"):
+                continue
+            a, b = order.get(identity(ra)), order.get(identity(rb))
+            if a is None or b is None:
+                continue
+            ties += 1
+            if a > b:
+                return "tie on %s %r not in creation order: %r before %r" % (col, ra[col],
+                                                                         identity(ra), identity(rb))
     if col in ("Local", "Remote"):
         keys = [endpoint_key(r[col]) for r in rows]
     elif col == "Bandwidth":
@@ -95,6 +117,8 @@ def check_sorted(path, col, direction):
                         (ra[col].endswith("…") or rb[col].endswith("…"))):
             return "rows out of order by %s %s: %r then %r" % (col, direction, ra.get(col, ra),
                                                                  rb.get(col, rb))
+    if created and col in ("Proto", "State", "Service", "Process") and not ties:
+        return "no equal %s keys: stability was not checked" % col
     return None
 
 
@@ -236,7 +260,8 @@ def main():
         print(" ".join(colours(sys.argv[2])))
         return 0
     if cmd == "check-sorted":
-        err = check_sorted(sys.argv[2], sys.argv[3], sys.argv[4])
+        err = check_sorted(sys.argv[2], sys.argv[3], sys.argv[4],
+                           sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "check-filter":
         err = check_filter(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
