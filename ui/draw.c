@@ -177,6 +177,25 @@ static void endpoint_text(const struct ui *u, const struct flow *f, int src, cha
 		strcpy(colon + 1, svc);
 }
 
+/* "name (pid)"; short of room, the name gives way before the pid, and
+ * only a column too narrow for both shows the name alone. */
+static void process_cell(char *out, size_t n, const struct flow_text *t, int w)
+{
+	if (!t->process[0] || !t->pid) {
+		snprintf(out, n, "%s", t->process[0] ? t->process : "-");
+		return;
+	}
+	char pid[16], name[sizeof(t->process)];
+	int pl = snprintf(pid, sizeof(pid), " (%u)", t->pid);
+	int room = w - pl;
+	if (room < 3) {
+		snprintf(out, n, "%s", t->process);
+		return;
+	}
+	ui_cut(name, sizeof(name), t->process, room);
+	snprintf(out, n, "%s%s", name, pid);
+}
+
 static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const struct ui_row *r,
 		     int selected, int width)
 {
@@ -241,13 +260,7 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 			s = r->closed ? "" : ui_human_rate(cell, sizeof(cell),
 							   rate_get(&f->rate, now, DIR_FWD));
 			break;
-		case COL_PROCESS:	/* name and pid, as top and htop show them */
-			if (t.process[0] && t.pid)
-				snprintf(cell, sizeof(cell), "%s (%u)", t.process, t.pid);
-			else
-				snprintf(cell, sizeof(cell), "%s", t.process[0] ? t.process : "-");
-			s = cell;
-			break;
+		case COL_PROCESS: process_cell(cell, sizeof(cell), &t, w[i]); s = cell; break;
 		}
 		ui_put(y, x, w[i], s, cols[i].right);
 		x += w[i] + 1;
@@ -426,7 +439,7 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 			char extra[48] = "";
 			if (errs || drops)
 				snprintf(extra, sizeof(extra), " e%llu d%llu", errs, drops);
-			snprintf(s, sizeof(s), "%-7.7s %s%s %s%s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
+			snprintf(s, sizeof(s), "%-7.10s %s%s %s%s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
 				 ui_human_rate(r1, sizeof(r1), rx), u->utf8 ? "\xe2\x86\x91" : "u",
 				 ui_human_rate(r2, sizeof(r2), tx), extra);
 			sidebar_line(&y, x, s, errs || drops ? (u->color ? COLOR_PAIR(CP_WARN) : A_BOLD)
