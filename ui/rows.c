@@ -34,8 +34,17 @@ const struct flow *ui_row_flow(struct ui *u, const struct ui_row *r)
 	struct tracker *t = &u->app->tracker;
 	if (r->header)
 		return NULL;
-	if (r->closed)
-		return history_get(&t->history, r->index);
+	if (r->closed) {
+		/* Once the history ring is full, each flow that closes moves
+		 * the others' indexes down by one: between rebuilds (a paused
+		 * display, keys between ticks) the row's flow is found again
+		 * from where it was, downwards, never mistaken for another. */
+		struct history *h = &t->history;
+		for (uint32_t i = r->index < h->count ? r->index + 1 : h->count; i-- > 0;)
+			if (history_id(h, i) == r->id)
+				return history_get(h, i);
+		return NULL;
+	}
 	const struct flow *f = flow_at(&t->table, r->index);
 	return f->id == r->id ? f : NULL;
 }
