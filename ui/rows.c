@@ -106,13 +106,20 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	const char *svc = record_service(f);
 	t->service = svc ? svc : "";
 	if (dpi_current && f->dpi && f->dpi != DPI_NOTHING) {
-		struct strbuf b;
-		sb_init(&b);
-		dpi_summary(dpi_current, f->dpi, &b);
-		snprintf(t->app, sizeof(t->app), "%s", b.buf ? b.buf : "");
-		sb_free(&b);
+		/* dpi_summary's text, built here so that the plugin's display
+		 * name is sanitised too: a third-party plugin's strings reach
+		 * the terminal no more raw than wire text does. */
+		const char *disp = dpi_owner_display(dpi_current, f->dpi);
 		size_t hl;
 		const char *h = dpi_domain(dpi_current, f->dpi, &hl);
+		if (disp) {
+			ui_sanitize(t->app, sizeof(t->app) / 2, disp, strlen(disp));
+			size_t al = strlen(t->app);
+			if (h && al + 2 < sizeof(t->app)) {
+				t->app[al++] = ' ';
+				ui_sanitize(t->app + al, sizeof(t->app) - al, h, hl);
+			}
+		}
 		if (h)
 			ui_sanitize(t->host, sizeof(t->host), h, hl);
 		struct text_ctx c = { t };
