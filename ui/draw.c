@@ -609,10 +609,12 @@ static void draw_status(struct ui *u)
 
 static void draw_keys(struct ui *u)
 {
+	/* Help second: at 80 columns the line ends after "a group", and the
+	 * key that lists all the others must still be on it. */
 	static const char *const keys[][2] = {
-		{ "q", "quit" }, { "/", "filter" }, { "s", "sort" }, { "Enter", "details" },
-		{ "Tab", "view" }, { "t", "closed" }, { "a", "group" }, { "Space", "pause" },
-		{ "h", "help" },
+		{ "q", "quit" }, { "h", "help" }, { "/", "filter" }, { "s", "sort" },
+		{ "Enter", "details" }, { "Tab", "view" }, { "t", "closed" }, { "a", "group" },
+		{ "Space", "pause" },
 	};
 	int y = LINES - 1, x = 0;
 	move(y, 0);
