@@ -181,8 +181,11 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 		heading(l, "Application");
 		add(l, "Identified as", "%s", t.app);
 		const char *label = dpi_state_label(dpi_current, f->dpi);
-		if (label)
-			add(l, "Dissector state", "%s", label);
+		if (label) {	/* set by a plugin: sanitised like its field labels */
+			char v[64];
+			ui_sanitize(v, sizeof(v), label, strlen(label));
+			add(l, "Dissector state", "%s", v);
+		}
 		struct field_ctx fc = { l };
 		dpi_foreach_field(dpi_current, f->dpi, dpi_line, &fc);
 	}

@@ -177,6 +177,25 @@ static void endpoint_text(const struct ui *u, const struct flow *f, int src, cha
 		strcpy(colon + 1, svc);
 }
 
+/* "name (pid)"; short of room, the name gives way before the pid, and
+ * only a column too narrow for both shows the name alone. */
+static void process_cell(char *out, size_t n, const struct flow_text *t, int w)
+{
+	if (!t->process[0] || !t->pid) {
+		snprintf(out, n, "%s", t->process[0] ? t->process : "-");
+		return;
+	}
+	char pid[16], name[sizeof(t->process)];
+	int pl = snprintf(pid, sizeof(pid), " (%u)", t->pid);
+	int room = w - pl;
+	if (room < 3) {
+		snprintf(out, n, "%s", t->process);
+		return;
+	}
+	ui_cut(name, sizeof(name), t->process, room);
+	snprintf(out, n, "%s%s", name, pid);
+}
+
 static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const struct ui_row *r,
 		     int selected, int width)
 {
@@ -241,7 +260,7 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 			s = r->closed ? "" : ui_human_rate(cell, sizeof(cell),
 							   rate_get(&f->rate, now, DIR_FWD));
 			break;
-		case COL_PROCESS: s = t.process[0] ? t.process : "-"; break;
+		case COL_PROCESS: process_cell(cell, sizeof(cell), &t, w[i]); s = cell; break;
 		}
 		ui_put(y, x, w[i], s, cols[i].right);
 		x += w[i] + 1;
@@ -316,7 +335,12 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	for (int i = y0; i < ymax; i++)
 		mvaddch(i, x - 1, u->utf8 ? ' ' : ' ');
 	sidebar_line(&y, x, "Capture", head);
-	snprintf(s, sizeof(s), "%.80s (%.30s)", a->cap.name, capture_link_name(&a->cap));
+	/* A file by its name, as in the title: a long path would push the
+	 * link type out of the panel. */
+	const char *cname = a->cap.name;
+	if (a->cap.offline && strrchr(cname, '/'))
+		cname = strrchr(cname, '/') + 1;
+	snprintf(s, sizeof(s), "%.80s (%.30s)", cname, capture_link_name(&a->cap));
 	sidebar_line(&y, x, s, A_NORMAL);
 	struct pcap_stat ps;
 	if (!a->cap.offline && capture_stats(&a->cap, &ps) == 0)
@@ -415,7 +439,7 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 			char extra[48] = "";
 			if (errs || drops)
 				snprintf(extra, sizeof(extra), " e%llu d%llu", errs, drops);
-			snprintf(s, sizeof(s), "%-7.7s %s%s %s%s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
+			snprintf(s, sizeof(s), "%-7.10s %s%s %s%s%s", c->name, u->utf8 ? "\xe2\x86\x93" : "d",
 				 ui_human_rate(r1, sizeof(r1), rx), u->utf8 ? "\xe2\x86\x91" : "u",
 				 ui_human_rate(r2, sizeof(r2), tx), extra);
 			sidebar_line(&y, x, s, errs || drops ? (u->color ? COLOR_PAIR(CP_WARN) : A_BOLD)
@@ -585,10 +609,12 @@ static void draw_status(struct ui *u)
 
 static void draw_keys(struct ui *u)
 {
+	/* Help second: at 80 columns the line ends after "a group", and the
+	 * key that lists all the others must still be on it. */
 	static const char *const keys[][2] = {
-		{ "q", "quit" }, { "/", "filter" }, { "s", "sort" }, { "Enter", "details" },
-		{ "Tab", "view" }, { "t", "closed" }, { "a", "group" }, { "Space", "pause" },
-		{ "h", "help" },
+		{ "q", "quit" }, { "h", "help" }, { "/", "filter" }, { "s", "sort" },
+		{ "Enter", "details" }, { "Tab", "view" }, { "t", "closed" }, { "a", "group" },
+		{ "Space", "pause" },
 	};
 	int y = LINES - 1, x = 0;
 	move(y, 0);
@@ -629,7 +655,12 @@ void ui_draw(struct ui *u)
 	if (u->help)
 		ui_draw_help(u);
 	if (u->editing) {
-		int cx = 1 + u->fcur;
+		/* The cursor sits after what is before it on screen: cells,
+		 * not bytes (a UTF-8 character takes one cell, or two). */
+		char before[sizeof(u->ftext)];
+		memcpy(before, u->ftext, (size_t)u->fcur);
+		before[u->fcur] = '\0';
+		int cx = 1 + ui_text_width(before);
 		move(LINES - 2, cx < COLS ? cx : COLS - 1);
 		curs_set(1);
 	} else {

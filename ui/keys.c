@@ -48,6 +48,14 @@ int ui_apply_filter(struct ui *u)
 static void move_sel(struct ui *u, int delta)
 {
 	ui_select_index(u, u->sel + delta);
+	/* Details of a group's title row would show nothing: j/k there step
+	 * over it (back the other way at the top of the list). */
+	if (u->screen == SCR_DETAILS && u->rows.n && u->rows.v[u->sel].header) {
+		int i = u->sel + (delta < 0 ? -1 : 1);
+		if (i < 0 || i >= (int)u->rows.n)
+			i = u->sel + (delta < 0 ? 1 : -1);
+		ui_select_index(u, i);
+	}
 	u->details_scroll = 0;
 }
 
@@ -231,7 +239,10 @@ static void handle_key(struct ui *u, int ch)
 		}
 		u->help = 0;
 		u->list_scroll = 0;
-		if (ch != 'q')
+		/* Any other key closes the help; as in RustNet the view keys
+		 * still act (and q still arms the quit). */
+		if (ch != 'q' && ch != '\t' && ch != KEY_BTAB && ch != ']' && ch != '[' &&
+		    !(ch >= '1' && ch <= '4'))
 			return;
 	}
 	if (u->editing && filter_key(u, ch))
@@ -359,8 +370,11 @@ static void handle_key(struct ui *u, int ch)
 			u->list_scroll = 1 << 20;
 		break;
 	case '\n': case '\r': case KEY_ENTER:
-		if (u->screen == SCR_OVERVIEW && u->rows.n)
+		if (u->screen == SCR_OVERVIEW && u->rows.n) {
+			if (u->rows.v[u->sel].header)	/* a group: its first flow */
+				ui_select_index(u, u->sel + 1);
 			u->screen = SCR_DETAILS;
+		}
 		break;
 	case 'c':
 		if (list)

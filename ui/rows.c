@@ -34,8 +34,17 @@ const struct flow *ui_row_flow(struct ui *u, const struct ui_row *r)
 	struct tracker *t = &u->app->tracker;
 	if (r->header)
 		return NULL;
-	if (r->closed)
-		return history_get(&t->history, r->index);
+	if (r->closed) {
+		/* Once the history ring is full, each flow that closes moves
+		 * the others' indexes down by one: between rebuilds (a paused
+		 * display, keys between ticks) the row's flow is found again
+		 * from where it was, downwards, never mistaken for another. */
+		struct history *h = &t->history;
+		for (uint32_t i = r->index < h->count ? r->index + 1 : h->count; i-- > 0;)
+			if (history_id(h, i) == r->id)
+				return history_get(h, i);
+		return NULL;
+	}
 	const struct flow *f = flow_at(&t->table, r->index);
 	return f->id == r->id ? f : NULL;
 }
@@ -97,13 +106,20 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	const char *svc = record_service(f);
 	t->service = svc ? svc : "";
 	if (dpi_current && f->dpi && f->dpi != DPI_NOTHING) {
-		struct strbuf b;
-		sb_init(&b);
-		dpi_summary(dpi_current, f->dpi, &b);
-		snprintf(t->app, sizeof(t->app), "%s", b.buf ? b.buf : "");
-		sb_free(&b);
+		/* dpi_summary's text, built here so that the plugin's display
+		 * name is sanitised too: a third-party plugin's strings reach
+		 * the terminal no more raw than wire text does. */
+		const char *disp = dpi_owner_display(dpi_current, f->dpi);
 		size_t hl;
 		const char *h = dpi_domain(dpi_current, f->dpi, &hl);
+		if (disp) {
+			ui_sanitize(t->app, sizeof(t->app) / 2, disp, strlen(disp));
+			size_t al = strlen(t->app);
+			if (h && al + 2 < sizeof(t->app)) {
+				t->app[al++] = ' ';
+				ui_sanitize(t->app + al, sizeof(t->app) - al, h, hl);
+			}
+		}
 		if (h)
 			ui_sanitize(t->host, sizeof(t->host), h, hl);
 		struct text_ctx c = { t };
@@ -112,8 +128,10 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	/* The owning process: a local program chose its name, so it is
 	 * sanitised like wire text. */
 	const struct owner_proc *proc = owners_proc(owners_current, owners_of(owners_current, f));
-	if (proc)
+	if (proc) {
 		ui_sanitize(t->process, sizeof(t->process), proc->info.name, strlen(proc->info.name));
+		t->pid = proc->info.pid;
+	}
 	size_t nl;
 	const char *name = names_lookup(names_current, f->key.family, flow_dst_addr(f), &nl);
 	if (name) {	/* what DNS answers called the remote end */

@@ -107,6 +107,42 @@ void ui_put(int y, int x, int w, const char *s, int right)
 		addch(' ');
 }
 
+/* Copies s into out cut to at most w cells, ending in the cut marker
+ * when something was left out (what ui_put would show in w cells). */
+void ui_cut(char *out, size_t n, const char *s, int w)
+{
+	int utf8 = ui_current ? ui_current->utf8 : 0;
+	const char *mark = utf8 ? "\xe2\x80\xa6" : "~";
+	size_t o = 0;
+	if (n == 0)
+		return;
+	if (ui_text_width(s) <= w) {
+		snprintf(out, n, "%s", s);
+		return;
+	}
+	int used = 0;
+	while (*s && w > 0) {
+		int cw = 1;
+		size_t l = 1;
+		if (utf8)
+			l = next_char(s, &cw);
+		else if ((unsigned char)*s >= 0x80)
+			while (((unsigned char)s[l] & 0xc0) == 0x80)
+				l++;
+		if (used + cw > w - 1 || o + l + strlen(mark) >= n)
+			break;
+		memcpy(out + o, s, l);
+		o += l;
+		used += cw;
+		s += l;
+	}
+	if (w > 0 && o + strlen(mark) < n) {
+		memcpy(out + o, mark, strlen(mark));
+		o += strlen(mark);
+	}
+	out[o] = '\0';
+}
+
 static char *human(char *buf, size_t n, double v, const char *suffix)
 {
 	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB", "PB" };

@@ -181,6 +181,22 @@ static void on_winch(struct ev_loop *loop, ev_signal *w, int revents)
 	u->dirty = 1;
 }
 
+/* Home and End as tmux, screen, rxvt and the Linux console send them,
+ * whatever TERM says (TERM=xterm-256color inside tmux is common): unknown,
+ * such a sequence would arrive as Esc (which clears the filter) and then
+ * characters taken for keys ('[' switches the view). */
+static void extra_keys(void)
+{
+	static const struct { const char *seq; int key; } extra[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[7~", KEY_HOME },
+		{ "\033[8~", KEY_END }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+	};
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (key_defined(extra[i].seq) == 0)	/* never rebind a known one */
+			define_key(extra[i].seq, extra[i].key);
+}
+
 static void colours(struct ui *u)
 {
 	u->color = !u->app->opt.no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
@@ -236,6 +252,7 @@ int tui_open(struct app *a)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	extra_keys();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);

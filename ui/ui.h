@@ -64,6 +64,7 @@ struct flow_text {
 	char remote_name[128];		/* from DNS answers seen, "" if none */
 	char ssh[160];
 	char process[64];		/* "" until attribution (platform) lands */
+	unsigned pid;			/* the owning process' pid, 0 when unknown */
 	const char *extra[48];		/* every DPI value */
 	unsigned n_extra;
 	char pool[2048];		/* backing store for extra */
@@ -160,6 +161,7 @@ void ui_procs_build(struct ui *u);
 /* text.c: cells on the screen */
 void ui_put(int y, int x, int w, const char *s, int right);
 int ui_text_width(const char *s);
+void ui_cut(char *out, size_t n, const char *s, int w);
 char *ui_human_rate(char *buf, size_t n, double bytes_per_s);
 char *ui_human_bytes(char *buf, size_t n, double bytes);
 char *ui_duration(char *buf, size_t n, uint64_t us);

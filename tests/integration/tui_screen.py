@@ -2,9 +2,16 @@
 """tui_screen.py - reads a netlens screen captured with `tmux capture-pane -p`.
 
   rows SCREEN                      print the table rows as TSV (for logs)
-  check-sorted SCREEN COLUMN DIR   the rows are ordered by COLUMN (asc|desc)
+  check-sorted SCREEN COLUMN DIR [CREATED]
+                                   the rows are ordered by COLUMN (asc|desc);
+                                   with CREATED (the screen in the default
+                                   order), rows with equal keys keep it
   check-filter SCREEN JSONL EXPR   the rows shown are exactly the flows of the
                                    headless JSON dump that EXPR selects
+  attrs SCREEN_E REGEX             SCREEN_E from `capture-pane -p -e`: the
+                                   attributes where REGEX first matches, e.g.
+                                   "fg=1 bold reverse" (fg=default when none)
+  colours SCREEN_E                 lists every colour used (nothing when none)
 
 The filter oracle here is written independently of ui/filter.c and covers
 the keywords the tests use; it evaluates the JSON records, not the screen.
@@ -72,10 +79,29 @@ def endpoint_key(s):
         return (9, 0, port)
 
 
-def check_sorted(path, col, direction):
+def identity(r):
+    return (r.get("Proto"), r.get("Local"), r.get("Remote"), r.get("State"))
+
+
+def check_sorted(path, col, direction, created=None):
     header, rows = table(path)
     if not rows:
         return "no rows"
+    ties = 0
+    if created:	# stable: ties in the order of first packet, either direction
+        _, crows = table(created)
+        ids = [identity(r) for r in crows]
+        order = {i: n for n, i in enumerate(ids) if ids.count(i) == 1}
+        for ra, rb in zip(rows, rows[1:]):
+            if col == "Bandwidth" or ra[col] != rb[col] or ra[col].endswith("…"):
+                continue
+            a, b = order.get(identity(ra)), order.get(identity(rb))
+            if a is None or b is None:
+                continue
+            ties += 1
+            if a > b:
+                return "tie on %s %r not in creation order: %r before %r" % (col, ra[col],
+                                                                         identity(ra), identity(rb))
     if col in ("Local", "Remote"):
         keys = [endpoint_key(r[col]) for r in rows]
     elif col == "Bandwidth":
@@ -91,6 +117,8 @@ def check_sorted(path, col, direction):
                         (ra[col].endswith("…") or rb[col].endswith("…"))):
             return "rows out of order by %s %s: %r then %r" % (col, direction, ra.get(col, ra),
                                                                  rb.get(col, rb))
+    if created and col in ("Proto", "State", "Service", "Process") and not ties:
+        return "no equal %s keys: stability was not checked" % col
     return None
 
 
@@ -153,6 +181,67 @@ def check_filter(path, jsonl, expr):
     return None
 
 
+SGR_RE = re.compile(r"\x1b\[([0-9;]*)m")
+OTHER_ESC_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-ln-z]|\][^\x07]*\x07|[()][0-9A-B])")
+
+
+def sgr_cells(path):
+    """Yields (line, [(char, attrs)]) for a screen captured with escapes.
+    tmux carries attributes from one line to the next, so the state is
+    tracked over the whole capture, as a terminal would."""
+    st = {"fg": "default", "bg": "default", "bold": 0, "dim": 0, "underline": 0, "reverse": 0}
+    text = OTHER_ESC_RE.sub("", open(path, encoding="utf-8").read())
+    for line in text.split("\n"):
+        cells, pos = [], 0
+        for m in SGR_RE.finditer(line):
+            cells += [(c, dict(st)) for c in line[pos:m.start()]]
+            pos = m.end()
+            codes = [int(c) if c else 0 for c in m.group(1).split(";")]
+            i = 0
+            while i < len(codes):
+                c = codes[i]
+                if c == 0:
+                    st.update(fg="default", bg="default", bold=0, dim=0, underline=0, reverse=0)
+                elif c in (1, 2, 4, 7):
+                    st[{1: "bold", 2: "dim", 4: "underline", 7: "reverse"}[c]] = 1
+                elif c == 22:
+                    st.update(bold=0, dim=0)
+                elif c in (24, 27):
+                    st[{24: "underline", 27: "reverse"}[c]] = 0
+                elif 30 <= c <= 37 or 90 <= c <= 97:
+                    st["fg"] = str(c - 30 if c < 90 else c - 82)
+                elif 40 <= c <= 47 or 100 <= c <= 107:
+                    st["bg"] = str(c - 40 if c < 100 else c - 92)
+                elif c in (38, 48) and i + 1 < len(codes):
+                    n = 3 if codes[i + 1] == 5 else 5
+                    st["fg" if c == 38 else "bg"] = ",".join(map(str, codes[i + 2:i + n]))
+                    i += n - 1
+                elif c == 39:
+                    st["fg"] = "default"
+                elif c == 49:
+                    st["bg"] = "default"
+                i += 1
+        cells += [(c, dict(st)) for c in line[pos:]]
+        yield "".join(c for c, _ in cells), cells
+
+
+def attrs(path, regex):
+    for plain, cells in sgr_cells(path):
+        m = re.search(regex, plain)
+        if m:
+            a = cells[m.start()][1]
+            return " ".join(["fg=" + a["fg"]] + [k for k in ("bold", "dim", "underline", "reverse") if a[k]])
+    return None
+
+
+def colours(path):
+    used = set()
+    for _, cells in sgr_cells(path):
+        for _, a in cells:
+            used |= {k + "=" + a[k] for k in ("fg", "bg") if a[k] != "default"}
+    return sorted(used)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "rows":
@@ -160,8 +249,19 @@ def main():
         for r in rows:
             print("\t".join(r.get(c, "") for c in COLUMNS))
         return 0
+    if cmd == "attrs":
+        a = attrs(sys.argv[2], sys.argv[3])
+        if a is None:
+            print("FAIL: /%s/ is not on the screen" % sys.argv[3])
+            return 1
+        print(a)
+        return 0
+    if cmd == "colours":
+        print(" ".join(colours(sys.argv[2])))
+        return 0
     if cmd == "check-sorted":
-        err = check_sorted(sys.argv[2], sys.argv[3], sys.argv[4])
+        err = check_sorted(sys.argv[2], sys.argv[3], sys.argv[4],
+                           sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "check-filter":
         err = check_filter(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

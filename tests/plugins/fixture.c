@@ -15,6 +15,8 @@
  *   OTHER_FILE     a second, valid "toy" (a duplicate name)
  *   NAMED_SSH      the working toy named "ssh" (fields ssh.word, ...), to
  *                  replace a built-in dissector of that name
+ *   HOSTILE_TEXT   the working toy whose display name and field label carry
+ *                  terminal escapes (the UI must not pass them through)
  */
 #include <string.h>
 
@@ -31,7 +33,11 @@ NL_EXPORT const struct nl_dissector *netlens_dissector_entry(void);
 enum { F_WORD, F_COUNT, F_TAGS };
 
 static const struct nl_field fields[] = {
+#ifdef HOSTILE_TEXT
+	{ F_WORD, NL_FIELD_STR, 0, FX_NAME ".word", "Wo\033[2Jrd" },
+#else
 	{ F_WORD, NL_FIELD_STR, 0, FX_NAME ".word", "Word" },
+#endif
 #ifdef BAD_FIELD
 	{ F_COUNT, NL_FIELD_U64, 0, "Toy Count", "Count" },
 #else
@@ -112,7 +118,11 @@ static const struct nl_dissector desc = {
 #else
 	.description = "test dissector: payload starting with TOY",
 #endif
+#ifdef HOSTILE_TEXT
+	.display = "TOY\033]0;pwned\a",
+#else
 	.display = "TOY",
+#endif
 	.port_hints = ports,
 	.n_port_hints = 1,
 	.packet_budget = 4,
