@@ -380,6 +380,13 @@ int app_init(struct app *a)
 	if (!o->no_dpi) {
 		names_current = names_new(NAMES_DEFAULT_CAP);	/* NULL: names are not kept */
 		dpi_init(&a->dpi);
+		/* Reassembly memory follows the flow cap (a router's small
+		 * --max-flows gets a small cap): 64 bytes a flow, 1-16 MiB,
+		 * 6.4 MiB by default (3 200 flows' 2 KiB buffers at once). */
+		size_t stream_cap = (size_t)o->max_flows * 64;
+		dpi_set_stream_limit(&a->dpi, stream_cap < (1u << 20) ? (1u << 20)
+				     : stream_cap > DPI_STREAM_LIMIT_DEFAULT ? DPI_STREAM_LIMIT_DEFAULT
+				     : stream_cap);
 		a->dpi_on = 1;
 		if ((rc = dissectors_load(&a->dpi, o)) != 0)
 			return rc;

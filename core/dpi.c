@@ -20,14 +20,25 @@ struct stream {			/* one direction's in-order bytes (stream mode) */
 	uint32_t len, cap;
 	uint32_t next_seq;	/* sequence number of the byte after buf */
 	uint8_t started;
+	uint8_t detached;	/* its first bytes were dissected in place, not kept */
+};
+
+struct dpi_slot {		/* one dissector's part of a work block */
+	void *state;		/* owned, or NULL */
+	uint8_t offered;	/* packets offered so far (its budget) */
 };
 
 struct dpi_work {		/* only while the flow is being dissected */
 	uint32_t candidates;	/* bitmask over dpi->set */
-	uint8_t offered[DISSECTORS_MAX];
-	void *state[DISSECTORS_MAX];
 	struct stream dir[2];
+	struct dpi_slot slot[];	/* dpi->set.n: sized to the dissectors loaded, not
+				 * DISSECTORS_MAX (undecided flows may be many) */
 };
+
+static size_t work_size(const struct dpi *d)
+{
+	return sizeof(struct dpi_work) + d->set.n * sizeof(struct dpi_slot);
+}
 
 struct dpi_flow {
 	struct dpi_work *work;	/* owned; NULL once decided */
@@ -234,6 +245,7 @@ int dpi_init(struct dpi *d)
 	d->api.note_name = api_note_name;
 	d->api.log = api_log;
 	d->arena_used = 1;	/* index 0 is DPI_NONE */
+	d->stream_limit = DPI_STREAM_LIMIT_DEFAULT;
 	return 0;
 }
 
@@ -273,23 +285,24 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 	if (!w)
 		return;
 	for (unsigned i = 0; i < d->set.n; i++)
-		if (w->state[i]) {
+		if (w->slot[i].state) {
 			if (d->set.v[i].d.release)
-				d->set.v[i].d.release(w->state[i]);
-			free(w->state[i]);
+				d->set.v[i].d.release(w->slot[i].state);
+			free(w->slot[i].state);
 		}
 	/* Buffers that grew past their first size are not kept, so the pool
 	 * holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). Buffers are pooled
 	 * apart from blocks: a flow that never needs a stream (UDP) must not
 	 * hold two idle ones while it is dissected. */
 	for (int k = 0; k < 2; k++) {
+		d->stream_bytes -= w->dir[k].cap;
 		if (w->dir[k].cap == STREAM_FIRST_CAP && d->n_buf_pool < 2 * DPI_WORK_POOL)
 			d->buf_pool[d->n_buf_pool++] = w->dir[k].buf;
 		else
 			free(w->dir[k].buf);
 	}
 	if (d->n_pool < DPI_WORK_POOL) {
-		memset(w, 0, sizeof(*w));
+		memset(w, 0, work_size(d));
 		d->pool[d->n_pool++] = w;
 		return;
 	}
@@ -301,7 +314,7 @@ static struct dpi_work *new_work(struct dpi *d)
 {
 	if (d->n_pool)
 		return d->pool[--d->n_pool];
-	return calloc(1, sizeof(struct dpi_work));
+	return calloc(1, work_size(d));
 }
 
 static void free_flow(struct dpi_flow *df)
@@ -392,17 +405,20 @@ static void decide(struct dpi *d, struct flow *f)
 static void drop(struct dpi *d, struct dpi_work *w, unsigned i)
 {
 	w->candidates &= ~(1u << i);
-	if (w->state[i]) {
+	if (w->slot[i].state) {
 		if (d->set.v[i].d.release)
-			d->set.v[i].d.release(w->state[i]);
-		free(w->state[i]);
-		w->state[i] = NULL;
+			d->set.v[i].d.release(w->slot[i].state);
+		free(w->slot[i].state);
+		w->slot[i].state = NULL;
 	}
 }
 
+void dpi_set_stream_limit(struct dpi *d, size_t bytes) { d->stream_limit = bytes; }
+
 /* Stream mode: appends a segment's in-order bytes. Returns 1 when the
- * stream grew. Out-of-order data past a gap is dropped (its
- * retransmission fills the gap later). */
+ * stream grew, 0 when not, -1 when it would need memory past the limit.
+ * Out-of-order data past a gap is dropped (its retransmission fills the
+ * gap later). */
 static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8_t *data, size_t len)
 {
 	if (!s->started) {
@@ -422,8 +438,11 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 	if (len > NL_MAX_STREAM - s->len)
 		len = NL_MAX_STREAM - s->len;
 	if (s->cap == 0 && d->n_buf_pool) {
+		if (d->stream_bytes + STREAM_FIRST_CAP > d->stream_limit)
+			return -1;
 		s->buf = d->buf_pool[--d->n_buf_pool];
 		s->cap = STREAM_FIRST_CAP;
+		d->stream_bytes += STREAM_FIRST_CAP;
 	}
 	if (s->len + len > s->cap) {
 		uint32_t cap = s->cap ? s->cap : STREAM_FIRST_CAP;
@@ -431,10 +450,13 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 			cap *= 2;
 		if (cap > NL_MAX_STREAM)
 			cap = NL_MAX_STREAM;
+		if (d->stream_bytes - s->cap + cap > d->stream_limit)
+			return -1;
 		uint8_t *nb = realloc(s->buf, cap);
 		if (!nb)
 			return 0;
 		s->buf = nb;
+		d->stream_bytes += cap - s->cap;
 		s->cap = cap;
 	}
 	memcpy(s->buf + s->len, data, len);
@@ -486,7 +508,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		return;		/* decided */
 
 	const int from_client = (dir == DIR_FWD) == !(f->flags & FLOW_DST_INITIATED);
-	int grew = 0;
+	int grew = 0, in_place = 0;
 	struct stream *s = &w->dir[dir];
 	if (transport == NL_TCP) {
 		uint32_t seq = p->seq + ((p->tcp_flags & TCP_SYN) ? 1 : 0);
@@ -494,9 +516,35 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		for (unsigned k = 0; k < n && !grew; k++)
 			if ((w->candidates & (1u << list[k])) &&
 			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM)) {
-				grew = stream_add(d, s, seq, p->payload, p->payload_len);
+				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len);
 				break;
 			}
+		/* Over the memory cap, a direction's first segment is still
+		 * dissected, in place (a ClientHello, a request or a banner
+		 * mostly fits one): only what needs a second segment of the same
+		 * direction is lost. */
+		if (grew < 0 && !s->detached && s->len == 0 && s->next_seq == seq) {
+			s->detached = 1;
+			s->next_seq += (uint32_t)p->payload_len;
+			in_place = 1;
+			grew = 1;
+		}
+		if (grew < 0) {	/* over the memory cap: no stream dissector for this flow */
+			d->stats.stream_capped++;
+			grew = 0;
+			for (unsigned k = 0; k < n; k++)
+				if (d->set.v[list[k]].d.flags & NL_DESC_STREAM)
+					drop(d, w, list[k]);
+			for (int k = 0; k < 2; k++) {	/* nobody reads them any more */
+				d->stream_bytes -= w->dir[k].cap;
+				free(w->dir[k].buf);
+				memset(&w->dir[k], 0, sizeof(w->dir[k]));
+			}
+			if (!w->candidates) {
+				decide(d, f);
+				return;
+			}
+		}
 	}
 
 	struct nl_payload pl;
@@ -518,14 +566,15 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
 				if (!grew)
 					continue;
-				pl.data = nl_reader_make(s->buf, s->len);
+				pl.data = in_place ? nl_reader_make(p->payload, p->payload_len)
+						   : nl_reader_make(s->buf, s->len);
 			} else {
 				pl.data = nl_reader_make(p->payload, p->payload_len);
 			}
 			/* A first call gets the zeroed scratch block: most flows are
 			 * declined at once, and then nothing was allocated. Only a
 			 * dissector that wants more gets a block of its own. */
-			void *st = w->state[i];
+			void *st = w->slot[i].state;
 			int scratch = 0;
 			if (x->state_size && !st) {
 				if (!d->scratch || x->state_size > d->scratch_size)
@@ -539,11 +588,11 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			enum nl_verdict v = x->dissect(&d->api, &call, st, &pl);
 			if (call.touched)	/* owner or label may be new */
 				note_owner(f, df);
-			if (++w->offered[i] >= x->packet_budget && v == NL_NEED_MORE)
+			if (++w->slot[i].offered >= x->packet_budget && v == NL_NEED_MORE)
 				v = NL_DONE;
 			if (scratch) {
-				if (v == NL_NEED_MORE && (w->state[i] = malloc(x->state_size)))
-					memcpy(w->state[i], st, x->state_size);
+				if (v == NL_NEED_MORE && (w->slot[i].state = malloc(x->state_size)))
+					memcpy(w->slot[i].state, st, x->state_size);
 				else if (v == NL_NEED_MORE)
 					v = NL_DONE;	/* out of memory: stop asking */
 				else if (x->release)

@@ -41,6 +41,7 @@ struct dpi_stats {
 	uint64_t api_errors;		/* API calls refused (bad id, type, bound) */
 	uint64_t flows_with_results;	/* results held now */
 	uint64_t names_noted;		/* passive names offered (note_name) */
+	uint64_t stream_capped;		/* flows whose stream dissection stopped at the memory cap */
 };
 
 struct dpi {
@@ -57,6 +58,8 @@ struct dpi {
 	struct dpi_work *pool[DPI_WORK_POOL];	/* owned: zeroed */
 	uint8_t *buf_pool[2 * DPI_WORK_POOL];	/* owned: stream buffers of the first size */
 	unsigned n_pool, n_buf_pool;
+	size_t stream_bytes;		/* stream buffers held by flows being dissected */
+	size_t stream_limit;		/* cap on stream_bytes (dpi_set_stream_limit) */
 	unsigned n_tcp, n_udp;
 };
 
@@ -75,6 +78,15 @@ static inline int dpi_flow_decided(const struct flow *f) { return f->dpi_owner &
 /* Sets up the host API and an empty set; plugins are loaded by the caller
  * through dpi->set (loader.h), then dpi_ready() builds the dispatch lists. */
 int dpi_init(struct dpi *d);
+
+/* Stream-mode reassembly keeps each undecided TCP flow's bytes (up to
+ * NL_MAX_STREAM a direction) while a stream dissector waits for more: many
+ * half-finished handshakes would otherwise hold max_flows x 32 KiB. Past
+ * this many bytes for all flows together, a flow that needs more stream
+ * memory stops being offered to stream dissectors (results so far are
+ * kept; counted in stats.stream_capped). */
+#define DPI_STREAM_LIMIT_DEFAULT (16u << 20)
+void dpi_set_stream_limit(struct dpi *d, size_t bytes);
 void dpi_ready(struct dpi *d);
 void dpi_free(struct dpi *d);
 

@@ -1,0 +1,214 @@
+/* test_dpi_stream.c - stream-mode reassembly in core/dpi.c and its memory
+ * cap: below the cap a dissector sees a direction's bytes from the start;
+ * over it, a direction's first segment is still dissected in place, a flow
+ * that needs a second segment is given up (counted), and the bytes held
+ * always return to 0 when flows end. */
+#include "config.h"
+
+#include "unit.h"
+
+#include "dpi.h"
+#include "strbuf.h"
+#include "tcp.h"
+
+/* ---- a stream dissector that wants two segments from the client -------- */
+
+static const struct nl_field two_fields[] = {
+	{ 0, NL_FIELD_U64, 0, "two.seen", "Bytes seen" },
+};
+
+struct two_state { uint32_t calls; };
+
+static unsigned last_len;	/* bytes in the last call's reader */
+
+static enum nl_verdict two_dissect(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+				   const struct nl_payload *pl)
+{
+	struct two_state *st = state;
+	last_len = (unsigned)nl_reader_left(&pl->data);
+	st->calls++;
+	api->set_u64(flow, 0, last_len);
+	if (!pl->from_client)
+		return NL_NEED_MORE;	/* waits for the client's second segment */
+	return last_len >= 20 ? NL_DONE : NL_NEED_MORE;
+}
+
+static void two_dpi(struct dpi *d)
+{
+	dpi_init(d);
+	d->set.n = 1;
+	struct nl_dissector *x = &d->set.v[0].d;
+	x->name = "two";
+	x->display = "TWO";
+	x->fields = two_fields;
+	x->n_fields = 1;
+	x->domain_field = -1;
+	x->transports = NL_TCP;
+	x->flags = NL_DESC_STREAM;
+	x->state_size = sizeof(struct two_state);
+	x->packet_budget = 10;
+	x->dissect = two_dissect;
+	snprintf(d->set.v[0].json_keys[0], NL_MAX_KEY, "two_seen");
+	dpi_ready(d);
+}
+
+static uint8_t bytes[32];
+
+/* A TCP segment of a flow from the client (dir DIR_FWD) or the server. */
+static void segment(struct dpi *d, struct flow *f, int from_client, uint32_t seq, size_t len)
+{
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.proto = L4_TCP;
+	p.sport = from_client ? 40000 : 7;
+	p.dport = from_client ? 7 : 40000;
+	p.tcp_flags = TCP_ACK;
+	p.seq = seq;
+	p.payload = bytes;
+	p.payload_len = (uint32_t)len;
+	dpi_offer(d, f, &p, from_client ? DIR_FWD : DIR_REV);
+}
+
+static uint64_t seen(const struct dpi *d, const struct flow *f)
+{
+	struct strbuf b;
+	sb_init(&b);
+	dpi_json(d, f->dpi, &b);
+	const char *k = strstr(b.buf ? b.buf : "", "\"two_seen\":");
+	uint64_t v = k ? strtoull(k + 11, NULL, 10) : 0;
+	sb_free(&b);
+	return v;
+}
+
+/* ---- valid --------------------------------------------------------------- */
+
+START_TEST(test_reassembled_below_cap)
+{
+	struct dpi d;
+	struct flow f;
+	two_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	segment(&d, &f, 1, 1000, 12);
+	ck_assert_uint_eq(last_len, 12);
+	ck_assert_uint_eq(d.stream_bytes, 2048);	/* one first-size buffer */
+	segment(&d, &f, 1, 1012, 12);
+	ck_assert_uint_eq(last_len, 24);		/* the stream from its start */
+	ck_assert(dpi_flow_decided(&f));
+	ck_assert_uint_eq(seen(&d, &f), 24);
+	ck_assert_uint_eq(d.stream_bytes, 0);		/* decided: buffers back */
+	ck_assert_uint_eq(d.stats.stream_capped, 0);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_first_segment_in_place_over_cap)
+{
+	/* No stream memory at all: each direction's first segment is still
+	 * dissected, nothing is held. */
+	struct dpi d;
+	struct flow f;
+	two_dpi(&d);
+	dpi_set_stream_limit(&d, 0);
+	memset(&f, 0, sizeof(f));
+	segment(&d, &f, 1, 5000, 12);
+	ck_assert_uint_eq(last_len, 12);
+	ck_assert_uint_eq(seen(&d, &f), 12);
+	segment(&d, &f, 0, 9000, 7);			/* the server's first segment */
+	ck_assert_uint_eq(last_len, 7);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	ck_assert_uint_eq(d.stats.stream_capped, 0);
+	ck_assert(!dpi_flow_decided(&f));
+	/* The client's second segment would need the first one's bytes: the
+	 * flow is given up, what was found is kept. */
+	last_len = 0;
+	segment(&d, &f, 1, 5012, 12);
+	ck_assert_uint_eq(last_len, 0);			/* not called with half a stream */
+	ck_assert_uint_eq(d.stats.stream_capped, 1);
+	ck_assert(dpi_flow_decided(&f));
+	ck_assert_uint_eq(seen(&d, &f), 7);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_cap_shared_by_flows)
+{
+	/* Room for two first-size buffers: two flows reassemble, the third
+	 * dissects its first segment in place, and ending flows give the
+	 * memory back to later ones. */
+	struct dpi d;
+	struct flow f[4];
+	two_dpi(&d);
+	dpi_set_stream_limit(&d, 2 * 2048);
+	memset(f, 0, sizeof(f));
+	for (int i = 0; i < 3; i++)
+		segment(&d, &f[i], 1, 100, 10);
+	ck_assert_uint_eq(d.stream_bytes, 2 * 2048);
+	segment(&d, &f[2], 1, 110, 10);			/* needs its first bytes: gone */
+	ck_assert_uint_eq(d.stats.stream_capped, 1);
+	segment(&d, &f[0], 1, 110, 10);			/* reassembled: 20 bytes, done */
+	ck_assert_uint_eq(seen(&d, &f[0]), 20);
+	ck_assert_uint_eq(d.stream_bytes, 2048);
+	segment(&d, &f[3], 1, 100, 10);			/* room again */
+	segment(&d, &f[3], 1, 110, 10);
+	ck_assert_uint_eq(seen(&d, &f[3]), 20);
+	ck_assert_uint_eq(d.stats.stream_capped, 1);
+	for (int i = 0; i < 4; i++) {
+		dpi_finish(&d, &f[i]);
+		if (f[i].dpi != DPI_NOTHING)
+			dpi_release(&d, f[i].dpi);
+	}
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_growth_counts_against_cap)
+{
+	/* A stream that outgrows its first buffer needs the difference under
+	 * the cap too; refused growth ends the stream dissection. */
+	struct dpi d;
+	struct flow f;
+	two_dpi(&d);
+	dpi_set_stream_limit(&d, 3000);
+	memset(&f, 0, sizeof(f));
+	static uint8_t big[2100];
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.proto = L4_TCP;
+	p.sport = 40000;
+	p.dport = 7;
+	p.seq = 1;
+	p.payload = big;
+	p.payload_len = 10;
+	dpi_offer(&d, &f, &p, DIR_FWD);
+	ck_assert_uint_eq(d.stream_bytes, 2048);
+	p.seq = 11;
+	p.payload_len = 2100;	/* 2110 bytes: a 4096-byte buffer, over 3000 */
+	dpi_offer(&d, &f, &p, DIR_FWD);
+	ck_assert_uint_eq(d.stats.stream_capped, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	ck_assert(dpi_flow_decided(&f));
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+static Suite *dpi_stream_suite(void)
+{
+	Suite *s = suite_create("dpi_stream");
+	TCase *tc = tcase_create("valid");
+	tcase_add_test(tc, test_reassembled_below_cap);
+	tcase_add_test(tc, test_first_segment_in_place_over_cap);
+	tcase_add_test(tc, test_cap_shared_by_flows);
+	tcase_add_test(tc, test_growth_counts_against_cap);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(dpi_stream_suite());
+}
