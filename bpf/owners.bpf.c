@@ -141,6 +141,7 @@ static __always_inline void event_tuple(struct nl_owner_event *e, struct sock *s
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
 	e->family = (__u8)family;
+	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	if (family == AF_INET) {
 		bpf_core_read(e->local, 4, &sk->__sk_common.skc_rcv_saddr);
@@ -239,6 +240,7 @@ static __always_inline void emit_addr_now(struct bpf_sock_addr *ctx, __u8 kind, 
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->netns = 0;	/* a bpf_sock does not tell: taken as ours */
 	e->family = v6 ? AF_INET6 : AF_INET;
 	e->lport = (__u16)sk->src_port;
 	local = (__u32 *)e->local;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/types.h>
@@ -42,6 +43,7 @@ struct ebpf_owners {
 	sock_owner_fn fn;
 	void *ctx;			/* the caller's, passed to fn */
 	int delivered;			/* by the current ebpf_owners_poll() */
+	unsigned long netns;		/* ours (inode of /proc/self/ns/net), 0: unknown */
 	char tier[160];
 };
 
@@ -214,6 +216,14 @@ static int event_to_owner(const struct nl_owner_event *ev, struct sock_owner *o)
 	return 0;
 }
 
+/* Our network namespace: the one we capture in (packets of other
+ * namespaces never reach our interfaces, except through a bridge). */
+static unsigned long own_netns(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct ebpf_owners *e = ctx;
@@ -225,6 +235,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	memcpy(&ev, data, sizeof(ev));
 	if (event_to_owner(&ev, &o) < 0 || !o.pid)
 		return 0;
+	o.foreign = ev.netns && e->netns && ev.netns != e->netns;
 	e->fn(e->ctx, &o);
 	e->delivered++;
 	return 0;
@@ -306,6 +317,7 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 	}
 	e->fn = fn;
 	e->ctx = ctx;
+	e->netns = own_netns();
 	libbpf_set_print(libbpf_msg);
 
 	/* Opened before anything could change namespaces: `ip netns exec`

@@ -17,8 +17,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -427,6 +430,65 @@ START_TEST(udp_unconnected_sendto)
 }
 END_TEST
 
+/* ---- network namespaces ----------------------------------------------------- */
+
+/* The hooks see every namespace's sockets; across a veth pair on one host
+ * the peer's socket has the mirrored tuple. A listener in a namespace of
+ * its own is reported as foreign, this process's own listener is not. */
+START_TEST(foreign_namespace_flagged)
+{
+	uint16_t port = free_port(AF_INET, SOCK_STREAM);
+	int go[2];
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(go[1]);
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+		int c = unshare(CLONE_NEWNET) == 0 ? socket(AF_INET, SOCK_DGRAM, 0) : -1;
+		if (c < 0)
+			_exit(77);
+		ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+		if (ioctl(c, SIOCSIFFLAGS, &ifr) < 0)
+			_exit(2);
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0)
+			_exit(3);
+		char b;
+		(void)!read(go[0], &b, 1);	/* until the parent has seen it */
+		_exit(0);
+	}
+	close(go[0]);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);	/* our namespace */
+	ck_assert_int_eq(listen(l, 1), 0);
+	struct want theirs = { .proto = IPPROTO_TCP, .family = 4, .pid = (uint32_t)child,
+			       .lport = port, .exact_rport = 1 };
+	struct want ours = theirs;
+	ours.pid = (uint32_t)getpid();
+	const struct sock_owner *o = await(&ours, 5000, "this test's own listener");
+	ck_assert_int_eq(o->foreign, 0);
+	int st = 0;
+	if (waitpid(child, &st, WNOHANG) == child && WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+		close(go[1]);
+		close(l);
+		return;	/* no unshare here: nothing to compare */
+	}
+	o = await(&theirs, 5000, "a listener in another network namespace");
+	ck_assert_int_eq(o->foreign, 1);
+	close(go[1]);
+	st = finish(child);
+	close(l);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %d", st);
+}
+END_TEST
+
 /* ---- the handle ----------------------------------------------------------- */
 
 START_TEST(api_edges)
@@ -449,6 +511,7 @@ static Suite *ebpf_owners_suite(void)
 	tcase_add_test(tcp, tcp4_curl_to_http_server);
 	tcase_add_test(tcp, tcp6_nc_accepts);
 	tcase_add_test(tcp, tcp_v4_mapped_accept);
+	tcase_add_test(tcp, foreign_namespace_flagged);
 	suite_add_tcase(s, tcp);
 	TCase *udp = tcase_create("udp");
 	tcase_add_checked_fixture(udp, setup, teardown);
