@@ -444,6 +444,7 @@ int app_init(struct app *a)
 		a->ebpf = ebpf_owners_open(on_ebpf_owner, owners_current, why, sizeof(why));
 		if (a->ebpf) {
 			owners_set_ebpf(owners_current, 1);
+			owners_set_ebpf_tier(owners_current, ebpf_owners_tier(a->ebpf));
 			owners_set_drain(owners_current, drain_ebpf, a);
 			ev_io_init(&a->ebpf_w, on_ebpf, ebpf_owners_fd(a->ebpf), EV_READ);
 			a->ebpf_w.data = a;

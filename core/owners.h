@@ -80,6 +80,10 @@ void owners_tick(struct owners *o, uint64_t now_us);
 /* The method that currently feeds it ("eBPF", "procfs", "none"). */
 const char *owners_active_method(const struct owners *o);
 void owners_set_ebpf(struct owners *o, int on);
+/* Which eBPF tier loaded (e.g. "tp_btf + cgroup hooks"), for the headless
+ * summary and the UI; copied. "" while procfs feeds it. */
+void owners_set_ebpf_tier(struct owners *o, const char *tier);
+const char *owners_ebpf_tier(const struct owners *o);
 
 const struct owners_stats *owners_stats(const struct owners *o);
 
