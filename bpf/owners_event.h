@@ -15,6 +15,7 @@ enum nl_owner_kind {
 	NL_OWNER_TCP_LISTEN = 3,	/* a listener: no peer */
 	NL_OWNER_UDP_CONNECT = 4,	/* connected UDP, at its first send */
 	NL_OWNER_UDP_SEND = 5,		/* unconnected UDP: no peer */
+	NL_OWNER_EXISTING = 6,		/* a socket open at start (iter/task_file) */
 };
 
 struct nl_owner_event {

@@ -16,7 +16,8 @@
  *   UDP  connected sockets, at their first send; unconnected sends, once
  *        per (socket, destination), reported as the unconnected socket
  *        they are (no peer: core matches them by local port)
- * Sockets that existed before ebpf_owners_open() are left to procfs.
+ * Sockets that existed before ebpf_owners_open() are reported once by
+ * ebpf_owners_existing() (iter/task_file), else left to procfs.
  */
 #ifndef NETLENS_EBPF_OWNERS_H
 #define NETLENS_EBPF_OWNERS_H
@@ -34,6 +35,14 @@ struct ebpf_owners;
  * None: NULL, with one line in why ("eBPF unavailable: ... (procfs is
  * used)"). fn(ctx, owner) is called from ebpf_owners_poll() only. */
 struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, size_t whylen);
+
+/* The owners of every TCP and UDP socket open now, found by one pass of a
+ * task_file iterator over every process's descriptors, delivered to fn
+ * (method OWNER_EBPF) before it returns. Call once after ebpf_owners_open(),
+ * so that sockets made in between are not missed. Returns how many were
+ * delivered, or a negative errno when this kernel cannot (no iterators,
+ * no bpf_sock_from_file() before 5.11): then a procfs scan finds them. */
+int ebpf_owners_existing(struct ebpf_owners *e);
 
 /* The ring buffer's epoll descriptor: readable when records wait (ev_io). */
 int ebpf_owners_fd(const struct ebpf_owners *e);

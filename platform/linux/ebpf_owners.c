@@ -35,6 +35,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #pragma GCC diagnostic ignored "-Wshadow"
 #include "bpf/owners.skel.h"
+#include "bpf/existing.skel.h"
 #pragma GCC diagnostic pop
 
 struct ebpf_owners {
@@ -358,6 +359,71 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 		return NULL;
 	}
 	return e;
+}
+
+/* ---- sockets open at start ------------------------------------------------------ */
+
+/* A bound on one pass (a machine with more sockets than this gets the rest
+ * from procfs, for the flows that need them). */
+#define EXISTING_MAX 1000000
+
+int ebpf_owners_existing(struct ebpf_owners *e)
+{
+	if (!e)
+		return -EINVAL;
+	struct existing_bpf *s = existing_bpf__open_and_load();
+	if (!s)
+		return errno ? -errno : -EINVAL;
+	int r = 0, fd = -1;
+	struct bpf_link *link = bpf_program__attach_iter(s->progs.nl_existing, NULL);
+	if (!link) {
+		r = errno ? -errno : -EINVAL;
+		goto out;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* read() hands out whole seq_file pages, not necessarily whole
+	 * records: keep a partial one for the next read. */
+	union { struct nl_owner_event ev[64]; char bytes[64 * sizeof(struct nl_owner_event)]; } buf;
+	size_t have = 0;
+	int delivered = 0, seen = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf.bytes + have, sizeof(buf.bytes) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		size_t whole = have / sizeof(struct nl_owner_event);
+		for (size_t i = 0; i < whole && seen < EXISTING_MAX; i++, seen++) {
+			struct nl_owner_event ev;
+			struct sock_owner o;
+			memcpy(&ev, &buf.ev[i], sizeof(ev));
+			if (ev.kind != NL_OWNER_EXISTING || event_to_owner(&ev, &o) < 0 || !o.pid)
+				continue;
+			o.foreign = ev.netns && e->netns && ev.netns != e->netns;
+			e->fn(e->ctx, &o);
+			delivered++;
+		}
+		if (seen >= EXISTING_MAX)
+			break;
+		have -= whole * sizeof(struct nl_owner_event);
+		memmove(buf.bytes, buf.bytes + whole * sizeof(struct nl_owner_event), have);
+	}
+	r = delivered;
+out:
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	existing_bpf__destroy(s);
+	return r;
 }
 
 int ebpf_owners_fd(const struct ebpf_owners *e)

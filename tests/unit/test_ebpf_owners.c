@@ -7,6 +7,8 @@
  * destination). Each client has exited before its records are read: the
  * case procfs misses.
  *
+ * Sockets open before a scan are found by the task_file iterator.
+ *
  * Needs root (or CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN), curl, nc (OpenBSD),
  * dig and python3; skips (77) without them or when eBPF does not load.
  * Traffic stays on 127.0.0.1 and ::1.
@@ -430,6 +432,77 @@ START_TEST(udp_unconnected_sendto)
 }
 END_TEST
 
+/* ---- sockets open before start -------------------------------------------------- */
+
+/* iter/task_file: this process's own listener, connected UDP socket and
+ * bound unconnected UDP socket, and a TCP connection in both directions,
+ * all reported by one ebpf_owners_existing() call with this pid and the
+ * right peers. Nothing else delivers during the call (no poll). */
+START_TEST(existing_sockets_iterated)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(l, 4), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &al), 0);
+	uint16_t lport = ntohs(a.sin_port);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	int acc = accept(l, NULL, NULL);
+	ck_assert_int_ge(acc, 0);
+	struct sockaddr_in ca;
+	socklen_t cal = sizeof(ca);
+	ck_assert_int_eq(getsockname(c, (struct sockaddr *)&ca, &cal), 0);
+	uint16_t cport = ntohs(ca.sin_port);
+
+	int uc = socket(AF_INET, SOCK_DGRAM, 0), uu = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_eq(connect(uc, (struct sockaddr *)&a, sizeof(a)), 0);	/* lport: any peer */
+	struct sockaddr_in6 u6 = { .sin6_family = AF_INET6, .sin6_addr = in6addr_loopback };
+	socklen_t u6l = sizeof(u6);
+	ck_assert_int_eq(bind(uu, (struct sockaddr *)&u6, sizeof(u6)), 0);
+	ck_assert_int_eq(getsockname(uu, (struct sockaddr *)&u6, &u6l), 0);
+	struct sockaddr_in uca;
+	socklen_t ucal = sizeof(uca);
+	ck_assert_int_eq(getsockname(uc, (struct sockaddr *)&uca, &ucal), 0);
+
+	pump(200);
+	n_seen = 0;
+	int n = ebpf_owners_existing(eo);
+	ck_assert_msg(n > 0, "ebpf_owners_existing: %d (%s)", n, strerror(n < 0 ? -n : 0));
+	ck_assert_int_eq(n, n_seen);
+	uint32_t me = (uint32_t)getpid();
+	char comm[16];
+	read_comm(getpid(), comm);
+	struct want listener = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
+				 .lport = lport, .exact_rport = 1, .comm = comm };
+	struct want client = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
+			       .remote = lo4, .lport = cport, .rport = lport, .comm = comm };
+	struct want served = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
+			       .remote = lo4, .lport = lport, .rport = cport, .comm = comm };
+	struct want udp_conn = { .proto = IPPROTO_UDP, .family = 4, .pid = me, .local = lo4,
+				 .remote = lo4, .lport = ntohs(uca.sin_port), .rport = lport };
+	struct want udp_free = { .proto = IPPROTO_UDP, .family = 6, .pid = me, .local = lo6,
+				 .remote = any16, .lport = ntohs(u6.sin6_port), .exact_rport = 1 };
+	const struct want *all[] = { &listener, &client, &served, &udp_conn, &udp_free };
+	static const char *const what[] = { "listener", "client", "accepted", "connected UDP",
+					    "unconnected UDP" };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (count(all[i]) != 1)
+			dump();
+		ck_assert_msg(count(all[i]) == 1, "%s: %d records", what[i], count(all[i]));
+	}
+	for (int i = 0; i < n_seen; i++)	/* ours are in our namespace */
+		if (seen[i].pid == me)
+			ck_assert_int_eq(seen[i].foreign, 0);
+	close(l);
+	close(c);
+	close(acc);
+	close(uc);
+	close(uu);
+}
+END_TEST
+
 /* ---- network namespaces ----------------------------------------------------- */
 
 /* The hooks see every namespace's sockets; across a veth pair on one host
@@ -512,6 +585,7 @@ static Suite *ebpf_owners_suite(void)
 	tcase_add_test(tcp, tcp6_nc_accepts);
 	tcase_add_test(tcp, tcp_v4_mapped_accept);
 	tcase_add_test(tcp, foreign_namespace_flagged);
+	tcase_add_test(tcp, existing_sockets_iterated);
 	suite_add_tcase(s, tcp);
 	TCase *udp = tcase_create("udp");
 	tcase_add_checked_fixture(udp, setup, teardown);
