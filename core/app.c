@@ -428,7 +428,6 @@ int app_init(struct app *a)
 	if (!a->cap.offline) {
 		owners_current = owners_new(&a->tracker.table);
 		owners_set_locality(owners_current, a->local);
-		owners_tick(owners_current, app_wall_us());	/* sockets that exist already */
 	}
 
 	a->loop = ev_default_loop(EVFLAG_AUTO);
@@ -450,10 +449,22 @@ int app_init(struct app *a)
 			a->ebpf_w.data = a;
 			ev_io_start(a->loop, &a->ebpf_w);
 			log_msg(LOG_INFO, "process attribution: eBPF (%s)", ebpf_owners_tier(a->ebpf));
+			/* Sockets open before the programs were attached: one pass
+			 * of iter/task_file, after attaching so none falls between. */
+			int n = ebpf_owners_existing(a->ebpf);
+			if (n >= 0) {
+				owners_first_scan_done(owners_current);
+				log_msg(LOG_INFO, "process attribution: %d sockets open at start "
+					"(iter/task_file)", n);
+			} else {
+				log_msg(LOG_INFO, "process attribution: sockets open at start from procfs "
+					"(iter/task_file: %s)", strerror(-n));
+			}
 		} else {
 			log_msg(LOG_INFO, "process attribution: %s", why);
 		}
 	}
+	owners_tick(owners_current, app_wall_us());	/* sockets that exist already, unless iterated */
 	/* Reverse DNS: on by default live (as RustNet), off for files. */
 	if (o->resolve_dns > 0 || (o->resolve_dns < 0 && !a->cap.offline)) {
 		resolver_current = resolver_new(a->loop, o->dns_server, err, sizeof(err));

@@ -458,6 +458,14 @@ void owners_set_ebpf(struct owners *o, int on)
 		o->ebpf = on;
 }
 
+void owners_first_scan_done(struct owners *o)
+{
+	if (o && !o->last_scan_at) {
+		uint64_t wall = clock_wall_us();
+		o->last_scan_at = wall ? wall : 1;
+	}
+}
+
 void owners_set_ebpf_tier(struct owners *o, const char *tier)
 {
 	if (o)
