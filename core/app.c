@@ -449,6 +449,9 @@ int app_init(struct app *a)
 			a->ebpf_w.data = a;
 			ev_io_start(a->loop, &a->ebpf_w);
 			log_msg(LOG_INFO, "process attribution: eBPF (%s)", ebpf_owners_tier(a->ebpf));
+			if (ebpf_owners_tried(a->ebpf)[0])
+				log_msg(LOG_INFO, "process attribution: tiers tried first: %s",
+					ebpf_owners_tried(a->ebpf));
 			/* Sockets open before the programs were attached: one pass
 			 * of iter/task_file, after attaching so none falls between. */
 			int n = ebpf_owners_existing(a->ebpf);

@@ -39,6 +39,12 @@ const char *ebpf_owners_tier(const struct ebpf_owners *e)
 	return "none";
 }
 
+const char *ebpf_owners_tried(const struct ebpf_owners *e)
+{
+	(void)e;
+	return "";
+}
+
 unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e)
 {
 	(void)e;

@@ -46,15 +46,34 @@ struct ebpf_owners {
 	int delivered;			/* by the current ebpf_owners_poll() */
 	unsigned long netns;		/* ours (inode of /proc/self/ns/net), 0: unknown */
 	char tier[160];
+	char tried[600];		/* the tiers that did not load, and why */
 };
 
-enum tier { TIER_FULL, TIER_CGROUP_NO_SEND_TP, TIER_TCP, TIER_COUNT };
+/* In the order tried: the first that loads and attaches wins. */
+enum tier {
+	TIER_FENTRY,		/* trampolines: refused on some kernels (EPERM at load) */
+	TIER_FULL,		/* tp_btf, cgroup hooks, sock_send_length (>= 6.3) */
+	TIER_CGROUP_NO_SEND_TP,	/* the same without sock_send_length */
+	TIER_RAW,		/* raw_tp where tp_btf is refused, with the cgroup hooks and
+				 * raw_tp/sock_send_length (>= 6.3) */
+	TIER_RAW_NO_SEND_TP,	/* the same without sock_send_length */
+	TIER_KPROBE,		/* kprobes: need kprobe events in the kernel */
+	TIER_TCP,		/* tp_btf alone: no cgroup2 mount, or cgroup attach refused */
+	TIER_COUNT
+};
 
 static const char *const tier_names[TIER_COUNT] = {
+	[TIER_FENTRY] = "fentry/fexit",
 	[TIER_FULL] = "tp_btf + cgroup hooks",
 	[TIER_CGROUP_NO_SEND_TP] = "tp_btf + cgroup hooks (UDP reported before the send)",
+	[TIER_RAW] = "raw_tp + cgroup hooks",
+	[TIER_RAW_NO_SEND_TP] = "raw_tp + cgroup hooks (UDP reported before the send)",
+	[TIER_KPROBE] = "kprobes",
 	[TIER_TCP] = "tp_btf only (TCP; UDP from procfs)",
 };
+
+#define T(x) (1u << (x))
+#define CGROUP_TIERS (T(TIER_FULL) | T(TIER_CGROUP_NO_SEND_TP) | T(TIER_RAW) | T(TIER_RAW_NO_SEND_TP))
 
 /* ---- libbpf's messages ------------------------------------------------------ */
 
@@ -253,7 +272,6 @@ static void switch_off(struct bpf_program *p)
  * negative errno with err saying which step failed. */
 static int tier_try(struct ebpf_owners *e, enum tier t, int cgroup_fd, char *err, size_t errlen)
 {
-	int cgroup = t != TIER_TCP, send_tp = t == TIER_FULL;
 	struct owners_bpf *s = owners_bpf__open();
 	int r;
 
@@ -262,30 +280,50 @@ static int tier_try(struct ebpf_owners *e, enum tier t, int cgroup_fd, char *err
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(-r));
 		return r;
 	}
-	s->rodata->report_at_send = send_tp;
-	if (!send_tp)
-		switch_off(s->progs.nl_send_length);
-	if (!cgroup) {
-		switch_off(s->progs.nl_connect4);
-		switch_off(s->progs.nl_connect6);
-		switch_off(s->progs.nl_sendmsg4);
-		switch_off(s->progs.nl_sendmsg6);
-	}
+	/* Every program, the tiers it belongs to, and how it attaches. */
+	struct { struct bpf_program *p; struct bpf_link **l; const char *name; unsigned tiers; int cg; } at[] = {
+		{ s->progs.nl_set_state, &s->links.nl_set_state, "tp_btf/inet_sock_set_state",
+		  T(TIER_FULL) | T(TIER_CGROUP_NO_SEND_TP) | T(TIER_TCP), 0 },
+		{ s->progs.nl_send_length, &s->links.nl_send_length, "tp_btf/sock_send_length",
+		  T(TIER_FULL), 0 },
+		{ s->progs.nl_connect4, &s->links.nl_connect4, "cgroup/connect4", CGROUP_TIERS, 1 },
+		{ s->progs.nl_connect6, &s->links.nl_connect6, "cgroup/connect6", CGROUP_TIERS, 1 },
+		{ s->progs.nl_sendmsg4, &s->links.nl_sendmsg4, "cgroup/sendmsg4", CGROUP_TIERS, 1 },
+		{ s->progs.nl_sendmsg6, &s->links.nl_sendmsg6, "cgroup/sendmsg6", CGROUP_TIERS, 1 },
+		{ s->progs.nl_raw_set_state, &s->links.nl_raw_set_state, "raw_tp/inet_sock_set_state",
+		  T(TIER_RAW) | T(TIER_RAW_NO_SEND_TP), 0 },
+		{ s->progs.nl_raw_send_length, &s->links.nl_raw_send_length, "raw_tp/sock_send_length",
+		  T(TIER_RAW), 0 },
+		{ s->progs.nl_fx_connect4, &s->links.nl_fx_connect4, "fexit/tcp_v4_connect", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_connect6, &s->links.nl_fx_connect6, "fexit/tcp_v6_connect", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_accept, &s->links.nl_fx_accept, "fexit/inet_csk_accept", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_listen, &s->links.nl_fx_listen, "fexit/inet_listen", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_udp4, &s->links.nl_fx_udp4, "fexit/udp_sendmsg", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_udp6, &s->links.nl_fx_udp6, "fexit/udpv6_sendmsg", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_kp_connect4, &s->links.nl_kp_connect4, "kprobe/tcp_v4_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_connect4, &s->links.nl_kr_connect4, "kretprobe/tcp_v4_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_connect6, &s->links.nl_kp_connect6, "kprobe/tcp_v6_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_connect6, &s->links.nl_kr_connect6, "kretprobe/tcp_v6_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_accept, &s->links.nl_kr_accept, "kretprobe/inet_csk_accept", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_listen, &s->links.nl_kp_listen, "kprobe/inet_listen", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_listen, &s->links.nl_kr_listen, "kretprobe/inet_listen", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_udp4, &s->links.nl_kp_udp4, "kprobe/udp_sendmsg", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_udp4, &s->links.nl_kr_udp4, "kretprobe/udp_sendmsg", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_udp6, &s->links.nl_kp_udp6, "kprobe/udpv6_sendmsg", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_udp6, &s->links.nl_kr_udp6, "kretprobe/udpv6_sendmsg", T(TIER_KPROBE), 0 },
+	};
+	const size_t n_at = sizeof(at) / sizeof(at[0]);
+	s->rodata->report_at_send = t == TIER_FULL || t == TIER_RAW;
+	s->rodata->pending_by_cookie = t == TIER_RAW;
+	for (size_t i = 0; i < n_at; i++)
+		if (!(at[i].tiers & T(t)))
+			switch_off(at[i].p);
 	r = owners_bpf__load(s);
 	if (r) {
 		snprintf(err, errlen, "loading the programs: %s", strerror(-r));
 		goto fail;
 	}
-
-	struct { struct bpf_program *p; struct bpf_link **l; const char *name; int cg; } at[] = {
-		{ s->progs.nl_set_state, &s->links.nl_set_state, "tp_btf/inet_sock_set_state", 0 },
-		{ s->progs.nl_send_length, &s->links.nl_send_length, "tp_btf/sock_send_length", 0 },
-		{ s->progs.nl_connect4, &s->links.nl_connect4, "cgroup/connect4", 1 },
-		{ s->progs.nl_connect6, &s->links.nl_connect6, "cgroup/connect6", 1 },
-		{ s->progs.nl_sendmsg4, &s->links.nl_sendmsg4, "cgroup/sendmsg4", 1 },
-		{ s->progs.nl_sendmsg6, &s->links.nl_sendmsg6, "cgroup/sendmsg6", 1 },
-	};
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+	for (size_t i = 0; i < n_at; i++) {
 		if (!bpf_program__autoload(at[i].p))
 			continue;
 		*at[i].l = at[i].cg ? bpf_program__attach_cgroup(at[i].p, cgroup_fd)
@@ -303,9 +341,23 @@ fail:
 	return r ? r : -EINVAL;
 }
 
+/* NETLENS_EBPF_TIER=NAME (tests, debugging): start at the first tier whose
+ * name begins with NAME, e.g. "raw_tp" or "kprobes", as if those before had
+ * failed. Unknown: start at the top. */
+static enum tier first_tier(void)
+{
+	const char *want = getenv("NETLENS_EBPF_TIER");
+	if (!want || !*want)
+		return TIER_FENTRY;
+	for (int t = 0; t < TIER_COUNT; t++)
+		if (!strncmp(tier_names[t], want, strlen(want)))
+			return (enum tier)t;
+	return TIER_FENTRY;
+}
+
 struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, size_t whylen)
 {
-	char err[200] = "", first[200] = "";
+	char err[200] = "";
 	int r = 0;
 
 	if (why && whylen)
@@ -324,15 +376,25 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 	/* Opened before anything could change namespaces: `ip netns exec`
 	 * remounts /sys. */
 	int cgroup_fd = cgroup2_root_open();
-	enum tier t = cgroup_fd >= 0 ? TIER_FULL : TIER_TCP;
-	if (cgroup_fd < 0)
-		snprintf(first, sizeof(first), "no cgroup2 mount: %s", strerror(-cgroup_fd));
-	for (; t < TIER_COUNT; t++) {
-		r = tier_try(e, t, cgroup_fd, err, sizeof(err));
-		if (r == 0)
-			break;
-		if (!first[0])
-			snprintf(first, sizeof(first), "%s", err);
+	enum tier t;
+	size_t tl = 0;
+	for (t = first_tier(); t < TIER_COUNT; t++) {
+		if (cgroup_fd < 0 && (CGROUP_TIERS & T(t))) {
+			snprintf(err, sizeof(err), "no cgroup2 mount: %s", strerror(-cgroup_fd));
+			r = cgroup_fd;
+		} else {
+			r = tier_try(e, t, cgroup_fd, err, sizeof(err));
+			if (r == 0)
+				break;
+		}
+		/* What each tier above the one that loads said, for the log. */
+		if (tl < sizeof(e->tried) - 1) {
+			int w = snprintf(e->tried + tl, sizeof(e->tried) - tl, "%s%s: %s", tl ? "; " : "",
+					 tier_names[t], err);
+			tl = w < 0 ? tl : tl + (size_t)w;
+			if (tl >= sizeof(e->tried))
+				tl = sizeof(e->tried) - 1;
+		}
 	}
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);	/* the links hold the cgroup */
@@ -344,10 +406,7 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 		free(e);
 		return NULL;
 	}
-	if (t == TIER_FULL || !first[0])
-		snprintf(e->tier, sizeof(e->tier), "%s", tier_names[t]);
-	else
-		snprintf(e->tier, sizeof(e->tier), "%s; %s", tier_names[t], first);
+	snprintf(e->tier, sizeof(e->tier), "%s", tier_names[t]);
 
 	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL);
 	if (!e->rb) {
@@ -445,6 +504,11 @@ int ebpf_owners_poll(struct ebpf_owners *e)
 const char *ebpf_owners_tier(const struct ebpf_owners *e)
 {
 	return e ? e->tier : "none";
+}
+
+const char *ebpf_owners_tried(const struct ebpf_owners *e)
+{
+	return e ? e->tried : "";
 }
 
 unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e)

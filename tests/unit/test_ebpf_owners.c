@@ -562,6 +562,50 @@ START_TEST(foreign_namespace_flagged)
 }
 END_TEST
 
+/* ---- tiers ------------------------------------------------------------------- */
+
+/* Each tier is tried by a real load and attach, in order: whatever loads,
+ * the ones above it are in ebpf_owners_tried() with why they did not, in
+ * that order. Starting lower (NETLENS_EBPF_TIER) skips those above. */
+START_TEST(tiers_tried_in_order)
+{
+	static const char *const order[] = { "fentry/fexit", "tp_btf + cgroup hooks", "raw_tp + cgroup hooks",
+					     "kprobes", "tp_btf only" };
+	const char *tier = ebpf_owners_tier(eo), *tried = ebpf_owners_tried(eo);
+	const char *start = getenv("NETLENS_EBPF_TIER");
+	fprintf(stderr, "# loaded: %s; tried first: %s\n", tier, tried[0] ? tried : "nothing");
+	if (!start && strcmp(tier, "fentry/fexit") != 0)
+		ck_assert_msg(!strncmp(tried, "fentry/fexit: ", 14), "fentry was not tried first: %s", tried);
+	const char *at = tried;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {	/* in this order */
+		const char *hit = strstr(tried, order[i]);
+		if (!hit || !strncmp(tier, order[i], strlen(order[i])))
+			continue;
+		ck_assert_msg(hit >= at, "%s tried out of order: %s", order[i], tried);
+		at = hit;
+	}
+	ck_assert_ptr_null(strstr(tried, tier));	/* the one that loaded did not fail */
+
+	/* From the kprobe tier down: kprobes attach, or the TCP-only tier loads
+	 * and says why kprobes did not. */
+	setenv("NETLENS_EBPF_TIER", "kprobes", 1);
+	char why[256];
+	struct ebpf_owners *k = ebpf_owners_open(on_owner, NULL, why, sizeof(why));
+	if (start)
+		setenv("NETLENS_EBPF_TIER", start, 1);
+	else
+		unsetenv("NETLENS_EBPF_TIER");
+	ck_assert_msg(k != NULL, "%s", why);
+	fprintf(stderr, "# from kprobes: %s; tried first: %s\n", ebpf_owners_tier(k), ebpf_owners_tried(k));
+	if (strcmp(ebpf_owners_tier(k), "kprobes") != 0) {
+		ck_assert_str_eq(ebpf_owners_tier(k), "tp_btf only (TCP; UDP from procfs)");
+		ck_assert_msg(!strncmp(ebpf_owners_tried(k), "kprobes: ", 9), "%s", ebpf_owners_tried(k));
+		ck_assert_ptr_null(strstr(ebpf_owners_tried(k), "fentry"));
+	}
+	ebpf_owners_close(k);
+}
+END_TEST
+
 /* ---- the handle ----------------------------------------------------------- */
 
 START_TEST(api_edges)
@@ -597,6 +641,7 @@ static Suite *ebpf_owners_suite(void)
 	TCase *api = tcase_create("api");
 	tcase_add_checked_fixture(api, setup, teardown);
 	tcase_add_test(api, api_edges);
+	tcase_add_test(api, tiers_tried_in_order);
 	suite_add_tcase(s, api);
 	return s;
 }
@@ -634,5 +679,21 @@ int main(void)
 	}
 	printf("# tier: %s\n", ebpf_owners_tier(e));
 	ebpf_owners_close(e);
-	return unit_run(ebpf_owners_suite());
+	int rc = unit_run(ebpf_owners_suite());
+	/* Where tp_btf loads, the raw_tp tier (kernels that refuse tp_btf) is
+	 * run through the same programs too: it loads here. */
+	if (!getenv("NETLENS_EBPF_TIER")) {
+		setenv("NETLENS_EBPF_TIER", "raw_tp", 1);
+		e = ebpf_owners_open(on_owner, NULL, why, sizeof(why));
+		if (e && !strncmp(ebpf_owners_tier(e), "raw_tp", 6)) {
+			printf("# tier: %s\n", ebpf_owners_tier(e));
+			ebpf_owners_close(e);
+			if (unit_run(ebpf_owners_suite()) != EXIT_SUCCESS)
+				rc = EXIT_FAILURE;
+		} else {
+			printf("# the raw_tp tier does not load here: %s\n", e ? ebpf_owners_tier(e) : why);
+			ebpf_owners_close(e);
+		}
+	}
+	return rc;
 }
