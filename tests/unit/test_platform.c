@@ -148,8 +148,10 @@ static const struct iface_stat *find_if(const struct iface_stat *v, int n, const
 
 START_TEST(iface_stats_count_lo_exactly)
 {
-	if (!own_netns())
+	if (!own_netns()) {
+		fprintf(stderr, "# skipped: no network namespace of our own here (unshare)\n");
 		return;
+	}
 	struct iface_stat s0[8], s1[8];
 	int n0 = platform_iface_stats(s0, 8);
 	const struct iface_stat *a = find_if(s0, n0, "lo");
@@ -186,8 +188,10 @@ static int wait_event(const struct local_addrs *la)
 
 START_TEST(local_addrs_follow_events)
 {
-	if (!own_netns() || system("ip -V >/dev/null 2>&1") != 0)
+	if (!own_netns() || system("ip -V >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "# skipped: needs unshare(CLONE_NEWNET) and ip\n");
 		return;
+	}
 	struct local_addrs *la = local_addrs_new();
 	ck_assert_ptr_nonnull(la);
 	ck_assert_int_ge(local_addrs_fd(la), 0);	/* events, not polling */
@@ -281,8 +285,10 @@ static double scan(struct scan_seen *s)
 
 START_TEST(procfs_scan_incremental)
 {
-	if (geteuid() != 0)
-		return;	/* other users' /proc/<pid>/fd: root only */
+	if (geteuid() != 0) {	/* other users' /proc/<pid>/fd: root only */
+		fprintf(stderr, "# skipped: not root\n");
+		return;
+	}
 	static struct scan_seen s;
 	memset(&s, 0, sizeof(s));
 	memset(child_of_port, 0, sizeof(child_of_port));
