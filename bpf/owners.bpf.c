@@ -26,6 +26,17 @@
  *
  * A socket with no peer (listener, unconnected UDP) is reported with the
  * remote address and port zero: core matches it by its local port.
+ *
+ * Other tiers (user space loads one set; see bpf/README.md "Tiers"):
+ *   fentry/fexit   fexit of tcp_v4/v6_connect, inet_csk_accept, inet_listen,
+ *                  udp_sendmsg/udpv6_sendmsg: each runs in the owner's own
+ *                  system call, after it, with the socket bound; no cgroup
+ *   raw_tp         raw_tp/inet_sock_set_state and sock_send_length where
+ *                  tp_btf is refused: no socket-local storage there (it
+ *                  needs a BTF pointer), so owners wait in LRU hashes keyed
+ *                  by socket, by listener and by socket cookie
+ *   kprobes        kprobe/kretprobe pairs on the fentry tier's functions,
+ *                  the socket kept by thread id between entry and return
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -43,6 +54,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by user space before load: sock_send_length is attached, so the
  * cgroup hooks only mark sockets and the tracepoint reports. */
 const volatile bool report_at_send = false;
+
+/* Set by user space for the raw_tp tier: no socket-local storage in
+ * raw_tp programs, so the cgroup hooks' marks wait in a hash keyed by the
+ * socket cookie, which raw_tp/sock_send_length reads from the socket. */
+const volatile bool pending_by_cookie = false;
 
 /* Records lost because the ring buffer was full. */
 __u64 dropped = 0;
@@ -141,6 +157,7 @@ static __always_inline void event_tuple(struct nl_owner_event *e, struct sock *s
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
 	e->family = (__u8)family;
+	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	if (family == AF_INET) {
 		bpf_core_read(e->local, 4, &sk->__sk_common.skc_rcv_saddr);
@@ -239,6 +256,7 @@ static __always_inline void emit_addr_now(struct bpf_sock_addr *ctx, __u8 kind, 
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->netns = 0;	/* a bpf_sock does not tell: taken as ours */
 	e->family = v6 ? AF_INET6 : AF_INET;
 	e->lport = (__u16)sk->src_port;
 	local = (__u32 *)e->local;
@@ -265,6 +283,14 @@ static __always_inline void emit_addr_now(struct bpf_sock_addr *ctx, __u8 kind, 
 	event_submit(e);
 }
 
+/* The raw_tp tier's marks (pending_by_cookie): cookie -> PENDING_*. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u32);
+} raw_pending SEC(".maps");
+
 static __always_inline void mark(struct bpf_sock_addr *ctx, __u32 what, __u8 kind, int v6)
 {
 	struct owner *o;
@@ -275,6 +301,17 @@ static __always_inline void mark(struct bpf_sock_addr *ctx, __u32 what, __u8 kin
 	}
 	if (!ctx->sk)
 		return;
+	if (pending_by_cookie) {
+		/* bpf_get_socket_cookie() also stores the cookie in the
+		 * socket (skc_cookie), where raw_tp finds it. */
+		__u64 cookie = bpf_get_socket_cookie(ctx);
+		__u32 *p = bpf_map_lookup_elem(&raw_pending, &cookie), v = what;
+
+		if (p)
+			v |= *p;
+		bpf_map_update_elem(&raw_pending, &cookie, &v, BPF_ANY);
+		return;
+	}
 	o = bpf_sk_storage_get(&owner_of, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (o)
 		o->pending |= what;
@@ -336,4 +373,326 @@ int nl_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	udp_sendmsg(ctx, 1);
 	return 1;
+}
+
+/* ---- raw_tp tier: TCP without socket-local storage ----------------------------- */
+
+/* connect() -> ESTABLISHED: the owner, keyed by the socket's address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct owner);
+} raw_connecting SEC(".maps");
+
+/* A listener's owner, by namespace and local port: an accepted socket has
+ * the listener's local port and namespace. */
+struct listener_key {
+	__u32 netns;
+	__u16 port;
+	__u16 family;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct listener_key);
+	__type(value, struct owner);
+} raw_listeners SEC(".maps");
+
+static __always_inline void listener_key_of(struct sock *sk, struct listener_key *k)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	k->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	k->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(nl_raw_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	struct listener_key lk;
+	struct owner o = {}, *found;
+	__u64 key = (__u64)sk;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (newstate == TCP_SYN_SENT) {
+		owner_from_task(&o);
+		bpf_map_update_elem(&raw_connecting, &key, &o, BPF_ANY);
+		return 0;
+	}
+	if (newstate == TCP_LISTEN) {
+		owner_from_task(&o);
+		listener_key_of(sk, &lk);
+		bpf_map_update_elem(&raw_listeners, &lk, &o, BPF_ANY);
+		emit_sk(sk, &o, NL_OWNER_TCP_LISTEN, IPPROTO_TCP, 0);
+		return 0;
+	}
+	if (newstate != TCP_ESTABLISHED)
+		return 0;
+	if (oldstate == TCP_SYN_SENT) {
+		found = bpf_map_lookup_elem(&raw_connecting, &key);
+		if (found) {
+			o = *found;
+			bpf_map_delete_elem(&raw_connecting, &key);
+			emit_sk(sk, &o, NL_OWNER_TCP_CONNECT, IPPROTO_TCP, 1);
+		}
+	} else if (oldstate == TCP_SYN_RECV) {
+		listener_key_of(sk, &lk);
+		found = bpf_map_lookup_elem(&raw_listeners, &lk);
+		if (found) {
+			o = *found;
+			emit_sk(sk, &o, NL_OWNER_TCP_ACCEPT, IPPROTO_TCP, 1);
+		}
+	}
+	return 0;
+}
+
+/* As nl_send_length, with the marks from raw_pending. */
+SEC("raw_tp/sock_send_length")
+int BPF_PROG(nl_raw_send_length, struct sock *sk, int ret, int flags)
+{
+	struct owner cur = {};
+	__u64 cookie;
+	__u32 *p, pending;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+		return 0;
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (!cookie)
+		return 0;	/* never seen by a cgroup hook */
+	p = bpf_map_lookup_elem(&raw_pending, &cookie);
+	if (!p)
+		return 0;
+	pending = *p;
+	bpf_map_delete_elem(&raw_pending, &cookie);
+	if (!BPF_CORE_READ(sk, __sk_common.skc_num))
+		return 0;	/* the send failed before the socket was bound */
+	owner_from_task(&cur);
+	if (pending & PENDING_CONNECTED &&
+	    BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED)
+		emit_sk(sk, &cur, NL_OWNER_UDP_CONNECT, IPPROTO_UDP, 1);
+	if (pending & PENDING_SEND)
+		emit_sk(sk, &cur, NL_OWNER_UDP_SEND, IPPROTO_UDP, 0);
+	return 0;
+}
+
+/* ---- fentry/fexit and kprobe tiers -------------------------------------------- */
+
+/* A UDP socket worth one record per owner and peer (sendmsg runs for every
+ * datagram). */
+struct udp_once {
+	__u64 sk;
+	__u32 tgid;
+	__u16 lport, rport;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct udp_once);
+	__type(value, __u8);
+} udp_reported SEC(".maps");
+
+/* After a successful send, in the sender's system call: the socket is
+ * bound, and connected when its state says so. */
+static __always_inline void report_udp(struct sock *sk)
+{
+	struct udp_once k = {};
+	struct owner o = {};
+	__u8 one = 1;
+	int peer = BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED;
+
+	k.sk = (__u64)sk;
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	k.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	k.rport = peer ? BPF_CORE_READ(sk, __sk_common.skc_dport) : 0;
+	if (!k.lport || bpf_map_lookup_elem(&udp_reported, &k))
+		return;
+	bpf_map_update_elem(&udp_reported, &k, &one, BPF_ANY);
+	owner_from_task(&o);
+	emit_sk(sk, &o, peer ? NL_OWNER_UDP_CONNECT : NL_OWNER_UDP_SEND, IPPROTO_UDP, peer);
+}
+
+/* In connect(), accept() or listen() of the owner: current is the owner. */
+static __always_inline void report_tcp(struct sock *sk, __u8 kind, int peer)
+{
+	struct owner o = {};
+
+	if (!sk)
+		return;
+	owner_from_task(&o);
+	emit_sk(sk, &o, kind, IPPROTO_TCP, peer);
+}
+
+SEC("fexit/tcp_v4_connect")
+int BPF_PROG(nl_fx_connect4, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	if (!ret)	/* the SYN is out: both ports are known */
+		report_tcp(sk, NL_OWNER_TCP_CONNECT, 1);
+	return 0;
+}
+
+SEC("fexit/tcp_v6_connect")
+int BPF_PROG(nl_fx_connect6, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	if (!ret)
+		report_tcp(sk, NL_OWNER_TCP_CONNECT, 1);
+	return 0;
+}
+
+/* inet_csk_accept() lost two arguments in 6.10: the return value is read
+ * with bpf_get_func_ret(), whatever comes before it. */
+SEC("fexit/inet_csk_accept")
+int nl_fx_accept(unsigned long long *ctx)
+{
+	__u64 ret = 0;
+
+	if (bpf_get_func_ret(ctx, &ret) || !ret)
+		return 0;
+	report_tcp((struct sock *)ret, NL_OWNER_TCP_ACCEPT, 1);
+	return 0;
+}
+
+SEC("fexit/inet_listen")
+int BPF_PROG(nl_fx_listen, struct socket *sock, int backlog, int ret)
+{
+	if (!ret)
+		report_tcp(BPF_CORE_READ(sock, sk), NL_OWNER_TCP_LISTEN, 0);
+	return 0;
+}
+
+SEC("fexit/udp_sendmsg")
+int BPF_PROG(nl_fx_udp4, struct sock *sk, struct msghdr *msg, size_t len, int ret)
+{
+	if (ret >= 0)
+		report_udp(sk);
+	return 0;
+}
+
+SEC("fexit/udpv6_sendmsg")
+int BPF_PROG(nl_fx_udp6, struct sock *sk, struct msghdr *msg, size_t len, int ret)
+{
+	if (ret >= 0)
+		report_udp(sk);
+	return 0;
+}
+
+/* kprobes: the first argument kept from entry to return, by thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u64);
+} kp_arg SEC(".maps");
+
+static __always_inline void kp_keep(void *arg)
+{
+	__u64 id = bpf_get_current_pid_tgid(), v = (__u64)arg;
+
+	bpf_map_update_elem(&kp_arg, &id, &v, BPF_ANY);
+}
+
+static __always_inline void *kp_take(void)
+{
+	__u64 id = bpf_get_current_pid_tgid(), *v = bpf_map_lookup_elem(&kp_arg, &id);
+	void *arg = v ? (void *)*v : NULL;
+
+	if (v)
+		bpf_map_delete_elem(&kp_arg, &id);
+	return arg;
+}
+
+SEC("kprobe/tcp_v4_connect")
+int BPF_KPROBE(nl_kp_connect4, struct sock *sk)
+{
+	kp_keep(sk);
+	return 0;
+}
+
+SEC("kretprobe/tcp_v4_connect")
+int BPF_KRETPROBE(nl_kr_connect4, int ret)
+{
+	struct sock *sk = kp_take();
+
+	if (sk && !ret)
+		report_tcp(sk, NL_OWNER_TCP_CONNECT, 1);
+	return 0;
+}
+
+SEC("kprobe/tcp_v6_connect")
+int BPF_KPROBE(nl_kp_connect6, struct sock *sk)
+{
+	kp_keep(sk);
+	return 0;
+}
+
+SEC("kretprobe/tcp_v6_connect")
+int BPF_KRETPROBE(nl_kr_connect6, int ret)
+{
+	struct sock *sk = kp_take();
+
+	if (sk && !ret)
+		report_tcp(sk, NL_OWNER_TCP_CONNECT, 1);
+	return 0;
+}
+
+SEC("kretprobe/inet_csk_accept")
+int BPF_KRETPROBE(nl_kr_accept, struct sock *sk)
+{
+	if (sk)
+		report_tcp(sk, NL_OWNER_TCP_ACCEPT, 1);
+	return 0;
+}
+
+SEC("kprobe/inet_listen")
+int BPF_KPROBE(nl_kp_listen, struct socket *sock)
+{
+	kp_keep(BPF_CORE_READ(sock, sk));
+	return 0;
+}
+
+SEC("kretprobe/inet_listen")
+int BPF_KRETPROBE(nl_kr_listen, int ret)
+{
+	struct sock *sk = kp_take();
+
+	if (sk && !ret)
+		report_tcp(sk, NL_OWNER_TCP_LISTEN, 0);
+	return 0;
+}
+
+SEC("kprobe/udp_sendmsg")
+int BPF_KPROBE(nl_kp_udp4, struct sock *sk)
+{
+	kp_keep(sk);
+	return 0;
+}
+
+SEC("kretprobe/udp_sendmsg")
+int BPF_KRETPROBE(nl_kr_udp4, int ret)
+{
+	struct sock *sk = kp_take();
+
+	if (sk && ret >= 0)
+		report_udp(sk);
+	return 0;
+}
+
+SEC("kprobe/udpv6_sendmsg")
+int BPF_KPROBE(nl_kp_udp6, struct sock *sk)
+{
+	kp_keep(sk);
+	return 0;
+}
+
+SEC("kretprobe/udpv6_sendmsg")
+int BPF_KRETPROBE(nl_kr_udp6, int ret)
+{
+	struct sock *sk = kp_take();
+
+	if (sk && ret >= 0)
+		report_udp(sk);
+	return 0;
 }

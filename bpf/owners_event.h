@@ -15,6 +15,7 @@ enum nl_owner_kind {
 	NL_OWNER_TCP_LISTEN = 3,	/* a listener: no peer */
 	NL_OWNER_UDP_CONNECT = 4,	/* connected UDP, at its first send */
 	NL_OWNER_UDP_SEND = 5,		/* unconnected UDP: no peer */
+	NL_OWNER_EXISTING = 6,		/* a socket open at start (iter/task_file) */
 };
 
 struct nl_owner_event {
@@ -28,6 +29,9 @@ struct nl_owner_event {
 	__u8 local[16];		/* network order; IPv4 in the first 4 bytes */
 	__u8 remote[16];	/* all zero when there is no peer */
 	char comm[16];		/* the thread group leader's */
+	__u32 netns;		/* the socket's network namespace (inode number); 0: unknown.
+				 * cgroup and tracing hooks see every namespace's sockets, and
+				 * the two ends of a veth pair on one host have mirrored tuples */
 };
 
 #endif

@@ -435,7 +435,6 @@ int app_init(struct app *a)
 	if (!a->cap.offline) {
 		owners_current = owners_new(&a->tracker.table);
 		owners_set_locality(owners_current, a->local);
-		owners_tick(owners_current, app_wall_us());	/* sockets that exist already */
 	}
 
 	a->loop = ev_default_loop(EVFLAG_AUTO);
@@ -451,15 +450,31 @@ int app_init(struct app *a)
 		a->ebpf = ebpf_owners_open(on_ebpf_owner, owners_current, why, sizeof(why));
 		if (a->ebpf) {
 			owners_set_ebpf(owners_current, 1);
+			owners_set_ebpf_tier(owners_current, ebpf_owners_tier(a->ebpf));
 			owners_set_drain(owners_current, drain_ebpf, a);
 			ev_io_init(&a->ebpf_w, on_ebpf, ebpf_owners_fd(a->ebpf), EV_READ);
 			a->ebpf_w.data = a;
 			ev_io_start(a->loop, &a->ebpf_w);
 			log_msg(LOG_INFO, "process attribution: eBPF (%s)", ebpf_owners_tier(a->ebpf));
+			if (ebpf_owners_tried(a->ebpf)[0])
+				log_msg(LOG_INFO, "process attribution: tiers tried first: %s",
+					ebpf_owners_tried(a->ebpf));
+			/* Sockets open before the programs were attached: one pass
+			 * of iter/task_file, after attaching so none falls between. */
+			int n = ebpf_owners_existing(a->ebpf);
+			if (n >= 0) {
+				owners_first_scan_done(owners_current);
+				log_msg(LOG_INFO, "process attribution: %d sockets open at start "
+					"(iter/task_file)", n);
+			} else {
+				log_msg(LOG_INFO, "process attribution: sockets open at start from procfs "
+					"(iter/task_file: %s)", strerror(-n));
+			}
 		} else {
 			log_msg(LOG_INFO, "process attribution: %s", why);
 		}
 	}
+	owners_tick(owners_current, app_wall_us());	/* sockets that exist already, unless iterated */
 	/* Reverse DNS: on by default live (as RustNet), off for files. */
 	if (o->resolve_dns > 0 || (o->resolve_dns < 0 && !a->cap.offline)) {
 		resolver_current = resolver_new(a->loop, o->dns_server, err, sizeof(err));

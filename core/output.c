@@ -388,9 +388,11 @@ void output_summary(struct app *a)
 		(unsigned long long)s->flows_evicted, tracker_bytes_per_flow(t));
 	if (owners_current) {
 		const struct owners_stats *os = owners_stats(owners_current);
-		fprintf(stderr, "netlens: process attribution: %s; %llu procfs scans (last %.1f ms, "
+		const char *tier = owners_ebpf_tier(owners_current);
+		fprintf(stderr, "netlens: process attribution: %s%s%s%s; %llu procfs scans (last %.1f ms, "
 			"average %.1f ms), %llu eBPF events, flows matched %llu, unmatched lookups %llu\n",
-			owners_active_method(owners_current), (unsigned long long)os->scans,
+			owners_active_method(owners_current), tier[0] ? " (" : "", tier, tier[0] ? ")" : "",
+			(unsigned long long)os->scans,
 			os->last_scan_us / 1000.0, os->scans ? os->scan_us_total / 1000.0 / (double)os->scans : 0,
 			(unsigned long long)os->events, (unsigned long long)os->hits,
 			(unsigned long long)os->misses);

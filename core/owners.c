@@ -1,6 +1,7 @@
 /* owners.c - flows to processes (see owners.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ struct sock_entry {
 	uint32_t next;		/* hash chain */
 	uint32_t proc;		/* index in procs */
 	uint16_t proc_gen;
+	uint8_t other_ns;	/* in another network namespace (sock_owner.foreign) */
 };
 
 struct slot {			/* per flow-table slot: the cached answer */
@@ -30,6 +32,8 @@ struct slot {			/* per flow-table slot: the cached answer */
 	uint32_t handle;
 	uint32_t scan_gen;	/* scan after which "unknown" was decided */
 	uint32_t ebpf_gen;	/* ... and the eBPF records seen by then */
+	uint32_t other_ns;	/* handle is another namespace's socket: while the
+				 * flow is young, ours may still be reported */
 };
 
 /* A flow not attributed this long after its first packet is not looked up
@@ -55,6 +59,7 @@ struct owners {
 	const struct local_addrs *local;	/* owners_set_locality() */
 	void *drain_ctx;
 	int ebpf;
+	char ebpf_tier[160];		/* owners_set_ebpf_tier() */
 	uint64_t last_scan_at;		/* wall clock of the latest scan, 0 = none */
 	struct owners_stats st;
 };
@@ -224,13 +229,16 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 	}
 	e->proc = pi;
 	e->proc_gen = o->procs[pi].gen;
+	e->other_ns = s->foreign;
 }
 
 /* ---- flows ---------------------------------------------------------------- */
 
-static uint32_t resolve(const struct owners *o, const struct sock_entry *e, enum owner_match m)
+/* A socket of another network namespace only when other_ns allows it. */
+static uint32_t resolve(const struct owners *o, const struct sock_entry *e, enum owner_match m,
+			int other_ns)
 {
-	if (!e || o->procs[e->proc].gen != e->proc_gen)
+	if (!e || o->procs[e->proc].gen != e->proc_gen || e->other_ns > other_ns)
 		return 0;
 	return handle_of(e->proc, e->proc_gen, m);
 }
@@ -244,7 +252,28 @@ static int group_or_broadcast(const struct owners *o, int family, const uint8_t 
 	       local_addrs_is_broadcast(o->local, a);
 }
 
+/* The sockets of our own namespace first: across a veth pair on this host
+ * the peer's socket has the mirrored tuple, and it is not the one whose
+ * packets we capture. Then, for a bridge carrying other namespaces' traffic
+ * (containers), theirs. */
+static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns);
+
+static uint32_t lookup_ns(const struct owners *o, const struct flow *f, uint32_t *other_ns)
+{
+	uint32_t h = lookup_in(o, f, 0);
+	*other_ns = 0;
+	if (!h && (h = lookup_in(o, f, 1)))
+		*other_ns = 1;
+	return h;
+}
+
 static uint32_t lookup(const struct owners *o, const struct flow *f)
+{
+	uint32_t other_ns;
+	return lookup_ns(o, f, &other_ns);
+}
+
+static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns)
 {
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;
@@ -253,19 +282,19 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 	uint32_t h;
 	/* The exact tuple, as either end's socket sees it. */
 	make_key(&k, fk->proto, fk->family, fk->a, fk->pa, fk->b, fk->pb);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
 		return h;
 	make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
 		return h;
 	/* A connected socket bound to the wildcard address may be reported
 	 * with local 0.0.0.0 / :: (eBPF sees it before the route picks one). */
 	static const uint8_t any[16];
 	make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
 		return h;
 	make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT)))
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
 		return h;
 	/* A listener or an unconnected socket on the local end's port (only
 	 * the local end: a remote server's port says nothing about us). */
@@ -284,14 +313,14 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 		const uint8_t *addr = side == 0 ? fk->a : fk->b;
 		uint16_t port = side == 0 ? fk->pa : fk->pb;
 		make_key(&k, fk->proto, fk->family, addr, port, NULL, 0);
-		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT)))
+		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
 			return h;
 		make_key(&k, fk->proto, fk->family, any, port, NULL, 0);
-		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT)))
+		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
 			return h;
 		if (fk->family == 4) {	/* a dual-stack socket bound to :: */
 			make_key(&k, fk->proto, 6, any, port, NULL, 0);
-			if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT)))
+			if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
 				return h;
 		}
 	}
@@ -343,15 +372,15 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 		return lookup(o, f);	/* a copy: no cache */
 	struct slot *s = &o->slots[f - o->table->slab];
 	int young = o->now_us < f->first_seen_us + OWNERS_YOUNG_US;
-	if (s->flow_id == f->id &&
-	    (s->handle || (s->scan_gen == o->scan_gen && (s->ebpf_gen == o->ebpf_gen || !young)))) {
+	int settled = s->scan_gen == o->scan_gen && (s->ebpf_gen == o->ebpf_gen || !young);
+	if (s->flow_id == f->id && ((s->handle && (!s->other_ns || settled)) || settled)) {
 		if (!s->handle || owners_proc(o, s->handle))
 			return s->handle;
 	}
 	s->flow_id = f->id;
-	s->handle = lookup(o, f);
-	if (!s->handle && o->drain && o->drain(o->drain_ctx) > 0)
-		s->handle = lookup(o, f);	/* its record was waiting in the ring */
+	s->handle = lookup_ns(o, f, &s->other_ns);
+	if ((!s->handle || s->other_ns) && o->drain && o->drain(o->drain_ctx) > 0)
+		s->handle = lookup_ns(o, f, &s->other_ns);	/* its record was waiting in the ring */
 	s->scan_gen = o->scan_gen;
 	s->ebpf_gen = o->ebpf_gen;
 	if (s->handle) {
@@ -427,6 +456,25 @@ void owners_set_ebpf(struct owners *o, int on)
 {
 	if (o)
 		o->ebpf = on;
+}
+
+void owners_first_scan_done(struct owners *o)
+{
+	if (o && !o->last_scan_at) {
+		uint64_t wall = clock_wall_us();
+		o->last_scan_at = wall ? wall : 1;
+	}
+}
+
+void owners_set_ebpf_tier(struct owners *o, const char *tier)
+{
+	if (o)
+		snprintf(o->ebpf_tier, sizeof(o->ebpf_tier), "%s", tier ? tier : "");
+}
+
+const char *owners_ebpf_tier(const struct owners *o)
+{
+	return o && o->ebpf ? o->ebpf_tier : "";
 }
 
 const struct owners_stats *owners_stats(const struct owners *o)

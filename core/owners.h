@@ -77,9 +77,18 @@ const char *owners_method_name(enum owner_method m);
  * old enough; also a first scan at start. Call from a timer. */
 void owners_tick(struct owners *o, uint64_t now_us);
 
+/* The sockets that exist already were reported another way (eBPF's
+ * iter/task_file): no procfs scan at the first owners_tick(), only when a
+ * flow is left unknown. */
+void owners_first_scan_done(struct owners *o);
+
 /* The method that currently feeds it ("eBPF", "procfs", "none"). */
 const char *owners_active_method(const struct owners *o);
 void owners_set_ebpf(struct owners *o, int on);
+/* Which eBPF tier loaded (e.g. "tp_btf + cgroup hooks"), for the headless
+ * summary and the UI; copied. "" while procfs feeds it. */
+void owners_set_ebpf_tier(struct owners *o, const char *tier);
+const char *owners_ebpf_tier(const struct owners *o);
 
 const struct owners_stats *owners_stats(const struct owners *o);
 

@@ -318,13 +318,17 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	 * answer seen gave (fresher, and free), else the reverse lookup's. */
 	if (resolver_current && f->key.family) {
 		static const char *const keys[2] = { "source_hostname", "destination_hostname" };
+		static const char *const from[2] = { "source_hostname_from", "destination_hostname_from" };
 		for (int side = 0; side < 2; side++) {
 			size_t nl = 0;
 			int answer;
 			const char *nm = record_host_name(f, side ? flow_dst_addr(f) : flow_src_addr(f), &nl,
 							  &answer);
-			if (nm)
+			if (nm) {
 				json_strn(&w, keys[side], nm, nl);
+				/* which of the two it is: a passive name is marked */
+				json_str(&w, from[side], answer ? "dns_answer" : "reverse_dns");
+			}
 		}
 	}
 	/* The owning process (RustNet's names), live only. */

@@ -63,6 +63,8 @@ struct sock_owner {
 	uint32_t pid;		/* the process (thread group) */
 	uint32_t uid;
 	char comm[16];		/* "" when the source does not say */
+	uint8_t foreign;	/* 1: the socket is in another network namespace (eBPF sees
+				 * them all); matched only when no socket of ours is */
 };
 
 typedef void (*sock_owner_fn)(void *ctx, const struct sock_owner *o);

@@ -365,6 +365,11 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	sidebar_line(&y, x, s, A_NORMAL);
 	if (owners_current) {
 		const struct owners_stats *os = owners_stats(owners_current);
+		const char *tier = owners_ebpf_tier(owners_current);
+		if (tier[0]) {	/* which eBPF tier loaded, e.g. "tp_btf + cgroup hooks" */
+			snprintf(s, sizeof(s), "processes: eBPF %.60s", tier);
+			sidebar_line(&y, x, s, A_NORMAL);
+		}
 		snprintf(s, sizeof(s), "processes: %s (scan %.1f ms)", owners_active_method(owners_current),
 			 os->last_scan_us / 1000.0);
 	} else {

@@ -1,6 +1,7 @@
 /* ebpf_owners.c - a build without eBPF: attribution stays with procfs. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "platform/ebpf_owners.h"
@@ -12,6 +13,12 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 	if (why && whylen)
 		snprintf(why, whylen, "this build has no eBPF support");
 	return NULL;
+}
+
+int ebpf_owners_existing(struct ebpf_owners *e)
+{
+	(void)e;
+	return -ENOSYS;
 }
 
 int ebpf_owners_fd(const struct ebpf_owners *e)
@@ -30,6 +37,12 @@ const char *ebpf_owners_tier(const struct ebpf_owners *e)
 {
 	(void)e;
 	return "none";
+}
+
+const char *ebpf_owners_tried(const struct ebpf_owners *e)
+{
+	(void)e;
+	return "";
 }
 
 unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e)

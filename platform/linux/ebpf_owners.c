@@ -21,6 +21,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/types.h>
@@ -34,6 +35,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #pragma GCC diagnostic ignored "-Wshadow"
 #include "bpf/owners.skel.h"
+#include "bpf/existing.skel.h"
 #pragma GCC diagnostic pop
 
 struct ebpf_owners {
@@ -42,16 +44,36 @@ struct ebpf_owners {
 	sock_owner_fn fn;
 	void *ctx;			/* the caller's, passed to fn */
 	int delivered;			/* by the current ebpf_owners_poll() */
+	unsigned long netns;		/* ours (inode of /proc/self/ns/net), 0: unknown */
 	char tier[160];
+	char tried[600];		/* the tiers that did not load, and why */
 };
 
-enum tier { TIER_FULL, TIER_CGROUP_NO_SEND_TP, TIER_TCP, TIER_COUNT };
+/* In the order tried: the first that loads and attaches wins. */
+enum tier {
+	TIER_FENTRY,		/* trampolines: refused on some kernels (EPERM at load) */
+	TIER_FULL,		/* tp_btf, cgroup hooks, sock_send_length (>= 6.3) */
+	TIER_CGROUP_NO_SEND_TP,	/* the same without sock_send_length */
+	TIER_RAW,		/* raw_tp where tp_btf is refused, with the cgroup hooks and
+				 * raw_tp/sock_send_length (>= 6.3) */
+	TIER_RAW_NO_SEND_TP,	/* the same without sock_send_length */
+	TIER_KPROBE,		/* kprobes: need kprobe events in the kernel */
+	TIER_TCP,		/* tp_btf alone: no cgroup2 mount, or cgroup attach refused */
+	TIER_COUNT
+};
 
 static const char *const tier_names[TIER_COUNT] = {
+	[TIER_FENTRY] = "fentry/fexit",
 	[TIER_FULL] = "tp_btf + cgroup hooks",
 	[TIER_CGROUP_NO_SEND_TP] = "tp_btf + cgroup hooks (UDP reported before the send)",
+	[TIER_RAW] = "raw_tp + cgroup hooks",
+	[TIER_RAW_NO_SEND_TP] = "raw_tp + cgroup hooks (UDP reported before the send)",
+	[TIER_KPROBE] = "kprobes",
 	[TIER_TCP] = "tp_btf only (TCP; UDP from procfs)",
 };
+
+#define T(x) (1u << (x))
+#define CGROUP_TIERS (T(TIER_FULL) | T(TIER_CGROUP_NO_SEND_TP) | T(TIER_RAW) | T(TIER_RAW_NO_SEND_TP))
 
 /* ---- libbpf's messages ------------------------------------------------------ */
 
@@ -214,6 +236,14 @@ static int event_to_owner(const struct nl_owner_event *ev, struct sock_owner *o)
 	return 0;
 }
 
+/* Our network namespace: the one we capture in (packets of other
+ * namespaces never reach our interfaces, except through a bridge). */
+static unsigned long own_netns(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct ebpf_owners *e = ctx;
@@ -225,6 +255,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	memcpy(&ev, data, sizeof(ev));
 	if (event_to_owner(&ev, &o) < 0 || !o.pid)
 		return 0;
+	o.foreign = ev.netns && e->netns && ev.netns != e->netns;
 	e->fn(e->ctx, &o);
 	e->delivered++;
 	return 0;
@@ -241,7 +272,6 @@ static void switch_off(struct bpf_program *p)
  * negative errno with err saying which step failed. */
 static int tier_try(struct ebpf_owners *e, enum tier t, int cgroup_fd, char *err, size_t errlen)
 {
-	int cgroup = t != TIER_TCP, send_tp = t == TIER_FULL;
 	struct owners_bpf *s = owners_bpf__open();
 	int r;
 
@@ -250,30 +280,50 @@ static int tier_try(struct ebpf_owners *e, enum tier t, int cgroup_fd, char *err
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(-r));
 		return r;
 	}
-	s->rodata->report_at_send = send_tp;
-	if (!send_tp)
-		switch_off(s->progs.nl_send_length);
-	if (!cgroup) {
-		switch_off(s->progs.nl_connect4);
-		switch_off(s->progs.nl_connect6);
-		switch_off(s->progs.nl_sendmsg4);
-		switch_off(s->progs.nl_sendmsg6);
-	}
+	/* Every program, the tiers it belongs to, and how it attaches. */
+	struct { struct bpf_program *p; struct bpf_link **l; const char *name; unsigned tiers; int cg; } at[] = {
+		{ s->progs.nl_set_state, &s->links.nl_set_state, "tp_btf/inet_sock_set_state",
+		  T(TIER_FULL) | T(TIER_CGROUP_NO_SEND_TP) | T(TIER_TCP), 0 },
+		{ s->progs.nl_send_length, &s->links.nl_send_length, "tp_btf/sock_send_length",
+		  T(TIER_FULL), 0 },
+		{ s->progs.nl_connect4, &s->links.nl_connect4, "cgroup/connect4", CGROUP_TIERS, 1 },
+		{ s->progs.nl_connect6, &s->links.nl_connect6, "cgroup/connect6", CGROUP_TIERS, 1 },
+		{ s->progs.nl_sendmsg4, &s->links.nl_sendmsg4, "cgroup/sendmsg4", CGROUP_TIERS, 1 },
+		{ s->progs.nl_sendmsg6, &s->links.nl_sendmsg6, "cgroup/sendmsg6", CGROUP_TIERS, 1 },
+		{ s->progs.nl_raw_set_state, &s->links.nl_raw_set_state, "raw_tp/inet_sock_set_state",
+		  T(TIER_RAW) | T(TIER_RAW_NO_SEND_TP), 0 },
+		{ s->progs.nl_raw_send_length, &s->links.nl_raw_send_length, "raw_tp/sock_send_length",
+		  T(TIER_RAW), 0 },
+		{ s->progs.nl_fx_connect4, &s->links.nl_fx_connect4, "fexit/tcp_v4_connect", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_connect6, &s->links.nl_fx_connect6, "fexit/tcp_v6_connect", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_accept, &s->links.nl_fx_accept, "fexit/inet_csk_accept", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_listen, &s->links.nl_fx_listen, "fexit/inet_listen", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_udp4, &s->links.nl_fx_udp4, "fexit/udp_sendmsg", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_fx_udp6, &s->links.nl_fx_udp6, "fexit/udpv6_sendmsg", T(TIER_FENTRY), 0 },
+		{ s->progs.nl_kp_connect4, &s->links.nl_kp_connect4, "kprobe/tcp_v4_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_connect4, &s->links.nl_kr_connect4, "kretprobe/tcp_v4_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_connect6, &s->links.nl_kp_connect6, "kprobe/tcp_v6_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_connect6, &s->links.nl_kr_connect6, "kretprobe/tcp_v6_connect", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_accept, &s->links.nl_kr_accept, "kretprobe/inet_csk_accept", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_listen, &s->links.nl_kp_listen, "kprobe/inet_listen", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_listen, &s->links.nl_kr_listen, "kretprobe/inet_listen", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_udp4, &s->links.nl_kp_udp4, "kprobe/udp_sendmsg", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_udp4, &s->links.nl_kr_udp4, "kretprobe/udp_sendmsg", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kp_udp6, &s->links.nl_kp_udp6, "kprobe/udpv6_sendmsg", T(TIER_KPROBE), 0 },
+		{ s->progs.nl_kr_udp6, &s->links.nl_kr_udp6, "kretprobe/udpv6_sendmsg", T(TIER_KPROBE), 0 },
+	};
+	const size_t n_at = sizeof(at) / sizeof(at[0]);
+	s->rodata->report_at_send = t == TIER_FULL || t == TIER_RAW;
+	s->rodata->pending_by_cookie = t == TIER_RAW;
+	for (size_t i = 0; i < n_at; i++)
+		if (!(at[i].tiers & T(t)))
+			switch_off(at[i].p);
 	r = owners_bpf__load(s);
 	if (r) {
 		snprintf(err, errlen, "loading the programs: %s", strerror(-r));
 		goto fail;
 	}
-
-	struct { struct bpf_program *p; struct bpf_link **l; const char *name; int cg; } at[] = {
-		{ s->progs.nl_set_state, &s->links.nl_set_state, "tp_btf/inet_sock_set_state", 0 },
-		{ s->progs.nl_send_length, &s->links.nl_send_length, "tp_btf/sock_send_length", 0 },
-		{ s->progs.nl_connect4, &s->links.nl_connect4, "cgroup/connect4", 1 },
-		{ s->progs.nl_connect6, &s->links.nl_connect6, "cgroup/connect6", 1 },
-		{ s->progs.nl_sendmsg4, &s->links.nl_sendmsg4, "cgroup/sendmsg4", 1 },
-		{ s->progs.nl_sendmsg6, &s->links.nl_sendmsg6, "cgroup/sendmsg6", 1 },
-	};
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+	for (size_t i = 0; i < n_at; i++) {
 		if (!bpf_program__autoload(at[i].p))
 			continue;
 		*at[i].l = at[i].cg ? bpf_program__attach_cgroup(at[i].p, cgroup_fd)
@@ -291,9 +341,23 @@ fail:
 	return r ? r : -EINVAL;
 }
 
+/* NETLENS_EBPF_TIER=NAME (tests, debugging): start at the first tier whose
+ * name begins with NAME, e.g. "raw_tp" or "kprobes", as if those before had
+ * failed. Unknown: start at the top. */
+static enum tier first_tier(void)
+{
+	const char *want = getenv("NETLENS_EBPF_TIER");
+	if (!want || !*want)
+		return TIER_FENTRY;
+	for (int t = 0; t < TIER_COUNT; t++)
+		if (!strncmp(tier_names[t], want, strlen(want)))
+			return (enum tier)t;
+	return TIER_FENTRY;
+}
+
 struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, size_t whylen)
 {
-	char err[200] = "", first[200] = "";
+	char err[200] = "";
 	int r = 0;
 
 	if (why && whylen)
@@ -306,20 +370,31 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 	}
 	e->fn = fn;
 	e->ctx = ctx;
+	e->netns = own_netns();
 	libbpf_set_print(libbpf_msg);
 
 	/* Opened before anything could change namespaces: `ip netns exec`
 	 * remounts /sys. */
 	int cgroup_fd = cgroup2_root_open();
-	enum tier t = cgroup_fd >= 0 ? TIER_FULL : TIER_TCP;
-	if (cgroup_fd < 0)
-		snprintf(first, sizeof(first), "no cgroup2 mount: %s", strerror(-cgroup_fd));
-	for (; t < TIER_COUNT; t++) {
-		r = tier_try(e, t, cgroup_fd, err, sizeof(err));
-		if (r == 0)
-			break;
-		if (!first[0])
-			snprintf(first, sizeof(first), "%s", err);
+	enum tier t;
+	size_t tl = 0;
+	for (t = first_tier(); t < TIER_COUNT; t++) {
+		if (cgroup_fd < 0 && (CGROUP_TIERS & T(t))) {
+			snprintf(err, sizeof(err), "no cgroup2 mount: %s", strerror(-cgroup_fd));
+			r = cgroup_fd;
+		} else {
+			r = tier_try(e, t, cgroup_fd, err, sizeof(err));
+			if (r == 0)
+				break;
+		}
+		/* What each tier above the one that loads said, for the log. */
+		if (tl < sizeof(e->tried) - 1) {
+			int w = snprintf(e->tried + tl, sizeof(e->tried) - tl, "%s%s: %s", tl ? "; " : "",
+					 tier_names[t], err);
+			tl = w < 0 ? tl : tl + (size_t)w;
+			if (tl >= sizeof(e->tried))
+				tl = sizeof(e->tried) - 1;
+		}
 	}
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);	/* the links hold the cgroup */
@@ -331,10 +406,7 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 		free(e);
 		return NULL;
 	}
-	if (t == TIER_FULL || !first[0])
-		snprintf(e->tier, sizeof(e->tier), "%s", tier_names[t]);
-	else
-		snprintf(e->tier, sizeof(e->tier), "%s; %s", tier_names[t], first);
+	snprintf(e->tier, sizeof(e->tier), "%s", tier_names[t]);
 
 	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL);
 	if (!e->rb) {
@@ -346,6 +418,71 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 		return NULL;
 	}
 	return e;
+}
+
+/* ---- sockets open at start ------------------------------------------------------ */
+
+/* A bound on one pass (a machine with more sockets than this gets the rest
+ * from procfs, for the flows that need them). */
+#define EXISTING_MAX 1000000
+
+int ebpf_owners_existing(struct ebpf_owners *e)
+{
+	if (!e)
+		return -EINVAL;
+	struct existing_bpf *s = existing_bpf__open_and_load();
+	if (!s)
+		return errno ? -errno : -EINVAL;
+	int r = 0, fd = -1;
+	struct bpf_link *link = bpf_program__attach_iter(s->progs.nl_existing, NULL);
+	if (!link) {
+		r = errno ? -errno : -EINVAL;
+		goto out;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* read() hands out whole seq_file pages, not necessarily whole
+	 * records: keep a partial one for the next read. */
+	union { struct nl_owner_event ev[64]; char bytes[64 * sizeof(struct nl_owner_event)]; } buf;
+	size_t have = 0;
+	int delivered = 0, seen = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf.bytes + have, sizeof(buf.bytes) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		size_t whole = have / sizeof(struct nl_owner_event);
+		for (size_t i = 0; i < whole && seen < EXISTING_MAX; i++, seen++) {
+			struct nl_owner_event ev;
+			struct sock_owner o;
+			memcpy(&ev, &buf.ev[i], sizeof(ev));
+			if (ev.kind != NL_OWNER_EXISTING || event_to_owner(&ev, &o) < 0 || !o.pid)
+				continue;
+			o.foreign = ev.netns && e->netns && ev.netns != e->netns;
+			e->fn(e->ctx, &o);
+			delivered++;
+		}
+		if (seen >= EXISTING_MAX)
+			break;
+		have -= whole * sizeof(struct nl_owner_event);
+		memmove(buf.bytes, buf.bytes + whole * sizeof(struct nl_owner_event), have);
+	}
+	r = delivered;
+out:
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	existing_bpf__destroy(s);
+	return r;
 }
 
 int ebpf_owners_fd(const struct ebpf_owners *e)
@@ -367,6 +504,11 @@ int ebpf_owners_poll(struct ebpf_owners *e)
 const char *ebpf_owners_tier(const struct ebpf_owners *e)
 {
 	return e ? e->tier : "none";
+}
+
+const char *ebpf_owners_tried(const struct ebpf_owners *e)
+{
+	return e ? e->tried : "";
 }
 
 unsigned long long ebpf_owners_dropped(const struct ebpf_owners *e)

@@ -7,6 +7,8 @@
  * destination). Each client has exited before its records are read: the
  * case procfs misses.
  *
+ * Sockets open before a scan are found by the task_file iterator.
+ *
  * Needs root (or CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN), curl, nc (OpenBSD),
  * dig and python3; skips (77) without them or when eBPF does not load.
  * Traffic stays on 127.0.0.1 and ::1.
@@ -17,8 +19,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -427,6 +432,180 @@ START_TEST(udp_unconnected_sendto)
 }
 END_TEST
 
+/* ---- sockets open before start -------------------------------------------------- */
+
+/* iter/task_file: this process's own listener, connected UDP socket and
+ * bound unconnected UDP socket, and a TCP connection in both directions,
+ * all reported by one ebpf_owners_existing() call with this pid and the
+ * right peers. Nothing else delivers during the call (no poll). */
+START_TEST(existing_sockets_iterated)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(l, 4), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &al), 0);
+	uint16_t lport = ntohs(a.sin_port);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	int acc = accept(l, NULL, NULL);
+	ck_assert_int_ge(acc, 0);
+	struct sockaddr_in ca;
+	socklen_t cal = sizeof(ca);
+	ck_assert_int_eq(getsockname(c, (struct sockaddr *)&ca, &cal), 0);
+	uint16_t cport = ntohs(ca.sin_port);
+
+	int uc = socket(AF_INET, SOCK_DGRAM, 0), uu = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_eq(connect(uc, (struct sockaddr *)&a, sizeof(a)), 0);	/* lport: any peer */
+	struct sockaddr_in6 u6 = { .sin6_family = AF_INET6, .sin6_addr = in6addr_loopback };
+	socklen_t u6l = sizeof(u6);
+	ck_assert_int_eq(bind(uu, (struct sockaddr *)&u6, sizeof(u6)), 0);
+	ck_assert_int_eq(getsockname(uu, (struct sockaddr *)&u6, &u6l), 0);
+	struct sockaddr_in uca;
+	socklen_t ucal = sizeof(uca);
+	ck_assert_int_eq(getsockname(uc, (struct sockaddr *)&uca, &ucal), 0);
+
+	pump(200);
+	n_seen = 0;
+	int n = ebpf_owners_existing(eo);
+	ck_assert_msg(n > 0, "ebpf_owners_existing: %d (%s)", n, strerror(n < 0 ? -n : 0));
+	ck_assert_int_eq(n, n_seen);
+	uint32_t me = (uint32_t)getpid();
+	char comm[16];
+	read_comm(getpid(), comm);
+	struct want listener = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
+				 .lport = lport, .exact_rport = 1, .comm = comm };
+	struct want client = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
+			       .remote = lo4, .lport = cport, .rport = lport, .comm = comm };
+	struct want served = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
+			       .remote = lo4, .lport = lport, .rport = cport, .comm = comm };
+	struct want udp_conn = { .proto = IPPROTO_UDP, .family = 4, .pid = me, .local = lo4,
+				 .remote = lo4, .lport = ntohs(uca.sin_port), .rport = lport };
+	struct want udp_free = { .proto = IPPROTO_UDP, .family = 6, .pid = me, .local = lo6,
+				 .remote = any16, .lport = ntohs(u6.sin6_port), .exact_rport = 1 };
+	const struct want *all[] = { &listener, &client, &served, &udp_conn, &udp_free };
+	static const char *const what[] = { "listener", "client", "accepted", "connected UDP",
+					    "unconnected UDP" };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (count(all[i]) != 1)
+			dump();
+		ck_assert_msg(count(all[i]) == 1, "%s: %d records", what[i], count(all[i]));
+	}
+	for (int i = 0; i < n_seen; i++)	/* ours are in our namespace */
+		if (seen[i].pid == me)
+			ck_assert_int_eq(seen[i].foreign, 0);
+	close(l);
+	close(c);
+	close(acc);
+	close(uc);
+	close(uu);
+}
+END_TEST
+
+/* ---- network namespaces ----------------------------------------------------- */
+
+/* The hooks see every namespace's sockets; across a veth pair on one host
+ * the peer's socket has the mirrored tuple. A listener in a namespace of
+ * its own is reported as foreign, this process's own listener is not. */
+START_TEST(foreign_namespace_flagged)
+{
+	uint16_t port = free_port(AF_INET, SOCK_STREAM);
+	int go[2];
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(go[1]);
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+		int c = unshare(CLONE_NEWNET) == 0 ? socket(AF_INET, SOCK_DGRAM, 0) : -1;
+		if (c < 0)
+			_exit(77);
+		ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+		if (ioctl(c, SIOCSIFFLAGS, &ifr) < 0)
+			_exit(2);
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0)
+			_exit(3);
+		char b;
+		(void)!read(go[0], &b, 1);	/* until the parent has seen it */
+		_exit(0);
+	}
+	close(go[0]);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);	/* our namespace */
+	ck_assert_int_eq(listen(l, 1), 0);
+	struct want theirs = { .proto = IPPROTO_TCP, .family = 4, .pid = (uint32_t)child,
+			       .lport = port, .exact_rport = 1 };
+	struct want ours = theirs;
+	ours.pid = (uint32_t)getpid();
+	const struct sock_owner *o = await(&ours, 5000, "this test's own listener");
+	ck_assert_int_eq(o->foreign, 0);
+	int st = 0;
+	if (waitpid(child, &st, WNOHANG) == child && WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+		close(go[1]);
+		close(l);
+		return;	/* no unshare here: nothing to compare */
+	}
+	o = await(&theirs, 5000, "a listener in another network namespace");
+	ck_assert_int_eq(o->foreign, 1);
+	close(go[1]);
+	st = finish(child);
+	close(l);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %d", st);
+}
+END_TEST
+
+/* ---- tiers ------------------------------------------------------------------- */
+
+/* Each tier is tried by a real load and attach, in order: whatever loads,
+ * the ones above it are in ebpf_owners_tried() with why they did not, in
+ * that order. Starting lower (NETLENS_EBPF_TIER) skips those above. */
+START_TEST(tiers_tried_in_order)
+{
+	static const char *const order[] = { "fentry/fexit", "tp_btf + cgroup hooks", "raw_tp + cgroup hooks",
+					     "kprobes", "tp_btf only" };
+	const char *tier = ebpf_owners_tier(eo), *tried = ebpf_owners_tried(eo);
+	const char *start = getenv("NETLENS_EBPF_TIER");
+	fprintf(stderr, "# loaded: %s; tried first: %s\n", tier, tried[0] ? tried : "nothing");
+	if (!start && strcmp(tier, "fentry/fexit") != 0)
+		ck_assert_msg(!strncmp(tried, "fentry/fexit: ", 14), "fentry was not tried first: %s", tried);
+	const char *at = tried;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {	/* in this order */
+		const char *hit = strstr(tried, order[i]);
+		if (!hit || !strncmp(tier, order[i], strlen(order[i])))
+			continue;
+		ck_assert_msg(hit >= at, "%s tried out of order: %s", order[i], tried);
+		at = hit;
+	}
+	ck_assert_ptr_null(strstr(tried, tier));	/* the one that loaded did not fail */
+
+	/* From the kprobe tier down: kprobes attach, or the TCP-only tier loads
+	 * and says why kprobes did not. */
+	setenv("NETLENS_EBPF_TIER", "kprobes", 1);
+	char why[256];
+	struct ebpf_owners *k = ebpf_owners_open(on_owner, NULL, why, sizeof(why));
+	if (start)
+		setenv("NETLENS_EBPF_TIER", start, 1);
+	else
+		unsetenv("NETLENS_EBPF_TIER");
+	ck_assert_msg(k != NULL, "%s", why);
+	fprintf(stderr, "# from kprobes: %s; tried first: %s\n", ebpf_owners_tier(k), ebpf_owners_tried(k));
+	if (strcmp(ebpf_owners_tier(k), "kprobes") != 0) {
+		ck_assert_str_eq(ebpf_owners_tier(k), "tp_btf only (TCP; UDP from procfs)");
+		ck_assert_msg(!strncmp(ebpf_owners_tried(k), "kprobes: ", 9), "%s", ebpf_owners_tried(k));
+		ck_assert_ptr_null(strstr(ebpf_owners_tried(k), "fentry"));
+	}
+	ebpf_owners_close(k);
+}
+END_TEST
+
 /* ---- the handle ----------------------------------------------------------- */
 
 START_TEST(api_edges)
@@ -449,6 +628,8 @@ static Suite *ebpf_owners_suite(void)
 	tcase_add_test(tcp, tcp4_curl_to_http_server);
 	tcase_add_test(tcp, tcp6_nc_accepts);
 	tcase_add_test(tcp, tcp_v4_mapped_accept);
+	tcase_add_test(tcp, foreign_namespace_flagged);
+	tcase_add_test(tcp, existing_sockets_iterated);
 	suite_add_tcase(s, tcp);
 	TCase *udp = tcase_create("udp");
 	tcase_add_checked_fixture(udp, setup, teardown);
@@ -460,6 +641,7 @@ static Suite *ebpf_owners_suite(void)
 	TCase *api = tcase_create("api");
 	tcase_add_checked_fixture(api, setup, teardown);
 	tcase_add_test(api, api_edges);
+	tcase_add_test(api, tiers_tried_in_order);
 	suite_add_tcase(s, api);
 	return s;
 }
@@ -497,5 +679,21 @@ int main(void)
 	}
 	printf("# tier: %s\n", ebpf_owners_tier(e));
 	ebpf_owners_close(e);
-	return unit_run(ebpf_owners_suite());
+	int rc = unit_run(ebpf_owners_suite());
+	/* Where tp_btf loads, the raw_tp tier (kernels that refuse tp_btf) is
+	 * run through the same programs too: it loads here. */
+	if (!getenv("NETLENS_EBPF_TIER")) {
+		setenv("NETLENS_EBPF_TIER", "raw_tp", 1);
+		e = ebpf_owners_open(on_owner, NULL, why, sizeof(why));
+		if (e && !strncmp(ebpf_owners_tier(e), "raw_tp", 6)) {
+			printf("# tier: %s\n", ebpf_owners_tier(e));
+			ebpf_owners_close(e);
+			if (unit_run(ebpf_owners_suite()) != EXIT_SUCCESS)
+				rc = EXIT_FAILURE;
+		} else {
+			printf("# the raw_tp tier does not load here: %s\n", e ? ebpf_owners_tier(e) : why);
+			ebpf_owners_close(e);
+		}
+	}
+	return rc;
 }
