@@ -16,6 +16,9 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +103,13 @@ int app_worker_tracker(struct app *a, uint32_t max_flows, flow_event_fn fn, void
 		tc.is_local_ctx = a->local;
 	}
 	return tracker_init(&a->tracker, &tc);
+}
+
+static void release_free_heap(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -381,9 +391,9 @@ int app_init(struct app *a)
 		names_current = names_new(NAMES_DEFAULT_CAP);	/* NULL: names are not kept */
 		dpi_init(&a->dpi);
 		/* Reassembly memory follows the flow cap (a router's small
-		 * --max-flows gets a small cap): 64 bytes a flow, 1-16 MiB,
-		 * 6.4 MiB by default (3 200 flows' 2 KiB buffers at once). */
-		size_t stream_cap = (size_t)o->max_flows * 64;
+		 * --max-flows gets a small cap): 128 bytes a flow, 1-16 MiB,
+		 * 12.8 MiB by default. */
+		size_t stream_cap = (size_t)o->max_flows * 128;
 		dpi_set_stream_limit(&a->dpi, stream_cap < (1u << 20) ? (1u << 20)
 				     : stream_cap > DPI_STREAM_LIMIT_DEFAULT ? DPI_STREAM_LIMIT_DEFAULT
 				     : stream_cap);
@@ -473,6 +483,11 @@ int app_init(struct app *a)
 		} else {
 			log_msg(LOG_INFO, "process attribution: %s", why);
 		}
+		/* libbpf parses the kernel's BTF (about 10 MiB) for each tier it
+		 * tries and frees it, but the heap keeps the pages: give them
+		 * back before the /proc helper is forked (it would hold a copy)
+		 * and before flows fill the heap. */
+		release_free_heap();
 	}
 	owners_tick(owners_current, app_wall_us());	/* sockets that exist already, unless iterated */
 	/* Reverse DNS: on by default live (as RustNet), off for files. */

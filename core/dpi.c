@@ -279,6 +279,7 @@ void dpi_ready(struct dpi *d)
 }
 
 #define STREAM_FIRST_CAP 2048u	/* a stream buffer's first size */
+#define STREAM_SMALL_CAP 256u	/* the same when memory is tight */
 
 static void free_work(struct dpi *d, struct dpi_work *w)
 {
@@ -437,7 +438,12 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 		return 0;
 	if (len > NL_MAX_STREAM - s->len)
 		len = NL_MAX_STREAM - s->len;
-	if (s->cap == 0 && d->n_buf_pool) {
+	/* A first segment that fits 2 KiB gets a pooled buffer of that size;
+	 * under memory pressure (a quarter of the cap used), one just big
+	 * enough (from 256 bytes, doubling), so that many more half-finished
+	 * handshakes fit under the cap. */
+	int tight = d->stream_bytes > d->stream_limit / 4;
+	if (s->cap == 0 && d->n_buf_pool && !(tight && len <= STREAM_FIRST_CAP / 2)) {
 		if (d->stream_bytes + STREAM_FIRST_CAP > d->stream_limit)
 			return -1;
 		s->buf = d->buf_pool[--d->n_buf_pool];
@@ -445,7 +451,7 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 		d->stream_bytes += STREAM_FIRST_CAP;
 	}
 	if (s->len + len > s->cap) {
-		uint32_t cap = s->cap ? s->cap : STREAM_FIRST_CAP;
+		uint32_t cap = s->cap ? s->cap : tight ? STREAM_SMALL_CAP : STREAM_FIRST_CAP;
 		while (cap < s->len + len)
 			cap *= 2;
 		if (cap > NL_MAX_STREAM)

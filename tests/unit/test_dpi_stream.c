@@ -2,7 +2,8 @@
  * cap: below the cap a dissector sees a direction's bytes from the start;
  * over it, a direction's first segment is still dissected in place, a flow
  * that needs a second segment is given up (counted), and the bytes held
- * always return to 0 when flows end. */
+ * always return to 0 when flows end; under pressure buffers start small.
+ */
 #include "config.h"
 
 #include "unit.h"
@@ -135,27 +136,58 @@ END_TEST
 
 START_TEST(test_cap_shared_by_flows)
 {
-	/* Room for two first-size buffers: two flows reassemble, the third
-	 * dissects its first segment in place, and ending flows give the
-	 * memory back to later ones. */
+	/* Room for a first-size buffer and a small one: the first flow gets
+	 * 2 KiB, the second (memory now tight) 256 bytes, the third dissects
+	 * its first segment in place; ending flows give the memory back to
+	 * later ones. */
 	struct dpi d;
 	struct flow f[4];
 	two_dpi(&d);
-	dpi_set_stream_limit(&d, 2 * 2048);
+	dpi_set_stream_limit(&d, 2048 + 256);
 	memset(f, 0, sizeof(f));
 	for (int i = 0; i < 3; i++)
 		segment(&d, &f[i], 1, 100, 10);
-	ck_assert_uint_eq(d.stream_bytes, 2 * 2048);
+	ck_assert_uint_eq(d.stream_bytes, 2048 + 256);
+	ck_assert_uint_eq(d.stats.stream_capped, 0);
 	segment(&d, &f[2], 1, 110, 10);			/* needs its first bytes: gone */
 	ck_assert_uint_eq(d.stats.stream_capped, 1);
 	segment(&d, &f[0], 1, 110, 10);			/* reassembled: 20 bytes, done */
 	ck_assert_uint_eq(seen(&d, &f[0]), 20);
-	ck_assert_uint_eq(d.stream_bytes, 2048);
+	segment(&d, &f[1], 1, 110, 10);			/* the small buffer holds 20 too */
+	ck_assert_uint_eq(seen(&d, &f[1]), 20);
+	ck_assert_uint_eq(d.stream_bytes, 0);
 	segment(&d, &f[3], 1, 100, 10);			/* room again */
 	segment(&d, &f[3], 1, 110, 10);
 	ck_assert_uint_eq(seen(&d, &f[3]), 20);
 	ck_assert_uint_eq(d.stats.stream_capped, 1);
 	for (int i = 0; i < 4; i++) {
+		dpi_finish(&d, &f[i]);
+		if (f[i].dpi != DPI_NOTHING)
+			dpi_release(&d, f[i].dpi);
+	}
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_tight_buffer_grows)
+{
+	/* Under pressure a small buffer is given, and doubles as the stream
+	 * grows, counted against the cap each time. */
+	struct dpi d;
+	struct flow f[2];
+	two_dpi(&d);
+	dpi_set_stream_limit(&d, 2048 + 1024);
+	memset(f, 0, sizeof(f));
+	segment(&d, &f[0], 1, 1, 10);			/* 2048: now tight */
+	segment(&d, &f[1], 0, 1, 1);			/* the server's: 256 */
+	ck_assert_uint_eq(d.stream_bytes, 2048 + 256);
+	for (uint32_t k = 0; k < 8; k++)		/* 257 bytes: doubled to 512 */
+		segment(&d, &f[1], 0, 2 + 32 * k, 32);
+	ck_assert_uint_eq(last_len, 257);
+	ck_assert_uint_eq(d.stream_bytes, 2048 + 512);
+	ck_assert_uint_eq(d.stats.stream_capped, 0);
+	for (int i = 0; i < 2; i++) {
 		dpi_finish(&d, &f[i]);
 		if (f[i].dpi != DPI_NOTHING)
 			dpi_release(&d, f[i].dpi);
@@ -203,6 +235,7 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_reassembled_below_cap);
 	tcase_add_test(tc, test_first_segment_in_place_over_cap);
 	tcase_add_test(tc, test_cap_shared_by_flows);
+	tcase_add_test(tc, test_tight_buffer_grows);
 	tcase_add_test(tc, test_growth_counts_against_cap);
 	suite_add_tcase(s, tc);
 	return s;
