@@ -28,7 +28,10 @@ dns    queries: every question name of every message, in order, no
        duplicates; qtype and txid: of the first message (with a question);
        rcode: of the last response (extended RCODE from OPT included);
        answers: answer-section A/AAAA (address text) and CNAME/PTR/NS
-       (name) of every response, in order, no duplicates.
+       (name) of every response, in order, no duplicates; kind and
+       state prefix from tshark's protocol: dns, mdns (MDNS_*), llmnr
+       (LLMNR_*).  Several messages in one segment are told apart by
+       their header counts (an rcode only on responses).
 ssh    client and server identification strings, their softwareversion,
        and the version: the client's ("1.99" counts as "2.0"), else the
        server's.
@@ -67,7 +70,7 @@ DEFAULT_DECODE_AS = ["tcp.port==2222,ssh", "udp.port==4433,quic", "tcp.port==530
 SEP = "\x1f"
 AGG = "\x1e"
 FIELDS = [
-    "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+    "frame.number", "frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
     "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack",
     "udp.stream", "udp.srcport", "udp.dstport",
     # http
@@ -255,16 +258,21 @@ def dns_messages(row):
              "PTR": row["dns.ptr.domain_name"], "NS": row["dns.ns"]}
     code = {1: "A", 28: "AAAA", 5: "CNAME", 12: "PTR", 2: "NS"}
     ext = list(row["dns.resp.ext_rcode"])
+    # tshark gives an rcode for responses only: hand them out in order
+    rcodes = list(row["dns.flags.rcode"])
+    nresp = sum(1 for f in row["dns.flags.response"] if f in ("1", "True"))
     for i, mid in enumerate(ids):
         qd = int(row["dns.count.queries"][i])
         an = int(row["dns.count.answers"][i])
         ns = int(row["dns.count.auth_rr"][i])
         ar = int(row["dns.count.add_rr"][i])
         m = {"id": num(mid), "response": row["dns.flags.response"][i] in ("1", "True"),
-             "rcode": int(row["dns.flags.rcode"][i]) if i < len(row["dns.flags.rcode"]) else None,
+             "rcode": None,
              "qnames": row["dns.qry.name"][qi:qi + qd],
              "qtypes": [int(t) for t in row["dns.qry.type"][qi:qi + qd]],
              "answers": [], "ext_rcode": None}
+        if m["response"] and rcodes:
+            m["rcode"] = int(rcodes.pop(0))
         qi += qd
         types = [int(t) for t in row["dns.resp.type"][ri:ri + an + ns + ar]]
         ri += an + ns + ar
@@ -279,7 +287,7 @@ def dns_messages(row):
             if k < an and v is not None:
                 m["answers"].append(norm_ip(v) if c in ("A", "AAAA") else v)
         msgs.append(m)
-    if len(msgs) > 1 and len(row["dns.flags.rcode"]) != len(ids):
+    if len(msgs) > 1 and len(row["dns.flags.rcode"]) != nresp:
         die("frame %s: cannot split DNS messages" % first(row, "frame.number"))
     return msgs
 
@@ -342,8 +350,11 @@ def collect(rows):
 
         # dns
         if row["dns.id"]:
+            protos = ":" + (first(row, "frame.protocols") or "") + ":"
+            kind = "mdns" if ":mdns:" in protos else "llmnr" if ":llmnr:" in protos else "dns"
             for m in dns_messages(row):
                 m["from_client"] = from_client
+                m["kind"] = kind
                 fl.dns_msgs.append(m)
 
         # ssh
@@ -442,9 +453,12 @@ def expected(fl, cipher_names, qtype_names):
         if queries:
             exp["dns_queries"] = queries
         exp["dns_txid"] = msgs[0]["id"]
-        exp["dns_kind"] = "dns"
+        # tshark's protocol (mdns, llmnr) names the kind, and RustNet's
+        # label prefix (MDNS_QUERY, LLMNR_RESPONSE)
+        kind = msgs[0]["kind"]
+        exp["dns_kind"] = kind
         exp["dpi_state" if fl.proto == "TCP" else "state"] = \
-            "DNS_RESPONSE" if msgs[-1]["response"] else "DNS_QUERY"
+            kind.upper() + ("_RESPONSE" if msgs[-1]["response"] else "_QUERY")
         withq = [m for m in msgs if m["qtypes"]]
         if withq:
             t = withq[0]["qtypes"][0]
