@@ -110,13 +110,19 @@ static void version_info(uint32_t v, struct vinfo *vi)
 		vi->salt = NLQ_SALT_V2;
 		vi->v2 = 1;
 		snprintf(vi->name, sizeof(vi->name), "QUICv2");
-	} else if (v >= 0xff000017 && v <= 0xff000022) {
+	} else if (v >= 0xff000015 && v <= 0xff000022) {
 		unsigned d = v & 0xff;
-		vi->salt = d >= 33 ? NLQ_SALT_V1 : d >= 29 ? NLQ_SALT_D29 : NLQ_SALT_D23;
+		vi->salt = d >= 33 ? NLQ_SALT_V1 : d >= 29 ? NLQ_SALT_D29 : d >= 23 ? NLQ_SALT_D23
+										   : NLQ_SALT_D22;
 		snprintf(vi->name, sizeof(vi->name), "draft-%u", d);
-	} else if (v == 0xfaceb001 || v == 0xfaceb002) {
-		vi->salt = NLQ_SALT_D23;
-		snprintf(vi->name, sizeof(vi->name), "mvfst-%u", c3);
+	} else if (v == 0xfaceb001 || v == 0xfaceb002 || v == 0xfaceb00e) {
+		/* Facebook's mvfst: 001 follows draft-22 (its salt), 002 and
+		 * the experimental 00e draft-27 (the draft-23 salt) */
+		vi->salt = v == 0xfaceb001 ? NLQ_SALT_D22 : NLQ_SALT_D23;
+		if (v == 0xfaceb00e)
+			snprintf(vi->name, sizeof(vi->name), "mvfst-exp");
+		else
+			snprintf(vi->name, sizeof(vi->name), "mvfst-%u", c3);
 	} else if ((v & 0x0f0f0f0f) == 0x0a0a0a0a) {
 		vi->kind = V_GREASE;
 		snprintf(vi->name, sizeof(vi->name), "greased");

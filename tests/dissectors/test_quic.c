@@ -211,6 +211,29 @@ END_TEST
 
 /* ---- RFC key schedules ---- */
 
+/* The drafts' salts, checked apart from the packet builder (which uses the
+ * same table): client_initial_secret of the RFC 9001 DCID as printed in
+ * draft-ietf-quic-tls-29 and -23 Appendix A; the draft-22 one computed with
+ * Python's hmac from Wireshark's salt, which tshark used to open an mvfst
+ * 0xfaceb001 Initial built the same way. */
+START_TEST(test_draft_initial_secrets)
+{
+	static const struct {
+		enum nlq_salt salt;
+		const char *client_secret;
+	} t[] = {
+		{NLQ_SALT_D29, "0088119288f1d866733ceeed15ff9d50902cf82952eee27e9d4d4918ea371d87"},
+		{NLQ_SALT_D23, "fda3953aecc040e48b34e27ef87de3a6098ecf0e38b7e032c5c57bcbd5975b84"},
+		{NLQ_SALT_D22, "7712ead935b044cb18e993a6f7a8c71119d2439ffdd3b6151ad7f9d9e77e2fb9"},
+	};
+	uint8_t secret[32];
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ck_assert_int_eq(nlq_initial_secret(t[i].salt, rfc_dcid, 8, 0, secret), 0);
+		ck_hex(secret, t[i].client_secret);
+	}
+}
+END_TEST
+
 START_TEST(test_rfc9001_a1_keys)
 {
 	uint8_t secret[32];
@@ -876,7 +899,8 @@ START_TEST(test_version_names)
 	} t[] = {
 		{0xff00001b, "draft-27"}, {0xff00001d, "draft-29"}, {0xff000022, "draft-34"},
 		{0x51303530, "Q050"}, {0x54303531, "T051"}, {0x51303436, "Q046"},
-		{0xfaceb001, "mvfst-1"}, {0xfaceb002, "mvfst-2"},
+		{0xfaceb001, "mvfst-1"}, {0xfaceb002, "mvfst-2"}, {0xfaceb00e, "mvfst-exp"},
+		{0xff000016, "draft-22"}, {0xff000015, "draft-21"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		uint8_t b[1200] = {0xc3, (uint8_t)(t[i].v >> 24), (uint8_t)(t[i].v >> 16),
@@ -892,7 +916,9 @@ START_TEST(test_version_names)
 }
 END_TEST
 
-/* Drafts 33-34 use the v1 salt, 29-32 theirs, 23-28 and mvfst theirs. */
+/* Drafts 33-34 use the v1 salt, 29-32 theirs, 23-28 and mvfst 002/00e
+ * theirs, 21-22 and mvfst 001 theirs. Regression (mvfst_salts): mvfst 001
+ * was opened with the draft-23 salt and 00e was not known at all. */
 START_TEST(test_draft_and_mvfst_salts)
 {
 	static const struct {
@@ -900,7 +926,8 @@ START_TEST(test_draft_and_mvfst_salts)
 		enum nlq_salt salt;
 	} t[] = {
 		{0xff000022, NLQ_SALT_V1}, {0xff000020, NLQ_SALT_D29}, {0xff00001b, NLQ_SALT_D23},
-		{0xfaceb002, NLQ_SALT_D23},
+		{0xfaceb002, NLQ_SALT_D23}, {0xfaceb00e, NLQ_SALT_D23}, {0xfaceb001, NLQ_SALT_D22},
+		{0xff000016, NLQ_SALT_D22},
 	};
 	uint8_t f[600], pkt[1400];
 	size_t fn = unhex(rfc_client_crypto_frame, f, sizeof(f));
@@ -1111,6 +1138,7 @@ static Suite *quic_suite(void)
 	tcase_add_test(t, test_greased_then_vn_then_v1);
 	tcase_add_test(t, test_version_names);
 	tcase_add_test(t, test_draft_and_mvfst_salts);
+	tcase_add_test(t, test_draft_initial_secrets);
 	tcase_add_test(t, test_legacy_gquic_q043);
 	tcase_add_test(t, test_state_order);
 	tcase_add_test(t, test_budget);

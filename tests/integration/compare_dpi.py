@@ -97,7 +97,10 @@ DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTI
 TLS_VERSIONS = {0x0304: "1.3", 0x0303: "1.2", 0x0302: "1.1", 0x0301: "1.0", 0x0300: "SSL3.0"}
 JA4_VERSIONS = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: "s3", 0x0002: "s2",
                 0xfeff: "d1", 0xfefd: "d2", 0xfefc: "d3"}
-QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2"}
+# quic_version_name (dissectors/README.md): tshark has no such field
+QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2", 0xfaceb001: "mvfst-1",
+                 0xfaceb002: "mvfst-2", 0xfaceb00e: "mvfst-exp"}
+QUIC_VERSIONS.update({0xff000000 + d: "draft-%d" % d for d in range(21, 35)})
 
 
 def die(msg):
