@@ -91,6 +91,7 @@ struct vinfo {
 	enum vkind kind;
 	enum nlq_salt salt;
 	int v2;			/* RFC 9369 type bits and labels */
+	int gframes;		/* Google frames in IETF packets (Q050, T050, T051) */
 	char name[16];
 };
 
@@ -123,6 +124,14 @@ static void version_info(uint32_t v, struct vinfo *vi)
 			snprintf(vi->name, sizeof(vi->name), "mvfst-exp");
 		else
 			snprintf(vi->name, sizeof(vi->name), "mvfst-%u", c3);
+	} else if (v == 0x51303530 || v == 0x54303530 || v == 0x54303531) {
+		/* Google's last versions (Chrome 2020-21): IETF long headers
+		 * and v1 packet protection with salts of their own, Google
+		 * frames inside; T05x carry TLS in them, Q050 a QUIC-crypto
+		 * CHLO, which is not read. */
+		vi->salt = v == 0x51303530 ? NLQ_SALT_Q50 : v == 0x54303530 ? NLQ_SALT_T50 : NLQ_SALT_T51;
+		vi->gframes = 1;
+		snprintf(vi->name, sizeof(vi->name), "%c0%c%c", c0, c2, c3);
 	} else if ((v & 0x0f0f0f0f) == 0x0a0a0a0a) {
 		vi->kind = V_GREASE;
 		snprintf(vi->name, sizeof(vi->name), "greased");
@@ -212,7 +221,7 @@ static void try_hello(struct dgram *d)
 	st->hello = HELLO_DONE;
 }
 
-static void apply_frames(struct dgram *d, struct nl_reader plain, int client)
+static void apply_frames(struct dgram *d, struct nl_reader plain, int client, int gframes)
 {
 	struct nlq_frames fr;
 
@@ -221,7 +230,11 @@ static void apply_frames(struct dgram *d, struct nl_reader plain, int client)
 	    !(d->st->reasm = calloc(1, sizeof(*d->st->reasm))))
 		d->st->hello = HELLO_GAVE_UP;	/* out of memory: no hello fields */
 	fr.reasm = client && d->st->hello == HELLO_WAIT ? d->st->reasm : NULL;
-	nlq_walk_frames(plain, &fr);	/* a frame we cannot walk only ends the walk */
+	/* a frame we cannot walk only ends the walk */
+	if (gframes)
+		nlq_walk_gquic_frames(plain, &fr);
+	else
+		nlq_walk_frames(plain, &fr);
 	if (fr.reasm)
 		try_hello(d);
 	if (d->st->hello != HELLO_WAIT && d->st->reasm) {
@@ -281,7 +294,7 @@ static void open_initial(struct dgram *d, const struct vinfo *vi, struct nl_read
 		}
 		if (!d->from_client)
 			st->server_initial = 1;
-		apply_frames(d, nl_reader_make(plain, n), d->from_client);
+		apply_frames(d, nl_reader_make(plain, n), d->from_client, vi->gframes);
 		return;
 	}
 }

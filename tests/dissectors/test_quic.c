@@ -213,9 +213,9 @@ END_TEST
 
 /* The drafts' salts, checked apart from the packet builder (which uses the
  * same table): client_initial_secret of the RFC 9001 DCID as printed in
- * draft-ietf-quic-tls-29 and -23 Appendix A; the draft-22 one computed with
- * Python's hmac from Wireshark's salt, which tshark used to open an mvfst
- * 0xfaceb001 Initial built the same way. */
+ * draft-ietf-quic-tls-29 and -23 Appendix A; the draft-22, T050, T051 and
+ * Q050 ones computed with Python's hmac from Wireshark's salts, with which
+ * tshark opened mvfst 0xfaceb001, T050 and T051 Initials built the same way. */
 START_TEST(test_draft_initial_secrets)
 {
 	static const struct {
@@ -225,6 +225,9 @@ START_TEST(test_draft_initial_secrets)
 		{NLQ_SALT_D29, "0088119288f1d866733ceeed15ff9d50902cf82952eee27e9d4d4918ea371d87"},
 		{NLQ_SALT_D23, "fda3953aecc040e48b34e27ef87de3a6098ecf0e38b7e032c5c57bcbd5975b84"},
 		{NLQ_SALT_D22, "7712ead935b044cb18e993a6f7a8c71119d2439ffdd3b6151ad7f9d9e77e2fb9"},
+		{NLQ_SALT_T50, "b745345ec65af29545427bdfc3eb24291d67b9597f7df52e9c1fdb94b33ef513"},
+		{NLQ_SALT_T51, "7949613b1294da901b3e284fd0800ab300a4581d0ec861e7b0c7fde2bbe74916"},
+		{NLQ_SALT_Q50, "9c7b7b82f02ff139526af4933acf97f4740bc4fec7b3cbb75b9d835c24c91a96"},
 	};
 	uint8_t secret[32];
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -942,6 +945,78 @@ START_TEST(test_draft_and_mvfst_salts)
 }
 END_TEST
 
+/* Regression (google_tls_initials): T050 and T051 (Chrome's TLS-based
+ * Google QUIC) were only named; their Initials are IETF packets with salts
+ * of their own holding Google frames, the ClientHello in CRYPTO 0x08. */
+START_TEST(test_google_t05x_initials)
+{
+	static const struct {
+		uint32_t v;
+		enum nlq_salt salt;
+		const char *name;
+	} t[] = {
+		{0x54303531, NLQ_SALT_T51, "T051"},
+		{0x54303530, NLQ_SALT_T50, "T050"},
+	};
+	uint8_t f[600], pkt[1400];
+	size_t fn = unhex(rfc_client_crypto_frame, f, sizeof(f));
+	ck_assert_uint_eq(f[0], 0x06);
+	f[0] = 0x08;	/* same offset and length varints, Google's type */
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		open_flow();
+		size_t n = build_initial(pkt, t[i].v, t[i].salt, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, f, fn,
+					 1100);
+		ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+		ck_assert_str_eq(fh_str(&ff, "quic.version_name"), t[i].name);
+		ck_assert_str_eq(fh_str(&ff, "quic.sni"), "example.com");
+		ck_assert_str_eq(ff.f.state, "QUIC_INITIAL");
+		ck_assert_int_eq(ff.f.errors, 0);
+		close_flow();
+	}
+	/* IETF frame types mean something else there: an IETF CRYPTO frame
+	 * (0x06, Google's BLOCKED) ends the walk, and nothing is read */
+	f[0] = 0x06;
+	open_flow();
+	size_t n = build_initial(pkt, 0x54303531, NLQ_SALT_T51, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, f, fn,
+				 1100);
+	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+	close_flow();
+}
+END_TEST
+
+/* Google CONNECTION_CLOSE (0x02: u32 error, u16 reason length, reason) in a
+ * server's T051 Initial; a Q050 CHLO is not TLS and is left alone. */
+START_TEST(test_google_close_and_q050)
+{
+	uint8_t f[600], pkt[1400];
+	size_t fn = unhex(rfc_client_crypto_frame, f, sizeof(f));
+	f[0] = 0x08;
+	open_flow();
+	size_t n = build_initial(pkt, 0x54303531, NLQ_SALT_T51, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, f, fn,
+				 1100);
+	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+	static const uint8_t cc[] = {0x02, 0x00, 0x00, 0x00, 0x1d, 0x00, 0x03, 'b', 'y', 'e'};
+	n = build_initial(pkt, 0x54303531, NLQ_SALT_T51, 0, 1, rfc_dcid, 8, rfc_dcid, 8, 0, cc,
+			  sizeof(cc), 100);
+	ck_assert_int_eq(feed(0, pkt, n), NL_DONE);
+	ck_assert_str_eq(fh_str(&ff, "quic.close_error"), "0x1d");
+	ck_assert_str_eq(ff.f.state, "QUIC_CLOSED");
+	close_flow();
+
+	static const uint8_t chlo[] = {0x08, 0x00, 0x0c, 'C', 'H', 'L', 'O', 0x01, 0x00, 0x00, 0x00,
+				       'S', 'N', 'I', 0x00};
+	open_flow();
+	n = build_initial(pkt, 0x51303530, NLQ_SALT_Q50, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, chlo,
+			  sizeof(chlo), 1100);
+	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "Q050");
+	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+	ck_assert_int_eq(ff.f.errors, 0);
+	close_flow();
+}
+END_TEST
+
 START_TEST(test_legacy_gquic_q043)
 {
 	uint8_t b[1350] = {0x0d, 1, 2, 3, 4, 5, 6, 7, 8, 'Q', '0', '4', '3', 0x01};
@@ -1139,6 +1214,8 @@ static Suite *quic_suite(void)
 	tcase_add_test(t, test_version_names);
 	tcase_add_test(t, test_draft_and_mvfst_salts);
 	tcase_add_test(t, test_draft_initial_secrets);
+	tcase_add_test(t, test_google_t05x_initials);
+	tcase_add_test(t, test_google_close_and_q050);
 	tcase_add_test(t, test_legacy_gquic_q043);
 	tcase_add_test(t, test_state_order);
 	tcase_add_test(t, test_budget);

@@ -101,6 +101,9 @@ JA4_VERSIONS = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: 
 QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2", 0xfaceb001: "mvfst-1",
                  0xfaceb002: "mvfst-2", 0xfaceb00e: "mvfst-exp"}
 QUIC_VERSIONS.update({0xff000000 + d: "draft-%d" % d for d in range(21, 35)})
+# Google's: Q0NN / T0NN as the version's four characters
+QUIC_VERSIONS.update({(ord(c) << 24) | (0x30 << 16) | (0x30 + a) << 8 | (0x30 + b): "%s0%d%d" % (c, a, b)
+                      for c in "QT" for a in range(10) for b in range(10)})
 
 
 def die(msg):
