@@ -128,7 +128,7 @@ static void version_info(uint32_t v, struct vinfo *vi)
 		/* Google's last versions (Chrome 2020-21): IETF long headers
 		 * and v1 packet protection with salts of their own, Google
 		 * frames inside; T05x carry TLS in them, Q050 a QUIC-crypto
-		 * CHLO, which is not read. */
+		 * CHLO. */
 		vi->salt = v == 0x51303530 ? NLQ_SALT_Q50 : v == 0x54303530 ? NLQ_SALT_T50 : NLQ_SALT_T51;
 		vi->gframes = 1;
 		snprintf(vi->name, sizeof(vi->name), "%c0%c%c", c0, c2, c3);
@@ -205,6 +205,18 @@ static void try_hello(struct dgram *d)
 	if (st->hello != HELLO_WAIT || !st->reasm || st->reasm->contig < 4)
 		return;
 	r = nl_reader_make(st->reasm->buf, st->reasm->contig);
+	if (st->reasm->buf[0] == 'C') {
+		/* Q050: a QUIC-crypto CHLO instead of TLS */
+		long got;
+		memset(&h, 0, sizeof(h));
+		got = nlq_parse_chlo(r, &h);
+		if (got == 0 && st->reasm->contig < NLQ_CRYPTO_CAP)
+			return;
+		if (got > 0)
+			hello_fields(d, &h);
+		st->hello = got > 0 ? HELLO_DONE : HELLO_GAVE_UP;
+		return;
+	}
 	if (nl_get_u8(&r) != 1) {		/* not a ClientHello */
 		st->hello = HELLO_GAVE_UP;
 		return;
@@ -299,6 +311,29 @@ static void open_initial(struct dgram *d, const struct vinfo *vi, struct nl_read
 	}
 }
 
+/* Google QUIC before Q050 sends its CHLO in the clear, in a STREAM frame
+ * of stream 1 after a short public header, packet number and (before
+ * Q046) a 12-byte hash: it is looked for in a bounded window at the start
+ * of a client datagram, and taken only if nlq_parse_chlo finds a whole,
+ * well-formed message there. */
+#define GQUIC_CHLO_WINDOW 96
+
+static void clear_chlo(struct dgram *d, struct nl_reader r)
+{
+	struct nlq_hello h;
+
+	if (!d->from_client || d->st->hello != HELLO_WAIT)
+		return;
+	for (size_t i = 0; i < GQUIC_CHLO_WINDOW && nl_reader_left(&r) >= 8; i++, nl_reader_skip(&r, 1)) {
+		memset(&h, 0, sizeof(h));
+		if (nlq_parse_chlo(r, &h) > 0) {
+			hello_fields(d, &h);
+			d->st->hello = HELLO_DONE;
+			return;
+		}
+	}
+}
+
 enum pkt_result { PKT_NEXT, PKT_STOP, PKT_NOT_MINE, PKT_BAD };
 
 /* Walks one long-header packet at the start of r and moves r past it. */
@@ -330,6 +365,8 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 		d->st->started = 1;
 		show_version(d, v, &vi);
 		raise_rank(d, R_INITIAL);
+		if (vi.kind == V_GOOGLE)
+			clear_chlo(d, nl_reader_rest(r));
 		return PKT_STOP;
 	}
 	/* RFC 8999 §5.1: connection IDs are at most 255 bytes in general, 20 in
@@ -397,6 +434,7 @@ static int legacy_gquic(struct dgram *d, struct nl_reader r)
 	if (vi.kind != V_GOOGLE)
 		return 0;
 	show_version(d, v, &vi);
+	clear_chlo(d, r);
 	return 1;
 }
 
@@ -420,8 +458,14 @@ static enum nl_verdict quic_dissect(const struct nl_host_api *api, struct nl_flo
 
 	if (nl_peek_u8(&r, 0, &b0) < 0)
 		return st->started ? NL_NEED_MORE : NL_NOT_MINE;
-	if (!st->started && !(b0 & 0x80))
-		return legacy_gquic(&d, r) ? NL_DONE : NL_NOT_MINE;
+	if (!st->started && !(b0 & 0x80)) {
+		if (!legacy_gquic(&d, r))
+			return NL_NOT_MINE;
+		/* a client hello of Google QUIC: as far as it can be followed */
+		st->rank = R_INITIAL;
+		api->set_state(flow, rank_label[R_INITIAL]);
+		return NL_DONE;
+	}
 
 	for (int i = 0; i < NLQ_MAX_COALESCED && nl_reader_left(&r) > 0; i++) {
 		enum pkt_result res;

@@ -945,6 +945,15 @@ START_TEST(test_draft_and_mvfst_salts)
 }
 END_TEST
 
+/* A Google QUIC-crypto CHLO (little-endian): 2 tags, PAD (3 bytes) and
+ * SNI ("g.example"), their values after the table. */
+static const uint8_t gquic_chlo[] = {
+	'C', 'H', 'L', 'O', 0x02, 0x00, 0x00, 0x00,
+	'P', 'A', 'D', 0x00, 0x03, 0x00, 0x00, 0x00,
+	'S', 'N', 'I', 0x00, 0x0c, 0x00, 0x00, 0x00,
+	'-', '-', '-', 'g', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+};
+
 /* Regression (google_tls_initials): T050 and T051 (Chrome's TLS-based
  * Google QUIC) were only named; their Initials are IETF packets with salts
  * of their own holding Google frames, the ClientHello in CRYPTO 0x08. */
@@ -1004,15 +1013,67 @@ START_TEST(test_google_close_and_q050)
 	ck_assert_str_eq(ff.f.state, "QUIC_CLOSED");
 	close_flow();
 
-	static const uint8_t chlo[] = {0x08, 0x00, 0x0c, 'C', 'H', 'L', 'O', 0x01, 0x00, 0x00, 0x00,
-				       'S', 'N', 'I', 0x00};
+	/* Q050: Google CRYPTO frame holding a CHLO with its SNI tag */
+	uint8_t frame[64] = {0x08, 0x00, 0};
+	frame[2] = (uint8_t)sizeof(gquic_chlo);
+	memcpy(frame + 3, gquic_chlo, sizeof(gquic_chlo));
 	open_flow();
-	n = build_initial(pkt, 0x51303530, NLQ_SALT_Q50, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, chlo,
-			  sizeof(chlo), 1100);
+	n = build_initial(pkt, 0x51303530, NLQ_SALT_Q50, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, frame,
+			  3 + sizeof(gquic_chlo), 1100);
 	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "Q050");
-	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "g.example");
 	ck_assert_int_eq(ff.f.errors, 0);
+	close_flow();
+}
+END_TEST
+
+/* Regression (gquic_clear_chlo): the SNI of older Google QUIC's clear-text
+ * CHLO (Q043 public header, Q046 long header), as tshark's gquic.tag.sni;
+ * a CHLO cut short or with its tags out of order gives none, and no byte
+ * past the datagram is read at any cut. */
+START_TEST(test_gquic_clear_chlo)
+{
+	/* flags 0x0d (version, 8-byte CID, 1-byte packet number), CID, version,
+	 * packet number, 12-byte hash, STREAM frame (0xa0: data length) of
+	 * stream 1 at offset 0 */
+	uint8_t q43[200] = {0x0d, 1, 2, 3, 4, 5, 6, 7, 8, 'Q', '0', '4', '3', 0x01};
+	size_t at = 14 + 12;
+	q43[at++] = 0xa0;
+	q43[at++] = 0x01;
+	q43[at++] = 0x00;
+	q43[at++] = (uint8_t)sizeof(gquic_chlo);
+	memcpy(q43 + at, gquic_chlo, sizeof(gquic_chlo));
+	size_t end = at + sizeof(gquic_chlo);
+	open_flow();
+	ck_assert_int_eq(feed(1, q43, sizeof(q43)), NL_DONE);
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "g.example");
+	ck_assert_str_eq(ff.f.state, "QUIC_INITIAL");
+	close_flow();
+
+	/* Q046: long header, DCID/SCID lengths packed in one byte, 4-byte packet number */
+	uint8_t q46[200] = {0xc3, 'Q', '0', '4', '6', 0x50, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 1, 0xa0, 0x01,
+			    0x00, (uint8_t)sizeof(gquic_chlo)};
+	memcpy(q46 + 22, gquic_chlo, sizeof(gquic_chlo));
+	open_flow();
+	feed(1, q46, sizeof(q46));
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "Q046");
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "g.example");
+	close_flow();
+
+	for (size_t cut = 0; cut < end; cut++) {	/* every truncation: no SNI */
+		open_flow();
+		feed(1, q43, cut);
+		ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+		ck_assert_int_eq(ff.f.errors, 0);
+		close_flow();
+	}
+	uint8_t bad[200];
+	memcpy(bad, q43, sizeof(bad));
+	memcpy(bad + at + 8, "VER", 4);	/* the first tag now sorts after SNI */
+	open_flow();
+	feed(1, bad, sizeof(bad));
+	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
 	close_flow();
 }
 END_TEST
@@ -1216,6 +1277,7 @@ static Suite *quic_suite(void)
 	tcase_add_test(t, test_draft_initial_secrets);
 	tcase_add_test(t, test_google_t05x_initials);
 	tcase_add_test(t, test_google_close_and_q050);
+	tcase_add_test(t, test_gquic_clear_chlo);
 	tcase_add_test(t, test_legacy_gquic_q043);
 	tcase_add_test(t, test_state_order);
 	tcase_add_test(t, test_budget);

@@ -35,9 +35,10 @@ dns    queries: every question name of every message, in order, no
 ssh    client and server identification strings, their softwareversion,
        and the version: the client's ("1.99" counts as "2.0"), else the
        server's.
-quic   version (0xNNNNNNNN) and name of the client's first long header;
+quic   version (0xNNNNNNNN) and name of the client's first long header
+       (Google Q043/Q046 public headers too);
        SNI and ALPN of the ClientHello in the client's Initials (tshark
-       decrypts them); max_idle_timeout transport parameter; a
+       decrypts them), or SNI of a Google CHLO (gquic.tag.sni); max_idle_timeout transport parameter; a
        CONNECTION_CLOSE tshark can read (Initial) as quic_close_error.
 all    lists at most 16 entries, strings at most 256 bytes (doc/plugin-abi.md);
        dpi_domain = first value of the dissector's domain field,
@@ -88,6 +89,8 @@ FIELDS = [
     "ssh.protocol", "ssh.message_code",
     # quic
     "quic.header_form", "quic.version", "quic.long.packet_type", "quic.frame_type", "quic.cc.error_code",
+    # Google QUIC: version text of Q043/Q046 headers, a CHLO's server name
+    "gquic.version", "gquic.tag.sni",
 ]
 
 DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED",
@@ -337,6 +340,15 @@ def collect(rows):
             fl.http_status = int(row["http.response.code"][0])
 
         # quic
+        if row["gquic.version"] or row["gquic.tag.sni"]:
+            fl.quic_seen = True
+            gv = first(row, "gquic.version")
+            if from_client and gv and len(gv) == 4 and fl.quic_version is None:
+                fl.quic_version = int.from_bytes(gv.encode(), "big")
+            if from_client and row["gquic.tag.sni"] and fl.quic_ch is None:
+                fl.quic_ch = {"sni": row["gquic.tag.sni"][0], "alpn": [], "idle_timeout": None}
+            if not (row["quic.header_form"] or row["quic.version"]):
+                continue
         if row["quic.header_form"] or row["quic.version"]:
             fl.quic_seen = True
             if from_client and row["quic.version"] and fl.quic_version is None:
