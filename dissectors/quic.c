@@ -111,6 +111,12 @@ static void version_info(uint32_t v, struct vinfo *vi)
 		vi->salt = NLQ_SALT_V2;
 		vi->v2 = 1;
 		snprintf(vi->name, sizeof(vi->name), "QUICv2");
+	} else if (v == 0x709a50c4) {
+		/* QUIC v2 before RFC 9369 (its drafts 01-08; ngtcp2 0.x
+		 * "v2draft"): v2's packet types and labels, another salt */
+		vi->salt = NLQ_SALT_V2_DRAFT;
+		vi->v2 = 1;
+		snprintf(vi->name, sizeof(vi->name), "QUICv2-draft");
 	} else if (v >= 0xff000015 && v <= 0xff000022) {
 		unsigned d = v & 0xff;
 		vi->salt = d >= 33 ? NLQ_SALT_V1 : d >= 29 ? NLQ_SALT_D29 : d >= 23 ? NLQ_SALT_D23
@@ -381,7 +387,10 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 		if (!nl_reader_ok(&p) || left == 0 || left % 4 || (d->from_client && !d->st->started))
 			return first && !d->st->started ? PKT_NOT_MINE : PKT_STOP;
 		d->st->started = 1;
-		show_version(d, v, &vi);
+		/* the version is the one the client asked for; VN names it
+		 * only when nothing else was seen (a one-sided capture) */
+		if (!d->st->has_version)
+			show_version(d, v, &vi);
 		raise_rank(d, R_INITIAL);
 		return PKT_STOP;
 	}

@@ -35,8 +35,9 @@ dns    queries: every question name of every message, in order, no
 ssh    client and server identification strings, their softwareversion,
        and the version: the client's ("1.99" counts as "2.0"), else the
        server's.
-quic   version (0xNNNNNNNN) and name of the client's first long header
-       (Google Q043/Q046 public headers too);
+quic   version (0xNNNNNNNN) and name of the client's latest long header
+       (the one it moved to after Version Negotiation; Google Q043/Q046
+       public headers too);
        SNI and ALPN of the ClientHello in the client's Initials (tshark
        decrypts them), or SNI of a Google CHLO (gquic.tag.sni); max_idle_timeout transport parameter; a
        CONNECTION_CLOSE tshark can read (Initial) as quic_close_error.
@@ -101,7 +102,7 @@ TLS_VERSIONS = {0x0304: "1.3", 0x0303: "1.2", 0x0302: "1.1", 0x0301: "1.0", 0x03
 JA4_VERSIONS = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: "s3", 0x0002: "s2",
                 0xfeff: "d1", 0xfefd: "d2", 0xfefc: "d3"}
 # quic_version_name (dissectors/README.md): tshark has no such field
-QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2", 0xfaceb001: "mvfst-1",
+QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2", 0x709a50c4: "QUICv2-draft", 0xfaceb001: "mvfst-1",
                  0xfaceb002: "mvfst-2", 0xfaceb00e: "mvfst-exp"}
 QUIC_VERSIONS.update({0xff000000 + d: "draft-%d" % d for d in range(21, 35)})
 # Google's: Q0NN / T0NN as the version's four characters
@@ -351,7 +352,8 @@ def collect(rows):
                 continue
         if row["quic.header_form"] or row["quic.version"]:
             fl.quic_seen = True
-            if from_client and row["quic.version"] and fl.quic_version is None:
+            # the client's latest: after Version Negotiation, the one it moved to
+            if from_client and row["quic.version"] and num(row["quic.version"][0]) != 0:
                 fl.quic_version = num(row["quic.version"][0])
             if row["quic.cc.error_code"] and fl.quic_close is None:
                 fl.quic_close = int(row["quic.cc.error_code"][0])
