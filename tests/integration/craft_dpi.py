@@ -17,6 +17,13 @@ each version's salt and labels.
                   32, 34, mvfst 1/2/exp (CRYPTO out of order, split across
                   coalesced packets and datagrams), Google T050 and T051
   gquic.pcap      Google QUIC CHLOs: Q050 (encrypted), Q043 and Q046 (clear)
+
+and, for the dispatch checks (counted with --stats' dpi_offered):
+
+  toy53.pcap, toy9000.pcap  one UDP datagram "TOY hello" (the loader test's
+                  toy plugin) to port 53 (dns's hint) and 9000 (no hint)
+  bulk5.pcap, bulk300.pcap  a TLS 1.3 handshake then 5 or 300 segments of
+                  application data
 """
 import hashlib
 import hmac
@@ -355,6 +362,23 @@ def gquic():
     wrpcap(OUT + "/gquic.pcap", pk)
 
 
+def dispatch():
+    for port in (53, 9000):
+        pk = []
+        udp(pk, "10.3.0.1", "10.3.0.2", 40000, port, b"TOY hello\n")
+        wrpcap(OUT + "/toy%d.pcap" % port, pk)
+    ch, sh = handshake("bulk.example", ["h2"])
+    for n in (5, 300):
+        pk = []
+        f = TcpFlow(pk, "10.2.0.1", "10.2.0.2", 44000, 443)
+        f.send(True, ch)
+        f.send(False, sh)
+        for i in range(n):
+            f.send(i % 2 == 0, b"\x17\x03\x03\x03\xe8" + os.urandom(1000))
+        f.close()
+        wrpcap(OUT + "/bulk%d.pcap" % n, pk)
+
+
 os.makedirs(OUT, exist_ok=True)
 subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-days", "2", "-subj", "/CN=split.example", "-keyout", OUT + "/key.pem", "-out", OUT + "/cert.pem"],
@@ -363,3 +387,4 @@ tls_split()
 misc()
 quic()
 gquic()
+dispatch()
