@@ -8,7 +8,8 @@ each version's salt and labels.
 
   tls-split.pcap  TLS 1.3 and 1.2 ClientHellos split over records (2, 3, one
                   record per byte) and over segments (1-byte segments, a
-                  record header cut in two), ports 443, 8443, 9443, 12345
+                  record header cut in two, a 15000-byte hello in 536-byte
+                  segments), ports 443, 8443, 9443, 12345
   misc.pcap       SSH on ports 2022 and 7022 (1.99 server, LF-only client);
                   DNS over TCP with two queries and two answers per segment
                   and a length prefix split; mDNS and LLMNR; HTTP pipelining,
@@ -140,6 +141,20 @@ def records_of(hl, sizes):
     return out
 
 
+def pad_hello(hl, total):
+    """The ClientHello hl with a padding extension (21) making it total bytes."""
+    body = hl[4:]
+    i = 2 + 32
+    i += 1 + body[i]                                    # session id
+    i += 2 + int.from_bytes(body[i:i + 2], "big")       # cipher suites
+    i += 1 + body[i]                                    # compression
+    exts = body[i + 2:]
+    add = total - len(hl) - 4
+    exts += struct.pack(">HH", 21, add) + b"\x00" * add
+    body = body[:i] + struct.pack(">H", len(exts)) + exts
+    return b"\x01" + len(body).to_bytes(3, "big") + body
+
+
 def tls_split():
     pk = []
     n = 0
@@ -169,6 +184,13 @@ def tls_split():
         n += 1  # one record per handshake byte
         f = TcpFlow(pk, "10.9.0.1", "10.9.0.2", 40000 + n, 8443)
         f.send(True, records_of(hl, [1] * (len(hl) - 1)))
+        f.send(False, sh)
+        f.close()
+        n += 1  # a 15000-byte hello (padding extension) in 536-byte segments
+        f = TcpFlow(pk, "10.9.0.1", "10.9.0.2", 40000 + n, 443)
+        r = records_of(pad_hello(hl, 15000), [])
+        for i in range(0, len(r), 536):
+            f.send(True, r[i:i + 536])
         f.send(False, sh)
         f.close()
         n += 1  # twelve 1-byte segments, then the rest
