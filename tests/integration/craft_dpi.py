@@ -13,7 +13,8 @@ each version's salt and labels.
   misc.pcap       SSH on ports 2022 and 7022 (1.99 server, LF-only client);
                   DNS over TCP with two queries and two answers per segment
                   and a length prefix split; mDNS and LLMNR; HTTP pipelining,
-                  a request split mid-line, HTTP/1.0 lower-case headers
+                  a request split mid-line, HTTP/1.0 lower-case headers,
+                  WebDAV, DeltaV and Outlook Anywhere methods
   quic.pcap       client and server Initials of QUIC v1, v2, drafts 27, 29,
                   32, 34, mvfst 1/2/exp (CRYPTO out of order, split across
                   coalesced packets and datagrams), Google T050 and T051
@@ -268,6 +269,11 @@ def misc():
     f.send(True, b"HEAD / HTTP/1.0\r\nhost: lower.example\r\nuser-agent: lower/1\r\n\r\n")
     f.send(False, b"HTTP/1.0 302 Found\r\nLocation: /x\r\n\r\n")
     f.close()
+    for i, m in enumerate((b"PROPFIND", b"VERSION-CONTROL", b"RPC_IN_DATA")):  # extension methods
+        f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43010 + i, 80)
+        f.send(True, m + b" /dav/x HTTP/1.1\r\nHost: dav.example\r\n\r\n")
+        f.send(False, b"HTTP/1.1 207 Multi-Status\r\nContent-Length: 0\r\n\r\n")
+        f.close()
     wrpcap(OUT + "/misc.pcap", pk)
 
 
