@@ -64,11 +64,18 @@ struct http_state {
 /* Outcome of a look at a (prefix of a) line. */
 enum scan { SCAN_OK, SCAN_MORE, SCAN_BAD };
 
+/* RFC 9110 and 5789, then those tshark also reads as HTTP: WebDAV (RFC
+ * 4918, 3253 DeltaV, 5323 SEARCH), UPnP's GENA, Exchange's POLL and
+ * Outlook Anywhere's RPC_IN_DATA/RPC_OUT_DATA. */
 static const char *const http_methods[] = {
 	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PATCH",
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH",
+	"CHECKIN", "CHECKOUT", "UNCHECKOUT", "MKWORKSPACE", "UPDATE", "LABEL", "MERGE",
+	"MKACTIVITY", "VERSION-CONTROL", "BASELINE-CONTROL", "SUBSCRIBE", "UNSUBSCRIBE", "NOTIFY",
+	"POLL", "RPC_IN_DATA", "RPC_OUT_DATA",
 };
 #define N_METHODS (sizeof(http_methods) / sizeof(http_methods[0]))
-#define METHOD_MAX 7		/* longest method */
+#define METHOD_MAX 16		/* longest method, BASELINE-CONTROL */
 
 static int is_tchar(uint8_t c)
 {

@@ -91,6 +91,7 @@ struct vinfo {
 	enum vkind kind;
 	enum nlq_salt salt;
 	int v2;			/* RFC 9369 type bits and labels */
+	int gframes;		/* Google frames in IETF packets (Q050, T050, T051) */
 	char name[16];
 };
 
@@ -110,13 +111,33 @@ static void version_info(uint32_t v, struct vinfo *vi)
 		vi->salt = NLQ_SALT_V2;
 		vi->v2 = 1;
 		snprintf(vi->name, sizeof(vi->name), "QUICv2");
-	} else if (v >= 0xff000017 && v <= 0xff000022) {
+	} else if (v == 0x709a50c4) {
+		/* QUIC v2 before RFC 9369 (its drafts 01-08; ngtcp2 0.x
+		 * "v2draft"): v2's packet types and labels, another salt */
+		vi->salt = NLQ_SALT_V2_DRAFT;
+		vi->v2 = 1;
+		snprintf(vi->name, sizeof(vi->name), "QUICv2-draft");
+	} else if (v >= 0xff000015 && v <= 0xff000022) {
 		unsigned d = v & 0xff;
-		vi->salt = d >= 33 ? NLQ_SALT_V1 : d >= 29 ? NLQ_SALT_D29 : NLQ_SALT_D23;
+		vi->salt = d >= 33 ? NLQ_SALT_V1 : d >= 29 ? NLQ_SALT_D29 : d >= 23 ? NLQ_SALT_D23
+										   : NLQ_SALT_D22;
 		snprintf(vi->name, sizeof(vi->name), "draft-%u", d);
-	} else if (v == 0xfaceb001 || v == 0xfaceb002) {
-		vi->salt = NLQ_SALT_D23;
-		snprintf(vi->name, sizeof(vi->name), "mvfst-%u", c3);
+	} else if (v == 0xfaceb001 || v == 0xfaceb002 || v == 0xfaceb00e) {
+		/* Facebook's mvfst: 001 follows draft-22 (its salt), 002 and
+		 * the experimental 00e draft-27 (the draft-23 salt) */
+		vi->salt = v == 0xfaceb001 ? NLQ_SALT_D22 : NLQ_SALT_D23;
+		if (v == 0xfaceb00e)
+			snprintf(vi->name, sizeof(vi->name), "mvfst-exp");
+		else
+			snprintf(vi->name, sizeof(vi->name), "mvfst-%u", c3);
+	} else if (v == 0x51303530 || v == 0x54303530 || v == 0x54303531) {
+		/* Google's last versions (Chrome 2020-21): IETF long headers
+		 * and v1 packet protection with salts of their own, Google
+		 * frames inside; T05x carry TLS in them, Q050 a QUIC-crypto
+		 * CHLO. */
+		vi->salt = v == 0x51303530 ? NLQ_SALT_Q50 : v == 0x54303530 ? NLQ_SALT_T50 : NLQ_SALT_T51;
+		vi->gframes = 1;
+		snprintf(vi->name, sizeof(vi->name), "%c0%c%c", c0, c2, c3);
 	} else if ((v & 0x0f0f0f0f) == 0x0a0a0a0a) {
 		vi->kind = V_GREASE;
 		snprintf(vi->name, sizeof(vi->name), "greased");
@@ -190,6 +211,18 @@ static void try_hello(struct dgram *d)
 	if (st->hello != HELLO_WAIT || !st->reasm || st->reasm->contig < 4)
 		return;
 	r = nl_reader_make(st->reasm->buf, st->reasm->contig);
+	if (st->reasm->buf[0] == 'C') {
+		/* Q050: a QUIC-crypto CHLO instead of TLS */
+		long got;
+		memset(&h, 0, sizeof(h));
+		got = nlq_parse_chlo(r, &h);
+		if (got == 0 && st->reasm->contig < NLQ_CRYPTO_CAP)
+			return;
+		if (got > 0)
+			hello_fields(d, &h);
+		st->hello = got > 0 ? HELLO_DONE : HELLO_GAVE_UP;
+		return;
+	}
 	if (nl_get_u8(&r) != 1) {		/* not a ClientHello */
 		st->hello = HELLO_GAVE_UP;
 		return;
@@ -206,7 +239,7 @@ static void try_hello(struct dgram *d)
 	st->hello = HELLO_DONE;
 }
 
-static void apply_frames(struct dgram *d, struct nl_reader plain, int client)
+static void apply_frames(struct dgram *d, struct nl_reader plain, int client, int gframes)
 {
 	struct nlq_frames fr;
 
@@ -215,7 +248,11 @@ static void apply_frames(struct dgram *d, struct nl_reader plain, int client)
 	    !(d->st->reasm = calloc(1, sizeof(*d->st->reasm))))
 		d->st->hello = HELLO_GAVE_UP;	/* out of memory: no hello fields */
 	fr.reasm = client && d->st->hello == HELLO_WAIT ? d->st->reasm : NULL;
-	nlq_walk_frames(plain, &fr);	/* a frame we cannot walk only ends the walk */
+	/* a frame we cannot walk only ends the walk */
+	if (gframes)
+		nlq_walk_gquic_frames(plain, &fr);
+	else
+		nlq_walk_frames(plain, &fr);
 	if (fr.reasm)
 		try_hello(d);
 	if (d->st->hello != HELLO_WAIT && d->st->reasm) {
@@ -275,8 +312,31 @@ static void open_initial(struct dgram *d, const struct vinfo *vi, struct nl_read
 		}
 		if (!d->from_client)
 			st->server_initial = 1;
-		apply_frames(d, nl_reader_make(plain, n), d->from_client);
+		apply_frames(d, nl_reader_make(plain, n), d->from_client, vi->gframes);
 		return;
+	}
+}
+
+/* Google QUIC before Q050 sends its CHLO in the clear, in a STREAM frame
+ * of stream 1 after a short public header, packet number and (before
+ * Q046) a 12-byte hash: it is looked for in a bounded window at the start
+ * of a client datagram, and taken only if nlq_parse_chlo finds a whole,
+ * well-formed message there. */
+#define GQUIC_CHLO_WINDOW 96
+
+static void clear_chlo(struct dgram *d, struct nl_reader r)
+{
+	struct nlq_hello h;
+
+	if (!d->from_client || d->st->hello != HELLO_WAIT)
+		return;
+	for (size_t i = 0; i < GQUIC_CHLO_WINDOW && nl_reader_left(&r) >= 8; i++, nl_reader_skip(&r, 1)) {
+		memset(&h, 0, sizeof(h));
+		if (nlq_parse_chlo(r, &h) > 0) {
+			hello_fields(d, &h);
+			d->st->hello = HELLO_DONE;
+			return;
+		}
 	}
 }
 
@@ -311,6 +371,8 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 		d->st->started = 1;
 		show_version(d, v, &vi);
 		raise_rank(d, R_INITIAL);
+		if (vi.kind == V_GOOGLE)
+			clear_chlo(d, nl_reader_rest(r));
 		return PKT_STOP;
 	}
 	/* RFC 8999 §5.1: connection IDs are at most 255 bytes in general, 20 in
@@ -325,7 +387,10 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 		if (!nl_reader_ok(&p) || left == 0 || left % 4 || (d->from_client && !d->st->started))
 			return first && !d->st->started ? PKT_NOT_MINE : PKT_STOP;
 		d->st->started = 1;
-		show_version(d, v, &vi);
+		/* the version is the one the client asked for; VN names it
+		 * only when nothing else was seen (a one-sided capture) */
+		if (!d->st->has_version)
+			show_version(d, v, &vi);
 		raise_rank(d, R_INITIAL);
 		return PKT_STOP;
 	}
@@ -378,6 +443,7 @@ static int legacy_gquic(struct dgram *d, struct nl_reader r)
 	if (vi.kind != V_GOOGLE)
 		return 0;
 	show_version(d, v, &vi);
+	clear_chlo(d, r);
 	return 1;
 }
 
@@ -401,8 +467,14 @@ static enum nl_verdict quic_dissect(const struct nl_host_api *api, struct nl_flo
 
 	if (nl_peek_u8(&r, 0, &b0) < 0)
 		return st->started ? NL_NEED_MORE : NL_NOT_MINE;
-	if (!st->started && !(b0 & 0x80))
-		return legacy_gquic(&d, r) ? NL_DONE : NL_NOT_MINE;
+	if (!st->started && !(b0 & 0x80)) {
+		if (!legacy_gquic(&d, r))
+			return NL_NOT_MINE;
+		/* a client hello of Google QUIC: as far as it can be followed */
+		st->rank = R_INITIAL;
+		api->set_state(flow, rank_label[R_INITIAL]);
+		return NL_DONE;
+	}
 
 	for (int i = 0; i < NLQ_MAX_COALESCED && nl_reader_left(&r) > 0; i++) {
 		enum pkt_result res;

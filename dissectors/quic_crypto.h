@@ -17,7 +17,12 @@ enum nlq_salt {
 	NLQ_SALT_V1 = 0,	/* v1, drafts 33-34 */
 	NLQ_SALT_V2,		/* RFC 9369 */
 	NLQ_SALT_D29,		/* drafts 29-32 */
-	NLQ_SALT_D23,		/* drafts 23-28, mvfst */
+	NLQ_SALT_D23,		/* drafts 23-28, mvfst 0xfaceb002 and 0xfaceb00e */
+	NLQ_SALT_D22,		/* drafts 21-22, mvfst 0xfaceb001 */
+	NLQ_SALT_V2_DRAFT,	/* draft-ietf-quic-v2-01 to -08 (0x709a50c4) */
+	NLQ_SALT_Q50,		/* Google Q050 (Chromium's quic_crypto_utils) */
+	NLQ_SALT_T50,		/* Google T050 */
+	NLQ_SALT_T51,		/* Google T051 */
 	NLQ_SALT_COUNT
 };
 

@@ -120,3 +120,57 @@ enum nlq_walk nlq_walk_frames(struct nl_reader r, struct nlq_frames *out)
 	}
 	return NLQ_WALK_END;
 }
+
+/*
+ * Google QUIC frames in Q050/T050/T051 Initials (Chromium's quic_framer;
+ * big-endian fixed fields, varints as in RFC 9000):
+ *
+ *   PADDING 0x00 (the rest of the packet) | PING 0x07
+ *   CONNECTION_CLOSE 0x02 { error u32, reason_len u16, reason }
+ *   CRYPTO 0x08 { offset varint, length varint, data }: a TLS handshake
+ *   (T05x) or a QUIC-crypto CHLO (Q050)
+ *
+ * Anything else (ACK 0x40-0x7f, STREAM 0x80-0xff, ...) ends the walk: a
+ * client's first Initials carry only these.
+ */
+enum nlq_walk nlq_walk_gquic_frames(struct nl_reader r, struct nlq_frames *out)
+{
+	for (int n = 0; n < MAX_FRAMES && nl_reader_left(&r) > 0; n++) {
+		uint8_t type = nl_get_u8(&r);
+		uint64_t off, len;
+		uint32_t err;
+		uint16_t rlen;
+
+		switch (type) {
+		case 0x00:
+			return NLQ_WALK_END;
+		case 0x07:
+			break;
+		case 0x02:
+			err = nl_get_be32(&r);
+			rlen = nl_get_be16(&r);
+			if (!nl_reader_ok(&r) || rlen > nl_reader_left(&r))
+				return NLQ_WALK_BAD;
+			nl_reader_skip(&r, rlen);
+			out->closed = 1;
+			out->close_app = 0;
+			out->close_error = err;
+			break;
+		case 0x08:
+			off = nlq_varint(&r);
+			len = nlq_varint(&r);
+			if (!nl_reader_ok(&r) || len > nl_reader_left(&r))
+				return NLQ_WALK_BAD;
+			out->crypto++;
+			if (out->reasm)
+				nlq_reasm_put(out->reasm, off, nl_reader_rest(&r), (size_t)len);
+			nl_reader_skip(&r, (size_t)len);
+			break;
+		default:
+			return NLQ_WALK_UNKNOWN;
+		}
+		if (!nl_reader_ok(&r))
+			return NLQ_WALK_BAD;
+	}
+	return NLQ_WALK_END;
+}

@@ -40,4 +40,8 @@ enum nlq_walk {
 /* Walks frames until the end, an unknown frame or a broken one. */
 enum nlq_walk nlq_walk_frames(struct nl_reader r, struct nlq_frames *out);
 
+/* The same for Google's Q050/T050/T051, whose Initials (IETF long header,
+ * v1 packet protection) carry Google QUIC frames instead. */
+enum nlq_walk nlq_walk_gquic_frames(struct nl_reader r, struct nlq_frames *out);
+
 #endif

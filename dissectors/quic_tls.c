@@ -117,3 +117,55 @@ int nlq_parse_client_hello(struct nl_reader r, struct nlq_hello *h)
 	}
 	return 0;
 }
+
+/*
+ * Google's QUIC-crypto handshake message (Chromium's crypto_framer),
+ * little-endian:
+ *
+ *   u32 tag = "CHLO" | u16 n | u16 padding | n x { u32 tag, u32 end } | values
+ *
+ * Entry i's value is values[end(i-1), end(i)): the ends never decrease,
+ * the tags (as numbers) strictly ascend. The server name is tag "SNI\0".
+ */
+#define CHLO_MAX_TAGS 128	/* Chrome sends about 25 */
+#define TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
+long nlq_parse_chlo(struct nl_reader r, struct nlq_hello *h)
+{
+	struct nl_reader start = r;
+	uint32_t prev_tag = 0, prev_end = 0, sni_from = 0, sni_to = 0;
+	int have_sni = 0;
+
+	if (nl_reader_left(&r) < 8)
+		return 0;
+	if (nl_get_le32(&r) != TAG('C', 'H', 'L', 'O'))
+		return -1;
+	uint16_t n = nl_get_le16(&r);
+	nl_get_le16(&r);		/* padding */
+	if (n == 0 || n > CHLO_MAX_TAGS)
+		return -1;
+	if (nl_reader_left(&r) < (size_t)n * 8)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t tag = nl_get_le32(&r), end = nl_get_le32(&r);
+		if ((i > 0 && tag <= prev_tag) || end < prev_end)
+			return -1;
+		if (tag == TAG('S', 'N', 'I', 0)) {
+			sni_from = prev_end;
+			sni_to = end;
+			have_sni = 1;
+		}
+		prev_tag = tag;
+		prev_end = end;
+	}
+	if (!nl_reader_ok(&r))
+		return -1;
+	if (prev_end > nl_reader_left(&r))
+		return 0;
+	if (have_sni && sni_to > sni_from) {
+		struct nl_reader v = r;
+		nl_reader_skip(&v, sni_from);
+		h->sni_len = copy_str(&v, sni_to - sni_from, h->sni);
+	}
+	return (long)(nl_reader_offset(&r) - nl_reader_offset(&start)) + (long)prev_end;
+}

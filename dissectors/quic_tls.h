@@ -26,4 +26,10 @@ struct nlq_hello {
  * kept. Returns 0 when the message is a ClientHello, -1 when it is not. */
 int nlq_parse_client_hello(struct nl_reader r, struct nlq_hello *h);
 
+/* Parses Google QUIC's QUIC-crypto client hello (a "CHLO" tag-value map,
+ * Q043-Q050) at the start of r, filling h->sni from its SNI tag. Returns
+ * the message's size when r holds all of it, 0 when r stops short of it,
+ * -1 when it is not a well-formed CHLO. */
+long nlq_parse_chlo(struct nl_reader r, struct nlq_hello *h);
+
 #endif

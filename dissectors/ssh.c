@@ -23,13 +23,19 @@
  *
  * What can and cannot be known. The labels are SSH_BANNER (an
  * identification string was seen), SSH_KEYEXCHANGE (a clear-text key
- * exchange message, 20-49, was seen) and SSH_ESTABLISHED (both sides sent
- * SSH_MSG_NEWKEYS). After NEWKEYS every byte, message numbers included,
- * is encrypted: SERVICE_REQUEST, the user authentication (50-79) and its
- * success or failure are invisible. SSH_ESTABLISHED therefore means "the
- * transport is encrypted", not "a user logged in": a flow that then fails
- * authentication keeps that label. (Scanning ciphertext for packet framing
- * to find USERAUTH_SUCCESS, as RustNet does, only finds noise.) SSH 1
+ * exchange message, 20-49, was seen), SSH_AUTHENTICATION and
+ * SSH_ESTABLISHED. After NEWKEYS every byte, message numbers included, is
+ * normally encrypted: SERVICE_REQUEST, the user authentication (50-79) and
+ * its success or failure are invisible, and SSH_ESTABLISHED (both sides
+ * sent SSH_MSG_NEWKEYS) means "the transport is encrypted", not "a user
+ * logged in": a flow that then fails authentication keeps that label.
+ * (Scanning ciphertext for packet framing to find USERAUTH_SUCCESS, as
+ * RustNet does, only finds noise.) Only when both KEXINITs offer cipher
+ * and MAC "none" for a direction may its messages stay clear: then they
+ * are read (clear_phase), SERVICE_REQUEST or a user authentication message
+ * gives SSH_AUTHENTICATION, USERAUTH_SUCCESS or a connection message
+ * SSH_ESTABLISHED; a first packet that does not frame as a clear one means
+ * another cipher was chosen, and SSH_ESTABLISHED as above. SSH 1
  * (any version other than 2.0 / 1.99 on either side) uses another packet
  * format, which is not read: only the banners are.
  *
@@ -38,6 +44,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <netlens/dissector.h>
 
@@ -74,12 +81,15 @@ static const struct nl_field ssh_fields[F_COUNT] = {
 #define SD_NEWKEYS 0x04		/* NEWKEYS seen: the rest is encrypted */
 #define SD_STOP 0x08		/* nothing more to read (DISCONNECT, caps) */
 #define SD_DISCONNECT 0x10	/* a clear-text DISCONNECT: the flow is ending */
+#define SD_NONE_C2S 0x20	/* its KEXINIT offers cipher "none" client to server */
+#define SD_NONE_S2C 0x40	/* ... and server to client */
+#define SD_CLEAR 0x80		/* past NEWKEYS its packets were read in the clear */
 
 /* ssh_state.flags */
 #define SS_MINE 0x01		/* "SSH-" began a line */
 #define SS_V1 0x02		/* a side speaks SSH 1 only: no binary packets read */
 
-enum ssh_label { L_NONE, L_BANNER, L_KEX, L_ESTABLISHED };
+enum ssh_label { L_NONE, L_BANNER, L_KEX, L_AUTH, L_ESTABLISHED };
 
 struct ssh_dir {
 	uint32_t off;		/* stream bytes read: whole lines / packets */
@@ -92,7 +102,17 @@ struct ssh_state {
 	struct ssh_dir dir[2];	/* [1]: from the client */
 	uint8_t flags;		/* SS_* */
 	uint8_t label;		/* enum ssh_label set so far */
+	uint8_t seen;		/* L_AUTH / L_ESTABLISHED shown by clear messages */
 };
+
+/* Message numbers past NEWKEYS, readable only under cipher "none". */
+#define MSG_SERVICE_REQUEST 5
+#define MSG_SERVICE_ACCEPT 6
+#define MSG_USERAUTH_FIRST 50	/* 50-79: user authentication (RFC 4252) */
+#define MSG_USERAUTH_SUCCESS 52
+#define MSG_USERAUTH_LAST 79
+#define MSG_CONNECTION_FIRST 80	/* 80-127: connection protocol (RFC 4254) */
+#define MSG_CONNECTION_LAST 127
 
 enum scan { SCAN_OK, SCAN_MORE, SCAN_BAD };
 
@@ -259,6 +279,42 @@ static enum scan banner_phase(const struct nl_host_api *api, struct nl_flow *flo
 	}
 }
 
+/* Whether the comma-separated name-list at r (uint32 length, names;
+ * RFC 4251 §5) holds the name "none"; r moves past it. -1: malformed. */
+static int list_has_none(struct nl_reader *r)
+{
+	uint32_t len = nl_get_be32(r);
+	if (!nl_reader_ok(r) || len > nl_reader_left(r))
+		return -1;
+	struct nl_reader l = nl_reader_sub(r, len);
+	int found = 0;
+	while (nl_reader_left(&l) > 0) {
+		size_t n = 0;
+		uint8_t c;
+		while (nl_peek_u8(&l, n, &c) == 0 && c != ',')
+			n++;
+		const uint8_t *name = nl_get_span(&l, n);
+		if (name && n == 4 && !memcmp(name, "none", 4))
+			found = 1;
+		nl_reader_skip(&l, 1);	/* the comma, if any */
+	}
+	return found;
+}
+
+/* From a KEXINIT's payload (after the message number): whether this side
+ * offers cipher and MAC "none" in each direction (RFC 4253 §7.1: cookie,
+ * then kex, host key, cipher c2s, s2c, MAC c2s, s2c, ... name-lists).
+ * A list that does not parse offers nothing. */
+static uint8_t kexinit_none(struct nl_reader pl)
+{
+	int has[6];
+	nl_reader_skip(&pl, 16);	/* cookie */
+	for (int i = 0; i < 6; i++)
+		if ((has[i] = list_has_none(&pl)) < 0)
+			return 0;
+	return (uint8_t)((has[2] && has[4] ? SD_NONE_C2S : 0) | (has[3] && has[5] ? SD_NONE_S2C : 0));
+}
+
 /* Clear-text binary packets, up to NEWKEYS. */
 static enum scan packet_phase(struct ssh_dir *d, struct nl_reader *r)
 {
@@ -282,6 +338,11 @@ static enum scan packet_phase(struct ssh_dir *d, struct nl_reader *r)
 			return SCAN_BAD;
 		if (!nl_reader_has(r, (size_t)plen + 4))
 			return SCAN_MORE;
+		if (msg == MSG_KEXINIT) {
+			struct nl_reader pl = nl_reader_rest(r);
+			nl_reader_skip(&pl, 6);
+			d->flags |= kexinit_none(nl_reader_sub(&pl, plen - pad - 2));
+		}
 		nl_reader_skip(r, (size_t)plen + 4);
 		d->off = (uint32_t)nl_reader_offset(r);
 		d->packets++;
@@ -293,6 +354,64 @@ static enum scan packet_phase(struct ssh_dir *d, struct nl_reader *r)
 			d->flags |= SD_STOP | SD_DISCONNECT;
 	}
 	return SCAN_OK;
+}
+
+/*
+ * Past NEWKEYS, when both KEXINITs offered cipher and MAC "none" for this
+ * direction (never so in stock OpenSSH; some embedded and HPN builds), the
+ * packets may still be clear: the first must frame as a "none" packet does
+ * (length + 4 a multiple of 8, RFC 4253 §6) and carry a message of the
+ * service, user authentication or connection protocols, or the direction
+ * is taken as encrypted and stopped. SERVICE_REQUEST or a user
+ * authentication message shows authentication under way, USERAUTH_SUCCESS
+ * or a connection message an established session. A packet that stops
+ * framing later (another MAC than "none" was chosen after all) just ends
+ * the reading.
+ */
+static void clear_phase(struct ssh_state *st, struct ssh_dir *d, struct nl_reader *r)
+{
+	while (!(d->flags & SD_STOP)) {
+		if (d->packets >= SSH_MAX_CLEAR_PACKETS) {
+			d->flags |= SD_STOP;
+			break;
+		}
+		struct nl_reader h = nl_reader_rest(r);
+		const uint8_t *p = nl_get_span(&h, 6);
+		if (!p)
+			return;
+		uint32_t plen = nl_span_be32(p, 0);
+		uint8_t pad = p[4], msg = p[5];
+		int known = msg == MSG_SERVICE_REQUEST || msg == MSG_SERVICE_ACCEPT ||
+			    (msg >= MSG_DISCONNECT && msg <= MSG_DEBUG) ||
+			    (msg >= MSG_USERAUTH_FIRST && msg <= MSG_CONNECTION_LAST);
+		if (plen > SSH_MAX_PACKET || pad < 4 || plen < (uint32_t)pad + 2 || (plen + 4) % 8 || !known) {
+			d->flags |= SD_STOP;
+			break;
+		}
+		if (!nl_reader_has(r, (size_t)plen + 4))
+			return;
+		nl_reader_skip(r, (size_t)plen + 4);
+		d->off = (uint32_t)nl_reader_offset(r);
+		d->packets++;
+		d->flags |= SD_CLEAR;
+		if (msg == MSG_SERVICE_REQUEST || (msg >= MSG_USERAUTH_FIRST && msg <= MSG_USERAUTH_LAST &&
+						   msg != MSG_USERAUTH_SUCCESS)) {
+			if (st->seen < L_AUTH)
+				st->seen = L_AUTH;
+		} else if (msg == MSG_USERAUTH_SUCCESS || msg >= MSG_CONNECTION_FIRST) {
+			st->seen = L_ESTABLISHED;
+		} else if (msg == MSG_DISCONNECT) {
+			d->flags |= SD_STOP | SD_DISCONNECT;
+		}
+	}
+}
+
+/* Whether this direction may be clear past NEWKEYS: both sides offered
+ * "none" for it. */
+static int may_be_clear(const struct ssh_state *st, int client)
+{
+	uint8_t bit = client ? SD_NONE_C2S : SD_NONE_S2C;
+	return (st->dir[0].flags & bit) && (st->dir[1].flags & bit);
 }
 
 static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow *flow,
@@ -317,6 +436,18 @@ static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow
 		s = banner_phase(api, flow, st, client, &r);
 	if (s == SCAN_OK && (d->flags & SD_BANNER) && !(st->flags & SS_V1))
 		s = packet_phase(d, &r);
+	/* Past NEWKEYS a side is encrypted unless both KEXINITs offered
+	 * "none" for it; decided once the peer's KEXINIT is known (this
+	 * side's NEWKEYS may be read first), for the peer too. */
+	if (s == SCAN_OK && (d->flags & SD_NEWKEYS) && !(d->flags & SD_STOP) && (o->flags & SD_KEX)) {
+		if (may_be_clear(st, client))
+			clear_phase(st, d, &r);
+		else
+			d->flags |= SD_STOP;	/* encrypted from here */
+	}
+	if ((o->flags & SD_NEWKEYS) && !(o->flags & (SD_STOP | SD_CLEAR)) && (d->flags & SD_KEX) &&
+	    !may_be_clear(st, !client))
+		o->flags |= SD_STOP;
 	/* The host keeps no more than NL_MAX_STREAM bytes. */
 	if (s == SCAN_MORE && stream_len >= NL_MAX_STREAM) {
 		if (!(d->flags & SD_BANNER))
@@ -332,11 +463,22 @@ static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow
 		l = L_BANNER;
 	if ((d->flags | o->flags) & SD_KEX)
 		l = L_KEX;
-	if (d->flags & o->flags & SD_NEWKEYS)
-		l = L_ESTABLISHED;
+	/* Both past NEWKEYS: established, unless a side that may still be
+	 * clear has not shown yet whether it is; then its messages tell. */
+	if (d->flags & o->flags & SD_NEWKEYS) {
+		int pending = 0;
+		for (int i = 0; i < 2; i++)
+			if (!(st->dir[i].flags & (SD_STOP | SD_CLEAR)))
+				pending = 1;
+		int clear = (d->flags | o->flags) & SD_CLEAR;
+		if (st->seen)
+			l = (enum ssh_label)st->seen;
+		else if (!pending && !clear)
+			l = L_ESTABLISHED;
+	}
 	if (l > st->label) {
 		static const char *const names[] = { "", "SSH_BANNER", "SSH_KEYEXCHANGE",
-						     "SSH_ESTABLISHED" };
+						     "SSH_AUTHENTICATION", "SSH_ESTABLISHED" };
 		st->label = (uint8_t)l;
 		api->set_state(flow, names[l]);
 	}
@@ -346,7 +488,7 @@ static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow
 	if (d->flags & o->flags & SD_BANNER) {
 		if ((st->flags & SS_V1) || ((d->flags | o->flags) & SD_DISCONNECT))
 			return NL_DONE;
-		if ((d->flags & (SD_NEWKEYS | SD_STOP)) && (o->flags & (SD_NEWKEYS | SD_STOP)))
+		if ((d->flags & SD_STOP) && (o->flags & SD_STOP))
 			return NL_DONE;
 	}
 	return NL_NEED_MORE;

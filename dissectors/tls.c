@@ -54,7 +54,12 @@
 #define TLS_MAX_CIPHERS 512		/* kept for JA4; more: no JA4 */
 #define TLS_MAX_EXTS 256
 #define TLS_MAX_SIGS 256
-#define TLS_GIVE_UP_CALLS 8		/* ClientHello seen, no ServerHello after this many calls */
+#define TLS_GIVE_UP_CALLS 8		/* ClientHello seen, no ServerHello after this many more calls */
+/* Stream deliveries per flow: a hello near the 16 KiB bound in 536-byte
+ * segments (the IPv4 minimum MSS) is 31 of them, then the ServerHello's.
+ * A flow that is not TLS is declined at its first byte, and one that is
+ * ends at the ServerHello, so the budget only ever runs on split hellos. */
+#define TLS_BUDGET 48
 
 enum { F_SNI, F_ALPN, F_VERSION, F_SERVER_VERSION, F_CIPHER, F_JA4, F_COUNT };
 
@@ -64,6 +69,7 @@ struct tls_state {
 	uint8_t have_sh;	/* a ServerHello was */
 	uint8_t dir_done[2];	/* [from_client]: that direction's hello is parsed */
 	uint8_t calls;
+	uint8_t calls_at_ch;	/* calls when the ClientHello was parsed */
 };
 
 /* ---------------------------------------------------------------- SHA-256 */
@@ -757,6 +763,7 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 			return NL_MALFORMED;
 		emit_client_hello(api, flow, &ch, st->have_sh);
 		st->have_ch = 1;
+		st->calls_at_ch = st->calls;
 		st->dir_done[dir] = 1;
 		if (!st->have_sh)
 			api->set_state(flow, "TLS_CLIENT_HELLO");
@@ -774,7 +781,8 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 verdict:
 	if (st->have_ch && st->have_sh)
 		return NL_DONE;
-	if (st->have_ch && st->calls >= TLS_GIVE_UP_CALLS)
+	/* counted from the ClientHello: it may itself have taken many calls */
+	if (st->have_ch && st->calls - st->calls_at_ch >= TLS_GIVE_UP_CALLS)
 		return NL_DONE;
 	return NL_NEED_MORE;
 }
@@ -792,7 +800,7 @@ static const struct nl_dissector tls_dissector = {
 	.display = "TLS",
 	.port_hints = tls_ports,
 	.n_port_hints = sizeof(tls_ports) / sizeof(tls_ports[0]),
-	.packet_budget = 12,
+	.packet_budget = TLS_BUDGET,
 	.idle_timeout_s = 600,		/* RustNet: ESTABLISHED + HTTPS 600 s */
 	.state_size = sizeof(struct tls_state),
 	.fields = tls_fields,

@@ -211,6 +211,32 @@ END_TEST
 
 /* ---- RFC key schedules ---- */
 
+/* The drafts' salts, checked apart from the packet builder (which uses the
+ * same table): client_initial_secret of the RFC 9001 DCID as printed in
+ * draft-ietf-quic-tls-29 and -23 Appendix A; the draft-22, T050, T051 and
+ * Q050 ones computed with Python's hmac from Wireshark's salts, with which
+ * tshark opened mvfst 0xfaceb001, T050 and T051 Initials built the same way. */
+START_TEST(test_draft_initial_secrets)
+{
+	static const struct {
+		enum nlq_salt salt;
+		const char *client_secret;
+	} t[] = {
+		{NLQ_SALT_D29, "0088119288f1d866733ceeed15ff9d50902cf82952eee27e9d4d4918ea371d87"},
+		{NLQ_SALT_D23, "fda3953aecc040e48b34e27ef87de3a6098ecf0e38b7e032c5c57bcbd5975b84"},
+		{NLQ_SALT_D22, "7712ead935b044cb18e993a6f7a8c71119d2439ffdd3b6151ad7f9d9e77e2fb9"},
+		{NLQ_SALT_T50, "b745345ec65af29545427bdfc3eb24291d67b9597f7df52e9c1fdb94b33ef513"},
+		{NLQ_SALT_T51, "7949613b1294da901b3e284fd0800ab300a4581d0ec861e7b0c7fde2bbe74916"},
+		{NLQ_SALT_Q50, "9c7b7b82f02ff139526af4933acf97f4740bc4fec7b3cbb75b9d835c24c91a96"},
+	};
+	uint8_t secret[32];
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ck_assert_int_eq(nlq_initial_secret(t[i].salt, rfc_dcid, 8, 0, secret), 0);
+		ck_hex(secret, t[i].client_secret);
+	}
+}
+END_TEST
+
 START_TEST(test_rfc9001_a1_keys)
 {
 	uint8_t secret[32];
@@ -490,6 +516,41 @@ START_TEST(test_cap_bighello_two_datagrams)
 			 NL_DONE);
 	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "big-hello.quic-sni.example");
 	ck_assert_str_eq(fh_list(&ff, "quic.alpn", 0), "h3");
+	close_flow();
+}
+END_TEST
+
+/* ngtcp2 0.12.1 gtlsclient -v 0x709a50c4 ("v2draft", QUIC v2 before RFC
+ * 9369: v2 types and labels, its own salt). tshark 4.0 does not decrypt
+ * it; the client's own SNI ("localhost", its default for an address),
+ * ALPN and --timeout=3s are the oracle. */
+START_TEST(test_cap_v2draft)
+{
+	open_flow();
+	feed_cap(CAP(v2draft), NULL);
+	ck_assert_str_eq(fh_str(&ff, "quic.version"), "0x709a50c4");
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "QUICv2-draft");
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "localhost");
+	ck_assert_str_eq(fh_list(&ff, "quic.alpn", 0), "h3");
+	int found = 0;
+	ck_assert_uint_eq(fh_u64(&ff, "quic.idle_timeout_ms", &found), 3000);
+	ck_assert_int_eq(found, 1);
+	ck_assert_str_eq(ff.f.state, "QUIC_CONNECTED");
+	close_flow();
+}
+END_TEST
+
+/* ngtcp2 0.12.1 asked for 0x6b3343cf, which it does not implement (v1
+ * keys): the server answers Version Negotiation. The version shown is the
+ * client's, as tshark's quic.version of its packet. */
+START_TEST(test_cap_vn)
+{
+	open_flow();
+	feed_cap(CAP(vn), NULL);
+	ck_assert_str_eq(fh_str(&ff, "quic.version"), "0x6b3343cf");
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "QUICv2");
+	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+	ck_assert_str_eq(ff.f.state, "QUIC_INITIAL");
 	close_flow();
 }
 END_TEST
@@ -859,8 +920,12 @@ START_TEST(test_greased_then_vn_then_v1)
 	ck_assert_int_eq(feed(1, g, sizeof(g)), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "greased");
 	ck_assert_str_eq(fh_str(&ff, "quic.version"), "0x1a2a3a4a");
+	/* Regression (vn_hides_version): the server's VN replaced the version
+	 * the client had asked for; it names the flow's version only when it
+	 * is all there is (a one-sided capture) */
 	ck_assert_int_eq(feed(0, vn, sizeof(vn)), NL_NEED_MORE);
-	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "VN");
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "greased");
+	ck_assert_str_eq(fh_str(&ff, "quic.version"), "0x1a2a3a4a");
 	ck_assert_int_eq(feed_hex(1, rfc9001_client_initial), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "QUICv1");
 	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "example.com");
@@ -876,7 +941,9 @@ START_TEST(test_version_names)
 	} t[] = {
 		{0xff00001b, "draft-27"}, {0xff00001d, "draft-29"}, {0xff000022, "draft-34"},
 		{0x51303530, "Q050"}, {0x54303531, "T051"}, {0x51303436, "Q046"},
-		{0xfaceb001, "mvfst-1"}, {0xfaceb002, "mvfst-2"},
+		{0xfaceb001, "mvfst-1"}, {0xfaceb002, "mvfst-2"}, {0xfaceb00e, "mvfst-exp"},
+		{0x709a50c4, "QUICv2-draft"},
+		{0xff000016, "draft-22"}, {0xff000015, "draft-21"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		uint8_t b[1200] = {0xc3, (uint8_t)(t[i].v >> 24), (uint8_t)(t[i].v >> 16),
@@ -892,7 +959,9 @@ START_TEST(test_version_names)
 }
 END_TEST
 
-/* Drafts 33-34 use the v1 salt, 29-32 theirs, 23-28 and mvfst theirs. */
+/* Drafts 33-34 use the v1 salt, 29-32 theirs, 23-28 and mvfst 002/00e
+ * theirs, 21-22 and mvfst 001 theirs. Regression (mvfst_salts): mvfst 001
+ * was opened with the draft-23 salt and 00e was not known at all. */
 START_TEST(test_draft_and_mvfst_salts)
 {
 	static const struct {
@@ -900,7 +969,8 @@ START_TEST(test_draft_and_mvfst_salts)
 		enum nlq_salt salt;
 	} t[] = {
 		{0xff000022, NLQ_SALT_V1}, {0xff000020, NLQ_SALT_D29}, {0xff00001b, NLQ_SALT_D23},
-		{0xfaceb002, NLQ_SALT_D23},
+		{0xfaceb002, NLQ_SALT_D23}, {0xfaceb00e, NLQ_SALT_D23}, {0xfaceb001, NLQ_SALT_D22},
+		{0xff000016, NLQ_SALT_D22},
 	};
 	uint8_t f[600], pkt[1400];
 	size_t fn = unhex(rfc_client_crypto_frame, f, sizeof(f));
@@ -912,6 +982,139 @@ START_TEST(test_draft_and_mvfst_salts)
 		ck_assert_str_eq(fh_str(&ff, "quic.sni"), "example.com");
 		close_flow();
 	}
+}
+END_TEST
+
+/* A Google QUIC-crypto CHLO (little-endian): 2 tags, PAD (3 bytes) and
+ * SNI ("g.example"), their values after the table. */
+static const uint8_t gquic_chlo[] = {
+	'C', 'H', 'L', 'O', 0x02, 0x00, 0x00, 0x00,
+	'P', 'A', 'D', 0x00, 0x03, 0x00, 0x00, 0x00,
+	'S', 'N', 'I', 0x00, 0x0c, 0x00, 0x00, 0x00,
+	'-', '-', '-', 'g', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+};
+
+/* Regression (google_tls_initials): T050 and T051 (Chrome's TLS-based
+ * Google QUIC) were only named; their Initials are IETF packets with salts
+ * of their own holding Google frames, the ClientHello in CRYPTO 0x08. */
+START_TEST(test_google_t05x_initials)
+{
+	static const struct {
+		uint32_t v;
+		enum nlq_salt salt;
+		const char *name;
+	} t[] = {
+		{0x54303531, NLQ_SALT_T51, "T051"},
+		{0x54303530, NLQ_SALT_T50, "T050"},
+	};
+	uint8_t f[600], pkt[1400];
+	size_t fn = unhex(rfc_client_crypto_frame, f, sizeof(f));
+	ck_assert_uint_eq(f[0], 0x06);
+	f[0] = 0x08;	/* same offset and length varints, Google's type */
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		open_flow();
+		size_t n = build_initial(pkt, t[i].v, t[i].salt, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, f, fn,
+					 1100);
+		ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+		ck_assert_str_eq(fh_str(&ff, "quic.version_name"), t[i].name);
+		ck_assert_str_eq(fh_str(&ff, "quic.sni"), "example.com");
+		ck_assert_str_eq(ff.f.state, "QUIC_INITIAL");
+		ck_assert_int_eq(ff.f.errors, 0);
+		close_flow();
+	}
+	/* IETF frame types mean something else there: an IETF CRYPTO frame
+	 * (0x06, Google's BLOCKED) ends the walk, and nothing is read */
+	f[0] = 0x06;
+	open_flow();
+	size_t n = build_initial(pkt, 0x54303531, NLQ_SALT_T51, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, f, fn,
+				 1100);
+	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+	close_flow();
+}
+END_TEST
+
+/* Google CONNECTION_CLOSE (0x02: u32 error, u16 reason length, reason) in a
+ * server's T051 Initial; a Q050 CHLO is not TLS and is left alone. */
+START_TEST(test_google_close_and_q050)
+{
+	uint8_t f[600], pkt[1400];
+	size_t fn = unhex(rfc_client_crypto_frame, f, sizeof(f));
+	f[0] = 0x08;
+	open_flow();
+	size_t n = build_initial(pkt, 0x54303531, NLQ_SALT_T51, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, f, fn,
+				 1100);
+	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+	static const uint8_t cc[] = {0x02, 0x00, 0x00, 0x00, 0x1d, 0x00, 0x03, 'b', 'y', 'e'};
+	n = build_initial(pkt, 0x54303531, NLQ_SALT_T51, 0, 1, rfc_dcid, 8, rfc_dcid, 8, 0, cc,
+			  sizeof(cc), 100);
+	ck_assert_int_eq(feed(0, pkt, n), NL_DONE);
+	ck_assert_str_eq(fh_str(&ff, "quic.close_error"), "0x1d");
+	ck_assert_str_eq(ff.f.state, "QUIC_CLOSED");
+	close_flow();
+
+	/* Q050: Google CRYPTO frame holding a CHLO with its SNI tag */
+	uint8_t frame[64] = {0x08, 0x00, 0};
+	frame[2] = (uint8_t)sizeof(gquic_chlo);
+	memcpy(frame + 3, gquic_chlo, sizeof(gquic_chlo));
+	open_flow();
+	n = build_initial(pkt, 0x51303530, NLQ_SALT_Q50, 0, 0, rfc_dcid, 8, rfc_dcid, 8, 0, frame,
+			  3 + sizeof(gquic_chlo), 1100);
+	ck_assert_int_eq(feed(1, pkt, n), NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "Q050");
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "g.example");
+	ck_assert_int_eq(ff.f.errors, 0);
+	close_flow();
+}
+END_TEST
+
+/* Regression (gquic_clear_chlo): the SNI of older Google QUIC's clear-text
+ * CHLO (Q043 public header, Q046 long header), as tshark's gquic.tag.sni;
+ * a CHLO cut short or with its tags out of order gives none, and no byte
+ * past the datagram is read at any cut. */
+START_TEST(test_gquic_clear_chlo)
+{
+	/* flags 0x0d (version, 8-byte CID, 1-byte packet number), CID, version,
+	 * packet number, 12-byte hash, STREAM frame (0xa0: data length) of
+	 * stream 1 at offset 0 */
+	uint8_t q43[200] = {0x0d, 1, 2, 3, 4, 5, 6, 7, 8, 'Q', '0', '4', '3', 0x01};
+	size_t at = 14 + 12;
+	q43[at++] = 0xa0;
+	q43[at++] = 0x01;
+	q43[at++] = 0x00;
+	q43[at++] = (uint8_t)sizeof(gquic_chlo);
+	memcpy(q43 + at, gquic_chlo, sizeof(gquic_chlo));
+	size_t end = at + sizeof(gquic_chlo);
+	open_flow();
+	ck_assert_int_eq(feed(1, q43, sizeof(q43)), NL_DONE);
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "g.example");
+	ck_assert_str_eq(ff.f.state, "QUIC_INITIAL");
+	close_flow();
+
+	/* Q046: long header, DCID/SCID lengths packed in one byte, 4-byte packet number */
+	uint8_t q46[200] = {0xc3, 'Q', '0', '4', '6', 0x50, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 1, 0xa0, 0x01,
+			    0x00, (uint8_t)sizeof(gquic_chlo)};
+	memcpy(q46 + 22, gquic_chlo, sizeof(gquic_chlo));
+	open_flow();
+	feed(1, q46, sizeof(q46));
+	ck_assert_str_eq(fh_str(&ff, "quic.version_name"), "Q046");
+	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "g.example");
+	close_flow();
+
+	for (size_t cut = 0; cut < end; cut++) {	/* every truncation: no SNI */
+		open_flow();
+		feed(1, q43, cut);
+		ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+		ck_assert_int_eq(ff.f.errors, 0);
+		close_flow();
+	}
+	uint8_t bad[200];
+	memcpy(bad, q43, sizeof(bad));
+	memcpy(bad + at + 8, "VER", 4);	/* the first tag now sorts after SNI */
+	open_flow();
+	feed(1, bad, sizeof(bad));
+	ck_assert_ptr_null(fh_str(&ff, "quic.sni"));
+	close_flow();
 }
 END_TEST
 
@@ -1080,6 +1283,8 @@ static Suite *quic_suite(void)
 	tcase_add_test(t, test_cap_draft29);
 	tcase_add_test(t, test_cap_close);
 	tcase_add_test(t, test_cap_bighello_two_datagrams);
+	tcase_add_test(t, test_cap_v2draft);
+	tcase_add_test(t, test_cap_vn);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("hostile");
@@ -1111,6 +1316,10 @@ static Suite *quic_suite(void)
 	tcase_add_test(t, test_greased_then_vn_then_v1);
 	tcase_add_test(t, test_version_names);
 	tcase_add_test(t, test_draft_and_mvfst_salts);
+	tcase_add_test(t, test_draft_initial_secrets);
+	tcase_add_test(t, test_google_t05x_initials);
+	tcase_add_test(t, test_google_close_and_q050);
+	tcase_add_test(t, test_gquic_clear_chlo);
 	tcase_add_test(t, test_legacy_gquic_q043);
 	tcase_add_test(t, test_state_order);
 	tcase_add_test(t, test_budget);

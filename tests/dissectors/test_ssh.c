@@ -135,6 +135,48 @@ static const char DROPBEAR_S[] = "SSH-2.0-dropbear_2022.83\r\n";
 static const uint8_t KEX_C[] = { 20, 30, 21 };	/* KEXINIT, KEX_ECDH_INIT, NEWKEYS */
 static const uint8_t KEX_S[] = { 20, 31, 21 };	/* KEXINIT, KEX_ECDH_REPLY, NEWKEYS */
 
+/* Writes a KEXINIT packet whose cipher lists (both directions) are enc
+ * and MAC lists mac (RFC 4253 §7.1); returns its size. */
+static size_t kexinit_pkt(uint8_t *o, const char *enc, const char *mac)
+{
+	const char *lists[10] = { "curve25519-sha256", "ssh-ed25519", enc, enc, mac, mac,
+				  "none", "none", "", "" };
+	uint8_t pl[1024];
+	size_t n = 0;
+	pl[n++] = 20;
+	memset(pl + n, 0x11, 16);
+	n += 16;
+	for (int i = 0; i < 10; i++) {
+		size_t l = strlen(lists[i]);
+		pl[n++] = 0, pl[n++] = 0, pl[n++] = (uint8_t)(l >> 8), pl[n++] = (uint8_t)l;
+		memcpy(pl + n, lists[i], l);
+		n += l;
+	}
+	memset(pl + n, 0, 5);	/* first_kex_packet_follows, reserved */
+	n += 5;
+	size_t pad = 8 - (4 + 1 + n) % 8;
+	if (pad < 4)
+		pad += 8;
+	uint32_t plen = (uint32_t)(1 + n + pad);
+	o[0] = 0, o[1] = 0, o[2] = (uint8_t)(plen >> 8), o[3] = (uint8_t)plen;
+	o[4] = (uint8_t)pad;
+	memcpy(o + 5, pl, n);
+	memset(o + 5 + n, 0, pad);
+	return 4 + plen;
+}
+
+/* A side's stream up to NEWKEYS: banner, KEXINIT (enc, mac), a key
+ * exchange message, NEWKEYS. */
+static size_t kex_side(uint8_t *o, const char *banner, const char *enc, const char *mac, uint8_t kex)
+{
+	size_t n = strlen(banner);
+	memcpy(o, banner, n);
+	n += kexinit_pkt(o + n, enc, mac);
+	n += pkt(o + n, kex, 40);
+	n += pkt(o + n, 21, 0);
+	return n;
+}
+
 /* ---- descriptor ---- */
 
 START_TEST(test_descriptor)
@@ -389,6 +431,72 @@ START_TEST(test_key_exchange)
 END_TEST
 
 /* More than the cap of clear-text packets: that side stops being read. */
+/* Regression (ssh_no_authentication_state): with cipher and MAC "none"
+ * offered by both sides, the messages past NEWKEYS are clear, and show
+ * authentication under way (SERVICE_REQUEST, USERAUTH_REQUEST), then the
+ * session established (USERAUTH_SUCCESS). */
+START_TEST(test_none_cipher_states)
+{
+	uint8_t c[2048], s[2048];
+	size_t cn = kex_side(c, OPENSSH_C, "aes128-ctr,none", "hmac-sha2-256,none", 30);
+	size_t sn = kex_side(s, DROPBEAR_S, "none", "none", 31);
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed(&ff, 0, s, sn), NL_NEED_MORE);
+	ck_assert_int_eq(feed(&ff, 1, c, cn), NL_NEED_MORE);
+	ck_assert_str_eq(ff.f.state, "SSH_KEYEXCHANGE");	/* clear or not: not known yet */
+	cn += pkt(c + cn, 5, 20);		/* SERVICE_REQUEST "ssh-userauth" */
+	ck_assert_int_eq(feed(&ff, 1, c, cn), NL_NEED_MORE);
+	ck_assert_str_eq(ff.f.state, "SSH_AUTHENTICATION");
+	sn += pkt(s + sn, 6, 20);		/* SERVICE_ACCEPT */
+	ck_assert_int_eq(feed(&ff, 0, s, sn), NL_NEED_MORE);
+	cn += pkt(c + cn, 50, 60);		/* USERAUTH_REQUEST */
+	ck_assert_int_eq(feed(&ff, 1, c, cn), NL_NEED_MORE);
+	ck_assert_str_eq(ff.f.state, "SSH_AUTHENTICATION");
+	sn += pkt(s + sn, 52, 0);		/* USERAUTH_SUCCESS */
+	ck_assert_int_eq(feed(&ff, 0, s, sn), NL_NEED_MORE);
+	ck_assert_str_eq(ff.f.state, "SSH_ESTABLISHED");
+	memset(c + cn, 0x9c, 64);		/* then something that does not frame */
+	ck_assert_int_eq(feed(&ff, 1, c, cn + 64), NL_NEED_MORE);
+	memset(s + sn, 0x9c, 64);
+	ck_assert_int_eq(feed(&ff, 0, s, sn + 64), NL_DONE);
+	ck_assert_str_eq(ff.f.state, "SSH_ESTABLISHED");
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+}
+END_TEST
+
+/* "none" offered by both but not chosen: the first packet past NEWKEYS
+ * does not frame as a clear one, and the session counts as established;
+ * offered by one side only: established at NEWKEYS, as with any cipher. */
+START_TEST(test_none_offered_not_used)
+{
+	uint8_t c[2048], s[2048];
+	size_t cn = kex_side(c, OPENSSH_C, "aes128-ctr,none", "hmac-sha2-256,none", 30);
+	size_t sn = kex_side(s, DROPBEAR_S, "aes128-ctr,none", "hmac-sha2-256,none", 31);
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed(&ff, 0, s, sn), NL_NEED_MORE);
+	ck_assert_int_eq(feed(&ff, 1, c, cn), NL_NEED_MORE);
+	for (size_t i = 0; i < 48; i++)
+		c[cn + i] = (uint8_t)(i * 37 + 11);
+	ck_assert_int_eq(feed(&ff, 1, c, cn + 48), NL_NEED_MORE);
+	for (size_t i = 0; i < 48; i++)
+		s[sn + i] = (uint8_t)(i * 91 + 5);
+	ck_assert_int_eq(feed(&ff, 0, s, sn + 48), NL_DONE);
+	ck_assert_str_eq(ff.f.state, "SSH_ESTABLISHED");
+	fh_close(&ff);
+
+	cn = kex_side(c, OPENSSH_C, "aes128-ctr,none", "hmac-sha2-256,none", 30);
+	sn = kex_side(s, DROPBEAR_S, "aes128-ctr", "hmac-sha2-256", 31);
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed(&ff, 0, s, sn), NL_NEED_MORE);
+	ck_assert_int_eq(feed(&ff, 1, c, cn), NL_DONE);
+	ck_assert_str_eq(ff.f.state, "SSH_ESTABLISHED");
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_packet_cap)
 {
 	uint8_t c[8192], s[2048];
@@ -739,6 +847,8 @@ static Suite *ssh_suite(void)
 	tcase_add_test(tc, test_banners);
 	tcase_add_test(tc, test_server_pre_lines);
 	tcase_add_test(tc, test_key_exchange);
+	tcase_add_test(tc, test_none_cipher_states);
+	tcase_add_test(tc, test_none_offered_not_used);
 	tcase_add_test(tc, test_packet_cap);
 	tcase_add_test(tc, test_split_every_byte);
 	tcase_add_test(tc, test_truncations);

@@ -699,6 +699,41 @@ START_TEST(test_client_hello_then_budget)
 }
 END_TEST
 
+/* Regression (split_hello_many_segments): a ClientHello that arrived in
+ * 20 small segments had used up the give-up count before it was complete,
+ * so the flow was dropped before its ServerHello; and the budget (then 12
+ * deliveries) ended it before the hello was whole. The host stops at
+ * packet_budget deliveries: all of these must fit. */
+START_TEST(test_split_hello_many_segments)
+{
+	size_t cl, sl;
+	uint8_t *c = load("curl13_h2.c2s.bin", &cl);
+	uint8_t *s = load("curl13_h2.s2c.bin", &sl);
+	size_t ch_end = hello_end(c, cl), sh_end = hello_end(s, sl);
+	ck_assert_uint_gt(ch_end, 40);
+	ck_assert_uint_gt(sh_end, 0);
+	struct fh_flow ff;
+	open_flow(&ff);
+	unsigned calls = 0, parts = 20;
+	for (unsigned i = 1; i <= parts; i++) {
+		size_t upto = ch_end * i / parts;
+		ck_assert_int_eq(feed(&ff, 1, c, upto), NL_NEED_MORE);
+		calls++;
+	}
+	ck_assert_str_eq(fh_str(&ff, "tls.sni"), "www.netlens.test");
+	/* the ServerHello in two segments */
+	ck_assert_int_eq(feed(&ff, 0, s, 3), NL_NEED_MORE);
+	ck_assert_int_eq(feed(&ff, 0, s, sh_end), NL_DONE);
+	calls += 2;
+	ck_assert_uint_le(calls, netlens_dissector_entry()->packet_budget);
+	ck_assert_str_eq(fh_str(&ff, "tls.server_version"), "1.3");
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+	free(c);
+	free(s);
+}
+END_TEST
+
 START_TEST(test_server_not_tls_after_client_hello)
 {
 	size_t cl;
@@ -1028,6 +1063,7 @@ static Suite *tls_suite(void)
 	tcase_add_test(t, test_version_server_choice_wins);
 	tcase_add_test(t, test_ssl3_hello_without_extensions);
 	tcase_add_test(t, test_client_hello_then_budget);
+	tcase_add_test(t, test_split_hello_many_segments);
 	tcase_add_test(t, test_server_not_tls_after_client_hello);
 	tcase_add_test(t, test_not_mine);
 	tcase_add_test(t, test_small_hello_is_valid);

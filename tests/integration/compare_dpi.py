@@ -28,13 +28,18 @@ dns    queries: every question name of every message, in order, no
        duplicates; qtype and txid: of the first message (with a question);
        rcode: of the last response (extended RCODE from OPT included);
        answers: answer-section A/AAAA (address text) and CNAME/PTR/NS
-       (name) of every response, in order, no duplicates.
+       (name) of every response, in order, no duplicates; kind and
+       state prefix from tshark's protocol: dns, mdns (MDNS_*), llmnr
+       (LLMNR_*).  Several messages in one segment are told apart by
+       their header counts (an rcode only on responses).
 ssh    client and server identification strings, their softwareversion,
        and the version: the client's ("1.99" counts as "2.0"), else the
        server's.
-quic   version (0xNNNNNNNN) and name of the client's first long header;
+quic   version (0xNNNNNNNN) and name of the client's latest long header
+       (the one it moved to after Version Negotiation; Google Q043/Q046
+       public headers too);
        SNI and ALPN of the ClientHello in the client's Initials (tshark
-       decrypts them); max_idle_timeout transport parameter; a
+       decrypts them), or SNI of a Google CHLO (gquic.tag.sni); max_idle_timeout transport parameter; a
        CONNECTION_CLOSE tshark can read (Initial) as quic_close_error.
 all    lists at most 16 entries, strings at most 256 bytes (doc/plugin-abi.md);
        dpi_domain = first value of the dissector's domain field,
@@ -67,7 +72,7 @@ DEFAULT_DECODE_AS = ["tcp.port==2222,ssh", "udp.port==4433,quic", "tcp.port==530
 SEP = "\x1f"
 AGG = "\x1e"
 FIELDS = [
-    "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+    "frame.number", "frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
     "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack",
     "udp.stream", "udp.srcport", "udp.dstport",
     # http
@@ -85,6 +90,8 @@ FIELDS = [
     "ssh.protocol", "ssh.message_code",
     # quic
     "quic.header_form", "quic.version", "quic.long.packet_type", "quic.frame_type", "quic.cc.error_code",
+    # Google QUIC: version text of Q043/Q046 headers, a CHLO's server name
+    "gquic.version", "gquic.tag.sni",
 ]
 
 DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED",
@@ -94,7 +101,13 @@ DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTI
 TLS_VERSIONS = {0x0304: "1.3", 0x0303: "1.2", 0x0302: "1.1", 0x0301: "1.0", 0x0300: "SSL3.0"}
 JA4_VERSIONS = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: "s3", 0x0002: "s2",
                 0xfeff: "d1", 0xfefd: "d2", 0xfefc: "d3"}
-QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2"}
+# quic_version_name (dissectors/README.md): tshark has no such field
+QUIC_VERSIONS = {0x00000001: "QUICv1", 0x6b3343cf: "QUICv2", 0x709a50c4: "QUICv2-draft", 0xfaceb001: "mvfst-1",
+                 0xfaceb002: "mvfst-2", 0xfaceb00e: "mvfst-exp"}
+QUIC_VERSIONS.update({0xff000000 + d: "draft-%d" % d for d in range(21, 35)})
+# Google's: Q0NN / T0NN as the version's four characters
+QUIC_VERSIONS.update({(ord(c) << 24) | (0x30 << 16) | (0x30 + a) << 8 | (0x30 + b): "%s0%d%d" % (c, a, b)
+                      for c in "QT" for a in range(10) for b in range(10)})
 
 
 def die(msg):
@@ -255,16 +268,21 @@ def dns_messages(row):
              "PTR": row["dns.ptr.domain_name"], "NS": row["dns.ns"]}
     code = {1: "A", 28: "AAAA", 5: "CNAME", 12: "PTR", 2: "NS"}
     ext = list(row["dns.resp.ext_rcode"])
+    # tshark gives an rcode for responses only: hand them out in order
+    rcodes = list(row["dns.flags.rcode"])
+    nresp = sum(1 for f in row["dns.flags.response"] if f in ("1", "True"))
     for i, mid in enumerate(ids):
         qd = int(row["dns.count.queries"][i])
         an = int(row["dns.count.answers"][i])
         ns = int(row["dns.count.auth_rr"][i])
         ar = int(row["dns.count.add_rr"][i])
         m = {"id": num(mid), "response": row["dns.flags.response"][i] in ("1", "True"),
-             "rcode": int(row["dns.flags.rcode"][i]) if i < len(row["dns.flags.rcode"]) else None,
+             "rcode": None,
              "qnames": row["dns.qry.name"][qi:qi + qd],
              "qtypes": [int(t) for t in row["dns.qry.type"][qi:qi + qd]],
              "answers": [], "ext_rcode": None}
+        if m["response"] and rcodes:
+            m["rcode"] = int(rcodes.pop(0))
         qi += qd
         types = [int(t) for t in row["dns.resp.type"][ri:ri + an + ns + ar]]
         ri += an + ns + ar
@@ -279,7 +297,7 @@ def dns_messages(row):
             if k < an and v is not None:
                 m["answers"].append(norm_ip(v) if c in ("A", "AAAA") else v)
         msgs.append(m)
-    if len(msgs) > 1 and len(row["dns.flags.rcode"]) != len(ids):
+    if len(msgs) > 1 and len(row["dns.flags.rcode"]) != nresp:
         die("frame %s: cannot split DNS messages" % first(row, "frame.number"))
     return msgs
 
@@ -323,9 +341,19 @@ def collect(rows):
             fl.http_status = int(row["http.response.code"][0])
 
         # quic
+        if row["gquic.version"] or row["gquic.tag.sni"]:
+            fl.quic_seen = True
+            gv = first(row, "gquic.version")
+            if from_client and gv and len(gv) == 4 and fl.quic_version is None:
+                fl.quic_version = int.from_bytes(gv.encode(), "big")
+            if from_client and row["gquic.tag.sni"] and fl.quic_ch is None:
+                fl.quic_ch = {"sni": row["gquic.tag.sni"][0], "alpn": [], "idle_timeout": None}
+            if not (row["quic.header_form"] or row["quic.version"]):
+                continue
         if row["quic.header_form"] or row["quic.version"]:
             fl.quic_seen = True
-            if from_client and row["quic.version"] and fl.quic_version is None:
+            # the client's latest: after Version Negotiation, the one it moved to
+            if from_client and row["quic.version"] and num(row["quic.version"][0]) != 0:
                 fl.quic_version = num(row["quic.version"][0])
             if row["quic.cc.error_code"] and fl.quic_close is None:
                 fl.quic_close = int(row["quic.cc.error_code"][0])
@@ -342,8 +370,11 @@ def collect(rows):
 
         # dns
         if row["dns.id"]:
+            protos = ":" + (first(row, "frame.protocols") or "") + ":"
+            kind = "mdns" if ":mdns:" in protos else "llmnr" if ":llmnr:" in protos else "dns"
             for m in dns_messages(row):
                 m["from_client"] = from_client
+                m["kind"] = kind
                 fl.dns_msgs.append(m)
 
         # ssh
@@ -442,9 +473,12 @@ def expected(fl, cipher_names, qtype_names):
         if queries:
             exp["dns_queries"] = queries
         exp["dns_txid"] = msgs[0]["id"]
-        exp["dns_kind"] = "dns"
+        # tshark's protocol (mdns, llmnr) names the kind, and RustNet's
+        # label prefix (MDNS_QUERY, LLMNR_RESPONSE)
+        kind = msgs[0]["kind"]
+        exp["dns_kind"] = kind
         exp["dpi_state" if fl.proto == "TCP" else "state"] = \
-            "DNS_RESPONSE" if msgs[-1]["response"] else "DNS_QUERY"
+            kind.upper() + ("_RESPONSE" if msgs[-1]["response"] else "_QUERY")
         withq = [m for m in msgs if m["qtypes"]]
         if withq:
             t = withq[0]["qtypes"][0]
