@@ -491,11 +491,28 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		pump(c);
 }
 
+/* UDP: the templates again once the interval has passed (RFC 7011 §8.4),
+ * ahead of the data waiting. */
+static void resend_templates(struct exporter *e)
+{
+	double now = now_wall(e);
+	if (now - e->templates_at < e->cfg.template_interval_s)
+		return;
+	e->templates_at = now;
+	for (unsigned i = 0; i < e->n; i++)
+		if (!e->col[i].tg.tcp) {
+			push_templates(&e->col[i]);
+			pump(&e->col[i]);
+		}
+}
+
 /* Blocks (poll) until c has room for a message, or its queue is empty when
- * `all`, or the exit deadline passes. Only while finishing. */
+ * `all`, or the exit deadline passes. Only while finishing. Templates
+ * follow their interval meanwhile: a paced drain can last EXPORT_DRAIN_S. */
 static void wait_for(struct exporter *e, struct collector *only, int all)
 {
 	for (;;) {
+		resend_templates(e);
 		struct pollfd pf[EXPORT_MAX_COLLECTORS];
 		struct collector *who[EXPORT_MAX_COLLECTORS];
 		int np = 0, paced = 0;
@@ -881,14 +898,7 @@ void export_tick(struct exporter *e, struct flow_table *t, uint64_t now_us)
 		return;
 	double now = now_wall(e);
 	scan_active(e, t, now_us);
-	if (now - e->templates_at >= e->cfg.template_interval_s) {
-		e->templates_at = now;
-		for (unsigned i = 0; i < e->n; i++)
-			if (!e->col[i].tg.tcp) {
-				push_templates(&e->col[i]);
-				pump(&e->col[i]);
-			}
-	}
+	resend_templates(e);
 	for (unsigned i = 0; i < e->n; i++) {
 		struct collector *c = &e->col[i];
 		if (c->building && now - c->built_at >= FLUSH_AFTER)
