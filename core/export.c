@@ -901,8 +901,14 @@ static void scan_active(struct exporter *e, struct flow_table *t, uint64_t now_u
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = e->cursor++ % t->used_hi;
 		struct flow *f = &t->slab[i];
-		if (f->wheel_slot == WHEEL_NONE || (f->key.family != 4 && f->key.family != 6))
-			continue;	/* a free slot, or ARP */
+		if (f->key.family != 4 && f->key.family != 6)
+			continue;	/* ARP (or a slot never used) */
+		/* A free slot keeps its last flow's bytes. A filed flow is in the
+		 * table; an unfiled one may be too - with --workers the parent's
+		 * flows are mirrors, never filed on its wheel - so ask the table. */
+		if (f->wheel_slot == WHEEL_NONE &&
+		    flow_table_lookup(t, &f->key, flow_key_hash(t, &f->key)) != f)
+			continue;
 		if (export_is_own_flow(e, f))
 			continue;
 		check_active(e, f, i, now_us);
