@@ -267,7 +267,8 @@ static uint64_t num_value(const struct ipfix_ie *ie, const struct export_rec *r)
 
 /* Length of the valid UTF-8 character at s (n bytes left) that a collector
  * can show as it is, or 0: C0 controls, DEL, '\\' (the escape's own mark),
- * C1 controls, overlongs, surrogates and code points past U+10FFFF are 0. */
+ * C1 controls, bidi overrides, overlongs, surrogates and code points past
+ * U+10FFFF are 0 - the rules of the views (core/strbuf.c). */
 static size_t utf8_char(const uint8_t *s, size_t n)
 {
 	unsigned c = s[0], cp, min;
@@ -287,6 +288,10 @@ static size_t utf8_char(const uint8_t *s, size_t n)
 		cp = cp << 6 | (s[i] & 0x3fu);
 	}
 	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+		return 0;
+	/* Bidirectional overrides and isolates would reorder a collector's
+	 * display of what follows ("Trojan Source"), as they would a view's. */
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return len;
 }

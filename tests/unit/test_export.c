@@ -170,6 +170,9 @@ START_TEST(test_string_clean)
 	ck_assert_uint_eq(ipfix_str_clean(out, "ab\xff", 3, 6), 6);
 	ck_assert_uint_eq(ipfix_str_clean(out, "\xe2\x82", 2, 64), 8);	/* a truncated € */
 	ck_assert_uint_eq(ipfix_str_clean(out, "x", 1, 0), 0);
+	/* a right-to-left override (U+202E) is written byte by byte */
+	ck_assert_uint_eq(ipfix_str_clean(out, "a\xe2\x80\xae" "b", 5, 64), 14);
+	ck_assert_mem_eq(out, "a\\xe2\\x80\\xaeb", 14);
 }
 END_TEST
 
