@@ -41,6 +41,7 @@ struct exporter *export_current;
 #define BACKOFF_MAX 30.0
 #define FLUSH_AFTER 1.0		/* a half-full message waits at most this long (s) */
 #define JOIN_MAX 4096
+#define UNREACH_HOLD 10.0	/* UDP: shown unreachable this long after a refusal (s) */
 
 /* What was exported of a flow by active timeouts, by slab index. */
 struct side {
@@ -84,6 +85,7 @@ struct collector {
 	double tokens, tokens_at;
 	int connected_once;
 	int refused_once;
+	double refused_at;	/* UDP: when the host last refused (port unreachable) */
 	int gave_up;		/* reading a file: waiting for it timed out; no more
 				 * waiting (drops) until its queue empties */
 };
@@ -391,6 +393,33 @@ static void room_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	maybe_room(e);
 }
 
+/* UDP: the collector's host refused a datagram (ICMP port unreachable, or
+ * no route). UDP cannot tell which datagram, nor whether the others
+ * arrived: the state says "unreachable" until UNREACH_HOLD passes without
+ * another refusal. */
+static void udp_refused(struct collector *c, int err)
+{
+	if (c->state != EXPORT_UNREACHABLE)
+		log_msg(LOG_WARN, "export %s: %s", c->url, strerror(err));
+	c->state = EXPORT_UNREACHABLE;
+	c->refused_at = now_wall(c->e);
+}
+
+/* UDP: picks up a refusal the socket holds (the kernel keeps it until the
+ * next send, which may be a minute away), and lets the state go back to
+ * up once refusals have stopped. */
+static void udp_poll(struct collector *c)
+{
+	if (c->tg.tcp || c->fd < 0)
+		return;
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr)
+		udp_refused(c, soerr);
+	else if (c->state == EXPORT_UNREACHABLE && now_wall(c->e) - c->refused_at >= UNREACH_HOLD)
+		c->state = EXPORT_UP;
+}
+
 /* Writes queued messages until the queue is empty or the socket or the
  * pace says wait. */
 static void pump(struct collector *c)
@@ -433,14 +462,12 @@ static void pump(struct collector *c)
 			}
 			/* UDP: "port unreachable" came back for an earlier datagram;
 			 * that error is reported once, so try this one again once. */
+			udp_refused(c, err);
 			if (err == ECONNREFUSED && !c->refused_once) {
 				c->refused_once = 1;
 				continue;
 			}
 			c->refused_once = 0;
-			if (c->state != EXPORT_UNREACHABLE)
-				log_msg(LOG_WARN, "export %s: %s", c->url, strerror(err));
-			c->state = EXPORT_UNREACHABLE;
 			if (!s[4])
 				c->st.records_dropped += recs;
 			pop_front(c);
@@ -458,10 +485,8 @@ static void pump(struct collector *c)
 		}
 		c->st.messages_sent++;
 		c->st.bytes_sent += len;
-		if (!c->tg.tcp) {
+		if (!c->tg.tcp)
 			c->tokens -= 1;
-			c->state = EXPORT_UP;
-		}
 		pop_front(c);
 	}
 	watch_write(c, 0);
@@ -491,11 +516,28 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		pump(c);
 }
 
+/* UDP: the templates again once the interval has passed (RFC 7011 §8.4),
+ * ahead of the data waiting. */
+static void resend_templates(struct exporter *e)
+{
+	double now = now_wall(e);
+	if (now - e->templates_at < e->cfg.template_interval_s)
+		return;
+	e->templates_at = now;
+	for (unsigned i = 0; i < e->n; i++)
+		if (!e->col[i].tg.tcp) {
+			push_templates(&e->col[i]);
+			pump(&e->col[i]);
+		}
+}
+
 /* Blocks (poll) until c has room for a message, or its queue is empty when
- * `all`, or the exit deadline passes. Only while finishing. */
+ * `all`, or the exit deadline passes. Only while finishing. Templates
+ * follow their interval meanwhile: a paced drain can last EXPORT_DRAIN_S. */
 static void wait_for(struct exporter *e, struct collector *only, int all)
 {
 	for (;;) {
+		resend_templates(e);
 		struct pollfd pf[EXPORT_MAX_COLLECTORS];
 		struct collector *who[EXPORT_MAX_COLLECTORS];
 		int np = 0, paced = 0;
@@ -859,8 +901,14 @@ static void scan_active(struct exporter *e, struct flow_table *t, uint64_t now_u
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = e->cursor++ % t->used_hi;
 		struct flow *f = &t->slab[i];
-		if (f->wheel_slot == WHEEL_NONE || (f->key.family != 4 && f->key.family != 6))
-			continue;	/* a free slot, or ARP */
+		if (f->key.family != 4 && f->key.family != 6)
+			continue;	/* ARP (or a slot never used) */
+		/* A free slot keeps its last flow's bytes. A filed flow is in the
+		 * table; an unfiled one may be too - with --workers the parent's
+		 * flows are mirrors, never filed on its wheel - so ask the table. */
+		if (f->wheel_slot == WHEEL_NONE &&
+		    flow_table_lookup(t, &f->key, flow_key_hash(t, &f->key)) != f)
+			continue;
 		if (export_is_own_flow(e, f))
 			continue;
 		check_active(e, f, i, now_us);
@@ -881,16 +929,10 @@ void export_tick(struct exporter *e, struct flow_table *t, uint64_t now_us)
 		return;
 	double now = now_wall(e);
 	scan_active(e, t, now_us);
-	if (now - e->templates_at >= e->cfg.template_interval_s) {
-		e->templates_at = now;
-		for (unsigned i = 0; i < e->n; i++)
-			if (!e->col[i].tg.tcp) {
-				push_templates(&e->col[i]);
-				pump(&e->col[i]);
-			}
-	}
+	resend_templates(e);
 	for (unsigned i = 0; i < e->n; i++) {
 		struct collector *c = &e->col[i];
+		udp_poll(c);
 		if (c->building && now - c->built_at >= FLUSH_AFTER)
 			finish_message(c);
 	}
@@ -983,6 +1025,7 @@ void export_finish(struct exporter *e)
 	wait_for(e, NULL, 1);
 	for (unsigned i = 0; i < e->n; i++) {
 		struct collector *c = &e->col[i];
+		udp_poll(c);	/* the summary says whether the host refused */
 		drop_queued_data(c);
 		close_fd(c);
 	}

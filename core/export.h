@@ -227,8 +227,14 @@ struct ipfix_msg {
 void ipfix_msg_begin(struct ipfix_msg *m, uint8_t *buf, size_t cap, uint32_t domain);
 /* Adds one template record (template set). -1 when it does not fit. */
 int ipfix_msg_add_template(struct ipfix_msg *m, const struct ipfix_template *t);
-/* Adds one data record; strings longer than str_cap are cut. -1 when it
- * does not fit (the message is unchanged). */
+/* A string as IPFIX carries it (RFC 7011 §6.1.6: valid UTF-8): in's bytes
+ * with control bytes, DEL, '\\' and invalid UTF-8 written "\xHH" as the views
+ * do, cut to at most cap bytes between characters. Writes to out unless
+ * NULL; returns the length. */
+size_t ipfix_str_clean(uint8_t *out, const char *in, size_t n, size_t cap);
+
+/* Adds one data record; strings are cleaned and cut to str_cap bytes
+ * (ipfix_str_clean). -1 when it does not fit (the message is unchanged). */
 int ipfix_msg_add_record(struct ipfix_msg *m, const struct ipfix_template *t,
 			 const struct export_rec *r, size_t str_cap);
 /* Closes the open set and writes the length; returns it. */

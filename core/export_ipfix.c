@@ -15,7 +15,8 @@
  * then Sets: (Set ID, Length) and records. Set 2 holds templates: (Template
  * ID, Field Count) and field specifiers (E bit | IE id, length[, PEN]).
  * Data sets carry the template's ID. Variable-length values (§7) are one
- * length byte, or 255 and two length bytes.
+ * length byte, or 255 and two length bytes. Strings must be UTF-8 (§6.1.6)
+ * and the wire's are any bytes: they go out cleaned (ipfix_str_clean).
  *
  * Every write is checked against the room left (`n <= cap - len`), so a
  * record that does not fit leaves the message as it was.
@@ -264,6 +265,61 @@ static uint64_t num_value(const struct ipfix_ie *ie, const struct export_rec *r)
 	}
 }
 
+/* Length of the valid UTF-8 character at s (n bytes left) that a collector
+ * can show as it is, or 0: C0 controls, DEL, '\\' (the escape's own mark),
+ * C1 controls, bidi overrides, overlongs, surrogates and code points past
+ * U+10FFFF are 0 - the rules of the views (core/strbuf.c). */
+static size_t utf8_char(const uint8_t *s, size_t n)
+{
+	unsigned c = s[0], cp, min;
+	size_t len;
+	if (c < 0x80)
+		return c >= 0x20 && c != 0x7f && c != '\\' ? 1 : 0;
+	if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; }
+	else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; }
+	else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
+	else return 0;
+	if (len > n)
+		return 0;
+	cp = c & (0x7fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+		return 0;
+	/* Bidirectional overrides and isolates would reorder a collector's
+	 * display of what follows ("Trojan Source"), as they would a view's. */
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return len;
+}
+
+size_t ipfix_str_clean(uint8_t *out, const char *in, size_t n, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *u = (const uint8_t *)in;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_char(u + i, n - i);
+		size_t w = l ? l : 4;	/* a character, or "\xHH" */
+		if (w > cap - o)
+			break;		/* never half a character or half an escape */
+		if (out && l) {
+			memcpy(out + o, u + i, l);
+		} else if (out) {
+			out[o] = '\\';
+			out[o + 1] = 'x';
+			out[o + 2] = (uint8_t)hex[u[i] >> 4];
+			out[o + 3] = (uint8_t)hex[u[i] & 15];
+		}
+		o += w;
+		i += l ? l : 1;
+	}
+	return o;
+}
+
 int ipfix_msg_add_record(struct ipfix_msg *m, const struct ipfix_template *t,
 			 const struct export_rec *r, size_t str_cap)
 {
@@ -275,9 +331,7 @@ int ipfix_msg_add_record(struct ipfix_msg *m, const struct ipfix_template *t,
 			continue;
 		}
 		struct export_str v = var_value(ie, r);
-		size_t l = v.s ? v.len : 0;
-		if (l > str_cap)
-			l = str_cap;
+		size_t l = v.s ? ipfix_str_clean(NULL, v.s, v.len, str_cap) : 0;
 		need += (l < 255 ? 1 : 3) + l;
 	}
 	if (open_set(m, t->id, need) < 0)
@@ -292,9 +346,7 @@ int ipfix_msg_add_record(struct ipfix_msg *m, const struct ipfix_template *t,
 		}
 		if (ie->len == IPFIX_VARLEN) {
 			struct export_str v = var_value(ie, r);
-			size_t l = v.s ? v.len : 0;
-			if (l > str_cap)
-				l = str_cap;
+			size_t l = v.s ? ipfix_str_clean(NULL, v.s, v.len, str_cap) : 0;
 			if (l < 255) {
 				*p++ = (uint8_t)l;
 			} else {
@@ -303,7 +355,7 @@ int ipfix_msg_add_record(struct ipfix_msg *m, const struct ipfix_template *t,
 				p += 2;
 			}
 			if (l)
-				memcpy(p, v.s, l);
+				ipfix_str_clean(p, v.s, v.len, str_cap);
 			p += l;
 			continue;
 		}

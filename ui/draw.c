@@ -379,11 +379,13 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	if (export_current) {	/* IPFIX: what reached the collectors, what was dropped */
 		struct export_stats es;
 		export_get_stats(export_current, &es);
-		snprintf(s, sizeof(s), "export: %u/%u up, %llu sent, %llu dropped", es.collectors_up,
-			 es.collectors, (unsigned long long)es.records_sent,
-			 (unsigned long long)es.records_dropped);
-		sidebar_line(&y, x, s, es.records_dropped || es.collectors_up < es.collectors ?
-				 (u->color ? COLOR_PAIR(CP_WARN) : A_BOLD) : A_NORMAL);
+		attr_t warn = u->color ? COLOR_PAIR(CP_WARN) : A_BOLD;
+		snprintf(s, sizeof(s), "export: %u/%u collectors up", es.collectors_up, es.collectors);
+		sidebar_line(&y, x, s, es.collectors_up < es.collectors ? warn : A_NORMAL);
+		/* two lines, drops first: one line of 33 cells cut the count off */
+		snprintf(s, sizeof(s), "records: %llu dropped, %llu sent",
+			 (unsigned long long)es.records_dropped, (unsigned long long)es.records_sent);
+		sidebar_line(&y, x, s, es.records_dropped ? warn : A_NORMAL);
 	}
 	if (a->sandbox.text[0]) {	/* what the sandbox applied, e.g. "landlock v7 (fs, tcp..." */
 		snprintf(s, sizeof(s), "sandbox: %.100s", a->sandbox.text);

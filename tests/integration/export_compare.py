@@ -6,9 +6,11 @@
                                                       rbytes/rpackets primitives)
   export_compare.py NETLENS.json sink RECORDS.txt     (not used: see export_sink.py)
 
-Both sides are summed per (source, source port, destination, destination
-port, protocol): a flow exported in several active-timeout records, or two
-flows on one tuple (a new TCP connection), add up the same way on both.
+Files are read as UTF-8, strictly: a collector that stored strings that
+are not (RFC 7011 §6.1.6) makes this fail. Both sides are summed per
+(source, source port, destination, destination port, protocol): a flow
+exported in several active-timeout records, or two flows on one tuple (a
+new TCP connection), add up the same way on both.
 ARP flows are not IP flows and are not exported. Prints one line:
 
   NAME: flows=N packets=N bytes=N (all matched)
@@ -53,7 +55,7 @@ def add(tab, key, pk, rpk, by, rby):
 
 def netlens_flows(path):
     tab = {}
-    for line in open(path):
+    for line in open(path, encoding="utf-8"):
         line = line.strip()
         if not line:
             continue
@@ -69,7 +71,7 @@ def netlens_flows(path):
 
 def nfdump_flows(path):
     tab = {}
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         rows = csv.reader(f)
         head = next(rows)
         ix = {n: i for i, n in enumerate(head)}
@@ -87,7 +89,7 @@ def nfdump_flows(path):
 
 def pmacct_flows(path):
     tab = {}
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         rows = csv.reader(f)
         head = None
         for row in rows:

@@ -8,11 +8,13 @@ datagram, or one message cut from the TCP stream by its length field) as a
 UDP packet to port 4739 in a raw-IP pcap, so tshark can decode them all, and
 prints one summary line at exit (SIGTERM or --seconds):
 
-  messages=N records=N template_sets=N data_sets=N bad=N seq_errors=N
+  messages=N records=N template_sets=N data_sets=N bad=N seq_errors=N unknown=N utf8_errors=N
 
 Records are counted by walking each data set with the templates seen so
 far (fixed and variable-length fields), and sequence numbers are checked
-per session (RFC 7011 §3.1: data records sent before this message).
+per session (RFC 7011 §3.1: data records sent before this message). Every
+variable-length value netlens sends is a string, which RFC 7011 §6.1.6
+says is UTF-8: one that does not decode counts in utf8_errors.
 """
 import signal
 import socket
@@ -46,6 +48,7 @@ class Decoder:
         self.messages = 0
         self.next_seq = None
         self.unknown = 0
+        self.utf8_errors = 0
 
     def session(self):
         self.next_seq = None   # a TCP connection starts a new session
@@ -112,6 +115,10 @@ class Decoder:
                     if ln == 255:
                         ln = struct.unpack("!H", b[o:o + 2])[0]
                         o += 2
+                    try:
+                        b[o:o + ln].decode("utf-8")
+                    except UnicodeDecodeError:
+                        self.utf8_errors += 1
                 o += ln
             if o > len(b):
                 self.bad += 1
@@ -196,9 +203,9 @@ def main():
                 conn.close()
             conn = None
     f.close()
-    print("messages=%d records=%d template_sets=%d data_sets=%d bad=%d seq_errors=%d unknown=%d"
-          % (dec.messages, dec.records, dec.tsets, dec.dsets, dec.bad, dec.seq_errors,
-             dec.unknown), flush=True)
+    print("messages=%d records=%d template_sets=%d data_sets=%d bad=%d seq_errors=%d unknown=%d "
+          "utf8_errors=%d" % (dec.messages, dec.records, dec.tsets, dec.dsets, dec.bad,
+                              dec.seq_errors, dec.unknown, dec.utf8_errors), flush=True)
 
 
 if __name__ == "__main__":

@@ -153,6 +153,58 @@ START_TEST(test_long_string_three_byte_length)
 }
 END_TEST
 
+/* Strings are UTF-8 in IPFIX (RFC 7011 §6.1.6); the wire's bytes are not. */
+START_TEST(test_string_clean)
+{
+	uint8_t out[64];
+	/* valid UTF-8 kept; controls, DEL, '\', lone and overlong bytes escaped */
+	static const char in[] = "a\xc3\xa9\x01\x7f\\\xff\xc3(\xc0\xaf\xe2\x82\xac\xc2\x85z";
+	size_t n = ipfix_str_clean(out, in, sizeof(in) - 1, sizeof(out));
+	static const char want[] = "a\xc3\xa9\\x01\\x7f\\x5c\\xff\\xc3(\\xc0\\xaf\xe2\x82\xac\\xc2\\x85z";
+	ck_assert_uint_eq(n, sizeof(want) - 1);
+	ck_assert_mem_eq(out, want, n);
+	ck_assert_uint_eq(ipfix_str_clean(NULL, in, sizeof(in) - 1, sizeof(out)), n);
+	/* the cut falls between characters: never half of "é" or of "\xff" */
+	ck_assert_uint_eq(ipfix_str_clean(out, "ab\xc3\xa9", 4, 3), 2);
+	ck_assert_uint_eq(ipfix_str_clean(out, "ab\xff", 3, 5), 2);
+	ck_assert_uint_eq(ipfix_str_clean(out, "ab\xff", 3, 6), 6);
+	ck_assert_uint_eq(ipfix_str_clean(out, "\xe2\x82", 2, 64), 8);	/* a truncated € */
+	ck_assert_uint_eq(ipfix_str_clean(out, "x", 1, 0), 0);
+	/* a right-to-left override (U+202E) is written byte by byte */
+	ck_assert_uint_eq(ipfix_str_clean(out, "a\xe2\x80\xae" "b", 5, 64), 14);
+	ck_assert_mem_eq(out, "a\\xe2\\x80\\xaeb", 14);
+}
+END_TEST
+
+/* A record's strings go out cleaned, and the length bytes say so. */
+START_TEST(test_record_strings_utf8)
+{
+	struct ipfix_template t;
+	ipfix_template_build(&t, 256, 4, EXPORT_DEFAULT_PEN, NULL, 0, NULL);
+	uint8_t buf[1500];
+	struct ipfix_msg m;
+	struct export_rec r;
+	sample(&r);
+	char name[300];
+	for (size_t i = 0; i < sizeof(name); i += 2)
+		memcpy(name + i, "\xc3\xa9", 2);	/* 150 × "é" */
+	r.process.s = name;
+	r.process.len = sizeof(name);
+	r.state.s = "\xff";
+	r.state.len = 1;
+	ipfix_msg_begin(&m, buf, sizeof(buf), 1);
+	ck_assert_int_eq(ipfix_msg_add_record(&m, &t, &r, 255), 0);
+	walk(buf, ipfix_msg_end(&m));
+	/* v4: 4+4+2+2+1+8*6+1+2+1 = 65 bytes, then app (1), then the process */
+	const uint8_t *d = buf + 20 + 65 + 1;
+	ck_assert_uint_eq(d[0], 254);	/* 127 whole "é", not 255 bytes */
+	ck_assert_uint_eq((uint8_t)d[254], 0xa9);
+	d += 1 + 254 + 4;		/* then the pid, then the state */
+	ck_assert_uint_eq(d[0], 4);
+	ck_assert_mem_eq(d + 1, "\\xff", 4);
+}
+END_TEST
+
 START_TEST(test_full_message_unchanged)
 {
 	struct ipfix_template t;
@@ -282,6 +334,8 @@ static Suite *export_suite(void)
 	TCase *tc = tcase_create("valid");
 	tcase_add_test(tc, test_template_and_record);
 	tcase_add_test(tc, test_long_string_three_byte_length);
+	tcase_add_test(tc, test_string_clean);
+	tcase_add_test(tc, test_record_strings_utf8);
 	tcase_add_test(tc, test_field_elements);
 	tcase_add_test(tc, test_dissector_template_fields);
 	tcase_add_loop_test(tc, test_urls, 0, (int)(sizeof(urls) / sizeof(urls[0])));
