@@ -27,6 +27,7 @@
 
 #include "export.h"
 #include "plugins/netlens/dissector.h"
+#include "strbuf.h"
 
 enum ie_src {
 	S_SRC_ADDR, S_DST_ADDR, S_SPORT, S_DPORT, S_PROTO, S_OCTETS, S_PACKETS, S_REV_OCTETS,
@@ -265,44 +266,13 @@ static uint64_t num_value(const struct ipfix_ie *ie, const struct export_rec *r)
 	}
 }
 
-/* Length of the valid UTF-8 character at s (n bytes left) that a collector
- * can show as it is, or 0: C0 controls, DEL, '\\' (the escape's own mark),
- * C1 controls, bidi overrides, overlongs, surrogates and code points past
- * U+10FFFF are 0 - the rules of the views (core/strbuf.c). */
-static size_t utf8_char(const uint8_t *s, size_t n)
-{
-	unsigned c = s[0], cp, min;
-	size_t len;
-	if (c < 0x80)
-		return c >= 0x20 && c != 0x7f && c != '\\' ? 1 : 0;
-	if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; }
-	else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; }
-	else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
-	else return 0;
-	if (len > n)
-		return 0;
-	cp = c & (0x7fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
-		return 0;
-	/* Bidirectional overrides and isolates would reorder a collector's
-	 * display of what follows ("Trojan Source"), as they would a view's. */
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-		return 0;
-	return len;
-}
-
 size_t ipfix_str_clean(uint8_t *out, const char *in, size_t n, size_t cap)
 {
 	static const char hex[] = "0123456789abcdef";
 	const uint8_t *u = (const uint8_t *)in;
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_char(u + i, n - i);
+		size_t l = sb_shown_len(in + i, n - i);	/* the views' rule (strbuf.c) */
 		size_t w = l ? l : 4;	/* a character, or "\xHH" */
 		if (w > cap - o)
 			break;		/* never half a character or half an escape */

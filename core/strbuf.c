@@ -101,15 +101,20 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+size_t sb_shown_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80)
+		return u[0] >= 0x20 && u[0] != 0x7f && u[0] != '\\' ? 1 : 0;
+	return utf8_len(u, n);
+}
+
 void sb_put_sanitized(struct strbuf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(u + i, n - i);
-		if (l == 1 && u[i] >= 0x20 && u[i] != 0x7f && u[i] != '\\') {
-			sb_putc(b, (char)u[i]);
-			i++;
-		} else if (l > 1) {
+		size_t l = sb_shown_len(s + i, n - i);
+		if (l) {
 			sb_put(b, s + i, l);
 			i += l;
 		} else {

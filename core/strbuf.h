@@ -49,6 +49,11 @@ void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(pri
 /* Appends s (untrusted bytes) with control bytes, DEL and invalid UTF-8
  * escaped as \xHH, so wire text is safe for a terminal or a log line. */
 void sb_put_sanitized(struct strbuf *b, const char *s, size_t n);
+/* Bytes of the character at s (n > 0 bytes left) that may be shown as they
+ * are - printable ASCII but '\\', or valid UTF-8 that is not a C1 control or
+ * a bidi override/isolate - or 0: the rule of sb_put_sanitized(), which
+ * writes those bytes as \xHH. */
+size_t sb_shown_len(const char *s, size_t n);
 
 /* JSON. A writer tracks whether a comma is due. */
 struct jsonw { struct strbuf *b; int need_comma; };

@@ -81,6 +81,16 @@ static uint64_t seen(const struct dpi *d, const struct flow *f)
 	return v;
 }
 
+/* Ends flows as the tracker does: dissection finished, results released. */
+static void end_flows(struct dpi *d, struct flow *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		dpi_finish(d, &f[i]);
+		if (f[i].dpi != DPI_NOTHING)
+			dpi_release(d, f[i].dpi);
+	}
+}
+
 /* ---- valid --------------------------------------------------------------- */
 
 START_TEST(test_reassembled_below_cap)
@@ -160,11 +170,7 @@ START_TEST(test_cap_shared_by_flows)
 	segment(&d, &f[3], 1, 110, 10);
 	ck_assert_uint_eq(seen(&d, &f[3]), 20);
 	ck_assert_uint_eq(d.stats.stream_capped, 1);
-	for (int i = 0; i < 4; i++) {
-		dpi_finish(&d, &f[i]);
-		if (f[i].dpi != DPI_NOTHING)
-			dpi_release(&d, f[i].dpi);
-	}
+	end_flows(&d, f, 4);
 	ck_assert_uint_eq(d.stream_bytes, 0);
 	dpi_free(&d);
 }
@@ -187,11 +193,7 @@ START_TEST(test_tight_buffer_grows)
 	ck_assert_uint_eq(last_len, 257);
 	ck_assert_uint_eq(d.stream_bytes, 2048 + 512);
 	ck_assert_uint_eq(d.stats.stream_capped, 0);
-	for (int i = 0; i < 2; i++) {
-		dpi_finish(&d, &f[i]);
-		if (f[i].dpi != DPI_NOTHING)
-			dpi_release(&d, f[i].dpi);
-	}
+	end_flows(&d, f, 2);
 	ck_assert_uint_eq(d.stream_bytes, 0);
 	dpi_free(&d);
 }
