@@ -298,7 +298,8 @@ const char *resolver_lookup(struct resolver *r, int family, const uint8_t *addr)
 	q->r = r;
 	q->idx = i;
 	q->family = (uint8_t)family;
-	memcpy(q->addr, addr, 16);
+	memset(q->addr, 0, sizeof(q->addr));
+	memcpy(q->addr, addr, family == 4 ? 4 : 16);	/* an IPv4 caller may pass 4 bytes */
 	free(e->name);		/* an expired name: the answer replaces it */
 	e->name = NULL;
 	e->state = E_PENDING;
