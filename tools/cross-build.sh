@@ -2,7 +2,7 @@
 # cross-build.sh - the small headless netlens for routers (doc/embedded.md),
 # cross-compiled on Debian 12 and its unit tests run under qemu-user.
 #
-#   tools/cross-build.sh aarch64|mipsel|musl|all
+#   tools/cross-build.sh aarch64|mipsel|musl|musl-aarch64|all
 #
 # For each target: installs what it needs (aarch64: the arm64 multiarch -dev
 # packages; mipsel: a sysroot of Debian .debs unpacked with dpkg-deb, since
@@ -19,20 +19,23 @@
 # musl-gcc (Debian's .a files are glibc's); --disable-plugins
 # --without-libcrypto, linked -all-static. Its unit tests run natively, and
 # so does tests/integration/builtin-dissectors.test against the static
-# program.
+# program. musl-aarch64: the same for aarch64, with musl itself built from
+# Debian's source with aarch64-linux-gnu-gcc and used through its gcc
+# wrapper; the unit tests (linked static too) and builtin-dissectors.test
+# run under qemu-aarch64.
 #
 # Environment:
 #   CROSS_BUILD_DIR  where the build trees go (default /tmp/netlens-cross);
 #                    .ci/run counts the unit tests in $CROSS_BUILD_DIR/<target>
-#   CROSS_CACHE      the mipsel sysroot and its apt state (default
-#                    /var/cache/netlens-cross)
+#   CROSS_CACHE      the mipsel sysroot, the musl libraries and their apt
+#                    state (default /var/cache/netlens-cross)
 #   CROSS_NO_INSTALL=1  install nothing (the packages are there already)
 #   CFLAGS           passed to configure (default: configure's -g -O2)
 #
 # Exit status: 0 when everything built, passed and fits; 1 when a test
 # failed or the budget is missed; 2 when something could not be built.
-# The integration tests are not run: they need network namespaces and the
-# target's kernel, not an emulated user space.
+# The other integration tests are not run: they need network namespaces and
+# the target's kernel, not an emulated user space.
 set -u
 
 BUDGET_KIB=400
@@ -48,9 +51,9 @@ UNIT='$(filter-out tests/unit/test_sandbox,$(UNIT_TESTS) $(DISSECTOR_TESTS))'
 log() { printf '== %s\n' "$*"; }
 die() { echo "cross-build: $*" >&2; exit 2; }
 
-usage() { echo "usage: $0 aarch64|mipsel|musl|all" >&2; exit 2; }
+usage() { echo "usage: $0 aarch64|mipsel|musl|musl-aarch64|all" >&2; exit 2; }
 [ $# -eq 1 ] || usage
-case $1 in aarch64|mipsel|musl|all) ;; *) usage ;; esac
+case $1 in aarch64|mipsel|musl|musl-aarch64|all) ;; *) usage ;; esac
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -134,52 +137,117 @@ deps_mipsel() {
 }
 
 # ---------------------------------------------------------------- musl
+# Both musl targets: Debian's sources (apt's own state in $MUSL/apt, the
+# system's sources untouched), rebuilt with a musl wrapper of gcc into
+# <dir>/root; <dir>/kh holds the kernel's UAPI headers, since a musl
+# wrapper sees only musl's headers.
 MUSL=$CACHE/musl
-deps_musl() {
-	apt_install musl-tools flex bison dpkg-dev cmake pkg-config autoconf automake libtool \
-		libtool-bin make
-	[ -f "$MUSL/root/.complete-2" ] && return 0
-	[ "${CROSS_NO_INSTALL:-0}" = 1 ] && die "no musl libraries at $MUSL/root and CROSS_NO_INSTALL=1"
-	log "rebuilding libpcap, libev, c-ares, msgpack-c and check with musl-gcc in $MUSL"
-	$SUDO mkdir -p "$MUSL/apt/lists/partial" "$MUSL/apt/archives/partial" "$MUSL/src" \
-		"$MUSL/kh" "$MUSL/root" || die "mkdir $MUSL"
+MUSL_A64=$CACHE/musl-aarch64
+MUSL_LIBS="libpcap libev c-ares msgpack-c check"
+
+# musl_src DIR PACKAGE...: Debian's (bookworm) sources of PACKAGE... in DIR/src
+musl_src() {
+	d=$1; shift
+	$SUDO mkdir -p "$MUSL/apt/lists/partial" "$MUSL/apt/archives/partial" "$d/src" || die "mkdir $MUSL $d"
 	$SUDO touch "$MUSL/apt/status"
 	echo "deb-src http://deb.debian.org/debian bookworm main" | $SUDO tee "$MUSL/sources.list" >/dev/null
 	A="-o Dir::Etc::SourceList=$MUSL/sources.list -o Dir::Etc::SourceParts=/nonexistent
 	   -o Dir::State::Lists=$MUSL/apt/lists -o Dir::Cache=$MUSL/apt
 	   -o Dir::State::Status=$MUSL/apt/status -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
-	l=$OUT/musl-deps.log
-	: >"$l"
 	# shellcheck disable=SC2086
-	{ $SUDO apt-get $A update -q && (cd "$MUSL/src" && $SUDO apt-get $A source -q libpcap libev c-ares msgpack-c check); } \
-		>>"$l" 2>&1 || { tail -20 "$l"; die "apt-get source failed"; }
-	# musl-gcc, for configure and make alike
-	mu() { $SUDO env CC=musl-gcc CFLAGS=-Os CPPFLAGS="-isystem $MUSL/kh" "$@"; }
-	# musl-gcc sees only musl's headers: the kernel's UAPI headers beside them
-	for d in linux asm-generic; do $SUDO ln -sfn "/usr/include/$d" "$MUSL/kh/$d"; done
-	$SUDO ln -sfn "/usr/include/$(gcc -dumpmachine)/asm" "$MUSL/kh/asm"
+	{ $SUDO apt-get $A update -q && (cd "$d/src" && $SUDO apt-get $A source -q "$@"); } \
+		>>"$l" 2>&1 || { tail -20 "$l"; die "apt-get source $* failed"; }
+}
+
+# musl_kh DIR INCLUDE ASM: the kernel's UAPI headers (linux/, asm-generic/
+# from INCLUDE, asm/ from ASM) linked into DIR/kh
+musl_kh() {
+	$SUDO mkdir -p "$1/kh" || die "mkdir $1/kh"
+	for h in linux asm-generic; do $SUDO ln -sfn "$2/$h" "$1/kh/$h"; done
+	$SUDO ln -sfn "$3" "$1/kh/asm"
+}
+
+# musl_libs DIR CC [HOST]: $MUSL_LIBS, from DIR/src, built with CC (a musl
+# wrapper) and installed static into DIR/root; HOST for a cross build.
+musl_libs() {
+	d=$1 cc=$2 host=${3:-}
+	log "rebuilding $MUSL_LIBS with $cc in $d"
+	$SUDO mkdir -p "$d/root" || die "mkdir $d/root"
+	# CC for configure and make alike; PATH: sudo's own would lose a cross
+	# toolchain's directory
+	mu() { $SUDO env PATH="$PATH" CC="$cc" CFLAGS=-Os CPPFLAGS="-isystem $d/kh" "$@"; }
 	for p in libpcap:"--without-libnl --disable-dbus --disable-rdma --disable-bluetooth --disable-usb --disable-netmap" \
 		 libev: c-ares:--disable-tests check:--enable-subunit=no; do
 		name=${p%%:*} opts=${p#*:}
-		dir=$(ls -d "$MUSL/src/$name"-[0-9]*/ | head -1)
+		dir=$(ls -d "$d/src/$name"-[0-9]*/ | head -1)
 		log "  $name"
+		# libpcap cannot probe the capture type of a cross target
+		[ -n "$host" ] && [ "$name" = libpcap ] && opts="$opts --with-pcap=linux"
 		# check: its library only (its manual needs makeinfo)
 		sub=; [ "$name" = check ] && sub="SUBDIRS=lib src"
 		# shellcheck disable=SC2086
-		(cd "$dir" && mu ./configure -q --prefix="$MUSL/root" --disable-shared $opts && \
+		(cd "$dir" && mu ./configure -q ${host:+--host="$host"} --prefix="$d/root" --disable-shared $opts && \
 			mu make -j"$JOBS" ${sub:+"$sub"} && mu make install ${sub:+"$sub"}) >>"$l" 2>&1 \
-			|| { tail -20 "$l"; die "$name with musl-gcc failed (see $l)"; }
+			|| { tail -20 "$l"; die "$name with $cc failed (see $l)"; }
 	done
 	# msgpack-c builds with CMake: its C library only
 	log "  msgpack-c"
-	dir=$(ls -d "$MUSL/src/msgpack-c"-[0-9]*/ | head -1)
-	(cd "$dir" && mu cmake -S . -B build-musl -DCMAKE_INSTALL_PREFIX="$MUSL/root" \
+	dir=$(ls -d "$d/src/msgpack-c"-[0-9]*/ | head -1)
+	cross=; [ -n "$host" ] && cross="-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=${host%%-*}"
+	# shellcheck disable=SC2086
+	(cd "$dir" && mu cmake -S . -B build-musl -DCMAKE_INSTALL_PREFIX="$d/root" $cross \
 		-DCMAKE_INSTALL_LIBDIR=lib -DMSGPACK_ENABLE_SHARED=OFF -DMSGPACK_BUILD_TESTS=OFF \
 		-DMSGPACK_BUILD_EXAMPLES=OFF && mu cmake --build build-musl -j"$JOBS" && \
-		mu cmake --install build-musl) >>"$l" 2>&1 || { tail -20 "$l"; die "msgpack-c with musl-gcc failed (see $l)"; }
+		mu cmake --install build-musl) >>"$l" 2>&1 || { tail -20 "$l"; die "msgpack-c with $cc failed (see $l)"; }
 	# Debian's check.pc names the library libcheck_pic
-	$SUDO ln -sf libcheck.a "$MUSL/root/lib/libcheck_pic.a"
+	$SUDO ln -sf libcheck.a "$d/root/lib/libcheck_pic.a"
+}
+
+deps_musl() {
+	apt_install musl-tools flex bison dpkg-dev cmake pkg-config autoconf automake libtool \
+		libtool-bin make
+	[ -f "$MUSL/root/.complete-2" ] && return 0
+	[ "${CROSS_NO_INSTALL:-0}" = 1 ] && die "no musl libraries at $MUSL/root and CROSS_NO_INSTALL=1"
+	l=$OUT/musl-deps.log
+	: >"$l"
+	# shellcheck disable=SC2086
+	musl_src "$MUSL" $MUSL_LIBS
+	musl_kh "$MUSL" /usr/include "/usr/include/$(gcc -dumpmachine)/asm"
+	musl_libs "$MUSL" musl-gcc
 	$SUDO touch "$MUSL/root/.complete-2"
+}
+
+# musl-aarch64: musl itself is built too (Debian has no musl cross
+# package), with aarch64-linux-gnu-gcc, into $MUSL_A64/musl; its gcc wrapper
+# (musl-gcc.specs) is $MUSL_A64/bin/aarch64-linux-musl-gcc, beside the
+# binutils of aarch64-linux-gnu under aarch64-linux-musl- names, so that
+# --host=aarch64-linux-musl finds them all.
+MUSL_A64_BIN=$MUSL_A64/bin
+deps_musl_aarch64() {
+	apt_install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu linux-libc-dev-arm64-cross \
+		qemu-user flex bison dpkg-dev cmake pkg-config autoconf automake libtool libtool-bin make
+	[ -f "$MUSL_A64/root/.complete-1" ] && return 0
+	[ "${CROSS_NO_INSTALL:-0}" = 1 ] && die "no aarch64 musl at $MUSL_A64 and CROSS_NO_INSTALL=1"
+	l=$OUT/musl-aarch64-deps.log
+	: >"$l"
+	# shellcheck disable=SC2086
+	musl_src "$MUSL_A64" musl $MUSL_LIBS
+	log "building musl for aarch64 in $MUSL_A64/musl"
+	dir=$(ls -d "$MUSL_A64/src/musl"-[0-9]*/ | head -1)
+	(cd "$dir" && $SUDO ./configure --target=aarch64-linux-gnu CROSS_COMPILE=aarch64-linux-gnu- \
+		--prefix="$MUSL_A64/musl" --disable-shared --enable-wrapper=gcc && \
+		$SUDO make -j"$JOBS" && $SUDO make install) >>"$l" 2>&1 \
+		|| { tail -20 "$l"; die "musl for aarch64 failed (see $l)"; }
+	$SUDO mkdir -p "$MUSL_A64_BIN" || die "mkdir $MUSL_A64_BIN"
+	PATH=$MUSL_A64_BIN:$PATH
+	$SUDO ln -sfn ../musl/bin/musl-gcc "$MUSL_A64_BIN/aarch64-linux-musl-gcc"
+	for t in ar ranlib nm strip objcopy objdump readelf size ld as; do
+		$SUDO ln -sfn "$(command -v aarch64-linux-gnu-$t)" "$MUSL_A64_BIN/aarch64-linux-musl-$t" \
+			|| die "no aarch64-linux-gnu-$t"
+	done
+	musl_kh "$MUSL_A64" /usr/aarch64-linux-gnu/include /usr/aarch64-linux-gnu/include/asm
+	musl_libs "$MUSL_A64" aarch64-linux-musl-gcc aarch64-linux-musl
+	$SUDO touch "$MUSL_A64/root/.complete-1"
 }
 
 # ---------------------------------------------------------------- common
@@ -203,11 +271,12 @@ build() {
 	return 0
 }
 
-# unit NAME RUNNER: tests/unit and tests/dissectors under the emulator.
+# unit NAME RUNNER [MAKE-ARG...]: tests/unit and tests/dissectors under the
+# emulator.
 unit() {
-	b=$OUT/$1
-	log "$1: unit tests under $2"
-	CK_FORK=no make -C "$b" -j"$JOBS" check TESTS="$UNIT" LOG_COMPILER="timeout 600 $2" \
+	n=$1 b=$OUT/$1 r=$2; shift 2
+	log "$n: unit tests under ${r:-the host}"
+	CK_FORK=no make -C "$b" -j"$JOBS" check TESTS="$UNIT" LOG_COMPILER="timeout 600 $r" "$@" \
 		>"$b/check.log" 2>&1
 	rc=$?
 	grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS):' "$b/check.log"
@@ -221,7 +290,7 @@ unit() {
 		x=$(echo "$line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1+\2/')
 		p=$((p + c - ($x))); f=$((f + $x))
 	done
-	log "$1: $p test cases passed, $f failed (make check exit $rc)"
+	log "$n: $p test cases passed, $f failed (make check exit $rc)"
 	[ $rc -eq 0 ] && [ $f -eq 0 ]
 }
 
@@ -291,27 +360,51 @@ if [ "$1" = mipsel ] || [ "$1" = all ]; then
 		note 2
 	fi
 fi
-if [ "$1" = musl ] || [ "$1" = all ]; then
-	deps_musl
-	R=$MUSL/root
+# musl_netlens NAME HOST CC DIR RUNNER PREFIX: the static netlens on musl,
+# against the libraries in DIR/root, built with CC; RUNNER runs its
+# programs ("" natively); PREFIX names the binutils for its sizes.
+musl_netlens() {
+	name=$1 host=$2 cc=$3 d=$4 run=$5 pre=$6
+	R=$d/root
 	# libtool takes -static for itself; -all-static reaches the linker (at
 	# make time: configure's own link tests must stay dynamic).
-	if build musl "$(gcc -dumpmachine | sed 's/-gnu$/-musl/')" --disable-ui --disable-ebpf \
-		--disable-plugins --without-libcrypto --enable-builtin-dissectors CC=musl-gcc \
+	if build "$name" "$host" --disable-ui --disable-ebpf \
+		--disable-plugins --without-libcrypto --enable-builtin-dissectors CC="$cc" \
 		PKG_CONFIG=pkg-config PKG_CONFIG_LIBDIR="$R/lib/pkgconfig" \
-		CPPFLAGS="-isystem $MUSL/kh -isystem $R/include" LDFLAGS="-L$R/lib" \
-	   && rm -f "$OUT/musl/netlens" && make -C "$OUT/musl" netlens LDFLAGS="-L$R/lib -all-static" \
-		>>"$OUT/musl/make.log" 2>&1; then
-		unit musl "" || note 1
-		file "$OUT/musl/netlens" | sed 's/^[^:]*: /netlens: /'
-		log "musl: tests/integration/builtin-dissectors.test against the static program"
-		NETLENS=$OUT/musl/netlens TOP_SRCDIR=$SRC TOP_BUILDDIR=$OUT/musl \
+		CPPFLAGS="-isystem $d/kh -isystem $R/include" LDFLAGS="-L$R/lib" \
+	   && rm -f "$OUT/$name/netlens" && make -C "$OUT/$name" netlens LDFLAGS="-L$R/lib -all-static" \
+		>>"$OUT/$name/make.log" 2>&1; then
+		# the test programs static too: there is no musl loader for aarch64 here
+		unit "$name" "$run" LDFLAGS="-L$R/lib -all-static" || note 1
+		file "$OUT/$name/netlens" | sed 's/^[^:]*: /netlens: /'
+		log "$name: tests/integration/builtin-dissectors.test against the static program"
+		n=$OUT/$name/netlens
+		if [ -n "$run" ]; then
+			# the test runs $NETLENS: a script that runs the program under the emulator
+			n=$OUT/$name/netlens-run
+			printf '#!/bin/sh\nexec %s %s "$@"\n' "$run" "$OUT/$name/netlens" >"$n" && chmod +x "$n" \
+				|| die "cannot write $n"
+		fi
+		NETLENS=$n TOP_SRCDIR=$SRC TOP_BUILDDIR=$OUT/$name \
 			sh "$SRC/tests/integration/builtin-dissectors.test" | tail -1 | grep -qx PASS \
 			&& echo "PASS: builtin-dissectors.test" || { echo "FAIL: builtin-dissectors.test"; note 1; }
 		prog=0
-		sizes musl ""
+		sizes "$name" "$pre"
 	else
 		note 2
 	fi
+}
+
+if [ "$1" = musl ] || [ "$1" = all ]; then
+	deps_musl
+	musl_netlens musl "$(gcc -dumpmachine | sed 's/-gnu$/-musl/')" musl-gcc "$MUSL" "" ""
+fi
+
+if [ "$1" = musl-aarch64 ] || [ "$1" = all ]; then
+	deps_musl_aarch64
+	PATH=$MUSL_A64_BIN:$PATH
+	# static: qemu needs no -L sysroot
+	musl_netlens musl-aarch64 aarch64-linux-musl aarch64-linux-musl-gcc "$MUSL_A64" \
+		qemu-aarch64 aarch64-linux-gnu-
 fi
 exit $status
