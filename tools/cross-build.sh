@@ -46,7 +46,12 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 SMALL="--disable-ui --disable-ebpf --enable-builtin-dissectors"
 # Every unit test but the sandbox's: under qemu-user Landlock and seccomp
 # apply to the emulator itself and the test spins instead of failing.
-UNIT='$(filter-out tests/unit/test_sandbox,$(UNIT_TESTS) $(DISSECTOR_TESTS))'
+UNIT='$(filter-out tests/unit/test_sandbox $(UNIT_SKIP),$(UNIT_TESTS) $(DISSECTOR_TESTS))'
+# glibc's aarch64 programs under qemu-aarch64 also hang in test_platform's
+# procfs case (200 forked children, each an emulator; a dynamic glibc under
+# qemu deadlocks in one of them): test_platform tests the host kernel's
+# /proc and netlink, not the CPU, and the static musl-aarch64 and the mipsel
+# builds run it.
 
 log() { printf '== %s\n' "$*"; }
 die() { echo "cross-build: $*" >&2; exit 2; }
@@ -318,7 +323,7 @@ if [ "$1" = aarch64 ] || [ "$1" = all ]; then
 	deps_aarch64
 	Q="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 	if build aarch64 aarch64-linux-gnu $SMALL; then
-		unit aarch64 "$Q" || note 1
+		unit aarch64 "$Q" UNIT_SKIP=tests/unit/test_platform || note 1
 		prog=0
 		sizes aarch64 aarch64-linux-gnu-
 		kib=$(( (prog + 1023) / 1024 ))
