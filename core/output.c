@@ -179,30 +179,6 @@ static void put_footer(struct app *a, struct strbuf *b)
 	out_write(b, 1);
 }
 
-/* Everything at once: files at their end, and the state at exit. */
-static void print_flows(struct app *a, int with_history, uint64_t now_us)
-{
-	struct tracker *t = &a->tracker;
-	struct collect c;
-	struct strbuf b;
-	if (collect_flows(a, with_history, &c) < 0)
-		return;
-	int width = 21;	/* "255.255.255.255:65535" */
-	if (a->opt.format == FORMAT_TEXT)
-		for (size_t i = 0; i < c.n; i++) {
-			int w = record_text_width(pick_flow(t, &c.v[i]));
-			if (w > width)
-				width = w;
-		}
-	sb_init(&b);
-	put_header(a, &b, now_us, width);
-	for (size_t i = 0; i < c.n && !stdout_failed; i++)
-		emit_flow(a, &b, pick_flow(t, &c.v[i]), now_us, width);
-	put_footer(a, &b);
-	sb_free(&b);
-	free(c.v);
-}
-
 /*
  * A live snapshot is written a slice at a time: the refresh timer collects
  * the flows (a pass over the table and a linear sort), then an ev_check
@@ -223,18 +199,25 @@ static void print_flows(struct app *a, int with_history, uint64_t now_us)
 #define OUT_SLICE_FLOWS 512	/* and at most this many flows per pass */
 #define OUT_CLOCK_EVERY 32	/* flows between clock reads */
 
-static struct {
+/* A snapshot being written: the live one (sliced, `job`), or one printed
+ * at once (files at their end, the state at exit). */
+struct out_job {
 	struct app *a;
 	struct collect c;
 	size_t next;		/* next pick to measure or print */
 	int measuring;		/* text: still finding the column width */
 	int width;
-	int active;
+	int sliced;		/* flows may end between slices: check each pick */
 	uint64_t now_us;
 	struct strbuf b;
+};
+
+static struct {
+	struct out_job j;
+	int active;
 	ev_check check_w;
 	ev_idle idle_w;
-} job;
+} live;
 
 static uint64_t snapshots_skipped, snapshot_slices;
 
@@ -258,40 +241,53 @@ static const struct flow *live_flow(struct flow_table *t, const struct pick *p)
 	return flow_table_lookup(t, &f->key, flow_key_hash(t, &f->key)) == f ? f : NULL;
 }
 
-static void job_stop(void)
+/* Collects the flows and writes what comes before them. 0, or -1. */
+static int job_start(struct out_job *j, struct app *a, int with_history, uint64_t now_us, int sliced)
 {
-	if (!job.active)
-		return;
-	ev_check_stop(job.a->loop, &job.check_w);
-	ev_idle_stop(job.a->loop, &job.idle_w);
-	free(job.c.v);
-	job.c.v = NULL;
-	sb_free(&job.b);
-	job.active = 0;
+	if (collect_flows(a, with_history, &j->c) < 0)
+		return -1;
+	j->a = a;
+	j->now_us = now_us;
+	j->next = 0;
+	j->width = 21;	/* "255.255.255.255:65535" */
+	j->sliced = sliced;
+	j->measuring = a->opt.format == FORMAT_TEXT && j->c.n > 0;
+	sb_init(&j->b);
+	if (!j->measuring)
+		put_header(a, &j->b, now_us, j->width);
+	return 0;
+}
+
+static void job_free(struct out_job *j)
+{
+	free(j->c.v);
+	j->c.v = NULL;
+	sb_free(&j->b);
 }
 
 /* Works on the snapshot until it is done or `budget_us` has passed (0: no
  * limit). Returns 1 when done. */
-static int job_run(uint64_t budget_us)
+static int job_run(struct out_job *j, uint64_t budget_us)
 {
-	struct app *a = job.a;
-	struct flow_table *t = &a->tracker.table;
+	struct app *a = j->a;
+	struct tracker *t = &a->tracker;
 	uint64_t start = budget_us ? mono_us() : 0;
-	uint64_t now_us = job.now_us;	/* every record of a snapshot has its time */
+	uint64_t now_us = j->now_us;	/* every record of a snapshot has its time */
 	unsigned since_clock = 0, done = 0;
-	while (job.next < job.c.n && !stdout_failed) {
-		const struct flow *f = live_flow(t, &job.c.v[job.next++]);
-		if (f && job.measuring) {
+	while (j->next < j->c.n && !stdout_failed) {
+		const struct pick *p = &j->c.v[j->next++];
+		const struct flow *f = j->sliced ? live_flow(&t->table, p) : pick_flow(t, p);
+		if (f && j->measuring) {
 			int w = record_text_width(f);
-			if (w > job.width)
-				job.width = w;
+			if (w > j->width)
+				j->width = w;
 		} else if (f) {
-			emit_flow(a, &job.b, f, now_us, job.width);
+			emit_flow(a, &j->b, f, now_us, j->width);
 		}
-		if (job.measuring && job.next == job.c.n) {
-			job.measuring = 0;
-			job.next = 0;
-			put_header(a, &job.b, now_us, job.width);
+		if (j->measuring && j->next == j->c.n) {
+			j->measuring = 0;
+			j->next = 0;
+			put_header(a, &j->b, now_us, j->width);
 		}
 		if (!budget_us)
 			continue;
@@ -303,16 +299,36 @@ static int job_run(uint64_t budget_us)
 				return 0;
 		}
 	}
-	put_footer(a, &job.b);
+	put_footer(a, &j->b);
 	return 1;
+}
+
+/* Everything at once: files at their end, and the state at exit. */
+static void print_flows(struct app *a, int with_history, uint64_t now_us)
+{
+	struct out_job j;
+	if (job_start(&j, a, with_history, now_us, 0) < 0)
+		return;
+	job_run(&j, 0);
+	job_free(&j);
+}
+
+static void live_stop(void)
+{
+	if (!live.active)
+		return;
+	ev_check_stop(live.j.a->loop, &live.check_w);
+	ev_idle_stop(live.j.a->loop, &live.idle_w);
+	job_free(&live.j);
+	live.active = 0;
 }
 
 static void on_slice(struct ev_loop *loop, ev_check *w, int revents)
 {
 	(void)loop, (void)w, (void)revents;
 	snapshot_slices++;
-	if (job_run(OUT_SLICE_US))
-		job_stop();
+	if (job_run(&live.j, OUT_SLICE_US))
+		live_stop();
 }
 
 static void on_idle(struct ev_loop *loop, ev_idle *w, int revents)
@@ -322,35 +338,27 @@ static void on_idle(struct ev_loop *loop, ev_idle *w, int revents)
 
 int output_snapshot_begin(struct app *a, uint64_t now_us)
 {
-	if (job.active) {
+	if (live.active) {
 		snapshots_skipped++;
 		return 0;
 	}
-	if (collect_flows(a, 0, &job.c) < 0)
+	if (job_start(&live.j, a, 0, now_us, 1) < 0)
 		return 0;
-	job.a = a;
-	job.now_us = now_us;
-	job.next = 0;
-	job.width = 21;	/* "255.255.255.255:65535" */
-	job.measuring = a->opt.format == FORMAT_TEXT && job.c.n > 0;
-	sb_init(&job.b);
-	if (!job.measuring)
-		put_header(a, &job.b, now_us, job.width);
-	job.active = 1;
-	ev_check_init(&job.check_w, on_slice);
-	ev_idle_init(&job.idle_w, on_idle);
-	ev_check_start(a->loop, &job.check_w);
-	ev_idle_start(a->loop, &job.idle_w);
+	live.active = 1;
+	ev_check_init(&live.check_w, on_slice);
+	ev_idle_init(&live.idle_w, on_idle);
+	ev_check_start(a->loop, &live.check_w);
+	ev_idle_start(a->loop, &live.idle_w);
 	return 1;
 }
 
-void output_snapshot_drop(void) { job_stop(); }
+void output_snapshot_drop(void) { live_stop(); }
 
 void output_snapshot_finish(void)
 {
-	if (job.active) {
-		job_run(0);
-		job_stop();
+	if (live.active) {
+		job_run(&live.j, 0);
+		live_stop();
 	}
 }
 

@@ -67,11 +67,26 @@ static int walk_ack(struct nl_reader *r, int ecn)
 	return nl_reader_ok(r) ? 0 : -1;
 }
 
+/* A CRYPTO frame's body (IETF 0x06, Google's 0x08 alike): offset, length,
+ * data handed to the reassembly. -1 when it runs past the packet. */
+static int walk_crypto(struct nl_reader *r, struct nlq_frames *out)
+{
+	uint64_t off = nlq_varint(r);
+	uint64_t len = nlq_varint(r);
+	if (!nl_reader_ok(r) || len > nl_reader_left(r))
+		return -1;
+	out->crypto++;
+	if (out->reasm)
+		nlq_reasm_put(out->reasm, off, nl_reader_rest(r), (size_t)len);
+	nl_reader_skip(r, (size_t)len);
+	return 0;
+}
+
 enum nlq_walk nlq_walk_frames(struct nl_reader r, struct nlq_frames *out)
 {
 	for (int n = 0; n < MAX_FRAMES && nl_reader_left(&r) > 0; n++) {
 		uint64_t type = nlq_varint(&r);
-		uint64_t off, len, err;
+		uint64_t err;
 		uint8_t b;
 
 		switch (type) {
@@ -88,14 +103,8 @@ enum nlq_walk nlq_walk_frames(struct nl_reader r, struct nlq_frames *out)
 				return NLQ_WALK_BAD;
 			break;
 		case 0x06:
-			off = nlq_varint(&r);
-			len = nlq_varint(&r);
-			if (!nl_reader_ok(&r) || len > nl_reader_left(&r))
+			if (walk_crypto(&r, out) < 0)
 				return NLQ_WALK_BAD;
-			out->crypto++;
-			if (out->reasm)
-				nlq_reasm_put(out->reasm, off, nl_reader_rest(&r), (size_t)len);
-			nl_reader_skip(&r, (size_t)len);
 			break;
 		case 0x07:		/* NEW_TOKEN */
 			if (skip_reason(&r) < 0)
@@ -137,7 +146,6 @@ enum nlq_walk nlq_walk_gquic_frames(struct nl_reader r, struct nlq_frames *out)
 {
 	for (int n = 0; n < MAX_FRAMES && nl_reader_left(&r) > 0; n++) {
 		uint8_t type = nl_get_u8(&r);
-		uint64_t off, len;
 		uint32_t err;
 		uint16_t rlen;
 
@@ -157,14 +165,8 @@ enum nlq_walk nlq_walk_gquic_frames(struct nl_reader r, struct nlq_frames *out)
 			out->close_error = err;
 			break;
 		case 0x08:
-			off = nlq_varint(&r);
-			len = nlq_varint(&r);
-			if (!nl_reader_ok(&r) || len > nl_reader_left(&r))
+			if (walk_crypto(&r, out) < 0)
 				return NLQ_WALK_BAD;
-			out->crypto++;
-			if (out->reasm)
-				nlq_reasm_put(out->reasm, off, nl_reader_rest(&r), (size_t)len);
-			nl_reader_skip(&r, (size_t)len);
 			break;
 		default:
 			return NLQ_WALK_UNKNOWN;
