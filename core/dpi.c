@@ -677,6 +677,31 @@ const char *dpi_state_label(const struct dpi *d, uint32_t h)
 	return df && df->label[0] ? df->label : NULL;
 }
 
+/* How many records dpi_json() orders on the stack; a flow with more (a
+ * dissector adding long lists) takes the slower walk per field. */
+#define JSON_RECS_MAX 64
+
+/* One field's value: a number, a string, or (for a list) the next item. */
+static void json_rec(struct jsonw *w, const struct dissector *x, const struct rec *r, int *in_list)
+{
+	if (r->type == NL_FIELD_U64) {
+		uint64_t v;
+		memcpy(&v, r->data, sizeof(v));
+		json_u64(w, x->json_keys[r->field], v);
+	} else if (r->type == NL_FIELD_STR) {
+		json_strn(w, x->json_keys[r->field], (const char *)r->data, r->len);
+	} else {
+		if (!*in_list) {
+			json_key(w, x->json_keys[r->field]);
+			sb_putc(w->b, '[');
+			*in_list = 1;
+		} else {
+			sb_putc(w->b, ',');
+		}
+		json_quote(w->b, (const char *)r->data, r->len);
+	}
+}
+
 void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 {
 	const struct dpi_flow *df = flow_of(d, h);
@@ -685,50 +710,73 @@ void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 	const struct dissector *x = &d->set.v[df->owner];
 	struct jsonw w = { b, 1 };
 
-	/* dpi_protocol / dpi_domain (RustNet's names): "TLS (example.org)". */
+	/* One walk of the records: the domain, and each record's place. */
 	struct rec dom = { 0, 0, 0, NULL }, r;
+	struct rec recs[JSON_RECS_MAX];
+	size_t n = 0, total = 0;
 	uint32_t off = 0;
-	while (x->d.domain_field >= 0 && !dom.data && rec_next(df, &off, &r))
-		if (r.field == (uint8_t)x->d.domain_field)
+	while (rec_next(df, &off, &r)) {
+		if (r.field >= x->d.n_fields)
+			continue;	/* not declared: never written (as before) */
+		if (!dom.data && x->d.domain_field >= 0 && r.field == (uint8_t)x->d.domain_field)
 			dom = r;
-	struct strbuf tmp;
-	sb_init(&tmp);
-	sb_puts(&tmp, x->d.display);
-	if (dom.data) {
-		sb_puts(&tmp, " (");
-		sb_put(&tmp, (const char *)dom.data, dom.len);
-		sb_putc(&tmp, ')');
+		if (n < JSON_RECS_MAX)
+			recs[n++] = r;
+		total++;
 	}
-	json_strn(&w, "dpi_protocol", tmp.buf ? tmp.buf : "", tmp.len);
-	sb_free(&tmp);
-	if (dom.data)
-		json_strn(&w, "dpi_domain", (const char *)dom.data, dom.len);
 
-	/* Every field, in declaration order; lists as arrays. */
-	for (uint16_t fi = 0; fi < x->d.n_fields; fi++) {
-		int started = 0;
-		off = 0;
-		while (rec_next(df, &off, &r)) {
-			if (r.field != fi)
-				continue;
-			if (r.type == NL_FIELD_U64) {
-				uint64_t v;
-				memcpy(&v, r.data, sizeof(v));
-				json_u64(&w, x->json_keys[fi], v);
-			} else if (r.type == NL_FIELD_STR) {
-				json_strn(&w, x->json_keys[fi], (const char *)r.data, r.len);
-			} else {
-				if (!started) {
-					json_key(&w, x->json_keys[fi]);
-					sb_putc(b, '[');
-					started = 1;
-				} else {
-					sb_putc(b, ',');
-				}
-				json_quote(b, (const char *)r.data, r.len);
-			}
+	/* dpi_protocol / dpi_domain (RustNet's names): "TLS (example.org)". */
+	size_t dl = strlen(x->d.display);
+	json_key(&w, "dpi_protocol");
+	if (dom.data) {
+		/* display + " (" + domain + ")", quoted as one string */
+		char stack[256];
+		size_t need = dl + 3 + dom.len;
+		char *t = need <= sizeof(stack) ? stack : malloc(need);
+		if (t) {
+			memcpy(t, x->d.display, dl);
+			memcpy(t + dl, " (", 2);
+			memcpy(t + dl + 2, dom.data, dom.len);
+			t[need - 1] = ')';
+			json_quote(b, t, need);
+			if (t != stack)
+				free(t);
+		} else {
+			b->oom = 1;
 		}
-		if (started)
+		json_strn(&w, "dpi_domain", (const char *)dom.data, dom.len);
+	} else {
+		json_quote(b, x->d.display, dl);
+	}
+
+	/* Every field in declaration order, a list's items in the order they
+	 * came: a stable insertion sort of the few records by field. */
+	if (total == n) {
+		for (size_t i = 1; i < n; i++) {
+			struct rec k = recs[i];
+			size_t j = i;
+			for (; j > 0 && recs[j - 1].field > k.field; j--)
+				recs[j] = recs[j - 1];
+			recs[j] = k;
+		}
+		for (size_t i = 0; i < n;) {
+			int in_list = 0;
+			size_t j = i;
+			for (; j < n && recs[j].field == recs[i].field; j++)
+				json_rec(&w, x, &recs[j], &in_list);
+			if (in_list)
+				sb_putc(b, ']');
+			i = j;
+		}
+		return;
+	}
+	for (uint16_t fi = 0; fi < x->d.n_fields; fi++) {
+		int in_list = 0;
+		off = 0;
+		while (rec_next(df, &off, &r))
+			if (r.field == fi)
+				json_rec(&w, x, &r, &in_list);
+		if (in_list)
 			sb_putc(b, ']');
 	}
 }

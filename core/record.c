@@ -34,13 +34,10 @@ static inline char *put_lit(char *p, const char *lit, size_t n)
 static char *put_u64(char *p, uint64_t v)
 {
 	char tmp[20];
-	int i = 20;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(p, tmp + i, (size_t)(20 - i));
-	return p + (20 - i);
+	char *d = sb_fmt_u64(tmp + sizeof(tmp), v);
+	size_t n = (size_t)(tmp + sizeof(tmp) - d);
+	memcpy(p, d, n);
+	return p + n;
 }
 
 static char *put_str(char *p, const char *s)	/* netlens' own ASCII words only */
@@ -92,36 +89,39 @@ void record_time(struct strbuf *b, uint64_t us)
 	b->buf[b->len] = '\0';
 }
 
-/* Writes the 27 characters of an RFC 3339 UTC time with microseconds. */
+/* Writes the 27 characters of an RFC 3339 UTC time with microseconds. The
+ * text up to the second is kept for a few seconds (a direct-mapped cache):
+ * a snapshot writes the same "timestamp" on every record, and first_seen /
+ * last_seen of flows seen in the same second share the rest. */
+#define TIME_CACHE 8
 static char *put_time(char *p, uint64_t us)
 {
-	static uint64_t cached_day = UINT64_MAX;
-	static char date[11];
+	static struct { uint64_t sec1; char text[19]; } cache[TIME_CACHE];	/* sec1: second + 1, 0 = empty */
 	uint64_t secs = us / 1000000u;
-	uint64_t day = secs / 86400u;
-	unsigned sod = (unsigned)(secs % 86400u);
-	if (day != cached_day) {
+	unsigned at = (unsigned)(secs % TIME_CACHE);
+	char *t = cache[at].text;	/* "YYYY-MM-DDTHH:MM:SS" */
+	if (cache[at].sec1 != secs + 1) {
 		int y;
 		unsigned mo, d;
-		civil_from_days((int64_t)day, &y, &mo, &d);
-		put_digits(date, (unsigned)(y % 10000), 4);
-		date[4] = '-';
-		put_digits(date + 5, mo, 2);
-		date[7] = '-';
-		put_digits(date + 8, d, 2);
-		date[10] = 'T';
-		cached_day = day;
+		unsigned sod = (unsigned)(secs % 86400u);
+		civil_from_days((int64_t)(secs / 86400u), &y, &mo, &d);
+		put_digits(t, (unsigned)(y % 10000), 4);
+		t[4] = '-';
+		put_digits(t + 5, mo, 2);
+		t[7] = '-';
+		put_digits(t + 8, d, 2);
+		t[10] = 'T';
+		put_digits(t + 11, sod / 3600, 2);
+		t[13] = ':';
+		put_digits(t + 14, sod / 60 % 60, 2);
+		t[16] = ':';
+		put_digits(t + 17, sod % 60, 2);
+		cache[at].sec1 = secs + 1;
 	}
-	char *t = p;
-	memcpy(t, date, 11);
-	put_digits(t + 11, sod / 3600, 2);
-	t[13] = ':';
-	put_digits(t + 14, sod / 60 % 60, 2);
-	t[16] = ':';
-	put_digits(t + 17, sod % 60, 2);
-	t[19] = '.';
-	put_digits(t + 20, (unsigned)(us % 1000000u), 6);
-	t[26] = 'Z';
+	memcpy(p, t, 19);
+	p[19] = '.';
+	put_digits(p + 20, (unsigned)(us % 1000000u), 6);
+	p[26] = 'Z';
 	return p + 27;
 }
 
@@ -375,11 +375,11 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		json_u64(&w, "tcp_fast_retransmits", f->u.tcp.fast_retransmits);
 		json_u64(&w, "tcp_duplicate_acks", f->u.tcp.dup_acks);
 		if (f->u.tcp.irtt_us)
-			json_f64(&w, "handshake_rtt_ms", f->u.tcp.irtt_us / 1000.0, 3);
+			json_milli(&w, "handshake_rtt_ms", f->u.tcp.irtt_us);
 	}
 	uint32_t rtt = flow_rtt_us(f);
 	if (rtt)
-		json_f64(&w, "rtt_ms", rtt / 1000.0, 3);
+		json_milli(&w, "rtt_ms", rtt);
 	if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) && f->key.pa)
 		json_u64(&w, "icmp_id", f->key.pa);
 	if (f->icmp_err_count) {

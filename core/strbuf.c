@@ -124,46 +124,87 @@ void sb_put_sanitized(struct strbuf *b, const char *s, size_t n)
 	}
 }
 
+/* Eight bytes at once: nonzero when any byte of v is below 0x20, above 0x7e,
+ * '"' or '\\' - a byte that json_quote() must look at alone. (The classic
+ * "has a byte less than n" tests: exact about whether one exists.) */
+static inline uint64_t json_word_special(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t below = (v - ones * 0x20) & ~v;
+	uint64_t above = (v + ones * (0x7f - 0x7e)) | v;	/* byte > 0x7e sets its top bit */
+	uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
+	quote = (quote - ones) & ~quote;
+	bslash = (bslash - ones) & ~bslash;
+	return (below | above | quote | bslash) & high;
+}
+
+static char *json_escape_byte(char *p, unsigned c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e = 0;
+	switch (c) {
+	case '"': e = '"'; break;
+	case '\\': e = '\\'; break;
+	case '\n': e = 'n'; break;
+	case '\r': e = 'r'; break;
+	case '\t': e = 't'; break;
+	}
+	*p++ = '\\';
+	if (e) {
+		*p++ = e;
+		return p;
+	}
+	memcpy(p, "u00", 3);
+	p[3] = hex[c >> 4];
+	p[4] = hex[c & 15];
+	return p + 5;
+}
+
+/* Written straight into room reserved for the worst case (every byte as
+ * \u00XX), a word at a time while nothing needs escaping: the string
+ * fields are most of a dump's bytes. */
 void json_quote(struct strbuf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	sb_putc(b, '"');
-	for (size_t i = 0; i < n;) {
-		size_t run = 0;
-		while (i + run < n && u[i + run] >= 0x20 && u[i + run] < 0x7f &&
-		       u[i + run] != '"' && u[i + run] != '\\')
-			run++;
-		if (run) {
-			sb_put(b, s + i, run);
-			i += run;
+	if (n > (SIZE_MAX - 8) / 6 || sb_reserve(b, 6 * n + 2) < 0) {
+		b->oom = 1;
+		return;
+	}
+	char *p = b->buf + b->len;
+	*p++ = '"';
+	size_t i = 0;
+	while (i < n) {
+		if (n - i >= 8) {
+			uint64_t v;
+			memcpy(&v, u + i, 8);
+			if (!json_word_special(v)) {
+				memcpy(p, u + i, 8);
+				p += 8;
+				i += 8;
+				continue;
+			}
+		}
+		unsigned c = u[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			i++;
 			continue;
 		}
-		size_t l = utf8_len(u + i, n - i);
-		unsigned c = u[i];
-		if (l > 1) {
-			sb_put(b, s + i, l);
+		size_t l = c >= 0x80 ? utf8_len(u + i, n - i) : 1;
+		if (l > 1) {		/* valid UTF-8 passes through */
+			memcpy(p, u + i, l);
+			p += l;
 			i += l;
 			continue;
 		}
+		/* A control byte, '"', '\\', DEL, or a byte that is not UTF-8
+		 * (kept visible as the code point of its value). */
+		p = json_escape_byte(p, c);
 		i++;
-		if (l == 0) {		/* not UTF-8: keep the byte visible */
-			sb_printf(b, "\\u%04x", c);
-			continue;
-		}
-		switch (c) {
-		case '"': sb_puts(b, "\\\""); break;
-		case '\\': sb_puts(b, "\\\\"); break;
-		case '\n': sb_puts(b, "\\n"); break;
-		case '\r': sb_puts(b, "\\r"); break;
-		case '\t': sb_puts(b, "\\t"); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				sb_printf(b, "\\u%04x", c);
-			else
-				sb_putc(b, (char)c);
-		}
 	}
-	sb_putc(b, '"');
+	*p++ = '"';
+	*p = '\0';
+	b->len = (size_t)(p - b->buf);
 }
 
 void json_begin(struct jsonw *w, struct strbuf *b)
@@ -175,50 +216,54 @@ void json_begin(struct jsonw *w, struct strbuf *b)
 
 void json_end(struct jsonw *w) { sb_putc(w->b, '}'); }
 
-/* Keys are netlens' own ASCII identifiers: written as they are. */
-void json_key_n(struct jsonw *w, const char *key, size_t n)
+/* Two digits a step from a table: numbers are a third of a record. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+char *sb_fmt_u64(char *end, uint64_t v)
 {
-	if (sb_reserve(w->b, n + 4) < 0)
-		return;
-	char *p = w->b->buf + w->b->len;
-	if (w->need_comma)
-		*p++ = ',';
-	*p++ = '"';
-	memcpy(p, key, n);
-	p += n;
-	*p++ = '"';
-	*p++ = ':';
-	*p = '\0';
-	w->b->len = (size_t)(p - w->b->buf);
-	w->need_comma = 1;
+	char *p = end;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return p;
 }
 
 void sb_put_u64(struct strbuf *b, uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof(tmp);
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_put(b, tmp + i, sizeof(tmp) - (size_t)i);
+	char tmp[20];
+	char *p = sb_fmt_u64(tmp + sizeof(tmp), v);
+	sb_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-void json_strn(struct jsonw *w, const char *key, const char *val, size_t n)
+void json_milli(struct jsonw *w, const char *key, uint64_t micro)
 {
 	json_key(w, key);
-	json_quote(w->b, val, n);
-}
-
-void json_str(struct jsonw *w, const char *key, const char *val)
-{
-	json_strn(w, key, val, strlen(val));
-}
-
-void json_u64(struct jsonw *w, const char *key, uint64_t v)
-{
-	json_key(w, key);
-	sb_put_u64(w->b, v);
+	if (sb_reserve(w->b, 24) < 0)
+		return;
+	char *p = w->b->buf + w->b->len, tmp[20];
+	char *d = sb_fmt_u64(tmp + sizeof(tmp), micro / 1000);
+	size_t n = (size_t)(tmp + sizeof(tmp) - d);
+	unsigned frac = (unsigned)(micro % 1000);
+	memcpy(p, d, n);
+	p += n;
+	*p++ = '.';
+	*p++ = (char)('0' + frac / 100);
+	memcpy(p, digit_pairs + 2 * (frac % 100), 2);
+	p += 2;
+	*p = '\0';
+	w->b->len = (size_t)(p - w->b->buf);
 }
 
 void json_i64(struct jsonw *w, const char *key, int64_t v)

@@ -44,6 +44,9 @@ static inline void sb_putc(struct strbuf *b, char c)
 
 static inline void sb_puts(struct strbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 void sb_put_u64(struct strbuf *b, uint64_t v);
+/* Writes v's decimal digits so that they end at `end`; returns the first
+ * (at most 20 bytes before end). */
+char *sb_fmt_u64(char *end, uint64_t v);
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Appends s (untrusted bytes) with control bytes, DEL and invalid UTF-8
@@ -59,18 +62,49 @@ size_t sb_shown_len(const char *s, size_t n);
 struct jsonw { struct strbuf *b; int need_comma; };
 void json_begin(struct jsonw *w, struct strbuf *b);	/* "{" */
 void json_end(struct jsonw *w);				/* "}" */
-void json_key_n(struct jsonw *w, const char *key, size_t n);
-/* Inline so that strlen of a literal key folds to a constant. */
+/* Keys are netlens' own ASCII identifiers: written as they are. Inline so
+ * that a literal key's length and copy fold to constants. */
+static inline void json_key_n(struct jsonw *w, const char *key, size_t n)
+{
+	if (sb_reserve(w->b, n + 4) < 0)
+		return;
+	char *p = w->b->buf + w->b->len;
+	if (w->need_comma)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	w->b->len = (size_t)(p - w->b->buf);
+	w->need_comma = 1;
+}
 static inline void json_key(struct jsonw *w, const char *key) { json_key_n(w, key, strlen(key)); }
-void json_str(struct jsonw *w, const char *key, const char *val);
-void json_strn(struct jsonw *w, const char *key, const char *val, size_t n);
-void json_u64(struct jsonw *w, const char *key, uint64_t v);
+/* A JSON string literal (quotes included) with every byte that is not
+ * printable ASCII or valid UTF-8 escaped. */
+void json_quote(struct strbuf *b, const char *s, size_t n);
+/* Inline like json_key(): most keys are literals. */
+static inline void json_strn(struct jsonw *w, const char *key, const char *val, size_t n)
+{
+	json_key(w, key);
+	json_quote(w->b, val, n);
+}
+static inline void json_str(struct jsonw *w, const char *key, const char *val)
+{
+	json_strn(w, key, val, strlen(val));
+}
+static inline void json_u64(struct jsonw *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	sb_put_u64(w->b, v);
+}
+/* Microseconds as milliseconds with three decimals ("21.163"): what
+ * json_f64(w, key, micro / 1000.0, 3) writes, in integers. */
+void json_milli(struct jsonw *w, const char *key, uint64_t micro);
 void json_i64(struct jsonw *w, const char *key, int64_t v);
 void json_f64(struct jsonw *w, const char *key, double v, int decimals);
 void json_bool(struct jsonw *w, const char *key, int v);
 void json_null(struct jsonw *w, const char *key);
-/* A JSON string literal (quotes included) with every byte that is not
- * printable ASCII or valid UTF-8 escaped. */
-void json_quote(struct strbuf *b, const char *s, size_t n);
 
 #endif

@@ -1,6 +1,8 @@
 /* test_strbuf.c - text buffer, sanitiser and JSON writer (core/strbuf.c). */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "unit.h"
 
 #include "strbuf.h"
@@ -234,6 +236,145 @@ START_TEST(test_quote_long_mixed)
 }
 END_TEST
 
+/* The byte-at-a-time rule json_quote() must keep, written plainly: the
+ * word-at-a-time fast path is checked against it. */
+static char *quote_reference(const unsigned char *u, size_t n)
+{
+	struct strbuf b;
+	sb_init(&b);
+	sb_putc(&b, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned c = u[i];
+		size_t l = c >= 0x80 ? sb_shown_len((const char *)u + i, n - i) : 1;
+		if (l > 1) {
+			sb_put(&b, (const char *)u + i, l);
+			i += l;
+			continue;
+		}
+		i++;
+		if (c == '"')
+			sb_puts(&b, "\\\"");
+		else if (c == '\\')
+			sb_puts(&b, "\\\\");
+		else if (c == '\n')
+			sb_puts(&b, "\\n");
+		else if (c == '\r')
+			sb_puts(&b, "\\r");
+		else if (c == '\t')
+			sb_puts(&b, "\\t");
+		else if (c < 0x20 || c >= 0x7f)
+			sb_printf(&b, "\\u%04x", c);
+		else
+			sb_putc(&b, (char)c);
+	}
+	sb_putc(&b, '"');
+	return b.buf;
+}
+
+START_TEST(test_quote_every_byte_at_every_offset)
+{
+	/* Each byte value at each place of plain strings of 1..24 bytes, so
+	 * that it falls in every lane of a word and in the tail. */
+	unsigned char in[24];
+	for (size_t len = 1; len <= sizeof(in); len++)
+		for (size_t at = 0; at < len; at++)
+			for (unsigned c = 0; c < 256; c++) {
+				memset(in, 'a', len);
+				in[at] = (unsigned char)c;
+				char *got = quote((const char *)in, len);
+				char *want = quote_reference(in, len);
+				ck_assert_msg(strcmp(got, want) == 0, "len %zu, byte %02x at %zu: %s, expected %s",
+					      len, c, at, got, want);
+				free(got);
+				free(want);
+			}
+}
+END_TEST
+
+START_TEST(test_quote_random_against_reference)
+{
+	/* Mixed text (ASCII, UTF-8 sequences whole and cut, controls, high
+	 * bytes) from a fixed generator. */
+	uint32_t x = 12345;
+	unsigned char in[96];
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0, want_len = (x >> 3) % sizeof(in);
+		while (len < want_len) {
+			x = x * 1103515245u + 12345u;
+			unsigned kind = (x >> 16) % 8;
+			if (kind < 4)
+				in[len++] = (unsigned char)(0x20 + (x >> 8) % 95);
+			else if (kind == 4 && len + 2 <= want_len) {
+				in[len++] = 0xc3;
+				in[len++] = 0xa9;
+			} else if (kind == 5 && len + 3 <= want_len) {
+				in[len++] = 0xe2;
+				in[len++] = 0x80;
+				in[len++] = (unsigned char)(0xa0 + (x >> 9) % 16);	/* some bidi */
+			} else {
+				in[len++] = (unsigned char)(x >> 20);
+			}
+		}
+		char *got = quote((const char *)in, len);
+		char *want = quote_reference(in, len);
+		ck_assert_msg(strcmp(got, want) == 0, "round %d: %s, expected %s", round, got, want);
+		free(got);
+		free(want);
+	}
+}
+END_TEST
+
+START_TEST(test_fmt_u64)
+{
+	/* Every power of ten and its neighbours, and the extremes, as printf. */
+	uint64_t v[64];
+	size_t n = 0;
+	v[n++] = 0;
+	v[n++] = UINT64_MAX;
+	for (uint64_t p = 1; n + 3 <= 64; p *= 10) {
+		v[n++] = p - 1;
+		v[n++] = p;
+		v[n++] = p + 1;
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char buf[24], want[24];
+		char *d = sb_fmt_u64(buf + 20, v[i]);
+		buf[20] = '\0';
+		snprintf(want, sizeof(want), "%" PRIu64, v[i]);
+		ck_assert_str_eq(d, want);
+		struct strbuf b;
+		sb_init(&b);
+		sb_put_u64(&b, v[i]);
+		ck_assert_str_eq(b.buf, want);
+		sb_free(&b);
+	}
+}
+END_TEST
+
+START_TEST(test_json_milli_as_f64)
+{
+	/* json_milli(micro) must write what json_f64(micro / 1000.0, 3) did. */
+	static const uint64_t micro[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 1001, 1099, 20508,
+					  21163, 999999, 1000000, 123456789, 4294967295ull,
+					  999999999999ull };
+	for (size_t i = 0; i < sizeof(micro) / sizeof(micro[0]); i++) {
+		struct strbuf a, b;
+		struct jsonw wa, wb;
+		sb_init(&a);
+		sb_init(&b);
+		json_begin(&wa, &a);
+		json_begin(&wb, &b);
+		json_milli(&wa, "rtt_ms", micro[i]);
+		json_f64(&wb, "rtt_ms", (double)micro[i] / 1000.0, 3);
+		ck_assert_str_eq(a.buf, b.buf);
+		sb_free(&a);
+		sb_free(&b);
+	}
+}
+END_TEST
+
 static Suite *strbuf_suite(void)
 {
 	Suite *s = suite_create("strbuf");
@@ -250,6 +391,10 @@ static Suite *strbuf_suite(void)
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, test_json_f64_large_values);
 	tcase_add_test(tc, test_quote_long_mixed);
+	tcase_add_test(tc, test_quote_every_byte_at_every_offset);
+	tcase_add_test(tc, test_quote_random_against_reference);
+	tcase_add_test(tc, test_fmt_u64);
+	tcase_add_test(tc, test_json_milli_as_f64);
 	suite_add_tcase(s, tc);
 	return s;
 }
