@@ -702,6 +702,23 @@ static void json_rec(struct jsonw *w, const struct dissector *x, const struct re
 	}
 }
 
+void dpi_prefetch(const struct dpi *d, uint32_t h, int stage)
+{
+	if (!d || h == DPI_NONE || h == DPI_NOTHING || h >= d->arena_used)
+		return;
+	if (stage == 0) {
+		__builtin_prefetch(&d->arena[h]);
+		return;
+	}
+	const struct dpi_flow *df = d->arena[h];
+	if (!df)
+		return;
+	if (stage == 1)
+		__builtin_prefetch(df);
+	else if (df->blob)
+		__builtin_prefetch(df->blob);
+}
+
 void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 {
 	const struct dpi_flow *df = flow_of(d, h);

@@ -118,6 +118,11 @@ uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over
 
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);
+/* Asks the CPU to start loading what dpi_json() will read of a flow's
+ * results, one link of the chain per stage (0: the handle's slot, 1: the
+ * state, 2: the records), each stage on memory the stage before fetched.
+ * A printer walking thousands of flows calls it a few flows ahead. */
+void dpi_prefetch(const struct dpi *d, uint32_t handle, int stage);
 
 /* For views. The owning dissector's display name ("TLS"), or NULL. */
 const char *dpi_owner_display(const struct dpi *d, uint32_t handle);

@@ -58,6 +58,13 @@ static inline uint32_t flow_index(const struct flow_table *t, const struct flow 
 
 uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k);
 
+/* Starts loading the bucket a lookup of hash h reads first: for a walk
+ * over many flows that looks each up again (core/output.c). */
+static inline void flow_table_prefetch(const struct flow_table *t, uint64_t h)
+{
+	__builtin_prefetch(&t->buckets[h & t->mask]);
+}
+
 /* Returns the flow with key k (hash h), or NULL. */
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h);
 

@@ -265,6 +265,41 @@ static void job_free(struct out_job *j)
 	sb_free(&j->b);
 }
 
+/* The flow a pick names, for a prefetch only: it may have ended (any slot
+ * below used_hi is mapped memory, and a stale one costs a wasted load). */
+static const struct flow *pick_peek(struct tracker *t, const struct pick *p)
+{
+	if (p->where & HIST)
+		return NULL;	/* history entries are rebuilt, not read in place */
+	return p->where < t->table.used_hi ? flow_at(&t->table, p->where) : NULL;
+}
+
+/* A record reads the flow's three cache lines, then its DPI slot, state
+ * and records, each found through the one before: scattered loads that
+ * miss the cache when thousands of flows are printed. Start them a few
+ * picks ahead, one link per pick, so each is there when it is read. */
+#define PREFETCH_FLOW_AHEAD 4
+static void prefetch_ahead(struct out_job *j)
+{
+	struct tracker *t = &j->a->tracker;
+	size_t n = j->c.n, i = j->next;
+	const struct flow *f;
+	if (i + PREFETCH_FLOW_AHEAD < n && (f = pick_peek(t, &j->c.v[i + PREFETCH_FLOW_AHEAD]))) {
+		const char *line = (const char *)f;
+		__builtin_prefetch(line);
+		__builtin_prefetch(line + 64);
+		__builtin_prefetch(line + 128);
+	}
+	/* A sliced snapshot looks each flow up again (live_flow): its bucket. */
+	if (j->sliced && i + 1 < n && (f = pick_peek(t, &j->c.v[i + 1])))
+		flow_table_prefetch(&t->table, flow_key_hash(&t->table, &f->key));
+	for (int stage = 0; stage < 3; stage++) {
+		size_t k = i + PREFETCH_FLOW_AHEAD - 1 - (size_t)stage;
+		if (k < n && (f = pick_peek(t, &j->c.v[k])))
+			dpi_prefetch(dpi_current, f->dpi, stage);
+	}
+}
+
 /* Works on the snapshot until it is done or `budget_us` has passed (0: no
  * limit). Returns 1 when done. */
 static int job_run(struct out_job *j, uint64_t budget_us)
@@ -275,6 +310,7 @@ static int job_run(struct out_job *j, uint64_t budget_us)
 	uint64_t now_us = j->now_us;	/* every record of a snapshot has its time */
 	unsigned since_clock = 0, done = 0;
 	while (j->next < j->c.n && !stdout_failed) {
+		prefetch_ahead(j);
 		const struct pick *p = &j->c.v[j->next++];
 		const struct flow *f = j->sliced ? live_flow(&t->table, p) : pick_flow(t, p);
 		if (f && j->measuring) {
