@@ -903,9 +903,12 @@ static void scan_active(struct exporter *e, struct flow_table *t, uint64_t now_u
 		struct flow *f = &t->slab[i];
 		if (f->key.family != 4 && f->key.family != 6)
 			continue;	/* ARP (or a slot never used) */
-		/* A free slot keeps its last flow's bytes. A filed flow is in the
-		 * table; an unfiled one may be too - with --workers the parent's
-		 * flows are mirrors, never filed on its wheel - so ask the table. */
+		/* A free slot keeps its last flow's bytes, and is marked. A filed
+		 * flow is in the table; an unfiled one may be too - with --workers
+		 * the parent's flows are mirrors, never filed on its wheel - so ask
+		 * the table. */
+		if (f->wheel_slot == WHEEL_FREE)
+			continue;
 		if (f->wheel_slot == WHEEL_NONE &&
 		    flow_table_lookup(t, &f->key, flow_key_hash(t, &f->key)) != f)
 			continue;

@@ -18,6 +18,7 @@
 _Static_assert(sizeof(struct flow) == 192, "a flow is three cache lines");
 _Static_assert(offsetof(struct flow, bytes) == 64, "lookup fields fill cache line 0");
 _Static_assert(offsetof(struct flow, u) == 128, "per-protocol state starts cache line 2");
+_Static_assert(WHEEL_SLOTS <= WHEEL_FREE && WHEEL_FREE != WHEEL_NONE, "markers are not slots");
 
 static void seed_hash(uint64_t seed[2])
 {
@@ -111,7 +112,7 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, u
 
 static void wheel_unlink(struct flow_table *t, struct flow *f)
 {
-	if (f->wheel_slot == WHEEL_NONE)
+	if (f->wheel_slot >= WHEEL_SLOTS)	/* WHEEL_NONE, WHEEL_FREE */
 		return;
 	if (f->wheel_prev != FLOW_NONE)
 		t->slab[f->wheel_prev].wheel_next = f->wheel_next;
@@ -136,6 +137,7 @@ void flow_table_remove(struct flow_table *t, struct flow *f)
 		pp = &t->slab[*pp].hash_next;
 	}
 	wheel_unlink(t, f);
+	f->wheel_slot = WHEEL_FREE;
 	f->hash_next = t->free_head;
 	t->free_head = me;
 	t->count--;
@@ -240,7 +242,7 @@ struct flow *flow_table_victim(struct flow_table *t)
 	}
 	/* Unreachable while every flow is filed; fall back to any flow. */
 	for (uint32_t i = 0; i < t->used_hi; i++)
-		if (t->slab[i].wheel_slot != WHEEL_NONE)
+		if (t->slab[i].wheel_slot < WHEEL_SLOTS)
 			return &t->slab[i];
 	return NULL;
 }

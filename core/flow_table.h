@@ -27,6 +27,7 @@
 
 #define WHEEL_SLOTS 4096u	/* 68 minutes of 1 s slots: beyond the longest timeout */
 #define WHEEL_NONE 0xffffu
+#define WHEEL_FREE 0xfffeu	/* the slot holds no flow: on the free list */
 
 /* The owner's idea of when a flow expires (µs since the epoch). */
 typedef uint64_t (*flow_deadline_fn)(const struct flow *f, void *ctx);
@@ -55,15 +56,15 @@ void flow_table_free(struct flow_table *t);
 static inline struct flow *flow_at(const struct flow_table *t, uint32_t i) { return &t->slab[i]; }
 static inline uint32_t flow_index(const struct flow_table *t, const struct flow *f)
 { return (uint32_t)(f - t->slab); }
+/* Whether slot i holds a flow now: a walk of the slab in place of the hash
+ * chains, and a check that a slot remembered earlier was not freed since
+ * (the flow's id tells whether it was reused). */
+static inline int flow_table_holds(const struct flow_table *t, uint32_t i)
+{
+	return i < t->used_hi && t->slab[i].wheel_slot != WHEEL_FREE;
+}
 
 uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k);
-
-/* Starts loading the bucket a lookup of hash h reads first: for a walk
- * over many flows that looks each up again (core/output.c). */
-static inline void flow_table_prefetch(const struct flow_table *t, uint64_t h)
-{
-	__builtin_prefetch(&t->buckets[h & t->mask]);
-}
 
 /* Returns the flow with key k (hash h), or NULL. */
 struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h);

@@ -152,7 +152,11 @@ static int collect_flows(struct app *a, int with_history, struct collect *c)
 			c->n++;
 		}
 	hide_own_queries = !a->opt.show_ptr_lookups;
-	flow_table_foreach(&t->table, collect_cb, c);
+	/* The slab in address order (a stream the CPU prefetches), not the
+	 * hash chains (a dependent load per flow). */
+	for (uint32_t i = 0; i < t->table.used_hi; i++)
+		if (flow_table_holds(&t->table, i))
+			collect_cb(flow_at(&t->table, i), c);
 	sort_by_id(c);
 	return 0;
 }
@@ -191,8 +195,8 @@ static void put_footer(struct app *a, struct strbuf *b)
  * capture fd cannot starve the output.
  *
  * A flow may end between two slices: each pick is checked to be still in
- * the table (its key looks up to the same slot, with the same serial)
- * before it is read, and skipped otherwise. A refresh that comes while a
+ * the table (its slot not freed, with the same serial) before it is read,
+ * and skipped otherwise. A refresh that comes while a
  * snapshot is still being written is skipped and counted.
  */
 #define OUT_SLICE_US 2000	/* per loop pass; ~180 KiB of a 4 MiB ring at 100 kpps */
@@ -230,15 +234,15 @@ static uint64_t mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* The pick's flow if it is still the one collected, else NULL. */
+/* The pick's flow if it is still the one collected (its slot holds a flow,
+ * with the same serial: a freed slot is marked, a reused one has a new
+ * serial), else NULL. */
 static const struct flow *live_flow(struct flow_table *t, const struct pick *p)
 {
-	if (p->where >= t->used_hi)
+	if (!flow_table_holds(t, p->where))
 		return NULL;
 	struct flow *f = flow_at(t, p->where);
-	if (f->id != p->id)
-		return NULL;
-	return flow_table_lookup(t, &f->key, flow_key_hash(t, &f->key)) == f ? f : NULL;
+	return f->id == p->id ? f : NULL;
 }
 
 /* Collects the flows and writes what comes before them. 0, or -1. */
@@ -290,9 +294,6 @@ static void prefetch_ahead(struct out_job *j)
 		__builtin_prefetch(line + 64);
 		__builtin_prefetch(line + 128);
 	}
-	/* A sliced snapshot looks each flow up again (live_flow): its bucket. */
-	if (j->sliced && i + 1 < n && (f = pick_peek(t, &j->c.v[i + 1])))
-		flow_table_prefetch(&t->table, flow_key_hash(&t->table, &f->key));
 	for (int stage = 0; stage < 3; stage++) {
 		size_t k = i + PREFETCH_FLOW_AHEAD - 1 - (size_t)stage;
 		if (k < n && (f = pick_peek(t, &j->c.v[k])))

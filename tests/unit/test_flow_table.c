@@ -81,6 +81,57 @@ static uint32_t advance(struct flow_table *t, struct tctx *c, uint64_t now, uint
 	return flow_table_advance(t, now, budget, expire_cb, c);
 }
 
+/* ---- valid: which slots hold a flow ------------------------------------------ */
+
+START_TEST(test_holds_tracks_free_slots)
+{
+	/* flow_table_holds() replaces a hash lookup in the output's checks:
+	 * it must say no for a freed slot (whose bytes stay), yes again once
+	 * the slot is reused (with a new serial), no past used_hi. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 8);
+	advance(&t, &c, T0, 100);	/* starts the wheel */
+	struct flow *f[3];
+	for (uint32_t i = 0; i < 3; i++)
+		f[i] = add(&t, i + 1, T0 + (i + 1) * USEC);
+	uint32_t mid = flow_index(&t, f[1]), mid_id = f[1]->id;
+	for (uint32_t i = 0; i < 3; i++)
+		ck_assert(flow_table_holds(&t, flow_index(&t, f[i])));
+	ck_assert(!flow_table_holds(&t, t.used_hi));
+	ck_assert(!flow_table_holds(&t, 7));
+
+	flow_table_remove(&t, f[1]);
+	ck_assert(!flow_table_holds(&t, mid));
+	ck_assert_uint_eq(flow_at(&t, mid)->id, mid_id);	/* the stale serial stays */
+	ck_assert(flow_table_holds(&t, flow_index(&t, f[0])));
+	ck_assert(flow_table_holds(&t, flow_index(&t, f[2])));
+	/* Walking the slab finds exactly the flows the hash chains hold. */
+	uint32_t held = 0;
+	for (uint32_t i = 0; i < t.used_hi; i++)
+		if (flow_table_holds(&t, i)) {
+			struct flow *g = flow_at(&t, i);
+			ck_assert_ptr_eq(flow_table_lookup(&t, &g->key, flow_key_hash(&t, &g->key)), g);
+			held++;
+		}
+	ck_assert_uint_eq(held, t.count);
+
+	struct flow *n = add(&t, 9, T0 + 2 * USEC);	/* reuses the freed slot */
+	ck_assert_uint_eq(flow_index(&t, n), mid);
+	ck_assert(flow_table_holds(&t, mid));
+	ck_assert_uint_ne(n->id, mid_id);
+	ck_assert_uint_lt(n->wheel_slot, WHEEL_SLOTS);	/* filed as usual */
+
+	/* Expired by the wheel: freed and marked the same way. */
+	advance(&t, &c, T0 + 10 * USEC, 100);
+	ck_assert_uint_eq(t.count, 0);
+	for (uint32_t i = 0; i < t.used_hi; i++)
+		ck_assert(!flow_table_holds(&t, i));
+	ck_assert_ptr_null(flow_table_victim(&t));
+	flow_table_free(&t);
+}
+END_TEST
+
 /* ---- valid: table --------------------------------------------------------- */
 
 START_TEST(test_flow_size)
@@ -603,6 +654,7 @@ static Suite *flow_table_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("regressions");
+	tcase_add_test(tc, test_holds_tracks_free_slots);
 	tcase_add_test(tc, test_remove_middle_of_wheel_slot);
 	tcase_add_test(tc, test_schedule_twice_same_slot);
 	suite_add_tcase(s, tc);
