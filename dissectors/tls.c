@@ -323,14 +323,63 @@ static size_t hex_list(char *out, const uint16_t *v, size_t n)
 	return len;
 }
 
+/* JA4's two texts repeat: one client program sends the same cipher and
+ * extension lists in every hello (that is what makes JA4 a fingerprint),
+ * so most of them were hashed before. A small direct-mapped cache keeps
+ * the 12 digits of texts seen lately, each with its whole text, compared
+ * in full on a hit: a cached answer is the one hashing would give. Texts
+ * longer than an entry holds are simply hashed. Bounded: a fixed array
+ * (TLS_HASH_SLOTS * about 300 bytes); hostile hellos that all differ
+ * only ever cost the hashing they would have cost anyway. */
+#define TLS_HASH_SLOTS 64			/* a power of two */
+#define TLS_HASH_TEXT 288			/* bytes of text an entry holds */
+
+struct hash_memo {
+	uint16_t len;				/* 0: empty (texts hashed are never empty) */
+	char hex12[12];
+	char text[TLS_HASH_TEXT];
+};
+
+static struct hash_memo hash_memo[TLS_HASH_SLOTS];
+
+/* A cheap mix of the text to pick its slot (not a security property:
+ * the slot only decides what is evicted). */
+static size_t memo_slot(const char *text, size_t len)
+{
+	uint64_t h = len * 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, text + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+	}
+	for (; i < len; i++)
+		h = (h ^ (uint8_t)text[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return (size_t)(h & (TLS_HASH_SLOTS - 1));
+}
+
 /* The first 12 hex digits of the SHA-256 of text[0..len) into out. */
 static void sha256_hex12(const char *text, size_t len, char *out)
 {
+	struct hash_memo *m = NULL;
+	if (len > 0 && len <= TLS_HASH_TEXT) {
+		m = &hash_memo[memo_slot(text, len)];
+		if (m->len == len && !memcmp(m->text, text, len)) {
+			memcpy(out, m->hex12, 12);
+			return;
+		}
+	}
 	uint8_t d[32];
 	sha256_digest(text, len, d);
 	for (int i = 0; i < 6; i++) {
 		out[2 * i] = hexdig[d[i] >> 4];
 		out[2 * i + 1] = hexdig[d[i] & 0xf];
+	}
+	if (m) {
+		m->len = (uint16_t)len;
+		memcpy(m->hex12, out, 12);
+		memcpy(m->text, text, len);
 	}
 }
 

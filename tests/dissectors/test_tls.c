@@ -330,6 +330,31 @@ START_TEST(test_sha256_ja4_spec_strings)
 }
 END_TEST
 
+/* The memo in front of the hash: every answer, first or repeated, evicted
+ * or not, is the digest's; texts of one length that differ only in a late
+ * byte are told apart; texts too long to keep are hashed each time. */
+START_TEST(test_sha256_hex12_memo_answers_are_digests)
+{
+	static char t[3 * TLS_HASH_SLOTS][TLS_HASH_TEXT + 40];
+	size_t len[3 * TLS_HASH_SLOTS];
+	for (size_t i = 0; i < 3 * TLS_HASH_SLOTS; i++) {
+		/* Lengths around the limit of an entry, one byte apart at the end. */
+		len[i] = i % 3 == 0 ? TLS_HASH_TEXT + 1 + i % 7 : i % 3 == 1 ? TLS_HASH_TEXT : 11 + i;
+		memset(t[i], 'c', len[i]);
+		t[i][len[i] - 1] = (char)('0' + i % 10);
+		t[i][len[i] - 2] = (char)('a' + i / 10 % 26);
+	}
+	for (int round = 0; round < 3; round++)
+		for (size_t k = 0; k < 3 * TLS_HASH_SLOTS; k++) {
+			size_t i = round == 1 ? 3 * TLS_HASH_SLOTS - 1 - k : k;
+			char want[65], got[12];
+			sha_hex(t[i], len[i], want);
+			sha256_hex12(t[i], len[i], got);
+			ck_assert_int_eq(memcmp(got, want, 12), 0);
+		}
+}
+END_TEST
+
 /* ------------------------------------------------------------------- JA4 */
 
 START_TEST(test_ja4_spec_example)
@@ -1048,6 +1073,7 @@ static Suite *tls_suite(void)
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, test_sha256_fips_vectors);
 	tcase_add_test(t, test_sha256_ja4_spec_strings);
+	tcase_add_test(t, test_sha256_hex12_memo_answers_are_digests);
 	tcase_add_test(t, test_ja4_spec_example);
 	tcase_add_test(t, test_ja4_spec_no_sigalgs);
 	tcase_add_test(t, test_ja4_no_sni_no_alpn_tls12);
