@@ -342,10 +342,11 @@ struct hash_memo {
 
 static struct hash_memo hash_memo[TLS_HASH_SLOTS];
 
-/* A cheap mix of the text to pick its slot (not a security property:
+/* A cheap mix of bytes to pick a memo slot (not a security property:
  * the slot only decides what is evicted). */
-static size_t memo_slot(const char *text, size_t len)
+static uint64_t memo_hash(const void *bytes, size_t len)
 {
+	const char *text = bytes;
 	uint64_t h = len * 0x9e3779b97f4a7c15ull;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
@@ -355,8 +356,7 @@ static size_t memo_slot(const char *text, size_t len)
 	}
 	for (; i < len; i++)
 		h = (h ^ (uint8_t)text[i]) * 0x100000001b3ull;
-	h ^= h >> 29;
-	return (size_t)(h & (TLS_HASH_SLOTS - 1));
+	return h ^ h >> 29;
 }
 
 /* The first 12 hex digits of the SHA-256 of text[0..len) into out. */
@@ -364,7 +364,7 @@ static void sha256_hex12(const char *text, size_t len, char *out)
 {
 	struct hash_memo *m = NULL;
 	if (len > 0 && len <= TLS_HASH_TEXT) {
-		m = &hash_memo[memo_slot(text, len)];
+		m = &hash_memo[memo_hash(text, len) & (TLS_HASH_SLOTS - 1)];
 		if (m->len == len && !memcmp(m->text, text, len)) {
 			memcpy(out, m->hex12, 12);
 			return;
@@ -600,6 +600,82 @@ static int parse_server_hello(struct nl_reader *m, struct server_hello *sh)
 	return 0;
 }
 
+/* The two hashed parts of JA4 (12 digits each) into b[12] and c[12]. */
+static void ja4_hashes_compute(const struct client_hello *ch, char *b, char *c)
+{
+	uint16_t sorted[TLS_MAX_CIPHERS];
+	/* The hashed texts: at most TLS_MAX_EXTS then "_" and TLS_MAX_SIGS values. */
+	char text[5 * TLS_MAX_EXTS + 1 + 5 * TLS_MAX_SIGS];
+	if (ch->n_ciphers == 0) {
+		memset(b, '0', 12);
+	} else {
+		memcpy(sorted, ch->ciphers, ch->n_ciphers * sizeof(sorted[0]));
+		sort16(sorted, ch->n_ciphers);
+		sha256_hex12(text, hex_list(text, sorted, ch->n_ciphers), b);
+	}
+
+	size_t n = 0;
+	for (size_t i = 0; i < ch->n_exts; i++)
+		if (ch->exts[i] != 0x0000 && ch->exts[i] != 0x0010)
+			sorted[n++] = ch->exts[i];
+	if (n == 0) {
+		memset(c, '0', 12);
+	} else {
+		sort16(sorted, n);
+		size_t len = hex_list(text, sorted, n);
+		if (ch->n_sigs > 0) {
+			text[len++] = '_';
+			len += hex_list(text + len, ch->sigs, ch->n_sigs);
+		}
+		sha256_hex12(text, len, c);
+	}
+}
+
+/* The same client program also sends its lists in the same order each
+ * time (browsers that permute extensions aside), so the two parts are
+ * remembered by the lists as they came off the wire: a repeat skips the
+ * sorting, the hex and the text memo above. Compared in full, bounded
+ * like the text memo; a miss computes as before. */
+#define TLS_JA4_SLOTS 64			/* a power of two */
+#define TLS_JA4_VALUES 120			/* ciphers + extensions + signature algorithms */
+
+struct ja4_memo {
+	uint16_t nc, ne, ns;
+	uint8_t used;
+	char parts[24];
+	uint16_t v[TLS_JA4_VALUES];
+};
+
+static struct ja4_memo ja4_memo[TLS_JA4_SLOTS];
+
+static void ja4_hashes(const struct client_hello *ch, char *b, char *c)
+{
+	size_t nc = ch->n_ciphers, ne = ch->n_exts, ns = ch->n_sigs;
+	if (nc + ne + ns > TLS_JA4_VALUES) {
+		ja4_hashes_compute(ch, b, c);
+		return;
+	}
+	uint16_t key[TLS_JA4_VALUES];
+	memcpy(key, ch->ciphers, nc * sizeof(key[0]));
+	memcpy(key + nc, ch->exts, ne * sizeof(key[0]));
+	memcpy(key + nc + ne, ch->sigs, ns * sizeof(key[0]));
+	size_t bytes = (nc + ne + ns) * sizeof(key[0]);
+	/* The slot mixes the counts in: the same values split otherwise differ. */
+	uint64_t h = memo_hash(key, bytes) ^ nc ^ ne << 8 ^ ns << 16;
+	struct ja4_memo *m = &ja4_memo[(h ^ h >> 17) & (TLS_JA4_SLOTS - 1)];
+	if (m->used && m->nc == nc && m->ne == ne && m->ns == ns && !memcmp(m->v, key, bytes)) {
+		memcpy(b, m->parts, 12);
+		memcpy(c, m->parts + 12, 12);
+		return;
+	}
+	ja4_hashes_compute(ch, b, c);
+	m->used = 1;
+	m->nc = (uint16_t)nc, m->ne = (uint16_t)ne, m->ns = (uint16_t)ns;
+	memcpy(m->parts, b, 12);
+	memcpy(m->parts + 12, c, 12);
+	memcpy(m->v, key, bytes);
+}
+
 /* The JA4 fingerprint (FoxIO JA4.md) of a parsed ClientHello into out[37];
  * -1 when a list was longer than what is kept. */
 static int ja4(const struct client_hello *ch, char out[37])
@@ -625,33 +701,8 @@ static int ja4(const struct client_hello *ch, char out[37])
 	}
 	out[10] = '_';
 
-	uint16_t sorted[TLS_MAX_CIPHERS];
-	/* The hashed texts: at most TLS_MAX_EXTS then "_" and TLS_MAX_SIGS values. */
-	char text[5 * TLS_MAX_EXTS + 1 + 5 * TLS_MAX_SIGS];
-	if (ch->n_ciphers == 0) {
-		memset(out + 11, '0', 12);
-	} else {
-		memcpy(sorted, ch->ciphers, ch->n_ciphers * sizeof(sorted[0]));
-		sort16(sorted, ch->n_ciphers);
-		sha256_hex12(text, hex_list(text, sorted, ch->n_ciphers), out + 11);
-	}
+	ja4_hashes(ch, out + 11, out + 24);
 	out[23] = '_';
-
-	size_t n = 0;
-	for (size_t i = 0; i < ch->n_exts; i++)
-		if (ch->exts[i] != 0x0000 && ch->exts[i] != 0x0010)
-			sorted[n++] = ch->exts[i];
-	if (n == 0) {
-		memset(out + 24, '0', 12);
-	} else {
-		sort16(sorted, n);
-		size_t len = hex_list(text, sorted, n);
-		if (ch->n_sigs > 0) {
-			text[len++] = '_';
-			len += hex_list(text + len, ch->sigs, ch->n_sigs);
-		}
-		sha256_hex12(text, len, out + 24);
-	}
 	out[36] = '\0';
 	return 0;
 }
