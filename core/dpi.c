@@ -14,6 +14,7 @@
 struct dpi *dpi_current;
 
 _Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow->dpi_owner");
+_Static_assert(NL_MAX_FIELDS <= 32, "a field's bit must fit dpi_flow.fields");
 
 struct stream {			/* one direction's in-order bytes (stream mode) */
 	uint8_t *buf;		/* owned, grows to NL_MAX_STREAM */
@@ -45,6 +46,8 @@ struct dpi_flow {
 	int8_t owner;		/* index in dpi->set of the dissector that claimed it, -1 */
 	char label[DPI_LABEL_MAX];
 	uint16_t used, cap;	/* bytes of blob in use / allocated */
+	uint32_t fields;	/* bit f set: blob holds a record of field f (f < NL_MAX_FIELDS),
+				 * so setting a field for the first time walks nothing */
 	uint8_t *blob;		/* owned: the results, packed (see rec_next) */
 };
 
@@ -73,6 +76,9 @@ static int rec_next(const struct dpi_flow *df, uint32_t *off, struct rec *r)
 /* Drops every record of a field (before it is set anew). */
 static void rec_remove(struct dpi_flow *df, uint8_t field)
 {
+	if (!(df->fields & 1u << field))
+		return;
+	df->fields &= ~(1u << field);
 	uint32_t off = 0, w = 0;
 	struct rec r;
 	while (off < df->used) {
@@ -117,6 +123,7 @@ static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t
 	memcpy(p + 2, &len, 2);
 	memcpy(p + REC_HEAD, data, len);
 	df->used = (uint16_t)need;
+	df->fields |= 1u << field;
 	return 0;
 }
 
@@ -179,7 +186,7 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 		return -1;
 	uint16_t cut = (uint16_t)(len > NL_MAX_STR ? NL_MAX_STR : len);
 	unsigned have = 0;
-	uint32_t off = 0;
+	uint32_t off = (c->df->fields & 1u << field) ? 0 : c->df->used;	/* none yet: no walk */
 	struct rec r;
 	while (rec_next(c->df, &off, &r))
 		if (r.field == field) {
@@ -201,13 +208,14 @@ static int api_set_state(struct nl_flow *c, const char *label)
 {
 	if (!c || !label || (c->df->owner >= 0 && (unsigned)c->df->owner != c->who))
 		return -1;
-	size_t n = strlen(label);
-	if (n == 0 || n >= sizeof(c->df->label))
-		goto bad;
-	for (size_t i = 0; i < n; i++)
-		if (!((label[i] >= 'A' && label[i] <= 'Z') || (label[i] >= '0' && label[i] <= '9') ||
-		      label[i] == '_'))
+	/* Measured and checked in one pass that stops at the bound. */
+	size_t n = 0;
+	for (; label[n]; n++)
+		if (n + 1 >= sizeof(c->df->label) ||
+		    !((unsigned)(label[n] - 'A') < 26 || (unsigned)(label[n] - '0') < 10 || label[n] == '_'))
 			goto bad;
+	if (n == 0)
+		goto bad;
 	memcpy(c->df->label, label, n + 1);
 	claim(c);
 	return 0;
@@ -386,8 +394,8 @@ static uint32_t alloc_handle(struct dpi *d, struct dpi_flow *df)
 static int label_over(const char *label)
 {
 	size_t n = strlen(label);
-	return (n > 7 && !strcmp(label + n - 7, "_CLOSED")) ||
-	       (n > 9 && !strcmp(label + n - 9, "_DRAINING"));
+	return (n > 7 && !memcmp(label + n - 7, "_CLOSED", 7)) ||
+	       (n > 9 && !memcmp(label + n - 9, "_DRAINING", 9));
 }
 
 static void note_owner(struct flow *f, const struct dpi_flow *df)
@@ -637,10 +645,13 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 				break;
 			}
 			if (call.touched || df->owner >= 0) {
-				/* First identified wins: nobody else is asked any more. */
-				for (unsigned j = 0; j < d->set.n; j++)
-					if ((int)j != df->owner)
-						drop(d, w, j);
+				/* First identified wins: nobody else is asked any more.
+				 * Only candidates hold state, so only they need a drop. */
+				uint32_t others = w->candidates & ~(df->owner >= 0 ? 1u << df->owner : 0u);
+				while (others) {
+					drop(d, w, (unsigned)__builtin_ctz(others));
+					others &= others - 1;
+				}
 			}
 			if (!w->candidates) {
 				decide(d, f);
@@ -897,6 +908,11 @@ int dpi_import(struct dpi *d, uint32_t *handle, const struct dpi_results *in)
 	if (in->len)
 		memcpy(df->blob, in->blob, in->len);
 	df->used = (uint16_t)in->len;
+	df->fields = 0;
+	uint32_t off = 0;
+	struct rec r;
+	while (rec_next(df, &off, &r))	/* validated: fields < n_fields */
+		df->fields |= 1u << r.field;
 	df->owner = (int8_t)in->owner;
 	snprintf(df->label, sizeof(df->label), "%s", in->label);
 	return 0;
