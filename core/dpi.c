@@ -204,6 +204,16 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 	return 0;
 }
 
+/* What a state label may be made of: A-Z, 0-9 and '_'. */
+static const uint8_t label_char[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['_'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
 static int api_set_state(struct nl_flow *c, const char *label)
 {
 	if (!c || !label || (c->df->owner >= 0 && (unsigned)c->df->owner != c->who))
@@ -211,8 +221,7 @@ static int api_set_state(struct nl_flow *c, const char *label)
 	/* Measured and checked in one pass that stops at the bound. */
 	size_t n = 0;
 	for (; label[n]; n++)
-		if (n + 1 >= sizeof(c->df->label) ||
-		    !((unsigned)(label[n] - 'A') < 26 || (unsigned)(label[n] - '0') < 10 || label[n] == '_'))
+		if (n + 1 >= sizeof(c->df->label) || !label_char[(uint8_t)label[n]])
 			goto bad;
 	if (n == 0)
 		goto bad;

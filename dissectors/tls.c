@@ -385,26 +385,30 @@ static void sha256_hex12(const char *text, size_t len, char *out)
 
 /* --------------------------------------------------------- hello parsing */
 
-/* What one ClientHello carries, parsed in full before anything is set. */
+/* What one ClientHello carries, parsed in full before anything is set.
+ * The counts come first and are all that is zeroed per hello (CH_ZEROED):
+ * the arrays after them (6 KiB) are only ever read below their counts. */
 struct client_hello {
 	uint16_t legacy_version;
 	uint16_t max_version;		/* highest non-GREASE supported_versions; 0 = none */
 	int has_sni;			/* the extension is present (JA4 "d") */
-	char sni[NL_MAX_STR];
 	size_t sni_len;			/* 0 = no host_name */
-	char alpn[NL_MAX_LIST][NL_MAX_STR];
-	size_t alpn_len[NL_MAX_LIST];
 	size_t n_alpn;			/* values kept (non-empty ones, at most NL_MAX_LIST) */
 	int has_alpn_first;		/* the first protocol name of the list, for JA4 */
 	size_t alpn_first_len;
 	uint8_t alpn_first_b0, alpn_first_bn;
-	uint16_t ciphers[TLS_MAX_CIPHERS];
 	size_t n_ciphers;		/* non-GREASE, also past the cap */
-	uint16_t exts[TLS_MAX_EXTS];	/* non-GREASE types, wire order */
 	size_t n_exts;
-	uint16_t sigs[TLS_MAX_SIGS];	/* non-GREASE, wire order */
 	size_t n_sigs;
+	/* ---- not zeroed: valid below the counts above */
+	char sni[NL_MAX_STR];
+	char alpn[NL_MAX_LIST][NL_MAX_STR];
+	size_t alpn_len[NL_MAX_LIST];
+	uint16_t ciphers[TLS_MAX_CIPHERS];
+	uint16_t exts[TLS_MAX_EXTS];	/* non-GREASE types, wire order */
+	uint16_t sigs[TLS_MAX_SIGS];	/* non-GREASE, wire order */
 };
+#define CH_ZEROED offsetof(struct client_hello, sni)
 
 struct server_hello {
 	uint16_t legacy_version;
@@ -858,7 +862,7 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 		return NL_MALFORMED;
 	if (ar == ASM_COMPLETE && type == TLS_HS_CLIENT_HELLO && !st->have_ch) {
 		struct client_hello ch;
-		memset(&ch, 0, sizeof(ch));
+		memset(&ch, 0, CH_ZEROED);
 		if (parse_client_hello(&msg, &ch) < 0 || !nl_reader_ok(&msg))
 			return NL_MALFORMED;
 		emit_client_hello(api, flow, &ch, st->have_sh);
