@@ -31,6 +31,8 @@ struct dpi_slot {		/* one dissector's part of a work block */
 
 struct dpi_work {		/* only while the flow is being dissected */
 	uint32_t candidates;	/* bitmask over dpi->set */
+	uint32_t hinted;	/* bitmask over dpi->set: its port hints name a port of
+				 * the flow (the same pair for every packet of it) */
 	struct stream dir[2];
 	struct dpi_slot slot[];	/* dpi->set.n: sized to the dissectors loaded, not
 				 * DISSECTORS_MAX (undecided flows may be many) */
@@ -536,8 +538,11 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		}
 		df->owner = -1;
 		df->work = w;
-		for (unsigned i = 0; i < n; i++)
+		for (unsigned i = 0; i < n; i++) {
 			w->candidates |= 1u << list[i];
+			if (hinted(&d->set.v[list[i]].d, p->sport, p->dport))
+				w->hinted |= 1u << list[i];
+		}
 		f->dpi = alloc_handle(d, df);
 		if (f->dpi == DPI_NONE) {
 			free_work(d, w);
@@ -604,7 +609,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		for (unsigned k = 0; k < n; k++) {
 			unsigned i = list[k];
 			const struct nl_dissector *x = &d->set.v[i].d;
-			if (!(w->candidates & (1u << i)) || hinted(x, p->sport, p->dport) != !pass)
+			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass)
 				continue;
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
 				if (!grew)

@@ -309,6 +309,39 @@ START_TEST(test_results_cross_processes)
 }
 END_TEST
 
+/* A candidate whose port hints name a port of the flow is asked first,
+ * whichever direction the packet goes: the waiter never gets a call. */
+static int waiter_calls;
+static enum nl_verdict counting_waiter(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+				       const struct nl_payload *pl)
+{
+	waiter_calls++;
+	return waiter(api, flow, state, pl);
+}
+
+START_TEST(test_hinted_asked_first)
+{
+	static const uint16_t hint[] = { 40000 };	/* the client's port */
+	struct dpi d;
+	struct flow f;
+	make_dpi(&d);
+	d.set.v[0].d.dissect = counting_waiter;
+	d.set.v[1].d.port_hints = hint;
+	d.set.v[1].d.n_port_hints = 1;
+	memset(&f, 0, sizeof(f));
+	waiter_calls = 0;
+	offer(&d, &f, NULL);		/* t is asked first, sets nothing, wants more */
+	ck_assert_int_eq(waiter_calls, 1);
+	offer(&d, &f, s_replace);	/* t again first: claims; the waiter is dropped */
+	ck_assert_int_eq(waiter_calls, 1);
+	ck_assert_int_eq(released, 1);
+	ck_assert_ptr_nonnull(strstr(as_json(&d, f.dpi), "\"t_0\":\"the third value\""));
+	dpi_finish(&d, &f);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
 static Suite *dpi_api_suite(void)
 {
 	Suite *s = suite_create("dpi_api");
@@ -319,6 +352,7 @@ static Suite *dpi_api_suite(void)
 	tcase_add_test(tc, test_replacing_never_outgrows);
 	tcase_add_test(tc, test_state_labels);
 	tcase_add_test(tc, test_results_cross_processes);
+	tcase_add_test(tc, test_hinted_asked_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
