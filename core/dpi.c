@@ -46,6 +46,7 @@ static size_t work_size(const struct dpi *d)
 struct dpi_flow {
 	struct dpi_work *work;	/* owned; NULL once decided */
 	int8_t owner;		/* index in dpi->set of the dissector that claimed it, -1 */
+	uint8_t over;		/* label_over(label), kept with the label */
 	char label[DPI_LABEL_MAX];
 	uint16_t used, cap;	/* bytes of blob in use / allocated */
 	uint32_t fields;	/* bit f set: blob holds a record of field f (f < NL_MAX_FIELDS),
@@ -139,7 +140,7 @@ struct nl_flow {
 
 /* ---- the host API ---------------------------------------------------- */
 
-static int may_set(struct nl_flow *c, uint16_t field, uint16_t type)
+static inline int may_set(struct nl_flow *c, uint16_t field, uint16_t type)
 {
 	const struct nl_dissector *d = &c->dpi->set.v[c->who].d;
 	if (field >= d->n_fields || d->fields[field].type != type ||
@@ -206,6 +207,13 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 	return 0;
 }
 
+/* Whether a state label (n bytes) says the flow is over. */
+static int label_over_n(const char *label, size_t n)
+{
+	return (n > 7 && !memcmp(label + n - 7, "_CLOSED", 7)) ||
+	       (n > 9 && !memcmp(label + n - 9, "_DRAINING", 9));
+}
+
 /* What a state label may be made of: A-Z, 0-9 and '_'. */
 static const uint8_t label_char[256] = {
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
@@ -228,6 +236,7 @@ static int api_set_state(struct nl_flow *c, const char *label)
 	if (n == 0)
 		goto bad;
 	memcpy(c->df->label, label, n + 1);
+	c->df->over = (uint8_t)label_over_n(label, n);
 	claim(c);
 	return 0;
 bad:
@@ -312,12 +321,15 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 {
 	if (!w)
 		return;
-	for (unsigned i = 0; i < d->set.n; i++)
+	/* Only candidates hold state (drop() frees it with the bit). */
+	for (uint32_t left = w->candidates; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctz(left);
 		if (w->slot[i].state) {
 			if (d->set.v[i].d.release)
 				d->set.v[i].d.release(w->slot[i].state);
 			free(w->slot[i].state);
 		}
+	}
 	/* Buffers that grew past their first size are not kept, so the pool
 	 * holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). Buffers are pooled
 	 * apart from blocks: a flow that never needs a stream (UDP) must not
@@ -402,18 +414,12 @@ static uint32_t alloc_handle(struct dpi *d, struct dpi_flow *df)
 	return h;
 }
 
-static int label_over(const char *label)
-{
-	size_t n = strlen(label);
-	return (n > 7 && !memcmp(label + n - 7, "_CLOSED", 7)) ||
-	       (n > 9 && !memcmp(label + n - 9, "_DRAINING", 9));
-}
 
 static void note_owner(struct flow *f, const struct dpi_flow *df)
 {
 	if (df->owner >= 0)
 		f->dpi_owner = (uint8_t)((f->dpi_owner & DPI_OWNER_DECIDED) | (df->owner + 1) |
-					 (label_over(df->label) ? DPI_OWNER_OVER : 0));
+					 (df->over ? DPI_OWNER_OVER : 0));
 }
 
 /* No candidate left: free the work; keep results if any. */
@@ -712,7 +718,7 @@ uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over
 		return d->set.v[(f->dpi_owner & DPI_OWNER_INDEX) - 1].d.idle_timeout_s;
 	}
 	const struct dpi_flow *df = flow_of(d, f->dpi);
-	*over = df && label_over(df->label);
+	*over = df && df->over;
 	return df && df->owner >= 0 ? d->set.v[df->owner].d.idle_timeout_s : 0;
 }
 
@@ -929,6 +935,7 @@ int dpi_import(struct dpi *d, uint32_t *handle, const struct dpi_results *in)
 		df->fields |= 1u << r.field;
 	df->owner = (int8_t)in->owner;
 	snprintf(df->label, sizeof(df->label), "%s", in->label);
+	df->over = (uint8_t)label_over_n(df->label, strlen(df->label));
 	return 0;
 }
 
