@@ -111,19 +111,22 @@ struct dns_ans {
 };
 
 /* What one message holds, as offsets into it (names are decoded again when
- * the fields are set, so nothing of a rejected message reaches the host). */
+ * the fields are set, so nothing of a rejected message reaches the host).
+ * Only the part before q_off is zeroed per message (DNS_MSG_ZEROED): the
+ * arrays are read below n_q and n_ans only. */
 struct dns_msg {
 	int hdr_ok;		/* the header was read */
 	uint16_t id, flags, qd, an, ns, ar;
 	uint16_t n_q;
-	uint16_t q_off[DNS_MAX_Q];
 	uint16_t qtype;
 	uint16_t n_ans;
-	struct dns_ans ans[DNS_MAX_ANS];
 	int first_an;		/* first answer's owner offset and type, -1: none */
 	uint16_t first_an_type;
 	int ext_rcode;		/* upper 8 bits from an OPT record, -1: none */
+	uint16_t q_off[DNS_MAX_Q];
+	struct dns_ans ans[DNS_MAX_ANS];
 };
+#define DNS_MSG_ZEROED offsetof(struct dns_msg, q_off)
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -312,7 +315,7 @@ static int dns_class_plausible(uint16_t c)
 static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, int strict,
 			      struct dns_msg *msg)
 {
-	memset(msg, 0, sizeof(*msg));
+	memset(msg, 0, DNS_MSG_ZEROED);
 	msg->first_an = -1;
 	msg->ext_rcode = -1;
 
