@@ -760,8 +760,20 @@ static enum asm_result assemble(struct nl_reader *r, uint8_t *hs, size_t cap, ui
 				break;
 			}
 		}
-		first = 0;
 		struct nl_reader body = nl_reader_sub(r, len);
+		if (first) {
+			/* Mostly the whole hello is in the first record: read it
+			 * there, without the copy (the same bytes either way). */
+			struct nl_reader b = body;
+			uint8_t t = nl_get_u8(&b);
+			uint32_t mlen = nl_get_be24(&b);
+			if (nl_reader_ok(&b) && mlen <= cap - 4 - 5 && nl_reader_has(&b, mlen)) {
+				*hs_type = t;
+				*msg = nl_reader_sub(&b, mlen);
+				return ASM_COMPLETE;
+			}
+		}
+		first = 0;
 		size_t take = nl_reader_left(&body);
 		if (take > cap - n)
 			take = cap - n;
