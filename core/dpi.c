@@ -14,6 +14,7 @@
 struct dpi *dpi_current;
 
 _Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow->dpi_owner");
+_Static_assert(NL_MAX_FIELDS <= 32, "a field's bit must fit dpi_flow.fields");
 
 struct stream {			/* one direction's in-order bytes (stream mode) */
 	uint8_t *buf;		/* owned, grows to NL_MAX_STREAM */
@@ -30,6 +31,8 @@ struct dpi_slot {		/* one dissector's part of a work block */
 
 struct dpi_work {		/* only while the flow is being dissected */
 	uint32_t candidates;	/* bitmask over dpi->set */
+	uint32_t hinted;	/* bitmask over dpi->set: its port hints name a port of
+				 * the flow (the same pair for every packet of it) */
 	struct stream dir[2];
 	struct dpi_slot slot[];	/* dpi->set.n: sized to the dissectors loaded, not
 				 * DISSECTORS_MAX (undecided flows may be many) */
@@ -43,8 +46,11 @@ static size_t work_size(const struct dpi *d)
 struct dpi_flow {
 	struct dpi_work *work;	/* owned; NULL once decided */
 	int8_t owner;		/* index in dpi->set of the dissector that claimed it, -1 */
+	uint8_t over;		/* label_over(label), kept with the label */
 	char label[DPI_LABEL_MAX];
 	uint16_t used, cap;	/* bytes of blob in use / allocated */
+	uint32_t fields;	/* bit f set: blob holds a record of field f (f < NL_MAX_FIELDS),
+				 * so setting a field for the first time walks nothing */
 	uint8_t *blob;		/* owned: the results, packed (see rec_next) */
 };
 
@@ -55,6 +61,7 @@ struct dpi_flow {
 struct rec { uint8_t field, type; uint16_t len; const uint8_t *data; };
 
 #define REC_HEAD 4u
+#define RESULT_FIRST_CAP 128u	/* a blob's first size: a TLS flow's fields mostly fit */
 
 static int rec_next(const struct dpi_flow *df, uint32_t *off, struct rec *r)
 {
@@ -72,6 +79,9 @@ static int rec_next(const struct dpi_flow *df, uint32_t *off, struct rec *r)
 /* Drops every record of a field (before it is set anew). */
 static void rec_remove(struct dpi_flow *df, uint8_t field)
 {
+	if (!(df->fields & 1u << field))
+		return;
+	df->fields &= ~(1u << field);
 	uint32_t off = 0, w = 0;
 	struct rec r;
 	while (off < df->used) {
@@ -96,7 +106,14 @@ static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t
 		return -1;
 	}
 	if (need > df->cap) {
-		uint32_t cap = (need + 31u) & ~31u;	/* grow in small steps: results are small */
+		/* A dissector sets a handful of fields in a row: grow by
+		 * doubling from a size most flows' results fit, not a realloc
+		 * per value. decide() gives back what is left over. */
+		uint32_t cap = df->cap ? 2u * df->cap : RESULT_FIRST_CAP;
+		if (cap < need)
+			cap = (need + 31u) & ~31u;
+		if (cap > DPI_RESULT_MAX_BYTES)
+			cap = DPI_RESULT_MAX_BYTES;
 		uint8_t *nb = realloc(df->blob, cap);
 		if (!nb)
 			return -1;
@@ -109,6 +126,7 @@ static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t
 	memcpy(p + 2, &len, 2);
 	memcpy(p + REC_HEAD, data, len);
 	df->used = (uint16_t)need;
+	df->fields |= 1u << field;
 	return 0;
 }
 
@@ -122,7 +140,7 @@ struct nl_flow {
 
 /* ---- the host API ---------------------------------------------------- */
 
-static int may_set(struct nl_flow *c, uint16_t field, uint16_t type)
+static inline int may_set(struct nl_flow *c, uint16_t field, uint16_t type)
 {
 	const struct nl_dissector *d = &c->dpi->set.v[c->who].d;
 	if (field >= d->n_fields || d->fields[field].type != type ||
@@ -171,7 +189,7 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 		return -1;
 	uint16_t cut = (uint16_t)(len > NL_MAX_STR ? NL_MAX_STR : len);
 	unsigned have = 0;
-	uint32_t off = 0;
+	uint32_t off = (c->df->fields & 1u << field) ? 0 : c->df->used;	/* none yet: no walk */
 	struct rec r;
 	while (rec_next(c->df, &off, &r))
 		if (r.field == field) {
@@ -189,18 +207,36 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 	return 0;
 }
 
+/* Whether a state label (n bytes) says the flow is over. */
+static int label_over_n(const char *label, size_t n)
+{
+	return (n > 7 && !memcmp(label + n - 7, "_CLOSED", 7)) ||
+	       (n > 9 && !memcmp(label + n - 9, "_DRAINING", 9));
+}
+
+/* What a state label may be made of: A-Z, 0-9 and '_'. */
+static const uint8_t label_char[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['_'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
 static int api_set_state(struct nl_flow *c, const char *label)
 {
 	if (!c || !label || (c->df->owner >= 0 && (unsigned)c->df->owner != c->who))
 		return -1;
-	size_t n = strlen(label);
-	if (n == 0 || n >= sizeof(c->df->label))
-		goto bad;
-	for (size_t i = 0; i < n; i++)
-		if (!((label[i] >= 'A' && label[i] <= 'Z') || (label[i] >= '0' && label[i] <= '9') ||
-		      label[i] == '_'))
+	/* Measured and checked in one pass that stops at the bound. */
+	size_t n = 0;
+	for (; label[n]; n++)
+		if (n + 1 >= sizeof(c->df->label) || !label_char[(uint8_t)label[n]])
 			goto bad;
+	if (n == 0)
+		goto bad;
 	memcpy(c->df->label, label, n + 1);
+	c->df->over = (uint8_t)label_over_n(label, n);
 	claim(c);
 	return 0;
 bad:
@@ -285,12 +321,15 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 {
 	if (!w)
 		return;
-	for (unsigned i = 0; i < d->set.n; i++)
+	/* Only candidates hold state (drop() frees it with the bit). */
+	for (uint32_t left = w->candidates; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctz(left);
 		if (w->slot[i].state) {
 			if (d->set.v[i].d.release)
 				d->set.v[i].d.release(w->slot[i].state);
 			free(w->slot[i].state);
 		}
+	}
 	/* Buffers that grew past their first size are not kept, so the pool
 	 * holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). Buffers are pooled
 	 * apart from blocks: a flow that never needs a stream (UDP) must not
@@ -375,18 +414,12 @@ static uint32_t alloc_handle(struct dpi *d, struct dpi_flow *df)
 	return h;
 }
 
-static int label_over(const char *label)
-{
-	size_t n = strlen(label);
-	return (n > 7 && !strcmp(label + n - 7, "_CLOSED")) ||
-	       (n > 9 && !strcmp(label + n - 9, "_DRAINING"));
-}
 
 static void note_owner(struct flow *f, const struct dpi_flow *df)
 {
 	if (df->owner >= 0)
 		f->dpi_owner = (uint8_t)((f->dpi_owner & DPI_OWNER_DECIDED) | (df->owner + 1) |
-					 (label_over(df->label) ? DPI_OWNER_OVER : 0));
+					 (df->over ? DPI_OWNER_OVER : 0));
 }
 
 /* No candidate left: free the work; keep results if any. */
@@ -400,6 +433,18 @@ static void decide(struct dpi *d, struct flow *f)
 		f->dpi = DPI_NOTHING;
 	} else {
 		f->dpi_owner |= DPI_OWNER_DECIDED;
+		/* Results are final now: the blob keeps what they take (rounded
+		 * as before), not the room rec_append() left to grow into. */
+		uint32_t fit = (df->used + 31u) & ~31u;
+		if (fit < df->cap) {
+			uint8_t *nb = fit ? realloc(df->blob, fit) : NULL;
+			if (nb || !fit) {
+				if (!fit)
+					free(df->blob);
+				df->blob = nb;
+				df->cap = (uint16_t)fit;
+			}
+		}
 	}
 }
 
@@ -499,8 +544,11 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		}
 		df->owner = -1;
 		df->work = w;
-		for (unsigned i = 0; i < n; i++)
+		for (unsigned i = 0; i < n; i++) {
 			w->candidates |= 1u << list[i];
+			if (hinted(&d->set.v[list[i]].d, p->sport, p->dport))
+				w->hinted |= 1u << list[i];
+		}
 		f->dpi = alloc_handle(d, df);
 		if (f->dpi == DPI_NONE) {
 			free_work(d, w);
@@ -567,7 +615,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		for (unsigned k = 0; k < n; k++) {
 			unsigned i = list[k];
 			const struct nl_dissector *x = &d->set.v[i].d;
-			if (!(w->candidates & (1u << i)) || hinted(x, p->sport, p->dport) != !pass)
+			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass)
 				continue;
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
 				if (!grew)
@@ -617,10 +665,13 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 				break;
 			}
 			if (call.touched || df->owner >= 0) {
-				/* First identified wins: nobody else is asked any more. */
-				for (unsigned j = 0; j < d->set.n; j++)
-					if ((int)j != df->owner)
-						drop(d, w, j);
+				/* First identified wins: nobody else is asked any more.
+				 * Only candidates hold state, so only they need a drop. */
+				uint32_t others = w->candidates & ~(df->owner >= 0 ? 1u << df->owner : 0u);
+				while (others) {
+					drop(d, w, (unsigned)__builtin_ctz(others));
+					others &= others - 1;
+				}
 			}
 			if (!w->candidates) {
 				decide(d, f);
@@ -667,7 +718,7 @@ uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over
 		return d->set.v[(f->dpi_owner & DPI_OWNER_INDEX) - 1].d.idle_timeout_s;
 	}
 	const struct dpi_flow *df = flow_of(d, f->dpi);
-	*over = df && label_over(df->label);
+	*over = df && df->over;
 	return df && df->owner >= 0 ? d->set.v[df->owner].d.idle_timeout_s : 0;
 }
 
@@ -942,8 +993,14 @@ int dpi_import(struct dpi *d, uint32_t *handle, const struct dpi_results *in)
 	if (in->len)
 		memcpy(df->blob, in->blob, in->len);
 	df->used = (uint16_t)in->len;
+	df->fields = 0;
+	uint32_t off = 0;
+	struct rec r;
+	while (rec_next(df, &off, &r))	/* validated: fields < n_fields */
+		df->fields |= 1u << r.field;
 	df->owner = (int8_t)in->owner;
 	snprintf(df->label, sizeof(df->label), "%s", in->label);
+	df->over = (uint8_t)label_over_n(df->label, strlen(df->label));
 	return 0;
 }
 

@@ -111,19 +111,22 @@ struct dns_ans {
 };
 
 /* What one message holds, as offsets into it (names are decoded again when
- * the fields are set, so nothing of a rejected message reaches the host). */
+ * the fields are set, so nothing of a rejected message reaches the host).
+ * Only the part before q_off is zeroed per message (DNS_MSG_ZEROED): the
+ * arrays are read below n_q and n_ans only. */
 struct dns_msg {
 	int hdr_ok;		/* the header was read */
 	uint16_t id, flags, qd, an, ns, ar;
 	uint16_t n_q;
-	uint16_t q_off[DNS_MAX_Q];
 	uint16_t qtype;
 	uint16_t n_ans;
-	struct dns_ans ans[DNS_MAX_ANS];
 	int first_an;		/* first answer's owner offset and type, -1: none */
 	uint16_t first_an_type;
 	int ext_rcode;		/* upper 8 bits from an OPT record, -1: none */
+	uint16_t q_off[DNS_MAX_Q];
+	struct dns_ans ans[DNS_MAX_ANS];
 };
+#define DNS_MSG_ZEROED offsetof(struct dns_msg, q_off)
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -147,7 +150,7 @@ static int dns_name_eq(const char *a, size_t alen, const char *b, size_t blen)
  * whether m holds the whole message: running out is then R_BAD, else
  * R_TRUNC.
  */
-static enum dns_res dns_name(struct nl_reader *m, int complete, char *out, size_t *outlen)
+static enum dns_res dns_name(struct nl_reader *m, int complete, char *out, size_t *outlen, int *hops_out)
 {
 	size_t bound = nl_reader_offset(m);	/* a pointer must point before this */
 	size_t resume = 0, n = 0, wire = 1;	/* wire: bytes so far + the root byte */
@@ -198,20 +201,28 @@ static enum dns_res dns_name(struct nl_reader *m, int complete, char *out, size_
 		out[n] = '\0';
 		*outlen = n;
 	}
+	if (hops_out)
+		*hops_out = hops;
 	return R_OK;
 }
 
-/* Decodes the name at offset off of message m (already validated). */
-static size_t dns_name_at(const struct nl_reader *m, size_t off, char *out)
+/* Decodes the name at offset off of message m (already validated);
+ * *hops (when hops is not NULL) gets the pointers it followed. */
+static size_t dns_name_at_hops(const struct nl_reader *m, size_t off, char *out, int *hops)
 {
 	struct nl_reader r = *m;
 	size_t len = 0;
 	r.err = 0;
-	if (nl_reader_seek(&r, off) < 0 || dns_name(&r, 1, out, &len) != R_OK) {
+	if (nl_reader_seek(&r, off) < 0 || dns_name(&r, 1, out, &len, hops) != R_OK) {
 		out[0] = '\0';
 		return 0;
 	}
 	return len;
+}
+
+static size_t dns_name_at(const struct nl_reader *m, size_t off, char *out)
+{
+	return dns_name_at_hops(m, off, out, NULL);
 }
 
 /* ---- names of numbers ---------------------------------------------------- */
@@ -304,7 +315,7 @@ static int dns_class_plausible(uint16_t c)
 static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, int strict,
 			      struct dns_msg *msg)
 {
-	memset(msg, 0, sizeof(*msg));
+	memset(msg, 0, DNS_MSG_ZEROED);
 	msg->first_an = -1;
 	msg->ext_rcode = -1;
 
@@ -342,7 +353,7 @@ static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, 
 			break;
 		}
 		size_t off = nl_reader_offset(m);
-		if ((r = dns_name(m, complete, NULL, NULL)) != R_OK)
+		if ((r = dns_name(m, complete, NULL, NULL, NULL)) != R_OK)
 			return r;
 		const uint8_t *q = nl_get_span(m, 4);
 		if (!q)
@@ -362,7 +373,7 @@ static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, 
 			break;
 		}
 		size_t owner = nl_reader_offset(m);
-		if ((r = dns_name(m, complete, NULL, NULL)) != R_OK)
+		if ((r = dns_name(m, complete, NULL, NULL, NULL)) != R_OK)
 			return r;
 		const uint8_t *f = nl_get_span(m, 10);
 		if (!f)
@@ -383,7 +394,7 @@ static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, 
 			if (in && ((type == T_A && rdlen != 4) || (type == T_AAAA && rdlen != 16)))
 				return R_BAD;
 			if (in && (type == T_CNAME || type == T_PTR || type == T_NS)) {
-				if ((r = dns_name(m, 1, NULL, NULL)) != R_OK)
+				if ((r = dns_name(m, 1, NULL, NULL, NULL)) != R_OK)
 					return R_BAD;	/* rdata is all there: broken */
 				if (nl_reader_offset(m) != rdata + rdlen)
 					return R_BAD;	/* name and rdlength disagree */
@@ -418,9 +429,18 @@ static const char *const dns_state_labels[3][2] = {
 
 static const char *const dns_kinds[3] = {"dns", "mdns", "llmnr"};
 
-/* The header and questions: also for a message that is broken further on. */
+/* The first question's name, decoded once for the head and the answers. */
+struct dns_qname {
+	char text[DNS_NAME_BUF];
+	size_t len;		/* 0: none, or it did not decode */
+	int hops;		/* pointers it followed */
+};
+
+/* The header and questions: also for a message that is broken further on.
+ * q gets the first question's name. */
 static void dns_emit_head(const struct nl_host_api *api, struct nl_flow *flow, struct dns_flow *st,
-			  enum dns_kind kind, const struct nl_reader *m, const struct dns_msg *msg)
+			  enum dns_kind kind, const struct nl_reader *m, const struct dns_msg *msg,
+			  struct dns_qname *q)
 {
 	char name[DNS_NAME_BUF];
 	char tbuf[24];
@@ -434,7 +454,10 @@ static void dns_emit_head(const struct nl_host_api *api, struct nl_flow *flow, s
 		api->set_u64(flow, F_TXID, msg->id);
 		st->flags |= FL_TXID;
 	}
-	for (uint16_t i = 0; i < msg->n_q; i++)
+	q->len = 0;
+	if (msg->n_q && (q->len = dns_name_at_hops(m, msg->q_off[0], q->text, &q->hops)))
+		api->add_str(flow, F_QUERIES, q->text, q->len);
+	for (uint16_t i = 1; i < msg->n_q; i++)
 		if ((n = dns_name_at(m, msg->q_off[i], name)))
 			api->add_str(flow, F_QUERIES, name, n);
 	if (msg->n_q && !(st->flags & FL_QTYPE)) {
@@ -445,10 +468,24 @@ static void dns_emit_head(const struct nl_host_api *api, struct nl_flow *flow, s
 }
 
 /* Follows CNAMEs from an answer's owner back towards the question name. */
-static size_t dns_owner(const struct nl_reader *m, const struct dns_ans *a,
-			const char *qname, size_t qlen, char cn[][2][DNS_NAME_BUF], const size_t cnlen[][2],
+static size_t dns_owner(const struct nl_reader *m, const struct dns_ans *a, size_t q_off,
+			const struct dns_qname *q, char cn[][2][DNS_NAME_BUF], const size_t cnlen[][2],
 			size_t ncn, char *out)
 {
+	const char *qname = q->text;
+	size_t qlen = q->len;
+	/* Most owners are just a pointer to the question's name: that decodes
+	 * to the question's text (with one hop more, so only while that stays
+	 * within DNS_MAX_HOPS), and the loop below would return it as is. */
+	if (qlen && q->hops < DNS_MAX_HOPS && q_off < a->owner) {
+		struct nl_reader r = *m;
+		r.err = 0;
+		if (nl_reader_seek(&r, a->owner) == 0 && nl_get_be16(&r) == (0xc000 | q_off) &&
+		    nl_reader_ok(&r)) {
+			memcpy(out, qname, qlen + 1);
+			return qlen;
+		}
+	}
 	size_t n = dns_name_at(m, a->owner, out);
 	for (int hop = 0; hop < DNS_MAX_CHAIN; hop++) {
 		if (qlen && dns_name_eq(out, n, qname, qlen)) {
@@ -488,16 +525,13 @@ static size_t dns_ipv4_text(const uint8_t a[4], char out[16])
 }
 
 static void dns_emit_answers(const struct nl_host_api *api, struct nl_flow *flow, const struct nl_reader *m,
-			     const struct dns_msg *msg)
+			     const struct dns_msg *msg, const struct dns_qname *q)
 {
-	char qname[DNS_NAME_BUF], name[DNS_NAME_BUF], text[INET6_ADDRSTRLEN];
+	char name[DNS_NAME_BUF], text[INET6_ADDRSTRLEN];
 	char cn[DNS_MAX_CNAME][2][DNS_NAME_BUF];
 	size_t cnlen[DNS_MAX_CNAME][2];
-	size_t qlen = 0, ncn = 0, n;
+	size_t ncn = 0, n;
 	int noted = 0;
-
-	if (msg->n_q)
-		qlen = dns_name_at(m, msg->q_off[0], qname);
 	for (uint16_t i = 0; i < msg->n_ans && ncn < DNS_MAX_CNAME; i++)
 		if (msg->ans[i].type == T_CNAME) {
 			cnlen[ncn][0] = dns_name_at(m, msg->ans[i].owner, cn[ncn][0]);
@@ -525,7 +559,7 @@ static void dns_emit_answers(const struct nl_host_api *api, struct nl_flow *flow
 			api->add_str(flow, F_ANSWERS, text, tlen);
 			listed++;
 			if (noted < DNS_MAX_NOTE) {
-				n = dns_owner(m, a, qname, qlen, cn, cnlen, ncn, name);
+				n = dns_owner(m, a, msg->n_q ? msg->q_off[0] : 0, q, cn, cnlen, ncn, name);
 				if (n) {
 					api->note_name(flow, a->type == T_A ? 4 : 6, addr, name, n, a->ttl);
 					noted++;
@@ -586,6 +620,7 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 	enum dns_kind kind = dns_kind_of(p);
 	int lenient = dns_hinted(p) || (st->flags & FL_PROVEN);
 	struct dns_msg msg;
+	struct dns_qname q;
 	struct nl_reader whole = *m;
 
 	enum dns_res r = dns_parse(m, msglen, complete, !lenient, &msg);
@@ -595,7 +630,7 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 		if (!lenient)
 			return NL_NOT_MINE;
 		if (msg.hdr_ok)
-			dns_emit_head(api, flow, st, kind, &whole, &msg);
+			dns_emit_head(api, flow, st, kind, &whole, &msg, &q);
 		return NL_MALFORMED;
 	}
 	if (!final)
@@ -606,7 +641,7 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 
 	/* R_OK, or the head of a TCP message cut by the host's stream limit */
 	st->flags |= FL_PROVEN;
-	dns_emit_head(api, flow, st, kind, &whole, &msg);
+	dns_emit_head(api, flow, st, kind, &whole, &msg, &q);
 	int response = msg.flags >> 15;
 	if (response) {
 		unsigned rc = msg.flags & 0xf;
@@ -626,7 +661,7 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 				st->flags |= FL_QTYPE;
 			}
 		}
-		dns_emit_answers(api, flow, &whole, &msg);
+		dns_emit_answers(api, flow, &whole, &msg, &q);
 		for (uint8_t i = 0; i < st->n_pending; i++)
 			if (st->pending[i] == msg.id) {
 				st->pending[i] = st->pending[--st->n_pending];

@@ -67,13 +67,16 @@ enum scan { SCAN_OK, SCAN_MORE, SCAN_BAD };
 /* RFC 9110 and 5789, then those tshark also reads as HTTP: WebDAV (RFC
  * 4918, 3253 DeltaV, 5323 SEARCH), UPnP's GENA, Exchange's POLL and
  * Outlook Anywhere's RPC_IN_DATA/RPC_OUT_DATA. */
-static const char *const http_methods[] = {
-	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PATCH",
-	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH",
-	"CHECKIN", "CHECKOUT", "UNCHECKOUT", "MKWORKSPACE", "UPDATE", "LABEL", "MERGE",
-	"MKACTIVITY", "VERSION-CONTROL", "BASELINE-CONTROL", "SUBSCRIBE", "UNSUBSCRIBE", "NOTIFY",
-	"POLL", "RPC_IN_DATA", "RPC_OUT_DATA",
+#define M(s) { s, sizeof(s) - 1 }	/* with its length: no strlen per byte read */
+static const struct { const char *s; uint8_t len; } http_methods[] = {
+	M("GET"), M("POST"), M("PUT"), M("DELETE"), M("HEAD"), M("OPTIONS"), M("CONNECT"),
+	M("TRACE"), M("PATCH"), M("PROPFIND"), M("PROPPATCH"), M("MKCOL"), M("COPY"), M("MOVE"),
+	M("LOCK"), M("UNLOCK"), M("REPORT"), M("SEARCH"), M("CHECKIN"), M("CHECKOUT"),
+	M("UNCHECKOUT"), M("MKWORKSPACE"), M("UPDATE"), M("LABEL"), M("MERGE"), M("MKACTIVITY"),
+	M("VERSION-CONTROL"), M("BASELINE-CONTROL"), M("SUBSCRIBE"), M("UNSUBSCRIBE"), M("NOTIFY"),
+	M("POLL"), M("RPC_IN_DATA"), M("RPC_OUT_DATA"),
 };
+#undef M
 #define N_METHODS (sizeof(http_methods) / sizeof(http_methods[0]))
 #define METHOD_MAX 16		/* longest method, BASELINE-CONTROL */
 
@@ -164,7 +167,7 @@ static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *t
 				  size_t *target_len)
 {
 	char tok[METHOD_MAX];
-	size_t n = 0;
+	size_t n = 0, first = 0;
 	uint8_t c;
 
 	/* Method: each byte must extend a prefix of a known method. */
@@ -177,16 +180,17 @@ static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *t
 		if (n == METHOD_MAX)
 			return SCAN_BAD;
 		tok[n++] = (char)c;
-		size_t i;
-		for (i = 0; i < N_METHODS; i++)
-			if (strlen(http_methods[i]) >= n && !memcmp(http_methods[i], tok, n))
+		/* Methods that matched the byte before stay the only candidates:
+		 * go on from the first of them (the table is searched in order). */
+		for (; first < N_METHODS; first++)
+			if (http_methods[first].len >= n && !memcmp(http_methods[first].s, tok, n))
 				break;
-		if (i == N_METHODS)
+		if (first == N_METHODS)
 			return SCAN_BAD;
 	}
 	size_t i;
-	for (i = 0; i < N_METHODS; i++)
-		if (strlen(http_methods[i]) == n && !memcmp(http_methods[i], tok, n))
+	for (i = first; i < N_METHODS; i++)
+		if (http_methods[i].len == n && !memcmp(http_methods[i].s, tok, n))
 			break;
 	if (i == N_METHODS)
 		return SCAN_BAD;
@@ -314,7 +318,7 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 			return s;
 		st->flags |= HS_REQ_LINE | HS_MINE;
 		st->req_off = (uint32_t)nl_reader_offset(&r);
-		api->set_str(flow, F_METHOD, http_methods[method], strlen(http_methods[method]));
+		api->set_str(flow, F_METHOD, http_methods[method].s, http_methods[method].len);
 		struct nl_reader t = r;
 		nl_reader_seek(&t, toff);
 		set_str_from(api, flow, F_PATH, &t, tlen);

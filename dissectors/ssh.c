@@ -280,13 +280,16 @@ static enum scan banner_phase(const struct nl_host_api *api, struct nl_flow *flo
 }
 
 /* Whether the comma-separated name-list at r (uint32 length, names;
- * RFC 4251 §5) holds the name "none"; r moves past it. -1: malformed. */
-static int list_has_none(struct nl_reader *r)
+ * RFC 4251 §5) holds the name "none"; r moves past it. -1: malformed.
+ * With look 0 the names are not read (0: a list whose answer is unused). */
+static int list_has_none(struct nl_reader *r, int look)
 {
 	uint32_t len = nl_get_be32(r);
 	if (!nl_reader_ok(r) || len > nl_reader_left(r))
 		return -1;
 	struct nl_reader l = nl_reader_sub(r, len);
+	if (!look)
+		return 0;
 	int found = 0;
 	while (nl_reader_left(&l) > 0) {
 		size_t n = 0;
@@ -309,8 +312,9 @@ static uint8_t kexinit_none(struct nl_reader pl)
 {
 	int has[6];
 	nl_reader_skip(&pl, 16);	/* cookie */
+	/* The kex and host key lists (the longest) only need to be whole. */
 	for (int i = 0; i < 6; i++)
-		if ((has[i] = list_has_none(&pl)) < 0)
+		if ((has[i] = list_has_none(&pl, i >= 2)) < 0)
 			return 0;
 	return (uint8_t)((has[2] && has[4] ? SD_NONE_C2S : 0) | (has[3] && has[5] ? SD_NONE_S2C : 0));
 }

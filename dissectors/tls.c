@@ -323,39 +323,92 @@ static size_t hex_list(char *out, const uint16_t *v, size_t n)
 	return len;
 }
 
+/* JA4's two texts repeat: one client program sends the same cipher and
+ * extension lists in every hello (that is what makes JA4 a fingerprint),
+ * so most of them were hashed before. A small direct-mapped cache keeps
+ * the 12 digits of texts seen lately, each with its whole text, compared
+ * in full on a hit: a cached answer is the one hashing would give. Texts
+ * longer than an entry holds are simply hashed. Bounded: a fixed array
+ * (TLS_HASH_SLOTS * about 300 bytes); hostile hellos that all differ
+ * only ever cost the hashing they would have cost anyway. */
+#define TLS_HASH_SLOTS 64			/* a power of two */
+#define TLS_HASH_TEXT 288			/* bytes of text an entry holds */
+
+struct hash_memo {
+	uint16_t len;				/* 0: empty (texts hashed are never empty) */
+	char hex12[12];
+	char text[TLS_HASH_TEXT];
+};
+
+static struct hash_memo hash_memo[TLS_HASH_SLOTS];
+
+/* A cheap mix of bytes to pick a memo slot (not a security property:
+ * the slot only decides what is evicted). */
+static uint64_t memo_hash(const void *bytes, size_t len)
+{
+	const char *text = bytes;
+	uint64_t h = len * 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, text + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+	}
+	for (; i < len; i++)
+		h = (h ^ (uint8_t)text[i]) * 0x100000001b3ull;
+	return h ^ h >> 29;
+}
+
 /* The first 12 hex digits of the SHA-256 of text[0..len) into out. */
 static void sha256_hex12(const char *text, size_t len, char *out)
 {
+	struct hash_memo *m = NULL;
+	if (len > 0 && len <= TLS_HASH_TEXT) {
+		m = &hash_memo[memo_hash(text, len) & (TLS_HASH_SLOTS - 1)];
+		if (m->len == len && !memcmp(m->text, text, len)) {
+			memcpy(out, m->hex12, 12);
+			return;
+		}
+	}
 	uint8_t d[32];
 	sha256_digest(text, len, d);
 	for (int i = 0; i < 6; i++) {
 		out[2 * i] = hexdig[d[i] >> 4];
 		out[2 * i + 1] = hexdig[d[i] & 0xf];
 	}
+	if (m) {
+		m->len = (uint16_t)len;
+		memcpy(m->hex12, out, 12);
+		memcpy(m->text, text, len);
+	}
 }
 
 /* --------------------------------------------------------- hello parsing */
 
-/* What one ClientHello carries, parsed in full before anything is set. */
+/* What one ClientHello carries, parsed in full before anything is set.
+ * The counts come first and are all that is zeroed per hello (CH_ZEROED):
+ * the arrays after them (6 KiB) are only ever read below their counts. */
 struct client_hello {
 	uint16_t legacy_version;
 	uint16_t max_version;		/* highest non-GREASE supported_versions; 0 = none */
 	int has_sni;			/* the extension is present (JA4 "d") */
-	char sni[NL_MAX_STR];
 	size_t sni_len;			/* 0 = no host_name */
-	char alpn[NL_MAX_LIST][NL_MAX_STR];
-	size_t alpn_len[NL_MAX_LIST];
 	size_t n_alpn;			/* values kept (non-empty ones, at most NL_MAX_LIST) */
 	int has_alpn_first;		/* the first protocol name of the list, for JA4 */
 	size_t alpn_first_len;
 	uint8_t alpn_first_b0, alpn_first_bn;
-	uint16_t ciphers[TLS_MAX_CIPHERS];
 	size_t n_ciphers;		/* non-GREASE, also past the cap */
-	uint16_t exts[TLS_MAX_EXTS];	/* non-GREASE types, wire order */
 	size_t n_exts;
-	uint16_t sigs[TLS_MAX_SIGS];	/* non-GREASE, wire order */
 	size_t n_sigs;
+	/* ---- not zeroed: valid below the counts above */
+	char sni[NL_MAX_STR];
+	char alpn[NL_MAX_LIST][NL_MAX_STR];
+	size_t alpn_len[NL_MAX_LIST];
+	uint16_t ciphers[TLS_MAX_CIPHERS];
+	uint16_t exts[TLS_MAX_EXTS];	/* non-GREASE types, wire order */
+	uint16_t sigs[TLS_MAX_SIGS];	/* non-GREASE, wire order */
 };
+#define CH_ZEROED offsetof(struct client_hello, sni)
 
 struct server_hello {
 	uint16_t legacy_version;
@@ -551,6 +604,82 @@ static int parse_server_hello(struct nl_reader *m, struct server_hello *sh)
 	return 0;
 }
 
+/* The two hashed parts of JA4 (12 digits each) into b[12] and c[12]. */
+static void ja4_hashes_compute(const struct client_hello *ch, char *b, char *c)
+{
+	uint16_t sorted[TLS_MAX_CIPHERS];
+	/* The hashed texts: at most TLS_MAX_EXTS then "_" and TLS_MAX_SIGS values. */
+	char text[5 * TLS_MAX_EXTS + 1 + 5 * TLS_MAX_SIGS];
+	if (ch->n_ciphers == 0) {
+		memset(b, '0', 12);
+	} else {
+		memcpy(sorted, ch->ciphers, ch->n_ciphers * sizeof(sorted[0]));
+		sort16(sorted, ch->n_ciphers);
+		sha256_hex12(text, hex_list(text, sorted, ch->n_ciphers), b);
+	}
+
+	size_t n = 0;
+	for (size_t i = 0; i < ch->n_exts; i++)
+		if (ch->exts[i] != 0x0000 && ch->exts[i] != 0x0010)
+			sorted[n++] = ch->exts[i];
+	if (n == 0) {
+		memset(c, '0', 12);
+	} else {
+		sort16(sorted, n);
+		size_t len = hex_list(text, sorted, n);
+		if (ch->n_sigs > 0) {
+			text[len++] = '_';
+			len += hex_list(text + len, ch->sigs, ch->n_sigs);
+		}
+		sha256_hex12(text, len, c);
+	}
+}
+
+/* The same client program also sends its lists in the same order each
+ * time (browsers that permute extensions aside), so the two parts are
+ * remembered by the lists as they came off the wire: a repeat skips the
+ * sorting, the hex and the text memo above. Compared in full, bounded
+ * like the text memo; a miss computes as before. */
+#define TLS_JA4_SLOTS 64			/* a power of two */
+#define TLS_JA4_VALUES 120			/* ciphers + extensions + signature algorithms */
+
+struct ja4_memo {
+	uint16_t nc, ne, ns;
+	uint8_t used;
+	char parts[24];
+	uint16_t v[TLS_JA4_VALUES];
+};
+
+static struct ja4_memo ja4_memo[TLS_JA4_SLOTS];
+
+static void ja4_hashes(const struct client_hello *ch, char *b, char *c)
+{
+	size_t nc = ch->n_ciphers, ne = ch->n_exts, ns = ch->n_sigs;
+	if (nc + ne + ns > TLS_JA4_VALUES) {
+		ja4_hashes_compute(ch, b, c);
+		return;
+	}
+	uint16_t key[TLS_JA4_VALUES];
+	memcpy(key, ch->ciphers, nc * sizeof(key[0]));
+	memcpy(key + nc, ch->exts, ne * sizeof(key[0]));
+	memcpy(key + nc + ne, ch->sigs, ns * sizeof(key[0]));
+	size_t bytes = (nc + ne + ns) * sizeof(key[0]);
+	/* The slot mixes the counts in: the same values split otherwise differ. */
+	uint64_t h = memo_hash(key, bytes) ^ nc ^ ne << 8 ^ ns << 16;
+	struct ja4_memo *m = &ja4_memo[(h ^ h >> 17) & (TLS_JA4_SLOTS - 1)];
+	if (m->used && m->nc == nc && m->ne == ne && m->ns == ns && !memcmp(m->v, key, bytes)) {
+		memcpy(b, m->parts, 12);
+		memcpy(c, m->parts + 12, 12);
+		return;
+	}
+	ja4_hashes_compute(ch, b, c);
+	m->used = 1;
+	m->nc = (uint16_t)nc, m->ne = (uint16_t)ne, m->ns = (uint16_t)ns;
+	memcpy(m->parts, b, 12);
+	memcpy(m->parts + 12, c, 12);
+	memcpy(m->v, key, bytes);
+}
+
 /* The JA4 fingerprint (FoxIO JA4.md) of a parsed ClientHello into out[37];
  * -1 when a list was longer than what is kept. */
 static int ja4(const struct client_hello *ch, char out[37])
@@ -576,33 +705,8 @@ static int ja4(const struct client_hello *ch, char out[37])
 	}
 	out[10] = '_';
 
-	uint16_t sorted[TLS_MAX_CIPHERS];
-	/* The hashed texts: at most TLS_MAX_EXTS then "_" and TLS_MAX_SIGS values. */
-	char text[5 * TLS_MAX_EXTS + 1 + 5 * TLS_MAX_SIGS];
-	if (ch->n_ciphers == 0) {
-		memset(out + 11, '0', 12);
-	} else {
-		memcpy(sorted, ch->ciphers, ch->n_ciphers * sizeof(sorted[0]));
-		sort16(sorted, ch->n_ciphers);
-		sha256_hex12(text, hex_list(text, sorted, ch->n_ciphers), out + 11);
-	}
+	ja4_hashes(ch, out + 11, out + 24);
 	out[23] = '_';
-
-	size_t n = 0;
-	for (size_t i = 0; i < ch->n_exts; i++)
-		if (ch->exts[i] != 0x0000 && ch->exts[i] != 0x0010)
-			sorted[n++] = ch->exts[i];
-	if (n == 0) {
-		memset(out + 24, '0', 12);
-	} else {
-		sort16(sorted, n);
-		size_t len = hex_list(text, sorted, n);
-		if (ch->n_sigs > 0) {
-			text[len++] = '_';
-			len += hex_list(text + len, ch->sigs, ch->n_sigs);
-		}
-		sha256_hex12(text, len, out + 24);
-	}
 	out[36] = '\0';
 	return 0;
 }
@@ -656,8 +760,20 @@ static enum asm_result assemble(struct nl_reader *r, uint8_t *hs, size_t cap, ui
 				break;
 			}
 		}
-		first = 0;
 		struct nl_reader body = nl_reader_sub(r, len);
+		if (first) {
+			/* Mostly the whole hello is in the first record: read it
+			 * there, without the copy (the same bytes either way). */
+			struct nl_reader b = body;
+			uint8_t t = nl_get_u8(&b);
+			uint32_t mlen = nl_get_be24(&b);
+			if (nl_reader_ok(&b) && mlen <= cap - 4 - 5 && nl_reader_has(&b, mlen)) {
+				*hs_type = t;
+				*msg = nl_reader_sub(&b, mlen);
+				return ASM_COMPLETE;
+			}
+		}
+		first = 0;
 		size_t take = nl_reader_left(&body);
 		if (take > cap - n)
 			take = cap - n;
@@ -758,7 +874,7 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 		return NL_MALFORMED;
 	if (ar == ASM_COMPLETE && type == TLS_HS_CLIENT_HELLO && !st->have_ch) {
 		struct client_hello ch;
-		memset(&ch, 0, sizeof(ch));
+		memset(&ch, 0, CH_ZEROED);
 		if (parse_client_hello(&msg, &ch) < 0 || !nl_reader_ok(&msg))
 			return NL_MALFORMED;
 		emit_client_hello(api, flow, &ch, st->have_sh);

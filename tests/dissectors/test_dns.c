@@ -543,6 +543,40 @@ START_TEST(test_bug_noted_name_not_spelt_as_question)
 }
 END_TEST
 
+/* Owners that point at the question's name get its text without decoding
+ * it again; owners spelt out (in another case) or pointing elsewhere are
+ * decoded as before. */
+START_TEST(test_owner_pointing_at_question)
+{
+	static const uint8_t msg[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 4, 0, 0, 0, 0,
+		/* 12: a.example.com A IN */
+		1, 'a', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
+		/* the question's name by pointer */
+		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4,
+		/* spelt out, upper case: noted as asked */
+		1, 'A', 7, 'E', 'X', 'A', 'M', 'P', 'L', 'E', 3, 'C', 'O', 'M', 0,
+		0, 1, 0, 1, 0, 0, 0, 61, 0, 4, 5, 6, 7, 8,
+		/* a pointer into the question's name: its own text */
+		0xc0, 0x0e, 0, 1, 0, 1, 0, 0, 0, 62, 0, 4, 9, 9, 9, 9,
+		/* a pointer to the spelt-out owner above (offset 47) */
+		0xc0, 0x2f, 0, 1, 0, 1, 0, 0, 0, 63, 0, 4, 8, 8, 8, 8,
+	};
+	struct fh_flow ff;
+	open_flow(&ff);
+	ck_assert_int_eq(udp_r(&ff, 53, msg, sizeof(msg)), NL_DONE);
+	ck_assert_int_eq(ff.f.errors, 0);
+	ck_assert_int_eq(n_notes, 4);
+	ck_assert_str_eq(notes[0].name, "a.example.com");
+	ck_assert_uint_eq(notes[0].ttl, 60);
+	ck_assert_str_eq(notes[1].name, "a.example.com");
+	ck_assert_str_eq(notes[2].name, "example.com");
+	ck_assert_str_eq(notes[3].name, "a.example.com");
+	ck_assert_uint_eq(notes[3].ttl, 63);
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_root_and_extended_rcode)
 {
 	uint8_t b[VBUF];
@@ -1047,6 +1081,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_mdns_query_qu);
 	tcase_add_test(tc, test_cname_chain_reversed);
 	tcase_add_test(tc, test_bug_noted_name_not_spelt_as_question);
+	tcase_add_test(tc, test_owner_pointing_at_question);
 	tcase_add_test(tc, test_root_and_extended_rcode);
 	tcase_add_test(tc, test_name_255_accepted);
 	tcase_add_test(tc, test_empty_payloads);

@@ -330,7 +330,76 @@ START_TEST(test_sha256_ja4_spec_strings)
 }
 END_TEST
 
+/* The memo in front of the hash: every answer, first or repeated, evicted
+ * or not, is the digest's; texts of one length that differ only in a late
+ * byte are told apart; texts too long to keep are hashed each time. */
+START_TEST(test_sha256_hex12_memo_answers_are_digests)
+{
+	static char t[3 * TLS_HASH_SLOTS][TLS_HASH_TEXT + 40];
+	size_t len[3 * TLS_HASH_SLOTS];
+	for (size_t i = 0; i < 3 * TLS_HASH_SLOTS; i++) {
+		/* Lengths around the limit of an entry, one byte apart at the end. */
+		len[i] = i % 3 == 0 ? TLS_HASH_TEXT + 1 + i % 7 : i % 3 == 1 ? TLS_HASH_TEXT : 11 + i;
+		memset(t[i], 'c', len[i]);
+		t[i][len[i] - 1] = (char)('0' + i % 10);
+		t[i][len[i] - 2] = (char)('a' + i / 10 % 26);
+	}
+	for (int round = 0; round < 3; round++)
+		for (size_t k = 0; k < 3 * TLS_HASH_SLOTS; k++) {
+			size_t i = round == 1 ? 3 * TLS_HASH_SLOTS - 1 - k : k;
+			char want[65], got[12];
+			sha_hex(t[i], len[i], want);
+			sha256_hex12(t[i], len[i], got);
+			ck_assert_int_eq(memcmp(got, want, 12), 0);
+		}
+}
+END_TEST
+
 /* ------------------------------------------------------------------- JA4 */
+
+/* The memo of JA4's hashed parts by wire-order lists: the same values
+ * split differently between ciphers, extensions and signature algorithms,
+ * or in another order, get their own answers; repeats get the computed
+ * one; lists too long for an entry are computed each time. */
+START_TEST(test_ja4_memo_by_wire_lists)
+{
+	static struct client_hello ch[6];
+	static const uint16_t vals[] = { 0x1301, 0x1302, 0xc02b, 0x000a, 0x000d, 0x002b, 0x0403, 0x0804 };
+	for (size_t k = 0; k < 6; k++) {
+		memset(&ch[k], 0, sizeof(ch[k]));
+		size_t nc = 1 + k % 3, ne = 3 + (k >= 3), total = 8;
+		for (size_t i = 0; i < nc; i++)
+			ch[k].ciphers[i] = vals[i];
+		for (size_t i = 0; i < ne && nc + i < total; i++)
+			ch[k].exts[i] = vals[nc + i];
+		ch[k].n_ciphers = nc;
+		ch[k].n_exts = ne < total - nc ? ne : total - nc;
+		for (size_t i = nc + ch[k].n_exts; i < total; i++)
+			ch[k].sigs[ch[k].n_sigs++] = vals[i];
+	}
+	ch[5] = ch[4];
+	ch[5].exts[0] = ch[4].exts[1], ch[5].exts[1] = ch[4].exts[0];	/* another order */
+	static struct client_hello big;
+	memset(&big, 0, sizeof(big));
+	for (size_t i = 0; i < TLS_JA4_VALUES; i++)
+		big.ciphers[big.n_ciphers++] = (uint16_t)(0x0100 + i);
+	big.exts[big.n_exts++] = 0x000a;
+	for (int round = 0; round < 3; round++) {
+		for (size_t k = 0; k < 7; k++) {
+			const struct client_hello *c = k < 6 ? &ch[k] : &big;
+			char want[24], got[24];
+			ja4_hashes_compute(c, want, want + 12);
+			ja4_hashes(c, got, got + 12);
+			ck_assert_int_eq(memcmp(got, want, 24), 0);
+		}
+	}
+	/* Permuted extensions: another key, the same (sorted) answer. */
+	char a[24], b[24];
+	ja4_hashes(&ch[4], a, a + 12);
+	ja4_hashes(&ch[5], b, b + 12);
+	ck_assert_int_eq(memcmp(a, b, 24), 0);
+}
+END_TEST
 
 START_TEST(test_ja4_spec_example)
 {
@@ -1048,7 +1117,9 @@ static Suite *tls_suite(void)
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, test_sha256_fips_vectors);
 	tcase_add_test(t, test_sha256_ja4_spec_strings);
+	tcase_add_test(t, test_sha256_hex12_memo_answers_are_digests);
 	tcase_add_test(t, test_ja4_spec_example);
+	tcase_add_test(t, test_ja4_memo_by_wire_lists);
 	tcase_add_test(t, test_ja4_spec_no_sigalgs);
 	tcase_add_test(t, test_ja4_no_sni_no_alpn_tls12);
 	tcase_add_test(t, test_ja4_alpn_hex_rule);

@@ -1,0 +1,363 @@
+/* test_dpi_api.c - the host API of core/dpi.c as dissectors see it: a
+ * string set anew replaces the old one, list values are deduplicated and
+ * capped, results grow up to DPI_RESULT_MAX_BYTES and survive the trim when
+ * the flow is decided, state labels are checked (and "_CLOSED" noticed),
+ * results cross processes unchanged, and once a dissector claims a flow
+ * every other candidate's state is released.
+ */
+#include "config.h"
+
+#include "unit.h"
+
+#include "dpi.h"
+#include "strbuf.h"
+#include "tcp.h"
+
+static const struct nl_field fields[] = {
+	{ 0, NL_FIELD_STR, 0, "t.s", "S" },
+	{ 1, NL_FIELD_STR_LIST, 0, "t.l", "L" },
+	{ 2, NL_FIELD_U64, 0, "t.n", "N" },
+	{ 3, NL_FIELD_STR, 0, "t.big", "Big" },
+};
+
+/* What the scripted dissector does on its next call. */
+typedef void (*script_fn)(const struct nl_host_api *api, struct nl_flow *flow);
+static script_fn script;
+static int rc_sum;		/* sum of the API calls' return values */
+static enum nl_verdict verdict = NL_NEED_MORE;
+static int released;		/* release() calls of the waiting dissector */
+
+static enum nl_verdict scripted(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+				const struct nl_payload *pl)
+{
+	(void)state, (void)pl;
+	if (script)
+		script(api, flow);
+	return verdict;
+}
+
+/* A second dissector that always wants more (so it holds a state block). */
+static enum nl_verdict waiter(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+			      const struct nl_payload *pl)
+{
+	(void)api, (void)flow, (void)state, (void)pl;
+	return NL_NEED_MORE;
+}
+
+static void waiter_release(void *state) { (void)state, released++; }
+
+static void add(struct dpi *d, unsigned i, const char *name, enum nl_verdict (*fn)(const struct nl_host_api *,
+	struct nl_flow *, void *, const struct nl_payload *))
+{
+	struct nl_dissector *x = &d->set.v[i].d;
+	x->name = name;
+	x->display = name;
+	x->fields = fields;
+	x->n_fields = 4;
+	x->domain_field = 0;
+	x->transports = NL_UDP;
+	x->state_size = 8;
+	x->packet_budget = 100;
+	x->dissect = fn;
+	x->idle_timeout_s = 77;
+	for (unsigned k = 0; k < 4; k++)
+		snprintf(d->set.v[i].json_keys[k], NL_MAX_KEY, "%s_%u", name, k);
+}
+
+/* The waiter first (asked first: both unhinted, list order), then the scripted one. */
+static void make_dpi(struct dpi *d)
+{
+	dpi_init(d);
+	d->set.n = 2;
+	add(d, 0, "w", waiter);
+	d->set.v[0].d.release = waiter_release;
+	add(d, 1, "t", scripted);
+	dpi_ready(d);
+	rc_sum = 0;
+	released = 0;
+	verdict = NL_NEED_MORE;
+}
+
+static void offer(struct dpi *d, struct flow *f, script_fn fn)
+{
+	static uint8_t byte = 1;
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.proto = L4_UDP;
+	p.sport = 40000;
+	p.dport = 9999;
+	p.payload = &byte;
+	p.payload_len = 1;
+	script = fn;
+	dpi_offer(d, f, &p, DIR_FWD);
+}
+
+static char json[16384];
+
+static const char *as_json(const struct dpi *d, uint32_t h)
+{
+	struct strbuf b;
+	sb_init(&b);
+	dpi_json(d, h, &b);
+	snprintf(json, sizeof(json), "%s", b.buf ? b.buf : "");
+	sb_free(&b);
+	return json;
+}
+
+/* ---- scripts ------------------------------------------------------------ */
+
+static void s_replace(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	rc_sum += api->set_str(fl, 0, "first-value", 11);
+	rc_sum += api->add_str(fl, 1, "x", 1);
+	rc_sum += api->set_u64(fl, 2, 5);
+	rc_sum += api->set_str(fl, 0, "2nd", 3);	/* shorter: replaces */
+	rc_sum += api->add_str(fl, 1, "y", 1);
+	rc_sum += api->add_str(fl, 1, "x", 1);		/* already there */
+	rc_sum += api->set_u64(fl, 2, 6);
+	rc_sum += api->set_str(fl, 0, "the third value", 15);
+}
+
+START_TEST(test_set_replaces_add_dedups)
+{
+	struct dpi d;
+	struct flow f;
+	make_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	offer(&d, &f, s_replace);
+	ck_assert_int_eq(rc_sum, 0);
+	ck_assert_str_eq(as_json(&d, f.dpi), ",\"dpi_protocol\":\"t (the third value)\","
+			 "\"dpi_domain\":\"the third value\",\"t_0\":\"the third value\","
+			 "\"t_1\":[\"x\",\"y\"],\"t_2\":6");
+	/* The waiter was dropped the moment t claimed the flow: its state released. */
+	ck_assert_int_eq(released, 1);
+	ck_assert_uint_eq(d.stats.api_errors, 0);
+	dpi_finish(&d, &f);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+static void s_list_cap(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	char v[8];
+	for (int i = 0; i < NL_MAX_LIST + 3; i++) {
+		int n = snprintf(v, sizeof(v), "v%d", i);
+		rc_sum += api->add_str(fl, 1, v, (size_t)n);
+	}
+}
+
+START_TEST(test_list_capped)
+{
+	struct dpi d;
+	struct flow f;
+	make_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	offer(&d, &f, s_list_cap);
+	ck_assert_int_eq(rc_sum, -3);
+	ck_assert_uint_eq(d.stats.api_errors, 3);
+	const char *j = as_json(&d, f.dpi);
+	ck_assert_ptr_nonnull(strstr(j, "\"v0\",\"v1\","));
+	ck_assert_ptr_nonnull(strstr(j, ",\"v15\"]"));
+	ck_assert_ptr_null(strstr(j, "v16"));
+	dpi_finish(&d, &f);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+/* Values of every size up to the bound, set and replaced, each call. */
+static int big_round;
+static void s_big(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	static char v[NL_MAX_STR];
+	memset(v, 'a' + big_round % 26, sizeof(v));
+	rc_sum += api->set_str(fl, 3, v, (size_t)(big_round * 37) % NL_MAX_STR + 1);
+	char item[NL_MAX_STR];
+	memset(item, 'b', sizeof(item));
+	int n = snprintf(item, sizeof(item), "%d", big_round);
+	item[n] = 'b';
+	rc_sum += api->add_str(fl, 1, item, NL_MAX_STR);
+}
+
+START_TEST(test_results_grow_to_the_bound_and_survive_the_trim)
+{
+	struct dpi d;
+	struct flow f;
+	make_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	int refused = 0;
+	for (big_round = 0; big_round < 30; big_round++) {
+		int before = rc_sum;
+		offer(&d, &f, s_big);
+		refused += before - rc_sum;
+	}
+	/* Lists of 16 values of 256 bytes: 16 * 260 + the string, under 6144;
+	 * the rest of the adds are refused by the list cap. */
+	ck_assert_int_eq(refused, 30 - NL_MAX_LIST);
+	char want[NL_MAX_STR + 1];
+	size_t len = (size_t)(29 * 37) % NL_MAX_STR + 1;
+	memset(want, 'a' + 29 % 26, len);
+	want[len] = '\0';
+	char before[16384];
+	snprintf(before, sizeof(before), "%s", as_json(&d, f.dpi));
+	ck_assert_ptr_nonnull(strstr(before, want));
+	verdict = NL_DONE;
+	offer(&d, &f, NULL);	/* decided: the blob is trimmed */
+	ck_assert(dpi_flow_decided(&f));
+	ck_assert_str_eq(as_json(&d, f.dpi), before);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+static void s_fill(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	/* One value past DPI_RESULT_MAX_BYTES in all: refused, the others kept. */
+	static char v[NL_MAX_STR];
+	memset(v, 'z', sizeof(v));
+	for (unsigned i = 0; i < DPI_RESULT_MAX_BYTES / (NL_MAX_STR + 4) + 1; i++)
+		rc_sum += api->set_str(fl, i % 2 ? 0 : 3, v, NL_MAX_STR);
+}
+
+START_TEST(test_replacing_never_outgrows)
+{
+	struct dpi d;
+	struct flow f;
+	make_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	offer(&d, &f, s_fill);
+	ck_assert_int_eq(rc_sum, 0);	/* two fields, each replaced: 520 bytes */
+	dpi_finish(&d, &f);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+static const char *label_in;
+static void s_label(const struct nl_host_api *api, struct nl_flow *fl) { rc_sum += api->set_state(fl, label_in); }
+
+START_TEST(test_state_labels)
+{
+	static const struct { const char *l; int ok, over; } cases[] = {
+		{ "HELLO", 1, 0 },
+		{ "", 0, 0 },
+		{ "lower", 0, 0 },
+		{ "A-B", 0, 0 },
+		{ "ABCDEFGHIJKLMNOPQRSTUVW", 1, 0 },	/* 23: the longest */
+		{ "ABCDEFGHIJKLMNOPQRSTUVWX", 0, 0 },	/* 24 */
+		{ "TCP_CLOSED", 1, 1 },
+		{ "_CLOSED", 1, 0 },			/* nothing before the suffix */
+		{ "QUIC_DRAINING", 1, 1 },
+		{ "X_CLOSED_NOT", 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dpi d;
+		struct flow f;
+		make_dpi(&d);
+		memset(&f, 0, sizeof(f));
+		label_in = cases[i].l;
+		offer(&d, &f, s_label);
+		ck_assert_int_eq(rc_sum, cases[i].ok ? 0 : -1);
+		ck_assert_uint_eq(d.stats.api_errors, cases[i].ok ? 0 : 1);
+		const char *got = f.dpi != DPI_NONE ? dpi_state_label(&d, f.dpi) : NULL;
+		if (cases[i].ok) {
+			ck_assert_ptr_nonnull(got);
+			ck_assert_str_eq(got, cases[i].l);
+			ck_assert_int_eq(!!(f.dpi_owner & DPI_OWNER_OVER), cases[i].over);
+			int over = -1;
+			ck_assert_uint_eq(dpi_flow_timeout_s(&d, &f, &over), 77);
+			ck_assert_int_eq(over, cases[i].over);
+		} else {
+			ck_assert_ptr_null(got);
+		}
+		dpi_finish(&d, &f);
+		if (f.dpi != DPI_NOTHING)
+			dpi_release(&d, f.dpi);
+		dpi_free(&d);
+	}
+}
+END_TEST
+
+START_TEST(test_results_cross_processes)
+{
+	struct dpi a, b;
+	struct flow f;
+	make_dpi(&a);
+	memset(&f, 0, sizeof(f));
+	offer(&a, &f, s_replace);
+	label_in = "DONE";
+	offer(&a, &f, s_label);
+	char want[16384];
+	snprintf(want, sizeof(want), "%s", as_json(&a, f.dpi));
+
+	struct dpi_results res;
+	ck_assert_int_eq(dpi_export(&a, f.dpi, &res), 1);
+	make_dpi(&b);
+	uint32_t h = DPI_NONE;
+	ck_assert_int_eq(dpi_import(&b, &h, &res), 0);
+	ck_assert_str_eq(as_json(&b, h), want);
+	ck_assert_str_eq(dpi_state_label(&b, h), "DONE");
+	/* Imported again over the same handle: replaced, not appended. */
+	ck_assert_int_eq(dpi_import(&b, &h, &res), 0);
+	ck_assert_str_eq(as_json(&b, h), want);
+	dpi_release(&b, h);
+	dpi_free(&b);
+	dpi_finish(&a, &f);
+	dpi_release(&a, f.dpi);
+	dpi_free(&a);
+}
+END_TEST
+
+/* A candidate whose port hints name a port of the flow is asked first,
+ * whichever direction the packet goes: the waiter never gets a call. */
+static int waiter_calls;
+static enum nl_verdict counting_waiter(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+				       const struct nl_payload *pl)
+{
+	waiter_calls++;
+	return waiter(api, flow, state, pl);
+}
+
+START_TEST(test_hinted_asked_first)
+{
+	static const uint16_t hint[] = { 40000 };	/* the client's port */
+	struct dpi d;
+	struct flow f;
+	make_dpi(&d);
+	d.set.v[0].d.dissect = counting_waiter;
+	d.set.v[1].d.port_hints = hint;
+	d.set.v[1].d.n_port_hints = 1;
+	memset(&f, 0, sizeof(f));
+	waiter_calls = 0;
+	offer(&d, &f, NULL);		/* t is asked first, sets nothing, wants more */
+	ck_assert_int_eq(waiter_calls, 1);
+	offer(&d, &f, s_replace);	/* t again first: claims; the waiter is dropped */
+	ck_assert_int_eq(waiter_calls, 1);
+	ck_assert_int_eq(released, 1);
+	ck_assert_ptr_nonnull(strstr(as_json(&d, f.dpi), "\"t_0\":\"the third value\""));
+	dpi_finish(&d, &f);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
+static Suite *dpi_api_suite(void)
+{
+	Suite *s = suite_create("dpi_api");
+	TCase *tc = tcase_create("api");
+	tcase_add_test(tc, test_set_replaces_add_dedups);
+	tcase_add_test(tc, test_list_capped);
+	tcase_add_test(tc, test_results_grow_to_the_bound_and_survive_the_trim);
+	tcase_add_test(tc, test_replacing_never_outgrows);
+	tcase_add_test(tc, test_state_labels);
+	tcase_add_test(tc, test_results_cross_processes);
+	tcase_add_test(tc, test_hinted_asked_first);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(dpi_api_suite());
+}
