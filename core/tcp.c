@@ -8,10 +8,14 @@
  *
  * Analytics follow Wireshark's TCP sequence analysis, because tshark is the
  * oracle the tests compare with:
- *  - a segment that carries data (or SYN/FIN) but does not advance the
- *    highest sequence seen in its direction is, in this order: a keep-alive
- *    (not counted); a spurious retransmission (all of it was already
- *    acknowledged by the peer; counted as a retransmission); a fast
+ *  - a segment whose payload the peer has already acknowledged is a
+ *    spurious retransmission (counted as a retransmission), even when it is
+ *    above every sequence seen in its direction (the capture missed the
+ *    original), unless it is a keep-alive;
+ *  - otherwise a segment that carries data (or SYN/FIN) but does not
+ *    advance the highest sequence seen in its direction (data starting one
+ *    below it after a one-byte zero-window probe does advance it) is, in
+ *    this order: a keep-alive (not counted); a fast
  *    retransmission (the peer has sent >= 2 duplicate ACKs for exactly this
  *    sequence, and - Wireshark's 20 ms rule - the flow's previous packet is
  *    less than 20 ms old: the peer's last ACK cannot be later than it, so a
@@ -204,31 +208,35 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 		d->last_seg_us = now;
 		d->flags |= TCPD_SEQ_KNOWN;
 	} else if (seglen > 0 && !(f & TCP_RST)) {
-		if (seq_lt(seg->seq, d->next_seq)) {
-			if (!keepalive) {
-				uint32_t thresh = t->irtt_us ? t->irtt_us : OOO_DEFAULT_THRESHOLD_US;
-				if ((rv->flags & TCPD_ACK_KNOWN) && seq_geq(rv->last_ack, end)) {
-					/* Spurious: every byte was already acknowledged. */
-					count(&t->retransmits, tot ? &tot->retransmits : NULL);
-					retransmitted = 1;
-				} else if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) &&
-					   rv->last_ack == seg->seq &&
-					   seg->ts_us - seg->prev_us < FAST_RETRANS_WINDOW_US) {
-					count(&t->fast_retransmits, tot ? &tot->fast_retransmits : NULL);
-					count(&t->retransmits, tot ? &tot->retransmits : NULL);
-					retransmitted = 1;
-				} else if (now - d->last_seg_us < thresh && end != d->next_seq) {
-					count(&t->out_of_order, tot ? &tot->out_of_order : NULL);
-				} else {
-					count(&t->retransmits, tot ? &tot->retransmits : NULL);
-					retransmitted = 1;
-				}
+		/* Data at one below the next sequence after a one-byte (zero
+		 * window) probe adds data: not "not advanced" (Wireshark's rule). */
+		const int not_advanced = seq_lt(seg->seq, d->next_seq) &&
+					 !(seg->len > 1 && seg->seq == d->next_seq - 1);
+		/* Spurious: payload the peer had already acknowledged, even when
+		 * it is above every sequence seen (the capture missed the
+		 * original): Wireshark checks this whether or not the
+		 * segment advances the sequence. */
+		const int spurious = seg->len > 0 && (rv->flags & TCPD_ACK_KNOWN) &&
+				     seq_geq(rv->last_ack, seg->seq + seg->len);
+		if (!keepalive && (spurious || not_advanced)) {
+			uint32_t thresh = t->irtt_us ? t->irtt_us : OOO_DEFAULT_THRESHOLD_US;
+			if (spurious) {
+				count(&t->retransmits, tot ? &tot->retransmits : NULL);
+				retransmitted = 1;
+			} else if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) &&
+				   rv->last_ack == seg->seq &&
+				   seg->ts_us - seg->prev_us < FAST_RETRANS_WINDOW_US) {
+				count(&t->fast_retransmits, tot ? &tot->fast_retransmits : NULL);
+				count(&t->retransmits, tot ? &tot->retransmits : NULL);
+				retransmitted = 1;
+			} else if (now - d->last_seg_us < thresh && end != d->next_seq) {
+				count(&t->out_of_order, tot ? &tot->out_of_order : NULL);
+			} else {
+				count(&t->retransmits, tot ? &tot->retransmits : NULL);
+				retransmitted = 1;
 			}
-			if (seq_lt(d->next_seq, end)) {
-				d->next_seq = end;
-				d->last_seg_us = now;
-			}
-		} else {
+		}
+		if (seq_lt(d->next_seq, end)) {
 			d->next_seq = end;
 			d->last_seg_us = now;
 		}

@@ -532,6 +532,49 @@ START_TEST(test_handshake_then_data_threshold_is_irtt)
 }
 END_TEST
 
+START_TEST(test_spurious_above_every_seen_sequence)
+{
+	/* A lossy capture (tests/captures/real/iperf-lossy-cut.pcap, frame 654):
+	 * the sender's segments up to 555838 were not captured, the receiver
+	 * acknowledged them, then the sender resent 538614+1448. It is above
+	 * the highest sequence seen (511102) but all of it was acknowledged:
+	 * Wireshark calls it a spurious retransmission. */
+	struct tcp_state t;
+	struct tcp_totals tot = { 0 };
+	memset(&t, 0, sizeof(t));
+	feed(&t, &tot, seg(OUT, PA, 509654, 1, 500, 1448, 0));		/* next_seq 511102 */
+	feed(&t, &tot, seg(IN, TCP_ACK, 1, 555838, 2000, 0, 100));	/* acks what we never saw */
+	feed(&t, &tot, seg(OUT, PA, 538614, 1, 500, 1448, 200));
+	ck_assert_uint_eq(t.retransmits, 1);
+	ck_assert_uint_eq(tot.retransmits, 1);
+	ck_assert_uint_eq(t.out_of_order, 0);
+	/* New data past the ACK is not. */
+	feed(&t, &tot, seg(OUT, PA, 555838, 1, 500, 1448, 300));
+	ck_assert_uint_eq(t.retransmits, 1);
+	/* Nor is data that ends past the ACK (only part of it acknowledged). */
+	feed(&t, &tot, seg(IN, TCP_ACK, 1, 558000, 2000, 0, 400));
+	feed(&t, &tot, seg(OUT, PA, 557286, 1, 500, 1448, 4000000));
+	ck_assert_uint_eq(t.retransmits, 1);
+}
+END_TEST
+
+START_TEST(test_data_after_zero_window_probe_advances)
+{
+	/* A one-byte zero-window probe moves the next sequence by one; the
+	 * data sent when the window opens starts at the probe's byte: it
+	 * adds data, so it is neither out of order nor a retransmission. */
+	struct tcp_state t;
+	memset(&t, 0, sizeof(t));
+	feed(&t, NULL, seg(OUT, PA, 1000, 1, 100, 100, 0));		/* next 1100 */
+	feed(&t, NULL, seg(IN, TCP_ACK, 1, 1100, 0, 0, 100));		/* window 0 */
+	feed(&t, NULL, seg(OUT, TCP_ACK, 1100, 1, 100, 1, 200000));	/* probe: next 1101 */
+	feed(&t, NULL, seg(IN, TCP_ACK, 1, 1100, 4000, 0, 300000));	/* window opens */
+	feed(&t, NULL, seg(OUT, PA, 1100, 1, 100, 1000, 300100));
+	ck_assert_uint_eq(t.retransmits, 0);
+	ck_assert_uint_eq(t.out_of_order, 0);
+}
+END_TEST
+
 static Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -562,6 +605,8 @@ static Suite *tcp_suite(void)
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, test_rst_is_not_a_retransmission);
 	tcase_add_test(tc, test_handshake_then_data_threshold_is_irtt);
+	tcase_add_test(tc, test_spurious_above_every_seen_sequence);
+	tcase_add_test(tc, test_data_after_zero_window_probe_advances);
 	suite_add_tcase(s, tc);
 	return s;
 }
