@@ -563,6 +563,7 @@ void tracker_tcp_active(struct tracker *t, struct tcp_totals *out, uint32_t *tcp
 
 double tracker_bytes_per_flow(const struct tracker *t)
 {
+	/* At the cap, where the buckets have grown to their largest. */
 	return (double)sizeof(struct flow) +
-	       (double)(t->table.mask + 1) * sizeof(uint32_t) / (double)t->table.cap;
+	       (double)(t->table.mask_max + 1) * sizeof(uint32_t) / (double)t->table.cap;
 }
