@@ -413,8 +413,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 				.window = p->window, .len = p->l4_payload_len, .ts_us = now,
 				.prev_us = prev_seen < now ? prev_seen : now,
 			};
-			tcp_analyze(&f->u.tcp, &seg, &t->tcp);
-			f->state = (uint8_t)tcp_next_state((enum tcp_state_id)f->state, &f->u.tcp, &seg);
+			f->state = tcp_segment_in(&f->u.tcp, f->state, &seg, &t->tcp);
 		}
 		break;
 	case L4_ICMP: case L4_ICMPV6:
