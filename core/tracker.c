@@ -251,7 +251,10 @@ uint32_t tracker_advance(struct tracker *t, uint64_t now_us)
 {
 	if (now_us > t->now_us)
 		t->now_us = now_us;
-	return flow_table_advance(&t->table, t->now_us, EXPIRE_BUDGET, expire_cb, t);
+	uint32_t n = flow_table_advance(&t->table, t->now_us, EXPIRE_BUDGET, expire_cb, t);
+	/* The wheel moves only here: a packet compares, it does not divide. */
+	t->advance_at_us = t->table.wheel_started ? (t->table.wheel_sec + 1) * 1000000u : 0;
+	return n;
 }
 
 static void note_icmp_error(struct tracker *t, const struct packet *p)
@@ -313,7 +316,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	t->stats.bytes += p->ip_len;
 	if (p->ts_us > t->now_us) {
 		t->now_us = p->ts_us;
-		if (p->ts_us / 1000000u > t->table.wheel_sec || !t->table.wheel_started)
+		if (p->ts_us >= t->advance_at_us)
 			tracker_advance(t, p->ts_us);
 	}
 	const uint64_t now = p->ts_us;
