@@ -12,6 +12,11 @@ int decode_link_supported(int dlt);
 enum decode_result decode_packet(int dlt, const uint8_t *buf, size_t cap_len,
 				 struct packet *pkt);
 
+/* The same without the fast path for plain Ethernet/IP/TCP-or-UDP frames:
+ * the reference the fast path is tested against. */
+enum decode_result decode_packet_general(int dlt, const uint8_t *buf, size_t cap_len,
+					 struct packet *pkt);
+
 /* Name of an IP protocol number ("GRE", "ESP", ...), or NULL. */
 const char *decode_ipproto_name(unsigned ipproto);
 

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "flow_table.h"
-#include "keyhash.h"
 
 #define USEC 1000000u
 
@@ -36,9 +35,10 @@ int flow_table_init(struct flow_table *t, uint32_t cap, flow_deadline_fn fn, voi
 	memset(t, 0, sizeof(*t));
 	if (cap == 0 || cap >= FLOW_NONE)
 		return -EINVAL;
-	uint32_t nb = 1;
-	while (nb < cap && nb < (1u << 31))
-		nb <<= 1;
+	uint32_t nb_max = 1;
+	while (nb_max < cap && nb_max < (1u << 31))
+		nb_max <<= 1;
+	uint32_t nb = nb_max < FLOW_BUCKETS_START ? nb_max : FLOW_BUCKETS_START;
 	/* Mapped rather than calloc'ed: page-aligned (so every flow starts a
 	 * cache line), zero-filled and backed only as it fills. */
 	t->slab_bytes = (size_t)cap * sizeof(struct flow);
@@ -55,6 +55,7 @@ int flow_table_init(struct flow_table *t, uint32_t cap, flow_deadline_fn fn, voi
 	memset(t->wheel, 0xff, WHEEL_SLOTS * sizeof(uint32_t));
 	t->cap = cap;
 	t->mask = nb - 1;
+	t->mask_max = nb_max - 1;
 	t->free_head = FLOW_NONE;
 	t->deadline = fn;
 	t->deadline_ctx = ctx;
@@ -71,17 +72,30 @@ void flow_table_free(struct flow_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k)
+/* Doubles the bucket array and refiles every flow by its hash (same
+ * secret). Without memory the table keeps its buckets: still correct, only
+ * longer chains. */
+static void grow(struct flow_table *t)
 {
-	return keyhash(t->seed, k, sizeof(*k));
-}
-
-struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h)
-{
-	for (uint32_t i = t->buckets[h & t->mask]; i != FLOW_NONE; i = t->slab[i].hash_next)
-		if (memcmp(&t->slab[i].key, k, sizeof(*k)) == 0)
-			return &t->slab[i];
-	return NULL;
+	uint32_t nb = (t->mask + 1) * 2;
+	uint32_t *nbk = malloc((size_t)nb * sizeof(uint32_t));
+	if (!nbk)
+		return;
+	memset(nbk, 0xff, (size_t)nb * sizeof(uint32_t));
+	for (uint32_t b = 0; b <= t->mask; b++) {
+		uint32_t i = t->buckets[b];
+		while (i != FLOW_NONE) {
+			struct flow *f = &t->slab[i];
+			uint32_t next = f->hash_next;
+			uint32_t *head = &nbk[flow_key_hash(t, &f->key) & (nb - 1)];
+			f->hash_next = *head;
+			*head = i;
+			i = next;
+		}
+	}
+	free(t->buckets);
+	t->buckets = nbk;
+	t->mask = nb - 1;
 }
 
 int flow_table_full(const struct flow_table *t) { return t->count >= t->cap; }
@@ -107,6 +121,8 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, u
 	f->hash_next = *b;
 	*b = i;
 	t->count++;
+	if (t->count > t->mask + 1 && t->mask < t->mask_max && !t->walking)
+		grow(t);	/* load factor above 1 */
 	return f;
 }
 
@@ -249,6 +265,7 @@ struct flow *flow_table_victim(struct flow_table *t)
 
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *ctx), void *ctx)
 {
+	t->walking++;
 	for (uint32_t b = 0; b <= t->mask; b++) {
 		uint32_t i = t->buckets[b];
 		while (i != FLOW_NONE) {
@@ -256,5 +273,13 @@ void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *c
 			i = f->hash_next;	/* fn may remove f */
 			fn(f, ctx);
 		}
+	}
+	t->walking--;
+	/* Inserts during the walk may have left the load factor above 1. */
+	while (t->count > t->mask + 1 && t->mask < t->mask_max && !t->walking) {
+		uint32_t before = t->mask;
+		grow(t);
+		if (t->mask == before)
+			break;	/* no memory: try at a later insert */
 	}
 }

@@ -6,6 +6,14 @@
  * power-of-two bucket array of 32-bit indices. Lookup and insert are O(1);
  * nothing is allocated per packet.
  *
+ * The bucket array follows the live count, not the cap: it starts at
+ * FLOW_BUCKETS_START heads and doubles (a rehash with the same secret) when
+ * the count passes the bucket count, up to the next power of two of the cap;
+ * it never shrinks. A lookup reads one bucket and, mostly, one flow line: a
+ * 512 KiB array sized for 100 000 flows but holding 20 000 would miss the
+ * cache on every packet. Growth waits while flow_table_foreach() walks the
+ * buckets (it would reorder them) and happens at the next insert after.
+ *
  * Expiry: a timer wheel of 1-second slots (WHEEL_SLOTS of them) holds every
  * flow in the slot of its deadline. Deadlines only move later on ordinary
  * packets, so a flow is not moved per packet: when its slot comes up, the
@@ -22,12 +30,15 @@
 #define NETLENS_FLOW_TABLE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "flow.h"
+#include "keyhash.h"
 
 #define WHEEL_SLOTS 4096u	/* 68 minutes of 1 s slots: beyond the longest timeout */
 #define WHEEL_NONE 0xffffu
 #define WHEEL_FREE 0xfffeu	/* the slot holds no flow: on the free list */
+#define FLOW_BUCKETS_START 1024u	/* 4 KiB of heads before the table grows */
 
 /* The owner's idea of when a flow expires (µs since the epoch). */
 typedef uint64_t (*flow_deadline_fn)(const struct flow *f, void *ctx);
@@ -41,6 +52,8 @@ struct flow_table {
 	uint32_t count;		/* flows in the table */
 	uint32_t *buckets;	/* owned: mask + 1 heads */
 	uint32_t mask;
+	uint32_t mask_max;	/* the largest mask: next power of two of cap, minus 1 */
+	uint32_t walking;	/* flow_table_foreach() calls in progress: no growth */
 	uint64_t seed[2];	/* keyhash secret */
 	uint32_t *wheel;	/* owned: WHEEL_SLOTS heads */
 	uint64_t wheel_sec;	/* every slot up to this second has been processed */
@@ -64,10 +77,32 @@ static inline int flow_table_holds(const struct flow_table *t, uint32_t i)
 	return i < t->used_hi && t->slab[i].wheel_slot != WHEEL_FREE;
 }
 
-uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k);
+/* Inline: both run for every packet. */
+static inline uint64_t flow_key_hash(const struct flow_table *t, const struct flow_key *k)
+{
+	return keyhash(t->seed, k, sizeof(*k));
+}
+
+/* Key equality as five 64-bit words (the key has no padding that is not
+ * zeroed: make_key() clears it), cheaper than a memcmp call. */
+static inline int flow_key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t a[5], b[5];
+	_Static_assert(sizeof(struct flow_key) == sizeof(a), "a flow key is five words");
+	memcpy(a, x, sizeof(a));
+	memcpy(b, y, sizeof(b));
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+}
 
 /* Returns the flow with key k (hash h), or NULL. */
-struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k, uint64_t h);
+static inline struct flow *flow_table_lookup(struct flow_table *t, const struct flow_key *k,
+					     uint64_t h)
+{
+	for (uint32_t i = t->buckets[h & t->mask]; i != FLOW_NONE; i = t->slab[i].hash_next)
+		if (flow_key_eq(&t->slab[i].key, k))
+			return &t->slab[i];
+	return NULL;
+}
 
 /* Adds a zeroed flow with key k; the table must not be full. */
 struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, uint64_t h);
@@ -91,7 +126,8 @@ uint32_t flow_table_advance(struct flow_table *t, uint64_t now_us, uint32_t budg
 struct flow *flow_table_victim(struct flow_table *t);
 
 /* Calls fn for every flow in the table (hash-bucket order); fn may remove
- * the flow it is given. */
+ * the flow it is given, and may insert (a flow inserted meanwhile may or may
+ * not be visited; the buckets do not grow until the walk ends). */
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *ctx), void *ctx);
 
 #endif

@@ -6,6 +6,12 @@
 
 #include "flow.h"
 
+/* No idle timeout is shorter: the table's are 10 s and more, and a
+ * dissector's idle_timeout_s is whole seconds (0 = the table's). */
+#define LIFECYCLE_MIN_TIMEOUT_US 1000000ull
+/* ... and none longer than a day (plugins/loader.c refuses more). */
+#define LIFECYCLE_MAX_TIMEOUT_US (86400ull * 1000000ull)
+
 /* Idle timeout of f in its current state, in µs. */
 uint64_t lifecycle_timeout_us(const struct flow *f);
 

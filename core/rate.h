@@ -25,7 +25,38 @@ struct rate {
 void rate_set_window_us(uint64_t window_us);
 uint64_t rate_window_us(void);
 
-void rate_add(struct rate *r, uint64_t now_us, int dir, uint32_t bytes);
+/* The bucket of a time. Packets arrive in time order, so the current
+ * bucket's span is remembered and the division done only when leaving it.
+ * Inline with rate_add(): both run for every packet. */
+struct rate_span { uint64_t lo, hi, bucket; };
+extern struct rate_span rate_span_now;
+extern uint64_t rate_window;	/* set by rate_set_window_us() only */
+
+static inline uint64_t rate_bucket_of(uint64_t now_us)
+{
+	if (now_us < rate_span_now.lo || now_us >= rate_span_now.hi) {
+		rate_span_now.bucket = now_us / rate_window;
+		rate_span_now.lo = rate_span_now.bucket * rate_window;
+		rate_span_now.hi = rate_span_now.lo + rate_window;
+	}
+	return rate_span_now.bucket;
+}
+
+static inline void rate_add(struct rate *r, uint64_t now_us, int dir, uint32_t bytes)
+{
+	uint32_t b = (uint32_t)rate_bucket_of(now_us);
+	if (b != r->bucket) {
+		if (b == r->bucket + 1) {
+			r->prev[0] = r->cur[0];
+			r->prev[1] = r->cur[1];
+		} else {
+			r->prev[0] = r->prev[1] = 0;	/* idle for a whole window or more */
+		}
+		r->cur[0] = r->cur[1] = 0;
+		r->bucket = b;
+	}
+	r->cur[dir] = r->cur[dir] > UINT32_MAX - bytes ? UINT32_MAX : r->cur[dir] + bytes;
+}
 
 /* Bytes per second in direction dir at time now_us. */
 double rate_get(const struct rate *r, uint64_t now_us, int dir);
@@ -38,7 +69,21 @@ struct rate64 {
 	uint64_t prev[2];
 };
 
-void rate64_add(struct rate64 *r, uint64_t now_us, int dir, uint64_t bytes);
+static inline void rate64_add(struct rate64 *r, uint64_t now_us, int dir, uint64_t bytes)
+{
+	uint64_t b = rate_bucket_of(now_us);
+	if (b != r->bucket) {
+		if (b == r->bucket + 1) {
+			r->prev[0] = r->cur[0];
+			r->prev[1] = r->cur[1];
+		} else {
+			r->prev[0] = r->prev[1] = 0;
+		}
+		r->cur[0] = r->cur[1] = 0;
+		r->bucket = b;
+	}
+	r->cur[dir] += bytes;
+}
 double rate64_get(const struct rate64 *r, uint64_t now_us, int dir);
 
 #endif

@@ -58,22 +58,6 @@ const char *tcp_state_name(enum tcp_state_id s)
 	return (unsigned)s < TCP_STATE_COUNT ? state_names[s] : "UNKNOWN";
 }
 
-int tcp_state_is_closing(enum tcp_state_id s)
-{
-	switch (s) {
-	case TCP_FIN_WAIT1: case TCP_FIN_WAIT2: case TCP_TIME_WAIT:
-	case TCP_CLOSE_WAIT: case TCP_LAST_ACK: case TCP_CLOSING: case TCP_CLOSED:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int tcp_syn_starts_new_generation(enum tcp_state_id s, uint8_t flags)
-{
-	return (flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN && tcp_state_is_closing(s);
-}
-
 /* Does an ACK from the destination cover the source's FIN? When the FIN's
  * sequence is unknown (mid-stream pickup) any ACK is taken to. */
 static int acks_source_fin(const struct tcp_state *t, const struct tcp_segment *seg)
@@ -86,7 +70,7 @@ static int acks_source_fin(const struct tcp_state *t, const struct tcp_segment *
 	return seq_geq(seg->ack, src->next_seq);
 }
 
-enum tcp_state_id tcp_next_state(enum tcp_state_id cur, const struct tcp_state *t,
+static inline enum tcp_state_id next_state(enum tcp_state_id cur, const struct tcp_state *t,
 				 const struct tcp_segment *seg)
 {
 	const int out = seg->dir == 0;
@@ -277,4 +261,18 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 			*cflags |= TCPS_PROBE_ARMED;
 		}
 	}
+}
+
+enum tcp_state_id tcp_next_state(enum tcp_state_id cur, const struct tcp_state *t,
+				 const struct tcp_segment *seg)
+{
+	return next_state(cur, t, seg);
+}
+
+/* The state machine inlined after the analysis: one call a segment, not two. */
+uint8_t tcp_segment_in(struct tcp_state *t, uint8_t state, const struct tcp_segment *seg,
+		       struct tcp_totals *tot)
+{
+	tcp_analyze(t, seg, tot);
+	return (uint8_t)next_state((enum tcp_state_id)state, t, seg);
 }

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "packet.h"	/* TCP_* flags */
+
 enum tcp_state_id {
 	TCP_UNKNOWN = 0, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED,
 	TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE_WAIT,
@@ -73,11 +75,28 @@ enum tcp_state_id tcp_next_state(enum tcp_state_id cur, const struct tcp_state *
 /* Updates analytics with seg; adds what it counted to totals (may be NULL). */
 void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_totals *totals);
 
-/* True when a SYN on a flow in state s must start a new flow (S9). */
-int tcp_syn_starts_new_generation(enum tcp_state_id s, uint8_t flags);
+/* Both for one segment, in one call (the tracker's per-packet path):
+ * returns the state after seg. */
+uint8_t tcp_segment_in(struct tcp_state *t, uint8_t state, const struct tcp_segment *seg,
+		       struct tcp_totals *totals);
 
 /* True for states from which the connection is closing or closed. */
-int tcp_state_is_closing(enum tcp_state_id s);
+static inline int tcp_state_is_closing(enum tcp_state_id s)
+{
+	switch (s) {
+	case TCP_FIN_WAIT1: case TCP_FIN_WAIT2: case TCP_TIME_WAIT:
+	case TCP_CLOSE_WAIT: case TCP_LAST_ACK: case TCP_CLOSING: case TCP_CLOSED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* True when a SYN on a flow in state s must start a new flow (S9). */
+static inline int tcp_syn_starts_new_generation(enum tcp_state_id s, uint8_t flags)
+{
+	return (flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN && tcp_state_is_closing(s);
+}
 
 const char *tcp_state_name(enum tcp_state_id s);
 

@@ -78,8 +78,28 @@ static int is_loopback(int family, const uint8_t *a)
 	return 0;
 }
 
+static inline uint64_t be64_at(const uint8_t *p)
+{
+	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+	       (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+	       (uint64_t)p[6] << 8 | p[7];
+}
+
+/* The sign of memcmp(x, y, 16) from two big-endian word compares (one load
+ * each on any host): byte order is what memcmp compares, and it runs for
+ * every packet. */
+static inline int addr_cmp(const uint8_t *x, const uint8_t *y)
+{
+	uint64_t a = be64_at(x), b = be64_at(y);
+	if (a != b)
+		return a < b ? -1 : 1;
+	a = be64_at(x + 8);
+	b = be64_at(y + 8);
+	return a < b ? -1 : a > b;
+}
+
 /* Canonical key: the lower (address, port) endpoint is `a`. */
-static void make_key(struct flow_key *k, uint8_t proto, uint8_t family, uint8_t ipproto,
+static inline void make_key(struct flow_key *k, uint8_t proto, uint8_t family, uint8_t ipproto,
 		     const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
 		     int *from_a)
 {
@@ -87,7 +107,7 @@ static void make_key(struct flow_key *k, uint8_t proto, uint8_t family, uint8_t 
 	k->proto = proto;
 	k->family = family;
 	k->ipproto = proto == L4_OTHER_IP ? ipproto : 0;
-	int c = memcmp(src, dst, 16);
+	int c = addr_cmp(src, dst);
 	int src_first = c < 0 || (c == 0 && sport <= dport);
 	if (src_first) {
 		memcpy(k->a, src, 16);
@@ -103,7 +123,7 @@ static void make_key(struct flow_key *k, uint8_t proto, uint8_t family, uint8_t 
 	*from_a = src_first;
 }
 
-static void packet_key(const struct packet *p, struct flow_key *k, int *from_a)
+static inline void packet_key(const struct packet *p, struct flow_key *k, int *from_a)
 {
 	uint16_t sp = p->sport, dp = p->dport;
 	if (p->proto == L4_ICMP || p->proto == L4_ICMPV6) {
@@ -231,7 +251,10 @@ uint32_t tracker_advance(struct tracker *t, uint64_t now_us)
 {
 	if (now_us > t->now_us)
 		t->now_us = now_us;
-	return flow_table_advance(&t->table, t->now_us, EXPIRE_BUDGET, expire_cb, t);
+	uint32_t n = flow_table_advance(&t->table, t->now_us, EXPIRE_BUDGET, expire_cb, t);
+	/* The wheel moves only here: a packet compares, it does not divide. */
+	t->advance_at_us = t->table.wheel_started ? (t->table.wheel_sec + 1) * 1000000u : 0;
+	return n;
 }
 
 static void note_icmp_error(struct tracker *t, const struct packet *p)
@@ -277,7 +300,7 @@ static void update_arp(struct flow *f, const struct packet *p, int from_a)
 	}
 }
 
-static void count_packet(struct flow *f, int dir, uint32_t packets, uint64_t bytes, uint64_t ts)
+static inline void count_packet(struct flow *f, int dir, uint32_t packets, uint64_t bytes, uint64_t ts)
 {
 	uint64_t np = (uint64_t)f->packets[dir] + packets;
 	f->packets[dir] = np > UINT32_MAX ? UINT32_MAX : (uint32_t)np;
@@ -293,7 +316,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	t->stats.bytes += p->ip_len;
 	if (p->ts_us > t->now_us) {
 		t->now_us = p->ts_us;
-		if (p->ts_us / 1000000u > t->table.wheel_sec || !t->table.wheel_started)
+		if (p->ts_us >= t->advance_at_us)
 			tracker_advance(t, p->ts_us);
 	}
 	const uint64_t now = p->ts_us;
@@ -317,7 +340,13 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	struct flow *f = flow_table_lookup(&t->table, &k, h);
 
 	if (f) {
-		if (now > lifecycle_deadline_us(f)) {
+		/* No timeout is under LIFECYCLE_MIN_TIMEOUT_US: a flow seen that
+		 * recently is not due, and its deadline need not be asked (unless
+		 * a deadline so far off wraps, as lifecycle_deadline_us() does). */
+		int recent = now >= f->last_seen_us &&
+			     now - f->last_seen_us < LIFECYCLE_MIN_TIMEOUT_US &&
+			     f->last_seen_us < UINT64_MAX - LIFECYCLE_MAX_TIMEOUT_US;
+		if (!recent && now > lifecycle_deadline_us(f)) {
 			close_flow(t, f, CLOSE_IDLE);	/* due, but the wheel has not come round */
 			f = NULL;
 		} else if (p->proto == L4_TCP && tcp_syn_starts_new_generation(f->state, p->tcp_flags)) {
@@ -387,8 +416,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 				.window = p->window, .len = p->l4_payload_len, .ts_us = now,
 				.prev_us = prev_seen < now ? prev_seen : now,
 			};
-			tcp_analyze(&f->u.tcp, &seg, &t->tcp);
-			f->state = (uint8_t)tcp_next_state((enum tcp_state_id)f->state, &f->u.tcp, &seg);
+			f->state = tcp_segment_in(&f->u.tcp, f->state, &seg, &t->tcp);
 		}
 		break;
 	case L4_ICMP: case L4_ICMPV6:
@@ -563,6 +591,7 @@ void tracker_tcp_active(struct tracker *t, struct tcp_totals *out, uint32_t *tcp
 
 double tracker_bytes_per_flow(const struct tracker *t)
 {
+	/* At the cap, where the buckets have grown to their largest. */
 	return (double)sizeof(struct flow) +
-	       (double)(t->table.mask + 1) * sizeof(uint32_t) / (double)t->table.cap;
+	       (double)(t->table.mask_max + 1) * sizeof(uint32_t) / (double)t->table.cap;
 }

@@ -72,6 +72,8 @@ struct tracker {
 	struct tcp_totals closed_tcp;	/* the part of `tcp` in flows that closed */
 	uint32_t open_by_proto[L4_OTHER_IP + 1];
 	uint64_t now_us;		/* latest packet or timer time */
+	uint64_t advance_at_us;		/* the wheel's next second, µs (0 before it
+					 * starts): a packet from then on moves it */
 	uint64_t *mirror_mask;		/* --workers parent: per table slot, the
 					 * workers holding a part of the flow */
 	struct rate64 traffic;		/* all tracked traffic: [DIR_FWD] up (from the

@@ -1373,6 +1373,81 @@ START_TEST(test_icmp_error_quoting_echo)
 }
 END_TEST
 
+/* ---- the fast path against the general one ------------------------------------ */
+
+static uint64_t xs_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Offsets in an Ethernet/IP/TCP-or-UDP frame whose bytes steer the decode:
+ * the EtherType, version/IHL, lengths, fragment field, protocol, next
+ * header, TCP data offset. */
+static const uint8_t steer_v4[] = { 12, 13, 14, 16, 17, 20, 21, 23, 34 + 12, 38 + 12, 14 + 24 + 12 };
+static const uint8_t steer_v6[] = { 12, 13, 14, 18, 19, 20, 54 + 12, 54 + 4, 54 + 5 };
+
+START_TEST(test_fast_path_matches_general)
+{
+	/* Frames of every shape the fast path takes, mutated at random where
+	 * the decode is steered and cut at random lengths: decode_packet()
+	 * and the general path return the same and write the same bytes. */
+	struct pb base[7];
+	for (int i = 0; i < 7; i++)
+		pb_init(&base[i]);
+	pb_eth(&base[0], 0x0800); ip4_tcp(&base[0], 0x18, 100);
+	pb_eth(&base[1], 0x0800); ip4_udp(&base[1], 60);
+	pb_eth(&base[2], 0x86dd); ip6_tcp(&base[2], 0x12, 30);
+	pb_eth(&base[3], 0x86dd); ip6_udp(&base[3], 0);
+	pb_eth(&base[4], 0x0800);
+	pb_ipv4_opts(&base[4], 6, A4_SRC, A4_DST, 24 + 20 + 8, 7, 0, 4);
+	pb_tcp(&base[4], 1, 2, 3, 4, 0x10, 0);
+	fill(&base[4], 8, 'o');
+	pb_eth(&base[5], 0x0800); ip4_tcp(&base[5], 0x02, 0);
+	pb_eth(&base[6], 0x0800); ip4_icmp_unreach(&base[6], 28);
+
+	uint64_t x = 0x243f6a8885a308d3ULL;
+	uint32_t ok = 0, not_ok = 0;
+	for (int iter = 0; iter < 200000; iter++) {
+		const struct pb *b = &base[iter % 7];
+		uint8_t f[PB_MAX];
+		memcpy(f, b->b, b->len);
+		int v6 = f[13] == 0xdd;
+		int muts = (int)(xs_next(&x) % 4);
+		for (int m = 0; m < muts; m++) {
+			uint64_t r = xs_next(&x);
+			size_t at = (r & 1) ? (v6 ? steer_v6[(r >> 8) % sizeof(steer_v6)]
+						  : steer_v4[(r >> 8) % sizeof(steer_v4)])
+					    : (size_t)((r >> 8) % b->len);
+			if (at < b->len)
+				f[at] = (r >> 32) & 3 ? (uint8_t)(r >> 40) : (uint8_t)(f[at] ^ 1u << ((r >> 40) & 7));
+		}
+		uint64_t r = xs_next(&x);
+		size_t cap = (r & 3) ? b->len : (size_t)((r >> 8) % (b->len + 1));
+		size_t wire = (r >> 4 & 3) == 0 ? (size_t)((r >> 16) % (b->len + 1))
+			    : (r >> 4 & 3) == 1 ? b->len + (r >> 24) % 1600 : b->len;
+		struct packet p1, p2;
+		enum decode_result r1 = run(1, f, cap, wire, &p1);
+		memset(&p2, 0, sizeof(p2));
+		p2.ts_us = 1000000;
+		p2.wire_len = (uint32_t)wire;
+		p2.cap_len = (uint32_t)cap;
+		enum decode_result r2 = decode_packet_general(1, f, cap, &p2);
+		ck_assert_msg(r1 == r2, "iteration %d: result %d, general %d", iter, r1, r2);
+		if (r1 == DECODE_OK)
+			ck_assert_msg(memcmp(&p1, &p2, sizeof(p1)) == 0, "iteration %d: fields differ", iter);
+		if (r1 == DECODE_OK)
+			ok++;
+		else
+			not_ok++;
+	}
+	ck_assert_uint_gt(ok, 50000);	/* both kinds of outcome were exercised */
+	ck_assert_uint_gt(not_ok, 10000);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1431,6 +1506,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, test_snap_carrying_length_not_ip);
 	tcase_add_test(tc, test_ipv6_ext_len_overruns_payload);
 	tcase_add_test(tc, test_icmp_error_quoting_echo);
+	tcase_add_test(tc, test_fast_path_matches_general);
 	suite_add_tcase(s, tc);
 	return s;
 }

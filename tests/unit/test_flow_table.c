@@ -355,6 +355,215 @@ START_TEST(test_foreach)
 }
 END_TEST
 
+/* ---- valid: buckets that follow the live count ------------------------------ */
+
+/* Longest chain in the table's buckets. */
+static uint32_t longest_chain(const struct flow_table *t)
+{
+	uint32_t worst = 0;
+	for (uint32_t b = 0; b <= t->mask; b++) {
+		uint32_t n = 0;
+		for (uint32_t i = t->buckets[b]; i != FLOW_NONE; i = t->slab[i].hash_next)
+			n++;
+		if (n > worst)
+			worst = n;
+	}
+	return worst;
+}
+
+START_TEST(test_buckets_grow_with_count)
+{
+	/* The default cap's buckets start small, double as the count passes
+	 * them, every flow stays findable and a key's hash does not change;
+	 * removing flows never shrinks them. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 100000);
+	advance(&t, &c, T0, 100);
+	ck_assert_uint_eq(t.mask + 1, FLOW_BUCKETS_START);
+	ck_assert_uint_eq(t.mask_max + 1, 131072);
+	struct flow_key k0 = key_n(0);
+	uint64_t h0 = flow_key_hash(&t, &k0);
+	for (uint32_t i = 0; i < 5000; i++) {
+		add(&t, i, T0 + (i % 90) * USEC);
+		ck_assert_uint_ge(t.mask + 1, t.count);	/* load factor at most 1 */
+	}
+	ck_assert_uint_eq(t.mask + 1, 8192);
+	ck_assert(flow_key_hash(&t, &k0) == h0);
+	for (uint32_t i = 0; i < 5000; i++)
+		ck_assert_msg(find(&t, i) != NULL, "flow %u lost in a rehash", i);
+	for (uint32_t i = 0; i < 5000; i += 2)
+		flow_table_remove(&t, find(&t, i));
+	ck_assert_uint_eq(t.mask + 1, 8192);
+	for (uint32_t i = 0; i < 5000; i++)
+		ck_assert_msg((find(&t, i) != NULL) == (i % 2 == 1), "flow %u", i);
+	/* The wheel does not care: everything still expires on time. */
+	ck_assert_uint_eq(advance(&t, &c, T0 + 100 * USEC, 10000), 2500);
+	ck_assert_uint_eq(t.count, 0);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_buckets_bounded_by_cap)
+{
+	/* A small cap starts at its own size and never grows past it; a cap
+	 * just above the start size grows once, to the next power of two. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 100);
+	ck_assert_uint_eq(t.mask + 1, 128);
+	for (uint32_t i = 0; i < 100; i++)
+		add(&t, i, T0 + USEC);
+	ck_assert_uint_eq(t.mask + 1, 128);
+	flow_table_free(&t);
+
+	table_init(&t, &c, FLOW_BUCKETS_START + 1);
+	for (uint32_t i = 0; i < FLOW_BUCKETS_START + 1; i++)
+		add(&t, i, T0 + USEC);
+	ck_assert_uint_eq(t.mask + 1, 2 * FLOW_BUCKETS_START);
+	ck_assert_uint_eq(t.mask, t.mask_max);
+	ck_assert(flow_table_full(&t));
+	struct flow_key k = key_n(5000);
+	ck_assert_ptr_null(flow_table_insert(&t, &k, flow_key_hash(&t, &k)));
+	for (uint32_t i = 0; i < FLOW_BUCKETS_START + 1; i++)
+		ck_assert_ptr_nonnull(find(&t, i));
+	flow_table_free(&t);
+}
+END_TEST
+
+struct walk_ctx {
+	struct flow_table *t;
+	uint32_t mask_at_start;
+	uint8_t seen[4096];
+	uint32_t inserted;
+	uint32_t removed;
+};
+
+/* Visits a flow of the first 1024: inserts a new one (number 2048 + its
+ * own) and removes every third one it is given. */
+static void walk_insert_cb(struct flow *f, void *ctx)
+{
+	struct walk_ctx *w = ctx;
+	uint32_t n = (uint32_t)(f->key.pa - 1024);
+	ck_assert_uint_lt(n, 4096);
+	ck_assert_uint_eq(w->t->mask, w->mask_at_start);	/* no rehash under the walk */
+	w->seen[n]++;
+	if (n < 1024) {
+		add(w->t, 2048 + n, T0 + 50 * USEC);
+		w->inserted++;
+		if (n % 3 == 0) {
+			flow_table_remove(w->t, f);
+			w->removed++;
+		}
+	}
+}
+
+START_TEST(test_growth_waits_for_foreach)
+{
+	/* Inserting during a walk pushes the count past the buckets; the walk
+	 * sees every old flow exactly once (no rehash reorders it), and the
+	 * buckets grow when it ends. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 10000);
+	for (uint32_t i = 0; i < FLOW_BUCKETS_START; i++)
+		add(&t, i, T0 + 40 * USEC);
+	ck_assert_uint_eq(t.mask + 1, FLOW_BUCKETS_START);
+	struct walk_ctx w;
+	memset(&w, 0, sizeof(w));
+	w.t = &t;
+	w.mask_at_start = t.mask;
+	flow_table_foreach(&t, walk_insert_cb, &w);
+	for (uint32_t i = 0; i < FLOW_BUCKETS_START; i++)
+		ck_assert_msg(w.seen[i] == 1, "old flow %u seen %u times", i, w.seen[i]);
+	for (uint32_t i = 2048; i < 2048 + FLOW_BUCKETS_START; i++)
+		ck_assert_uint_le(w.seen[i], 1);
+	ck_assert_uint_eq(w.inserted, FLOW_BUCKETS_START);
+	ck_assert_uint_eq(t.count, 2 * FLOW_BUCKETS_START - w.removed);
+	ck_assert_uint_ge(t.mask + 1, t.count);	/* grown after the walk */
+	ck_assert_uint_gt(t.mask, w.mask_at_start);
+	for (uint32_t i = 0; i < FLOW_BUCKETS_START; i++) {
+		ck_assert_msg((find(&t, i) != NULL) == (i % 3 != 0), "old flow %u", i);
+		ck_assert_msg(find(&t, 2048 + i) != NULL, "new flow %u", 2048 + i);
+	}
+	/* A second walk sees every flow once, and removing all of them empties it. */
+	struct rm_ctx r = { &t, 0 };
+	uint32_t before = t.count;
+	flow_table_foreach(&t, remove_cb, &r);
+	ck_assert_uint_eq(r.visited, before);
+	ck_assert_uint_eq(t.count, 0);
+	flow_table_free(&t);
+}
+END_TEST
+
+START_TEST(test_victim_after_growth)
+{
+	/* Rehashing moves flows between buckets, not between wheel slots: the
+	 * eviction victim is still the one nearest its deadline. */
+	struct flow_table t;
+	struct tctx c;
+	table_init(&t, &c, 4000);
+	advance(&t, &c, T0, 100);
+	for (uint32_t i = 0; i < 3000; i++)
+		if (i != 1234)
+			add(&t, i, T0 + (100 + i % 200) * USEC);
+	struct flow *near = add(&t, 1234, T0 + 99 * USEC);
+	ck_assert_uint_eq(t.mask + 1, 4096);
+	ck_assert_ptr_eq(flow_table_victim(&t), near);
+	flow_table_remove(&t, near);
+	struct flow *v = flow_table_victim(&t);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->last_seen_us, T0 + 100 * USEC);
+	ck_assert_ptr_null(find(&t, 1234));
+	flow_table_free(&t);
+}
+END_TEST
+
+static struct flow_key key_wide(uint32_t n)
+{
+	struct flow_key k = key_n(0);
+	ip4_store(k.a, IP4(10, n >> 16 & 0xff, n >> 8 & 0xff, n & 0xff));
+	k.pa = (uint16_t)(n >> 24 | 1);
+	return k;
+}
+
+START_TEST(test_growth_stays_keyed)
+{
+	/* Keys picked to share one bucket of a grown table (what a sender who
+	 * knew its secret could send) spread out in another table, grown the
+	 * same way: the rehash uses each table's own secret. */
+	struct flow_table a, b;
+	struct tctx ca, cb;
+	table_init(&a, &ca, 20000);
+	table_init(&b, &cb, 20000);
+	ck_assert(a.seed[0] != b.seed[0] || a.seed[1] != b.seed[1]);
+	for (uint32_t i = 0; i < 9000; i++) {
+		add(&a, i, T0 + USEC);
+		add(&b, i, T0 + USEC);
+	}
+	ck_assert_uint_eq(a.mask + 1, 16384);
+	ck_assert_uint_eq(b.mask + 1, 16384);
+	struct flow_key hostile[100];
+	uint32_t found = 0;
+	for (uint32_t n = 0; found < 100 && n < (1u << 26); n++) {
+		struct flow_key k = key_wide(n);
+		if ((flow_key_hash(&a, &k) & a.mask) == 0)
+			hostile[found++] = k;
+	}
+	ck_assert_uint_eq(found, 100);
+	uint32_t base_chain = longest_chain(&b);
+	for (uint32_t i = 0; i < found; i++)
+		ck_assert_ptr_nonnull(flow_table_insert(&b, &hostile[i], flow_key_hash(&b, &hostile[i])));
+	ck_assert_uint_eq(b.mask + 1, 16384);
+	ck_assert_uint_le(longest_chain(&b), base_chain + 3);
+	for (uint32_t i = 0; i < found; i++)
+		ck_assert_ptr_nonnull(flow_table_insert(&a, &hostile[i], flow_key_hash(&a, &hostile[i])));
+	ck_assert_uint_ge(longest_chain(&a), 100);	/* what they would do with a known secret */
+	flow_table_free(&a);
+	flow_table_free(&b);
+}
+END_TEST
+
 /* ---- valid: timer wheel ----------------------------------------------------- */
 
 START_TEST(test_advance_expires_due_flows)
@@ -640,6 +849,11 @@ static Suite *flow_table_suite(void)
 	tcase_add_test(tc, test_free_list_reuse);
 	tcase_add_test(tc, test_many_chained);
 	tcase_add_test(tc, test_foreach);
+	tcase_add_test(tc, test_buckets_grow_with_count);
+	tcase_add_test(tc, test_buckets_bounded_by_cap);
+	tcase_add_test(tc, test_growth_waits_for_foreach);
+	tcase_add_test(tc, test_victim_after_growth);
+	tcase_add_test(tc, test_growth_stays_keyed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("wheel");

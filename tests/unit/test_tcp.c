@@ -240,6 +240,45 @@ START_TEST(test_fin_wait1_peer_fin_not_acking)
 }
 END_TEST
 
+START_TEST(test_segment_in_is_analyze_then_next_state)
+{
+	/* The tracker's one call does what the two did, in their order (the
+	 * state reads what the analysis just learnt): same state, same
+	 * counters, along the full lifecycle and a retransmission. */
+	struct tcp_state a, b;
+	struct tcp_totals ta, tb;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&ta, 0, sizeof(ta));
+	memset(&tb, 0, sizeof(tb));
+	enum tcp_state_id sa = TCP_UNKNOWN;
+	uint8_t sb = TCP_UNKNOWN;
+	const struct tcp_segment segs[] = {
+		seg(OUT, TCP_SYN, 100, 0, 100, 0, 0),
+		seg(IN, SA, 500, 101, 100, 0, 1000),
+		seg(OUT, TCP_ACK, 101, 501, 100, 0, 2000),
+		seg(OUT, PA, 101, 501, 100, 10, 3000),
+		seg(OUT, PA, 101, 501, 100, 10, 900000),
+		seg(IN, TCP_ACK, 501, 111, 100, 0, 901000),
+		seg(IN, TCP_ACK, 501, 111, 100, 0, 902000),
+		seg(OUT, FA, 111, 501, 100, 0, 905000),
+		seg(IN, FA, 501, 112, 100, 0, 906000),
+		seg(OUT, TCP_ACK, 112, 502, 100, 0, 907000),
+	};
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		tcp_analyze(&a, &segs[i], &ta);
+		sa = tcp_next_state(sa, &a, &segs[i]);
+		sb = tcp_segment_in(&b, sb, &segs[i], &tb);
+		ck_assert_msg(sb == sa, "step %zu: %s, not %s", i, tcp_state_name(sb), tcp_state_name(sa));
+		ck_assert_mem_eq(&a, &b, sizeof(a));
+		ck_assert_mem_eq(&ta, &tb, sizeof(ta));
+	}
+	ck_assert_int_eq(sb, TCP_TIME_WAIT);
+	ck_assert_uint_eq(b.retransmits, 1);
+	ck_assert_uint_eq(tb.retransmits, 1);
+}
+END_TEST
+
 /* ---- analytics ------------------------------------------------------------- */
 
 static void feed(struct tcp_state *t, struct tcp_totals *tot, struct tcp_segment s)
@@ -586,6 +625,7 @@ static Suite *tcp_suite(void)
 	tcase_add_test(tc, test_syn_new_generation);
 	tcase_add_test(tc, test_state_names);
 	tcase_add_test(tc, test_full_lifecycle);
+	tcase_add_test(tc, test_segment_in_is_analyze_then_next_state);
 	tcase_add_test(tc, test_fin_wait1_peer_fin_not_acking);
 	tcase_add_test(tc, test_handshake_rtt);
 	tcase_add_test(tc, test_handshake_rtt_syn_retransmitted);
