@@ -422,29 +422,6 @@ static void note_owner(struct flow *f, const struct dpi_flow *df)
 					 (df->over ? DPI_OWNER_OVER : 0));
 }
 
-/* The blob keeps what its records take (rounded to 32 bytes), not the
- * room rec_append() left to grow into: done when a flow is decided and
- * after each packet, so the doubling saves reallocs within a packet's
- * fields without leaving slack on the many flows that wait undecided
- * (100 000 half-open handshakes held ~7 MiB of it). */
-static void blob_fit(struct dpi_flow *df)
-{
-	uint32_t fit = (df->used + 31u) & ~31u;
-	if (fit >= df->cap)
-		return;
-	if (!fit) {
-		free(df->blob);
-		df->blob = NULL;
-		df->cap = 0;
-		return;
-	}
-	uint8_t *nb = realloc(df->blob, fit);
-	if (nb) {
-		df->blob = nb;
-		df->cap = (uint16_t)fit;
-	}
-}
-
 /* No candidate left: free the work; keep results if any. */
 static void decide(struct dpi *d, struct flow *f)
 {
@@ -456,7 +433,18 @@ static void decide(struct dpi *d, struct flow *f)
 		f->dpi = DPI_NOTHING;
 	} else {
 		f->dpi_owner |= DPI_OWNER_DECIDED;
-		blob_fit(df);
+		/* Results are final now: the blob keeps what they take (rounded
+		 * as before), not the room rec_append() left to grow into. */
+		uint32_t fit = (df->used + 31u) & ~31u;
+		if (fit < df->cap) {
+			uint8_t *nb = fit ? realloc(df->blob, fit) : NULL;
+			if (nb || !fit) {
+				if (!fit)
+					free(df->blob);
+				df->blob = nb;
+				df->cap = (uint16_t)fit;
+			}
+		}
 	}
 }
 
@@ -691,7 +679,6 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			}
 		}
 	}
-	blob_fit(df);
 }
 
 void dpi_finish(struct dpi *d, struct flow *f)
