@@ -61,7 +61,6 @@ struct dpi_flow {
 struct rec { uint8_t field, type; uint16_t len; const uint8_t *data; };
 
 #define REC_HEAD 4u
-#define RESULT_FIRST_CAP 128u	/* a blob's first size: a TLS flow's fields mostly fit */
 
 static int rec_next(const struct dpi_flow *df, uint32_t *off, struct rec *r)
 {
@@ -106,14 +105,7 @@ static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t
 		return -1;
 	}
 	if (need > df->cap) {
-		/* A dissector sets a handful of fields in a row: grow by
-		 * doubling from a size most flows' results fit, not a realloc
-		 * per value. decide() gives back what is left over. */
-		uint32_t cap = df->cap ? 2u * df->cap : RESULT_FIRST_CAP;
-		if (cap < need)
-			cap = (need + 31u) & ~31u;
-		if (cap > DPI_RESULT_MAX_BYTES)
-			cap = DPI_RESULT_MAX_BYTES;
+		uint32_t cap = (need + 31u) & ~31u;	/* grow in small steps: results are small */
 		uint8_t *nb = realloc(df->blob, cap);
 		if (!nb)
 			return -1;
@@ -433,18 +425,6 @@ static void decide(struct dpi *d, struct flow *f)
 		f->dpi = DPI_NOTHING;
 	} else {
 		f->dpi_owner |= DPI_OWNER_DECIDED;
-		/* Results are final now: the blob keeps what they take (rounded
-		 * as before), not the room rec_append() left to grow into. */
-		uint32_t fit = (df->used + 31u) & ~31u;
-		if (fit < df->cap) {
-			uint8_t *nb = fit ? realloc(df->blob, fit) : NULL;
-			if (nb || !fit) {
-				if (!fit)
-					free(df->blob);
-				df->blob = nb;
-				df->cap = (uint16_t)fit;
-			}
-		}
 	}
 }
 
