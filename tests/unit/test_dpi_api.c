@@ -1,6 +1,6 @@
 /* test_dpi_api.c - the host API of core/dpi.c as dissectors see it: a
  * string set anew replaces the old one, list values are deduplicated and
- * capped, results grow up to DPI_RESULT_MAX_BYTES and survive the trim when
+ * capped, results grow up to DPI_RESULT_MAX_BYTES and survive unchanged when
  * the flow is decided, state labels are checked (and "_CLOSED" noticed),
  * results cross processes unchanged, and once a dissector claims a flow
  * every other candidate's state is released.
@@ -180,7 +180,7 @@ static void s_big(const struct nl_host_api *api, struct nl_flow *fl)
 	rc_sum += api->add_str(fl, 1, item, NL_MAX_STR);
 }
 
-START_TEST(test_results_grow_to_the_bound_and_survive_the_trim)
+START_TEST(test_results_grow_to_the_bound_and_survive_the_decision)
 {
 	struct dpi d;
 	struct flow f;
@@ -203,7 +203,7 @@ START_TEST(test_results_grow_to_the_bound_and_survive_the_trim)
 	snprintf(before, sizeof(before), "%s", as_json(&d, f.dpi));
 	ck_assert_ptr_nonnull(strstr(before, want));
 	verdict = NL_DONE;
-	offer(&d, &f, NULL);	/* decided: the blob is trimmed */
+	offer(&d, &f, NULL);	/* decided: the work is freed, the results kept */
 	ck_assert(dpi_flow_decided(&f));
 	ck_assert_str_eq(as_json(&d, f.dpi), before);
 	dpi_release(&d, f.dpi);
@@ -348,7 +348,7 @@ static Suite *dpi_api_suite(void)
 	TCase *tc = tcase_create("api");
 	tcase_add_test(tc, test_set_replaces_add_dedups);
 	tcase_add_test(tc, test_list_capped);
-	tcase_add_test(tc, test_results_grow_to_the_bound_and_survive_the_trim);
+	tcase_add_test(tc, test_results_grow_to_the_bound_and_survive_the_decision);
 	tcase_add_test(tc, test_replacing_never_outgrows);
 	tcase_add_test(tc, test_state_labels);
 	tcase_add_test(tc, test_results_cross_processes);
