@@ -183,6 +183,18 @@ void json_quote(struct strbuf *b, const char *s, size_t n)
 				i += 8;
 				continue;
 			}
+		} else {
+			/* The last 1..7 bytes as one word too (most strings are
+			 * short), padded with spaces, which never need escaping
+			 * (nor let a borrow or carry flag a lane). */
+			size_t k = n - i;
+			uint64_t v = 0x2020202020202020ULL;
+			memcpy(&v, u + i, k);
+			if (!json_word_special(v)) {
+				memcpy(p, u + i, k);
+				p += k;
+				break;
+			}
 		}
 		unsigned c = u[i];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
