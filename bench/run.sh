@@ -293,8 +293,11 @@ if [ "$CALLGRIND" = 1 ]; then
 	for who in $CGWHO; do
 		case $who in
 		floor) set -- "$FLOOR" "$cgf" ;;
-		netlens) set -- "$NETLENS" --read "$cgf" --headless --format json --max-flows "$cgm" ;;
-		nodpi) set -- "$NETLENS" --read "$cgf" --headless --format json --max-flows "$cgm" --no-dpi ;;
+		# --no-sandbox: a sandboxed netlens drops to nobody under Landlock,
+		# and valgrind could then not write its output file (the sandbox
+		# costs a few system calls at start, nothing per packet).
+		netlens) set -- "$NETLENS" --read "$cgf" --headless --format json --max-flows "$cgm" --no-sandbox ;;
+		nodpi) set -- "$NETLENS" --read "$cgf" --headless --format json --max-flows "$cgm" --no-dpi --no-sandbox ;;
 		ndpi) set -- "$NDPIREADER" -i "$cgf" -q ;;
 		esac
 		rm -f "$DATA/callgrind.$who.out"
