@@ -98,6 +98,19 @@ static void grow(struct flow_table *t)
 	t->mask = nb - 1;
 }
 
+/* Grows until the load factor is 1 or less, the buckets are at their
+ * largest, or memory runs out (then a later insert tries again); never
+ * during a walk, which would see the chains reordered. */
+static void grow_to_load(struct flow_table *t)
+{
+	while (t->count > t->mask + 1 && t->mask < t->mask_max && !t->walking) {
+		uint32_t before = t->mask;
+		grow(t);
+		if (t->mask == before)
+			break;
+	}
+}
+
 int flow_table_full(const struct flow_table *t) { return t->count >= t->cap; }
 
 struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, uint64_t h)
@@ -121,8 +134,7 @@ struct flow *flow_table_insert(struct flow_table *t, const struct flow_key *k, u
 	f->hash_next = *b;
 	*b = i;
 	t->count++;
-	if (t->count > t->mask + 1 && t->mask < t->mask_max && !t->walking)
-		grow(t);	/* load factor above 1 */
+	grow_to_load(t);
 	return f;
 }
 
@@ -275,11 +287,5 @@ void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *c
 		}
 	}
 	t->walking--;
-	/* Inserts during the walk may have left the load factor above 1. */
-	while (t->count > t->mask + 1 && t->mask < t->mask_max && !t->walking) {
-		uint32_t before = t->mask;
-		grow(t);
-		if (t->mask == before)
-			break;	/* no memory: try at a later insert */
-	}
+	grow_to_load(t);	/* inserts during the walk may have raised the load */
 }

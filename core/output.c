@@ -269,13 +269,14 @@ static void job_free(struct out_job *j)
 	sb_free(&j->b);
 }
 
-/* The flow a pick names, for a prefetch only: it may have ended (any slot
- * below used_hi is mapped memory, and a stale one costs a wasted load). */
+/* The flow a pick names, for a prefetch only (it may have been replaced
+ * since: a wasted load, no harm), or NULL: a history entry (rebuilt, not
+ * read in place) or a freed slot. */
 static const struct flow *pick_peek(struct tracker *t, const struct pick *p)
 {
-	if (p->where & HIST)
-		return NULL;	/* history entries are rebuilt, not read in place */
-	return p->where < t->table.used_hi ? flow_at(&t->table, p->where) : NULL;
+	if ((p->where & HIST) || !flow_table_holds(&t->table, p->where))
+		return NULL;
+	return flow_at(&t->table, p->where);
 }
 
 /* A record reads the flow's three cache lines, then its DPI slot, state

@@ -262,20 +262,11 @@ void sb_put_u64(struct strbuf *b, uint64_t v)
 void json_milli(struct jsonw *w, const char *key, uint64_t micro)
 {
 	json_key(w, key);
-	if (sb_reserve(w->b, 24) < 0)
-		return;
-	char *p = w->b->buf + w->b->len, tmp[20];
-	char *d = sb_fmt_u64(tmp + sizeof(tmp), micro / 1000);
-	size_t n = (size_t)(tmp + sizeof(tmp) - d);
+	sb_put_u64(w->b, micro / 1000);
 	unsigned frac = (unsigned)(micro % 1000);
-	memcpy(p, d, n);
-	p += n;
-	*p++ = '.';
-	*p++ = (char)('0' + frac / 100);
-	memcpy(p, digit_pairs + 2 * (frac % 100), 2);
-	p += 2;
-	*p = '\0';
-	w->b->len = (size_t)(p - w->b->buf);
+	const char *two = digit_pairs + 2 * (frac % 100);
+	const char tail[4] = { '.', (char)('0' + frac / 100), two[0], two[1] };
+	sb_put(w->b, tail, sizeof(tail));
 }
 
 void json_i64(struct jsonw *w, const char *key, int64_t v)
