@@ -5,7 +5,7 @@
 #   $NS_SV (server, iface $IF_SV, 10.231.0.2/24, fd00:231::2/64)
 # Traffic only ever goes between these namespaces (or their loopback).
 # nl_cleanup (installed as EXIT trap by nl_init) kills registered processes
-# and deletes the namespaces.
+# and deletes the namespaces and the nl_tmpdir directories.
 
 NL_TAG=${NL_TAG:-$$}
 NS_CL="nlcl$NL_TAG"
@@ -18,7 +18,6 @@ CL6=fd00:231::1
 SV6=fd00:231::2
 NL_PIDS=""
 NL_NAMESPACES=""
-NL_TMPDIRS=""
 NS_MID="nlmd$NL_TAG"
 
 nl_skip() { echo "SKIP: $*"; exit 77; }
@@ -71,9 +70,11 @@ nl_require_plugins() {
 # Register a pid to be killed on exit.
 nl_track() { NL_PIDS="$NL_PIDS $*"; }
 
+# Called as d=$(nl_tmpdir), in a subshell that cannot record the directory
+# for nl_cleanup: the name carries the test's pid instead ($$ is the main
+# shell's in a subshell too), and nl_cleanup removes every such directory.
 nl_tmpdir() {
-	_d=$(mktemp -d "${TMPDIR:-/tmp}/netlens-it.XXXXXX") || nl_fail "mktemp"
-	NL_TMPDIRS="$NL_TMPDIRS $_d"
+	_d=$(mktemp -d "${TMPDIR:-/tmp}/netlens-it.$$.XXXXXX") || nl_fail "mktemp"
 	echo "$_d"
 }
 
@@ -91,11 +92,10 @@ nl_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	NL_NAMESPACES=""
-	if [ -z "$NL_KEEP" ]; then
-		for d in $NL_TMPDIRS; do rm -rf "$d"; done
-	else
-		[ -n "$NL_TMPDIRS" ] && echo "# kept:$NL_TMPDIRS" >&2
-	fi
+	for d in "${TMPDIR:-/tmp}"/netlens-it.$$.*; do
+		[ -d "$d" ] || continue
+		if [ -z "$NL_KEEP" ]; then rm -rf "$d"; else echo "# kept: $d" >&2; fi
+	done
 }
 
 nl_init() {
