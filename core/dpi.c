@@ -17,16 +17,22 @@ _Static_assert(DISSECTORS_MAX < DPI_OWNER_INDEX, "owner index + 1 must fit flow-
 _Static_assert(NL_MAX_FIELDS <= 32, "a field's bit must fit dpi_flow.fields");
 
 struct stream {			/* one direction's in-order bytes (stream mode) */
-	uint8_t *buf;		/* owned, grows to NL_MAX_STREAM */
-	uint32_t len, cap;
+	uint8_t *buf;		/* owned, grows to NL_MAX_STREAM; NULL when cap is 0 */
+	uint16_t len, cap;	/* bytes held / allocated (at most NL_MAX_STREAM) */
+	uint32_t base;		/* stream offset of buf[0]: bytes every stream
+				 * candidate consumed and the host dropped */
 	uint32_t next_seq;	/* sequence number of the byte after buf */
 	uint8_t started;
 	uint8_t detached;	/* its first bytes were dissected in place, not kept */
 };
 
+_Static_assert(NL_MAX_STREAM <= UINT16_MAX, "a stream's length must fit struct stream.len");
+
 struct dpi_slot {		/* one dissector's part of a work block */
 	void *state;		/* owned, or NULL */
 	uint8_t offered;	/* packets offered so far (its budget) */
+	uint16_t used[2];	/* by direction: bytes from the buffer's start (from
+				 * the in-place segment's while detached) it consumed */
 };
 
 struct dpi_work {		/* only while the flow is being dissected */
@@ -128,6 +134,9 @@ struct nl_flow {
 	struct dpi_flow *df;
 	unsigned who;		/* index of the calling dissector */
 	int touched;		/* it set something during this call */
+	uint16_t *used;		/* stream data: the caller's mark for the direction
+				 * (struct dpi_slot.used), else NULL */
+	uint16_t from, len;	/* the data given: from *used on, len bytes */
 };
 
 /* ---- the host API ---------------------------------------------------- */
@@ -250,6 +259,22 @@ static int api_note_name(struct nl_flow *c, int family, const uint8_t *addr, con
 	return 0;
 }
 
+/* Only moves a mark: the bytes are dropped after the call, once every
+ * stream dissector of the flow is past them (stream_release). */
+static int api_consume(struct nl_flow *c, size_t n)
+{
+	if (!c || !c->used) {
+		if (c)
+			c->dpi->stats.api_errors++;
+		return -1;
+	}
+	if (n > c->len)
+		n = c->len;
+	if (c->from + n > *c->used)
+		*c->used = (uint16_t)(c->from + n);
+	return 0;
+}
+
 static void api_log(struct nl_flow *c, int level, const char *msg)
 {
 	const char *name = c ? c->dpi->set.v[c->who].d.name : "dissector";
@@ -272,6 +297,7 @@ int dpi_init(struct dpi *d)
 	d->api.set_state = api_set_state;
 	d->api.note_name = api_note_name;
 	d->api.log = api_log;
+	d->api.consume = api_consume;
 	d->arena_used = 1;	/* index 0 is DPI_NONE */
 	d->stream_limit = DPI_STREAM_LIMIT_DEFAULT;
 	return 0;
@@ -309,6 +335,20 @@ void dpi_ready(struct dpi *d)
 #define STREAM_FIRST_CAP 2048u	/* a stream buffer's first size */
 #define STREAM_SMALL_CAP 256u	/* the same when memory is tight */
 
+/* Gives back a direction's buffer: to the pool while it has room and the
+ * buffer its first size (one that grew is not kept, so the pool holds at
+ * most 2 * DPI_WORK_POOL * 2 KiB); the stream itself may go on. */
+static void stream_free_buf(struct dpi *d, struct stream *s)
+{
+	d->stream_bytes -= s->cap;
+	if (s->cap == STREAM_FIRST_CAP && d->n_buf_pool < 2 * DPI_WORK_POOL)
+		d->buf_pool[d->n_buf_pool++] = s->buf;
+	else
+		free(s->buf);
+	s->buf = NULL;
+	s->len = s->cap = 0;
+}
+
 static void free_work(struct dpi *d, struct dpi_work *w)
 {
 	if (!w)
@@ -322,17 +362,10 @@ static void free_work(struct dpi *d, struct dpi_work *w)
 			free(w->slot[i].state);
 		}
 	}
-	/* Buffers that grew past their first size are not kept, so the pool
-	 * holds at most DPI_WORK_POOL * (block + 2 * 2 KiB). Buffers are pooled
-	 * apart from blocks: a flow that never needs a stream (UDP) must not
-	 * hold two idle ones while it is dissected. */
-	for (int k = 0; k < 2; k++) {
-		d->stream_bytes -= w->dir[k].cap;
-		if (w->dir[k].cap == STREAM_FIRST_CAP && d->n_buf_pool < 2 * DPI_WORK_POOL)
-			d->buf_pool[d->n_buf_pool++] = w->dir[k].buf;
-		else
-			free(w->dir[k].buf);
-	}
+	/* Buffers are pooled apart from blocks: a flow that never needs a
+	 * stream (UDP) must not hold two idle ones while it is dissected. */
+	for (int k = 0; k < 2; k++)
+		stream_free_buf(d, &w->dir[k]);
 	if (d->n_pool < DPI_WORK_POOL) {
 		memset(w, 0, work_size(d));
 		d->pool[d->n_pool++] = w;
@@ -461,8 +494,8 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 	len -= skip;
 	if (s->len >= NL_MAX_STREAM)
 		return 0;
-	if (len > NL_MAX_STREAM - s->len)
-		len = NL_MAX_STREAM - s->len;
+	if (len > (size_t)NL_MAX_STREAM - s->len)
+		len = (size_t)NL_MAX_STREAM - s->len;
 	/* A first segment that fits 2 KiB gets a pooled buffer of that size;
 	 * under memory pressure (a quarter of the cap used), one just big
 	 * enough (from 256 bytes, doubling), so that many more half-finished
@@ -488,12 +521,56 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 			return 0;
 		s->buf = nb;
 		d->stream_bytes += cap - s->cap;
-		s->cap = cap;
+		s->cap = (uint16_t)cap;
 	}
 	memcpy(s->buf + s->len, data, len);
-	s->len += (uint32_t)len;
+	s->len = (uint16_t)(s->len + len);
 	s->next_seq += (uint32_t)len;
 	return 1;
+}
+
+/* After a delivery: drops the bytes of direction dir that every stream
+ * candidate consumed (ABI 1.1), and gives back a buffer that empties, so a
+ * flow waiting for its server's answer holds no copy of its request. A
+ * candidate that never consumes (ABI 1.0) keeps everything, as before. */
+static void stream_release(struct dpi *d, struct dpi_work *w, int dir, int in_place, uint32_t seg_len)
+{
+	struct stream *s = &w->dir[dir];
+	uint32_t least = UINT32_MAX, streams = 0;
+	for (uint32_t left = w->candidates; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctz(left);
+		if (d->set.v[i].d.flags & NL_DESC_STREAM) {
+			streams |= 1u << i;
+			if (w->slot[i].used[dir] < least)
+				least = w->slot[i].used[dir];
+		}
+	}
+	if (!streams) {		/* nobody reads streams any more */
+		for (int k = 0; k < 2; k++)
+			stream_free_buf(d, &w->dir[k]);
+		return;
+	}
+	if (least == 0)
+		return;
+	for (uint32_t left = streams; left; left &= left - 1)
+		w->slot[__builtin_ctz(left)].used[dir] = (uint16_t)(w->slot[__builtin_ctz(left)].used[dir] - least);
+	d->stats.stream_consumed += least;
+	if (in_place) {
+		/* All of the segment read in place consumed: the direction is
+		 * whole again, and its next segment may be kept. */
+		if (least >= seg_len) {
+			s->detached = 0;
+			s->base += seg_len;
+		}
+		for (uint32_t left = streams; left; left &= left - 1)
+			w->slot[__builtin_ctz(left)].used[dir] = 0;
+		return;
+	}
+	memmove(s->buf, s->buf + least, s->len - least);
+	s->len = (uint16_t)(s->len - least);
+	s->base += least;
+	if (s->len == 0)
+		stream_free_buf(d, s);
 }
 
 void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
@@ -570,8 +647,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 				if (d->set.v[list[k]].d.flags & NL_DESC_STREAM)
 					drop(d, w, list[k]);
 			for (int k = 0; k < 2; k++) {	/* nobody reads them any more */
-				d->stream_bytes -= w->dir[k].cap;
-				free(w->dir[k].buf);
+				stream_free_buf(d, &w->dir[k]);
 				memset(&w->dir[k], 0, sizeof(w->dir[k]));
 			}
 			if (!w->candidates) {
@@ -597,13 +673,25 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			const struct nl_dissector *x = &d->set.v[i].d;
 			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass)
 				continue;
+			struct nl_flow call = { d, df, i, 0, NULL, 0, 0 };
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
 				if (!grew)
 					continue;
-				pl.data = in_place ? nl_reader_make(p->payload, p->payload_len)
-						   : nl_reader_make(s->buf, s->len);
+				/* From the first byte it has not consumed. */
+				call.used = &w->slot[i].used[dir];
+				call.from = *call.used;
+				if (in_place) {
+					call.len = (uint16_t)(p->payload_len > UINT16_MAX ? UINT16_MAX
+										: p->payload_len);
+					pl.data = nl_reader_make(p->payload, p->payload_len);
+				} else {
+					call.len = (uint16_t)(s->len - call.from);
+					pl.data = nl_reader_make(s->buf + call.from, call.len);
+				}
+				pl.stream_offset = (uint64_t)s->base + call.from;
 			} else {
 				pl.data = nl_reader_make(p->payload, p->payload_len);
+				pl.stream_offset = 0;
 			}
 			/* A first call gets the zeroed scratch block: most flows are
 			 * declined at once, and then nothing was allocated. Only a
@@ -617,7 +705,6 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 				memset(st, 0, x->state_size);
 				scratch = 1;
 			}
-			struct nl_flow call = { d, df, i, 0 };
 			d->stats.offered++;
 			enum nl_verdict v = x->dissect(&d->api, &call, st, &pl);
 			if (call.touched)	/* owner or label may be new */
@@ -659,6 +746,8 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			}
 		}
 	}
+	if (grew > 0)
+		stream_release(d, w, dir, in_place, p->payload_len);
 }
 
 void dpi_finish(struct dpi *d, struct flow *f)

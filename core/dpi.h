@@ -42,6 +42,7 @@ struct dpi_stats {
 	uint64_t flows_with_results;	/* results held now */
 	uint64_t names_noted;		/* passive names offered (note_name) */
 	uint64_t stream_capped;		/* flows whose stream dissection stopped at the memory cap */
+	uint64_t stream_consumed;	/* stream bytes dropped once every dissector consumed them */
 };
 
 struct dpi {

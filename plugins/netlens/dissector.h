@@ -1,5 +1,5 @@
 /*
- * netlens/dissector.h - the dissector plugin ABI, version 1.0.
+ * netlens/dissector.h - the dissector plugin ABI, version 1.1.
  *
  * A dissector is a shared object exporting one function,
  * netlens_dissector_entry(), that returns a pointer to a constant
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define NL_ABI_MAJOR 1
-#define NL_ABI_MINOR 0
+#define NL_ABI_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define NL_DISSECTOR_ENTRY_SYMBOL "netlens_dissector_entry"
@@ -75,9 +75,10 @@ enum nl_verdict {
 /* Descriptor flags. A flag the host does not know is rejected. */
 #define NL_DESC_STREAM 0x1u	/* TCP: instead of single segments, each call gets the
 				 * direction's whole in-order stream from its first
-				 * byte, reassembled by the host (at most
-				 * NL_MAX_STREAM bytes), whenever it grows: a message
-				 * split across segments is simply re-read in full.
+				 * byte (from the first byte not consumed, ABI 1.1),
+				 * reassembled by the host (at most NL_MAX_STREAM
+				 * bytes), whenever it grows: a message split across
+				 * segments is simply re-read in full.
 				 * Segments that arrive before a gap is filled are
 				 * dropped; their retransmission fills it. */
 #define NL_DESC_KNOWN_FLAGS (NL_DESC_STREAM)
@@ -109,7 +110,9 @@ struct nl_payload {
 	uint16_t reserved;
 	uint64_t ts_us;		/* capture time, microseconds since the epoch */
 	uint64_t stream_offset;	/* offset of data's first byte in its direction's
-				 * stream: 0 with NL_DESC_STREAM in ABI 1.0 */
+				 * stream: with NL_DESC_STREAM, the bytes this
+				 * dissector gave up with consume() (ABI 1.1), so 0
+				 * until it calls consume(); 0 otherwise */
 	struct nl_reader data;	/* the bytes */
 };
 
@@ -141,7 +144,25 @@ struct nl_host_api {
 			 size_t len, uint32_t ttl_s);
 	/* A diagnostic line (rate-limited, sanitised). f may be NULL. */
 	void (*log)(struct nl_flow *f, int level, const char *msg);
+	/* ABI 1.1; check NL_HOST_HAS(api, consume) first. With NL_DESC_STREAM
+	 * over TCP: the dissector has no further use for the first n bytes of
+	 * this call's data. The host may drop them; this dissector's later
+	 * calls for the direction start after them, with stream_offset
+	 * counting what it consumed. A dissector that consumes what it has
+	 * read can follow a stream past NL_MAX_STREAM bytes, and one done with
+	 * a direction consumes all of it, so that the host frees that
+	 * direction's buffer while it waits for the other one. n past the
+	 * data means all of it; calling it again in the same call moves the
+	 * mark, never back. Returns -1 and does nothing for data that is not
+	 * a stream (UDP, or no NL_DESC_STREAM). */
+	int (*consume)(struct nl_flow *f, size_t n);
 };
+
+/* Whether the host's function table has a member (and sets it): a plugin
+ * built against a newer minor ABI may be loaded by an older host. */
+#define NL_HOST_HAS(api, member)                                                                   \
+	((api)->struct_size >= offsetof(struct nl_host_api, member) + sizeof((api)->member) &&   \
+	 (api)->member != NULL)
 
 /* The descriptor. Constant, with static storage, in the plugin. */
 struct nl_dissector {

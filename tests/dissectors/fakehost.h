@@ -6,6 +6,12 @@
  * feed it payloads, and assert on fields, state label and names. It checks
  * the API contract as the real host does (field ids, types, bounds) and
  * counts violations in fh.errors.
+ *
+ * Two hosts: fh_feed() hands the dissector what the test gives it, with
+ * the 1.0 function table (no consume: a stream test passes the whole
+ * stream each time, as a 1.0 host does); fh_stream_feed() is a host of ABI
+ * 1.1 that appends segments to a direction's stream, delivers it from the
+ * first byte the dissector did not consume, and drops what it consumed.
  */
 #ifndef NETLENS_FAKEHOST_H
 #define NETLENS_FAKEHOST_H
@@ -30,6 +36,8 @@ struct nl_flow {		/* the fake host's flow */
 	int names;		/* note_name calls */
 	char last_name[NL_MAX_STR + 1];
 	int errors;		/* API misuse */
+	size_t call_len;	/* fh_stream_feed: bytes of the call's data */
+	size_t mark;		/* ... and the most it consumed; SIZE_MAX outside */
 };
 
 static inline int fh_field_ok(struct nl_flow *f, uint16_t id, uint16_t type)
@@ -118,22 +126,53 @@ static inline int fh_note_name(struct nl_flow *f, int family, const uint8_t *add
 
 static inline void fh_log(struct nl_flow *f, int level, const char *msg) { (void)f; (void)level; (void)msg; }
 
+static inline int fh_consume(struct nl_flow *f, size_t n)
+{
+	if (f->mark == SIZE_MAX) {	/* not a stream delivery */
+		f->errors++;
+		return -1;
+	}
+	if (n > f->call_len)
+		n = f->call_len;
+	if (n > f->mark)
+		f->mark = n;
+	return 0;
+}
+
+/* ABI 1.0's table: what the struct held before consume. */
 static const struct nl_host_api fh_api = {
-	.struct_size = sizeof(struct nl_host_api), .abi_major = NL_ABI_MAJOR, .abi_minor = NL_ABI_MINOR,
+	.struct_size = offsetof(struct nl_host_api, consume), .abi_major = NL_ABI_MAJOR, .abi_minor = 0,
 	.set_str = fh_set_str, .set_u64 = fh_set_u64, .add_str = fh_add_str,
 	.set_state = fh_set_state, .note_name = fh_note_name, .log = fh_log,
+};
+
+static const struct nl_host_api fh_api11 = {
+	.struct_size = sizeof(struct nl_host_api), .abi_major = NL_ABI_MAJOR, .abi_minor = 1,
+	.set_str = fh_set_str, .set_u64 = fh_set_u64, .add_str = fh_add_str,
+	.set_state = fh_set_state, .note_name = fh_note_name, .log = fh_log,
+	.consume = fh_consume,
+};
+
+/* One direction's stream as fh_stream_feed keeps it. */
+struct fh_stream {
+	uint8_t *buf;		/* NL_MAX_STREAM bytes, allocated on first use */
+	size_t len;		/* bytes held: the first not consumed onwards */
+	uint64_t base;		/* stream offset of buf[0]: bytes consumed */
+	size_t held_max;	/* the most bytes held after a call */
 };
 
 /* One flow of a dissector under test, with its state block. */
 struct fh_flow {
 	struct nl_flow f;
 	void *state;
+	struct fh_stream dir[2];	/* fh_stream_feed, by from_client */
 };
 
 static inline void fh_open(struct fh_flow *ff, const struct nl_dissector *d)
 {
 	memset(ff, 0, sizeof(*ff));
 	ff->f.d = d;
+	ff->f.mark = SIZE_MAX;
 	ff->state = d->state_size ? calloc(1, d->state_size) : NULL;
 }
 
@@ -143,6 +182,10 @@ static inline void fh_close(struct fh_flow *ff)
 		ff->f.d->release(ff->state);
 	free(ff->state);
 	ff->state = NULL;
+	for (int k = 0; k < 2; k++) {
+		free(ff->dir[k].buf);
+		ff->dir[k].buf = NULL;
+	}
 }
 
 /* Offers one payload. from_client: 1 = sent by the initiator. */
@@ -161,6 +204,88 @@ static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, in
 	p.stream_offset = stream_offset;
 	p.data = nl_reader_make(bytes, len);
 	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
+/* The ABI 1.1 host: appends one TCP segment's bytes to the direction's
+ * stream (at most NL_MAX_STREAM held, as the real host keeps), offers what
+ * is held, and drops what the dissector consumed. */
+static inline enum nl_verdict fh_stream_feed(struct fh_flow *ff, int from_client, uint16_t sport,
+					     uint16_t dport, const void *bytes, size_t len)
+{
+	struct fh_stream *s = &ff->dir[from_client ? 1 : 0];
+	if (!s->buf && !(s->buf = malloc(NL_MAX_STREAM)))
+		abort();
+	if (len > NL_MAX_STREAM - s->len)
+		len = NL_MAX_STREAM - s->len;
+	if (len)
+		memcpy(s->buf + s->len, bytes, len);
+	s->len += len;
+	struct nl_payload p;
+	memset(&p, 0, sizeof(p));
+	p.struct_size = sizeof(p);
+	p.transport = NL_TCP;
+	p.from_client = (uint8_t)(from_client ? 1 : 0);
+	p.src_port = sport;
+	p.dst_port = dport;
+	p.ts_us = 1700000000000000ULL;
+	p.stream_offset = s->base;
+	p.data = nl_reader_make(s->buf, s->len);
+	ff->f.call_len = s->len;
+	ff->f.mark = 0;
+	enum nl_verdict v = ff->f.d->dissect(&fh_api11, &ff->f, ff->state, &p);
+	size_t n = ff->f.mark;
+	ff->f.mark = SIZE_MAX;
+	memmove(s->buf, s->buf + n, s->len - n);
+	s->len -= n;
+	s->base += n;
+	if (s->len > s->held_max)
+		s->held_max = s->len;
+	return v;
+}
+
+/* Whether two flows hold the same fields and state label. */
+static inline int fh_same_results(const struct fh_flow *a, const struct fh_flow *b)
+{
+	if (strcmp(a->f.state, b->f.state))
+		return 0;
+	for (uint16_t i = 0; i < a->f.d->n_fields; i++) {
+		const struct fh_value *x = &a->f.v[i], *y = &b->f.v[i];
+		if (x->set != y->set || x->u64 != y->u64 || x->n != y->n)
+			return 0;
+		for (size_t k = 0; k < x->n; k++)
+			if (strcmp(x->str[k], y->str[k]))
+				return 0;
+	}
+	return 1;
+}
+
+/* Replays a connection's two streams in segments of seg bytes (client and
+ * server alternating, the client first) through both hosts: old gets the
+ * whole stream so far each time (ABI 1.0), new one segment at a time
+ * (ABI 1.1, honouring consume). Both flows must be open; the caller
+ * compares and closes them. Returns the number of deliveries whose
+ * verdicts differed (0 when the hosts agree); it stops at the first verdict
+ * other than NL_NEED_MORE. */
+static inline int fh_replay_both(struct fh_flow *old, struct fh_flow *new, uint16_t cport, uint16_t sport,
+				 const uint8_t *c2s, size_t cl, const uint8_t *s2c, size_t sl, size_t seg)
+{
+	size_t at[2] = { 0, 0 };	/* bytes fed, by from_client */
+	const uint8_t *st[2] = { s2c, c2s };
+	const size_t len[2] = { sl, cl };
+	int differ = 0;
+	for (int turn = 1; at[0] < len[0] || at[1] < len[1]; turn = !turn) {
+		if (at[turn] >= len[turn])
+			continue;
+		size_t n = len[turn] - at[turn] < seg ? len[turn] - at[turn] : seg;
+		uint16_t from = turn ? cport : sport, to = turn ? sport : cport;
+		enum nl_verdict a = fh_feed(old, NL_TCP, turn, from, to, st[turn], at[turn] + n, 0);
+		enum nl_verdict b = fh_stream_feed(new, turn, from, to, st[turn] + at[turn], n);
+		at[turn] += n;
+		differ += a != b;
+		if (a != NL_NEED_MORE || b != NL_NEED_MORE)
+			break;
+	}
+	return differ;
 }
 
 /* The value of a string field by key, or NULL. */

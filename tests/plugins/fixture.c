@@ -4,7 +4,7 @@
  *                  starts with "TOY " sets toy.word, toy.count, toy.tags and
  *                  the state TOY_SEEN)
  *   NO_ENTRY       exports no entry symbol
- *   ABI_TWO        claims ABI 2.0
+ *   ABI_TWO        claims ABI 2.x (x: this header's minor)
  *   SMALL          descriptor smaller than ABI 1.0's
  *   UNKNOWN_FLAG   sets a flag this netlens does not know
  *   TAIL           a larger descriptor whose unknown tail is not zero

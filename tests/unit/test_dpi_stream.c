@@ -230,6 +230,243 @@ START_TEST(test_growth_counts_against_cap)
 }
 END_TEST
 
+/* ---- consume (ABI 1.1) ------------------------------------------------------
+ * Payload bytes carry their stream offset (byte i of the stream is i & 0xff),
+ * so a dissector can check that each call starts where it should. */
+
+enum take { TAKE_NONE, TAKE_ALL, TAKE_ALL_BUT_3, TAKE_HUGE };
+
+static enum take take_mode[2];		/* by dissector index */
+static uint64_t seen_off[2];		/* stream_offset of its last call */
+static unsigned seen_len[2];		/* bytes in its last call */
+static unsigned calls[2];
+static int misplaced;			/* a call whose bytes were not at their offset */
+static int consume_rc;			/* what the last consume() returned */
+
+static enum nl_verdict take_dissect(unsigned who, const struct nl_host_api *api, struct nl_flow *flow,
+				    const struct nl_payload *pl)
+{
+	size_t n = nl_reader_left(&pl->data);
+	struct nl_reader r = pl->data;
+	for (size_t i = 0; i < n; i++)
+		if (nl_get_u8(&r) != (uint8_t)(pl->stream_offset + i))
+			misplaced++;
+	seen_off[who] = pl->stream_offset;
+	seen_len[who] = (unsigned)n;
+	calls[who]++;
+	ck_assert(NL_HOST_HAS(api, consume));
+	switch (take_mode[who]) {
+	case TAKE_ALL: consume_rc = api->consume(flow, n); break;
+	case TAKE_ALL_BUT_3: consume_rc = api->consume(flow, n > 3 ? n - 3 : 0); break;
+	case TAKE_HUGE: consume_rc = api->consume(flow, SIZE_MAX); break;
+	case TAKE_NONE: break;
+	}
+	return NL_NEED_MORE;
+}
+
+static enum nl_verdict take0(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+			     const struct nl_payload *pl)
+{
+	(void)state;
+	return take_dissect(0, api, flow, pl);
+}
+
+static enum nl_verdict take1(const struct nl_host_api *api, struct nl_flow *flow, void *state,
+			     const struct nl_payload *pl)
+{
+	(void)state;
+	return take_dissect(1, api, flow, pl);
+}
+
+/* n dissectors (1 or 2), stream mode over TCP unless udp, claiming nothing. */
+static void take_dpi(struct dpi *d, unsigned n, int udp)
+{
+	dpi_init(d);
+	d->set.n = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct nl_dissector *x = &d->set.v[i].d;
+		x->name = i ? "take1" : "take0";
+		x->display = "TAKE";
+		x->fields = two_fields;
+		x->n_fields = 1;
+		x->domain_field = -1;
+		x->transports = udp ? NL_UDP : NL_TCP;
+		x->flags = udp ? 0 : NL_DESC_STREAM;
+		x->state_size = sizeof(struct two_state);
+		x->packet_budget = 200;
+		x->dissect = i ? take1 : take0;
+		snprintf(d->set.v[i].json_keys[0], NL_MAX_KEY, "two_seen");
+	}
+	dpi_ready(d);
+	memset(take_mode, 0, sizeof(take_mode));
+	memset(seen_off, 0, sizeof(seen_off));
+	memset(seen_len, 0, sizeof(seen_len));
+	memset(calls, 0, sizeof(calls));
+	misplaced = 0;
+	consume_rc = 99;
+}
+
+static uint8_t pattern[4096];
+
+/* The client's bytes [from, from + len) of its stream (sequence 1000 + offset). */
+static void stream_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32_t len, int udp)
+{
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (uint8_t)i;
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.proto = udp ? L4_UDP : L4_TCP;
+	p.sport = 40000;
+	p.dport = 7;
+	p.tcp_flags = TCP_ACK;
+	p.seq = 1000 + from;
+	p.payload = pattern + (from & 0xff);	/* byte i is (from + i) & 0xff */
+	p.payload_len = len;
+	dpi_offer(d, f, &p, DIR_FWD);
+}
+
+START_TEST(test_consume_all_frees_the_buffer)
+{
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	uint32_t at = 0;
+	for (uint32_t k = 0; k < 100; k++) {	/* 100 segments of 300: past NL_MAX_STREAM */
+		stream_bytes_at(&d, &f, at, 300, 0);
+		ck_assert_int_eq(consume_rc, 0);
+		ck_assert_uint_eq(seen_off[0], at);	/* each call: only the new bytes */
+		ck_assert_uint_eq(seen_len[0], 300);
+		ck_assert_uint_eq(d.stream_bytes, 0);	/* nothing held between calls */
+		at += 300;
+	}
+	ck_assert_uint_gt(at, NL_MAX_STREAM);
+	ck_assert_int_eq(misplaced, 0);
+	ck_assert_uint_eq(d.stats.stream_consumed, at);
+	ck_assert_uint_eq(d.stats.api_errors, 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_consume_part_keeps_the_rest)
+{
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_ALL_BUT_3;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 10, 0);
+	ck_assert_uint_eq(seen_off[0], 0);
+	ck_assert_uint_eq(seen_len[0], 10);
+	stream_bytes_at(&d, &f, 10, 10, 0);	/* the 3 kept, then 10 new */
+	ck_assert_uint_eq(seen_off[0], 7);
+	ck_assert_uint_eq(seen_len[0], 13);
+	stream_bytes_at(&d, &f, 20, 5, 0);
+	ck_assert_uint_eq(seen_off[0], 17);
+	ck_assert_uint_eq(seen_len[0], 8);
+	ck_assert_uint_eq(d.stream_bytes, 2048);	/* 3 bytes held: the buffer stays */
+	ck_assert_uint_eq(d.stats.stream_consumed, 22);
+	take_mode[0] = TAKE_HUGE;		/* past the data: taken as all of it */
+	stream_bytes_at(&d, &f, 25, 1, 0);
+	ck_assert_int_eq(consume_rc, 0);
+	ck_assert_uint_eq(seen_len[0], 4);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	stream_bytes_at(&d, &f, 26, 2, 0);
+	ck_assert_uint_eq(seen_off[0], 26);
+	ck_assert_uint_eq(seen_len[0], 2);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_consume_waits_for_every_stream_reader)
+{
+	/* Two stream candidates: bytes go only once both consumed them, and
+	 * each reads from its own mark. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 2, 0);
+	take_mode[0] = TAKE_ALL;
+	take_mode[1] = TAKE_NONE;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 10, 0);
+	stream_bytes_at(&d, &f, 10, 10, 0);
+	ck_assert_uint_eq(seen_off[0], 10);
+	ck_assert_uint_eq(seen_len[0], 10);
+	ck_assert_uint_eq(seen_off[1], 0);	/* the 1.0-style reader: from the start */
+	ck_assert_uint_eq(seen_len[1], 20);
+	ck_assert_uint_eq(d.stats.stream_consumed, 0);
+	ck_assert_uint_eq(d.stream_bytes, 2048);
+	take_mode[1] = TAKE_ALL_BUT_3;
+	stream_bytes_at(&d, &f, 20, 10, 0);
+	ck_assert_uint_eq(seen_off[0], 20);
+	ck_assert_uint_eq(seen_len[0], 10);
+	ck_assert_uint_eq(seen_len[1], 30);
+	ck_assert_uint_eq(d.stats.stream_consumed, 27);	/* the least of the two marks */
+	stream_bytes_at(&d, &f, 30, 5, 0);
+	ck_assert_uint_eq(seen_off[0], 30);
+	ck_assert_uint_eq(seen_len[0], 5);
+	ck_assert_uint_eq(seen_off[1], 27);
+	ck_assert_uint_eq(seen_len[1], 8);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_consume_not_a_stream)
+{
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 1);
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 10, 1);
+	ck_assert_int_eq(consume_rc, -1);
+	ck_assert_uint_eq(d.stats.api_errors, 1);
+	ck_assert_uint_eq(seen_off[0], 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_consume_in_place_over_cap)
+{
+	/* No stream memory: a first segment read in place and consumed whole
+	 * leaves the direction whole, so the next one is read in place too;
+	 * one consumed in part still ends the stream dissection. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	dpi_set_stream_limit(&d, 0);
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	for (uint32_t k = 0; k < 5; k++) {
+		stream_bytes_at(&d, &f, 12 * k, 12, 0);
+		ck_assert_uint_eq(seen_off[0], 12 * k);
+		ck_assert_uint_eq(seen_len[0], 12);
+	}
+	ck_assert_uint_eq(calls[0], 5);
+	ck_assert_uint_eq(d.stats.stream_capped, 0);
+	take_mode[0] = TAKE_ALL_BUT_3;
+	stream_bytes_at(&d, &f, 60, 12, 0);
+	ck_assert_uint_eq(calls[0], 6);
+	stream_bytes_at(&d, &f, 72, 12, 0);	/* needs the 3 bytes not kept */
+	ck_assert_uint_eq(calls[0], 6);
+	ck_assert_uint_eq(d.stats.stream_capped, 1);
+	ck_assert_uint_eq(f.dpi, DPI_NOTHING);	/* given up, nothing found */
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
 static Suite *dpi_stream_suite(void)
 {
 	Suite *s = suite_create("dpi_stream");
@@ -239,6 +476,11 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_cap_shared_by_flows);
 	tcase_add_test(tc, test_tight_buffer_grows);
 	tcase_add_test(tc, test_growth_counts_against_cap);
+	tcase_add_test(tc, test_consume_all_frees_the_buffer);
+	tcase_add_test(tc, test_consume_part_keeps_the_rest);
+	tcase_add_test(tc, test_consume_waits_for_every_stream_reader);
+	tcase_add_test(tc, test_consume_not_a_stream);
+	tcase_add_test(tc, test_consume_in_place_over_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
