@@ -36,7 +36,10 @@
  * wire bytes. Sections are walked with caps (DNS_MAX_QWALK questions,
  * DNS_MAX_RRWALK records). Over TCP the host hands us each direction's
  * stream from its first byte; we re-read it and remember, per direction,
- * how many bytes of whole messages we already handled.
+ * how many bytes of whole messages we already handled. Under ABI 1.1 we
+ * consume them instead, so the host keeps only the message in progress and
+ * a connection reused for many queries (RFC 7766) is followed past
+ * NL_MAX_STREAM bytes, to the end of the budget.
  *
  * On the DNS ports (53, 5353, 5355) a message that is broken is MALFORMED.
  * Elsewhere the flow is only claimed when a whole message parses strictly
@@ -88,8 +91,9 @@ enum dns_res {
 
 /* Per-flow state (the host's zeroed block). */
 struct dns_flow {
-	uint32_t consumed[2];			/* TCP: stream bytes of whole messages
-						 * handled, by from_client */
+	uint32_t consumed[2];			/* TCP: bytes of whole messages handled,
+						 * from the call's first byte, by
+						 * from_client (0 after consume) */
 	uint16_t pending[DNS_MAX_PENDING];	/* ids of unanswered queries */
 	uint8_t n_pending;
 	uint8_t flags;				/* FL_* */
@@ -692,7 +696,7 @@ static enum nl_verdict dns_tcp(const struct nl_host_api *api, struct nl_flow *fl
 	struct nl_reader s = p->data;
 	int dir = p->from_client ? 1 : 0;
 	size_t pos = st->consumed[dir];
-	int lenient = dns_hinted(p) || (st->flags & FL_PROVEN);
+	int lenient = dns_hinted(p) || (st->flags & FL_PROVEN), partial = 0;
 
 	if (st->flags & FL_CUT)
 		return NL_DONE;
@@ -710,12 +714,19 @@ static enum nl_verdict dns_tcp(const struct nl_host_api *api, struct nl_flow *fl
 		int capped = s.len >= NL_MAX_STREAM;	/* the host keeps no more */
 		struct nl_reader m = nl_reader_sub(&s, msglen);
 		enum nl_verdict v = dns_message(api, flow, st, p, &m, msglen, complete, complete || capped);
-		if (v != NL_NEED_MORE || !complete)
+		if (v != NL_NEED_MORE)
 			return v;
+		if (!complete) {
+			partial = 1;
+			break;
+		}
 		pos += 2 + msglen;
 		st->consumed[dir] = (uint32_t)pos;
 	}
-	return dns_so_far(st, p);
+	/* ABI 1.1: the next call starts after the messages handled. */
+	if (pos && NL_HOST_HAS(api, consume) && api->consume(flow, pos) == 0)
+		st->consumed[dir] = 0;
+	return partial ? NL_NEED_MORE : dns_so_far(st, p);
 }
 
 static enum nl_verdict dns_dissect(const struct nl_host_api *api, struct nl_flow *flow, void *state,

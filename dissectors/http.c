@@ -22,12 +22,15 @@
  * (obs-fold) is skipped. At most HTTP_MAX_HDR_LINES header lines are read
  * (Apache's LimitRequestFields): more is malformed.
  *
- * Stream mode: each call has the direction's stream from byte 0. Each
- * direction is validated byte by byte from its first byte, so a TLS
- * ClientHello (0x16), an SSH banner or binary is declined at its first
- * byte that no request or status line can start with. Fields come only
- * from complete lines of a validated request line and its headers; the
- * parse resumes at the first line not yet read (state.req_off).
+ * Stream mode: each call has the direction's stream from byte 0, or
+ * under ABI 1.1 from the first byte not consumed: the lines read are
+ * consumed, and a direction is consumed whole once it has nothing more to
+ * tell, so the host keeps no copy of a request while the answer is
+ * awaited. Each direction is validated byte by byte from its first byte,
+ * so a TLS ClientHello (0x16), an SSH banner or binary is declined at its
+ * first byte that no request or status line can start with. Fields come
+ * only from complete lines of a validated request line and its headers;
+ * the parse resumes at the first line not yet read (state.req_off).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -56,7 +59,8 @@ static const struct nl_field http_fields[F_COUNT] = {
 #define HS_UA 0x20		/* a User-Agent header was read */
 
 struct http_state {
-	uint32_t req_off;	/* client stream bytes read: request line + whole header lines */
+	uint32_t req_off;	/* client stream bytes read: request line + whole header
+				 * lines (a stream offset, counted from byte 0) */
 	uint16_t hdr_lines;	/* header lines read */
 	uint8_t flags;		/* HS_* */
 };
@@ -307,9 +311,10 @@ static enum scan header_line(const struct nl_host_api *api, struct nl_flow *flow
 	return SCAN_OK;
 }
 
-/* The client's stream: the first request line, then its header lines. */
+/* The client's stream: the first request line, then its header lines.
+ * r starts at stream offset base. */
 static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *flow,
-			       struct http_state *st, struct nl_reader r)
+			       struct http_state *st, struct nl_reader r, uint64_t base)
 {
 	if (!(st->flags & HS_REQ_LINE)) {
 		size_t method = 0, toff = 0, tlen = 0;
@@ -317,12 +322,12 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 		if (s != SCAN_OK)
 			return s;
 		st->flags |= HS_REQ_LINE | HS_MINE;
-		st->req_off = (uint32_t)nl_reader_offset(&r);
+		st->req_off = (uint32_t)(base + nl_reader_offset(&r));
 		api->set_str(flow, F_METHOD, http_methods[method].s, http_methods[method].len);
 		struct nl_reader t = r;
 		nl_reader_seek(&t, toff);
 		set_str_from(api, flow, F_PATH, &t, tlen);
-	} else if (nl_reader_seek(&r, st->req_off) < 0) {
+	} else if (st->req_off < base || nl_reader_seek(&r, st->req_off - base) < 0) {
 		return SCAN_MORE;	/* shorter than before: not per contract; wait */
 	}
 
@@ -344,7 +349,7 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 		if (s != SCAN_OK)
 			return s;
 		st->hdr_lines++;
-		st->req_off = (uint32_t)nl_reader_offset(&r);
+		st->req_off = (uint32_t)(base + nl_reader_offset(&r));
 	}
 }
 
@@ -406,8 +411,10 @@ static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flo
 		return NL_NOT_MINE;
 	/* Offsets kept in state count from the stream's first byte. */
 	struct nl_reader data = nl_reader_rest(&p->data);
+	if (p->stream_offset > UINT32_MAX)
+		return (st->flags & HS_MINE) ? NL_DONE : NL_NOT_MINE;	/* past what req_off counts */
 	if (p->from_client && !(st->flags & HS_REQ_DONE)) {
-		s = client_stream(api, flow, st, data);
+		s = client_stream(api, flow, st, data, p->stream_offset);
 		/* The host keeps no more than NL_MAX_STREAM bytes: a head not
 		 * complete by then never will be. */
 		if (s == SCAN_MORE && nl_reader_left(&data) >= NL_MAX_STREAM) {
@@ -425,6 +432,12 @@ static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flo
 		return (st->flags & HS_MINE) ? NL_MALFORMED : NL_NOT_MINE;
 	if ((st->flags & (HS_REQ_DONE | HS_RESP_DONE)) == (HS_REQ_DONE | HS_RESP_DONE))
 		return NL_DONE;
+	if (NL_HOST_HAS(api, consume)) {	/* what is read is not read again */
+		if (p->from_client ? (st->flags & HS_REQ_DONE) : (st->flags & HS_RESP_DONE))
+			api->consume(flow, nl_reader_left(&data));
+		else if (p->from_client && (st->flags & HS_REQ_LINE) && st->req_off > p->stream_offset)
+			api->consume(flow, (size_t)(st->req_off - p->stream_offset));
+	}
 	return NL_NEED_MORE;
 }
 

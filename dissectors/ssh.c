@@ -39,8 +39,11 @@
  * (any version other than 2.0 / 1.99 on either side) uses another packet
  * format, which is not read: only the banners are.
  *
- * Stream mode: each call has the direction's stream from byte 0; each
- * direction resumes where its last complete line or packet ended.
+ * Stream mode: each call has the direction's stream from byte 0 (ABI
+ * 1.0) or from the first byte not consumed (1.1: whole lines and packets
+ * read are consumed, and a side with nothing more to show is consumed
+ * whole); each direction resumes where its last complete line or packet
+ * ended.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -92,7 +95,8 @@ static const struct nl_field ssh_fields[F_COUNT] = {
 enum ssh_label { L_NONE, L_BANNER, L_KEX, L_AUTH, L_ESTABLISHED };
 
 struct ssh_dir {
-	uint32_t off;		/* stream bytes read: whole lines / packets */
+	uint32_t off;		/* bytes read of the call's data: whole lines / packets
+				 * (under ABI 1.1 consumed after each call, so 0 again) */
 	uint16_t packets;	/* clear-text packets read */
 	uint8_t lines;		/* lines read before the identification */
 	uint8_t flags;		/* SD_* */
@@ -431,7 +435,8 @@ static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow
 	d = &st->dir[client];
 	o = &st->dir[!client];
 
-	/* Offsets kept in state count from the stream's first byte. */
+	/* Offsets kept in state count from this call's first byte: the
+	 * stream's first under ABI 1.0, the first not consumed under 1.1. */
 	struct nl_reader r = nl_reader_rest(&p->data);
 	size_t stream_len = nl_reader_left(&r);
 	if (nl_reader_seek(&r, d->off) < 0)
@@ -458,6 +463,13 @@ static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow
 			s = SCAN_BAD;
 		else
 			d->flags |= SD_STOP;
+	}
+	/* ABI 1.1: what is read is not read again, and a stopped side not at
+	 * all; the host then starts this side's next call where off was. */
+	if (s != SCAN_BAD && NL_HOST_HAS(api, consume)) {
+		size_t done = (d->flags & SD_STOP) ? stream_len : d->off;
+		if (done && api->consume(flow, done) == 0)
+			d->off = 0;
 	}
 	if (s == SCAN_BAD)
 		return (st->flags & SS_MINE) ? NL_MALFORMED : NL_NOT_MINE;

@@ -857,11 +857,15 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 		return NL_NOT_MINE;
 	if (st->calls < UINT8_MAX)
 		st->calls++;
-	if (payload->stream_offset != 0)	/* not from the stream start: nothing to read */
-		return NL_NEED_MORE;
 	int dir = payload->from_client ? 1 : 0;
-	if (st->dir_done[dir])	/* this side's hello is known: do not re-read it */
+	/* This side's hello is known: nothing more of it to read, and no need
+	 * for the host to keep it while the other side's is awaited. Past the
+	 * stream's start (after consume) there is no hello to read either. */
+	if (st->dir_done[dir] || payload->stream_offset != 0) {
+		if (NL_HOST_HAS(api, consume))
+			api->consume(flow, nl_reader_left(&payload->data));
 		goto verdict;
+	}
 
 	uint8_t hs[TLS_HS_BUF];
 	struct nl_reader r = payload->data, msg;
@@ -881,6 +885,8 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 		st->have_ch = 1;
 		st->calls_at_ch = st->calls;
 		st->dir_done[dir] = 1;
+		if (NL_HOST_HAS(api, consume))
+			api->consume(flow, nl_reader_left(&payload->data));
 		if (!st->have_sh)
 			api->set_state(flow, "TLS_CLIENT_HELLO");
 	} else if (ar == ASM_COMPLETE && type == TLS_HS_SERVER_HELLO && !st->have_sh) {
@@ -891,6 +897,8 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 		emit_server_hello(api, flow, &sh);
 		st->have_sh = 1;
 		st->dir_done[dir] = 1;
+		if (NL_HOST_HAS(api, consume))
+			api->consume(flow, nl_reader_left(&payload->data));
 		api->set_state(flow, "TLS_SERVER_HELLO");
 	}
 

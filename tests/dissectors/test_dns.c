@@ -383,6 +383,64 @@ START_TEST(test_tcp_byte_by_byte)
 }
 END_TEST
 
+/* A host of ABI 1.1 (segments, consume honoured) finds what a 1.0 host
+ * (the whole stream each time) finds, and holds no handled message. */
+START_TEST(test_tcp_consume_host_agrees)
+{
+	static const size_t segs[] = { 1, 5, 64, NL_MAX_STREAM };
+	const struct expect *e = &tcp_cases[_i];
+	uint8_t c[VBUF], s[VBUF];
+	size_t nc = load_stream(e, "c2s", c), ns = load_stream(e, "s2c", s);
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		struct fh_flow a, b;
+		open_flow(&a);
+		open_flow(&b);
+		ck_assert_int_eq(fh_replay_both(&a, &b, 40001, e->port, c, nc, s, ns, segs[i]), 0);
+		ck_assert(fh_same_results(&a, &b));
+		ck_assert_str_eq(fh_list(&b, "dns.queries", 0), e->qname);
+		ck_assert_int_eq(a.f.errors + b.f.errors, 0);
+		ck_assert_uint_eq(b.dir[0].len + b.dir[1].len, 0);
+		ck_assert_uint_eq(b.dir[1].base, nc);
+		fh_close(&a);
+		fh_close(&b);
+	}
+}
+END_TEST
+
+/* A connection reused for more queries than NL_MAX_STREAM bytes hold: a
+ * 1.0 host stops keeping the stream there, so the last query is never
+ * read; with consume (1.1) it is. */
+START_TEST(test_tcp_consume_follows_past_stream_cap)
+{
+	uint8_t one[VBUF], last[VBUF];
+	size_t n1 = load("tcp_host_a.c2s.bin", one), n2 = load("tcp_nx.c2s.bin", last);
+	size_t copies = NL_MAX_STREAM / n1 + 1, total = copies * n1 + n2;
+	uint8_t *c = malloc(total);
+	ck_assert_ptr_nonnull(c);
+	for (size_t k = 0; k < copies; k++)
+		memcpy(c + k * n1, one, n1);
+	memcpy(c + copies * n1, last, n2);
+	struct fh_flow a, b;
+	open_flow(&a);
+	open_flow(&b);
+	size_t cut = total > NL_MAX_STREAM ? NL_MAX_STREAM : total;	/* what a 1.0 host keeps */
+	ck_assert_int_eq(tcp_c(&a, 53, c, cut), NL_DONE);	/* capped mid-message */
+	for (size_t at = 0; at < total; at += 1448)
+		ck_assert_int_eq(fh_stream_feed(&b, 1, 40001, 53, c + at, total - at < 1448 ? total - at : 1448),
+				 NL_NEED_MORE);
+	ck_assert_str_eq(fh_list(&a, "dns.queries", 0), "host.test");
+	ck_assert_ptr_null(fh_list(&a, "dns.queries", 1));
+	ck_assert_str_eq(fh_list(&b, "dns.queries", 0), "host.test");
+	ck_assert_str_eq(fh_list(&b, "dns.queries", 1), "nx.test");
+	ck_assert_uint_eq(b.dir[1].len, 0);
+	ck_assert_uint_eq(b.dir[1].base, total);
+	ck_assert_int_eq(a.f.errors + b.f.errors, 0);
+	fh_close(&a);
+	fh_close(&b);
+	free(c);
+}
+END_TEST
+
 /* A TCP connection may carry more queries (RFC 7766 6.2.1): the dissector
  * keeps asking for more after every exchange; the host's budget ends it. */
 
@@ -1075,6 +1133,8 @@ static Suite *dns_suite(void)
 	tcase_add_loop_test(tc, test_tcp_whole, 0, N_TCP);
 	tcase_add_loop_test(tc, test_tcp_split_every_byte, 0, N_TCP);
 	tcase_add_loop_test(tc, test_tcp_byte_by_byte, 0, N_TCP);
+	tcase_add_loop_test(tc, test_tcp_consume_host_agrees, 0, N_TCP);
+	tcase_add_test(tc, test_tcp_consume_follows_past_stream_cap);
 	tcase_add_test(tc, test_tcp_pipelined);
 	tcase_add_test(tc, test_udp_a_and_aaaa_one_flow);
 	tcase_add_test(tc, test_mdns_announcement);

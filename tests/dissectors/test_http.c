@@ -230,6 +230,62 @@ START_TEST(test_captures)
 }
 END_TEST
 
+/* A host of ABI 1.1 (segments, consume honoured) finds what a 1.0 host
+ * (the whole stream each time) finds; a request is consumed line by line,
+ * so a byte-at-a-time client never has more than its longest line held,
+ * and nothing once its head is read. */
+START_TEST(test_captures_consume_host_agrees)
+{
+	static const size_t segs[] = { 1, 13, 536, NL_MAX_STREAM };
+	char path[1200], line[2048];
+	snprintf(path, sizeof(path), "%s/expected.tsv", vector_dir());
+	FILE *fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "missing %s", path);
+	int rows = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		char name[256];
+		ck_assert_int_eq(sscanf(line, "%255[^\t]", name), 1);
+		size_t clen, slen;
+		uint8_t *c = load(name, ".c2s.bin", &clen);
+		uint8_t *sv = load(name, ".s2c.bin", &slen);
+		size_t head = head_end((const char *)c, clen), longest = 0;
+		ck_assert_uint_gt(head, 0);
+		for (size_t i = 0, start = 0; i < head; i++)
+			if (c[i] == '\n') {
+				longest = i + 1 - start > longest ? i + 1 - start : longest;
+				start = i + 1;
+			}
+		for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+			struct fh_flow a, b;
+			fh_open(&a, D());
+			fh_open(&b, D());
+			ck_assert_int_eq(fh_replay_both(&a, &b, 40000, 8080, c, clen, sv, slen, segs[i]), 0);
+			ck_assert_msg(fh_same_results(&a, &b), "%s, %zu-byte segments", name, segs[i]);
+			ck_assert_ptr_nonnull(fh_str(&b, "http.host"));
+			ck_assert_int_eq(a.f.errors + b.f.errors, 0);
+			if (segs[i] == 1)
+				ck_assert_uint_le(b.dir[1].held_max, longest);
+			fh_close(&a);
+			fh_close(&b);
+		}
+		/* the server silent: the request is read and none of it held */
+		struct fh_flow ff;
+		fh_open(&ff, D());
+		ck_assert_int_eq(fh_stream_feed(&ff, 1, 40000, 8080, c, head), NL_NEED_MORE);
+		ck_assert_ptr_nonnull(fh_str(&ff, "http.host"));
+		ck_assert_uint_eq(ff.dir[1].len, 0);
+		ck_assert_uint_eq(ff.dir[1].base, head);
+		ck_assert_int_eq(ff.f.errors, 0);
+		fh_close(&ff);
+		free(c);
+		free(sv);
+		rows++;
+	}
+	fclose(fp);
+	ck_assert_int_ge(rows, 5);
+}
+END_TEST
+
 /* ---- valid vectors written out ---- */
 
 START_TEST(test_browser_get)
@@ -771,6 +827,7 @@ static Suite *http_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_descriptor);
 	tcase_add_test(tc, test_captures);
+	tcase_add_test(tc, test_captures_consume_host_agrees);
 	tcase_add_test(tc, test_browser_get);
 	tcase_add_test(tc, test_keepalive_second_request);
 	tcase_add_test(tc, test_variants);

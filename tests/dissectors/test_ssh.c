@@ -308,6 +308,47 @@ START_TEST(test_captures)
 }
 END_TEST
 
+/* A host of ABI 1.1 (segments, consume honoured) finds what a 1.0 host
+ * (the whole stream each time) finds; lines and packets are consumed as
+ * they are read, so a byte-at-a-time side never has more held than its
+ * largest clear-text packet, and a side past NEWKEYS nothing. */
+START_TEST(test_captures_consume_host_agrees)
+{
+	static const size_t segs[] = { 1, 7, 100, 536, NL_MAX_STREAM };
+	char path[1200], line[2048];
+	snprintf(path, sizeof(path), "%s/expected.tsv", vector_dir());
+	FILE *fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "missing %s", path);
+	int rows = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		char name[256];
+		ck_assert_int_eq(sscanf(line, "%255[^\t]", name), 1);
+		size_t cl, sl;
+		uint8_t *c = load(name, ".c2s.bin", &cl);
+		uint8_t *sv = load(name, ".s2c.bin", &sl);
+		for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+			struct fh_flow a, b;
+			fh_open(&a, D());
+			fh_open(&b, D());
+			ck_assert_int_eq(fh_replay_both(&a, &b, 40000, 22, c, cl, sv, sl, segs[i]), 0);
+			ck_assert_msg(fh_same_results(&a, &b), "%s, %zu-byte segments", name, segs[i]);
+			ck_assert_ptr_nonnull(fh_str(&b, "ssh.server_software"));
+			ck_assert_int_eq(a.f.errors + b.f.errors, 0);
+			if (segs[i] == 1)	/* a KEXINIT is the largest clear packet */
+				for (int k = 0; k < 2; k++)
+					ck_assert_uint_le(b.dir[k].held_max, 1600);
+			fh_close(&a);
+			fh_close(&b);
+		}
+		free(c);
+		free(sv);
+		rows++;
+	}
+	fclose(fp);
+	ck_assert_int_ge(rows, 4);
+}
+END_TEST
+
 /* ---- banners written out ---- */
 
 START_TEST(test_banners)
@@ -844,6 +885,7 @@ static Suite *ssh_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_descriptor);
 	tcase_add_test(tc, test_captures);
+	tcase_add_test(tc, test_captures_consume_host_agrees);
 	tcase_add_test(tc, test_banners);
 	tcase_add_test(tc, test_server_pre_lines);
 	tcase_add_test(tc, test_key_exchange);

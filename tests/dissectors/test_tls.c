@@ -659,6 +659,69 @@ START_TEST(test_real_every_truncation)
 }
 END_TEST
 
+/* A host of ABI 1.1 (segments, consume honoured) finds what a 1.0 host
+ * (the whole stream each time) finds, for every real handshake cut in
+ * segments of several sizes; and once a side's hello is read, none of it
+ * is held while the other side's is awaited. */
+START_TEST(test_real_consume_host_agrees)
+{
+	static const size_t segs[] = { 1, 7, 100, 536, 1448, NL_MAX_STREAM };
+	struct expected rows[16];
+	size_t n = load_expected(rows, 16);
+	ck_assert_uint_ge(n, 6);
+	for (size_t k = 0; k < n; k++) {
+		char name[128];
+		size_t cl, sl;
+		snprintf(name, sizeof(name), "%.63s.c2s.bin", rows[k].name);
+		uint8_t *c = load(name, &cl);
+		snprintf(name, sizeof(name), "%.63s.s2c.bin", rows[k].name);
+		uint8_t *s = load(name, &sl);
+		for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+			struct fh_flow a, b;
+			open_flow(&a);
+			open_flow(&b);
+			ck_assert_int_eq(fh_replay_both(&a, &b, 40000, 443, c, cl, s, sl, segs[i]), 0);
+			ck_assert_msg(fh_same_results(&a, &b), "%s, %zu-byte segments", rows[k].name, segs[i]);
+			if (strcmp(rows[k].sni, "-"))
+				ck_assert_str_eq(fh_str(&b, "tls.sni"), rows[k].sni);
+			ck_assert_str_eq(fh_str(&b, "tls.ja4"), rows[k].ja4);
+			ck_assert_int_eq(a.f.errors + b.f.errors, 0);
+			/* the client's hello was consumed: nothing of it is held */
+			ck_assert_uint_eq(b.dir[1].len, 0);
+			ck_assert_uint_ge(b.dir[1].base, hello_end(c, cl));
+			fh_close(&a);
+			fh_close(&b);
+		}
+		free(c);
+		free(s);
+	}
+}
+END_TEST
+
+/* A 1.1 host while the server is silent: the ClientHello is read and
+ * consumed, and what the client sends next is consumed unread. */
+START_TEST(test_consume_while_server_silent)
+{
+	size_t cl;
+	uint8_t *c = load("curl13_h2.c2s.bin", &cl);
+	size_t end = hello_end(c, cl);
+	ck_assert_uint_gt(end, 0);
+	struct fh_flow ff;
+	open_flow(&ff);
+	ck_assert_int_eq(fh_stream_feed(&ff, 1, 40000, 443, c, end), NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "tls.sni"), "www.netlens.test");
+	ck_assert_uint_eq(ff.dir[1].len, 0);
+	ck_assert_uint_eq(ff.dir[1].base, end);
+	static const uint8_t more[] = { 0x14, 0x03, 0x03, 0x00, 0x01, 0x01 };	/* ChangeCipherSpec */
+	ck_assert_int_eq(fh_stream_feed(&ff, 1, 40000, 443, more, sizeof(more)), NL_NEED_MORE);
+	ck_assert_uint_eq(ff.dir[1].len, 0);
+	ck_assert_uint_eq(ff.dir[1].base, end + sizeof(more));
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+	free(c);
+}
+END_TEST
+
 START_TEST(test_real_fragmented_over_records)
 {
 	/* openssl s_client -max_send_frag 512: the ClientHello spans two records. */
@@ -1129,6 +1192,8 @@ static Suite *tls_suite(void)
 	tcase_add_test(t, test_real_handshakes_match_tshark);
 	tcase_add_test(t, test_real_split_at_every_byte);
 	tcase_add_test(t, test_real_every_truncation);
+	tcase_add_test(t, test_real_consume_host_agrees);
+	tcase_add_test(t, test_consume_while_server_silent);
 	tcase_add_test(t, test_real_fragmented_over_records);
 	tcase_add_test(t, test_synthetic_every_record_size);
 	tcase_add_test(t, test_version_server_choice_wins);

@@ -17,14 +17,16 @@
  *                     otherwise its one transport)
  *   control bits 2-4  server port: port_hints[n] when n < n_port_hints,
  *                     else 40000, 853 or 443 (n % 3): an unhinted port
+ *   control bit 6     the host speaks ABI 1.1: streams honour consume()
  *   control bit 7     start a new flow with this unit
  *
- * Transport and server port are taken from a flow's first unit. A last
+ * Transport, server port and host ABI are taken from a flow's first unit. A last
  * unit shorter than its length takes what is left; empty units are skipped
  * (the host never offers empty payloads).
  *
  * Like the host: a NL_DESC_STREAM dissector on TCP gets each direction's
- * whole stream (at most NL_MAX_STREAM bytes) every time it grows; everyone
+ * whole stream (at most NL_MAX_STREAM bytes) every time it grows, or with
+ * the 1.1 host the stream from the first byte it did not consume; everyone
  * else gets each unit alone. A flow stops on NL_DONE, NL_NOT_MINE or
  * NL_MALFORMED, or after packet_budget calls. Every delivery is an
  * exact-size heap copy, so AddressSanitizer sees a read one byte past the
@@ -55,6 +57,7 @@ static const struct nl_dissector *dis;
 struct fz_stream {
 	uint8_t buf[NL_MAX_STREAM];
 	size_t len;
+	uint64_t base;		/* 1.1 host: bytes consumed (stream offset of buf[0]) */
 };
 
 struct fz_flow {
@@ -64,6 +67,7 @@ struct fz_flow {
 	unsigned transport;
 	uint16_t server_port;
 	unsigned offered;
+	int abi11;		/* the host honours consume() */
 	struct fz_stream dir[2];	/* 0: server → client, 1: client → server */
 };
 
@@ -121,6 +125,8 @@ static void flow_open(uint8_t ctl)
 	flow.stopped = 0;
 	flow.offered = 0;
 	flow.dir[0].len = flow.dir[1].len = 0;
+	flow.dir[0].base = flow.dir[1].base = 0;
+	flow.abi11 = (ctl >> 6) & 1;
 	if ((dis->transports & (NL_TCP | NL_UDP)) == (NL_TCP | NL_UDP))
 		flow.transport = (ctl & 2) ? NL_UDP : NL_TCP;
 	else
@@ -128,8 +134,10 @@ static void flow_open(uint8_t ctl)
 	flow.server_port = pick_port((ctl >> 2) & 7);
 }
 
-/* Offers bytes as the host would, from an exact-size copy. */
-static void offer(int from_client, const uint8_t *bytes, size_t len)
+/* Offers bytes as the host would, from an exact-size copy. s: the stream
+ * they are (all that is held of it), for the 1.1 host to drop what the
+ * dissector consumed. */
+static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_stream *s)
 {
 	uint8_t *copy = malloc(len);
 	if (!copy)
@@ -137,7 +145,29 @@ static void offer(int from_client, const uint8_t *bytes, size_t len)
 	memcpy(copy, bytes, len);
 	uint16_t sport = from_client ? CLIENT_PORT : flow.server_port;
 	uint16_t dport = from_client ? flow.server_port : CLIENT_PORT;
-	enum nl_verdict v = fh_feed(&flow.ff, flow.transport, from_client, sport, dport, copy, len, 0);
+	enum nl_verdict v;
+	if (s && flow.abi11) {
+		struct nl_payload p;
+		memset(&p, 0, sizeof(p));
+		p.struct_size = sizeof(p);
+		p.transport = NL_TCP;
+		p.from_client = (uint8_t)from_client;
+		p.src_port = sport;
+		p.dst_port = dport;
+		p.ts_us = 1700000000000000ULL;
+		p.stream_offset = s->base;
+		p.data = nl_reader_make(copy, len);
+		flow.ff.f.call_len = len;
+		flow.ff.f.mark = 0;
+		v = dis->dissect(&fh_api11, &flow.ff.f, flow.ff.state, &p);
+		size_t n = flow.ff.f.mark;
+		flow.ff.f.mark = SIZE_MAX;
+		memmove(s->buf, s->buf + n, s->len - n);
+		s->len -= n;
+		s->base += n;
+	} else {
+		v = fh_feed(&flow.ff, flow.transport, from_client, sport, dport, copy, len, 0);
+	}
 	free(copy);
 	check_api("dissect()");
 	unsigned budget = dis->packet_budget ? dis->packet_budget : NL_DEFAULT_BUDGET;
@@ -174,9 +204,9 @@ static void unit(uint8_t ctl, const uint8_t *bytes, size_t len)
 			len = NL_MAX_STREAM - s->len;
 		memcpy(s->buf + s->len, bytes, len);
 		s->len += len;
-		offer(from_client, s->buf, s->len);
+		offer(from_client, s->buf, s->len, s);
 	} else {
-		offer(from_client, bytes, len);
+		offer(from_client, bytes, len, NULL);
 	}
 }
 
