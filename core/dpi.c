@@ -102,21 +102,40 @@ static void rec_remove(struct dpi_flow *df, uint8_t field)
 	df->used = (uint16_t)w;
 }
 
-static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t type,
-		      const void *data, uint16_t len)
+/* The host's side of struct nl_flow: one dissect() call's context. */
+struct nl_flow {
+	struct dpi *dpi;
+	struct dpi_flow *df;
+	unsigned who;		/* index of the calling dissector */
+	int touched;		/* it set something during this call */
+	uint16_t *used;		/* stream data: the caller's mark for the direction
+				 * (struct dpi_slot.used), else NULL */
+	uint16_t from, len;	/* the data given: from *used on, len bytes */
+	/* While the results outgrow their block during a call, they are
+	 * written in dpi->blob_scratch and put back once, after it
+	 * (blob_commit): one realloc a call, not one a field. */
+	uint8_t *home;		/* the flow's own block then, else NULL */
+	uint16_t home_cap, home_used;
+	uint32_t home_fields;
+};
+
+static int rec_append(struct nl_flow *c, uint8_t field, uint8_t type, const void *data, uint16_t len)
 {
+	struct dpi_flow *df = c->df;
 	uint32_t need = df->used + REC_HEAD + len;
 	if (need > DPI_RESULT_MAX_BYTES) {
-		d->stats.api_errors++;
+		c->dpi->stats.api_errors++;
 		return -1;
 	}
-	if (need > df->cap) {
-		uint32_t cap = (need + 31u) & ~31u;	/* grow in small steps: results are small */
-		uint8_t *nb = realloc(df->blob, cap);
-		if (!nb)
-			return -1;
-		df->blob = nb;
-		df->cap = (uint16_t)cap;
+	if (need > df->cap) {	/* into the scratch block until the call ends */
+		c->home = df->blob;
+		c->home_cap = df->cap;
+		c->home_used = df->used;
+		c->home_fields = df->fields;
+		if (df->used)
+			memcpy(c->dpi->blob_scratch, df->blob, df->used);
+		df->blob = c->dpi->blob_scratch;
+		df->cap = DPI_RESULT_MAX_BYTES;
 	}
 	uint8_t *p = df->blob + df->used;
 	p[0] = field;
@@ -128,16 +147,28 @@ static int rec_append(struct dpi *d, struct dpi_flow *df, uint8_t field, uint8_t
 	return 0;
 }
 
-/* The host's side of struct nl_flow: one dissect() call's context. */
-struct nl_flow {
-	struct dpi *dpi;
-	struct dpi_flow *df;
-	unsigned who;		/* index of the calling dissector */
-	int touched;		/* it set something during this call */
-	uint16_t *used;		/* stream data: the caller's mark for the direction
-				 * (struct dpi_slot.used), else NULL */
-	uint16_t from, len;	/* the data given: from *used on, len bytes */
-};
+/* After a call whose results outgrew their block: back into one block of
+ * their size (rounded to 32 bytes: results are small, and blocks of few
+ * sizes fragment the heap less). Out of memory, the call's results are lost
+ * and the flow keeps what it had. */
+static void blob_commit(struct nl_flow *c)
+{
+	struct dpi_flow *df = c->df;
+	uint32_t cap = ((uint32_t)df->used + 31u) & ~31u;
+	uint8_t *nb = cap ? realloc(c->home, cap) : c->home;
+	if (cap && !nb) {
+		df->blob = c->home;
+		df->cap = c->home_cap;
+		df->used = c->home_used;
+		df->fields = c->home_fields;
+	} else {
+		if (df->used)
+			memcpy(nb, c->dpi->blob_scratch, df->used);
+		df->blob = nb;
+		df->cap = (uint16_t)(cap ? cap : c->home_cap);
+	}
+	c->home = NULL;
+}
 
 /* ---- the host API ---------------------------------------------------- */
 
@@ -166,7 +197,7 @@ static int api_set_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 	if (!c || !s || !may_set(c, field, NL_FIELD_STR))
 		return -1;
 	rec_remove(c->df, (uint8_t)field);
-	if (rec_append(c->dpi, c->df, (uint8_t)field, NL_FIELD_STR, s,
+	if (rec_append(c, (uint8_t)field, NL_FIELD_STR, s,
 		       (uint16_t)(len > NL_MAX_STR ? NL_MAX_STR : len)) < 0)
 		return -1;
 	claim(c);
@@ -178,7 +209,7 @@ static int api_set_u64(struct nl_flow *c, uint16_t field, uint64_t x)
 	if (!c || !may_set(c, field, NL_FIELD_U64))
 		return -1;
 	rec_remove(c->df, (uint8_t)field);
-	if (rec_append(c->dpi, c->df, (uint8_t)field, NL_FIELD_U64, &x, sizeof(x)) < 0)
+	if (rec_append(c, (uint8_t)field, NL_FIELD_U64, &x, sizeof(x)) < 0)
 		return -1;
 	claim(c);
 	return 0;
@@ -202,7 +233,7 @@ static int api_add_str(struct nl_flow *c, uint16_t field, const void *s, size_t 
 		c->dpi->stats.api_errors++;
 		return -1;
 	}
-	if (rec_append(c->dpi, c->df, (uint8_t)field, NL_FIELD_STR_LIST, s, cut) < 0)
+	if (rec_append(c, (uint8_t)field, NL_FIELD_STR_LIST, s, cut) < 0)
 		return -1;
 	claim(c);
 	return 0;
@@ -673,7 +704,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			const struct nl_dissector *x = &d->set.v[i].d;
 			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass)
 				continue;
-			struct nl_flow call = { d, df, i, 0, NULL, 0, 0 };
+			struct nl_flow call = { d, df, i, 0, NULL, 0, 0, NULL, 0, 0, 0 };
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
 				if (!grew)
 					continue;
@@ -707,6 +738,8 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			}
 			d->stats.offered++;
 			enum nl_verdict v = x->dissect(&d->api, &call, st, &pl);
+			if (df->blob == d->blob_scratch)
+				blob_commit(&call);
 			if (call.touched)	/* owner or label may be new */
 				note_owner(f, df);
 			if (++w->slot[i].offered >= x->packet_budget && v == NL_NEED_MORE)

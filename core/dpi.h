@@ -62,6 +62,7 @@ struct dpi {
 	size_t stream_bytes;		/* stream buffers held by flows being dissected */
 	size_t stream_limit;		/* cap on stream_bytes (dpi_set_stream_limit) */
 	unsigned n_tcp, n_udp;
+	uint8_t blob_scratch[DPI_RESULT_MAX_BYTES];	/* one call's growing results */
 };
 
 /* flow->dpi_owner, noted by dpi.c so that a packet of a flow needs no look-up

@@ -138,6 +138,44 @@ START_TEST(test_set_replaces_add_dedups)
 }
 END_TEST
 
+static void s_other(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	rc_sum += api->set_str(fl, 0, "another flow's value, longer than the first", 43);
+	rc_sum += api->add_str(fl, 1, "z", 1);
+	rc_sum += api->set_u64(fl, 2, 99);
+}
+
+/* Results that outgrow their block during a call are built in one scratch
+ * block shared by all flows and put back after the call: a flow's results
+ * must not change when another flow's call reuses the scratch, and results
+ * added over several calls must come out whole. */
+START_TEST(test_results_outlive_the_call)
+{
+	struct dpi d;
+	struct flow f[2];
+	make_dpi(&d);
+	memset(f, 0, sizeof(f));
+	offer(&d, &f[0], s_replace);
+	char first[16384];
+	snprintf(first, sizeof(first), "%s", as_json(&d, f[0].dpi));
+	offer(&d, &f[1], s_other);
+	ck_assert_str_eq(as_json(&d, f[0].dpi), first);
+	ck_assert_str_eq(as_json(&d, f[1].dpi), ",\"dpi_protocol\":\"t (another flow's value, longer than the "
+			 "first)\",\"dpi_domain\":\"another flow's value, longer than the first\",\"t_0\":"
+			 "\"another flow's value, longer than the first\",\"t_1\":[\"z\"],\"t_2\":99");
+	offer(&d, &f[0], s_other);	/* more of the same flow in a later call */
+	ck_assert_str_eq(as_json(&d, f[0].dpi), ",\"dpi_protocol\":\"t (another flow's value, longer than "
+			 "the first)\",\"dpi_domain\":\"another flow's value, longer than the first\",\"t_0\":"
+			 "\"another flow's value, longer than the first\",\"t_1\":[\"x\",\"y\",\"z\"],\"t_2\":99");
+	ck_assert_int_eq(rc_sum, 0);
+	for (int i = 0; i < 2; i++) {
+		dpi_finish(&d, &f[i]);
+		dpi_release(&d, f[i].dpi);
+	}
+	dpi_free(&d);
+}
+END_TEST
+
 static void s_list_cap(const struct nl_host_api *api, struct nl_flow *fl)
 {
 	char v[8];
@@ -348,6 +386,7 @@ static Suite *dpi_api_suite(void)
 	TCase *tc = tcase_create("api");
 	tcase_add_test(tc, test_set_replaces_add_dedups);
 	tcase_add_test(tc, test_list_capped);
+	tcase_add_test(tc, test_results_outlive_the_call);
 	tcase_add_test(tc, test_results_grow_to_the_bound_and_survive_the_decision);
 	tcase_add_test(tc, test_replacing_never_outgrows);
 	tcase_add_test(tc, test_state_labels);
