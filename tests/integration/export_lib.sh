@@ -28,3 +28,18 @@ export_captures() {
 		[ -e "$_f" ] && echo "$_f"
 	done
 }
+
+# Waits (10 s at most) until nfacctd, logging to LOG, accounts what it
+# receives. Its socket is bound before its print plugin takes data: records
+# sent in the first ~0.3 s after "waiting for ... data" are lost without a
+# word (pmacct 1.7.7), so listening is not enough. The plugin's first purge
+# (print_refresh_time after it starts) shows its loop runs.
+export_wait_nfacctd() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		grep -q 'Purging cache - END' "$1" 2>/dev/null && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
