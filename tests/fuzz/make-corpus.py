@@ -14,7 +14,8 @@ A TCP vector pair (x.c2s.bin, x.s2c.bin) gives two seeds: each direction
 whole, and both cut into SEG-byte segments, interleaved.
 
 Needs scapy (python3-scapy) for the pcaps. Rerun it when vectors change;
-the output is deterministic.
+the output is deterministic. Rewrites only the corpora above
+(make-snapshot-corpus.py and make-dpi-corpus.py write the others).
 """
 import glob
 import hashlib
@@ -33,6 +34,7 @@ OUT = os.path.join(TOP, 'tests', 'fuzz', 'corpus')
 DLTS = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276]  # fuzz_decode.c
 PER_CAPTURE = 12
 SEG = 200
+MINE = ('fuzz_decode', 'fuzz_tls', 'fuzz_http', 'fuzz_ssh', 'fuzz_dns', 'fuzz_quic')
 UDP_BIT, CLIENT_BIT = 2, 1
 
 
@@ -145,7 +147,10 @@ def main():
     vectors = os.path.join(TOP, 'tests', 'dissectors', 'vectors')
     if not os.path.isdir(vectors):
         sys.exit('make-corpus.py: run from the top source folder')
-    shutil.rmtree(OUT, ignore_errors=True)
+    # Only the corpora written here: fuzz_snapshot's and fuzz_dpi's come
+    # from their own scripts.
+    for t in MINE:
+        shutil.rmtree(os.path.join(OUT, t), ignore_errors=True)
     decode_corpus()
     for proto in ('tls', 'http', 'ssh'):
         if os.path.isdir(os.path.join(vectors, proto)):
