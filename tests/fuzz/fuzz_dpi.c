@@ -45,7 +45,14 @@
  *              client ports 40000 + i) each offered the same client
  *              segment, kept until the next crowd: many half-finished
  *              handshakes under the cap, and more work blocks than the pool
- *     t 30-31  the history is cleared (history_clear())
+ *     t 30     the history is cleared (history_clear())
+ *     t 31     results as a worker might send them (dpi_import): [owner]
+ *              [label length][label][count][records...] (count & 0x80:
+ *              the records as they are, [len BE16][bytes]; else count % 16
+ *              records [field][len][bytes], the type the owner's when the
+ *              field byte's bit 7 is set), imported as new results (read
+ *              back, then released) or, k & 4, over history entry k & 3's
+ *              (as the parent updates a flow a worker reported)
  *
  * At the end every flow ends, the history is cleared and dpi_free() frees
  * the rest, so LeakSanitizer sees anything kept. Checked after every
@@ -243,9 +250,14 @@ static void outputs(const struct flow *f)
 	const char *dom = dpi_domain(&dpi, h, &dlen);
 	if (dom)
 		CHECK(disp && sum.len >= strlen(disp) + 1 + dlen);
+	/* Labels reach text output as they are (record.c): only what
+	 * set_state() lets a dissector write. */
 	const char *label = dpi_state_label(&dpi, h);
-	if (label)
+	if (label) {
 		CHECK(*label && strlen(label) < DPI_LABEL_MAX);
+		for (const char *c = label; *c; c++)
+			CHECK((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_');
+	}
 	size_t total = 0;
 	dpi_foreach_field(&dpi, h, field_cb, &total);
 
@@ -512,6 +524,62 @@ static void op_crowd(struct in *in)
 	n_crowd = n;
 }
 
+static void op_import(unsigned k, struct in *in)
+{
+	static uint8_t blob[DPI_RESULT_MAX_BYTES + 64];
+	char label[DPI_LABEL_MAX + 8];
+	struct dpi_results r;
+	uint8_t o = get8(in);
+	r.owner = (int)(o & 0x3f) - 1;	/* past the loaded ones too */
+	size_t ll = get8(in) % sizeof(label);
+	for (size_t i = 0; i < ll; i++)
+		label[i] = (char)get8(in);
+	label[ll] = '\0';
+	r.label = label;
+	uint8_t count = get8(in);
+	size_t len = 0;
+	if (count & 0x80) {
+		len = get16(in) % sizeof(blob);
+		for (size_t i = 0; i < len; i++)
+			blob[i] = get8(in);
+	} else {
+		const struct nl_dissector *x = r.owner >= 0 && (unsigned)r.owner < dpi.set.n
+					       ? &dpi.set.v[r.owner].d : NULL;
+		for (unsigned n = count % 16; n && len + 4 + 255 <= sizeof(blob); n--) {
+			uint8_t fb = get8(in), field = fb & 0x1f;
+			uint8_t type = (fb & 0x80) && x && field < x->n_fields ? (uint8_t)x->fields[field].type
+										  : (uint8_t)(get8(in) % 4);
+			uint16_t l = type == NL_FIELD_U64 ? 8 : get8(in);
+			blob[len] = field;
+			blob[len + 1] = type;
+			memcpy(blob + len + 2, &l, 2);
+			for (uint16_t i = 0; i < l; i++)
+				blob[len + 4 + i] = get8(in);
+			len += 4u + l;
+		}
+	}
+	r.blob = blob;
+	r.len = len;
+
+	if (k & 4) {
+		struct flow *c = &history[k & 3];
+		if (dpi_import(&dpi, &c->dpi, &r) == 0)
+			dpi_note_imported(&dpi, c);
+		return;
+	}
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_UDP;
+	f.flags = FLOW_CLOSED;
+	if (dpi_import(&dpi, &f.dpi, &r) != 0) {
+		CHECK(f.dpi == DPI_NONE);
+		return;
+	}
+	dpi_note_imported(&dpi, &f);
+	outputs(&f);
+	dpi_release(&dpi, f.dpi);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -562,8 +630,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			outputs(s->open ? &s->f : &history[(op & 7) % HISTORY]);
 		} else if (t < 30) {
 			op_crowd(&in);
-		} else {
+		} else if (t == 30) {
 			history_clear();
+		} else {
+			op_import(op & 7, &in);
 		}
 		check_all();
 	}
