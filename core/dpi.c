@@ -1052,6 +1052,11 @@ static int results_valid(const struct dpi *d, const struct dpi_results *in)
 {
 	if (in->len > DPI_RESULT_MAX_BYTES || strnlen(in->label, DPI_LABEL_MAX) >= DPI_LABEL_MAX)
 		return 0;
+	/* Only what set_state() lets a dissector write: record.c prints the
+	 * label as it is. */
+	for (const char *c = in->label; *c; c++)
+		if (!label_char[(uint8_t)*c])
+			return 0;
 	if (in->owner < -1 || in->owner >= (int)d->set.n)
 		return 0;
 	if (in->owner < 0)

@@ -289,7 +289,15 @@ START_TEST(test_results_refused)
 	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ 1, "", b, n }), -1);	/* no dissector 1 */
 	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ -1, "", b, n }), -1);	/* results, no owner */
 	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ 0, "", b, DPI_RESULT_MAX_BYTES + 1 }), -1);
+	/* A label is printed as it is (record.c): only what set_state() allows
+	 * (found by fuzz_dpi: a worker could send a terminal escape). */
+	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ 0, "\x1b[2J", b, n }), -1);
+	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ 0, "FAKE done", b, n }), -1);
+	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ 0, "fake_done", b, n }), -1);
 	ck_assert_uint_eq(h, DPI_NONE);	/* nothing was allocated */
+	ck_assert_int_eq(dpi_import(&p, &h, &(struct dpi_results){ 0, "FAKE_DONE_2", b, n }), 0);
+	ck_assert_str_eq(dpi_state_label(&p, h), "FAKE_DONE_2");
+	dpi_release(&p, h);
 	dpi_free(&p);
 }
 END_TEST
