@@ -20,9 +20,11 @@
  *            (loader_disable, in plugins/builtin.c's order)
  *
  *   op       [op]: bits 0-2 pick flow slot k (of 8), bits 3-7 (t) the kind:
- *     t 0-19   a packet on k: [ctl][len][len bytes], len one byte, or two
- *              (15 bits, big-endian) when its bit 7 is set; a slot not open
- *              is opened first from [cfg][isn] (and [port BE16] for each port
+ *     t 0-19   a packet on k: [ctl][len][seq bytes][payload]; len one
+ *              byte, or two (big-endian) when its bit 7 is set: 14 bits of
+ *              length, or with bit 14 set 4 x 14 bits of the first (at most)
+ *              16 payload bytes repeated (see get_len()); a slot not open is
+ *              opened first from [cfg][isn] (and [port BE16] for each port
  *              cfg says comes from the input). A short last payload takes
  *              what is left.
  *              ctl bit 0: direction (DIR_FWD/DIR_REV of the flow);
@@ -48,7 +50,7 @@
  *     t 30     the history is cleared (history_clear())
  *     t 31     results as a worker might send them (dpi_import): [owner]
  *              [label length][label][count][records...] (count & 0x80:
- *              the records as they are, [len BE16][bytes]; else count % 16
+ *              the records as they are, [len BE16][bytes]; else count
  *              records [field][len][bytes], the type the owner's when the
  *              field byte's bit 7 is set), imported as new results (read
  *              back, then released) or, k & 4, over history entry k & 3's
@@ -431,11 +433,50 @@ static uint32_t seq_of(struct fz_flow *s, int dir, unsigned mode, int syn, size_
 	return seq;
 }
 
-static size_t get_len(struct in *in)
+/* A payload's length: one byte (0-127), or two (bit 15 set): 14 bits of
+ * length, the bytes following in the input, or with bit 14 set a filler of
+ * 4 x 14 bits whose first 16 bytes (at most) come from the input and
+ * repeat: segments past the stream bound from a small input. */
+struct len_spec {
+	size_t n;	/* the payload's length */
+	size_t lit;	/* of which from the input */
+};
+
+static struct len_spec get_len(struct in *in)
 {
+	struct len_spec l;
 	uint8_t b = get8(in);
-	size_t n = b & 0x80 ? (size_t)(b & 0x7f) << 8 | get8(in) : b;
-	return n < in->left ? n : in->left;
+	if (!(b & 0x80)) {
+		l.n = l.lit = b;
+		return l;
+	}
+	size_t v = (size_t)(b & 0x7f) << 8 | get8(in);
+	if (v & 0x4000) {
+		l.n = (v & 0x3fff) * 4;
+		l.lit = l.n < 16 ? l.n : 16;
+	} else {
+		l.n = l.lit = v;
+	}
+	return l;
+}
+
+/* The payload as an exact-size heap block, so AddressSanitizer sees a read
+ * past it; *len gets its length (a literal one is cut at the input's end). */
+static uint8_t *take_payload(struct in *in, struct len_spec l, size_t *len)
+{
+	size_t lit = l.lit < in->left ? l.lit : in->left;
+	size_t n = l.lit == l.n ? lit : l.n;
+	uint8_t *c = malloc(n ? n : 1);
+	if (!c)
+		abort();
+	if (lit)
+		memcpy(c, in->p, lit);
+	in->p += lit;
+	in->left -= lit;
+	for (size_t i = lit; i < n; i++)
+		c[i] = lit ? c[i % lit] : 0;
+	*len = n;
+	return c;
 }
 
 static void fill_packet(struct packet *p, const struct flow *f, int from_client, uint16_t cport,
@@ -454,7 +495,6 @@ static void fill_packet(struct packet *p, const struct flow *f, int from_client,
 	p->wire_len = p->cap_len = p->ip_len + 14;
 }
 
-/* An exact-size copy, so AddressSanitizer sees a read past the payload. */
 static uint8_t *copy_of(const uint8_t *b, size_t n)
 {
 	uint8_t *c = malloc(n ? n : 1);
@@ -473,12 +513,10 @@ static void op_packet(struct fz_flow *s, struct in *in)
 	const int dir = ctl & 1;
 	const int tcp = s->f.key.proto == L4_TCP;
 	const uint8_t fl = tcp ? flags[(ctl >> 1) & 7] : 0;
-	size_t len = get_len(in);
-	uint32_t seq = tcp ? seq_of(s, dir, ctl >> 4, fl & TCP_SYN, len, in) : 0;
-	len = len < in->left ? len : in->left;	/* seq_of() may have read some */
-	uint8_t *payload = copy_of(in->p, len);
-	in->p += len;
-	in->left -= len;
+	struct len_spec l = get_len(in);
+	uint32_t seq = tcp ? seq_of(s, dir, ctl >> 4, fl & TCP_SYN, l.n, in) : 0;
+	size_t len;
+	uint8_t *payload = take_payload(in, l, &len);
 
 	/* As dpi.c derives it from the flow's flags. */
 	const int from_client = (dir == DIR_FWD) == !(s->f.flags & FLOW_DST_INITIATED);
@@ -501,10 +539,8 @@ static void op_crowd(struct in *in)
 	uint8_t cfg = get8(in);
 	const unsigned sel = (cfg >> 2) & 15;
 	const uint16_t given = sel == 13 ? get16(in) : 0;
-	size_t len = get_len(in);
-	const uint8_t *bytes = in->p;
-	in->p += len;
-	in->left -= len;
+	size_t len;
+	uint8_t *bytes = take_payload(in, get_len(in), &len);
 	for (unsigned i = 0; i < n; i++) {
 		struct flow *f = &crowd[i];
 		uint16_t cport = (uint16_t)(40000 + i);
@@ -521,6 +557,7 @@ static void op_crowd(struct in *in)
 		offer(f, &p, DIR_FWD);
 		free(payload);
 	}
+	free(bytes);
 	n_crowd = n;
 }
 
@@ -545,7 +582,7 @@ static void op_import(unsigned k, struct in *in)
 	} else {
 		const struct nl_dissector *x = r.owner >= 0 && (unsigned)r.owner < dpi.set.n
 					       ? &dpi.set.v[r.owner].d : NULL;
-		for (unsigned n = count % 16; n && len + 4 + 255 <= sizeof(blob); n--) {
+		for (unsigned n = count; n && len + 4 + 255 <= sizeof(blob); n--) {
 			uint8_t fb = get8(in), field = fb & 0x1f;
 			uint8_t type = (fb & 0x80) && x && field < x->n_fields ? (uint8_t)x->fields[field].type
 										  : (uint8_t)(get8(in) % 4);

@@ -29,8 +29,15 @@ def vec(path):
 
 
 def enc_len(n):
-    assert n < 0x8000
+    assert n < 0x4000
     return bytes([n]) if n < 0x80 else struct.pack('>H', 0x8000 | n)
+
+
+def enc_fill(n):
+    """A filler payload of n bytes (a multiple of 4): its first 16 bytes
+    follow, repeated to n."""
+    assert n % 4 == 0 and n // 4 < 0x4000
+    return struct.pack('>H', 0xc000 | n // 4)
 
 
 class Seed:
@@ -45,9 +52,9 @@ class Seed:
         self.b += bytes([t << 3 | k])
 
     def packet(self, k, data, from_client=True, port=443, udp=False, flags=F_PSHACK,
-               mode=M_INORDER, seq=None, isn=0):
+               mode=M_INORDER, seq=None, isn=0, fill=None):
         """One segment on slot k (opened with port, udp and isn when not open;
-        the client is DIR_FWD)."""
+        the client is DIR_FWD); fill: that many bytes, data's 16 repeated."""
         self.op(T_PACKET, k)
         if not self.open[k]:
             self.b += bytes([(1 if udp else 0) | SERVER[port] << 2])
@@ -56,7 +63,8 @@ class Seed:
             self.open[k] = True
             self.udp[k] = udp
         d = 0 if from_client else 1
-        self.b += bytes([d | flags << 1 | mode << 4]) + enc_len(len(data))
+        self.b += bytes([d | flags << 1 | mode << 4])
+        self.b += enc_fill(fill) if fill else enc_len(len(data))
         if mode == M_ABS and not self.udp[k]:
             self.b += struct.pack('>I', seq)
         self.b += data
@@ -218,6 +226,16 @@ def main():
     s.output(0)
     s.crowd(3, 80, http_c[:20])
     write('crowd', s)
+
+    # One 20 000-byte segment (a filler): the stream keeps NL_MAX_STREAM
+    # bytes of it; then a segment of 64 KiB less 4 bytes, past any bound.
+    big = b'\x16\x03\x01\x40\x00\x01\x00\x3f\xfc\x03\x03' + b'\x00' * 5
+    s = Seed()
+    s.packet(0, big, port=443, fill=20000)
+    s.packet(0, b'\x00' * 16, fill=4096)
+    s.packet(1, big, port=443, fill=65532)
+    s.output(0)
+    write('tls-stream-bound', s)
 
     # A crowd the cap holds (65 KiB): the real handshake is still dissected.
     s = Seed(limit=65534)
