@@ -21,6 +21,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "owners_event.h"
+#include "task_start.bpf.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -57,6 +58,7 @@ int nl_existing(struct bpf_iter__task_file *ctx)
 	e.pid = BPF_CORE_READ(task, tgid);
 	e.uid = BPF_CORE_READ(task, cred, uid.val);
 	bpf_core_read(e.comm, sizeof(e.comm), &task->group_leader->comm);
+	e.start_ns = process_start_ns(task);
 	e.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	e.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	/* A listener, or a UDP socket never connected, has no peer (both are

@@ -45,6 +45,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "owners_event.h"
+#include "task_start.bpf.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -71,6 +72,7 @@ struct owner {
 	__u32 uid;
 	char comm[16];
 	__u32 pending;		/* PENDING_* */
+	__u64 start_ns;		/* the process's start (nl_owner_event.start_ns) */
 };
 
 struct {
@@ -114,6 +116,7 @@ static __always_inline void owner_from_task(struct owner *o)
 	o->uid = (__u32)bpf_get_current_uid_gid();
 	if (bpf_core_read(o->comm, sizeof(o->comm), &leader->comm))
 		bpf_get_current_comm(o->comm, sizeof(o->comm));
+	o->start_ns = process_start_ns(t);
 }
 
 /* Records wake the reader only once this much is waiting: a busy host's
@@ -149,6 +152,7 @@ static __always_inline void event_owner(struct nl_owner_event *e, const struct o
 	e->pid = o->tgid;
 	e->uid = o->uid;
 	__builtin_memcpy(e->comm, o->comm, sizeof(e->comm));
+	e->start_ns = o->start_ns;
 }
 
 /* Both ends as the socket has them now; peer 0: leave the remote zero. */

@@ -32,6 +32,9 @@ struct nl_owner_event {
 	__u32 netns;		/* the socket's network namespace (inode number); 0: unknown.
 				 * cgroup and tracing hooks see every namespace's sockets, and
 				 * the two ends of a veth pair on one host have mirrored tuples */
+	__u32 pad2;
+	__u64 start_ns;		/* the process's start (its leader's start_boottime), ns after
+				 * boot; 0: unknown (the cgroup hooks cannot read the task) */
 };
 
 #endif

@@ -63,6 +63,10 @@ struct sock_owner {
 	uint32_t pid;		/* the process (thread group) */
 	uint32_t uid;
 	char comm[16];		/* "" when the source does not say */
+	uint64_t start;		/* when the process started, in clock ticks after boot
+				 * (/proc/PID/stat field 22); 0 when the source does not say.
+				 * Tells a reused pid from its first program when both have
+				 * the same name */
 	uint8_t foreign;	/* 1: the socket is in another network namespace (eBPF sees
 				 * them all); matched only when no socket of ours is */
 };
@@ -82,6 +86,10 @@ struct proc_info {
 	char exe[256];		/* full path, "" when unreadable */
 	char cmdline[256];	/* arguments joined by spaces, cut to fit */
 };
+
+/* Field 22 (starttime) of the n bytes of a /proc/PID/stat; 0 when they do
+ * not hold one. Exposed for the unit tests. */
+uint64_t proc_stat_start(const char *stat, size_t n);
 
 /* Fills info for pid; 0, or -1 when the process is gone or unreadable. */
 int platform_proc_info(uint32_t pid, struct proc_info *info);

@@ -197,6 +197,18 @@ static const uint8_t zero16[16];
 static int is_mapped(const uint8_t *a) { return memcmp(a, v4mapped_prefix, 12) == 0; }
 static int is_zero(const uint8_t *a) { return memcmp(a, zero16, 16) == 0; }
 
+/* As the kernel turns start_boottime into /proc/PID/stat's field 22
+ * (nsec_to_clock_t), so both sources count a process's start alike. */
+static uint64_t ns_to_clock_ticks(uint64_t ns)
+{
+	static uint64_t ns_per_tick;
+	if (!ns_per_tick) {
+		long hz = sysconf(_SC_CLK_TCK);	/* the auxiliary vector: no system call */
+		ns_per_tick = hz > 0 && hz <= 1000000000 ? 1000000000ull / (uint64_t)hz : 10000000ull;
+	}
+	return ns / ns_per_tick;
+}
+
 /* An IPv6 socket talking IPv4 (::ffff:a.b.c.d) is reported as IPv4, as
  * packets show it; a listener on :: stays IPv6 (core also tries it for
  * IPv4 flows). */
@@ -233,6 +245,7 @@ static int event_to_owner(const struct nl_owner_event *ev, struct sock_owner *o)
 	o->uid = ev->uid;
 	memcpy(o->comm, ev->comm, sizeof(o->comm));
 	o->comm[sizeof(o->comm) - 1] = 0;
+	o->start = ns_to_clock_ticks(ev->start_ns);
 	return 0;
 }
 

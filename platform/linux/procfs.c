@@ -159,6 +159,7 @@ struct known {
 	unsigned long inode;
 	uint32_t pid;		/* 0: a complete walk found no owner */
 	char comm[16];
+	uint64_t start;
 };
 
 static struct known *known;	/* sorted by inode; only sockets in the latest tables */
@@ -220,6 +221,7 @@ static uint32_t *pids_newest_first(size_t *n)
 }
 
 static void read_comm(uint32_t pid, char *out, size_t n);
+static uint64_t read_start(uint32_t pid);
 
 /* Gives each row without an owner the process holding its inode, walking
  * /proc newest first until none is left. Returns 1 when the walk went
@@ -239,6 +241,7 @@ static int walk_fds(struct rows *r, size_t wanted)
 		if (!fds)
 			continue;	/* gone, or not ours to read */
 		char comm[16] = "";
+		uint64_t start = 0;
 		struct dirent *fe;
 		while (wanted && (fe = readdir(fds))) {
 			if (fe->d_name[0] == '.')
@@ -251,9 +254,12 @@ static int walk_fds(struct rows *r, size_t wanted)
 			struct sock_row *row = find(r, strtoul(target + 8, NULL, 10));
 			if (!row || !row->want || row->o.pid)
 				continue;	/* not IP, known, or owned (shared after fork) */
-			if (!comm[0])
+			if (!comm[0]) {
 				read_comm(pid, comm, sizeof(comm));
+				start = read_start(pid);
+			}
 			row->o.pid = pid;
+			row->o.start = start;
 			memcpy(row->o.comm, comm, sizeof(row->o.comm));
 			wanted--;
 		}
@@ -276,6 +282,7 @@ static void remember(const struct rows *r, int walked_all)
 			continue;	/* not looked for everywhere: look next time */
 		v[n].inode = row->inode;
 		v[n].pid = row->o.pid;
+		v[n].start = row->o.start;
 		memcpy(v[n].comm, row->o.comm, sizeof(v[n].comm));
 		n++;
 	}
@@ -311,6 +318,46 @@ static void read_comm(uint32_t pid, char *out, size_t n)
 		*nl = '\0';
 }
 
+uint64_t proc_stat_start(const char *stat, size_t n)
+{
+	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and ')', so the
+	 * fields are counted from the last ')'; STATE is field 3. */
+	const char *p = NULL;
+	for (size_t i = n; i-- > 0;)
+		if (stat[i] == ')') {
+			p = stat + i + 1;
+			break;
+		}
+	if (!p)
+		return 0;
+	const char *end = stat + n;
+	for (int field = 3; field < 22; field++) {
+		while (p < end && *p == ' ')
+			p++;
+		while (p < end && *p != ' ')
+			p++;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	uint64_t v = 0;
+	int digits = 0;
+	for (; p < end && *p >= '0' && *p <= '9' && digits < 20; p++, digits++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return digits && (p == end || *p == ' ') ? v : 0;
+}
+
+static uint64_t read_start(uint32_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t l = read(fd, buf, sizeof(buf));
+	close(fd);
+	return l > 0 ? proc_stat_start(buf, (size_t)l) : 0;
+}
+
 int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
 {
 	uint64_t t0 = now_us();
@@ -338,6 +385,7 @@ int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
 		}
 		if (k && k->pid && last_alive) {
 			r.v[i].o.pid = k->pid;
+			r.v[i].o.start = k->start;
 			memcpy(r.v[i].o.comm, k->comm, sizeof(r.v[i].o.comm));
 		} else if (!k || k->pid) {
 			r.v[i].want = 1;	/* new, or its owner exited (passed on?) */

@@ -95,6 +95,7 @@ struct want {
 	uint16_t lport, rport;		/* 0: any, unless exact_rport */
 	int exact_rport;		/* rport must be 0 (no peer) */
 	const char *comm;		/* NULL: any */
+	uint64_t start;			/* the process's start (/proc/PID/stat); 0: any */
 };
 
 static int matches(const struct sock_owner *o, const struct want *w)
@@ -106,7 +107,8 @@ static int matches(const struct sock_owner *o, const struct want *w)
 	       (!w->remote || memcmp(o->remote, w->remote, alen) == 0) &&
 	       (!w->lport || o->lport == w->lport) &&
 	       (w->exact_rport ? o->rport == w->rport : (!w->rport || o->rport == w->rport)) &&
-	       (!w->comm || strcmp(o->comm, w->comm) == 0);
+	       (!w->comm || strcmp(o->comm, w->comm) == 0) &&
+	       (!w->start || o->start == w->start);
 }
 
 static int count(const struct want *w)
@@ -125,8 +127,9 @@ static void dump(void)
 		int af = o->family == 4 ? AF_INET : AF_INET6;
 		inet_ntop(af, o->local, l, sizeof(l));
 		inet_ntop(af, o->remote, r, sizeof(r));
-		fprintf(stderr, "  seen: proto %u family %u %s:%u -> %s:%u pid %u uid %u comm %s\n",
-			o->proto, o->family, l, o->lport, r, o->rport, o->pid, o->uid, o->comm);
+		fprintf(stderr, "  seen: proto %u family %u %s:%u -> %s:%u pid %u uid %u comm %s start %llu\n",
+			o->proto, o->family, l, o->lport, r, o->rport, o->pid, o->uid, o->comm,
+			(unsigned long long)o->start);
 	}
 }
 
@@ -215,6 +218,20 @@ static void read_comm(pid_t pid, char comm[16])
 	comm[strcspn(comm, "\n")] = 0;
 }
 
+/* When pid started, as procfs tells it: eBPF's records must say the same. */
+static uint64_t read_start(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *fp = fopen(path, "re");
+	ck_assert_ptr_nonnull(fp);
+	size_t n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	uint64_t v = proc_stat_start(buf, n);
+	ck_assert_uint_gt(v, 0);
+	return v;
+}
+
 static const char *python(void)
 {
 	const char *p = getenv("PYTHON");
@@ -242,6 +259,7 @@ START_TEST(tcp4_curl_to_http_server)
 	await_listener(server, 4, port, "python http.server listening");
 	char server_comm[16];
 	read_comm(server, server_comm);
+	uint64_t server_start = read_start(server);
 
 	char *curl_argv[] = { "curl", "-s", "-o", "/dev/null", "-m", "5", url, NULL };
 	pid_t curl = spawn(curl_argv, -1, -1);
@@ -255,7 +273,7 @@ START_TEST(tcp4_curl_to_http_server)
 	ck_assert_uint_eq(o->uid, getuid());
 	struct want acc = { .proto = IPPROTO_TCP, .family = 4, .pid = (uint32_t)server,
 			    .local = lo4, .remote = lo4, .lport = port, .rport = o->lport,
-			    .comm = server_comm };
+			    .comm = server_comm, .start = server_start };
 	await(&acc, 5000, "the connection http.server accepted");
 	stop(server);
 }
@@ -283,11 +301,11 @@ START_TEST(tcp6_nc_accepts)
 
 	struct want out = { .proto = IPPROTO_TCP, .family = 6, .pid = (uint32_t)getpid(),
 			    .local = lo6, .remote = lo6, .lport = mine, .rport = port,
-			    .comm = my_comm };
+			    .comm = my_comm, .start = read_start(getpid()) };
 	await(&out, 5000, "this test's own connection");
 	struct want acc = { .proto = IPPROTO_TCP, .family = 6, .pid = (uint32_t)nc,
 			    .local = lo6, .remote = lo6, .lport = port, .rport = mine,
-			    .comm = "nc" };
+			    .comm = "nc", .start = read_start(nc) };
 	await(&acc, 5000, "the connection nc accepted");
 	close(fd);
 	stop(nc);
@@ -474,16 +492,18 @@ START_TEST(existing_sockets_iterated)
 	uint32_t me = (uint32_t)getpid();
 	char comm[16];
 	read_comm(getpid(), comm);
+	uint64_t st = read_start(getpid());
 	struct want listener = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
-				 .lport = lport, .exact_rport = 1, .comm = comm };
+				 .lport = lport, .exact_rport = 1, .comm = comm, .start = st };
 	struct want client = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
-			       .remote = lo4, .lport = cport, .rport = lport, .comm = comm };
+			       .remote = lo4, .lport = cport, .rport = lport, .comm = comm, .start = st };
 	struct want served = { .proto = IPPROTO_TCP, .family = 4, .pid = me, .local = lo4,
-			       .remote = lo4, .lport = lport, .rport = cport, .comm = comm };
+			       .remote = lo4, .lport = lport, .rport = cport, .comm = comm, .start = st };
 	struct want udp_conn = { .proto = IPPROTO_UDP, .family = 4, .pid = me, .local = lo4,
-				 .remote = lo4, .lport = ntohs(uca.sin_port), .rport = lport };
+				 .remote = lo4, .lport = ntohs(uca.sin_port), .rport = lport, .start = st };
 	struct want udp_free = { .proto = IPPROTO_UDP, .family = 6, .pid = me, .local = lo6,
-				 .remote = any16, .lport = ntohs(u6.sin6_port), .exact_rport = 1 };
+				 .remote = any16, .lport = ntohs(u6.sin6_port), .exact_rport = 1,
+				 .start = st };
 	const struct want *all[] = { &listener, &client, &served, &udp_conn, &udp_free };
 	static const char *const what[] = { "listener", "client", "accepted", "connected UDP",
 					    "unconnected UDP" };

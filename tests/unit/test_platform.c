@@ -224,7 +224,9 @@ struct scan_seen {
 	uint32_t n_by[SCAN_PROCS + 1];	/* sockets reported per child (last: the late one) */
 	pid_t pids[SCAN_PROCS + 1];
 	uint16_t ports[SCAN_PROCS + 1][SCAN_SOCKS];
+	uint64_t start[SCAN_PROCS + 1];	/* the start reported for each child (0: none yet) */
 	int wrong;			/* a child's port reported with another pid */
+	int start_wrong;		/* ... with no start, or two starts for one child */
 };
 
 /* Cheap, as it runs inside the timed scan: port -> child + 1. */
@@ -240,7 +242,48 @@ static void on_scan(void *ctx, const struct sock_owner *o)
 		s->n_by[c]++;
 	else
 		s->wrong++;
+	if (!o->start || (s->start[c] && s->start[c] != o->start))
+		s->start_wrong++;
+	s->start[c] = o->start;
 }
+
+/* Our own start, from /proc/self/stat. */
+static uint64_t own_start(void)
+{
+	char buf[1024];
+	FILE *fp = fopen("/proc/self/stat", "re");
+	ck_assert_ptr_nonnull(fp);
+	size_t n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	uint64_t v = proc_stat_start(buf, n);
+	ck_assert_uint_gt(v, 0);
+	return v;
+}
+
+/* Field 22 of /proc/PID/stat, whatever the program calls itself. */
+START_TEST(proc_stat_start_parses)
+{
+	static const struct {
+		const char *stat;
+		uint64_t start;
+	} v[] = {
+		{ "1234 (curl) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
+		  "987654 1000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n", 987654 },
+		/* A name holding ") S 1 2" and spaces: fields count from the last ')'. */
+		{ "77 (a) S 1 2 (b)) R 5 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0 0\n", 4242 },
+		{ "77 (x) S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242", 4242 },	/* no newline */
+		{ "77 (x) S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0", 0 },	/* cut before it */
+		{ "77 (x) S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 12ab 0", 0 },	/* not a number */
+		{ "77 (x) S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99999999999999999999999 0", 0 },
+		{ "77 x S 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0", 0 },	/* no ')' */
+		{ "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		ck_assert_msg(proc_stat_start(v[i].stat, strlen(v[i].stat)) == v[i].start,
+			      "vector %zu", i);
+	own_start();
+}
+END_TEST
 
 /* A child holding n bound UDP sockets until killed; their ports into ports. */
 static pid_t socket_holder(int n, uint16_t *ports)
@@ -278,6 +321,7 @@ static double scan(struct scan_seen *s)
 {
 	memset(s->n_by, 0, sizeof(s->n_by));
 	s->wrong = 0;
+	s->start_wrong = 0;
 	uint64_t cost = 0;
 	ck_assert_int_ge(platform_socket_owners(on_scan, s, &cost), 0);
 	return cost / 1000.0;
@@ -301,11 +345,13 @@ START_TEST(procfs_scan_incremental)
 	for (int c = 0; c < SCAN_PROCS; c++)
 		ck_assert_uint_eq(s.n_by[c], SCAN_SOCKS);
 	ck_assert_int_eq(s.wrong, 0);
+	ck_assert_int_eq(s.start_wrong, 0);	/* every socket has its process's start */
 
 	double again = scan(&s);	/* nothing new: no walk */
 	for (int c = 0; c < SCAN_PROCS; c++)
 		ck_assert_uint_eq(s.n_by[c], SCAN_SOCKS);
 	ck_assert_int_eq(s.wrong, 0);
+	ck_assert_int_eq(s.start_wrong, 0);	/* remembered, the same start */
 
 	s.pids[SCAN_PROCS] = socket_holder(1, s.ports[SCAN_PROCS]);	/* a new program */
 	child_of_port[s.ports[SCAN_PROCS][0]] = SCAN_PROCS + 1;
@@ -313,6 +359,9 @@ START_TEST(procfs_scan_incremental)
 	ck_assert_uint_eq(s.n_by[SCAN_PROCS], 1);
 	ck_assert_uint_eq(s.n_by[0], SCAN_SOCKS);
 	ck_assert_int_eq(s.wrong, 0);
+	ck_assert_int_eq(s.start_wrong, 0);
+	ck_assert_uint_ge(s.start[SCAN_PROCS], s.start[0]);	/* started later */
+	ck_assert_uint_ge(s.start[0], own_start());	/* our children */
 
 	kill(s.pids[0], SIGKILL);	/* its sockets close with it */
 	waitpid(s.pids[0], NULL, 0);
@@ -346,6 +395,7 @@ static Suite *platform_suite(void)
 	tc = tcase_create("procfs");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, procfs_scan_incremental);
+	tcase_add_test(tc, proc_stat_start_parses);
 	suite_add_tcase(s, tc);
 	return s;
 }
