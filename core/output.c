@@ -436,12 +436,13 @@ void output_summary(struct app *a)
 		const struct owners_stats *os = owners_stats(owners_current);
 		const char *tier = owners_ebpf_tier(owners_current);
 		fprintf(stderr, "netlens: process attribution: %s%s%s%s; %llu procfs scans (last %.1f ms, "
-			"average %.1f ms), %llu eBPF events, flows matched %llu, unmatched lookups %llu\n",
+			"average %.1f ms), %llu eBPF events, flows matched %llu, unmatched lookups %llu, "
+			"pids reused %llu\n",
 			owners_active_method(owners_current), tier[0] ? " (" : "", tier, tier[0] ? ")" : "",
 			(unsigned long long)os->scans,
 			os->last_scan_us / 1000.0, os->scans ? os->scan_us_total / 1000.0 / (double)os->scans : 0,
 			(unsigned long long)os->events, (unsigned long long)os->hits,
-			(unsigned long long)os->misses);
+			(unsigned long long)os->misses, (unsigned long long)os->pids_reused);
 	}
 	if (export_current) {
 		char line[1024];

@@ -102,6 +102,17 @@ void owners_free(struct owners *o)
 
 /* ---- processes ------------------------------------------------------------ */
 
+/* A process gone before its details could be read: what the socket source
+ * said about it. */
+static void proc_info_from_socket(struct proc_info *info, const struct sock_owner *s)
+{
+	memset(info, 0, sizeof(*info));
+	info->pid = s->pid;
+	info->uid = s->uid;
+	memcpy(info->name, s->comm, sizeof(s->comm));
+	info->name[sizeof(s->comm) - 1] = '\0';
+}
+
 static uint32_t handle_of(uint32_t idx, uint16_t gen, enum owner_match m)
 {
 	return (uint32_t)gen << 16 | (uint32_t)m << 12 | (idx + 1);
@@ -121,21 +132,44 @@ enum owner_match owners_match(uint32_t h)
 	return (enum owner_match)((h >> 12) & 0xf);
 }
 
+/* Whether s is another program than p, which had its pid before. By the
+ * start time when the same kind of source gave one for both (a pid reused
+ * by the same program - another curl - has the same name), else by name. */
+static int pid_reused(const struct owner_proc *p, const struct sock_owner *s)
+{
+	uint64_t then = p->start[s->method == OWNER_EBPF];
+	if (s->start && then)
+		return s->start != then;
+	return s->comm[0] && strncmp(p->comm, s->comm, sizeof(p->comm)) != 0;
+}
+
+static void proc_note_start(struct owner_proc *p, const struct sock_owner *s)
+{
+	if (s->start)
+		p->start[s->method == OWNER_EBPF] = s->start;
+}
+
 /* The process entry for pid, read from the platform at first sight; a pid
- * whose name changed was reused by another program: re-read. */
+ * taken by another program since is read again. */
 static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 {
 	for (uint32_t i = 0; i < o->n_procs; i++) {
 		struct owner_proc *p = &o->procs[i];
 		if (p->info.pid != s->pid)
 			continue;
-		if (!s->comm[0] || !strncmp(p->comm, s->comm, sizeof(p->comm)))
+		if (!pid_reused(p, s)) {
+			proc_note_start(p, s);
 			return i;
+		}
 		/* Reused pid: forget the old program here (its flows keep the
 		 * old generation and so stop resolving to it). */
 		p->gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
-		priv_broker_proc_info(s->pid, &p->info);
+		o->st.pids_reused++;
+		if (priv_broker_proc_info(s->pid, &p->info) < 0)
+			proc_info_from_socket(&p->info, s);
 		memcpy(p->comm, s->comm, sizeof(p->comm));
+		memset(p->start, 0, sizeof(p->start));
+		proc_note_start(p, s);
 		p->method = s->method;
 		return i;
 	}
@@ -150,14 +184,10 @@ static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 	uint16_t gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
 	memset(p, 0, sizeof(*p));
 	p->gen = gen;
-	if (priv_broker_proc_info(s->pid, &p->info) < 0) {
-		/* Exited already: keep what the socket source said. */
-		p->info.pid = s->pid;
-		p->info.uid = s->uid;
-		memcpy(p->info.name, s->comm, sizeof(s->comm));
-		p->info.name[sizeof(s->comm) - 1] = '\0';
-	}
+	if (priv_broker_proc_info(s->pid, &p->info) < 0)
+		proc_info_from_socket(&p->info, s);	/* exited already */
 	memcpy(p->comm, s->comm, sizeof(p->comm));
+	proc_note_start(p, s);
 	p->method = s->method;
 	return i;
 }

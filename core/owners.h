@@ -32,6 +32,9 @@ enum owner_match { MATCH_NONE = 0, MATCH_EXACT, MATCH_LOCAL_PORT };
 struct owner_proc {
 	struct proc_info info;
 	char comm[16];		/* as the socket source reported it (pid reuse check) */
+	uint64_t start[2];	/* the process's start as procfs [0] and eBPF [1] reported
+				 * it, 0 = not yet (pid reuse check; kept apart because a
+				 * time namespace shifts what procfs shows) */
 	uint8_t method;		/* enum owner_method: where we learnt it */
 	uint16_t gen;
 };
@@ -43,6 +46,7 @@ struct owners_stats {
 	uint32_t last_scan_sockets;	/* sockets with an owner it found */
 	uint64_t events;		/* owners reported by eBPF */
 	uint64_t hits, misses;		/* flow lookups */
+	uint64_t pids_reused;		/* a known pid reported for another program */
 };
 
 struct owners;

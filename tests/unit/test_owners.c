@@ -1,0 +1,192 @@
+/*
+ * test_owners.c - core/owners.c, flows to processes, fed by hand:
+ *  - a socket's owner is found for the flow with its tuple;
+ *  - a pid taken over by another program is told from the first one: by
+ *    name, and when both have the same name (the next `curl`) by the start
+ *    time its source reported - the old program's flows stop resolving to
+ *    it, the new one's resolve to the new;
+ *  - a start time only compared with one from the same kind of source (a
+ *    time namespace shifts what procfs shows), and an unknown start never
+ *    taken for a reuse.
+ * The pids are above any this machine hands out, so the platform finds no
+ * process and the socket source's name and uid are what is kept.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+
+#include "tests/unit/unit.h"
+#include "core/flow_table.h"
+#include "core/owners.h"
+
+#define PID 4194303u	/* pid_max is at most 4 Mi: never a live process */
+
+static uint64_t deadline_of(const struct flow *f, void *ctx)
+{
+	(void)ctx;
+	return f->last_seen_us;
+}
+
+struct rig {
+	struct flow_table t;
+	struct owners *o;
+};
+
+static void rig_init(struct rig *r)
+{
+	ck_assert_int_eq(flow_table_init(&r->t, 64, deadline_of, NULL), 0);
+	r->o = owners_new(&r->t);
+	ck_assert_ptr_nonnull(r->o);
+}
+
+static void rig_free(struct rig *r)
+{
+	owners_free(r->o);
+	flow_table_free(&r->t);
+}
+
+/* 10.0.0.1:lport -> 10.0.0.2:80 over TCP, as a flow and as its socket. */
+static struct flow *flow_for(struct rig *r, uint16_t lport)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof(k));
+	ip4_store(k.a, IP4(10, 0, 0, 1));
+	ip4_store(k.b, IP4(10, 0, 0, 2));
+	k.pa = lport;
+	k.pb = 80;
+	k.proto = L4_TCP;
+	k.family = 4;
+	struct flow *f = flow_table_insert(&r->t, &k, flow_key_hash(&r->t, &k));
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+static void add_socket(struct rig *r, uint16_t lport, uint8_t method, const char *comm,
+		       uint32_t uid, uint64_t start)
+{
+	struct sock_owner s;
+	memset(&s, 0, sizeof(s));
+	s.proto = IPPROTO_TCP;
+	s.family = 4;
+	s.method = method;
+	ip4_store(s.local, IP4(10, 0, 0, 1));
+	ip4_store(s.remote, IP4(10, 0, 0, 2));
+	s.lport = lport;
+	s.rport = 80;
+	s.pid = PID;
+	s.uid = uid;
+	snprintf(s.comm, sizeof(s.comm), "%s", comm);
+	s.start = start;
+	owners_add(r->o, &s);
+}
+
+/* The uid of f's owner, or -1 when it has none (now). */
+static long owner_uid(struct rig *r, const struct flow *f)
+{
+	const struct owner_proc *p = owners_proc(r->o, owners_of(r->o, f));
+	return p ? (long)p->info.uid : -1;
+}
+
+START_TEST(same_program_same_start)
+{
+	struct rig r;
+	rig_init(&r);
+	struct flow *f1 = flow_for(&r, 40001), *f2 = flow_for(&r, 40002);
+	add_socket(&r, 40001, OWNER_EBPF, "curl", 1001, 5000);
+	ck_assert_int_eq(owner_uid(&r, f1), 1001);
+	/* Its second socket: the same process. */
+	add_socket(&r, 40002, OWNER_EBPF, "curl", 1001, 5000);
+	ck_assert_int_eq(owner_uid(&r, f1), 1001);
+	ck_assert_int_eq(owner_uid(&r, f2), 1001);
+	ck_assert_str_eq(owners_proc(r.o, owners_of(r.o, f2))->info.name, "curl");
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 0);
+	rig_free(&r);
+}
+END_TEST
+
+START_TEST(same_name_later_start_is_another_program)
+{
+	struct rig r;
+	rig_init(&r);
+	struct flow *f1 = flow_for(&r, 40001), *f2 = flow_for(&r, 40002);
+	add_socket(&r, 40001, OWNER_EBPF, "curl", 1001, 5000);
+	ck_assert_int_eq(owner_uid(&r, f1), 1001);
+	/* The pid came round again to another curl, run by another user. */
+	add_socket(&r, 40002, OWNER_EBPF, "curl", 2002, 9000);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
+	ck_assert_int_eq(owner_uid(&r, f2), 2002);
+	ck_assert_int_eq(owner_uid(&r, f1), -1);	/* not the new program's */
+	rig_free(&r);
+}
+END_TEST
+
+START_TEST(procfs_starts_too)
+{
+	struct rig r;
+	rig_init(&r);
+	struct flow *f1 = flow_for(&r, 40001), *f2 = flow_for(&r, 40002);
+	add_socket(&r, 40001, OWNER_PROCFS, "sshd", 0, 700);
+	add_socket(&r, 40001, OWNER_PROCFS, "sshd", 0, 700);	/* the next scan */
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 0);
+	ck_assert_int_eq(owner_uid(&r, f1), 0);
+	add_socket(&r, 40002, OWNER_PROCFS, "sshd", 33, 800);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
+	ck_assert_int_eq(owner_uid(&r, f2), 33);
+	ck_assert_int_eq(owner_uid(&r, f1), -1);
+	rig_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_or_other_source_start_falls_back_to_name)
+{
+	struct rig r;
+	rig_init(&r);
+	struct flow *f1 = flow_for(&r, 40001), *f2 = flow_for(&r, 40002), *f3 = flow_for(&r, 40003);
+	add_socket(&r, 40001, OWNER_EBPF, "dig", 1001, 5000);
+	/* A cgroup hook cannot read the task: no start, same name: the same. */
+	add_socket(&r, 40002, OWNER_EBPF, "dig", 1001, 0);
+	/* procfs counts from another origin in a time namespace: not compared. */
+	add_socket(&r, 40002, OWNER_PROCFS, "dig", 1001, 123456);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 0);
+	ck_assert_int_eq(owner_uid(&r, f1), 1001);
+	ck_assert_int_eq(owner_uid(&r, f2), 1001);
+	/* ... but procfs's own next report is compared with its first. */
+	add_socket(&r, 40003, OWNER_PROCFS, "dig", 1001, 123999);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
+	ck_assert_int_eq(owner_uid(&r, f3), 1001);
+	ck_assert_int_eq(owner_uid(&r, f1), -1);
+	rig_free(&r);
+}
+END_TEST
+
+START_TEST(another_name_is_another_program)
+{
+	struct rig r;
+	rig_init(&r);
+	struct flow *f1 = flow_for(&r, 40001), *f2 = flow_for(&r, 40002);
+	add_socket(&r, 40001, OWNER_PROCFS, "nginx", 33, 0);
+	add_socket(&r, 40002, OWNER_PROCFS, "python3", 1000, 0);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
+	ck_assert_str_eq(owners_proc(r.o, owners_of(r.o, f2))->info.name, "python3");
+	ck_assert_int_eq(owner_uid(&r, f1), -1);
+	rig_free(&r);
+}
+END_TEST
+
+static Suite *owners_suite(void)
+{
+	Suite *s = suite_create("owners");
+	TCase *tc = tcase_create("pid reuse");
+	tcase_add_test(tc, same_program_same_start);
+	tcase_add_test(tc, same_name_later_start_is_another_program);
+	tcase_add_test(tc, procfs_starts_too);
+	tcase_add_test(tc, unknown_or_other_source_start_falls_back_to_name);
+	tcase_add_test(tc, another_name_is_another_program);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(owners_suite());
+}
