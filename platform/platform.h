@@ -90,6 +90,9 @@ struct proc_info {
 /* Field 22 (starttime) of the n bytes of a /proc/PID/stat; 0 when they do
  * not hold one. Exposed for the unit tests. */
 uint64_t proc_stat_start(const char *stat, size_t n);
+/* pid's start from /proc/PID/stat (as struct sock_owner's start); 0 when
+ * it cannot be read. */
+uint64_t platform_proc_start(uint32_t pid);
 
 /* Fills info for pid; 0, or -1 when the process is gone or unreadable. */
 int platform_proc_info(uint32_t pid, struct proc_info *info);

@@ -221,7 +221,6 @@ static uint32_t *pids_newest_first(size_t *n)
 }
 
 static void read_comm(uint32_t pid, char *out, size_t n);
-static uint64_t read_start(uint32_t pid);
 
 /* Gives each row without an owner the process holding its inode, walking
  * /proc newest first until none is left. Returns 1 when the walk went
@@ -256,7 +255,7 @@ static int walk_fds(struct rows *r, size_t wanted)
 				continue;	/* not IP, known, or owned (shared after fork) */
 			if (!comm[0]) {
 				read_comm(pid, comm, sizeof(comm));
-				start = read_start(pid);
+				start = platform_proc_start(pid);
 			}
 			row->o.pid = pid;
 			row->o.start = start;
@@ -346,7 +345,7 @@ uint64_t proc_stat_start(const char *stat, size_t n)
 	return digits && (p == end || *p == ' ') ? v : 0;
 }
 
-static uint64_t read_start(uint32_t pid)
+uint64_t platform_proc_start(uint32_t pid)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);

@@ -221,13 +221,7 @@ static void read_comm(pid_t pid, char comm[16])
 /* When pid started, as procfs tells it: eBPF's records must say the same. */
 static uint64_t read_start(pid_t pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *fp = fopen(path, "re");
-	ck_assert_ptr_nonnull(fp);
-	size_t n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	uint64_t v = proc_stat_start(buf, n);
+	uint64_t v = platform_proc_start((uint32_t)pid);
 	ck_assert_uint_gt(v, 0);
 	return v;
 }
