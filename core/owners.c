@@ -149,29 +149,22 @@ static void proc_note_start(struct owner_proc *p, const struct sock_owner *s)
 		p->start[s->method == OWNER_EBPF] = s->start;
 }
 
-/* The process entry for pid, read from the platform at first sight; a pid
- * taken by another program since is read again. */
+/* The process entry for pid, read from the platform at first sight. A pid
+ * taken by another program since gets an entry of its own: the flows of
+ * the one before keep theirs (it owned them), new sockets get the new one. */
 static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 {
 	for (uint32_t i = 0; i < o->n_procs; i++) {
 		struct owner_proc *p = &o->procs[i];
-		if (p->info.pid != s->pid)
+		if (p->info.pid != s->pid || p->retired)
 			continue;
 		if (!pid_reused(p, s)) {
 			proc_note_start(p, s);
 			return i;
 		}
-		/* Reused pid: forget the old program here (its flows keep the
-		 * old generation and so stop resolving to it). */
-		p->gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
+		p->retired = 1;
 		o->st.pids_reused++;
-		if (priv_broker_proc_info(s->pid, &p->info) < 0)
-			proc_info_from_socket(&p->info, s);
-		memcpy(p->comm, s->comm, sizeof(p->comm));
-		memset(p->start, 0, sizeof(p->start));
-		proc_note_start(p, s);
-		p->method = s->method;
-		return i;
+		break;
 	}
 	uint32_t i;
 	if (o->n_procs < OWNERS_PROCS_MAX) {

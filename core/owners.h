@@ -36,6 +36,7 @@ struct owner_proc {
 				 * it, 0 = not yet (pid reuse check; kept apart because a
 				 * time namespace shifts what procfs shows) */
 	uint8_t method;		/* enum owner_method: where we learnt it */
+	uint8_t retired;	/* another program has its pid now: its flows keep it */
 	uint16_t gen;
 };
 

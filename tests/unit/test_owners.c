@@ -3,8 +3,8 @@
  *  - a socket's owner is found for the flow with its tuple;
  *  - a pid taken over by another program is told from the first one: by
  *    name, and when both have the same name (the next `curl`) by the start
- *    time its source reported - the old program's flows stop resolving to
- *    it, the new one's resolve to the new;
+ *    time its source reported - the old program's flows keep the old one,
+ *    the new one's get the new;
  *  - a start time only compared with one from the same kind of source (a
  *    time namespace shifts what procfs shows), and an unknown start never
  *    taken for a reuse.
@@ -115,7 +115,13 @@ START_TEST(same_name_later_start_is_another_program)
 	add_socket(&r, 40002, OWNER_EBPF, "curl", 2002, 9000);
 	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
 	ck_assert_int_eq(owner_uid(&r, f2), 2002);
-	ck_assert_int_eq(owner_uid(&r, f1), -1);	/* not the new program's */
+	ck_assert_int_eq(owner_uid(&r, f1), 1001);	/* still the first program's */
+	ck_assert_ptr_ne(owners_proc(r.o, owners_of(r.o, f1)), owners_proc(r.o, owners_of(r.o, f2)));
+	/* The pid's next socket is the new program's. */
+	struct flow *f3 = flow_for(&r, 40003);
+	add_socket(&r, 40003, OWNER_EBPF, "curl", 2002, 9000);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
+	ck_assert_ptr_eq(owners_proc(r.o, owners_of(r.o, f3)), owners_proc(r.o, owners_of(r.o, f2)));
 	rig_free(&r);
 }
 END_TEST
@@ -132,7 +138,7 @@ START_TEST(procfs_starts_too)
 	add_socket(&r, 40002, OWNER_PROCFS, "sshd", 33, 800);
 	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
 	ck_assert_int_eq(owner_uid(&r, f2), 33);
-	ck_assert_int_eq(owner_uid(&r, f1), -1);
+	ck_assert_int_eq(owner_uid(&r, f1), 0);
 	rig_free(&r);
 }
 END_TEST
@@ -154,7 +160,8 @@ START_TEST(unknown_or_other_source_start_falls_back_to_name)
 	add_socket(&r, 40003, OWNER_PROCFS, "dig", 1001, 123999);
 	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
 	ck_assert_int_eq(owner_uid(&r, f3), 1001);
-	ck_assert_int_eq(owner_uid(&r, f1), -1);
+	ck_assert_ptr_ne(owners_proc(r.o, owners_of(r.o, f1)), owners_proc(r.o, owners_of(r.o, f3)));
+	ck_assert_ptr_eq(owners_proc(r.o, owners_of(r.o, f1)), owners_proc(r.o, owners_of(r.o, f2)));
 	rig_free(&r);
 }
 END_TEST
@@ -168,7 +175,23 @@ START_TEST(another_name_is_another_program)
 	add_socket(&r, 40002, OWNER_PROCFS, "python3", 1000, 0);
 	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 1);
 	ck_assert_str_eq(owners_proc(r.o, owners_of(r.o, f2))->info.name, "python3");
-	ck_assert_int_eq(owner_uid(&r, f1), -1);
+	ck_assert_str_eq(owners_proc(r.o, owners_of(r.o, f1))->info.name, "nginx");
+	ck_assert_int_eq(owner_uid(&r, f1), 33);
+	rig_free(&r);
+}
+END_TEST
+
+/* A pid reused again and again: one entry a program, the ring bounds them,
+ * and the latest program is always the one found. */
+START_TEST(reuse_storm_stays_bounded)
+{
+	struct rig r;
+	rig_init(&r);
+	struct flow *f = flow_for(&r, 40001);
+	for (uint32_t k = 1; k <= 3 * OWNERS_PROCS_MAX; k++)
+		add_socket(&r, 40001, OWNER_EBPF, "sh", k, k);
+	ck_assert_uint_eq(owners_stats(r.o)->pids_reused, 3 * OWNERS_PROCS_MAX - 1);
+	ck_assert_int_eq(owner_uid(&r, f), 3 * OWNERS_PROCS_MAX);
 	rig_free(&r);
 }
 END_TEST
@@ -182,6 +205,7 @@ static Suite *owners_suite(void)
 	tcase_add_test(tc, procfs_starts_too);
 	tcase_add_test(tc, unknown_or_other_source_start_falls_back_to_name);
 	tcase_add_test(tc, another_name_is_another_program);
+	tcase_add_test(tc, reuse_storm_stays_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
