@@ -339,8 +339,8 @@ uint64_t proc_stat_start(const char *stat, size_t n)
 	while (p < end && *p == ' ')
 		p++;
 	uint64_t v = 0;
-	int digits = 0;
-	for (; p < end && *p >= '0' && *p <= '9' && digits < 20; p++, digits++)
+	int digits = 0;	/* at most 19: no overflow (clock ticks since boot need 12) */
+	for (; p < end && *p >= '0' && *p <= '9' && digits < 19; p++, digits++)
 		v = v * 10 + (uint64_t)(*p - '0');
 	return digits && (p == end || *p == ' ') ? v : 0;
 }
