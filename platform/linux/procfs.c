@@ -321,14 +321,10 @@ uint64_t proc_stat_start(const char *stat, size_t n)
 {
 	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and ')', so the
 	 * fields are counted from the last ')'; STATE is field 3. */
-	const char *p = NULL;
-	for (size_t i = n; i-- > 0;)
-		if (stat[i] == ')') {
-			p = stat + i + 1;
-			break;
-		}
+	const char *p = n ? memrchr(stat, ')', n) : NULL;
 	if (!p)
 		return 0;
+	p++;
 	const char *end = stat + n;
 	for (int field = 3; field < 22; field++) {
 		while (p < end && *p == ' ')
