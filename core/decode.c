@@ -50,8 +50,9 @@ enum {
 int decode_link_supported(int dlt)
 {
 	switch (dlt) {
-	case 0: case 1: case 12: case 14: case 101: case 108:
-	case 113: case 228: case 229: case 276:
+	case 0: case 1: case 9: case 12: case 14: case 50: case 51: case 101:
+	case 104: case 105: case 108: case 113: case 117: case 127: case 149:
+	case 228: case 229: case 239: case 258: case 276:
 		return 1;
 	default:
 		return 0;
@@ -522,67 +523,306 @@ static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
 	}
 }
 
-enum decode_result decode_packet_general(int dlt, const uint8_t *buf, size_t cap_len,
-					  struct packet *pkt)
-{
-	struct nl_reader r = nl_reader_make(buf, cap_len);
-	size_t wire = pkt->wire_len < cap_len ? cap_len : pkt->wire_len;
+/* ---- other link layers ----------------------------------------------------
+ * Each reads its header through the reader and hands what follows to
+ * decode_ip() or decode_ethertype(); anything it does not carry IP in is
+ * DECODE_NOT_IP (counted, not tracked). */
 
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
+
+/* A PPP protocol field (RFC 1661: one byte when its low bit is set,
+ * protocol-field compression) and what follows. */
+static enum decode_result decode_ppp_proto(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	uint8_t b;
+	if (nl_peek_u8(r, 0, &b) < 0)
+		return DECODE_TRUNCATED;
+	uint16_t proto = (b & 1) ? nl_get_u8(r) : nl_get_be16(r);
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	if (proto == PPP_IPV4 || proto == PPP_IPV6)
+		return decode_ip(r, wire - nl_reader_offset(r), pkt);
+	return DECODE_NOT_IP;
+}
+
+/* PPP (DLT 9) and PPP in HDLC-like framing (50, RFC 1662), which may also
+ * hold Cisco HDLC: address and control (ff 03) are optional in DLT 9. */
+static enum decode_result decode_ppp(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	uint8_t a, c;
+	if (nl_peek_u8(r, 0, &a) < 0)
+		return DECODE_TRUNCATED;
+	if (a == 0x0f || a == 0x8f) {	/* Cisco HDLC: address, control, EtherType */
+		nl_reader_skip(r, 2);
+		uint16_t type = nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(r, type, wire, pkt);
+	}
+	if (a == 0xff && nl_peek_u8(r, 1, &c) == 0 && c == 0x03)
+		nl_reader_skip(r, 2);
+	return decode_ppp_proto(r, wire, pkt);
+}
+
+/* 802.11 (DLT 105): data frames carrying LLC/SNAP. Management and control
+ * frames, frames without a body (null data), encrypted frames and later
+ * fragments of an MSDU carry nothing netlens can read. */
+static enum decode_result decode_ieee80211(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	const uint8_t *h = nl_get_span(r, 24);
+	if (!h)
+		return DECODE_TRUNCATED;
+	uint8_t fc0 = h[0], fc1 = h[1];
+	unsigned type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
+	unsigned frag_no = h[22] & 0x0f;
+	if ((fc0 & 3) != 0)
+		return DECODE_MALFORMED;	/* protocol version 0 is the only one */
+	if (type != 2 || (subtype & 0x4) || (fc1 & 0x40) || frag_no)
+		return DECODE_NOT_IP;
+	size_t more = 0;
+	if ((fc1 & 0x03) == 0x03)
+		more += 6;		/* to and from DS: a fourth address */
+	if (subtype & 0x8) {
+		more += 2;		/* QoS control */
+		if (fc1 & 0x80)
+			more += 4;	/* +HTC: HT control */
+	}
+	nl_reader_skip(r, more);
+	const uint8_t *llc = nl_get_span(r, 8);
+	if (!llc)
+		return DECODE_TRUNCATED;
+	if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03)
+		return DECODE_NOT_IP;
+	return decode_ethertype(r, nl_span_be16(llc, 6), wire, pkt);
+}
+
+/* Radiotap (DLT 127): a little-endian length at offset 2 says where the
+ * 802.11 frame starts. */
+static enum decode_result decode_radiotap(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	uint8_t version = nl_get_u8(r);
+	nl_reader_skip(r, 1);
+	uint16_t len = nl_get_le16(r);
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	if (version != 0 || len < 8)
+		return DECODE_MALFORMED;
+	if (nl_reader_skip(r, len - 4u) < 0)
+		return DECODE_TRUNCATED;
+	return decode_ieee80211(r, wire, pkt);
+}
+
+/* pflog (DLT 117, OpenBSD and FreeBSD pf): the first byte is the header's
+ * length without its padding to four bytes; the IP version nibble then
+ * says which IP follows. */
+static enum decode_result decode_pflog(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	uint8_t len;
+	if (nl_peek_u8(r, 0, &len) < 0)
+		return DECODE_TRUNCATED;
+	if (len < 4)
+		return DECODE_MALFORMED;
+	if (nl_reader_skip(r, ((size_t)len + 3) & ~(size_t)3) < 0)
+		return DECODE_TRUNCATED;
+	return decode_ip(r, wire - nl_reader_offset(r), pkt);
+}
+
+/* Linux NFLOG (DLT 239): family, version, resource id, then TLVs whose
+ * length and type are in the capturing host's byte order (libpcap turns
+ * a file's into this host's) and which are padded to four bytes. Type 9
+ * holds the packet from its network header on. */
+#define NFLOG_TLV_PAYLOAD 9
+static enum decode_result decode_nflog(struct nl_reader *r, struct packet *pkt)
+{
+	uint8_t version;
+	nl_reader_skip(r, 1);		/* address family: the IP header says it again */
+	version = nl_get_u8(r);
+	nl_reader_skip(r, 2);
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	if (version != 0)
+		return DECODE_MALFORMED;
+	while (nl_reader_left(r) > 0) {
+		const uint8_t *t = nl_get_span(r, 4);
+		if (!t)
+			return DECODE_TRUNCATED;
+		uint16_t len, type;
+		memcpy(&len, t, 2);
+		memcpy(&type, t + 2, 2);
+		if (len < 4)
+			return DECODE_MALFORMED;	/* and each pass moves on by 4 at least */
+		size_t body = len - 4u;
+		if ((type & 0x7fff) == NFLOG_TLV_PAYLOAD) {
+			struct nl_reader sub = nl_reader_sub(r, body);
+			return decode_ip(&sub, body, pkt);
+		}
+		if (nl_reader_skip(r, (body + 3) & ~(size_t)3) < 0)
+			return DECODE_TRUNCATED;
+	}
+	return DECODE_NOT_IP;		/* a log record with no packet */
+}
+
+/* Apple's PKTAP (DLT 258 in files; 149, DLT_USER2, as macOS numbers it):
+ * a little-endian header of at least 108 bytes naming the packet's own
+ * link type and the process that sent or received it (RustNet reads the
+ * same fields). */
+#define PKTAP_MIN_LEN 108
+#define PKTAP_TYPE_PACKET 1
+#define PKTAP_OFF_DLT 8
+#define PKTAP_OFF_FLAGS 36
+#define PKTAP_OFF_PID 52
+#define PKTAP_OFF_COMM 56
+#define PKTAP_OFF_EPID 84
+#define PKTAP_OFF_ECOMM 88
+#define PKTAP_COMM_LEN 17	/* MAXCOMLEN + 1 */
+#define PKTAP_FLAG_DIR_OUT 0x2
+
+static uint32_t span_le32(const uint8_t *p, size_t off)
+{
+	return (uint32_t)p[off] | (uint32_t)p[off + 1] << 8 | (uint32_t)p[off + 2] << 16 |
+	       (uint32_t)p[off + 3] << 24;
+}
+
+static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire, struct packet *pkt,
+				      int nested);
+
+static void pktap_process(const uint8_t *h, struct packet *pkt)
+{
+	/* The effective process (the one a daemon acts for) when there is one. */
+	uint32_t pid = span_le32(h, PKTAP_OFF_EPID);
+	const uint8_t *comm = h + PKTAP_OFF_ECOMM;
+	if (pid == 0 || pid > 99999 || !comm[0]) {	/* macOS pids stay under 100 000 */
+		pid = span_le32(h, PKTAP_OFF_PID);
+		comm = h + PKTAP_OFF_COMM;
+	}
+	if (pid == 0 || pid > 99999)
+		return;
+	pkt->proc_pid = pid;
+	size_t n = 0;
+	while (n < PKTAP_COMM_LEN - 1 && n < sizeof(pkt->proc_comm) - 1 && comm[n])
+		n++;
+	memcpy(pkt->proc_comm, comm, n);
+	pkt->proc_comm[n] = '\0';
+	pkt->proc_outgoing = (span_le32(h, PKTAP_OFF_FLAGS) & PKTAP_FLAG_DIR_OUT) != 0;
+}
+
+static enum decode_result decode_pktap(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	size_t start = nl_reader_offset(r);
+	const uint8_t *fixed = nl_get_span(r, 12);
+	if (!fixed)
+		return DECODE_TRUNCATED;
+	uint32_t len = span_le32(fixed, 0), type = span_le32(fixed, 4), inner = span_le32(fixed, 8);
+	if (len < PKTAP_MIN_LEN)
+		return DECODE_MALFORMED;
+	nl_reader_seek(r, start);
+	const uint8_t *h = nl_get_span(r, len);
+	if (!h)
+		return DECODE_TRUNCATED;
+	if (type != PKTAP_TYPE_PACKET)
+		return DECODE_NOT_IP;
+	pktap_process(h, pkt);
+	if (inner > INT32_MAX)
+		return DECODE_MALFORMED;
+	enum decode_result res = decode_link((int)inner, r, wire, pkt, 1);
+	return res == DECODE_UNSUPPORTED_LINK ? DECODE_NOT_IP : res;
+}
+
+/* The link layer of type dlt at r's position (the frame's start); nested:
+ * inside another encapsulation's header (PKTAP), which may not nest again. */
+static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire, struct packet *pkt,
+				      int nested)
+{
 	switch (dlt) {
 	case 1: {	/* Ethernet */
-		const uint8_t *h = nl_get_span(&r, 14);
+		const uint8_t *h = nl_get_span(r, 14);
 		if (!h)
 			return DECODE_TRUNCATED;
-		return decode_ethertype(&r, nl_span_be16(h, 12), wire, pkt);
+		return decode_ethertype(r, nl_span_be16(h, 12), wire, pkt);
 	}
 	case 113: {	/* Linux cooked v1 */
-		nl_reader_skip(&r, 2);
-		uint16_t hatype = nl_get_be16(&r);
-		nl_reader_skip(&r, 10);
-		uint16_t proto = nl_get_be16(&r);
-		if (!nl_reader_ok(&r))
+		nl_reader_skip(r, 2);
+		uint16_t hatype = nl_get_be16(r);
+		nl_reader_skip(r, 10);
+		uint16_t proto = nl_get_be16(r);
+		if (!nl_reader_ok(r))
 			return DECODE_TRUNCATED;
 		if (hatype == 824)	/* ARPHRD_NETLINK: not network traffic */
 			return DECODE_NOT_IP;
-		return decode_ethertype(&r, proto, wire, pkt);
+		return decode_ethertype(r, proto, wire, pkt);
 	}
 	case 276: {	/* Linux cooked v2 */
-		uint16_t proto = nl_get_be16(&r);
-		nl_reader_skip(&r, 6);
-		uint16_t hatype = nl_get_be16(&r);
-		nl_reader_skip(&r, 10);
-		if (!nl_reader_ok(&r))
+		uint16_t proto = nl_get_be16(r);
+		nl_reader_skip(r, 6);
+		uint16_t hatype = nl_get_be16(r);
+		nl_reader_skip(r, 10);
+		if (!nl_reader_ok(r))
 			return DECODE_TRUNCATED;
 		if (hatype == 824)
 			return DECODE_NOT_IP;
-		return decode_ethertype(&r, proto, wire, pkt);
+		return decode_ethertype(r, proto, wire, pkt);
 	}
 	case 12: case 14: case 101:
-		return decode_ip(&r, wire, pkt);
+		return decode_ip(r, wire - nl_reader_offset(r), pkt);
 	case 228: case 229: {
 		uint8_t v;
-		if (nl_peek_u8(&r, 0, &v) < 0)
+		if (nl_peek_u8(r, 0, &v) < 0)
 			return DECODE_TRUNCATED;
 		if ((v >> 4) != (dlt == 228 ? 4 : 6))
 			return DECODE_MALFORMED;
-		return decode_ip(&r, wire, pkt);
+		return decode_ip(r, wire - nl_reader_offset(r), pkt);
 	}
 	case 0: case 108: {	/* BSD loopback: a 4-byte address family */
-		uint32_t af = dlt == 108 ? nl_get_be32(&r) : nl_get_le32(&r);
-		if (!nl_reader_ok(&r))
+		uint32_t af = dlt == 108 ? nl_get_be32(r) : nl_get_le32(r);
+		if (!nl_reader_ok(r))
 			return DECODE_TRUNCATED;
 		if (dlt == 0 && af > 0xffff)	/* written on a big-endian host */
 			af = (af >> 24) | ((af >> 8) & 0xff00) | ((af << 8) & 0xff0000) | (af << 24);
 		switch (af) {
 		case 2: case 10: case 24: case 28: case 30:
-			return decode_ip(&r, wire - 4, pkt);
+			return decode_ip(r, wire - nl_reader_offset(r), pkt);
 		default:
 			return DECODE_NOT_IP;
 		}
 	}
+	case 9: case 50:	/* PPP, PPP in HDLC-like framing */
+		return decode_ppp(r, wire, pkt);
+	case 51:		/* PPPoE session header, then PPP */
+		nl_reader_skip(r, 6);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		return decode_ppp_proto(r, wire, pkt);
+	case 104: {		/* Cisco HDLC */
+		nl_reader_skip(r, 2);
+		uint16_t type = nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(r, type, wire, pkt);
+	}
+	case 105:
+		return decode_ieee80211(r, wire, pkt);
+	case 127:
+		return decode_radiotap(r, wire, pkt);
+	case 117:
+		return decode_pflog(r, wire, pkt);
+	case 239:
+		return decode_nflog(r, pkt);
+	case 149: case 258:
+		if (nested)
+			return DECODE_MALFORMED;
+		return decode_pktap(r, wire, pkt);
 	default:
 		return DECODE_UNSUPPORTED_LINK;
 	}
+}
+
+enum decode_result decode_packet_general(int dlt, const uint8_t *buf, size_t cap_len,
+					  struct packet *pkt)
+{
+	struct nl_reader r = nl_reader_make(buf, cap_len);
+	size_t wire = pkt->wire_len < cap_len ? cap_len : pkt->wire_len;
+	return decode_link(dlt, &r, wire, pkt, 0);
 }
 
 /* ---- the fast path ----------------------------------------------------------

@@ -100,6 +100,10 @@ struct packet {
 	uint16_t arp_op;		/* 1 request, 2 reply */
 	uint8_t arp_sha[6], arp_tha[6];
 
+	/* The process the capture itself names (Apple's PKTAP header), 0 = none. */
+	uint32_t proc_pid;
+	char proc_comm[16];	/* its command name, NUL-terminated, unsanitised */
+	uint8_t proc_outgoing;	/* the header says the packet was sent */
 	/* Transport payload actually captured, borrowed from the capture buffer. */
 	const uint8_t *payload;
 	size_t payload_len;

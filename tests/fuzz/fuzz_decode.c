@@ -3,9 +3,12 @@
  *
  * Input: one byte choosing the link type, then the captured frame.
  *
- *   byte 0 % 10 → DLT  0 NULL, 1 EN10MB, 12 RAW, 14 RAW (OpenBSD),
+ *   byte 0 % 20 → DLT  0 NULL, 1 EN10MB, 12 RAW, 14 RAW (OpenBSD),
  *                     101 RAW, 108 LOOP, 113 LINUX_SLL, 228 IPV4,
- *                     229 IPV6, 276 LINUX_SLL2
+ *                     229 IPV6, 276 LINUX_SLL2, 9 PPP, 50 PPP_SERIAL,
+ *                     51 PPP_ETHER, 104 C_HDLC, 105 IEEE802_11,
+ *                     127 IEEE802_11_RADIO, 117 PFLOG, 239 NFLOG,
+ *                     258 PKTAP, 149 USER2 (PKTAP as macOS numbers it)
  *
  * The frame is libFuzzer's own exact-size buffer, so a read past cap_len
  * is an AddressSanitizer report. Beyond not crashing, decode_packet()
@@ -22,7 +25,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const int dlts[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 276 };
+static const int dlts[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 276,
+			    9, 50, 51, 104, 105, 127, 117, 239, 258, 149 };
 
 static void fail(const char *why)
 {
@@ -74,6 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("proto outside enum l4_proto");
 		if (pkt.family != 0 && pkt.family != 4 && pkt.family != 6)
 			fail("family is not 0, 4 or 6");
+		if (memchr(pkt.proc_comm, '\0', sizeof(pkt.proc_comm)) == NULL)
+			fail("process name not terminated");
+		if (pkt.proc_pid > 99999)
+			fail("a PKTAP pid past 99 999 kept");
 		const char *name = decode_ipproto_name(pkt.ipproto);
 		if (name && strlen(name) > 64)
 			fail("ipproto name too long");

@@ -149,7 +149,9 @@ static void arp_body(struct pb *p, unsigned op)
 enum link {
 	LK_ETH, LK_VLAN, LK_QINQ, LK_MANY_TAGS, LK_SNAP, LK_MPLS, LK_PPPOE,
 	LK_SLL, LK_SLL2, LK_RAW12, LK_RAW14, LK_RAW101, LK_RAW228, LK_RAW229,
-	LK_NULL_LE, LK_NULL_BE, LK_LOOP, LK_COUNT
+	LK_NULL_LE, LK_NULL_BE, LK_LOOP, LK_PPP, LK_PPP_BARE, LK_PPP_SERIAL, LK_PPP_SERIAL_CHDLC,
+	LK_PPP_ETHER, LK_CHDLC, LK_80211, LK_80211_QOS_HTC, LK_80211_WDS, LK_RADIOTAP, LK_PFLOG,
+	LK_NFLOG, LK_PKTAP_ETH, LK_PKTAP_NULL, LK_COUNT
 };
 
 struct link_info { const char *name; int dlt; unsigned vlan_depth; int v4, v6; };
@@ -172,7 +174,49 @@ static const struct link_info links[LK_COUNT] = {
 	[LK_NULL_LE] = { "NULL le", 0, 0, 1, 1 },
 	[LK_NULL_BE] = { "NULL be", 0, 0, 1, 1 },
 	[LK_LOOP] = { "LOOP", 108, 0, 1, 1 },
+	[LK_PPP] = { "PPP", 9, 0, 1, 1 },
+	[LK_PPP_BARE] = { "PPP, no address/control, compressed protocol", 9, 0, 1, 1 },
+	[LK_PPP_SERIAL] = { "PPP serial", 50, 0, 1, 1 },
+	[LK_PPP_SERIAL_CHDLC] = { "PPP serial holding Cisco HDLC", 50, 0, 1, 1 },
+	[LK_PPP_ETHER] = { "PPP_ETHER", 51, 0, 1, 1 },
+	[LK_CHDLC] = { "Cisco HDLC", 104, 0, 1, 1 },
+	[LK_80211] = { "802.11 data", 105, 0, 1, 1 },
+	[LK_80211_QOS_HTC] = { "802.11 QoS data + HT control", 105, 0, 1, 1 },
+	[LK_80211_WDS] = { "802.11 four addresses", 105, 0, 1, 1 },
+	[LK_RADIOTAP] = { "radiotap", 127, 0, 1, 1 },
+	[LK_PFLOG] = { "pflog", 117, 0, 1, 1 },
+	[LK_NFLOG] = { "NFLOG", 239, 0, 1, 1 },
+	[LK_PKTAP_ETH] = { "PKTAP, Ethernet", 258, 0, 1, 1 },
+	[LK_PKTAP_NULL] = { "PKTAP (DLT_USER2), NULL", 149, 0, 1, 1 },
 };
+
+/* 802.11 data frame header: frame control, duration, three addresses,
+ * sequence; more = the fourth address, QoS and HT control as asked. */
+static void pb_80211(struct pb *out, unsigned fc0, unsigned fc1, size_t more)
+{
+	pb_u8(out, fc0);
+	pb_u8(out, fc1);
+	pb_zero(out, 2 + 18);
+	pb_le16(out, 0x10);
+	pb_zero(out, more);
+}
+
+/* Apple's PKTAP header (156 bytes) for a packet of link type dlt. */
+static void pb_pktap(struct pb *out, uint32_t dlt, uint32_t pid, const char *comm, uint32_t flags)
+{
+	size_t start = out->len;
+	pb_le32(out, 156);
+	pb_le32(out, 1);		/* a packet */
+	pb_le32(out, dlt);
+	pb_bytes(out, "en0", 3);
+	pb_zero(out, 21);
+	pb_le32(out, flags);		/* 36 */
+	pb_zero(out, 12);
+	pb_le32(out, pid);		/* 52 */
+	size_t n = strlen(comm);
+	pb_bytes(out, comm, n);		/* 56 */
+	pb_zero(out, 156 - (out->len - start));
+}
 
 /* Wraps the IP packet `ip` in link layer k. */
 static void link_wrap(struct pb *out, enum link k, const struct pb *ip)
@@ -251,6 +295,83 @@ static void link_wrap(struct pb *out, enum link k, const struct pb *ip)
 	case LK_LOOP:
 		pb_be32(out, v6 ? 24 : 2);
 		break;
+	case LK_PPP:
+	case LK_PPP_SERIAL:
+		pb_u8(out, 0xff);
+		pb_u8(out, 0x03);
+		pb_be16(out, v6 ? 0x0057 : 0x0021);
+		break;
+	case LK_PPP_BARE:
+		pb_u8(out, v6 ? 0x57 : 0x21);
+		break;
+	case LK_PPP_SERIAL_CHDLC:
+	case LK_CHDLC:
+		pb_u8(out, 0x0f);
+		pb_u8(out, 0x00);
+		pb_be16(out, et);
+		break;
+	case LK_PPP_ETHER:
+		pb_u8(out, 0x11);
+		pb_u8(out, 0x00);
+		pb_be16(out, 0x0001);
+		pb_be16(out, (unsigned)(2 + ip->len));
+		pb_be16(out, v6 ? 0x0057 : 0x0021);
+		break;
+	case LK_RADIOTAP:
+		pb_u8(out, 0);
+		pb_u8(out, 0);
+		pb_le16(out, 12);
+		pb_le32(out, 0x6);
+		pb_zero(out, 4);
+		/* an 802.11 frame follows */
+		/* fall through */
+	case LK_80211:
+	case LK_80211_QOS_HTC:
+	case LK_80211_WDS:
+		if (k == LK_80211_QOS_HTC)
+			pb_80211(out, 0x88, 0x81, 2 + 4);
+		else if (k == LK_80211_WDS)
+			pb_80211(out, 0x08, 0x03, 6);
+		else
+			pb_80211(out, 0x08, 0x02, 0);
+		pb_u8(out, 0xaa);
+		pb_u8(out, 0xaa);
+		pb_u8(out, 0x03);
+		pb_zero(out, 3);
+		pb_be16(out, et);
+		break;
+	case LK_PFLOG:
+		pb_u8(out, 61);			/* FreeBSD's length, padded to 64 */
+		pb_u8(out, v6 ? 28 : 2);
+		pb_zero(out, 62);
+		break;
+	case LK_NFLOG: {
+		uint16_t hdr[2] = { 8, 1 };	/* host order, as libpcap hands it over */
+		pb_u8(out, v6 ? 10 : 2);
+		pb_u8(out, 0);
+		pb_be16(out, 5);
+		pb_bytes(out, hdr, 4);		/* NFULA_PACKET_HDR */
+		pb_be16(out, et);
+		pb_u8(out, 3);
+		pb_u8(out, 0);
+		hdr[0] = (uint16_t)(4 + 3);
+		hdr[1] = 10;			/* NFULA_PREFIX "ab\0", padded */
+		pb_bytes(out, hdr, 4);
+		pb_bytes(out, "ab", 3);
+		pb_zero(out, 1);
+		hdr[0] = (uint16_t)(4 + ip->len);
+		hdr[1] = 9;			/* NFULA_PAYLOAD */
+		pb_bytes(out, hdr, 4);
+		break;
+	}
+	case LK_PKTAP_ETH:
+		pb_pktap(out, 1, 611, "curl", 2);
+		pb_eth(out, et);
+		break;
+	case LK_PKTAP_NULL:
+		pb_pktap(out, 0, 611, "curl", 2);
+		pb_le32(out, v6 ? 30 : 2);
+		break;
 	default:
 		break;	/* raw IP */
 	}
@@ -283,6 +404,13 @@ START_TEST(test_link_ipv4_tcp)
 	ck_assert_uint_eq(p.tcp_flags, TCP_SYN);
 	ck_assert_msg(p.vlan_depth == li->vlan_depth, "%s: vlan_depth %u", li->name, p.vlan_depth);
 	ck_assert_uint_eq(p.is_fragment, 0);
+	if (li->dlt == 258 || li->dlt == 149) {	/* the process the PKTAP header names */
+		ck_assert_uint_eq(p.proc_pid, 611);
+		ck_assert_str_eq(p.proc_comm, "curl");
+		ck_assert_uint_eq(p.proc_outgoing, 1);
+	} else {
+		ck_assert_uint_eq(p.proc_pid, 0);
+	}
 }
 END_TEST
 
@@ -315,8 +443,9 @@ END_TEST
 
 START_TEST(test_link_supported)
 {
-	static const int yes[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 276 };
-	static const int no[] = { -1, 2, 9, 105, 127, 147, 220, 65535 };
+	static const int yes[] = { 0, 1, 9, 12, 14, 50, 51, 101, 104, 105, 108, 113, 117, 127, 149,
+				   228, 229, 239, 258, 276 };
+	static const int no[] = { -1, 2, 147, 189, 220, 65535 };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		ck_assert_msg(decode_link_supported(yes[i]), "%d", yes[i]);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -330,8 +459,8 @@ START_TEST(test_unsupported_link)
 	struct packet p;
 	pb_init(&ip);
 	ip4_tcp(&ip, TCP_SYN, 0);
-	ck_assert_int_eq(dec(105, &ip, &p), DECODE_UNSUPPORTED_LINK);	/* 802.11 */
-	ck_assert_int_eq(dec(127, &ip, &p), DECODE_UNSUPPORTED_LINK);	/* radiotap */
+	ck_assert_int_eq(dec(189, &ip, &p), DECODE_UNSUPPORTED_LINK);	/* Linux USB */
+	ck_assert_int_eq(dec(147, &ip, &p), DECODE_UNSUPPORTED_LINK);	/* DLT_USER0 */
 	ck_assert_int_eq(run(9999, ip.b, 0, 0, &p), DECODE_UNSUPPORTED_LINK);
 }
 END_TEST
@@ -1285,6 +1414,8 @@ START_TEST(test_truncated_links)
 	/* Every link header cut one byte short. */
 	static const struct { int dlt; size_t hdr; } l[] = {
 		{ 1, 14 }, { 113, 16 }, { 276, 20 }, { 0, 4 }, { 108, 4 }, { 228, 1 }, { 12, 1 },
+		{ 9, 1 }, { 50, 1 }, { 51, 8 }, { 104, 4 }, { 105, 24 }, { 127, 4 }, { 117, 1 },
+		{ 239, 4 }, { 258, 12 }, { 149, 12 },
 	};
 	uint8_t zero[32] = { 0 };
 	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
@@ -1294,6 +1425,242 @@ START_TEST(test_truncated_links)
 	}
 	struct packet p;
 	ck_assert_int_eq(run(1, NULL, 0, 0, &p), DECODE_TRUNCATED);
+}
+END_TEST
+
+/* ---- the other link layers: what they refuse --------------------------------- */
+
+static struct pb ipv4_syn(void)
+{
+	struct pb ip;
+	pb_init(&ip);
+	ip4_tcp(&ip, TCP_SYN, 0);
+	return ip;
+}
+
+START_TEST(test_ieee80211_frames_without_ip)
+{
+	struct pb f, ip = ipv4_syn();
+	struct packet p;
+	static const struct { unsigned fc0, fc1, seq; enum decode_result want; const char *what; } c[] = {
+		{ 0x80, 0x00, 0x10, DECODE_NOT_IP, "beacon" },
+		{ 0xd4, 0x00, 0x10, DECODE_NOT_IP, "ACK (control)" },
+		{ 0x48, 0x01, 0x10, DECODE_NOT_IP, "null data" },
+		{ 0x08, 0x41, 0x10, DECODE_NOT_IP, "protected" },
+		{ 0x08, 0x01, 0x11, DECODE_NOT_IP, "second fragment" },
+		{ 0x09, 0x01, 0x10, DECODE_MALFORMED, "protocol version 1" },
+		{ 0x08, 0x01, 0x10, DECODE_OK, "data" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		pb_init(&f);
+		pb_u8(&f, c[i].fc0);
+		pb_u8(&f, c[i].fc1);
+		pb_zero(&f, 20);
+		pb_le16(&f, c[i].seq);
+		pb_bytes(&f, "\xaa\xaa\x03\0\0\0\x08\x00", 8);
+		pb_bytes(&f, ip.b, ip.len);
+		ck_assert_msg(dec(105, &f, &p) == c[i].want, "%s", c[i].what);
+	}
+	/* LLC that is not SNAP */
+	pb_init(&f);
+	pb_80211(&f, 0x08, 0x01, 0);
+	pb_bytes(&f, "\x42\x42\x03\0\0\0\x08\x00", 8);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(105, &f, &p), DECODE_NOT_IP);
+	/* QoS + HT control cut inside the HT control field */
+	pb_init(&f);
+	pb_80211(&f, 0x88, 0x81, 3);
+	ck_assert_int_eq(dec(105, &f, &p), DECODE_TRUNCATED);
+}
+END_TEST
+
+START_TEST(test_radiotap_lengths)
+{
+	struct pb f, ip = ipv4_syn();
+	struct packet p;
+	const unsigned lens[] = { 0, 4, 7 };
+	for (size_t i = 0; i < 3; i++) {
+		pb_init(&f);
+		pb_u8(&f, 0);
+		pb_u8(&f, 0);
+		pb_le16(&f, lens[i]);
+		pb_zero(&f, 40);
+		ck_assert_msg(dec(127, &f, &p) == DECODE_MALFORMED, "length %u", lens[i]);
+	}
+	pb_init(&f);
+	pb_u8(&f, 1);			/* version 1 */
+	pb_u8(&f, 0);
+	pb_le16(&f, 8);
+	pb_zero(&f, 4);
+	pb_80211(&f, 0x08, 0x01, 0);
+	ck_assert_int_eq(dec(127, &f, &p), DECODE_MALFORMED);
+	pb_init(&f);
+	pb_u8(&f, 0);
+	pb_u8(&f, 0);
+	pb_le16(&f, 0xffff);		/* longer than the frame */
+	pb_zero(&f, 60);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(127, &f, &p), DECODE_TRUNCATED);
+}
+END_TEST
+
+START_TEST(test_ppp_and_hdlc_not_ip)
+{
+	struct pb f;
+	struct packet p;
+	pb_init(&f);
+	pb_bytes(&f, "\xff\x03\xc0\x21\x01\x01\x00\x04", 8);	/* LCP */
+	ck_assert_int_eq(dec(9, &f, &p), DECODE_NOT_IP);
+	ck_assert_int_eq(dec(50, &f, &p), DECODE_NOT_IP);
+	pb_init(&f);
+	pb_bytes(&f, "\x8f\x00\x80\x35", 4);		/* Cisco SLARP */
+	pb_zero(&f, 18);
+	ck_assert_int_eq(dec(104, &f, &p), DECODE_NOT_IP);
+	ck_assert_int_eq(dec(50, &f, &p), DECODE_NOT_IP);
+	pb_init(&f);
+	pb_bytes(&f, "\xff\x03\x00", 3);			/* protocol cut in half */
+	ck_assert_int_eq(dec(9, &f, &p), DECODE_TRUNCATED);
+	ck_assert_int_eq(run(9, f.b, 0, 0, &p), DECODE_TRUNCATED);
+}
+END_TEST
+
+START_TEST(test_pflog_lengths)
+{
+	struct pb f, ip = ipv4_syn();
+	struct packet p;
+	pb_init(&f);
+	pb_u8(&f, 3);			/* shorter than its own length and family */
+	pb_zero(&f, 3);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(117, &f, &p), DECODE_MALFORMED);
+	pb_init(&f);
+	pb_u8(&f, 255);			/* 256 bytes of header in a shorter frame */
+	pb_zero(&f, 40);
+	ck_assert_int_eq(dec(117, &f, &p), DECODE_TRUNCATED);
+	pb_init(&f);
+	pb_u8(&f, 45);			/* OpenBSD's shortest, padded to 48 */
+	pb_u8(&f, 2);
+	pb_zero(&f, 46);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(117, &f, &p), DECODE_OK);
+	ck_assert_uint_eq(p.dport, 80);
+}
+END_TEST
+
+static void nflog_tlv(struct pb *f, uint16_t len, uint16_t type)
+{
+	uint16_t h[2] = { len, type };
+	pb_bytes(f, h, 4);
+}
+
+START_TEST(test_nflog_tlvs)
+{
+	struct pb f, ip = ipv4_syn();
+	struct packet p;
+	/* a TLV shorter than its own header: refused, and no endless loop */
+	pb_init(&f);
+	pb_be32(&f, 0x02000005);
+	nflog_tlv(&f, 0, 1);
+	pb_zero(&f, 8);
+	ck_assert_int_eq(dec(239, &f, &p), DECODE_MALFORMED);
+	/* a TLV longer than the frame */
+	pb_init(&f);
+	pb_be32(&f, 0x02000005);
+	nflog_tlv(&f, 4000, 10);
+	pb_zero(&f, 8);
+	ck_assert_int_eq(dec(239, &f, &p), DECODE_TRUNCATED);
+	/* a log record without the packet */
+	pb_init(&f);
+	pb_be32(&f, 0x02000005);
+	nflog_tlv(&f, 8, 10);
+	pb_bytes(&f, "abc", 4);
+	ck_assert_int_eq(dec(239, &f, &p), DECODE_NOT_IP);
+	/* version 1 */
+	pb_init(&f);
+	pb_be32(&f, 0x02010005);
+	nflog_tlv(&f, (uint16_t)(4 + ip.len), 9);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(239, &f, &p), DECODE_MALFORMED);
+	/* the payload type with NLA_F_NESTED set is still the payload; an
+	 * odd-sized TLV before it is padded to four */
+	pb_init(&f);
+	pb_be32(&f, 0x02000005);
+	nflog_tlv(&f, 5, 10);
+	pb_bytes(&f, "x\0\0\0", 4);
+	nflog_tlv(&f, (uint16_t)(4 + ip.len), 0x8000 | 9);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(239, &f, &p), DECODE_OK);
+	ck_assert_uint_eq(p.ip_len, 40);
+}
+END_TEST
+
+START_TEST(test_pktap_headers)
+{
+	struct pb f, ip = ipv4_syn();
+	struct packet p;
+	/* shorter than 108 bytes */
+	pb_init(&f);
+	pb_le32(&f, 100);
+	pb_le32(&f, 1);
+	pb_le32(&f, 12);
+	pb_zero(&f, 88);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_MALFORMED);
+	/* longer than the frame */
+	pb_init(&f);
+	pb_le32(&f, 0xfffffff0);
+	pb_le32(&f, 1);
+	pb_le32(&f, 12);
+	pb_zero(&f, 200);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_TRUNCATED);
+	/* PKTAP inside PKTAP */
+	pb_init(&f);
+	pb_pktap(&f, 258, 1, "a", 0);
+	pb_pktap(&f, 12, 1, "a", 0);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_MALFORMED);
+	/* an inner link type netlens does not read, and one beyond int */
+	pb_init(&f);
+	pb_pktap(&f, 189, 1, "a", 0);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_NOT_IP);
+	pb_init(&f);
+	pb_pktap(&f, 0x80000001u, 1, "a", 0);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_MALFORMED);
+	/* a record that is not a packet */
+	pb_init(&f);
+	pb_pktap(&f, 12, 1, "a", 0);
+	f.b[4] = 2;
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_NOT_IP);
+	/* pid 0 and pids past macOS' 99 999 name no process */
+	const uint32_t bad_pids[] = { 0, 100000, 0xffffffffu };
+	for (size_t i = 0; i < 3; i++) {
+		pb_init(&f);
+		pb_pktap(&f, 12, bad_pids[i], "curl", 0);
+		pb_bytes(&f, ip.b, ip.len);
+		ck_assert_int_eq(dec(258, &f, &p), DECODE_OK);
+		ck_assert_uint_eq(p.proc_pid, 0);
+	}
+	/* a name of 17 bytes without its NUL: cut to 15, terminated; incoming */
+	pb_init(&f);
+	pb_pktap(&f, 12, 77, "0123456789abcdefg", 1);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_OK);
+	ck_assert_uint_eq(p.proc_pid, 77);
+	ck_assert_str_eq(p.proc_comm, "0123456789abcde");
+	ck_assert_uint_eq(p.proc_outgoing, 0);
+	/* the effective process (a daemon acting for an app) wins */
+	pb_init(&f);
+	pb_pktap(&f, 12, 300, "nsurlsessiond", 2);
+	f.b[84] = 0x12;			/* epid 0x1012 = 4114 */
+	f.b[85] = 0x10;
+	memcpy(f.b + 88, "Safari", 6);
+	pb_bytes(&f, ip.b, ip.len);
+	ck_assert_int_eq(dec(258, &f, &p), DECODE_OK);
+	ck_assert_uint_eq(p.proc_pid, 4114);
+	ck_assert_str_eq(p.proc_comm, "Safari");
 }
 END_TEST
 
@@ -1485,6 +1852,12 @@ static Suite *decode_suite(void)
 	tcase_add_loop_test(tc, test_every_snaplen_cut, 0, FR_COUNT);
 	tcase_add_loop_test(tc, test_every_short_frame, 0, FR_COUNT);
 	tcase_add_test(tc, test_truncated_links);
+	tcase_add_test(tc, test_ieee80211_frames_without_ip);
+	tcase_add_test(tc, test_radiotap_lengths);
+	tcase_add_test(tc, test_ppp_and_hdlc_not_ip);
+	tcase_add_test(tc, test_pflog_lengths);
+	tcase_add_test(tc, test_nflog_tlvs);
+	tcase_add_test(tc, test_pktap_headers);
 	tcase_add_test(tc, test_icmp_quotes_truncated_header);
 	suite_add_tcase(s, tc);
 
