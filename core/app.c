@@ -112,6 +112,32 @@ static void release_free_heap(void)
 #endif
 }
 
+/* A packet whose capture names its process (PKTAP): its socket, as the
+ * sockets scans and eBPF report. Consecutive packets of one socket are
+ * reported once. */
+static void note_capture_owner(struct app *a, const struct packet *p)
+{
+	if (p->proto != L4_TCP && p->proto != L4_UDP)
+		return;
+	struct sock_owner so;
+	memset(&so, 0, sizeof(so));
+	so.proto = p->proto == L4_TCP ? 6 : 17;
+	so.family = p->family;
+	so.method = OWNER_PKTAP;
+	const int out = p->proc_outgoing;
+	memcpy(so.local, out ? p->src : p->dst, 16);
+	memcpy(so.remote, out ? p->dst : p->src, 16);
+	so.lport = out ? p->sport : p->dport;
+	so.rport = out ? p->dport : p->sport;
+	so.pid = p->proc_pid;
+	so.uid = OWNER_UID_UNKNOWN;
+	memcpy(so.comm, p->proc_comm, sizeof(so.comm));
+	if (!memcmp(&so, &a->last_capture_owner, sizeof(so)))
+		return;
+	a->last_capture_owner = so;
+	owners_add(owners_current, &so);
+}
+
 void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct app *a = (struct app *)user;
@@ -125,6 +151,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	a->cap.packets++;
 	enum decode_result r = decode_packet(a->cap.dlt, bytes, h->caplen, &pkt);
 	if (r == DECODE_OK) {
+		if (pkt.proc_pid && owners_current)
+			note_capture_owner(a, &pkt);	/* before the flow is looked up */
 		tracker_packet(&a->tracker, &pkt);
 		if (export_current && a->cap.offline)
 			export_clock(export_current, &a->tracker.table, a->tracker.now_us);
@@ -441,10 +469,15 @@ int app_init(struct app *a)
 	}
 
 	/* Which process owns each flow: live only (a file's flows belong to
-	 * another time and often another machine). */
+	 * another time and often another machine), unless the file says. */
 	if (!a->cap.offline) {
 		owners_current = owners_new(&a->tracker.table);
 		owners_set_locality(owners_current, a->local);
+	} else if (a->cap.dlt == 258 || a->cap.dlt == 149) {
+		/* Apple's PKTAP names each packet's process: those, and never
+		 * this machine's. */
+		owners_current = owners_new(&a->tracker.table);
+		owners_set_from_capture(owners_current);
 	}
 
 	a->loop = ev_default_loop(EVFLAG_AUTO);
@@ -455,7 +488,7 @@ int app_init(struct app *a)
 	/* eBPF reports each socket's owner as it connects, listens or sends, so
 	 * short-lived ones are not missed; it is loaded before any privilege
 	 * is dropped (the ring buffer keeps working after). */
-	if (owners_current && !o->no_ebpf) {
+	if (owners_current && !a->cap.offline && !o->no_ebpf) {
 		char why[512];
 		a->ebpf = ebpf_owners_open(on_ebpf_owner, owners_current, why, sizeof(why));
 		if (a->ebpf) {
@@ -577,7 +610,7 @@ int app_sandbox(struct app *a)
 	struct sandbox_spec spec = {
 		.no_uid_drop = o->no_uid_drop,
 		.strict = o->sandbox_strict,
-		.proc_broker = owners_current != NULL,	/* Landlock confines /proc/<pid>/fd reads */
+		.proc_broker = owners_current != NULL && !a->cap.offline,	/* Landlock confines /proc/<pid>/fd reads */
 	};
 	if (o->no_sandbox) {
 		sandbox_minimal(&a->sandbox);

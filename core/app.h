@@ -9,6 +9,7 @@
 #include "capture.h"
 #include "dpi.h"
 #include "options.h"
+#include "platform/platform.h"
 #include "platform/privileges.h"
 #include "tracker.h"
 
@@ -43,6 +44,7 @@ struct app {
 	uint64_t snapshots;		/* live outputs printed */
 	struct sandbox_report sandbox;	/* what app_sandbox() applied */
 	struct workers *workers;	/* owned; NULL: this process captures */
+	struct sock_owner last_capture_owner;	/* note_capture_owner()'s last report */
 };
 
 /* For a worker (workers.c): the packet handler, and a tracker of its own

@@ -432,7 +432,13 @@ void output_summary(struct app *a)
 		(unsigned long long)(s->unsupported_link + s->not_ip),
 		(unsigned long long)s->malformed, (unsigned long long)s->truncated,
 		(unsigned long long)s->flows_evicted, tracker_bytes_per_flow(t));
-	if (owners_current) {
+	if (owners_current && a->cap.offline) {
+		const struct owners_stats *os = owners_stats(owners_current);
+		fprintf(stderr, "netlens: process attribution: from the capture's PKTAP headers; flows "
+			"matched %llu, unmatched lookups %llu, pids reused %llu\n",
+			(unsigned long long)os->hits, (unsigned long long)os->misses,
+			(unsigned long long)os->pids_reused);
+	} else if (owners_current) {
 		const struct owners_stats *os = owners_stats(owners_current);
 		const char *tier = owners_ebpf_tier(owners_current);
 		fprintf(stderr, "netlens: process attribution: %s%s%s%s; %llu procfs scans (last %.1f ms, "

@@ -59,6 +59,7 @@ struct owners {
 	const struct local_addrs *local;	/* owners_set_locality() */
 	void *drain_ctx;
 	int ebpf;
+	int from_capture;		/* owners_set_from_capture(): no scans */
 	char ebpf_tier[160];		/* owners_set_ebpf_tier() */
 	uint64_t last_scan_at;		/* wall clock of the latest scan, 0 = none */
 	struct owners_stats st;
@@ -177,7 +178,9 @@ static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 	uint16_t gen = (uint16_t)(p->gen + 1 ? p->gen + 1 : 1);
 	memset(p, 0, sizeof(*p));
 	p->gen = gen;
-	if (priv_broker_proc_info(s->pid, &p->info) < 0)
+	/* A capture's process ran elsewhere or long ago: this machine's /proc
+	 * would describe whatever has its pid here now. */
+	if (s->method == OWNER_PKTAP || priv_broker_proc_info(s->pid, &p->info) < 0)
 		proc_info_from_socket(&p->info, s);	/* exited already */
 	memcpy(p->comm, s->comm, sizeof(p->comm));
 	proc_note_start(p, s);
@@ -250,6 +253,8 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 		e->next = *head;
 		*head = idx;
 	}
+	if (s->method == OWNER_PKTAP && (e->proc != pi || e->proc_gen != o->procs[pi].gen))
+		o->scan_gen++;	/* flows cached as unknown look again */
 	e->proc = pi;
 	e->proc_gen = o->procs[pi].gen;
 	e->other_ns = s->foreign;
@@ -425,6 +430,8 @@ void owners_tick(struct owners *o, uint64_t now_us)
 	if (!o)
 		return;
 	o->now_us = now_us;
+	if (o->from_capture)
+		return;
 	uint64_t wall = clock_wall_us();
 	if (o->last_scan_at && (!o->waiting || wall - o->last_scan_at < OWNERS_SCAN_GAP_US))
 		return;
@@ -464,6 +471,7 @@ const char *owners_method_name(enum owner_method m)
 	switch (m) {
 	case OWNER_PROCFS: return "procfs";
 	case OWNER_EBPF: return "eBPF";
+	case OWNER_PKTAP: return "pktap";
 	default: return "none";
 	}
 }
@@ -472,7 +480,15 @@ const char *owners_active_method(const struct owners *o)
 {
 	if (!o)
 		return "none";
+	if (o->from_capture)
+		return "pktap";
 	return o->ebpf ? "eBPF" : "procfs";
+}
+
+void owners_set_from_capture(struct owners *o)
+{
+	if (o)
+		o->from_capture = 1;
 }
 
 void owners_set_ebpf(struct owners *o, int on)

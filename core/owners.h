@@ -1,5 +1,6 @@
 /*
- * owners.h - which process owns each flow (live capture only).
+ * owners.h - which process owns each flow: live, and in a capture whose
+ * link layer names the process (Apple's PKTAP).
  *
  * Sockets and their owners come from the platform (platform.h): a procfs
  * scan, or eBPF events as they happen. A flow is matched to a socket by its
@@ -87,6 +88,9 @@ void owners_tick(struct owners *o, uint64_t now_us);
  * flow is left unknown. */
 void owners_first_scan_done(struct owners *o);
 
+/* Owners come from the capture itself (PKTAP headers, owners_add() with
+ * OWNER_PKTAP): this machine's sockets are never scanned. */
+void owners_set_from_capture(struct owners *o);
 /* The method that currently feeds it ("eBPF", "procfs", "none"). */
 const char *owners_active_method(const struct owners *o);
 void owners_set_ebpf(struct owners *o, int on);

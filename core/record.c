@@ -339,7 +339,8 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		json_strn(&w, "process_name", proc->info.name, strlen(proc->info.name));
 		if (proc->info.ppid)
 			json_u64(&w, "process_ppid", proc->info.ppid);
-		json_u64(&w, "process_uid", proc->info.uid);
+		if (proc->info.uid != OWNER_UID_UNKNOWN)
+			json_u64(&w, "process_uid", proc->info.uid);
 		if (proc->info.exe[0])
 			json_strn(&w, "process_executable", proc->info.exe, strlen(proc->info.exe));
 		json_str(&w, "attribution_match", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port");

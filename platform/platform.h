@@ -52,7 +52,10 @@ int platform_iface_stats(struct iface_stat *out, int max);
 
 /* Who owns a socket, as the kernel tells it. A socket with no peer (a
  * listener, an unconnected UDP socket) has remote all zero and rport 0. */
-enum owner_method { OWNER_NONE = 0, OWNER_PROCFS, OWNER_EBPF };
+enum owner_method { OWNER_NONE = 0, OWNER_PROCFS, OWNER_EBPF,
+		   OWNER_PKTAP };	/* named by the capture file itself (Apple's PKTAP) */
+
+#define OWNER_UID_UNKNOWN UINT32_MAX	/* the source does not say (PKTAP) */
 
 struct sock_owner {
 	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */

@@ -111,7 +111,8 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 			ui_sanitize(v, sizeof(v), proc->info.cmdline, strlen(proc->info.cmdline));
 			add(l, "Command line", "%s", v);
 		}
-		add(l, "Parent pid, user", "%u, uid %u", proc->info.ppid, proc->info.uid);
+		if (proc->info.uid != OWNER_UID_UNKNOWN)
+			add(l, "Parent pid, user", "%u, uid %u", proc->info.ppid, proc->info.uid);
 		add(l, "Attributed by", "%s, %s", owners_method_name((enum owner_method)proc->method),
 		    owners_match_name(owners_match(owner)));
 	} else {

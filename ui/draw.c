@@ -363,7 +363,9 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	snprintf(s, sizeof(s), "flows %u  closed %u  evicted %llu", t->table.count, t->history.count,
 		 (unsigned long long)t->stats.flows_evicted);
 	sidebar_line(&y, x, s, A_NORMAL);
-	if (owners_current) {
+	if (owners_current && a->cap.offline) {
+		snprintf(s, sizeof(s), "processes: from the capture (PKTAP)");
+	} else if (owners_current) {
 		const struct owners_stats *os = owners_stats(owners_current);
 		const char *tier = owners_ebpf_tier(owners_current);
 		if (tier[0]) {	/* which eBPF tier loaded, e.g. "tp_btf + cgroup hooks" */
