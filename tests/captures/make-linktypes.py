@@ -358,21 +358,155 @@ def main():
     fr = [(t, eth(p, *((MAC_C, MAC_S) if p[IP].src == C4 else (MAC_S, MAC_C)))) for t, p in pk]
     write_pcap("tcp-analytics.pcap", 1, fr)
 
-    # ---- unsupported link type: 802.11 (DLT 105) data frames with LLC/SNAP IPv4.
+    # ---- unsupported link type: Linux USB (DLT 189), four URB-sized records.
     # netlens must count these packets without crashing and make no flows.
     ck = Clock()
-    fr = []
-    for i in range(4):
-        ip = bytes(IP(src=C4, dst=S4, id=i) / UDP(sport=50001, dport=53) / Raw(b"w" * 20))
-        fc = struct.pack("<HH", 0x0208, 0)  # data frame, from DS
-        hdr = fc + bytes.fromhex("020000000002" "020000000001" "020000000003") + struct.pack("<H", i << 4)
-        fr.append((ck(), hdr + bytes.fromhex("aaaa03000000") + struct.pack(">H", 0x0800) + ip))
-    write_pcap("ieee80211-105.pcap", 105, fr)
+    fr = [(ck(), struct.pack("<QBBBBHcc", 0x1000 + i, ord("S"), 0x81, 2, 3, 0, b"<", b"\0") + b"\0" * 40)
+          for i in range(4)]
+    write_pcap("usb-189.pcap", 189, fr)
+
+    wrapped_link_types()
     # and one Ethernet file mixing IP with a non-IP EtherType (LLDP-like) frame
     ck = Clock()
     fr = [(ck(), Ether(src=MAC_C, dst="01:80:c2:00:00:0e", type=0x88CC) / Raw(b"\x02\x07\x04" + b"\0" * 40))]
     fr += ether_frames(dns_pair(v4(C4, S4), v4(S4, C4), 50002, ck))
     write_pcap("ether-nonip.pcap", 1, fr)
+
+
+def ip_bytes(p):
+    return bytes(p), (0x0021 if p.haslayer(IP) else 0x0057), (0x0800 if p.haslayer(IP) else 0x86DD)
+
+
+def wrapped_link_types():
+    """Link layers around IP that are not Ethernet: PPP, Cisco HDLC,
+    802.11 (plain and radiotap), pflog, NFLOG, and Apple's PKTAP."""
+    # ---- PPP (9): HDLC-like address/control on some frames, none and a
+    # one-byte (compressed) protocol field on others.
+    ck = Clock()
+    fr = []
+    for i, (t, p) in enumerate(mixed(ck, 46000)):
+        b, proto, _ = ip_bytes(p)
+        if i % 2:
+            fr.append((t, b"\xff\x03" + struct.pack(">H", proto) + b))
+        else:
+            fr.append((t, struct.pack("B", proto) + b))
+    write_pcap("ppp-9.pcap", 9, fr)
+
+    # ---- PPP in HDLC-like framing (50), some frames Cisco HDLC; PPPoE
+    # without Ethernet (51); Cisco HDLC (104).
+    ck = Clock()
+    fr = []
+    for i, (t, p) in enumerate(mixed(ck, 46100)):
+        b, proto, et = ip_bytes(p)
+        fr.append((t, (b"\xff\x03" + struct.pack(">H", proto) if i % 3 else b"\x0f\x00" + struct.pack(">H", et)) + b))
+    write_pcap("ppp-serial-50.pcap", 50, fr)
+    ck = Clock()
+    fr = []
+    for t, p in mixed(ck, 46200):
+        b, proto, _ = ip_bytes(p)
+        fr.append((t, struct.pack(">BBHHH", 0x11, 0, 0x2a, len(b) + 2, proto) + b))
+    write_pcap("ppp-ether-51.pcap", 51, fr)
+    ck = Clock()
+    fr = []
+    for i, (t, p) in enumerate(mixed(ck, 46300)):
+        b, _, et = ip_bytes(p)
+        fr.append((t, struct.pack(">BBH", 0x8f if i == 0 else 0x0f, 0, et) + b))
+    fr.append((ck(), struct.pack(">BBH", 0x8f, 0, 0x8035) + b"\0" * 18))  # SLARP keepalive
+    write_pcap("chdlc-104.pcap", 104, fr)
+
+    # ---- 802.11 data frames (105): from DS, to DS, four addresses, QoS
+    # and QoS with HT control; then a beacon, a null-data frame, an
+    # encrypted frame and a second fragment, which carry no readable IP.
+    ap, sta, far = "020000000003", "020000000001", "020000000002"
+
+    def dot11(p, fc_i, i, extra=b""):
+        b, _, et = ip_bytes(p)
+        kinds = [(0x08, 0x02, ap, sta, far, b""),          # data, from DS
+                 (0x08, 0x01, ap, sta, far, b""),          # data, to DS
+                 (0x08, 0x03, ap, sta, far, bytes.fromhex(far)),  # WDS: a fourth address
+                 (0x88, 0x01, ap, sta, far, b"\x00\x00"),  # QoS data
+                 (0x88, 0x81, ap, sta, far, b"\x00\x00" + b"\0\0\0\0")]  # QoS + HT control
+        fc0, fc1, a1, a2, a3, tail = kinds[fc_i % len(kinds)]
+        if fc1 & 3 == 3:
+            hdr = struct.pack("BBH", fc0, fc1, 0) + bytes.fromhex(a1 + a2 + a3) + struct.pack("<H", i << 4) + tail
+        else:
+            hdr = struct.pack("BBH", fc0, fc1, 0) + bytes.fromhex(a1 + a2 + a3) + struct.pack("<H", i << 4) + tail
+        return hdr + bytes.fromhex("aaaa03000000") + struct.pack(">H", et) + b
+    ck = Clock()
+    pk = mixed(ck, 46400)
+    fr = [(t, dot11(p, i, i)) for i, (t, p) in enumerate(pk)]
+    seq = len(fr)
+    beacon = struct.pack("BBH", 0x80, 0, 0) + bytes.fromhex("ffffffffffff" + ap + ap) + struct.pack("<H", seq << 4) + b"\0" * 12
+    null = struct.pack("BBH", 0x48, 0x01, 0) + bytes.fromhex(ap + sta + ap) + struct.pack("<H", (seq + 1) << 4)
+    ip = bytes(IP(src=C4, dst=S4, id=7) / UDP(sport=46499, dport=53) / Raw(b"w" * 20))
+    prot = struct.pack("BBH", 0x08, 0x41, 0) + bytes.fromhex(ap + sta + far) + struct.pack("<H", (seq + 2) << 4) + b"\0" * 8 + ip
+    frag2 = struct.pack("BBH", 0x08, 0x01, 0) + bytes.fromhex(ap + sta + far) + struct.pack("<H", ((seq + 3) << 4) | 1) + ip
+    for f in (beacon, null, prot, frag2):
+        fr.append((ck(), f))
+    write_pcap("ieee80211-105.pcap", 105, fr)
+
+    # ---- radiotap (127): an 8-byte header on some frames, a 12-byte one
+    # (flags and rate present) on others, then 802.11.
+    ck = Clock()
+    fr = []
+    for i, (t, p) in enumerate(mixed(ck, 46500)):
+        rt = struct.pack("<BBHI", 0, 0, 8, 0) if i % 2 else struct.pack("<BBHIBBH", 0, 0, 12, 0x6, 0, 12, 0)
+        fr.append((t, rt + dot11(p, i + 3, i)))
+    write_pcap("radiotap-127.pcap", 127, fr)
+
+    # ---- pflog (117): FreeBSD's header, 61 bytes padded to 64.
+    ck = Clock()
+    fr = []
+    for t, p in mixed(ck, 46600):
+        b = bytes(p)
+        af = 2 if p.haslayer(IP) else 28
+        hdr = struct.pack(">BBBB16s16sIIIiIiB3x", 61, af, 0, 0, b"pflog0", b"", 1, 0xffffffff, 0, 0, 0, 0, 1)
+        fr.append((t, hdr + b))
+    write_pcap("pflog-117.pcap", 117, fr)
+
+    # ---- NFLOG (239): header, then TLVs (host order: little-endian here,
+    # as written by an x86 or arm64 Linux): packet header, prefix, payload.
+    def tlv(typ, val):
+        n = 4 + len(val)
+        return struct.pack("<HH", n, typ) + val + b"\0" * ((4 - n % 4) % 4)
+    ck = Clock()
+    fr = []
+    for t, p in mixed(ck, 46700):
+        b, _, et = ip_bytes(p)
+        fam = 2 if p.haslayer(IP) else 10
+        body = tlv(1, struct.pack(">HBx", et, 3)) + tlv(10, b"netlens\0") + tlv(9, b)
+        fr.append((t, struct.pack(">BBH", fam, 0, 5) + body))
+    fr.append((ck(), struct.pack(">BBH", 2, 0, 5) + tlv(10, b"no packet\0")))
+    write_pcap("nflog-239.pcap", 239, fr)
+
+    # ---- Apple PKTAP (258): a 156-byte header naming the process, then
+    # the packet as its own link type (Ethernet here, DLT_NULL for a utun
+    # flow); one record that is not a packet.
+    procs = {46801: (611, "curl"), 46802: (187, "mDNSResponder"), 46803: (4242, "com.apple.Safari")}
+
+    def pktap(dlt, inner, pid, comm, out, epid=0, ecomm=""):
+        h = struct.pack("<III24sIIIIi17s3xIHHi17s3xII8s16s16s", 156, 1, dlt, b"en0", 2 if out else 1,
+                        2, 14 if dlt == 1 else 4, 0, pid, comm.encode()[:16], 0, 6, 0, epid, ecomm.encode()[:16],
+                        0, 0, b"\0" * 8, b"\0" * 16, b"\0" * 16)
+        assert len(h) == 156
+        return h + inner
+    ck = Clock()
+    fr = []
+    for t, p in mixed(ck, 46800):
+        fc = is_from_client(p)
+        l4 = p.getlayer(TCP) or p.getlayer(UDP)
+        port = (l4.sport if fc else l4.dport) if l4 else 0
+        pid, comm = procs.get(port, (0, ""))
+        src, dst = (MAC_C, MAC_S) if fc else (MAC_S, MAC_C)
+        if port == 46803:  # a daemon sending for an app: the effective process wins
+            fr.append((t, pktap(1, bytes(Ether(src=src, dst=dst) / p), 300, "nsurlsessiond", fc, pid, comm)))
+        else:
+            fr.append((t, pktap(1, bytes(Ether(src=src, dst=dst) / p), pid, comm, fc)))
+    ck2 = Clock(start=ck.t)
+    for t, p in tcp_conv(v4(C4, S4), v4(S4, C4), 46804, 22, ck2):
+        fr.append((t, pktap(0, struct.pack("<I", 2) + bytes(p), 999, "ssh", is_from_client(p))))
+    fr.append((ck2(), struct.pack("<III", 156, 2, 1) + b"\0" * 144))  # not a packet record
+    write_pcap("pktap-258.pcap", 258, fr)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 LINK_PROTOS = {"eth", "ethertype", "vlan", "ieee8021ad", "sll", "null", "loop", "raw",
-               "mpls", "pppoes", "ppp"}
+               "mpls", "pppoes", "ppp", "chdlc", "radiotap", "wlan_radio", "wlan", "llc",
+               "pflog", "nflog", "pktap", "pcap_pktdata"}
 IGNORED_TOP = {"geninfo", "frame", "fake-field-wrapper", "_ws.malformed", "_ws.short",
                "_ws.expert", "_ws.lua.fake", "_ws.unreassembled", "pkt_comment"}
 PROTO_NAMES = {1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 46: "RSVP",
