@@ -198,9 +198,13 @@ int capture_interface_exists(const char *name)
 	int found = 0;
 	if (pcap_findalldevs(&all, ebuf) < 0)
 		return 1;	/* cannot tell: let pcap_activate decide */
-	for (i = all; i; i = i->next)
-		if (!strcmp(i->name, name))
+	for (i = all; i; i = i->next) {
+		size_t n = strlen(i->name);
+		/* "nflog:5" is the listed "nflog" with its group: libpcap's
+		 * pseudo-devices take an argument after a colon. */
+		if (!strcmp(i->name, name) || (!strncmp(i->name, name, n) && name[n] == ':'))
 			found = 1;
+	}
 	pcap_freealldevs(all);
 	return found;
 }

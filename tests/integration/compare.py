@@ -18,6 +18,8 @@ Exit 0 when everything matches, 1 on any mismatch (a diff is printed).
            time-stamped per packet socket).
 --require PROTO[,PROTO]  with --live: protocols whose flows must match
            (default TCP,ICMP,ICMPv6 echo flows, UDP).
+--time-slack-ms MS  with --live: the timestamp tolerance (default 1; NFLOG
+           listeners each stamp a packet when they receive it).
 """
 import argparse
 import ipaddress
@@ -101,6 +103,8 @@ def main():
     ap.add_argument("--require", default="TCP,UDP,ICMP,ICMPv6")
     ap.add_argument("--services")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--time-slack-ms", type=float, default=1.0,
+                    help="with --live: how far first/last seen may differ")
     a = ap.parse_args()
 
     exp, meta = tshark_oracle.flows(a.capture, a.services, with_stderr=True)
@@ -176,7 +180,7 @@ def main():
         for fld in ("first_seen", "last_seen"):
             # live: the kernel stamps an *outgoing* packet separately for each
             # packet socket (netlens' and tcpdump's), a few microseconds apart
-            tol = 1000 if a.live else 0
+            tol = int(a.time_slack_ms * 1000) if a.live else 0
             gt, et = parse_ts(g.get(fld)), parse_ts(e[fld])
             if gt is None or abs(gt - et) > tol:
                 diffs.append("%s: tshark %s, netlens %s" % (fld, e[fld], g.get(fld)))
