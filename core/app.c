@@ -35,6 +35,7 @@
 #include "owners.h"
 #include "resolver.h"
 #include "output.h"
+#include "pcap_export.h"
 #include "platform/ebpf_owners.h"
 #include "platform/platform.h"
 #include "rate.h"
@@ -70,6 +71,8 @@ static void on_flow_event(void *ctx, enum flow_event ev, const struct flow *f,
 	if (a->events)
 		eventlog_write(a->events, f, ev == FLOW_EVENT_NEW ? "new_connection" : "connection_closed",
 			       ev == FLOW_EVENT_NEW ? NULL : reason_name(why), now_us);
+	if (a->sidecar && ev == FLOW_EVENT_CLOSED)	/* --pcap-export's connections */
+		eventlog_write(a->sidecar, f, "connection_closed", reason_name(why), now_us);
 	if (export_current && ev == FLOW_EVENT_CLOSED && !export_is_own_flow(export_current, f))
 		export_flow_end(export_current, f, why, now_us);	/* its last IPFIX record */
 	if (ev == FLOW_EVENT_CLOSED && why == CLOSE_EVICTED)
@@ -154,11 +157,19 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		if (pkt.proc_pid && owners_current)
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
 		tracker_packet(&a->tracker, &pkt);
+		if (a->pcap_x || a->pcapng_x) {
+			pcap_export_packet(a->pcap_x, h, bytes, a->tracker.last_flow);
+			pcap_export_packet(a->pcapng_x, h, bytes, a->tracker.last_flow);
+		}
 		if (export_current && a->cap.offline)
 			export_clock(export_current, &a->tracker.table, a->tracker.now_us);
 		return;
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);
+	if (a->pcap_x || a->pcapng_x) {	/* every packet read, not only those decoded */
+		pcap_export_packet(a->pcap_x, h, bytes, NULL);
+		pcap_export_packet(a->pcapng_x, h, bytes, NULL);
+	}
 	if (r == DECODE_UNSUPPORTED_LINK && !a->link_warned) {
 		a->link_warned = 1;
 		fprintf(stderr, "netlens: %s: link type %s (%d) is not supported; its packets are "
@@ -270,6 +281,10 @@ static void lifecycle_pass(struct app *a, uint64_t now)
 	export_tick(export_current, &a->tracker.table, now);	/* active timeouts, templates */
 	if (a->events)
 		eventlog_flush(a->events);
+	if (a->sidecar)
+		eventlog_flush(a->sidecar);
+	pcap_export_flush(a->pcap_x);
+	pcap_export_flush(a->pcapng_x);
 }
 
 static void on_lifecycle(struct ev_loop *loop, ev_timer *w, int revents)
@@ -371,6 +386,42 @@ static int open_input(struct app *a)
 	return 0;
 }
 
+/* --pcap-export FILE (and its FILE.connections.jsonl), --pcapng-export FILE:
+ * created now, before privileges go. */
+static int open_packet_exports(struct app *a)
+{
+	const struct options *o = &a->opt;
+	char err[4200];
+	uint32_t snaplen = a->cap.offline ? (uint32_t)pcap_snapshot(a->cap.p) : o->snaplen;
+	if (o->pcap_export) {
+		a->pcap_x = pcap_export_open(o->pcap_export, PCAP_EXPORT_PCAP, a->cap.dlt, snaplen,
+					     a->cap.name, err, sizeof(err));
+		if (!a->pcap_x) {
+			fprintf(stderr, "netlens: %s\n", err);
+			return 1;
+		}
+		char *side = a->sidecar_path;
+		if (snprintf(side, sizeof(a->sidecar_path), "%s.connections.jsonl", o->pcap_export) >=
+		    (int)sizeof(a->sidecar_path)) {
+			fprintf(stderr, "netlens: --pcap-export: file name too long\n");
+			return 1;
+		}
+		if (!(a->sidecar = eventlog_open(side, err, sizeof(err)))) {
+			fprintf(stderr, "netlens: --pcap-export: %s\n", err);
+			return 1;
+		}
+	}
+	if (o->pcapng_export) {
+		a->pcapng_x = pcap_export_open(o->pcapng_export, PCAP_EXPORT_PCAPNG, a->cap.dlt, snaplen,
+					       a->cap.name, err, sizeof(err));
+		if (!a->pcapng_x) {
+			fprintf(stderr, "netlens: %s\n", err);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int app_init(struct app *a)
 {
 	char err[1024];
@@ -414,6 +465,8 @@ int app_init(struct app *a)
 		fprintf(stderr, "netlens: %s\n", err);
 		return 1;
 	}
+	if ((rc = open_packet_exports(a)) != 0)
+		return rc;
 
 	if (!o->no_dpi) {
 		names_current = names_new(NAMES_DEFAULT_CAP);	/* NULL: names are not kept */
@@ -620,6 +673,13 @@ int app_sandbox(struct app *a)
 		spec.write_paths[spec.n_write++] = o->json_log;
 	if (log_path())
 		spec.write_paths[spec.n_write++] = log_path();
+	/* the packet exports: handed to the invoking user like the logs */
+	if (o->pcap_export) {
+		spec.write_paths[spec.n_write++] = o->pcap_export;
+		spec.write_paths[spec.n_write++] = a->sidecar_path;
+	}
+	if (o->pcapng_export)
+		spec.write_paths[spec.n_write++] = o->pcapng_export;
 	for (unsigned i = 0; i < o->n_plugin_dirs && spec.n_read < SANDBOX_MAX_READ - 1; i++)
 		spec.read_paths[spec.n_read++] = o->plugin_dirs[i];
 	spec.read_paths[spec.n_read++] = DISSECTORDIR;
@@ -651,6 +711,13 @@ void app_cleanup(struct app *a)
 		eventlog_close(a->events);
 		a->events = NULL;
 	}
+	if (a->sidecar) {
+		eventlog_close(a->sidecar);
+		a->sidecar = NULL;
+	}
+	pcap_export_close(a->pcap_x);
+	pcap_export_close(a->pcapng_x);
+	a->pcap_x = a->pcapng_x = NULL;
 	export_free(export_current);	/* before the tracker and loop it reads */
 	export_current = NULL;
 	tracker_free(&a->tracker);
@@ -682,6 +749,42 @@ void app_cleanup(struct app *a)
 	a->loop = NULL;
 }
 
+/* Closes the packet exports, saying what each wrote; nonzero when
+ * something could not be written. */
+static int close_packet_exports(struct app *a)
+{
+	int bad = 0;
+	struct pcap_export *xs[2] = { a->pcap_x, a->pcapng_x };
+	const char *names[2] = { "--pcap-export", "--pcapng-export" };
+	for (int i = 0; i < 2; i++) {
+		if (!xs[i])
+			continue;
+		uint64_t n = pcap_export_packets(xs[i]);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s", pcap_export_path(xs[i]));
+		uint64_t lost = pcap_export_close(xs[i]);
+		if (lost) {
+			fprintf(stderr, "netlens: %s %s: %llu of %llu packets could not be written\n", names[i],
+				path, (unsigned long long)lost, (unsigned long long)n);
+			bad = 1;
+		} else if (a->cap.offline || a->opt.headless) {
+			fprintf(stderr, "netlens: %s %s: %llu packets written\n", names[i], path,
+				(unsigned long long)n);
+		}
+	}
+	a->pcap_x = a->pcapng_x = NULL;
+	if (a->sidecar) {
+		uint64_t lost = eventlog_close(a->sidecar);
+		a->sidecar = NULL;
+		if (lost) {
+			fprintf(stderr, "netlens: --pcap-export: %llu connections could not be written to its "
+				"connections file\n", (unsigned long long)lost);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 int app_finish(struct app *a)
 {
 	struct pcap_stat ps;
@@ -690,7 +793,7 @@ int app_finish(struct app *a)
 	/* Report open flows as closed in the event log (they are still listed)
 	 * and to the collectors, then send what is queued (bounded wait). */
 	export_finish_begin(export_current);
-	if (a->events || export_current)
+	if (a->events || a->sidecar || export_current)
 		tracker_flush_events(&a->tracker);
 	export_finish(export_current);
 	if (a->cap.offline && a->opt.headless && !output_failed())
@@ -714,6 +817,8 @@ int app_finish(struct app *a)
 				a->exit_code = 1;
 		}
 	}
+	if (close_packet_exports(a) && !a->exit_code)
+		a->exit_code = 1;
 	app_cleanup(a);
 	return a->exit_code;
 }

@@ -15,6 +15,7 @@
 
 struct ebpf_owners;
 struct eventlog;
+struct pcap_export;
 struct local_addrs;
 
 struct app {
@@ -24,6 +25,10 @@ struct app {
 	struct tracker tracker;
 	struct local_addrs *local;	/* owned; NULL for files */
 	struct eventlog *events;	/* owned; NULL without --json-log */
+	struct eventlog *sidecar;	/* owned: --pcap-export's FILE.connections.jsonl */
+	char sidecar_path[4200];
+	struct pcap_export *pcap_x;	/* owned; NULL without --pcap-export */
+	struct pcap_export *pcapng_x;	/* owned; NULL without --pcapng-export */
 	struct dpi dpi;			/* the dissector plugins and their results */
 	int dpi_on;
 

@@ -22,7 +22,8 @@ enum {
 	OPT_PLUGIN_DIR, OPT_DISABLE_DISSECTOR, OPT_LIST_DISSECTORS, OPT_CHECK_PLUGIN,
 	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF, OPT_NO_RESOLVE_DNS, OPT_DNS_SERVER,
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
-	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS,
+	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
+	OPT_PCAPNG_EXPORT,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,8 @@ static const struct option long_opts[] = {
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "json-log", required_argument, NULL, OPT_JSON_LOG },
+	{ "pcap-export", required_argument, NULL, OPT_PCAP_EXPORT },
+	{ "pcapng-export", required_argument, NULL, OPT_PCAPNG_EXPORT },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -102,6 +105,10 @@ static void usage(FILE *out)
 "      --duration SECONDS     stop a live capture after this long\n"
 "      --json-log FILE        append new_connection / connection_closed events\n"
 "                             as JSON Lines (created 0600, never through a symlink)\n"
+"      --pcap-export FILE     write every packet read to FILE (classic pcap), and\n"
+"                             each connection as it closes to FILE.connections.jsonl\n"
+"      --pcapng-export FILE   write every packet to FILE (pcapng), each with a comment\n"
+"                             naming its process, direction and application\n"
 "  -l, --log-level LEVEL      diagnostic log (error, warn, info, debug, trace) in\n"
 "                             logs/netlens_YYYY-MM-DD_HH-MM-SS.log\n"
 "      --stats                print engine statistics (to stderr) at each refresh\n"
@@ -303,6 +310,19 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			}
 			o->json_log = optarg;
 			break;
+		case OPT_PCAP_EXPORT:
+		case OPT_PCAPNG_EXPORT: {
+			const char *name = c == OPT_PCAP_EXPORT ? "--pcap-export" : "--pcapng-export";
+			if (!*optarg) {
+				fprintf(stderr, "netlens: %s expects a file name\n", name);
+				return OPTIONS_EXIT_USAGE;
+			}
+			if (c == OPT_PCAP_EXPORT)
+				o->pcap_export = optarg;
+			else
+				o->pcapng_export = optarg;
+			break;
+		}
 		case OPT_MAX_FLOWS:
 			if (parse_u32(optarg, 1, 50000000, &v) < 0)
 				return bad_number("--max-flows", optarg, 1, 50000000);
@@ -505,6 +525,11 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		return OPTIONS_EXIT_USAGE;
 	}
 #endif
+	if ((o->pcap_export || o->pcapng_export) && o->workers > 1) {
+		fprintf(stderr, "netlens: --%s-export writes the packets one process reads: not with --workers\n",
+			o->pcap_export ? "pcap" : "pcapng");
+		return OPTIONS_EXIT_USAGE;
+	}
 	if (o->read_file && o->duration_s) {
 		fprintf(stderr, "netlens: --duration applies to live capture, not to --read\n");
 		return OPTIONS_EXIT_USAGE;

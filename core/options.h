@@ -15,6 +15,8 @@ struct options {
 	const char *read_file;		/* --read */
 	const char *bpf_filter;		/* -f */
 	const char *json_log;		/* --json-log */
+	const char *pcap_export;	/* --pcap-export */
+	const char *pcapng_export;	/* --pcapng-export */
 	const char *services_file;	/* --services */
 	const char *plugin_dirs[16];	/* --plugin-dir, in order */
 	unsigned n_plugin_dirs;

@@ -312,6 +312,7 @@ static inline void count_packet(struct flow *f, int dir, uint32_t packets, uint6
 
 void tracker_packet(struct tracker *t, struct packet *p)
 {
+	t->last_flow = NULL;
 	t->stats.packets++;
 	t->stats.bytes += p->ip_len;
 	if (p->ts_us > t->now_us) {
@@ -437,6 +438,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	} else if (f->state != old_state) {
 		flow_table_schedule(&t->table, f);	/* the deadline may have moved earlier */
 	}
+	t->last_flow = f;
 }
 
 /* ---- the parent of --workers ------------------------------------------ */

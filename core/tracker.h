@@ -72,6 +72,9 @@ struct tracker {
 	struct tcp_totals closed_tcp;	/* the part of `tcp` in flows that closed */
 	uint32_t open_by_proto[L4_OTHER_IP + 1];
 	uint64_t now_us;		/* latest packet or timer time */
+	struct flow *last_flow;		/* the flow tracker_packet() last counted a packet in,
+					 * NULL when that packet made none; valid until the
+					 * next call into the tracker */
 	uint64_t advance_at_us;		/* the wheel's next second, µs (0 before it
 					 * starts): a packet from then on moves it */
 	uint64_t *mirror_mask;		/* --workers parent: per table slot, the

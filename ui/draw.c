@@ -16,6 +16,7 @@
 #include "core/app.h"
 #include "core/lifecycle.h"
 #include "core/export.h"
+#include "core/pcap_export.h"
 #include "core/workers.h"
 #include "core/names.h"
 #include "core/owners.h"
@@ -378,6 +379,11 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 		snprintf(s, sizeof(s), "processes: not attributed (file)");
 	}
 	sidebar_line(&y, x, s, A_NORMAL);
+	if (a->pcap_x || a->pcapng_x) {	/* --pcap-export / --pcapng-export */
+		snprintf(s, sizeof(s), "%s export: %llu packets", a->pcapng_x ? "pcapng" : "pcap",
+			 (unsigned long long)pcap_export_packets(a->pcapng_x ? a->pcapng_x : a->pcap_x));
+		sidebar_line(&y, x, s, A_NORMAL);
+	}
 	if (export_current) {	/* IPFIX: what reached the collectors, what was dropped */
 		struct export_stats es;
 		export_get_stats(export_current, &es);

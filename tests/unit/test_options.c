@@ -106,8 +106,11 @@ START_TEST(test_every_option)
 	struct captured c;
 	parse_args(&o, &c, ARGS("-i", "eth0", "--headless", "--format", "json", "-r", "500",
 				"-f", "tcp port 80", "--no-localhost", "--no-dpi", "-l", "debug",
-				"--json-log", "ev.jsonl", "--max-flows", "4"));
+				"--json-log", "ev.jsonl", "--max-flows", "4", "--pcap-export", "a.pcap",
+				"--pcapng-export", "b.pcapng"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_str_eq(o.pcap_export, "a.pcap");
+	ck_assert_str_eq(o.pcapng_export, "b.pcapng");
 	ck_assert_str_eq(c.err, "");
 	ck_assert_str_eq(o.interface, "eth0");
 	ck_assert_int_eq(o.headless, 1);
@@ -206,6 +209,10 @@ static const struct bad bads[] = {
 	{ { "-x" }, "-x" },
 	{ { "-i", "" }, "-i" },
 	{ { "--json-log", "" }, "--json-log" },
+	{ { "--pcap-export", "" }, "--pcap-export" },
+	{ { "--pcapng-export", "" }, "--pcapng-export" },
+	{ { "--pcap-export", "x.pcap", "--workers", "2" }, "--workers" },
+	{ { "--workers", "2", "--pcapng-export", "x.pcapng" }, "--pcapng-export" },
 	{ { "--read", "a.pcap", "-i", "eth0" }, "--read" },
 	{ { "--read", "a.pcap", "--duration", "5" }, "--duration" },
 	{ { "--dns-server" }, "--dns-server" },
