@@ -34,6 +34,7 @@
 #include "names.h"
 #include "owners.h"
 #include "resolver.h"
+#include "geoip.h"
 #include "output.h"
 #include "pcap_export.h"
 #include "platform/ebpf_owners.h"
@@ -467,6 +468,16 @@ int app_init(struct app *a)
 	}
 	if ((rc = open_packet_exports(a)) != 0)
 		return rc;
+	if (!o->no_geoip) {	/* mapped now, before privileges go */
+		char gerr[1400];
+		geoip_current = geoip_open(o->geoip_country, o->geoip_asn, o->geoip_city, gerr, sizeof(gerr));
+		if (!geoip_current && gerr[0]) {
+			fprintf(stderr, "netlens: %s\n", gerr);
+			return 1;
+		}
+		if (geoip_current)
+			log_msg(LOG_INFO, "GeoIP: %s", geoip_files(geoip_current));
+	}
 
 	if (!o->no_dpi) {
 		names_current = names_new(NAMES_DEFAULT_CAP);	/* NULL: names are not kept */
@@ -718,6 +729,8 @@ void app_cleanup(struct app *a)
 	pcap_export_close(a->pcap_x);
 	pcap_export_close(a->pcapng_x);
 	a->pcap_x = a->pcapng_x = NULL;
+	geoip_free(geoip_current);
+	geoip_current = NULL;
 	export_free(export_current);	/* before the tracker and loop it reads */
 	export_current = NULL;
 	tracker_free(&a->tracker);

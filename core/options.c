@@ -23,7 +23,7 @@ enum {
 	OPT_NO_COLOR, OPT_FILTER, OPT_NO_EBPF, OPT_NO_RESOLVE_DNS, OPT_DNS_SERVER,
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
 	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
-	OPT_PCAPNG_EXPORT,
+	OPT_PCAPNG_EXPORT, OPT_GEOIP_COUNTRY, OPT_GEOIP_ASN, OPT_GEOIP_CITY, OPT_NO_GEOIP,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +40,10 @@ static const struct option long_opts[] = {
 	{ "json-log", required_argument, NULL, OPT_JSON_LOG },
 	{ "pcap-export", required_argument, NULL, OPT_PCAP_EXPORT },
 	{ "pcapng-export", required_argument, NULL, OPT_PCAPNG_EXPORT },
+	{ "geoip-country", required_argument, NULL, OPT_GEOIP_COUNTRY },
+	{ "geoip-asn", required_argument, NULL, OPT_GEOIP_ASN },
+	{ "geoip-city", required_argument, NULL, OPT_GEOIP_CITY },
+	{ "no-geoip", no_argument, NULL, OPT_NO_GEOIP },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -109,6 +113,10 @@ static void usage(FILE *out)
 "                             each connection as it closes to FILE.connections.jsonl\n"
 "      --pcapng-export FILE   write every packet to FILE (pcapng), each with a comment\n"
 "                             naming its process, direction and application\n"
+"      --geoip-country FILE, --geoip-asn FILE, --geoip-city FILE\n"
+"                             MaxMind .mmdb files placing remote addresses (default:\n"
+"                             GeoLite2-*.mmdb found in the usual GeoIP folders)\n"
+"      --no-geoip             no GeoIP, even when the files are there\n"
 "  -l, --log-level LEVEL      diagnostic log (error, warn, info, debug, trace) in\n"
 "                             logs/netlens_YYYY-MM-DD_HH-MM-SS.log\n"
 "      --stats                print engine statistics (to stderr) at each refresh\n"
@@ -323,6 +331,22 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 				o->pcapng_export = optarg;
 			break;
 		}
+		case OPT_GEOIP_COUNTRY:
+		case OPT_GEOIP_ASN:
+		case OPT_GEOIP_CITY: {
+			const char *name = c == OPT_GEOIP_COUNTRY ? "--geoip-country" :
+					   c == OPT_GEOIP_ASN ? "--geoip-asn" : "--geoip-city";
+			if (!*optarg) {
+				fprintf(stderr, "netlens: %s expects a file name\n", name);
+				return OPTIONS_EXIT_USAGE;
+			}
+			*(c == OPT_GEOIP_COUNTRY ? &o->geoip_country : c == OPT_GEOIP_ASN ? &o->geoip_asn :
+			  &o->geoip_city) = optarg;
+			break;
+		}
+		case OPT_NO_GEOIP:
+			o->no_geoip = 1;
+			break;
 		case OPT_MAX_FLOWS:
 			if (parse_u32(optarg, 1, 50000000, &v) < 0)
 				return bad_number("--max-flows", optarg, 1, 50000000);
@@ -525,6 +549,11 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		return OPTIONS_EXIT_USAGE;
 	}
 #endif
+	if (o->no_geoip && (o->geoip_country || o->geoip_asn || o->geoip_city)) {
+		fprintf(stderr, "netlens: --no-geoip and --geoip-%s exclude each other\n",
+			o->geoip_country ? "country" : o->geoip_asn ? "asn" : "city");
+		return OPTIONS_EXIT_USAGE;
+	}
 	if ((o->pcap_export || o->pcapng_export) && o->workers > 1) {
 		fprintf(stderr, "netlens: --%s-export writes the packets one process reads: not with --workers\n",
 			o->pcap_export ? "pcap" : "pcapng");

@@ -17,6 +17,10 @@ struct options {
 	const char *json_log;		/* --json-log */
 	const char *pcap_export;	/* --pcap-export */
 	const char *pcapng_export;	/* --pcapng-export */
+	const char *geoip_country;	/* --geoip-country (NULL: looked for) */
+	const char *geoip_asn;		/* --geoip-asn */
+	const char *geoip_city;		/* --geoip-city */
+	int no_geoip;			/* --no-geoip */
 	const char *services_file;	/* --services */
 	const char *plugin_dirs[16];	/* --plugin-dir, in order */
 	unsigned n_plugin_dirs;

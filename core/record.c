@@ -13,6 +13,7 @@
 #include "lifecycle.h"
 #include "services.h"
 #include "dpi.h"
+#include "geoip.h"
 
 static void put_digits(char *p, unsigned v, int n)
 {
@@ -330,6 +331,23 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 				json_str(&w, from[side], answer ? "dns_answer" : "reverse_dns");
 			}
 		}
+	}
+	/* Where the remote end is (RustNet's names), with GeoIP files. */
+	struct geoip_answer geo;
+	const uint8_t *remote = geoip_current ? geoip_remote_addr(f) : NULL;
+	if (remote && geoip_lookup(geoip_current, f->key.family, remote, &geo) == 0) {
+		if (geo.country_code[0])
+			json_str(&w, "geoip_country_code", geo.country_code);
+		if (geo.country.len)
+			json_strn(&w, "geoip_country_name", geo.country.s, geo.country.len);
+		if (geo.asn)
+			json_u64(&w, "geoip_asn", geo.asn);
+		if (geo.as_org.len)
+			json_strn(&w, "geoip_as_org", geo.as_org.s, geo.as_org.len);
+		if (geo.city.len)
+			json_strn(&w, "geoip_city", geo.city.s, geo.city.len);
+		if (geo.postal.len)
+			json_strn(&w, "geoip_postal_code", geo.postal.s, geo.postal.len);
 	}
 	/* The owning process (RustNet's names), live only. */
 	uint32_t owner = owners_of(owners_current, f);

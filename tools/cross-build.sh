@@ -43,7 +43,8 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${CROSS_BUILD_DIR:-/tmp/netlens-cross}
 CACHE=${CROSS_CACHE:-/var/cache/netlens-cross}
 JOBS=$(nproc 2>/dev/null || echo 2)
-SMALL="--disable-ui --disable-ebpf --enable-builtin-dissectors"
+# (no GeoIP on a router: its databases alone are tens of MiB)
+SMALL="--disable-ui --disable-ebpf --enable-builtin-dissectors --without-geoip"
 # Every unit test but the sandbox's: under qemu-user Landlock and seccomp
 # apply to the emulator itself and the test spins instead of failing.
 UNIT='$(filter-out tests/unit/test_sandbox $(UNIT_SKIP),$(UNIT_TESTS) $(DISSECTOR_TESTS))'
@@ -338,7 +339,7 @@ if [ "$1" = aarch64 ] || [ "$1" = all ]; then
 	fi
 	# The same headless program with the dissectors as plugins (.so), to
 	# size each; its unit tests are the same code as above.
-	if build aarch64-plugins aarch64-linux-gnu --disable-ui --disable-ebpf; then
+	if build aarch64-plugins aarch64-linux-gnu --disable-ui --disable-ebpf --without-geoip; then
 		sizes aarch64-plugins aarch64-linux-gnu-
 	else
 		note 2
@@ -373,7 +374,7 @@ musl_netlens() {
 	R=$d/root
 	# libtool takes -static for itself; -all-static reaches the linker (at
 	# make time: configure's own link tests must stay dynamic).
-	if build "$name" "$host" --disable-ui --disable-ebpf \
+	if build "$name" "$host" --disable-ui --disable-ebpf --without-geoip \
 		--disable-plugins --without-libcrypto --enable-builtin-dissectors CC="$cc" \
 		PKG_CONFIG=pkg-config PKG_CONFIG_LIBDIR="$R/lib/pkgconfig" \
 		CPPFLAGS="-isystem $d/kh -isystem $R/include" LDFLAGS="-L$R/lib" \

@@ -7,12 +7,12 @@ set -eu
 
 BUILD="build-essential autoconf automake libtool libtool-bin pkg-config
  libpcap-dev libev-dev check libmsgpack-dev libncurses-dev libc-ares-dev libssl-dev
- libbpf-dev bpftool clang libelf-dev zlib1g-dev"
+ libbpf-dev bpftool clang libelf-dev zlib1g-dev libmaxminddb-dev"
 # Real programs the integration tests drive, and tshark as the oracle.
 TEST="tshark tcpdump nginx-light curl bind9-dnsutils dnsmasq-base openssh-server
  openssh-client iputils-ping iputils-arping iperf3 iproute2 python3 python3-scapy
  tmux valgrind openssl netcat-openbsd time procps ngtcp2-client ngtcp2-server python3-msgpack
- clang libclang-rt-14-dev nfdump pmacct nftables"
+ clang libclang-rt-14-dev nfdump pmacct nftables mmdb-bin libmaxmind-db-writer-perl"
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"

@@ -18,6 +18,7 @@
 #include "core/dpi.h"
 #include "core/lifecycle.h"
 #include "core/owners.h"
+#include "core/geoip.h"
 #include "core/resolver.h"
 #include "core/record.h"
 #include "ui/ui.h"
@@ -121,6 +122,21 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	}
 	if (t.remote_name[0])
 		add(l, "Remote name", "%s (from a DNS answer seen)", t.remote_name);
+	struct geoip_answer geo;
+	const uint8_t *remote = geoip_current ? geoip_remote_addr(f) : NULL;
+	if (remote && geoip_lookup(geoip_current, f->key.family, remote, &geo) == 0) {
+		/* file text: shown escaped like wire text */
+		char cn[128], city[128], postal[48], org[160];
+		ui_sanitize(cn, sizeof(cn), geo.country.s ? geo.country.s : "", geo.country.len);
+		ui_sanitize(city, sizeof(city), geo.city.s ? geo.city.s : "", geo.city.len);
+		ui_sanitize(postal, sizeof(postal), geo.postal.s ? geo.postal.s : "", geo.postal.len);
+		add(l, "Location", "%s%s%s%s%s%s%s", geo.country_code[0] ? geo.country_code : "-",
+		    cn[0] ? " " : "", cn, city[0] ? ", " : "", city, postal[0] ? " " : "", postal);
+		if (geo.asn || geo.as_org.len) {
+			ui_sanitize(org, sizeof(org), geo.as_org.s ? geo.as_org.s : "", geo.as_org.len);
+			add(l, "Network", "AS%u%s%s", geo.asn, org[0] ? " " : "", org);
+		}
+	}
 	const char *rdns = f->key.family ? resolver_lookup(resolver_current, f->key.family, flow_dst_addr(f)) : NULL;
 	if (rdns) {
 		char v[256];

@@ -16,6 +16,7 @@
 #include "core/app.h"
 #include "core/lifecycle.h"
 #include "core/export.h"
+#include "core/geoip.h"
 #include "core/pcap_export.h"
 #include "core/workers.h"
 #include "core/names.h"
@@ -28,7 +29,7 @@
 #define SIDE_W 34		/* side panel width */
 #define SIDE_MIN_COLS 150	/* terminal width from which it is shown */
 
-enum col_id { COL_PROTO, COL_LOCAL, COL_REMOTE, COL_STATE, COL_SERVICE, COL_APP, COL_DOWN,
+enum col_id { COL_PROTO, COL_LOCAL, COL_REMOTE, COL_LOC, COL_STATE, COL_SERVICE, COL_APP, COL_DOWN,
 	      COL_UP, COL_PROCESS, COL_COUNT };
 
 struct col {
@@ -42,6 +43,7 @@ static const struct col cols[COL_COUNT] = {
 	[COL_PROTO] = { "Proto", SORT_PROTO, 6, 6, 0 },	/* ICMPv6 */
 	[COL_LOCAL] = { "Local", SORT_LOCAL, 15, 21, 0 },
 	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
+	[COL_LOC] = { "Loc", SORT_REMOTE, 3, 3, 0 },	/* with GeoIP files only */
 	[COL_STATE] = { "State", SORT_STATE, 11, 14, 0 },	/* QUIC_CONNECTED */
 	[COL_SERVICE] = { "Service", SORT_SERVICE, 7, 9, 0 },
 	[COL_APP] = { "Application", SORT_APP, 12, 40, 0 },
@@ -51,13 +53,14 @@ static const struct col cols[COL_COUNT] = {
 };
 
 /* Columns dropped, in order, when the width is short. */
-static const enum col_id drop_order[] = { COL_SERVICE, COL_LOCAL, COL_PROCESS };
+static const enum col_id drop_order[] = { COL_LOC, COL_SERVICE, COL_LOCAL, COL_PROCESS };
 
 static void layout(const struct ui *u, int width, int w[COL_COUNT])
 {
 	int on[COL_COUNT];
 	for (int i = 0; i < COL_COUNT; i++)
 		on[i] = 1;
+	on[COL_LOC] = geoip_current != NULL;
 	for (size_t d = 0;; d++) {
 		int need = 0, n = 0;
 		for (int i = 0; i < COL_COUNT; i++)
@@ -252,6 +255,7 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 		case COL_REMOTE: endpoint_text(u, f, 0, cell, sizeof(cell)); s = cell; break;
 		case COL_STATE: s = t.state; break;
 		case COL_SERVICE: s = t.service[0] ? t.service : "-"; break;
+		case COL_LOC: s = t.loc[0] ? t.loc : "-"; break;
 		case COL_APP: s = t.app; break;
 		case COL_DOWN:
 			s = r->closed ? "closed" : ui_human_rate(cell, sizeof(cell),

@@ -18,6 +18,7 @@
 #include "core/lifecycle.h"
 #include "core/names.h"
 #include "core/owners.h"
+#include "core/geoip.h"
 #include "core/resolver.h"
 #include "core/record.h"
 #include "core/strbuf.h"
@@ -105,6 +106,11 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	t->state = record_state(f, now);
 	const char *svc = record_service(f);
 	t->service = svc ? svc : "";
+	t->loc[0] = '\0';
+	struct geoip_answer geo;
+	const uint8_t *remote = geoip_current ? geoip_remote_addr(f) : NULL;
+	if (remote && geoip_lookup(geoip_current, f->key.family, remote, &geo) == 0)
+		memcpy(t->loc, geo.country_code, sizeof(t->loc));	/* two capitals, checked */
 	if (dpi_current && f->dpi && f->dpi != DPI_NOTHING) {
 		/* dpi_summary's text, built here so that the plugin's display
 		 * name is sanitised too: a third-party plugin's strings reach

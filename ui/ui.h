@@ -59,6 +59,7 @@ struct flow_text {
 	unsigned local_port, remote_port;
 	const char *state;
 	const char *service;		/* "" when none */
+	char loc[3];			/* the remote end's country code (GeoIP), "" when unknown */
 	char app[160];			/* "TLS github.com" */
 	char host[128];			/* SNI / Host / query, else remote_name */
 	char remote_name[128];		/* from DNS answers seen, "" if none */
