@@ -24,6 +24,7 @@ enum {
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
 	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
 	OPT_PCAPNG_EXPORT, OPT_GEOIP_COUNTRY, OPT_GEOIP_ASN, OPT_GEOIP_CITY, OPT_NO_GEOIP,
+	OPT_THEME,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "geoip-asn", required_argument, NULL, OPT_GEOIP_ASN },
 	{ "geoip-city", required_argument, NULL, OPT_GEOIP_CITY },
 	{ "no-geoip", no_argument, NULL, OPT_NO_GEOIP },
+	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -101,6 +103,8 @@ static void usage(FILE *out)
 "      --filter EXPR          start the UI with this connection filter (the\n"
 "                             language of its / key: port:443 !proto:udp ...)\n"
 "      --no-color             no colours in the UI (also when NO_COLOR is set)\n"
+"      --theme NAME           the UI's colours: vivid (default), muted, catppuccin-mocha,\n"
+"                             tokyo-night, gruvbox, nord (256-colour terminals)\n"
 "      --format text|json|msgpack  headless output format (default text); msgpack:\n"
 "                             the JSON records as msgpack maps (doc/snapshot.md)\n"
 "  -r, --refresh-interval MS  how often live output is refreshed (default 1000)\n"
@@ -347,6 +351,19 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		case OPT_NO_GEOIP:
 			o->no_geoip = 1;
 			break;
+		case OPT_THEME: {
+			static const char *const themes[] = { OPTIONS_THEMES };
+			size_t t = 0;
+			while (t < sizeof(themes) / sizeof(themes[0]) && strcmp(themes[t], optarg))
+				t++;
+			if (t == sizeof(themes) / sizeof(themes[0])) {
+				fprintf(stderr, "netlens: --theme %s: not a theme (vivid, muted, catppuccin-mocha, "
+					"tokyo-night, gruvbox, nord)\n", shown(optarg));
+				return OPTIONS_EXIT_USAGE;
+			}
+			o->theme = themes[t];
+			break;
+		}
 		case OPT_MAX_FLOWS:
 			if (parse_u32(optarg, 1, 50000000, &v) < 0)
 				return bad_number("--max-flows", optarg, 1, 50000000);

@@ -21,6 +21,7 @@ struct options {
 	const char *geoip_asn;		/* --geoip-asn */
 	const char *geoip_city;		/* --geoip-city */
 	int no_geoip;			/* --no-geoip */
+	const char *theme;		/* --theme; NULL: vivid */
 	const char *services_file;	/* --services */
 	const char *plugin_dirs[16];	/* --plugin-dir, in order */
 	unsigned n_plugin_dirs;
@@ -61,6 +62,9 @@ struct options {
 	uint32_t export_queue;		/* messages per collector, default 1024 */
 	uint32_t export_rate;		/* UDP messages/s per collector, default 10000 */
 };
+
+/* --theme's presets (ui/tui.c has their colours, in this order). */
+#define OPTIONS_THEMES "vivid", "muted", "catppuccin-mocha", "tokyo-night", "gruvbox", "nord"
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
 

@@ -107,10 +107,11 @@ START_TEST(test_every_option)
 	parse_args(&o, &c, ARGS("-i", "eth0", "--headless", "--format", "json", "-r", "500",
 				"-f", "tcp port 80", "--no-localhost", "--no-dpi", "-l", "debug",
 				"--json-log", "ev.jsonl", "--max-flows", "4", "--pcap-export", "a.pcap",
-				"--pcapng-export", "b.pcapng"));
+				"--pcapng-export", "b.pcapng", "--theme", "tokyo-night"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_str_eq(o.pcap_export, "a.pcap");
 	ck_assert_str_eq(o.pcapng_export, "b.pcapng");
+	ck_assert_str_eq(o.theme, "tokyo-night");
 	ck_assert_str_eq(c.err, "");
 	ck_assert_str_eq(o.interface, "eth0");
 	ck_assert_int_eq(o.headless, 1);
@@ -210,6 +211,10 @@ static const struct bad bads[] = {
 	{ { "-i", "" }, "-i" },
 	{ { "--json-log", "" }, "--json-log" },
 	{ { "--pcap-export", "" }, "--pcap-export" },
+	{ { "--theme", "solarized" }, "solarized" },
+	{ { "--theme", "" }, "--theme" },
+	{ { "--no-geoip", "--geoip-asn", "a.mmdb" }, "--no-geoip" },
+	{ { "--geoip-city", "" }, "--geoip-city" },
 	{ { "--pcapng-export", "" }, "--pcapng-export" },
 	{ { "--pcap-export", "x.pcap", "--workers", "2" }, "--workers" },
 	{ { "--workers", "2", "--pcapng-export", "x.pcapng" }, "--pcapng-export" },
