@@ -179,9 +179,13 @@ static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 	memset(p, 0, sizeof(*p));
 	p->gen = gen;
 	/* A capture's process ran elsewhere or long ago: this machine's /proc
-	 * would describe whatever has its pid here now. */
-	if (s->method == OWNER_PKTAP || priv_broker_proc_info(s->pid, &p->info) < 0)
-		proc_info_from_socket(&p->info, s);	/* exited already */
+	 * would describe whatever has its pid here now. So may /proc for a
+	 * live socket whose record was read late (the eBPF ring is drained in
+	 * batches): a process started since under the same pid has another
+	 * start, and then the record's own name and uid are what is true. */
+	if (s->method == OWNER_PKTAP || priv_broker_proc_info(s->pid, &p->info) < 0 ||
+	    (s->start && p->info.start && p->info.start != s->start))
+		proc_info_from_socket(&p->info, s);	/* exited already, or not that one */
 	memcpy(p->comm, s->comm, sizeof(p->comm));
 	proc_note_start(p, s);
 	p->method = s->method;

@@ -88,6 +88,9 @@ struct proc_info {
 	char name[64];		/* the executable's basename, else /proc/<pid>/comm */
 	char exe[256];		/* full path, "" when unreadable */
 	char cmdline[256];	/* arguments joined by spaces, cut to fit */
+	uint64_t start;		/* /proc/PID/stat's starttime when read, 0 = unknown: the
+				 * process these details describe (the pid may have been
+				 * handed on since the socket was reported) */
 };
 
 /* Field 22 (starttime) of the n bytes of a /proc/PID/stat; 0 when they do

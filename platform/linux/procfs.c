@@ -421,6 +421,8 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 	char path[64], buf[512];
 	memset(info, 0, sizeof(*info));
 	info->pid = pid;
+	/* The start before and after: the same process throughout, or no answer. */
+	const uint64_t start = platform_proc_start(pid);
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	FILE *fp = fopen(path, "re");
 	if (!fp)
@@ -454,5 +456,8 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 			info->cmdline[n] = '\0';
 		}
 	}
+	if (platform_proc_start(pid) != start)
+		return -1;	/* the pid changed hands while it was read */
+	info->start = start;
 	return info->name[0] ? 0 : -1;
 }
