@@ -26,10 +26,12 @@ static const char *DB(const char *f)
 	return out;
 }
 
+#ifdef HAVE_GEOIP
 static int str_is(struct geoip_str s, const char *want)
 {
 	return s.len == strlen(want) && !memcmp(s.s, want, s.len);
 }
+#endif
 
 START_TEST(lookups)
 {
