@@ -159,8 +159,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
 		tracker_packet(&a->tracker, &pkt);
 		if (a->pcap_x || a->pcapng_x) {
-			pcap_export_packet(a->pcap_x, h, bytes, a->tracker.last_flow);
-			pcap_export_packet(a->pcapng_x, h, bytes, a->tracker.last_flow);
+			pcap_export_packet(a->pcap_x, a->cap.dlt, h, bytes, a->tracker.last_flow);
+			pcap_export_packet(a->pcapng_x, a->cap.dlt, h, bytes, a->tracker.last_flow);
 		}
 		if (export_current && a->cap.offline)
 			export_clock(export_current, &a->tracker.table, a->tracker.now_us);
@@ -168,8 +168,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);
 	if (a->pcap_x || a->pcapng_x) {	/* every packet read, not only those decoded */
-		pcap_export_packet(a->pcap_x, h, bytes, NULL);
-		pcap_export_packet(a->pcapng_x, h, bytes, NULL);
+		pcap_export_packet(a->pcap_x, a->cap.dlt, h, bytes, NULL);
+		pcap_export_packet(a->pcapng_x, a->cap.dlt, h, bytes, NULL);
 	}
 	if (r == DECODE_UNSUPPORTED_LINK && !a->link_warned) {
 		a->link_warned = 1;
@@ -772,9 +772,13 @@ static int close_packet_exports(struct app *a)
 	for (int i = 0; i < 2; i++) {
 		if (!xs[i])
 			continue;
-		uint64_t n = pcap_export_packets(xs[i]);
+		uint64_t n = pcap_export_packets(xs[i]), other = pcap_export_other_link(xs[i]);
 		char path[4096];
 		snprintf(path, sizeof(path), "%s", pcap_export_path(xs[i]));
+		if (other)	/* a file read with interfaces of several link types */
+			fprintf(stderr, "netlens: %s %s: %llu packets of other link types not written "
+				"(a %s file holds %s)\n", names[i], path, (unsigned long long)other,
+				i ? "pcapng" : "pcap", i ? "16 at most" : "one: --pcapng-export holds several");
 		uint64_t lost = pcap_export_close(xs[i]);
 		if (lost) {
 			fprintf(stderr, "netlens: %s %s: %llu of %llu packets could not be written\n", names[i],

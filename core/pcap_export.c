@@ -23,6 +23,7 @@
 #define PCAPNG_IF_NAME 2
 #define PCAPNG_SHB_USERAPPL 4
 #define PCAPNG_COMMENT_MAX 1024	/* longer comments are cut */
+#define PCAP_EXPORT_MAX_LINKS 16	/* interfaces a pcapng export describes */
 
 struct pcap_export {
 	enum pcap_export_format fmt;
@@ -30,7 +31,13 @@ struct pcap_export {
 	pcap_t *dead;			/* pcap: libpcap's writer needs a handle */
 	pcap_dumper_t *dumper;
 	uint32_t snaplen;
-	uint64_t packets, lost, unflushed;
+	/* pcapng: the link type of each interface block written (a file read
+	 * with interfaces of several link types is exported with as many);
+	 * pcap: [0] only, as a pcap file holds one */
+	int dlts[PCAP_EXPORT_MAX_LINKS];
+	unsigned ndlts;
+	char ifname[256];
+	uint64_t packets, lost, unflushed, other_link;
 	int failed;			/* reported once */
 	struct strbuf block;		/* pcapng: the block being built */
 	struct strbuf comment;
@@ -92,7 +99,21 @@ static uint16_t linktype_of(int dlt)
 	return (uint16_t)dlt;
 }
 
-static int pcapng_header(struct pcap_export *x, int dlt, const char *ifname)
+static int pcapng_interface(struct pcap_export *x, int dlt)
+{
+	begin_block(x, PCAPNG_IDB);
+	put16(&x->block, linktype_of(dlt));
+	put16(&x->block, 0);
+	put32(&x->block, x->snaplen);
+	if (x->ifname[0])
+		put_option(&x->block, PCAPNG_IF_NAME, x->ifname, strlen(x->ifname));
+	if (end_block(x, 1) < 0)	/* no if_tsresol: microseconds, the default */
+		return -1;
+	x->dlts[x->ndlts++] = dlt;
+	return 0;
+}
+
+static int pcapng_header(struct pcap_export *x, int dlt)
 {
 	begin_block(x, PCAPNG_SHB);
 	put32(&x->block, PCAPNG_BYTE_ORDER_MAGIC);
@@ -103,13 +124,7 @@ static int pcapng_header(struct pcap_export *x, int dlt, const char *ifname)
 	put_option(&x->block, PCAPNG_SHB_USERAPPL, PACKAGE_STRING, strlen(PACKAGE_STRING));
 	if (end_block(x, 1) < 0)
 		return -1;
-	begin_block(x, PCAPNG_IDB);
-	put16(&x->block, linktype_of(dlt));
-	put16(&x->block, 0);
-	put32(&x->block, x->snaplen);
-	if (ifname && *ifname)
-		put_option(&x->block, PCAPNG_IF_NAME, ifname, strlen(ifname));
-	return end_block(x, 1);	/* no if_tsresol: microseconds, the default */
+	return pcapng_interface(x, dlt);
 }
 
 struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format fmt, int dlt,
@@ -123,7 +138,10 @@ struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format f
 	}
 	x->fmt = fmt;
 	x->snaplen = snaplen;
+	x->dlts[0] = dlt;
+	x->ndlts = fmt == PCAP_EXPORT_PCAP;
 	snprintf(x->path, sizeof(x->path), "%s", path);
+	snprintf(x->ifname, sizeof(x->ifname), "%s", ifname ? ifname : "");
 	sb_init(&x->block);
 	sb_init(&x->comment);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -150,7 +168,7 @@ struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format f
 			snprintf(err, errlen, "%s %s: cannot write: %s", opt, path, strerror(errno));
 			goto fail;
 		}
-	} else if (pcapng_header(x, dlt, ifname) < 0 || fflush(x->fp) != 0) {
+	} else if (pcapng_header(x, dlt) < 0 || fflush(x->fp) != 0) {
 		snprintf(err, errlen, "%s %s: cannot write: %s", opt, path, strerror(errno));
 		goto fail;
 	}
@@ -235,11 +253,32 @@ static void write_failed(struct pcap_export *x)
 	x->unflushed = 0;
 }
 
-void pcap_export_packet(struct pcap_export *x, const struct pcap_pkthdr *h, const u_char *bytes,
-			const struct flow *f)
+/* The interface of a packet of link type dlt, written first when new;
+ * -1 when the file cannot describe it. */
+static int interface_for(struct pcap_export *x, int dlt)
+{
+	for (unsigned i = 0; i < x->ndlts; i++)
+		if (x->dlts[i] == dlt)
+			return (int)i;
+	if (x->fmt == PCAP_EXPORT_PCAP || x->ndlts == PCAP_EXPORT_MAX_LINKS)
+		return -1;
+	if (pcapng_interface(x, dlt) < 0) {
+		write_failed(x);
+		return -1;
+	}
+	return (int)x->ndlts - 1;
+}
+
+void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr *h,
+			const u_char *bytes, const struct flow *f)
 {
 	if (!x)
 		return;
+	int ifc = interface_for(x, dlt);
+	if (ifc < 0) {
+		x->other_link++;
+		return;
+	}
 	x->packets++;
 	if (x->fmt == PCAP_EXPORT_PCAP) {
 		pcap_dump((u_char *)x->dumper, h, bytes);
@@ -249,7 +288,7 @@ void pcap_export_packet(struct pcap_export *x, const struct pcap_pkthdr *h, cons
 	struct strbuf *b = &x->block;
 	uint64_t us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	begin_block(x, PCAPNG_EPB);
-	put32(b, 0);		/* interface 0 */
+	put32(b, (uint32_t)ifc);
 	put32(b, (uint32_t)(us >> 32));
 	put32(b, (uint32_t)us);
 	put32(b, h->caplen);
@@ -303,4 +342,5 @@ uint64_t pcap_export_close(struct pcap_export *x)
 }
 
 uint64_t pcap_export_packets(const struct pcap_export *x) { return x ? x->packets : 0; }
+uint64_t pcap_export_other_link(const struct pcap_export *x) { return x ? x->other_link : 0; }
 const char *pcap_export_path(const struct pcap_export *x) { return x ? x->path : ""; }

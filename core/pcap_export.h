@@ -33,10 +33,12 @@ struct pcap_export;
 struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format fmt, int dlt,
 				     uint32_t snaplen, const char *ifname, char *err, size_t errlen);
 
-/* One packet as libpcap gave it; f is its flow after tracking (NULL when
- * it has none). */
-void pcap_export_packet(struct pcap_export *x, const struct pcap_pkthdr *h, const u_char *bytes,
-			const struct flow *f);
+/* One packet as it was read, of link type dlt; f is its flow after
+ * tracking (NULL when it has none). A file read with interfaces of several
+ * link types: pcapng gets one interface block per link type (up to 16),
+ * pcap keeps only the packets of its own (the others are counted). */
+void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr *h,
+			const u_char *bytes, const struct flow *f);
 
 /* Writes out what stdio holds (each refresh). */
 void pcap_export_flush(struct pcap_export *x);
@@ -45,6 +47,8 @@ void pcap_export_flush(struct pcap_export *x);
 uint64_t pcap_export_close(struct pcap_export *x);
 
 uint64_t pcap_export_packets(const struct pcap_export *x);
+/* Packets not written because the file cannot hold their link type. */
+uint64_t pcap_export_other_link(const struct pcap_export *x);
 const char *pcap_export_path(const struct pcap_export *x);
 
 /* The pcapng comment of a packet of f ("netlens process=curl pid=611 ...

@@ -50,7 +50,7 @@ static void write_and_read_back(enum pcap_export_format fmt, const char *name)
 		h.ts.tv_usec = (suseconds_t)(999990 + i) % 1000000;
 		h.caplen = (bpf_u_int32)lens[i];
 		h.len = (bpf_u_int32)lens[i] + (i % 2 ? 100 : 0);	/* some cut by a snaplen */
-		pcap_export_packet(x, &h, buf, NULL);
+		pcap_export_packet(x, 1, &h, buf, NULL);
 	}
 	ck_assert_uint_eq(pcap_export_packets(x), NLENS);
 	ck_assert_uint_eq(pcap_export_close(x), 0);
