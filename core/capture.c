@@ -5,15 +5,32 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
+#include "log.h"
+#include "pcapng_read.h"
 
 #ifdef __linux__
 #include <sys/ioctl.h>
 #endif
 
 #define BUFFER_TIMEOUT_MS 100	/* never 0: a partly filled TPACKET_V3 block would never be handed over */
+#define NG_FILTERS 16		/* link types one --bpf-filter is compiled for */
+#define PCAPNG_MAGIC 0x0A0D0D0Au
+
+/* A pcapng file read by core/pcapng_read.c, with --bpf-filter compiled
+ * once per link type met (libpcap compiled it for the first one only). */
+struct capture_ng {
+	struct pcapng_reader *r;
+	struct {
+		int dlt;
+		int usable;
+		struct bpf_program prog;
+	} f[NG_FILTERS];
+	unsigned nf;
+};
 
 int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 		      uint32_t buffer_mib, char *err, size_t errlen)
@@ -136,6 +153,18 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
+	/* A second handle on a pcapng file, now: once sandboxed netlens can
+	 * open nothing, and libpcap may stop at its second interface. */
+	uint32_t magic;
+	FILE *again = fp != stdin ? fopen(path, "rb") : NULL;
+	if (again)
+		setvbuf(again, NULL, _IOFBF, 1 << 20);
+	if (again && fread(&magic, 4, 1, again) == 1 && magic == PCAPNG_MAGIC &&
+	    fseek(again, 0, SEEK_SET) == 0) {
+		c->reread = again;
+	} else if (again) {
+		fclose(again);
+	}
 	return 0;
 }
 
@@ -159,6 +188,8 @@ int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t e
 
 int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 {
+	free(c->filter);
+	c->filter = c->offline ? strdup(expr) : NULL;
 	struct bpf_program prog;
 	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "invalid --bpf-filter '%s' for %s: %s", expr, c->name,
@@ -211,14 +242,129 @@ int capture_interface_exists(const char *name)
 
 int capture_fd(const struct capture *c) { return pcap_get_selectable_fd(c->p); }
 
+/* Whether --bpf-filter (if any) keeps a packet of link type dlt. An
+ * expression that means nothing for a link type ("ether host" on raw IP)
+ * keeps none of its packets, said once. */
+static int ng_keeps(struct capture *c, int dlt, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	struct capture_ng *ng = c->ng;
+	if (!c->filter)
+		return 1;
+	unsigned i;
+	for (i = 0; i < ng->nf && ng->f[i].dlt != dlt; i++)
+		;
+	if (i == ng->nf) {
+		if (ng->nf == NG_FILTERS)
+			return 0;	/* a 17th link type in one file: not worth a program */
+		ng->nf++;
+		ng->f[i].dlt = dlt;
+		pcap_t *d = pcap_open_dead(dlt, 262144);
+		ng->f[i].usable = d && pcap_compile(d, &ng->f[i].prog, c->filter, 1,
+						    PCAP_NETMASK_UNKNOWN) == 0;
+		if (!ng->f[i].usable) {
+			const char *n = pcap_datalink_val_to_name(dlt);
+			fprintf(stderr, "netlens: %s: --bpf-filter '%s' cannot apply to link type %s (%d)%s%s; "
+				"its packets are left out\n", c->name, c->filter, n ? n : "unknown", dlt,
+				d ? ": " : "", d ? pcap_geterr(d) : "");
+		}
+		if (d)
+			pcap_close(d);
+	}
+	return ng->f[i].usable && pcap_offline_filter(&ng->f[i].prog, h, data) != 0;
+}
+
+static void ng_free(struct capture *c)
+{
+	if (!c->ng)
+		return;
+	for (unsigned i = 0; i < c->ng->nf; i++)
+		if (c->ng->f[i].usable)
+			pcap_freecode(&c->ng->f[i].prog);
+	pcapng_close(c->ng->r);
+	free(c->ng);
+	c->ng = NULL;
+}
+
+/* libpcap failed on the file: when it is pcapng, open it again with our
+ * reader and pass over the packets libpcap delivered (the same filter
+ * kept the same ones). -1 when that cannot be done; libpcap's error
+ * stands. */
+static int ng_take_over(struct capture *c)
+{
+	char err[256];
+	FILE *fp = c->reread;
+	if (!fp)
+		return -1;
+	c->reread = NULL;
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	if (!(c->ng = calloc(1, sizeof(*c->ng)))) {
+		fclose(fp);
+		return -1;
+	}
+	if (!(c->ng->r = pcapng_open(fp, err, sizeof(err)))) {	/* fp is the reader's */
+		ng_free(c);
+		return -1;
+	}
+	for (uint64_t kept = 0; kept < c->packets;) {
+		struct pcap_pkthdr h;
+		const uint8_t *data;
+		int dlt;
+		if (pcapng_next(c->ng->r, &h, &data, &dlt, err, sizeof(err)) <= 0) {
+			ng_free(c);
+			return -1;
+		}
+		kept += ng_keeps(c, dlt, &h, data) != 0;
+	}
+	log_msg(LOG_INFO, "%s: interfaces of different link types: read from packet %llu on by "
+		"netlens' own pcapng reader", c->name, (unsigned long long)c->packets + 1);
+	pcap_close(c->p);
+	c->p = NULL;
+	return 0;
+}
+
+static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user, char *err,
+		       size_t errlen)
+{
+	int n = 0;
+	while (n < max) {
+		struct pcap_pkthdr h;
+		const uint8_t *data;
+		int dlt;
+		char why[200];
+		int rc = pcapng_next(c->ng->r, &h, &data, &dlt, why, sizeof(why));
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: packet %llu: %s", c->name,
+				 (unsigned long long)c->packets + 1, why);
+			return -1;
+		}
+		if (rc == 0) {
+			if (n == 0)
+				c->eof = 1;
+			break;
+		}
+		if (!ng_keeps(c, dlt, &h, data))
+			continue;
+		c->dlt = dlt;
+		cb(user, &h, data);
+		n++;
+	}
+	return n;
+}
+
 int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 		     char *err, size_t errlen)
 {
+	if (c->ng)
+		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
 	int n = pcap_dispatch(c->p, max, cb, user);
+	if (n == PCAP_ERROR && c->offline && ng_take_over(c) == 0)
+		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
 	if (n == PCAP_ERROR) {
 		if (c->offline)
-			snprintf(err, errlen, "%s: packet %llu: %s", c->name,
-				 (unsigned long long)c->packets + 1, pcap_geterr(c->p));
+			snprintf(err, errlen, "%s: packet %llu: %s%s", c->name,
+				 (unsigned long long)c->packets + 1, pcap_geterr(c->p),
+				 !strcmp(c->name, "-") && strstr(pcap_geterr(c->p), "different from the type")
+				 ? " (netlens reads such a pcapng file by name, not from standard input)" : "");
 		else
 			snprintf(err, errlen, "capture on %s failed: %s", c->name, pcap_geterr(c->p));
 		return -1;
@@ -252,4 +398,10 @@ void capture_close(struct capture *c)
 	if (c->p)
 		pcap_close(c->p);
 	c->p = NULL;
+	ng_free(c);
+	if (c->reread)
+		fclose(c->reread);
+	free(c->filter);
+	c->reread = NULL;
+	c->filter = NULL;
 }

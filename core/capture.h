@@ -5,6 +5,7 @@
 #include <pcap/pcap.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct capture {
 	pcap_t *p;		/* owned */
@@ -17,6 +18,11 @@ struct capture {
 	int merged;		/* --workers parent: no handle; merged_stats are the
 				 * workers' counters summed */
 	struct pcap_stat merged_stats;
+	FILE *reread;		/* a pcapng file opened a second time, before the
+				 * sandbox, in case libpcap gives up on it */
+	char *filter;		/* --bpf-filter, for the pcapng reader's own filtering */
+	struct capture_ng *ng;	/* a file libpcap refused, read by core/pcapng_read.c;
+				 * dlt is then the current packet's link type */
 };
 
 /* Live capture on ifname: immediate mode off with a 100 ms buffer timeout
@@ -36,7 +42,10 @@ int capture_interface_exists(const char *name);
 int capture_fd(const struct capture *c);
 
 /* Feeds at most max frames to cb. Returns the count, 0 at end of file, or
- * -1 on an error (message in err, naming the file and packet number). */
+ * -1 on an error (message in err, naming the file and packet number).
+ * A pcapng file whose interfaces differ in link type, which libpcap stops
+ * reading at the second interface, is read on from the packet it stopped
+ * at by netlens' own reader: c->dlt then follows each packet. */
 int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 		     char *err, size_t errlen);
 

@@ -345,7 +345,8 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	const char *cname = a->cap.name;
 	if (a->cap.offline && strrchr(cname, '/'))
 		cname = strrchr(cname, '/') + 1;
-	snprintf(s, sizeof(s), "%.80s (%.30s)", cname, capture_link_name(&a->cap));
+	snprintf(s, sizeof(s), "%.80s (%.30s)", cname,
+		 a->cap.ng ? "several link types" : capture_link_name(&a->cap));
 	sidebar_line(&y, x, s, A_NORMAL);
 	struct pcap_stat ps;
 	if (!a->cap.offline && capture_stats(&a->cap, &ps) == 0)
