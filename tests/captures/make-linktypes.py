@@ -507,6 +507,78 @@ def wrapped_link_types():
         fr.append((t, pktap(0, struct.pack("<I", 2) + bytes(p), 999, "ssh", is_from_client(p))))
     fr.append((ck2(), struct.pack("<III", 156, 2, 1) + b"\0" * 144))  # not a packet record
     write_pcap("pktap-258.pcap", 258, fr)
+    multi_link_pcapng()
+
+
+def multi_link_pcapng():
+    """multi-link.pcapng: interfaces of different link types in one file,
+    which libpcap refuses at the second interface and netlens reads with
+    its own reader. Section 1 (little-endian): Ethernet packets, then a
+    NULL interface in nanoseconds (declared after packets were read), its
+    packets interleaved with Ethernet ones, blocks to skip (name
+    resolution, statistics, custom), a raw-IP interface in 2^-20 s with
+    if_tsoffset, and an obsolete packet block. Section 2 (big-endian):
+    Linux cooked capture in milliseconds."""
+    def block(e, btype, body):
+        body = bytes(body) + b"\0" * (-len(body) % 4)
+        n = len(body) + 12
+        return struct.pack(e + "II", btype, n) + body + struct.pack(e + "I", n)
+
+    def opt(e, code, val):
+        return struct.pack(e + "HH", code, len(val)) + val + b"\0" * (-len(val) % 4)
+
+    def shb(e):
+        return block(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+
+    def idb(e, linktype, opts=b""):
+        end = struct.pack(e + "HH", 0, 0) if opts else b""
+        return block(e, 1, struct.pack(e + "HHI", linktype, 0, 262144) + opts + end)
+
+    def epb(e, ifc, units, data, btype=6):
+        data = bytes(data)
+        if btype == 2:  # obsolete packet block: 16-bit interface, 16-bit drops
+            head = struct.pack(e + "HHIIII", ifc, 0, units >> 32, units & 0xFFFFFFFF, len(data), len(data))
+        else:
+            head = struct.pack(e + "IIIII", ifc, units >> 32, units & 0xFFFFFFFF, len(data), len(data))
+        return block(e, btype, head + data)
+
+    def us(t):
+        return BASE * 1000000 + t
+
+    e = "<"
+    out = [shb(e), idb(e, 1)]
+    ck = Clock()
+    for t, fr in ether_frames(mixed(ck, 47000)):
+        out.append(epb(e, 0, us(t), fr))
+    out.append(idb(e, 0, opt(e, 9, b"\x09")))  # NULL, nanoseconds
+    ck_n = Clock(start=ck.t)
+    null = [(t, 1, struct.pack("<I", 2 if p.haslayer(IP) else 30) + bytes(p)) for t, p in mixed(ck_n, 47100)]
+    ck_e = Clock(start=ck.t + 37)
+    eth_b = [(t, 0, fr) for t, fr in ether_frames(tcp_conv(v4(C4, S4), v4(S4, C4), 47200, 8080, ck_e))]
+    for t, ifc, fr in sorted(null + eth_b, key=lambda x: x[0]):
+        out.append(epb(e, ifc, us(t) * 1000 + 123 if ifc == 1 else us(t), fr))
+    out.append(block(e, 4, struct.pack(e + "HH", 0, 0)))  # name resolution: nothing
+    out.append(block(e, 5, struct.pack(e + "III", 1, 0, 0)))  # interface statistics
+    out.append(block(e, 0x40000BAD, b"netlens custom block"))
+    offset = 1000
+    out.append(idb(e, 101, opt(e, 9, bytes([0x80 | 20])) + opt(e, 14, struct.pack(e + "q", offset))))
+    ck_r = Clock(start=max(ck_n.t, ck_e.t))
+    raw = mixed(ck_r, 47300)
+    for i, (t, p) in enumerate(raw):
+        sec, usec = divmod(us(t), 1000000)
+        units = ((sec - offset) << 20) + ((usec << 20) + 999999) // 1000000  # rounds down to usec again
+        out.append(epb(e, 2, units, bytes(p), btype=2 if i == 3 else 6))
+    e = ">"
+    out += [shb(e), idb(e, 113, opt(e, 9, b"\x03"))]  # milliseconds
+    ck_s = Clock(start=(ck_r.t // 1000 + 1) * 1000, step=1000)
+    for t, p in tcp_conv(v4(C4, S4), v4(S4, C4), 47400, 443, ck_s, rtt=3000):
+        t -= t % 1000
+        fc = is_from_client(p)
+        mac = bytes.fromhex((MAC_C if fc else MAC_S).replace(":", ""))
+        hdr = struct.pack(">HHH8sH", 4 if fc else 0, 1, 6, mac + b"\0\0", 0x0800)
+        out.append(epb(e, 0, us(t) // 1000, hdr + bytes(p)))
+    with open(os.path.join(OUT, "multi-link.pcapng"), "wb") as f:
+        f.write(b"".join(out))
 
 
 if __name__ == "__main__":

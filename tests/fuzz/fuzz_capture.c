@@ -2,7 +2,9 @@
  * fuzz_capture.c - libFuzzer harness for a whole capture file through the
  * engine, as `netlens --read FILE --headless --format json` does without
  * payload inspection (the dissectors have their own targets): libpcap
- * reads the input as a pcap or pcapng file, every frame is decoded and
+ * reads the input as a pcap or pcapng file, and a pcapng input is read
+ * again by netlens' own reader (the one for files whose interfaces differ
+ * in link type, core/pcapng_read.c); every frame is decoded and
  * tracked, time runs out so every flow expires into the history, and every
  * record is formatted as JSON and as a text row.
  *
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "pcapng_read.h"
 #include "record.h"
 #include "strbuf.h"
 #include "tracker.h"
@@ -51,57 +54,105 @@ static void emit(struct flow *f, void *ctx)
 	record_text_row(b, f, f->last_seen_us + 1, record_text_width(f));
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void feed(struct tracker *t, int dlt, const struct pcap_pkthdr *h, const u_char *bytes,
+		 uint64_t *last)
 {
-	FILE *fp = fmemopen((void *)data, size, "rb");
-	if (!fp)
-		return 0;
-	char ebuf[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_fopen_offline(fp, ebuf);	/* takes fp, but only when it succeeds */
-	if (!p) {
-		fclose(fp);
-		return 0;
-	}
-	struct tracker t;
-	struct tracker_config cfg = { .max_flows = CAP_FLOWS, .history = CAP_FLOWS };
-	if (tracker_init(&t, &cfg) < 0) {
-		pcap_close(p);
-		return 0;
-	}
-	int dlt = pcap_datalink(p);
-	struct pcap_pkthdr *h;
-	const u_char *bytes;
-	uint64_t last = 0;
-	int rc, n = 0;
-	while ((rc = pcap_next_ex(p, &h, &bytes)) == 1 && n++ < 4096) {
-		struct packet pkt;
-		memset(&pkt, 0, sizeof(pkt));
-		pkt.ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
-		pkt.wire_len = h->len;
-		pkt.cap_len = h->caplen;
-		enum decode_result r = decode_packet(dlt, bytes, h->caplen, &pkt);
-		if (r == DECODE_OK)
-			tracker_packet(&t, &pkt);
-		else
-			tracker_note_undecoded(&t, r, h->len);
-		if (t.table.count > CAP_FLOWS)
-			fail("more flows than the cap");
-		if (pkt.ts_us > last)
-			last = pkt.ts_us;
-	}
+	struct packet pkt;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	pkt.wire_len = h->len;
+	pkt.cap_len = h->caplen;
+	enum decode_result r = decode_packet(dlt, bytes, h->caplen, &pkt);
+	if (r == DECODE_OK)
+		tracker_packet(t, &pkt);
+	else
+		tracker_note_undecoded(t, r, h->len);
+	if (t->table.count > CAP_FLOWS)
+		fail("more flows than the cap");
+	if (pkt.ts_us > *last)
+		*last = pkt.ts_us;
+}
+
+/* Every flow printed, then timed out into the history and printed again. */
+static void finish(struct tracker *t, uint64_t last)
+{
 	struct strbuf b;
 	sb_init(&b);
-	flow_table_foreach(&t.table, emit, &b);
-	/* Let every flow time out into the history, then print that too. */
-	tracker_advance(&t, last + 90000ull * 1000000u);
-	for (uint32_t i = 0; i < t.history.count; i++) {
-		const struct flow *f = history_get(&t.history, i);
+	flow_table_foreach(&t->table, emit, &b);
+	tracker_advance(t, last + 90000ull * 1000000u);
+	for (uint32_t i = 0; i < t->history.count; i++) {
+		const struct flow *f = history_get(&t->history, i);
 		sb_reset(&b);
 		record_json(&b, f, last, "connection_closed", "idle_timeout");
 		check_json(&b);
 	}
 	sb_free(&b);
-	tracker_free(&t);
+	tracker_free(t);
+}
+
+static void through_libpcap(const uint8_t *data, size_t size)
+{
+	FILE *fp = fmemopen((void *)data, size, "rb");
+	if (!fp)
+		return;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_fopen_offline(fp, ebuf);	/* takes fp, but only when it succeeds */
+	if (!p) {
+		fclose(fp);
+		return;
+	}
+	struct tracker t;
+	struct tracker_config cfg = { .max_flows = CAP_FLOWS, .history = CAP_FLOWS };
+	if (tracker_init(&t, &cfg) < 0) {
+		pcap_close(p);
+		return;
+	}
+	int dlt = pcap_datalink(p);
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	uint64_t last = 0;
+	int n = 0;
+	while (pcap_next_ex(p, &h, &bytes) == 1 && n++ < 4096)
+		feed(&t, dlt, h, bytes, &last);
+	finish(&t, last);
 	pcap_close(p);
+}
+
+/* netlens' own pcapng reader (core/pcapng_read.c), which takes over the
+ * files whose interfaces differ in link type: each packet decoded with its
+ * interface's. */
+static void through_pcapng_reader(const uint8_t *data, size_t size)
+{
+	FILE *fp = fmemopen((void *)data, size, "rb");
+	if (!fp)
+		return;
+	char err[256];
+	struct pcapng_reader *r = pcapng_open(fp, err, sizeof(err));	/* takes fp */
+	if (!r)
+		return;
+	struct tracker t;
+	struct tracker_config cfg = { .max_flows = CAP_FLOWS, .history = CAP_FLOWS };
+	if (tracker_init(&t, &cfg) < 0) {
+		pcapng_close(r);
+		return;
+	}
+	struct pcap_pkthdr h;
+	const uint8_t *bytes;
+	int dlt, n = 0;
+	uint64_t last = 0;
+	while (pcapng_next(r, &h, &bytes, &dlt, err, sizeof(err)) == 1 && n++ < 4096) {
+		if (h.caplen > PCAPNG_MAX_BLOCK)
+			fail("a packet longer than a block can be");
+		feed(&t, dlt, &h, bytes, &last);
+	}
+	finish(&t, last);
+	pcapng_close(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	through_libpcap(data, size);
+	if (size >= 4 && data[0] == 0x0A && data[1] == 0x0D && data[2] == 0x0D && data[3] == 0x0A)
+		through_pcapng_reader(data, size);
 	return 0;
 }

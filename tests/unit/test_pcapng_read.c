@@ -1,0 +1,475 @@
+/*
+ * test_pcapng_read.c - core/pcapng_read.c, the reader for pcapng files
+ * whose interfaces differ in link type:
+ *  - packets of three link types in one section come out with their own
+ *    link type, lengths and bytes; a second section in the other byte order
+ *    starts its interfaces again; blocks of other types are skipped;
+ *  - timestamps in every resolution (10^-3, 10^-6, 10^-9, 2^-20, 2^-63,
+ *    10^-19) and with if_tsoffset come out in microseconds rounded down;
+ *  - simple packet blocks (cut to the interface's snaplen) and obsolete
+ *    packet blocks;
+ *  - a pcapng file netlens' own --pcapng-export wrote with three link types
+ *    reads back packet for packet;
+ *  - hostile files: each damage is an error naming the block's offset,
+ *    never a crash or a read past a block (ASan): lengths not a multiple
+ *    of 4, too short, over 16 MiB, two lengths differing, a file cut
+ *    inside a header or a block, a packet longer than its block, a packet
+ *    of an undeclared interface, a simple packet before any interface, no
+ *    byte-order magic, version 2, an option past its block, 4 097
+ *    interfaces, a resolution of 10^-20 s.
+ */
+#include "config.h"
+
+#include <pcap/pcap.h>
+#include <unistd.h>
+
+#include "tests/unit/unit.h"
+#include "core/pcap_export.h"
+#include "core/pcapng_read.h"
+
+/* A pcapng image built in memory, in either byte order. */
+struct img {
+	uint8_t *b;
+	size_t len, cap;
+	int big;
+};
+
+static void put(struct img *m, const void *p, size_t n)
+{
+	if (m->len + n > m->cap) {
+		m->cap = (m->len + n) * 2 + 64;
+		m->b = realloc(m->b, m->cap);
+		ck_assert_ptr_nonnull(m->b);
+	}
+	memcpy(m->b + m->len, p, n);
+	m->len += n;
+}
+
+static void put16(struct img *m, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	if (m->big) {
+		b[0] = (uint8_t)(v >> 8);
+		b[1] = (uint8_t)v;
+	}
+	put(m, b, 2);
+}
+
+static void put32(struct img *m, uint32_t v)
+{
+	uint8_t b[4];
+	for (int i = 0; i < 4; i++)
+		b[m->big ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+	put(m, b, 4);
+}
+
+static void put64(struct img *m, uint64_t v)
+{
+	uint8_t b[8];
+	for (int i = 0; i < 8; i++)
+		b[m->big ? 7 - i : i] = (uint8_t)(v >> (8 * i));
+	put(m, b, 8);
+}
+
+static void pad(struct img *m)
+{
+	static const uint8_t z[4];
+	put(m, z, (4 - m->len % 4) % 4);
+}
+
+/* Blocks: begin() writes type and a length placeholder; end() pads and
+ * writes the length at both ends. */
+static size_t begin(struct img *m, uint32_t type)
+{
+	size_t at = m->len;
+	put32(m, type);
+	put32(m, 0);
+	return at;
+}
+
+static void end(struct img *m, size_t at)
+{
+	pad(m);
+	uint32_t total = (uint32_t)(m->len - at + 4);
+	put32(m, total);
+	size_t keep = m->len;
+	m->len = at + 4;
+	put32(m, total);
+	m->len = keep;
+}
+
+static void shb(struct img *m, int big)
+{
+	m->big = big;
+	size_t at = begin(m, 0x0A0D0D0A);
+	put32(m, 0x1A2B3C4D);
+	put16(m, 1);
+	put16(m, 0);
+	put64(m, UINT64_MAX);
+	end(m, at);
+}
+
+/* tsresol < 0: no option; tsoffset 0: no option. */
+static void idb(struct img *m, uint16_t linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
+{
+	size_t at = begin(m, 1);
+	put16(m, linktype);
+	put16(m, 0);
+	put32(m, snaplen);
+	if (tsresol >= 0) {
+		put16(m, 9);
+		put16(m, 1);
+		uint8_t r = (uint8_t)tsresol;
+		put(m, &r, 1);
+		pad(m);
+	}
+	if (tsoffset) {
+		put16(m, 14);
+		put16(m, 8);
+		put64(m, (uint64_t)tsoffset);
+	}
+	if (tsresol >= 0 || tsoffset) {
+		put16(m, 0);
+		put16(m, 0);
+	}
+	end(m, at);
+}
+
+static void epb(struct img *m, uint32_t ifc, uint64_t units, const uint8_t *d, uint32_t caplen,
+		uint32_t len)
+{
+	size_t at = begin(m, 6);
+	put32(m, ifc);
+	put32(m, (uint32_t)(units >> 32));
+	put32(m, (uint32_t)units);
+	put32(m, caplen);
+	put32(m, len);
+	put(m, d, caplen);
+	end(m, at);
+}
+
+static void opb(struct img *m, uint16_t ifc, uint64_t units, const uint8_t *d, uint32_t caplen)
+{
+	size_t at = begin(m, 2);
+	put16(m, ifc);
+	put16(m, 7);	/* drops */
+	put32(m, (uint32_t)(units >> 32));
+	put32(m, (uint32_t)units);
+	put32(m, caplen);
+	put32(m, caplen);
+	put(m, d, caplen);
+	end(m, at);
+}
+
+static void spb(struct img *m, const uint8_t *d, uint32_t len, uint32_t stored)
+{
+	size_t at = begin(m, 3);
+	put32(m, len);
+	put(m, d, stored);
+	end(m, at);
+}
+
+static void other_block(struct img *m, uint32_t type, const char *body)
+{
+	size_t at = begin(m, type);
+	put(m, body, strlen(body));
+	end(m, at);
+}
+
+static struct pcapng_reader *open_img(const struct img *m, char *err, size_t errlen)
+{
+	FILE *fp = fmemopen(m->b, m->len, "rb");
+	ck_assert_ptr_nonnull(fp);
+	return pcapng_open(fp, err, errlen);
+}
+
+struct got {
+	struct pcap_pkthdr h;
+	int dlt;
+	uint8_t data[64];
+};
+
+/* Reads every packet into g (up to n); returns how many, or -1 with err. */
+static int read_all(const struct img *m, struct got *g, int n, char *err, size_t errlen)
+{
+	struct pcapng_reader *r = open_img(m, err, errlen);
+	if (!r)
+		return -1;
+	int k = 0, rc;
+	const uint8_t *d;
+	struct pcap_pkthdr h;
+	int dlt;
+	while ((rc = pcapng_next(r, &h, &d, &dlt, err, errlen)) == 1) {
+		ck_assert_int_lt(k, n);
+		g[k].h = h;
+		g[k].dlt = dlt;
+		memcpy(g[k].data, d, h.caplen < 64 ? h.caplen : 64);
+		k++;
+	}
+	pcapng_close(r);
+	return rc < 0 ? -1 : k;
+}
+
+static const uint8_t pay[40] = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+
+START_TEST(link_types_and_sections)
+{
+	struct img m = { 0 };
+	char err[256];
+	struct got g[8];
+	shb(&m, 0);
+	idb(&m, 1, 0, -1, 0);
+	epb(&m, 0, UINT64_C(1700000000123456), pay, 20, 60);
+	other_block(&m, 4, "");	/* name resolution */
+	idb(&m, 0, 0, -1, 0);
+	other_block(&m, 0x40000BAD, "custom");
+	idb(&m, 101, 0, -1, 0);
+	epb(&m, 2, UINT64_C(1700000001000000), pay + 1, 9, 9);
+	epb(&m, 1, UINT64_C(1700000002000000), pay + 2, 4, 4);
+	other_block(&m, 5, "stats");
+	shb(&m, 1);	/* big-endian; its interface 0 is new */
+	idb(&m, 113, 0, -1, 0);
+	epb(&m, 0, UINT64_C(1700000003000001), pay + 3, 16, 16);
+	ck_assert_int_eq(read_all(&m, g, 8, err, sizeof(err)), 4);
+	ck_assert_int_eq(g[0].dlt, 1);
+	ck_assert_uint_eq(g[0].h.caplen, 20);
+	ck_assert_uint_eq(g[0].h.len, 60);
+	ck_assert_int_eq(g[0].h.ts.tv_sec, 1700000000);
+	ck_assert_int_eq(g[0].h.ts.tv_usec, 123456);
+	ck_assert_mem_eq(g[0].data, pay, 20);
+	ck_assert_int_eq(g[1].dlt, DLT_RAW);	/* LINKTYPE_RAW as libpcap maps it */
+	ck_assert_mem_eq(g[1].data, pay + 1, 9);
+	ck_assert_int_eq(g[2].dlt, 0);
+	ck_assert_int_eq(g[2].h.ts.tv_sec, 1700000002);
+	ck_assert_int_eq(g[3].dlt, 113);
+	ck_assert_uint_eq(g[3].h.caplen, 16);
+	ck_assert_int_eq(g[3].h.ts.tv_usec, 1);
+	ck_assert_mem_eq(g[3].data, pay + 3, 16);
+	free(m.b);
+}
+END_TEST
+
+static const struct {
+	int tsresol;
+	int64_t tsoffset;
+	uint64_t units;
+	long sec, usec;
+} times[] = {
+	{ 3, 0, UINT64_C(1700000000999), 1700000000, 999000 },		/* milliseconds */
+	{ 6, 0, UINT64_C(1700000000000001), 1700000000, 1 },
+	{ 9, 0, UINT64_C(1700000000123456789), 1700000000, 123456 },	/* rounded down */
+	{ 0x80 | 20, 0, (UINT64_C(1700000000) << 20) | 0x80000, 1700000000, 500000 },
+	{ 0x80 | 20, 0, (UINT64_C(5) << 20) | 1, 5, 0 },		/* 0.95 us: down to 0 */
+	{ 0x80 | 63, 0, UINT64_C(1) << 62, 0, 500000 },
+	{ 19, 0, UINT64_C(15000000000000000000), 1, 500000 },
+	{ 0, 0, 1700000000, 1700000000, 0 },				/* whole seconds */
+	{ 6, 1000, UINT64_C(1699999000000007), 1700000000, 7 },		/* if_tsoffset */
+	{ 6, -100, UINT64_C(1700000100000000), 1700000000, 0 },
+};
+
+START_TEST(timestamps)
+{
+	struct img m = { 0 };
+	char err[256];
+	struct got g[1];
+	shb(&m, _i % 2);
+	idb(&m, 1, 0, times[_i].tsresol, times[_i].tsoffset);
+	epb(&m, 0, times[_i].units, pay, 14, 14);
+	ck_assert_msg(read_all(&m, g, 1, err, sizeof(err)) == 1, "%s", err);
+	ck_assert_int_eq(g[0].h.ts.tv_sec, times[_i].sec);
+	ck_assert_int_eq(g[0].h.ts.tv_usec, times[_i].usec);
+	free(m.b);
+}
+END_TEST
+
+START_TEST(simple_and_obsolete_blocks)
+{
+	struct img m = { 0 };
+	char err[256];
+	struct got g[4];
+	shb(&m, 0);
+	idb(&m, 1, 10, -1, 0);	/* snaplen 10 */
+	idb(&m, 0, 0, 9, 0);
+	spb(&m, pay, 30, 30);	/* interface 0: cut to its snaplen */
+	spb(&m, pay, 6, 8);	/* stored bytes padded past its length */
+	opb(&m, 1, UINT64_C(1700000000000000500), pay, 12);
+	ck_assert_msg(read_all(&m, g, 4, err, sizeof(err)) == 3, "%s", err);
+	ck_assert_uint_eq(g[0].h.caplen, 10);
+	ck_assert_uint_eq(g[0].h.len, 30);
+	ck_assert_int_eq(g[0].dlt, 1);
+	ck_assert_uint_eq(g[1].h.caplen, 6);
+	ck_assert_uint_eq(g[1].h.len, 6);
+	ck_assert_int_eq(g[2].dlt, 0);
+	ck_assert_uint_eq(g[2].h.caplen, 12);
+	ck_assert_int_eq(g[2].h.ts.tv_sec, 1700000000);
+	ck_assert_int_eq(g[2].h.ts.tv_usec, 0);
+	free(m.b);
+}
+END_TEST
+
+/* --pcapng-export writes one interface per link type; the reader gives
+ * each packet back with its own. */
+START_TEST(reads_netlens_export)
+{
+	char err[512], path[128];
+	snprintf(path, sizeof(path), "/tmp/netlens-test-pcapng-read.%d", (int)getpid());
+	unlink(path);
+	struct pcap_export *x = pcap_export_open(path, PCAP_EXPORT_PCAPNG, 1, 65535, "any", err,
+						 sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	static const int dlts[] = { 1, 0, 12, 1, 113, 0, 276 };
+	for (int i = 0; i < 7; i++) {
+		struct pcap_pkthdr h = { .ts = { 1700000000 + i, 1000 * i }, .caplen = (bpf_u_int32)(10 + i),
+					 .len = (bpf_u_int32)(10 + i) };
+		pcap_export_packet(x, dlts[i], &h, pay + i, NULL);
+	}
+	ck_assert_uint_eq(pcap_export_packets(x), 7);
+	ck_assert_uint_eq(pcap_export_other_link(x), 0);
+	ck_assert_uint_eq(pcap_export_close(x), 0);
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	struct pcapng_reader *r = pcapng_open(fp, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	struct pcap_pkthdr h;
+	const uint8_t *d;
+	int dlt;
+	for (int i = 0; i < 7; i++) {
+		ck_assert_int_eq(pcapng_next(r, &h, &d, &dlt, err, sizeof(err)), 1);
+		ck_assert_int_eq(dlt, dlts[i] == 12 ? DLT_RAW : dlts[i]);
+		ck_assert_uint_eq(h.caplen, 10 + i);
+		ck_assert_int_eq(h.ts.tv_sec, 1700000000 + i);
+		ck_assert_int_eq(h.ts.tv_usec, 1000 * i);
+		ck_assert_mem_eq(d, pay + i, 10 + (size_t)i);
+	}
+	ck_assert_int_eq(pcapng_next(r, &h, &d, &dlt, err, sizeof(err)), 0);
+	pcapng_close(r);
+	unlink(path);
+
+	/* a pcap export keeps its own link type only, and counts the rest */
+	x = pcap_export_open(path, PCAP_EXPORT_PCAP, 1, 65535, "any", err, sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	for (int i = 0; i < 7; i++) {
+		struct pcap_pkthdr h2 = { .ts = { 1700000000, 0 }, .caplen = 14, .len = 14 };
+		pcap_export_packet(x, dlts[i], &h2, pay, NULL);
+	}
+	ck_assert_uint_eq(pcap_export_packets(x), 2);
+	ck_assert_uint_eq(pcap_export_other_link(x), 5);
+	ck_assert_uint_eq(pcap_export_close(x), 0);
+	unlink(path);
+}
+END_TEST
+
+/* Damage: the image is cut or patched; want is a piece of the message. */
+enum damage {
+	DMG_LEN_ODD, DMG_LEN_SHORT, DMG_LEN_HUGE, DMG_LEN_MISMATCH, DMG_CUT_HEADER, DMG_CUT_BLOCK,
+	DMG_CAPLEN, DMG_IFACE, DMG_SPB_FIRST, DMG_MAGIC, DMG_VERSION, DMG_OPTION, DMG_IFACES,
+	DMG_RESOL, DMG_EMPTY, DMG_NOT_PCAPNG, DMG_COUNT
+};
+
+static const char *const damage_msg[DMG_COUNT] = {
+	"multiple of 4", "multiple of 4", "longer than 16 MiB", "two lengths differ",
+	"inside a block header", "inside the block", "longer than its block", "interface 3",
+	"interface 0, but the section has 0", "byte-order magic", "version other than 1",
+	"option longer", "more than 4096", "finer than", "empty", "not a pcapng",
+};
+
+START_TEST(hostile)
+{
+	struct img m = { 0 };
+	char err[256] = "";
+	struct got g[4];
+	enum damage d = (enum damage)_i;
+	shb(&m, 0);
+	size_t idb_at = m.len;
+	idb(&m, 1, 0, -1, 0);
+	size_t epb_at = m.len;
+	epb(&m, 0, 1, pay, 20, 20);
+	switch (d) {
+	case DMG_LEN_ODD:
+		m.b[epb_at + 4] = 33;
+		break;
+	case DMG_LEN_SHORT:
+		m.b[epb_at + 4] = 8;
+		break;
+	case DMG_LEN_HUGE:
+		m.b[epb_at + 4] = 4;
+		m.b[epb_at + 7] = 2;	/* 32 MiB */
+		break;
+	case DMG_LEN_MISMATCH:
+		m.b[m.len - 4] = 4;
+		break;
+	case DMG_CUT_HEADER:
+		m.len = epb_at + 5;
+		break;
+	case DMG_CUT_BLOCK:
+		m.len -= 5;
+		break;
+	case DMG_CAPLEN:
+		m.b[epb_at + 20] = 200;	/* caplen 200 in a block of 20 */
+		break;
+	case DMG_IFACE:
+		m.b[epb_at + 8] = 3;
+		break;
+	case DMG_SPB_FIRST:
+		m.len = idb_at;
+		spb(&m, pay, 10, 10);
+		break;
+	case DMG_MAGIC:
+		m.b[8] ^= 0xff;
+		break;
+	case DMG_VERSION:
+		m.b[12] = 2;
+		break;
+	case DMG_OPTION:
+		m.len = idb_at;
+		idb(&m, 1, 0, 6, 0);
+		m.b[idb_at + 18] = 0x40;	/* if_tsresol's length: 64 bytes */
+		break;
+	case DMG_IFACES:
+		m.len = idb_at;
+		for (int i = 0; i <= PCAPNG_MAX_INTERFACES; i++)
+			idb(&m, 1, 0, -1, 0);
+		break;
+	case DMG_RESOL:
+		m.len = idb_at;
+		idb(&m, 1, 0, 20, 0);	/* 10^-20 s */
+		break;
+	case DMG_EMPTY:
+		m.len = 0;
+		put(&m, "", 1);
+		m.len = 0;
+		break;
+	case DMG_NOT_PCAPNG:
+		m.len = 0;
+		put32(&m, 0xA1B2C3D4);	/* a pcap file */
+		put32(&m, 12);
+		put32(&m, 12);
+		break;
+	case DMG_COUNT:
+		break;
+	}
+	ck_assert_int_eq(read_all(&m, g, 4, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, damage_msg[d]) != NULL, "damage %d: %s", (int)d, err);
+	if (d != DMG_EMPTY && d != DMG_NOT_PCAPNG)
+		ck_assert_msg(strstr(err, "pcapng block at byte ") != NULL, "%s", err);
+	free(m.b);
+}
+END_TEST
+
+static Suite *pcapng_read_suite(void)
+{
+	Suite *s = suite_create("pcapng_read");
+	TCase *tc = tcase_create("read");
+	tcase_add_test(tc, link_types_and_sections);
+	tcase_add_loop_test(tc, timestamps, 0, (int)(sizeof(times) / sizeof(times[0])));
+	tcase_add_test(tc, simple_and_obsolete_blocks);
+	tcase_add_test(tc, reads_netlens_export);
+	tcase_add_loop_test(tc, hostile, 0, DMG_COUNT);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(pcapng_read_suite());
+}
