@@ -241,38 +241,52 @@ static int array(struct parse *s)
 	return 0;
 }
 
+/* An object at s->p (its opening brace), as a map; its values scalars,
+ * arrays of scalars or objects (RustNet's "kubernetes"), nested at most
+ * depth more levels. */
+static int object(struct parse *s, int depth)
+{
+	uint32_t n;
+	if (s->p >= s->end || *s->p != '{' || count_items(s->p, s->end, '}', &n) < 0)
+		return -1;
+	msgpack_pack_map(&s->pk, n);
+	s->p++;
+	for (uint32_t i = 0; i < n; i++) {
+		skip_ws(s);
+		if (string(s) < 0)
+			return -1;
+		pack_tmp_str(s);
+		skip_ws(s);
+		if (s->p >= s->end || *s->p++ != ':')
+			return -1;
+		skip_ws(s);
+		int rc = s->p >= s->end ? -1
+			 : *s->p == '[' ? array(s)
+			 : *s->p == '{' ? (depth > 0 ? object(s, depth - 1) : -1)
+			 : scalar(s);
+		if (rc < 0)
+			return -1;
+		skip_ws(s);
+		if (i + 1 < n && (s->p >= s->end || *s->p++ != ','))
+			return -1;
+	}
+	skip_ws(s);
+	if (s->p >= s->end || *s->p++ != '}')
+		return -1;
+	return 0;
+}
+
 int msgpack_from_json(const char *json, size_t len, struct strbuf *out)
 {
 	struct strbuf tmp;
 	struct parse s = { json, json + len, { 0 }, &tmp };
 	size_t mark = out->len;
-	uint32_t n;
 	int rc = -1;
 
 	sb_init(&tmp);
 	msgpack_packer_init(&s.pk, out, write_cb);
 	skip_ws(&s);
-	if (s.p >= s.end || *s.p != '{' || count_items(s.p, s.end, '}', &n) < 0)
-		goto done;
-	msgpack_pack_map(&s.pk, n);
-	s.p++;
-	for (uint32_t i = 0; i < n; i++) {
-		skip_ws(&s);
-		if (string(&s) < 0)
-			goto done;
-		pack_tmp_str(&s);
-		skip_ws(&s);
-		if (s.p >= s.end || *s.p++ != ':')
-			goto done;
-		skip_ws(&s);
-		if (s.p < s.end && *s.p == '[' ? array(&s) < 0 : scalar(&s) < 0)
-			goto done;
-		skip_ws(&s);
-		if (i + 1 < n && (s.p >= s.end || *s.p++ != ','))
-			goto done;
-	}
-	skip_ws(&s);
-	if (s.p >= s.end || *s.p++ != '}')
+	if (object(&s, 1) < 0)
 		goto done;
 	skip_ws(&s);
 	rc = s.p == s.end ? 0 : -1;

@@ -13,8 +13,9 @@
 #include "strbuf.h"
 
 /* Appends the msgpack form of one JSON object (as record_json writes it:
- * strings, numbers, true/false/null and arrays of those, no nesting of
- * objects) to out. Returns 0, or -1 (out unchanged) if json is not that. */
+ * strings, numbers, true/false/null, arrays of those, and objects of those
+ * one level down, such as "kubernetes") to out. Returns 0, or -1 (out
+ * unchanged) if json is not that. */
 int msgpack_from_json(const char *json, size_t len, struct strbuf *out);
 
 #endif

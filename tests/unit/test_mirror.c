@@ -533,7 +533,8 @@ START_TEST(test_json_to_msgpack)
 	static const char json[] =
 		"{\"timestamp\":\"2026-12-03T10:00:00.000001Z\",\"source_port\":443,\"neg\":-5,"
 		"\"rtt_ms\":1.250,\"s\":\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\",\"l\":[\"x\",\"y\"],"
-		"\"e\":[],\"t\":true,\"f\":false,\"z\":null}";
+		"\"e\":[],\"t\":true,\"f\":false,\"z\":null,"
+		"\"kubernetes\":{\"pod_uid\":\"u\",\"n\":2},\"o\":{}}";
 	struct strbuf b;
 	msgpack_unpacked u;
 	size_t off = 0;
@@ -544,8 +545,13 @@ START_TEST(test_json_to_msgpack)
 	ck_assert_uint_eq(off, b.len);
 	const msgpack_object *m = &u.data;
 	ck_assert_int_eq(m->type, MSGPACK_OBJECT_MAP);
-	ck_assert_uint_eq(m->via.map.size, 10);
-	const msgpack_object *v = map_get(m, "source_port");
+	ck_assert_uint_eq(m->via.map.size, 12);
+	const msgpack_object *v = map_get(m, "kubernetes");
+	ck_assert_int_eq(v->type, MSGPACK_OBJECT_MAP);
+	ck_assert_uint_eq(v->via.map.size, 2);
+	ck_assert_uint_eq(map_get(v, "n")->via.u64, 2);
+	ck_assert_uint_eq(map_get(m, "o")->via.map.size, 0);
+	v = map_get(m, "source_port");
 	ck_assert_int_eq(v->type, MSGPACK_OBJECT_POSITIVE_INTEGER);
 	ck_assert_uint_eq(v->via.u64, 443);
 	ck_assert_int_eq(map_get(m, "neg")->via.i64, -5);
@@ -573,7 +579,8 @@ START_TEST(test_json_to_msgpack)
 
 	size_t before = b.len;
 	static const char *const bad[] = { "", "[1]", "{\"a\":}", "{\"a\":1", "{\"a\":\"\\q\"}",
-					   "{\"a\":1}x", "{\"a\":[1,}", "{\"a\":\"\x01\"}" };
+					   "{\"a\":1}x", "{\"a\":[1,}", "{\"a\":\"\x01\"}",
+					   "{\"a\":{\"b\":{\"c\":{}}}}", "{\"a\":{\"b\":1}", "{\"a\":[{}]}" };
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		ck_assert_msg(msgpack_from_json(bad[i], strlen(bad[i]), &b) == -1, "accepted %s", bad[i]);
 	ck_assert_uint_eq(b.len, before);	/* nothing half-written */
