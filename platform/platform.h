@@ -91,7 +91,19 @@ struct proc_info {
 	uint64_t start;		/* /proc/PID/stat's starttime when read, 0 = unknown: the
 				 * process these details describe (the pid may have been
 				 * handed on since the socket was reported) */
+	char cgroup[256];	/* with platform_proc_read_cgroup: the cgroup path that
+				 * names a Kubernetes pod (core/kubernetes.h), its end
+				 * when longer; "" when none */
 };
+
+/* Set before the sandbox starts the /proc helper (--kubernetes on):
+ * platform_proc_info() then also reads /proc/PID/cgroup. */
+extern int platform_proc_read_cgroup;
+
+/* The path of the first line of a /proc/PID/cgroup (n bytes) that names
+ * "kubepods", into out (its end when longer: the ids are there); 1 when
+ * there is one. Exposed for the unit tests. */
+int proc_cgroup_kubepods(const char *text, size_t n, char *out, size_t outlen);
 
 /* Field 22 (starttime) of the n bytes of a /proc/PID/stat; 0 when they do
  * not hold one. Exposed for the unit tests. */

@@ -413,5 +413,6 @@ int priv_broker_proc_info(uint32_t pid, struct proc_info *info)
 	info->name[sizeof(info->name) - 1] = '\0';
 	info->exe[sizeof(info->exe) - 1] = '\0';
 	info->cmdline[sizeof(info->cmdline) - 1] = '\0';
+	info->cgroup[sizeof(info->cgroup) - 1] = '\0';
 	return 0;
 }

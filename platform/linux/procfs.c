@@ -416,6 +416,49 @@ static void basename_of(const char *path, char *out, size_t n)
 		*del = '\0';
 }
 
+int platform_proc_read_cgroup;
+
+int proc_cgroup_kubepods(const char *text, size_t n, char *out, size_t outlen)
+{
+	const char *p = text, *end = text + n;
+	if (!outlen)
+		return 0;
+	out[0] = '\0';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		/* "hierarchy:controllers:path" */
+		const char *c1 = memchr(p, ':', (size_t)(le - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+		if (c2 && memmem(c2 + 1, (size_t)(le - c2 - 1), "kubepods", 8)) {
+			const char *path = c2 + 1;
+			size_t len = (size_t)(le - path);
+			if (len > outlen - 1) {
+				path += len - (outlen - 1);
+				len = outlen - 1;
+			}
+			memcpy(out, path, len);
+			out[len] = '\0';
+			return 1;
+		}
+		p = le + 1;
+	}
+	return 0;
+}
+
+static void read_cgroup(uint32_t pid, struct proc_info *info)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n > 0)
+		proc_cgroup_kubepods(buf, (size_t)n, info->cgroup, sizeof(info->cgroup));
+}
+
 int platform_proc_info(uint32_t pid, struct proc_info *info)
 {
 	char path[64], buf[512];
@@ -456,6 +499,8 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 			info->cmdline[n] = '\0';
 		}
 	}
+	if (platform_proc_read_cgroup)
+		read_cgroup(pid, info);
 	if (platform_proc_start(pid) != start)
 		return -1;	/* the pid changed hands while it was read */
 	info->start = start;
