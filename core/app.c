@@ -30,6 +30,7 @@
 #include "dissectors_cli.h"
 #include "eventlog.h"
 #include "export.h"
+#include "kubernetes.h"
 #include "log.h"
 #include "names.h"
 #include "owners.h"
@@ -423,6 +424,25 @@ static int open_packet_exports(struct app *a)
 	return 0;
 }
 
+/* --kubernetes: pods and containers of the processes found, from their
+ * cgroups (read by the /proc helper, which forks later) and the kubelet's
+ * log folders. NETLENS_KUBERNETES_LOG_ROOT stands in for /var/log (tests,
+ * nodes that keep the kubelet's logs elsewhere). */
+static void open_kubernetes(struct app *a)
+{
+	const char *root = getenv("NETLENS_KUBERNETES_LOG_ROOT");
+	if (!root || !*root)
+		root = "/var/log";
+	if (!owners_current || a->opt.kubernetes == 0 ||
+	    (a->opt.kubernetes < 0 && !kube_auto_detect(root)))
+		return;
+	kube_current = kube_open(root);
+	platform_proc_read_cgroup = kube_current != NULL;
+	snprintf(a->kube_pods_dir, sizeof(a->kube_pods_dir), "%s/pods", root);
+	snprintf(a->kube_containers_dir, sizeof(a->kube_containers_dir), "%s/containers", root);
+	log_msg(LOG_INFO, "kubernetes: pods and containers from cgroups and %s/{pods,containers}", root);
+}
+
 int app_init(struct app *a)
 {
 	char err[1024];
@@ -537,6 +557,7 @@ int app_init(struct app *a)
 	if (!a->cap.offline) {
 		owners_current = owners_new(&a->tracker.table);
 		owners_set_locality(owners_current, a->local);
+		open_kubernetes(a);
 	} else if (a->cap.dlt == 258 || a->cap.dlt == 149) {
 		/* Apple's PKTAP names each packet's process: those, and never
 		 * this machine's. */
@@ -691,9 +712,13 @@ int app_sandbox(struct app *a)
 	}
 	if (o->pcapng_export)
 		spec.write_paths[spec.n_write++] = o->pcapng_export;
-	for (unsigned i = 0; i < o->n_plugin_dirs && spec.n_read < SANDBOX_MAX_READ - 1; i++)
+	for (unsigned i = 0; i < o->n_plugin_dirs && spec.n_read < SANDBOX_MAX_READ - 3; i++)
 		spec.read_paths[spec.n_read++] = o->plugin_dirs[i];
 	spec.read_paths[spec.n_read++] = DISSECTORDIR;
+	if (kube_current) {	/* the kubelet's folders, read again for new pods */
+		spec.read_paths[spec.n_read++] = a->kube_pods_dir;
+		spec.read_paths[spec.n_read++] = a->kube_containers_dir;
+	}
 	/* A TCP collector is reconnected after it goes away: its port stays
 	 * open to connect() under the Landlock TCP rules. */
 	for (unsigned i = 0; i < o->n_export && spec.n_tcp_connect < 4; i++) {
@@ -731,6 +756,8 @@ void app_cleanup(struct app *a)
 	a->pcap_x = a->pcapng_x = NULL;
 	geoip_free(geoip_current);
 	geoip_current = NULL;
+	kube_close(kube_current);
+	kube_current = NULL;
 	export_free(export_current);	/* before the tracker and loop it reads */
 	export_current = NULL;
 	tracker_free(&a->tracker);

@@ -27,6 +27,7 @@ struct app {
 	struct eventlog *events;	/* owned; NULL without --json-log */
 	struct eventlog *sidecar;	/* owned: --pcap-export's FILE.connections.jsonl */
 	char sidecar_path[4200];
+	char kube_pods_dir[4200], kube_containers_dir[4200];	/* --kubernetes: read in the sandbox */
 	struct pcap_export *pcap_x;	/* owned; NULL without --pcap-export */
 	struct pcap_export *pcapng_x;	/* owned; NULL without --pcapng-export */
 	struct dpi dpi;			/* the dissector plugins and their results */

@@ -24,7 +24,7 @@ enum {
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
 	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
 	OPT_PCAPNG_EXPORT, OPT_GEOIP_COUNTRY, OPT_GEOIP_ASN, OPT_GEOIP_CITY, OPT_NO_GEOIP,
-	OPT_THEME,
+	OPT_THEME, OPT_KUBERNETES,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "geoip-city", required_argument, NULL, OPT_GEOIP_CITY },
 	{ "no-geoip", no_argument, NULL, OPT_NO_GEOIP },
 	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "kubernetes", required_argument, NULL, OPT_KUBERNETES },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -137,6 +138,8 @@ static void usage(FILE *out)
 "      --services FILE        service names (/etc/services format) that override\n"
 "                             the built-in table\n"
 "      --no-ebpf              find flows' processes from /proc only (no eBPF)\n"
+"      --kubernetes auto|on|off  name each process's pod and container (auto,\n"
+"                             the default: on where /var/log/pods exists)\n"
 "      --resolve-dns          reverse DNS for the addresses shown (default when\n"
 "                             live; off when reading a file)\n"
 "      --no-resolve-dns       no reverse DNS: netlens sends no query of its own\n"
@@ -235,6 +238,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->buffer_mib = 4;
 	o->show_localhost = -1;
 	o->resolve_dns = -1;
+	o->kubernetes = -1;
 	o->format = FORMAT_TEXT;
 	o->export_active_timeout_s = 60;
 	o->export_template_interval_s = 60;
@@ -364,6 +368,13 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			o->theme = themes[t];
 			break;
 		}
+		case OPT_KUBERNETES:
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "on") || !strcmp(optarg, "off")) {
+				o->kubernetes = optarg[0] == 'a' ? -1 : optarg[1] == 'n';
+				break;
+			}
+			fprintf(stderr, "netlens: --kubernetes %s: expected auto, on or off\n", shown(optarg));
+			return OPTIONS_EXIT_USAGE;
 		case OPT_MAX_FLOWS:
 			if (parse_u32(optarg, 1, 50000000, &v) < 0)
 				return bad_number("--max-flows", optarg, 1, 50000000);

@@ -22,6 +22,7 @@ struct options {
 	const char *geoip_city;		/* --geoip-city */
 	int no_geoip;			/* --no-geoip */
 	const char *theme;		/* --theme; NULL: vivid */
+	int kubernetes;			/* --kubernetes: -1 auto (default), 0 off, 1 on */
 	const char *services_file;	/* --services */
 	const char *plugin_dirs[16];	/* --plugin-dir, in order */
 	unsigned n_plugin_dirs;

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "dpi.h"
+#include "kubernetes.h"
 #include "owners.h"
 #include "pcap_export.h"
 #include "strbuf.h"
@@ -227,6 +229,18 @@ void pcap_export_comment(struct strbuf *b, const struct flow *f)
 			put_num(b, "uid", proc->info.uid);
 		put_pair(b, "attr", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port",
 			 owners_match(owner) == MATCH_EXACT ? 5 : 10);
+		struct kube_view kv;	/* RustNet's pod fields, each when known */
+		if (kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv)) {
+			if (kv.pod_name[0])
+				put_pair(b, "pod", kv.pod_name, strlen(kv.pod_name));
+			if (kv.pod_namespace[0])
+				put_pair(b, "ns", kv.pod_namespace, strlen(kv.pod_namespace));
+			put_pair(b, "pod_uid", kv.pod_uid, strlen(kv.pod_uid));
+			if (kv.container_name[0])
+				put_pair(b, "container", kv.container_name, strlen(kv.container_name));
+			if (kv.container_id[0])
+				put_pair(b, "container_id", kv.container_id, strlen(kv.container_id));
+		}
 	}
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb) {

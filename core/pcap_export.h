@@ -7,7 +7,8 @@
  * one interface, enhanced packets); each packet carries a comment with
  * what netlens knows of its flow when the packet arrives: process, pid,
  * parent, user, match, direction, application and the name the
- * application gave (SNI, Host, DNS query). The comment is wire text made
+ * application gave (SNI, Host, DNS query), and with --kubernetes the pod
+ * and container. The comment is wire text made
  * printable (\xHH for anything else, spaces included, so key=value pairs
  * split on spaces).
  *

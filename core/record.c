@@ -14,6 +14,7 @@
 #include "services.h"
 #include "dpi.h"
 #include "geoip.h"
+#include "kubernetes.h"
 
 static void put_digits(char *p, unsigned v, int n)
 {
@@ -270,6 +271,25 @@ static uint32_t flow_rtt_us(const struct flow *f)
 /* Room for the fixed part of a record: 11 fields of at most 46 + 30 bytes. */
 #define RECORD_FIXED_MAX 1024
 
+/* RustNet's "kubernetes" object: what is known of the process's pod. */
+static void record_kubernetes(struct jsonw *w, const struct kube_view *kv)
+{
+	struct jsonw o;
+	json_key(w, "kubernetes");
+	json_begin(&o, w->b);
+	json_str(&o, "pod_uid", kv->pod_uid);
+	if (kv->pod_name[0])
+		json_str(&o, "pod_name", kv->pod_name);
+	if (kv->pod_namespace[0])
+		json_str(&o, "pod_namespace", kv->pod_namespace);
+	if (kv->container_id[0])
+		json_str(&o, "container_id", kv->container_id);
+	if (kv->container_name[0])
+		json_str(&o, "container_name", kv->container_name);
+	json_str(&o, "cgroup_path", kv->cgroup_path);
+	json_end(&o);
+}
+
 void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		 const char *event, const char *close_reason)
 {
@@ -363,6 +383,9 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_strn(&w, "process_executable", proc->info.exe, strlen(proc->info.exe));
 		json_str(&w, "attribution_match", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port");
 		json_str(&w, "attribution_method", owners_method_name((enum owner_method)proc->method));
+		struct kube_view kv;
+		if (kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv))
+			record_kubernetes(&w, &kv);
 	}
 	if (sb_reserve(b, RECORD_FIXED_MAX) < 0)
 		return;

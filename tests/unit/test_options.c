@@ -107,8 +107,9 @@ START_TEST(test_every_option)
 	parse_args(&o, &c, ARGS("-i", "eth0", "--headless", "--format", "json", "-r", "500",
 				"-f", "tcp port 80", "--no-localhost", "--no-dpi", "-l", "debug",
 				"--json-log", "ev.jsonl", "--max-flows", "4", "--pcap-export", "a.pcap",
-				"--pcapng-export", "b.pcapng", "--theme", "tokyo-night"));
+				"--pcapng-export", "b.pcapng", "--theme", "tokyo-night", "--kubernetes", "on"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.kubernetes, 1);
 	ck_assert_str_eq(o.pcap_export, "a.pcap");
 	ck_assert_str_eq(o.pcapng_export, "b.pcapng");
 	ck_assert_str_eq(o.theme, "tokyo-night");
@@ -213,6 +214,8 @@ static const struct bad bads[] = {
 	{ { "--pcap-export", "" }, "--pcap-export" },
 	{ { "--theme", "solarized" }, "solarized" },
 	{ { "--theme", "" }, "--theme" },
+	{ { "--kubernetes", "yes" }, "--kubernetes yes" },
+	{ { "--kubernetes", "" }, "--kubernetes" },
 	{ { "--no-geoip", "--geoip-asn", "a.mmdb" }, "--no-geoip" },
 	{ { "--geoip-city", "" }, "--geoip-city" },
 	{ { "--pcapng-export", "" }, "--pcapng-export" },
@@ -251,6 +254,7 @@ START_TEST(test_reverse_dns_options)
 	parse_args(&o, &c, ARGS("-i", "lo"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_int_eq(o.resolve_dns, -1);	/* the mode decides: live on, file off */
+	ck_assert_int_eq(o.kubernetes, -1);	/* auto */
 	parse_args(&o, &c, ARGS("--no-resolve-dns"));
 	ck_assert_int_eq(o.resolve_dns, 0);
 	parse_args(&o, &c, ARGS("--resolve-dns", "--show-ptr-lookups"));
