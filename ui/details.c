@@ -19,6 +19,8 @@
 #include "core/lifecycle.h"
 #include "core/owners.h"
 #include "core/geoip.h"
+#include "core/kubernetes.h"
+#include "core/clock.h"
 #include "core/resolver.h"
 #include "core/record.h"
 #include "ui/ui.h"
@@ -151,6 +153,23 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	}
 	if (t.host[0] && strcmp(t.host, t.remote_name))
 		add(l, "Hostname", "%s (seen in the traffic)", t.host);
+
+	struct kube_view kv;
+	if (proc && kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv)) {
+		/* RustNet's Kubernetes section; folder names are shown escaped */
+		char pod[300], ns[300], cont[300];
+		ui_sanitize(pod, sizeof(pod), kv.pod_name, strlen(kv.pod_name));
+		ui_sanitize(ns, sizeof(ns), kv.pod_namespace, strlen(kv.pod_namespace));
+		ui_sanitize(cont, sizeof(cont), kv.container_name, strlen(kv.container_name));
+		heading(l, "Kubernetes");
+		add(l, "Pod", "%s%s%s", ns, ns[0] ? "/" : "",
+		    pod[0] ? pod : "(name not in the kubelet's logs)");
+		add(l, "Pod UID", "%s", kv.pod_uid);
+		if (kv.container_id[0]) {
+			add(l, "Container", "%s", cont[0] ? cont : "-");
+			add(l, "Container ID", "%.12s", kv.container_id);
+		}
+	}
 
 	heading(l, "Timing");
 	clock_text(a, sizeof(a), f->first_seen_us);

@@ -31,6 +31,9 @@ enum field {
 	FLD_PROTO,
 	FLD_SERVICE,
 	FLD_APP,
+	FLD_POD,	/* --kubernetes: the process's pod, namespace, container */
+	FLD_NAMESPACE,
+	FLD_CONTAINER,
 };
 
 /* RustNet's keywords and aliases; matched case-insensitively. */
@@ -51,6 +54,9 @@ static const struct keyword {
 	{ "proto", FLD_PROTO }, { "protocol", FLD_PROTO },
 	{ "service", FLD_SERVICE }, { "svc", FLD_SERVICE },
 	{ "app", FLD_APP }, { "application", FLD_APP },
+	{ "pod", FLD_POD },
+	{ "ns", FLD_NAMESPACE }, { "namespace", FLD_NAMESPACE },
+	{ "container", FLD_CONTAINER }, { "cont", FLD_CONTAINER },
 };
 
 enum how {
@@ -457,6 +463,12 @@ static int term_match(const struct term *t, const struct filter_subject *s, stru
 		return text_match(t, s->service);
 	case FLD_APP:
 		return text_match(t, s->app);
+	case FLD_POD:
+		return s->pod && text_match(t, s->pod);
+	case FLD_NAMESPACE:
+		return s->pod_namespace && text_match(t, s->pod_namespace);
+	case FLD_CONTAINER:
+		return s->container && text_match(t, s->container);
 	case FLD_FREE:
 		break;
 	}

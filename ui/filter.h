@@ -39,6 +39,8 @@ struct filter_subject {
 	const char *ssh;	/* SSH software/banners text for ssh:, "" when none */
 	const char *const *extra;	/* every DPI field value as text (free text searches them) */
 	unsigned n_extra;	/* entries in extra; extra may be NULL when 0 */
+	const char *pod, *pod_namespace, *container;	/* --kubernetes names, for pod:, ns:
+							 * and container: (NULL or "" when none) */
 };
 
 struct filter;	/* compiled; opaque; owned by the caller of filter_compile */

@@ -19,6 +19,8 @@
 #include "core/names.h"
 #include "core/owners.h"
 #include "core/geoip.h"
+#include "core/kubernetes.h"
+#include "core/clock.h"
 #include "core/resolver.h"
 #include "core/record.h"
 #include "core/strbuf.h"
@@ -137,6 +139,14 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	if (proc) {
 		ui_sanitize(t->process, sizeof(t->process), proc->info.name, strlen(proc->info.name));
 		t->pid = proc->info.pid;
+		struct kube_view kv;
+		if (kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv)) {
+			ui_sanitize(t->pod, sizeof(t->pod), kv.pod_name, strlen(kv.pod_name));
+			ui_sanitize(t->pod_namespace, sizeof(t->pod_namespace), kv.pod_namespace,
+				    strlen(kv.pod_namespace));
+			ui_sanitize(t->container, sizeof(t->container), kv.container_name,
+				    strlen(kv.container_name));
+		}
 	}
 	size_t nl;
 	const char *name = names_lookup(names_current, f->key.family, flow_dst_addr(f), &nl);
@@ -202,6 +212,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 			.local_port = t.local_port, .remote_port = t.remote_port, .state = t.state,
 			.service = t.service, .app = t.app, .process = t.process, .host = t.host,
 			.ssh = t.ssh, .extra = t.extra, .n_extra = t.n_extra,
+			.pod = t.pod, .pod_namespace = t.pod_namespace, .container = t.container,
 		};
 		if (!filter_match(u->filter, &s))
 			return 0;

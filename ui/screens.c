@@ -172,6 +172,7 @@ static const char *const help_lines[][2] = {
 	{ "proto: state: service:", "protocol, state, service name" },
 	{ "app: sni: host: ssh:", "application, server name, SSH software" },
 	{ "process:", "owning process" },
+	{ "pod: ns: container:", "Kubernetes pod, namespace, container" },
 };
 
 void ui_draw_help(struct ui *u)

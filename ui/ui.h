@@ -66,6 +66,7 @@ struct flow_text {
 	char ssh[160];
 	char process[64];		/* "" until attribution (platform) lands */
 	unsigned pid;			/* the owning process' pid, 0 when unknown */
+	char pod[128], pod_namespace[128], container[128];	/* --kubernetes, "" when none */
 	const char *extra[48];		/* every DPI value */
 	unsigned n_extra;
 	char pool[2048];		/* backing store for extra */

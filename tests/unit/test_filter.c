@@ -16,18 +16,18 @@ enum { ROW_A, ROW_B, ROW_C, ROW_D, ROW_E, N_ROWS };
 static const struct filter_subject rows[N_ROWS] = {
 	/* A: HTTPS with curl */
 	{ "TCP", "192.0.2.10", "140.82.112.3", 54321, 443, "ESTABLISHED", "https",
-	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3 },
+	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy" },
 	/* B: DNS over IPv6, no process known */
 	{ "UDP", "2001:db8:cafe::1", "2001:db8::fb", 5353, 53, "DNS_QUERY", "domain",
-	  "DNS (example.org)", "", "example.org", "", extra_b, 2 },
+	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL },
 	/* C: SSH */
 	{ "TCP", "10.0.0.2", "10.0.0.1", 50000, 22, "ESTABLISHED", "ssh", "SSH", "ssh", "",
-	  "OpenSSH_9.6p1", extra_c, 1 },
+	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "" },
 	/* D: ICMP, no ports, nothing else known */
-	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0 },
+	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "" },
 	/* E: QUIC with firefox */
 	{ "UDP", "192.0.2.10", "142.250.1.1", 60000, 443, "QUIC_CONNECTED", "https",
-	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0 },
+	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL },
 };
 
 /* An expression and which of rows A..E it must show ("10001" = A and E). */
@@ -79,6 +79,14 @@ static const struct mcase keyword_cases[] = {
 	{ "src:2001:db8::fb", "00000" },
 	{ "dst:443", "00000" },			/* IP text only, no port */
 	{ "process:curl", "10000" },
+	{ "pod:web", "10000" },			/* --kubernetes: pod, namespace, container */
+	{ "pod:/^core/", "00100" },
+	{ "ns:kube", "00100" },
+	{ "namespace:shop", "10000" },
+	{ "container:proxy", "10000" },
+	{ "cont:nginx", "10000" },
+	{ "!pod:web", "01111" },
+	{ "container:/^$/", "00110" },		/* known empty; NULL (unknown) never matches */
 	{ "proc:curl", "10000" },
 	{ "proc:fire", "00001" },
 	{ "sni:github", "10000" },
