@@ -432,7 +432,7 @@ void output_summary(struct app *a)
 		(unsigned long long)(s->unsupported_link + s->not_ip),
 		(unsigned long long)s->malformed, (unsigned long long)s->truncated,
 		(unsigned long long)s->flows_evicted, tracker_bytes_per_flow(t));
-	if (owners_current && a->cap.offline) {
+	if (owners_from_capture(owners_current)) {
 		const struct owners_stats *os = owners_stats(owners_current);
 		fprintf(stderr, "netlens: process attribution: from the capture's PKTAP headers; flows "
 			"matched %llu, unmatched lookups %llu, pids reused %llu\n",

@@ -495,6 +495,8 @@ void owners_set_from_capture(struct owners *o)
 		o->from_capture = 1;
 }
 
+int owners_from_capture(const struct owners *o) { return o && o->from_capture; }
+
 void owners_set_ebpf(struct owners *o, int on)
 {
 	if (o)

@@ -91,6 +91,8 @@ void owners_first_scan_done(struct owners *o);
 /* Owners come from the capture itself (PKTAP headers, owners_add() with
  * OWNER_PKTAP): this machine's sockets are never scanned. */
 void owners_set_from_capture(struct owners *o);
+/* 1 when o's owners come from the capture (PKTAP), 0 otherwise (or NULL). */
+int owners_from_capture(const struct owners *o);
 /* The method that currently feeds it ("eBPF", "procfs", "none"). */
 const char *owners_active_method(const struct owners *o);
 void owners_set_ebpf(struct owners *o, int on);

@@ -369,7 +369,7 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	snprintf(s, sizeof(s), "flows %u  closed %u  evicted %llu", t->table.count, t->history.count,
 		 (unsigned long long)t->stats.flows_evicted);
 	sidebar_line(&y, x, s, A_NORMAL);
-	if (owners_current && a->cap.offline) {
+	if (owners_from_capture(owners_current)) {
 		snprintf(s, sizeof(s), "processes: from the capture (PKTAP)");
 	} else if (owners_current) {
 		const struct owners_stats *os = owners_stats(owners_current);
