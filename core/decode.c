@@ -246,6 +246,31 @@ static void parse_quoted(struct nl_reader *r, int family, struct quoted_flow *q)
 	q->valid = 1;
 }
 
+/* A neighbour solicitation or advertisement after its ICMPv6 header:
+ * reserved or flags, the target address, then options of 8-byte units;
+ * the link-layer address a solicitation gives for its sender (option 1)
+ * or an advertisement for its target (option 2), when it has one. Damage
+ * only leaves nd_has_lladdr 0: the packet still counts as ICMPv6. */
+static void decode_nd(struct nl_reader *r, struct packet *pkt)
+{
+	const uint8_t want = pkt->icmp_kind == ICMP_KIND_NEIGHBOR_SOLICIT ? 1 : 2;
+	nl_reader_skip(r, 4);
+	nl_get_bytes(r, pkt->nd_target, 16);
+	for (int i = 0; i < 16 && nl_reader_ok(r) && nl_reader_left(r) >= 8; i++) {
+		const uint8_t *o = nl_get_span(r, 2);
+		if (!o || o[1] == 0)
+			return;		/* a zero length would never end */
+		const uint8_t *v = nl_get_span(r, (size_t)o[1] * 8 - 2);
+		if (!v)
+			return;
+		if (o[0] == want && o[1] == 1) {	/* Ethernet: 6 bytes */
+			memcpy(pkt->nd_lladdr, v, 6);
+			pkt->nd_has_lladdr = nl_reader_ok(r);
+			return;
+		}
+	}
+}
+
 /* Transport layer. r covers the captured bytes of the IP payload;
  * l4_len is its length according to the IP header. */
 static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct packet *pkt)
@@ -316,6 +341,10 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 			pkt->icmp_seq = nl_get_be16(r);
 			if (!nl_reader_ok(r))
 				return DECODE_TRUNCATED;
+			break;
+		case ICMP_KIND_NEIGHBOR_SOLICIT:
+		case ICMP_KIND_NEIGHBOR_ADVERT:
+			decode_nd(r, pkt);
 			break;
 		case ICMP_KIND_DEST_UNREACH:
 		case ICMP_KIND_TIME_EXCEEDED:
@@ -403,6 +432,7 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		uint8_t next = h[6];
 		memcpy(pkt->src, h + 8, 16);
 		memcpy(pkt->dst, h + 24, 16);
+		pkt->hop_limit = h[7];
 		uint32_t len = 40u + plen;
 		if (plen == 0 && next == IPP_HOPOPTS && wire_left > 40)
 			len = (uint32_t)(wire_left > 0xffffffu ? 0xffffffu : wire_left); /* jumbogram */
@@ -917,6 +947,7 @@ static int decode_ip_fast(const uint8_t *ip, size_t cap, size_t wire_left, struc
 			return -1;	/* extension headers, ICMPv6, ...: the general path */
 		memcpy(pkt->src, ip + 8, 16);
 		memcpy(pkt->dst, ip + 24, 16);
+		pkt->hop_limit = ip[7];
 		pkt->family = 6;
 		pkt->ip_len = len;
 		pkt->ipproto = next;

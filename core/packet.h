@@ -100,6 +100,13 @@ struct packet {
 	uint16_t arp_op;		/* 1 request, 2 reply */
 	uint8_t arp_sha[6], arp_tha[6];
 
+	/* ICMPv6 neighbour discovery (RFC 4861), for the neighbour cache: a
+	 * solicitation's source link-layer address (its sender is src) or an
+	 * advertisement's target link-layer address (for nd_target), in
+	 * nd_lladdr below. */
+	uint8_t nd_has_lladdr;
+	uint8_t hop_limit;		/* IPv6 hop limit (255: sent on this link) */
+
 	/* The process the capture itself names (Apple's PKTAP header), 0 = none. */
 	uint32_t proc_pid;
 	char proc_comm[16];	/* its command name, NUL-terminated, unsanitised */
@@ -107,6 +114,9 @@ struct packet {
 	/* Transport payload actually captured, borrowed from the capture buffer. */
 	const uint8_t *payload;
 	size_t payload_len;
+	/* Valid only with nd_has_lladdr (so not cleared for every packet). */
+	uint8_t nd_lladdr[6];
+	uint8_t nd_target[16];
 };
 
 #endif
