@@ -33,6 +33,8 @@
 #include "kubernetes.h"
 #include "log.h"
 #include "names.h"
+#include "neighbors.h"
+#include "oui.h"
 #include "owners.h"
 #include "resolver.h"
 #include "geoip.h"
@@ -159,6 +161,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		if (pkt.proc_pid && owners_current)
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
 		tracker_packet(&a->tracker, &pkt);
+		if (pkt.proto == L4_ARP || pkt.nd_has_lladdr)
+			neighbors_from_packet(neighbors_current, &pkt);
 		if (a->pcap_x || a->pcapng_x) {
 			pcap_export_packet(a->pcap_x, a->cap.dlt, h, bytes, a->tracker.last_flow);
 			pcap_export_packet(a->pcapng_x, a->cap.dlt, h, bytes, a->tracker.last_flow);
@@ -488,6 +492,13 @@ int app_init(struct app *a)
 	}
 	if ((rc = open_packet_exports(a)) != 0)
 		return rc;
+	/* MACs the traffic's ARP and neighbour discovery name, with their
+	 * vendors where the UI shows them (the system's list, read now: the
+	 * sandbox allows no reading later). */
+	neighbors_current = neighbors_new();
+	if (!o->headless && (oui_current = oui_load_system()) != NULL)
+		log_msg(LOG_INFO, "MAC vendors: %u prefixes from %s", oui_count(oui_current),
+			oui_path(oui_current));
 	if (!o->no_geoip) {	/* mapped now, before privileges go */
 		char gerr[1400];
 		geoip_current = geoip_open(o->geoip_country, o->geoip_asn, o->geoip_city, gerr, sizeof(gerr));
@@ -758,6 +769,10 @@ void app_cleanup(struct app *a)
 	geoip_current = NULL;
 	kube_close(kube_current);
 	kube_current = NULL;
+	neighbors_free(neighbors_current);
+	neighbors_current = NULL;
+	oui_free(oui_current);
+	oui_current = NULL;
 	export_free(export_current);	/* before the tracker and loop it reads */
 	export_current = NULL;
 	tracker_free(&a->tracker);
