@@ -20,6 +20,8 @@
 #include "core/owners.h"
 #include "core/geoip.h"
 #include "core/kubernetes.h"
+#include "core/neighbors.h"
+#include "core/oui.h"
 #include "core/clock.h"
 #include "core/resolver.h"
 #include "core/record.h"
@@ -87,6 +89,28 @@ static void dpi_line(void *ctx, const char *key, const char *label, const char *
 	add(l, lab, "%s  (%s)", v, key);
 }
 
+/* An end's hardware address, with its vendor (RustNet's Local/Remote MAC):
+ * an ARP flow's own, else what the neighbour cache learnt for the
+ * address. Nothing when unknown. */
+static void add_mac(struct lines *l, const char *label, const struct flow *f, int local,
+		    uint64_t now)
+{
+	static const uint8_t zero[6];
+	const uint8_t *m = NULL;
+	int end_b = ((f->flags & FLOW_SRC_IS_B) != 0) == local;	/* this end is key.b */
+	if (f->key.proto == L4_ARP)
+		m = end_b ? f->u.arp.mac_b : f->u.arp.mac_a;
+	else if (f->key.family)
+		m = neighbors_mac(neighbors_current, f->key.family, end_b ? f->key.b : f->key.a, now);
+	if (!m || !memcmp(m, zero, 6))
+		return;
+	const char *vendor = oui_vendor(oui_current, m);
+	char v[OUI_NAME_MAX * 4 + 1];
+	ui_sanitize(v, sizeof(v), vendor ? vendor : "", vendor ? strlen(vendor) : 0);	/* file text */
+	add(l, label, "%02x:%02x:%02x:%02x:%02x:%02x%s%s%s", m[0], m[1], m[2], m[3], m[4], m[5],
+	    v[0] ? " (" : "", v, v[0] ? ")" : "");
+}
+
 static void build(struct ui *u, const struct flow *f, int closed, struct lines *l)
 {
 	struct flow_text t;
@@ -98,6 +122,8 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	add(l, "Protocol", "%s", t.proto);
 	add(l, "Local", "%s", t.local);
 	add(l, "Remote", "%s", t.remote);
+	add_mac(l, "Local MAC", f, 1, now);
+	add_mac(l, "Remote MAC", f, 0, now);
 	add(l, "Direction", "%s", f->flags & FLOW_DST_INITIATED ? "incoming" : "outgoing");
 	add(l, "Service", "%s", t.service[0] ? t.service : "-");
 	add(l, "State", "%s%s", t.state, closed ? " (closed)" : "");
