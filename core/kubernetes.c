@@ -130,6 +130,19 @@ static int cmp_cont(const void *a, const void *b)
 	return strcmp(((const struct container_name *)a)->id, ((const struct container_name *)b)->id);
 }
 
+/* arr (cap elements of size bytes) with room for element n: itself, or
+ * reallocated twice as large; NULL when that fails (arr stays valid). */
+static void *room_for_one(void *arr, uint32_t *cap, uint32_t n, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	uint32_t nc = *cap ? *cap * 2 : 64;
+	void *p = realloc(arr, (size_t)nc * size);
+	if (p)
+		*cap = nc;
+	return p;
+}
+
 /* /var/log/pods/<namespace>_<pod>_<uid> */
 static void scan_pods(struct kube *k)
 {
@@ -145,14 +158,10 @@ static void scan_pods(struct kube *k)
 		if (!u1 || u1 == u2 || u1 == s || u2 == u1 + 1 || (size_t)(s + n - (u2 + 1)) != KUBERNETES_UID_LEN ||
 		    !is_uid(u2 + 1))
 			continue;
-		if (k->n_pods == cap) {
-			uint32_t nc = cap ? cap * 2 : 64;
-			struct pod_name *np = realloc(k->pods, nc * sizeof(*np));
-			if (!np)
-				break;
-			k->pods = np;
-			cap = nc;
-		}
+		struct pod_name *grown = room_for_one(k->pods, &cap, k->n_pods, sizeof(*grown));
+		if (!grown)
+			break;
+		k->pods = grown;
 		struct pod_name *p = &k->pods[k->n_pods];
 		for (int i = 0; i < KUBERNETES_UID_LEN; i++)
 			p->uid[i] = u2[1 + i] == '_' ? '-' : lower(u2[1 + i]);
@@ -196,14 +205,10 @@ static void scan_containers(struct kube *k)
 				u2 = p;
 		if (!ok || !u2 || u2 + 1 >= id - 1)
 			continue;
-		if (k->n_conts == cap) {
-			uint32_t nc = cap ? cap * 2 : 64;
-			struct container_name *np = realloc(k->conts, nc * sizeof(*np));
-			if (!np)
-				break;
-			k->conts = np;
-			cap = nc;
-		}
+		struct container_name *grown = room_for_one(k->conts, &cap, k->n_conts, sizeof(*grown));
+		if (!grown)
+			break;
+		k->conts = grown;
 		struct container_name *c = &k->conts[k->n_conts];
 		for (int i = 0; i < KUBERNETES_ID_LEN; i++)
 			c->id[i] = lower(id[i]);
