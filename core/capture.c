@@ -315,8 +315,8 @@ static int ng_take_over(struct capture *c)
 		}
 		kept += ng_keeps(c, dlt, &h, data) != 0;
 	}
-	log_msg(LOG_INFO, "%s: interfaces of different link types: read from packet %llu on by "
-		"netlens' own pcapng reader", c->name, (unsigned long long)c->packets + 1);
+	log_msg(LOG_INFO, "%s: libpcap stopped before packet %llu (%s); read on by netlens' own "
+		"pcapng reader", c->name, (unsigned long long)c->packets + 1, pcap_geterr(c->p));
 	pcap_close(c->p);
 	c->p = NULL;
 	return 0;

@@ -268,7 +268,8 @@ static void write_failed(struct pcap_export *x)
 }
 
 /* The interface of a packet of link type dlt, written first when new;
- * -1 when the file cannot describe it. */
+ * -1 when the file cannot describe it, -2 when writing the interface
+ * failed. */
 static int interface_for(struct pcap_export *x, int dlt)
 {
 	for (unsigned i = 0; i < x->ndlts; i++)
@@ -278,7 +279,7 @@ static int interface_for(struct pcap_export *x, int dlt)
 		return -1;
 	if (pcapng_interface(x, dlt) < 0) {
 		write_failed(x);
-		return -1;
+		return -2;
 	}
 	return (int)x->ndlts - 1;
 }
@@ -289,8 +290,13 @@ void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr
 	if (!x)
 		return;
 	int ifc = interface_for(x, dlt);
-	if (ifc < 0) {
+	if (ifc == -1) {
 		x->other_link++;
+		return;
+	}
+	if (ifc < 0) {		/* its interface could not be written: a lost packet */
+		x->packets++;
+		x->lost++;
 		return;
 	}
 	x->packets++;
