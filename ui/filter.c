@@ -491,6 +491,15 @@ int filter_match(const struct filter *f, const struct filter_subject *s)
 
 int filter_is_empty(const struct filter *f) { return !f || f->n == 0; }
 
+int filter_uses_kubernetes(const struct filter *f)
+{
+	for (unsigned i = 0; f && i < f->n; i++)
+		if (f->t[i].field == FLD_POD || f->t[i].field == FLD_NAMESPACE ||
+		    f->t[i].field == FLD_CONTAINER)
+			return 1;
+	return 0;
+}
+
 void filter_free(struct filter *f)
 {
 	if (!f)

@@ -60,6 +60,11 @@ int filter_match(const struct filter *f, const struct filter_subject *s);
 /* 1 when f has no effective term (NULL, blank, or only ignored terms). */
 int filter_is_empty(const struct filter *f);
 
+/* 1 when a term of f reads pod, pod_namespace or container: a caller may
+ * leave them NULL otherwise and spare the lookup (free text does not
+ * search them). */
+int filter_uses_kubernetes(const struct filter *f);
+
 void filter_free(struct filter *f);	/* NULL is fine */
 
 #endif /* NETLENS_UI_FILTER_H */

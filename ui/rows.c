@@ -139,8 +139,12 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	if (proc) {
 		ui_sanitize(t->process, sizeof(t->process), proc->info.name, strlen(proc->info.name));
 		t->pid = proc->info.pid;
+		/* The pod names serve only pod:, ns: and container: terms (no
+		 * column shows them; the details look them up themselves), so
+		 * a refresh parses no cgroup path unless the filter asks. */
 		struct kube_view kv;
-		if (kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv)) {
+		if (kube_current && filter_uses_kubernetes(u->filter) &&
+		    kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv)) {
 			ui_sanitize(t->pod, sizeof(t->pod), kv.pod_name, strlen(kv.pod_name));
 			ui_sanitize(t->pod_namespace, sizeof(t->pod_namespace), kv.pod_namespace,
 				    strlen(kv.pod_namespace));

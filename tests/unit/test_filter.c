@@ -341,6 +341,25 @@ END_TEST
 
 /* ---- the matcher on odd rows ----------------------------------------------- */
 
+/* Which filters need the pod names: only the three keywords, negated or
+ * not; free text never searches them, so the UI may skip the lookup. */
+START_TEST(test_uses_kubernetes)
+{
+	static const struct { const char *expr; int uses; } cases[] = {
+		{ "pod:web", 1 }, { "!ns:shop", 1 }, { "namespace:/^s/", 1 },
+		{ "tcp container:api", 1 }, { "cont:x port:80", 1 },
+		{ "web", 0 }, { "process:kubelet", 0 }, { "pod:", 0 }, { "pods:x", 0 }, { "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter *f = filter_compile(cases[i].expr, NULL, 0);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_msg(filter_uses_kubernetes(f) == cases[i].uses, "`%s`", cases[i].expr);
+		filter_free(f);
+	}
+	ck_assert(!filter_uses_kubernetes(NULL));
+}
+END_TEST
+
 START_TEST(test_substring_edges)
 {
 	/* a partial match that restarts ("aab" in "aaab"), a needle at the very
@@ -445,6 +464,7 @@ static Suite *filter_suite(void)
 	tcase_add_test(tc, test_costly_regex);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_is_empty);
+	tcase_add_test(tc, test_uses_kubernetes);
 	tcase_add_test(tc, test_substring_edges);
 	tcase_add_test(tc, test_null_fields);
 	tcase_add_test(tc, test_random_exprs);
