@@ -254,9 +254,11 @@ const char *record_icmp_error_name(int family, uint8_t type, uint8_t code)
 	}
 }
 
-static void mac_text(char *out, const uint8_t *m)
+char *record_mac_text(const uint8_t *m, char *out)
 {
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	snprintf(out, RECORD_MAC_TEXT_LEN, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		 m[4], m[5]);
+	return out;
 }
 
 static uint32_t flow_rtt_us(const struct flow *f)
@@ -430,18 +432,14 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		json_u64(&w, "icmp_errors", f->icmp_err_count);
 	}
 	if (f->key.proto == L4_ARP) {
-		char m[18];
+		char m[RECORD_MAC_TEXT_LEN];
 		static const uint8_t zero[6];
 		const uint8_t *sm = src_b ? f->u.arp.mac_b : f->u.arp.mac_a;
 		const uint8_t *dm = src_b ? f->u.arp.mac_a : f->u.arp.mac_b;
-		if (memcmp(sm, zero, 6)) {
-			mac_text(m, sm);
-			json_str(&w, "source_mac", m);
-		}
-		if (memcmp(dm, zero, 6)) {
-			mac_text(m, dm);
-			json_str(&w, "destination_mac", m);
-		}
+		if (memcmp(sm, zero, 6))
+			json_str(&w, "source_mac", record_mac_text(sm, m));
+		if (memcmp(dm, zero, 6))
+			json_str(&w, "destination_mac", record_mac_text(dm, m));
 	}
 	dpi_json(dpi_current, f->dpi, b);
 	if (flow_is_over(f))

@@ -16,6 +16,11 @@ void record_time(struct strbuf *b, uint64_t us);
 /* RFC 5952 text of an IPv6 address into buf (46 bytes); returns buf. */
 char *record_ipv6_text(const uint8_t *addr, char *buf);
 
+/* "02:42:ac:11:00:02": a hardware address in lower case; out holds
+ * RECORD_MAC_TEXT_LEN bytes. Returns out. */
+#define RECORD_MAC_TEXT_LEN 18
+char *record_mac_text(const uint8_t *mac, char *out);
+
 /* "192.0.2.1", "2001:db8::1". buf must hold 46 bytes. */
 const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf);
 

@@ -107,8 +107,8 @@ static void add_mac(struct lines *l, const char *label, const struct flow *f, in
 	const char *vendor = oui_vendor(oui_current, m);
 	char v[OUI_NAME_MAX * 4 + 1];
 	ui_sanitize(v, sizeof(v), vendor ? vendor : "", vendor ? strlen(vendor) : 0);	/* file text */
-	add(l, label, "%02x:%02x:%02x:%02x:%02x:%02x%s%s%s", m[0], m[1], m[2], m[3], m[4], m[5],
-	    v[0] ? " (" : "", v, v[0] ? ")" : "");
+	char text[RECORD_MAC_TEXT_LEN];
+	add(l, label, "%s%s%s%s", record_mac_text(m, text), v[0] ? " (" : "", v, v[0] ? ")" : "");
 }
 
 static void build(struct ui *u, const struct flow *f, int closed, struct lines *l)
