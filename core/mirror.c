@@ -65,7 +65,7 @@ void mirror_pack_begin(msgpack_packer *pk, unsigned worker, uint64_t now_us,
 {
 	uint64_t v[N_COUNTERS];
 	counters_to_array(c, v);
-	msgpack_pack_array(pk, 8);
+	msgpack_pack_array(pk, 9);
 	msgpack_pack_uint32(pk, MIRROR_VERSION);
 	msgpack_pack_uint32(pk, worker);
 	msgpack_pack_uint64(pk, now_us);
@@ -81,6 +81,7 @@ void mirror_pack_end(msgpack_packer *pk, int final)
 		msgpack_pack_false(pk);
 }
 void mirror_pack_closed(msgpack_packer *pk, uint32_t n) { msgpack_pack_array(pk, n); }
+void mirror_pack_neighbors(msgpack_packer *pk, uint32_t n) { msgpack_pack_array(pk, n); }
 void mirror_pack_names(msgpack_packer *pk, uint32_t n) { msgpack_pack_array(pk, n); }
 
 /* [family, proto, ipproto, a, b, pa, pb, flags, state, first_us, last_us,
@@ -143,6 +144,16 @@ void mirror_pack_name(msgpack_packer *pk, int family, const uint8_t *addr, const
 	msgpack_pack_str(pk, len);
 	msgpack_pack_str_body(pk, name, len);
 	msgpack_pack_uint32(pk, ttl_s);
+}
+
+void mirror_pack_neighbor(msgpack_packer *pk, int family, const uint8_t *addr,
+			  const uint8_t mac[6], uint64_t seen_us)
+{
+	msgpack_pack_array(pk, 4);
+	msgpack_pack_uint8(pk, (uint8_t)family);
+	pack_bin(pk, addr, family == 4 ? 4 : 16);
+	pack_bin(pk, mac, 6);
+	msgpack_pack_uint64(pk, seen_us);
 }
 
 /* ---- checking a message before msgpack-c unpacks it ------------------- */
@@ -425,6 +436,23 @@ static int decode_body(const msgpack_object *top, const struct mirror_sink *s, c
 	*why = "bad end";
 	if (it[7].type != MSGPACK_OBJECT_BOOLEAN)
 		return -1;
+	/* neighbours: absent from the snapshots of before 2026-12-05 */
+	*why = "bad neighbour";
+	if (top->via.array.size > 8 && it[8].type != MSGPACK_OBJECT_ARRAY)
+		return -1;
+	for (uint32_t i = 0; top->via.array.size > 8 && i < it[8].via.array.size; i++) {
+		const msgpack_object *n = &it[8].via.array.ptr[i];
+		uint64_t fam, seen;
+		uint8_t addr[16] = { 0 }, mac[6];
+		if (n->type != MSGPACK_OBJECT_ARRAY || n->via.array.size != 4 ||
+		    get_u64(&n->via.array.ptr[0], 6, &fam) || (fam != 4 && fam != 6) ||
+		    get_bin(&n->via.array.ptr[1], fam == 4 ? 4 : 16, addr) ||
+		    get_bin(&n->via.array.ptr[2], 6, mac) || (mac[0] & 1) ||
+		    get_u64(&n->via.array.ptr[3], UINT64_MAX, &seen))
+			return -1;
+		if (s->neighbor)
+			s->neighbor(s->ctx, (int)fam, addr, mac, seen);
+	}
 	if (it[7].via.boolean && s->final)
 		s->final(s->ctx, (unsigned)worker);
 	*why = NULL;

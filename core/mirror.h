@@ -40,8 +40,9 @@ struct mirror_counters {
 /* ---- the worker's side ----------------------------------------------- */
 
 /* Starts a snapshot: [version, worker, now_us, counters, flows, closed, names,
- * final]: then come mirror_pack_flows(n) and n flows, mirror_pack_closed(n)
- * and n closed flows, mirror_pack_names(n) and n names, mirror_pack_end(). */
+ * final, neighbors]: then come mirror_pack_flows(n) and n flows,
+ * mirror_pack_closed(n) and n closed flows, mirror_pack_names(n) and n names,
+ * mirror_pack_end(), mirror_pack_neighbors(n) and n neighbours. */
 void mirror_pack_begin(msgpack_packer *pk, unsigned worker, uint64_t now_us,
 		       const struct mirror_counters *c);
 void mirror_pack_flows(msgpack_packer *pk, uint32_t n);
@@ -55,6 +56,10 @@ void mirror_pack_name(msgpack_packer *pk, int family, const uint8_t *addr, const
 
 /* final: the worker's last snapshot before it exits (asked for at exit). */
 void mirror_pack_end(msgpack_packer *pk, int final);
+/* What ARP and neighbour discovery taught the worker (neighbors_set_tap). */
+void mirror_pack_neighbors(msgpack_packer *pk, uint32_t n);
+void mirror_pack_neighbor(msgpack_packer *pk, int family, const uint8_t *addr,
+			  const uint8_t mac[6], uint64_t seen_us);
 
 /* ---- the parent's side ----------------------------------------------- */
 
@@ -75,6 +80,9 @@ struct mirror_sink {
 	void (*name)(void *ctx, int family, const uint8_t *addr, const char *name, size_t len,
 		     uint32_t ttl_s);
 	void (*final)(void *ctx, unsigned worker);
+	/* A hardware address; mac is a unicast one (checked). */
+	void (*neighbor)(void *ctx, int family, const uint8_t *addr, const uint8_t mac[6],
+			 uint64_t seen_us);
 };
 
 /* Decodes one framed message's body. Returns 0, or -1 with why set (the

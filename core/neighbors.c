@@ -15,6 +15,7 @@ struct entry {
 	uint8_t addr[16];
 	uint8_t mac[6];
 	uint64_t seen_us;
+	uint64_t tapped_us;	/* seen_us when last passed to the tap */
 	uint32_t next;		/* in its bucket's chain */
 };
 
@@ -23,6 +24,8 @@ struct neighbors {
 	struct entry e[NEIGHBORS_MAX];
 	uint32_t count;
 	uint32_t oldest;	/* when full: the next entry to be replaced (ring order) */
+	neighbors_tap_fn tap;
+	void *tap_ctx;
 };
 
 struct neighbors *neighbors_current;
@@ -41,10 +44,20 @@ struct neighbors *neighbors_new(void)
 		n->bucket[i] = NONE;
 	n->count = 0;
 	n->oldest = 0;
+	n->tap = NULL;
+	n->tap_ctx = NULL;
 	return n;
 }
 
 void neighbors_free(struct neighbors *n) { free(n); }
+
+void neighbors_set_tap(struct neighbors *n, neighbors_tap_fn fn, void *ctx)
+{
+	if (!n)
+		return;
+	n->tap = fn;
+	n->tap_ctx = ctx;
+}
 
 static uint32_t find(const struct neighbors *n, int family, const uint8_t *addr)
 {
@@ -71,6 +84,7 @@ void neighbors_note(struct neighbors *n, int family, const uint8_t *addr, const 
 	if (!n || (family != 4 && family != 6) || !memcmp(mac, zero, 6) || (mac[0] & 1))
 		return;	/* no address, or a group address: not a neighbour's */
 	uint32_t i = find(n, family, addr);
+	int changed = i == NONE || memcmp(n->e[i].mac, mac, 6);
 	if (i == NONE) {
 		if (n->count < NEIGHBORS_MAX) {
 			i = n->count++;
@@ -87,8 +101,14 @@ void neighbors_note(struct neighbors *n, int family, const uint8_t *addr, const 
 		e->next = *b;
 		*b = i;
 	}
-	memcpy(n->e[i].mac, mac, 6);
-	n->e[i].seen_us = now_us;
+	struct entry *e = &n->e[i];
+	memcpy(e->mac, mac, 6);
+	e->seen_us = now_us;
+	if (n->tap && (changed || now_us < e->tapped_us ||
+		       now_us - e->tapped_us >= NEIGHBORS_TAP_REFRESH_US)) {
+		e->tapped_us = now_us;
+		n->tap(n->tap_ctx, family, e->addr, mac, now_us);
+	}
 }
 
 void neighbors_from_packet(struct neighbors *n, const struct packet *p)

@@ -37,6 +37,17 @@ const uint8_t *neighbors_mac(const struct neighbors *n, int family, const uint8_
 			     uint64_t now_us);
 uint32_t neighbors_count(const struct neighbors *n);
 
+/* --workers: a worker passes what it learns on to the parent, whose details
+ * show the MACs. The tap is called when an address is learnt, when its MAC
+ * changes, and when it is heard of again NEIGHBORS_TAP_REFRESH_US after it
+ * was last passed on (so the parent's entry does not go stale while the
+ * worker's is fresh); an ARP flood costs a message entry per address per
+ * minute, not per packet. fn NULL: none. */
+#define NEIGHBORS_TAP_REFRESH_US (60ull * 1000000)
+typedef void (*neighbors_tap_fn)(void *ctx, int family, const uint8_t *addr, const uint8_t mac[6],
+				 uint64_t seen_us);
+void neighbors_set_tap(struct neighbors *n, neighbors_tap_fn fn, void *ctx);
+
 /* The process-wide cache (NULL: none). */
 extern struct neighbors *neighbors_current;
 

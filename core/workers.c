@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mirror.h"
 #include "names.h"
+#include "neighbors.h"
 #include "options.h"
 #include "owners.h"
 #include "resolver.h"
@@ -130,9 +131,9 @@ struct wctx {
 	int sock;
 	ev_io cap_w, sock_w;
 	ev_timer tick_w;
-	msgpack_sbuffer flows, closed, names;
-	uint32_t n_flows, n_closed, n_names;
-	msgpack_packer pk_flows, pk_closed, pk_names;
+	msgpack_sbuffer flows, closed, names, neighbors;
+	uint32_t n_flows, n_closed, n_names, n_neighbors;
+	msgpack_packer pk_flows, pk_closed, pk_names, pk_neighbors;
 	int want_final;
 	int exit_code;
 	struct sent *sent;		/* per table slot: what was reported of the flow */
@@ -188,7 +189,7 @@ static void send_chunk(struct wctx *w, int final)
 
 	counters_now(w, &c);
 	/* Nothing new (an idle link): no message, so the parent sleeps on. */
-	if (!final && !w->n_flows && !w->n_closed && !w->n_names && w->sent_once &&
+	if (!final && !w->n_flows && !w->n_closed && !w->n_names && !w->n_neighbors && w->sent_once &&
 	    !memcmp(&c, &w->last_counters, sizeof(c)))
 		return;
 	w->last_counters = c;
@@ -203,6 +204,8 @@ static void send_chunk(struct wctx *w, int final)
 	mirror_pack_names(&pk, w->n_names);
 	msgpack_sbuffer_write(&head, w->names.data, w->names.size);
 	mirror_pack_end(&pk, final);
+	mirror_pack_neighbors(&pk, w->n_neighbors);
+	msgpack_sbuffer_write(&head, w->neighbors.data, w->neighbors.size);
 	size_t n = head.size;
 	len[0] = (uint8_t)(n >> 24); len[1] = (uint8_t)(n >> 16);
 	len[2] = (uint8_t)(n >> 8); len[3] = (uint8_t)n;
@@ -215,7 +218,8 @@ static void send_chunk(struct wctx *w, int final)
 	msgpack_sbuffer_clear(&w->flows);
 	msgpack_sbuffer_clear(&w->closed);
 	msgpack_sbuffer_clear(&w->names);
-	w->n_flows = w->n_closed = w->n_names = 0;
+	msgpack_sbuffer_clear(&w->neighbors);
+	w->n_flows = w->n_closed = w->n_names = w->n_neighbors = 0;
 }
 
 /* tmp = f with the counts since it was last reported; marks them reported. */
@@ -255,6 +259,21 @@ static void on_worker_name(void *ctx, int family, const uint8_t *addr, const cha
 	struct wctx *w = ctx;
 	mirror_pack_name(&w->pk_names, family, addr, name, len, ttl_s);
 	w->n_names++;
+	if (w->names.size >= FLUSH_AT)
+		send_chunk(w, 0);	/* a flood of answers: keep the frame under the cap */
+}
+
+/* The cache's tap rule passes on an address at most once a minute unless
+ * it is new or its MAC changed; a flood of made-up addresses is bounded by
+ * the flush below, like the closed flows of a burst of evictions. */
+static void on_worker_neighbor(void *ctx, int family, const uint8_t *addr, const uint8_t mac[6],
+			       uint64_t seen_us)
+{
+	struct wctx *w = ctx;
+	mirror_pack_neighbor(&w->pk_neighbors, family, addr, mac, seen_us);
+	w->n_neighbors++;
+	if (w->neighbors.size >= FLUSH_AT)
+		send_chunk(w, 0);	/* an ARP flood of made-up addresses */
 }
 
 static void pack_changed(struct flow *f, void *ctx)
@@ -357,10 +376,13 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 	msgpack_sbuffer_init(&w.flows);
 	msgpack_sbuffer_init(&w.closed);
 	msgpack_sbuffer_init(&w.names);
+	msgpack_sbuffer_init(&w.neighbors);
 	msgpack_packer_init(&w.pk_flows, &w.flows, msgpack_sbuffer_write);
 	msgpack_packer_init(&w.pk_closed, &w.closed, msgpack_sbuffer_write);
 	msgpack_packer_init(&w.pk_names, &w.names, msgpack_sbuffer_write);
+	msgpack_packer_init(&w.pk_neighbors, &w.neighbors, msgpack_sbuffer_write);
 	names_set_tap(on_worker_name, &w);
+	neighbors_set_tap(neighbors_current, on_worker_neighbor, &w);	/* MACs for the details */
 
 	uint32_t share = (a->opt.max_flows + ws->n - 1) / ws->n;
 	if (app_worker_tracker(a, share, on_worker_flow_event, &w) < 0) {
@@ -529,6 +551,13 @@ static void sink_name(void *ctx, int family, const uint8_t *addr, const char *na
 	names_note_ttl(names_current, family, addr, name, len, ttl_s, clock_wall_us());
 }
 
+static void sink_neighbor(void *ctx, int family, const uint8_t *addr, const uint8_t mac[6],
+			  uint64_t seen_us)
+{
+	(void)ctx;
+	neighbors_note(neighbors_current, family, addr, mac, seen_us);
+}
+
 static void sink_final(void *ctx, unsigned worker)
 {
 	struct worker *w = ctx;
@@ -589,7 +618,7 @@ static int drain(struct worker *w)
 				break;
 			const char *why = NULL;
 			struct mirror_sink sink = { w, sink_counters, sink_flow, sink_closed, sink_name,
-						    sink_final };
+						    sink_final, sink_neighbor };
 			if (mirror_decode(p + 4, fl, &sink, &why) < 0) {
 				char m[160];
 				snprintf(m, sizeof(m), "worker %u sent a bad snapshot (%s): stopping it",

@@ -7,8 +7,9 @@
  * open or closed, is printed as JSON and as a text row, as the parent's
  * output would, so any value that got through is also rendered.
  *
- * Checks beyond not crashing: the table stays within its cap, and every
- * record is one JSON object with no raw control bytes.
+ * Checks beyond not crashing: the table stays within its cap, every
+ * record is one JSON object with no raw control bytes, and a neighbour
+ * the decoder passes on is one the parent's cache keeps.
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "dpi.h"
 #include "mirror.h"
 #include "names.h"
+#include "neighbors.h"
 #include "record.h"
 #include "strbuf.h"
 #include "tracker.h"
@@ -65,6 +67,15 @@ static void on_name(void *ctx, int fam, const uint8_t *a, const char *n, size_t 
 	names_note_ttl(names_current, fam, a, n, len, ttl, 1700000000000000ull);
 }
 
+static void on_neighbor(void *ctx, int fam, const uint8_t *a, const uint8_t mac[6], uint64_t seen)
+{
+	(void)ctx;
+	static const uint8_t zero[6];
+	neighbors_note(neighbors_current, fam, a, mac, seen);
+	if (memcmp(mac, zero, 6) && !neighbors_mac(neighbors_current, fam, a, seen))
+		fail("a neighbour passed on was not kept");
+}
+
 static void check(struct strbuf *b, const struct flow *f)
 {
 	sb_reset(b);
@@ -105,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tracker_init(&t, &cfg) < 0)
 		return 0;
 	cur = &t;
-	struct mirror_sink sink = { NULL, on_counters, on_flow, on_closed, on_name, NULL };
+	neighbors_current = neighbors_new();
+	struct mirror_sink sink = { NULL, on_counters, on_flow, on_closed, on_name, NULL, on_neighbor };
 	const char *why;
 	mirror_decode(data, size, &sink, &why);
 	if (t.table.count > CAP_FLOWS)
@@ -121,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	history_clear(&t.history);
 	tracker_free(&t);
 	names_free(names_current);
+	neighbors_free(neighbors_current);
+	neighbors_current = NULL;
 	names_current = NULL;
 	return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make-snapshot-corpus.py - seeds for fuzz_snapshot: worker snapshots as
 core/mirror.c writes them (doc/snapshot.md, "worker channel"), with TCP, UDP,
-ICMP and ARP flows, dissector results, closed flows and names. Needs
+ICMP and ARP flows, dissector results, closed flows, names and neighbours. Needs
 python3-msgpack. Writes tests/fuzz/corpus/fuzz_snapshot/."""
 import os
 import struct
@@ -28,10 +28,13 @@ def flow(family, proto, a, b, pa, pb, state, flags=2, dpi=None, ipproto=0):
             [3, 4], [300, 4000], [176470000, 100, 2000, 0, 0], [0, 0, 0], bytes(64), dpi]
 
 
-def snapshot(flows, closed=(), names=(), final=False, version=1):
+def snapshot(flows, closed=(), names=(), final=False, version=1, neighbors=None):
     counters = list(range(1, N_COUNTERS + 1))
-    return msgpack.packb([version, 0, 1764700001000000, counters, list(flows),
-                          [[f, r] for f, r in closed], list(names), final], use_bin_type=True)
+    msg = [version, 0, 1764700001000000, counters, list(flows),
+           [[f, r] for f, r in closed], list(names), final]
+    if neighbors is not None:   # the ninth item, absent before 2026-12-05
+        msg.append(list(neighbors))
+    return msgpack.packb(msg, use_bin_type=True)
 
 
 def main():
@@ -47,6 +50,10 @@ def main():
         "closed_names": snapshot([], closed=[(flow(6, L4["TCP"], bytes(15) + b"\x01", bytes(15) + b"\x02",
                                                    1, 2, 10), 1)],
                                  names=[[4, bytes([10, 0, 0, 2]), "srv.example", 300]], final=True),
+        "neighbors": snapshot([], neighbors=[[4, bytes([10, 0, 0, 2]), bytes.fromhex("0242ac110002"),
+                                              1764700000500000],
+                                             [6, bytes([0xfe, 0x80]) + bytes(13) + b"\x01",
+                                              bytes.fromhex("3c22fb010203"), 1764700000600000]]),
         "other_ip": snapshot([flow(4, L4["OTHER"], addr4(10, 0, 0, 1), addr4(10, 0, 0, 2), 0, 0, 0,
                                    ipproto=47)]),
     }

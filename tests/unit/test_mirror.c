@@ -82,7 +82,10 @@ static void tcp_flow(struct flow *f, uint16_t sport)
 /* ---- a sink that keeps what it was given ------------------------------ */
 
 struct got {
-	unsigned counters, flows, closed, names, finals;
+	unsigned counters, flows, closed, names, finals, neighbors;
+	int nb_family;
+	uint8_t nb_addr[16], nb_mac[6];
+	uint64_t nb_seen;
 	struct mirror_counters c;
 	struct flow f;
 	int has_res;
@@ -147,9 +150,19 @@ static void g_final(void *ctx, unsigned w)
 	((struct got *)ctx)->finals++;
 }
 
+static void g_neighbor(void *ctx, int fam, const uint8_t *a, const uint8_t mac[6], uint64_t seen)
+{
+	struct got *g = ctx;
+	g->neighbors++;
+	g->nb_family = fam;
+	memcpy(g->nb_addr, a, fam == 4 ? 4 : 16);
+	memcpy(g->nb_mac, mac, 6);
+	g->nb_seen = seen;
+}
+
 static int decode(msgpack_sbuffer *sb, struct got *g, const char **why)
 {
-	struct mirror_sink s = { g, g_counters, g_flow, g_closed, g_name, g_final };
+	struct mirror_sink s = { g, g_counters, g_flow, g_closed, g_name, g_final, g_neighbor };
 	memset(g, 0, sizeof(*g));
 	return mirror_decode((const uint8_t *)sb->data, sb->size, &s, why);
 }
@@ -176,6 +189,9 @@ static void pack_snapshot(msgpack_sbuffer *sb, const struct flow *open, const st
 	mirror_pack_names(&pk, 1);
 	mirror_pack_name(&pk, 4, (const uint8_t[]){ 10, 0, 0, 2 }, "srv.example", 11, 300);
 	mirror_pack_end(&pk, final);
+	mirror_pack_neighbors(&pk, 1);
+	mirror_pack_neighbor(&pk, 4, (const uint8_t[]){ 10, 0, 0, 2 },
+			     (const uint8_t[]){ 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 }, 1700000000500000ull);
 }
 
 START_TEST(test_roundtrip)
@@ -201,6 +217,11 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(g.names, 1);
 	ck_assert_str_eq(g.name, "srv.example");
 	ck_assert_uint_eq(g.finals, 1);
+	ck_assert_uint_eq(g.neighbors, 1);
+	ck_assert_int_eq(g.nb_family, 4);
+	ck_assert(!memcmp(g.nb_addr, (uint8_t[]){ 10, 0, 0, 2 }, 4));
+	ck_assert(!memcmp(g.nb_mac, (uint8_t[]){ 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 }, 6));
+	ck_assert_uint_eq(g.nb_seen, 1700000000500000ull);
 	msgpack_sbuffer_destroy(&sb);
 
 	pack_snapshot(&sb, &f, NULL, NULL, 0);
@@ -361,10 +382,75 @@ START_TEST(test_check_bounds)
 
 	const char *why = NULL;
 	struct got g;
-	struct mirror_sink s = { &g, g_counters, g_flow, g_closed, g_name, g_final };
+	struct mirror_sink s = { &g, g_counters, g_flow, g_closed, g_name, g_final, g_neighbor };
 	ck_assert_int_eq(mirror_decode(huge_array, sizeof(huge_array), &s, &why), -1);
 	ck_assert_ptr_nonnull(why);
 	ck_assert_int_eq(mirror_decode(ok, sizeof(ok), &s, &why), -1);	/* not a snapshot */
+}
+END_TEST
+
+/* Neighbours: an IPv6 one travels whole; a snapshot of 8 items (before
+ * they were carried) is still read; a group MAC, a wrong family or length
+ * is refused with the message. */
+static int decode_neighbor(int items, int family, size_t alen, const uint8_t *mac, size_t mlen,
+			   struct got *g)
+{
+	static const uint8_t a6[16] = { 0xfe, 0x80, [15] = 1 };
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	struct mirror_counters c;
+	const char *why;
+	memset(&c, 0, sizeof(c));
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, (size_t)items);
+	msgpack_pack_uint32(&pk, MIRROR_VERSION);
+	msgpack_pack_uint32(&pk, 0);
+	msgpack_pack_uint64(&pk, 1);
+	uint64_t v[64] = { 0 };
+	msgpack_pack_array(&pk, 64);	/* counters: at least as many as there are */
+	for (unsigned i = 0; i < 64; i++)
+		msgpack_pack_uint64(&pk, v[i]);
+	mirror_pack_flows(&pk, 0);
+	mirror_pack_closed(&pk, 0);
+	mirror_pack_names(&pk, 0);
+	mirror_pack_end(&pk, 0);
+	if (items > 8) {
+		msgpack_pack_array(&pk, 1);
+		msgpack_pack_array(&pk, 4);
+		msgpack_pack_uint8(&pk, (uint8_t)family);
+		msgpack_pack_bin(&pk, alen);
+		msgpack_pack_bin_body(&pk, a6, alen);
+		msgpack_pack_bin(&pk, mlen);
+		msgpack_pack_bin_body(&pk, mac, mlen);
+		msgpack_pack_uint64(&pk, 42);
+	}
+	int rc = decode(&sb, g, &why);
+	msgpack_sbuffer_destroy(&sb);
+	return rc;
+}
+
+START_TEST(test_neighbors_travel)
+{
+	static const uint8_t mac[7] = { 0x3c, 0x22, 0xfb, 1, 2, 3, 4 };
+	static const uint8_t group[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	struct got g;
+	ck_assert_int_eq(decode_neighbor(9, 6, 16, mac, 6, &g), 0);
+	ck_assert_uint_eq(g.neighbors, 1);
+	ck_assert_int_eq(g.nb_family, 6);
+	ck_assert_uint_eq(g.nb_addr[0], 0xfe);
+	ck_assert_uint_eq(g.nb_addr[15], 1);
+	ck_assert(!memcmp(g.nb_mac, mac, 6));
+	ck_assert_uint_eq(g.nb_seen, 42);
+	ck_assert_int_eq(decode_neighbor(8, 6, 16, mac, 6, &g), 0);	/* before neighbours */
+	ck_assert_uint_eq(g.neighbors, 0);
+	ck_assert_uint_eq(g.counters, 1);
+	ck_assert_int_eq(decode_neighbor(9, 6, 16, group, 6, &g), -1);
+	ck_assert_int_eq(decode_neighbor(9, 5, 16, mac, 6, &g), -1);
+	ck_assert_int_eq(decode_neighbor(9, 4, 16, mac, 6, &g), -1);	/* v4 with 16 bytes */
+	ck_assert_int_eq(decode_neighbor(9, 6, 4, mac, 6, &g), -1);
+	ck_assert_int_eq(decode_neighbor(9, 6, 16, mac, 7, &g), -1);
+	ck_assert_uint_eq(g.neighbors, 0);
 }
 END_TEST
 
@@ -603,6 +689,7 @@ static Suite *mirror_suite(void)
 	tcase_add_test(tc, test_values_checked);
 	tcase_add_test(tc, test_check_bounds);
 	tcase_add_test(tc, test_version_refused);
+	tcase_add_test(tc, test_neighbors_travel);
 	suite_add_tcase(s, tc);
 	return s;
 }

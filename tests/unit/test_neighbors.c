@@ -172,6 +172,58 @@ START_TEST(arp_and_bounds)
 }
 END_TEST
 
+/* The tap (--workers: a worker passes what it learns to the parent): once
+ * per address, again when its MAC changes or a minute after it was last
+ * passed on, never for every packet of a flood. */
+struct taps { unsigned n; int family; uint8_t mac[6]; uint64_t seen; };
+static void on_tap(void *ctx, int family, const uint8_t *addr, const uint8_t mac[6], uint64_t seen)
+{
+	struct taps *t = ctx;
+	(void)addr;
+	t->n++;
+	t->family = family;
+	memcpy(t->mac, mac, 6);
+	t->seen = seen;
+}
+
+START_TEST(tap_rule)
+{
+	struct neighbors *n = neighbors_new();
+	struct taps t = { 0 };
+	uint8_t a[4] = { 10, 0, 0, 1 };
+	static const uint8_t other[6] = { 0x00, 0x1b, 0x21, 0, 0, 9 };
+	neighbors_note(n, 4, a, mac_c, 1000);	/* before a tap: nothing to call */
+	neighbors_set_tap(n, on_tap, &t);
+	neighbors_note(n, 4, a, mac_c, 2000);	/* known, same MAC, not a minute on */
+	ck_assert_uint_eq(t.n, 0);
+	a[3] = 2;
+	neighbors_note(n, 4, a, mac_c, 2000);	/* new */
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_int_eq(t.family, 4);
+	ck_assert_uint_eq(t.seen, 2000);
+	for (uint64_t us = 2001; us < 2000 + 1000; us++)	/* a flood of the same ARP */
+		neighbors_note(n, 4, a, mac_c, us);
+	ck_assert_uint_eq(t.n, 1);
+	neighbors_note(n, 4, a, other, 3000);	/* its MAC changed */
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_mem_eq(t.mac, other, 6);
+	neighbors_note(n, 4, a, other, 3000 + NEIGHBORS_TAP_REFRESH_US - 1);
+	ck_assert_uint_eq(t.n, 2);
+	neighbors_note(n, 4, a, other, 3000 + NEIGHBORS_TAP_REFRESH_US);	/* a minute on */
+	ck_assert_uint_eq(t.n, 3);
+	neighbors_note(n, 4, a, other, 10);	/* the clock went back: pass it on */
+	ck_assert_uint_eq(t.n, 4);
+	neighbors_note(n, 4, a, (const uint8_t[]){ 0x01, 0, 0x5e, 0, 0, 1 }, 5000);	/* group */
+	ck_assert_uint_eq(t.n, 4);
+	neighbors_set_tap(n, NULL, NULL);
+	a[3] = 3;
+	neighbors_note(n, 4, a, mac_c, 2000);
+	ck_assert_uint_eq(t.n, 4);
+	neighbors_set_tap(NULL, on_tap, &t);	/* no cache: nothing */
+	neighbors_free(n);
+}
+END_TEST
+
 static const char *write_tmp(const char *name, const char *text)
 {
 	static char p[2][128];
@@ -243,6 +295,7 @@ static Suite *neighbors_suite(void)
 	TCase *tc = tcase_create("neighbors");
 	tcase_add_test(tc, nd_decode);
 	tcase_add_test(tc, arp_and_bounds);
+	tcase_add_test(tc, tap_rule);
 	tcase_add_test(tc, vendors);
 	suite_add_tcase(s, tc);
 	return s;
