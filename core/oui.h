@@ -1,12 +1,14 @@
 /*
- * oui.h - the vendor of a MAC address from its first three bytes (the
- * IEEE's MA-L registry; RustNet's OUI vendors, N7).
+ * oui.h - the vendor of a MAC address from its prefix (the IEEE's MA-L,
+ * MA-M and MA-S registries; RustNet's OUI vendors, N7).
  *
  * netlens ships no copy: it reads the list the system keeps, Wireshark's
  * manuf (libwireshark-data) or the IEEE's oui.txt (ieee-data), in either
- * format. Only 24-bit prefixes are kept (the longer MA-M/MA-S ranges are
- * skipped), sorted for a binary search; the whole list is about 1.3 MiB, so
- * it is read only where something shows vendors (the terminal UI).
+ * format. 24-bit prefixes and the longer ones of manuf (/28 MA-M, /36
+ * MA-S: the IEEE sells some 24-bit blocks in parts, whose own entry says
+ * only "IEEE Registration Authority") are kept, sorted for a binary search
+ * and matched longest first; the whole list is about 2 MiB, so it is read
+ * only where something shows vendors (the terminal UI).
  * Locally administered addresses (a random veth, a container's) have no
  * vendor: oui_vendor() says so.
  */

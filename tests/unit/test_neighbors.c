@@ -247,18 +247,42 @@ START_TEST(vendors)
 		"08:00:27\tPcsCompu\n"			/* short name only */
 		"FC:FF:FF\tX\tA vendor with a name far longer than anyone would print in a table or details\n"
 		"garbage line\n"
-		"01:02\tCut\n");
+		"01:02\tCut\n"
+		/* a block sold in parts: MA-M (/28) and MA-S (/36) inside it */
+		"00:1B:C5\tIEEERegi\tIEEE Registration Authority\n"
+		"00:1B:C5:00:10:00/36\tOpenRBco\tOpenRB.com, Direct SIA\n"
+		"00:1B:C5:00:20:00/36\tGORAMO-J\tGORAMO - Janusz Gorecki\n"
+		"00:55:DA\tIEEERegi\tIEEE Registration Authority\n"
+		"00:55:DA:10:00:00/28\tKoolPOS\tKoolPOS Inc.\n"
+		"00:55:DA:10:00:00/20\tBad\tToo short\n"
+		"00:55:DA:10:00:00/49\tBad\tToo long\n"
+		"00:55:DA:10:00:00\tBad\tSix bytes and no length\n"
+		"00:55:DA:10\tBad\tFour bytes\n");
 	struct oui *o = oui_load(manuf);
 	unlink(manuf);
 	ck_assert_ptr_nonnull(o);
-	ck_assert_uint_eq(oui_count(o), 4);
+	ck_assert_uint_eq(oui_count(o), 10);
 	ck_assert_str_eq(oui_vendor(o, mac_c), "Cisco Systems, Inc");
 	static const uint8_t vbox[6] = { 0x08, 0x00, 0x27, 1, 2, 3 }, intel[6] = { 0x00, 0x1b, 0x21, 9, 9, 9 };
 	static const uint8_t none[6] = { 0x00, 0x50, 0xc2, 0, 0, 1 }, local[6] = { 0x02, 0x42, 0xac, 0x11, 0, 2 };
 	static const uint8_t longv[6] = { 0xfc, 0xff, 0xff, 0, 0, 0 };
 	ck_assert_str_eq(oui_vendor(o, vbox), "PcsCompu");
 	ck_assert_str_eq(oui_vendor(o, intel), "Intel Corporate");
-	ck_assert_ptr_null(oui_vendor(o, none));	/* only a 36-bit range: not kept */
+	ck_assert_str_eq(oui_vendor(o, none), "A 36-bit range");
+	static const uint8_t outside[6] = { 0x00, 0x50, 0xc2, 0x00, 0x10, 0x00 };
+	ck_assert_ptr_null(oui_vendor(o, outside));	/* past its only range, no 24-bit entry */
+	static const uint8_t ma_s[6] = { 0x00, 0x1b, 0xc5, 0x00, 0x1f, 0xff },
+			     ma_s2[6] = { 0x00, 0x1b, 0xc5, 0x00, 0x20, 0x00 },
+			     ma_s_out[6] = { 0x00, 0x1b, 0xc5, 0x00, 0x30, 0x00 },
+			     ma_m[6] = { 0x00, 0x55, 0xda, 0x1f, 0xff, 0xff },
+			     ma_m_out[6] = { 0x00, 0x55, 0xda, 0x20, 0x00, 0x00 },
+			     range[6] = { 0x00, 0x50, 0xc2, 0x00, 0x0a, 0xbc };
+	ck_assert_str_eq(oui_vendor(o, ma_s), "OpenRB.com, Direct SIA");	/* the last of its 4096 */
+	ck_assert_str_eq(oui_vendor(o, ma_s2), "GORAMO - Janusz Gorecki");
+	ck_assert_str_eq(oui_vendor(o, ma_s_out), "IEEE Registration Authority");	/* the block's */
+	ck_assert_str_eq(oui_vendor(o, ma_m), "KoolPOS Inc.");
+	ck_assert_str_eq(oui_vendor(o, ma_m_out), "IEEE Registration Authority");
+	ck_assert_str_eq(oui_vendor(o, range), "A 36-bit range");
 	ck_assert_str_eq(oui_vendor(o, local), "locally administered");
 	ck_assert_uint_eq(strlen(oui_vendor(o, longv)), OUI_NAME_MAX);
 	oui_free(o);
