@@ -123,7 +123,7 @@ static __always_inline void owner_from_task(struct owner *o)
  * sockets would otherwise wake netlens hundreds of times a second. The
  * reader also drains the ring once a second, and whenever a flow's owner
  * is not found yet (core/owners.c), so nothing waits long for it. */
-#define WAKEUP_BYTES (RING_BYTES / 4)	/* about 750 records; the ring holds 2 980 (88 bytes each) */
+#define WAKEUP_BYTES (RING_BYTES / 4)	/* about 630 records; the ring holds 2 520 (96 bytes each) */
 
 static __always_inline void event_submit(struct nl_owner_event *e)
 {
@@ -174,6 +174,10 @@ static __always_inline void event_tuple(struct nl_owner_event *e, struct sock *s
 	}
 	if (peer)
 		e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* sock_cgroup_data holds the cgroup pointer since 5.15 (a packed
+	 * value before): older kernels leave the id 0 */
+	if (bpf_core_field_exists(struct sock_cgroup_data, cgroup))
+		e->cgroup_id = BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
 }
 
 static __always_inline void emit_sk(struct sock *sk, const struct owner *o, __u8 kind,

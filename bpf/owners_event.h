@@ -35,6 +35,10 @@ struct nl_owner_event {
 	__u32 pad2;
 	__u64 start_ns;		/* the process's start (its leader's start_boottime), ns after
 				 * boot; 0: unknown (the cgroup hooks cannot read the task) */
+	__u64 cgroup_id;	/* the socket's cgroup v2 (its creator's at creation): the id
+				 * bpf_get_current_cgroup_id() would give, the inode of its
+				 * folder; 0: unknown. Names a pod (--kubernetes) when the
+				 * process is gone before /proc/PID/cgroup can be read */
 };
 
 #endif

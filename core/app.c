@@ -729,6 +729,9 @@ int app_sandbox(struct app *a)
 	if (kube_current) {	/* the kubelet's folders, read again for new pods */
 		spec.read_paths[spec.n_read++] = a->kube_pods_dir;
 		spec.read_paths[spec.n_read++] = a->kube_containers_dir;
+		/* the cgroup tree, walked to name a gone process's cgroup */
+		if (platform_cgroup_paths_fd() >= 0)
+			spec.read_fds[spec.n_read_fds++] = platform_cgroup_paths_fd();
 	}
 	/* A TCP collector is reconnected after it goes away: its port stays
 	 * open to connect() under the Landlock TCP rules. */
@@ -769,6 +772,7 @@ void app_cleanup(struct app *a)
 	geoip_current = NULL;
 	kube_close(kube_current);
 	kube_current = NULL;
+	platform_cgroup_paths_close();
 	neighbors_free(neighbors_current);
 	neighbors_current = NULL;
 	oui_free(oui_current);

@@ -184,8 +184,14 @@ static uint32_t proc_for(struct owners *o, const struct sock_owner *s)
 	 * batches): a process started since under the same pid has another
 	 * start, and then the record's own name and uid are what is true. */
 	if (s->method == OWNER_PKTAP || priv_broker_proc_info(s->pid, &p->info) < 0 ||
-	    (s->start && p->info.start && p->info.start != s->start))
+	    (s->start && p->info.start && p->info.start != s->start)) {
 		proc_info_from_socket(&p->info, s);	/* exited already, or not that one */
+		/* --kubernetes: the socket's own cgroup (eBPF) still names its
+		 * pod; /proc's, when it could be read, is the process's now */
+		if (platform_proc_read_cgroup && s->cgroup_id)
+			platform_cgroup_path(s->cgroup_id, p->info.cgroup, sizeof(p->info.cgroup),
+					     clock_wall_us());
+	}
 	memcpy(p->comm, s->comm, sizeof(p->comm));
 	proc_note_start(p, s);
 	p->method = s->method;

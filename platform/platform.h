@@ -72,6 +72,8 @@ struct sock_owner {
 				 * the same name */
 	uint8_t foreign;	/* 1: the socket is in another network namespace (eBPF sees
 				 * them all); matched only when no socket of ours is */
+	uint64_t cgroup_id;	/* the socket's cgroup v2 id (eBPF), 0 when the source does
+				 * not say: platform_cgroup_path() names it */
 };
 
 typedef void (*sock_owner_fn)(void *ctx, const struct sock_owner *o);
@@ -99,6 +101,20 @@ struct proc_info {
 /* Set before the sandbox starts the /proc helper (--kubernetes on):
  * platform_proc_info() then also reads /proc/PID/cgroup. */
 extern int platform_proc_read_cgroup;
+
+/* A socket's cgroup (sock_owner.cgroup_id) as a path like those of
+ * /proc/PID/cgroup, for a process gone before its own could be read
+ * (--kubernetes). Only cgroups with "kubepods" in their path are named.
+ * platform_cgroup_paths_adopt() takes an open cgroup2 root folder (the eBPF
+ * loader's, found before `ip netns exec`'s /sys hid it; the sandbox allows
+ * reading beneath it: platform_cgroup_paths_fd()). The tree is walked
+ * again, at most once a second, when an id is not known. */
+void platform_cgroup_paths_adopt(int root_fd);
+int platform_cgroup_paths_fd(void);	/* -1: none */
+/* 1 and the path (its end when longer) in out when id names a kubepods
+ * cgroup; 0 otherwise. */
+int platform_cgroup_path(uint64_t id, char *out, size_t outlen, uint64_t now_us);
+void platform_cgroup_paths_close(void);
 
 /* The path of the first line of a /proc/PID/cgroup (n bytes) that names
  * "kubepods", into out (its end when longer: the ids are there); 1 when

@@ -60,6 +60,11 @@ struct sandbox_spec {
 	 * /etc files): plugin folders. A missing one is skipped. */
 	const char *read_paths[SANDBOX_MAX_READ];
 	unsigned n_read;
+	/* Read-only trees given by an open folder no path may reach (the
+	 * cgroup2 root of platform_cgroup_paths_fd(): `ip netns exec` hides
+	 * /sys/fs/cgroup, a private mount is detached). -1 entries skipped. */
+	int read_fds[2];
+	unsigned n_read_fds;
 	/* Programs that may still be started (wl-copy, xclip: absolute paths);
 	 * their ELF interpreter is allowed with them. Missing ones are skipped. */
 	const char *exec_paths[SANDBOX_MAX_EXEC];

@@ -246,6 +246,7 @@ static int event_to_owner(const struct nl_owner_event *ev, struct sock_owner *o)
 	memcpy(o->comm, ev->comm, sizeof(o->comm));
 	o->comm[sizeof(o->comm) - 1] = 0;
 	o->start = ns_to_clock_ticks(ev->start_ns);
+	o->cgroup_id = ev->cgroup_id;
 	return 0;
 }
 
@@ -409,8 +410,12 @@ struct ebpf_owners *ebpf_owners_open(sock_owner_fn fn, void *ctx, char *why, siz
 				tl = sizeof(e->tried) - 1;
 		}
 	}
-	if (cgroup_fd >= 0)
-		close(cgroup_fd);	/* the links hold the cgroup */
+	/* The links hold the cgroup; --kubernetes keeps the folder to name
+	 * the cgroups of sockets whose process is gone (platform.h). */
+	if (cgroup_fd >= 0 && platform_proc_read_cgroup && r == 0)
+		platform_cgroup_paths_adopt(cgroup_fd);
+	else if (cgroup_fd >= 0)
+		close(cgroup_fd);
 	if (r) {
 		if (why && whylen)
 			snprintf(why, whylen, "eBPF unavailable: %s%s (procfs is used)", err,

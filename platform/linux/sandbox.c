@@ -469,6 +469,13 @@ static int landlock_build(const struct sandbox_spec *spec, int abi, struct sandb
 	for (unsigned i = 0; i < spec->n_read && i < SANDBOX_MAX_READ; i++)
 		if (spec->read_paths[i] && (rc = add_path(rs, spec->read_paths[i], R_TREE, h)) < 0)
 			missing(rep, "read rule for %s: %s", spec->read_paths[i], strerror(-rc));
+	for (unsigned i = 0; i < spec->n_read_fds && i < 2; i++) {
+		struct nl_path_beneath_attr pb = { .allowed_access = R_TREE & h,
+						   .parent_fd = spec->read_fds[i] };
+		if (spec->read_fds[i] >= 0 &&
+		    syscall(SYS_landlock_add_rule, rs, NL_RULE_PATH_BENEATH, &pb, 0) < 0)
+			missing(rep, "read rule for a folder given open: %s", strerror(errno));
+	}
 	for (unsigned i = 0; i < spec->n_exec && i < SANDBOX_MAX_EXEC; i++) {
 		const char *p = spec->exec_paths[i];
 		if (!p || add_path(rs, p, RX_FILE, h) != 0)

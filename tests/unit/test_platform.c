@@ -13,7 +13,9 @@
  *    sockets each are all found by a first scan, found again by a second
  *    that walks nothing, a new process's socket is found by a third, and a
  *    dead process's sockets are gone from a fourth. The costs are printed
- *    (doc/performance.md quotes them).
+ *    (doc/performance.md quotes them);
+ *  - a cgroup id is named by the path of the kubepods folder whose inode
+ *    it is (a folder tree stands in for cgroupfs).
  * The namespace tests need CAP_SYS_ADMIN and `ip`; without them they
  * return early (the sysfs comparison runs anywhere).
  */
@@ -22,11 +24,13 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -382,6 +386,83 @@ START_TEST(procfs_scan_incremental)
 }
 END_TEST
 
+/* A cgroup id (a folder's inode) to its path: only kubepods folders are
+ * named, a new folder is found by the next walk (at most once a second),
+ * a long path keeps its end. Any folder tree stands in for cgroupfs. */
+static void mkdirs(const char *root, const char *rel)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	for (char *c = p + strlen(root) + 1; *c; c++)
+		if (*c == '/') {
+			*c = '\0';
+			mkdir(p, 0755);
+			*c = '/';
+		}
+	mkdir(p, 0755);
+}
+
+static uint64_t ino_of(const char *root, const char *rel)
+{
+	char p[4096];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	ck_assert_int_eq(stat(p, &st), 0);
+	return (uint64_t)st.st_ino;
+}
+
+START_TEST(cgroup_paths_name_pods)
+{
+	char root[] = "/tmp/netlens-cgroups.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	const char *scope = "kubepods.slice/kubepods-besteffort.slice/"
+			    "kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice/"
+			    "cri-containerd-4fc6fd8c35fc16ef05846044e891482eb1c66b1cab2c7ed44a49cd0b14ee2dd6.scope";
+	mkdirs(root, scope);
+	mkdirs(root, "system.slice/cron.service");
+	mkdirs(root, "kubepods/besteffort/pod0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/abc");
+	char out[256];
+	ck_assert_int_eq(platform_cgroup_path(ino_of(root, scope), out, sizeof(out), 1), 0);	/* none adopted */
+	ck_assert_int_eq(platform_cgroup_paths_fd(), -1);
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	platform_cgroup_paths_adopt(fd);
+	ck_assert_int_eq(platform_cgroup_paths_fd(), fd);
+
+	uint64_t t = 1000000;
+	ck_assert_int_eq(platform_cgroup_path(ino_of(root, scope), out, sizeof(out), t), 1);
+	char want[256];
+	snprintf(want, sizeof(want), "/%s", scope);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(platform_cgroup_path(ino_of(root, "kubepods/besteffort/pod0f1e2d3c-4b5a-6978-8796-"
+						  "a5b4c3d2e1f0/abc"), out, sizeof(out), t), 1);
+	ck_assert_str_eq(out, "/kubepods/besteffort/pod0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/abc");
+	ck_assert_int_eq(platform_cgroup_path(ino_of(root, "system.slice/cron.service"), out, sizeof(out), t), 0);
+	ck_assert_int_eq(platform_cgroup_path(ino_of(root, ""), out, sizeof(out), t), 0);
+	ck_assert_int_eq(platform_cgroup_path(0, out, sizeof(out), t), 0);
+
+	/* a pod made since: not walked again within the second, then found */
+	mkdirs(root, "kubepods/besteffort/podnew/ctr");
+	uint64_t id = ino_of(root, "kubepods/besteffort/podnew/ctr");
+	ck_assert_int_eq(platform_cgroup_path(id, out, sizeof(out), t + 1), 0);
+	ck_assert_int_eq(platform_cgroup_path(id, out, sizeof(out), t + 999999), 0);
+	ck_assert_int_eq(platform_cgroup_path(id, out, sizeof(out), t + 1000001), 1);
+	ck_assert_str_eq(out, "/kubepods/besteffort/podnew/ctr");
+
+	/* a short buffer keeps the path's end, where the ids are */
+	char small[16];
+	ck_assert_int_eq(platform_cgroup_path(ino_of(root, scope), small, sizeof(small), t + 1000001), 1);
+	ck_assert_str_eq(small, "b14ee2dd6.scope");
+
+	platform_cgroup_paths_close();
+	ck_assert_int_eq(platform_cgroup_paths_fd(), -1);
+	ck_assert_int_eq(platform_cgroup_path(id, out, sizeof(out), t + 5000000), 0);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *platform_suite(void)
 {
 	Suite *s = suite_create("platform");
@@ -396,6 +477,7 @@ static Suite *platform_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, procfs_scan_incremental);
 	tcase_add_test(tc, proc_stat_start_parses);
+	tcase_add_test(tc, cgroup_paths_name_pods);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -276,7 +276,7 @@ END_TEST
 
 struct full_case {
 	uint16_t tcp_port;
-	char allowed[300], other[300], readable[300];
+	char allowed[300], other[300], readable[300], given[300];
 	int no_uid_drop;
 };
 
@@ -292,8 +292,12 @@ static void full_sandbox(void *arg)
 	unsetenv("PKEXEC_UID");
 	int logfd = open(c->allowed, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	CHECK(logfd >= 0, "open %s", c->allowed);
+	/* a folder given by descriptor (the cgroup2 root of --kubernetes) */
+	int given = open(c->given, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(given >= 0, "open %s", c->given);
 	struct sandbox_spec spec = {
 		.write_paths = { c->allowed }, .n_write = 1,
+		.read_fds = { given, -1 }, .n_read_fds = 2,
 		.no_uid_drop = c->no_uid_drop, .strict = 1,
 	};
 	int rc = sandbox_apply(&spec, &rep);
@@ -330,6 +334,14 @@ static void full_sandbox(void *arg)
 	      strerror(open_errno("/etc/shadow", O_RDONLY)));
 	CHECK(open_errno(c->readable, O_RDONLY) == EACCES, "%s (0644, outside): %s", c->readable,
 	      strerror(open_errno(c->readable, O_RDONLY)));
+	int gf = openat(given, "sub/file.txt", O_RDONLY | O_CLOEXEC);
+	CHECK(gf >= 0, "beneath the folder given open: %s", strerror(errno));
+	close(gf);
+	gf = openat(given, "sub", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(gf >= 0, "a folder beneath the one given open: %s", strerror(errno));
+	close(gf);
+	gf = openat(given, "../readable.txt", O_RDONLY | O_CLOEXEC);
+	CHECK(gf < 0 && errno == EACCES, "above the folder given open: %s", gf < 0 ? strerror(errno) : "opened");
 	CHECK(open_errno(c->other, O_WRONLY | O_CREAT) == EACCES, "creating %s: %s", c->other,
 	      strerror(open_errno(c->other, O_WRONLY | O_CREAT)));
 	CHECK(open_errno("/tmp", O_RDONLY | O_DIRECTORY) == EACCES, "listing /tmp");
@@ -374,6 +386,16 @@ START_TEST(test_sandbox_full)
 	fputs("x\n", fp);
 	fclose(fp);
 	chmod(c.readable, 0644);
+	char sub[330];
+	snprintf(c.given, sizeof(c.given), "%s/given", tmpdir);
+	snprintf(sub, sizeof(sub), "%s/sub", c.given);
+	ck_assert_int_eq(mkdir(c.given, 0755), 0);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/sub/file.txt", c.given);
+	fp = fopen(sub, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	chmod(sub, 0644);
 	in_child(full_sandbox, &c);
 	close(ls);
 	/* The log got both lines; nothing else was created. */
