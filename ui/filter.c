@@ -12,6 +12,7 @@
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ enum field {
 	FLD_SRC,	/* local IP text */
 	FLD_DST,	/* remote IP text */
 	FLD_PROCESS,
+	FLD_PID,	/* the owning process's id (nethogs -P) */
 	FLD_HOST,
 	FLD_SSH,
 	FLD_STATE,
@@ -48,6 +50,7 @@ static const struct keyword {
 	{ "src", FLD_SRC }, { "source", FLD_SRC },
 	{ "dst", FLD_DST }, { "dest", FLD_DST }, { "destination", FLD_DST },
 	{ "process", FLD_PROCESS }, { "proc", FLD_PROCESS },
+	{ "pid", FLD_PID },
 	{ "sni", FLD_HOST }, { "host", FLD_HOST }, { "hostname", FLD_HOST },
 	{ "ssh", FLD_SSH },
 	{ "state", FLD_STATE },
@@ -62,14 +65,14 @@ static const struct keyword {
 enum how {
 	HOW_SUBSTR,	/* case-insensitive substring of the field text */
 	HOW_REGEX,	/* `/re/`: POSIX ERE, REG_ICASE */
-	HOW_PORT,	/* port value of all digits: exact number */
+	HOW_NUMBER,	/* port or pid value of all digits: exact number */
 };
 
 struct term {
 	enum field field;
 	enum how how;
 	int neg;		/* `!term` */
-	unsigned long port;	/* HOW_PORT; above 65535 it simply never matches */
+	unsigned long long number;	/* HOW_NUMBER; above the field's range it never matches */
 	const char *needle;	/* HOW_SUBSTR, lower-cased; points into filter.text */
 	size_t nlen;
 	regex_t re;		/* HOW_REGEX; owned, regfree()d by filter_free */
@@ -264,12 +267,13 @@ static int term_set_value(struct term *t, char *val, size_t vlen, char *err, siz
 	int digits = 1;
 	for (size_t i = 0; i < vlen; i++)
 		digits &= val[i] >= '0' && val[i] <= '9';
-	if (digits && (t->field == FLD_PORT || t->field == FLD_SPORT || t->field == FLD_DPORT)) {
-		unsigned long p = 0;
-		for (size_t i = 0; i < vlen && p <= 65535; i++)	/* stops before it can wrap */
-			p = p * 10 + (unsigned long)(val[i] - '0');
-		t->how = HOW_PORT;
-		t->port = p;
+	if (digits && (t->field == FLD_PORT || t->field == FLD_SPORT || t->field == FLD_DPORT ||
+		       t->field == FLD_PID)) {
+		unsigned long long p = 0;
+		for (size_t i = 0; i < vlen && p <= UINT32_MAX; i++)	/* stops before it can wrap */
+			p = p * 10 + (unsigned long long)(val[i] - '0');
+		t->how = HOW_NUMBER;
+		t->number = p;
 		return 0;
 	}
 	for (size_t i = 0; i < vlen; i++)
@@ -372,12 +376,14 @@ static size_t digits_rev(unsigned port, char *d)
 	return n;
 }
 
-static int port_match(const struct term *t, unsigned port)
+/* A port or pid against a term: exact for digits, else as its decimal
+ * text (`port:/^44/`, `pid:12`: a substring). */
+static int number_match(const struct term *t, unsigned v)
 {
-	if (t->how == HOW_PORT)
-		return port == t->port;
+	if (t->how == HOW_NUMBER)
+		return v == t->number;
 	char d[16], buf[16];
-	size_t nd = digits_rev(port, d), n = 0;
+	size_t nd = digits_rev(v, d), n = 0;
 	if (nd == 0)
 		buf[n++] = '0';	/* RustNet: a missing port is the number 0 */
 	while (nd)
@@ -440,17 +446,19 @@ static int term_match(const struct term *t, const struct filter_subject *s, stru
 {
 	switch (t->field) {
 	case FLD_PORT:
-		return port_match(t, s->local_port) || port_match(t, s->remote_port);
+		return number_match(t, s->local_port) || number_match(t, s->remote_port);
 	case FLD_SPORT:
-		return port_match(t, s->local_port);
+		return number_match(t, s->local_port);
 	case FLD_DPORT:
-		return port_match(t, s->remote_port);
+		return number_match(t, s->remote_port);
 	case FLD_SRC:
 		return text_match(t, s->local_addr);
 	case FLD_DST:
 		return text_match(t, s->remote_addr);
 	case FLD_PROCESS:
 		return text_match(t, s->process);
+	case FLD_PID:	/* a row with no process has no pid: never matches */
+		return s->pid && number_match(t, s->pid);
 	case FLD_HOST:
 		return text_match(t, s->host);
 	case FLD_SSH:

@@ -41,6 +41,7 @@ struct filter_subject {
 	unsigned n_extra;	/* entries in extra; extra may be NULL when 0 */
 	const char *pod, *pod_namespace, *container;	/* --kubernetes names, for pod:, ns:
 							 * and container: (NULL or "" when none) */
+	unsigned pid;		/* the owning process, for pid:; 0 when none */
 };
 
 struct filter;	/* compiled; opaque; owned by the caller of filter_compile */

@@ -171,7 +171,7 @@ static const char *const help_lines[][2] = {
 	{ "src: dst:", "local or remote address" },
 	{ "proto: state: service:", "protocol, state, service name" },
 	{ "app: sni: host: ssh:", "application, server name, SSH software" },
-	{ "process:", "owning process" },
+	{ "process: pid:", "owning process, its id" },
 	{ "pod: ns: container:", "Kubernetes pod, namespace, container" },
 };
 

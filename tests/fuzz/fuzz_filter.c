@@ -48,11 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		  .local_port = 443, .remote_port = 51000, .state = "ESTABLISHED",
 		  .service = "https", .app = "TLS example.org", .process = "curl",
 		  .host = "example.org", .ssh = "", .extra = extra, .n_extra = 3,
-		  .pod = "web-7d9f", .pod_namespace = "shop", .container = "nginx" },
+		  .pod = "web-7d9f", .pod_namespace = "shop", .container = "nginx", .pid = 4242 },
 		{ .proto = expr, .local_addr = expr, .remote_addr = "", .local_port = 0,
 		  .remote_port = 65535, .state = expr, .service = "", .app = expr,
 		  .process = expr, .host = expr, .ssh = expr, .extra = NULL, .n_extra = 0,
-		  .pod = expr, .pod_namespace = NULL, .container = expr },
+		  .pod = expr, .pod_namespace = NULL, .container = expr, .pid = 4294967295u },
 	};
 	for (int i = 0; i < 2; i++) {
 		int m = filter_match(f, &rows[i]);

@@ -16,18 +16,18 @@ enum { ROW_A, ROW_B, ROW_C, ROW_D, ROW_E, N_ROWS };
 static const struct filter_subject rows[N_ROWS] = {
 	/* A: HTTPS with curl */
 	{ "TCP", "192.0.2.10", "140.82.112.3", 54321, 443, "ESTABLISHED", "https",
-	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy" },
+	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy", 4242 },
 	/* B: DNS over IPv6, no process known */
 	{ "UDP", "2001:db8:cafe::1", "2001:db8::fb", 5353, 53, "DNS_QUERY", "domain",
-	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL },
+	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL, 0 },
 	/* C: SSH */
 	{ "TCP", "10.0.0.2", "10.0.0.1", 50000, 22, "ESTABLISHED", "ssh", "SSH", "ssh", "",
-	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "" },
+	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "", 812 },
 	/* D: ICMP, no ports, nothing else known */
-	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "" },
+	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "", 0 },
 	/* E: QUIC with firefox */
 	{ "UDP", "192.0.2.10", "142.250.1.1", 60000, 443, "QUIC_CONNECTED", "https",
-	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL },
+	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL, 12345 },
 };
 
 /* An expression and which of rows A..E it must show ("10001" = A and E). */
@@ -88,6 +88,14 @@ static const struct mcase keyword_cases[] = {
 	{ "!pod:web", "01111" },
 	{ "container:/^$/", "00110" },		/* known empty; NULL (unknown) never matches */
 	{ "proc:curl", "10000" },
+	{ "pid:4242", "10000" },		/* the owning process's id: digits are exact */
+	{ "pid:42", "00000" },
+	{ "pid:/^42/", "10000" },
+	{ "pid:/2/", "10101" },
+	{ "!pid:4242", "01111" },
+	{ "pid:0", "00000" },			/* no process, no pid: never matches */
+	{ "pid:4294967296", "00000" },		/* past any pid, no wrap to 0 */
+	{ "pid:99999999999999999999999", "00000" },
 	{ "proc:fire", "00001" },
 	{ "sni:github", "10000" },
 	{ "host:github", "10000" },
