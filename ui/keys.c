@@ -380,6 +380,11 @@ static void handle_key(struct ui *u, int ch)
 		if (list)
 			copy_remote(u);
 		break;
+	case 'b':
+		ui_set_rate_bits(!ui_rate_bits());
+		ui_set_status(u, ui_rate_bits() ? "rates in bits per second (k, M, G: 1000)"
+			      : "rates in bytes per second (K, M, G: 1024)");
+		break;
 	case 'p':
 		u->show_ports = !u->show_ports;
 		ui_set_status(u, u->show_ports ? "service names in place of port numbers"

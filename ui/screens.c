@@ -162,6 +162,7 @@ static const char *const help_lines[][2] = {
 	{ "< / >", "narrow / widen the application column" },
 	{ "c", "copy the remote address (OSC 52, wl-copy, xclip)" },
 	{ "p", "service names instead of port numbers" },
+	{ "b", "rates in bits per second / bytes per second" },
 	{ "d", "hostnames instead of addresses (where known)" },
 	{ "t", "show closed connections (dimmed)" },
 	{ "a", "group by process" },

@@ -159,9 +159,31 @@ static char *human(char *buf, size_t n, double v, const char *suffix)
 	return buf;
 }
 
+/* b: rates in bits per second (iftop's and the network world's unit), in
+ * steps of 1000 as link speeds are; the totals stay bytes. One switch for
+ * every view, as the key is global. */
+static int rate_in_bits;
+
+void ui_set_rate_bits(int on) { rate_in_bits = on != 0; }
+int ui_rate_bits(void) { return rate_in_bits; }
+
 char *ui_human_rate(char *buf, size_t n, double bps)
 {
-	return human(buf, n, bps, "/s");
+	if (!rate_in_bits)
+		return human(buf, n, bps, "/s");
+	static const char *const unit[] = { "b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "Pb/s" };
+	double v = bps * 8;
+	int u = 0;
+	while (v >= 1000 && u < 5) {
+		v /= 1000;
+		u++;
+	}
+	/* At most three digits: "999 b/s", "9.5 kb/s", "120 Mb/s". */
+	if (u == 0 || v >= 10)
+		snprintf(buf, n, "%.0f %s", v, unit[u]);
+	else
+		snprintf(buf, n, "%.1f %s", v, unit[u]);
+	return buf;
 }
 
 char *ui_human_bytes(char *buf, size_t n, double bytes)

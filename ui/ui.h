@@ -165,6 +165,8 @@ void ui_put(int y, int x, int w, const char *s, int right);
 int ui_text_width(const char *s);
 void ui_cut(char *out, size_t n, const char *s, int w);
 char *ui_human_rate(char *buf, size_t n, double bytes_per_s);
+void ui_set_rate_bits(int on);	/* b: ui_human_rate in bits/s (SI) instead of bytes/s */
+int ui_rate_bits(void);
 char *ui_human_bytes(char *buf, size_t n, double bytes);
 char *ui_duration(char *buf, size_t n, uint64_t us);
 void ui_sanitize(char *out, size_t n, const char *s, size_t len);
