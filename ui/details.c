@@ -263,7 +263,7 @@ void ui_draw_details(struct ui *u, int y0, int h)
 	const struct flow *f = r ? ui_row_flow(u, r) : NULL;
 	if (!f) {
 		attrset(A_DIM);
-		mvaddstr(y0 + 1, 2, r && r->header ? "a process group: select one of its connections"
+		mvaddstr(y0 + 1, 2, r && r->header ? "a group: select one of its connections"
 				    : "no connection selected");
 		attrset(A_NORMAL);
 		return;

@@ -208,8 +208,9 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 	if (r->header) {
 		char t[160], rate[32];
 		attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : A_NORMAL) | (selected ? A_REVERSE : 0));
+		const char *none = u->group == GROUP_REMOTE ? "(no address)" : "(unknown process)";
 		snprintf(t, sizeof(t), "%s %s  (%u connection%s, %s)", u->utf8 ? "\xe2\x96\xbe" : "-",
-			 r->gkey[0] == 0x7f ? "(unknown process)" : r->gkey, r->group_count,
+			 r->gkey[0] == 0x7f ? none : r->gkey, r->group_count,
 			 r->group_count == 1 ? "" : "s", ui_human_rate(rate, sizeof(rate), r->bw));
 		ui_put(y, x0, width, t, 0);
 		attrset(A_NORMAL);
@@ -622,7 +623,9 @@ static void draw_status(struct ui *u)
 		snprintf(s + l, sizeof(s) - l, "  sort: %s%s%s%s%s", ui_sort_name(u->sort),
 			 u->sort == SORT_CREATED ? "" : " ",
 			 u->sort == SORT_CREATED ? "" : arrow(u, !u->sort_desc),
-			 u->show_history ? "  +closed" : "", u->group ? "  grouped" : "");
+			 u->show_history ? "  +closed" : "",
+			 u->group == GROUP_PROCESS ? "  grouped by process" :
+			 u->group == GROUP_REMOTE ? "  grouped by remote" : "");
 		ui_put(y, x, COLS - x, s, 0);
 	}
 }

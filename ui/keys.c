@@ -288,7 +288,7 @@ static void handle_key(struct ui *u, int ch)
 	case 'r':	/* RustNet: reset the view (sort, filter, grouping, closed rows) */
 		u->sort = SORT_CREATED;
 		u->sort_desc = 0;
-		u->group = 0;
+		u->group = GROUP_NONE;
 		u->show_history = u->app->cap.offline;
 		u->ftext[0] = '\0';
 		u->flen = u->fcur = 0;
@@ -417,8 +417,12 @@ static void handle_key(struct ui *u, int ch)
 			      : "hiding closed connections");
 		break;
 	case 'a':
-		u->group = !u->group;
+		u->group = u->group == GROUP_PROCESS ? GROUP_NONE : GROUP_PROCESS;
 		ui_set_status(u, u->group ? "grouped by process" : "not grouped");
+		break;
+	case 'A':	/* bandwhich's and iftop's view: who takes the bandwidth */
+		u->group = u->group == GROUP_REMOTE ? GROUP_NONE : GROUP_REMOTE;
+		ui_set_status(u, u->group ? "grouped by remote address" : "not grouped");
 		break;
 	case '<':
 		u->app_width_adj -= 4;

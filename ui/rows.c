@@ -238,6 +238,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	r->header = 0;
 	r->group_count = 0;
 	r->bw = closed ? 0 : rate_get(&f->rate, now, DIR_FWD) + rate_get(&f->rate, now, DIR_REV);
+	r->gbw = 0;
 	switch (u->sort) {
 	case SORT_PROTO: key_text(r->key, t.proto); break;
 	case SORT_LOCAL: key_addr(r->key, f, flow_src_addr(f), flow_src_port(f)); break;
@@ -248,8 +249,10 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	case SORT_PROCESS: key_text(r->key, t.process); break;
 	default: memset(r->key, 0, UI_KEY_LEN); break;
 	}
-	if (u->group)
+	if (u->group == GROUP_PROCESS)
 		key_text(r->gkey, t.process[0] ? t.process : "\x7f");	/* unknown sorts last */
+	else if (u->group == GROUP_REMOTE)
+		key_text(r->gkey, t.remote_addr[0] ? t.remote_addr : "\x7f");
 	return 0;
 }
 
@@ -264,6 +267,7 @@ static void collect_open(struct flow *f, void *ctx)
 }
 
 static const struct ui *sort_ui;	/* qsort has no context argument */
+static int sort_groups_by_rate;	/* the second pass of a grouped bandwidth sort */
 
 static int cmp_rows(const void *pa, const void *pb)
 {
@@ -271,7 +275,12 @@ static int cmp_rows(const void *pa, const void *pb)
 	const struct ui *u = sort_ui;
 	int c = 0;
 	if (u->group) {
-		c = memcmp(a->gkey, b->gkey, UI_KEY_LEN);	/* groups A-Z, always ascending */
+		if (sort_groups_by_rate) {	/* the busiest host or process first */
+			c = (a->gbw > b->gbw) - (a->gbw < b->gbw);
+			if (c)
+				return u->sort_desc ? -c : c;
+		}
+		c = memcmp(a->gkey, b->gkey, UI_KEY_LEN);	/* else groups A-Z, always ascending */
 		if (c)
 			return c;
 	}
@@ -294,7 +303,8 @@ static int cmp_rows(const void *pa, const void *pb)
 	return c;
 }
 
-/* Grouped view: a header row before each process's flows. */
+/* Grouped view: a header row before each group's flows (a process's, or
+ * a remote address's). */
 static void insert_headers(struct ui *u)
 {
 	struct ui_rows *rs = &u->rows;
@@ -366,6 +376,20 @@ void ui_rebuild(struct ui *u)
 	sort_ui = u;
 	if (rs->n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
+	if (u->group && u->sort == SORT_BANDWIDTH && rs->n > 1) {
+		/* Sorted on bandwidth, the groups go by their combined rate:
+		 * sum each group's run, then sort again on that. */
+		for (uint32_t i = 0, j; i < rs->n; i = j) {
+			double sum = 0;
+			for (j = i; j < rs->n && !memcmp(rs->v[j].gkey, rs->v[i].gkey, UI_KEY_LEN); j++)
+				sum += rs->v[j].bw;
+			for (uint32_t k = i; k < j; k++)
+				rs->v[k].gbw = sum;
+		}
+		sort_groups_by_rate = 1;
+		qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
+		sort_groups_by_rate = 0;
+	}
 	if (u->group)
 		insert_headers(u);
 

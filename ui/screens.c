@@ -166,6 +166,7 @@ static const char *const help_lines[][2] = {
 	{ "d", "hostnames instead of addresses (where known)" },
 	{ "t", "show closed connections (dimmed)" },
 	{ "a", "group by process" },
+	{ "A", "group by remote address (bandwidth per host)" },
 	{ "mouse", "click selects, double-click opens, wheel scrolls" },
 	{ "", "Filter terms (ANDed; !term negates; /re/ is a regex)" },
 	{ "port: sport: dport:", "any, local or remote port" },

@@ -31,17 +31,25 @@ enum ui_sort {
 	SORT_COUNT
 };
 
-#define UI_KEY_LEN 40
+#define UI_KEY_LEN 40	/* holds any IPv6 address text (39) */
+
+/* What the grouped view gathers rows by. */
+enum ui_group {
+	GROUP_NONE,
+	GROUP_PROCESS,	/* a (RustNet's): per process */
+	GROUP_REMOTE,	/* A: per remote address (bandwhich's and iftop's per-host view) */
+};
 
 struct ui_row {
 	uint32_t id;		/* flow creation serial: what the selection follows */
 	uint32_t index;		/* slab index (open) or history index (closed) */
 	uint8_t closed;
-	uint8_t header;		/* a process group's title row (grouped view) */
+	uint8_t header;		/* a group's title row (grouped view) */
 	uint32_t group_count;	/* header rows: flows in the group */
 	double bw;		/* down + up, bytes/s */
+	double gbw;		/* grouped, sorted on bandwidth: the group's bw, which orders the groups */
 	char key[UI_KEY_LEN];	/* sort key for the active text/address column */
-	char gkey[UI_KEY_LEN];	/* grouped view: the process name, lower-cased */
+	char gkey[UI_KEY_LEN];	/* grouped view: the process name or remote address, lower-cased */
 };
 
 struct ui_rows {
@@ -97,7 +105,7 @@ struct ui {
 	int show_ports;		/* p: numbers instead of service names */
 	int show_names;		/* d: hostnames (from DNS answers seen) instead of addresses */
 	int show_history;	/* t */
-	int group;		/* a */
+	int group;		/* enum ui_group: a by process, A by remote address */
 	int paused;		/* Space */
 	int app_width_adj;	/* < and >: extra cells for the application column */
 	uint64_t quit_armed_us, clear_armed_us;
