@@ -378,6 +378,8 @@ static int open_input(struct app *a)
 		fprintf(stderr, "netlens: %s\n", err);
 		return 2;
 	}
+	if (o->bpf_filter)
+		snprintf(a->capture_filter, sizeof(a->capture_filter), "%s", o->bpf_filter);
 	if (!a->cap.offline && o->workers > 1 && workers_open(a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netlens: %s\n", err);
 		return 1;
@@ -884,4 +886,26 @@ int app_finish(struct app *a)
 		a->exit_code = 1;
 	app_cleanup(a);
 	return a->exit_code;
+}
+
+int app_set_capture_filter(struct app *a, const char *expr, char *err, size_t errlen)
+{
+	if (a->cap.offline) {
+		snprintf(err, errlen, "a file's filter is set at start (--bpf-filter)");
+		return -1;
+	}
+	if (a->workers) {	/* the workers hold the handles; give -f at start */
+		snprintf(err, errlen, "with --workers the capture filter is set at start (--bpf-filter)");
+		return -1;
+	}
+	if (strlen(expr) >= sizeof(a->capture_filter)) {
+		snprintf(err, errlen, "capture filter too long");
+		return -1;
+	}
+	/* "" compiles to a program that takes every packet: no filter */
+	if (capture_set_filter(&a->cap, expr, err, errlen) < 0)
+		return -1;
+	snprintf(a->capture_filter, sizeof(a->capture_filter), "%s", expr);
+	log_msg(LOG_INFO, "capture filter now: %s", expr[0] ? expr : "(none)");
+	return 0;
 }

@@ -51,6 +51,7 @@ struct app {
 	struct sandbox_report sandbox;	/* what app_sandbox() applied */
 	struct workers *workers;	/* owned; NULL: this process captures */
 	struct sock_owner last_capture_owner;	/* note_capture_owner()'s last report */
+	char capture_filter[1025];	/* the BPF filter in force ("" none): -f, or the UI's f */
 };
 
 /* For a worker (workers.c): the packet handler, and a tracker of its own
@@ -73,5 +74,10 @@ int app_finish(struct app *a);
 void app_cleanup(struct app *a);
 
 uint64_t app_wall_us(void);
+
+/* The UI's f (iftop's): a new capture filter (pcap-filter(7)) on the live
+ * handle, "" for none. 0, or -1 with one line in err (a file, --workers,
+ * or an expression libpcap refuses: the filter in force stays). */
+int app_set_capture_filter(struct app *a, const char *expr, char *err, size_t errlen);
 
 #endif

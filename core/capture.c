@@ -192,14 +192,14 @@ int capture_set_filter(struct capture *c, const char *expr, char *err, size_t er
 	c->filter = c->offline ? strdup(expr) : NULL;
 	struct bpf_program prog;
 	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "invalid --bpf-filter '%s' for %s: %s", expr, c->name,
+		snprintf(err, errlen, "invalid capture filter '%s' for %s: %s", expr, c->name,
 			 pcap_geterr(c->p));
 		return -1;
 	}
 	int rc = pcap_setfilter(c->p, &prog);
 	pcap_freecode(&prog);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot apply --bpf-filter on %s: %s", c->name, pcap_geterr(c->p));
+		snprintf(err, errlen, "cannot apply the capture filter on %s: %s", c->name, pcap_geterr(c->p));
 		return -1;
 	}
 	return 0;

@@ -356,6 +356,10 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	else
 		snprintf(s, sizeof(s), "packets %llu", (unsigned long long)a->cap.packets);
 	sidebar_line(&y, x, s, A_NORMAL);
+	if (a->capture_filter[0]) {	/* -f, or f: what the kernel lets through */
+		snprintf(s, sizeof(s), "filter: %.100s", a->capture_filter);
+		sidebar_line(&y, x, s, u->color ? COLOR_PAIR(CP_KEY) : A_BOLD);
+	}
 	if (a->workers) {
 		unsigned n = workers_count(a->workers), up = workers_running(a->workers);
 		snprintf(s, sizeof(s), "workers %u%s", n, up == n ? " (PACKET_FANOUT)" : "");
@@ -560,6 +564,9 @@ static void draw_title(struct ui *u)
 	attrset(A_NORMAL);
 }
 
+#define CAPTURE_PROMPT "capture filter: "
+#define CAPTURE_PROMPT_W 16
+
 static void draw_status(struct ui *u)
 {
 	int y = LINES - 2;
@@ -567,6 +574,13 @@ static void draw_status(struct ui *u)
 	clrtoeol();
 	uint64_t now = app_wall_us();
 	char s[1400];
+	if (u->editing == EDIT_CAPTURE) {	/* f: applied at Enter, so no count */
+		attrset(A_BOLD);
+		mvaddstr(y, 0, CAPTURE_PROMPT);
+		attrset(A_NORMAL);
+		ui_put(y, CAPTURE_PROMPT_W, COLS - CAPTURE_PROMPT_W, u->btext, 0);
+		return;
+	}
 	if (u->editing) {
 		attrset(A_BOLD);
 		mvaddstr(y, 0, "/");
@@ -680,10 +694,11 @@ void ui_draw(struct ui *u)
 	if (u->editing) {
 		/* The cursor sits after what is before it on screen: cells,
 		 * not bytes (a UTF-8 character takes one cell, or two). */
+		int capture = u->editing == EDIT_CAPTURE;
 		char before[sizeof(u->ftext)];
-		memcpy(before, u->ftext, (size_t)u->fcur);
-		before[u->fcur] = '\0';
-		int cx = 1 + ui_text_width(before);
+		memcpy(before, capture ? u->btext : u->ftext, (size_t)(capture ? u->bcur : u->fcur));
+		before[capture ? u->bcur : u->fcur] = '\0';
+		int cx = (capture ? CAPTURE_PROMPT_W : 1) + ui_text_width(before);
 		move(LINES - 2, cx < COLS ? cx : COLS - 1);
 		curs_set(1);
 	} else {

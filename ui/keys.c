@@ -89,69 +89,96 @@ static void copy_remote(struct ui *u)
 		ui_set_status(u, "could not copy %s", ep);
 }
 
-/* Filter bar editing. Returns 1 when the key was consumed. */
+/* f, Enter: the capture filter typed goes to the live handle. */
+static void capture_filter_apply(struct ui *u)
+{
+	char err[1600];
+	u->editing = EDIT_NONE;
+	if (app_set_capture_filter(u->app, u->btext, err, sizeof(err)) < 0)
+		ui_set_status(u, "%s", err);	/* the filter in force stays */
+	else if (u->btext[0])
+		ui_set_status(u, "capture filter: %s", u->btext);
+	else
+		ui_set_status(u, "capture filter off: every packet");
+}
+
+/* Bottom line editing (/ or f). Returns 1 when the key was consumed. */
 static int filter_key(struct ui *u, int ch)
 {
+	int capture = u->editing == EDIT_CAPTURE;
+	char *text = capture ? u->btext : u->ftext;
+	int *len = capture ? &u->blen : &u->flen, *cur = capture ? &u->bcur : &u->fcur;
 	switch (ch) {
 	case '\n': case '\r': case KEY_ENTER:
-		u->editing = 0;
+		if (capture) {
+			capture_filter_apply(u);
+			return 1;
+		}
+		u->editing = EDIT_NONE;
 		if (u->ferr[0]) {	/* keep the last filter that compiled */
 			ui_set_status(u, "%s", u->ferr);
 		}
 		return 1;
-	case 27:	/* Esc: clear and leave */
-		u->editing = 0;
+	case 27:	/* Esc: / clears its filter and leaves; f leaves the capture filter as it was */
+		u->editing = EDIT_NONE;
+		if (capture)
+			return 1;
 		u->ftext[0] = '\0';
 		u->flen = u->fcur = 0;
 		u->ferr[0] = '\0';
 		ui_apply_filter(u);
 		return 1;
+	case 21:	/* Ctrl+U: the whole line, as in a shell */
+		text[0] = '\0';
+		*len = *cur = 0;
+		break;
 	case KEY_BACKSPACE: case 127: case 8:
-		if (u->fcur > 0) {
+		if (*cur > 0) {
 			int l = 1;
-			while (u->fcur - l > 0 && ((unsigned char)u->ftext[u->fcur - l] & 0xc0) == 0x80)
+			while (*cur - l > 0 && ((unsigned char)text[*cur - l] & 0xc0) == 0x80)
 				l++;
-			memmove(u->ftext + u->fcur - l, u->ftext + u->fcur, (size_t)(u->flen - u->fcur) + 1);
-			u->fcur -= l;
-			u->flen -= l;
+			memmove(text + *cur - l, text + *cur, (size_t)(*len - *cur) + 1);
+			*cur -= l;
+			*len -= l;
 		}
 		break;
 	case KEY_DC:
-		if (u->fcur < u->flen) {
+		if (*cur < *len) {
 			int l = 1;
-			while (u->fcur + l < u->flen && ((unsigned char)u->ftext[u->fcur + l] & 0xc0) == 0x80)
+			while (*cur + l < *len && ((unsigned char)text[*cur + l] & 0xc0) == 0x80)
 				l++;
-			memmove(u->ftext + u->fcur, u->ftext + u->fcur + l, (size_t)(u->flen - u->fcur - l) + 1);
-			u->flen -= l;
+			memmove(text + *cur, text + *cur + l, (size_t)(*len - *cur - l) + 1);
+			*len -= l;
 		}
 		break;
 	case KEY_LEFT:
-		while (u->fcur > 0 && (((unsigned char)u->ftext[--u->fcur]) & 0xc0) == 0x80)
+		while (*cur > 0 && (((unsigned char)text[--*cur]) & 0xc0) == 0x80)
 			;
 		return 1;
 	case KEY_RIGHT:
-		while (u->fcur < u->flen && (((unsigned char)u->ftext[++u->fcur]) & 0xc0) == 0x80)
+		while (*cur < *len && (((unsigned char)text[++*cur]) & 0xc0) == 0x80)
 			;
 		return 1;
 	case KEY_HOME: case 1:
-		u->fcur = 0;
+		*cur = 0;
 		return 1;
 	case KEY_END: case 5:
-		u->fcur = u->flen;
+		*cur = *len;
 		return 1;
 	case KEY_UP: case KEY_DOWN: case KEY_PPAGE: case KEY_NPAGE:
 		return 0;	/* the selection still moves while typing */
 	default:
 		if (ch < 0x20 || ch > 0xff)
 			return 1;
-		if (u->flen + 1 >= (int)sizeof(u->ftext) - 1)
+		if (*len + 1 >= (int)sizeof(u->ftext) - 1)	/* both lines are this long */
 			return 1;
-		memmove(u->ftext + u->fcur + 1, u->ftext + u->fcur, (size_t)(u->flen - u->fcur) + 1);
-		u->ftext[u->fcur++] = (char)ch;
-		u->flen++;
+		memmove(text + *cur + 1, text + *cur, (size_t)(*len - *cur) + 1);
+		text[(*cur)++] = (char)ch;
+		(*len)++;
 		break;
 	}
-	ui_apply_filter(u);
+	if (!capture)	/* the connection filter narrows the table at each key */
+		ui_apply_filter(u);
 	return 1;
 }
 
@@ -325,8 +352,13 @@ static void handle_key(struct ui *u, int ch)
 		ui_set_status(u, u->paused ? "display paused; capture goes on (Space resumes)"
 			      : "display resumed");
 		break;
+	case 'f':	/* iftop's: edit the capture filter, from the one in force */
+		snprintf(u->btext, sizeof(u->btext), "%s", u->app->capture_filter);
+		u->blen = u->bcur = (int)strlen(u->btext);
+		u->editing = EDIT_CAPTURE;
+		break;
 	case '/':
-		u->editing = 1;
+		u->editing = EDIT_FILTER;
 		u->fcur = u->flen;
 		u->screen = u->screen == SCR_DETAILS ? SCR_OVERVIEW : u->screen;
 		break;

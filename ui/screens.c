@@ -158,6 +158,7 @@ static const char *const help_lines[][2] = {
 	{ "g / G", "first / last connection" },
 	{ "Enter", "details of the selected connection" },
 	{ "/", "filter as you type (Enter keeps it, Esc clears it)" },
+	{ "f", "capture filter, pcap-filter(7) (Enter applies, Esc leaves)" },
 	{ "s / S", "sort by the next column / reverse the order" },
 	{ "< / >", "narrow / widen the application column" },
 	{ "c", "copy the remote address (OSC 52, wl-copy, xclip)" },

@@ -33,6 +33,13 @@ enum ui_sort {
 
 #define UI_KEY_LEN 40	/* holds any IPv6 address text (39) */
 
+/* What the bottom line is editing. */
+enum ui_edit {
+	EDIT_NONE,
+	EDIT_FILTER,	/* /: the connection filter, applied at each key */
+	EDIT_CAPTURE,	/* f: the capture filter (pcap-filter(7)), applied at Enter */
+};
+
 /* What the grouped view gathers rows by. */
 enum ui_group {
 	GROUP_NONE,
@@ -110,12 +117,14 @@ struct ui {
 	int app_width_adj;	/* < and >: extra cells for the application column */
 	uint64_t quit_armed_us, clear_armed_us;
 
-	/* Filter bar. */
-	int editing;
+	/* Filter bar: the connection filter (/), or the capture filter (f). */
+	int editing;		/* enum ui_edit */
 	char ftext[1025];
 	int flen, fcur;
 	struct filter *filter;	/* owned; NULL = none */
 	char ferr[200];
+	char btext[1025];	/* f: the capture filter being typed */
+	int blen, bcur;
 
 	struct ui_rows rows;
 	uint32_t sel_id;	/* selected flow's serial, 0 = none */
