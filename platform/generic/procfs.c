@@ -16,19 +16,6 @@ int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
 
 int platform_proc_read_cgroup;
 
-void platform_cgroup_paths_adopt(int root_fd) { (void)root_fd; }
-int platform_cgroup_paths_fd(void) { return -1; }
-void platform_cgroup_paths_close(void) {}
-
-int platform_cgroup_path(uint64_t id, char *out, size_t outlen, uint64_t now_us)
-{
-	(void)id;
-	(void)out;
-	(void)outlen;
-	(void)now_us;
-	return 0;	/* no cgroup ids here */
-}
-
 int proc_cgroup_kubepods(const char *text, size_t n, char *out, size_t outlen)
 {
 	(void)text;
