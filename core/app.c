@@ -497,7 +497,8 @@ int app_init(struct app *a)
 	/* MACs the traffic's ARP and neighbour discovery name, with their
 	 * vendors where the UI shows them (the system's list, read now: the
 	 * sandbox allows no reading later). */
-	neighbors_current = neighbors_new();
+	if (!o->headless)	/* only the UI's details show them (a worker's go to its UI parent) */
+		neighbors_current = neighbors_new();
 	if (!o->headless && (oui_current = oui_load_system()) != NULL)
 		log_msg(LOG_INFO, "MAC vendors: %u prefixes from %s", oui_count(oui_current),
 			oui_path(oui_current));

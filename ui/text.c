@@ -143,21 +143,25 @@ void ui_cut(char *out, size_t n, const char *s, int w)
 	out[o] = '\0';
 }
 
-static char *human(char *buf, size_t n, double v, const char *suffix)
+/* v in units[0], scaled by base while it reaches it: at most four digits,
+ * "999 B/s", "9.5 KB/s", "1023 KB/s" (three with base 1000). */
+static char *human(char *buf, size_t n, double v, double base, const char *const unit[6],
+		   const char *suffix)
 {
-	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB", "PB" };
 	int u = 0;
-	while (v >= 1024 && u < 5) {
-		v /= 1024;
+	while (v >= base && u < 5) {
+		v /= base;
 		u++;
 	}
-	/* At most four digits: "999 B/s", "9.5 KB/s", "1023 KB/s". */
 	if (u == 0 || v >= 10)
 		snprintf(buf, n, "%.0f %s%s", v, unit[u], suffix);
 	else
 		snprintf(buf, n, "%.1f %s%s", v, unit[u], suffix);
 	return buf;
 }
+
+static const char *const byte_units[6] = { "B", "KB", "MB", "GB", "TB", "PB" };
+static const char *const bit_units[6] = { "b", "kb", "Mb", "Gb", "Tb", "Pb" };
 
 /* b: rates in bits per second (iftop's and the network world's unit), in
  * steps of 1000 as link speeds are; the totals stay bytes. One switch for
@@ -169,26 +173,13 @@ int ui_rate_bits(void) { return rate_in_bits; }
 
 char *ui_human_rate(char *buf, size_t n, double bps)
 {
-	if (!rate_in_bits)
-		return human(buf, n, bps, "/s");
-	static const char *const unit[] = { "b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "Pb/s" };
-	double v = bps * 8;
-	int u = 0;
-	while (v >= 1000 && u < 5) {
-		v /= 1000;
-		u++;
-	}
-	/* At most three digits: "999 b/s", "9.5 kb/s", "120 Mb/s". */
-	if (u == 0 || v >= 10)
-		snprintf(buf, n, "%.0f %s", v, unit[u]);
-	else
-		snprintf(buf, n, "%.1f %s", v, unit[u]);
-	return buf;
+	return rate_in_bits ? human(buf, n, bps * 8, 1000, bit_units, "/s")
+			    : human(buf, n, bps, 1024, byte_units, "/s");
 }
 
 char *ui_human_bytes(char *buf, size_t n, double bytes)
 {
-	return human(buf, n, bytes, "");
+	return human(buf, n, bytes, 1024, byte_units, "");
 }
 
 /* "45s", "12m03s", "3h07m", "2d04h" */
