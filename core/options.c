@@ -5,14 +5,20 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "config_file.h"
 #include "export.h"
 #include "options.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"	/* builds outside automake (the fuzzers) */
+#endif
 
 enum {
 	OPT_READ = 256, OPT_HEADLESS, OPT_FORMAT, OPT_NO_LOCALHOST, OPT_SHOW_LOCALHOST,
@@ -24,7 +30,8 @@ enum {
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
 	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
 	OPT_PCAPNG_EXPORT, OPT_GEOIP_COUNTRY, OPT_GEOIP_ASN, OPT_GEOIP_CITY, OPT_NO_GEOIP,
-	OPT_THEME, OPT_KUBERNETES,
+	OPT_THEME, OPT_KUBERNETES, OPT_CONFIG, OPT_NO_CONFIG, OPT_SORT, OPT_GROUP, OPT_UNITS,
+	OPT_END
 };
 
 static const struct option long_opts[] = {
@@ -78,6 +85,11 @@ static const struct option long_opts[] = {
 	{ "export-mtu", required_argument, NULL, OPT_EXPORT_MTU },
 	{ "export-queue", required_argument, NULL, OPT_EXPORT_QUEUE },
 	{ "export-rate", required_argument, NULL, OPT_EXPORT_RATE },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "units", required_argument, NULL, OPT_UNITS },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -106,6 +118,11 @@ static void usage(FILE *out)
 "      --no-color             no colours in the UI (also when NO_COLOR is set)\n"
 "      --theme NAME           the UI's colours: vivid (default), muted, catppuccin-mocha,\n"
 "                             tokyo-night, gruvbox, nord (256-colour terminals)\n"
+"      --sort COLUMN[:asc|:desc]  the UI's sort at start (the columns of its s key:\n"
+"                             protocol, local, remote, state, service, application,\n"
+"                             bandwidth, process; default: order of first packet)\n"
+"      --group none|process|remote  the UI's grouping at start (its a and A keys)\n"
+"      --units bytes|bits     the UI's rates in bytes/s (default) or bits/s (b key)\n"
 "      --format text|json|msgpack  headless output format (default text); msgpack:\n"
 "                             the JSON records as msgpack maps (doc/snapshot.md)\n"
 "  -r, --refresh-interval MS  how often live output is refreshed (default 1000)\n"
@@ -177,6 +194,11 @@ static void usage(FILE *out)
 "      --export-rate N        UDP messages per second per collector (default\n"
 "                             10000; 0: no limit)\n"
 "\n"
+"Configuration (long options as 'name = value' lines; see netlens(8)):\n"
+"      --config FILE          read defaults from FILE instead of " SYSCONFDIR "/netlens.conf\n"
+"                             and ~/.config/netlens/config\n"
+"      --no-config            read no configuration file\n"
+"\n"
 "  -h, --help                 show this help\n"
 "  -V, --version              show the version\n"
 "\n"
@@ -219,14 +241,415 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-static int bad_number(const char *opt, const char *val, uint32_t min, uint32_t max)
+/* Where the options being applied come from: the command line, or a line
+ * of a configuration file (whose messages then name FILE:LINE). */
+struct parse_state {
+	const char *where;		/* "FILE:LINE", NULL on the command line */
+	unsigned char from_config[OPT_END];	/* set by a configuration file ... */
+	unsigned char from_command[OPT_END];	/* ... and by the command line */
+	unsigned n_texts;		/* files read (config_texts) */
+};
+
+static void complain(const struct parse_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void complain(const struct parse_state *st, const char *fmt, ...)
 {
-	fprintf(stderr, "netlens: %s expects a whole number from %u to %u, not '%s'\n",
-		opt, min, max, shown(val));
+	va_list ap;
+	fputs("netlens: ", stderr);
+	if (st && st->where)
+		fprintf(stderr, "%s: ", st->where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static int bad_number(const struct parse_state *st, const char *opt, const char *val,
+		      uint32_t min, uint32_t max)
+{
+	complain(st, "%s expects a whole number from %u to %u, not '%s'\n",
+		 opt, min, max, shown(val));
 	return OPTIONS_EXIT_USAGE;
 }
 
-enum options_result options_parse(struct options *o, int argc, char **argv)
+/* Options a configuration file may not hold: they are not defaults but
+ * one run's request (or choose the file). */
+static int config_refuses(int c)
+{
+	return c == 'h' || c == 'V' || c == OPT_CONFIG || c == OPT_NO_CONFIG || c == OPT_READ ||
+	       c == OPT_LIST_DISSECTORS || c == OPT_CHECK_PLUGIN;
+}
+
+static int from_config_only(const struct parse_state *st, int c)
+{
+	return st->from_config[c] && !st->from_command[c];
+}
+
+/* One option, from the command line or a configuration file. */
+static enum options_result apply_option(struct options *o, int c, const char *arg,
+					struct parse_state *st)
+{
+	uint32_t v;
+	/* A list given on the command line replaces the configuration's. */
+	if (!st->where && from_config_only(st, c)) {
+		if (c == OPT_PLUGIN_DIR)
+			o->n_plugin_dirs = 0;
+		else if (c == OPT_DISABLE_DISSECTOR)
+			o->n_disabled = 0;
+		else if (c == OPT_EXPORT)
+			o->n_export = 0;
+	}
+	if (st->where)
+		st->from_config[c] = 1;
+	else
+		st->from_command[c] = 1;
+	switch (c) {
+	case 'i':
+		if (!*arg) {
+			complain(st, "-i expects an interface name\n");
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->interface = arg;
+		break;
+	case OPT_READ:
+		o->read_file = arg;
+		break;
+	case OPT_HEADLESS:
+		o->headless = 1;
+		break;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text"))
+			o->format = FORMAT_TEXT;
+		else if (!strcmp(arg, "json") || !strcmp(arg, "jsonl"))
+			o->format = FORMAT_JSON;
+		else if (!strcmp(arg, "msgpack"))
+			o->format = FORMAT_MSGPACK;
+		else {
+			complain(st, "--format expects 'text', 'json' or 'msgpack', not '%s'\n",
+				shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
+		break;
+	case 'r':
+		if (parse_u32(arg, 1, 3600000, &v) < 0) {
+			char *end;
+			errno = 0;
+			(void)strtoull(arg, &end, 10);
+			if (*arg && *end == '\0' && *arg != '-')
+				return bad_number(st, "-r/--refresh-interval", arg, 1, 3600000);
+			complain(st, "-r is the refresh interval in milliseconds, not "
+				"'%s'; to read a capture file use --read FILE\n", shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->refresh_ms = v;
+		break;
+	case 'f':
+		o->bpf_filter = arg;
+		break;
+	case OPT_NO_LOCALHOST:
+		o->show_localhost = 0;
+		break;
+	case OPT_SHOW_LOCALHOST:
+		o->show_localhost = 1;
+		break;
+	case OPT_NO_DPI:
+		o->no_dpi = 1;
+		break;
+	case 'l': {
+		static const char *const names[] = { "off", "error", "warn", "info", "debug", "trace" };
+		int found = -1;
+		for (int i = 0; i < 6; i++)
+			if (!strcasecmp(arg, names[i]))
+				found = i;
+		if (found < 0) {
+			complain(st, "--log-level expects error, warn, info, debug or "
+				"trace, not '%s'\n", shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->log_level = (enum log_level)found;
+		break;
+	}
+	case OPT_JSON_LOG:
+		if (!*arg) {
+			complain(st, "--json-log expects a file name\n");
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->json_log = arg;
+		break;
+	case OPT_PCAP_EXPORT:
+	case OPT_PCAPNG_EXPORT: {
+		const char *name = c == OPT_PCAP_EXPORT ? "--pcap-export" : "--pcapng-export";
+		if (!*arg) {
+			complain(st, "%s expects a file name\n", name);
+			return OPTIONS_EXIT_USAGE;
+		}
+		if (c == OPT_PCAP_EXPORT)
+			o->pcap_export = arg;
+		else
+			o->pcapng_export = arg;
+		break;
+	}
+	case OPT_GEOIP_COUNTRY:
+	case OPT_GEOIP_ASN:
+	case OPT_GEOIP_CITY: {
+		const char *name = c == OPT_GEOIP_COUNTRY ? "--geoip-country" :
+				   c == OPT_GEOIP_ASN ? "--geoip-asn" : "--geoip-city";
+		if (!*arg) {
+			complain(st, "%s expects a file name\n", name);
+			return OPTIONS_EXIT_USAGE;
+		}
+		*(c == OPT_GEOIP_COUNTRY ? &o->geoip_country : c == OPT_GEOIP_ASN ? &o->geoip_asn :
+		  &o->geoip_city) = arg;
+		break;
+	}
+	case OPT_NO_GEOIP:
+		o->no_geoip = 1;
+		break;
+	case OPT_THEME: {
+		static const char *const themes[] = { OPTIONS_THEMES };
+		size_t t = 0;
+		while (t < sizeof(themes) / sizeof(themes[0]) && strcmp(themes[t], arg))
+			t++;
+		if (t == sizeof(themes) / sizeof(themes[0])) {
+			complain(st, "--theme %s: not a theme (vivid, muted, catppuccin-mocha, "
+				"tokyo-night, gruvbox, nord)\n", shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->theme = themes[t];
+		break;
+	}
+	case OPT_KUBERNETES:
+		if (!strcmp(arg, "auto") || !strcmp(arg, "on") || !strcmp(arg, "off")) {
+			o->kubernetes = arg[0] == 'a' ? -1 : arg[1] == 'n';
+			break;
+		}
+		complain(st, "--kubernetes %s: expected auto, on or off\n", shown(arg));
+		return OPTIONS_EXIT_USAGE;
+	case OPT_MAX_FLOWS:
+		if (parse_u32(arg, 1, 50000000, &v) < 0)
+			return bad_number(st, "--max-flows", arg, 1, 50000000);
+		o->max_flows = v;
+		break;
+	case OPT_HISTORY:
+		if (parse_u32(arg, 0, 50000000, &v) < 0)
+			return bad_number(st, "--history", arg, 0, 50000000);
+		o->history = (int32_t)v;
+		break;
+	case OPT_RATE_WINDOW:
+		if (parse_u32(arg, 1, 3600, &v) < 0)
+			return bad_number(st, "--rate-window", arg, 1, 3600);
+		o->rate_window_s = v;
+		break;
+	case OPT_SERVICES:
+		o->services_file = arg;
+		break;
+	case OPT_STATS:
+		o->stats = 1;
+		break;
+	case OPT_SNAPLEN:
+		if (parse_u32(arg, 64, 262144, &v) < 0)
+			return bad_number(st, "--snaplen", arg, 64, 262144);
+		o->snaplen = v;
+		break;
+	case OPT_BUFFER:
+		if (parse_u32(arg, 1, 1024, &v) < 0)
+			return bad_number(st, "--buffer-size", arg, 1, 1024);
+		o->buffer_mib = v;
+		break;
+	case OPT_DURATION:
+		if (parse_u32(arg, 1, 31536000, &v) < 0)
+			return bad_number(st, "--duration", arg, 1, 31536000);
+		o->duration_s = v;
+		break;
+	case OPT_PLUGIN_DIR:
+		if (o->n_plugin_dirs == 16) {
+			complain(st, "--plugin-dir given more than 16 times\n");
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->plugin_dirs[o->n_plugin_dirs++] = arg;
+		break;
+	case OPT_DISABLE_DISSECTOR:
+		if (o->n_disabled == 32) {
+			complain(st, "--disable-dissector given more than 32 times\n");
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->disabled[o->n_disabled++] = arg;
+		break;
+	case OPT_LIST_DISSECTORS:
+		o->list_dissectors = 1;
+		break;
+	case OPT_CHECK_PLUGIN:
+		o->check_plugin = arg;
+		break;
+	case OPT_NO_COLOR:
+		o->no_color = 1;
+		break;
+	case OPT_NO_EBPF:
+		o->no_ebpf = 1;
+		break;
+	case OPT_FILTER:
+		o->ui_filter = arg;
+		break;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = 1;
+		break;
+	case OPT_NO_UID_DROP:
+		o->no_uid_drop = 1;
+		break;
+	case OPT_RESOLVE_DNS:
+		o->resolve_dns = 1;
+		break;
+	case OPT_NO_RESOLVE_DNS:
+		o->resolve_dns = 0;
+		break;
+	case OPT_SHOW_PTR:
+		o->show_ptr_lookups = 1;
+		break;
+	case OPT_DNS_SERVER:
+		o->dns_server = arg;
+		o->resolve_dns = 1;
+		break;
+	case OPT_EXPORT: {
+		struct export_target t;
+		char err[512];
+		if (export_parse_url(arg, &t, err, sizeof(err)) < 0) {
+			complain(st, "%s\n", err);
+			return OPTIONS_EXIT_USAGE;
+		}
+		if (o->n_export == 8) {
+			complain(st, "--export given more than 8 times\n");
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->export_urls[o->n_export++] = arg;
+		break;
+	}
+	case OPT_EXPORT_ACTIVE:
+		if (parse_u32(arg, 0, 86400, &v) < 0)
+			return bad_number(st, "--export-active-timeout", arg, 0, 86400);
+		o->export_active_timeout_s = v;
+		break;
+	case OPT_EXPORT_TEMPLATES:
+		if (parse_u32(arg, 1, 86400, &v) < 0)
+			return bad_number(st, "--export-template-interval", arg, 1, 86400);
+		o->export_template_interval_s = v;
+		break;
+	case OPT_EXPORT_PEN:
+		if (parse_u32(arg, 1, UINT32_MAX, &v) < 0)
+			return bad_number(st, "--export-enterprise", arg, 1, UINT32_MAX);
+		if (v == EXPORT_REVERSE_PEN) {
+			complain(st, "--export-enterprise %u is RFC 5103's reverse "
+				"number; choose another\n", v);
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->export_enterprise = v;
+		break;
+	case OPT_EXPORT_DOMAIN:
+		if (parse_u32(arg, 0, UINT32_MAX, &v) < 0)
+			return bad_number(st, "--export-domain", arg, 0, UINT32_MAX);
+		o->export_domain = v;
+		break;
+	case OPT_EXPORT_MTU:
+		if (parse_u32(arg, 576, 65535, &v) < 0)
+			return bad_number(st, "--export-mtu", arg, 576, 65535);
+		o->export_mtu = v;
+		break;
+	case OPT_EXPORT_QUEUE:
+		if (parse_u32(arg, 4, 1000000, &v) < 0)
+			return bad_number(st, "--export-queue", arg, 4, 1000000);
+		o->export_queue = v;
+		break;
+	case OPT_EXPORT_RATE:
+		if (parse_u32(arg, 0, 10000000, &v) < 0)
+			return bad_number(st, "--export-rate", arg, 0, 10000000);
+		o->export_rate = v;
+		break;
+	case OPT_SANDBOX_STRICT:
+		o->sandbox_strict = 1;
+		break;
+	case OPT_WORKERS:
+		if (!strcmp(arg, "auto")) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+			o->workers = n < 1 ? 1 : n > WORKERS_MAX ? WORKERS_MAX : (uint32_t)n;
+		} else if (parse_u32(arg, 1, WORKERS_MAX, &v) < 0) {
+			return bad_number(st, "--workers", arg, 1, WORKERS_MAX);
+		} else {
+			o->workers = v;
+		}
+		break;
+	case OPT_SORT: {
+		static const char *const cols[] = { OPTIONS_SORT_COLUMNS };
+		const size_t n_cols = sizeof(cols) / sizeof(cols[0]);
+		const char *colon = strchr(arg, ':');
+		size_t n = colon ? (size_t)(colon - arg) : strlen(arg), col = 0;
+		while (col < n_cols && (strlen(cols[col]) != n || strncmp(cols[col], arg, n)))
+			col++;
+		int desc = -1;
+		if (colon && !strcmp(colon + 1, "asc"))
+			desc = 0;
+		else if (colon && !strcmp(colon + 1, "desc"))
+			desc = 1;
+		else if (colon)
+			col = n_cols;
+		if (col == n_cols) {
+			complain(st, "--sort %s: expected a column (created, protocol, local, remote, "
+				 "state, service, application, bandwidth, process), optionally with "
+				 ":asc or :desc\n", shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->ui_sort = (int)col;
+		o->ui_sort_desc = desc;
+		break;
+	}
+	case OPT_GROUP:
+		if (!strcmp(arg, "none") || !strcmp(arg, "process") || !strcmp(arg, "remote")) {
+			o->ui_group = arg[0] == 'n' ? 0 : arg[0] == 'p' ? 1 : 2;
+			break;
+		}
+		complain(st, "--group %s: expected none, process or remote\n", shown(arg));
+		return OPTIONS_EXIT_USAGE;
+	case OPT_UNITS:
+		if (!strcmp(arg, "bytes") || !strcmp(arg, "bits")) {
+			o->ui_bits = arg[1] == 'i';
+			break;
+		}
+		complain(st, "--units %s: expected bytes or bits\n", shown(arg));
+		return OPTIONS_EXIT_USAGE;
+	}
+	return OPTIONS_RUN;
+}
+
+struct config_ctx {
+	struct options *o;
+	struct parse_state *st;
+};
+
+/* One line of a configuration file: a long option's name and its value. */
+static int config_setting(void *ctx, const char *name, const char *value, const char *where)
+{
+	struct config_ctx *cc = ctx;
+	const struct option *lo = long_opts;
+	while (lo->name && strcmp(lo->name, name))
+		lo++;
+	cc->st->where = where;
+	enum options_result r = OPTIONS_EXIT_USAGE;
+	if (!lo->name)
+		complain(cc->st, "unknown setting '%s' (settings are netlens' long options, "
+			 "see netlens(8))\n", shown(name));
+	else if (config_refuses(lo->val))
+		complain(cc->st, "'%s' cannot be set in a configuration file (it is for one "
+			 "run: give it on the command line)\n", name);
+	else if (lo->has_arg == required_argument && !value)
+		complain(cc->st, "'%s' needs a value: %s = VALUE\n", name, name);
+	else if (lo->has_arg == no_argument && value)
+		complain(cc->st, "'%s' is a switch and takes no value: write '%s' alone\n",
+			 name, name);
+	else
+		r = apply_option(cc->o, lo->val, value ? value : "", cc->st);
+	cc->st->where = NULL;
+	return r == OPTIONS_RUN ? 0 : -1;
+}
+
+static void set_defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->refresh_ms = 1000;
@@ -240,6 +663,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->resolve_dns = -1;
 	o->kubernetes = -1;
 	o->format = FORMAT_TEXT;
+	o->ui_sort_desc = -1;
 	o->export_active_timeout_s = 60;
 	o->export_template_interval_s = 60;
 	o->export_enterprise = EXPORT_DEFAULT_PEN;
@@ -247,285 +671,88 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->export_mtu = 1500;
 	o->export_queue = 1024;
 	o->export_rate = 10000;
+}
 
+/* The files read by the last parse: the options point into them. */
+static char *config_texts[OPTIONS_CONFIG_FILES_MAX + 1];
+
+static void forget_config_texts(void)
+{
+	for (size_t i = 0; i < sizeof(config_texts) / sizeof(config_texts[0]); i++) {
+		free(config_texts[i]);
+		config_texts[i] = NULL;
+	}
+}
+
+/* Reads one configuration file into o; 0 when read or absent (and allowed
+ * to be), -1 after one line on stderr. */
+static int read_config(struct options *o, struct parse_state *st, const char *path, int must_exist)
+{
+	char *text;
+	size_t len;
+	int r = config_load(path, must_exist, &text, &len);
+	if (r <= 0)
+		return r;
+	config_texts[st->n_texts++] = text;
+	struct config_ctx cc = { o, st };
+	return config_parse(text, len, path, config_setting, &cc);
+}
+
+enum options_result options_parse(struct options *o, int argc, char **argv)
+{
+	char user[4096];
+	const char *paths[3] = { SYSCONFDIR "/netlens.conf", NULL, NULL };
+	if (config_user_path(user, sizeof(user)) == 0)
+		paths[1] = user;
+	return options_parse_config(o, argc, argv, paths);
+}
+
+enum options_result options_parse_config(struct options *o, int argc, char **argv,
+					 const char *const *config_paths)
+{
+	static struct parse_state state;
+	struct parse_state *st = &state;
+	memset(st, 0, sizeof(*st));
+	forget_config_texts();
+	set_defaults(o);
+
+	/* First pass: which configuration, if any. --help and --version work
+	 * whatever a configuration file holds. */
+	const char *config_arg = NULL;
+	int no_config = 0, help_or_version = 0, c;
 	opterr = 0;
 	optind = 0;	/* glibc: 0 also forgets a half-read cluster of short options */
-	int c;
 	while ((c = getopt_long(argc, argv, ":i:r:f:l:hV", long_opts, NULL)) != -1) {
-		uint32_t v;
-		switch (c) {
-		case 'i':
-			if (!*optarg) {
-				fprintf(stderr, "netlens: -i expects an interface name\n");
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->interface = optarg;
-			break;
-		case OPT_READ:
-			o->read_file = optarg;
-			break;
-		case OPT_HEADLESS:
-			o->headless = 1;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl"))
-				o->format = FORMAT_JSON;
-			else if (!strcmp(optarg, "msgpack"))
-				o->format = FORMAT_MSGPACK;
-			else {
-				fprintf(stderr, "netlens: --format expects 'text', 'json' or 'msgpack', not '%s'\n",
-					shown(optarg));
-				return OPTIONS_EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			if (parse_u32(optarg, 1, 3600000, &v) < 0) {
-				char *end;
-				errno = 0;
-				(void)strtoull(optarg, &end, 10);
-				if (*optarg && *end == '\0' && *optarg != '-')
-					return bad_number("-r/--refresh-interval", optarg, 1, 3600000);
-				fprintf(stderr, "netlens: -r is the refresh interval in milliseconds, not "
-					"'%s'; to read a capture file use --read FILE\n", shown(optarg));
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->refresh_ms = v;
-			break;
-		case 'f':
-			o->bpf_filter = optarg;
-			break;
-		case OPT_NO_LOCALHOST:
-			o->show_localhost = 0;
-			break;
-		case OPT_SHOW_LOCALHOST:
-			o->show_localhost = 1;
-			break;
-		case OPT_NO_DPI:
-			o->no_dpi = 1;
-			break;
-		case 'l': {
-			static const char *const names[] = { "off", "error", "warn", "info", "debug", "trace" };
-			int found = -1;
-			for (int i = 0; i < 6; i++)
-				if (!strcasecmp(optarg, names[i]))
-					found = i;
-			if (found < 0) {
-				fprintf(stderr, "netlens: --log-level expects error, warn, info, debug or "
-					"trace, not '%s'\n", shown(optarg));
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->log_level = (enum log_level)found;
-			break;
-		}
-		case OPT_JSON_LOG:
-			if (!*optarg) {
-				fprintf(stderr, "netlens: --json-log expects a file name\n");
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->json_log = optarg;
-			break;
-		case OPT_PCAP_EXPORT:
-		case OPT_PCAPNG_EXPORT: {
-			const char *name = c == OPT_PCAP_EXPORT ? "--pcap-export" : "--pcapng-export";
-			if (!*optarg) {
-				fprintf(stderr, "netlens: %s expects a file name\n", name);
-				return OPTIONS_EXIT_USAGE;
-			}
-			if (c == OPT_PCAP_EXPORT)
-				o->pcap_export = optarg;
-			else
-				o->pcapng_export = optarg;
-			break;
-		}
-		case OPT_GEOIP_COUNTRY:
-		case OPT_GEOIP_ASN:
-		case OPT_GEOIP_CITY: {
-			const char *name = c == OPT_GEOIP_COUNTRY ? "--geoip-country" :
-					   c == OPT_GEOIP_ASN ? "--geoip-asn" : "--geoip-city";
-			if (!*optarg) {
-				fprintf(stderr, "netlens: %s expects a file name\n", name);
-				return OPTIONS_EXIT_USAGE;
-			}
-			*(c == OPT_GEOIP_COUNTRY ? &o->geoip_country : c == OPT_GEOIP_ASN ? &o->geoip_asn :
-			  &o->geoip_city) = optarg;
-			break;
-		}
-		case OPT_NO_GEOIP:
-			o->no_geoip = 1;
-			break;
-		case OPT_THEME: {
-			static const char *const themes[] = { OPTIONS_THEMES };
-			size_t t = 0;
-			while (t < sizeof(themes) / sizeof(themes[0]) && strcmp(themes[t], optarg))
-				t++;
-			if (t == sizeof(themes) / sizeof(themes[0])) {
-				fprintf(stderr, "netlens: --theme %s: not a theme (vivid, muted, catppuccin-mocha, "
-					"tokyo-night, gruvbox, nord)\n", shown(optarg));
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->theme = themes[t];
-			break;
-		}
-		case OPT_KUBERNETES:
-			if (!strcmp(optarg, "auto") || !strcmp(optarg, "on") || !strcmp(optarg, "off")) {
-				o->kubernetes = optarg[0] == 'a' ? -1 : optarg[1] == 'n';
-				break;
-			}
-			fprintf(stderr, "netlens: --kubernetes %s: expected auto, on or off\n", shown(optarg));
+		if (c == OPT_CONFIG)
+			config_arg = optarg;
+		else if (c == OPT_NO_CONFIG)
+			no_config = 1;
+		else if (c == 'h' || c == 'V')
+			help_or_version = 1;
+	}
+	if (config_arg && no_config) {
+		complain(NULL, "--config and --no-config exclude each other\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+	if (config_arg && !*config_arg) {
+		complain(NULL, "--config expects a file name\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+	if (!help_or_version && config_arg) {
+		if (read_config(o, st, config_arg, 1) < 0)
 			return OPTIONS_EXIT_USAGE;
-		case OPT_MAX_FLOWS:
-			if (parse_u32(optarg, 1, 50000000, &v) < 0)
-				return bad_number("--max-flows", optarg, 1, 50000000);
-			o->max_flows = v;
-			break;
-		case OPT_HISTORY:
-			if (parse_u32(optarg, 0, 50000000, &v) < 0)
-				return bad_number("--history", optarg, 0, 50000000);
-			o->history = (int32_t)v;
-			break;
-		case OPT_RATE_WINDOW:
-			if (parse_u32(optarg, 1, 3600, &v) < 0)
-				return bad_number("--rate-window", optarg, 1, 3600);
-			o->rate_window_s = v;
-			break;
-		case OPT_SERVICES:
-			o->services_file = optarg;
-			break;
-		case OPT_STATS:
-			o->stats = 1;
-			break;
-		case OPT_SNAPLEN:
-			if (parse_u32(optarg, 64, 262144, &v) < 0)
-				return bad_number("--snaplen", optarg, 64, 262144);
-			o->snaplen = v;
-			break;
-		case OPT_BUFFER:
-			if (parse_u32(optarg, 1, 1024, &v) < 0)
-				return bad_number("--buffer-size", optarg, 1, 1024);
-			o->buffer_mib = v;
-			break;
-		case OPT_DURATION:
-			if (parse_u32(optarg, 1, 31536000, &v) < 0)
-				return bad_number("--duration", optarg, 1, 31536000);
-			o->duration_s = v;
-			break;
-		case OPT_PLUGIN_DIR:
-			if (o->n_plugin_dirs == 16) {
-				fprintf(stderr, "netlens: --plugin-dir given more than 16 times\n");
+	} else if (!help_or_version && !no_config) {
+		for (size_t i = 0; config_paths && config_paths[i] && i < OPTIONS_CONFIG_FILES_MAX; i++)
+			if (read_config(o, st, config_paths[i], 0) < 0)
 				return OPTIONS_EXIT_USAGE;
-			}
-			o->plugin_dirs[o->n_plugin_dirs++] = optarg;
-			break;
-		case OPT_DISABLE_DISSECTOR:
-			if (o->n_disabled == 32) {
-				fprintf(stderr, "netlens: --disable-dissector given more than 32 times\n");
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->disabled[o->n_disabled++] = optarg;
-			break;
-		case OPT_LIST_DISSECTORS:
-			o->list_dissectors = 1;
-			break;
-		case OPT_CHECK_PLUGIN:
-			o->check_plugin = optarg;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = 1;
-			break;
-		case OPT_NO_EBPF:
-			o->no_ebpf = 1;
-			break;
-		case OPT_FILTER:
-			o->ui_filter = optarg;
-			break;
-		case OPT_NO_SANDBOX:
-			o->no_sandbox = 1;
-			break;
-		case OPT_NO_UID_DROP:
-			o->no_uid_drop = 1;
-			break;
-		case OPT_RESOLVE_DNS:
-			o->resolve_dns = 1;
-			break;
-		case OPT_NO_RESOLVE_DNS:
-			o->resolve_dns = 0;
-			break;
-		case OPT_SHOW_PTR:
-			o->show_ptr_lookups = 1;
-			break;
-		case OPT_DNS_SERVER:
-			o->dns_server = optarg;
-			o->resolve_dns = 1;
-			break;
-		case OPT_EXPORT: {
-			struct export_target t;
-			char err[512];
-			if (export_parse_url(optarg, &t, err, sizeof(err)) < 0) {
-				fprintf(stderr, "netlens: %s\n", err);
-				return OPTIONS_EXIT_USAGE;
-			}
-			if (o->n_export == 8) {
-				fprintf(stderr, "netlens: --export given more than 8 times\n");
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->export_urls[o->n_export++] = optarg;
-			break;
-		}
-		case OPT_EXPORT_ACTIVE:
-			if (parse_u32(optarg, 0, 86400, &v) < 0)
-				return bad_number("--export-active-timeout", optarg, 0, 86400);
-			o->export_active_timeout_s = v;
-			break;
-		case OPT_EXPORT_TEMPLATES:
-			if (parse_u32(optarg, 1, 86400, &v) < 0)
-				return bad_number("--export-template-interval", optarg, 1, 86400);
-			o->export_template_interval_s = v;
-			break;
-		case OPT_EXPORT_PEN:
-			if (parse_u32(optarg, 1, UINT32_MAX, &v) < 0)
-				return bad_number("--export-enterprise", optarg, 1, UINT32_MAX);
-			if (v == EXPORT_REVERSE_PEN) {
-				fprintf(stderr, "netlens: --export-enterprise %u is RFC 5103's reverse "
-					"number; choose another\n", v);
-				return OPTIONS_EXIT_USAGE;
-			}
-			o->export_enterprise = v;
-			break;
-		case OPT_EXPORT_DOMAIN:
-			if (parse_u32(optarg, 0, UINT32_MAX, &v) < 0)
-				return bad_number("--export-domain", optarg, 0, UINT32_MAX);
-			o->export_domain = v;
-			break;
-		case OPT_EXPORT_MTU:
-			if (parse_u32(optarg, 576, 65535, &v) < 0)
-				return bad_number("--export-mtu", optarg, 576, 65535);
-			o->export_mtu = v;
-			break;
-		case OPT_EXPORT_QUEUE:
-			if (parse_u32(optarg, 4, 1000000, &v) < 0)
-				return bad_number("--export-queue", optarg, 4, 1000000);
-			o->export_queue = v;
-			break;
-		case OPT_EXPORT_RATE:
-			if (parse_u32(optarg, 0, 10000000, &v) < 0)
-				return bad_number("--export-rate", optarg, 0, 10000000);
-			o->export_rate = v;
-			break;
-		case OPT_SANDBOX_STRICT:
-			o->sandbox_strict = 1;
-			break;
-		case OPT_WORKERS:
-			if (!strcmp(optarg, "auto")) {
-				long n = sysconf(_SC_NPROCESSORS_ONLN);
-				o->workers = n < 1 ? 1 : n > WORKERS_MAX ? WORKERS_MAX : (uint32_t)n;
-			} else if (parse_u32(optarg, 1, WORKERS_MAX, &v) < 0) {
-				return bad_number("--workers", optarg, 1, WORKERS_MAX);
-			} else {
-				o->workers = v;
-			}
-			break;
+	}
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":i:r:f:l:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CONFIG:
+		case OPT_NO_CONFIG:
+			break;	/* the first pass did it */
 		case 'h':
 			usage(stdout);
 			return OPTIONS_EXIT_OK;
@@ -544,7 +771,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 				fprintf(stderr, "netlens: option %s needs a value (see netlens --help)\n",
 					shown(argv[optind - 1]));
 			return OPTIONS_EXIT_USAGE;
-		default:
+		case '?':
 			if (optopt && optopt < 256)
 				fprintf(stderr, "netlens: unknown option -%s (see netlens --help)\n",
 					shown((char[]){ (char)optopt, 0 }));
@@ -552,12 +779,52 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 				fprintf(stderr, "netlens: unknown option %s (see netlens --help)\n",
 					shown(argv[optind - 1]));
 			return OPTIONS_EXIT_USAGE;
+		default:
+			if (apply_option(o, c, optarg, st) != OPTIONS_RUN)
+				return OPTIONS_EXIT_USAGE;
+			break;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "netlens: unexpected argument '%s'%s\n", shown(argv[optind]),
 			strstr(argv[optind], ".pcap") ? "; to read a capture file use --read FILE" : "");
 		return OPTIONS_EXIT_USAGE;
+	}
+	o->ui_filter_from_config = from_config_only(st, OPT_FILTER);
+	/* A choice on the command line outweighs a configuration file's that
+	 * excludes it: the file holds defaults, the command line this run. */
+	if (o->read_file) {
+		if (from_config_only(st, 'i'))
+			o->interface = NULL;
+		if (from_config_only(st, OPT_WORKERS))
+			o->workers = 1;
+		if (from_config_only(st, OPT_DURATION))
+			o->duration_s = 0;
+	}
+	if (from_config_only(st, OPT_NO_SANDBOX) && st->from_command[OPT_SANDBOX_STRICT])
+		o->no_sandbox = 0;
+	if (from_config_only(st, OPT_SANDBOX_STRICT) && st->from_command[OPT_NO_SANDBOX])
+		o->sandbox_strict = 0;
+	int geoip_command = st->from_command[OPT_GEOIP_COUNTRY] || st->from_command[OPT_GEOIP_ASN] ||
+			    st->from_command[OPT_GEOIP_CITY];
+	if (from_config_only(st, OPT_NO_GEOIP) && geoip_command)
+		o->no_geoip = 0;
+	if (st->from_command[OPT_NO_GEOIP]) {
+		if (from_config_only(st, OPT_GEOIP_COUNTRY))
+			o->geoip_country = NULL;
+		if (from_config_only(st, OPT_GEOIP_ASN))
+			o->geoip_asn = NULL;
+		if (from_config_only(st, OPT_GEOIP_CITY))
+			o->geoip_city = NULL;
+	}
+	if (from_config_only(st, OPT_WORKERS) &&
+	    (st->from_command[OPT_PCAP_EXPORT] || st->from_command[OPT_PCAPNG_EXPORT]))
+		o->workers = 1;
+	if (st->from_command[OPT_WORKERS] && o->workers > 1) {
+		if (from_config_only(st, OPT_PCAP_EXPORT))
+			o->pcap_export = NULL;
+		if (from_config_only(st, OPT_PCAPNG_EXPORT))
+			o->pcapng_export = NULL;
 	}
 	if (o->no_sandbox && o->sandbox_strict) {
 		fprintf(stderr, "netlens: --no-sandbox and --sandbox-strict exclude each other\n");

@@ -40,6 +40,11 @@ struct options {
 	int show_ptr_lookups;		/* --show-ptr-lookups */
 	const char *dns_server;		/* --dns-server */
 	const char *ui_filter;		/* --filter: the UI's filter at start */
+	int ui_filter_from_config;	/* ... set by a configuration file, not the command line */
+	int ui_sort;			/* --sort: index in OPTIONS_SORT_COLUMNS, 0 = created */
+	int ui_sort_desc;		/* --sort COLUMN:asc|desc; -1 = the column's default */
+	int ui_group;			/* --group: 0 none, 1 process, 2 remote address */
+	int ui_bits;			/* --units bits */
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;
 	int stats;
@@ -67,10 +72,25 @@ struct options {
 /* --theme's presets (ui/tui.c has their colours, in this order). */
 #define OPTIONS_THEMES "vivid", "muted", "catppuccin-mocha", "tokyo-night", "gruvbox", "nord"
 
+/* --sort's columns, in the order of the UI's `s` (ui/ui.h enum ui_sort). */
+#define OPTIONS_SORT_COLUMNS "created", "protocol", "local", "remote", "state", "service", \
+	"application", "bandwidth", "process"
+
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
 
-/* Parses argv into o. On OPTIONS_EXIT_USAGE one line has been printed to
- * stderr; on OPTIONS_EXIT_OK help or version went to stdout. */
+/* Parses the configuration files (SYSCONFDIR/netlens.conf, then the
+ * user's; or --config FILE alone; none with --no-config), then argv, into
+ * o: the command line outweighs the files. On OPTIONS_EXIT_USAGE one line
+ * has been printed to stderr; on OPTIONS_EXIT_OK help or version went to
+ * stdout. Strings in o may point into the files' text, kept until the
+ * next parse. */
 enum options_result options_parse(struct options *o, int argc, char **argv);
+
+/* The same with the default configuration files given: config_paths is
+ * NULL-terminated (at most OPTIONS_CONFIG_FILES_MAX; a missing one is
+ * skipped); NULL reads none. For tests. */
+#define OPTIONS_CONFIG_FILES_MAX 2
+enum options_result options_parse_config(struct options *o, int argc, char **argv,
+					 const char *const *config_paths);
 
 #endif

@@ -263,7 +263,7 @@ build() {
 	b=$OUT/$name
 	rm -rf "$b" && mkdir -p "$b" || die "cannot create $b"
 	log "$name: configure --host=$host $*"
-	if ! (cd "$b" && "$SRC/configure" -q --host="$host" --enable-werror "$@") >"$b/configure.log" 2>&1; then
+	if ! (cd "$b" && "$SRC/configure" -q --host="$host" --sysconfdir=/etc --enable-werror "$@") >"$b/configure.log" 2>&1; then
 		tail -30 "$b/configure.log"; [ -f "$b/config.log" ] && tail -30 "$b/config.log"
 		echo "cross-build: $name: configure failed" >&2
 		return 2

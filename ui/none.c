@@ -18,11 +18,13 @@ int tui_possible(void)
 }
 
 /* --filter narrows the UI's table; silently ignoring it would print every
- * flow to someone who asked for a few. --no-color is accepted: the headless
- * output has no colours to turn off. */
+ * flow to someone who asked for a few. A configuration file's filter is a
+ * default for the UI, which a file shared with full builds may hold: that
+ * one is ignored. --no-color, --sort, --group and --units are accepted: the
+ * headless output has no colours, order or units to change. */
 int tui_check_options(const struct app *a)
 {
-	if (!a->opt.ui_filter)
+	if (!a->opt.ui_filter || a->opt.ui_filter_from_config)
 		return 0;
 	fprintf(stderr, "netlens: --filter filters the terminal UI, which this netlens was built "
 		"without (--disable-ui); choose packets with --bpf-filter, or filter the --format "

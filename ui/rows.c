@@ -163,10 +163,8 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 
 const char *ui_sort_name(enum ui_sort s)
 {
-	static const char *const names[SORT_COUNT] = {
-		"created", "protocol", "local", "remote", "state", "service", "application",
-		"bandwidth", "process",
-	};
+	static const char *const names[] = { OPTIONS_SORT_COLUMNS };
+	_Static_assert(sizeof(names) / sizeof(names[0]) == SORT_COUNT, "--sort's columns are s's");
 	return s < SORT_COUNT ? names[s] : "?";
 }
 

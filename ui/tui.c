@@ -263,6 +263,11 @@ int tui_open(struct app *a)
 	u->utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 	/* A file is about its closed flows too: they are shown from the start. */
 	u->show_history = a->cap.offline;
+	/* --sort, --group, --units (or the configuration file's). */
+	u->sort = (enum ui_sort)a->opt.ui_sort;
+	u->sort_desc = a->opt.ui_sort_desc >= 0 ? a->opt.ui_sort_desc : ui_sort_default_desc(u->sort);
+	u->group = a->opt.ui_group == 1 ? GROUP_PROCESS : a->opt.ui_group == 2 ? GROUP_REMOTE : GROUP_NONE;
+	ui_set_rate_bits(a->opt.ui_bits);
 	if (a->opt.ui_filter) {
 		snprintf(u->ftext, sizeof(u->ftext), "%s", a->opt.ui_filter);
 		u->flen = u->fcur = (int)strlen(u->ftext);

@@ -7,9 +7,20 @@
 
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <ftw.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include "config_file.h"
 #include "options.h"
 
 #define MAXARGS 32
+
+/* The configuration files a parse reads when the command line names none:
+ * none unless a test says so (a developer's own file must not change what
+ * the tests see). */
+static const char *const *default_configs;
 
 struct captured {
 	enum options_result rc;
@@ -45,7 +56,7 @@ static void parse_args(struct options *o, struct captured *c, const char *const 
 	ck_assert_int_ge(save_err, 0);
 	dup2(fileno(ef), 2);
 	dup2(fileno(of), 1);
-	c->rc = options_parse(o, argc, argv);
+	c->rc = options_parse_config(o, argc, argv, default_configs);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(save_err, 2);
@@ -77,7 +88,7 @@ START_TEST(test_defaults)
 	struct captured c;
 	char *argv[] = { (char *)"netlens", NULL };
 	memset(&o, 0xa5, sizeof(o));	/* every field must be set by the parser */
-	c.rc = options_parse(&o, 1, argv);
+	c.rc = options_parse_config(&o, 1, argv, NULL);
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_uint_eq(o.refresh_ms, 1000);
 	ck_assert_uint_eq(o.max_flows, 100000);
@@ -97,6 +108,11 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.headless, 0);
 	ck_assert_int_eq(o.no_dpi, 0);
 	ck_assert_int_eq(o.stats, 0);
+	ck_assert_int_eq(o.ui_sort, 0);
+	ck_assert_int_eq(o.ui_sort_desc, -1);
+	ck_assert_int_eq(o.ui_group, 0);
+	ck_assert_int_eq(o.ui_bits, 0);
+	ck_assert_int_eq(o.ui_filter_from_config, 0);
 }
 END_TEST
 
@@ -231,6 +247,15 @@ static const struct bad bads[] = {
 	{ { "--bogus\nx" }, "--bogus\\x0ax" },
 	{ { "-\n" }, "-\\x0a" },
 	{ { "--no-sandbox", "--sandbox-strict" }, "exclude each other" },
+	{ { "--sort", "speed" }, "--sort speed" },
+	{ { "--sort", "bandwidth:up" }, "--sort bandwidth:up" },
+	{ { "--sort", "bandwidth:" }, "--sort" },
+	{ { "--sort", "" }, "--sort" },
+	{ { "--group", "host" }, "--group host" },
+	{ { "--units", "bytes/s" }, "--units" },
+	{ { "--config", "" }, "--config" },
+	{ { "--config", "a.conf", "--no-config" }, "exclude each other" },
+	{ { "--config", "/nonexistent/netlens.conf" }, "/nonexistent/netlens.conf: No such file" },
 };
 
 START_TEST(test_usage_error)
@@ -314,6 +339,368 @@ START_TEST(test_parse_twice_after_error)
 }
 END_TEST
 
+/* ---- the UI's settings ----------------------------------------------------- */
+
+START_TEST(test_ui_settings)
+{
+	struct options o;
+	struct captured c;
+	parse_args(&o, &c, ARGS("--sort", "bandwidth", "--group", "remote", "--units", "bits"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.ui_sort, 7);
+	ck_assert_int_eq(o.ui_sort_desc, -1);	/* the column's own direction */
+	ck_assert_int_eq(o.ui_group, 2);
+	ck_assert_int_eq(o.ui_bits, 1);
+	parse_args(&o, &c, ARGS("--sort=process:desc", "--group", "process", "--units", "bytes"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.ui_sort, 8);
+	ck_assert_int_eq(o.ui_sort_desc, 1);
+	ck_assert_int_eq(o.ui_group, 1);
+	ck_assert_int_eq(o.ui_bits, 0);
+	parse_args(&o, &c, ARGS("--sort", "created:asc", "--group", "none"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.ui_sort, 0);
+	ck_assert_int_eq(o.ui_sort_desc, 0);
+	ck_assert_int_eq(o.ui_group, 0);
+}
+END_TEST
+
+/* ---- the configuration file ------------------------------------------------- */
+
+static char config_dir[64];
+
+/* Writes a configuration file (mode 0600) and returns its path. */
+static const char *write_config(const char *name, const char *text, size_t len)
+{
+	static char paths[4][128];
+	static unsigned next;
+	if (!config_dir[0]) {
+		snprintf(config_dir, sizeof(config_dir), "/tmp/netlens-test-options.XXXXXX");
+		ck_assert_ptr_nonnull(mkdtemp(config_dir));
+	}
+	char *p = paths[next++ % 4];
+	snprintf(p, 128, "%s/%s", config_dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	return p;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Each test runs in its own fork: it removes the folder it made. */
+static void remove_config_dir(void)
+{
+	if (config_dir[0])
+		nftw(config_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+#define CONFIG(name, text) write_config(name, text, sizeof(text) - 1)
+
+START_TEST(test_config_applies)
+{
+	struct options o;
+	struct captured c;
+	const char *f = CONFIG("a.conf",
+		"# netlens defaults\n"
+		"\n"
+		"   max-flows = 5000   \n"
+		"interface=eth1\r\n"
+		"theme tokyo-night\n"
+		"filter = \" port:443 \"\n"
+		"bpf-filter = tcp or udp\n"
+		"\tno-color\n"
+		"plugin-dir = /opt/a\n"
+		"plugin-dir = /opt/b\n"
+		"sort = bandwidth\n"
+		"group = process\n"
+		"units = bits\n"
+		"dns-server = 192.0.2.53:5353   # a comment\n"
+		"no-dpi # a switch with a comment\n"
+		"bpf-filter = \"tcp or udp\"  # quoted, then a comment\n"
+		"services = \"svc#1\"\n"
+		"json-log = events#1.jsonl\n"
+		"#max-flows = 1\n");
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_str_eq(c.err, "");
+	ck_assert_uint_eq(o.max_flows, 5000);
+	ck_assert_str_eq(o.interface, "eth1");
+	ck_assert_str_eq(o.theme, "tokyo-night");
+	ck_assert_str_eq(o.ui_filter, " port:443 ");
+	ck_assert_int_eq(o.ui_filter_from_config, 1);	/* a UI-less build ignores it */
+	ck_assert_str_eq(o.bpf_filter, "tcp or udp");
+	ck_assert_int_eq(o.no_color, 1);
+	ck_assert_uint_eq(o.n_plugin_dirs, 2);
+	ck_assert_str_eq(o.plugin_dirs[1], "/opt/b");
+	ck_assert_int_eq(o.ui_sort, 7);
+	ck_assert_int_eq(o.ui_group, 1);
+	ck_assert_int_eq(o.ui_bits, 1);
+	ck_assert_int_eq(o.resolve_dns, 1);
+	ck_assert_str_eq(o.dns_server, "192.0.2.53:5353");
+	ck_assert_int_eq(o.no_dpi, 1);
+	ck_assert_str_eq(o.services_file, "svc#1");
+	ck_assert_str_eq(o.json_log, "events#1.jsonl");	/* '#' after a blank only */
+
+	parse_args(&o, &c, ARGS("--config", f, "--filter", "proto:udp"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_str_eq(o.ui_filter, "proto:udp");
+	ck_assert_int_eq(o.ui_filter_from_config, 0);
+
+	/* The default files are read in order, the later one outweighing. */
+	const char *sys = CONFIG("sys.conf", "max-flows = 10\nhistory = 3\n");
+	const char *user = CONFIG("user.conf", "max-flows = 20\n");
+	const char *missing = "/nonexistent/netlens/config";
+	const char *const defaults[] = { sys, user, NULL };
+	default_configs = defaults;
+	parse_args(&o, &c, ARGS("--stats"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_uint_eq(o.max_flows, 20);
+	ck_assert_int_eq(o.history, 3);
+	/* --config reads that file instead; --no-config none. */
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_uint_eq(o.max_flows, 5000);
+	ck_assert_int_eq(o.history, -1);
+	parse_args(&o, &c, ARGS("--no-config"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_uint_eq(o.max_flows, 100000);
+	/* A default file that is not there is no error. */
+	const char *const absent[] = { missing, user, NULL };
+	default_configs = absent;
+	parse_args(&o, &c, ARGS("--stats"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_str_eq(c.err, "");
+	ck_assert_uint_eq(o.max_flows, 20);
+	default_configs = NULL;
+}
+END_TEST
+
+START_TEST(test_config_command_line_wins)
+{
+	struct options o;
+	struct captured c;
+	const char *f = CONFIG("b.conf",
+		"max-flows = 5\n"
+		"plugin-dir = /opt/a\n"
+		"plugin-dir = /opt/b\n"
+		"disable-dissector = quic\n"
+		"interface = eth1\n"
+		"workers = 2\n"
+		"duration = 60\n"
+		"no-sandbox\n"
+		"geoip-asn = /x/asn.mmdb\n"
+		"pcapng-export = /x/all.pcapng\n");
+	/* Values: the command line's; a list given there replaces the file's. */
+	parse_args(&o, &c, ARGS("--config", f, "--max-flows", "7", "--plugin-dir", "/opt/c",
+				"--workers", "1"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.max_flows, 7);
+	ck_assert_uint_eq(o.n_plugin_dirs, 1);
+	ck_assert_str_eq(o.plugin_dirs[0], "/opt/c");
+	ck_assert_uint_eq(o.n_disabled, 1);	/* not given on the command line: kept */
+	ck_assert_str_eq(o.disabled[0], "quic");
+	ck_assert_str_eq(o.pcapng_export, "/x/all.pcapng");
+
+	/* What the command line asks for outweighs the file's settings that
+	 * exclude it, instead of failing as two command-line options would. */
+	parse_args(&o, &c, ARGS("--config", f, "--read", "x.pcap", "--sandbox-strict", "--no-geoip"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_ptr_null(o.interface);
+	ck_assert_uint_eq(o.workers, 1);
+	ck_assert_uint_eq(o.duration_s, 0);
+	ck_assert_int_eq(o.no_sandbox, 0);
+	ck_assert_int_eq(o.sandbox_strict, 1);
+	ck_assert_ptr_null(o.geoip_asn);
+	ck_assert_int_eq(o.no_geoip, 1);
+	/* The file's workers = 2 against its own pcapng-export: the command
+	 * line said neither, so it is an error, as on the command line. */
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	assert_one_line(&c, "workers and pcapng-export in one file");
+	/* --pcap-export given: the file's workers give way. */
+	parse_args(&o, &c, ARGS("--config", f, "--pcap-export", "y.pcap"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.workers, 1);
+	/* And the other way round: --workers given, the file's export gives way. */
+	parse_args(&o, &c, ARGS("--config", f, "--workers", "3"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.workers, 3);
+	ck_assert_ptr_null(o.pcapng_export);
+	/* --help works whatever the file holds. */
+	const char *bad = CONFIG("bad.conf", "max-flows = many\n");
+	parse_args(&o, &c, ARGS("--config", bad, "--help"));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_OK);
+	ck_assert_str_eq(c.err, "");
+}
+END_TEST
+
+struct bad_config { const char *text; size_t len; const char *mention; };
+#define BAD(text, mention) { text, sizeof(text) - 1, mention }
+
+static const struct bad_config bad_configs[] = {
+	BAD("bogus = 1\n", "bad-config:1: unknown setting 'bogus'"),
+	BAD("# c\n\nread = x.pcap\n", "bad-config:3: 'read' cannot be set"),
+	BAD("help\n", "'help' cannot be set"),
+	BAD("config = other\n", "'config' cannot be set"),
+	BAD("no-config\n", "'no-config' cannot be set"),
+	BAD("check-plugin = x.so\n", "'check-plugin' cannot be set"),
+	BAD("no-color = yes\n", "'no-color' is a switch"),
+	BAD("max-flows\n", "'max-flows' needs a value"),
+	BAD("max-flows =\n", "--max-flows expects a whole number"),
+	BAD("max-flows = 0\n", "bad-config:1: --max-flows expects"),
+	BAD("max-flows = 5 6\n", "not '5 6'"),
+	BAD("\n\nsort = sideways\n", "bad-config:3: --sort sideways"),
+	BAD("Max-Flows = 3\n", "expected a setting"),
+	BAD("--max-flows = 3\n", "expected a setting"),
+	BAD("max_flows = 3\n", "expected a setting"),
+	BAD("= 3\n", "expected a setting"),
+	BAD("theme = \x1b[2Jnord\n", "control character 0x1b"),
+	BAD("theme = nord\nx\0y\n", "bad-config:2: a NUL byte"),
+	BAD("format = \"xml\"\n", "not 'xml'"),
+	BAD("interface = \"\"\n", "-i expects an interface name"),
+	BAD("interface = # none\n", "-i expects an interface name"),
+	BAD("max-flows # none\n", "'max-flows' needs a value"),
+	BAD("filter = \"port:443\n", "a quote that is not closed"),
+	BAD("filter = \"port:443\" x\n", "text after the closing quote"),
+};
+
+START_TEST(test_config_error)
+{
+	const struct bad_config *b = &bad_configs[_i];
+	struct options o;
+	struct captured c;
+	const char *f = write_config("bad-config", b->text, b->len);
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_msg(c.rc == OPTIONS_EXIT_USAGE, "%s: %d", b->mention, c.rc);
+	assert_one_line(&c, b->mention);
+	ck_assert_msg(strstr(c.err, b->mention) != NULL, "'%s' does not mention %s", c.err, b->mention);
+	ck_assert_str_eq(c.out, "");
+	/* The same as a default file is as much an error: it is not skipped. */
+	const char *const defaults[] = { f, NULL };
+	default_configs = defaults;
+	parse_args(&o, &c, ARGS("--stats"));
+	default_configs = NULL;
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	assert_one_line(&c, b->mention);
+}
+END_TEST
+
+START_TEST(test_config_file_checks)
+{
+	struct options o;
+	struct captured c;
+	char big[CONFIG_FILE_MAX + 100];
+	memset(big, '#', sizeof(big));
+	big[sizeof(big) - 1] = '\n';
+	parse_args(&o, &c, ARGS("--config", write_config("big", big, sizeof(big))));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	assert_one_line(&c, "big");
+	ck_assert_ptr_nonnull(strstr(c.err, "larger than 64 KiB"));
+
+	char longline[CONFIG_LINE_MAX + 40];
+	memset(longline, 'x', sizeof(longline));
+	memcpy(longline, "filter = ", 9);
+	longline[sizeof(longline) - 1] = '\n';
+	parse_args(&o, &c, ARGS("--config", write_config("long", longline, sizeof(longline))));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	assert_one_line(&c, "long");
+	ck_assert_ptr_nonnull(strstr(c.err, "long:1: line longer than 4096"));
+
+	const char *f = CONFIG("perm.conf", "max-flows = 9\n");
+	ck_assert_int_eq(chmod(f, 0620), 0);
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	assert_one_line(&c, "group-writable");
+	ck_assert_ptr_nonnull(strstr(c.err, "others can write it"));
+	ck_assert_int_eq(chmod(f, 0644), 0);	/* readable by all is fine */
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_uint_eq(o.max_flows, 9);
+	if (getuid() == 0) {	/* another user's file would run their plugins as us */
+		ck_assert_int_eq(chown(f, 65534, 65534), 0);
+		unsetenv("SUDO_UID");
+		unsetenv("DOAS_USER");
+		unsetenv("PKEXEC_UID");
+		parse_args(&o, &c, ARGS("--config", f));
+		ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+		assert_one_line(&c, "foreign owner");
+		ck_assert_ptr_nonnull(strstr(c.err, "owned by uid 65534"));
+		/* ... unless that user is the one who ran us through sudo. */
+		setenv("SUDO_UID", "65534", 1);
+		parse_args(&o, &c, ARGS("--config", f));
+		ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	}
+
+	parse_args(&o, &c, ARGS("--config", config_dir));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(c.err, "not a regular file"));
+	/* A FIFO is refused at once rather than waited on. */
+	char fifo[128];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", config_dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	parse_args(&o, &c, ARGS("--config", fifo));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(c.err, "not a regular file"));
+}
+END_TEST
+
+START_TEST(test_config_user_path)
+{
+	char buf[256];
+	unsetenv("SUDO_UID");
+	unsetenv("DOAS_USER");
+	unsetenv("PKEXEC_UID");
+	setenv("XDG_CONFIG_HOME", "/x/cfg", 1);
+	setenv("HOME", "/home/u", 1);
+	ck_assert_int_eq(config_user_path(buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/x/cfg/netlens/config");
+	setenv("XDG_CONFIG_HOME", "relative", 1);	/* the XDG spec: ignored */
+	ck_assert_int_eq(config_user_path(buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/home/u/.config/netlens/config");
+	unsetenv("XDG_CONFIG_HOME");
+	ck_assert_int_eq(config_user_path(buf, 10), -1);	/* does not fit */
+	if (getuid() == 0) {
+		/* Under sudo, the invoking user's file, wherever HOME points. */
+		setenv("SUDO_UID", "0", 1);	/* root's own sudo: HOME as it is */
+		ck_assert_int_eq(config_user_path(buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, "/home/u/.config/netlens/config");
+		struct passwd *pw = getpwuid(65534);
+		if (pw) {
+			setenv("SUDO_UID", "65534", 1);
+			ck_assert_int_eq(config_user_path(buf, sizeof(buf)), 0);
+			char want[256];
+			snprintf(want, sizeof(want), "%s/.config/netlens/config", pw->pw_dir);
+			ck_assert_str_eq(buf, want);
+		}
+	}
+
+	/* options_parse() reads the user's file by itself. */
+	const char *f = CONFIG("user-config", "max-flows = 4321\n");
+	char home[128];
+	snprintf(home, sizeof(home), "%s/home", config_dir);
+	char dir[160];
+	snprintf(dir, sizeof(dir), "%s/.config", home);
+	ck_assert_int_eq(mkdir(home, 0700), 0);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/.config/netlens", home);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/.config/netlens/config", home);
+	ck_assert_int_eq(rename(f, dir), 0);
+	unsetenv("SUDO_UID");
+	setenv("HOME", home, 1);
+	struct options o;
+	char *argv[] = { (char *)"netlens", NULL };
+	ck_assert_int_eq(options_parse(&o, 1, argv), OPTIONS_RUN);
+	ck_assert_uint_eq(o.max_flows, 4321);
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -326,6 +713,15 @@ static Suite *options_suite(void)
 	tcase_add_loop_test(tc, test_usage_error, 0, (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tc, test_r_pcap_hint);
 	tcase_add_test(tc, test_reverse_dns_options);
+	tcase_add_test(tc, test_ui_settings);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("configuration file");
+	tcase_add_checked_fixture(tc, NULL, remove_config_dir);
+	tcase_add_test(tc, test_config_applies);
+	tcase_add_test(tc, test_config_command_line_wins);
+	tcase_add_loop_test(tc, test_config_error, 0, (int)(sizeof(bad_configs) / sizeof(bad_configs[0])));
+	tcase_add_test(tc, test_config_file_checks);
+	tcase_add_test(tc, test_config_user_path);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, test_parse_twice);

@@ -1,0 +1,260 @@
+/* config_file.c - finds, checks and splits netlens' configuration file.
+ * The format is ssh_config's shape with long option names: "name = value"
+ * (or "name value"), a bare "name" for a switch, '#' comments, blank
+ * lines, and a '#' after a blank ends a line's text; double quotes
+ * around a value keep what is inside them. Nothing here knows what a
+ * setting means; options.c does. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_file.h"
+
+/* A path as it may appear in a one-line message: control bytes become '?'
+ * (a name can hold a newline or an escape sequence), long ones are cut. */
+static const char *shown_path(const char *path, char *buf, size_t n)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < n; p++)
+		buf[o++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
+	if (path[o] && o + 4 >= n)
+		memcpy(buf + o, "...", 3), o += 3;
+	buf[o] = '\0';
+	return buf;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* One line, already cut from the text and NUL-terminated (its '\r' gone). */
+static int parse_line(char *line, const char *where, config_setting_fn fn, void *ctx)
+{
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			fprintf(stderr, "netlens: %s: control character 0x%02x in the line\n", where, *p);
+			return -1;
+		}
+	while (is_blank(*line))
+		line++;
+	size_t len = strlen(line);
+	while (len && is_blank(line[len - 1]))
+		line[--len] = '\0';
+	if (!len || line[0] == '#')
+		return 0;
+
+	char *name = line, *p = line;
+	while (is_name_char(*p))
+		p++;
+	if (p == name || name[0] == '-' || (*p && *p != '=' && !is_blank(*p))) {
+		fprintf(stderr, "netlens: %s: expected a setting (a long option name without "
+			"'--', in lower case), then '= value' if it takes one\n", where);
+		return -1;
+	}
+	char *end_of_name = p;
+	while (is_blank(*p))
+		p++;
+	char *value = NULL;
+	if (*p == '=') {
+		p++;
+		while (is_blank(*p))
+			p++;
+		value = *p == '#' ? (char *)"" : p;	/* "name = # ...": empty */
+	} else if (*p && *p != '#') {
+		value = p;	/* "name value", as ssh_config allows */
+	}
+	*end_of_name = '\0';
+	if (value && value[0] == '"') {
+		/* Quotes keep spaces at either end, a '#', or say "empty" plainly. */
+		char *close = strchr(value + 1, '"');
+		char *after = close ? close + 1 : NULL;
+		while (after && is_blank(*after))
+			after++;
+		if (!close || (*after && *after != '#')) {
+			fprintf(stderr, "netlens: %s: %s\n", where, close ?
+				"text after the closing quote" : "a quote that is not closed");
+			return -1;
+		}
+		*close = '\0';
+		value++;
+	} else if (value) {
+		/* A '#' after a blank starts a comment, as at the start of a line. */
+		for (char *q = value; *q; q++)
+			if (*q == '#' && q > value && is_blank(q[-1])) {
+				*q = '\0';
+				break;
+			}
+		size_t vl = strlen(value);
+		while (vl && is_blank(value[vl - 1]))
+			value[--vl] = '\0';
+	}
+	return fn(ctx, name, value, where);
+}
+
+int config_parse(char *text, size_t len, const char *file, config_setting_fn fn, void *ctx)
+{
+	char file_buf[CONFIG_WHERE_MAX - 16], where[CONFIG_WHERE_MAX];
+	shown_path(file, file_buf, sizeof(file_buf));
+	text[len] = '\0';
+	unsigned line_no = 0;
+	size_t at = 0;
+	while (at < len) {
+		line_no++;
+		char *line = text + at;
+		char *nl = memchr(line, '\n', len - at);
+		size_t line_len = nl ? (size_t)(nl - line) : len - at;
+		at += line_len + (nl != NULL);
+		snprintf(where, sizeof(where), "%s:%u", file_buf, line_no);
+		if (memchr(line, '\0', line_len)) {
+			fprintf(stderr, "netlens: %s: a NUL byte: not a text file\n", where);
+			return -1;
+		}
+		if (line_len > CONFIG_LINE_MAX) {
+			fprintf(stderr, "netlens: %s: line longer than %u bytes\n", where,
+				(unsigned)CONFIG_LINE_MAX);
+			return -1;
+		}
+		line[line_len] = '\0';
+		if (line_len && line[line_len - 1] == '\r')
+			line[line_len - 1] = '\0';	/* a file written on Windows */
+		if (parse_line(line, where, fn, ctx) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_uid(const char *s, uid_t *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v != (uid_t)v)
+		return -1;
+	*out = (uid_t)v;
+	return 0;
+}
+
+/* Who ran netlens through sudo, doas or pkexec, if we are root through it
+ * (the user the sandbox drops to, platform/linux/sandbox.c); -1 if not. */
+static int invoking_uid(uid_t *uid)
+{
+	if (getuid() != 0)
+		return -1;
+	struct passwd *pw;
+	if (parse_uid(getenv("SUDO_UID"), uid) == 0 && *uid != 0)
+		return 0;
+	if (getenv("DOAS_USER") && (pw = getpwnam(getenv("DOAS_USER"))) && pw->pw_uid != 0) {
+		*uid = pw->pw_uid;
+		return 0;
+	}
+	if (parse_uid(getenv("PKEXEC_UID"), uid) == 0 && *uid != 0)
+		return 0;
+	return -1;
+}
+
+int config_load(const char *path, int must_exist, char **text, size_t *len)
+{
+	char pb[200];
+	const char *sp = shown_path(path, pb, sizeof(pb));
+	/* O_NONBLOCK: a FIFO named as the file must not hang the start. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
+			return 0;
+		fprintf(stderr, "netlens: configuration file %s: %s\n", sp, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	const char *why = NULL;
+	char whybuf[160];
+	uid_t sudo_uid;
+	if (fstat(fd, &st) < 0) {
+		snprintf(whybuf, sizeof(whybuf), "%s", strerror(errno));
+		why = whybuf;
+	} else if (!S_ISREG(st.st_mode)) {
+		why = "not a regular file";
+	} else if (st.st_size > CONFIG_FILE_MAX) {
+		snprintf(whybuf, sizeof(whybuf), "larger than %u KiB", (unsigned)(CONFIG_FILE_MAX / 1024));
+		why = whybuf;
+	} else if (st.st_uid != 0 && st.st_uid != getuid() && st.st_uid != geteuid() &&
+		   !(invoking_uid(&sudo_uid) == 0 && st.st_uid == sudo_uid)) {
+		/* It can load plugins: another user's file would run their code as us. */
+		snprintf(whybuf, sizeof(whybuf), "not read: owned by uid %lu, not by root or by you",
+			 (unsigned long)st.st_uid);
+		why = whybuf;
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		why = "not read: others can write it (chmod go-w)";
+	}
+	if (why) {
+		fprintf(stderr, "netlens: configuration file %s: %s\n", sp, why);
+		close(fd);
+		return -1;
+	}
+	size_t cap = (size_t)st.st_size + 1, got = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf) {
+		fprintf(stderr, "netlens: configuration file %s: out of memory\n", sp);
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "netlens: configuration file %s: %s\n", sp, strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got == cap) {	/* grew since fstat */
+			fprintf(stderr, "netlens: configuration file %s: changed while read\n", sp);
+			free(buf);
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	buf[got] = '\0';
+	*text = buf;
+	*len = got;
+	return 1;
+}
+
+int config_user_path(char *buf, size_t n)
+{
+	int w = -1;
+	uid_t uid;
+	struct passwd *pw;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (invoking_uid(&uid) == 0) {
+		/* sudo keeps or resets HOME by policy; the user's own file is meant. */
+		if ((pw = getpwuid(uid)) && pw->pw_dir && pw->pw_dir[0] == '/')
+			w = snprintf(buf, n, "%s/.config/netlens/config", pw->pw_dir);
+	} else if (xdg && xdg[0] == '/') {
+		w = snprintf(buf, n, "%s/netlens/config", xdg);
+	} else if (home && home[0] == '/') {
+		w = snprintf(buf, n, "%s/.config/netlens/config", home);
+	} else if ((pw = getpwuid(getuid())) && pw->pw_dir && pw->pw_dir[0] == '/') {
+		w = snprintf(buf, n, "%s/.config/netlens/config", pw->pw_dir);
+	}
+	return w > 0 && (size_t)w < n ? 0 : -1;
+}
