@@ -208,9 +208,15 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 	if (r->header) {
 		char t[160], rate[32];
 		attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : A_NORMAL) | (selected ? A_REVERSE : 0));
-		const char *none = u->group == GROUP_REMOTE ? "(no address)" : "(unknown process)";
+		const char *title = r->gkey;
+		char addr[64];
+		const struct flow *m;
+		if (r->gkey[0] == 0x7f)
+			title = u->group == GROUP_REMOTE ? "(no address)" : "(unknown process)";
+		else if (u->group == GROUP_REMOTE)	/* the key is binary: a member names it */
+			title = (m = ui_row_flow(u, r + 1)) ? record_addr(m, flow_dst_addr(m), addr) : "?";
 		snprintf(t, sizeof(t), "%s %s  (%u connection%s, %s)", u->utf8 ? "\xe2\x96\xbe" : "-",
-			 r->gkey[0] == 0x7f ? none : r->gkey, r->group_count,
+			 title, r->group_count,
 			 r->group_count == 1 ? "" : "s", ui_human_rate(rate, sizeof(rate), r->bw));
 		ui_put(y, x0, width, t, 0);
 		attrset(A_NORMAL);

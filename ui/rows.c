@@ -249,8 +249,12 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	}
 	if (u->group == GROUP_PROCESS)
 		key_text(r->gkey, t.process[0] ? t.process : "\x7f");	/* unknown sorts last */
+	else if (u->group == GROUP_REMOTE && t.remote_addr[0])
+		/* By value, as the Remote column sorts: 10.0.0.2 before 10.0.0.10,
+		 * IPv4 before IPv6. The title is drawn from a member's address. */
+		key_addr(r->gkey, f, flow_dst_addr(f), 0);
 	else if (u->group == GROUP_REMOTE)
-		key_text(r->gkey, t.remote_addr[0] ? t.remote_addr : "\x7f");
+		key_text(r->gkey, "\x7f");
 	return 0;
 }
 

@@ -56,7 +56,8 @@ struct ui_row {
 	double bw;		/* down + up, bytes/s */
 	double gbw;		/* grouped, sorted on bandwidth: the group's bw, which orders the groups */
 	char key[UI_KEY_LEN];	/* sort key for the active text/address column */
-	char gkey[UI_KEY_LEN];	/* grouped view: the process name or remote address, lower-cased */
+	char gkey[UI_KEY_LEN];	/* grouped view: the process name, lower-cased, or the remote
+				 * address as the Remote column's sort key (binary) */
 };
 
 struct ui_rows {
