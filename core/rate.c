@@ -59,3 +59,49 @@ double rate64_get(const struct rate64 *r, uint64_t now_us, int dir)
 	}
 	return (prev * (1.0 - frac) + cur) / ((double)rate_window / 1e6);
 }
+
+void rate_history_sample(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2])
+{
+	if (h->n) {
+		const struct rate_sample *last = &h->s[h->head];
+		if (now_us < last->t_us || bytes[0] < last->bytes[0] || bytes[1] < last->bytes[1]) {
+			h->n = 0;	/* cleared, or another clock: start again */
+		} else if (now_us / 1000000u == last->t_us / 1000000u) {
+			return;		/* one sample a second */
+		} else {
+			double dt = (double)(now_us - last->t_us) / 1e6;
+			for (int d = 0; d < 2; d++) {
+				double r = (double)(bytes[d] - last->bytes[d]) / dt;
+				if (r > h->peak[d])
+					h->peak[d] = r;
+			}
+		}
+	}
+	h->head = h->n ? (h->head + 1) % RATE_HISTORY_SAMPLES : 0;
+	h->s[h->head].t_us = now_us;
+	h->s[h->head].bytes[0] = bytes[0];
+	h->s[h->head].bytes[1] = bytes[1];
+	if (h->n < RATE_HISTORY_SAMPLES)
+		h->n++;
+}
+
+double rate_history_avg(const struct rate_history *h, uint64_t now_us, const uint64_t bytes_now[2],
+			unsigned seconds, int dir)
+{
+	const uint64_t want = (uint64_t)seconds * 1000000u;
+	/* From the newest back: the first sample at least `seconds` old, or
+	 * the oldest held. */
+	unsigned pick = RATE_HISTORY_SAMPLES;
+	for (unsigned k = 0; k < h->n; k++) {
+		unsigned i = (h->head + RATE_HISTORY_SAMPLES - k) % RATE_HISTORY_SAMPLES;
+		if (h->s[i].t_us >= now_us)
+			continue;
+		pick = i;
+		if (now_us - h->s[i].t_us >= want)
+			break;
+	}
+	if (pick == RATE_HISTORY_SAMPLES || bytes_now[dir] < h->s[pick].bytes[dir])
+		return 0.0;
+	return (double)(bytes_now[dir] - h->s[pick].bytes[dir]) /
+	       ((double)(now_us - h->s[pick].t_us) / 1e6);
+}

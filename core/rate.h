@@ -86,4 +86,30 @@ static inline void rate64_add(struct rate64 *r, uint64_t now_us, int dir, uint64
 }
 double rate64_get(const struct rate64 *r, uint64_t now_us, int dir);
 
+/* iftop's view of a total: its averages over the last 2, 10 and 40
+ * seconds and its peak, from a cumulative byte count per direction
+ * sampled at most once a second (the UI does, at each redraw). 42 samples:
+ * 700 bytes, for the whole-interface totals only, not per flow. */
+#define RATE_HISTORY_SAMPLES 42
+struct rate_sample {
+	uint64_t t_us;		/* when taken */
+	uint64_t bytes[2];	/* the cumulative count then */
+};
+struct rate_history {
+	struct rate_sample s[RATE_HISTORY_SAMPLES];	/* a ring; s[head] is the newest */
+	unsigned n, head;
+	double peak[2];			/* highest rate between two samples, bytes/s */
+};
+
+/* Notes the count at now_us; ignored within the second of the newest
+ * sample, and when time or a count goes backwards (a cleared tracker). */
+void rate_history_sample(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2]);
+
+/* Bytes/s in direction dir over the last `seconds`, up to now_us when the
+ * count is bytes_now: from the newest sample at least that old (or the
+ * oldest held, for a history still shorter), so over at least `seconds`
+ * when the history is long enough. 0 without a sample before now_us. */
+double rate_history_avg(const struct rate_history *h, uint64_t now_us, const uint64_t bytes_now[2],
+			unsigned seconds, int dir);
+
 #endif

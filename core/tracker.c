@@ -251,6 +251,7 @@ uint32_t tracker_advance(struct tracker *t, uint64_t now_us)
 {
 	if (now_us > t->now_us)
 		t->now_us = now_us;
+	rate_history_sample(&t->totals, t->now_us, t->traffic_bytes);	/* once a second */
 	uint32_t n = flow_table_advance(&t->table, t->now_us, EXPIRE_BUDGET, expire_cb, t);
 	/* The wheel moves only here: a packet compares, it does not divide. */
 	t->advance_at_us = t->table.wheel_started ? (t->table.wheel_sec + 1) * 1000000u : 0;
@@ -390,6 +391,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	uint8_t old_state = f->state;
 	count_packet(f, dir, 1, p->ip_len, now);
 	rate64_add(&t->traffic, now, dir, p->ip_len);
+	t->traffic_bytes[dir] += p->ip_len;
 	t->stats.tracked_packets++;
 	t->stats.tracked_bytes += p->ip_len;
 	t->stats.by_proto_packets[p->proto]++;
@@ -455,6 +457,7 @@ static void add_part(struct tracker *t, struct flow *f, const struct flow *src, 
 		f->bytes[to] += src->bytes[d];
 		if (src->bytes[d]) {
 			rate64_add(&t->traffic, src->last_seen_us, to, src->bytes[d]);
+			t->traffic_bytes[to] += src->bytes[d];
 			if (!single)
 				rate_add(&f->rate, src->last_seen_us, to,
 					 src->bytes[d] > UINT32_MAX ? UINT32_MAX : (uint32_t)src->bytes[d]);
@@ -579,6 +582,8 @@ void tracker_clear(struct tracker *t)
 	history_clear(&t->history);
 	memset(&t->tcp, 0, sizeof(t->tcp));
 	memset(&t->closed_tcp, 0, sizeof(t->closed_tcp));
+	memset(t->traffic_bytes, 0, sizeof(t->traffic_bytes));
+	memset(&t->totals, 0, sizeof(t->totals));
 }
 
 void tracker_tcp_active(struct tracker *t, struct tcp_totals *out, uint32_t *tcp_flows)

@@ -81,6 +81,8 @@ struct tracker {
 					 * workers holding a part of the flow */
 	struct rate64 traffic;		/* all tracked traffic: [DIR_FWD] up (from the
 					 * flows' sources), [DIR_REV] down */
+	uint64_t traffic_bytes[2];	/* the same bytes counted since start (or x x) */
+	struct rate_history totals;	/* traffic_bytes once a second: iftop's 2/10/40 s */
 };
 
 int tracker_init(struct tracker *t, const struct tracker_config *cfg);

@@ -306,6 +306,37 @@ static void sidebar_line(int *y, int x, const char *s, attr_t a)
 	(*y)++;
 }
 
+/* iftop's three windows, the peak and the total, down and up: which of
+ * the 10 s average is a burst and which is steady. */
+static void draw_totals(const struct ui *u, int *y, int x)
+{
+	const struct tracker *t = &u->app->tracker;
+	const uint64_t *now_bytes = t->traffic_bytes;
+	uint64_t now = t->now_us;	/* the count's own clock (a file's is its capture's) */
+	char s[64], a[32], b[32];
+	snprintf(s, sizeof(s), "%-6s%13s%13s", "", "down", "up");
+	sidebar_line(y, x, s, A_DIM);
+	static const unsigned windows[] = { 2, 10, 40 };
+	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
+		char label[8];
+		snprintf(label, sizeof(label), "%u s", windows[i]);
+		snprintf(s, sizeof(s), "%-6s%13s%13s", label,
+			 ui_human_rate(a, sizeof(a), rate_history_avg(&t->totals, now, now_bytes,
+								  windows[i], DIR_REV)),
+			 ui_human_rate(b, sizeof(b), rate_history_avg(&t->totals, now, now_bytes,
+								  windows[i], DIR_FWD)));
+		sidebar_line(y, x, s, A_NORMAL);
+	}
+	snprintf(s, sizeof(s), "%-6s%13s%13s", "peak",
+		 ui_human_rate(a, sizeof(a), t->totals.peak[DIR_REV]),
+		 ui_human_rate(b, sizeof(b), t->totals.peak[DIR_FWD]));
+	sidebar_line(y, x, s, A_NORMAL);
+	snprintf(s, sizeof(s), "%-6s%13s%13s", "total",
+		 ui_human_bytes(a, sizeof(a), (double)now_bytes[DIR_REV]),
+		 ui_human_bytes(b, sizeof(b), (double)now_bytes[DIR_FWD]));
+	sidebar_line(y, x, s, A_NORMAL);
+}
+
 static void draw_sparkline(const struct ui *u, int y, int x, int w)
 {
 	static const char *const bars[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
@@ -443,6 +474,8 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 			 ui_human_rate(r2, sizeof(r2), rate64_get(&t->traffic, now, DIR_FWD)));
 		sidebar_line(&y, x, s, A_NORMAL);
 		draw_sparkline(u, y++, x, SIDE_W - 1);
+		if (y + 6 < ymax)
+			draw_totals(u, &y, x);
 		y++;
 	}
 	if (y + 1 < ymax && u->n_ifs > 0) {

@@ -157,6 +157,78 @@ START_TEST(test_time_just_before_bucket)
 }
 END_TEST
 
+/* ---- rate_history: iftop's 2/10/40 s averages, peak and total ------------ */
+
+/* Feeds `seconds` of a steady rate (bytes/s per direction) into h from
+ * *t and *cum, sampling a few times a second as a redraw would. */
+static void feed(struct rate_history *h, uint64_t *t, uint64_t cum[2], unsigned seconds,
+		 uint64_t down, uint64_t up)
+{
+	for (unsigned i = 0; i < seconds * 4; i++) {
+		*t += SEC / 4;
+		cum[0] += down / 4;
+		cum[1] += up / 4;
+		rate_history_sample(h, *t, cum);
+	}
+}
+
+START_TEST(test_history_windows)
+{
+	struct rate_history h;
+	memset(&h, 0, sizeof(h));
+	uint64_t t = T0 + 123456, cum[2] = { 0, 0 };
+	uint64_t empty[2] = { 0, 0 };
+	ck_assert(rate_history_avg(&h, t, empty, 2, 0) == 0.0);	/* nothing sampled */
+	rate_history_sample(&h, t, cum);
+	ck_assert_uint_eq(h.n, 1);
+	feed(&h, &t, cum, 60, 1000, 20);	/* a minute at 1000 B/s down */
+	ck_assert_uint_eq(h.n, RATE_HISTORY_SAMPLES);	/* one a second, 42 kept */
+	feed(&h, &t, cum, 8, 5000, 20);		/* then 8 s at 5000 */
+	/* 2 s: the new rate; 10 s: 8 s of it and 2 of the old; 40 s: 8 and 32. */
+	assert_near(rate_history_avg(&h, t, cum, 2, 0), 5000.0, 0.13, "2 s");
+	assert_near(rate_history_avg(&h, t, cum, 10, 0), (8 * 5000.0 + 2 * 1000.0) / 10, 0.1, "10 s");
+	assert_near(rate_history_avg(&h, t, cum, 40, 0), (8 * 5000.0 + 32 * 1000.0) / 40, 0.05, "40 s");
+	assert_near(rate_history_avg(&h, t, cum, 40, 1), 20.0, 0.05, "40 s up");
+	assert_near(h.peak[0], 5000.0, 0.01, "peak down");
+	assert_near(h.peak[1], 20.0, 0.01, "peak up");
+	/* Within the second of the newest sample nothing is added. */
+	unsigned head = h.head;
+	rate_history_sample(&h, t + 1, cum);
+	ck_assert_uint_eq(h.head, head);
+}
+END_TEST
+
+START_TEST(test_history_short_and_reset)
+{
+	struct rate_history h;
+	memset(&h, 0, sizeof(h));
+	uint64_t t = T0, cum[2] = { 0, 0 };
+	rate_history_sample(&h, t, cum);
+	feed(&h, &t, cum, 3, 2000, 0);
+	/* 3 s held: the 10 s and 40 s averages are over those 3 s. */
+	assert_near(rate_history_avg(&h, t, cum, 40, 0), 2000.0, 0.1, "short history");
+	assert_near(rate_history_avg(&h, t, cum, 10, 0), 2000.0, 0.1, "short history, 10 s");
+	/* A count that goes back (x x cleared the tracker) starts again. */
+	uint64_t zero[2] = { 0, 0 };
+	rate_history_sample(&h, t + SEC, zero);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert(rate_history_avg(&h, t + SEC, zero, 2, 0) == 0.0);
+	/* So does a clock that goes back. */
+	uint64_t some[2] = { 10, 0 };
+	rate_history_sample(&h, T0 - 5 * SEC, some);
+	ck_assert_uint_eq(h.n, 1);
+	/* Asked at the newest sample's own time: no sample before it. */
+	ck_assert(rate_history_avg(&h, T0 - 5 * SEC, some, 2, 0) == 0.0);
+	/* Traffic with a gap: the rate over the gap, not a made-up peak. */
+	memset(&h, 0, sizeof(h));
+	uint64_t c2[2] = { 0, 0 };
+	rate_history_sample(&h, T0, c2);
+	c2[0] = 30000;
+	rate_history_sample(&h, T0 + 30 * SEC, c2);
+	assert_near(h.peak[0], 1000.0, 0.01, "peak over a 30 s gap");
+}
+END_TEST
+
 /* The window is process-wide: every test but the first starts from 10 s,
  * also when run without fork (CK_FORK=no, e.g. under valgrind). */
 static void window_default(void) { rate_set_window_us(W); }
@@ -173,6 +245,8 @@ static Suite *rate_suite(void)
 	tcase_add_test(tc, test_interpolation_at_boundaries);
 	tcase_add_test(tc, test_directions_independent);
 	tcase_add_test(tc, test_saturation);
+	tcase_add_test(tc, test_history_windows);
+	tcase_add_test(tc, test_history_short_and_reset);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_checked_fixture(tc, window_default, NULL);
