@@ -394,11 +394,13 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path);
 }
 
-/* Each test runs in its own fork: it removes the folder it made. */
+/* Each test removes the folder it made (and, without fork, as under
+ * qemu in tools/cross-build.sh, the next one makes a new one). */
 static void remove_config_dir(void)
 {
 	if (config_dir[0])
 		nftw(config_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	config_dir[0] = '\0';
 }
 
 #define CONFIG(name, text) write_config(name, text, sizeof(text) - 1)
