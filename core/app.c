@@ -895,18 +895,22 @@ int app_set_capture_filter(struct app *a, const char *expr, char *err, size_t er
 		snprintf(err, errlen, "a file's filter is set at start (--bpf-filter)");
 		return -1;
 	}
-	if (a->workers) {	/* the workers hold the handles; give -f at start */
-		snprintf(err, errlen, "with --workers the capture filter is set at start (--bpf-filter)");
-		return -1;
-	}
 	if (strlen(expr) >= sizeof(a->capture_filter)) {
 		snprintf(err, errlen, "capture filter too long");
 		return -1;
 	}
 	/* "" compiles to a program that takes every packet: no filter */
-	if (capture_set_filter(&a->cap, expr, err, errlen) < 0)
-		return -1;
-	snprintf(a->capture_filter, sizeof(a->capture_filter), "%s", expr);
+	if (a->workers) {	/* the workers hold the handles: checked here, applied there */
+		if (capture_check_filter_for(&a->cap, expr, a->opt.snaplen, err, errlen) < 0)
+			return -1;
+		snprintf(a->capture_filter, sizeof(a->capture_filter), "%s", expr);
+		if (workers_set_filter(a->workers, expr, err, errlen) < 0)
+			return -1;
+	} else {
+		if (capture_set_filter(&a->cap, expr, err, errlen) < 0)
+			return -1;
+		snprintf(a->capture_filter, sizeof(a->capture_filter), "%s", expr);
+	}
 	log_msg(LOG_INFO, "capture filter now: %s", expr[0] ? expr : "(none)");
 	return 0;
 }

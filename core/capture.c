@@ -168,21 +168,44 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	return 0;
 }
 
-int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen)
+/* Compiles expr for a link type on no handle; on failure, libpcap's
+ * reason in why. */
+static int compile_dead(int dlt, const char *expr, uint32_t snaplen, char *why, size_t whylen)
 {
-	pcap_t *d = pcap_open_dead(DLT_EN10MB, (int)snaplen);
+	pcap_t *d = pcap_open_dead(dlt, (int)snaplen);
 	struct bpf_program prog;
 	if (!d) {
-		snprintf(err, errlen, "cannot check the filter");
+		snprintf(why, whylen, "cannot check the filter");
 		return -1;
 	}
 	if (pcap_compile(d, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "invalid --bpf-filter '%s': %s", expr, pcap_geterr(d));
+		snprintf(why, whylen, "%s", pcap_geterr(d));
 		pcap_close(d);
 		return -1;
 	}
 	pcap_freecode(&prog);
 	pcap_close(d);
+	return 0;
+}
+
+int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen)
+{
+	char why[PCAP_ERRBUF_SIZE];
+	if (compile_dead(DLT_EN10MB, expr, snaplen, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "invalid --bpf-filter '%s': %s", expr, why);
+		return -1;
+	}
+	return 0;
+}
+
+int capture_check_filter_for(const struct capture *c, const char *expr, uint32_t snaplen,
+			     char *err, size_t errlen)
+{
+	char why[PCAP_ERRBUF_SIZE];
+	if (compile_dead(c->dlt, expr, snaplen, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "invalid capture filter '%s' for %s: %s", expr, c->name, why);
+		return -1;
+	}
 	return 0;
 }
 

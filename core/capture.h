@@ -33,6 +33,10 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 
 /* Checks a filter's syntax without any capture handle (Ethernet assumed). */
 int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen);
+/* ... and for c's link type, with the message capture_set_filter gives
+ * (the --workers parent, which holds no handle, checks the UI's f so). */
+int capture_check_filter_for(const struct capture *c, const char *expr, uint32_t snaplen,
+			     char *err, size_t errlen);
 int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen);
 
 /* "eth0, lo, any" - the interfaces libpcap can open. */

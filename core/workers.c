@@ -63,6 +63,9 @@ struct workers {
 
 #define RESTARTS_PER_MINUTE 3
 
+_Static_assert(sizeof(((struct app *)0)->capture_filter) == WORKER_FILTER_MAX + 1,
+	       "a filter the UI holds fits a worker's message");
+
 /* ---- opening ---------------------------------------------------------- */
 
 #ifdef __linux__
@@ -75,7 +78,9 @@ static int open_member(struct workers *ws, unsigned i, char *err, size_t errlen)
 		if (capture_open_live(&ws->caps[i], ws->a->cap.name, o->snaplen, o->buffer_mib, err,
 				      errlen) < 0)
 			return -1;
-		if (o->bpf_filter && capture_set_filter(&ws->caps[i], o->bpf_filter, err, errlen) < 0) {
+		/* The filter in force: -f, or the UI's f since (a restart). */
+		const char *filter = ws->a->capture_filter;
+		if (filter[0] && capture_set_filter(&ws->caps[i], filter, err, errlen) < 0) {
 			capture_close(&ws->caps[i]);
 			return -1;
 		}
@@ -136,6 +141,8 @@ struct wctx {
 	msgpack_packer pk_flows, pk_closed, pk_names, pk_neighbors;
 	int want_final;
 	int exit_code;
+	uint8_t in[3 + WORKER_FILTER_MAX];	/* the parent's messages, read so far */
+	size_t in_len;
 	struct sent *sent;		/* per table slot: what was reported of the flow */
 	struct mirror_counters last_counters;	/* as last sent */
 	int sent_once;
@@ -325,18 +332,53 @@ static void on_worker_tick(struct ev_loop *loop, ev_timer *tm, int revents)
 	snapshot(w, 0);
 }
 
-/* The parent writes 'F' for a last snapshot, or closes its end: stop. */
+/* The parent's messages: 'F', a last snapshot, then stop; 'B', a 16-bit
+ * length and an expression: the UI's f, a new capture filter (the parent
+ * has checked it). Its end closed, or anything else: stop. */
 static void on_worker_sock(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct wctx *w = io->data;
-	char c[16];
 	(void)revents;
-	ssize_t n = read(w->sock, c, sizeof(c));
+	ssize_t n = read(w->sock, w->in + w->in_len, sizeof(w->in) - w->in_len);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-	if (n > 0 && memchr(c, 'F', (size_t)n))
-		w->want_final = 1;
-	ev_break(loop, EVBREAK_ALL);
+	if (n <= 0) {
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	w->in_len += (size_t)n;
+	size_t at = 0;
+	while (at < w->in_len) {
+		const uint8_t *m = w->in + at;
+		size_t left = w->in_len - at;
+		if (m[0] != 'B') {
+			w->want_final = m[0] == 'F';
+			ev_break(loop, EVBREAK_ALL);
+			return;
+		}
+		if (left < 3)
+			break;
+		size_t len = (size_t)m[1] << 8 | m[2];
+		if (len > WORKER_FILTER_MAX) {
+			ev_break(loop, EVBREAK_ALL);
+			return;
+		}
+		if (left < 3 + len)
+			break;
+		char expr[WORKER_FILTER_MAX + 1], err[512];
+		memcpy(expr, m + 3, len);
+		expr[len] = '\0';
+		if (capture_set_filter(&w->a->cap, expr, err, sizeof(err)) < 0) {
+			/* Checked by the parent, so out of memory at most: the
+			 * parent restarts this worker with the filter in force. */
+			w->exit_code = 1;
+			ev_break(loop, EVBREAK_ALL);
+			return;
+		}
+		at += 3 + len;
+	}
+	memmove(w->in, w->in + at, w->in_len - at);
+	w->in_len -= at;
 }
 
 static void worker_run(struct app *a, struct workers *ws, unsigned idx)
@@ -748,6 +790,26 @@ void workers_watch(struct app *a)
 	for (unsigned i = 0; i < ws->n; i++)
 		watch_one(ws, i);
 	log_msg(LOG_INFO, "%u capture workers on %s (PACKET_FANOUT, hash)", ws->n, a->cap.name);
+}
+
+int workers_set_filter(struct workers *ws, const char *expr, char *err, size_t errlen)
+{
+	size_t len = strlen(expr);
+	if (len > WORKER_FILTER_MAX) {
+		snprintf(err, errlen, "capture filter too long");
+		return -1;
+	}
+	uint8_t msg[3 + WORKER_FILTER_MAX];
+	msg[0] = 'B';
+	msg[1] = (uint8_t)(len >> 8);
+	msg[2] = (uint8_t)len;
+	memcpy(msg + 3, expr, len);
+	/* A worker that cannot be told is gone: it restarts with the filter
+	 * in force (open_member). */
+	for (unsigned i = 0; i < ws->n; i++)
+		if (ws->w[i].sock >= 0 && ws->w[i].running && write_all(ws->w[i].sock, msg, 3 + len) < 0)
+			close_sock(&ws->w[i]);
+	return 0;
 }
 
 void workers_finish(struct app *a)

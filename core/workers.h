@@ -31,6 +31,12 @@ int workers_fork(struct app *a, char *err, size_t errlen);
 /* Parent, once a->loop and a->tracker exist: watch the workers. */
 void workers_watch(struct app *a);
 
+/* Parent, the UI's f: every worker applies expr (already checked against
+ * the link type; "" = every packet); a worker started later gets it too.
+ * Returns 0, or -1 with err set. */
+#define WORKER_FILTER_MAX 1024
+int workers_set_filter(struct workers *w, const char *expr, char *err, size_t errlen);
+
 /* Parent at exit: each worker's last snapshot, then they stop. */
 void workers_finish(struct app *a);
 
