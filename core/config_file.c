@@ -174,7 +174,10 @@ int config_load(const char *path, int must_exist, char **text, size_t *len)
 	/* O_NONBLOCK: a FIFO named as the file must not hang the start. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
+		/* A default file that is not there, or in a folder we may not
+		 * enter (run as another user with HOME still pointing at the
+		 * first's), is not ours: skipped. */
+		if ((errno == ENOENT || errno == ENOTDIR || errno == EACCES) && !must_exist)
 			return 0;
 		fprintf(stderr, "netlens: configuration file %s: %s\n", sp, strerror(errno));
 		return -1;

@@ -28,8 +28,8 @@ int config_parse(char *text, size_t len, const char *file, config_setting_fn fn,
  * regular file of at most CONFIG_FILE_MAX bytes, owned by root, by the
  * real user or (under sudo) by SUDO_UID, and writable by its owner only:
  * it can name plugins that would run with netlens' privileges. Returns 1
- * when read, 0 when it does not exist and !must_exist, -1 after one line
- * on stderr. */
+ * when read, 0 when it does not exist or cannot be reached (EACCES) and
+ * !must_exist, -1 after one line on stderr. */
 int config_load(const char *path, int must_exist, char **text, size_t *len);
 
 /* The user's file: $XDG_CONFIG_HOME/netlens/config, else

@@ -11,6 +11,7 @@
 #include <ftw.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "config_file.h"
 #include "options.h"
@@ -637,6 +638,30 @@ START_TEST(test_config_file_checks)
 		setenv("SUDO_UID", "65534", 1);
 		parse_args(&o, &c, ARGS("--config", f));
 		ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	}
+
+	if (getuid() == 0) {
+		/* A default file in a folder this user may not enter (run as
+		 * nobody with root's HOME) is skipped, not an error. */
+		char locked[160], inside[200];
+		snprintf(locked, sizeof(locked), "%s/locked", config_dir);
+		ck_assert_int_eq(mkdir(locked, 0700), 0);
+		snprintf(inside, sizeof(inside), "%s/config", locked);
+		ck_assert_int_eq(rename(CONFIG("moved", "max-flows = 3\n"), inside), 0);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			if (setgid(65534) < 0 || setuid(65534) < 0)
+				_exit(10);
+			const char *const defaults[] = { inside, NULL };
+			char *argv[] = { (char *)"netlens", NULL };
+			struct options oo;
+			_exit(options_parse_config(&oo, 1, argv, defaults) == OPTIONS_RUN && oo.max_flows == 100000
+			      ? 0 : 11);
+		}
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "as nobody: status %d", status);
 	}
 
 	parse_args(&o, &c, ARGS("--config", config_dir));
