@@ -111,6 +111,44 @@ static void add_mac(struct lines *l, const char *label, const struct flow *f, in
 	add(l, label, "%s%s%s%s", record_mac_text(m, text), v[0] ? " (" : "", v, v[0] ? ")" : "");
 }
 
+/* iftop's three windows for the flow being looked at, from the counts
+ * sampled since it was selected (a flow keeps no history of its own). */
+static void add_windows(const struct ui *u, const struct flow *f, struct lines *l)
+{
+	const struct rate_history *h = &u->sel_hist;
+	uint64_t now = u->app->tracker.now_us;
+	const uint64_t *bytes = f->bytes;
+	char x[3][32], d[32];
+	for (int dir = DIR_REV; dir >= DIR_FWD; dir--) {
+		static const unsigned windows[] = { 2, 10, 40 };
+		for (int i = 0; i < 3; i++)
+			ui_human_rate(x[i], sizeof(x[i]), rate_history_avg(h, now, bytes, windows[i], dir));
+		add(l, dir == DIR_REV ? "Down 2/10/40 s" : "Up 2/10/40 s", "%s, %s, %s", x[0], x[1], x[2]);
+	}
+	add(l, "Peak", "down %s, up %s (watched for %s)",
+	    ui_human_rate(x[0], sizeof(x[0]), h->peak[DIR_REV]),
+	    ui_human_rate(x[1], sizeof(x[1]), h->peak[DIR_FWD]),
+	    ui_duration(d, sizeof(d), now > u->sel_hist_since_us ? now - u->sel_hist_since_us : 0));
+}
+
+/* Called at each redraw: the selected open flow's counts, once a second. */
+void ui_sample_selected(struct ui *u)
+{
+	const struct ui_row *r = u->rows.n ? &u->rows.v[u->sel] : NULL;
+	const struct flow *f = r && !r->closed && !u->app->cap.offline ? ui_row_flow(u, r) : NULL;
+	if (!f) {
+		u->sel_hist_id = 0;
+		return;
+	}
+	uint64_t now = u->app->tracker.now_us;
+	if (u->sel_hist_id != f->id + 1) {
+		memset(&u->sel_hist, 0, sizeof(u->sel_hist));
+		u->sel_hist_id = f->id + 1;
+		u->sel_hist_since_us = now;
+	}
+	rate_history_sample(&u->sel_hist, now, f->bytes);
+}
+
 static void build(struct ui *u, const struct flow *f, int closed, struct lines *l)
 {
 	struct flow_text t;
@@ -217,6 +255,8 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	if (!closed)
 		add(l, "Rate", "down %s, up %s", ui_human_rate(b, sizeof(b), rate_get(&f->rate, now, DIR_REV)),
 		    ui_human_rate(c, sizeof(c), rate_get(&f->rate, now, DIR_FWD)));
+	if (!closed && u->sel_hist_id == f->id + 1 && u->sel_hist.n > 1)
+		add_windows(u, f, l);
 
 	if (f->key.proto == L4_TCP) {
 		const struct tcp_state *s = &f->u.tcp;

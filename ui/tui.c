@@ -127,6 +127,7 @@ static void update(struct ui *u)
 		ui_rebuild(u);
 		u->model_dirty = 0;
 	}
+	ui_sample_selected(u);
 	u->last_packets = t->stats.packets;
 	ui_draw(u);
 	u->last_draw_us = wall;

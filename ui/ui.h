@@ -156,6 +156,12 @@ struct ui {
 	unsigned spark_n;
 	uint64_t spark_last_s;
 
+	/* The selected open flow's byte counts once a second (live only):
+	 * its 2/10/40 s averages and peak in the details. */
+	struct rate_history sel_hist;
+	uint32_t sel_hist_id;		/* the flow's id + 1; 0 = none */
+	uint64_t sel_hist_since_us;	/* when it was selected (tracker clock) */
+
 	/* Interface counters: the previous read, for rates. */
 	struct iface_stat ifs[UI_IFACES_MAX], ifs_prev[UI_IFACES_MAX];
 	int n_ifs, n_ifs_prev;
@@ -195,6 +201,7 @@ int ui_table_rows(void);
 
 /* details.c */
 void ui_draw_details(struct ui *u, int y0, int h);
+void ui_sample_selected(struct ui *u);
 
 /* screens.c */
 void ui_draw_processes(struct ui *u, int y0, int h);
