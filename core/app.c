@@ -462,6 +462,8 @@ int app_init(struct app *a)
 		fprintf(stderr, "netlens: %s\n", err);
 		return 1;
 	}
+	for (unsigned i = 0; i < o->n_config_files; i++)	/* why defaults differ here */
+		log_msg(LOG_INFO, "configuration file: %s", o->config_files[i]);
 	if (o->services_file && services_load_file(o->services_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netlens: %s\n", err);
 		return 2;

@@ -693,6 +693,10 @@ static int read_config(struct options *o, struct parse_state *st, const char *pa
 	int r = config_load(path, must_exist, &text, &len);
 	if (r <= 0)
 		return r;
+	/* The name, for the log: kept as long as the text. */
+	static char names[OPTIONS_CONFIG_FILES_MAX + 1][512];
+	snprintf(names[st->n_texts], sizeof(names[0]), "%s", path);
+	o->config_files[o->n_config_files++] = names[st->n_texts];
 	config_texts[st->n_texts++] = text;
 	struct config_ctx cc = { o, st };
 	return config_parse(text, len, path, config_setting, &cc);

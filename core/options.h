@@ -45,6 +45,8 @@ struct options {
 	int ui_sort_desc;		/* --sort COLUMN:asc|desc; -1 = the column's default */
 	int ui_group;			/* --group: 0 none, 1 process, 2 remote address */
 	int ui_bits;			/* --units bits */
+	const char *config_files[3];	/* the configuration files read, in order */
+	unsigned n_config_files;
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;
 	int stats;

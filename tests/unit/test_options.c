@@ -114,6 +114,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.ui_group, 0);
 	ck_assert_int_eq(o.ui_bits, 0);
 	ck_assert_int_eq(o.ui_filter_from_config, 0);
+	ck_assert_uint_eq(o.n_config_files, 0);
 }
 END_TEST
 
@@ -466,6 +467,9 @@ START_TEST(test_config_applies)
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_uint_eq(o.max_flows, 20);
 	ck_assert_int_eq(o.history, 3);
+	ck_assert_uint_eq(o.n_config_files, 2);	/* named in the log */
+	ck_assert_str_eq(o.config_files[0], sys);
+	ck_assert_str_eq(o.config_files[1], user);
 	/* --config reads that file instead; --no-config none. */
 	parse_args(&o, &c, ARGS("--config", f));
 	ck_assert_uint_eq(o.max_flows, 5000);
