@@ -148,6 +148,7 @@ static void note_capture_owner(struct app *a, const struct packet *p)
 void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct app *a = (struct app *)user;
+	const struct capture *c = a->cur ? a->cur : &a->cap;
 	struct packet pkt;
 	memset(&pkt, 0, offsetof(struct packet, payload));
 	pkt.payload = NULL;
@@ -156,7 +157,7 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	pkt.wire_len = h->len;
 	pkt.cap_len = h->caplen;
 	a->cap.packets++;
-	enum decode_result r = decode_packet(a->cap.dlt, bytes, h->caplen, &pkt);
+	enum decode_result r = decode_packet(c->dlt, bytes, h->caplen, &pkt);
 	if (r == DECODE_OK) {
 		if (pkt.proc_pid && owners_current)
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
@@ -164,8 +165,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		if (pkt.proto == L4_ARP || pkt.nd_has_lladdr)
 			neighbors_from_packet(neighbors_current, &pkt);
 		if (a->pcap_x || a->pcapng_x) {
-			pcap_export_packet(a->pcap_x, a->cap.dlt, h, bytes, a->tracker.last_flow);
-			pcap_export_packet(a->pcapng_x, a->cap.dlt, h, bytes, a->tracker.last_flow);
+			pcap_export_packet(a->pcap_x, c->dlt, h, bytes, a->tracker.last_flow);
+			pcap_export_packet(a->pcapng_x, c->dlt, h, bytes, a->tracker.last_flow);
 		}
 		if (export_current && a->cap.offline)
 			export_clock(export_current, &a->tracker.table, a->tracker.now_us);
@@ -173,13 +174,13 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);
 	if (a->pcap_x || a->pcapng_x) {	/* every packet read, not only those decoded */
-		pcap_export_packet(a->pcap_x, a->cap.dlt, h, bytes, NULL);
-		pcap_export_packet(a->pcapng_x, a->cap.dlt, h, bytes, NULL);
+		pcap_export_packet(a->pcap_x, c->dlt, h, bytes, NULL);
+		pcap_export_packet(a->pcapng_x, c->dlt, h, bytes, NULL);
 	}
 	if (r == DECODE_UNSUPPORTED_LINK && !a->link_warned) {
 		a->link_warned = 1;
 		fprintf(stderr, "netlens: %s: link type %s (%d) is not supported; its packets are "
-			"counted but not decoded\n", a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
+			"counted but not decoded\n", c->name, capture_link_name(c), c->dlt);
 	}
 }
 
@@ -190,9 +191,18 @@ static void stop(struct app *a)
 
 static void on_capture(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct app *a = w->data;
+	struct capture_watch *cw = (struct capture_watch *)w;
+	struct app *a = cw->a;
 	char err[512];
-	if (capture_dispatch(&a->cap, BATCH, app_on_packet, (u_char *)a, err, sizeof(err)) < 0) {
+	int n;
+	a->cur = cw->c;
+	if (a->cap.next) {	/* several interfaces: the packets' own in an export */
+		pcap_export_from(a->pcap_x, cw->c->name);
+		pcap_export_from(a->pcapng_x, cw->c->name);
+	}
+	n = capture_dispatch(cw->c, BATCH, app_on_packet, (u_char *)a, err, sizeof(err));
+	a->cur = &a->cap;
+	if (n < 0) {
 		fprintf(stderr, "netlens: %s\n", err);
 		log_msg(LOG_ERROR, "%s", err);
 		a->exit_code = 1;
@@ -343,15 +353,16 @@ static int open_input(struct app *a)
 			return 1;
 		}
 	} else {
-		if (o->interface) {
-			snprintf(ifname, sizeof(ifname), "%s", o->interface);
-			if (!capture_interface_exists(ifname)) {
+		for (unsigned i = 0; i < o->n_interfaces; i++)
+			if (!capture_interface_exists(o->interfaces[i])) {
 				char list[2048];
 				capture_interface_list(list, sizeof(list));
-				fprintf(stderr, "netlens: no interface '%s'; available: %s\n", ifname,
+				fprintf(stderr, "netlens: no interface '%s'; available: %s\n", o->interfaces[i],
 					*list ? list : "none (are you root?)");
 				return 2;
 			}
+		if (o->n_interfaces) {
+			snprintf(ifname, sizeof(ifname), "%s", o->interfaces[0]);
 		} else if (platform_default_interface(ifname, sizeof(ifname)) < 0) {
 			pcap_if_t *all = NULL;
 			char ebuf[PCAP_ERRBUF_SIZE];
@@ -373,7 +384,14 @@ static int open_input(struct app *a)
 			fprintf(stderr, "netlens: %s\n", err);
 			return 1;
 		}
+		for (unsigned i = 1; i < o->n_interfaces; i++)
+			if (capture_add_live(&a->cap, o->interfaces[i], o->snaplen, o->buffer_mib, err,
+					     sizeof(err)) < 0) {
+				fprintf(stderr, "netlens: %s\n", err);
+				return 1;
+			}
 	}
+	a->cur = &a->cap;
 	if (o->bpf_filter && capture_set_filter(&a->cap, o->bpf_filter, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netlens: %s\n", err);
 		return 2;
@@ -384,12 +402,14 @@ static int open_input(struct app *a)
 		fprintf(stderr, "netlens: %s\n", err);
 		return 1;
 	}
-	log_msg(LOG_INFO, "%s %s, link type %s (%d)", a->cap.offline ? "reading" : "capturing on",
-		a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
-	if (!decode_link_supported(a->cap.dlt)) {
-		a->link_warned = 1;
-		fprintf(stderr, "netlens: %s: link type %s (%d) is not supported; its packets are "
-			"counted but not decoded\n", a->cap.name, capture_link_name(&a->cap), a->cap.dlt);
+	for (const struct capture *c = &a->cap; c; c = c->next) {
+		log_msg(LOG_INFO, "%s %s, link type %s (%d)", c->offline ? "reading" : "capturing on",
+			c->name, capture_link_name(c), c->dlt);
+		if (!decode_link_supported(c->dlt) && !a->link_warned) {
+			a->link_warned = 1;
+			fprintf(stderr, "netlens: %s: link type %s (%d) is not supported; its packets are "
+				"counted but not decoded\n", c->name, capture_link_name(c), c->dlt);
+		}
 	}
 	return 0;
 }
@@ -476,7 +496,8 @@ int app_init(struct app *a)
 		int want_ebpf = 0;
 #endif
 		struct priv_need need = { .live_capture = 1, .ebpf = want_ebpf,
-					  .proc_all_users = 1, .interface = o->interface };
+					  .proc_all_users = 1,
+					  .interface = o->n_interfaces ? capture_label(&a->cap) : NULL };
 		enum priv_status ps = priv_check(&need, err, sizeof(err));
 		if (ps == PRIV_MISSING) {
 			fprintf(stderr, "%s\n", err);
@@ -660,15 +681,20 @@ int app_init(struct app *a)
 	} else if (a->workers) {
 		workers_watch(a);
 	} else {
-		int fd = capture_fd(&a->cap);
-		if (fd < 0) {
-			fprintf(stderr, "netlens: %s cannot be waited on (no selectable descriptor)\n",
-				a->cap.name);
-			return 1;
+		unsigned i = 0;
+		for (struct capture *c = &a->cap; c; c = c->next, i++) {
+			struct capture_watch *cw = &a->capture_w[i];
+			int fd = capture_fd(c);
+			if (fd < 0) {
+				fprintf(stderr, "netlens: %s cannot be waited on (no selectable descriptor)\n",
+					c->name);
+				return 1;
+			}
+			cw->a = a;
+			cw->c = c;
+			ev_io_init(&cw->io, on_capture, fd, EV_READ);
+			ev_io_start(a->loop, &cw->io);
 		}
-		ev_io_init(&a->capture_w, on_capture, fd, EV_READ);
-		a->capture_w.data = a;
-		ev_io_start(a->loop, &a->capture_w);
 	}
 	if (!a->cap.offline) {
 		if (a->local && local_addrs_fd(a->local) >= 0) {
@@ -872,7 +898,7 @@ int app_finish(struct app *a)
 		output_summary(a);
 	if (capture_stats(&a->cap, &ps) == 0)
 		fprintf(stderr, "netlens: %s: %u packets received, %u dropped by the kernel, %u dropped "
-			"by the interface\n", a->cap.name, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop);
+			"by the interface\n", capture_label(&a->cap), ps.ps_recv, ps.ps_drop, ps.ps_ifdrop);
 	if (a->opt.stats)
 		output_stats(a);
 	if (a->events) {

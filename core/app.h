@@ -33,7 +33,12 @@ struct app {
 	struct dpi dpi;			/* the dissector plugins and their results */
 	int dpi_on;
 
-	ev_io capture_w;		/* live: the pcap fd */
+	struct capture_watch {		/* live: each interface's pcap fd */
+		ev_io io;		/* first: the callback gets this */
+		struct app *a;
+		struct capture *c;
+	} capture_w[OPTIONS_MAX_INTERFACES];
+	struct capture *cur;		/* the handle being read (app_on_packet's link type) */
 	ev_idle feed_w;			/* offline: next batch */
 	ev_io netlink_w;		/* live: address changes */
 	ev_timer refresh_w;		/* live output every --refresh-interval */

@@ -38,6 +38,7 @@ int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", ifname);
+	snprintf(c->label, sizeof(c->label), "%s", ifname);
 	c->p = pcap_create(ifname, ebuf);
 	if (!c->p) {
 		snprintf(err, errlen, "cannot capture on %s: %s", ifname, ebuf);
@@ -77,6 +78,79 @@ int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 	return 0;
 }
 
+int capture_add_live(struct capture *first, const char *ifname, uint32_t snaplen,
+		     uint32_t buffer_mib, char *err, size_t errlen)
+{
+	struct capture *c = calloc(1, sizeof(*c)), **tail = &first->next;
+	unsigned member = 1;
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (capture_open_live(c, ifname, snaplen, buffer_mib, err, errlen) < 0) {
+		free(c);
+		return -1;
+	}
+	for (; *tail; tail = &(*tail)->next)
+		member++;
+	c->member = member;
+	*tail = c;
+	size_t n = strlen(first->label);
+	snprintf(first->label + n, sizeof(first->label) - n, ",%s", ifname);
+	return 0;
+}
+
+int capture_move_handles(struct capture *from, struct capture *to, char *err, size_t errlen)
+{
+	struct capture *copies = NULL, **tail = &copies;
+	for (const struct capture *m = from->next; m; m = m->next) {
+		if (!(*tail = malloc(sizeof(**tail)))) {
+			while (copies) {
+				struct capture *next = copies->next;
+				free(copies);
+				copies = next;
+			}
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		tail = &(*tail)->next;
+	}
+	*tail = NULL;
+	*to = *from;
+	to->next = copies;
+	from->p = NULL;
+	for (struct capture *m = from->next, *c = copies; m; m = m->next, c = c->next) {
+		struct capture *keep = c->next;
+		*c = *m;
+		c->next = keep;
+		m->p = NULL;
+	}
+	return 0;
+}
+
+const char *capture_label(const struct capture *c)
+{
+	return c->label[0] ? c->label : c->name;
+}
+
+int capture_has_interface(const struct capture *c, const char *name)
+{
+	for (; c; c = c->next)
+		if (!c->offline && !strcmp(c->name, name))
+			return 1;
+	return 0;
+}
+
+int capture_mixed_links(const struct capture *c)
+{
+	if (c->ng)
+		return 1;
+	for (const struct capture *m = c->next; m; m = m->next)
+		if (m->dlt != c->dlt)
+			return 1;
+	return 0;
+}
+
 /* Asks the kernel, through the capture's own socket (so in its namespace),
  * for the name of index ifindex (SIOCGIFNAME) or the index of name
  * (SIOCGIFINDEX). Returns 1 found, 0 not there (ENODEV), -1 cannot tell. */
@@ -95,7 +169,7 @@ static int ask_kernel(struct capture *c, unsigned long request, struct ifreq *if
 #endif
 }
 
-int capture_interface_gone(struct capture *c, char *err, size_t errlen)
+static int member_gone(struct capture *c, char *err, size_t errlen)
 {
 #if defined(__linux__) && defined(SIOCGIFNAME) && defined(SIOCGIFINDEX)
 	struct ifreq ifr;
@@ -124,6 +198,14 @@ int capture_interface_gone(struct capture *c, char *err, size_t errlen)
 	(void)c; (void)err; (void)errlen;
 	return 0;
 #endif
+}
+
+int capture_interface_gone(struct capture *c, char *err, size_t errlen)
+{
+	for (; c; c = c->next)
+		if (member_gone(c, err, errlen))
+			return 1;
+	return 0;
 }
 
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)
@@ -202,8 +284,27 @@ int capture_check_filter_for(const struct capture *c, const char *expr, uint32_t
 			     char *err, size_t errlen)
 {
 	char why[PCAP_ERRBUF_SIZE];
-	if (compile_dead(c->dlt, expr, snaplen, why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "invalid capture filter '%s' for %s: %s", expr, c->name, why);
+	for (; c; c = c->next)
+		if (compile_dead(c->dlt, expr, snaplen, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "invalid capture filter '%s' for %s: %s", expr, c->name, why);
+			return -1;
+		}
+	return 0;
+}
+
+/* Compiles expr for c's handle; with set, also puts it in force there. */
+static int filter_one(struct capture *c, const char *expr, int set, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "invalid capture filter '%s' for %s: %s", expr, c->name,
+			 pcap_geterr(c->p));
+		return -1;
+	}
+	int rc = set ? pcap_setfilter(c->p, &prog) : 0;
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot apply the capture filter on %s: %s", c->name, pcap_geterr(c->p));
 		return -1;
 	}
 	return 0;
@@ -213,18 +314,13 @@ int capture_set_filter(struct capture *c, const char *expr, char *err, size_t er
 {
 	free(c->filter);
 	c->filter = c->offline ? strdup(expr) : NULL;
-	struct bpf_program prog;
-	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "invalid capture filter '%s' for %s: %s", expr, c->name,
-			 pcap_geterr(c->p));
-		return -1;
-	}
-	int rc = pcap_setfilter(c->p, &prog);
-	pcap_freecode(&prog);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot apply the capture filter on %s: %s", c->name, pcap_geterr(c->p));
-		return -1;
-	}
+	if (c->next)	/* all or none: each interface's link type may read it otherwise */
+		for (struct capture *m = c; m; m = m->next)
+			if (filter_one(m, expr, 0, err, errlen) < 0)
+				return -1;
+	for (struct capture *m = c; m; m = m->next)
+		if (filter_one(m, expr, 1, err, errlen) < 0)
+			return -1;
 	return 0;
 }
 
@@ -405,9 +501,16 @@ int capture_stats(struct capture *c, struct pcap_stat *st)
 		*st = c->merged_stats;
 		return 0;
 	}
-	if (c->offline || !c->p)
-		return -1;
-	return pcap_stats(c->p, st) < 0 ? -1 : 0;
+	memset(st, 0, sizeof(*st));
+	for (; c; c = c->next) {
+		struct pcap_stat one;
+		if (c->offline || !c->p || pcap_stats(c->p, &one) < 0)
+			return -1;
+		st->ps_recv += one.ps_recv;
+		st->ps_drop += one.ps_drop;
+		st->ps_ifdrop += one.ps_ifdrop;
+	}
+	return 0;
 }
 
 const char *capture_link_name(const struct capture *c)
@@ -418,6 +521,15 @@ const char *capture_link_name(const struct capture *c)
 
 void capture_close(struct capture *c)
 {
+	struct capture *next = c->next;
+	c->next = NULL;
+	while (next) {
+		struct capture *after = next->next;
+		next->next = NULL;
+		capture_close(next);
+		free(next);
+		next = after;
+	}
 	if (c->p)
 		pcap_close(c->p);
 	c->p = NULL;

@@ -23,20 +23,44 @@ struct capture {
 	char *filter;		/* --bpf-filter, for the pcapng reader's own filtering */
 	struct capture_ng *ng;	/* a file libpcap refused, read by core/pcapng_read.c;
 				 * dlt is then the current packet's link type */
+	struct capture *next;	/* live on several interfaces (-i eth0,wlan0): the
+				 * next one's handle, owned by this one */
+	unsigned member;	/* this handle's place in that list, 0 the first */
+	char label[1040];	/* every interface's name, "eth0,wlan0" (the first's) */
 };
 
 /* Live capture on ifname: immediate mode off with a 100 ms buffer timeout
  * (packets wait at most ~90 ms and a busy link costs few wakeups). */
 int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 		      uint32_t buffer_mib, char *err, size_t errlen);
+/* Several interfaces: opens ifname like capture_open_live and appends it
+ * to first's list (first->label grows). Filters, statistics, the deleted
+ * interface check and capture_close then apply to every one; each is
+ * read through its own descriptor (capture_fd, capture_dispatch). */
+int capture_add_live(struct capture *first, const char *ifname, uint32_t snaplen,
+		     uint32_t buffer_mib, char *err, size_t errlen);
+/* Moves every live handle of from's list into to (a list of the same
+ * interfaces, to be closed with capture_close); from keeps their names
+ * and link types without handles (the --workers parent, whose workers
+ * capture). -1 when out of memory, nothing moved. */
+int capture_move_handles(struct capture *from, struct capture *to, char *err, size_t errlen);
+/* "eth0,wlan0" for headers and messages; a file's name when reading one. */
+const char *capture_label(const struct capture *c);
+/* Whether live capture reads the interface called name. */
+int capture_has_interface(const struct capture *c, const char *name);
+/* Whether the interfaces read differ in link type. */
+int capture_mixed_links(const struct capture *c);
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen);
 
 /* Checks a filter's syntax without any capture handle (Ethernet assumed). */
 int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen);
-/* ... and for c's link type, with the message capture_set_filter gives
- * (the --workers parent, which holds no handle, checks the UI's f so). */
+/* ... and for c's link types (each interface's), with the message
+ * capture_set_filter gives (the --workers parent, which holds no handle,
+ * checks the UI's f so). */
 int capture_check_filter_for(const struct capture *c, const char *expr, uint32_t snaplen,
 			     char *err, size_t errlen);
+/* Sets expr on every handle, or on none when it compiles for one but not
+ * for another (each interface's link type). */
 int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen);
 
 /* "eth0, lo, any" - the interfaces libpcap can open. */
@@ -59,7 +83,8 @@ int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
  * reactor asks once a second; one ioctl on the capture's own socket. */
 int capture_interface_gone(struct capture *c, char *err, size_t errlen);
 
-/* Kernel counters for live capture; -1 when unavailable. */
+/* Kernel counters for live capture (summed over the interfaces); -1 when
+ * unavailable. */
 int capture_stats(struct capture *c, struct pcap_stat *st);
 
 /* libpcap's name for the link type ("EN10MB") and its description. */

@@ -103,8 +103,8 @@ static void usage(FILE *out)
 "bandwidth and TCP health. Reads a live interface or a capture file.\n"
 "\n"
 "Input:\n"
-"  -i, --interface IF         capture on IF ('any' for all); default: the\n"
-"                             interface of the default route\n"
+"  -i, --interface IF[,IF]... capture on IF ('any' for all); repeatable, up to 8;\n"
+"                             default: the interface of the default route\n"
 "      --read FILE            read a pcap or pcapng file instead of capturing\n"
 "  -f, --bpf-filter EXPR      capture only what matches (pcap-filter(7) syntax)\n"
 "      --snaplen BYTES        bytes kept per packet (default 4096)\n"
@@ -206,7 +206,6 @@ static void usage(FILE *out)
 "2 on a usage error. See netlens(8).\n", out);
 }
 
-/* Parses an unsigned decimal in [min, max]; -1 on anything else. */
 /* A user's argument as it may appear in a one-line message: control bytes
  * escaped (an argument may hold a newline or an escape sequence), long
  * ones cut. Rotates through a few buffers so one message can show two. */
@@ -228,6 +227,7 @@ static const char *shown(const char *s)
 	return b;
 }
 
+/* Parses an unsigned decimal in [min, max]; -1 on anything else. */
 static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	if (!s || !*s || *s == '-' || *s == '+')
@@ -248,6 +248,7 @@ struct parse_state {
 	unsigned char from_config[OPT_END];	/* set by a configuration file ... */
 	unsigned char from_command[OPT_END];	/* ... and by the command line */
 	unsigned n_texts;		/* files read (config_texts) */
+	unsigned interfaces_file;	/* which of them set the -i list (1 the first) */
 };
 
 static void complain(const struct parse_state *st, const char *fmt, ...)
@@ -285,6 +286,55 @@ static int from_config_only(const struct parse_state *st, int c)
 	return st->from_config[c] && !st->from_command[c];
 }
 
+/* -i NAME, or a list NAME,NAME: each name added once, at most
+ * OPTIONS_MAX_INTERFACES in all, and "any" (every interface already)
+ * only alone. */
+static int add_interfaces(struct options *o, const char *arg, const struct parse_state *st)
+{
+	const char *p = arg;
+	if (!*arg) {
+		complain(st, "-i expects an interface name\n");
+		return -1;
+	}
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char name[OPTIONS_INTERFACE_NAME_MAX];
+		if (n == 0) {
+			complain(st, "-i '%s': an empty interface name in the list\n", shown(arg));
+			return -1;
+		}
+		if (n >= sizeof(name)) {
+			complain(st, "-i: interface name longer than %zu bytes\n", sizeof(name) - 1);
+			return -1;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) {
+				complain(st, "-i '%s': a control character in an interface name\n", shown(name));
+				return -1;
+			}
+		for (unsigned i = 0; i < o->n_interfaces; i++)
+			if (!strcmp(o->interfaces[i], name)) {
+				complain(st, "-i: interface '%s' given twice\n", shown(name));
+				return -1;
+			}
+		if (o->n_interfaces == OPTIONS_MAX_INTERFACES) {
+			complain(st, "-i: at most %d interfaces (or -i any for all)\n", OPTIONS_MAX_INTERFACES);
+			return -1;
+		}
+		if ((!strcmp(name, "any") && o->n_interfaces) ||
+		    (o->n_interfaces && !strcmp(o->interfaces[0], "any"))) {
+			complain(st, "-i any captures on every interface already: give it alone\n");
+			return -1;
+		}
+		memcpy(o->interfaces[o->n_interfaces++], name, n + 1);
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 /* One option, from the command line or a configuration file. */
 static enum options_result apply_option(struct options *o, int c, const char *arg,
 					struct parse_state *st)
@@ -292,7 +342,9 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 	uint32_t v;
 	/* A list given on the command line replaces the configuration's. */
 	if (!st->where && from_config_only(st, c)) {
-		if (c == OPT_PLUGIN_DIR)
+		if (c == 'i')
+			o->n_interfaces = 0;
+		else if (c == OPT_PLUGIN_DIR)
 			o->n_plugin_dirs = 0;
 		else if (c == OPT_DISABLE_DISSECTOR)
 			o->n_disabled = 0;
@@ -305,11 +357,13 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 		st->from_command[c] = 1;
 	switch (c) {
 	case 'i':
-		if (!*arg) {
-			complain(st, "-i expects an interface name\n");
-			return OPTIONS_EXIT_USAGE;
+		/* In the files, as for a value: the user's list outweighs the system's. */
+		if (st->where && st->interfaces_file != st->n_texts) {
+			o->n_interfaces = 0;
+			st->interfaces_file = st->n_texts;
 		}
-		o->interface = arg;
+		if (add_interfaces(o, arg, st) < 0)
+			return OPTIONS_EXIT_USAGE;
 		break;
 	case OPT_READ:
 		o->read_file = arg;
@@ -799,7 +853,7 @@ enum options_result options_parse_config(struct options *o, int argc, char **arg
 	 * excludes it: the file holds defaults, the command line this run. */
 	if (o->read_file) {
 		if (from_config_only(st, 'i'))
-			o->interface = NULL;
+			o->n_interfaces = 0;
 		if (from_config_only(st, OPT_WORKERS))
 			o->workers = 1;
 		if (from_config_only(st, OPT_DURATION))
@@ -834,7 +888,7 @@ enum options_result options_parse_config(struct options *o, int argc, char **arg
 		fprintf(stderr, "netlens: --no-sandbox and --sandbox-strict exclude each other\n");
 		return OPTIONS_EXIT_USAGE;
 	}
-	if (o->read_file && o->interface) {
+	if (o->read_file && o->n_interfaces) {
 		fprintf(stderr, "netlens: --read and -i exclude each other: read a file or capture live\n");
 		return OPTIONS_EXIT_USAGE;
 	}

@@ -5,13 +5,18 @@
 #include <stdint.h>
 
 #define WORKERS_MAX 64	/* --workers; the worker index travels in a byte */
+#define OPTIONS_MAX_INTERFACES 8	/* -i eth0,wlan0 or -i eth0 -i wlan0 */
+#define OPTIONS_INTERFACE_NAME_MAX 128	/* libpcap's names: "eth0", "nflog:5", "usbmon1" */
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MSGPACK };
 
 enum log_level { LOG_OFF = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
 
 struct options {
-	const char *interface;		/* -i; NULL = default route's */
+	/* -i, in order (a list given as eth0,wlan0 is split); none: the
+	 * default route's interface */
+	char interfaces[OPTIONS_MAX_INTERFACES][OPTIONS_INTERFACE_NAME_MAX];
+	unsigned n_interfaces;
 	const char *read_file;		/* --read */
 	const char *bpf_filter;		/* -f */
 	const char *json_log;		/* --json-log */

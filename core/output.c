@@ -169,7 +169,7 @@ static void put_header(struct app *a, struct strbuf *b, uint64_t now_us, int wid
 	if (!a->cap.offline) {
 		sb_puts(b, "-- ");
 		record_time(b, now_us);
-		sb_printf(b, " -- %s -- %u flows -- down %.0f B/s, up %.0f B/s\n", a->cap.name,
+		sb_printf(b, " -- %s -- %u flows -- down %.0f B/s, up %.0f B/s\n", capture_label(&a->cap),
 			  t->table.count, rate64_get(&t->traffic, now_us, DIR_REV),
 			  rate64_get(&t->traffic, now_us, DIR_FWD));
 	}
@@ -427,7 +427,7 @@ void output_summary(struct app *a)
 	fprintf(stderr,
 		"netlens: %s: %llu packets, %llu bytes, %llu flows (%u open), %llu unsupported, "
 		"%llu malformed, %llu truncated, %llu evicted; %.0f bytes per flow\n",
-		a->cap.name, (unsigned long long)s->packets, (unsigned long long)s->bytes,
+		capture_label(&a->cap), (unsigned long long)s->packets, (unsigned long long)s->bytes,
 		(unsigned long long)s->flows_created, open,
 		(unsigned long long)(s->unsupported_link + s->not_ip),
 		(unsigned long long)s->malformed, (unsigned long long)s->truncated,

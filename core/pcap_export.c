@@ -37,8 +37,9 @@ struct pcap_export {
 	 * with interfaces of several link types is exported with as many);
 	 * pcap: [0] only, as a pcap file holds one */
 	int dlts[PCAP_EXPORT_MAX_LINKS];
+	char if_names[PCAP_EXPORT_MAX_LINKS][128];	/* pcapng: each block's if_name */
 	unsigned ndlts;
-	char ifname[256];
+	char ifname[256];		/* the interface or file packets now come from */
 	uint64_t packets, lost, unflushed, other_link;
 	int failed;			/* reported once */
 	struct strbuf block;		/* pcapng: the block being built */
@@ -111,6 +112,8 @@ static int pcapng_interface(struct pcap_export *x, int dlt)
 		put_option(&x->block, PCAPNG_IF_NAME, x->ifname, strlen(x->ifname));
 	if (end_block(x, 1) < 0)	/* no if_tsresol: microseconds, the default */
 		return -1;
+	snprintf(x->if_names[x->ndlts], sizeof(x->if_names[0]), "%.*s",
+		 (int)sizeof(x->if_names[0]) - 1, x->ifname);
 	x->dlts[x->ndlts++] = dlt;
 	return 0;
 }
@@ -273,7 +276,8 @@ static void write_failed(struct pcap_export *x)
 static int interface_for(struct pcap_export *x, int dlt)
 {
 	for (unsigned i = 0; i < x->ndlts; i++)
-		if (x->dlts[i] == dlt)
+		if (x->dlts[i] == dlt &&
+		    (x->fmt == PCAP_EXPORT_PCAP || !strncmp(x->if_names[i], x->ifname, sizeof(x->if_names[0]) - 1)))
 			return (int)i;
 	if (x->fmt == PCAP_EXPORT_PCAP || x->ndlts == PCAP_EXPORT_MAX_LINKS)
 		return -1;
@@ -282,6 +286,12 @@ static int interface_for(struct pcap_export *x, int dlt)
 		return -2;
 	}
 	return (int)x->ndlts - 1;
+}
+
+void pcap_export_from(struct pcap_export *x, const char *ifname)
+{
+	if (x && strcmp(x->ifname, ifname))
+		snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
 }
 
 void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr *h,

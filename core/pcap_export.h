@@ -41,6 +41,11 @@ struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format f
 void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr *h,
 			const u_char *bytes, const struct flow *f);
 
+/* Live on several interfaces: the packets that follow come from ifname.
+ * pcapng gives each interface (and link type) a block of its own, named
+ * so; pcap keeps the packets of its link type, whatever their interface. */
+void pcap_export_from(struct pcap_export *x, const char *ifname);
+
 /* Writes out what stdio holds (each refresh). */
 void pcap_export_flush(struct pcap_export *x);
 

@@ -53,7 +53,8 @@ struct worker {
 struct workers {
 	struct app *a;
 	unsigned n;
-	struct capture caps[WORKERS_MAX];	/* [0] is a->cap until the fork */
+	struct capture caps[WORKERS_MAX];	/* each worker's handles until its fork; [0]
+						 * the parent's own, moved (a->cap keeps names) */
 	int child_sock[WORKERS_MAX];
 	struct worker w[WORKERS_MAX];
 	pid_t parent;
@@ -69,15 +70,24 @@ _Static_assert(sizeof(((struct app *)0)->capture_filter) == WORKER_FILTER_MAX + 
 /* ---- opening ---------------------------------------------------------- */
 
 #ifdef __linux__
-/* Opens worker i's capture handle like the first one (which open_input
- * opened) and joins it to the group. */
+/* Opens worker i's capture handles like the parent's (one an interface;
+ * worker 0's are the parent's own, moved) and joins each to its group:
+ * PACKET_FANOUT groups one interface, so the k-th interface's handles
+ * make group id + k. */
 static int open_member(struct workers *ws, unsigned i, char *err, size_t errlen)
 {
 	const struct options *o = &ws->a->opt;
 	if (!ws->caps[i].p) {
-		if (capture_open_live(&ws->caps[i], ws->a->cap.name, o->snaplen, o->buffer_mib, err,
+		const struct capture *want = &ws->a->cap;	/* names only, in the parent */
+		if (capture_open_live(&ws->caps[i], want->name, o->snaplen, o->buffer_mib, err,
 				      errlen) < 0)
 			return -1;
+		for (want = want->next; want; want = want->next)
+			if (capture_add_live(&ws->caps[i], want->name, o->snaplen, o->buffer_mib, err,
+					     errlen) < 0) {
+				capture_close(&ws->caps[i]);
+				return -1;
+			}
 		/* The filter in force: -f, or the UI's f since (a restart). */
 		const char *filter = ws->a->capture_filter;
 		if (filter[0] && capture_set_filter(&ws->caps[i], filter, err, errlen) < 0) {
@@ -85,12 +95,15 @@ static int open_member(struct workers *ws, unsigned i, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	int fd = pcap_fileno(ws->caps[i].p);
-	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &ws->fanout_arg, sizeof(ws->fanout_arg)) < 0) {
-		snprintf(err, errlen, "--workers: cannot join capture %u on %.64s to a PACKET_FANOUT "
-			 "group: %s", i + 1, ws->a->cap.name, strerror(errno));
-		capture_close(&ws->caps[i]);
-		return -1;
+	for (struct capture *m = &ws->caps[i]; m; m = m->next) {
+		unsigned id = ((unsigned)ws->fanout_arg + m->member) & 0xffffu;
+		int arg = (int)(((unsigned)ws->fanout_arg & 0xffff0000u) | id);
+		if (setsockopt(pcap_fileno(m->p), SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0) {
+			snprintf(err, errlen, "--workers: cannot join capture %u on %.64s to a PACKET_FANOUT "
+				 "group: %s", i + 1, m->name, strerror(errno));
+			capture_close(&ws->caps[i]);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -106,16 +119,17 @@ int workers_open(struct app *a, char *err, size_t errlen)
 	}
 	ws->a = a;
 	ws->n = a->opt.workers;
-	ws->caps[0] = a->cap;
+	if (capture_move_handles(&a->cap, &ws->caps[0], err, errlen) < 0) {
+		free(ws);
+		return -1;
+	}
 	/* One group per netlens: the id is ours alone among the machine's groups. */
 	unsigned mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;	/* 0x8000: shift unsigned */
 	ws->fanout_arg = (int)(((unsigned)getpid() & 0xffffu) | mode << 16);
 	for (unsigned i = 0; i < ws->n; i++)
 		if (open_member(ws, i, err, errlen) < 0) {
-			for (unsigned j = 1; j < ws->n; j++)
+			for (unsigned j = 0; j < ws->n; j++)
 				capture_close(&ws->caps[j]);
-			if (!ws->caps[0].p)
-				a->cap.p = NULL;	/* closed by open_member */
 			free(ws);
 			return -1;
 		}
@@ -134,7 +148,12 @@ struct wctx {
 	struct app *a;
 	unsigned index;
 	int sock;
-	ev_io cap_w, sock_w;
+	struct worker_capture_watch {	/* one an interface */
+		ev_io io;		/* first: the callback gets this */
+		struct wctx *w;
+		struct capture *c;
+	} cap_w[OPTIONS_MAX_INTERFACES];
+	ev_io sock_w;
 	ev_timer tick_w;
 	msgpack_sbuffer flows, closed, names, neighbors;
 	uint32_t n_flows, n_closed, n_names, n_neighbors;
@@ -307,10 +326,14 @@ static void snapshot(struct wctx *w, int final)
 
 static void on_worker_capture(struct ev_loop *loop, ev_io *io, int revents)
 {
-	struct wctx *w = io->data;
+	struct worker_capture_watch *cw = (struct worker_capture_watch *)io;
+	struct wctx *w = cw->w;
 	char err[512];
 	(void)revents;
-	if (capture_dispatch(&w->a->cap, BATCH, app_on_packet, (u_char *)w->a, err, sizeof(err)) < 0) {
+	w->a->cur = cw->c;
+	int n = capture_dispatch(cw->c, BATCH, app_on_packet, (u_char *)w->a, err, sizeof(err));
+	w->a->cur = &w->a->cap;
+	if (n < 0) {
 		fprintf(stderr, "netlens: worker %u: %s\n", w->index + 1, err);
 		w->exit_code = 1;
 		ev_break(loop, EVBREAK_ALL);
@@ -440,14 +463,20 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
 	if (!loop)
 		_exit(1);
-	ev_io_init(&w.cap_w, on_worker_capture, capture_fd(&a->cap), EV_READ);
+	a->cur = &a->cap;
+	unsigned n_caps = 0;
+	for (struct capture *c = &a->cap; c && n_caps < OPTIONS_MAX_INTERFACES; c = c->next, n_caps++) {
+		w.cap_w[n_caps].w = &w;
+		w.cap_w[n_caps].c = c;
+		ev_io_init(&w.cap_w[n_caps].io, on_worker_capture, capture_fd(c), EV_READ);
+		ev_io_start(loop, &w.cap_w[n_caps].io);
+	}
 	ev_io_init(&w.sock_w, on_worker_sock, w.sock, EV_READ);
 	double every = a->opt.refresh_ms / 1000.0;
 	if (every > 1.0)
 		every = 1.0;	/* expiry runs each second at least, as with one process */
 	ev_timer_init(&w.tick_w, on_worker_tick, every, every);
-	w.cap_w.data = w.sock_w.data = w.tick_w.data = &w;
-	ev_io_start(loop, &w.cap_w);
+	w.sock_w.data = w.tick_w.data = &w;
 	ev_io_start(loop, &w.sock_w);
 	ev_timer_start(loop, &w.tick_w);
 
@@ -465,9 +494,13 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 	ev_run(loop, 0);
 	if (w.want_final) {
 		/* What the ring holds now belongs in the last snapshot. */
-		for (int i = 0; i < 64 && capture_dispatch(&a->cap, BATCH, app_on_packet, (u_char *)a,
-							     err, sizeof(err)) > 0; i++)
-			;
+		for (struct capture *c = &a->cap; c; c = c->next) {
+			a->cur = c;
+			for (int i = 0; i < 64 && capture_dispatch(c, BATCH, app_on_packet, (u_char *)a,
+								     err, sizeof(err)) > 0; i++)
+				;
+		}
+		a->cur = &a->cap;
 		tracker_advance(&a->tracker, clock_wall_us());
 		snapshot(&w, 1);
 	}
@@ -789,7 +822,7 @@ void workers_watch(struct app *a)
 	struct workers *ws = a->workers;
 	for (unsigned i = 0; i < ws->n; i++)
 		watch_one(ws, i);
-	log_msg(LOG_INFO, "%u capture workers on %s (PACKET_FANOUT, hash)", ws->n, a->cap.name);
+	log_msg(LOG_INFO, "%u capture workers on %s (PACKET_FANOUT, hash)", ws->n, capture_label(&a->cap));
 }
 
 int workers_set_filter(struct workers *ws, const char *expr, char *err, size_t errlen)
@@ -865,7 +898,7 @@ void workers_free(struct workers *ws)
 {
 	if (!ws)
 		return;
-	for (unsigned i = 1; i < ws->n; i++)
+	for (unsigned i = 0; i < ws->n; i++)
 		capture_close(&ws->caps[i]);	/* opened, never handed to a worker */
 	for (unsigned i = 0; i < ws->n; i++) {
 		if (ws->w[i].sock >= 0)

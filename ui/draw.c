@@ -380,11 +380,11 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	sidebar_line(&y, x, "Capture", head);
 	/* A file by its name, as in the title: a long path would push the
 	 * link type out of the panel. */
-	const char *cname = a->cap.name;
+	const char *cname = capture_label(&a->cap);
 	if (a->cap.offline && strrchr(cname, '/'))
 		cname = strrchr(cname, '/') + 1;
 	snprintf(s, sizeof(s), "%.80s (%.30s)", cname,
-		 a->cap.ng ? "several link types" : capture_link_name(&a->cap));
+		 capture_mixed_links(&a->cap) ? "several link types" : capture_link_name(&a->cap));
 	sidebar_line(&y, x, s, A_NORMAL);
 	struct pcap_stat ps;
 	if (!a->cap.offline && capture_stats(&a->cap, &ps) == 0)
@@ -579,7 +579,7 @@ static void draw_title(struct ui *u)
 	uint64_t now = ui_now(u);
 	const char *st = u->paused ? "PAUSED" : a->cap.offline ? (a->cap.eof ? "file done" : "reading")
 			 : "live";
-	const char *name = a->cap.name;
+	const char *name = capture_label(&a->cap);
 	if (a->cap.offline && strrchr(name, '/'))
 		name = strrchr(name, '/') + 1;
 	/* Right side, shortened until it fits: the state always shows. */

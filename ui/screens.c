@@ -77,13 +77,12 @@ void ui_ifaces_sample(struct ui *u)
 	int n = platform_iface_stats(u->ifs, UI_IFACES_MAX);
 	u->n_ifs = n < 0 ? 0 : n;
 	u->ifs_us = now;
-	/* The captured interface first, then by name. */
-	for (int i = 0; i < u->n_ifs; i++)
-		if (!strcmp(u->ifs[i].name, u->app->cap.name) && i > 0) {
+	/* The captured interfaces first, then by name. */
+	for (int i = 0, front = 0; i < u->n_ifs; i++)
+		if (capture_has_interface(&u->app->cap, u->ifs[i].name)) {
 			struct iface_stat tmp = u->ifs[i];
-			memmove(&u->ifs[1], &u->ifs[0], (size_t)i * sizeof(tmp));
-			u->ifs[0] = tmp;
-			break;
+			memmove(&u->ifs[front + 1], &u->ifs[front], (size_t)(i - front) * sizeof(tmp));
+			u->ifs[front++] = tmp;
 		}
 }
 
@@ -124,7 +123,7 @@ void ui_draw_interfaces(struct ui *u, int y0, int h)
 			 (unsigned long long)c->rx_errors, (unsigned long long)c->tx_errors,
 			 (unsigned long long)c->rx_drops, (unsigned long long)c->tx_drops,
 			 (unsigned long long)c->collisions);
-		attr_t a = !strcmp(c->name, u->app->cap.name) ? A_BOLD : A_NORMAL;
+		attr_t a = capture_has_interface(&u->app->cap, c->name) ? A_BOLD : A_NORMAL;
 		if (c->rx_errors + c->tx_errors + c->rx_drops + c->tx_drops + c->collisions && u->color)
 			a |= COLOR_PAIR(CP_WARN);
 		attrset(a);

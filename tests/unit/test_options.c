@@ -104,7 +104,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(o.duration_s, 0);
 	ck_assert_int_eq(o.show_localhost, -1);
 	ck_assert_int_eq(o.log_level, LOG_OFF);
-	ck_assert_ptr_null(o.interface);
+	ck_assert_uint_eq(o.n_interfaces, 0);
 	ck_assert_ptr_null(o.read_file);
 	ck_assert_ptr_null(o.bpf_filter);
 	ck_assert_ptr_null(o.json_log);
@@ -135,7 +135,8 @@ START_TEST(test_every_option)
 	ck_assert_str_eq(o.pcapng_export, "b.pcapng");
 	ck_assert_str_eq(o.theme, "tokyo-night");
 	ck_assert_str_eq(c.err, "");
-	ck_assert_str_eq(o.interface, "eth0");
+	ck_assert_uint_eq(o.n_interfaces, 1);
+	ck_assert_str_eq(o.interfaces[0], "eth0");
 	ck_assert_int_eq(o.headless, 1);
 	ck_assert_int_eq(o.format, FORMAT_JSON);
 	ck_assert_uint_eq(o.refresh_ms, 500);
@@ -163,7 +164,8 @@ START_TEST(test_every_option)
 	parse_args(&o, &c, ARGS("--interface=any", "--stats", "--snaplen", "64", "--buffer-size",
 				"1024", "--duration", "30", "--no-sandbox", "--format=text", "-l", "off"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
-	ck_assert_str_eq(o.interface, "any");
+	ck_assert_uint_eq(o.n_interfaces, 1);
+	ck_assert_str_eq(o.interfaces[0], "any");
 	ck_assert_int_eq(o.stats, 1);
 	ck_assert_uint_eq(o.snaplen, 64);
 	ck_assert_uint_eq(o.buffer_mib, 1024);
@@ -176,6 +178,37 @@ START_TEST(test_every_option)
 	ck_assert_uint_eq(o.refresh_ms, 500);
 	ck_assert_uint_eq(o.max_flows, 50000000);
 	ck_assert_uint_eq(o.snaplen, 262144);
+}
+END_TEST
+
+/* Several interfaces: a list, the option again, or both; in order. */
+START_TEST(test_interfaces)
+{
+	struct options o;
+	struct captured c;
+	parse_args(&o, &c, ARGS("-i", "eth0,wlan0", "--interface", "veth1", "-i", "nflog:5"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.n_interfaces, 4);
+	ck_assert_str_eq(o.interfaces[0], "eth0");
+	ck_assert_str_eq(o.interfaces[1], "wlan0");
+	ck_assert_str_eq(o.interfaces[2], "veth1");
+	ck_assert_str_eq(o.interfaces[3], "nflog:5");
+	parse_args(&o, &c, ARGS("-i", "a,b,c,d,e,f,g,h"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.n_interfaces, OPTIONS_MAX_INTERFACES);
+	ck_assert_str_eq(o.interfaces[7], "h");
+	/* A name of the longest length libpcap is given here. */
+	char longest[OPTIONS_INTERFACE_NAME_MAX];
+	memset(longest, 'x', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	parse_args(&o, &c, ARGS("-i", longest));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_str_eq(o.interfaces[0], longest);
+	/* With workers: each opens every interface. */
+	parse_args(&o, &c, ARGS("-i", "eth0,wlan0", "--workers", "2"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.n_interfaces, 2);
+	ck_assert_uint_eq(o.workers, 2);
 }
 END_TEST
 
@@ -243,6 +276,17 @@ static const struct bad bads[] = {
 	{ { "--pcap-export", "x.pcap", "--workers", "2" }, "--workers" },
 	{ { "--workers", "2", "--pcapng-export", "x.pcapng" }, "--pcapng-export" },
 	{ { "--read", "a.pcap", "-i", "eth0" }, "--read" },
+	{ { "-i", "eth0,,wlan0" }, "an empty interface name" },
+	{ { "-i", "eth0," }, "an empty interface name" },
+	{ { "-i", ",eth0" }, "an empty interface name" },
+	{ { "-i", "eth0,eth0" }, "'eth0' given twice" },
+	{ { "-i", "eth0", "-i", "eth0" }, "'eth0' given twice" },
+	{ { "-i", "a,b,c,d,e,f,g,h,i" }, "at most 8 interfaces" },
+	{ { "-i", "any,eth0" }, "-i any" },
+	{ { "-i", "eth0", "--interface=any" }, "-i any" },
+	{ { "-i", "eth0\n,x" }, "eth0\\x0a" },
+	{ { "-i", "e0123456789012345678901234567890123456789012345678901234567890123456789"
+		  "01234567890123456789012345678901234567890123456789012345678" }, "longer than 127" },
 	{ { "--read", "a.pcap", "--duration", "5" }, "--duration" },
 	{ { "--dns-server" }, "--dns-server" },
 	/* Regression (fuzz_options): a value holding a newline or an escape is
@@ -453,7 +497,8 @@ START_TEST(test_config_applies)
 	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
 	ck_assert_str_eq(c.err, "");
 	ck_assert_uint_eq(o.max_flows, 5000);
-	ck_assert_str_eq(o.interface, "eth1");
+	ck_assert_uint_eq(o.n_interfaces, 1);
+	ck_assert_str_eq(o.interfaces[0], "eth1");
 	ck_assert_str_eq(o.theme, "tokyo-night");
 	ck_assert_str_eq(o.ui_filter, " port:443 ");
 	ck_assert_int_eq(o.ui_filter_from_config, 1);	/* a UI-less build ignores it */
@@ -476,8 +521,8 @@ START_TEST(test_config_applies)
 	ck_assert_int_eq(o.ui_filter_from_config, 0);
 
 	/* The default files are read in order, the later one outweighing. */
-	const char *sys = CONFIG("sys.conf", "max-flows = 10\nhistory = 3\n");
-	const char *user = CONFIG("user.conf", "max-flows = 20\n");
+	const char *sys = CONFIG("sys.conf", "max-flows = 10\nhistory = 3\ninterface = eth0\n");
+	const char *user = CONFIG("user.conf", "max-flows = 20\ninterface = eth0,wlan0\n");
 	const char *missing = "/nonexistent/netlens/config";
 	const char *const defaults[] = { sys, user, NULL };
 	default_configs = defaults;
@@ -485,6 +530,10 @@ START_TEST(test_config_applies)
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_uint_eq(o.max_flows, 20);
 	ck_assert_int_eq(o.history, 3);
+	/* A list too: the user's replaces the system's (eth0 is no duplicate). */
+	ck_assert_msg(o.n_interfaces == 2, "%u interfaces: %s", o.n_interfaces, c.err);
+	ck_assert_str_eq(o.interfaces[0], "eth0");
+	ck_assert_str_eq(o.interfaces[1], "wlan0");
 	ck_assert_uint_eq(o.n_config_files, 2);	/* named in the log */
 	ck_assert_str_eq(o.config_files[0], sys);
 	ck_assert_str_eq(o.config_files[1], user);
@@ -531,12 +580,19 @@ START_TEST(test_config_command_line_wins)
 	ck_assert_uint_eq(o.n_disabled, 1);	/* not given on the command line: kept */
 	ck_assert_str_eq(o.disabled[0], "quic");
 	ck_assert_str_eq(o.pcapng_export, "/x/all.pcapng");
+	ck_assert_uint_eq(o.n_interfaces, 1);	/* the file's */
+	ck_assert_str_eq(o.interfaces[0], "eth1");
+	parse_args(&o, &c, ARGS("--config", f, "-i", "eth0,eth1", "--workers", "1"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.n_interfaces, 2);	/* replaced, not added to: eth1 is no duplicate */
+	ck_assert_str_eq(o.interfaces[0], "eth0");
+	ck_assert_str_eq(o.interfaces[1], "eth1");
 
 	/* What the command line asks for outweighs the file's settings that
 	 * exclude it, instead of failing as two command-line options would. */
 	parse_args(&o, &c, ARGS("--config", f, "--read", "x.pcap", "--sandbox-strict", "--no-geoip"));
 	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
-	ck_assert_ptr_null(o.interface);
+	ck_assert_uint_eq(o.n_interfaces, 0);
 	ck_assert_uint_eq(o.workers, 1);
 	ck_assert_uint_eq(o.duration_s, 0);
 	ck_assert_int_eq(o.no_sandbox, 0);
@@ -762,6 +818,7 @@ static Suite *options_suite(void)
 	TCase *tc = tcase_create("valid");
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_option);
+	tcase_add_test(tc, test_interfaces);
 	tcase_add_test(tc, test_help_and_version);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");

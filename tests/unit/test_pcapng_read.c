@@ -359,6 +359,65 @@ START_TEST(reads_netlens_export)
 }
 END_TEST
 
+/* Live on several interfaces: an interface block each (and link type),
+ * named; the packets refer to their own. */
+START_TEST(export_names_each_interface)
+{
+	char err[512], path[128];
+	snprintf(path, sizeof(path), "/tmp/netlens-test-pcapng-ifs.%d", (int)getpid());
+	unlink(path);
+	struct pcap_export *x = pcap_export_open(path, PCAP_EXPORT_PCAPNG, 1, 65535, "eth0", err,
+						 sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	static const char *const from[] = { "eth0", "wlan0", "eth0", "wlan0", "nflog:5" };
+	static const int dlts[] = { 1, 1, 1, 1, 239 };
+	for (int i = 0; i < 5; i++) {
+		struct pcap_pkthdr h = { .ts = { 1700000000 + i, 0 }, .caplen = 14, .len = 14 };
+		pcap_export_from(x, from[i]);
+		pcap_export_packet(x, dlts[i], &h, pay, NULL);
+	}
+	ck_assert_uint_eq(pcap_export_close(x), 0);
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	static uint8_t img[4096];
+	size_t n = fread(img, 1, sizeof(img), fp);
+	fclose(fp);
+	unlink(path);
+	/* Walk the blocks: interface blocks in order, and each packet's interface. */
+	char names[4][16] = { { 0 } };
+	uint32_t nidb = 0, pkt_if[5], npkt = 0;
+	for (size_t at = 0; at + 12 <= n;) {
+		uint32_t type, len;
+		memcpy(&type, img + at, 4);
+		memcpy(&len, img + at + 4, 4);
+		ck_assert_uint_ge(len, 12);
+		ck_assert_uint_le(at + len, n);
+		if (type == 1) {
+			ck_assert_uint_lt(nidb, 4);
+			/* link type, reserved, snaplen, then the if_name option (2) */
+			uint16_t code, olen;
+			memcpy(&code, img + at + 16, 2);
+			memcpy(&olen, img + at + 18, 2);
+			ck_assert_uint_eq(code, 2);
+			ck_assert_uint_lt(olen, sizeof(names[0]));
+			memcpy(names[nidb++], img + at + 20, olen);
+		} else if (type == 6) {
+			ck_assert_uint_lt(npkt, 5);
+			memcpy(&pkt_if[npkt++], img + at + 8, 4);
+		}
+		at += len;
+	}
+	ck_assert_uint_eq(nidb, 3);
+	ck_assert_str_eq(names[0], "eth0");
+	ck_assert_str_eq(names[1], "wlan0");
+	ck_assert_str_eq(names[2], "nflog:5");
+	ck_assert_uint_eq(npkt, 5);
+	static const uint32_t want_if[] = { 0, 1, 0, 1, 2 };
+	for (int i = 0; i < 5; i++)
+		ck_assert_uint_eq(pkt_if[i], want_if[i]);
+}
+END_TEST
+
 /* Damage: the image is cut or patched; want is a piece of the message. */
 enum damage {
 	DMG_LEN_ODD, DMG_LEN_SHORT, DMG_LEN_HUGE, DMG_LEN_MISMATCH, DMG_CUT_HEADER, DMG_CUT_BLOCK,
@@ -464,6 +523,7 @@ static Suite *pcapng_read_suite(void)
 	tcase_add_loop_test(tc, timestamps, 0, (int)(sizeof(times) / sizeof(times[0])));
 	tcase_add_test(tc, simple_and_obsolete_blocks);
 	tcase_add_test(tc, reads_netlens_export);
+	tcase_add_test(tc, export_names_each_interface);
 	tcase_add_loop_test(tc, hostile, 0, DMG_COUNT);
 	suite_add_tcase(s, tc);
 	return s;
