@@ -91,6 +91,9 @@ double rate64_get(const struct rate64 *r, uint64_t now_us, int dir);
  * sampled at most once a second (the UI does, at each redraw). 42 samples:
  * 700 bytes, for the whole-interface totals only, not per flow. */
 #define RATE_HISTORY_SAMPLES 42
+/* The windows shown, in seconds; the longest needs SAMPLES - 2 seconds. */
+#define RATE_HISTORY_WINDOWS { 2, 10, 40 }
+#define RATE_HISTORY_N_WINDOWS 3
 struct rate_sample {
 	uint64_t t_us;		/* when taken */
 	uint64_t bytes[2];	/* the cumulative count then */

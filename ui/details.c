@@ -118,12 +118,15 @@ static void add_windows(const struct ui *u, const struct flow *f, struct lines *
 	const struct rate_history *h = &u->sel_hist;
 	uint64_t now = u->app->tracker.now_us;
 	const uint64_t *bytes = f->bytes;
-	char x[3][32], d[32];
+	static const unsigned windows[RATE_HISTORY_N_WINDOWS] = RATE_HISTORY_WINDOWS;
+	char x[RATE_HISTORY_N_WINDOWS][32], d[32], name[32];
+	_Static_assert(RATE_HISTORY_N_WINDOWS == 3, "the line below shows three windows");
 	for (int dir = DIR_REV; dir >= DIR_FWD; dir--) {
-		static const unsigned windows[] = { 2, 10, 40 };
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < RATE_HISTORY_N_WINDOWS; i++)
 			ui_human_rate(x[i], sizeof(x[i]), rate_history_avg(h, now, bytes, windows[i], dir));
-		add(l, dir == DIR_REV ? "Down 2/10/40 s" : "Up 2/10/40 s", "%s, %s, %s", x[0], x[1], x[2]);
+		snprintf(name, sizeof(name), "%s %u/%u/%u s", dir == DIR_REV ? "Down" : "Up", windows[0],
+			 windows[1], windows[2]);
+		add(l, name, "%s, %s, %s", x[0], x[1], x[2]);
 	}
 	add(l, "Peak", "down %s, up %s (watched for %s)",
 	    ui_human_rate(x[0], sizeof(x[0]), h->peak[DIR_REV]),

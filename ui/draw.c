@@ -316,8 +316,8 @@ static void draw_totals(const struct ui *u, int *y, int x)
 	char s[64], a[32], b[32];
 	snprintf(s, sizeof(s), "%-6s%13s%13s", "", "down", "up");
 	sidebar_line(y, x, s, A_DIM);
-	static const unsigned windows[] = { 2, 10, 40 };
-	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
+	static const unsigned windows[RATE_HISTORY_N_WINDOWS] = RATE_HISTORY_WINDOWS;
+	for (size_t i = 0; i < RATE_HISTORY_N_WINDOWS; i++) {
 		char label[8];
 		snprintf(label, sizeof(label), "%u s", windows[i]);
 		snprintf(s, sizeof(s), "%-6s%13s%13s", label,
