@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config_file.h"
+#include "platform/invoker.h"
 
 /* A path as it may appear in a one-line message: control bytes become '?'
  * (a name can hold a newline or an escape sequence), long ones are cut. */
@@ -136,35 +137,13 @@ int config_parse(char *text, size_t len, const char *file, config_setting_fn fn,
 	return 0;
 }
 
-static int parse_uid(const char *s, uid_t *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno || *end || v != (uid_t)v)
-		return -1;
-	*out = (uid_t)v;
-	return 0;
-}
-
 /* Who ran netlens through sudo, doas or pkexec, if we are root through it
- * (the user the sandbox drops to, platform/linux/sandbox.c); -1 if not. */
+ * (the user the sandbox drops to); -1 if not. */
 static int invoking_uid(uid_t *uid)
 {
-	if (getuid() != 0)
-		return -1;
-	struct passwd *pw;
-	if (parse_uid(getenv("SUDO_UID"), uid) == 0 && *uid != 0)
-		return 0;
-	if (getenv("DOAS_USER") && (pw = getpwnam(getenv("DOAS_USER"))) && pw->pw_uid != 0) {
-		*uid = pw->pw_uid;
-		return 0;
-	}
-	if (parse_uid(getenv("PKEXEC_UID"), uid) == 0 && *uid != 0)
-		return 0;
-	return -1;
+	gid_t gid;
+	const char *how;
+	return getuid() == 0 ? invoker_find(uid, &gid, &how) : -1;
 }
 
 int config_load(const char *path, int must_exist, char **text, size_t *len)

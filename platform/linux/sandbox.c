@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "platform/invoker.h"
 #include "platform/privileges.h"
 
 #ifndef HAVE_STATX
@@ -181,21 +182,11 @@ static void missing(struct sandbox_report *rep, const char *fmt, ...)
 	addf(rep->missing, sizeof(rep->missing), "%s%s", rep->missing[0] ? "; " : "", one);
 }
 
-static int parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-	if (!s || !*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno || *end || *out >= 0xffffffffUL ? -1 : 0;
-}
-
 /* Who to become. The invoking user when a sudo-like tool says who that is
  * and we are root; the real uid for a setuid-root binary; else nobody. */
 static void find_target(const struct sandbox_spec *spec, struct target *t)
 {
-	unsigned long id, gid;
+	const char *how;
 	struct passwd *pw;
 
 	memset(t, 0, sizeof(*t));
@@ -210,28 +201,9 @@ static void find_target(const struct sandbox_spec *spec, struct target *t)
 		return;
 	}
 	t->drop = 1;
-	if (parse_id(getenv("SUDO_UID"), &id) == 0 && id != 0) {
-		t->uid = (uid_t)id;
-		if (parse_id(getenv("SUDO_GID"), &gid) == 0)
-			t->gid = (gid_t)gid;
-		else
-			t->gid = (pw = getpwuid(t->uid)) ? pw->pw_gid : (gid_t)id;
+	if (invoker_find(&t->uid, &t->gid, &how) == 0) {
 		t->user = 1;
-		snprintf(t->why, sizeof(t->why), "SUDO_UID");
-		return;
-	}
-	if (getenv("DOAS_USER") && (pw = getpwnam(getenv("DOAS_USER"))) && pw->pw_uid != 0) {
-		t->uid = pw->pw_uid;
-		t->gid = pw->pw_gid;
-		t->user = 1;
-		snprintf(t->why, sizeof(t->why), "DOAS_USER");
-		return;
-	}
-	if (parse_id(getenv("PKEXEC_UID"), &id) == 0 && id != 0 && (pw = getpwuid((uid_t)id))) {
-		t->uid = pw->pw_uid;
-		t->gid = pw->pw_gid;
-		t->user = 1;
-		snprintf(t->why, sizeof(t->why), "PKEXEC_UID");
+		snprintf(t->why, sizeof(t->why), "%s", how);
 		return;
 	}
 	if (getuid() != 0) {	/* setuid root */

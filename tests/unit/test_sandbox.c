@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "platform/invoker.h"
 #include "platform/privileges.h"
 
 extern char **environ;
@@ -632,12 +634,68 @@ START_TEST(test_sandbox_minimal)
 }
 END_TEST
 
+/* Who ran netlens: sudo's numbers, doas' name, pkexec's number; never root,
+ * never a number with anything after it. */
+static void set_invoker(const char *sudo_uid, const char *sudo_gid, const char *doas,
+			const char *pkexec)
+{
+	const char *names[] = { "SUDO_UID", "SUDO_GID", "DOAS_USER", "PKEXEC_UID" };
+	const char *vals[] = { sudo_uid, sudo_gid, doas, pkexec };
+	for (int i = 0; i < 4; i++)
+		if (vals[i])
+			setenv(names[i], vals[i], 1);
+		else
+			unsetenv(names[i]);
+}
+
+START_TEST(test_invoker)
+{
+	uid_t uid;
+	gid_t gid;
+	const char *how;
+	struct passwd *nobody = getpwnam("nobody");
+	ck_assert_ptr_nonnull(nobody);
+	uid_t nobody_uid = nobody->pw_uid;
+	gid_t nobody_gid = nobody->pw_gid;
+
+	set_invoker(NULL, NULL, NULL, NULL);
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), -1);
+	set_invoker("4242", "4343", "nobody", "1");
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), 0);
+	ck_assert_uint_eq(uid, 4242);
+	ck_assert_uint_eq(gid, 4343);
+	ck_assert_str_eq(how, "SUDO_UID");
+	set_invoker("4242", NULL, NULL, NULL);	/* no account: the uid as group */
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), 0);
+	ck_assert_uint_eq(gid, getpwuid(4242) ? getpwuid(4242)->pw_gid : 4242);
+	set_invoker("0", NULL, "nobody", NULL);	/* root is nobody's invoker: next */
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), 0);
+	ck_assert_uint_eq(uid, nobody_uid);
+	ck_assert_uint_eq(gid, nobody_gid);
+	ck_assert_str_eq(how, "DOAS_USER");
+	set_invoker("42x", NULL, "root", NULL);
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), -1);
+	set_invoker("-1", NULL, "no-such-user-here", NULL);
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), -1);
+	char pk[16];
+	snprintf(pk, sizeof(pk), "%lu", (unsigned long)nobody_uid);
+	set_invoker(" 4242", NULL, NULL, pk);
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), 0);
+	ck_assert_uint_eq(uid, nobody_uid);
+	ck_assert_str_eq(how, "PKEXEC_UID");
+	set_invoker("4294967295", NULL, NULL, "0");	/* (uid_t)-1 is no one */
+	ck_assert_int_eq(invoker_find(&uid, &gid, &how), -1);
+	set_invoker(NULL, NULL, NULL, NULL);
+}
+END_TEST
+
 static Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
 	TCase *tc = tcase_create("linux");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_priv_check);
+	tcase_add_test(tc, test_invoker);
 	tcase_add_loop_test(tc, test_sandbox_full, 0, 2);	/* uid drop, --no-uid-drop */
 	tcase_add_test(tc, test_sandbox_sudo_uid);
 	tcase_add_test(tc, test_sandbox_strict);
