@@ -16,20 +16,8 @@
 #include <unistd.h>
 
 #include "config_file.h"
+#include "strbuf.h"
 #include "platform/invoker.h"
-
-/* A path as it may appear in a one-line message: control bytes become '?'
- * (a name can hold a newline or an escape sequence), long ones are cut. */
-static const char *shown_path(const char *path, char *buf, size_t n)
-{
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < n; p++)
-		buf[o++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
-	if (path[o] && o + 4 >= n)
-		memcpy(buf + o, "...", 3), o += 3;
-	buf[o] = '\0';
-	return buf;
-}
 
 static int is_blank(char c)
 {
@@ -108,7 +96,7 @@ static int parse_line(char *line, const char *where, config_setting_fn fn, void 
 int config_parse(char *text, size_t len, const char *file, config_setting_fn fn, void *ctx)
 {
 	char file_buf[CONFIG_WHERE_MAX - 16], where[CONFIG_WHERE_MAX];
-	shown_path(file, file_buf, sizeof(file_buf));
+	str_shown(file_buf, sizeof(file_buf), file);
 	text[len] = '\0';
 	unsigned line_no = 0;
 	size_t at = 0;
@@ -149,7 +137,7 @@ static int invoking_uid(uid_t *uid)
 int config_load(const char *path, int must_exist, char **text, size_t *len)
 {
 	char pb[200];
-	const char *sp = shown_path(path, pb, sizeof(pb));
+	const char *sp = str_shown(pb, sizeof(pb), path);
 	/* O_NONBLOCK: a FIFO named as the file must not hang the start. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

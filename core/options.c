@@ -15,6 +15,7 @@
 #include "config_file.h"
 #include "export.h"
 #include "options.h"
+#include "strbuf.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"	/* builds outside automake (the fuzzers) */
@@ -206,25 +207,13 @@ static void usage(FILE *out)
 "2 on a usage error. See netlens(8).\n", out);
 }
 
-/* A user's argument as it may appear in a one-line message: control bytes
- * escaped (an argument may hold a newline or an escape sequence), long
- * ones cut. Rotates through a few buffers so one message can show two. */
+/* A user's argument as it may appear in a one-line message (str_shown).
+ * Rotates through a few buffers so one message can show two. */
 static const char *shown(const char *s)
 {
 	static char bufs[4][160];
 	static unsigned next;
-	char *b = bufs[next++ % 4];
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && o < sizeof(bufs[0]) - 8; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(b + o, sizeof(bufs[0]) - o, "\\x%02x", *p);
-		else
-			b[o++] = (char)*p;
-	}
-	if (strlen(s) > o && o >= sizeof(bufs[0]) - 8)
-		memcpy(b + o, "...", 3), o += 3;
-	b[o] = '\0';
-	return b;
+	return str_shown(bufs[next++ % 4], sizeof(bufs[0]), s);
 }
 
 /* Parses an unsigned decimal in [min, max]; -1 on anything else. */

@@ -124,6 +124,29 @@ void sb_put_sanitized(struct strbuf *b, const char *s, size_t n)
 	}
 }
 
+const char *str_shown(char *buf, size_t n, const char *s)
+{
+	size_t o = 0, i = 0, len = strlen(s);
+	/* 8: room for one escape (4 bytes) or character (at most 4), "..." and the NUL */
+	while (i < len && o + 8 <= n) {
+		size_t l = sb_shown_len(s + i, len - i);
+		if (l) {
+			memcpy(buf + o, s + i, l);
+			o += l;
+			i += l;
+		} else {
+			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", (unsigned char)s[i]);
+			i++;
+		}
+	}
+	if (i < len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Eight bytes at once: nonzero when any byte of v is below 0x20, above 0x7e,
  * '"' or '\\' - a byte that json_quote() must look at alone. (The classic
  * "has a byte less than n" tests: exact about whether one exists.) */

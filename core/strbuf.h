@@ -57,6 +57,10 @@ void sb_put_sanitized(struct strbuf *b, const char *s, size_t n);
  * a bidi override/isolate - or 0: the rule of sb_put_sanitized(), which
  * writes those bytes as \xHH. */
 size_t sb_shown_len(const char *s, size_t n);
+/* s (a user's argument, a path) as it may appear in a one-line message,
+ * into buf of n >= 8 bytes: by the rule above, and cut with "..." when it
+ * does not fit. Returns buf. */
+const char *str_shown(char *buf, size_t n, const char *s);
 
 /* JSON. A writer tracks whether a comma is due. */
 struct jsonw { struct strbuf *b; int need_comma; };

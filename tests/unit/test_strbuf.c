@@ -324,6 +324,35 @@ START_TEST(test_quote_random_against_reference)
 }
 END_TEST
 
+/* Text for one-line messages: what sb_put_sanitized escapes, escaped, and
+ * cut with "..." so that it always fits. */
+START_TEST(test_str_shown)
+{
+	char b[32];
+	ck_assert_str_eq(str_shown(b, sizeof(b), "eth0"), "eth0");
+	ck_assert_str_eq(str_shown(b, sizeof(b), "a\nb\x1b[2J"), "a\\x0ab\\x1b[2J");
+	ck_assert_str_eq(str_shown(b, sizeof(b), "\xc3\xa9t\xc3"), "\xc3\xa9t\\xc3");	/* é, then a cut one */
+	ck_assert_str_eq(str_shown(b, sizeof(b), "x\xe2\x80\xaey"), "x\\xe2\\x80\\xaey");	/* a bidi override */
+	ck_assert_str_eq(str_shown(b, sizeof(b), ""), "");
+	/* 24 bytes fit with room for "..." and the NUL; 40 do not */
+	const char *fits = "abcdefghijklmnopqrstuvwx";
+	ck_assert_str_eq(str_shown(b, sizeof(b), fits), fits);
+	str_shown(b, sizeof(b), "abcdefghijklmnopqrstuvwxyz0123456789ABCD");
+	ck_assert_uint_lt(strlen(b), sizeof(b));
+	ck_assert_str_eq(b + strlen(b) - 3, "...");
+	ck_assert(!strncmp(b, "abcdefghijklmnopqrstuvwx", 24));
+	/* escapes near the end are never split */
+	char many[64];
+	memset(many, '\n', sizeof(many) - 1);
+	many[sizeof(many) - 1] = '\0';
+	str_shown(b, sizeof(b), many);
+	ck_assert_uint_lt(strlen(b), sizeof(b));
+	ck_assert_str_eq(b + strlen(b) - 7, "\\x0a...");
+	char tiny[8];
+	ck_assert_str_eq(str_shown(tiny, sizeof(tiny), "\n\n"), "\\x0a...");
+}
+END_TEST
+
 START_TEST(test_fmt_u64)
 {
 	/* Every power of ten and its neighbours, and the extremes, as printf. */
@@ -393,6 +422,7 @@ static Suite *strbuf_suite(void)
 	tcase_add_test(tc, test_quote_long_mixed);
 	tcase_add_test(tc, test_quote_every_byte_at_every_offset);
 	tcase_add_test(tc, test_quote_random_against_reference);
+	tcase_add_test(tc, test_str_shown);
 	tcase_add_test(tc, test_fmt_u64);
 	tcase_add_test(tc, test_json_milli_as_f64);
 	suite_add_tcase(s, tc);
