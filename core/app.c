@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerting.h"
+#include "alerts.h"
 #include "app.h"
 #include "clock.h"
 #include "decode.h"
@@ -79,6 +81,8 @@ static void on_flow_event(void *ctx, enum flow_event ev, const struct flow *f,
 		eventlog_write(a->sidecar, f, "connection_closed", reason_name(why), now_us);
 	if (export_current && ev == FLOW_EVENT_CLOSED && !export_is_own_flow(export_current, f))
 		export_flow_end(export_current, f, why, now_us);	/* its last IPFIX record */
+	if (ev == FLOW_EVENT_NEW && alerts_current)
+		alerting_flow(a, f, now_us);
 	if (ev == FLOW_EVENT_CLOSED && why == CLOSE_EVICTED)
 		log_msg(LOG_DEBUG, "flow %u evicted: table full (%u flows)", f->id, a->tracker.table.cap);
 }
@@ -170,6 +174,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		}
 		if (export_current && a->cap.offline)
 			export_clock(export_current, &a->tracker.table, a->tracker.now_us);
+		if (alerts_current && a->cap.offline)	/* a file's rate, on its own clock */
+			alerting_tick(a, a->tracker.now_us);
 		return;
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);
@@ -295,6 +301,8 @@ static void lifecycle_pass(struct app *a, uint64_t now)
 	owners_tick(owners_current, now);	/* before expiry: closing flows keep their owners */
 	tracker_advance(&a->tracker, now);
 	export_tick(export_current, &a->tracker.table, now);	/* active timeouts, templates */
+	if (alerts_current)
+		alerting_tick(a, now);	/* after tracker_advance: its rate sample is this second's */
 	if (a->events)
 		eventlog_flush(a->events);
 	if (a->sidecar)
@@ -315,6 +323,8 @@ static void on_refresh(struct ev_loop *loop, ev_timer *w, int revents)
 	uint64_t now = app_wall_us();
 	if (a->opt.refresh_ms <= 1000 && !a->cap.offline)
 		lifecycle_pass(a, now);	/* one wakeup serves both */
+	if (alerts_current)
+		alerting_say_held(a);
 	if (a->opt.headless) {
 		a->snapshots += (uint64_t)output_snapshot_begin(a, now);
 		if (output_failed())
@@ -535,6 +545,8 @@ int app_init(struct app *a)
 		if (geoip_current)
 			log_msg(LOG_INFO, "GeoIP: %s", geoip_files(geoip_current));
 	}
+	if ((rc = alerting_open(a)) != 0)
+		return rc;
 
 	if (!o->no_dpi) {
 		names_current = names_new(NAMES_DEFAULT_CAP);	/* NULL: names are not kept */
@@ -826,6 +838,7 @@ void app_cleanup(struct app *a)
 		dpi_free(&a->dpi);
 	names_free(names_current);
 	names_current = NULL;
+	alerting_close(a);
 	a->dpi_on = 0;
 	capture_close(&a->cap);
 	workers_free(a->workers);
@@ -899,6 +912,10 @@ int app_finish(struct app *a)
 	if (capture_stats(&a->cap, &ps) == 0)
 		fprintf(stderr, "netlens: %s: %u packets received, %u dropped by the kernel, %u dropped "
 			"by the interface\n", capture_label(&a->cap), ps.ps_recv, ps.ps_drop, ps.ps_ifdrop);
+	alerting_finish(a);
+	if (alerts_current && (a->cap.offline || a->opt.headless))
+		fprintf(stderr, "netlens: %llu alert%s raised\n", (unsigned long long)a->alerts_raised,
+			a->alerts_raised == 1 ? "" : "s");
 	if (a->opt.stats)
 		output_stats(a);
 	if (a->events) {

@@ -53,6 +53,7 @@ struct app {
 	int exit_code;
 	uint64_t started_us;		/* wall clock at start */
 	uint64_t snapshots;		/* live outputs printed */
+	uint64_t alerts_raised;		/* --alert-list matches, --alert-rate crossings */
 	struct sandbox_report sandbox;	/* what app_sandbox() applied */
 	struct workers *workers;	/* owned; NULL: this process captures */
 	struct sock_owner last_capture_owner;	/* note_capture_owner()'s last report */

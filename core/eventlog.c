@@ -92,6 +92,19 @@ void eventlog_write(struct eventlog *l, const struct flow *f, const char *event,
 		eventlog_flush(l);
 }
 
+struct strbuf *eventlog_begin_line(struct eventlog *l)
+{
+	return &l->buf;
+}
+
+void eventlog_end_line(struct eventlog *l)
+{
+	sb_putc(&l->buf, '\n');
+	l->pending++;
+	if (l->buf.len >= FLUSH_AT)
+		eventlog_flush(l);
+}
+
 uint64_t eventlog_written(const struct eventlog *l) { return l->written; }
 
 uint64_t eventlog_close(struct eventlog *l)

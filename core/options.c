@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "config_file.h"
 #include "export.h"
 #include "options.h"
@@ -32,6 +33,7 @@ enum {
 	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
 	OPT_PCAPNG_EXPORT, OPT_GEOIP_COUNTRY, OPT_GEOIP_ASN, OPT_GEOIP_CITY, OPT_NO_GEOIP,
 	OPT_THEME, OPT_KUBERNETES, OPT_CONFIG, OPT_NO_CONFIG, OPT_SORT, OPT_GROUP, OPT_UNITS,
+	OPT_ALERT_LIST, OPT_ALERT_RATE,
 	OPT_END
 };
 
@@ -68,6 +70,8 @@ static const struct option long_opts[] = {
 	{ "show-ptr-lookups", no_argument, NULL, OPT_SHOW_PTR },
 	{ "no-resolve-dns", no_argument, NULL, OPT_NO_RESOLVE_DNS },
 	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
+	{ "alert-list", required_argument, NULL, OPT_ALERT_LIST },
+	{ "alert-rate", required_argument, NULL, OPT_ALERT_RATE },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
 	{ "no-uid-drop", no_argument, NULL, OPT_NO_UID_DROP },
@@ -163,6 +167,14 @@ static void usage(FILE *out)
 "      --no-resolve-dns       no reverse DNS: netlens sends no query of its own\n"
 "      --dns-server ADDR      ask this server (ADDR, ADDR:PORT, [IPv6]:PORT)\n"
 "      --show-ptr-lookups     show netlens' own reverse-DNS queries as flows\n"
+"\n"
+"Alerts (one line on stderr or in the UI, an \"alert\" event in --json-log):\n"
+"      --alert-list FILE      addresses and networks to report traffic with, one\n"
+"                             a line, each with an optional label: a flow with an\n"
+"                             endpoint there raises an alert when it starts\n"
+"      --alert-rate [down:|up:]RATE  alert when the traffic (both ways, or one)\n"
+"                             averaged over 2 s rises above RATE bytes/s (k, M, G;\n"
+"                             B or bit: 10M, 80Mbit), and when it falls back\n"
 "\n"
 "Payload inspection (dissector plugins):\n"
 "      --no-dpi               no payload inspection at all\n"
@@ -551,6 +563,20 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 	case OPT_DNS_SERVER:
 		o->dns_server = arg;
 		o->resolve_dns = 1;
+		break;
+	case OPT_ALERT_LIST:
+		if (!*arg) {
+			complain(st, "--alert-list expects a file\n");
+			return OPTIONS_EXIT_USAGE;
+		}
+		o->alert_list = arg;
+		break;
+	case OPT_ALERT_RATE:
+		if (alerts_parse_rate(arg, &o->alert_rate, &o->alert_rate_dir) < 0) {
+			complain(st, "--alert-rate expects [down:|up:]RATE in bytes/s with k, M or G and "
+				 "B or bit (10M, 80Mbit), not '%s'\n", shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
 		break;
 	case OPT_EXPORT: {
 		struct export_target t;

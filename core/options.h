@@ -44,6 +44,9 @@ struct options {
 	int resolve_dns;		/* reverse DNS: -1 = mode default (live: on) */
 	int show_ptr_lookups;		/* --show-ptr-lookups */
 	const char *dns_server;		/* --dns-server */
+	const char *alert_list;		/* --alert-list FILE */
+	double alert_rate;		/* --alert-rate, bytes/s; 0: none */
+	int alert_rate_dir;		/* -1 both ways, DIR_FWD up, DIR_REV down */
 	const char *ui_filter;		/* --filter: the UI's filter at start */
 	int ui_filter_from_config;	/* ... set by a configuration file, not the command line */
 	int ui_sort;			/* --sort: index in OPTIONS_SORT_COLUMNS, 0 = created */

@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "record.h"
+#include "alerts.h"
 #include "owners.h"
 #include "names.h"
 #include "resolver.h"
@@ -370,6 +371,20 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_strn(&w, "geoip_city", geo.city.s, geo.city.len);
 		if (geo.postal.len)
 			json_strn(&w, "geoip_postal_code", geo.postal.s, geo.postal.len);
+	}
+	/* An endpoint on --alert-list: which, the entry that holds it, its label. */
+	if (alerts_current && f->key.family) {
+		char what[ALERTS_WHAT_LEN];
+		const uint8_t *hit = flow_dst_addr(f);
+		const char *listed = alerts_match(alerts_current, f->key.family, hit, what);
+		if (!listed)
+			listed = alerts_match(alerts_current, f->key.family, hit = flow_src_addr(f), what);
+		if (listed) {
+			json_str(&w, "alert_address", record_addr(f, hit, a));
+			json_str(&w, "alert_match", what);
+			if (listed[0])
+				json_str(&w, "alert_label", listed);
+		}
 	}
 	/* The owning process (RustNet's names), live only. */
 	uint32_t owner = owners_of(owners_current, f);

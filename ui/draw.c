@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alerts.h"
 #include "core/app.h"
 #include "core/lifecycle.h"
 #include "core/export.h"
@@ -230,7 +231,9 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 	}
 	struct flow_text t;
 	ui_flow_text(u, f, &t);
-	if (r->closed) {
+	if (t.alert[0]) {	/* on --alert-list: stands out whatever its age */
+		attr = A_BOLD | (u->color ? COLOR_PAIR(CP_ALERT) : 0);
+	} else if (r->closed) {
 		attr = A_DIM;
 	} else if (u->color) {
 		double s = lifecycle_staleness(f, now);
@@ -258,8 +261,15 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 		const char *s = "";
 		switch (i) {
 		case COL_PROTO: s = t.proto; break;
-		case COL_LOCAL: endpoint_text(u, f, 1, cell, sizeof(cell)); s = cell; break;
-		case COL_REMOTE: endpoint_text(u, f, 0, cell, sizeof(cell)); s = cell; break;
+		case COL_LOCAL:
+		case COL_REMOTE: {
+			int local = i == COL_LOCAL;
+			int mark = t.alert[0] && t.alert_local == local;	/* "!": the listed end */
+			cell[0] = '!';
+			endpoint_text(u, f, local, cell + mark, sizeof(cell) - 1);
+			s = cell;
+			break;
+		}
 		case COL_STATE: s = t.state; break;
 		case COL_SERVICE: s = t.service[0] ? t.service : "-"; break;
 		case COL_LOC: s = t.loc[0] ? t.loc : "-"; break;
@@ -393,6 +403,11 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	else
 		snprintf(s, sizeof(s), "packets %llu", (unsigned long long)a->cap.packets);
 	sidebar_line(&y, x, s, A_NORMAL);
+	if (alerts_current) {	/* --alert-list, --alert-rate */
+		snprintf(s, sizeof(s), "alerts %llu", (unsigned long long)a->alerts_raised);
+		sidebar_line(&y, x, s, a->alerts_raised ? A_BOLD | (u->color ? COLOR_PAIR(CP_ALERT) : 0)
+			     : A_NORMAL);
+	}
 	if (a->capture_filter[0]) {	/* -f, or f: what the kernel lets through */
 		snprintf(s, sizeof(s), "filter: %.100s", a->capture_filter);
 		sidebar_line(&y, x, s, u->color ? COLOR_PAIR(CP_KEY) : A_BOLD);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alerts.h"
 #include "core/app.h"
 #include "core/dpi.h"
 #include "core/lifecycle.h"
@@ -101,6 +102,17 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	record_addr(f, flow_dst_addr(f), t->remote_addr);
 	record_endpoint(t->local, sizeof(t->local), f, flow_src_addr(f), flow_src_port(f));
 	record_endpoint(t->remote, sizeof(t->remote), f, flow_dst_addr(f), flow_dst_port(f));
+	if (alerts_current && f->key.family) {
+		char what[ALERTS_WHAT_LEN], label[ALERTS_LABEL_MAX * 4 + 1];
+		const char *l = alerts_match(alerts_current, f->key.family, flow_dst_addr(f), what);
+		if (!l && (l = alerts_match(alerts_current, f->key.family, flow_src_addr(f), what)))
+			t->alert_local = 1;
+		if (l) {
+			ui_sanitize(label, sizeof(label), l, strlen(l));
+			snprintf(t->alert, sizeof(t->alert), "%s%s%s%s", what, *l ? " (" : "", label,
+				 *l ? ")" : "");
+		}
+	}
 	if (f->key.proto == L4_TCP || f->key.proto == L4_UDP) {
 		t->local_port = flow_src_port(f);
 		t->remote_port = flow_dst_port(f);

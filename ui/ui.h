@@ -83,6 +83,8 @@ struct flow_text {
 	char process[64];		/* "" until attribution (platform) lands */
 	unsigned pid;			/* the owning process' pid, 0 when unknown */
 	char pod[128], pod_namespace[128], container[128];	/* --kubernetes, "" when none */
+	char alert[320];		/* --alert-list: "198.51.100.0/24 (label)", "" when not listed */
+	int alert_local;		/* ... the listed end is the local (source) one */
 	const char *extra[48];		/* every DPI value */
 	unsigned n_extra;
 	char pool[2048];		/* backing store for extra */

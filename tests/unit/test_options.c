@@ -17,6 +17,7 @@
 #endif
 
 #include "config_file.h"
+#include "flow.h"
 #include "options.h"
 
 #define MAXARGS 32
@@ -204,6 +205,12 @@ START_TEST(test_interfaces)
 	parse_args(&o, &c, ARGS("-i", longest));
 	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
 	ck_assert_str_eq(o.interfaces[0], longest);
+	/* Alerts: the list is read later (app), the rate now. */
+	parse_args(&o, &c, ARGS("--alert-list", "bad.txt", "--alert-rate", "down:80Mbit"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_str_eq(o.alert_list, "bad.txt");
+	ck_assert(o.alert_rate == 10e6);
+	ck_assert_int_eq(o.alert_rate_dir, DIR_REV);
 	/* With workers: each opens every interface. */
 	parse_args(&o, &c, ARGS("-i", "eth0,wlan0", "--workers", "2"));
 	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
@@ -276,6 +283,9 @@ static const struct bad bads[] = {
 	{ { "--pcap-export", "x.pcap", "--workers", "2" }, "--workers" },
 	{ { "--workers", "2", "--pcapng-export", "x.pcapng" }, "--pcapng-export" },
 	{ { "--read", "a.pcap", "-i", "eth0" }, "--read" },
+	{ { "--alert-rate", "fast" }, "--alert-rate expects" },
+	{ { "--alert-rate", "10Mbits" }, "'10Mbits'" },
+	{ { "--alert-list", "" }, "--alert-list expects a file" },
 	{ { "-i", "eth0,,wlan0" }, "an empty interface name" },
 	{ { "-i", "eth0," }, "an empty interface name" },
 	{ { "-i", ",eth0" }, "an empty interface name" },
