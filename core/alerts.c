@@ -13,6 +13,7 @@
 
 #include "alerts.h"
 #include "flow.h"
+#include "readfile.h"
 #include "strbuf.h"
 
 /* An address as a 128-bit number (IPv4 in the low 32 bits), so one search
@@ -296,34 +297,21 @@ int alerts_load_list(struct alerts *al, const char *path, char *err, size_t errl
 		snprintf(err, errlen, "%s: %s", sp, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)ALERTS_FILE_MAX) {
-		snprintf(err, errlen, "%s: %s", sp, !S_ISREG(st.st_mode) ? "not a regular file"
-						   : "larger than 64 MiB");
-		close(fd);
-		return -1;
-	}
-	size_t cap = (size_t)st.st_size, got = 0;
-	char *buf = malloc(cap + 1);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", sp);
-		close(fd);
-		return -1;
-	}
-	while (got < cap) {	/* a file that grows while read is cut at its size then */
-		ssize_t r = read(fd, buf + got, cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errlen, "%s: %s", sp, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	char why[160], *buf;
+	size_t got;
+	if (fstat(fd, &st) < 0)
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(why, sizeof(why), "not a regular file");
+	else if (st.st_size > (off_t)ALERTS_FILE_MAX)
+		snprintf(why, sizeof(why), "larger than %u MiB", ALERTS_FILE_MAX >> 20);
+	else if (readfile_fd(fd, &st, &buf, &got, why, sizeof(why)) == 0)
+		why[0] = '\0';
 	close(fd);
+	if (why[0]) {
+		snprintf(err, errlen, "%s: %s", sp, why);
+		return -1;
+	}
 	int rc = alerts_parse_list(al, buf, got, path, err, errlen);
 	free(buf);
 	return rc;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config_file.h"
+#include "readfile.h"
 #include "strbuf.h"
 #include "platform/invoker.h"
 
@@ -175,35 +176,14 @@ int config_load(const char *path, int must_exist, char **text, size_t *len)
 		close(fd);
 		return -1;
 	}
-	size_t cap = (size_t)st.st_size + 1, got = 0;
-	char *buf = malloc(cap + 1);
-	if (!buf) {
-		fprintf(stderr, "netlens: configuration file %s: out of memory\n", sp);
+	char *buf;
+	size_t got;
+	if (readfile_fd(fd, &st, &buf, &got, whybuf, sizeof(whybuf)) < 0) {
+		fprintf(stderr, "netlens: configuration file %s: %s\n", sp, whybuf);
 		close(fd);
 		return -1;
 	}
-	for (;;) {
-		ssize_t r = read(fd, buf + got, cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			fprintf(stderr, "netlens: configuration file %s: %s\n", sp, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got == cap) {	/* grew since fstat */
-			fprintf(stderr, "netlens: configuration file %s: changed while read\n", sp);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-	}
 	close(fd);
-	buf[got] = '\0';
 	*text = buf;
 	*len = got;
 	return 1;
