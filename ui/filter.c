@@ -36,6 +36,7 @@ enum field {
 	FLD_POD,	/* --kubernetes: the process's pod, namespace, container */
 	FLD_NAMESPACE,
 	FLD_CONTAINER,
+	FLD_ALERT,	/* --alert-list: the entry and label holding an endpoint */
 };
 
 /* RustNet's keywords and aliases; matched case-insensitively. */
@@ -60,6 +61,7 @@ static const struct keyword {
 	{ "pod", FLD_POD },
 	{ "ns", FLD_NAMESPACE }, { "namespace", FLD_NAMESPACE },
 	{ "container", FLD_CONTAINER }, { "cont", FLD_CONTAINER },
+	{ "alert", FLD_ALERT },
 };
 
 enum how {
@@ -477,6 +479,8 @@ static int term_match(const struct term *t, const struct filter_subject *s, stru
 		return s->pod_namespace && text_match(t, s->pod_namespace);
 	case FLD_CONTAINER:
 		return s->container && text_match(t, s->container);
+	case FLD_ALERT:	/* a listed flow only: "alert:." matches any */
+		return s->alert && s->alert[0] && text_match(t, s->alert);
 	case FLD_FREE:
 		break;
 	}

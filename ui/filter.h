@@ -42,6 +42,8 @@ struct filter_subject {
 	const char *pod, *pod_namespace, *container;	/* --kubernetes names, for pod:, ns:
 							 * and container: (NULL or "" when none) */
 	unsigned pid;		/* the owning process, for pid:; 0 when none */
+	const char *alert;	/* --alert-list: "198.51.100.0/24 (label)" for alert:;
+				 * NULL or "" when the flow is not listed */
 };
 
 struct filter;	/* compiled; opaque; owned by the caller of filter_compile */
