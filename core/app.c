@@ -45,6 +45,7 @@
 #include "platform/ebpf_owners.h"
 #include "platform/platform.h"
 #include "rate.h"
+#include "record.h"
 #include "services.h"
 #include "ui/tui.h"
 #include "workers.h"
@@ -160,6 +161,7 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	pkt.ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	pkt.wire_len = h->len;
 	pkt.cap_len = h->caplen;
+	pkt.ifc = (uint8_t)c->member;
 	a->cap.packets++;
 	enum decode_result r = decode_packet(c->dlt, bytes, h->caplen, &pkt);
 	if (r == DECODE_OK) {
@@ -402,6 +404,13 @@ static int open_input(struct app *a)
 			}
 	}
 	a->cur = &a->cap;
+	if (a->cap.next) {	/* several interfaces: records name each flow's */
+		static const char *names[FLOW_IFC_MAX];
+		unsigned k = 0;
+		for (const struct capture *c = &a->cap; c && k < FLOW_IFC_MAX; c = c->next)
+			names[k++] = c->name;
+		record_set_interfaces(names, k);
+	}
 	if (o->bpf_filter && capture_set_filter(&a->cap, o->bpf_filter, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netlens: %s\n", err);
 		return 2;

@@ -29,8 +29,11 @@ struct flow_key {
 	uint8_t proto;		/* enum l4_proto */
 	uint8_t family;		/* 4, 6; 0 for ARP */
 	uint8_t ipproto;	/* IP protocol number (L4_OTHER_IP) */
-	uint8_t pad;
+	uint8_t ifc;		/* the interface it was read on: its place in -i's list, 0
+				 * with one. A conversation seen on two interfaces (routed,
+				 * not translated) is a flow on each, not one counted twice. */
 };
+#define FLOW_IFC_MAX 8		/* interfaces a capture reads (OPTIONS_MAX_INTERFACES) */
 
 /* Flow flags. */
 enum {

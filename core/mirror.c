@@ -86,8 +86,9 @@ void mirror_pack_names(msgpack_packer *pk, uint32_t n) { msgpack_pack_array(pk, 
 
 /* [family, proto, ipproto, a, b, pa, pb, flags, state, first_us, last_us,
  *  [pkts fwd, rev], [bytes fwd, rev], [rate bucket, cur fwd, rev, prev fwd, rev],
- *  [icmp error type, code, count], per-protocol state (bin), dpi] */
-#define FLOW_ITEMS 17
+ *  [icmp error type, code, count], per-protocol state (bin), dpi, interface];
+ *  the interface (the key's ifc) may be left out: 0. */
+#define FLOW_ITEMS 18
 
 void mirror_pack_flow(msgpack_packer *pk, const struct flow *f, const struct dpi *dpi)
 {
@@ -125,6 +126,7 @@ void mirror_pack_flow(msgpack_packer *pk, const struct flow *f, const struct dpi
 	} else {
 		msgpack_pack_nil(pk);
 	}
+	msgpack_pack_uint8(pk, k->ifc);
 }
 
 void mirror_pack_closed_flow(msgpack_packer *pk, const struct flow *f, const struct dpi *dpi,
@@ -282,10 +284,16 @@ static int decode_flow(const msgpack_object *o, struct flow *f, struct dpi_resul
 		       int *has_res, char *label)
 {
 	uint64_t v[5];
-	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != FLOW_ITEMS)
+	if (o->type != MSGPACK_OBJECT_ARRAY ||
+	    (o->via.array.size != FLOW_ITEMS && o->via.array.size != FLOW_ITEMS - 1))
 		return -1;
 	const msgpack_object *it = o->via.array.ptr;
 	memset(f, 0, sizeof(*f));
+	if (o->via.array.size == FLOW_ITEMS) {
+		if (get_u64(&it[FLOW_ITEMS - 1], FLOW_IFC_MAX - 1, &v[0]))
+			return -1;
+		f->key.ifc = (uint8_t)v[0];
+	}
 	if (get_u64(&it[0], 6, &v[0]) || (v[0] != 0 && v[0] != 4 && v[0] != 6))
 		return -1;
 	f->key.family = (uint8_t)v[0];

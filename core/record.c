@@ -293,6 +293,21 @@ static void record_kubernetes(struct jsonw *w, const struct kube_view *kv)
 	json_end(&o);
 }
 
+static const char *interface_names[FLOW_IFC_MAX];
+static unsigned n_interface_names;
+
+void record_set_interfaces(const char *const *names, unsigned n)
+{
+	n_interface_names = n < 2 ? 0 : n > FLOW_IFC_MAX ? FLOW_IFC_MAX : n;
+	for (unsigned i = 0; i < n_interface_names; i++)
+		interface_names[i] = names[i];
+}
+
+const char *record_interface(const struct flow *f)
+{
+	return f->key.ifc < n_interface_names ? interface_names[f->key.ifc] : NULL;
+}
+
 void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		 const char *event, const char *close_reason)
 {
@@ -325,6 +340,8 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	w.b = b;
 	w.need_comma = 1;
 
+	if (n_interface_names && f->key.ifc < n_interface_names)	/* -i eth0,wlan0 */
+		json_str(&w, "interface", interface_names[f->key.ifc]);
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb)	/* locality known: the source is the local side */
 		json_str(&w, "direction", (f->flags & FLOW_DST_INITIATED) ? "incoming" : "outgoing");

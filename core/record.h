@@ -24,6 +24,13 @@ char *record_mac_text(const uint8_t *mac, char *out);
 /* "192.0.2.1", "2001:db8::1". buf must hold 46 bytes. */
 const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf);
 
+/* Live on several interfaces: their names, by flow_key.ifc (borrowed for
+ * the process's life). Records then name each flow's ("interface"); with
+ * n < 2 they do not. */
+void record_set_interfaces(const char *const *names, unsigned n);
+/* The name of the interface f was read on, or NULL with one interface. */
+const char *record_interface(const struct flow *f);
+
 /* Appends one JSON object (no newline). event may be NULL (snapshot dumps);
  * close_reason is used for closed events and may be NULL. */
 void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,

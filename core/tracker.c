@@ -99,11 +99,12 @@ static inline int addr_cmp(const uint8_t *x, const uint8_t *y)
 }
 
 /* Canonical key: the lower (address, port) endpoint is `a`. */
-static inline void make_key(struct flow_key *k, uint8_t proto, uint8_t family, uint8_t ipproto,
-		     const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
-		     int *from_a)
+static inline void make_key(struct flow_key *k, uint8_t ifc, uint8_t proto, uint8_t family,
+			    uint8_t ipproto, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+			    uint16_t dport, int *from_a)
 {
 	memset(k, 0, sizeof(*k));
+	k->ifc = ifc;
 	k->proto = proto;
 	k->family = family;
 	k->ipproto = proto == L4_OTHER_IP ? ipproto : 0;
@@ -132,7 +133,7 @@ static inline void packet_key(const struct packet *p, struct flow_key *k, int *f
 	} else if (p->proto == L4_ARP || p->proto == L4_OTHER_IP) {
 		sp = dp = 0;
 	}
-	make_key(k, p->proto, p->family, p->ipproto, p->src, sp, p->dst, dp, from_a);
+	make_key(k, p->ifc, p->proto, p->family, p->ipproto, p->src, sp, p->dst, dp, from_a);
 }
 
 /* How strongly a port looks like a server's. */
@@ -264,7 +265,7 @@ static void note_icmp_error(struct tracker *t, const struct packet *p)
 	struct flow_key k;
 	int from_a;
 	uint16_t sp = q->sport, dp = q->dport;
-	make_key(&k, q->proto, q->family, q->ipproto, q->src, sp, q->dst, dp, &from_a);
+	make_key(&k, p->ifc, q->proto, q->family, q->ipproto, q->src, sp, q->dst, dp, &from_a);
 	struct flow *f = flow_table_lookup(&t->table, &k, flow_key_hash(&t->table, &k));
 	if (!f)
 		return;

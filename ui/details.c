@@ -163,6 +163,8 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	add(l, "Protocol", "%s", t.proto);
 	add(l, "Local", "%s", t.local);
 	add(l, "Remote", "%s", t.remote);
+	if (record_interface(f))
+		add(l, "Interface", "%s", record_interface(f));
 	if (t.alert[0])
 		add(l, "Alert list", "%s on %s", t.alert_local ? t.local_addr : t.remote_addr, t.alert);
 	add_mac(l, "Local MAC", f, 1, now);

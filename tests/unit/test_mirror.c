@@ -224,8 +224,10 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(g.nb_seen, 1700000000500000ull);
 	msgpack_sbuffer_destroy(&sb);
 
+	f.key.ifc = 3;		/* read on the fourth of -i's interfaces: travels in the key */
 	pack_snapshot(&sb, &f, NULL, NULL, 0);
 	ck_assert_int_eq(decode(&sb, &g, &why), 0);
+	ck_assert_uint_eq(g.f.key.ifc, 3);
 	ck_assert_uint_eq(g.finals, 0);
 	ck_assert(!g.has_res);
 	ck_assert(!memcmp(&g.f.key, &f.key, sizeof(f.key)));
@@ -238,6 +240,11 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(g.f.rate.cur[1], 777);
 	ck_assert_uint_eq(g.f.u.tcp.retransmits, 3);
 	ck_assert_uint_eq(g.f.u.tcp.srtt_us, 1234);
+	msgpack_sbuffer_destroy(&sb);
+
+	f.key.ifc = FLOW_IFC_MAX;	/* no such interface: the message is refused */
+	pack_snapshot(&sb, &f, NULL, NULL, 0);
+	ck_assert_int_eq(decode(&sb, &g, &why), -1);
 	msgpack_sbuffer_destroy(&sb);
 }
 END_TEST
