@@ -37,6 +37,7 @@ enum field {
 	FLD_NAMESPACE,
 	FLD_CONTAINER,
 	FLD_ALERT,	/* --alert-list: the entry and label holding an endpoint */
+	FLD_IFACE,	/* -i with several interfaces: the one the flow was read on */
 };
 
 /* RustNet's keywords and aliases; matched case-insensitively. */
@@ -62,6 +63,7 @@ static const struct keyword {
 	{ "ns", FLD_NAMESPACE }, { "namespace", FLD_NAMESPACE },
 	{ "container", FLD_CONTAINER }, { "cont", FLD_CONTAINER },
 	{ "alert", FLD_ALERT },
+	{ "iface", FLD_IFACE }, { "interface", FLD_IFACE },
 };
 
 enum how {
@@ -479,8 +481,10 @@ static int term_match(const struct term *t, const struct filter_subject *s, stru
 		return s->pod_namespace && text_match(t, s->pod_namespace);
 	case FLD_CONTAINER:
 		return s->container && text_match(t, s->container);
-	case FLD_ALERT:	/* a listed flow only: "alert:." matches any */
+	case FLD_ALERT:	/* a listed flow only: "alert:/./" matches any */
 		return s->alert && s->alert[0] && text_match(t, s->alert);
+	case FLD_IFACE:
+		return s->iface && text_match(t, s->iface);
 	case FLD_FREE:
 		break;
 	}

@@ -44,6 +44,7 @@ struct filter_subject {
 	unsigned pid;		/* the owning process, for pid:; 0 when none */
 	const char *alert;	/* --alert-list: "198.51.100.0/24 (label)" for alert:;
 				 * NULL or "" when the flow is not listed */
+	const char *iface;	/* for iface:, live on several interfaces; NULL otherwise */
 };
 
 struct filter;	/* compiled; opaque; owned by the caller of filter_compile */

@@ -227,7 +227,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 			.service = t.service, .app = t.app, .process = t.process, .host = t.host,
 			.ssh = t.ssh, .extra = t.extra, .n_extra = t.n_extra,
 			.pod = t.pod, .pod_namespace = t.pod_namespace, .container = t.container,
-			.alert = t.alert,
+			.alert = t.alert, .iface = record_interface(f),
 			.pid = t.pid,
 		};
 		if (!filter_match(u->filter, &s))

@@ -16,18 +16,18 @@ enum { ROW_A, ROW_B, ROW_C, ROW_D, ROW_E, N_ROWS };
 static const struct filter_subject rows[N_ROWS] = {
 	/* A: HTTPS with curl */
 	{ "TCP", "192.0.2.10", "140.82.112.3", 54321, 443, "ESTABLISHED", "https",
-	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy", 4242, NULL },
+	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy", 4242, NULL, NULL },
 	/* B: DNS over IPv6, no process known */
 	{ "UDP", "2001:db8:cafe::1", "2001:db8::fb", 5353, 53, "DNS_QUERY", "domain",
-	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL, 0, NULL },
+	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL, 0, NULL, NULL },
 	/* C: SSH */
 	{ "TCP", "10.0.0.2", "10.0.0.1", 50000, 22, "ESTABLISHED", "ssh", "SSH", "ssh", "",
-	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "", 812, NULL },
+	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "", 812, NULL, NULL },
 	/* D: ICMP, no ports, nothing else known */
-	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "", 0, NULL },
+	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "", 0, NULL, NULL },
 	/* E: QUIC with firefox */
 	{ "UDP", "192.0.2.10", "142.250.1.1", 60000, 443, "QUIC_CONNECTED", "https",
-	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL, 12345, NULL },
+	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL, 12345, NULL, NULL },
 };
 
 /* An expression and which of rows A..E it must show ("10001" = A and E). */
@@ -352,7 +352,8 @@ END_TEST
 /* Which filters need the pod names: only the three keywords, negated or
  * not; free text never searches them, so the UI may skip the lookup. */
 /* alert: reads the --alert-list entry of a listed row; an unlisted row
- * (NULL or "") never matches, so "!alert:/./" is the unlisted ones. */
+ * (NULL or "") never matches, so "!alert:/./" is the unlisted ones. iface:
+ * reads the interface a row was read on (none with one interface). */
 START_TEST(test_alert_keyword)
 {
 	struct filter_subject r[N_ROWS];
@@ -360,10 +361,13 @@ START_TEST(test_alert_keyword)
 	r[ROW_A].alert = "140.82.112.0/20 (lab net)";
 	r[ROW_C].alert = "";
 	r[ROW_E].alert = "2001:db8::/32";
+	r[ROW_A].iface = "eth0";	/* -i eth0,wlan0: B, D and E have none (one interface) */
+	r[ROW_C].iface = "wlan0";
 	static const struct { const char *expr, *want; } cases[] = {
 		{ "alert:lab", "10000" }, { "alert:/./", "10001" }, { "!alert:/./", "01110" },
 		{ "alert:2001", "00001" }, { "alert:LAB tcp", "10000" }, { "alert:/^140\\.82/", "10000" },
 		{ "lab", "00000" },	/* free text does not search it */
+		{ "iface:wlan", "00100" }, { "interface:eth0", "10000" }, { "!iface:eth", "01111" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char err[FILTER_ERR_LEN], got[N_ROWS + 1];
