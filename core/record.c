@@ -650,5 +650,25 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 		if (b->len == mark + 2)
 			b->len = mark;		/* no summary: no trailing blanks */
 	}
+	if (n_interface_names && f->key.ifc < n_interface_names) {	/* -i eth0,wlan0 */
+		sb_puts(b, "  [");
+		sb_puts(b, interface_names[f->key.ifc]);
+		sb_putc(b, ']');
+	}
+	if (alerts_current && f->key.family) {	/* --alert-list: the entry, as in JSON */
+		char what[ALERTS_WHAT_LEN];
+		const char *listed = alerts_match(alerts_current, f->key.family, flow_dst_addr(f), what);
+		if (!listed)
+			listed = alerts_match(alerts_current, f->key.family, flow_src_addr(f), what);
+		if (listed) {
+			sb_puts(b, "  !alert ");
+			sb_puts(b, what);
+			if (*listed) {
+				sb_puts(b, " (");
+				sb_put_sanitized(b, listed, strlen(listed));
+				sb_putc(b, ')');
+			}
+		}
+	}
 	sb_putc(b, '\n');
 }

@@ -7,6 +7,7 @@
 
 #include "unit.h"
 #include "flow.h"
+#include "alerts.h"
 #include "record.h"
 #include "strbuf.h"
 #include "tcp.h"
@@ -252,11 +253,50 @@ START_TEST(text_row_fits_width)
 }
 END_TEST
 
+/* Several interfaces and an alert list: the JSON fields and the text
+ * row's marks; none of them without. */
+START_TEST(interface_and_alert_marks)
+{
+	struct flow f;
+	struct strbuf b;
+	char err[256];
+	make_tcp_flow(&f);
+	f.key.ifc = 1;
+	sb_init(&b);
+	record_json(&b, &f, f.last_seen_us, NULL, NULL);
+	ck_assert_ptr_null(strstr(b.buf, "\"interface\""));	/* one interface: no field */
+	static const char *const names[] = { "eth0", "wlan0" };
+	record_set_interfaces(names, 2);
+	alerts_current = alerts_new();
+	const char *list = "10.0.0.0/24 lab \xe2\x80\xae net\n";
+	ck_assert_int_eq(alerts_parse_list(alerts_current, list, strlen(list), "l", err, sizeof(err)), 0);
+	sb_reset(&b);
+	record_json(&b, &f, f.last_seen_us, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"destination_port\":443,\"interface\":\"wlan0\""));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"alert_address\":\"10.0.0.1\",\"alert_match\":\"10.0.0.0/24\","));
+	ck_assert_str_eq(record_interface(&f), "wlan0");
+	sb_reset(&b);
+	record_text_row(&b, &f, f.last_seen_us, 21);
+	/* the label's bidi override is escaped, as all text from a file */
+	ck_assert_ptr_nonnull(strstr(b.buf, "  [wlan0]  !alert 10.0.0.0/24 (lab \\xe2\\x80\\xae net)\n"));
+	alerts_free(alerts_current);
+	alerts_current = NULL;
+	record_set_interfaces(NULL, 0);
+	ck_assert_ptr_null(record_interface(&f));
+	sb_reset(&b);
+	record_text_row(&b, &f, f.last_seen_us, 21);
+	ck_assert_ptr_null(strstr(b.buf, "["));
+	ck_assert_ptr_null(strstr(b.buf, "!alert"));
+	sb_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("record");
 	TCase *tc = tcase_create("addresses");
 	tcase_add_test(tc, ipv6_text_matches_inet_ntop);
+	tcase_add_test(tc, interface_and_alert_marks);
 	tcase_add_test(tc, ipv6_text_edges);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("times");
