@@ -103,17 +103,13 @@ static void say(struct app *a, const char *text)
 void alerting_flow(struct app *a, const struct flow *f, uint64_t now_us)
 {
 	char what[ALERTS_WHAT_LEN], addr[46], src[80], dst[80], pbuf[16], label_shown[200];
-	const uint8_t *hit = flow_dst_addr(f);
-	const char *label;
-	if (!f->key.family)
-		return;
-	if (!(label = alerts_match(alerts_current, f->key.family, hit, what)))
-		label = alerts_match(alerts_current, f->key.family, hit = flow_src_addr(f), what);
+	int src_listed;
+	const char *label = alerts_match_flow(alerts_current, f, what, &src_listed);
 	if (!label)
 		return;
 	record_endpoint(src, sizeof(src), f, flow_src_addr(f), flow_src_port(f));
 	record_endpoint(dst, sizeof(dst), f, flow_dst_addr(f), flow_dst_port(f));
-	record_addr(f, hit, addr);
+	record_addr(f, src_listed ? flow_src_addr(f) : flow_dst_addr(f), addr);
 	char text[400];
 	snprintf(text, sizeof(text), "%s %s -> %s: %s is on the alert list (%s%s%s)",
 		 flow_protocol_name(f, pbuf, sizeof(pbuf)), src, dst, addr, what, label[0] ? ": " : "",

@@ -363,6 +363,20 @@ const char *alerts_match(const struct alerts *al, int family, const uint8_t *add
 	return NULL;
 }
 
+const char *alerts_match_flow(const struct alerts *al, const struct flow *f, char *what,
+			      int *src_listed)
+{
+	const char *label;
+	*src_listed = 0;
+	if (!al || !f->key.family)
+		return NULL;
+	if ((label = alerts_match(al, f->key.family, flow_dst_addr(f), what)))
+		return label;
+	if ((label = alerts_match(al, f->key.family, flow_src_addr(f), what)))
+		*src_listed = 1;
+	return label;
+}
+
 int alerts_parse_rate(const char *text, double *bytes_per_s, int *dir)
 {
 	*dir = -1;

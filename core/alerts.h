@@ -47,6 +47,13 @@ uint32_t alerts_list_size(const struct alerts *al);
 #define ALERTS_WHAT_LEN 50
 const char *alerts_match(const struct alerts *al, int family, const uint8_t *addr, char *what);
 
+/* A flow's endpoint on the list: the destination's entry, else the
+ * source's (*src_listed then 1), as alerts_match; NULL for neither, for an
+ * ARP flow and without a list (al NULL). */
+struct flow;
+const char *alerts_match_flow(const struct alerts *al, const struct flow *f, char *what,
+			      int *src_listed);
+
 /* --alert-rate [down:|up:]RATE: RATE is bytes a second, with an optional
  * k, M or G (powers of 1000) and unit B (bytes, the default) or bit
  * ("10M", "2.5MB", "80Mbit"). -1 when it is not such a text. */

@@ -390,14 +390,13 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_strn(&w, "geoip_postal_code", geo.postal.s, geo.postal.len);
 	}
 	/* An endpoint on --alert-list: which, the entry that holds it, its label. */
-	if (alerts_current && f->key.family) {
+	if (alerts_current) {
 		char what[ALERTS_WHAT_LEN];
-		const uint8_t *hit = flow_dst_addr(f);
-		const char *listed = alerts_match(alerts_current, f->key.family, hit, what);
-		if (!listed)
-			listed = alerts_match(alerts_current, f->key.family, hit = flow_src_addr(f), what);
+		int src_listed;
+		const char *listed = alerts_match_flow(alerts_current, f, what, &src_listed);
 		if (listed) {
-			json_str(&w, "alert_address", record_addr(f, hit, a));
+			json_str(&w, "alert_address",
+				 record_addr(f, src_listed ? flow_src_addr(f) : flow_dst_addr(f), a));
 			json_str(&w, "alert_match", what);
 			if (listed[0])
 				json_str(&w, "alert_label", listed);
@@ -655,11 +654,10 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 		sb_puts(b, interface_names[f->key.ifc]);
 		sb_putc(b, ']');
 	}
-	if (alerts_current && f->key.family) {	/* --alert-list: the entry, as in JSON */
+	if (alerts_current) {	/* --alert-list: the entry, as in JSON */
 		char what[ALERTS_WHAT_LEN];
-		const char *listed = alerts_match(alerts_current, f->key.family, flow_dst_addr(f), what);
-		if (!listed)
-			listed = alerts_match(alerts_current, f->key.family, flow_src_addr(f), what);
+		int src_listed;
+		const char *listed = alerts_match_flow(alerts_current, f, what, &src_listed);
 		if (listed) {
 			sb_puts(b, "  !alert ");
 			sb_puts(b, what);

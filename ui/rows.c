@@ -102,11 +102,9 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 	record_addr(f, flow_dst_addr(f), t->remote_addr);
 	record_endpoint(t->local, sizeof(t->local), f, flow_src_addr(f), flow_src_port(f));
 	record_endpoint(t->remote, sizeof(t->remote), f, flow_dst_addr(f), flow_dst_port(f));
-	if (alerts_current && f->key.family) {
+	if (alerts_current) {
 		char what[ALERTS_WHAT_LEN], label[ALERTS_LABEL_MAX * 4 + 1];
-		const char *l = alerts_match(alerts_current, f->key.family, flow_dst_addr(f), what);
-		if (!l && (l = alerts_match(alerts_current, f->key.family, flow_src_addr(f), what)))
-			t->alert_local = 1;
+		const char *l = alerts_match_flow(alerts_current, f, what, &t->alert_local);
 		if (l) {
 			ui_sanitize(label, sizeof(label), l, strlen(l));
 			snprintf(t->alert, sizeof(t->alert), "%s%s%s%s", what, *l ? " (" : "", label,

@@ -156,6 +156,35 @@ START_TEST(test_list_random_against_scan)
 }
 END_TEST
 
+/* A flow: the destination's entry first, else the source's; never ARP. */
+START_TEST(test_match_flow)
+{
+	struct alerts *al = parse("10.0.0.0/8 ten\n192.0.2.7 doc\n");
+	struct flow f;
+	char what[ALERTS_WHAT_LEN];
+	int src;
+	memset(&f, 0, sizeof(f));
+	f.key.family = 4;
+	f.key.proto = L4_TCP;
+	memcpy(f.key.a, (uint8_t[]){ 10, 1, 2, 3 }, 4);	/* a is the source (FLOW_SRC_IS_B clear) */
+	memcpy(f.key.b, (uint8_t[]){ 192, 0, 2, 7 }, 4);
+	ck_assert_str_eq(alerts_match_flow(al, &f, what, &src), "doc");
+	ck_assert_int_eq(src, 0);
+	f.key.b[3] = 8;
+	ck_assert_str_eq(alerts_match_flow(al, &f, what, &src), "ten");
+	ck_assert_int_eq(src, 1);
+	ck_assert_str_eq(what, "10.0.0.0/8");
+	f.key.a[0] = 11;
+	ck_assert_ptr_null(alerts_match_flow(al, &f, what, &src));
+	f.key.a[0] = 10;
+	f.key.family = 0;	/* ARP */
+	f.key.proto = L4_ARP;
+	ck_assert_ptr_null(alerts_match_flow(al, &f, what, &src));
+	ck_assert_ptr_null(alerts_match_flow(NULL, &f, what, &src));
+	alerts_free(al);
+}
+END_TEST
+
 static const struct { const char *text, *want; } bad_lists[] = {
 	{ "1.2.3\n", "list:1: '1.2.3' is not an IPv4 address" },
 	{ "# ok\n1.2.3.4/33\n", "list:2: /33: an IPv4 prefix is at most /32" },
@@ -263,6 +292,7 @@ static Suite *alerts_suite(void)
 	tcase_add_test(tc, test_list_random_against_scan);
 	tcase_add_loop_test(tc, test_list_errors, 0, (int)(sizeof(bad_lists) / sizeof(bad_lists[0])));
 	tcase_add_test(tc, test_list_files);
+	tcase_add_test(tc, test_match_flow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rate");
 	tcase_add_test(tc, test_rate_parse);
