@@ -251,19 +251,15 @@ static int parse_line(struct alerts *al, char *line, const char **why, char *why
 	return 1;
 }
 
-int alerts_parse_list(struct alerts *al, const char *text, size_t len, const char *where,
-		      char *err, size_t errlen)
+/* The lines of text (len bytes and a NUL, writable: each line is cut in
+ * place), so a file read is parsed where it lies, not copied again. */
+static int parse_text(struct alerts *al, char *text, size_t len, const char *where, char *err,
+		      size_t errlen)
 {
-	char *copy = malloc(len + 1), shown[200];
-	if (!copy) {
-		snprintf(err, errlen, "%s: out of memory", str_shown(shown, sizeof(shown), where));
-		return -1;
-	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
+	char shown[200];
 	unsigned line_no = 0;
 	for (size_t at = 0; at < len;) {
-		char *line = copy + at, whybuf[120];
+		char *line = text + at, whybuf[120];
 		const char *why = NULL;
 		char *nl = memchr(line, '\n', len - at);
 		size_t ll = nl ? (size_t)(nl - line) : len - at;
@@ -276,14 +272,27 @@ int alerts_parse_list(struct alerts *al, const char *text, size_t len, const cha
 			line[ll - 1] = '\0';	/* a file written on Windows */
 		if (why || parse_line(al, line, &why, whybuf, sizeof(whybuf)) < 0) {
 			snprintf(err, errlen, "%s:%u: %s", str_shown(shown, sizeof(shown), where), line_no, why);
-			free(copy);
 			return -1;
 		}
 	}
-	free(copy);
 	sort_set(&al->set[0]);
 	sort_set(&al->set[1]);
 	return 0;
+}
+
+int alerts_parse_list(struct alerts *al, const char *text, size_t len, const char *where,
+		      char *err, size_t errlen)
+{
+	char *copy = malloc(len + 1), shown[200];
+	if (!copy) {
+		snprintf(err, errlen, "%s: out of memory", str_shown(shown, sizeof(shown), where));
+		return -1;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = parse_text(al, copy, len, where, err, errlen);
+	free(copy);
+	return rc;
 }
 
 int alerts_load_list(struct alerts *al, const char *path, char *err, size_t errlen)
@@ -312,7 +321,7 @@ int alerts_load_list(struct alerts *al, const char *path, char *err, size_t errl
 		snprintf(err, errlen, "%s: %s", sp, why);
 		return -1;
 	}
-	int rc = alerts_parse_list(al, buf, got, path, err, errlen);
+	int rc = parse_text(al, buf, got, path, err, errlen);	/* readfile_fd ended it with a NUL */
 	free(buf);
 	return rc;
 }
