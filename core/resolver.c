@@ -42,12 +42,25 @@ struct watch {
 	uint16_t port;			/* local port of this resolver socket */
 };
 
+/* One of c-ares' sockets as a flow would show it: protocol, local port and
+ * (once connected) the server. A flow of someone else's that happens to
+ * have the same local port on the other protocol, or another peer, is not
+ * ours: ports are allocated per protocol, and hiding a user's connection
+ * (from the view, the event log, the records) is worse than showing one
+ * query. */
+struct own_sock {
+	uint8_t proto;			/* L4_UDP, L4_TCP */
+	uint8_t family;			/* 4, 6; 0 = peer not known yet */
+	uint16_t port, peer_port;
+	uint8_t peer[16];
+};
+
 struct resolver {
 	struct ev_loop *loop;
 	ares_channel channel;
 	struct watch socks[MAX_SOCKS];
 	ev_timer timer;
-	uint16_t own_ports[MAX_SOCKS];	/* recent local ports of our sockets */
+	struct own_sock own[MAX_SOCKS];	/* our recent sockets, oldest first */
 	unsigned n_own;
 	struct entry *v;		/* RESOLVER_CACHE_MAX, used in order */
 	uint32_t *bucket;
@@ -97,25 +110,77 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	arm_timer(r);
 }
 
-static void note_own_port(struct resolver *r, int fd)
+/* Reads an address and port of a socket's (getsockname/getpeername). */
+static int endpoint_of(const struct sockaddr_storage *ss, uint8_t *family, uint8_t addr[16],
+		       uint16_t *port)
+{
+	memset(addr, 0, 16);
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (!memcmp(s6->sin6_addr.s6_addr, v4mapped, 12)) {
+			*family = 4;
+			memcpy(addr, s6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			*family = 6;
+			memcpy(addr, s6->sin6_addr.s6_addr, 16);
+		}
+		*port = ntohs(s6->sin6_port);
+		return 0;
+	}
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		*family = 4;
+		memcpy(addr, &s4->sin_addr, 4);
+		*port = ntohs(s4->sin_port);
+		return 0;
+	}
+	return -1;
+}
+
+/* Notes (or completes) what a socket of ours looks like as a flow. Called
+ * at every state change c-ares reports, so a TCP socket still connecting
+ * when first seen gets its peer on a later call. */
+static void note_own_socket(struct resolver *r, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t l = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &l) < 0)
+	int type = 0;
+	socklen_t tl = sizeof(type);
+	uint8_t family, addr[16];
+	uint16_t port;
+	if (getsockname(fd, (struct sockaddr *)&ss, &l) < 0 || endpoint_of(&ss, &family, addr, &port) < 0 ||
+	    !port || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 ||
+	    (type != SOCK_DGRAM && type != SOCK_STREAM))
 		return;
-	uint16_t port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-			: ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (!port)
-		return;
+	uint8_t proto = type == SOCK_DGRAM ? L4_UDP : L4_TCP;
+	struct own_sock *o = NULL;
 	for (unsigned i = 0; i < r->n_own; i++)
-		if (r->own_ports[i] == port)
-			return;
-	/* Keep the most recent ones: flows of older sockets have ended. */
-	if (r->n_own == MAX_SOCKS)
-		memmove(r->own_ports, r->own_ports + 1, (MAX_SOCKS - 1) * sizeof(r->own_ports[0]));
-	else
-		r->n_own++;
-	r->own_ports[r->n_own - 1] = port;
+		if (r->own[i].proto == proto && r->own[i].port == port) {
+			o = &r->own[i];
+			break;
+		}
+	if (!o) {
+		/* Keep the most recent ones: flows of older sockets have ended. */
+		if (r->n_own == MAX_SOCKS)
+			memmove(r->own, r->own + 1, (MAX_SOCKS - 1) * sizeof(r->own[0]));
+		else
+			r->n_own++;
+		o = &r->own[r->n_own - 1];
+		memset(o, 0, sizeof(*o));
+		o->proto = proto;
+		o->port = port;
+	}
+	/* A UDP socket is connected before c-ares asks for it to be watched;
+	 * a TCP one may still be connecting (ENOTCONN): a later call. A socket
+	 * reused for another server gets the new peer. */
+	l = sizeof(ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &l) == 0 &&
+	    endpoint_of(&ss, &family, addr, &port) == 0 && port) {
+		o->family = family;
+		memcpy(o->peer, addr, 16);
+		o->peer_port = port;
+	}
 }
 
 static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
@@ -143,7 +208,7 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 		ev_io_init(&w->io, on_io, fd, 0);
 		w->io.data = r;
 	}
-	note_own_port(r, fd);	/* bound by now: c-ares connects before it asks */
+	note_own_socket(r, fd);	/* bound by now: c-ares connects before it asks */
 	ev_io_stop(r->loop, &w->io);
 	ev_io_set(&w->io, fd, (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0));
 	ev_io_start(r->loop, &w->io);
@@ -397,12 +462,28 @@ int resolver_is_own_flow(const struct resolver *r, const struct flow *f)
 		return 1;	/* known since the flow was made */
 	if (!r || (f->key.proto != L4_UDP && f->key.proto != L4_TCP))
 		return 0;
-	/* The local end is one of the resolver's sockets (whatever the server's
-	 * port: --dns-server may name another). */
-	uint16_t local = flow_src_port(f);
-	for (unsigned i = 0; i < r->n_own; i++)
-		if (local == r->own_ports[i])
-			return 1;
+	/* The flow's source is our socket, its destination the server that
+	 * socket is connected to (whatever its port: --dns-server may name
+	 * another). Both directions: a flow seen from its answer first may
+	 * have the server as its source. */
+	for (int side = 0; side < 2; side++) {
+		uint16_t local = side ? flow_dst_port(f) : flow_src_port(f);
+		uint16_t remote = side ? flow_src_port(f) : flow_dst_port(f);
+		const uint8_t *peer = side ? flow_src_addr(f) : flow_dst_addr(f);
+		for (unsigned i = 0; i < r->n_own; i++) {
+			const struct own_sock *o = &r->own[i];
+			if (o->proto != f->key.proto || o->port != local)
+				continue;
+			if (!o->family) {
+				if (!side)
+					return 1;	/* TCP still connecting: the port alone */
+				continue;
+			}
+			if (o->family == f->key.family && o->peer_port == remote &&
+			    !memcmp(o->peer, peer, o->family == 4 ? 4 : 16))
+				return 1;
+		}
+	}
 	return 0;
 }
 

@@ -10,8 +10,9 @@
  * addresses are never asked about.
  *
  * netlens' own queries are flows too; resolver_is_own_flow() recognises
- * exactly those (by the local ports of the resolver's sockets) so views can
- * hide them (--show-ptr-lookups shows them).
+ * exactly those (by the protocol, local port and server of each of the
+ * resolver's sockets) so views can hide them (--show-ptr-lookups shows
+ * them).
  */
 #ifndef NETLENS_RESOLVER_H
 #define NETLENS_RESOLVER_H

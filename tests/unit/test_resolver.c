@@ -9,7 +9,10 @@
  *    least recently used: one more address evicts the oldest untouched
  *    one, not one looked up again meanwhile;
  *  - loopback and link-local addresses are never asked about;
- *  - no more than RESOLVER_INFLIGHT_MAX queries are in flight at once.
+ *  - no more than RESOLVER_INFLIGHT_MAX queries are in flight at once;
+ *  - its own queries are told from other flows by protocol, local port and
+ *    server: a TCP flow or another peer on the same local port is not one
+ *    (CI once lost a curl connection whose port a query socket had too).
  * The 300 s / 60 s lifetimes are the constants in resolver.h.
  */
 #include "config.h"
@@ -29,6 +32,7 @@ struct fake_dns {
 	ev_io io;
 	unsigned queries;
 	unsigned max_seen_inflight;
+	uint16_t last_from_port;	/* the resolver socket's local port */
 };
 
 static struct fake_dns dns;
@@ -62,6 +66,8 @@ static void on_query(struct ev_loop *l, ev_io *w, int revents)
 	if (n < 12 + 5)
 		return;
 	dns.queries++;
+	if (from.ss_family == AF_INET)
+		dns.last_from_port = ntohs(((struct sockaddr_in *)&from)->sin_port);
 	/* The question: names end with a zero byte, then type and class. */
 	size_t qend = 12;
 	while (qend < (size_t)n && in[qend] != 0)
@@ -238,6 +244,51 @@ START_TEST(lru_eviction_and_inflight_bound)
 }
 END_TEST
 
+/* A flow from 127.0.0.1:sport to ip:dport (src the key's a side). */
+static struct flow flow_of(uint8_t proto, uint16_t sport, const char *ip, uint16_t dport)
+{
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.key.proto = proto;
+	f.key.family = 4;
+	inet_pton(AF_INET, "127.0.0.1", f.key.a);
+	inet_pton(AF_INET, ip, f.key.b);
+	f.key.pa = sport;
+	f.key.pb = dport;
+	return f;
+}
+
+START_TEST(own_flows_by_protocol_port_and_server)
+{
+	uint8_t a[4] = { 10, 1, 2, 4 };
+	ck_assert_ptr_null(resolver_lookup(res, 4, a));
+	settle();
+	ck_assert_str_eq(resolver_lookup(res, 4, a), "h4.netlens.test");
+	uint16_t ours = dns.last_from_port;
+	ck_assert_uint_ne(ours, 0);
+
+	struct flow f = flow_of(L4_UDP, ours, "127.0.0.1", dns.port);
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 1);
+	f.flags |= FLOW_SRC_IS_B;	/* seen from the answer first: server as source */
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 1);
+	f = flow_of(L4_TCP, ours, "127.0.0.1", dns.port);	/* TCP's ports are another space */
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 0);
+	f = flow_of(L4_TCP, ours, "10.231.0.2", 80);		/* a user's connection */
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 0);
+	f = flow_of(L4_UDP, ours, "127.0.0.1", (uint16_t)(dns.port + 1));
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 0);
+	f = flow_of(L4_UDP, ours, "127.0.0.2", dns.port);
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 0);
+	f = flow_of(L4_UDP, (uint16_t)(ours + 1), "127.0.0.1", dns.port);
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 0);
+	f = flow_of(L4_ICMP, ours, "127.0.0.1", dns.port);
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 0);
+	/* Marked when made: whatever its endpoints. */
+	f.flags |= FLOW_OWN;
+	ck_assert_int_eq(resolver_is_own_flow(res, &f), 1);
+}
+END_TEST
+
 static Suite *resolver_suite(void)
 {
 	Suite *s = suite_create("resolver");
@@ -247,6 +298,7 @@ static Suite *resolver_suite(void)
 	tcase_add_test(tc, positive_and_negative_cached);
 	tcase_add_test(tc, never_asked);
 	tcase_add_test(tc, lru_eviction_and_inflight_bound);
+	tcase_add_test(tc, own_flows_by_protocol_port_and_server);
 	suite_add_tcase(s, tc);
 	return s;
 }
