@@ -3,7 +3,13 @@
  * (or "name value"), a bare "name" for a switch, '#' comments, blank
  * lines, and a '#' after a blank ends a line's text; double quotes
  * around a value keep what is inside them. Nothing here knows what a
- * setting means; options.c does. */
+ * setting means; options.c does.
+ *
+ * Two sections of RustNet's config.toml are read too, so its theme part
+ * can be pasted at the end of a file: "[theme]" with "name = NAME" (the
+ * setting theme), and "[theme.overrides]" with "TOKEN = COLOUR" lines
+ * (each the setting theme-color = TOKEN=COLOUR). Settings of netlens'
+ * own come before the first section, as TOML's top level does. */
 #include "config.h"
 
 #include <errno.h>
@@ -25,13 +31,48 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int is_name_char(char c)
+static int is_name_char(char c, int section)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || (section && c == '_');
+}
+
+enum section { SECTION_TOP, SECTION_THEME, SECTION_THEME_OVERRIDES };
+
+/* "[theme]" or "[theme.overrides]", a comment after it allowed. */
+static int parse_section(char *line, const char *where, enum section *section)
+{
+	char *close = strchr(line, ']');
+	char *after = close ? close + 1 : NULL;
+	while (after && is_blank(*after))
+		after++;
+	if (!close || (*after && *after != '#')) {
+		fprintf(stderr, "netlens: %s: a section is one [name] on its line\n", where);
+		return -1;
+	}
+	char *name = line + 1;
+	while (is_blank(*name))
+		name++;
+	char *end = close;
+	while (end > name && is_blank(end[-1]))
+		end--;
+	*end = '\0';
+	if (!strcmp(name, "theme")) {
+		*section = SECTION_THEME;
+	} else if (!strcmp(name, "theme.overrides")) {
+		*section = SECTION_THEME_OVERRIDES;
+	} else {
+		char shown_buf[64];
+		fprintf(stderr, "netlens: %s: unknown section [%s] (netlens reads RustNet's [theme] and "
+			"[theme.overrides]; its own settings come before any section)\n", where,
+			str_shown(shown_buf, sizeof(shown_buf), name));
+		return -1;
+	}
+	return 0;
 }
 
 /* One line, already cut from the text and NUL-terminated (its '\r' gone). */
-static int parse_line(char *line, const char *where, config_setting_fn fn, void *ctx)
+static int parse_line(char *line, const char *where, config_setting_fn fn, void *ctx,
+		      enum section *section)
 {
 	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
 		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
@@ -45,9 +86,11 @@ static int parse_line(char *line, const char *where, config_setting_fn fn, void 
 		line[--len] = '\0';
 	if (!len || line[0] == '#')
 		return 0;
+	if (line[0] == '[')
+		return parse_section(line, where, section);
 
 	char *name = line, *p = line;
-	while (is_name_char(*p))
+	while (is_name_char(*p, *section != SECTION_TOP))
 		p++;
 	if (p == name || name[0] == '-' || (*p && *p != '=' && !is_blank(*p))) {
 		fprintf(stderr, "netlens: %s: expected a setting (a long option name without "
@@ -91,6 +134,25 @@ static int parse_line(char *line, const char *where, config_setting_fn fn, void 
 		while (vl && is_blank(value[vl - 1]))
 			value[--vl] = '\0';
 	}
+	if (*section == SECTION_THEME) {
+		if (strcmp(name, "name") || !value) {
+			fprintf(stderr, "netlens: %s: [theme] holds name = THEME only (netlens' own settings come before the first section)\n", where);
+			return -1;
+		}
+		return fn(ctx, "theme", value, where);
+	}
+	if (*section == SECTION_THEME_OVERRIDES) {
+		if (!value) {
+			fprintf(stderr, "netlens: %s: [theme.overrides] holds TOKEN = COLOUR lines\n", where);
+			return -1;
+		}
+		/* "warn = \"#d97706\"" becomes "warn=#d97706" where it stands:
+		 * the value lies after the name and its '=', so it moves left. */
+		size_t nl = strlen(name), vl = strlen(value);
+		name[nl] = '=';
+		memmove(name + nl + 1, value, vl + 1);
+		return fn(ctx, "theme-color", name, where);
+	}
 	return fn(ctx, name, value, where);
 }
 
@@ -101,6 +163,7 @@ int config_parse(char *text, size_t len, const char *file, config_setting_fn fn,
 	text[len] = '\0';
 	unsigned line_no = 0;
 	size_t at = 0;
+	enum section section = SECTION_TOP;
 	while (at < len) {
 		line_no++;
 		char *line = text + at;
@@ -120,7 +183,7 @@ int config_parse(char *text, size_t len, const char *file, config_setting_fn fn,
 		line[line_len] = '\0';
 		if (line_len && line[line_len - 1] == '\r')
 			line[line_len - 1] = '\0';	/* a file written on Windows */
-		if (parse_line(line, where, fn, ctx) < 0)
+		if (parse_line(line, where, fn, ctx, &section) < 0)
 			return -1;
 	}
 	return 0;

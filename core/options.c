@@ -32,7 +32,7 @@ enum {
 	OPT_EXPORT, OPT_EXPORT_ACTIVE, OPT_EXPORT_TEMPLATES, OPT_EXPORT_PEN, OPT_EXPORT_DOMAIN,
 	OPT_EXPORT_MTU, OPT_EXPORT_QUEUE, OPT_EXPORT_RATE, OPT_WORKERS, OPT_PCAP_EXPORT,
 	OPT_PCAPNG_EXPORT, OPT_GEOIP_COUNTRY, OPT_GEOIP_ASN, OPT_GEOIP_CITY, OPT_NO_GEOIP,
-	OPT_THEME, OPT_KUBERNETES, OPT_CONFIG, OPT_NO_CONFIG, OPT_SORT, OPT_GROUP, OPT_UNITS,
+	OPT_THEME, OPT_THEME_COLOR, OPT_KUBERNETES, OPT_CONFIG, OPT_NO_CONFIG, OPT_SORT, OPT_GROUP, OPT_UNITS,
 	OPT_ALERT_LIST, OPT_ALERT_RATE,
 	OPT_END
 };
@@ -56,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "geoip-city", required_argument, NULL, OPT_GEOIP_CITY },
 	{ "no-geoip", no_argument, NULL, OPT_NO_GEOIP },
 	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "theme-color", required_argument, NULL, OPT_THEME_COLOR },
 	{ "kubernetes", required_argument, NULL, OPT_KUBERNETES },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
@@ -123,6 +124,8 @@ static void usage(FILE *out)
 "      --no-color             no colours in the UI (also when NO_COLOR is set)\n"
 "      --theme NAME           the UI's colours: vivid (default), muted, catppuccin-mocha,\n"
 "                             tokyo-night, gruvbox, nord (256-colour terminals)\n"
+"      --theme-color TOKEN=COLOUR[,...]  change one of the theme's colours, as\n"
+"                             RustNet's [theme.overrides]: warn=#d97706, key=lightcyan\n"
 "      --sort COLUMN[:asc|:desc]  the UI's sort at start (the columns of its s key:\n"
 "                             protocol, local, remote, state, service, application,\n"
 "                             bandwidth, process; default: order of first packet)\n"
@@ -471,6 +474,14 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 			return OPTIONS_EXIT_USAGE;
 		}
 		o->theme = themes[t];
+		break;
+	}
+	case OPT_THEME_COLOR: {
+		char err[256];
+		if (theme_colors_apply(o->theme_colors, arg, err, sizeof(err)) < 0) {
+			complain(st, "%s\n", err);
+			return OPTIONS_EXIT_USAGE;
+		}
 		break;
 	}
 	case OPT_KUBERNETES:

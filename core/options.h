@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "theme_colors.h"
+
 #define WORKERS_MAX 64	/* --workers; the worker index travels in a byte */
 #define OPTIONS_MAX_INTERFACES 8	/* -i eth0,wlan0 or -i eth0 -i wlan0 */
 #define OPTIONS_INTERFACE_NAME_MAX 128	/* libpcap's names: "eth0", "nflog:5", "usbmon1" */
@@ -27,6 +29,7 @@ struct options {
 	const char *geoip_city;		/* --geoip-city */
 	int no_geoip;			/* --no-geoip */
 	const char *theme;		/* --theme; NULL: vivid */
+	struct theme_color theme_colors[THEME_TOKENS];	/* --theme-color; THEME_UNSET: the theme's */
 	int kubernetes;			/* --kubernetes: -1 auto (default), 0 off, 1 on */
 	const char *services_file;	/* --services */
 	const char *plugin_dirs[16];	/* --plugin-dir, in order */

@@ -309,7 +309,7 @@ void ui_draw_details(struct ui *u, int y0, int h)
 	const struct ui_row *r = u->rows.n ? &u->rows.v[u->sel] : NULL;
 	const struct flow *f = r ? ui_row_flow(u, r) : NULL;
 	if (!f) {
-		attrset(A_DIM);
+		attrset(ui_theme(u, CP_MUTED, A_DIM));
 		mvaddstr(y0 + 1, 2, r && r->header ? "a group: select one of its connections"
 				    : "no connection selected");
 		attrset(A_NORMAL);
@@ -332,7 +332,7 @@ void ui_draw_details(struct ui *u, int y0, int h)
 			attrset(A_NORMAL);
 			continue;
 		}
-		attrset(A_BOLD);
+		attrset(A_BOLD | ui_theme(u, CP_LABEL, 0));
 		ui_put(y, 3, lw, x->label, 0);
 		attrset(A_NORMAL);
 		ui_put(y, 3 + lw + 1, COLS - lw - 5, x->value, 0);

@@ -208,7 +208,8 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 	attr_t attr = A_NORMAL;
 	if (r->header) {
 		char t[160], rate[32];
-		attrset(A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : A_NORMAL) | (selected ? A_REVERSE : 0));
+		attr_t head = A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : A_NORMAL);
+		attrset(selected ? ui_theme_selected(u, head) : head);
 		const char *title = r->gkey;
 		char addr[64];
 		const struct flow *m;
@@ -234,7 +235,7 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 	if (t.alert[0]) {	/* on --alert-list: stands out whatever its age */
 		attr = A_BOLD | (u->color ? COLOR_PAIR(CP_ALERT) : 0);
 	} else if (r->closed) {
-		attr = A_DIM;
+		attr = ui_theme(u, CP_FAINT, A_DIM);
 	} else if (u->color) {
 		double s = lifecycle_staleness(f, now);
 		if (s >= 0.9)
@@ -249,7 +250,7 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 			attr = A_UNDERLINE;
 	}
 	if (selected)
-		attr |= A_REVERSE;
+		attr = ui_theme_selected(u, attr);
 	attrset(attr);
 	move(y, x0);
 	hline(' ', width);
@@ -325,7 +326,7 @@ static void draw_totals(const struct ui *u, int *y, int x)
 	uint64_t now = t->now_us;	/* the count's own clock (a file's is its capture's) */
 	char s[64], a[32], b[32];
 	snprintf(s, sizeof(s), "%-6s%13s%13s", "", "down", "up");
-	sidebar_line(y, x, s, A_DIM);
+	sidebar_line(y, x, s, ui_theme(u, CP_LABEL, A_DIM));
 	static const unsigned windows[RATE_HISTORY_N_WINDOWS] = RATE_HISTORY_WINDOWS;
 	for (size_t i = 0; i < RATE_HISTORY_N_WINDOWS; i++) {
 		char label[8];
@@ -564,7 +565,7 @@ static void draw_overview(struct ui *u, int y0, int h)
 		const char *msg = u->rows.total ? "no connection matches the filter (Esc clears it)"
 				  : u->app->cap.offline ? "no flows in this file"
 				  : "waiting for traffic...";
-		attrset(A_DIM);
+		attrset(ui_theme(u, CP_MUTED, A_DIM));
 		mvaddstr(y0 + 2, 2, msg);
 		attrset(A_NORMAL);
 	}
@@ -644,7 +645,7 @@ static void draw_status(struct ui *u)
 		snprintf(s, sizeof(s), "%u of %u", u->rows.n - u->rows.headers, u->rows.total);
 		int cw = (int)strlen(s);
 		if (2 + ui_text_width(u->ftext) + cw + 2 < COLS && !u->ferr[0]) {
-			attrset(A_DIM);
+			attrset(ui_theme(u, CP_MUTED, A_DIM));
 			ui_put(y, COLS - cw - 1, cw, s, 0);
 			attrset(A_NORMAL);
 		}
@@ -659,7 +660,7 @@ static void draw_status(struct ui *u)
 		return;
 	}
 	if (u->status[0] && now < u->status_until_us) {
-		attrset(A_BOLD);
+		attrset(A_BOLD | ui_theme(u, CP_INFO, 0));
 		ui_put(y, 0, COLS, u->status, 0);
 		attrset(A_NORMAL);
 		return;

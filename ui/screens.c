@@ -58,7 +58,7 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 		ui_put(y0 + i, 0, COLS, s, 0);
 	}
 	if (!u->n_procs) {
-		attrset(A_DIM);
+		attrset(ui_theme(u, CP_MUTED, A_DIM));
 		mvaddstr(y0 + 2, 2, "no open connections (in the current filter)");
 		attrset(A_NORMAL);
 	}
@@ -131,7 +131,7 @@ void ui_draw_interfaces(struct ui *u, int y0, int h)
 		attrset(A_NORMAL);
 	}
 	if (!u->n_ifs) {
-		attrset(A_DIM);
+		attrset(ui_theme(u, CP_MUTED, A_DIM));
 		mvaddstr(y0 + 2, 2, u->app->cap.offline ? "reading a file: no interface counters"
 				    : "interface counters are not available on this platform");
 		attrset(A_NORMAL);

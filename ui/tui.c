@@ -198,62 +198,6 @@ static void extra_keys(void)
 			define_key(extra[i].seq, extra[i].key);
 }
 
-/* --theme: RustNet's presets (core/options.c checks the name against
- * OPTIONS_THEMES, which lists these in this order). Each names a foreground and background
- * (-1: the terminal's own) for every colour pair, from the 256-colour
- * palette; a terminal with fewer colours gets the 8-colour "vivid". */
-struct theme {
-	const char *name;
-	short pair[CP_ERR + 1][2];
-};
-
-static const struct theme themes[] = {
-	{ "vivid", {	/* netlens' own colours, the 8 ANSI ones: any terminal */
-		[CP_TITLE] = { COLOR_BLACK, COLOR_CYAN }, [CP_HEADER] = { COLOR_BLACK, COLOR_WHITE },
-		[CP_WARN] = { COLOR_YELLOW, -1 }, [CP_ALERT] = { COLOR_RED, -1 },
-		[CP_RX] = { COLOR_GREEN, -1 }, [CP_TX] = { COLOR_MAGENTA, -1 },
-		[CP_KEY] = { COLOR_CYAN, -1 }, [CP_DIM] = { COLOR_WHITE, -1 }, [CP_ERR] = { COLOR_RED, -1 } } },
-	{ "muted", {
-		[CP_TITLE] = { 255, 67 }, [CP_HEADER] = { 252, 237 }, [CP_WARN] = { 179, -1 },
-		[CP_ALERT] = { 167, -1 }, [CP_RX] = { 108, -1 }, [CP_TX] = { 139, -1 },
-		[CP_KEY] = { 74, -1 }, [CP_DIM] = { 243, -1 }, [CP_ERR] = { 167, -1 } } },
-	{ "catppuccin-mocha", {
-		[CP_TITLE] = { 234, 183 }, [CP_HEADER] = { 189, 238 }, [CP_WARN] = { 223, -1 },
-		[CP_ALERT] = { 211, -1 }, [CP_RX] = { 151, -1 }, [CP_TX] = { 218, -1 },
-		[CP_KEY] = { 111, -1 }, [CP_DIM] = { 60, -1 }, [CP_ERR] = { 211, -1 } } },
-	{ "tokyo-night", {
-		[CP_TITLE] = { 234, 111 }, [CP_HEADER] = { 189, 236 }, [CP_WARN] = { 179, -1 },
-		[CP_ALERT] = { 210, -1 }, [CP_RX] = { 149, -1 }, [CP_TX] = { 141, -1 },
-		[CP_KEY] = { 117, -1 }, [CP_DIM] = { 60, -1 }, [CP_ERR] = { 210, -1 } } },
-	{ "gruvbox", {
-		[CP_TITLE] = { 235, 214 }, [CP_HEADER] = { 223, 239 }, [CP_WARN] = { 214, -1 },
-		[CP_ALERT] = { 203, -1 }, [CP_RX] = { 142, -1 }, [CP_TX] = { 175, -1 },
-		[CP_KEY] = { 109, -1 }, [CP_DIM] = { 245, -1 }, [CP_ERR] = { 203, -1 } } },
-	{ "nord", {
-		[CP_TITLE] = { 236, 110 }, [CP_HEADER] = { 255, 238 }, [CP_WARN] = { 222, -1 },
-		[CP_ALERT] = { 131, -1 }, [CP_RX] = { 144, -1 }, [CP_TX] = { 139, -1 },
-		[CP_KEY] = { 109, -1 }, [CP_DIM] = { 240, -1 }, [CP_ERR] = { 131, -1 } } },
-};
-
-static void colours(struct ui *u)
-{
-	u->color = !u->app->opt.no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
-		   has_colors();
-	if (!u->color)
-		return;
-	start_color();
-	use_default_colors();
-	const struct theme *t = &themes[0];
-	const char *want = u->app->opt.theme;
-	for (size_t i = 0; want && i < sizeof(themes) / sizeof(themes[0]); i++)
-		if (!strcmp(themes[i].name, want))
-			t = &themes[i];
-	if (COLORS < 256)
-		t = &themes[0];	/* the presets need the 256-colour palette */
-	for (int p = CP_TITLE; p <= CP_ERR; p++)
-		init_pair((short)p, t->pair[p][0], t->pair[p][1]);
-}
-
 int tui_open(struct app *a)
 {
 	struct ui *u = &the_ui;
@@ -301,7 +245,7 @@ int tui_open(struct app *a)
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(200);
-	colours(u);
+	ui_theme_start(u);
 
 	ev_io_init(&u->input_w, on_input, STDIN_FILENO, EV_READ);
 	u->input_w.data = u;

@@ -11,6 +11,7 @@
 #ifndef NETLENS_UI_H
 #define NETLENS_UI_H
 
+#include <curses.h>
 #include <ev.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -142,6 +143,7 @@ struct ui {
 	uint64_t status_until_us;
 
 	int color, utf8;
+	unsigned char theme_set[32];	/* colour pairs a --theme-color paints (theme.c) */
 	int dirty;		/* something the user did needs a redraw */
 	int model_dirty;	/* ... and a new set or order of rows (sort, filter,
 				 * grouping, closed rows): moving the selection
@@ -220,7 +222,16 @@ int ui_apply_filter(struct ui *u);
 /* clipboard.c */
 int ui_copy(struct ui *u, const char *text);
 
-/* colour pairs */
-enum { CP_TITLE = 1, CP_HEADER, CP_WARN, CP_ALERT, CP_RX, CP_TX, CP_KEY, CP_DIM, CP_ERR };
+/* colour pairs: the presets colour CP_TITLE..CP_ERR; the rest are drawn
+ * only when a --theme-color gives them a colour (ui_theme). */
+enum { CP_TITLE = 1, CP_HEADER, CP_WARN, CP_ALERT, CP_RX, CP_TX, CP_KEY, CP_DIM, CP_ERR,
+       CP_FAINT, CP_MUTED, CP_LABEL, CP_INFO, CP_SELECT, CP_SELECT_WARN, CP_SELECT_ALERT, CP_TEXT, CP_COUNT };
+
+/* theme.c */
+void ui_theme_start(struct ui *u);
+/* COLOR_PAIR(pair) when a --theme-color paints it, else otherwise. */
+attr_t ui_theme(const struct ui *u, int pair, attr_t otherwise);
+/* attr as the selected row: reversed, or the selection_bg band. */
+attr_t ui_theme_selected(const struct ui *u, attr_t attr);
 
 #endif

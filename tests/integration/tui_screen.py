@@ -10,7 +10,8 @@
                                    headless JSON dump that EXPR selects
   attrs SCREEN_E REGEX             SCREEN_E from `capture-pane -p -e`: the
                                    attributes where REGEX first matches, e.g.
-                                   "fg=1 bold reverse" (fg=default when none)
+                                   "fg=1 bold reverse" (fg=default when none;
+                                   bg=N after fg when not the default)
   colours SCREEN_E                 lists every colour used (nothing when none)
 
 The filter oracle here is written independently of ui/filter.c and covers
@@ -230,7 +231,8 @@ def attrs(path, regex):
         m = re.search(regex, plain)
         if m:
             a = cells[m.start()][1]
-            return " ".join(["fg=" + a["fg"]] + [k for k in ("bold", "dim", "underline", "reverse") if a[k]])
+            return " ".join(["fg=" + a["fg"]] + (["bg=" + a["bg"]] if a["bg"] != "default" else []) +
+                            [k for k in ("bold", "dim", "underline", "reverse") if a[k]])
     return None
 
 

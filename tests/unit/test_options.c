@@ -631,6 +631,53 @@ START_TEST(test_config_command_line_wins)
 }
 END_TEST
 
+/* --theme-color, and RustNet's [theme] and [theme.overrides] in a file:
+ * a RustNet user's config.toml theme part pasted at the end of netlens'. */
+START_TEST(test_theme_colors)
+{
+	struct options o;
+	struct captured c;
+	parse_args(&o, &c, ARGS("--theme-color", "warn=#d97706", "--theme-color", "key=lightcyan,err=red"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_int_eq(o.theme_colors[THEME_WARN].kind, THEME_RGB);
+	ck_assert_int_eq(o.theme_colors[THEME_WARN].rgb[0], 0xd9);
+	ck_assert_int_eq(o.theme_colors[THEME_KEY].ansi, 14);
+	ck_assert_int_eq(o.theme_colors[THEME_ERR].ansi, 1);
+	ck_assert_int_eq(o.theme_colors[THEME_ACCENT].kind, THEME_UNSET);
+
+	const char *f = CONFIG("theme.conf",
+		"max-flows = 300\n"
+		"theme-color = faint=darkgray\n"
+		"\n"
+		"# from ~/.config/rustnet/config.toml\n"
+		"[theme]\n"
+		"name = \"nord\"\n"
+		"  [ theme.overrides ]   # RustNet's tokens\n"
+		"warn = \"#d97706\"\n"
+		"selection_bg = \"#303030\"  # a band\n"
+		"status_bg = blue\n");
+	parse_args(&o, &c, ARGS("--config", f));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_uint_eq(o.max_flows, 300);
+	ck_assert_str_eq(o.theme, "nord");
+	ck_assert_int_eq(o.theme_colors[THEME_FAINT].ansi, 8);
+	ck_assert_int_eq(o.theme_colors[THEME_WARN].kind, THEME_RGB);
+	ck_assert_int_eq(o.theme_colors[THEME_SELECTION_BG].rgb[2], 0x30);
+	ck_assert_int_eq(o.theme_colors[THEME_STATUS_BG].ansi, 4);
+	/* The command line's value for a token wins; the file's others stay. */
+	parse_args(&o, &c, ARGS("--config", f, "--theme-color", "warn=yellow", "--theme", "gruvbox"));
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_int_eq(o.theme_colors[THEME_WARN].kind, THEME_ANSI);
+	ck_assert_int_eq(o.theme_colors[THEME_WARN].ansi, 3);
+	ck_assert_int_eq(o.theme_colors[THEME_SELECTION_BG].kind, THEME_RGB);
+	ck_assert_str_eq(o.theme, "gruvbox");
+
+	parse_args(&o, &c, ARGS("--theme-color", "warn=amber"));
+	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
+	assert_one_line(&c, "'amber' is not a colour");
+}
+END_TEST
+
 struct bad_config { const char *text; size_t len; const char *mention; };
 #define BAD(text, mention) { text, sizeof(text) - 1, mention }
 
@@ -659,6 +706,18 @@ static const struct bad_config bad_configs[] = {
 	BAD("max-flows # none\n", "'max-flows' needs a value"),
 	BAD("filter = \"port:443\n", "a quote that is not closed"),
 	BAD("filter = \"port:443\" x\n", "text after the closing quote"),
+	BAD("[colors]\n", "bad-config:1: unknown section [colors]"),
+	BAD("[theme\n", "a section is one [name] on its line"),
+	BAD("[theme] name = nord\n", "a section is one [name] on its line"),
+	BAD("[theme]\nmax-flows = 3\n", "bad-config:2: [theme] holds name = THEME only"),
+	BAD("[theme]\nname\n", "[theme] holds name = THEME only"),
+	BAD("[theme]\nname = classic\n", "--theme classic: not a theme"),
+	BAD("[theme.overrides]\nwarn\n", "[theme.overrides] holds TOKEN = COLOUR lines"),
+	BAD("[theme.overrides]\nwarning = red\n", "'warning' is not a theme token"),
+	BAD("[theme.overrides]\nwarn = \"#zz0000\"\n", "'#zz0000' is not a colour"),
+	BAD("[theme.overrides]\nmax-flows = 3\n", "'max-flows' is not a theme token"),
+	BAD("theme-color = warn\n", "expects TOKEN=COLOUR"),
+	BAD("theme_color = warn=red\n", "expected a setting"),
 };
 
 START_TEST(test_config_error)
@@ -836,6 +895,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, test_r_pcap_hint);
 	tcase_add_test(tc, test_reverse_dns_options);
 	tcase_add_test(tc, test_ui_settings);
+	tcase_add_test(tc, test_theme_colors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("configuration file");
 	tcase_add_checked_fixture(tc, NULL, remove_config_dir);
