@@ -27,6 +27,7 @@
 #include "alerting.h"
 #include "alerts.h"
 #include "app.h"
+#include "ifnames.h"
 #include "clock.h"
 #include "decode.h"
 #include "dissectors_cli.h"
@@ -165,6 +166,13 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	a->cap.packets++;
 	enum decode_result r = decode_packet(c->dlt, bytes, h->caplen, &pkt);
 	if (r == DECODE_OK) {
+		/* -i any in LINUX_SLL2 says which interface each packet crossed:
+		 * a conversation a router forwards without translating is a flow
+		 * on each interface, not one counted twice with its second copies
+		 * taken for retransmissions (as with -i eth0,wlan0). Indexes from
+		 * 255 up share the last key value. */
+		if (pkt.ifindex && !a->cap.next)
+			pkt.ifc = pkt.ifindex < FLOW_IFC_INDEXED ? (uint8_t)pkt.ifindex : FLOW_IFC_INDEXED;
 		if (pkt.proc_pid && owners_current)
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
 		tracker_packet(&a->tracker, &pkt);
@@ -404,6 +412,7 @@ static int open_input(struct app *a)
 			}
 	}
 	a->cur = &a->cap;
+	ifnames_set_live(!a->cap.offline);	/* -i any's interfaces by index */
 	if (a->cap.next) {	/* several interfaces: records name each flow's */
 		static const char *names[FLOW_IFC_MAX];
 		unsigned k = 0;

@@ -32,6 +32,26 @@ struct capture_ng {
 	unsigned nf;
 };
 
+/* -i any: Linux's cooked header v2 where libpcap offers it, for the index
+ * of the interface each packet crossed (app.c keys flows by it). Without
+ * it, v1: one flow for the copies a router's interfaces see. */
+static void prefer_sll2(pcap_t *p)
+{
+#ifdef DLT_LINUX_SLL2
+	int *dlts = NULL;
+	int n = pcap_list_datalinks(p, &dlts);
+	for (int i = 0; i < n; i++)
+		if (dlts[i] == DLT_LINUX_SLL2) {
+			pcap_set_datalink(p, DLT_LINUX_SLL2);
+			break;
+		}
+	if (n >= 0)
+		pcap_free_datalinks(dlts);
+#else
+	(void)p;
+#endif
+}
+
 int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 		      uint32_t buffer_mib, char *err, size_t errlen)
 {
@@ -73,6 +93,8 @@ int capture_open_live(struct capture *c, const char *ifname, uint32_t snaplen,
 		c->p = NULL;
 		return -1;
 	}
+	if (!strcmp(ifname, "any"))
+		prefer_sll2(c->p);
 	c->dlt = pcap_datalink(c->p);
 	c->ifindex = if_nametoindex(ifname);	/* 0 for "any" and non-netdev sources */
 	return 0;

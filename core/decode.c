@@ -784,13 +784,15 @@ static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire,
 	}
 	case 276: {	/* Linux cooked v2 */
 		uint16_t proto = nl_get_be16(r);
-		nl_reader_skip(r, 6);
+		nl_reader_skip(r, 2);
+		uint32_t ifindex = nl_get_be32(r);
 		uint16_t hatype = nl_get_be16(r);
 		nl_reader_skip(r, 10);
 		if (!nl_reader_ok(r))
 			return DECODE_TRUNCATED;
 		if (hatype == 824)
 			return DECODE_NOT_IP;
+		pkt->ifindex = ifindex;
 		return decode_ethertype(r, proto, wire, pkt);
 	}
 	case 12: case 14: case 101:

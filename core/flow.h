@@ -30,10 +30,13 @@ struct flow_key {
 	uint8_t family;		/* 4, 6; 0 for ARP */
 	uint8_t ipproto;	/* IP protocol number (L4_OTHER_IP) */
 	uint8_t ifc;		/* the interface it was read on: its place in -i's list, 0
-				 * with one. A conversation seen on two interfaces (routed,
-				 * not translated) is a flow on each, not one counted twice. */
+				 * with one; with -i any (LINUX_SLL2) the interface's index
+				 * (FLOW_IFC_INDEXED for that and above). A conversation
+				 * seen on two interfaces (routed, not translated) is a flow
+				 * on each, not one counted twice. */
 };
 #define FLOW_IFC_MAX 8		/* interfaces a capture reads (OPTIONS_MAX_INTERFACES) */
+#define FLOW_IFC_INDEXED 255	/* -i any (LINUX_SLL2): ifc is the interface index, up to this */
 
 /* Flow flags. */
 enum {

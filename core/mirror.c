@@ -290,7 +290,7 @@ static int decode_flow(const msgpack_object *o, struct flow *f, struct dpi_resul
 	const msgpack_object *it = o->via.array.ptr;
 	memset(f, 0, sizeof(*f));
 	if (o->via.array.size == FLOW_ITEMS) {
-		if (get_u64(&it[FLOW_ITEMS - 1], FLOW_IFC_MAX - 1, &v[0]))
+		if (get_u64(&it[FLOW_ITEMS - 1], FLOW_IFC_INDEXED, &v[0]))
 			return -1;
 		f->key.ifc = (uint8_t)v[0];
 	}

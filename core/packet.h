@@ -107,6 +107,7 @@ struct packet {
 	uint8_t nd_has_lladdr;
 	uint8_t hop_limit;		/* IPv6 hop limit (255: sent on this link) */
 	uint8_t ifc;			/* the capture interface's place in -i's list (flow_key.ifc) */
+	uint32_t ifindex;		/* LINUX_SLL2 (-i any): the interface it crossed; 0 = not said */
 
 	/* The process the capture itself names (Apple's PKTAP header), 0 = none. */
 	uint32_t proc_pid;

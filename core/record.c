@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "ifnames.h"
 #include "record.h"
 #include "alerts.h"
 #include "owners.h"
@@ -305,7 +306,9 @@ void record_set_interfaces(const char *const *names, unsigned n)
 
 const char *record_interface(const struct flow *f)
 {
-	return f->key.ifc < n_interface_names ? interface_names[f->key.ifc] : NULL;
+	if (n_interface_names)	/* -i eth0,wlan0 */
+		return f->key.ifc < n_interface_names ? interface_names[f->key.ifc] : NULL;
+	return f->key.ifc ? ifnames_name(f->key.ifc) : NULL;	/* -i any in LINUX_SLL2 */
 }
 
 void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
@@ -340,8 +343,9 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	w.b = b;
 	w.need_comma = 1;
 
-	if (n_interface_names && f->key.ifc < n_interface_names)	/* -i eth0,wlan0 */
-		json_str(&w, "interface", interface_names[f->key.ifc]);
+	const char *ifname = record_interface(f);	/* -i eth0,wlan0, or -i any */
+	if (ifname)
+		json_str(&w, "interface", ifname);
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb)	/* locality known: the source is the local side */
 		json_str(&w, "direction", (f->flags & FLOW_DST_INITIATED) ? "incoming" : "outgoing");
@@ -649,9 +653,10 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 		if (b->len == mark + 2)
 			b->len = mark;		/* no summary: no trailing blanks */
 	}
-	if (n_interface_names && f->key.ifc < n_interface_names) {	/* -i eth0,wlan0 */
+	const char *ifname = record_interface(f);	/* -i eth0,wlan0, or -i any */
+	if (ifname) {
 		sb_puts(b, "  [");
-		sb_puts(b, interface_names[f->key.ifc]);
+		sb_puts(b, ifname);
 		sb_putc(b, ']');
 	}
 	if (alerts_current) {	/* --alert-list: the entry, as in JSON */

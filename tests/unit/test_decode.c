@@ -411,6 +411,8 @@ START_TEST(test_link_ipv4_tcp)
 	} else {
 		ck_assert_uint_eq(p.proc_pid, 0);
 	}
+	/* Only Linux's cooked v2 names the interface (-i any keys flows by it). */
+	ck_assert_msg(p.ifindex == (li->dlt == 276 ? 2u : 0u), "%s: ifindex %u", li->name, p.ifindex);
 }
 END_TEST
 

@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "unit.h"
 #include "flow.h"
+#include "ifnames.h"
 #include "alerts.h"
 #include "record.h"
 #include "strbuf.h"
@@ -261,12 +263,12 @@ START_TEST(interface_and_alert_marks)
 	struct strbuf b;
 	char err[256];
 	make_tcp_flow(&f);
-	f.key.ifc = 1;
 	sb_init(&b);
 	record_json(&b, &f, f.last_seen_us, NULL, NULL);
 	ck_assert_ptr_null(strstr(b.buf, "\"interface\""));	/* one interface: no field */
 	static const char *const names[] = { "eth0", "wlan0" };
 	record_set_interfaces(names, 2);
+	f.key.ifc = 1;
 	alerts_current = alerts_new();
 	const char *list = "10.0.0.0/24 lab \xe2\x80\xae net\n";
 	ck_assert_int_eq(alerts_parse_list(alerts_current, list, strlen(list), "l", err, sizeof(err)), 0);
@@ -282,11 +284,35 @@ START_TEST(interface_and_alert_marks)
 	alerts_free(alerts_current);
 	alerts_current = NULL;
 	record_set_interfaces(NULL, 0);
+	f.key.ifc = 0;			/* one interface */
 	ck_assert_ptr_null(record_interface(&f));
 	sb_reset(&b);
 	record_text_row(&b, &f, f.last_seen_us, 21);
 	ck_assert_ptr_null(strstr(b.buf, "["));
 	ck_assert_ptr_null(strstr(b.buf, "!alert"));
+
+	/* -i any in LINUX_SLL2: ifc is the interface index. Reading a file,
+	 * the indexes are another machine's: by number; live, this one's. */
+	ifnames_set_live(0);
+	f.key.ifc = 3;
+	sb_reset(&b);
+	record_json(&b, &f, f.last_seen_us, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"destination_port\":443,\"interface\":\"if3\""));
+	sb_reset(&b);
+	record_text_row(&b, &f, f.last_seen_us, 21);
+	ck_assert_ptr_nonnull(strstr(b.buf, "  [if3]"));
+	f.key.ifc = FLOW_IFC_INDEXED;	/* 255 and above share the last value */
+	ck_assert_str_eq(record_interface(&f), "other");
+	unsigned lo = if_nametoindex("lo");
+	if (lo > 0 && lo < FLOW_IFC_INDEXED) {
+		ifnames_set_live(1);
+		f.key.ifc = (uint8_t)lo;
+		ck_assert_str_eq(record_interface(&f), "lo");
+		f.key.ifc = 254;	/* an index no interface has (here): by number */
+		if (!if_indextoname(254, (char[IF_NAMESIZE]){ 0 }))
+			ck_assert_str_eq(record_interface(&f), "if254");
+		ifnames_set_live(0);
+	}
 	sb_free(&b);
 }
 END_TEST
