@@ -466,6 +466,10 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 	case OPT_THEME: {
 		static const char *const themes[] = { OPTIONS_THEMES };
 		size_t t = 0;
+		/* RustNet's later name for its full-colour preset, netlens' vivid:
+		 * a config.toml's [theme] name = "classic" pastes in too. */
+		if (!strcmp(arg, "classic"))
+			arg = "vivid";
 		while (t < sizeof(themes) / sizeof(themes[0]) && strcmp(themes[t], arg))
 			t++;
 		if (t == sizeof(themes) / sizeof(themes[0])) {

@@ -672,6 +672,10 @@ START_TEST(test_theme_colors)
 	ck_assert_int_eq(o.theme_colors[THEME_SELECTION_BG].kind, THEME_RGB);
 	ck_assert_str_eq(o.theme, "gruvbox");
 
+	parse_args(&o, &c, ARGS("--theme", "classic"));	/* RustNet's later name for vivid */
+	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
+	ck_assert_str_eq(o.theme, "vivid");
+
 	parse_args(&o, &c, ARGS("--theme-color", "warn=amber"));
 	ck_assert_int_eq(c.rc, OPTIONS_EXIT_USAGE);
 	assert_one_line(&c, "'amber' is not a colour");
@@ -711,7 +715,7 @@ static const struct bad_config bad_configs[] = {
 	BAD("[theme] name = nord\n", "a section is one [name] on its line"),
 	BAD("[theme]\nmax-flows = 3\n", "bad-config:2: [theme] holds name = THEME only"),
 	BAD("[theme]\nname\n", "[theme] holds name = THEME only"),
-	BAD("[theme]\nname = classic\n", "--theme classic: not a theme"),
+	BAD("[theme]\nname = classical\n", "--theme classical: not a theme"),
 	BAD("[theme.overrides]\nwarn\n", "[theme.overrides] holds TOKEN = COLOUR lines"),
 	BAD("[theme.overrides]\nwarning = red\n", "'warning' is not a theme token"),
 	BAD("[theme.overrides]\nwarn = \"#zz0000\"\n", "'#zz0000' is not a colour"),
