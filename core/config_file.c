@@ -134,9 +134,21 @@ static int parse_line(char *line, const char *where, config_setting_fn fn, void 
 		while (vl && is_blank(value[vl - 1]))
 			value[--vl] = '\0';
 	}
+	/* TOML's literal strings: 'nord' as "nord" (only here: a netlens
+	 * setting's quote is its value's). */
+	if (*section != SECTION_TOP && value && value[0] == '\'') {
+		size_t vl = strlen(value);
+		if (vl < 2 || value[vl - 1] != '\'') {
+			fprintf(stderr, "netlens: %s: a quote that is not closed\n", where);
+			return -1;
+		}
+		value[vl - 1] = '\0';
+		value++;
+	}
 	if (*section == SECTION_THEME) {
 		if (strcmp(name, "name") || !value) {
-			fprintf(stderr, "netlens: %s: [theme] holds name = THEME only (netlens' own settings come before the first section)\n", where);
+			fprintf(stderr, "netlens: %s: [theme] holds name = THEME only (netlens' own "
+				"settings come before the first section)\n", where);
 			return -1;
 		}
 		return fn(ctx, "theme", value, where);

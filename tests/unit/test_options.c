@@ -655,7 +655,8 @@ START_TEST(test_theme_colors)
 		"  [ theme.overrides ]   # RustNet's tokens\n"
 		"warn = \"#d97706\"\n"
 		"selection_bg = \"#303030\"  # a band\n"
-		"status_bg = blue\n");
+		"status_bg = blue\n"
+		"key = 'lightcyan'   # TOML's literal string\n");
 	parse_args(&o, &c, ARGS("--config", f));
 	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
 	ck_assert_uint_eq(o.max_flows, 300);
@@ -664,6 +665,7 @@ START_TEST(test_theme_colors)
 	ck_assert_int_eq(o.theme_colors[THEME_WARN].kind, THEME_RGB);
 	ck_assert_int_eq(o.theme_colors[THEME_SELECTION_BG].rgb[2], 0x30);
 	ck_assert_int_eq(o.theme_colors[THEME_STATUS_BG].ansi, 4);
+	ck_assert_int_eq(o.theme_colors[THEME_KEY].ansi, 14);
 	/* The command line's value for a token wins; the file's others stay. */
 	parse_args(&o, &c, ARGS("--config", f, "--theme-color", "warn=yellow", "--theme", "gruvbox"));
 	ck_assert_msg(c.rc == OPTIONS_RUN, "%s", c.err);
@@ -717,6 +719,8 @@ static const struct bad_config bad_configs[] = {
 	BAD("[theme]\nname\n", "[theme] holds name = THEME only"),
 	BAD("[theme]\nname = classical\n", "--theme classical: not a theme"),
 	BAD("[theme.overrides]\nwarn\n", "[theme.overrides] holds TOKEN = COLOUR lines"),
+	BAD("[theme.overrides]\nwarn = 'red\n", "bad-config:2: a quote that is not closed"),
+	BAD("[theme]\nname = '\n", "a quote that is not closed"),
 	BAD("[theme.overrides]\nwarning = red\n", "'warning' is not a theme token"),
 	BAD("[theme.overrides]\nwarn = \"#zz0000\"\n", "'#zz0000' is not a colour"),
 	BAD("[theme.overrides]\nmax-flows = 3\n", "'max-flows' is not a theme token"),
