@@ -131,10 +131,13 @@ int theme_colors_apply(struct theme_color set[THEME_TOKENS], const char *spec, c
 			size_t tl = (size_t)(eq - p) < sizeof(tok) - 1 ? (size_t)(eq - p) : sizeof(tok) - 1;
 			memcpy(tok, p, tl);
 			tok[tl] = '\0';
-			snprintf(err, errlen, "--theme-color: '%s' is not a theme token (accent, ok, warn, "
-				 "err, info, special, muted, faint, text, heading, label, key, border, rx, "
-				 "tx, rx_wave, tx_wave, selection_bg, selection_fg, status_bg)",
-				 str_shown(shown_buf, sizeof(shown_buf), tok));
+			char names[256];	/* the list from the table: one place names them */
+			size_t at = 0;
+			for (int i = 0; i < THEME_TOKENS && at < sizeof(names); i++)
+				at += (size_t)snprintf(names + at, sizeof(names) - at, "%s%s", i ? ", " : "",
+						       token_names[i]);
+			snprintf(err, errlen, "--theme-color: '%s' is not a theme token (%s)",
+				 str_shown(shown_buf, sizeof(shown_buf), tok), names);
 			return -1;
 		}
 		struct theme_color c;
