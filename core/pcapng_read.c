@@ -14,8 +14,11 @@
 #define BT_EPB 6u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 #define OPT_END 0
+#define OPT_IF_NAME 2
+#define OPT_IF_DESCRIPTION 3
 #define OPT_IF_TSRESOL 9
 #define OPT_IF_TSOFFSET 14
+#define NPF_PREFIX "\\Device\\NPF_"	/* WinPcap/Npcap's device paths */
 
 struct iface {
 	int dlt;
@@ -23,6 +26,15 @@ struct iface {
 	int pow2;		/* the resolution is 2^-exp, else 10^-exp */
 	unsigned exp;
 	int64_t tsoffset;	/* seconds */
+	unsigned id;		/* among the file's distinct interfaces */
+};
+
+/* An interface of the file, whichever sections declared it. */
+struct distinct {
+	int dlt;
+	uint32_t place;		/* its number in the section that declared it first */
+	uint32_t section;	/* the last section that declared it */
+	char name[PCAPNG_NAME_MAX];
 };
 
 struct pcapng_reader {
@@ -34,6 +46,10 @@ struct pcapng_reader {
 	uint32_t max_snaplen;
 	uint8_t *buf;		/* the current block, whole */
 	uint32_t buf_cap;
+	uint32_t section;	/* sections begun, the current one's number */
+	struct distinct *known;	/* PCAPNG_DISTINCT_MAX of them, allocated on the first */
+	unsigned nknown;	/* up to PCAPNG_DISTINCT_MAX + 1: the last is "the rest" */
+	unsigned last_id;	/* the interface of the packet returned last */
 };
 
 static uint32_t rd32(const struct pcapng_reader *r, const uint8_t *p)
@@ -133,6 +149,47 @@ static int section_header(struct pcapng_reader *r, uint32_t len, uint64_t at, ch
 	if (rd16(r, r->buf + 12) != 1)
 		return fail(r, at, err, errlen, "a section of a pcapng version other than 1.x");
 	r->nifs = 0;	/* a section's interfaces are its own */
+	r->section++;
+	return 0;
+}
+
+/* An option's text up to its first NUL, cut to fit out. */
+static void copy_text(char *out, const uint8_t *p, uint16_t n)
+{
+	size_t k = 0;
+	while (k < n && k < PCAPNG_NAME_MAX - 1 && p[k])
+		k++;
+	memcpy(out, p, k);
+	out[k] = '\0';
+}
+
+/* The id of the interface just declared (see pcapng_packet_interface). */
+static int distinct_id(struct pcapng_reader *r, int dlt, const char *name, unsigned *id)
+{
+	const uint32_t place = r->nifs;
+	for (unsigned k = 0; k < r->nknown && k < PCAPNG_DISTINCT_MAX; k++) {
+		struct distinct *d = &r->known[k];
+		if (d->dlt != dlt || d->section == r->section)
+			continue;	/* another link type, or already one of this section's */
+		if (name[0] ? !strcmp(d->name, name) : (!d->name[0] && d->place == place)) {
+			d->section = r->section;
+			*id = k;
+			return 0;
+		}
+	}
+	if (r->nknown >= PCAPNG_DISTINCT_MAX) {
+		r->nknown = PCAPNG_DISTINCT_MAX + 1;
+		*id = PCAPNG_DISTINCT_MAX;	/* one id for all the rest */
+		return 0;
+	}
+	if (!r->known && !(r->known = calloc(PCAPNG_DISTINCT_MAX, sizeof(*r->known))))
+		return -1;
+	struct distinct *d = &r->known[r->nknown];
+	d->dlt = dlt;
+	d->place = place;
+	d->section = r->section;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	*id = r->nknown++;
 	return 0;
 }
 
@@ -158,6 +215,7 @@ static int interface_block(struct pcapng_reader *r, uint32_t len, uint64_t at, c
 		i->dlt = DLT_RAW;	/* LINKTYPE_RAW, as libpcap maps it */
 	i->snaplen = rd32(r, r->buf + 12);
 	i->exp = 6;
+	char if_name[PCAPNG_NAME_MAX] = "", if_description[PCAPNG_NAME_MAX] = "";
 	/* options: code, length, value padded to 4, up to the trailing length */
 	const uint8_t *p = r->buf + 16, *end = r->buf + len - 4;
 	while (end - p >= 4) {
@@ -179,9 +237,17 @@ static int interface_block(struct pcapng_reader *r, uint32_t len, uint64_t at, c
 			if (r->swap)
 				v = __builtin_bswap64(v);
 			i->tsoffset = (int64_t)v;
+		} else if (code == OPT_IF_NAME) {
+			copy_text(if_name, p, olen);
+		} else if (code == OPT_IF_DESCRIPTION) {
+			copy_text(if_description, p, olen);
 		}
 		p += padded;
 	}
+	const int npf = !strncmp(if_name, NPF_PREFIX, strlen(NPF_PREFIX));
+	if (distinct_id(r, i->dlt, if_name[0] && !(npf && if_description[0]) ? if_name : if_description,
+			&i->id) < 0)
+		return fail(r, at, err, errlen, "out of memory");
 	if (i->snaplen > r->max_snaplen)
 		r->max_snaplen = i->snaplen;
 	r->nifs++;
@@ -314,11 +380,59 @@ int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **
 		h->caplen = caplen;
 		h->len = wirelen;
 		*dlt = i->dlt;
+		r->last_id = i->id;
 		return 1;
 	}
 }
 
 uint32_t pcapng_snaplen(const struct pcapng_reader *r) { return r->max_snaplen; }
+
+unsigned pcapng_packet_interface(const struct pcapng_reader *r) { return r->last_id; }
+
+unsigned pcapng_interfaces(const struct pcapng_reader *r) { return r->nknown; }
+
+const char *pcapng_interface_name(const struct pcapng_reader *r, unsigned n)
+{
+	return n < r->nknown && n < PCAPNG_DISTINCT_MAX ? r->known[n].name : "";
+}
+
+int pcapng_interface_dlt(const struct pcapng_reader *r, unsigned n)
+{
+	return n < r->nknown && n < PCAPNG_DISTINCT_MAX ? r->known[n].dlt : -1;
+}
+
+int pcapng_leading_interfaces(FILE *fp, unsigned max_blocks,
+			      void (*named)(void *ctx, unsigned id, const char *name, int dlt), void *ctx)
+{
+	char err[160];
+	struct pcapng_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return -1;
+	r->fp = fp;
+	int n = -1;
+	uint32_t type, len;
+	uint64_t at;
+	if (read_block(r, &type, &len, &at, err, sizeof(err)) <= 0 || type != BT_SHB ||
+	    section_header(r, len, at, err, sizeof(err)) < 0)
+		goto out;
+	for (unsigned k = 0; k < max_blocks; k++) {
+		int rc = read_block(r, &type, &len, &at, err, sizeof(err));
+		if (rc < 0)
+			goto out;
+		if (rc == 0 || type == BT_EPB || type == BT_OPB || type == BT_SPB)
+			break;
+		if ((type == BT_SHB && section_header(r, len, at, err, sizeof(err)) < 0) ||
+		    (type == BT_IDB && interface_block(r, len, at, err, sizeof(err)) < 0))
+			goto out;
+	}
+	n = (int)r->nknown;
+	for (unsigned k = 0; named && k < r->nknown; k++)
+		named(ctx, k, pcapng_interface_name(r, k), pcapng_interface_dlt(r, k));
+out:
+	r->fp = NULL;	/* the caller's */
+	pcapng_close(r);
+	return n;
+}
 
 void pcapng_close(struct pcapng_reader *r)
 {
@@ -327,6 +441,7 @@ void pcapng_close(struct pcapng_reader *r)
 	if (r->fp && r->fp != stdin)
 		fclose(r->fp);
 	free(r->ifs);
+	free(r->known);
 	free(r->buf);
 	free(r);
 }

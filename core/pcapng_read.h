@@ -1,13 +1,17 @@
 /*
- * pcapng_read.h - a pcapng reader for the files libpcap refuses: those
- * whose interfaces have different link types (a macOS capture on lo0 and
- * en0, Wireshark on several interfaces, mergecap of files of different
- * kinds). libpcap (1.10) stops at the second interface block with "an
- * interface has a type N different from the type of the first interface";
- * tshark reads such files, and so must netlens.
+ * pcapng_read.h - netlens' pcapng reader. It says which interface each
+ * packet was captured on, which libpcap does not (Wireshark on eth0 and
+ * wlan0, netlens' own export of -i eth0,wlan0, mergecap of a router's two
+ * sides: flows are kept per interface, as live), and it reads the files
+ * libpcap refuses: those whose interfaces have different link types (a
+ * macOS capture on lo0 and en0, mergecap of files of different kinds).
+ * libpcap (1.10) stops at such a second interface block with "an interface
+ * has a type N different from the type of the first interface"; tshark
+ * reads such files, and so must netlens.
  *
- * capture.c keeps libpcap for every other file and switches to this reader
- * only when libpcap fails on a pcapng file it can open again by name.
+ * capture.c reads every pcapng file it can open a second time by name
+ * with this reader from the first packet; from standard input it keeps
+ * libpcap (one interface, and an error at a second link type).
  *
  * Every byte is hostile: each block's length is checked against the bytes
  * it claims (a multiple of 4, at least 12, at most PCAPNG_MAX_BLOCK, the
@@ -16,7 +20,9 @@
  * than one section (each one starts its interfaces again). Blocks other
  * than the section header, interface and packet blocks are skipped.
  * Timestamps honour if_tsresol (powers of 10 and of 2) and if_tsoffset and
- * come out in microseconds, rounded down as libpcap does.
+ * come out in microseconds, rounded down as libpcap does. Interface names
+ * and the table of distinct interfaces are bounded (PCAPNG_NAME_MAX,
+ * PCAPNG_DISTINCT_MAX).
  */
 #ifndef NETLENS_PCAPNG_READ_H
 #define NETLENS_PCAPNG_READ_H
@@ -28,6 +34,8 @@
 
 #define PCAPNG_MAX_BLOCK (16u << 20)	/* libpcap's own limit: larger blocks are damage */
 #define PCAPNG_MAX_INTERFACES 4096	/* per section */
+#define PCAPNG_DISTINCT_MAX 254		/* interfaces told apart in a file; the rest share id 254 */
+#define PCAPNG_NAME_MAX 64		/* an interface's name kept, with its NUL */
 
 struct pcapng_reader;
 
@@ -44,6 +52,36 @@ int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **
 /* The largest snapshot length among the interfaces read so far (0: none
  * set one). */
 uint32_t pcapng_snaplen(const struct pcapng_reader *r);
+
+/* The interface of the packet pcapng_next returned last, as its number
+ * among the file's distinct interfaces: 0 the first declared, up to
+ * PCAPNG_DISTINCT_MAX (which stands for it and all later ones). An
+ * interface of a later section with the link type and name of one met in
+ * an earlier section is that interface again (two captures of eth0 put one
+ * after the other); unnamed, the link type and place in its section. */
+unsigned pcapng_packet_interface(const struct pcapng_reader *r);
+
+/* How many distinct interfaces the file has declared so far (at most
+ * PCAPNG_DISTINCT_MAX + 1). */
+unsigned pcapng_interfaces(const struct pcapng_reader *r);
+
+/* Interface n's name: its if_name, or its if_description when if_name is
+ * missing or a WinPcap device path ("\Device\NPF_{GUID}", which says
+ * nothing to a reader); "" when the file names it not at all. The file's
+ * bytes up to the first NUL, cut to PCAPNG_NAME_MAX - 1: not printable
+ * yet. */
+const char *pcapng_interface_name(const struct pcapng_reader *r, unsigned n);
+/* Interface n's link type (-1: none such). */
+int pcapng_interface_dlt(const struct pcapng_reader *r, unsigned n);
+
+/* Reads fp from its position up to the first packet block, at most
+ * max_blocks blocks, and returns how many distinct interfaces the file
+ * declares before it (-1: not a pcapng file, or damaged before that),
+ * calling named (when not NULL) with each one's number, name (as
+ * pcapng_interface_name gives it) and link type. fp stays the caller's,
+ * at no particular position. */
+int pcapng_leading_interfaces(FILE *fp, unsigned max_blocks,
+			      void (*named)(void *ctx, unsigned id, const char *name, int dlt), void *ctx);
 
 void pcapng_close(struct pcapng_reader *r);
 

@@ -118,9 +118,9 @@ static void through_libpcap(const uint8_t *data, size_t size)
 	pcap_close(p);
 }
 
-/* netlens' own pcapng reader (core/pcapng_read.c), which takes over the
- * files whose interfaces differ in link type: each packet decoded with its
- * interface's. */
+/* netlens' own pcapng reader (core/pcapng_read.c), which reads every
+ * pcapng file opened by name: each packet decoded with its interface's
+ * link type, its interface one the file declared. */
 static void through_pcapng_reader(const uint8_t *data, size_t size)
 {
 	FILE *fp = fmemopen((void *)data, size, "rb");
@@ -143,16 +143,37 @@ static void through_pcapng_reader(const uint8_t *data, size_t size)
 	while (pcapng_next(r, &h, &bytes, &dlt, err, sizeof(err)) == 1 && n++ < 4096) {
 		if (h.caplen > PCAPNG_MAX_BLOCK)
 			fail("a packet longer than a block can be");
+		unsigned id = pcapng_packet_interface(r);
+		if (id > PCAPNG_DISTINCT_MAX || id >= pcapng_interfaces(r))
+			fail("a packet of an interface the file has not declared");
+		if (strlen(pcapng_interface_name(r, id)) >= PCAPNG_NAME_MAX)
+			fail("an interface name longer than kept");
 		feed(&t, dlt, &h, bytes, &last);
 	}
 	finish(&t, last);
 	pcapng_close(r);
 }
 
+static void count_names(void *ctx, unsigned id, const char *name, int dlt)
+{
+	(void)dlt;
+	if (strlen(name) >= PCAPNG_NAME_MAX || id != (*(unsigned *)ctx)++)
+		fail("interfaces named out of order, or a name longer than kept");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	through_libpcap(data, size);
-	if (size >= 4 && data[0] == 0x0A && data[1] == 0x0D && data[2] == 0x0D && data[3] == 0x0A)
+	if (size >= 4 && data[0] == 0x0A && data[1] == 0x0D && data[2] == 0x0D && data[3] == 0x0A) {
 		through_pcapng_reader(data, size);
+		FILE *fp = fmemopen((void *)data, size, "rb");	/* capture.c's look ahead */
+		if (fp) {
+			unsigned named = 0;
+			int n = pcapng_leading_interfaces(fp, 1024, count_names, &named);
+			if (n >= 0 && (unsigned)n != named)
+				fail("pcapng_leading_interfaces named another count than it returned");
+			fclose(fp);
+		}
+	}
 	return 0;
 }

@@ -10,6 +10,13 @@
  *    packet blocks;
  *  - a pcapng file netlens' own --pcapng-export wrote with three link types
  *    reads back packet for packet;
+ *  - each packet's interface among the file's distinct ones: names from
+ *    if_name, or if_description behind a WinPcap device path; a later
+ *    section's interface with an earlier one's link type and name (or,
+ *    unnamed, place) is that one again, another link type is not; an
+ *    interface declared after packets; past 254 interfaces one id for the
+ *    rest; pcapng_leading_interfaces counts those before the first packet
+ *    and names them;
  *  - hostile files: each damage is an error naming the block's offset,
  *    never a crash or a read past a block (ASan): lengths not a multiple
  *    of 4, too short, over 16 MiB, two lengths differing, a file cut
@@ -135,6 +142,26 @@ static void idb(struct img *m, uint16_t linktype, uint32_t snaplen, int tsresol,
 	end(m, at);
 }
 
+/* An interface block with if_name and/or if_description (NULL: none). */
+static void idb_named(struct img *m, uint16_t linktype, const char *name, const char *descr)
+{
+	size_t at = begin(m, 1);
+	put16(m, linktype);
+	put16(m, 0);
+	put32(m, 0);
+	const char *v[2] = { name, descr };
+	for (int k = 0; k < 2; k++)
+		if (v[k]) {
+			put16(m, (uint16_t)(2 + k));
+			put16(m, (uint16_t)strlen(v[k]));
+			put(m, v[k], strlen(v[k]));
+			pad(m);
+		}
+	put16(m, 0);
+	put16(m, 0);
+	end(m, at);
+}
+
 static void epb(struct img *m, uint32_t ifc, uint64_t units, const uint8_t *d, uint32_t caplen,
 		uint32_t len)
 {
@@ -245,6 +272,107 @@ START_TEST(link_types_and_sections)
 	ck_assert_uint_eq(g[3].h.caplen, 16);
 	ck_assert_int_eq(g[3].h.ts.tv_usec, 1);
 	ck_assert_mem_eq(g[3].data, pay + 3, 16);
+	free(m.b);
+}
+END_TEST
+
+/* Reads every packet, its interface id into ids; returns how many. */
+static int read_ids(const struct img *m, unsigned *ids, int n, struct pcapng_reader **keep)
+{
+	char err[256];
+	struct pcapng_reader *r = open_img(m, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	int k = 0, rc, dlt;
+	const uint8_t *d;
+	struct pcap_pkthdr h;
+	while ((rc = pcapng_next(r, &h, &d, &dlt, err, sizeof(err))) == 1) {
+		ck_assert_int_lt(k, n);
+		ids[k++] = pcapng_packet_interface(r);
+	}
+	ck_assert_msg(rc == 0, "%s", err);
+	*keep = r;
+	return k;
+}
+
+static void names_seen(void *ctx, unsigned id, const char *name, int dlt)
+{
+	char *out = ctx;
+	char one[96];
+	snprintf(one, sizeof(one), "%s%u:%s/%d", *out ? " " : "", id, name, dlt);
+	strcat(out, one);
+}
+
+START_TEST(interfaces)
+{
+	struct img m = { 0 };
+	unsigned ids[16];
+	struct pcapng_reader *r;
+	shb(&m, 0);
+	idb_named(&m, 1, "eth0", NULL);
+	idb_named(&m, 1, "\\Device\\NPF_{4F7A0D2C-1111}", "Ethernet 2");
+	idb_named(&m, 1, NULL, NULL);
+	epb(&m, 0, 1, pay, 20, 20);
+	epb(&m, 1, 2, pay, 20, 20);
+	epb(&m, 2, 3, pay, 20, 20);
+	idb_named(&m, 113, "wlan0", "Wi-Fi");	/* declared after packets */
+	epb(&m, 3, 4, pay, 20, 20);
+	shb(&m, 1);	/* another capture put after the first, big-endian */
+	idb_named(&m, 1, "eth9", NULL);
+	idb_named(&m, 1, "eth0", NULL);		/* eth0 again: the same interface */
+	idb_named(&m, 1, NULL, NULL);		/* unnamed at place 2, as before: the same */
+	idb_named(&m, 1, "wlan0", NULL);	/* wlan0, but Ethernet now: another */
+	epb(&m, 1, 5, pay, 20, 20);
+	epb(&m, 0, 6, pay, 20, 20);
+	epb(&m, 2, 7, pay, 20, 20);
+	epb(&m, 3, 8, pay, 20, 20);
+	spb(&m, pay, 20, 20);			/* a simple packet: interface 0 */
+	ck_assert_int_eq(read_ids(&m, ids, 16, &r), 9);
+	const unsigned want[] = { 0, 1, 2, 3, 0, 4, 2, 5, 4 };
+	for (unsigned k = 0; k < 9; k++)
+		ck_assert_msg(ids[k] == want[k], "packet %u: interface %u, expected %u", k, ids[k], want[k]);
+	ck_assert_uint_eq(pcapng_interfaces(r), 6);
+	ck_assert_str_eq(pcapng_interface_name(r, 0), "eth0");
+	ck_assert_str_eq(pcapng_interface_name(r, 1), "Ethernet 2");	/* not the device path */
+	ck_assert_str_eq(pcapng_interface_name(r, 2), "");
+	ck_assert_str_eq(pcapng_interface_name(r, 3), "wlan0");
+	ck_assert_int_eq(pcapng_interface_dlt(r, 3), 113);
+	ck_assert_str_eq(pcapng_interface_name(r, 4), "eth9");
+	ck_assert_str_eq(pcapng_interface_name(r, 99), "");
+	ck_assert_int_eq(pcapng_interface_dlt(r, 99), -1);
+	pcapng_close(r);
+
+	/* Before the first packet: the three declared then, named. */
+	char seen[512] = "";
+	FILE *fp = fmemopen(m.b, m.len, "rb");
+	ck_assert_int_eq(pcapng_leading_interfaces(fp, 100, names_seen, seen), 3);
+	ck_assert_str_eq(seen, "0:eth0/1 1:Ethernet 2/1 2:/1");
+	rewind(fp);
+	ck_assert_int_eq(pcapng_leading_interfaces(fp, 1, NULL, NULL), 1);	/* looked at 1 block */
+	fclose(fp);
+	fp = fmemopen((void *)"not pcapng at all", 17, "rb");
+	ck_assert_int_eq(pcapng_leading_interfaces(fp, 100, NULL, NULL), -1);
+	fclose(fp);
+	free(m.b);
+
+	/* 300 interfaces: 254 told apart, the rest one id. */
+	memset(&m, 0, sizeof(m));
+	shb(&m, 0);
+	for (int i = 0; i < 300; i++) {
+		char n[16];
+		snprintf(n, sizeof(n), "veth%d", i);
+		idb_named(&m, 1, n, NULL);
+	}
+	epb(&m, 253, 1, pay, 20, 20);
+	epb(&m, 254, 2, pay, 20, 20);
+	epb(&m, 299, 3, pay, 20, 20);
+	ck_assert_int_eq(read_ids(&m, ids, 16, &r), 3);
+	ck_assert_uint_eq(ids[0], 253);
+	ck_assert_uint_eq(ids[1], PCAPNG_DISTINCT_MAX);
+	ck_assert_uint_eq(ids[2], PCAPNG_DISTINCT_MAX);
+	ck_assert_uint_eq(pcapng_interfaces(r), PCAPNG_DISTINCT_MAX + 1);
+	ck_assert_str_eq(pcapng_interface_name(r, 253), "veth253");
+	ck_assert_str_eq(pcapng_interface_name(r, PCAPNG_DISTINCT_MAX), "");
+	pcapng_close(r);
 	free(m.b);
 }
 END_TEST
@@ -524,6 +652,7 @@ static Suite *pcapng_read_suite(void)
 	tcase_add_test(tc, simple_and_obsolete_blocks);
 	tcase_add_test(tc, reads_netlens_export);
 	tcase_add_test(tc, export_names_each_interface);
+	tcase_add_test(tc, interfaces);
 	tcase_add_loop_test(tc, hostile, 0, DMG_COUNT);
 	suite_add_tcase(s, tc);
 	return s;
