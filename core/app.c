@@ -151,6 +151,19 @@ static void note_capture_owner(struct app *a, const struct packet *p)
 	owners_add(owners_current, &so);
 }
 
+static void export_from(struct app *a, const char *ifname)
+{
+	pcap_export_from(a->pcap_x, ifname);
+	pcap_export_from(a->pcapng_x, ifname);
+}
+
+/* The name an export's first interface block gets: the interface read, a
+ * pcap file's name, or a pcapng file's first interface's. */
+static const char *export_ifname(const struct app *a)
+{
+	return a->cap.per_interface ? ifnames_name(1) : a->cap.name;
+}
+
 void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct app *a = (struct app *)user;
@@ -173,12 +186,16 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		 * 255 up share the last key value. */
 		if (pkt.ifindex && !a->cap.next)
 			pkt.ifc = pkt.ifindex < FLOW_IFC_INDEXED ? (uint8_t)pkt.ifindex : FLOW_IFC_INDEXED;
+		else if (c->pkt_interface)	/* a pcapng file's interfaces: the same */
+			pkt.ifc = (uint8_t)c->pkt_interface;
 		if (pkt.proc_pid && owners_current)
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
 		tracker_packet(&a->tracker, &pkt);
 		if (pkt.proto == L4_ARP || pkt.nd_has_lladdr)
 			neighbors_from_packet(neighbors_current, &pkt);
 		if (a->pcap_x || a->pcapng_x) {
+			if (c->pkt_interface)	/* an interface block each, as read */
+				export_from(a, ifnames_name(c->pkt_interface));
 			pcap_export_packet(a->pcap_x, c->dlt, h, bytes, a->tracker.last_flow);
 			pcap_export_packet(a->pcapng_x, c->dlt, h, bytes, a->tracker.last_flow);
 		}
@@ -190,6 +207,8 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);
 	if (a->pcap_x || a->pcapng_x) {	/* every packet read, not only those decoded */
+		if (c->pkt_interface)
+			export_from(a, ifnames_name(c->pkt_interface));
 		pcap_export_packet(a->pcap_x, c->dlt, h, bytes, NULL);
 		pcap_export_packet(a->pcapng_x, c->dlt, h, bytes, NULL);
 	}
@@ -212,10 +231,8 @@ static void on_capture(struct ev_loop *loop, ev_io *w, int revents)
 	char err[512];
 	int n;
 	a->cur = cw->c;
-	if (a->cap.next) {	/* several interfaces: the packets' own in an export */
-		pcap_export_from(a->pcap_x, cw->c->name);
-		pcap_export_from(a->pcapng_x, cw->c->name);
-	}
+	if (a->cap.next)	/* several interfaces: the packets' own in an export */
+		export_from(a, cw->c->name);
 	n = capture_dispatch(cw->c, BATCH, app_on_packet, (u_char *)a, err, sizeof(err));
 	a->cur = &a->cap;
 	if (n < 0) {
@@ -367,6 +384,7 @@ static int open_input(struct app *a)
 		fprintf(stderr, "netlens: %s\n", err);
 		return 2;
 	}
+	ifnames_set_live(!o->read_file);	/* before a file's open names its interfaces */
 	if (o->read_file) {
 		if (capture_open_file(&a->cap, o->read_file, err, sizeof(err)) < 0) {
 			fprintf(stderr, "netlens: %s\n", err);
@@ -412,7 +430,6 @@ static int open_input(struct app *a)
 			}
 	}
 	a->cur = &a->cap;
-	ifnames_set_live(!a->cap.offline);	/* -i any's interfaces by index */
 	if (a->cap.next) {	/* several interfaces: records name each flow's */
 		static const char *names[FLOW_IFC_MAX];
 		unsigned k = 0;
@@ -451,7 +468,7 @@ static int open_packet_exports(struct app *a)
 	uint32_t snaplen = a->cap.offline ? (uint32_t)pcap_snapshot(a->cap.p) : o->snaplen;
 	if (o->pcap_export) {
 		a->pcap_x = pcap_export_open(o->pcap_export, PCAP_EXPORT_PCAP, a->cap.dlt, snaplen,
-					     a->cap.name, err, sizeof(err));
+					     export_ifname(a), err, sizeof(err));
 		if (!a->pcap_x) {
 			fprintf(stderr, "netlens: %s\n", err);
 			return 1;
@@ -469,7 +486,7 @@ static int open_packet_exports(struct app *a)
 	}
 	if (o->pcapng_export) {
 		a->pcapng_x = pcap_export_open(o->pcapng_export, PCAP_EXPORT_PCAPNG, a->cap.dlt, snaplen,
-					       a->cap.name, err, sizeof(err));
+					       export_ifname(a), err, sizeof(err));
 		if (!a->pcapng_x) {
 			fprintf(stderr, "netlens: %s\n", err);
 			return 1;

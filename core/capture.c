@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "capture.h"
+#include "flow.h"
+#include "ifnames.h"
 #include "log.h"
 #include "pcapng_read.h"
 
@@ -19,6 +21,7 @@
 #define BUFFER_TIMEOUT_MS 100	/* never 0: a partly filled TPACKET_V3 block would never be handed over */
 #define NG_FILTERS 16		/* link types one --bpf-filter is compiled for */
 #define PCAPNG_MAGIC 0x0A0D0D0Au
+#define PRESCAN_BLOCKS 1024	/* blocks looked at for interfaces before the first packet */
 
 /* A pcapng file read by core/pcapng_read.c, with --bpf-filter compiled
  * once per link type met (libpcap compiled it for the first one only). */
@@ -30,6 +33,7 @@ struct capture_ng {
 		struct bpf_program prog;
 	} f[NG_FILTERS];
 	unsigned nf;
+	unsigned named;		/* interfaces 1..named given to ifnames */
 };
 
 /* -i any: Linux's cooked header v2 where libpcap offers it, for the index
@@ -165,8 +169,13 @@ int capture_has_interface(const struct capture *c, const char *name)
 
 int capture_mixed_links(const struct capture *c)
 {
-	if (c->ng)
-		return 1;
+	if (c->ng) {	/* the link types of the file's interfaces so far */
+		unsigned n = pcapng_interfaces(c->ng->r);
+		for (unsigned k = 1; k < n && k < PCAPNG_DISTINCT_MAX; k++)
+			if (pcapng_interface_dlt(c->ng->r, k) != pcapng_interface_dlt(c->ng->r, 0))
+				return 1;
+		return 0;
+	}
 	for (const struct capture *m = c->next; m; m = m->next)
 		if (m->dlt != c->dlt)
 			return 1;
@@ -230,6 +239,24 @@ int capture_interface_gone(struct capture *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* A pcapng file's interface, as flow_key.ifc will keep it (see
+ * ng_interface), named before the first packet where it can be (an
+ * export's first interface block takes the name). Not a Linux cooked v2
+ * one: its packets carry the index of the interface they crossed, and
+ * flows are kept (and named) by that. */
+static void name_interface(void *ctx, unsigned id, const char *name, int dlt)
+{
+	(void)ctx;
+#ifdef DLT_LINUX_SLL2
+	if (dlt == DLT_LINUX_SLL2)
+		return;
+#else
+	(void)dlt;
+#endif
+	if (id + 1 < FLOW_IFC_INDEXED)
+		ifnames_set_file(id + 1, name, id);
+}
+
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -265,7 +292,17 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 		setvbuf(again, NULL, _IOFBF, 1 << 20);
 	if (again && fread(&magic, 4, 1, again) == 1 && magic == PCAPNG_MAGIC &&
 	    fseek(again, 0, SEEK_SET) == 0) {
-		c->reread = again;
+		/* pcapng: our reader, which tells a file's interfaces apart
+		 * (Wireshark on two, an export of -i a,b, a macOS capture
+		 * that declares each interface as it meets it); libpcap
+		 * merges them. The interfaces declared before the first
+		 * packet are named now, for an export's first block; a file
+		 * too damaged for that is left to libpcap's messages. */
+		c->per_interface = pcapng_leading_interfaces(again, PRESCAN_BLOCKS, name_interface, NULL) >= 1;
+		if (fseek(again, 0, SEEK_SET) == 0)
+			c->reread = again;
+		else
+			fclose(again), c->per_interface = 0;
 	} else if (again) {
 		fclose(again);
 	}
@@ -426,10 +463,10 @@ static void ng_free(struct capture *c)
 	c->ng = NULL;
 }
 
-/* libpcap failed on the file: when it is pcapng, open it again with our
- * reader and pass over the packets libpcap delivered (the same filter
- * kept the same ones). -1 when that cannot be done; libpcap's error
- * stands. */
+/* libpcap failed on the file, or it is a pcapng file (per_interface) and
+ * nothing has been read yet: open it again with our reader and pass over
+ * the packets libpcap delivered (the same filter kept the same ones). -1
+ * when that cannot be done; libpcap's error stands, or libpcap reads on. */
 static int ng_take_over(struct capture *c)
 {
 	char err[256];
@@ -456,11 +493,27 @@ static int ng_take_over(struct capture *c)
 		}
 		kept += ng_keeps(c, dlt, &h, data) != 0;
 	}
-	log_msg(LOG_INFO, "%s: libpcap stopped before packet %llu (%s); read on by netlens' own "
-		"pcapng reader", c->name, (unsigned long long)c->packets + 1, pcap_geterr(c->p));
+	if (c->packets || !c->per_interface)
+		log_msg(LOG_INFO, "%s: libpcap stopped before packet %llu (%s); read on by netlens' "
+			"own pcapng reader", c->name, (unsigned long long)c->packets + 1, pcap_geterr(c->p));
 	pcap_close(c->p);
 	c->p = NULL;
 	return 0;
+}
+
+/* The current packet's interface as flow_key.ifc keeps it, its name
+ * handed to ifnames when first met. */
+static unsigned ng_interface(struct capture *c)
+{
+	const unsigned id = pcapng_packet_interface(c->ng->r);
+	const unsigned ifc = id + 1 < FLOW_IFC_INDEXED ? id + 1 : FLOW_IFC_INDEXED;
+	if (ifc > c->ng->named) {
+		for (unsigned k = c->ng->named; k < ifc; k++)
+			name_interface(NULL, k, pcapng_interface_name(c->ng->r, k),
+				       pcapng_interface_dlt(c->ng->r, k));
+		c->ng->named = ifc;
+	}
+	return ifc;
 }
 
 static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user, char *err,
@@ -486,6 +539,8 @@ static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user
 		if (!ng_keeps(c, dlt, &h, data))
 			continue;
 		c->dlt = dlt;
+		if (c->per_interface)
+			c->pkt_interface = ng_interface(c);
 		cb(user, &h, data);
 		n++;
 	}
@@ -497,6 +552,9 @@ int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 {
 	if (c->ng)
 		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
+	if (c->per_interface && c->packets == 0 && ng_take_over(c) == 0)
+		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
+	c->per_interface = 0;	/* could not: libpcap reads the file as one interface */
 	int n = pcap_dispatch(c->p, max, cb, user);
 	if (n == PCAP_ERROR && c->offline && ng_take_over(c) == 0)
 		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);

@@ -23,6 +23,10 @@ struct capture {
 	char *filter;		/* --bpf-filter, for the pcapng reader's own filtering */
 	struct capture_ng *ng;	/* a file libpcap refused, read by core/pcapng_read.c;
 				 * dlt is then the current packet's link type */
+	int per_interface;	/* a pcapng file opened by name: read by that reader
+				 * from the start, which says... */
+	unsigned pkt_interface;	/* ...the current packet's interface, 1 the file's
+				 * first (ifnames.h has the names); else 0 */
 	struct capture *next;	/* live on several interfaces (-i eth0,wlan0): the
 				 * next one's handle, owned by this one */
 	unsigned member;	/* this handle's place in that list, 0 the first */
@@ -73,7 +77,10 @@ int capture_fd(const struct capture *c);
  * -1 on an error (message in err, naming the file and packet number).
  * A pcapng file whose interfaces differ in link type, which libpcap stops
  * reading at the second interface, is read on from the packet it stopped
- * at by netlens' own reader: c->dlt then follows each packet. */
+ * at by netlens' own reader: c->dlt then follows each packet. A pcapng
+ * file opened by name is read by that reader throughout (libpcap does not
+ * say which interface a packet came from), c->pkt_interface telling each
+ * packet's (its name given to ifnames_set_file as it is met). */
 int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 		     char *err, size_t errlen);
 

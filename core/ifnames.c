@@ -1,14 +1,10 @@
-/* ifnames.c - interface names by index for -i any (ifnames.h). */
+/* ifnames.c - interface names by flow_key.ifc, for -i any and for files
+ * of several interfaces (ifnames.h). */
 #include "config.h"
 
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#ifdef __linux__
-#include <ifaddrs.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <sys/socket.h>
-#endif
 
 #include "clock.h"
 #include "flow.h"
@@ -22,42 +18,61 @@ static char names[FLOW_IFC_INDEXED + 1][NAME_LEN];
 static char by_number[FLOW_IFC_INDEXED + 1][8];	/* "if37": no name known */
 static int live;
 static uint64_t read_at_us;	/* 0: never */
+static unsigned file_named;	/* the highest ifc a file has named */
 
 void ifnames_set_live(int on)
 {
 	live = on;
 	memset(names, 0, sizeof(names));
 	read_at_us = 0;
+	file_named = 0;
 }
 
+int ifnames_one_file_interface(void)
+{
+	return !live && file_named == 1;
+}
+
+/* A name made printable: a blank (Windows' "Ethernet 2") becomes '_', any
+ * other byte outside printable ASCII '?', so a name stays one word in text
+ * output and in an iface: filter. */
 static void store(unsigned idx, const char *name)
 {
 	char *d = names[idx];
 	size_t i = 0;
 	for (; name[i] && i < NAME_LEN - 1; i++) {
 		unsigned char ch = (unsigned char)name[i];
-		d[i] = ch < 0x21 || ch > 0x7e ? '?' : (char)ch;
+		d[i] = ch == ' ' ? '_' : ch < 0x21 || ch > 0x7e ? '?' : (char)ch;
 	}
 	d[i] = '\0';
 }
 
-/* This machine's interfaces: their link-layer (AF_PACKET) entries carry
- * the index. */
+/* This machine's interfaces (POSIX if_nameindex: netlink on Linux, the
+ * routing socket on the BSDs). */
 static void read_names(void)
 {
-#ifdef __linux__
-	struct ifaddrs *all;
-	if (getifaddrs(&all) < 0)
+	struct if_nameindex *all = if_nameindex();
+	if (!all)
 		return;
-	for (struct ifaddrs *i = all; i; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_PACKET || !i->ifa_name)
-			continue;
-		int idx = ((const struct sockaddr_ll *)(const void *)i->ifa_addr)->sll_ifindex;
-		if (idx > 0 && idx < FLOW_IFC_INDEXED)
-			store((unsigned)idx, i->ifa_name);
+	for (const struct if_nameindex *i = all; i->if_index; i++)
+		if (i->if_name && i->if_index < FLOW_IFC_INDEXED)
+			store(i->if_index, i->if_name);
+	if_freenameindex(all);
+}
+
+void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id)
+{
+	if (ifc == 0 || ifc >= FLOW_IFC_INDEXED)
+		return;
+	if (ifc > file_named)
+		file_named = ifc;
+	if (name && name[0]) {
+		store(ifc, name);
+	} else {
+		char n[NAME_LEN];
+		snprintf(n, sizeof(n), "if%u", file_id);
+		store(ifc, n);
 	}
-	freeifaddrs(all);
-#endif
 }
 
 const char *ifnames_name(unsigned ifc)
@@ -73,9 +88,9 @@ const char *ifnames_name(unsigned ifc)
 			read_names();
 			read_at_us = now_us ? now_us : 1;
 		}
-		if (names[ifc][0])
-			return names[ifc];
 	}
+	if (names[ifc][0])	/* live, or a file's interface named by ifnames_set_file */
+		return names[ifc];
 	if (!by_number[ifc][0])
 		snprintf(by_number[ifc], sizeof(by_number[ifc]), "if%u", ifc);
 	return by_number[ifc];

@@ -1,19 +1,31 @@
 /*
  * ifnames.h - the names of the interfaces a -i any capture saw, by index
- * (LINUX_SLL2 gives each packet's interface index; flow_key.ifc keeps it).
+ * (LINUX_SLL2 gives each packet's interface index; flow_key.ifc keeps it),
+ * and of a pcapng file's interfaces (flow_key.ifc = the file's interface
+ * number + 1, capture.c).
  *
  * Live, names are this machine's (getifaddrs, read again at most once a
  * second when an index is not known, and every 30 s while asked: an
  * interface made after start, a container's veth, gets its name);
  * reading a file, the indexes are another machine's and are shown as
- * "if3". Names are made printable (a name may hold any byte but '/',
- * ':' and blanks). Index FLOW_IFC_INDEXED stands for it and all above.
+ * "if3" unless the file named them (a pcapng file's if_name). Names are
+ * made printable (blanks become '_', other bytes outside printable ASCII
+ * '?'). Index FLOW_IFC_INDEXED stands for it and all above.
  */
 #ifndef NETLENS_IFNAMES_H
 #define NETLENS_IFNAMES_H
 
 /* Live (names from the system) or reading a file; once, at start. */
 void ifnames_set_live(int live);
+
+/* A file's interface for flow_key.ifc (1 to FLOW_IFC_INDEXED - 1): its
+ * name, or "" for "if<file_id>" (its number in the file, as tshark's
+ * frame.interface_id). */
+void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id);
+
+/* Reading a pcapng file that has named one interface so far: its flows
+ * need no interface said (there is no other), as on one live interface. */
+int ifnames_one_file_interface(void);
 
 /* The name for flow_key.ifc (1 to FLOW_IFC_INDEXED); never NULL. */
 const char *ifnames_name(unsigned ifc);

@@ -308,7 +308,8 @@ const char *record_interface(const struct flow *f)
 {
 	if (n_interface_names)	/* -i eth0,wlan0 */
 		return f->key.ifc < n_interface_names ? interface_names[f->key.ifc] : NULL;
-	return f->key.ifc ? ifnames_name(f->key.ifc) : NULL;	/* -i any in LINUX_SLL2 */
+	/* -i any in LINUX_SLL2, or a pcapng file of several interfaces */
+	return f->key.ifc && !ifnames_one_file_interface() ? ifnames_name(f->key.ifc) : NULL;
 }
 
 void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,

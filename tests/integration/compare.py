@@ -53,15 +53,22 @@ def parse_ts(s):
     return int(dt.timestamp()) * 1000000 + int((frac + "000000")[:6])
 
 
+# A pcapng file of several interfaces: the oracle keeps a flow per
+# interface, so the interface is part of a flow's identity (else the
+# records' "interface", from -i eth0,wlan0 or -i any, is not compared).
+BY_INTERFACE = False
+
+
 def ident(r):
     proto = str(r.get("protocol"))
     ports = (r.get("source_port") or 0, r.get("destination_port") or 0) if proto in TRANSPORT else (0, 0)
     icmp_id = r.get("icmp_id") if proto in ("ICMP", "ICMPv6") else None
-    return (proto.upper(), nip(r.get("source_ip")), ports[0], nip(r.get("destination_ip")), ports[1], icmp_id or 0)
+    return (proto.upper(), nip(r.get("source_ip")), ports[0], nip(r.get("destination_ip")), ports[1], icmp_id or 0,
+            r.get("interface") if BY_INTERFACE else None)
 
 
 def rev(k):
-    return (k[0], k[3], k[4], k[1], k[2], k[5])
+    return (k[0], k[3], k[4], k[1], k[2], k[5], k[6])
 
 
 def fmt(k):
@@ -69,6 +76,8 @@ def fmt(k):
                              k[3], (":%s" % k[4]) if k[0] in TRANSPORT else "")
     if k[5]:
         s += " id=%d" % k[5]
+    if k[6]:
+        s += " [%s]" % k[6]
     return s
 
 
@@ -108,6 +117,8 @@ def main():
     a = ap.parse_args()
 
     exp, meta = tshark_oracle.flows(a.capture, a.services, with_stderr=True)
+    global BY_INTERFACE
+    BY_INTERFACE = any("interface" in e for e in exp)
     got, bad = load_netlens(a.jsonl)
     errors = []
     notes = []
@@ -202,8 +213,10 @@ def main():
             errors.append("DIFF %s (first frame %s):\n      %s" % (name, e["first_frame"], "\n      ".join(diffs)))
 
     if not a.live:
-        # output order = order of first packet
-        pos = [gi for e, gi, s in sorted(matched, key=lambda m: (m[0]["first_seen"], m[0]["first_frame"]))]
+        # output order = order of first packet in the file (a file of
+        # several interfaces from dumpcap is in time order per interface,
+        # not throughout)
+        pos = [gi for e, gi, s in sorted(matched, key=lambda m: m[0]["first_frame"])]
         if pos != sorted(pos):
             exp_names = [fmt(ident(got[i])) for i in pos]
             got_names = [fmt(ident(got[i])) for i in sorted(pos)]

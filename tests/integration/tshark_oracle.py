@@ -19,6 +19,16 @@ dissection (PDML, IP reassembly off), applying netlens' flow rules:
   ARP = 28.
 * link layers followed: Ethernet (+802.1Q/802.1ad), Linux SLL/SLL2, raw IP,
   BSD NULL/LOOP, MPLS, PPPoE session.  Anything else makes no flow.
+* a pcapng file of several interfaces: a flow per interface, as netlens
+  keeps them (a router's two sides are two flows, not one counted twice
+  with its second copies taken for retransmissions).  Each interface's
+  packets are written to a file of their own (tshark -Y) and derived
+  separately, each record saying "interface": the interface's name
+  (blanks as "_", other bytes outside printable ASCII as "?", 23 bytes at
+  most), or "if<N>", N counting the file's distinct interfaces in order
+  (an interface of a later section with the link type and name, or when
+  unnamed the place, of an earlier one is that one again).  Linux cooked
+  v2 files are not split: netlens keys those by the index in each packet.
 Prints JSON lines (one per flow, ordered by first packet) with --json, else
 a table.  Use as a module: flows(capture) -> list of dicts.
 """
@@ -356,7 +366,120 @@ def score(port, proto, services):
     return 0
 
 
+def interfaces_of(capture):
+    """The file's interfaces with packets, as netlens tells them apart: a
+    list of (name, [(section, interface id), ...]), empty when there is
+    one."""
+    out = subprocess.run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "frame.section_number",
+                          "-e", "frame.interface_id", "-e", "frame.interface_name",
+                          "-e", "frame.interface_description", "-e", "frame.encap_type"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode(errors="replace")
+    seen = []  # (section, id, name, description, encap) in order of appearance
+    for line in out.splitlines():
+        f = (line.split("\t") + [""] * 5)[:5]
+        if f[1] == "" or tuple(f) in seen:
+            continue
+        seen.append(tuple(f))
+    if len(seen) < 2 or any(x[4] == "210" for x in seen):  # WTAP_ENCAP_SLL2
+        return []
+    seen.sort(key=lambda x: (int(x[0] or 1), int(x[1])))
+    distinct = []  # [encap, name, place, last section]
+    res = {}
+    for sec, iid, name, desc, encap in seen:
+        sec, iid = int(sec or 1), int(iid)
+        name = "" if name == "unknown" else name
+        if name.startswith("\\Device\\NPF_") and desc and desc != "unknown":
+            name = desc
+        n = None
+        for k, d in enumerate(distinct):
+            if d[0] == encap and d[3] != sec and (d[1] == name if name else (not d[1] and d[2] == iid)):
+                d[3] = sec
+                n = k
+                break
+        if n is None:
+            distinct.append([encap, name, iid, sec])
+            n = len(distinct) - 1
+        shown = name[:23] if name else "if%d" % n
+        shown = "".join("_" if c == " " else c if 0x21 <= ord(c) <= 0x7e else "?" for c in shown)
+        res.setdefault(shown, []).append((sec, iid))
+    return list(res.items())
+
+
+def split_pcapng(path):
+    """pcapng blocks by (section, interface id): {key: (section header,
+    interface block, [packet blocks renumbered to interface 0], [their
+    frame numbers in the whole file])}.  Wireshark's writers cannot do
+    this for a file of several sections or link types, so the blocks are
+    copied here; tshark still dissects every packet."""
+    import struct
+    data = open(path, "rb").read()
+    parts, idbs = {}, []
+    off, sec, frame, e, shb = 0, 0, 0, "<", b""
+    while off + 12 <= len(data):
+        if struct.unpack("<I", data[off:off + 4])[0] == 0x0A0D0D0A:
+            e = "<" if struct.unpack("<I", data[off + 8:off + 12])[0] == 0x1A2B3C4D else ">"
+            sec += 1
+            idbs = []
+        btype, blen = struct.unpack(e + "II", data[off:off + 8])
+        if blen < 12 or blen % 4 or off + blen > len(data):
+            break
+        blk = data[off:off + blen]
+        off += blen
+        if btype == 0x0A0D0D0A:
+            shb = blk
+        elif btype == 1:
+            idbs.append(blk)
+        elif btype in (2, 3, 6):  # obsolete, simple, enhanced packet
+            frame += 1
+            b = bytearray(blk)
+            if btype == 6:
+                iid = struct.unpack(e + "I", blk[8:12])[0]
+                b[8:12] = struct.pack(e + "I", 0)
+            elif btype == 2:
+                iid = struct.unpack(e + "H", blk[8:10])[0]
+                b[8:10] = struct.pack(e + "H", 0)
+            else:
+                iid = 0
+            if iid < len(idbs):
+                part = parts.setdefault((sec, iid), (shb, idbs[iid], [], []))
+                part[2].append(bytes(b))
+                part[3].append(frame)
+        elif btype in (0x00000BAD, 0x40000BAD):  # custom blocks: tshark counts them as frames
+            frame += 1
+    return parts
+
+
 def flows(capture, services_file=None, with_stderr=False):
+    ifs = interfaces_of(capture)
+    if ifs:
+        import tempfile
+        parts = split_pcapng(capture)
+        allres, meta = [], {"packets": 0, "non_ip": 0, "unresolved_fragments": 0, "notes": [], "tshark_stderr": ""}
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, keys in ifs:
+                path = os.path.join(tmp, "part.pcapng")
+                frames = []
+                with open(path, "wb") as out:  # a section each, one interface
+                    for k in keys:
+                        shb, idb, blocks, nums = parts.get(k, (b"", b"", [], []))
+                        out.write(shb + idb + b"".join(blocks))
+                        frames += nums
+                res, m = flows_one(path, services_file)
+                for r in res:
+                    r["interface"] = name
+                    r["first_frame"] = frames[r["first_frame"] - 1]  # the whole file's number
+                allres += res
+                for k in ("packets", "non_ip", "unresolved_fragments"):
+                    meta[k] += m[k]
+                meta["notes"] += ["%s: %s" % (name, n) for n in m["notes"]]
+                meta["tshark_stderr"] += m["tshark_stderr"]
+        allres.sort(key=lambda r: r["first_frame"])
+        return (allres, meta) if with_stderr else allres
+    res, meta = flows_one(capture, services_file)
+    return (res, meta) if with_stderr else res
+
+
+def flows_one(capture, services_file=None):
     services = load_services(services_file or default_services())
     pkts, err = run_tshark(capture)
     table = {}
@@ -483,7 +606,7 @@ def flows(capture, services_file=None, with_stderr=False):
     res = [f.record() for f in order]
     meta = {"packets": len(pkts), "non_ip": nonip, "unresolved_fragments": unresolved,
             "notes": notes, "tshark_stderr": err}
-    return (res, meta) if with_stderr else res
+    return res, meta
 
 
 def main():

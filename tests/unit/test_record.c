@@ -313,6 +313,29 @@ START_TEST(interface_and_alert_marks)
 			ck_assert_str_eq(record_interface(&f), "if254");
 		ifnames_set_live(0);
 	}
+
+	/* A pcapng file's interfaces (ifc = the file's number + 1): unsaid
+	 * while the file has named one, then by name, "if<N>" unnamed, blanks
+	 * and bytes from the file made one printable word. */
+	ifnames_set_live(0);
+	ifnames_set_file(1, "eth0", 0);
+	f.key.ifc = 1;
+	ck_assert_ptr_null(record_interface(&f));
+	ifnames_set_file(2, "", 1);
+	ifnames_set_file(3, "Ethernet 2\x1b[31m", 2);
+	ck_assert_str_eq(record_interface(&f), "eth0");
+	f.key.ifc = 2;
+	ck_assert_str_eq(record_interface(&f), "if1");
+	f.key.ifc = 3;
+	ck_assert_str_eq(record_interface(&f), "Ethernet_2?[31m");
+	sb_reset(&b);
+	record_json(&b, &f, f.last_seen_us, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"interface\":\"Ethernet_2?[31m\""));
+	ifnames_set_file(0, "nothing", 0);		/* out of range: ignored */
+	ifnames_set_file(FLOW_IFC_INDEXED, "nothing", 254);
+	f.key.ifc = FLOW_IFC_INDEXED;
+	ck_assert_str_eq(record_interface(&f), "other");
+	ifnames_set_live(0);
 	sb_free(&b);
 }
 END_TEST
