@@ -430,12 +430,15 @@ static int open_input(struct app *a)
 			}
 	}
 	a->cur = &a->cap;
-	if (a->cap.next) {	/* several interfaces: records name each flow's */
+	if (!a->cap.offline) {	/* several interfaces: records name each flow's */
 		static const char *names[FLOW_IFC_MAX];
+		static unsigned indexes[FLOW_IFC_MAX];
 		unsigned k = 0;
-		for (const struct capture *c = &a->cap; c && k < FLOW_IFC_MAX; c = c->next)
-			names[k++] = c->name;
-		record_set_interfaces(names, k);
+		for (const struct capture *c = &a->cap; c && k < FLOW_IFC_MAX; c = c->next, k++) {
+			names[k] = c->name;
+			indexes[k] = c->ifindex;
+		}
+		record_set_interfaces(names, indexes, k);
 	}
 	if (o->bpf_filter && capture_set_filter(&a->cap, o->bpf_filter, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netlens: %s\n", err);

@@ -764,6 +764,12 @@ static void fill_rec(struct exporter *e, const struct flow *f, uint64_t now_us,
 	r->end_ms = f->last_seen_us / 1000;
 	r->biflow_dir = (f->flags & FLOW_DST_INITIATED) ? 2 : 1;
 	r->dissector = -1;
+	r->in_ifindex = record_interface_index(f);
+	const char *ifname = record_interface_or_capture(f);
+	if (ifname) {
+		r->ifname.s = ifname;
+		r->ifname.len = strlen(ifname);
+	}
 	if (f->key.proto == L4_TCP) {
 		r->tcp_flags = tcp_flags_of(f);
 		r->retransmits = f->u.tcp.retransmits;

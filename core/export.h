@@ -171,7 +171,9 @@ struct export_rec {
 	uint64_t start_ms, end_ms;	/* first and last packet */
 	uint32_t pid;			/* 0 = unknown */
 	uint32_t retransmits, rtt_us;
+	uint32_t in_ifindex;		/* ingressInterface: 0 = not known */
 	struct export_str app, process, state, domain;
+	struct export_str ifname;	/* interfaceName */
 	int dissector;			/* template group: -1 = none */
 	struct export_str fields[EXPORT_MAX_FIELDS];	/* that dissector's, by id */
 	uint64_t field_num[EXPORT_MAX_FIELDS];		/* numeric fields */

@@ -32,7 +32,7 @@
 enum ie_src {
 	S_SRC_ADDR, S_DST_ADDR, S_SPORT, S_DPORT, S_PROTO, S_OCTETS, S_PACKETS, S_REV_OCTETS,
 	S_REV_PACKETS, S_START, S_END, S_REASON, S_TCP_FLAGS, S_BIFLOW, S_APP, S_PROCESS, S_PID,
-	S_STATE, S_DOMAIN, S_RETRANSMITS, S_RTT, S_FIELD,
+	S_STATE, S_DOMAIN, S_RETRANSMITS, S_RTT, S_IN_IF, S_IF_NAME, S_FIELD,
 };
 
 /* netlens' own elements, under the configured enterprise number. */
@@ -150,6 +150,8 @@ void ipfix_template_build(struct ipfix_template *t, uint16_t id, int family, uin
 	add_ie(t, NL_IE_REMOTE_NAME, IPFIX_VARLEN, pen, S_DOMAIN, 0);
 	add_ie(t, NL_IE_TCP_RETRANSMITS, 4, pen, S_RETRANSMITS, 0);
 	add_ie(t, NL_IE_RTT_US, 4, pen, S_RTT, 0);
+	add_ie(t, 10, 4, 0, S_IN_IF, 0);		/* ingressInterface */
+	add_ie(t, 82, IPFIX_VARLEN, 0, S_IF_NAME, 0);	/* interfaceName */
 	for (unsigned i = 0; i < n_fields && i < EXPORT_MAX_FIELDS; i++) {
 		uint16_t eid, elen;
 		uint32_t epen;
@@ -238,6 +240,7 @@ static struct export_str var_value(const struct ipfix_ie *ie, const struct expor
 	case S_PROCESS: return r->process;
 	case S_STATE: return r->state;
 	case S_DOMAIN: return r->domain;
+	case S_IF_NAME: return r->ifname;
 	case S_FIELD: return ie->field < EXPORT_MAX_FIELDS ? r->fields[ie->field] : none;
 	default: return none;
 	}
@@ -261,6 +264,7 @@ static uint64_t num_value(const struct ipfix_ie *ie, const struct export_rec *r)
 	case S_PID: return r->pid;
 	case S_RETRANSMITS: return r->retransmits;
 	case S_RTT: return r->rtt_us;
+	case S_IN_IF: return r->in_ifindex;
 	case S_FIELD: return ie->field < EXPORT_MAX_FIELDS ? r->field_num[ie->field] : 0;
 	default: return 0;
 	}

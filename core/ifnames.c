@@ -33,6 +33,11 @@ int ifnames_one_file_interface(void)
 	return !live && file_named == 1;
 }
 
+int ifnames_file_numbered(void)
+{
+	return !live && file_named > 0;
+}
+
 /* A name made printable: a blank (Windows' "Ethernet 2") becomes '_', any
  * other byte outside printable ASCII '?', so a name stays one word in text
  * output and in an iface: filter. */

@@ -26,6 +26,9 @@ void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id);
 /* Reading a pcapng file that has named one interface so far: its flows
  * need no interface said (there is no other), as on one live interface. */
 int ifnames_one_file_interface(void);
+/* Reading a pcapng file whose interfaces are numbered (flow_key.ifc is
+ * then no interface index). */
+int ifnames_file_numbered(void);
 
 /* The name for flow_key.ifc (1 to FLOW_IFC_INDEXED); never NULL. */
 const char *ifnames_name(unsigned ifc);

@@ -295,13 +295,35 @@ static void record_kubernetes(struct jsonw *w, const struct kube_view *kv)
 }
 
 static const char *interface_names[FLOW_IFC_MAX];
-static unsigned n_interface_names;
+static unsigned interface_indexes[FLOW_IFC_MAX];
+static unsigned n_interfaces;		/* live: the interfaces read */
+static unsigned n_interface_names;	/* n_interfaces when two or more, else 0 */
 
-void record_set_interfaces(const char *const *names, unsigned n)
+void record_set_interfaces(const char *const *names, const unsigned *indexes, unsigned n)
 {
-	n_interface_names = n < 2 ? 0 : n > FLOW_IFC_MAX ? FLOW_IFC_MAX : n;
-	for (unsigned i = 0; i < n_interface_names; i++)
+	n_interfaces = n > FLOW_IFC_MAX ? FLOW_IFC_MAX : n;
+	n_interface_names = n_interfaces < 2 ? 0 : n_interfaces;
+	for (unsigned i = 0; i < n_interfaces; i++) {
 		interface_names[i] = names[i];
+		interface_indexes[i] = indexes ? indexes[i] : 0;
+	}
+}
+
+const char *record_interface_or_capture(const struct flow *f)
+{
+	const char *n = record_interface(f);
+	if (!n && n_interfaces == 1 && !f->key.ifc)
+		n = interface_names[0];
+	return n;
+}
+
+unsigned record_interface_index(const struct flow *f)
+{
+	if (n_interface_names)	/* -i eth0,wlan0 */
+		return f->key.ifc < n_interface_names ? interface_indexes[f->key.ifc] : 0;
+	if (f->key.ifc)	/* -i any or a cooked v2 file: the index; a pcapng file's number: none */
+		return f->key.ifc < FLOW_IFC_INDEXED && !ifnames_file_numbered() ? f->key.ifc : 0;
+	return n_interfaces == 1 ? interface_indexes[0] : 0;
 }
 
 const char *record_interface(const struct flow *f)

@@ -24,12 +24,20 @@ char *record_mac_text(const uint8_t *mac, char *out);
 /* "192.0.2.1", "2001:db8::1". buf must hold 46 bytes. */
 const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf);
 
-/* Live on several interfaces: their names, by flow_key.ifc (borrowed for
- * the process's life). Records then name each flow's ("interface"); with
- * n < 2 they do not. */
-void record_set_interfaces(const char *const *names, unsigned n);
+/* Live: the interfaces read, by flow_key.ifc, their names (borrowed for
+ * the process's life) and system indexes (0: none, as for any). Records
+ * name each flow's ("interface") when n >= 2. indexes may be NULL. */
+void record_set_interfaces(const char *const *names, const unsigned *indexes, unsigned n);
 /* The name of the interface f was read on, or NULL with one interface. */
 const char *record_interface(const struct flow *f);
+/* The same, or with one live interface its name (NULL reading a file of
+ * one interface): for exports, which name the interface in every record. */
+const char *record_interface_or_capture(const struct flow *f);
+/* The system index (ifIndex) of the interface f was read on, 0 when not
+ * known: live from the interface list or the cooked v2 header (-i any),
+ * and from a cooked v2 file (the capturing machine's); not from a pcapng
+ * file's interface numbers, which are no index. */
+unsigned record_interface_index(const struct flow *f);
 
 /* Appends one JSON object (no newline). event may be NULL (snapshot dumps);
  * close_reason is used for closed events and may be NULL. */

@@ -35,6 +35,9 @@ static void sample(struct export_rec *r)
 	r->process.len = 4;
 	r->state.s = "TIME_WAIT";
 	r->state.len = 9;
+	r->in_ifindex = 3;
+	r->ifname.s = "eth0";
+	r->ifname.len = 4;
 	r->dissector = -1;
 }
 
@@ -121,6 +124,24 @@ START_TEST(test_template_and_record)
 	ck_assert_uint_eq(d[66], 4);		/* process name */
 	ck_assert_int_eq(memcmp(d + 67, "curl", 4), 0);
 	ck_assert_uint_eq(be32(d + 71), 4242);
+	ck_assert_uint_eq(d[75], 9);		/* flowStateName */
+	ck_assert_int_eq(memcmp(d + 76, "TIME_WAIT", 9), 0);
+	ck_assert_uint_eq(d[85], 0);		/* remoteName: empty */
+	ck_assert_uint_eq(be32(d + 94), 3);	/* ingressInterface (IE 10) */
+	ck_assert_uint_eq(d[98], 4);		/* interfaceName (IE 82) */
+	ck_assert_int_eq(memcmp(d + 99, "eth0", 4), 0);
+	/* the template says so: IE 10, 4 bytes, then IE 82, variable */
+	p = ts + 8;
+	int seen_if = 0;
+	for (unsigned i = 0; i < t.n; i++) {
+		uint16_t id = be16(p), l = be16(p + 2);
+		if (id == 10 && l == 4)
+			seen_if |= 1;
+		if (id == 82 && l == IPFIX_VARLEN)
+			seen_if |= 2;
+		p += id & 0x8000 ? 8 : 4;
+	}
+	ck_assert_int_eq(seen_if, 3);
 }
 END_TEST
 

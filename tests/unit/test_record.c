@@ -267,7 +267,7 @@ START_TEST(interface_and_alert_marks)
 	record_json(&b, &f, f.last_seen_us, NULL, NULL);
 	ck_assert_ptr_null(strstr(b.buf, "\"interface\""));	/* one interface: no field */
 	static const char *const names[] = { "eth0", "wlan0" };
-	record_set_interfaces(names, 2);
+	record_set_interfaces(names, NULL, 2);
 	f.key.ifc = 1;
 	alerts_current = alerts_new();
 	const char *list = "10.0.0.0/24 lab \xe2\x80\xae net\n";
@@ -283,7 +283,7 @@ START_TEST(interface_and_alert_marks)
 	ck_assert_ptr_nonnull(strstr(b.buf, "  [wlan0]  !alert 10.0.0.0/24 (lab \\xe2\\x80\\xae net)\n"));
 	alerts_free(alerts_current);
 	alerts_current = NULL;
-	record_set_interfaces(NULL, 0);
+	record_set_interfaces(NULL, NULL, 0);
 	f.key.ifc = 0;			/* one interface */
 	ck_assert_ptr_null(record_interface(&f));
 	sb_reset(&b);
@@ -331,11 +331,42 @@ START_TEST(interface_and_alert_marks)
 	sb_reset(&b);
 	record_json(&b, &f, f.last_seen_us, NULL, NULL);
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"interface\":\"Ethernet_2?[31m\""));
+	ck_assert_uint_eq(record_interface_index(&f), 0);	/* a file's number is no ifIndex */
 	ifnames_set_file(0, "nothing", 0);		/* out of range: ignored */
 	ifnames_set_file(FLOW_IFC_INDEXED, "nothing", 254);
 	f.key.ifc = FLOW_IFC_INDEXED;
 	ck_assert_str_eq(record_interface(&f), "other");
 	ifnames_set_live(0);
+
+	/* What an export says of the interface (IPFIX IE 10 and 82): live,
+	 * the index and name of each interface read, also with one (which
+	 * records do not name); -i any's index from the header; a cooked v2
+	 * file's index (the capturing machine's); nothing reading a file. */
+	static const char *const two[] = { "eth0", "wlan0" };
+	static const unsigned two_idx[] = { 4, 7 };
+	ifnames_set_live(1);
+	record_set_interfaces(two, two_idx, 2);
+	f.key.ifc = 1;
+	ck_assert_uint_eq(record_interface_index(&f), 7);
+	ck_assert_str_eq(record_interface_or_capture(&f), "wlan0");
+	record_set_interfaces(two, two_idx, 1);
+	f.key.ifc = 0;
+	ck_assert_ptr_null(record_interface(&f));
+	ck_assert_str_eq(record_interface_or_capture(&f), "eth0");
+	ck_assert_uint_eq(record_interface_index(&f), 4);
+	static const char *const any[] = { "any" };
+	record_set_interfaces(any, NULL, 1);
+	f.key.ifc = 3;
+	ck_assert_uint_eq(record_interface_index(&f), 3);
+	f.key.ifc = FLOW_IFC_INDEXED;
+	ck_assert_uint_eq(record_interface_index(&f), 0);	/* 255 and above: not known */
+	record_set_interfaces(NULL, NULL, 0);
+	ifnames_set_live(0);
+	f.key.ifc = 3;
+	ck_assert_uint_eq(record_interface_index(&f), 3);	/* a cooked v2 file */
+	f.key.ifc = 0;
+	ck_assert_ptr_null(record_interface_or_capture(&f));
+	ck_assert_uint_eq(record_interface_index(&f), 0);
 	sb_free(&b);
 }
 END_TEST
