@@ -2,9 +2,10 @@
  * draw.c - the frame (title bar, status and key lines), the Overview's
  * connection table and its side panel.
  *
- * Columns give way as the terminal narrows (Service first, then Local, then
- * Process); the Application column takes what is left, adjustable with
- * < and >. Everything is drawn into ncurses' virtual screen and sent with
+ * Columns give way as the terminal narrows (Service first, then the
+ * interface, Local, then Process); the Application column takes what is
+ * left, adjustable with < and >. The interface column (If) is there once
+ * a flow has named its interface (several read). Everything is drawn into ncurses' virtual screen and sent with
  * one doupdate(), which only transmits what changed.
  */
 #include "config.h"
@@ -30,8 +31,8 @@
 #define SIDE_W 34		/* side panel width */
 #define SIDE_MIN_COLS 150	/* terminal width from which it is shown */
 
-enum col_id { COL_PROTO, COL_LOCAL, COL_REMOTE, COL_LOC, COL_STATE, COL_SERVICE, COL_APP, COL_DOWN,
-	      COL_UP, COL_PROCESS, COL_COUNT };
+enum col_id { COL_PROTO, COL_IFACE, COL_LOCAL, COL_REMOTE, COL_LOC, COL_STATE, COL_SERVICE, COL_APP,
+	      COL_DOWN, COL_UP, COL_PROCESS, COL_COUNT };
 
 struct col {
 	const char *title;
@@ -42,6 +43,7 @@ struct col {
 
 static const struct col cols[COL_COUNT] = {
 	[COL_PROTO] = { "Proto", SORT_PROTO, 6, 6, 0 },	/* ICMPv6 */
+	[COL_IFACE] = { "If", SORT_CREATED, 4, 10, 0 },	/* flows on several interfaces only */
 	[COL_LOCAL] = { "Local", SORT_LOCAL, 15, 21, 0 },
 	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
 	[COL_LOC] = { "Loc", SORT_REMOTE, 3, 3, 0 },	/* with GeoIP files only */
@@ -54,7 +56,7 @@ static const struct col cols[COL_COUNT] = {
 };
 
 /* Columns dropped, in order, when the width is short. */
-static const enum col_id drop_order[] = { COL_LOC, COL_SERVICE, COL_LOCAL, COL_PROCESS };
+static const enum col_id drop_order[] = { COL_LOC, COL_SERVICE, COL_IFACE, COL_LOCAL, COL_PROCESS };
 
 static void layout(const struct ui *u, int width, int w[COL_COUNT])
 {
@@ -62,6 +64,7 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 	for (int i = 0; i < COL_COUNT; i++)
 		on[i] = 1;
 	on[COL_LOC] = geoip_current != NULL;
+	on[COL_IFACE] = u->iface_col;
 	for (size_t d = 0;; d++) {
 		int need = 0, n = 0;
 		for (int i = 0; i < COL_COUNT; i++)
@@ -86,7 +89,8 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 	static const struct { enum col_id c; int to; } grow[] = {
 		{ COL_REMOTE, 21 }, { COL_STATE, 14 }, { COL_APP, 24 }, { COL_PROTO, 6 },
 		{ COL_LOCAL, 21 }, { COL_DOWN, 10 }, { COL_UP, 10 }, { COL_PROCESS, 16 },
-		{ COL_SERVICE, 9 }, { COL_APP, 40 }, { COL_REMOTE, 47 }, { COL_LOCAL, 47 },
+		{ COL_IFACE, 8 }, { COL_SERVICE, 9 }, { COL_APP, 40 }, { COL_REMOTE, 47 },
+		{ COL_LOCAL, 47 },
 	};
 	for (size_t g = 0; g < sizeof(grow) / sizeof(grow[0]) && spare > 0; g++) {
 		enum col_id c = grow[g].c;
@@ -262,6 +266,11 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 		const char *s = "";
 		switch (i) {
 		case COL_PROTO: s = t.proto; break;
+		case COL_IFACE: {
+			const char *n = record_interface(f);
+			s = n ? n : "-";
+			break;
+		}
 		case COL_LOCAL:
 		case COL_REMOTE: {
 			int local = i == COL_LOCAL;

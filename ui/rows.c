@@ -214,6 +214,11 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 {
 	struct ui_rows *rs = &u->rows;
 	rs->total++;
+	/* Flows on several interfaces (-i eth0,wlan0, -i any, a pcapng file of
+	 * several): the same conversation may be a row on each, so the table
+	 * says which from then on. */
+	if (f->key.ifc && !u->iface_col && record_interface(f))
+		u->iface_col = 1;
 	struct flow_text t;
 	int text = needs_text(u);
 	if (text)

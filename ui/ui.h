@@ -119,6 +119,7 @@ struct ui {
 	int group;		/* enum ui_group: a by process, A by remote address */
 	int paused;		/* Space */
 	int app_width_adj;	/* < and >: extra cells for the application column */
+	int iface_col;		/* a flow named its interface (several read): the If column */
 	uint64_t quit_armed_us, clear_armed_us;
 
 	/* Filter bar: the connection filter (/), or the capture filter (f). */
