@@ -299,10 +299,12 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 		 * packet are named now, for an export's first block; a file
 		 * too damaged for that is left to libpcap's messages. */
 		c->per_interface = pcapng_leading_interfaces(again, PRESCAN_BLOCKS, name_interface, NULL) >= 1;
-		if (fseek(again, 0, SEEK_SET) == 0)
+		if (fseek(again, 0, SEEK_SET) == 0) {
 			c->reread = again;
-		else
-			fclose(again), c->per_interface = 0;
+		} else {
+			fclose(again);
+			c->per_interface = 0;
+		}
 	} else if (again) {
 		fclose(again);
 	}
