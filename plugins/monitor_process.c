@@ -38,6 +38,7 @@ struct nl_monitor {
 	char tail[ERR_TAIL];	/* the end of netlens' standard error */
 	size_t tail_len;
 	char why[200];		/* our own reason, when its output went wrong */
+	char prog[128];		/* for a message */
 	char buf[READ_CHUNK];
 };
 
@@ -128,6 +129,7 @@ struct nl_monitor *nl_monitor_start(const char *program, const char *const *args
 		goto fail;
 	}
 	posix_spawn_file_actions_destroy(&fa);
+	snprintf(m->prog, sizeof(m->prog), "%s", prog);
 	close(out[1]);
 	close(errp[1]);
 	m->out_fd = out[0];
@@ -270,6 +272,8 @@ int nl_monitor_finish(struct nl_monitor *m, char *err, size_t errlen)
 			last_line(m, err, errlen);	/* netlens said why */
 		else if (m->why[0])
 			snprintf(err, errlen, "%s", m->why);
+		else if (rc == 127)	/* where posix_spawn cannot report a failed exec (qemu-user) */
+			snprintf(err, errlen, "cannot run %s: not found, or not a program", m->prog);
 	}
 	if (rc == 0 && m->why[0])
 		rc = 1;	/* it ended well, but its output did not read as records */
