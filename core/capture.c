@@ -257,6 +257,85 @@ static void name_interface(void *ctx, unsigned id, const char *name, int dlt)
 		ifnames_set_file(id + 1, name, id);
 }
 
+static void ng_free(struct capture *c);
+
+/* Standard input cannot be read twice: its first four bytes say pcap or
+ * pcapng, and a stream that gives them back before the rest goes to
+ * libpcap or to our reader. */
+struct replay_head {
+	uint8_t head[4];
+	size_t n, at;
+};
+
+static ssize_t replay_read(void *cookie, char *buf, size_t size)
+{
+	struct replay_head *r = cookie;
+	size_t k = 0;
+	while (k < size && r->at < r->n)
+		buf[k++] = (char)r->head[r->at++];
+	if (k < size) {
+		size_t got = fread(buf + k, 1, size - k, stdin);
+		if (got == 0 && k == 0 && ferror(stdin))
+			return -1;
+		k += got;
+	}
+	return (ssize_t)k;
+}
+
+static int replay_close(void *cookie)
+{
+	free(cookie);
+	return 0;
+}
+
+static FILE *stdin_stream(int *pcapng)
+{
+	struct replay_head *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->n = fread(r->head, 1, sizeof(r->head), stdin);
+	uint32_t magic;
+	memcpy(&magic, r->head, 4);
+	*pcapng = r->n == 4 && magic == PCAPNG_MAGIC;
+	FILE *fp = fopencookie(r, "rb", (cookie_io_functions_t){ .read = replay_read, .close = replay_close });
+	if (!fp)
+		free(r);
+	return fp;
+}
+
+/* A pcapng stream read by our reader from its first byte: the interfaces
+ * before the first packet give the capture's first link type and names,
+ * and a handle that reads nothing (pcap_open_dead) compiles filters and
+ * names link types as libpcap's would. fp is the reader's. */
+static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t errlen)
+{
+	char why[200] = "";
+	if (!(c->ng = calloc(1, sizeof(*c->ng)))) {
+		fclose(fp);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct pcapng_reader *r = c->ng->r = pcapng_open(fp, why, sizeof(why));
+	if (!r || pcapng_peek(r, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", c->name, why);
+		ng_free(c);
+		return -1;
+	}
+	unsigned n = pcapng_interfaces(r);
+	for (unsigned k = 0; k < n && k < PCAPNG_DISTINCT_MAX; k++)
+		name_interface(NULL, k, pcapng_interface_name(r, k), pcapng_interface_dlt(r, k));
+	c->ng->named = n < FLOW_IFC_INDEXED ? n : FLOW_IFC_INDEXED;
+	c->dlt = n ? pcapng_interface_dlt(r, 0) : DLT_EN10MB;
+	uint32_t snaplen = pcapng_snaplen(r);
+	if (!(c->p = pcap_open_dead(c->dlt, snaplen ? (int)snaplen : 262144))) {
+		snprintf(err, errlen, "out of memory");
+		ng_free(c);
+		return -1;
+	}
+	c->per_interface = 1;
+	return 0;
+}
+
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -266,28 +345,29 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	/* Our own FILE with a large buffer: libpcap reads a record at a time,
 	 * and with stdio's default 4 KiB buffer the read() calls cost more than
 	 * decoding. */
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	int from_stdin = !strcmp(path, "-"), pcapng = 0;
+	FILE *fp = from_stdin ? stdin_stream(&pcapng) : fopen(path, "rb");
 	if (!fp) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fp != stdin)
-		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	/* One thread reads this stream: skip stdio's lock around each of
 	 * libpcap's two fread() calls per packet. */
 	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	if (pcapng)
+		return open_pcapng_stream(c, fp, err, errlen);
 	c->p = pcap_fopen_offline(fp, ebuf);
 	if (!c->p) {
 		snprintf(err, errlen, "cannot read %s: %s", path, ebuf);
-		if (fp != stdin)
-			fclose(fp);
+		fclose(fp);
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
 	/* A second handle on a pcapng file, now: once sandboxed netlens can
 	 * open nothing, and libpcap may stop at its second interface. */
 	uint32_t magic;
-	FILE *again = fp != stdin ? fopen(path, "rb") : NULL;
+	FILE *again = !from_stdin ? fopen(path, "rb") : NULL;
 	if (again)
 		setvbuf(again, NULL, _IOFBF, 1 << 20);
 	if (again && fread(&magic, 4, 1, again) == 1 && magic == PCAPNG_MAGIC &&
@@ -362,7 +442,7 @@ static int filter_one(struct capture *c, const char *expr, int set, char *err, s
 			 pcap_geterr(c->p));
 		return -1;
 	}
-	int rc = set ? pcap_setfilter(c->p, &prog) : 0;
+	int rc = set && !c->ng ? pcap_setfilter(c->p, &prog) : 0;	/* our reader filters itself */
 	pcap_freecode(&prog);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot apply the capture filter on %s: %s", c->name, pcap_geterr(c->p));
@@ -562,10 +642,8 @@ int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
 	if (n == PCAP_ERROR) {
 		if (c->offline)
-			snprintf(err, errlen, "%s: packet %llu: %s%s", c->name,
-				 (unsigned long long)c->packets + 1, pcap_geterr(c->p),
-				 !strcmp(c->name, "-") && strstr(pcap_geterr(c->p), "different from the type")
-				 ? " (netlens reads such a pcapng file by name, not from standard input)" : "");
+			snprintf(err, errlen, "%s: packet %llu: %s", c->name,
+				 (unsigned long long)c->packets + 1, pcap_geterr(c->p));
 		else
 			snprintf(err, errlen, "capture on %s failed: %s", c->name, pcap_geterr(c->p));
 		return -1;

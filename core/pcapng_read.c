@@ -47,6 +47,9 @@ struct pcapng_reader {
 	uint8_t *buf;		/* the current block, whole */
 	uint32_t buf_cap;
 	uint32_t section;	/* sections begun, the current one's number */
+	int pending;		/* buf holds a packet block pcapng_peek read ahead */
+	uint32_t pending_type, pending_len;
+	uint64_t pending_at;
 	struct distinct *known;	/* PCAPNG_DISTINCT_MAX of them, allocated on the first */
 	unsigned nknown;	/* up to PCAPNG_DISTINCT_MAX + 1: the last is "the rest" */
 	unsigned last_id;	/* the interface of the packet returned last */
@@ -331,9 +334,16 @@ int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **
 	for (;;) {
 		uint32_t type, len;
 		uint64_t at;
-		int rc = read_block(r, &type, &len, &at, err, errlen);
-		if (rc <= 0)
-			return rc;
+		if (r->pending) {	/* the block pcapng_peek stopped at */
+			r->pending = 0;
+			type = r->pending_type;
+			len = r->pending_len;
+			at = r->pending_at;
+		} else {
+			int rc = read_block(r, &type, &len, &at, err, errlen);
+			if (rc <= 0)
+				return rc;
+		}
 		const uint8_t *b = r->buf;
 		const struct iface *i;
 		uint32_t caplen, wirelen;
@@ -382,6 +392,29 @@ int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **
 		*dlt = i->dlt;
 		r->last_id = i->id;
 		return 1;
+	}
+}
+
+int pcapng_peek(struct pcapng_reader *r, char *err, size_t errlen)
+{
+	if (r->pending)
+		return 1;
+	for (;;) {
+		uint32_t type, len;
+		uint64_t at;
+		int rc = read_block(r, &type, &len, &at, err, errlen);
+		if (rc <= 0)
+			return rc;
+		if (type == BT_EPB || type == BT_OPB || type == BT_SPB) {
+			r->pending = 1;
+			r->pending_type = type;
+			r->pending_len = len;
+			r->pending_at = at;
+			return 1;
+		}
+		if ((type == BT_SHB && section_header(r, len, at, err, errlen) < 0) ||
+		    (type == BT_IDB && interface_block(r, len, at, err, errlen) < 0))
+			return -1;
 	}
 }
 

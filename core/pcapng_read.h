@@ -9,9 +9,9 @@
  * has a type N different from the type of the first interface"; tshark
  * reads such files, and so must netlens.
  *
- * capture.c reads every pcapng file it can open a second time by name
- * with this reader from the first packet; from standard input it keeps
- * libpcap (one interface, and an error at a second link type).
+ * capture.c reads every pcapng file with this reader from the first
+ * packet, standard input too (pcapng_peek learns the first interfaces
+ * without reading anything twice).
  *
  * Every byte is hostile: each block's length is checked against the bytes
  * it claims (a multiple of 4, at least 12, at most PCAPNG_MAX_BLOCK, the
@@ -48,6 +48,12 @@ struct pcapng_reader *pcapng_open(FILE *fp, char *err, size_t errlen);
  * (err says what, the block's offset in the file included). */
 int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **data, int *dlt,
 		char *err, size_t errlen);
+
+/* Reads up to the first packet block still to come, declaring the
+ * interfaces before it, and keeps that block for the next pcapng_next:
+ * 1 one is there, 0 the file ends first, -1 on damage (err). For a
+ * stream that cannot be read twice (standard input). */
+int pcapng_peek(struct pcapng_reader *r, char *err, size_t errlen);
 
 /* The largest snapshot length among the interfaces read so far (0: none
  * set one). */

@@ -140,6 +140,8 @@ static void through_pcapng_reader(const uint8_t *data, size_t size)
 	const uint8_t *bytes;
 	int dlt, n = 0;
 	uint64_t last = 0;
+	if (size % 2 && pcapng_peek(r, err, sizeof(err)) == 1 && pcapng_peek(r, err, sizeof(err)) != 1)
+		fail("a second peek lost the packet the first found");	/* standard input's way in */
 	while (pcapng_next(r, &h, &bytes, &dlt, err, sizeof(err)) == 1 && n++ < 4096) {
 		if (h.caplen > PCAPNG_MAX_BLOCK)
 			fail("a packet longer than a block can be");

@@ -16,7 +16,7 @@
  *    unnamed, place) is that one again, another link type is not; an
  *    interface declared after packets; past 254 interfaces one id for the
  *    rest; pcapng_leading_interfaces counts those before the first packet
- *    and names them;
+ *    and names them; pcapng_peek learns them and keeps that packet first;
  *  - hostile files: each damage is an error naming the block's offset,
  *    never a crash or a read past a block (ASan): lengths not a multiple
  *    of 4, too short, over 16 MiB, two lengths differing, a file cut
@@ -340,6 +340,30 @@ START_TEST(interfaces)
 	ck_assert_str_eq(pcapng_interface_name(r, 99), "");
 	ck_assert_int_eq(pcapng_interface_dlt(r, 99), -1);
 	pcapng_close(r);
+
+	/* pcapng_peek: the interfaces before the first packet known, that
+	 * packet still the first pcapng_next gives; a second peek is free. */
+	char perr[256];
+	struct pcapng_reader *pr = open_img(&m, perr, sizeof(perr));
+	ck_assert_ptr_nonnull(pr);
+	ck_assert_uint_eq(pcapng_interfaces(pr), 0);
+	ck_assert_int_eq(pcapng_peek(pr, perr, sizeof(perr)), 1);
+	ck_assert_int_eq(pcapng_peek(pr, perr, sizeof(perr)), 1);
+	ck_assert_uint_eq(pcapng_interfaces(pr), 3);
+	ck_assert_str_eq(pcapng_interface_name(pr, 1), "Ethernet 2");
+	unsigned peeked[16];
+	int np = 0, pdlt;
+	const uint8_t *pd;
+	struct pcap_pkthdr ph;
+	while (pcapng_next(pr, &ph, &pd, &pdlt, perr, sizeof(perr)) == 1 && np < 16) {
+		peeked[np++] = pcapng_packet_interface(pr);
+		if (np == 1)
+			ck_assert_int_eq(ph.ts.tv_usec, 1);	/* the first packet, not the second */
+	}
+	ck_assert_int_eq(np, 9);
+	ck_assert_mem_eq(peeked, want, sizeof(want));
+	ck_assert_int_eq(pcapng_peek(pr, perr, sizeof(perr)), 0);	/* at the end */
+	pcapng_close(pr);
 
 	/* Before the first packet: the three declared then, named. */
 	char seen[512] = "";
