@@ -268,10 +268,10 @@ int nl_monitor_finish(struct nl_monitor *m, char *err, size_t errlen)
 		rc = 128 + WTERMSIG(m->status);
 	if (err && errlen) {
 		err[0] = '\0';
-		if (rc != 0 && m->tail_len)
-			last_line(m, err, errlen);	/* netlens said why */
-		else if (m->why[0])
+		if (m->why[0])	/* its output went wrong: what then followed is not the cause */
 			snprintf(err, errlen, "%s", m->why);
+		else if (rc != 0 && m->tail_len)
+			last_line(m, err, errlen);	/* netlens said why */
 		else if (rc == 127)	/* where posix_spawn cannot report a failed exec (qemu-user) */
 			snprintf(err, errlen, "cannot run %s: not found, or not a program", m->prog);
 	}
