@@ -93,7 +93,7 @@ static int walk(struct nl_decoder *d)
 		size_t hdr = 1, body = 0;
 		uint32_t count = 0;
 		int container = 0, map = 0;
-		unsigned lenbytes = 0;
+		unsigned lenbytes = 0, after = 0;	/* a length's bytes after the type; bytes after it */
 		if (t <= 0x7f || t >= 0xe0 || t == 0xc0 || t == 0xc2 || t == 0xc3) {
 			/* fixint, nil, false, true */
 		} else if (t <= 0x8f) {
@@ -106,9 +106,9 @@ static int walk(struct nl_decoder *d)
 			return fail(d, "not a netlens record stream: a byte msgpack never uses");
 		} else if (t >= 0xc4 && t <= 0xc6) {	/* bin 8/16/32 */
 			lenbytes = 1u << (t - 0xc4);
-		} else if (t >= 0xc7 && t <= 0xc9) {	/* ext 8/16/32: and a type byte */
+		} else if (t >= 0xc7 && t <= 0xc9) {	/* ext 8/16/32: the length, then a type byte */
 			lenbytes = 1u << (t - 0xc7);
-			hdr = 2;
+			after = 1;
 		} else if (t == 0xca || t == 0xcb) {
 			hdr = t == 0xca ? 5 : 9;
 		} else if (t >= 0xcc && t <= 0xd3) {	/* uint, int 8..64 */
@@ -123,10 +123,10 @@ static int walk(struct nl_decoder *d)
 			lenbytes = (t & 1) ? 4 : 2;
 		}
 		if (lenbytes) {
-			if (have < hdr + lenbytes)
+			if (have < 1 + lenbytes)
 				return 0;
-			uint32_t n = be(p + hdr, lenbytes);
-			hdr += lenbytes;
+			uint32_t n = be(p + 1, lenbytes);
+			hdr = 1 + lenbytes + after;
 			if (container)
 				count = n;
 			else

@@ -207,6 +207,34 @@ START_TEST(hostile_streams)
 }
 END_TEST
 
+/* Every msgpack type's size as msgpack-c reads it: ext 8/16/32 put their
+ * length before their type byte, fixext has none. A walk that sized one
+ * wrong would stop elsewhere than msgpack-c (fuzz_monitor found an ext 8
+ * read so, and a 2^32-key map behind it reached msgpack-c). */
+START_TEST(every_type_sized_as_msgpack_does)
+{
+	static const char rec[] =
+		"\x89"
+		"\xa1" "a" "\xc7\x03\x05" "abc"			/* ext 8: 3 bytes of type 5 */
+		"\xa1" "b" "\xc8\x00\x02\x05" "ab"		/* ext 16 */
+		"\xa1" "c" "\xc9\x00\x00\x00\x01\x05" "a"	/* ext 32 */
+		"\xa1" "d" "\xd4\x05" "a"				/* fixext 1 */
+		"\xa1" "e" "\xd8\x05" "0123456789abcdef"		/* fixext 16 */
+		"\xa1" "f" "\xc5\x00\x02" "xy"			/* bin 16 */
+		"\xa1" "g" "\xda\x00\x02" "xy"			/* str 16 */
+		"\xa1" "h" "\xd1\xff\x85"				/* int 16: -123 */
+		"\xa1" "n" "\x01";
+	struct seen s = { 0 };
+	struct nl_decoder *d = nl_decoder_new(count, &s);
+	for (size_t i = 0; i + 1 < sizeof(rec); i++)	/* a byte at a time */
+		ck_assert_int_ge(nl_decoder_feed(d, rec + i, 1), 0);
+	ck_assert_int_eq(s.n, 1);
+	ck_assert_uint_eq(nl_decoder_pending(d), 0);
+	ck_assert_ptr_null(nl_decoder_error(d));
+	nl_decoder_free(d);
+}
+END_TEST
+
 START_TEST(a_record_over_1_mib)
 {
 	/* {"k": [65536 strings of 20 bytes]}: each header fine, 1.4 MB in all */
@@ -378,6 +406,7 @@ int main(void)
 	tcase_add_test(tc, value_kinds_fed_a_byte_at_a_time);
 	tcase_add_test(tc, a_callback_that_stops);
 	tcase_add_loop_test(tc, hostile_streams, 0, (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_test(tc, every_type_sized_as_msgpack_does);
 	tcase_add_test(tc, a_record_over_1_mib);
 	tcase_add_test(tc, random_bytes);
 	suite_add_tcase(s, tc);
