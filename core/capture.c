@@ -7,6 +7,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "capture.h"
 #include "flow.h"
@@ -21,7 +22,6 @@
 #define BUFFER_TIMEOUT_MS 100	/* never 0: a partly filled TPACKET_V3 block would never be handed over */
 #define NG_FILTERS 16		/* link types one --bpf-filter is compiled for */
 #define PCAPNG_MAGIC 0x0A0D0D0Au
-#define PRESCAN_BLOCKS 1024	/* blocks looked at for interfaces before the first packet */
 
 /* A pcapng file read by core/pcapng_read.c, with --bpf-filter compiled
  * once per link type met (libpcap compiled it for the first one only). */
@@ -259,10 +259,12 @@ static void name_interface(void *ctx, unsigned id, const char *name, int dlt)
 
 static void ng_free(struct capture *c);
 
-/* Standard input cannot be read twice: its first four bytes say pcap or
- * pcapng, and a stream that gives them back before the rest goes to
- * libpcap or to our reader. */
+/* A stream that cannot be read twice (standard input, a named pipe, a
+ * shell's <(tcpdump -w -)): its first four bytes say pcap or pcapng, and
+ * a stream that gives them back before the rest goes to libpcap or to
+ * our reader. */
 struct replay_head {
+	FILE *src;	/* owned, unless stdin */
 	uint8_t head[4];
 	size_t n, at;
 };
@@ -274,8 +276,8 @@ static ssize_t replay_read(void *cookie, char *buf, size_t size)
 	while (k < size && r->at < r->n)
 		buf[k++] = (char)r->head[r->at++];
 	if (k < size) {
-		size_t got = fread(buf + k, 1, size - k, stdin);
-		if (got == 0 && k == 0 && ferror(stdin))
+		size_t got = fread(buf + k, 1, size - k, r->src);
+		if (got == 0 && k == 0 && ferror(r->src))
 			return -1;
 		k += got;
 	}
@@ -284,22 +286,57 @@ static ssize_t replay_read(void *cookie, char *buf, size_t size)
 
 static int replay_close(void *cookie)
 {
-	free(cookie);
+	struct replay_head *r = cookie;
+	if (r->src != stdin)
+		fclose(r->src);
+	free(r);
 	return 0;
 }
 
-static FILE *stdin_stream(int *pcapng)
+static int is_pcapng_magic(const uint8_t *head, size_t n)
 {
-	struct replay_head *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->n = fread(r->head, 1, sizeof(r->head), stdin);
 	uint32_t magic;
-	memcpy(&magic, r->head, 4);
-	*pcapng = r->n == 4 && magic == PCAPNG_MAGIC;
+	if (n < 4)
+		return 0;
+	memcpy(&magic, head, 4);
+	return magic == PCAPNG_MAGIC;
+}
+
+/* src, its first bytes looked at: a regular file is put back where it
+ * was; anything else is wrapped in a replaying stream (src then the
+ * wrapper's). NULL, src closed unless stdin, when that cannot be done. */
+static FILE *sniff_stream(FILE *src, int *pcapng)
+{
+	struct stat st;
+	off_t at;
+	if (src != stdin && fstat(fileno(src), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (at = ftello(src)) >= 0) {
+		uint8_t head[4];
+		size_t n = fread(head, 1, sizeof(head), src);
+		*pcapng = is_pcapng_magic(head, n);
+		if (fseeko(src, at, SEEK_SET) == 0)
+			return src;
+		fclose(src);
+		errno = ESPIPE;
+		return NULL;
+	}
+	struct replay_head *r = calloc(1, sizeof(*r));
+	if (!r) {
+		if (src != stdin)
+			fclose(src);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->src = src;
+	r->n = fread(r->head, 1, sizeof(r->head), src);
+	*pcapng = is_pcapng_magic(r->head, r->n);
 	FILE *fp = fopencookie(r, "rb", (cookie_io_functions_t){ .read = replay_read, .close = replay_close });
-	if (!fp)
+	if (!fp) {
+		if (src != stdin)
+			fclose(src);
 		free(r);
+		errno = ENOMEM;
+	}
 	return fp;
 }
 
@@ -342,19 +379,24 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", path);
 	c->offline = 1;
-	/* Our own FILE with a large buffer: libpcap reads a record at a time,
-	 * and with stdio's default 4 KiB buffer the read() calls cost more than
-	 * decoding. */
 	int from_stdin = !strcmp(path, "-"), pcapng = 0;
-	FILE *fp = from_stdin ? stdin_stream(&pcapng) : fopen(path, "rb");
+	FILE *fp = from_stdin ? stdin : fopen(path, "rb");
+	if (fp)
+		fp = sniff_stream(fp, &pcapng);
 	if (!fp) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* A large buffer: libpcap reads a record at a time, and with stdio's
+	 * default 4 KiB buffer the read() calls cost more than decoding. */
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	/* One thread reads this stream: skip stdio's lock around each of
 	 * libpcap's two fread() calls per packet. */
 	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	/* pcapng goes to our reader, which tells a file's interfaces apart
+	 * (Wireshark on two, an export of -i a,b, a macOS capture that
+	 * declares each interface as it meets it); libpcap merges them and
+	 * may stop at the second link type. */
 	if (pcapng)
 		return open_pcapng_stream(c, fp, err, errlen);
 	c->p = pcap_fopen_offline(fp, ebuf);
@@ -364,30 +406,6 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
-	/* A second handle on a pcapng file, now: once sandboxed netlens can
-	 * open nothing, and libpcap may stop at its second interface. */
-	uint32_t magic;
-	FILE *again = !from_stdin ? fopen(path, "rb") : NULL;
-	if (again)
-		setvbuf(again, NULL, _IOFBF, 1 << 20);
-	if (again && fread(&magic, 4, 1, again) == 1 && magic == PCAPNG_MAGIC &&
-	    fseek(again, 0, SEEK_SET) == 0) {
-		/* pcapng: our reader, which tells a file's interfaces apart
-		 * (Wireshark on two, an export of -i a,b, a macOS capture
-		 * that declares each interface as it meets it); libpcap
-		 * merges them. The interfaces declared before the first
-		 * packet are named now, for an export's first block; a file
-		 * too damaged for that is left to libpcap's messages. */
-		c->per_interface = pcapng_leading_interfaces(again, PRESCAN_BLOCKS, name_interface, NULL) >= 1;
-		if (fseek(again, 0, SEEK_SET) == 0) {
-			c->reread = again;
-		} else {
-			fclose(again);
-			c->per_interface = 0;
-		}
-	} else if (again) {
-		fclose(again);
-	}
 	return 0;
 }
 
@@ -545,44 +563,6 @@ static void ng_free(struct capture *c)
 	c->ng = NULL;
 }
 
-/* libpcap failed on the file, or it is a pcapng file (per_interface) and
- * nothing has been read yet: open it again with our reader and pass over
- * the packets libpcap delivered (the same filter kept the same ones). -1
- * when that cannot be done; libpcap's error stands, or libpcap reads on. */
-static int ng_take_over(struct capture *c)
-{
-	char err[256];
-	FILE *fp = c->reread;
-	if (!fp)
-		return -1;
-	c->reread = NULL;
-	__fsetlocking(fp, FSETLOCKING_BYCALLER);
-	if (!(c->ng = calloc(1, sizeof(*c->ng)))) {
-		fclose(fp);
-		return -1;
-	}
-	if (!(c->ng->r = pcapng_open(fp, err, sizeof(err)))) {	/* fp is the reader's */
-		ng_free(c);
-		return -1;
-	}
-	for (uint64_t kept = 0; kept < c->packets;) {
-		struct pcap_pkthdr h;
-		const uint8_t *data;
-		int dlt;
-		if (pcapng_next(c->ng->r, &h, &data, &dlt, err, sizeof(err)) <= 0) {
-			ng_free(c);
-			return -1;
-		}
-		kept += ng_keeps(c, dlt, &h, data) != 0;
-	}
-	if (c->packets || !c->per_interface)
-		log_msg(LOG_INFO, "%s: libpcap stopped before packet %llu (%s); read on by netlens' "
-			"own pcapng reader", c->name, (unsigned long long)c->packets + 1, pcap_geterr(c->p));
-	pcap_close(c->p);
-	c->p = NULL;
-	return 0;
-}
-
 /* The current packet's interface as flow_key.ifc keeps it, its name
  * handed to ifnames when first met. */
 static unsigned ng_interface(struct capture *c)
@@ -634,12 +614,7 @@ int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 {
 	if (c->ng)
 		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
-	if (c->per_interface && c->packets == 0 && ng_take_over(c) == 0)
-		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
-	c->per_interface = 0;	/* could not: libpcap reads the file as one interface */
 	int n = pcap_dispatch(c->p, max, cb, user);
-	if (n == PCAP_ERROR && c->offline && ng_take_over(c) == 0)
-		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
 	if (n == PCAP_ERROR) {
 		if (c->offline)
 			snprintf(err, errlen, "%s: packet %llu: %s", c->name,
@@ -694,9 +669,6 @@ void capture_close(struct capture *c)
 		pcap_close(c->p);
 	c->p = NULL;
 	ng_free(c);
-	if (c->reread)
-		fclose(c->reread);
 	free(c->filter);
-	c->reread = NULL;
 	c->filter = NULL;
 }

@@ -18,13 +18,11 @@ struct capture {
 	int merged;		/* --workers parent: no handle; merged_stats are the
 				 * workers' counters summed */
 	struct pcap_stat merged_stats;
-	FILE *reread;		/* a pcapng file opened a second time, before the
-				 * sandbox, in case libpcap gives up on it */
 	char *filter;		/* --bpf-filter, for the pcapng reader's own filtering */
-	struct capture_ng *ng;	/* a file libpcap refused, read by core/pcapng_read.c;
+	struct capture_ng *ng;	/* a pcapng file (by name, from a pipe or standard
+				 * input), read by core/pcapng_read.c, not libpcap;
 				 * dlt is then the current packet's link type */
-	int per_interface;	/* a pcapng file opened by name: read by that reader
-				 * from the start, which says... */
+	int per_interface;	/* such a file: its reader says... */
 	unsigned pkt_interface;	/* ...the current packet's interface, 1 the file's
 				 * first (ifnames.h has the names); else 0 */
 	struct capture *next;	/* live on several interfaces (-i eth0,wlan0): the

@@ -434,39 +434,6 @@ int pcapng_interface_dlt(const struct pcapng_reader *r, unsigned n)
 	return n < r->nknown && n < PCAPNG_DISTINCT_MAX ? r->known[n].dlt : -1;
 }
 
-int pcapng_leading_interfaces(FILE *fp, unsigned max_blocks,
-			      void (*named)(void *ctx, unsigned id, const char *name, int dlt), void *ctx)
-{
-	char err[160];
-	struct pcapng_reader *r = calloc(1, sizeof(*r));
-	if (!r)
-		return -1;
-	r->fp = fp;
-	int n = -1;
-	uint32_t type, len;
-	uint64_t at;
-	if (read_block(r, &type, &len, &at, err, sizeof(err)) <= 0 || type != BT_SHB ||
-	    section_header(r, len, at, err, sizeof(err)) < 0)
-		goto out;
-	for (unsigned k = 0; k < max_blocks; k++) {
-		int rc = read_block(r, &type, &len, &at, err, sizeof(err));
-		if (rc < 0)
-			goto out;
-		if (rc == 0 || type == BT_EPB || type == BT_OPB || type == BT_SPB)
-			break;
-		if ((type == BT_SHB && section_header(r, len, at, err, sizeof(err)) < 0) ||
-		    (type == BT_IDB && interface_block(r, len, at, err, sizeof(err)) < 0))
-			goto out;
-	}
-	n = (int)r->nknown;
-	for (unsigned k = 0; named && k < r->nknown; k++)
-		named(ctx, k, pcapng_interface_name(r, k), pcapng_interface_dlt(r, k));
-out:
-	r->fp = NULL;	/* the caller's */
-	pcapng_close(r);
-	return n;
-}
-
 void pcapng_close(struct pcapng_reader *r)
 {
 	if (!r)

@@ -80,15 +80,6 @@ const char *pcapng_interface_name(const struct pcapng_reader *r, unsigned n);
 /* Interface n's link type (-1: none such). */
 int pcapng_interface_dlt(const struct pcapng_reader *r, unsigned n);
 
-/* Reads fp from its position up to the first packet block, at most
- * max_blocks blocks, and returns how many distinct interfaces the file
- * declares before it (-1: not a pcapng file, or damaged before that),
- * calling named (when not NULL) with each one's number, name (as
- * pcapng_interface_name gives it) and link type. fp stays the caller's,
- * at no particular position. */
-int pcapng_leading_interfaces(FILE *fp, unsigned max_blocks,
-			      void (*named)(void *ctx, unsigned id, const char *name, int dlt), void *ctx);
-
 void pcapng_close(struct pcapng_reader *r);
 
 #endif

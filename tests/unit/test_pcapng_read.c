@@ -15,8 +15,8 @@
  *    section's interface with an earlier one's link type and name (or,
  *    unnamed, place) is that one again, another link type is not; an
  *    interface declared after packets; past 254 interfaces one id for the
- *    rest; pcapng_leading_interfaces counts those before the first packet
- *    and names them; pcapng_peek learns them and keeps that packet first;
+ *    rest; pcapng_peek learns those before the first packet (their names)
+ *    and keeps that packet first;
  *  - hostile files: each damage is an error naming the block's offset,
  *    never a crash or a read past a block (ASan): lengths not a multiple
  *    of 4, too short, over 16 MiB, two lengths differing, a file cut
@@ -365,17 +365,20 @@ START_TEST(interfaces)
 	ck_assert_int_eq(pcapng_peek(pr, perr, sizeof(perr)), 0);	/* at the end */
 	pcapng_close(pr);
 
-	/* Before the first packet: the three declared then, named. */
+	/* Before the first packet: the three declared then, named, as a
+	 * capture opened on this file names them before reading on. */
 	char seen[512] = "";
-	FILE *fp = fmemopen(m.b, m.len, "rb");
-	ck_assert_int_eq(pcapng_leading_interfaces(fp, 100, names_seen, seen), 3);
+	pr = open_img(&m, perr, sizeof(perr));
+	ck_assert_ptr_nonnull(pr);
+	ck_assert_int_eq(pcapng_peek(pr, perr, sizeof(perr)), 1);
+	for (unsigned k = 0; k < pcapng_interfaces(pr); k++)
+		names_seen(seen, k, pcapng_interface_name(pr, k), pcapng_interface_dlt(pr, k));
 	ck_assert_str_eq(seen, "0:eth0/1 1:Ethernet 2/1 2:/1");
-	rewind(fp);
-	ck_assert_int_eq(pcapng_leading_interfaces(fp, 1, NULL, NULL), 1);	/* looked at 1 block */
-	fclose(fp);
-	fp = fmemopen((void *)"not pcapng at all", 17, "rb");
-	ck_assert_int_eq(pcapng_leading_interfaces(fp, 100, NULL, NULL), -1);
-	fclose(fp);
+	pcapng_close(pr);
+	FILE *fp = fmemopen((void *)"not pcapng at all", 17, "rb");
+	perr[0] = 0;
+	ck_assert_ptr_null(pcapng_open(fp, perr, sizeof(perr)));	/* fp closed by it */
+	ck_assert_msg(strstr(perr, "block at byte 0") != NULL, "%s", perr);
 	free(m.b);
 
 	/* 300 interfaces: 254 told apart, the rest one id. */
