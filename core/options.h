@@ -86,7 +86,7 @@ struct options {
 #define OPTIONS_THEMES "vivid", "muted", "catppuccin-mocha", "tokyo-night", "gruvbox", "nord"
 
 /* --sort's columns, in the order of the UI's `s` (ui/ui.h enum ui_sort). */
-#define OPTIONS_SORT_COLUMNS "created", "protocol", "local", "remote", "state", "service", \
+#define OPTIONS_SORT_COLUMNS "created", "protocol", "interface", "local", "remote", "state", "service", \
 	"application", "bandwidth", "process"
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

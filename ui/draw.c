@@ -43,7 +43,7 @@ struct col {
 
 static const struct col cols[COL_COUNT] = {
 	[COL_PROTO] = { "Proto", SORT_PROTO, 6, 6, 0 },	/* ICMPv6 */
-	[COL_IFACE] = { "If", SORT_CREATED, 4, 10, 0 },	/* flows on several interfaces only */
+	[COL_IFACE] = { "If", SORT_IFACE, 4, 10, 0 },	/* flows on several interfaces only */
 	[COL_LOCAL] = { "Local", SORT_LOCAL, 15, 21, 0 },
 	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
 	[COL_LOC] = { "Loc", SORT_REMOTE, 3, 3, 0 },	/* with GeoIP files only */

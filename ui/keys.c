@@ -435,6 +435,8 @@ static void handle_key(struct ui *u, int ch)
 		break;
 	case 's':
 		u->sort = (enum ui_sort)((u->sort + 1) % SORT_COUNT);
+		if (u->sort == SORT_IFACE && !u->iface_col)	/* no If column to sort by */
+			u->sort = (enum ui_sort)(u->sort + 1);
 		u->sort_desc = ui_sort_default_desc(u->sort);
 		ui_set_status(u, "sort: %s", ui_sort_name(u->sort));
 		break;

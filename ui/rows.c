@@ -255,6 +255,11 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	r->gbw = 0;
 	switch (u->sort) {
 	case SORT_PROTO: key_text(r->key, t.proto); break;
+	case SORT_IFACE: {
+		const char *ifc = record_interface(f);
+		key_text(r->key, ifc ? ifc : "");
+		break;
+	}
 	case SORT_LOCAL: key_addr(r->key, f, flow_src_addr(f), flow_src_port(f)); break;
 	case SORT_REMOTE: key_addr(r->key, f, flow_dst_addr(f), flow_dst_port(f)); break;
 	case SORT_STATE: key_text(r->key, t.state); break;

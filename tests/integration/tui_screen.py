@@ -81,7 +81,7 @@ def endpoint_key(s):
 
 
 def identity(r):
-    return (r.get("Proto"), r.get("Local"), r.get("Remote"), r.get("State"))
+    return (r.get("Proto"), r.get("If"), r.get("Local"), r.get("Remote"), r.get("State"))
 
 
 def check_sorted(path, col, direction, created=None):
