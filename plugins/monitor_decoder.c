@@ -201,6 +201,18 @@ static const char *put_text(struct fill *f, const char *s, size_t n)
 	return at;
 }
 
+/* A msgpack object's double. msgpack-c's zone aligns objects to a
+ * pointer's size, so on a 32-bit MIPS router an 8-byte double may sit 4
+ * bytes off its alignment, where the compiler's one-instruction load
+ * (ldc1) faults with SIGBUS; read as a packed struct, it is loaded in
+ * pieces where the target needs that. */
+struct __attribute__((packed)) unaligned_double { double v; };
+
+static double object_real(const msgpack_object *o)
+{
+	return ((const struct unaligned_double *)(const void *)&o->via)->v;
+}
+
 /* Pass two. */
 static void convert(const msgpack_object *o, struct nl_value *v, struct fill *f, int in_list)
 {
@@ -228,9 +240,9 @@ static void convert(const msgpack_object *o, struct nl_value *v, struct fill *f,
 	case MSGPACK_OBJECT_FLOAT32:
 	case MSGPACK_OBJECT_FLOAT64:
 		v->kind = NL_VALUE_REAL;
-		v->real = o->via.f64;
+		v->real = object_real(o);
 		/* the integer part, where it fits (NaN and the infinities: 0) */
-		v->integer = o->via.f64 >= -9.2e18 && o->via.f64 <= 9.2e18 ? (int64_t)o->via.f64 : 0;
+		v->integer = v->real >= -9.2e18 && v->real <= 9.2e18 ? (int64_t)v->real : 0;
 		break;
 	case MSGPACK_OBJECT_STR:
 		v->kind = NL_VALUE_TEXT;
