@@ -157,6 +157,19 @@ static void export_from(struct app *a, const char *ifname)
 	pcap_export_from(a->pcapng_x, ifname);
 }
 
+/* An export's interface block for the packet, named as it is read: by its
+ * cooked v2 index (-i any, a cooked v2 file; decoded or not), or by a pcapng
+ * file's interface. -i eth0,wlan0 names its blocks as it reads each. */
+static void export_interface(struct app *a, const struct capture *c, const struct packet *pkt)
+{
+	if (a->cap.next)
+		return;
+	if (pkt->ifindex)
+		export_from(a, ifnames_name(pkt->ifindex < FLOW_IFC_INDEXED ? pkt->ifindex : FLOW_IFC_INDEXED));
+	else if (c->pkt_interface && !capture_cooked(c))	/* a cooked v2 packet's index unread */
+		export_from(a, ifnames_name(c->pkt_interface));
+}
+
 /* The name an export's first interface block gets: the interface read, a
  * pcap file's name, or a pcapng file's first interface's. */
 static const char *export_ifname(const struct app *a)
@@ -184,9 +197,11 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		 * on each interface, not one counted twice with its second copies
 		 * taken for retransmissions (as with -i eth0,wlan0). Indexes from
 		 * 255 up share the last key value. */
-		if (pkt.ifindex && !a->cap.next)
+		if (pkt.ifindex && !a->cap.next) {
 			pkt.ifc = pkt.ifindex < FLOW_IFC_INDEXED ? (uint8_t)pkt.ifindex : FLOW_IFC_INDEXED;
-		else if (c->pkt_interface)	/* a pcapng file's interfaces: the same */
+			if (c->per_interface)	/* a pcapng file may name the index */
+				ifnames_name_cooked(pkt.ifc, capture_cooked_interface_name(c, pkt.ifindex));
+		} else if (c->pkt_interface)	/* a pcapng file's interfaces: the same */
 			pkt.ifc = (uint8_t)c->pkt_interface;
 		if (pkt.proc_pid && owners_current)
 			note_capture_owner(a, &pkt);	/* before the flow is looked up */
@@ -194,8 +209,7 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		if (pkt.proto == L4_ARP || pkt.nd_has_lladdr)
 			neighbors_from_packet(neighbors_current, &pkt);
 		if (a->pcap_x || a->pcapng_x) {
-			if (c->pkt_interface)	/* an interface block each, as read */
-				export_from(a, ifnames_name(c->pkt_interface));
+			export_interface(a, c, &pkt);
 			pcap_export_packet(a->pcap_x, c->dlt, h, bytes, a->tracker.last_flow);
 			pcap_export_packet(a->pcapng_x, c->dlt, h, bytes, a->tracker.last_flow);
 		}
@@ -207,8 +221,7 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	}
 	tracker_note_undecoded(&a->tracker, r, h->len);
 	if (a->pcap_x || a->pcapng_x) {	/* every packet read, not only those decoded */
-		if (c->pkt_interface)
-			export_from(a, ifnames_name(c->pkt_interface));
+		export_interface(a, c, &pkt);
 		pcap_export_packet(a->pcap_x, c->dlt, h, bytes, NULL);
 		pcap_export_packet(a->pcapng_x, c->dlt, h, bytes, NULL);
 	}

@@ -34,6 +34,9 @@ struct capture_ng {
 	} f[NG_FILTERS];
 	unsigned nf;
 	unsigned named;		/* interfaces 1..named given to ifnames */
+	/* cooked v2: the index each interface's packets carry (0: none
+	 * yet, UINT32_MAX: several, so the block's name is not theirs) */
+	uint32_t cooked_index[PCAPNG_DISTINCT_MAX];
 };
 
 /* -i any: Linux's cooked header v2 where libpcap offers it, for the index
@@ -561,6 +564,32 @@ static void ng_free(struct capture *c)
 	pcapng_close(c->ng->r);
 	free(c->ng);
 	c->ng = NULL;
+}
+
+int capture_cooked(const struct capture *c)
+{
+#ifdef DLT_LINUX_SLL2
+	return c->dlt == DLT_LINUX_SLL2;
+#else
+	(void)c;
+	return 0;
+#endif
+}
+
+const char *capture_cooked_interface_name(const struct capture *c, uint32_t ifindex)
+{
+	if (!c->ng || !ifindex || ifindex == UINT32_MAX)
+		return NULL;
+	const unsigned id = pcapng_packet_interface(c->ng->r);
+	if (id >= PCAPNG_DISTINCT_MAX)
+		return NULL;
+	uint32_t *seen = &c->ng->cooked_index[id];
+	if (!*seen)
+		*seen = ifindex;
+	else if (*seen != ifindex)
+		*seen = UINT32_MAX;	/* tcpdump's "any" by another name */
+	const char *name = pcapng_interface_name(c->ng->r, id);
+	return *seen == ifindex && name[0] && strcmp(name, "any") ? name : NULL;
 }
 
 /* The current packet's interface as flow_key.ifc keeps it, its name

@@ -53,6 +53,14 @@ int capture_has_interface(const struct capture *c, const char *name);
 /* Whether the interfaces read differ in link type. */
 int capture_mixed_links(const struct capture *c);
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen);
+/* Whether the current packet is in Linux cooked v2 (each packet says the
+ * index of its interface). */
+int capture_cooked(const struct capture *c);
+/* A pcapng file's cooked v2 packet of interface index ifindex: the name
+ * its interface block gives, when that block names one interface (not
+ * "any", and no packet of another index under it so far); else NULL. A
+ * netlens export of -i any writes a block per interface so. */
+const char *capture_cooked_interface_name(const struct capture *c, uint32_t ifindex);
 
 /* Checks a filter's syntax without any capture handle (Ethernet assumed). */
 int capture_check_filter(const char *expr, uint32_t snaplen, char *err, size_t errlen);

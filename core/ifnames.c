@@ -80,6 +80,12 @@ void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id)
 	}
 }
 
+void ifnames_name_cooked(unsigned ifc, const char *name)
+{
+	if (name && !live && ifc && ifc < FLOW_IFC_INDEXED && !names[ifc][0])
+		store(ifc, name);
+}
+
 const char *ifnames_name(unsigned ifc)
 {
 	if (ifc >= FLOW_IFC_INDEXED)

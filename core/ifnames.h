@@ -8,7 +8,8 @@
  * second when an index is not known, and every 30 s while asked: an
  * interface made after start, a container's veth, gets its name);
  * reading a file, the indexes are another machine's and are shown as
- * "if3" unless the file named them (a pcapng file's if_name). Names are
+ * "if3" unless the file named them (a pcapng file's if_name; in cooked
+ * v2, a block per interface as netlens' export of -i any writes). Names are
  * made printable (blanks become '_', other bytes outside printable ASCII
  * '?'). Index FLOW_IFC_INDEXED stands for it and all above.
  */
@@ -22,6 +23,12 @@ void ifnames_set_live(int live);
  * name, or "" for "if<file_id>" (its number in the file, as tshark's
  * frame.interface_id). */
 void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id);
+
+/* Reading a file in cooked v2, interface index ifc (1 to FLOW_IFC_INDEXED
+ * - 1) is called name from now on (the pcapng block its packets are under
+ * names it: capture_cooked_interface_name), unless named already. NULL:
+ * nothing to do. Live, the system names indexes. */
+void ifnames_name_cooked(unsigned ifc, const char *name);
 
 /* Reading a pcapng file that has named one interface so far: its flows
  * need no interface said (there is no other), as on one live interface. */

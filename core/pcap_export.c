@@ -25,7 +25,8 @@
 #define PCAPNG_IF_NAME 2
 #define PCAPNG_SHB_USERAPPL 4
 #define PCAPNG_COMMENT_MAX 1024	/* longer comments are cut */
-#define PCAP_EXPORT_MAX_LINKS 16	/* interfaces a pcapng export describes */
+#define PCAP_EXPORT_MAX_LINKS 256	/* interfaces a pcapng export describes; more share
+					 * the first block of their link type */
 
 struct pcap_export {
 	enum pcap_export_format fmt;
@@ -39,6 +40,7 @@ struct pcap_export {
 	int dlts[PCAP_EXPORT_MAX_LINKS];
 	char if_names[PCAP_EXPORT_MAX_LINKS][128];	/* pcapng: each block's if_name */
 	unsigned ndlts;
+	int cur;			/* the block of the last packet; -1: look again */
 	char ifname[256];		/* the interface or file packets now come from */
 	uint64_t packets, lost, unflushed, other_link;
 	int failed;			/* reported once */
@@ -142,6 +144,7 @@ struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format f
 		return NULL;
 	}
 	x->fmt = fmt;
+	x->cur = -1;
 	x->snaplen = snaplen;
 	x->dlts[0] = dlt;
 	x->ndlts = fmt == PCAP_EXPORT_PCAP;
@@ -272,26 +275,37 @@ static void write_failed(struct pcap_export *x)
 
 /* The interface of a packet of link type dlt, written first when new;
  * -1 when the file cannot describe it, -2 when writing the interface
- * failed. */
+ * failed. The last packet's is kept: packets come in runs. */
 static int interface_for(struct pcap_export *x, int dlt)
 {
-	for (unsigned i = 0; i < x->ndlts; i++)
-		if (x->dlts[i] == dlt &&
-		    (x->fmt == PCAP_EXPORT_PCAP || !strncmp(x->if_names[i], x->ifname, sizeof(x->if_names[0]) - 1)))
-			return (int)i;
-	if (x->fmt == PCAP_EXPORT_PCAP || x->ndlts == PCAP_EXPORT_MAX_LINKS)
+	if (x->cur >= 0 && x->dlts[x->cur] == dlt)
+		return x->cur;
+	int same_link = -1;
+	for (unsigned i = 0; i < x->ndlts; i++) {
+		if (x->dlts[i] != dlt)
+			continue;
+		if (same_link < 0)
+			same_link = (int)i;
+		if (x->fmt == PCAP_EXPORT_PCAP || !strncmp(x->if_names[i], x->ifname, sizeof(x->if_names[0]) - 1))
+			return x->cur = (int)i;
+	}
+	if (x->fmt == PCAP_EXPORT_PCAP)
 		return -1;
+	if (x->ndlts == PCAP_EXPORT_MAX_LINKS)	/* -i any on a host of many veths */
+		return same_link >= 0 ? (x->cur = same_link) : -1;
 	if (pcapng_interface(x, dlt) < 0) {
 		write_failed(x);
 		return -2;
 	}
-	return (int)x->ndlts - 1;
+	return x->cur = (int)x->ndlts - 1;
 }
 
 void pcap_export_from(struct pcap_export *x, const char *ifname)
 {
-	if (x && strcmp(x->ifname, ifname))
+	if (x && strcmp(x->ifname, ifname)) {
 		snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
+		x->cur = -1;
+	}
 }
 
 void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr *h,

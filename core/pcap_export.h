@@ -41,9 +41,12 @@ struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format f
 void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr *h,
 			const u_char *bytes, const struct flow *f);
 
-/* Live on several interfaces: the packets that follow come from ifname.
- * pcapng gives each interface (and link type) a block of its own, named
- * so; pcap keeps the packets of its link type, whatever their interface. */
+/* Live on several interfaces, -i any in cooked v2 (each packet says its
+ * interface), a pcapng file of several: the packets that follow come from
+ * ifname. pcapng gives each interface (and link type) a block of its own,
+ * named so (up to 256; then a packet goes under its link type's first
+ * block); pcap keeps the packets of its link type, whatever their
+ * interface. */
 void pcap_export_from(struct pcap_export *x, const char *ifname);
 
 /* Writes out what stdio holds (each refresh). */

@@ -9,7 +9,8 @@
  *  - simple packet blocks (cut to the interface's snaplen) and obsolete
  *    packet blocks;
  *  - a pcapng file netlens' own --pcapng-export wrote with three link types
- *    reads back packet for packet;
+ *    reads back packet for packet; an export names a block per interface,
+ *    256 at most (then a packet goes under its link type's first block);
  *  - each packet's interface among the file's distinct ones: names from
  *    if_name, or if_description behind a WinPcap device path; a later
  *    section's interface with an earlier one's link type and name (or,
@@ -573,6 +574,70 @@ START_TEST(export_names_each_interface)
 }
 END_TEST
 
+/* -i any on a host of many veths: a block each up to 256, then a packet goes
+ * under its link type's first block (not lost); a name met again finds its
+ * own block. */
+START_TEST(export_many_interfaces)
+{
+	char err[512], path[128];
+	snprintf(path, sizeof(path), "/tmp/netlens-test-pcapng-many.%d", (int)getpid());
+	unlink(path);
+	struct pcap_export *x = pcap_export_open(path, PCAP_EXPORT_PCAPNG, 276, 65535, "any", err,
+						 sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	enum { N = 300 };
+	for (int i = 0; i <= N; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "veth%d", i == N ? 5 : i);
+		struct pcap_pkthdr h = { .ts = { 1700000000 + i, 0 }, .caplen = 14, .len = 14 };
+		pcap_export_from(x, name);
+		pcap_export_packet(x, 276, &h, pay, NULL);
+		pcap_export_packet(x, 276, &h, pay, NULL);	/* the same block again */
+	}
+	ck_assert_uint_eq(pcap_export_packets(x), 2 * (N + 1));
+	ck_assert_uint_eq(pcap_export_other_link(x), 0);
+	ck_assert_uint_eq(pcap_export_close(x), 0);
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	static uint8_t img[1 << 16];
+	size_t n = fread(img, 1, sizeof(img), fp);
+	fclose(fp);
+	unlink(path);
+	ck_assert_uint_lt(n, sizeof(img));
+	uint32_t nidb = 0, npkt = 0;
+	static uint32_t pkt_if[2 * (N + 1)];
+	char first[16] = "", last[16] = "";
+	for (size_t at = 0; at + 12 <= n;) {
+		uint32_t type, len;
+		memcpy(&type, img + at, 4);
+		memcpy(&len, img + at + 4, 4);
+		ck_assert_uint_ge(len, 12);
+		ck_assert_uint_le(at + len, n);
+		if (type == 1) {
+			uint16_t olen;
+			memcpy(&olen, img + at + 18, 2);
+			ck_assert_uint_lt(olen, sizeof(first));
+			memcpy(nidb == 1 ? first : last, img + at + 20, olen);
+			(nidb == 1 ? first : last)[olen] = '\0';
+			nidb++;
+		} else if (type == 6) {
+			ck_assert_uint_lt(npkt, 2 * (N + 1));
+			memcpy(&pkt_if[npkt++], img + at + 8, 4);
+		}
+		at += len;
+	}
+	ck_assert_uint_eq(nidb, 256);	/* "any" (holding none), veth0 ... veth254 */
+	ck_assert_str_eq(first, "veth0");
+	ck_assert_str_eq(last, "veth254");
+	ck_assert_uint_eq(npkt, 2 * (N + 1));
+	for (uint32_t i = 0; i <= N; i++) {
+		uint32_t want = i == N ? 6 : i < 255 ? i + 1 : 0;	/* veth5 is block 6 */
+		ck_assert_uint_eq(pkt_if[2 * i], want);
+		ck_assert_uint_eq(pkt_if[2 * i + 1], want);
+	}
+}
+END_TEST
+
 /* Damage: the image is cut or patched; want is a piece of the message. */
 enum damage {
 	DMG_LEN_ODD, DMG_LEN_SHORT, DMG_LEN_HUGE, DMG_LEN_MISMATCH, DMG_CUT_HEADER, DMG_CUT_BLOCK,
@@ -679,6 +744,7 @@ static Suite *pcapng_read_suite(void)
 	tcase_add_test(tc, simple_and_obsolete_blocks);
 	tcase_add_test(tc, reads_netlens_export);
 	tcase_add_test(tc, export_names_each_interface);
+	tcase_add_test(tc, export_many_interfaces);
 	tcase_add_test(tc, interfaces);
 	tcase_add_loop_test(tc, hostile, 0, DMG_COUNT);
 	suite_add_tcase(s, tc);
