@@ -157,24 +157,27 @@ static void export_from(struct app *a, const char *ifname)
 	pcap_export_from(a->pcapng_x, ifname);
 }
 
+/* The name an export's first interface block gets: the interface read, a
+ * pcap file's name, or a pcapng file's first interface's. */
+static const char *export_ifname(const struct app *a)
+{
+	return a->cap.per_interface ? ifnames_name(1) : a->cap.name;
+}
+
 /* An export's interface block for the packet, named as it is read: by its
- * cooked v2 index (-i any, a cooked v2 file; decoded or not), or by a pcapng
- * file's interface. -i eth0,wlan0 names its blocks as it reads each. */
+ * cooked v2 index (-i any, a cooked v2 file; decoded or not; a packet too
+ * short to say under the first block), or by a pcapng file's interface.
+ * -i eth0,wlan0 names its blocks as it reads each. */
 static void export_interface(struct app *a, const struct capture *c, const struct packet *pkt)
 {
 	if (a->cap.next)
 		return;
 	if (pkt->ifindex)
 		export_from(a, ifnames_name(pkt->ifindex < FLOW_IFC_INDEXED ? pkt->ifindex : FLOW_IFC_INDEXED));
-	else if (c->pkt_interface && !capture_cooked(c))	/* a cooked v2 packet's index unread */
+	else if (capture_cooked(c))	/* too short to say: the first block, "any" live */
+		export_from(a, export_ifname(a));
+	else if (c->pkt_interface)
 		export_from(a, ifnames_name(c->pkt_interface));
-}
-
-/* The name an export's first interface block gets: the interface read, a
- * pcap file's name, or a pcapng file's first interface's. */
-static const char *export_ifname(const struct app *a)
-{
-	return a->cap.per_interface ? ifnames_name(1) : a->cap.name;
 }
 
 void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "flow.h"
@@ -22,6 +23,7 @@
 #define BUFFER_TIMEOUT_MS 100	/* never 0: a partly filled TPACKET_V3 block would never be handed over */
 #define NG_FILTERS 16		/* link types one --bpf-filter is compiled for */
 #define PCAPNG_MAGIC 0x0A0D0D0Au
+#define FILE_BUFFER (256 * 1024)	/* stdio's buffer for --read */
 
 /* A pcapng file read by core/pcapng_read.c, with --bpf-filter compiled
  * once per link type met (libpcap compiled it for the first one only). */
@@ -267,10 +269,21 @@ static void ng_free(struct capture *c);
  * a stream that gives them back before the rest goes to libpcap or to
  * our reader. */
 struct replay_head {
-	FILE *src;	/* owned, unless stdin */
+	FILE *src;	/* owned, unless stdin; read through its descriptor only */
 	uint8_t head[4];
 	size_t n, at;
 };
+
+/* One read(2), whatever it gives: a pipe from a live tcpdump hands each
+ * packet over as it comes, not once a buffer's worth has gathered. */
+static ssize_t read_some(int fd, void *buf, size_t size)
+{
+	ssize_t got;
+	do
+		got = read(fd, buf, size);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
 
 static ssize_t replay_read(void *cookie, char *buf, size_t size)
 {
@@ -278,13 +291,9 @@ static ssize_t replay_read(void *cookie, char *buf, size_t size)
 	size_t k = 0;
 	while (k < size && r->at < r->n)
 		buf[k++] = (char)r->head[r->at++];
-	if (k < size) {
-		size_t got = fread(buf + k, 1, size - k, r->src);
-		if (got == 0 && k == 0 && ferror(r->src))
-			return -1;
-		k += got;
-	}
-	return (ssize_t)k;
+	if (k)
+		return (ssize_t)k;
+	return read_some(fileno(r->src), buf, size);
 }
 
 static int replay_close(void *cookie)
@@ -307,13 +316,17 @@ static int is_pcapng_magic(const uint8_t *head, size_t n)
 
 /* src, its first bytes looked at: a regular file is put back where it
  * was; anything else is wrapped in a replaying stream (src then the
- * wrapper's). NULL, src closed unless stdin, when that cannot be done. */
-static FILE *sniff_stream(FILE *src, int *pcapng)
+ * wrapper's). The stream returned reads through buf (when not NULL; the
+ * caller's until the stream is closed). NULL, src closed unless stdin,
+ * when that cannot be done. */
+static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng)
 {
 	struct stat st;
 	off_t at;
 	if (src != stdin && fstat(fileno(src), &st) == 0 && S_ISREG(st.st_mode) &&
 	    (at = ftello(src)) >= 0) {
+		if (buf)	/* before the first read, as setvbuf must be */
+			setvbuf(src, buf, _IOFBF, size);
 		uint8_t head[4];
 		size_t n = fread(head, 1, sizeof(head), src);
 		*pcapng = is_pcapng_magic(head, n);
@@ -331,7 +344,12 @@ static FILE *sniff_stream(FILE *src, int *pcapng)
 		return NULL;
 	}
 	r->src = src;
-	r->n = fread(r->head, 1, sizeof(r->head), src);
+	while (r->n < sizeof(r->head)) {
+		ssize_t got = read_some(fileno(src), r->head + r->n, sizeof(r->head) - r->n);
+		if (got <= 0)
+			break;	/* an error comes back at the next read */
+		r->n += (size_t)got;
+	}
 	*pcapng = is_pcapng_magic(r->head, r->n);
 	FILE *fp = fopencookie(r, "rb", (cookie_io_functions_t){ .read = replay_read, .close = replay_close });
 	if (!fp) {
@@ -339,6 +357,8 @@ static FILE *sniff_stream(FILE *src, int *pcapng)
 			fclose(src);
 		free(r);
 		errno = ENOMEM;
+	} else if (buf) {
+		setvbuf(fp, buf, _IOFBF, size);
 	}
 	return fp;
 }
@@ -384,15 +404,19 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	c->offline = 1;
 	int from_stdin = !strcmp(path, "-"), pcapng = 0;
 	FILE *fp = from_stdin ? stdin : fopen(path, "rb");
+	/* A buffer of our own: libpcap reads a record at a time, and stdio's
+	 * default (4 KiB for a file, 8 for a pipe; setvbuf with no buffer
+	 * keeps it, whatever size it is asked for) costs a read() call per 8
+	 * packets of 500 bytes. Without memory for it, the default. */
+	c->iobuf = fp ? malloc(FILE_BUFFER) : NULL;
 	if (fp)
-		fp = sniff_stream(fp, &pcapng);
+		fp = sniff_stream(fp, c->iobuf, FILE_BUFFER, &pcapng);
 	if (!fp) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		free(c->iobuf);
+		c->iobuf = NULL;
 		return -1;
 	}
-	/* A large buffer: libpcap reads a record at a time, and with stdio's
-	 * default 4 KiB buffer the read() calls cost more than decoding. */
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	/* One thread reads this stream: skip stdio's lock around each of
 	 * libpcap's two fread() calls per packet. */
 	__fsetlocking(fp, FSETLOCKING_BYCALLER);
@@ -400,12 +424,19 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	 * (Wireshark on two, an export of -i a,b, a macOS capture that
 	 * declares each interface as it meets it); libpcap merges them and
 	 * may stop at the second link type. */
-	if (pcapng)
-		return open_pcapng_stream(c, fp, err, errlen);
+	if (pcapng) {
+		if (open_pcapng_stream(c, fp, err, errlen) == 0)
+			return 0;
+		free(c->iobuf);	/* fp is closed */
+		c->iobuf = NULL;
+		return -1;
+	}
 	c->p = pcap_fopen_offline(fp, ebuf);
 	if (!c->p) {
 		snprintf(err, errlen, "cannot read %s: %s", path, ebuf);
 		fclose(fp);
+		free(c->iobuf);
+		c->iobuf = NULL;
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
@@ -584,10 +615,14 @@ const char *capture_cooked_interface_name(const struct capture *c, uint32_t ifin
 	if (id >= PCAPNG_DISTINCT_MAX)
 		return NULL;
 	uint32_t *seen = &c->ng->cooked_index[id];
-	if (!*seen)
+	if (!*seen) {
 		*seen = ifindex;
-	else if (*seen != ifindex)
-		*seen = UINT32_MAX;	/* tcpdump's "any" by another name */
+	} else if (*seen != ifindex && *seen != UINT32_MAX) {
+		/* tcpdump's "any" by another name: the index named from it
+		 * first is not that interface after all */
+		ifnames_forget_cooked(*seen < FLOW_IFC_INDEXED ? *seen : FLOW_IFC_INDEXED);
+		*seen = UINT32_MAX;
+	}
 	const char *name = pcapng_interface_name(c->ng->r, id);
 	return *seen == ifindex && name[0] && strcmp(name, "any") ? name : NULL;
 }
@@ -698,6 +733,8 @@ void capture_close(struct capture *c)
 		pcap_close(c->p);
 	c->p = NULL;
 	ng_free(c);
+	free(c->iobuf);		/* after the stream reading through it is closed */
+	c->iobuf = NULL;
 	free(c->filter);
 	c->filter = NULL;
 }

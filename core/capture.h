@@ -19,6 +19,7 @@ struct capture {
 				 * workers' counters summed */
 	struct pcap_stat merged_stats;
 	char *filter;		/* --bpf-filter, for the pcapng reader's own filtering */
+	char *iobuf;		/* a file's stdio buffer, freed after its stream */
 	struct capture_ng *ng;	/* a pcapng file (by name, from a pipe or standard
 				 * input), read by core/pcapng_read.c, not libpcap;
 				 * dlt is then the current packet's link type */
@@ -58,8 +59,10 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 int capture_cooked(const struct capture *c);
 /* A pcapng file's cooked v2 packet of interface index ifindex: the name
  * its interface block gives, when that block names one interface (not
- * "any", and no packet of another index under it so far); else NULL. A
- * netlens export of -i any writes a block per interface so. */
+ * "any", and no packet of another index under it so far: the first
+ * index's name is withdrawn (ifnames_forget_cooked) when one comes);
+ * else NULL. A netlens export of -i any writes a block per interface so.
+ * Keeps what it has seen in the file's reader state (c->ng). */
 const char *capture_cooked_interface_name(const struct capture *c, uint32_t ifindex);
 
 /* Checks a filter's syntax without any capture handle (Ethernet assumed). */

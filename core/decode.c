@@ -786,13 +786,14 @@ static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire,
 		uint16_t proto = nl_get_be16(r);
 		nl_reader_skip(r, 2);
 		uint32_t ifindex = nl_get_be32(r);
+		if (nl_reader_ok(r))	/* said even of a packet not decoded: an export files it so */
+			pkt->ifindex = ifindex;
 		uint16_t hatype = nl_get_be16(r);
 		nl_reader_skip(r, 10);
 		if (!nl_reader_ok(r))
 			return DECODE_TRUNCATED;
 		if (hatype == 824)
 			return DECODE_NOT_IP;
-		pkt->ifindex = ifindex;
 		return decode_ethertype(r, proto, wire, pkt);
 	}
 	case 12: case 14: case 101:

@@ -19,11 +19,13 @@ static char by_number[FLOW_IFC_INDEXED + 1][8];	/* "if37": no name known */
 static int live;
 static uint64_t read_at_us;	/* 0: never */
 static unsigned file_named;	/* the highest ifc a file has named */
+static unsigned char cooked_named[FLOW_IFC_INDEXED];	/* named by ifnames_name_cooked */
 
 void ifnames_set_live(int on)
 {
 	live = on;
 	memset(names, 0, sizeof(names));
+	memset(cooked_named, 0, sizeof(cooked_named));
 	read_at_us = 0;
 	file_named = 0;
 }
@@ -82,8 +84,18 @@ void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id)
 
 void ifnames_name_cooked(unsigned ifc, const char *name)
 {
-	if (name && !live && ifc && ifc < FLOW_IFC_INDEXED && !names[ifc][0])
+	if (name && !live && ifc && ifc < FLOW_IFC_INDEXED && !names[ifc][0]) {
 		store(ifc, name);
+		cooked_named[ifc] = 1;
+	}
+}
+
+void ifnames_forget_cooked(unsigned ifc)
+{
+	if (!live && ifc < FLOW_IFC_INDEXED && cooked_named[ifc]) {
+		names[ifc][0] = '\0';
+		cooked_named[ifc] = 0;
+	}
 }
 
 const char *ifnames_name(unsigned ifc)

@@ -29,6 +29,9 @@ void ifnames_set_file(unsigned ifc, const char *name, unsigned file_id);
  * names it: capture_cooked_interface_name), unless named already. NULL:
  * nothing to do. Live, the system names indexes. */
 void ifnames_name_cooked(unsigned ifc, const char *name);
+/* ...and is not after all (that block turned out to hold another index's
+ * packets too): "if<ifc>" again. */
+void ifnames_forget_cooked(unsigned ifc);
 
 /* Reading a pcapng file that has named one interface so far: its flows
  * need no interface said (there is no other), as on one live interface. */

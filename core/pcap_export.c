@@ -25,8 +25,9 @@
 #define PCAPNG_IF_NAME 2
 #define PCAPNG_SHB_USERAPPL 4
 #define PCAPNG_COMMENT_MAX 1024	/* longer comments are cut */
-#define PCAP_EXPORT_MAX_LINKS 256	/* interfaces a pcapng export describes; more share
-					 * the first block of their link type */
+#define PCAP_EXPORT_MAX_LINKS 254	/* interfaces a pcapng export describes (as many as
+					 * core/pcapng_read.c tells apart); more share the
+					 * first block of their link type */
 
 struct pcap_export {
 	enum pcap_export_format fmt;

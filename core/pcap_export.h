@@ -44,7 +44,7 @@ void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr
 /* Live on several interfaces, -i any in cooked v2 (each packet says its
  * interface), a pcapng file of several: the packets that follow come from
  * ifname. pcapng gives each interface (and link type) a block of its own,
- * named so (up to 256; then a packet goes under its link type's first
+ * named so (up to 254; then a packet goes under its link type's first
  * block); pcap keeps the packets of its link type, whatever their
  * interface. */
 void pcap_export_from(struct pcap_export *x, const char *ifname);
