@@ -3,7 +3,9 @@
  *
  *   live:    ev_io(pcap fd) → pcap_dispatch(≤ BATCH) → decode → track
  *   offline: ev_idle → pcap_dispatch(≤ BATCH) per pass, so timers (and the
- *            UI, later) stay live while a large file is read
+ *            UI, later) stay live while a large file is read; a file from
+ *            a pipe is dispatched only as far as its records are whole,
+ *            and while none is, ev_io(pipe fd) waits for more (pipe_source.h)
  *   ev_timer refresh: print (live headless) or mark the UI due for a redraw;
  *            also expiry when refresh <= 1 s
  *   ev_timer lifecycle (1 s, only when refresh > 1 s): expire, flush events
@@ -267,6 +269,16 @@ static void on_export_room(void *ctx)
 		ev_idle_start(a->loop, &a->feed_w);
 }
 
+static void on_pipe(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct app *a = w->data;
+	(void)revents;
+	if (capture_pipe_ready(&a->cap)) {
+		ev_io_stop(loop, w);
+		ev_idle_start(loop, &a->feed_w);
+	}
+}
+
 static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 {
 	struct app *a = w->data;
@@ -276,6 +288,13 @@ static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 		return;
 	}
 	int n = capture_dispatch(&a->cap, BATCH, app_on_packet, (u_char *)a, err, sizeof(err));
+	if (n == 0 && !a->cap.eof && capture_pipe_fd(&a->cap) >= 0) {
+		/* a pipe (tcpdump -w - | netlens --read -) with no whole record
+		 * yet: the loop waits on it, the UI stays alive */
+		ev_idle_stop(loop, w);
+		ev_io_start(loop, &a->pipe_w);
+		return;
+	}
 	export_tick(export_current, &a->tracker.table, a->tracker.now_us);	/* capture time */
 	if (n < 0) {
 		fprintf(stderr, "netlens: %s; flows decoded before it are reported\n", err);
@@ -744,6 +763,10 @@ int app_init(struct app *a)
 		ev_idle_init(&a->feed_w, on_feed);
 		a->feed_w.data = a;
 		ev_idle_start(a->loop, &a->feed_w);
+		if (capture_pipe_fd(&a->cap) >= 0) {
+			ev_io_init(&a->pipe_w, on_pipe, capture_pipe_fd(&a->cap), EV_READ);
+			a->pipe_w.data = a;
+		}
 	} else if (a->workers) {
 		workers_watch(a);
 	} else {

@@ -40,6 +40,7 @@ struct app {
 	} capture_w[OPTIONS_MAX_INTERFACES];
 	struct capture *cur;		/* the handle being read (app_on_packet's link type) */
 	ev_idle feed_w;			/* offline: next batch */
+	ev_io pipe_w;			/* a file from a pipe with nothing whole yet: wait for it */
 	ev_io netlink_w;		/* live: address changes */
 	ev_timer refresh_w;		/* live output every --refresh-interval */
 	ev_timer lifecycle_w;		/* expiry each second when refresh is slower */

@@ -15,6 +15,7 @@
 #include "ifnames.h"
 #include "log.h"
 #include "pcapng_read.h"
+#include "pipe_source.h"
 
 #ifdef __linux__
 #include <sys/ioctl.h>
@@ -264,47 +265,6 @@ static void name_interface(void *ctx, unsigned id, const char *name, int dlt)
 
 static void ng_free(struct capture *c);
 
-/* A stream that cannot be read twice (standard input, a named pipe, a
- * shell's <(tcpdump -w -)): its first four bytes say pcap or pcapng, and
- * a stream that gives them back before the rest goes to libpcap or to
- * our reader. */
-struct replay_head {
-	FILE *src;	/* owned, unless stdin; read through its descriptor only */
-	uint8_t head[4];
-	size_t n, at;
-};
-
-/* One read(2), whatever it gives: a pipe from a live tcpdump hands each
- * packet over as it comes, not once a buffer's worth has gathered. */
-static ssize_t read_some(int fd, void *buf, size_t size)
-{
-	ssize_t got;
-	do
-		got = read(fd, buf, size);
-	while (got < 0 && errno == EINTR);
-	return got;
-}
-
-static ssize_t replay_read(void *cookie, char *buf, size_t size)
-{
-	struct replay_head *r = cookie;
-	size_t k = 0;
-	while (k < size && r->at < r->n)
-		buf[k++] = (char)r->head[r->at++];
-	if (k)
-		return (ssize_t)k;
-	return read_some(fileno(r->src), buf, size);
-}
-
-static int replay_close(void *cookie)
-{
-	struct replay_head *r = cookie;
-	if (r->src != stdin)
-		fclose(r->src);
-	free(r);
-	return 0;
-}
-
 static int is_pcapng_magic(const uint8_t *head, size_t n)
 {
 	uint32_t magic;
@@ -315,11 +275,11 @@ static int is_pcapng_magic(const uint8_t *head, size_t n)
 }
 
 /* src, its first bytes looked at: a regular file is put back where it
- * was; anything else is wrapped in a replaying stream (src then the
- * wrapper's). The stream returned reads through buf (when not NULL; the
- * caller's until the stream is closed). NULL, src closed unless stdin,
- * when that cannot be done. */
-static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng)
+ * was, reading through buf (when not NULL; the caller's until the stream
+ * is closed); anything else is wrapped in a pipe source (src then the
+ * wrapper's, *pipe its handle; buf unused). NULL, src closed unless
+ * stdin, when that cannot be done. */
+static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng, struct pipe_source **pipe)
 {
 	struct stat st;
 	off_t at;
@@ -336,31 +296,8 @@ static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng)
 		errno = ESPIPE;
 		return NULL;
 	}
-	struct replay_head *r = calloc(1, sizeof(*r));
-	if (!r) {
-		if (src != stdin)
-			fclose(src);
-		errno = ENOMEM;
-		return NULL;
-	}
-	r->src = src;
-	while (r->n < sizeof(r->head)) {
-		ssize_t got = read_some(fileno(src), r->head + r->n, sizeof(r->head) - r->n);
-		if (got <= 0)
-			break;	/* an error comes back at the next read */
-		r->n += (size_t)got;
-	}
-	*pcapng = is_pcapng_magic(r->head, r->n);
-	FILE *fp = fopencookie(r, "rb", (cookie_io_functions_t){ .read = replay_read, .close = replay_close });
-	if (!fp) {
-		if (src != stdin)
-			fclose(src);
-		free(r);
-		errno = ENOMEM;
-	} else if (buf) {
-		setvbuf(fp, buf, _IOFBF, size);
-	}
-	return fp;
+	/* standard input, a named pipe: framed as it arrives (pipe_source.h) */
+	return pipe_source_open(src, pcapng, pipe);
 }
 
 /* A pcapng stream read by our reader from its first byte: the interfaces
@@ -410,7 +347,11 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	 * packets of 500 bytes. Without memory for it, the default. */
 	c->iobuf = fp ? malloc(FILE_BUFFER) : NULL;
 	if (fp)
-		fp = sniff_stream(fp, c->iobuf, FILE_BUFFER, &pcapng);
+		fp = sniff_stream(fp, c->iobuf, FILE_BUFFER, &pcapng, &c->pipe);
+	if (fp && c->pipe) {	/* unbuffered: the buffer is the pipe source's */
+		free(c->iobuf);
+		c->iobuf = NULL;
+	}
 	if (!fp) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		free(c->iobuf);
@@ -494,7 +435,16 @@ static int filter_one(struct capture *c, const char *expr, int set, char *err, s
 			 pcap_geterr(c->p));
 		return -1;
 	}
-	int rc = set && !c->ng ? pcap_setfilter(c->p, &prog) : 0;	/* our reader filters itself */
+	int rc = 0;
+	if (set && c->pipe && !c->ng) {	/* applied by capture_dispatch */
+		if (c->pipe_filtered)
+			pcap_freecode(&c->pipe_prog);
+		c->pipe_prog = prog;
+		c->pipe_filtered = 1;
+		return 0;
+	}
+	if (set && !c->ng)	/* our pcapng reader filters itself */
+		rc = pcap_setfilter(c->p, &prog);
 	pcap_freecode(&prog);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot apply the capture filter on %s: %s", c->name, pcap_geterr(c->p));
@@ -646,7 +596,8 @@ static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user
 		       size_t errlen)
 {
 	int n = 0;
-	while (n < max) {
+	uint64_t whole = c->pipe ? pipe_source_ready(c->pipe) : UINT64_MAX;
+	for (; n < max && whole; whole -= whole != UINT64_MAX) {
 		struct pcap_pkthdr h;
 		const uint8_t *data;
 		int dlt;
@@ -662,6 +613,8 @@ static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user
 				c->eof = 1;
 			break;
 		}
+		if (c->pipe)
+			pipe_source_taken(c->pipe, 1);
 		if (!ng_keeps(c, dlt, &h, data))
 			continue;
 		c->dlt = dlt;
@@ -673,12 +626,53 @@ static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user
 	return n;
 }
 
+int capture_pipe_fd(const struct capture *c)
+{
+	return c->pipe ? pipe_source_fd(c->pipe) : -1;
+}
+
+int capture_pipe_ready(struct capture *c)
+{
+	if (!c->pipe)
+		return 1;
+	pipe_source_poll(c->pipe);
+	return pipe_source_ready(c->pipe) > 0;
+}
+
+/* A pipe's packets through --bpf-filter on their way to the callback. */
+struct pipe_filter {
+	struct capture *c;
+	pcap_handler cb;
+	u_char *user;
+};
+
+static void pipe_filtered(u_char *u, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	const struct pipe_filter *f = (const struct pipe_filter *)u;
+	if (pcap_offline_filter(&f->c->pipe_prog, h, bytes))
+		f->cb(f->user, h, bytes);
+}
+
 int capture_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user,
 		     char *err, size_t errlen)
 {
+	if (c->pipe && !capture_pipe_ready(c))
+		return 0;	/* nothing whole yet: capture_pipe_fd says when */
 	if (c->ng)
 		return ng_dispatch(c, max > 0 ? max : 1024, cb, user, err, errlen);
+	struct pipe_filter pf = { c, cb, user };
+	if (c->pipe) {	/* whole records only: a read past them would wait */
+		uint64_t whole = pipe_source_ready(c->pipe);
+		if (whole != UINT64_MAX && (max <= 0 || whole < (uint64_t)max))
+			max = (int)whole;
+		if (c->pipe_filtered) {
+			cb = pipe_filtered;
+			user = (u_char *)&pf;
+		}
+	}
 	int n = pcap_dispatch(c->p, max, cb, user);
+	if (c->pipe && n > 0)
+		pipe_source_taken(c->pipe, (uint64_t)n);
 	if (n == PCAP_ERROR) {
 		if (c->offline)
 			snprintf(err, errlen, "%s: packet %llu: %s", c->name,
@@ -735,6 +729,10 @@ void capture_close(struct capture *c)
 	ng_free(c);
 	free(c->iobuf);		/* after the stream reading through it is closed */
 	c->iobuf = NULL;
+	c->pipe = NULL;		/* freed with its stream */
+	if (c->pipe_filtered)
+		pcap_freecode(&c->pipe_prog);
+	c->pipe_filtered = 0;
 	free(c->filter);
 	c->filter = NULL;
 }

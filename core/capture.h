@@ -20,6 +20,10 @@ struct capture {
 	struct pcap_stat merged_stats;
 	char *filter;		/* --bpf-filter, for the pcapng reader's own filtering */
 	char *iobuf;		/* a file's stdio buffer, freed after its stream */
+	struct pipe_source *pipe;	/* standard input or a pipe: its stream's (core/pipe_source.h) */
+	struct bpf_program pipe_prog;	/* ...and --bpf-filter, applied here: libpcap's own would
+					 * read on past the whole records for the packets it drops */
+	int pipe_filtered;
 	struct capture_ng *ng;	/* a pcapng file (by name, from a pipe or standard
 				 * input), read by core/pcapng_read.c, not libpcap;
 				 * dlt is then the current packet's link type */
@@ -54,6 +58,12 @@ int capture_has_interface(const struct capture *c, const char *name);
 /* Whether the interfaces read differ in link type. */
 int capture_mixed_links(const struct capture *c);
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen);
+/* A file read from a pipe or standard input: the descriptor to wait on
+ * when capture_dispatch returned 0 without reaching the end (nothing whole
+ * has arrived; the loop waits instead of blocking in a read); else -1. */
+int capture_pipe_fd(const struct capture *c);
+/* Takes what the pipe has, without waiting; whether a record is whole. */
+int capture_pipe_ready(struct capture *c);
 /* Whether the current packet is in Linux cooked v2 (each packet says the
  * index of its interface). */
 int capture_cooked(const struct capture *c);

@@ -1,0 +1,322 @@
+/*
+ * test_pipe_source.c - core/pipe_source.c, pcap and pcapng from a pipe:
+ *  - the stream read back through it is the bytes written, its first four
+ *    (read to tell pcap from pcapng) included;
+ *  - pcap in either byte order and in Kuznetzov's 24-byte record headers,
+ *    and pcapng in sections of either byte order: only whole records
+ *    (pcapng: packet blocks, with the blocks before them) are ready, a
+ *    record cut by the writer's pause is ready once the rest arrives, and
+ *    the end of the stream makes everything ready;
+ *  - a stream of neither format, or with an impossible length, is not
+ *    framed: ready, so the reader meets the damage and says what it is;
+ *  - a writer faster than the reader: no more than about
+ *    PIPE_SOURCE_AHEAD bytes are taken ahead of what the reader took.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/unit/unit.h"
+#include "core/pipe_source.h"
+
+struct bytes {
+	uint8_t b[1 << 16];
+	size_t len;
+};
+
+static void put(struct bytes *s, const void *p, size_t n)
+{
+	ck_assert_uint_le(s->len + n, sizeof(s->b));
+	memcpy(s->b + s->len, p, n);
+	s->len += n;
+}
+
+static void put32(struct bytes *s, uint32_t v, int swap)
+{
+	if (swap)
+		v = __builtin_bswap32(v);
+	put(s, &v, 4);
+}
+
+/* A pcap file header; rec_hdr 24 writes Kuznetzov's magic. */
+static void pcap_header(struct bytes *s, int swap, int rec_hdr)
+{
+	put32(s, rec_hdr == 24 ? 0xA1B2CD34u : 0xA1B2C3D4u, swap);
+	uint8_t rest[20] = { 0 };
+	put(s, rest, sizeof(rest));
+}
+
+static void pcap_record(struct bytes *s, uint32_t caplen, int swap, int rec_hdr)
+{
+	put32(s, 1700000000, swap);
+	put32(s, 0, swap);
+	put32(s, caplen, swap);
+	put32(s, caplen, swap);
+	for (int i = 16; i < rec_hdr; i += 4)
+		put32(s, 0, swap);
+	for (uint32_t i = 0; i < caplen; i++) {
+		uint8_t v = (uint8_t)(i * 13 + s->len);
+		put(s, &v, 1);
+	}
+}
+
+static void ng_block(struct bytes *s, uint32_t type, uint32_t body, int swap)
+{
+	put32(s, type, swap);
+	put32(s, 12 + body, swap);
+	for (uint32_t i = 0; i < body; i += 4)
+		put32(s, 0x01020304u, swap);
+	put32(s, 12 + body, swap);
+}
+
+static void ng_section(struct bytes *s, int swap)
+{
+	put32(s, 0x0A0D0D0Au, 0);
+	put32(s, 28, swap);
+	put32(s, 0x1A2B3C4Du, swap);
+	put32(s, 1, swap);	/* version 1.0 */
+	put32(s, 0xFFFFFFFFu, 0);
+	put32(s, 0xFFFFFFFFu, 0);
+	put32(s, 28, swap);
+}
+
+struct pipe_end {
+	int w;
+	FILE *fp;
+	struct pipe_source *ps;
+};
+
+/* A pipe with the first n bytes of s written; the source opened on it. */
+static struct pipe_end open_with(const struct bytes *s, size_t n, int *pcapng)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], s->b, n), (ssize_t)n);
+	struct pipe_end e = { .w = fds[1] };
+	if (n == 0) {	/* an empty stream: its end, at once */
+		close(fds[1]);
+		e.w = -1;
+	}
+	FILE *src = fdopen(fds[0], "rb");
+	ck_assert_ptr_nonnull(src);
+	e.fp = pipe_source_open(src, pcapng, &e.ps);
+	ck_assert_ptr_nonnull(e.fp);
+	return e;
+}
+
+static uint64_t ready_now(struct pipe_end *e)
+{
+	pipe_source_poll(e->ps);
+	return pipe_source_ready(e->ps);
+}
+
+/* Reads n bytes through the stream and checks them against s from at. */
+static void read_back(struct pipe_end *e, const struct bytes *s, size_t at, size_t n)
+{
+	static uint8_t got[sizeof(((struct bytes *)0)->b)];
+	ck_assert_uint_eq(fread(got, 1, n, e->fp), n);
+	ck_assert_int_eq(memcmp(got, s->b + at, n), 0);
+}
+
+static void pcap_case(int swap, int rec_hdr)
+{
+	struct bytes s = { .len = 0 };
+	pcap_header(&s, swap, rec_hdr);
+	size_t first = s.len;
+	pcap_record(&s, 60, swap, rec_hdr);
+	size_t second = s.len;
+	pcap_record(&s, 1500, swap, rec_hdr);
+	pcap_record(&s, 0, swap, rec_hdr);
+	int pcapng = -1;
+	/* the header, the first record and 20 bytes of the second */
+	struct pipe_end e = open_with(&s, second + 20, &pcapng);
+	ck_assert_int_eq(pcapng, 0);
+	ck_assert_uint_eq(ready_now(&e), 1);
+	read_back(&e, &s, 0, second);	/* the reader takes the header and record 1 */
+	pipe_source_taken(e.ps, 1);
+	ck_assert_uint_eq(ready_now(&e), 0);	/* record 2 is not whole */
+	ck_assert_int_eq(write(e.w, s.b + second + 20, s.len - second - 20), (ssize_t)(s.len - second - 20));
+	ck_assert_uint_eq(ready_now(&e), 2);	/* records 2 and 3 (empty) */
+	read_back(&e, &s, second, s.len - second);
+	pipe_source_taken(e.ps, 2);
+	ck_assert_uint_eq(ready_now(&e), 0);
+	close(e.w);
+	ck_assert_uint_eq(ready_now(&e), UINT64_MAX);	/* the end: the reader reads it */
+	uint8_t b;
+	ck_assert_uint_eq(fread(&b, 1, 1, e.fp), 0);
+	ck_assert_int_ne(feof(e.fp), 0);
+	fclose(e.fp);
+	(void)first;
+}
+
+START_TEST(pcap_whole_records)
+{
+	pcap_case(0, 16);
+	pcap_case(1, 16);
+	pcap_case(0, 24);
+	pcap_case(1, 24);
+}
+END_TEST
+
+START_TEST(pcapng_whole_packet_blocks)
+{
+	for (int swap = 0; swap < 2; swap++) {
+		struct bytes s = { .len = 0 };
+		ng_section(&s, swap);
+		ng_block(&s, 1, 8, swap);	/* an interface */
+		ng_block(&s, 6, 40, swap);	/* a packet */
+		ng_block(&s, 5, 16, swap);	/* statistics */
+		size_t cut = s.len;
+		ng_block(&s, 6, 80, swap);	/* a packet, cut */
+		ng_section(&s, !swap);		/* a section in the other byte order */
+		ng_block(&s, 1, 8, !swap);
+		ng_block(&s, 3, 20, !swap);	/* a simple packet */
+		int pcapng = -1;
+		struct pipe_end e = open_with(&s, cut + 30, &pcapng);
+		ck_assert_int_eq(pcapng, 1);
+		ck_assert_uint_eq(ready_now(&e), 1);
+		read_back(&e, &s, 0, cut);
+		pipe_source_taken(e.ps, 1);
+		ck_assert_uint_eq(ready_now(&e), 0);
+		ck_assert_int_eq(write(e.w, s.b + cut + 30, s.len - cut - 30), (ssize_t)(s.len - cut - 30));
+		ck_assert_uint_eq(ready_now(&e), 2);
+		read_back(&e, &s, cut, s.len - cut);
+		close(e.w);
+		fclose(e.fp);
+	}
+}
+END_TEST
+
+START_TEST(unframed_streams_are_ready)
+{
+	struct bytes s = { .len = 0 };
+	put(&s, "not a capture at all", 20);
+	int pcapng = -1;
+	struct pipe_end e = open_with(&s, s.len, &pcapng);
+	ck_assert_int_eq(pcapng, 0);
+	ck_assert_uint_eq(ready_now(&e), UINT64_MAX);
+	read_back(&e, &s, 0, s.len);
+	close(e.w);
+	fclose(e.fp);
+
+	/* a pcap record claiming 2^31 bytes, a pcapng block of length 13 */
+	struct bytes p = { .len = 0 };
+	pcap_header(&p, 0, 16);
+	put32(&p, 0, 0);
+	put32(&p, 0, 0);
+	put32(&p, 0x80000000u, 0);
+	put32(&p, 0x80000000u, 0);
+	e = open_with(&p, p.len, &pcapng);
+	ck_assert_uint_eq(ready_now(&e), UINT64_MAX);
+	close(e.w);
+	fclose(e.fp);
+	struct bytes n = { .len = 0 };
+	ng_section(&n, 0);
+	put32(&n, 6, 0);
+	put32(&n, 13, 0);
+	put32(&n, 0, 0);
+	e = open_with(&n, n.len, &pcapng);
+	ck_assert_int_eq(pcapng, 1);
+	ck_assert_uint_eq(ready_now(&e), UINT64_MAX);
+	close(e.w);
+	fclose(e.fp);
+
+	/* an empty stream: ended at once */
+	e = open_with(&n, 0, &pcapng);
+	ck_assert_int_eq(pcapng, 0);
+	ck_assert_uint_eq(ready_now(&e), UINT64_MAX);
+	fclose(e.fp);
+}
+END_TEST
+
+/* A child writes 8 MiB of 1 000-byte records as fast as the pipe takes
+ * them; the source takes no more than its cap ahead of the reader, and
+ * every byte comes through. */
+START_TEST(reads_ahead_no_further_than_its_cap)
+{
+	enum { REC = 1000, NREC = 8 * 1024 * 1024 / (16 + REC) };
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {	/* no ck_assert here: each one reports to check's parent */
+		close(fds[0]);
+		static uint8_t b[16 + REC];
+		uint32_t hdr[6] = { 0xA1B2C3D4u, 0x00040002u, 0, 0, 65535, 1 };
+		if (write(fds[1], hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr))
+			_exit(1);
+		uint32_t rh[4] = { 1700000000, 0, REC, REC };
+		memcpy(b, rh, sizeof(rh));
+		for (int i = 0; i < NREC; i++) {
+			memset(b + 16, i & 0xff, REC);
+			for (size_t k = 0; k < sizeof(b);) {
+				ssize_t w = write(fds[1], b + k, sizeof(b) - k);
+				if (w <= 0)
+					_exit(1);
+				k += (size_t)w;
+			}
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	int pcapng;
+	struct pipe_source *ps;
+	FILE *fp = pipe_source_open(fdopen(fds[0], "rb"), &pcapng, &ps);
+	ck_assert_ptr_nonnull(fp);
+	uint8_t hdr[24];
+	ck_assert_uint_eq(fread(hdr, 1, sizeof(hdr), fp), sizeof(hdr));
+	uint64_t most = 0, total = 0;
+	static uint8_t rec[16 + REC];
+	while (total < NREC) {
+		for (int i = 0; i < 20; i++) {
+			pipe_source_poll(ps);
+			usleep(1000);
+		}
+		uint64_t r = pipe_source_ready(ps);
+		if (r == UINT64_MAX)
+			r = NREC - total;	/* the writer is done: the rest */
+		if (r > most)
+			most = r;
+		for (uint64_t i = 0; i < r; i++) {
+			ck_assert_uint_eq(fread(rec, 1, sizeof(rec), fp), sizeof(rec));
+			uint32_t caplen;
+			memcpy(&caplen, rec + 8, 4);
+			ck_assert_uint_eq(caplen, REC);
+			ck_assert_uint_eq(rec[16], (total + i) & 0xff);	/* in order, none lost */
+			ck_assert_uint_eq(rec[16 + REC - 1], (total + i) & 0xff);
+		}
+		pipe_source_taken(ps, r);
+		total += r;
+	}
+	ck_assert_uint_gt(most, 0);
+	ck_assert_uint_le(most * (16 + REC), PIPE_SOURCE_AHEAD + 2 * (16 + REC) + 65536);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	uint8_t b;
+	ck_assert_uint_eq(fread(&b, 1, 1, fp), 0);
+	fclose(fp);
+}
+END_TEST
+
+static Suite *pipe_source_suite(void)
+{
+	Suite *s = suite_create("pipe_source");
+	TCase *tc = tcase_create("framing");
+	tcase_add_test(tc, pcap_whole_records);
+	tcase_add_test(tc, pcapng_whole_packet_blocks);
+	tcase_add_test(tc, unframed_streams_are_ready);
+	tcase_add_test(tc, reads_ahead_no_further_than_its_cap);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return unit_run(pipe_source_suite());
+}
