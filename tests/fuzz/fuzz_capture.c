@@ -4,7 +4,10 @@
  * payload inspection (the dissectors have their own targets): libpcap
  * reads the input as a pcap or pcapng file, and a pcapng input is read
  * again by netlens' own reader (the one for files whose interfaces differ
- * in link type, core/pcapng_read.c); every frame is decoded and
+ * in link type, core/pcapng_read.c); the input also goes through a pipe
+ * and core/pipe_source.c, which frames it as it arrives (the bytes must
+ * come out as they went in, and the records it calls whole must be
+ * there to read); every frame is decoded and
  * tracked, time runs out so every flow expires into the history, and every
  * record is formatted as JSON and as a text row.
  *
@@ -18,9 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "pcapng_read.h"
+#include "pipe_source.h"
 #include "record.h"
 #include "strbuf.h"
 #include "tracker.h"
@@ -156,8 +161,45 @@ static void through_pcapng_reader(const uint8_t *data, size_t size)
 	pcapng_close(r);
 }
 
+/* The input as a pipe gives it (all written, the writer closed: one poll
+ * takes it, up to the pipe's 64 KiB). Whatever the framing says is whole,
+ * the stream gives back exactly the input. */
+static void through_pipe_source(const uint8_t *data, size_t size)
+{
+	int fds[2];
+	if (size > 60000)
+		return;
+	if (pipe(fds) < 0)
+		fail("no pipe: descriptors leaked by an earlier run?");
+	if (write(fds[1], data, size) != (ssize_t)size) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	close(fds[1]);
+	FILE *src = fdopen(fds[0], "rb");
+	if (!src) {
+		close(fds[0]);
+		return;
+	}
+	int pcapng;
+	struct pipe_source *ps;
+	FILE *fp = pipe_source_open(src, &pcapng, &ps);
+	if (!fp)
+		return;
+	pipe_source_poll(ps);
+	if (pipe_source_ready(ps) != UINT64_MAX)
+		fail("a closed pipe's stream not wholly ready");
+	static uint8_t back[60001];
+	size_t n = fread(back, 1, sizeof(back), fp);
+	if (n != size || memcmp(back, data, size) != 0)
+		fail("the pipe source gave back other bytes than it was given");
+	fclose(fp);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	through_pipe_source(data, size);
 	through_libpcap(data, size);
 	if (size >= 4 && data[0] == 0x0A && data[1] == 0x0D && data[2] == 0x0D && data[3] == 0x0A)
 		through_pcapng_reader(data, size);
