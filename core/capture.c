@@ -370,6 +370,7 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 			return 0;
 		free(c->iobuf);	/* fp is closed */
 		c->iobuf = NULL;
+		c->pipe = NULL;	/* ...and the pipe source with it */
 		return -1;
 	}
 	c->p = pcap_fopen_offline(fp, ebuf);
@@ -378,6 +379,7 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 		fclose(fp);
 		free(c->iobuf);
 		c->iobuf = NULL;
+		c->pipe = NULL;
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);

@@ -11,7 +11,10 @@
 #include "pipe_source.h"
 
 #define BLOCK_MAX (16u << 20)		/* pcapng: core/pcapng_read.c's largest block */
-#define RECORD_MAX (64u << 20)		/* pcap: a caplen past this is damage, libpcap says so */
+#define RECORD_MAX (256u * 1024)	/* pcap: libpcap's largest snapshot for most link
+					 * types; past it, damage libpcap names (or a link type
+					 * allowed more, read then without framing) */
+#define HOLD_MAX (BLOCK_MAX + PIPE_SOURCE_AHEAD)	/* held with nothing whole: framing gives up */
 #define READ_CHUNK (64u * 1024)
 #define POLL_ROUNDS 64			/* reads per pipe_source_poll, at most */
 
@@ -31,6 +34,9 @@ struct pipe_source {
 	uint64_t next;		/* stream offset of the first record not yet whole */
 	uint32_t need;		/* that record's size once its header is in (else 0) */
 	unsigned rec_hdr;	/* pcap: a record header's size (16; 24 in Kuznetzov's format) */
+	enum { LEN_UNKNOWN, LEN_CAPLEN, LEN_SWAPPED, LEN_MAYBE_SWAPPED } lengths;
+				/* pcap: where the captured length is, by the file's
+				 * version, as libpcap reads it (its lengths_swapped) */
 	int swapped;		/* the stream's byte order is not ours */
 	uint64_t whole;		/* records (pcapng: packet blocks) whole so far */
 	uint64_t taken;		/* ...and taken by the reader */
@@ -52,13 +58,28 @@ static uint32_t get32(const struct pipe_source *ps, uint64_t off)
 static void frame(struct pipe_source *ps)
 {
 	while (ps->kind != FRAME_NONE) {
+		if (received(ps) < ps->next)
+			return;	/* pcap: its file header is not all in yet */
 		uint64_t have = received(ps) - ps->next;
 		uint64_t size;
 		ps->need = 0;
 		if (ps->kind == FRAME_PCAP) {
+			if (ps->lengths == LEN_UNKNOWN) {	/* the header is in: its version */
+				uint32_t v = get32(ps, 4);	/* major, minor in the file's order */
+				uint16_t major = (uint16_t)(ps->swapped ? v >> 16 : v & 0xffff);
+				uint16_t minor = (uint16_t)(ps->swapped ? v & 0xffff : v >> 16);
+				if (major == 543 || (major == 2 && minor < 3))
+					ps->lengths = LEN_SWAPPED;
+				else if (major == 2 && minor == 3)
+					ps->lengths = LEN_MAYBE_SWAPPED;
+				else
+					ps->lengths = LEN_CAPLEN;
+			}
 			if (have < ps->rec_hdr)
 				return;
-			uint32_t caplen = get32(ps, ps->next + 8);
+			uint32_t caplen = get32(ps, ps->next + 8), len = get32(ps, ps->next + 12);
+			if (ps->lengths == LEN_SWAPPED || (ps->lengths == LEN_MAYBE_SWAPPED && caplen > len))
+				caplen = len;
 			if (caplen > RECORD_MAX) {
 				ps->kind = FRAME_NONE;
 				return;
@@ -110,6 +131,8 @@ static int make_room(struct pipe_source *ps, size_t want)
 	uint64_t keep = consumed(ps);
 	if (ps->kind != FRAME_NONE && ps->next < keep)
 		keep = ps->next;
+	if (ps->kind == FRAME_PCAP && ps->lengths == LEN_UNKNOWN)
+		keep = ps->base;	/* the file header's version is still to be read */
 	size_t drop = (size_t)(keep - ps->base);
 	if (drop && drop >= ps->cap / 2) {
 		memmove(ps->buf, ps->buf + drop, ps->len - drop);
@@ -131,8 +154,10 @@ static int make_room(struct pipe_source *ps, size_t want)
 }
 
 /* One read(2) into the buffer: >0 bytes, 0 the end, -1 an error (the
- * end too). EINTR is tried again. */
-static ssize_t take_some(struct pipe_source *ps)
+ * end too), -2 nothing yet (a descriptor left non-blocking by whoever
+ * handed it over; when wait is set, poll(2) waits for it instead). EINTR
+ * is tried again. */
+static ssize_t take_some(struct pipe_source *ps, int wait)
 {
 	if (make_room(ps, READ_CHUNK) < 0) {
 		ps->failed = 1;
@@ -140,9 +165,19 @@ static ssize_t take_some(struct pipe_source *ps)
 		return -1;
 	}
 	ssize_t got;
-	do
+	for (;;) {
 		got = read(ps->fd, ps->buf + ps->len, ps->cap - ps->len);
-	while (got < 0 && errno == EINTR);
+		if (got >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			break;
+		if (!wait)
+			return -2;
+		struct pollfd p = { .fd = ps->fd, .events = POLLIN };
+		(void)poll(&p, 1, -1);
+	}
 	if (got > 0) {
 		ps->len += (size_t)got;
 		frame(ps);
@@ -159,15 +194,19 @@ void pipe_source_poll(struct pipe_source *ps)
 {
 	for (int round = 0; round < POLL_ROUNDS && !ps->ended && !ps->failed; round++) {
 		uint64_t ahead = received(ps) - consumed(ps);
-		uint64_t limit = PIPE_SOURCE_AHEAD;
-		if (ps->need && ps->next + ps->need - consumed(ps) > limit)
-			limit = ps->next + ps->need - consumed(ps);	/* one record larger than that */
-		if (ahead >= limit)
+		if (pipe_source_ready(ps) > 0 && ahead >= PIPE_SOURCE_AHEAD)
+			return;	/* enough ahead of the reader: the writer waits */
+		if (ahead >= HOLD_MAX) {
+			/* nothing whole for the reader in all that (pcapng blocks
+			 * that are not packets, say): read on without framing
+			 * rather than wait for ever */
+			ps->kind = FRAME_NONE;
 			return;
+		}
 		struct pollfd p = { .fd = ps->fd, .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
 			return;
-		if (take_some(ps) <= 0)
+		if (take_some(ps, 0) <= 0)
 			return;
 	}
 }
@@ -183,7 +222,7 @@ static ssize_t source_read(void *cookie, char *out, size_t size)
 			errno = ps->err;
 			return -1;
 		}
-		if (ps->ended || take_some(ps) == 0)
+		if (ps->ended || take_some(ps, 1) == 0)
 			return 0;
 		if (ps->failed) {
 			errno = ps->err;
@@ -217,7 +256,7 @@ FILE *pipe_source_open(FILE *src, int *pcapng, struct pipe_source **out)
 	}
 	ps->src = src;
 	ps->fd = fileno(src);
-	while (ps->len < 4 && take_some(ps) > 0)
+	while (ps->len < 4 && take_some(ps, 1) > 0)
 		;	/* a stream that ends or fails sooner is the reader's to report */
 	uint32_t magic = 0;
 	if (ps->len >= 4)

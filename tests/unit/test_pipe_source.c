@@ -9,8 +9,12 @@
  *    the end of the stream makes everything ready;
  *  - a stream of neither format, or with an impossible length, is not
  *    framed: ready, so the reader meets the damage and says what it is;
+ *  - a pcap header that arrives in pieces; version 2.2 files, whose record
+ *    headers swap the captured and wire lengths;
  *  - a writer faster than the reader: no more than about
- *    PIPE_SOURCE_AHEAD bytes are taken ahead of what the reader took.
+ *    PIPE_SOURCE_AHEAD bytes are taken ahead of what the reader took;
+ *    pcapng with over 20 MiB of non-packet blocks in a row: framing gives
+ *    up rather than leave the reader waiting for ever.
  */
 #include "config.h"
 
@@ -232,6 +236,111 @@ START_TEST(unframed_streams_are_ready)
 }
 END_TEST
 
+/* A pcap header that comes in pieces (a stream cut at 10 bytes, or one
+ * that ends there), and the version 2.2 files whose record headers have
+ * the captured and the wire lengths the other way round (libpcap's
+ * lengths_swapped): framed by the captured length all the same. */
+START_TEST(pcap_header_in_pieces_and_old_versions)
+{
+	struct bytes s = { .len = 0 };
+	pcap_header(&s, 1, 16);
+	pcap_record(&s, 40, 1, 16);
+	int pcapng = -1;
+	struct pipe_end e = open_with(&s, 10, &pcapng);
+	ck_assert_int_eq(pcapng, 0);
+	ck_assert_uint_eq(ready_now(&e), 0);
+	ck_assert_int_eq(write(e.w, s.b + 10, s.len - 10), (ssize_t)(s.len - 10));
+	ck_assert_uint_eq(ready_now(&e), 1);
+	read_back(&e, &s, 0, s.len);
+	close(e.w);
+	fclose(e.fp);
+	e = open_with(&s, 10, &pcapng);
+	close(e.w);
+	ck_assert_uint_eq(ready_now(&e), UINT64_MAX);	/* ended: libpcap says it is cut */
+	fclose(e.fp);
+
+	for (int swap = 0; swap < 2; swap++) {
+		struct bytes o = { .len = 0 };
+		put32(&o, 0xA1B2C3D4u, swap);
+		uint16_t ver[2] = { 2, 2 };
+		if (swap) {
+			ver[0] = __builtin_bswap16(ver[0]);
+			ver[1] = __builtin_bswap16(ver[1]);
+		}
+		put(&o, ver, 4);
+		uint8_t rest[16] = { 0 };
+		put(&o, rest, sizeof(rest));
+		put32(&o, 1700000000, swap);
+		put32(&o, 0, swap);
+		put32(&o, 1500, swap);	/* the wire length first, in 2.2 */
+		put32(&o, 30, swap);	/* the captured one */
+		uint8_t pay[30] = { 0 };
+		put(&o, pay, sizeof(pay));
+		e = open_with(&o, o.len, &pcapng);
+		ck_assert_uint_eq(ready_now(&e), 1);
+		read_back(&e, &o, 0, o.len);
+		close(e.w);
+		fclose(e.fp);
+	}
+}
+END_TEST
+
+/* pcapng: more than the buffer holds of blocks that are not packets after
+ * the last packet taken: framing gives up (the reader reads on) instead
+ * of the loop waiting for ever on a pipe it no longer reads. */
+START_TEST(pcapng_without_packets_for_long)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	static struct bytes head;
+	head.len = 0;
+	ng_section(&head, 0);
+	ng_block(&head, 1, 8, 0);
+	ng_block(&head, 6, 40, 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {	/* no ck_assert here */
+		close(fds[0]);
+		enum { BODY = 65536 - 12 };
+		static uint32_t blk[65536 / 4];
+		blk[0] = 5;
+		blk[1] = 65536;
+		blk[65536 / 4 - 1] = 65536;
+		if (write(fds[1], head.b, head.len) != (ssize_t)head.len)
+			_exit(1);
+		for (int i = 0; i < 24 * 16; i++)	/* 24 MiB of statistics */
+			for (size_t k = 0; k < sizeof(blk);) {
+				ssize_t w = write(fds[1], (uint8_t *)blk + k, sizeof(blk) - k);
+				if (w <= 0)
+					_exit(1);
+				k += (size_t)w;
+			}
+		_exit(0);
+	}
+	close(fds[1]);
+	int pcapng;
+	struct pipe_source *ps;
+	FILE *fp = pipe_source_open(fdopen(fds[0], "rb"), &pcapng, &ps);
+	ck_assert_ptr_nonnull(fp);
+	pipe_source_poll(ps);
+	ck_assert_uint_eq(pipe_source_ready(ps), 1);
+	static uint8_t got[sizeof(head.b)];
+	ck_assert_uint_eq(fread(got, 1, head.len, fp), head.len);
+	pipe_source_taken(ps, 1);
+	uint64_t r = 0;
+	for (int i = 0; i < 5000 && r == 0; i++) {
+		pipe_source_poll(ps);
+		r = pipe_source_ready(ps);
+		if (!r)
+			usleep(1000);
+	}
+	ck_assert_uint_eq(r, UINT64_MAX);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fclose(fp);
+}
+END_TEST
+
 /* A child writes 8 MiB of 1 000-byte records as fast as the pipe takes
  * them; the source takes no more than its cap ahead of the reader, and
  * every byte comes through. */
@@ -309,6 +418,8 @@ static Suite *pipe_source_suite(void)
 	tcase_add_test(tc, pcap_whole_records);
 	tcase_add_test(tc, pcapng_whole_packet_blocks);
 	tcase_add_test(tc, unframed_streams_are_ready);
+	tcase_add_test(tc, pcap_header_in_pieces_and_old_versions);
+	tcase_add_test(tc, pcapng_without_packets_for_long);
 	tcase_add_test(tc, reads_ahead_no_further_than_its_cap);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
