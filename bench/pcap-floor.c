@@ -12,6 +12,7 @@
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 struct counts {
@@ -44,7 +45,25 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	double t0 = now_s();
-	pcap_t *p = pcap_open_offline(argv[1], err);
+	/* FLOOR_BUFFER=bytes: read through a stdio buffer of that size, as
+	 * netlens --read does (libpcap's own fopen keeps stdio's 4 KiB: a
+	 * read() per few packets, which a VM makes dear) */
+	const char *bs = getenv("FLOOR_BUFFER");
+	size_t bsize = bs ? strtoul(bs, NULL, 10) : 0;
+	pcap_t *p;
+	char *buf = NULL;
+	if (bsize) {
+		FILE *fp = fopen(argv[1], "rb");
+		buf = malloc(bsize);
+		if (!fp || !buf) {
+			fprintf(stderr, "pcap-floor: cannot read %s\n", argv[1]);
+			return 1;
+		}
+		setvbuf(fp, buf, _IOFBF, bsize);
+		p = pcap_fopen_offline(fp, err);
+	} else {
+		p = pcap_open_offline(argv[1], err);
+	}
 	if (!p) {
 		fprintf(stderr, "pcap-floor: %s\n", err);
 		return 1;
@@ -55,6 +74,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pcap_close(p);
+	free(buf);
 	double dt = now_s() - t0;
 	printf("packets=%llu bytes=%llu seconds=%.6f packets_per_s=%.0f\n",
 	       (unsigned long long)c.packets, (unsigned long long)c.bytes, dt,
