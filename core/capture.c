@@ -275,9 +275,9 @@ static int is_pcapng_magic(const uint8_t *head, size_t n)
 }
 
 /* src, its first bytes looked at: a regular file is put back where it
- * was, reading through buf (when not NULL; the caller's until the stream
- * is closed); anything else is wrapped in a pipe source (src then the
- * wrapper's, *pipe its handle; buf unused). NULL, src closed unless
+ * was; anything else is wrapped in a pipe source (src then the wrapper's,
+ * *pipe its handle). Either reads through buf (when not NULL; the
+ * caller's until the stream is closed). NULL, src closed unless
  * stdin, when that cannot be done. */
 static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng, struct pipe_source **pipe)
 {
@@ -297,7 +297,7 @@ static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng, struct
 		return NULL;
 	}
 	/* standard input, a named pipe: framed as it arrives (pipe_source.h) */
-	return pipe_source_open(src, pcapng, pipe);
+	return pipe_source_open(src, buf, size, pcapng, pipe);
 }
 
 /* A pcapng stream read by our reader from its first byte: the interfaces
@@ -348,10 +348,6 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	c->iobuf = fp ? malloc(FILE_BUFFER) : NULL;
 	if (fp)
 		fp = sniff_stream(fp, c->iobuf, FILE_BUFFER, &pcapng, &c->pipe);
-	if (fp && c->pipe) {	/* unbuffered: the buffer is the pipe source's */
-		free(c->iobuf);
-		c->iobuf = NULL;
-	}
 	if (!fp) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		free(c->iobuf);

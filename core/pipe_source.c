@@ -245,7 +245,7 @@ static int source_close(void *cookie)
 	return 0;
 }
 
-FILE *pipe_source_open(FILE *src, int *pcapng, struct pipe_source **out)
+FILE *pipe_source_open(FILE *src, char *buf, size_t size, int *pcapng, struct pipe_source **out)
 {
 	struct pipe_source *ps = calloc(1, sizeof(*ps));
 	if (!ps) {
@@ -283,9 +283,12 @@ FILE *pipe_source_open(FILE *src, int *pcapng, struct pipe_source **out)
 		errno = ENOMEM;
 		return NULL;
 	}
-	/* Unbuffered: stdio reads exactly what the reader asks for, so the
-	 * reader never waits for bytes beyond the records it was let at. */
-	setvbuf(fp, NULL, _IONBF, 0);
+	/* Buffered (glibc reads a cookie stream through its buffer only, a
+	 * byte at a time when unbuffered): a refill takes what is here
+	 * (source_read waits only when nothing is), and the reader asks for
+	 * no byte beyond the whole records it was let at, so stdio never
+	 * waits for one either. */
+	setvbuf(fp, buf, _IOFBF, buf ? size : BUFSIZ);
 	*out = ps;
 	return fp;
 }

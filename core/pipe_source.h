@@ -29,11 +29,13 @@
 struct pipe_source;
 
 /* Wraps src: reads its first bytes (waiting for them) and sets *pcapng;
- * returns an unbuffered stream reading through the buffer, and in *ps the
+ * returns a stream reading through the framing buffer (and stdio's, buf
+ * of size bytes, the caller's until the stream is closed; NULL: stdio's
+ * own), and in *ps the
  * handle for the calls below, which the stream owns (freed, and src closed
  * unless it is stdin, at its fclose). NULL with errno set, src closed unless
  * stdin, on failure. */
-FILE *pipe_source_open(FILE *src, int *pcapng, struct pipe_source **ps);
+FILE *pipe_source_open(FILE *src, char *buf, size_t size, int *pcapng, struct pipe_source **ps);
 
 /* The descriptor to wait on while nothing is ready. */
 int pipe_source_fd(const struct pipe_source *ps);

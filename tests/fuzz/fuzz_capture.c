@@ -184,7 +184,7 @@ static void through_pipe_source(const uint8_t *data, size_t size)
 	}
 	int pcapng;
 	struct pipe_source *ps;
-	FILE *fp = pipe_source_open(src, &pcapng, &ps);
+	FILE *fp = pipe_source_open(src, NULL, 0, &pcapng, &ps);
 	if (!fp)
 		return;
 	pipe_source_poll(ps);
