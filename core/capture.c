@@ -333,6 +333,23 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
 	return 0;
 }
 
+/* Standard input. A regular file (`--read - < file`) gets a stream of its
+ * own on a duplicate descriptor and is read as fast as by name, not
+ * framed as from a pipe; libpcap and our reader never close stdin, and
+ * the buffer given to stdin would outlive its free. Else stdin. */
+static FILE *open_stdin(void)
+{
+	struct stat st;
+	int fd;
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (fd = dup(STDIN_FILENO)) >= 0) {
+		FILE *f = fdopen(fd, "rb");
+		if (f)
+			return f;
+		close(fd);
+	}
+	return stdin;
+}
+
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -340,7 +357,7 @@ int capture_open_file(struct capture *c, const char *path, char *err, size_t err
 	snprintf(c->name, sizeof(c->name), "%s", path);
 	c->offline = 1;
 	int from_stdin = !strcmp(path, "-"), pcapng = 0;
-	FILE *fp = from_stdin ? stdin : fopen(path, "rb");
+	FILE *fp = from_stdin ? open_stdin() : fopen(path, "rb");
 	/* A buffer of our own: libpcap reads a record at a time, and stdio's
 	 * default (4 KiB for a file, 8 for a pipe; setvbuf with no buffer
 	 * keeps it, whatever size it is asked for) costs a read() call per 8
