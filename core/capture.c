@@ -300,10 +300,17 @@ static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng, struct
 	return pipe_source_open(src, buf, size, pcapng, pipe);
 }
 
+static int pipe_arrived(void *ps, uint64_t offset)
+{
+	return pipe_source_whole_at(ps, offset);
+}
+
 /* A pcapng stream read by our reader from its first byte: the interfaces
  * before the first packet give the capture's first link type and names,
  * and a handle that reads nothing (pcap_open_dead) compiles filters and
- * names link types as libpcap's would. fp is the reader's. */
+ * names link types as libpcap's would. From a pipe, only those that have
+ * come: a live capture may be quiet for long before its first packet,
+ * and the UI starts meanwhile. fp is the reader's. */
 static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t errlen)
 {
 	char why[200] = "";
@@ -313,7 +320,8 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
 		return -1;
 	}
 	struct pcapng_reader *r = c->ng->r = pcapng_open(fp, why, sizeof(why));
-	if (!r || pcapng_peek(r, why, sizeof(why)) < 0) {
+	if (!r || (c->pipe ? pcapng_peek_arrived(r, pipe_arrived, c->pipe, why, sizeof(why))
+			   : pcapng_peek(r, why, sizeof(why))) < 0) {
 		snprintf(err, errlen, "cannot read %s: %s", c->name, why);
 		ng_free(c);
 		return -1;

@@ -397,11 +397,19 @@ int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **
 
 int pcapng_peek(struct pcapng_reader *r, char *err, size_t errlen)
 {
+	return pcapng_peek_arrived(r, NULL, NULL, err, errlen);
+}
+
+int pcapng_peek_arrived(struct pcapng_reader *r, int (*arrived)(void *ctx, uint64_t offset),
+			void *ctx, char *err, size_t errlen)
+{
 	if (r->pending)
 		return 1;
 	for (;;) {
 		uint32_t type, len;
 		uint64_t at;
+		if (arrived && r->nknown && !arrived(ctx, r->offset))
+			return 2;
 		int rc = read_block(r, &type, &len, &at, err, errlen);
 		if (rc <= 0)
 			return rc;

@@ -295,6 +295,14 @@ FILE *pipe_source_open(FILE *src, char *buf, size_t size, int *pcapng, struct pi
 
 int pipe_source_fd(const struct pipe_source *ps) { return ps->fd; }
 
+int pipe_source_whole_at(struct pipe_source *ps, uint64_t offset)
+{
+	pipe_source_poll(ps);
+	if (ps->ended || ps->failed || ps->kind == FRAME_NONE)
+		return 1;	/* a read returns at once, or waits whatever is asked */
+	return offset < ps->next;	/* every record before next is whole */
+}
+
 uint64_t pipe_source_ready(const struct pipe_source *ps)
 {
 	if (ps->ended || ps->failed || ps->kind == FRAME_NONE)

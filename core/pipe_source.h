@@ -44,6 +44,12 @@ int pipe_source_fd(const struct pipe_source *ps);
  * ahead than the cap). */
 void pipe_source_poll(struct pipe_source *ps);
 
+/* Takes what has arrived, without waiting; whether the record or pcapng
+ * block (of any type) at stream offset offset is all here, so reading
+ * it will not wait. 1 too once the stream has ended or failed, or cannot
+ * be framed. */
+int pipe_source_whole_at(struct pipe_source *ps, uint64_t offset);
+
 /* Whole records (pcapng: packet blocks, with every block before them)
  * the reader may take without waiting; UINT64_MAX once the stream has
  * ended or failed, or cannot be framed. */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "tests/unit/unit.h"
+#include "core/pcapng_read.h"
 #include "core/pipe_source.h"
 
 struct bytes {
@@ -438,6 +439,64 @@ START_TEST(reads_ahead_no_further_than_its_cap)
 }
 END_TEST
 
+/* An Ethernet interface block with if_name name. */
+static void ng_interface(struct bytes *s, const char *name)
+{
+	uint32_t n = (uint32_t)strlen(name), padded = (n + 3) & ~3u;
+	uint32_t total = 12 + 8 + 4 + padded + 4;
+	put32(s, 1, 0);
+	put32(s, total, 0);
+	put32(s, 1, 0);		/* link type 1, reserved 0 */
+	put32(s, 262144, 0);	/* snaplen */
+	put32(s, 2 | n << 16, 0);	/* if_name */
+	put(s, name, n);
+	put(s, "\0\0\0", padded - n);
+	put32(s, 0, 0);		/* opt_endofopt */
+	put32(s, total, 0);
+}
+
+static int arrived(void *ps, uint64_t offset) { return pipe_source_whole_at(ps, offset); }
+
+/* A live pcapng pipe quiet before its first packet (dumpcap writes its
+ * section and interface blocks at once): the reader learns the interfaces
+ * that have come without waiting for the rest (the UI starts meanwhile);
+ * a block still cut is left for later, and the packets read as they come. */
+START_TEST(pcapng_interfaces_before_a_quiet_first_packet)
+{
+	struct bytes s = { .len = 0 };
+	ng_section(&s, 0);
+	size_t first_if = s.len;
+	ng_interface(&s, "eth0");
+	size_t second_if = s.len;
+	ng_interface(&s, "wlan0");
+	size_t packet = s.len;
+	ng_block(&s, 6, 40, 0);	/* a packet block (kept by the peek, not read here) */
+	int pcapng = -1;
+	struct pipe_end e = open_with(&s, second_if + 10, &pcapng);	/* wlan0's block cut */
+	ck_assert_int_eq(pcapng, 1);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, 0), 1);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, first_if), 1);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, second_if), 0);
+	char err[200] = "";
+	struct pcapng_reader *r = pcapng_open(e.fp, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 2);
+	ck_assert_uint_eq(pcapng_interfaces(r), 1);
+	ck_assert_str_eq(pcapng_interface_name(r, 0), "eth0");
+	ck_assert_int_eq(pcapng_interface_dlt(r, 0), 1);
+	/* the rest comes: a second peek reads on to the packet block */
+	size_t rest = s.len - (second_if + 10);
+	ck_assert_int_eq(write(e.w, s.b + second_if + 10, rest), (ssize_t)rest);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, packet), 1);
+	ck_assert_uint_eq(ready_now(&e), 1);
+	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 1);
+	ck_assert_uint_eq(pcapng_interfaces(r), 2);
+	ck_assert_str_eq(pcapng_interface_name(r, 1), "wlan0");
+	close(e.w);
+	pcapng_close(r);	/* closes the stream, and the source with it */
+}
+END_TEST
+
 static Suite *pipe_source_suite(void)
 {
 	Suite *s = suite_create("pipe_source");
@@ -448,6 +507,7 @@ static Suite *pipe_source_suite(void)
 	tcase_add_test(tc, pcap_header_in_pieces_and_old_versions);
 	tcase_add_test(tc, pcapng_without_packets_for_long);
 	tcase_add_test(tc, reads_ahead_no_further_than_its_cap);
+	tcase_add_test(tc, pcapng_interfaces_before_a_quiet_first_packet);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
