@@ -163,7 +163,7 @@ static void export_from(struct app *a, const char *ifname)
  * pcap file's name, or a pcapng file's first interface's. */
 static const char *export_ifname(const struct app *a)
 {
-	return a->cap.per_interface ? ifnames_name(1) : a->cap.name;
+	return a->cap.ng ? ifnames_name(1) : a->cap.name;
 }
 
 /* An export's interface block for the packet, named as it is read: by its
@@ -204,7 +204,7 @@ void app_on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 		 * 255 up share the last key value. */
 		if (pkt.ifindex && !a->cap.next) {
 			pkt.ifc = pkt.ifindex < FLOW_IFC_INDEXED ? (uint8_t)pkt.ifindex : FLOW_IFC_INDEXED;
-			if (c->per_interface)	/* a pcapng file may name the index */
+			if (c->ng)	/* a pcapng file may name the index */
 				ifnames_name_cooked(pkt.ifc, capture_cooked_interface_name(c, pkt.ifindex));
 		} else if (c->pkt_interface)	/* a pcapng file's interfaces: the same */
 			pkt.ifc = (uint8_t)c->pkt_interface;

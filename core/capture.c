@@ -337,7 +337,6 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
 		ng_free(c);
 		return -1;
 	}
-	c->per_interface = 1;
 	return 0;
 }
 
@@ -641,8 +640,7 @@ static int ng_dispatch(struct capture *c, int max, pcap_handler cb, u_char *user
 		if (!ng_keeps(c, dlt, &h, data))
 			continue;
 		c->dlt = dlt;
-		if (c->per_interface)
-			c->pkt_interface = ng_interface(c);
+		c->pkt_interface = ng_interface(c);
 		cb(user, &h, data);
 		n++;
 	}

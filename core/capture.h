@@ -26,8 +26,8 @@ struct capture {
 	int pipe_filtered;
 	struct capture_ng *ng;	/* a pcapng file (by name, from a pipe or standard
 				 * input), read by core/pcapng_read.c, not libpcap;
-				 * dlt is then the current packet's link type */
-	int per_interface;	/* such a file: its reader says... */
+				 * dlt is then the current packet's link type, and
+				 * the reader says... */
 	unsigned pkt_interface;	/* ...the current packet's interface, 1 the file's
 				 * first (ifnames.h has the names); else 0 */
 	struct capture *next;	/* live on several interfaces (-i eth0,wlan0): the
