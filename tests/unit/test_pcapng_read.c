@@ -515,6 +515,47 @@ START_TEST(reads_netlens_export)
 }
 END_TEST
 
+/* An export's blocks, read back from path (then removed): each interface
+ * block's if_name (its first option), each packet block's interface. */
+struct export_blocks {
+	uint32_t nidb, npkt;
+	char names[256][16];
+	uint32_t pkt_if[1024];
+};
+
+static void read_export(const char *path, struct export_blocks *b)
+{
+	static uint8_t img[1 << 16];
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	size_t n = fread(img, 1, sizeof(img), fp);
+	fclose(fp);
+	unlink(path);
+	ck_assert_uint_lt(n, sizeof(img));
+	memset(b, 0, sizeof(*b));
+	for (size_t at = 0; at + 12 <= n;) {
+		uint32_t type, len;
+		memcpy(&type, img + at, 4);
+		memcpy(&len, img + at + 4, 4);
+		ck_assert_uint_ge(len, 12);
+		ck_assert_uint_le(at + len, n);
+		if (type == 1) {
+			ck_assert_uint_lt(b->nidb, 256);
+			/* link type, reserved, snaplen, then the if_name option (2) */
+			uint16_t code, olen;
+			memcpy(&code, img + at + 16, 2);
+			memcpy(&olen, img + at + 18, 2);
+			ck_assert_uint_eq(code, 2);
+			ck_assert_uint_lt(olen, sizeof(b->names[0]));
+			memcpy(b->names[b->nidb++], img + at + 20, olen);
+		} else if (type == 6) {
+			ck_assert_uint_lt(b->npkt, 1024);
+			memcpy(&b->pkt_if[b->npkt++], img + at + 8, 4);
+		}
+		at += len;
+	}
+}
+
 /* Live on several interfaces: an interface block each (and link type),
  * named; the packets refer to their own. */
 START_TEST(export_names_each_interface)
@@ -533,44 +574,16 @@ START_TEST(export_names_each_interface)
 		pcap_export_packet(x, dlts[i], &h, pay, NULL);
 	}
 	ck_assert_uint_eq(pcap_export_close(x), 0);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_ptr_nonnull(fp);
-	static uint8_t img[4096];
-	size_t n = fread(img, 1, sizeof(img), fp);
-	fclose(fp);
-	unlink(path);
-	/* Walk the blocks: interface blocks in order, and each packet's interface. */
-	char names[4][16] = { { 0 } };
-	uint32_t nidb = 0, pkt_if[5], npkt = 0;
-	for (size_t at = 0; at + 12 <= n;) {
-		uint32_t type, len;
-		memcpy(&type, img + at, 4);
-		memcpy(&len, img + at + 4, 4);
-		ck_assert_uint_ge(len, 12);
-		ck_assert_uint_le(at + len, n);
-		if (type == 1) {
-			ck_assert_uint_lt(nidb, 4);
-			/* link type, reserved, snaplen, then the if_name option (2) */
-			uint16_t code, olen;
-			memcpy(&code, img + at + 16, 2);
-			memcpy(&olen, img + at + 18, 2);
-			ck_assert_uint_eq(code, 2);
-			ck_assert_uint_lt(olen, sizeof(names[0]));
-			memcpy(names[nidb++], img + at + 20, olen);
-		} else if (type == 6) {
-			ck_assert_uint_lt(npkt, 5);
-			memcpy(&pkt_if[npkt++], img + at + 8, 4);
-		}
-		at += len;
-	}
-	ck_assert_uint_eq(nidb, 3);
-	ck_assert_str_eq(names[0], "eth0");
-	ck_assert_str_eq(names[1], "wlan0");
-	ck_assert_str_eq(names[2], "nflog:5");
-	ck_assert_uint_eq(npkt, 5);
+	static struct export_blocks b;
+	read_export(path, &b);
+	ck_assert_uint_eq(b.nidb, 3);
+	ck_assert_str_eq(b.names[0], "eth0");
+	ck_assert_str_eq(b.names[1], "wlan0");
+	ck_assert_str_eq(b.names[2], "nflog:5");
+	ck_assert_uint_eq(b.npkt, 5);
 	static const uint32_t want_if[] = { 0, 1, 0, 1, 2 };
 	for (int i = 0; i < 5; i++)
-		ck_assert_uint_eq(pkt_if[i], want_if[i]);
+		ck_assert_uint_eq(b.pkt_if[i], want_if[i]);
 }
 END_TEST
 
@@ -597,43 +610,17 @@ START_TEST(export_many_interfaces)
 	ck_assert_uint_eq(pcap_export_packets(x), 2 * (N + 1));
 	ck_assert_uint_eq(pcap_export_other_link(x), 0);
 	ck_assert_uint_eq(pcap_export_close(x), 0);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_ptr_nonnull(fp);
-	static uint8_t img[1 << 16];
-	size_t n = fread(img, 1, sizeof(img), fp);
-	fclose(fp);
-	unlink(path);
-	ck_assert_uint_lt(n, sizeof(img));
-	uint32_t nidb = 0, npkt = 0;
-	static uint32_t pkt_if[2 * (N + 1)];
-	char first[16] = "", last[16] = "";
-	for (size_t at = 0; at + 12 <= n;) {
-		uint32_t type, len;
-		memcpy(&type, img + at, 4);
-		memcpy(&len, img + at + 4, 4);
-		ck_assert_uint_ge(len, 12);
-		ck_assert_uint_le(at + len, n);
-		if (type == 1) {
-			uint16_t olen;
-			memcpy(&olen, img + at + 18, 2);
-			ck_assert_uint_lt(olen, sizeof(first));
-			memcpy(nidb == 1 ? first : last, img + at + 20, olen);
-			(nidb == 1 ? first : last)[olen] = '\0';
-			nidb++;
-		} else if (type == 6) {
-			ck_assert_uint_lt(npkt, 2 * (N + 1));
-			memcpy(&pkt_if[npkt++], img + at + 8, 4);
-		}
-		at += len;
-	}
-	ck_assert_uint_eq(nidb, 254);	/* "any" (holding none), veth0 ... veth252 */
-	ck_assert_str_eq(first, "veth0");
-	ck_assert_str_eq(last, "veth252");
-	ck_assert_uint_eq(npkt, 2 * (N + 1));
+	static struct export_blocks b;
+	read_export(path, &b);
+	ck_assert_uint_eq(b.nidb, 254);	/* "any" (holding none), veth0 ... veth252 */
+	ck_assert_str_eq(b.names[0], "any");
+	ck_assert_str_eq(b.names[1], "veth0");
+	ck_assert_str_eq(b.names[253], "veth252");
+	ck_assert_uint_eq(b.npkt, 2 * (N + 1));
 	for (uint32_t i = 0; i <= N; i++) {
 		uint32_t want = i == N ? 6 : i < 253 ? i + 1 : 0;	/* veth5 is block 6 */
-		ck_assert_uint_eq(pkt_if[2 * i], want);
-		ck_assert_uint_eq(pkt_if[2 * i + 1], want);
+		ck_assert_uint_eq(b.pkt_if[2 * i], want);
+		ck_assert_uint_eq(b.pkt_if[2 * i + 1], want);
 	}
 }
 END_TEST
