@@ -300,9 +300,23 @@ static FILE *sniff_stream(FILE *src, char *buf, size_t size, int *pcapng, struct
 	return pipe_source_open(src, buf, size, pcapng, pipe);
 }
 
-static int pipe_arrived(void *ps, uint64_t offset)
+struct ng_opening {
+	struct pipe_source *ps;
+	struct pcapng_reader *r;
+};
+
+/* Whether the pcapng block at offset has come: waits for it while no
+ * interface names the capture yet (its link type is needed to start),
+ * not after. */
+static int pipe_arrived(void *ctx, uint64_t offset)
 {
-	return pipe_source_whole_at(ps, offset);
+	struct ng_opening *o = ctx;
+	while (!pipe_source_whole_at(o->ps, offset)) {
+		if (pcapng_interfaces(o->r))
+			return 0;
+		pipe_source_wait(o->ps);
+	}
+	return 1;
 }
 
 /* A pcapng stream read by our reader from its first byte: the interfaces
@@ -320,7 +334,8 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
 		return -1;
 	}
 	struct pcapng_reader *r = c->ng->r = pcapng_open(fp, why, sizeof(why));
-	if (!r || (c->pipe ? pcapng_peek_arrived(r, pipe_arrived, c->pipe, why, sizeof(why))
+	struct ng_opening o = { c->pipe, r };
+	if (!r || (c->pipe ? pcapng_peek_arrived(r, pipe_arrived, &o, why, sizeof(why))
 			   : pcapng_peek(r, why, sizeof(why))) < 0) {
 		snprintf(err, errlen, "cannot read %s: %s", c->name, why);
 		ng_free(c);

@@ -408,7 +408,7 @@ int pcapng_peek_arrived(struct pcapng_reader *r, int (*arrived)(void *ctx, uint6
 	for (;;) {
 		uint32_t type, len;
 		uint64_t at;
-		if (arrived && r->nknown && !arrived(ctx, r->offset))
+		if (arrived && !arrived(ctx, r->offset))
 			return 2;
 		int rc = read_block(r, &type, &len, &at, err, errlen);
 		if (rc <= 0)

@@ -55,10 +55,11 @@ int pcapng_next(struct pcapng_reader *r, struct pcap_pkthdr *h, const uint8_t **
  * stream that cannot be read twice (standard input). */
 int pcapng_peek(struct pcapng_reader *r, char *err, size_t errlen);
 /* The same for a stream whose next block may not have come yet (a pipe
- * from a live capture, quiet until its first packet): once an interface
- * is known, stops before the block at a stream offset for which
- * arrived(ctx, offset) says it is not all here, and returns 2 (no packet
- * yet; interfaces declared after are met as the packets come). */
+ * from a live capture, quiet until its first packet): stops before the
+ * block at a stream offset for which arrived(ctx, offset) says it is not
+ * all here, and returns 2 (no packet yet; interfaces declared after are
+ * met as the packets come). arrived may wait instead (for a first
+ * interface, say) and say 1. */
 int pcapng_peek_arrived(struct pcapng_reader *r, int (*arrived)(void *ctx, uint64_t offset),
 			void *ctx, char *err, size_t errlen);
 

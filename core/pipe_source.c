@@ -300,7 +300,18 @@ int pipe_source_whole_at(struct pipe_source *ps, uint64_t offset)
 	pipe_source_poll(ps);
 	if (ps->ended || ps->failed || ps->kind == FRAME_NONE)
 		return 1;	/* a read returns at once, or waits whatever is asked */
-	return offset < ps->next;	/* every record before next is whole */
+	/* every record before next is whole (pcap: next is past the file
+	 * header from the start, whole once received) */
+	return offset < ps->next && received(ps) >= ps->next;
+}
+
+void pipe_source_wait(struct pipe_source *ps)
+{
+	if (ps->ended || ps->failed)
+		return;
+	struct pollfd p = { .fd = ps->fd, .events = POLLIN };
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
 }
 
 uint64_t pipe_source_ready(const struct pipe_source *ps)

@@ -50,6 +50,9 @@ void pipe_source_poll(struct pipe_source *ps);
  * be framed. */
 int pipe_source_whole_at(struct pipe_source *ps, uint64_t offset);
 
+/* Waits until more has come, or the stream has ended or failed. */
+void pipe_source_wait(struct pipe_source *ps);
+
 /* Whole records (pcapng: packet blocks, with every block before them)
  * the reader may take without waiting; UINT64_MAX once the stream has
  * ended or failed, or cannot be framed. */

@@ -7,7 +7,8 @@
  * in link type, core/pcapng_read.c); the input also goes through a pipe
  * and core/pipe_source.c, which frames it as it arrives (the bytes must
  * come out as they went in, and the records it calls whole must be
- * there to read); every frame is decoded and
+ * there to read, with the writer still open too: nothing it lets the
+ * readers at waits for more); every frame is decoded and
  * tracked, time runs out so every flow expires into the history, and every
  * record is formatted as JSON and as a text row.
  *
@@ -197,9 +198,76 @@ static void through_pipe_source(const uint8_t *data, size_t size)
 	fclose(fp);
 }
 
+static int arrived(void *ps, uint64_t offset) { return pipe_source_whole_at(ps, offset); }
+
+static void take_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	(void)bytes;
+	if (h->caplen > 262144)
+		fail("a pcap record longer than libpcap allows");
+	++*(uint64_t *)user;
+}
+
+/* The same with the writer still open, as a live capture's pipe that goes
+ * quiet after these bytes: what the framing calls whole is read without
+ * waiting for more (a wait here never ends, and libFuzzer's -timeout
+ * reports it), and a pcapng stream's blocks that have come are peeked
+ * without waiting for its first packet, as capture.c opens one. */
+static void through_open_pipe(const uint8_t *data, size_t size)
+{
+	int fds[2];
+	if (size < 4 || size > 60000)	/* fewer than 4 bytes: the open waits for the magic */
+		return;
+	if (pipe(fds) < 0)
+		fail("no pipe: descriptors leaked by an earlier run?");
+	FILE *src = NULL;
+	if (write(fds[1], data, size) != (ssize_t)size || !(src = fdopen(fds[0], "rb"))) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	int pcapng;
+	struct pipe_source *ps;
+	FILE *fp = pipe_source_open(src, NULL, 0, &pcapng, &ps);
+	if (!fp) {
+		close(fds[1]);
+		return;
+	}
+	pipe_source_poll(ps);
+	uint64_t ready = pipe_source_ready(ps), got = 0;
+	char err[256];
+	if (ready == UINT64_MAX || !pipe_source_whole_at(ps, 0)) {
+		/* not framed (read as it comes, blocking), or the header is cut */
+		fclose(fp);
+	} else if (pcapng) {
+		struct pcapng_reader *r = pcapng_open(fp, err, sizeof(err));	/* takes fp */
+		if (r && pcapng_peek_arrived(r, arrived, ps, err, sizeof(err)) >= 0) {
+			struct pcap_pkthdr h;
+			const uint8_t *bytes;
+			int dlt;
+			while (got < ready && pcapng_next(r, &h, &bytes, &dlt, err, sizeof(err)) == 1)
+				got++;
+		}
+		pcapng_close(r);
+	} else {
+		char ebuf[PCAP_ERRBUF_SIZE];
+		pcap_t *p = pcap_fopen_offline(fp, ebuf);	/* takes fp when it succeeds */
+		if (!p) {
+			fclose(fp);
+		} else {
+			while (got < ready && pcap_dispatch(p, (int)(ready - got < 1000 ? ready - got : 1000),
+							    take_packet, (u_char *)&got) > 0)
+				;
+			pcap_close(p);
+		}
+	}
+	close(fds[1]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	through_pipe_source(data, size);
+	through_open_pipe(data, size);
 	through_libpcap(data, size);
 	if (size >= 4 && data[0] == 0x0A && data[1] == 0x0D && data[2] == 0x0D && data[3] == 0x0A)
 		through_pcapng_reader(data, size);

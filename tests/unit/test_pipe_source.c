@@ -250,8 +250,12 @@ START_TEST(pcap_header_in_pieces_and_old_versions)
 	struct pipe_end e = open_with(&s, 10, &pcapng);
 	ck_assert_int_eq(pcapng, 0);
 	ck_assert_uint_eq(ready_now(&e), 0);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, 0), 0);	/* the file header is cut */
 	ck_assert_int_eq(write(e.w, s.b + 10, s.len - 10), (ssize_t)(s.len - 10));
 	ck_assert_uint_eq(ready_now(&e), 1);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, 0), 1);
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, 24), 1);	/* the record */
+	ck_assert_int_eq(pipe_source_whole_at(e.ps, s.len), 0);	/* none after it yet */
 	read_back(&e, &s, 0, s.len);
 	close(e.w);
 	fclose(e.fp);
@@ -472,13 +476,22 @@ START_TEST(pcapng_interfaces_before_a_quiet_first_packet)
 	size_t packet = s.len;
 	ng_block(&s, 6, 40, 0);	/* a packet block (kept by the peek, not read here) */
 	int pcapng = -1;
-	struct pipe_end e = open_with(&s, second_if + 10, &pcapng);	/* wlan0's block cut */
+	char err[200] = "";
+	/* the section header only: nothing to name the capture, no wait */
+	struct pipe_end e = open_with(&s, first_if, &pcapng);
+	struct pcapng_reader *r = pcapng_open(e.fp, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 2);
+	ck_assert_uint_eq(pcapng_interfaces(r), 0);
+	close(e.w);
+	pcapng_close(r);
+
+	e = open_with(&s, second_if + 10, &pcapng);	/* wlan0's block cut */
 	ck_assert_int_eq(pcapng, 1);
 	ck_assert_int_eq(pipe_source_whole_at(e.ps, 0), 1);
 	ck_assert_int_eq(pipe_source_whole_at(e.ps, first_if), 1);
 	ck_assert_int_eq(pipe_source_whole_at(e.ps, second_if), 0);
-	char err[200] = "";
-	struct pcapng_reader *r = pcapng_open(e.fp, err, sizeof(err));
+	r = pcapng_open(e.fp, err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
 	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 2);
 	ck_assert_uint_eq(pcapng_interfaces(r), 1);
