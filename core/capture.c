@@ -165,6 +165,20 @@ const char *capture_label(const struct capture *c)
 	return c->label[0] ? c->label : c->name;
 }
 
+const char *capture_short_name(const struct capture *c)
+{
+	const char *name = capture_label(c);
+	if (!c->offline)
+		return name;
+	if (!strcmp(name, "-"))
+		return "stdin";
+	/* a shell's <(tcpdump -w -): its name says nothing but a number */
+	if (c->pipe && (!strncmp(name, "/dev/fd/", 8) || !strncmp(name, "/proc/self/fd/", 14)))
+		return "pipe";
+	const char *slash = strrchr(name, '/');
+	return slash && slash[1] ? slash + 1 : name;
+}
+
 int capture_has_interface(const struct capture *c, const char *name)
 {
 	for (; c; c = c->next)

@@ -53,6 +53,9 @@ int capture_add_live(struct capture *first, const char *ifname, uint32_t snaplen
 int capture_move_handles(struct capture *from, struct capture *to, char *err, size_t errlen);
 /* "eth0,wlan0" for headers and messages; a file's name when reading one. */
 const char *capture_label(const struct capture *c);
+/* The same, short, for the UI: a file without its directories, "stdin",
+ * "pipe" for a shell's <(...) (/dev/fd/63). */
+const char *capture_short_name(const struct capture *c);
 /* Whether live capture reads the interface called name. */
 int capture_has_interface(const struct capture *c, const char *name);
 /* Whether the interfaces read differ in link type. */

@@ -400,9 +400,7 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	sidebar_line(&y, x, "Capture", head);
 	/* A file by its name, as in the title: a long path would push the
 	 * link type out of the panel. */
-	const char *cname = capture_label(&a->cap);
-	if (a->cap.offline && strrchr(cname, '/'))
-		cname = strrchr(cname, '/') + 1;
+	const char *cname = capture_short_name(&a->cap);
 	snprintf(s, sizeof(s), "%.80s (%.30s)", cname,
 		 capture_mixed_links(&a->cap) ? "several link types" : capture_link_name(&a->cap));
 	sidebar_line(&y, x, s, A_NORMAL);
@@ -604,9 +602,7 @@ static void draw_title(struct ui *u)
 	uint64_t now = ui_now(u);
 	const char *st = u->paused ? "PAUSED" : a->cap.offline ? (a->cap.eof ? "file done" : "reading")
 			 : "live";
-	const char *name = capture_label(&a->cap);
-	if (a->cap.offline && strrchr(name, '/'))
-		name = strrchr(name, '/') + 1;
+	const char *name = capture_short_name(&a->cap);
 	/* Right side, shortened until it fits: the state always shows. */
 	for (int detail = 2; detail >= 0; detail--) {
 		if (detail == 2)
