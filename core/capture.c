@@ -373,10 +373,20 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
  * own on a duplicate descriptor and is read as fast as by name, not
  * framed as from a pipe; libpcap and our reader never close stdin, and
  * the buffer given to stdin would outlive its free. Else stdin. */
+static int stdin_fd = -1;	/* standard input's capture when moved off 0 */
+
+void capture_stdin_from(int fd) { stdin_fd = fd; }
+
 static FILE *open_stdin(void)
 {
 	struct stat st;
 	int fd;
+	if (stdin_fd >= 0) {	/* a stream of its own, closed with the capture */
+		FILE *f = fdopen(stdin_fd, "rb");
+		if (f)
+			stdin_fd = -1;
+		return f;
+	}
 	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (fd = dup(STDIN_FILENO)) >= 0) {
 		FILE *f = fdopen(fd, "rb");
 		if (f)

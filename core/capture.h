@@ -61,6 +61,8 @@ int capture_has_interface(const struct capture *c, const char *name);
 /* Whether the interfaces read differ in link type. */
 int capture_mixed_links(const struct capture *c);
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen);
+/* "-" reads descriptor fd, not 0 (which the UI took for its keys: tui.h). */
+void capture_stdin_from(int fd);
 /* A file read from a pipe or standard input: the descriptor to wait on
  * when capture_dispatch returned 0 without reaching the end (nothing whole
  * has arrived; the loop waits instead of blocking in a read); else -1. */

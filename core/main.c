@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 		return cmd;
 	/* The UI needs a terminal on both sides; piped or redirected, netlens
 	 * prints instead (as --headless). */
-	if (!tui_possible())
+	if (!tui_possible(&app))
 		app.opt.headless = 1;
 #ifdef HAVE_UI
 	int rc = app.opt.headless ? 0 : tui_check_options(&app);

@@ -12,8 +12,9 @@
 #include "core/app.h"
 #include "ui/tui.h"
 
-int tui_possible(void)
+int tui_possible(struct app *a)
 {
+	(void)a;
 	return 0;	/* this build has no UI: always headless */
 }
 

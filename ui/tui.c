@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <term.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -38,8 +39,29 @@ static int have_tio;
 static ev_prepare prepare_w;
 static int tick_due;
 
-int tui_possible(void)
+/* The capture is on standard input and the terminal is not: stdin
+ * becomes the terminal (/dev/tty), so every use of STDIN_FILENO here reads
+ * keys and restores modes as usual, and the capture is read from a copy of
+ * the descriptor it had. Nothing changes when no terminal opens. */
+static void keys_from_tty(struct app *a)
 {
+	if (a->opt.headless || !a->opt.read_file || strcmp(a->opt.read_file, "-") ||
+	    isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return;
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (tty < 0)
+		return;
+	int capture = isatty(tty) ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : -1;
+	if (capture >= 0 && dup2(tty, STDIN_FILENO) == STDIN_FILENO)
+		capture_stdin_from(capture);
+	else if (capture >= 0)
+		close(capture);
+	close(tty);
+}
+
+int tui_possible(struct app *a)
+{
+	keys_from_tty(a);
 	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 }
 

@@ -7,8 +7,12 @@
 
 struct app;
 
-/* 1 when stdin and stdout are both terminals (the UI can run). */
-int tui_possible(void);
+/* 1 when stdin and stdout are both terminals (the UI can run). A capture
+ * read from standard input (`tcpdump -w - | netlens --read -`) on a
+ * terminal: the keys are read from /dev/tty instead, as less does (the
+ * capture's descriptor moves off 0, capture_stdin_from), unless
+ * --headless. */
+int tui_possible(struct app *a);
 
 /* Checks the UI options (--filter) before anything else starts. Returns 0,
  * or 2 with one line printed. */
