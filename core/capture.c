@@ -360,7 +360,9 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
 		name_interface(NULL, k, pcapng_interface_name(r, k), pcapng_interface_dlt(r, k));
 	c->ng->named = n < FLOW_IFC_INDEXED ? n : FLOW_IFC_INDEXED;
 	c->dlt = n ? pcapng_interface_dlt(r, 0) : DLT_EN10MB;
-	uint32_t snaplen = pcapng_snaplen(r);
+	/* from a pipe, interfaces still to come may keep more (an export's
+	 * header takes this) */
+	uint32_t snaplen = c->pipe ? 262144 : pcapng_snaplen(r);
 	if (!(c->p = pcap_open_dead(c->dlt, snaplen ? (int)snaplen : 262144))) {
 		snprintf(err, errlen, "out of memory");
 		ng_free(c);

@@ -42,16 +42,22 @@ static int tick_due;
 /* The capture is on standard input and the terminal is not: stdin
  * becomes the terminal (/dev/tty), so every use of STDIN_FILENO here reads
  * keys and restores modes as usual, and the capture is read from a copy of
- * the descriptor it had. Nothing changes when no terminal opens. */
+ * the descriptor it had. Nothing changes when no terminal opens, when
+ * standard input is closed (the terminal would take its place), or in the
+ * background (`tcpdump -w - | netlens --read - &` prints, as before). */
 static void keys_from_tty(struct app *a)
 {
 	if (a->opt.headless || !a->opt.read_file || strcmp(a->opt.read_file, "-") ||
-	    isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+	    fcntl(STDIN_FILENO, F_GETFD) < 0 || isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return;
 	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (tty < 0)
 		return;
-	int capture = isatty(tty) ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : -1;
+	if (tty <= STDERR_FILENO || !isatty(tty) || tcgetpgrp(tty) != getpgrp()) {
+		close(tty);
+		return;
+	}
+	int capture = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (capture >= 0 && dup2(tty, STDIN_FILENO) == STDIN_FILENO)
 		capture_stdin_from(capture);
 	else if (capture >= 0)
