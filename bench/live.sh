@@ -324,7 +324,7 @@ snapshot() {
 # (netlens prints one line per capture; any worker lines are summed)
 drops_of() {
 	case $1 in
-	tcpdump) awk '/packets received by filter/ { r += $1 } /packets dropped by kernel/ { d += $1 }
+	tcpdump) awk '/packets? received by filter/ { r += $1 } /packets? dropped by kernel/ { d += $1 }
 		END { if (r == "") print "- -"; else print r + 0, d + 0 }' "$2" ;;
 	*) awk '/packets received, [0-9]+ dropped by the kernel/ {
 			for (i = 1; i < NF; i++) {
