@@ -570,7 +570,8 @@ static void draw_overview(struct ui *u, int y0, int h)
 	}
 	if (!u->rows.n) {
 		const char *msg = u->rows.total ? "no connection matches the filter (Esc clears it)"
-				  : u->app->cap.offline ? "no flows in this file"
+				  : u->app->cap.offline && u->app->cap.eof ? "no flows in this file"
+				  : u->app->cap.offline ? "waiting for packets..."	/* a quiet pipe */
 				  : "waiting for traffic...";
 		attrset(ui_theme(u, CP_MUTED, A_DIM));
 		mvaddstr(y0 + 2, 2, msg);
