@@ -203,10 +203,15 @@ nl_wait_listen_udp() {
 }
 
 # Start tcpdump in namespace $1 on interface $2 writing $3; extra args follow.
-# Sets NL_TCPDUMP_PID.
+# Sets NL_TCPDUMP_PID. The reference must not drop: in immediate mode libpcap's
+# ring gives each packet a frame as large as the biggest packet the link may
+# carry (offloads: 64 KiB), so its default 2 MiB holds 37 packets on a veth and
+# 16 on lo (measured with tcpdump stopped), which a test's burst overflows when
+# a loaded machine (CI, sanitizers) is slow to run tcpdump; -B 32768 (32 MiB)
+# holds 513 on a veth.
 nl_capture_start() {
 	_ns=$1 _if=$2 _out=$3; shift 3
-	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -U --immediate-mode -n -w "$_out" "$@" 2>"$_out.log" &
+	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -B 32768 -U --immediate-mode -n -w "$_out" "$@" 2>"$_out.log" &
 	NL_TCPDUMP_PID=$!
 	NL_TCPDUMP_OUT=$_out
 	nl_track $NL_TCPDUMP_PID
@@ -214,12 +219,27 @@ nl_capture_start() {
 	sleep 0.2
 }
 
+# Stop the tcpdump of nl_capture_start. Sets NL_CAPTURE_DROPPED: true when it
+# lost packets, so that its capture is no reference and the caller runs again.
 nl_capture_stop() {
 	sleep 0.3
 	kill -INT "$NL_TCPDUMP_PID" 2>/dev/null
 	wait "$NL_TCPDUMP_PID" 2>/dev/null
+	if nl_oracle_dropped "$NL_TCPDUMP_OUT.log"; then
+		NL_CAPTURE_DROPPED=true
+		echo "# the reference tcpdump lost packets: $(grep 'dropped by kernel' "$NL_TCPDUMP_OUT.log")"
+	else
+		NL_CAPTURE_DROPPED=false
+	fi
 	rm -f "$NL_TCPDUMP_OUT.log" 2>/dev/null
 	NL_TCPDUMP_PID=""
+}
+
+# nl_oracle_dropped LOG...: true when a tcpdump that wrote one of these logs
+# (its standard error) lost packets. One is "1 packet dropped by kernel", in
+# the singular.
+nl_oracle_dropped() {
+	grep -Eq "^[1-9][0-9]* packets? dropped by kernel" "$@" 2>/dev/null
 }
 
 # Start nginx in the server namespace serving $1/www on port 80 (v4+v6) and
