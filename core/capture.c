@@ -371,31 +371,30 @@ static int open_pcapng_stream(struct capture *c, FILE *fp, char *err, size_t err
 	return 0;
 }
 
-/* Standard input. A regular file (`--read - < file`) gets a stream of its
- * own on a duplicate descriptor and is read as fast as by name, not
- * framed as from a pipe; libpcap and our reader never close stdin, and
- * the buffer given to stdin would outlive its free. Else stdin. */
-static int stdin_fd = -1;	/* standard input's capture when moved off 0 */
+/* Standard input's capture when the UI moved it off descriptor 0. */
+static int stdin_fd = -1;
 
 void capture_stdin_from(int fd) { stdin_fd = fd; }
 
+/* Standard input. The descriptor the UI moved it to, or a duplicate of 0
+ * when that is a regular file (`--read - < file`: read as fast as by name,
+ * not framed as from a pipe), gets a stream of its own, closed with the
+ * capture; libpcap and our reader never close stdin, and a buffer given to
+ * stdin itself would outlive its free. Else stdin. */
 static FILE *open_stdin(void)
 {
 	struct stat st;
-	int fd;
-	if (stdin_fd >= 0) {	/* a stream of its own, closed with the capture */
-		FILE *f = fdopen(stdin_fd, "rb");
-		if (f)
-			stdin_fd = -1;
-		return f;
-	}
-	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (fd = dup(STDIN_FILENO)) >= 0) {
-		FILE *f = fdopen(fd, "rb");
-		if (f)
-			return f;
+	int moved = stdin_fd >= 0;
+	int fd = moved ? stdin_fd
+		: fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) ? dup(STDIN_FILENO) : -1;
+	if (fd < 0)
+		return stdin;
+	FILE *f = fdopen(fd, "rb");
+	if (f && moved)
+		stdin_fd = -1;		/* the stream's now */
+	else if (!f && !moved)
 		close(fd);
-	}
-	return stdin;
+	return f;
 }
 
 int capture_open_file(struct capture *c, const char *path, char *err, size_t errlen)
