@@ -305,6 +305,11 @@ int pipe_source_whole_at(struct pipe_source *ps, uint64_t offset)
 	return offset < ps->next && received(ps) >= ps->next;
 }
 
+int pipe_source_arrived(void *ps, uint64_t offset)
+{
+	return pipe_source_whole_at(ps, offset);
+}
+
 void pipe_source_wait(struct pipe_source *ps)
 {
 	if (ps->ended || ps->failed)

@@ -49,6 +49,9 @@ void pipe_source_poll(struct pipe_source *ps);
  * it will not wait. 1 too once the stream has ended or failed, or cannot
  * be framed. */
 int pipe_source_whole_at(struct pipe_source *ps, uint64_t offset);
+/* pipe_source_whole_at as pcapng_peek_arrived's callback (ctx: the pipe
+ * source), the one that never waits. */
+int pipe_source_arrived(void *ps, uint64_t offset);
 
 /* Waits until more has come, or the stream has ended or failed. */
 void pipe_source_wait(struct pipe_source *ps);

@@ -198,8 +198,6 @@ static void through_pipe_source(const uint8_t *data, size_t size)
 	fclose(fp);
 }
 
-static int arrived(void *ps, uint64_t offset) { return pipe_source_whole_at(ps, offset); }
-
 static void take_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	(void)bytes;
@@ -241,7 +239,7 @@ static void through_open_pipe(const uint8_t *data, size_t size)
 		fclose(fp);
 	} else if (pcapng) {
 		struct pcapng_reader *r = pcapng_open(fp, err, sizeof(err));	/* takes fp */
-		if (r && pcapng_peek_arrived(r, arrived, ps, err, sizeof(err)) >= 0) {
+		if (r && pcapng_peek_arrived(r, pipe_source_arrived, ps, err, sizeof(err)) >= 0) {
 			struct pcap_pkthdr h;
 			const uint8_t *bytes;
 			int dlt;

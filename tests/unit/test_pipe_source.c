@@ -459,8 +459,6 @@ static void ng_interface(struct bytes *s, const char *name)
 	put32(s, total, 0);
 }
 
-static int arrived(void *ps, uint64_t offset) { return pipe_source_whole_at(ps, offset); }
-
 /* A live pcapng pipe quiet before its first packet (dumpcap writes its
  * section and interface blocks at once): the reader learns the interfaces
  * that have come without waiting for the rest (the UI starts meanwhile);
@@ -481,7 +479,7 @@ START_TEST(pcapng_interfaces_before_a_quiet_first_packet)
 	struct pipe_end e = open_with(&s, first_if, &pcapng);
 	struct pcapng_reader *r = pcapng_open(e.fp, err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
-	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 2);
+	ck_assert_int_eq(pcapng_peek_arrived(r, pipe_source_arrived, e.ps, err, sizeof(err)), 2);
 	ck_assert_uint_eq(pcapng_interfaces(r), 0);
 	close(e.w);
 	pcapng_close(r);
@@ -493,7 +491,7 @@ START_TEST(pcapng_interfaces_before_a_quiet_first_packet)
 	ck_assert_int_eq(pipe_source_whole_at(e.ps, second_if), 0);
 	r = pcapng_open(e.fp, err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
-	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 2);
+	ck_assert_int_eq(pcapng_peek_arrived(r, pipe_source_arrived, e.ps, err, sizeof(err)), 2);
 	ck_assert_uint_eq(pcapng_interfaces(r), 1);
 	ck_assert_str_eq(pcapng_interface_name(r, 0), "eth0");
 	ck_assert_int_eq(pcapng_interface_dlt(r, 0), 1);
@@ -502,7 +500,7 @@ START_TEST(pcapng_interfaces_before_a_quiet_first_packet)
 	ck_assert_int_eq(write(e.w, s.b + second_if + 10, rest), (ssize_t)rest);
 	ck_assert_int_eq(pipe_source_whole_at(e.ps, packet), 1);
 	ck_assert_uint_eq(ready_now(&e), 1);
-	ck_assert_int_eq(pcapng_peek_arrived(r, arrived, e.ps, err, sizeof(err)), 1);
+	ck_assert_int_eq(pcapng_peek_arrived(r, pipe_source_arrived, e.ps, err, sizeof(err)), 1);
 	ck_assert_uint_eq(pcapng_interfaces(r), 2);
 	ck_assert_str_eq(pcapng_interface_name(r, 1), "wlan0");
 	close(e.w);
