@@ -24,8 +24,9 @@
  *    within the handshake RTT - 3 ms when unknown - of the segment that
  *    advanced the sequence, and does not end where that one ended); else a
  *    retransmission.
- *  - a duplicate ACK is a pure ACK repeating the previous ACK number and
- *    window of its direction, unless it answers a keep-alive.
+ *  - a duplicate ACK is a pure ACK at the next sequence of its direction
+ *    (so not a keep-alive) repeating the previous ACK number and window of
+ *    its direction, unless it answers a keep-alive.
  *  - handshake RTT: first SYN to the ACK that completes the handshake.
  *  - smoothed RTT: one probe at a time on data sent by the source, completed
  *    by an ACK covering it; srtt = 7/8 srtt + 1/8 sample; a retransmission
@@ -226,10 +227,13 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 		}
 	}
 
-	/* Duplicate ACKs and RTT probe completion. An ACK answering the peer's
-	 * keep-alive repeats the last ACK too, but is not a duplicate. */
+	/* Duplicate ACKs and RTT probe completion. A duplicate sits at the next
+	 * sequence (Wireshark's rule), so a keep-alive, one below it, repeating
+	 * the last ACK is none; an ACK answering the peer's keep-alive repeats
+	 * the last ACK too, and is none either. */
 	if ((f & TCP_ACK) && !(f & TCP_RST)) {
 		if ((d->flags & TCPD_ACK_KNOWN) && seglen == 0 && !(f & (TCP_SYN | TCP_FIN)) &&
+		    seg->seq == d->next_seq &&
 		    seg->ack == d->last_ack && seg->window == d->last_win && seg->window != 0 &&
 		    !(rv->flags & TCPD_KEEPALIVE)) {
 			if (d->dup_acks != UINT8_MAX)

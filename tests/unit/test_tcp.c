@@ -369,9 +369,38 @@ START_TEST(test_keepalive_ignored)
 	feed(&t, NULL, seg(OUT, TCP_ACK, 1099, 1, 100, 1, 120000000));	/* one garbage byte */
 	ck_assert_uint_eq(t.retransmits, 0);
 	ck_assert_uint_eq(t.out_of_order, 0);
+	/* A probe repeats the last ACK number and window, but one below the
+	 * next sequence: not a duplicate ACK (Wireshark: "TCP Keep-Alive"). */
+	ck_assert_uint_eq(t.dup_acks, 0);
 	/* Two bytes below next_seq is data, resent. */
 	feed(&t, NULL, seg(OUT, PA, 1098, 1, 100, 2, 180000000));
 	ck_assert_uint_eq(t.retransmits, 1);
+}
+END_TEST
+
+/* Linux's keep-alives on an idle connection (SO_KEEPALIVE): zero-length
+ * probes one below the next sequence, each answered by the peer's ACK of
+ * the next sequence; none of them is a duplicate ACK, however many come.
+ * Real ones: tests/captures/real/tcp-misc.pcap, port 9004 (tshark: "TCP
+ * Keep-Alive", no duplicate ACK), replayed against tshark by
+ * replay-tshark.test. */
+START_TEST(test_keepalive_probes_not_dup_acks)
+{
+	struct tcp_state t;
+	struct tcp_totals tot = { 0 };
+	memset(&t, 0, sizeof(t));
+	feed(&t, &tot, seg(OUT, PA, 1000, 1, 500, 100, 0));
+	feed(&t, &tot, seg(IN, TCP_ACK, 1, 1100, 600, 0, 100));
+	for (int i = 1; i <= 4; i++) {
+		feed(&t, &tot, seg(OUT, TCP_ACK, 1099, 1, 500, 0, (uint64_t)i * 1000000));
+		feed(&t, &tot, seg(IN, TCP_ACK, 1, 1100, 600, 0, (uint64_t)i * 1000000 + 100));
+	}
+	ck_assert_uint_eq(t.dup_acks, 0);
+	ck_assert_uint_eq(tot.dup_acks, 0);
+	ck_assert_uint_eq(t.retransmits, 0);
+	/* The same ACK number and window at the next sequence: a duplicate. */
+	feed(&t, &tot, seg(OUT, TCP_ACK, 1100, 1, 500, 0, 5000000));
+	ck_assert_uint_eq(t.dup_acks, 1);
 }
 END_TEST
 
@@ -632,6 +661,7 @@ static Suite *tcp_suite(void)
 	tcase_add_test(tc, test_retransmission);
 	tcase_add_test(tc, test_out_of_order);
 	tcase_add_test(tc, test_keepalive_ignored);
+	tcase_add_test(tc, test_keepalive_probes_not_dup_acks);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_fast_retransmit_needs_the_acked_seq);
 	tcase_add_test(tc, test_fast_retransmit_needs_a_recent_ack);
