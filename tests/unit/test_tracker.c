@@ -362,6 +362,60 @@ START_TEST(test_udp_source_by_port)
 }
 END_TEST
 
+/* A multicast or broadcast address never sends: whoever sends to one opened
+ * the flow, whatever the ports say (DHCP's server on 67 answering
+ * 255.255.255.255:68; DHCPv6's client on 546 asking ff02::1:2:547). Two
+ * service ports else leave the first sender the source. */
+START_TEST(test_udp_source_never_a_group)
+{
+	struct tracker t;
+	struct events es;
+	const uint32_t bcast = 0xffffffffu, mdns4 = 0xe00000fbu;	/* 224.0.0.251 */
+	tr_init(&t, &es, 100, 100, 0);
+	udp(&t, S_IP, 67, bcast, 68, 300, T0);
+	udp(&t, S_IP, 67, bcast, 68, 300, T0 + 10);
+	struct flow *f = only_flow(&t);
+	assert_ip4(flow_src_addr(f), S_IP);
+	ck_assert_uint_eq(flow_src_port(f), 67);
+	ck_assert_uint_eq(f->packets[DIR_FWD], 2);
+	tracker_free(&t);
+
+	tr_init(&t, &es, 100, 100, 0);
+	udp(&t, C_IP, 5353, mdns4, 5353, 40, T0);
+	f = only_flow(&t);
+	assert_ip4(flow_src_addr(f), C_IP);
+	tracker_free(&t);
+
+	/* IPv6: fe80::1 port 546 to ff02::1:2 port 547. */
+	tr_init(&t, &es, 100, 100, 0);
+	struct packet p = base_pkt(L4_UDP, 0, 0, T0);
+	static const uint8_t ll[16] = { 0xfe, 0x80, [15] = 1 };
+	static const uint8_t grp[16] = { 0xff, 0x02, [13] = 1, [15] = 2 };
+	p.family = 6;
+	p.ipproto = 17;
+	memcpy(p.src, ll, 16);
+	memcpy(p.dst, grp, 16);
+	p.sport = 546;
+	p.dport = 547;
+	p.ip_len = 100;
+	tracker_packet(&t, &p);
+	f = only_flow(&t);
+	ck_assert_mem_eq(flow_src_addr(f), ll, 16);
+	ck_assert_uint_eq(flow_src_port(f), 546);
+	tracker_free(&t);
+
+	/* Both ports a service's, unicast: the first sender, even on the
+	 * lower port (the DHCP server's unicast offer). */
+	tr_init(&t, &es, 100, 100, 0);
+	udp(&t, S_IP, 67, C_IP, 68, 300, T0);
+	udp(&t, C_IP, 68, S_IP, 67, 300, T0 + 10);
+	f = only_flow(&t);
+	assert_ip4(flow_src_addr(f), S_IP);
+	ck_assert_uint_eq(flow_src_port(f), 67);
+	tracker_free(&t);
+}
+END_TEST
+
 START_TEST(test_icmp_echo_by_id)
 {
 	struct tracker t;
@@ -796,6 +850,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_tombstone_late_teardown);
 	tcase_add_test(tc, test_tombstone_expires);
 	tcase_add_test(tc, test_udp_source_by_port);
+	tcase_add_test(tc, test_udp_source_never_a_group);
 	tcase_add_test(tc, test_icmp_echo_by_id);
 	tcase_add_test(tc, test_arp_pair);
 	tcase_add_test(tc, test_icmp_error_noted_on_flow);
