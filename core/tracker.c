@@ -321,6 +321,8 @@ static inline void count_packet(struct flow *f, int dir, uint32_t packets, uint6
 	f->bytes[dir] += bytes;
 	if (ts > f->last_seen_us)
 		f->last_seen_us = ts;
+	else if (ts < f->first_seen_us)	/* stamped on another CPU before its predecessor */
+		f->first_seen_us = ts;
 	rate_add(&f->rate, ts, dir, bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes);
 }
 

@@ -416,6 +416,24 @@ START_TEST(test_udp_source_never_a_group)
 }
 END_TEST
 
+/* A capture may hold a packet stamped before the one written ahead of it
+ * (two CPUs): first_seen is the earliest time, last_seen the latest. */
+START_TEST(test_seen_times_out_of_order)
+{
+	struct tracker t;
+	struct events es;
+	tr_init(&t, &es, 100, 100, 0);
+	udp(&t, C_IP, 40001, S_IP, 53, 30, T0 + 20);
+	udp(&t, S_IP, 53, C_IP, 40001, 30, T0);
+	udp(&t, C_IP, 40001, S_IP, 53, 30, T0 + 50);
+	udp(&t, C_IP, 40001, S_IP, 53, 30, T0 + 40);
+	struct flow *f = only_flow(&t);
+	ck_assert_uint_eq(f->first_seen_us, T0);
+	ck_assert_uint_eq(f->last_seen_us, T0 + 50);
+	tracker_free(&t);
+}
+END_TEST
+
 START_TEST(test_icmp_echo_by_id)
 {
 	struct tracker t;
@@ -851,6 +869,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_tombstone_expires);
 	tcase_add_test(tc, test_udp_source_by_port);
 	tcase_add_test(tc, test_udp_source_never_a_group);
+	tcase_add_test(tc, test_seen_times_out_of_order);
 	tcase_add_test(tc, test_icmp_echo_by_id);
 	tcase_add_test(tc, test_arp_pair);
 	tcase_add_test(tc, test_icmp_error_noted_on_flow);
