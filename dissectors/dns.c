@@ -593,16 +593,18 @@ static int dns_hinted(const struct nl_payload *p)
 	       p->dst_port == MDNS_PORT || p->src_port == LLMNR_PORT || p->dst_port == LLMNR_PORT;
 }
 
-/* Done once every query seen was answered (mDNS, LLMNR: once answered at
- * all). An mDNS query sent from port 5353 is answered to the group, never
- * on this flow (RFC 6762 5.2; one-shot queries from other ports are
- * answered back, 5.1). */
+/* A flow may carry more queries after its answers, over UDP as over TCP:
+ * a TCP connection is reused (RFC 7766 6.2.1), a UDP socket too (c-ares
+ * asks in turn on one socket; an mDNS host's 5353 to the group carries all
+ * its queries and announcements), so every name and the last rcode need the
+ * flow followed to the end of the host's budget. Only a TCP stream the host
+ * keeps no more of (capped) is done: once every query seen was answered
+ * (mDNS, LLMNR: once answered at all; an mDNS query sent from 5353 is
+ * answered to the group, never on this flow: RFC 6762 5.2). */
 static enum nl_verdict dns_so_far(const struct dns_flow *st, const struct nl_payload *p)
 {
 	enum dns_kind kind = dns_kind_of(p);
-	/* RFC 7766 §6.2.1: a TCP connection is reused for more queries. Keep
-	 * reading until the stream is capped or the host's budget ends it. */
-	if (p->transport == NL_TCP && nl_reader_left(&p->data) < NL_MAX_STREAM)
+	if (p->transport != NL_TCP || nl_reader_left(&p->data) < NL_MAX_STREAM)
 		return NL_NEED_MORE;
 	if ((st->flags & FL_RESPONSE) && (st->n_pending == 0 || kind != K_DNS))
 		return NL_DONE;

@@ -288,14 +288,14 @@ START_TEST(test_udp_pair)
 										 : "LLMNR_QUERY");
 	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), e->qname);
 	ck_assert_ptr_null(fh_str(&ff, "dns.rcode"));
-	ck_assert_int_eq(udp_r(&ff, e->port, r, nr), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, e->port, r, nr), NL_NEED_MORE);
 	check_expect(&ff, e, 1);
 	fh_close(&ff);
 
 	/* the same on a port that is no hint: the strict test must pass */
 	open_flow(&ff);
 	ck_assert_int_eq(feed(&ff, NL_UDP, 1, 40000, 5300, q, nq), NL_NEED_MORE);
-	ck_assert_int_eq(feed(&ff, NL_UDP, 0, 5300, 40000, r, nr), NL_DONE);
+	ck_assert_int_eq(feed(&ff, NL_UDP, 0, 5300, 40000, r, nr), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), e->qname);
 	ASSERT_STR(&ff, "dns.kind", "dns");
@@ -303,7 +303,7 @@ START_TEST(test_udp_pair)
 
 	/* a response alone is enough */
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, e->port, r, nr), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, e->port, r, nr), NL_NEED_MORE);
 	check_expect(&ff, e, 1);
 	fh_close(&ff);
 }
@@ -492,7 +492,8 @@ START_TEST(test_tcp_pipelined)
 }
 END_TEST
 
-/* glibc sends A and AAAA from one socket: wait for both answers. */
+/* glibc sends A and AAAA from one socket: both answers read, and the flow
+ * still followed (the socket may ask again). */
 START_TEST(test_udp_a_and_aaaa_one_flow)
 {
 	uint8_t qa[VBUF], ra[VBUF], q6[VBUF], r6[VBUF];
@@ -504,7 +505,7 @@ START_TEST(test_udp_a_and_aaaa_one_flow)
 	ck_assert_int_eq(udp_q(&ff, 53, q6, nq6), NL_NEED_MORE);
 	ck_assert_int_eq(udp_q(&ff, 53, q6, nq6), NL_NEED_MORE);	/* a retransmission */
 	ck_assert_int_eq(udp_r(&ff, 53, ra, nra), NL_NEED_MORE);
-	ck_assert_int_eq(udp_r(&ff, 53, r6, nr6), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, r6, nr6), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ASSERT_STR(&ff, "dns.qtype", "A");	/* the first question's */
 	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 1);
@@ -521,13 +522,42 @@ START_TEST(test_udp_a_and_aaaa_one_flow)
 }
 END_TEST
 
+/* One UDP socket asking in turn, each query answered before the next (c-ares,
+ * a script's socket): every name is listed, the rcode is the last answer's. */
+START_TEST(test_udp_socket_asks_again)
+{
+	static const char *const vec[] = {"udp_host_a", "udp_nx", "udp_web"};
+	struct fh_flow ff;
+	open_flow(&ff);
+	for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		uint8_t q[VBUF], r[VBUF];
+		char fn[128];
+		stem_file(fn, sizeof(fn), vec[i], "_q.bin");
+		size_t nq = load(fn, q);
+		stem_file(fn, sizeof(fn), vec[i], "_r.bin");
+		size_t nr = load(fn, r);
+		ck_assert_int_eq(udp_q(&ff, 53, q, nq), NL_NEED_MORE);
+		ck_assert_int_eq(udp_r(&ff, 53, r, nr), NL_NEED_MORE);
+	}
+	ck_assert_int_eq(ff.f.errors, 0);
+	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 3);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "host.test");
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 1), "nx.test");
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 2), "web.test");
+	ASSERT_STR(&ff, "dns.rcode", "NOERROR");	/* web.test's, after nx.test's NXDOMAIN */
+	ck_assert_str_eq(fh_list(&ff, "dns.answers", 0), "10.0.0.5");
+	ck_assert_str_eq(ff.f.state, "DNS_RESPONSE");
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_mdns_announcement)
 {
 	uint8_t b[VBUF];
 	size_t n = load("crafted_mdns_announce.bin", b);
 	struct fh_flow ff;
 	open_flow(&ff);
-	ck_assert_int_eq(feed(&ff, NL_UDP, 1, 5353, 5353, b, n), NL_DONE);
+	ck_assert_int_eq(feed(&ff, NL_UDP, 1, 5353, 5353, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_str_eq(ff.f.state, "MDNS_RESPONSE");
 	ASSERT_STR(&ff, "dns.kind", "mdns");
@@ -550,8 +580,9 @@ START_TEST(test_mdns_query_qu)
 	size_t n = load("crafted_mdns_query_qu.bin", b);
 	struct fh_flow ff;
 	open_flow(&ff);
-	/* from port 5353 the answers go to the group, not back on this flow */
-	ck_assert_int_eq(feed(&ff, NL_UDP, 1, 5353, 5353, b, n), NL_DONE);
+	/* from port 5353 the answers go to the group, not back on this flow;
+	 * the flow is still followed (its host's next queries come on it) */
+	ck_assert_int_eq(feed(&ff, NL_UDP, 1, 5353, 5353, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_str_eq(ff.f.state, "MDNS_QUERY");
 	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 1);	/* the same name twice */
@@ -567,7 +598,7 @@ START_TEST(test_cname_chain_reversed)
 	size_t n = load("crafted_cname_reverse.bin", b);
 	struct fh_flow ff;
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	static const char *const ans[] = {"192.0.2.1", "edge.cdn.net", "lb.example.com", "192.0.2.2",
 					  "2001:db8::1"};
@@ -592,7 +623,7 @@ START_TEST(test_bug_noted_name_not_spelt_as_question)
 	size_t n = load("crafted_case.bin", b);
 	struct fh_flow ff;
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "WWW.Example.COM");	/* as sent */
 	ck_assert_int_eq(n_notes, 1);
@@ -622,7 +653,7 @@ START_TEST(test_owner_pointing_at_question)
 	};
 	struct fh_flow ff;
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, 53, msg, sizeof(msg)), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, msg, sizeof(msg)), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_int_eq(n_notes, 4);
 	ck_assert_str_eq(notes[0].name, "a.example.com");
@@ -648,7 +679,7 @@ START_TEST(test_root_and_extended_rcode)
 
 	n = load("crafted_badvers.bin", b);
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_NEED_MORE);
 	ASSERT_STR(&ff, "dns.rcode", "BADVERS");
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
@@ -697,7 +728,7 @@ START_TEST(test_type_names)
 		m[3] = (uint8_t)(0x80 | (i % 16));
 		struct fh_flow ff;
 		open_flow(&ff);
-		ck_assert_int_eq(udp_r(&ff, 53, m, sizeof(m)), NL_DONE);
+		ck_assert_int_eq(udp_r(&ff, 53, m, sizeof(m)), NL_NEED_MORE);
 		ASSERT_STR(&ff, "dns.qtype", cases[i].s);
 		static const char *const rc[16] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
 						   "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
@@ -741,7 +772,7 @@ START_TEST(test_many_answers_capped)
 	size_t n = big_response(b, sizeof(b), 100, 0);
 	struct fh_flow ff;
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_uint_eq(list_len(&ff, "dns.answers"), NL_MAX_LIST);
 	ck_assert_int_le(n_notes, 16);
@@ -764,7 +795,7 @@ START_TEST(test_a_record_text)
 		memcpy(b + o - 16 * (n - i) + 12, addrs[i], 4);
 	struct fh_flow ff;
 	open_flow(&ff);
-	ck_assert_int_eq(udp_r(&ff, 53, b, o), NL_DONE);
+	ck_assert_int_eq(udp_r(&ff, 53, b, o), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.errors, 0);
 	ck_assert_uint_eq(list_len(&ff, "dns.answers"), n);
 	for (unsigned i = 0; i < n; i++) {
@@ -1137,6 +1168,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_tcp_consume_follows_past_stream_cap);
 	tcase_add_test(tc, test_tcp_pipelined);
 	tcase_add_test(tc, test_udp_a_and_aaaa_one_flow);
+	tcase_add_test(tc, test_udp_socket_asks_again);
 	tcase_add_test(tc, test_mdns_announcement);
 	tcase_add_test(tc, test_mdns_query_qu);
 	tcase_add_test(tc, test_cname_chain_reversed);
