@@ -90,6 +90,19 @@ cap_dns() {
 	nl_cl dig $D @"$SV4" txt.netlens.test TXT +tcp >/dev/null || nl_fail "dig tcp txt"
 	nl_cl dig $D @"$SV6" www.netlens.test AAAA >/dev/null || nl_fail "dig v6"
 	nl_cl dig $D @"$SV6" www.netlens.test A +tcp >/dev/null || nl_fail "dig v6 tcp"
+	# one UDP socket asking in turn, each answer awaited (as c-ares does):
+	# the flow lists every name and keeps the last answer's rcode
+	nl_cl "$PYTHON" -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+for i, name in enumerate(("www.netlens.test", "nope.netlens.test", "a.netlens.test")):
+    q = struct.pack(">HHHHHH", 0x5100 + i, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0"
+    q += struct.pack(">HH", 1, 1)
+    s.sendto(q, (sys.argv[1], 53))
+    r = s.recv(1500)
+    assert r[:2] == q[:2], "answer to another query"' "$SV4" || nl_fail "three queries on one socket"
 	nl_capture_stop
 	# tcpdump writes pcap only: store this one as pcapng (nanosecond timestamps)
 	editcap -F pcapng -T ether "$W/dns.pcap" "$OUT/dns.pcapng" || nl_fail "editcap to pcapng"
