@@ -135,7 +135,8 @@ static enum l4_proto l4_of(unsigned ipproto, int family)
  * and r sits at its header. Fragment details go to the out parameters.
  * Returns 0, or -1 when the chain is truncated or too long. */
 static int ipv6_walk_ext(struct nl_reader *r, uint8_t *next, int *is_frag,
-			 int *first_frag, int *more_frags, uint32_t *frag_id, uint8_t *frag_proto)
+			 int *first_frag, int *more_frags, uint32_t *frag_id, uint8_t *frag_proto,
+			 uint32_t *frag_off, size_t *frag_data_at)
 {
 	/* One pass per extension header plus one to reach the upper layer. */
 	for (int i = 0; i <= MAX_IPV6_EXT_HEADERS; i++) {
@@ -162,6 +163,8 @@ static int ipv6_walk_ext(struct nl_reader *r, uint8_t *next, int *is_frag,
 			*first_frag = (offflags & 0xfff8) == 0;
 			*more_frags = offflags & 1;
 			*frag_id = id;
+			*frag_off = offflags & 0xfff8;	/* 8-byte units in the top 13 bits */
+			*frag_data_at = nl_reader_offset(r);
 			*next = nh;
 			if (!*first_frag)
 				return 0;	/* no further headers in this fragment */
@@ -218,9 +221,10 @@ static void parse_quoted(struct nl_reader *r, int family, struct quoted_flow *q)
 		if (!nl_reader_ok(r))
 			return;
 		int isf = 0, ff = 1, mf = 0;
-		uint32_t id = 0;
+		uint32_t id = 0, off = 0;
 		uint8_t fp = 0;
-		if (ipv6_walk_ext(r, &ipproto, &isf, &ff, &mf, &id, &fp) < 0 || !ff)
+		size_t at = 0;
+		if (ipv6_walk_ext(r, &ipproto, &isf, &ff, &mf, &id, &fp, &off, &at) < 0 || !ff)
 			return;
 	}
 	q->family = (uint8_t)family;
@@ -408,6 +412,12 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		pkt->frag_ipproto = proto;
 		struct nl_reader l4 = nl_reader_sub(r, len - ihl);
 		uint32_t l4_len = len - ihl;
+		if (pkt->is_fragment) {
+			pkt->frag_offset = (uint32_t)(fo & 0x1fff) * 8;
+			pkt->frag_len = l4_len;
+			pkt->frag_caplen = (uint32_t)nl_reader_left(&l4);
+			pkt->frag_data = l4.buf + nl_reader_offset(&l4);
+		}
 		if (proto == IPP_AH && pkt->first_fragment) {
 			/* Authentication Header (RFC 4302): look through to what it protects. */
 			uint8_t nh = nl_get_u8(&l4);
@@ -442,9 +452,10 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		pkt->ip_len = len;
 		struct nl_reader body = nl_reader_sub(r, len - 40);
 		int is_frag = 0, first_frag = 1, more = 0;
-		uint32_t fid = 0;
-		size_t before = nl_reader_offset(&body);
-		if (ipv6_walk_ext(&body, &next, &is_frag, &first_frag, &more, &fid, &pkt->frag_ipproto) < 0)
+		uint32_t fid = 0, foff = 0;
+		size_t before = nl_reader_offset(&body), frag_at = 0;
+		if (ipv6_walk_ext(&body, &next, &is_frag, &first_frag, &more, &fid, &pkt->frag_ipproto,
+				  &foff, &frag_at) < 0)
 			/* The whole payload was captured: the chain overran it. */
 			return nl_reader_ok(r) ? DECODE_MALFORMED : DECODE_TRUNCATED;
 		uint32_t ext = (uint32_t)(nl_reader_offset(&body) - before);
@@ -456,6 +467,16 @@ static enum decode_result decode_ip(struct nl_reader *r, size_t wire_left, struc
 		pkt->first_fragment = (uint8_t)first_frag;
 		pkt->more_fragments = (uint8_t)more;
 		pkt->frag_id = fid;
+		if (is_frag) {
+			/* from the fragment header's end to the payload's (len - 40
+			 * bytes after before), captured or not */
+			uint32_t after = (uint32_t)(frag_at - before);
+			pkt->frag_offset = foff;
+			pkt->frag_len = len - 40 - after;
+			size_t got = body.len > frag_at ? body.len - frag_at : 0;
+			pkt->frag_caplen = (uint32_t)(got < pkt->frag_len ? got : pkt->frag_len);
+			pkt->frag_data = body.buf + frag_at;
+		}
 		if (next == IPP_ESP || next == IPP_NONE)
 			return DECODE_OK;
 		struct nl_reader l4 = nl_reader_rest(&body);

@@ -113,6 +113,13 @@ struct packet {
 	uint32_t proc_pid;
 	char proc_comm[16];	/* its command name, NUL-terminated, unsanitised */
 	uint8_t proc_outgoing;	/* the header says the packet was sent */
+	/* A fragment's part of its datagram (is_fragment): its data starts
+	 * frag_offset bytes into the datagram's payload (the part after the
+	 * IPv4 header or the IPv6 fragment header), is frag_len bytes long per
+	 * the IP header, frag_caplen of them captured at frag_data (borrowed). */
+	uint32_t frag_offset;
+	uint32_t frag_len, frag_caplen;
+	const uint8_t *frag_data;
 	/* Transport payload actually captured, borrowed from the capture buffer. */
 	const uint8_t *payload;
 	size_t payload_len;

@@ -48,6 +48,7 @@ void tracker_free(struct tracker *t)
 	flow_table_free(&t->table);
 	history_free(&t->history);
 	frag_table_free(&t->frags);
+	reasm_free(&t->reasm);
 	free(t->tombs);
 	t->tombs = NULL;
 	free(t->mirror_mask);
@@ -326,6 +327,23 @@ static inline void count_packet(struct flow *f, int dir, uint32_t packets, uint6
 	rate_add(&f->rate, ts, dir, bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes);
 }
 
+/* A UDP fragment goes to the datagram being put back together; the
+ * datagram, once whole, goes to the dissectors as one packet (a DNS
+ * answer larger than the path MTU: its first fragment alone is cut). */
+static void offer_reassembled(struct tracker *t, struct flow *f, const struct packet *p, int dir)
+{
+	size_t n;
+	const uint8_t *d = reasm_add(&t->reasm, p, &n);
+	if (!d || n <= 8)
+		return;
+	struct packet whole = *p;
+	whole.is_fragment = whole.more_fragments = 0;
+	whole.first_fragment = 1;
+	whole.payload = d + 8;
+	whole.payload_len = whole.l4_payload_len = (uint32_t)(n - 8);
+	dpi_offer(t->cfg.dpi, f, &whole, dir);
+}
+
 void tracker_packet(struct tracker *t, struct packet *p)
 {
 	t->last_flow = NULL;
@@ -446,8 +464,12 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	default:
 		break;
 	}
-	if (t->cfg.dpi && has_l4 && p->payload_len && f->dpi != DPI_NOTHING && !dpi_flow_decided(f))
-		dpi_offer(t->cfg.dpi, f, p, dir);
+	if (t->cfg.dpi && f->dpi != DPI_NOTHING && !dpi_flow_decided(f)) {
+		if (p->is_fragment && p->proto == L4_UDP)
+			offer_reassembled(t, f, p, dir);
+		else if (has_l4 && p->payload_len)
+			dpi_offer(t->cfg.dpi, f, p, dir);
+	}
 
 	if (is_new) {
 		flow_table_schedule(&t->table, f);

@@ -9,6 +9,7 @@
 
 #include "flow_table.h"
 #include "frag.h"
+#include "reasm.h"
 #include "history.h"
 #include "packet.h"
 #include "tcp.h"
@@ -66,6 +67,7 @@ struct tracker {
 	struct flow_table table;
 	struct history history;
 	struct frag_table frags;
+	struct reasm reasm;		/* UDP datagrams from fragments, for DPI */
 	struct tombstones *tombs;	/* owned */
 	struct tracker_stats stats;
 	struct tcp_totals tcp;		/* counted since start */

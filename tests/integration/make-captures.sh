@@ -71,12 +71,20 @@ cap_http() {
 # ---------------------------------------------------------------- dns
 cap_dns() {
 	nl_require_progs dnsmasq dig editcap
+	# big.netlens.test: answers of 2-3 KiB (EDNS0), so over IP fragments
+	i=1; : >"$W/big.hosts"
+	while [ $i -le 120 ]; do
+		echo "10.231.9.$i big.netlens.test" >>"$W/big.hosts"
+		echo "fd00:231:9::$i big.netlens.test" >>"$W/big.hosts"
+		i=$((i + 1))
+	done
 	ip netns exec "$NS_SV" dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
 		--listen-address="$SV4" --listen-address="$SV6" --port=53 --user=root --group=root \
 		--pid-file="$W/dnsmasq.pid" --log-facility=- --local=/netlens.test/ \
 		--host-record=www.netlens.test,10.231.0.51,fd00:231::51 \
 		--address=/a.netlens.test/10.231.0.50 \
 		--txt-record=txt.netlens.test,"netlens integration test" \
+		--addn-hosts="$W/big.hosts" --edns-packet-max=4096 \
 		>"$W/dnsmasq.log" 2>&1 &
 	nl_track $!
 	nl_wait_listen "$NS_SV" 53 || nl_fail "dnsmasq did not start: $(cat "$W/dnsmasq.log")"
@@ -90,6 +98,11 @@ cap_dns() {
 	nl_cl dig $D @"$SV4" txt.netlens.test TXT +tcp >/dev/null || nl_fail "dig tcp txt"
 	nl_cl dig $D @"$SV6" www.netlens.test AAAA >/dev/null || nl_fail "dig v6"
 	nl_cl dig $D @"$SV6" www.netlens.test A +tcp >/dev/null || nl_fail "dig v6 tcp"
+	# answers larger than the MTU come in IP fragments: read put together
+	nl_cl dig $D +bufsize=4096 @"$SV4" big.netlens.test A | grep -q "10.231.9.120" ||
+		nl_fail "dig big A (fragmented answer)"
+	nl_cl dig $D +bufsize=4096 @"$SV6" big.netlens.test AAAA | grep -q "fd00:231:9::78" ||
+		nl_fail "dig big AAAA (fragmented answer)"
 	# one UDP socket asking in turn, each answer awaited (as c-ares does):
 	# the flow lists every name and keeps the last answer's rcode
 	nl_cl "$PYTHON" -c '

@@ -701,6 +701,15 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(p.sport, 40001);
 	ck_assert_uint_eq(p.dport, 53);
 	ck_assert_uint_eq(p.ip_len, 1500);
+	/* its part of the datagram: from the UDP header, 1480 bytes */
+	ck_assert_uint_eq(p.frag_offset, 0);
+	ck_assert_uint_eq(p.frag_len, 1480);
+	ck_assert_uint_eq(p.frag_caplen, 1480);
+	ck_assert_ptr_eq(p.frag_data, f.b + 14 + 20);
+	/* cut by the snapshot length: what was captured */
+	ck_assert_int_eq(run(1, f.b, 14 + 20 + 100, f.len, &p), DECODE_OK);
+	ck_assert_uint_eq(p.frag_len, 1480);
+	ck_assert_uint_eq(p.frag_caplen, 100);
 
 	pb_init(&f);		/* middle: offset 1480, MF */
 	pb_eth(&f, 0x0800);
@@ -714,6 +723,9 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(p.dport, 0);
 	ck_assert_uint_eq(p.proto, L4_UDP);
 	ck_assert_uint_eq(p.ip_len, 1500);
+	ck_assert_uint_eq(p.frag_offset, 1480);
+	ck_assert_uint_eq(p.frag_len, 1480);
+	ck_assert_ptr_eq(p.frag_data, f.b + 14 + 20);
 
 	pb_init(&f);		/* last: offset 2960, no MF */
 	pb_eth(&f, 0x0800);
@@ -724,6 +736,8 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(p.first_fragment, 0);
 	ck_assert_uint_eq(p.more_fragments, 0);
 	ck_assert_uint_eq(p.sport, 0);
+	ck_assert_uint_eq(p.frag_offset, 2960);
+	ck_assert_uint_eq(p.frag_len, 48);
 
 	pb_init(&f);		/* DF alone is not a fragment */
 	pb_eth(&f, 0x0800);
@@ -1020,6 +1034,11 @@ START_TEST(test_ipv6_ext_chain)
 	ck_assert_uint_eq(p.ip_len, ip.len);
 	ck_assert_uint_eq(p.l4_payload_len, 4);
 	ck_assert_uint_eq(p.payload_len, 4);
+	/* its part of the datagram: all after the fragment header (AH first) */
+	ck_assert_uint_eq(p.frag_offset, 0);
+	ck_assert_uint_eq(p.frag_len, p.frag_caplen);
+	ck_assert_ptr_eq(p.frag_data + p.frag_len, ip.b + ip.len);
+	ck_assert_uint_eq(p.frag_data[0], 17);	/* AH's next header */
 }
 END_TEST
 
@@ -1037,6 +1056,9 @@ START_TEST(test_ipv6_non_first_fragment)
 	ck_assert_uint_eq(p.proto, L4_UDP);
 	ck_assert_uint_eq(p.sport, 0);
 	ck_assert_uint_eq(p.dport, 0);
+	ck_assert_uint_eq(p.frag_offset, 1480);
+	ck_assert_uint_eq(p.frag_len, p.frag_caplen);
+	ck_assert_ptr_eq(p.frag_data + p.frag_len, ip.b + ip.len);
 }
 END_TEST
 
