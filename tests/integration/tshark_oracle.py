@@ -205,6 +205,12 @@ def parse_packet(pel):
                 if k.endswith(".nxt") and v:
                     nxt = as_int(v[0])
                     break
+            # a jumbogram (RFC 2675: payload length 0, the hop-by-hop
+            # option's length counts all after the fixed header; IPv6 BIG
+            # TCP makes them on lo)
+            jumbo = first(ef, "ipv6.opt.jumbo", as_int)
+            if jumbo and p.iplen == 40:
+                p.iplen = 40 + jumbo
             if en == "ipv6.fraghdr":
                 off = first(ef, "ipv6.fraghdr.offset", as_int) or 0
                 more = first(ef, "ipv6.fraghdr.more", as_int) or 0
