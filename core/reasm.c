@@ -41,6 +41,14 @@ static void give_up(struct reasm *r, struct reasm_slot *s)
 	r->abandoned++;
 }
 
+static struct reasm_slot *find(struct reasm *r, const struct packet *p)
+{
+	for (unsigned i = 0; i < REASM_SLOTS; i++)
+		if (same_datagram(&r->slot[i], p))
+			return &r->slot[i];
+	return NULL;
+}
+
 /* The slot of p's datagram, or a new one: free, expired, else the oldest. */
 static struct reasm_slot *slot_for(struct reasm *r, const struct packet *p)
 {
@@ -90,27 +98,35 @@ static int mark_blocks(struct reasm_slot *s, uint32_t from, uint32_t to)
 	return 0;
 }
 
-const uint8_t *reasm_add(struct reasm *r, const struct packet *p, size_t *len)
+/* Refuses p; the datagram it belongs to, if begun, can never be whole. */
+static enum reasm_result refuse(struct reasm *r, const struct packet *p)
+{
+	struct reasm_slot *s = find(r, p);
+	if (s)
+		give_up(r, s);
+	return REASM_REFUSED;
+}
+
+enum reasm_result reasm_add(struct reasm *r, const struct packet *p, const uint8_t **out, size_t *len)
 {
 	if (!p->is_fragment || p->frag_ipproto != IPPROTO_UDP_NUM || !p->frag_data)
-		return NULL;
-	struct reasm_slot *s = slot_for(r, p);
-	if (!s)
-		return NULL;			/* out of memory: not inspected */
+		return REASM_REFUSED;
 	uint32_t off = p->frag_offset, n = p->frag_len;
 	/* Every fragment but the last holds whole 8-byte blocks (RFC 791,
 	 * RFC 8200 4.5); an empty one, a cut one or one past the cap can
-	 * never make a datagram we read. */
+	 * never make a datagram we read. Checked before a slot is taken, so
+	 * such a fragment evicts nobody. */
 	if (n == 0 || p->frag_caplen < n || off >= REASM_MAX || n > REASM_MAX - off ||
-	    (p->more_fragments && n % 8)) {
-		give_up(r, s);
-		return NULL;
-	}
+	    (p->more_fragments && n % 8))
+		return refuse(r, p);
+	struct reasm_slot *s = slot_for(r, p);
+	if (!s)
+		return REASM_REFUSED;		/* out of memory: not inspected */
 	uint32_t to = off + n;
 	if ((!p->more_fragments && (s->total || s->end > to)) || (s->total && to > s->total) ||
 	    mark_blocks(s, off, to)) {
 		give_up(r, s);			/* two ends, data past the end, an overlap */
-		return NULL;
+		return REASM_REFUSED;
 	}
 	memcpy(s->buf + off, p->frag_data, n);
 	s->have += n;
@@ -119,9 +135,10 @@ const uint8_t *reasm_add(struct reasm *r, const struct packet *p, size_t *len)
 	if (!p->more_fragments)
 		s->total = to;
 	if (!s->total || s->have != s->total)
-		return NULL;
+		return REASM_HELD;
 	release(s);
 	r->completed++;
+	*out = s->buf;
 	*len = s->total;
-	return s->buf;
+	return REASM_WHOLE;
 }

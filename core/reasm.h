@@ -45,9 +45,17 @@ struct reasm {
 void reasm_init(struct reasm *r);
 void reasm_free(struct reasm *r);
 
+enum reasm_result {
+	REASM_HELD,		/* taken; the datagram is not whole yet */
+	REASM_WHOLE,		/* taken, and the datagram is whole: see *out */
+	REASM_REFUSED,		/* not taken: not UDP straight after the IP (or
+				 * IPv6 fragment) header, cut, past the cap,
+				 * overlapping...; its datagram is given up */
+};
+
 /* Takes fragment p of a UDP datagram (p->is_fragment). When it completes
- * the datagram, returns its payload (the UDP header first) and sets *len;
- * the bytes stay valid until the next call. Else NULL. */
-const uint8_t *reasm_add(struct reasm *r, const struct packet *p, size_t *len);
+ * the datagram, sets *out to its payload (the UDP header first) and *len;
+ * the bytes stay valid until the next call. */
+enum reasm_result reasm_add(struct reasm *r, const struct packet *p, const uint8_t **out, size_t *len);
 
 #endif

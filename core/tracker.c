@@ -329,12 +329,18 @@ static inline void count_packet(struct flow *f, int dir, uint32_t packets, uint6
 
 /* A UDP fragment goes to the datagram being put back together; the
  * datagram, once whole, goes to the dissectors as one packet (a DNS
- * answer larger than the path MTU: its first fragment alone is cut). */
+ * answer larger than the path MTU: its first fragment alone is cut). A
+ * first fragment that cannot be put back (cut by the snapshot length,
+ * UDP behind more IPv6 headers or AH, ...) is offered alone, as it was
+ * before reassembly: its head may still tell something. */
 static void offer_reassembled(struct tracker *t, struct flow *f, const struct packet *p, int dir)
 {
-	size_t n;
-	const uint8_t *d = reasm_add(&t->reasm, p, &n);
-	if (!d || n <= 8)
+	const uint8_t *d = NULL;
+	size_t n = 0;
+	enum reasm_result r = reasm_add(&t->reasm, p, &d, &n);
+	if (r == REASM_REFUSED && p->first_fragment && p->payload_len)
+		dpi_offer(t->cfg.dpi, f, p, dir);
+	if (r != REASM_WHOLE || n <= 8)
 		return;
 	struct packet whole = *p;
 	whole.is_fragment = whole.more_fragments = 0;

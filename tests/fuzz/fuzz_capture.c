@@ -75,8 +75,8 @@ static void feed(struct tracker *t, int dlt, const struct pcap_pkthdr *h, const 
 		 * does so only with them, which this target leaves out): every
 		 * byte read, none past the cap. */
 		size_t n = 0;
-		const uint8_t *d = reasm_add(&t->reasm, &pkt, &n);
-		if (d) {
+		const uint8_t *d = NULL;
+		if (reasm_add(&t->reasm, &pkt, &d, &n) == REASM_WHOLE) {
 			if (n > REASM_MAX)
 				fail("a datagram past REASM_MAX");
 			volatile uint8_t x = 0;

@@ -3,8 +3,10 @@
  *  - fragments in order, in reverse order and shuffled give back the
  *    datagram's bytes exactly, once, at the fragment that completes it;
  *  - given up: an overlap (even an identical copy), a second last fragment,
- *    data past the last one, a middle fragment not a multiple of 8 bytes, a
- *    fragment cut by the snapshot length, a datagram past REASM_MAX;
+ *    data past the last one; refused without taking a slot (so evicting
+ *    nobody): a middle fragment not a multiple of 8 bytes, a fragment cut
+ *    by the snapshot length, one past REASM_MAX, one whose UDP header is
+ *    not right after the IP header (AH, IPv6 options);
  *  - datagrams are told apart by identifier, addresses and interface;
  *  - bounded: REASM_SLOTS at once (the oldest given up for a new one), a
  *    datagram older than REASM_TTL_US given up; no growth however many
@@ -46,10 +48,16 @@ static struct packet frag(uint32_t id, uint32_t off, uint32_t len, int more, uin
 	return p;
 }
 
+static enum reasm_result last;	/* what the last add() said */
+
+/* The datagram when p completes it, else NULL (last says why). */
 static const uint8_t *add(struct reasm *r, struct packet p, size_t *n)
 {
+	const uint8_t *d = NULL;
 	*n = 0;
-	return reasm_add(r, &p, n);
+	last = reasm_add(r, &p, &d, n);
+	ck_assert(last == REASM_WHOLE ? d != NULL : d == NULL);
+	return d;
 }
 
 START_TEST(in_order)
@@ -139,22 +147,32 @@ START_TEST(ends_and_lengths)
 	add(&r, frag(5, 2000, 504, 1, T0), &n);
 	ck_assert_ptr_null(add(&r, frag(5, 0, 1000, 0, T0 + 1), &n));
 	ck_assert_uint_eq(r.abandoned, 3);
-	/* a middle fragment not a multiple of 8 bytes */
+	ck_assert_int_eq(last, REASM_REFUSED);
+	/* refused before taking a slot (nothing was begun, nothing given up):
+	 * a middle fragment not a multiple of 8 bytes, */
 	ck_assert_ptr_null(add(&r, frag(6, 0, 1001, 1, T0), &n));
-	ck_assert_uint_eq(r.abandoned, 4);
-	/* a fragment cut by the snapshot length */
+	ck_assert_int_eq(last, REASM_REFUSED);
+	/* a fragment cut by the snapshot length, */
 	struct packet cut = frag(9, 0, 1480, 1, T0);
 	cut.frag_caplen = 96;
-	ck_assert_ptr_null(reasm_add(&r, &cut, &n));
-	ck_assert_uint_eq(r.abandoned, 5);
-	/* past the cap */
+	ck_assert_ptr_null(add(&r, cut, &n));
+	ck_assert_int_eq(last, REASM_REFUSED);
+	/* past the cap, */
 	ck_assert_ptr_null(add(&r, frag(10, REASM_MAX - 8, 16, 0, T0), &n));
-	ck_assert_uint_eq(r.abandoned, 6);
-	/* not UDP, or no data: left alone */
-	struct packet tcp = frag(11, 0, 1480, 1, T0);
-	tcp.frag_ipproto = 6;
-	ck_assert_ptr_null(reasm_add(&r, &tcp, &n));
-	ck_assert_uint_eq(r.abandoned, 6);
+	ck_assert_int_eq(last, REASM_REFUSED);
+	/* not UDP right after the IP header (AH, IPv6 options) */
+	struct packet ah = frag(11, 0, 1480, 1, T0);
+	ah.frag_ipproto = 51;
+	ck_assert_ptr_null(add(&r, ah, &n));
+	ck_assert_int_eq(last, REASM_REFUSED);
+	ck_assert_uint_eq(r.abandoned, 3);
+	/* a cut fragment of a datagram begun gives it up */
+	ck_assert_ptr_null(add(&r, frag(13, 0, 1000, 1, T0), &n));
+	ck_assert_int_eq(last, REASM_HELD);
+	cut = frag(13, 1000, 1000, 0, T0 + 1);
+	cut.frag_caplen = 10;
+	ck_assert_ptr_null(add(&r, cut, &n));
+	ck_assert_uint_eq(r.abandoned, 4);
 	/* exactly REASM_MAX is read */
 	fill(REASM_MAX);
 	for (uint32_t off = 0; off < REASM_MAX; off += 1024) {
@@ -182,8 +200,8 @@ START_TEST(datagrams_apart)
 	struct packet other_ifc = frag(1, 1000, 1000, 0, T0 + 2);
 	other_ifc.ifc = 1;
 	add(&r, frag(1, 0, 1000, 1, T0), &n);
-	ck_assert_ptr_null(reasm_add(&r, &other_dst, &n));
-	ck_assert_ptr_null(reasm_add(&r, &other_ifc, &n));
+	ck_assert_ptr_null(add(&r, other_dst, &n));
+	ck_assert_ptr_null(add(&r, other_ifc, &n));
 	ck_assert_ptr_null(add(&r, frag(2, 1000, 1000, 0, T0 + 3), &n));
 	ck_assert_ptr_nonnull(add(&r, frag(1, 1000, 1000, 0, T0 + 4), &n));
 	ck_assert_uint_eq(r.abandoned, 0);
@@ -200,6 +218,11 @@ START_TEST(bounded)
 	/* REASM_SLOTS + 1 datagrams begun: the oldest (id 0) is given up */
 	for (uint32_t id = 0; id <= REASM_SLOTS; id++)
 		add(&r, frag(id, 0, 1000, 1, T0 + id), &n);
+	ck_assert_uint_eq(r.abandoned, 1);
+	/* fragments that are refused evict nobody */
+	struct packet cut = frag(99, 0, 1000, 1, T0 + 50);
+	cut.frag_caplen = 0;
+	ck_assert_ptr_null(add(&r, cut, &n));
 	ck_assert_uint_eq(r.abandoned, 1);
 	ck_assert_ptr_null(add(&r, frag(0, 1000, 1000, 0, T0 + 100), &n));
 	ck_assert_ptr_nonnull(add(&r, frag(REASM_SLOTS, 1000, 1000, 0, T0 + 101), &n));
