@@ -225,6 +225,11 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 			d->next_seq = end;
 			d->last_seg_us = now;
 		}
+	} else if (seglen == 0 && !(f & TCP_RST) && seq_lt(d->next_seq, seg->seq)) {
+		/* A pure ACK above the next sequence: data the capture missed
+		 * went before it. Wireshark moves on to it too, or every later
+		 * duplicate ACK (at this sequence) would go uncounted. */
+		d->next_seq = seg->seq;
 	}
 
 	/* Duplicate ACKs and RTT probe completion. A duplicate sits at the next

@@ -404,6 +404,23 @@ START_TEST(test_keepalive_probes_not_dup_acks)
 }
 END_TEST
 
+/* Data the capture missed (100 bytes at 1100): the pure ACKs after it sit
+ * at 1200, above the next sequence seen; the first moves the next sequence
+ * on (as Wireshark does), and the three after it are duplicates. */
+START_TEST(test_dup_acks_after_missed_data)
+{
+	struct tcp_state t;
+	memset(&t, 0, sizeof(t));
+	feed(&t, NULL, seg(IN, PA, 1000, 1, 500, 100, 0));		/* seen: 1000-1100 */
+	feed(&t, NULL, seg(OUT, TCP_ACK, 1, 1100, 600, 0, 100));
+	/* (1100-1200 from IN not captured) */
+	for (int i = 0; i < 4; i++)
+		feed(&t, NULL, seg(IN, TCP_ACK, 1200, 5, 500, 0, 1000 + (uint64_t)i * 100));
+	ck_assert_uint_eq(t.dup_acks, 3);
+	ck_assert_uint_eq(t.retransmits, 0);
+}
+END_TEST
+
 START_TEST(test_fast_retransmit)
 {
 	struct tcp_state t;
@@ -662,6 +679,7 @@ static Suite *tcp_suite(void)
 	tcase_add_test(tc, test_out_of_order);
 	tcase_add_test(tc, test_keepalive_ignored);
 	tcase_add_test(tc, test_keepalive_probes_not_dup_acks);
+	tcase_add_test(tc, test_dup_acks_after_missed_data);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_fast_retransmit_needs_the_acked_seq);
 	tcase_add_test(tc, test_fast_retransmit_needs_a_recent_ack);
