@@ -284,10 +284,7 @@ static uint32_t resolve(const struct owners *o, const struct sock_entry *e, enum
 /* Sent to many: a local socket may receive it though the address is not ours. */
 static int group_or_broadcast(const struct owners *o, int family, const uint8_t *a)
 {
-	if (family == 6)
-		return a[0] == 0xff;	/* multicast */
-	return (a[0] >= 224 && a[0] <= 239) || (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255) ||
-	       local_addrs_is_broadcast(o->local, a);
+	return addr_is_group(family, a) || (family != 6 && local_addrs_is_broadcast(o->local, a));
 }
 
 /* The sockets of our own namespace first: across a veth pair on this host

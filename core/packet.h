@@ -128,4 +128,16 @@ struct packet {
 	uint8_t nd_target[16];
 };
 
+/* An address naming many receivers: IPv4 multicast or the limited
+ * broadcast, IPv6 multicast (a subnet's directed broadcast needs its
+ * mask: platform's local_addrs_is_broadcast). Such an address never
+ * sends. a as in struct packet: IPv4 in its first 4 bytes. */
+static inline int addr_is_group(int family, const uint8_t *a)
+{
+	if (family == 6)
+		return a[0] == 0xff;
+	return (a[0] >= 224 && a[0] <= 239) ||
+	       (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
+}
+
 #endif

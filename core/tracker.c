@@ -149,24 +149,14 @@ static int server_score(uint16_t port, uint8_t proto)
 	return port >= 32768 ? 0 : 1;
 }
 
-/* An address naming many receivers: IPv4 multicast or the limited
- * broadcast, IPv6 multicast. It never sends, so never opens a flow.
- * (A subnet's directed broadcast needs its mask; live, the local side
- * decides those flows.) */
-static int group_address(int family, const uint8_t *a)
-{
-	if (family == 6)
-		return a[0] == 0xff;
-	return (a[0] >= 224 && a[0] <= 239) ||
-	       (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
-}
-
 /* Which side opened the conversation, judged from its first packet:
  * returns 1 when the sender did; *strong says the packet proves it. */
 static int initiator_is_sender(const struct packet *p, int *strong)
 {
 	*strong = 1;
-	if (p->family && group_address(p->family, p->dst) && !group_address(p->family, p->src))
+	/* A group address never sends, so never opens a flow (a subnet's
+	 * directed broadcast needs its mask: live, the local side decides). */
+	if (p->family && addr_is_group(p->family, p->dst) && !addr_is_group(p->family, p->src))
 		return 1;	/* a DHCP answer to 255.255.255.255:68, a query to ff02::1:2 */
 	switch (p->proto) {
 	case L4_TCP:
