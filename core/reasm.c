@@ -107,6 +107,13 @@ static enum reasm_result refuse(struct reasm *r, const struct packet *p)
 	return REASM_REFUSED;
 }
 
+void reasm_forget(struct reasm *r, const struct packet *p)
+{
+	struct reasm_slot *s = find(r, p);
+	if (s)
+		release(s);
+}
+
 enum reasm_result reasm_add(struct reasm *r, const struct packet *p, const uint8_t **out, size_t *len)
 {
 	if (!p->is_fragment || p->frag_ipproto != IPPROTO_UDP_NUM || !p->frag_data)

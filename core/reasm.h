@@ -9,8 +9,10 @@
  * for a new one), each at most REASM_MAX bytes, a buffer kept per slot once
  * used. Fragments that overlap, a second last fragment, data past the last
  * one or past REASM_MAX, a fragment cut by the snapshot length: the datagram
- * is given up (hostile, or never whole). Fragments are taken in any order,
- * but the tracker offers only those whose first fragment it has seen.
+ * is given up (hostile, or never whole). Fragments are taken in any order:
+ * the tracker holds those ahead of their first fragment too (a datagram
+ * sent last piece first) and lets them go when the first fragment shows
+ * that its flow wants no inspecting.
  */
 #ifndef NETLENS_REASM_H
 #define NETLENS_REASM_H
@@ -57,5 +59,8 @@ enum reasm_result {
  * the datagram, sets *out to its payload (the UDP header first) and *len;
  * the bytes stay valid until the next call. */
 enum reasm_result reasm_add(struct reasm *r, const struct packet *p, const uint8_t **out, size_t *len);
+
+/* Gives up p's datagram, if begun: its flow wants no more inspecting. */
+void reasm_forget(struct reasm *r, const struct packet *p);
 
 #endif

@@ -340,6 +340,18 @@ static void offer_reassembled(struct tracker *t, struct flow *f, const struct pa
 	dpi_offer(t->cfg.dpi, f, &whole, dir);
 }
 
+/* A UDP fragment ahead of its first fragment (a datagram sent last piece
+ * first, or reordered on the way) has no flow yet, so no word on whether
+ * its flow wants inspecting: it is held all the same, and the first
+ * fragment completes the datagram, or lets it go (reasm_forget) when the
+ * flow wants nothing more. */
+static void hold_early_fragment(struct tracker *t, const struct packet *p)
+{
+	const uint8_t *d;
+	size_t n;
+	(void)reasm_add(&t->reasm, p, &d, &n);	/* whole without its first: cannot be */
+}
+
 void tracker_packet(struct tracker *t, struct packet *p)
 {
 	t->last_flow = NULL;
@@ -359,6 +371,8 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	}
 	if (p->is_fragment && !p->first_fragment && !frag_resolve(&t->frags, p)) {
 		t->stats.fragments_pending++;
+		if (t->cfg.dpi && p->proto == L4_UDP)
+			hold_early_fragment(t, p);
 		return;
 	}
 	if ((p->proto == L4_ICMP || p->proto == L4_ICMPV6) && p->quoted.valid)
@@ -465,6 +479,8 @@ void tracker_packet(struct tracker *t, struct packet *p)
 			offer_reassembled(t, f, p, dir);
 		else if (has_l4 && p->payload_len)
 			dpi_offer(t->cfg.dpi, f, p, dir);
+	} else if (t->cfg.dpi && p->is_fragment && p->first_fragment && p->proto == L4_UDP) {
+		reasm_forget(&t->reasm, p);	/* later pieces held before it */
 	}
 
 	if (is_new) {

@@ -12,7 +12,9 @@ each version's salt and labels.
                   segments), ports 443, 8443, 9443, 12345
   misc.pcap       SSH on ports 2022 and 7022 (1.99 server, LF-only client);
                   DNS over TCP with two queries and two answers per segment
-                  and a length prefix split; mDNS and LLMNR; HTTP pipelining,
+                  and a length prefix split; big DNS answers in IP fragments
+                  sent first fragment last (v4, v6 shuffled); mDNS and
+                  LLMNR; HTTP pipelining,
                   a request split mid-line, HTTP/1.0 lower-case headers,
                   WebDAV, DeltaV and Outlook Anywhere methods
   quic.pcap       client and server Initials of QUIC v1, v2, drafts 27, 29,
@@ -27,6 +29,7 @@ and, for the dispatch checks (counted with --stats' dpi_offered):
   bulk5.pcap, bulk300.pcap  a TLS 1.3 handshake then 5 or 300 segments of
                   application data
 """
+import functools
 import hashlib
 import hmac
 import os
@@ -37,7 +40,8 @@ import sys
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from scapy.all import DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether, Raw, raw, wrpcap
+from scapy.all import (DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether, IPv6, IPv6ExtHdrFragment, Raw, fragment, fragment6,
+                       raw, wrpcap)
 
 OUT = sys.argv[1]
 T = [1700000000.0]
@@ -86,6 +90,11 @@ class TcpFlow:
         self.emit(False, "FA", b"")
         self.sseq += 1
         self.emit(True, "A", b"")
+
+
+def chain(layers):
+    """Records one after another (scapy 2.5 takes no list for a section)."""
+    return functools.reduce(lambda a, b: a / b, layers)
 
 
 def udp(pkts, src, dst, sp, dp, data):
@@ -249,6 +258,23 @@ def misc():
     f.send(True, lp(q1) + lp(q2))
     f.send(False, lp(r1) + lp(r2))
     f.close()
+    # Big answers in IP fragments sent last piece first (and v6 shuffled):
+    # the first fragment, with the UDP and DNS headers, comes last, and
+    # tshark reassembles all the same.
+    many = DNS(id=9, qr=1, rd=1, ra=1, qd=DNSQR(qname="many.example.org", qtype="A"),
+               an=chain(DNSRR(rrname="many.example.org", type="A", rdata="192.0.2.%d" % i) for i in range(1, 121)))
+    udp(pk, "10.7.0.1", "10.7.0.2", 42100, 53, raw(DNS(id=9, rd=1, qd=DNSQR(qname="many.example.org"))))
+    for fr in reversed(fragment(IP(src="10.7.0.2", dst="10.7.0.1", id=4242) / UDP(sport=53, dport=42100) / many,
+                                fragsize=600)):
+        pk.append(stamp(Ether() / fr))
+    many6 = DNS(id=10, qr=1, rd=1, ra=1, qd=DNSQR(qname="many6.example.org", qtype="AAAA"),
+                an=chain(DNSRR(rrname="many6.example.org", type="AAAA", rdata="2001:db8::%x" % i) for i in range(1, 81)))
+    pk.append(stamp(Ether() / IPv6(src="2001:db8:7::1", dst="2001:db8:7::2") / UDP(sport=42101, dport=53) /
+                    DNS(id=10, rd=1, qd=DNSQR(qname="many6.example.org", qtype="AAAA"))))
+    frs = fragment6(IPv6(src="2001:db8:7::2", dst="2001:db8:7::1") / IPv6ExtHdrFragment(id=4243) /
+                    UDP(sport=53, dport=42101) / many6, 700)
+    for i in (1, 2, 0) + tuple(range(3, len(frs))):
+        pk.append(stamp(Ether() / frs[i]))
     udp(pk, "10.7.0.9", "224.0.0.251", 5353, 5353,
         raw(DNS(id=0, qr=1, aa=1, an=DNSRR(rrname="printer.local", type="A", rdata="10.7.0.9", ttl=120))))
     udp(pk, "10.7.0.5", "224.0.0.251", 5353, 5353, raw(DNS(id=0, qd=DNSQR(qname="_ipp._tcp.local", qtype="PTR"))))

@@ -129,6 +129,32 @@ START_TEST(given_up)
 }
 END_TEST
 
+/* Later pieces held, then forgotten when the first shows its flow wants
+ * nothing: the slot is free again, nothing counted as given up, and the
+ * first fragment of the same datagram after that starts afresh. */
+START_TEST(forgotten)
+{
+	struct reasm r;
+	size_t n;
+	reasm_init(&r);
+	fill(2000);
+	add(&r, frag(5, 1480, 520, 0, T0), &n);
+	ck_assert(last == REASM_HELD);
+	struct packet first = frag(5, 0, 1480, 1, T0 + 1);
+	reasm_forget(&r, &first);
+	for (unsigned i = 0; i < REASM_SLOTS; i++)
+		ck_assert(!r.slot[i].used);
+	ck_assert_uint_eq(r.abandoned, 0);
+	ck_assert_ptr_null(add(&r, first, &n));	/* its tail is gone */
+	ck_assert(last == REASM_HELD);
+	reasm_forget(&r, &first);
+	reasm_forget(&r, &first);		/* nothing held: no effect */
+	ck_assert_uint_eq(r.completed, 0);
+	ck_assert_uint_eq(r.abandoned, 0);
+	reasm_free(&r);
+}
+END_TEST
+
 START_TEST(ends_and_lengths)
 {
 	struct reasm r;
@@ -247,6 +273,7 @@ static Suite *reasm_suite(void)
 	tcase_add_test(tc, in_order);
 	tcase_add_test(tc, reverse_and_shuffled);
 	tcase_add_test(tc, given_up);
+	tcase_add_test(tc, forgotten);
 	tcase_add_test(tc, ends_and_lengths);
 	tcase_add_test(tc, datagrams_apart);
 	tcase_add_test(tc, bounded);
