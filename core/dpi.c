@@ -22,6 +22,8 @@ struct stream {			/* one direction's in-order bytes (stream mode) */
 	uint32_t base;		/* stream offset of buf[0]: bytes every stream
 				 * candidate consumed and the host dropped */
 	uint32_t next_seq;	/* sequence number of the byte after buf */
+	uint16_t held_from, held_to;	/* buf[held_from, held_to): bytes that came
+				 * ahead of a gap, past len (none: both 0) */
 	uint8_t started;
 	uint8_t detached;	/* its first bytes were dissected in place, not kept */
 };
@@ -378,6 +380,7 @@ static void stream_free_buf(struct dpi *d, struct stream *s)
 		free(s->buf);
 	s->buf = NULL;
 	s->len = s->cap = 0;
+	s->held_from = s->held_to = 0;
 }
 
 static void free_work(struct dpi *d, struct dpi_work *w)
@@ -505,19 +508,85 @@ static void drop(struct dpi *d, struct dpi_work *w, unsigned i)
 
 void dpi_set_stream_limit(struct dpi *d, size_t bytes) { d->stream_limit = bytes; }
 
+/* Makes room for buf[0, need) (need <= NL_MAX_STREAM): a pooled first
+ * buffer or a bigger one. 0 when done, -1 over the memory limit, -2 out
+ * of memory. */
+static int stream_reserve(struct dpi *d, struct stream *s, size_t need)
+{
+	/* A first segment that fits 2 KiB gets a pooled buffer of that size;
+	 * under memory pressure (a quarter of the cap used), one just big
+	 * enough (from 256 bytes, doubling), so that many more half-finished
+	 * handshakes fit under the cap. */
+	int tight = d->stream_bytes > d->stream_limit / 4;
+	if (s->cap == 0 && d->n_buf_pool && !(tight && need <= STREAM_FIRST_CAP / 2)) {
+		if (d->stream_bytes + STREAM_FIRST_CAP > d->stream_limit)
+			return -1;
+		s->buf = d->buf_pool[--d->n_buf_pool];
+		s->cap = STREAM_FIRST_CAP;
+		d->stream_bytes += STREAM_FIRST_CAP;
+	}
+	if (need > s->cap) {
+		uint32_t cap = s->cap ? s->cap : tight ? STREAM_SMALL_CAP : STREAM_FIRST_CAP;
+		while (cap < need)
+			cap *= 2;
+		if (cap > NL_MAX_STREAM)
+			cap = NL_MAX_STREAM;
+		if (d->stream_bytes - s->cap + cap > d->stream_limit)
+			return -1;
+		uint8_t *nb = realloc(s->buf, cap);
+		if (!nb)
+			return -2;
+		s->buf = nb;
+		d->stream_bytes += cap - s->cap;
+		s->cap = (uint16_t)cap;
+	}
+	return 0;
+}
+
+/* Keeps a segment that came ahead bytes past the stream's end (reordered,
+ * or after a loss whose retransmission is still to come) for when the gap
+ * fills: one run of such bytes at a time, within NL_MAX_STREAM. A segment
+ * that neither touches nor overlaps the run held is let go. */
+static void stream_hold(struct dpi *d, struct stream *s, uint32_t ahead, const uint8_t *data, size_t len)
+{
+	size_t from = (size_t)s->len + ahead;
+	if (from >= NL_MAX_STREAM)
+		return;
+	if (len > NL_MAX_STREAM - from)
+		len = NL_MAX_STREAM - from;
+	size_t to = from + len;
+	int held = s->held_to > s->held_from;
+	if (held && (to < s->held_from || from > s->held_to))
+		return;
+	if (stream_reserve(d, s, to) < 0)
+		return;
+	memcpy(s->buf + from, data, len);
+	if (!held || from < s->held_from)
+		s->held_from = (uint16_t)from;
+	if (!held || to > s->held_to)
+		s->held_to = (uint16_t)to;
+}
+
 /* Stream mode: appends a segment's in-order bytes. Returns 1 when the
  * stream grew, 0 when not, -1 when it would need memory past the limit.
- * Out-of-order data past a gap is dropped (its retransmission fills the
- * gap later). */
-static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8_t *data, size_t len)
+ * A segment past a gap is held (stream_hold) until the gap fills. A
+ * stream starts where the segment's data_from says its side's data
+ * begins when it knows (packet.h), else at the first segment offered. */
+static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8_t *data, size_t len,
+		      const struct packet *p)
 {
 	if (!s->started) {
 		s->started = 1;
 		s->next_seq = seq;
+		if (p->data_from_known && (int32_t)(seq - p->data_from) > 0 &&
+		    seq - p->data_from < NL_MAX_STREAM)
+			s->next_seq = p->data_from;	/* a later segment came first */
 	}
 	int32_t ahead = (int32_t)(seq - s->next_seq);
-	if (ahead > 0)
-		return 0;			/* a gap */
+	if (ahead > 0) {
+		stream_hold(d, s, (uint32_t)ahead, data, len);
+		return 0;
+	}
 	size_t skip = (size_t)(-(int64_t)ahead);
 	if (skip >= len)
 		return 0;			/* all old */
@@ -527,36 +596,20 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 		return 0;
 	if (len > (size_t)NL_MAX_STREAM - s->len)
 		len = (size_t)NL_MAX_STREAM - s->len;
-	/* A first segment that fits 2 KiB gets a pooled buffer of that size;
-	 * under memory pressure (a quarter of the cap used), one just big
-	 * enough (from 256 bytes, doubling), so that many more half-finished
-	 * handshakes fit under the cap. */
-	int tight = d->stream_bytes > d->stream_limit / 4;
-	if (s->cap == 0 && d->n_buf_pool && !(tight && len <= STREAM_FIRST_CAP / 2)) {
-		if (d->stream_bytes + STREAM_FIRST_CAP > d->stream_limit)
-			return -1;
-		s->buf = d->buf_pool[--d->n_buf_pool];
-		s->cap = STREAM_FIRST_CAP;
-		d->stream_bytes += STREAM_FIRST_CAP;
-	}
-	if (s->len + len > s->cap) {
-		uint32_t cap = s->cap ? s->cap : tight ? STREAM_SMALL_CAP : STREAM_FIRST_CAP;
-		while (cap < s->len + len)
-			cap *= 2;
-		if (cap > NL_MAX_STREAM)
-			cap = NL_MAX_STREAM;
-		if (d->stream_bytes - s->cap + cap > d->stream_limit)
-			return -1;
-		uint8_t *nb = realloc(s->buf, cap);
-		if (!nb)
-			return 0;
-		s->buf = nb;
-		d->stream_bytes += cap - s->cap;
-		s->cap = (uint16_t)cap;
-	}
+	int r = stream_reserve(d, s, s->len + len);
+	if (r < 0)
+		return r == -1 ? -1 : 0;
 	memcpy(s->buf + s->len, data, len);
 	s->len = (uint16_t)(s->len + len);
 	s->next_seq += (uint32_t)len;
+	if (s->held_to > s->held_from && s->len >= s->held_from) {
+		/* the gap is filled: what was held follows on */
+		if (s->held_to > s->len) {
+			s->next_seq += (uint32_t)(s->held_to - s->len);
+			s->len = s->held_to;
+		}
+		s->held_from = s->held_to = 0;
+	}
 	return 1;
 }
 
@@ -597,11 +650,16 @@ static void stream_release(struct dpi *d, struct dpi_work *w, int dir, int in_pl
 			w->slot[__builtin_ctz(left)].used[dir] = 0;
 		return;
 	}
-	memmove(s->buf, s->buf + least, s->len - least);
+	const int held = s->held_to > s->held_from;
+	memmove(s->buf, s->buf + least, (held ? s->held_to : s->len) - least);
 	s->len = (uint16_t)(s->len - least);
 	s->base += least;
-	if (s->len == 0)
+	if (held) {
+		s->held_from = (uint16_t)(s->held_from - least);
+		s->held_to = (uint16_t)(s->held_to - least);
+	} else if (s->len == 0) {
 		stream_free_buf(d, s);
+	}
 }
 
 void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
@@ -658,7 +716,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		for (unsigned k = 0; k < n && !grew; k++)
 			if ((w->candidates & (1u << list[k])) &&
 			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM)) {
-				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len);
+				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len, p);
 				break;
 			}
 		/* Over the memory cap, a direction's first segment is still
@@ -666,6 +724,8 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		 * mostly fits one): only what needs a second segment of the same
 		 * direction is lost. */
 		if (grew < 0 && !s->detached && s->len == 0 && s->next_seq == seq) {
+			if (s->held_to > s->held_from)	/* nowhere to join it now */
+				stream_free_buf(d, s);
 			s->detached = 1;
 			s->next_seq += (uint32_t)p->payload_len;
 			in_place = 1;

@@ -90,6 +90,14 @@ struct packet {
 	uint32_t seq, ack;
 	uint16_t window;
 	uint32_t l4_payload_len;	/* payload length per the headers (not capture) */
+	/* Set by the tracker for a TCP segment with payload, before it updates
+	 * the flow: with data_from_known, the sequence number this side's data
+	 * begins at, as its SYN (or SYN/ACK) told and no data has moved it yet,
+	 * else where its data had got to. For the dissectors' streams: the
+	 * first data to come may be a later segment (reordered, or the first
+	 * lost and sent again). */
+	uint32_t data_from;
+	uint8_t data_from_known;
 
 	/* ICMP / ICMPv6 */
 	uint8_t icmp_type, icmp_code, icmp_kind;

@@ -340,6 +340,17 @@ static void offer_reassembled(struct tracker *t, struct flow *f, const struct pa
 	dpi_offer(t->cfg.dpi, f, &whole, dir);
 }
 
+/* Where this side's data begins, for the dissectors (packet.h): known
+ * once its SYN, or its SYN/ACK answering the other side's SYN, was seen. */
+static inline void note_data_from(const struct tcp_state *t, int dir, struct packet *p)
+{
+	const struct tcp_dir *d = &t->d[dir];
+	const int opened = (d->flags & TCPD_SYN) ||
+			   ((t->d[!dir].flags & TCPD_SYN) && (t->d[0].flags & TCPS_SYNACK_SEEN));
+	p->data_from_known = opened && (d->flags & TCPD_SEQ_KNOWN);
+	p->data_from = d->next_seq;
+}
+
 /* A UDP fragment ahead of its first fragment (a datagram sent last piece
  * first, or reordered on the way) has no flow yet, so no word on whether
  * its flow wants inspecting: it is held all the same, and the first
@@ -457,6 +468,8 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	switch (has_l4 ? p->proto : L4_NONE) {
 	case L4_TCP:
 		{
+			if (p->payload_len)
+				note_data_from(&f->u.tcp, dir, p);
 			struct tcp_segment seg = {
 				.dir = dir, .flags = p->tcp_flags, .seq = p->seq, .ack = p->ack,
 				.window = p->window, .len = p->l4_payload_len, .ts_us = now,

@@ -163,7 +163,8 @@ def tshark_values(*fields):
 
 def tshark_rows(capture, decode_as):
     cmd = ["tshark", "-n", "-r", capture, "-Y", "(tcp or udp) and not icmp and not icmpv6",
-           "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "http.desegment_headers:TRUE",
+           "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
+           "-o", "http.desegment_headers:TRUE",
            "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG, "-E", "occurrence=a",
            "-E", "quote=n"]
     for d in decode_as:

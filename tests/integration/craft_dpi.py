@@ -14,7 +14,7 @@ each version's salt and labels.
                   DNS over TCP with two queries and two answers per segment
                   and a length prefix split; big DNS answers in IP fragments
                   sent first fragment last (v4, v6 shuffled); mDNS and
-                  LLMNR; HTTP pipelining,
+                  LLMNR; HTTP pipelining, a request's segments reordered,
                   a request split mid-line, HTTP/1.0 lower-case headers,
                   WebDAV, DeltaV and Outlook Anywhere methods
   quic.pcap       client and server Initials of QUIC v1, v2, drafts 27, 29,
@@ -294,6 +294,18 @@ def misc():
     f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43002, 31337)
     f.send(True, b"HEAD / HTTP/1.0\r\nhost: lower.example\r\nuser-agent: lower/1\r\n\r\n")
     f.send(False, b"HTTP/1.0 302 Found\r\nLocation: /x\r\n\r\n")
+    f.close()
+    # a request whose second segment overtakes its first (tshark with
+    # tcp.reassemble_out_of_order, as compare_dpi.py runs it)
+    f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43003, 80)
+    head, tail = b"GET /reordered HTTP/1.1\r\nHo", b"st: reorder.example\r\nUser-Agent: ooo/1\r\n\r\n"
+    f.cseq += len(head)
+    f.emit(True, "PA", tail)
+    f.cseq -= len(head)
+    f.emit(True, "PA", head)
+    f.cseq += len(head) + len(tail)
+    f.emit(False, "A", b"")
+    f.send(False, b"HTTP/1.1 204 No Content\r\n\r\n")
     f.close()
     for i, m in enumerate((b"PROPFIND", b"VERSION-CONTROL", b"RPC_IN_DATA")):  # extension methods
         f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43010 + i, 80)

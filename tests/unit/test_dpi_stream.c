@@ -308,6 +308,8 @@ static void take_dpi(struct dpi *d, unsigned n, int udp)
 
 static uint8_t pattern[4096];
 
+static int data_from_known;	/* what the tracker tells of the stream's start */
+
 /* The client's bytes [from, from + len) of its stream (sequence 1000 + offset). */
 static void stream_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32_t len, int udp)
 {
@@ -322,8 +324,121 @@ static void stream_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32
 	p.seq = 1000 + from;
 	p.payload = pattern + (from & 0xff);	/* byte i is (from + i) & 0xff */
 	p.payload_len = len;
+	p.data_from_known = (uint8_t)data_from_known;
+	p.data_from = 1000;
 	dpi_offer(d, f, &p, DIR_FWD);
 }
+
+/* ---- segments out of order ------------------------------------------------ */
+
+START_TEST(test_reordered_segment_held)
+{
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	stream_bytes_at(&d, &f, 200, 100, 0);	/* ahead of a gap: held, not offered */
+	ck_assert_uint_eq(calls[0], 1);
+	stream_bytes_at(&d, &f, 100, 100, 0);	/* fills it: all 300 in order */
+	ck_assert_uint_eq(calls[0], 2);
+	ck_assert_uint_eq(seen_off[0], 0);
+	ck_assert_uint_eq(seen_len[0], 300);
+	stream_bytes_at(&d, &f, 300, 10, 0);	/* and on from there */
+	ck_assert_uint_eq(seen_len[0], 310);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_reordered_with_consume)
+{
+	/* What was consumed moves out from under the held bytes. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_ALL_BUT_3;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	stream_bytes_at(&d, &f, 150, 50, 0);
+	stream_bytes_at(&d, &f, 200, 60, 0);	/* extends the held run */
+	ck_assert_uint_eq(calls[0], 1);
+	stream_bytes_at(&d, &f, 100, 50, 0);
+	ck_assert_uint_eq(seen_off[0], 97);
+	ck_assert_uint_eq(seen_len[0], 163);
+	/* everything consumed while a run is held: the buffer stays for it */
+	take_mode[0] = TAKE_ALL;
+	stream_bytes_at(&d, &f, 300, 20, 0);
+	stream_bytes_at(&d, &f, 260, 10, 0);
+	ck_assert_uint_eq(seen_off[0], 257);
+	ck_assert_uint_eq(seen_len[0], 13);
+	ck_assert_uint_gt(d.stream_bytes, 0);
+	stream_bytes_at(&d, &f, 270, 30, 0);
+	ck_assert_uint_eq(seen_off[0], 270);
+	ck_assert_uint_eq(seen_len[0], 50);
+	ck_assert_uint_eq(d.stream_bytes, 0);	/* all consumed, nothing held */
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_held_run_apart_let_go)
+{
+	/* One run is held; a segment apart from it is let go (its sender's
+	 * retransmission, or nothing, fills in), and the run joins later. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 8, 0);
+	stream_bytes_at(&d, &f, 32, 8, 0);
+	stream_bytes_at(&d, &f, 16, 8, 0);	/* apart from [32, 40): let go */
+	stream_bytes_at(&d, &f, 8, 8, 0);
+	ck_assert_uint_eq(seen_len[0], 16);
+	stream_bytes_at(&d, &f, 16, 16, 0);	/* reaches the run */
+	ck_assert_uint_eq(seen_len[0], 40);
+	stream_bytes_at(&d, &f, NL_MAX_STREAM + 100, 10, 0);	/* past the buffer: dropped */
+	stream_bytes_at(&d, &f, 40, 10, 0);
+	ck_assert_uint_eq(seen_len[0], 50);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_first_data_after_syn_late)
+{
+	/* The handshake said where data begins: a later segment that comes
+	 * first waits for the first, as for any gap. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	memset(&f, 0, sizeof(f));
+	data_from_known = 1;
+	stream_bytes_at(&d, &f, 100, 50, 0);
+	ck_assert_uint_eq(calls[0], 0);
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	ck_assert_uint_eq(seen_off[0], 0);
+	ck_assert_uint_eq(seen_len[0], 150);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	/* Not known (no handshake seen): the first segment offered begins it. */
+	data_from_known = 0;
+	memset(&f, 0, sizeof(f));
+	calls[0] = 0;
+	stream_bytes_at(&d, &f, 100, 50, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(seen_off[0], 0);
+	ck_assert_uint_eq(seen_len[0], 50);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
 
 START_TEST(test_consume_all_frees_the_buffer)
 {
@@ -476,6 +591,10 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_cap_shared_by_flows);
 	tcase_add_test(tc, test_tight_buffer_grows);
 	tcase_add_test(tc, test_growth_counts_against_cap);
+	tcase_add_test(tc, test_reordered_segment_held);
+	tcase_add_test(tc, test_reordered_with_consume);
+	tcase_add_test(tc, test_held_run_apart_let_go);
+	tcase_add_test(tc, test_first_data_after_syn_late);
 	tcase_add_test(tc, test_consume_all_frees_the_buffer);
 	tcase_add_test(tc, test_consume_part_keeps_the_rest);
 	tcase_add_test(tc, test_consume_waits_for_every_stream_reader);
