@@ -137,16 +137,16 @@ static inline void packet_key(const struct packet *p, struct flow_key *k, int *f
 	make_key(k, p->ifc, p->proto, p->family, p->ipproto, p->src, sp, p->dst, dp, from_a);
 }
 
-/* How strongly a port looks like a server's. */
+/* How strongly a port looks like a server's: well-known, registered (the
+ * services table), or neither. An unregistered port says nothing, however
+ * low: a traceroute's probe from 17573 to 33434 is sent by 17573's side. */
 static int server_score(uint16_t port, uint8_t proto)
 {
 	if (port == 0)
 		return 0;
 	if (port < 1024)
-		return 3;
-	if (services_lookup(port, proto))
 		return 2;
-	return port >= 32768 ? 0 : 1;
+	return services_lookup(port, proto) ? 1 : 0;
 }
 
 /* Which side opened the conversation, judged from its first packet:

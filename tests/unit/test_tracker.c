@@ -359,6 +359,16 @@ START_TEST(test_udp_source_by_port)
 	assert_ip4(flow_src_addr(f), C_IP);
 	ck_assert_uint_eq(flow_dst_port(f), 53);
 	tracker_free(&t);
+
+	/* Neither port registered, however low one is: the first sender
+	 * (mtr's probe from 17573 to 33001, which nobody answers). */
+	tr_init(&t, &es, 100, 100, 0);
+	udp(&t, C_IP, 17573, S_IP, 33001, 30, T0);
+	f = only_flow(&t);
+	assert_ip4(flow_src_addr(f), C_IP);
+	ck_assert_uint_eq(flow_src_port(f), 17573);
+	ck_assert_uint_eq(f->packets[DIR_FWD], 1);
+	tracker_free(&t);
 }
 END_TEST
 
