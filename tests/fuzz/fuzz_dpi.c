@@ -28,6 +28,7 @@
  *              cfg says comes from the input). A short last payload takes
  *              what is left.
  *              ctl bit 0: direction (DIR_FWD/DIR_REV of the flow);
+ *              after a SYN that way, data_from as the tracker sets it;
  *              bits 1-3: TCP flags (table flags[]); bits 4-7: the
  *              sequence number (see seq_of()).
  *              cfg bit 0: UDP; bit 1: FLOW_DST_INITIATED (the destination
@@ -121,6 +122,8 @@ struct fz_flow {
 	uint16_t cport, sport;		/* the client's and the server's ports */
 	uint32_t next[2];		/* next in-order sequence number per direction */
 	uint32_t last[2];		/* the last segment's sequence number */
+	uint8_t opened[2];		/* a SYN went this way: data_from is known */
+	uint32_t data_from[2];		/* as the tracker tells it (packet.h) */
 };
 
 static struct dpi dpi;
@@ -525,6 +528,16 @@ static void op_packet(struct fz_flow *s, struct in *in)
 	p.tcp_flags = fl;
 	p.seq = seq;
 	p.window = 65535;
+	if (tcp && len) {	/* as the tracker tells where data begins */
+		p.data_from_known = s->opened[dir];
+		p.data_from = s->data_from[dir];
+	}
+	if (fl & TCP_SYN) {
+		s->opened[dir] = 1;
+		s->data_from[dir] = later(s->data_from[dir], seq + 1);
+	}
+	if (tcp)
+		s->data_from[dir] = later(s->data_from[dir], seq + (uint32_t)len + ((fl & TCP_SYN) ? 1u : 0u));
 	s->f.packets[dir]++;
 	s->f.bytes[dir] += p.ip_len;
 	s->f.last_seen_us = now_us;
