@@ -35,7 +35,13 @@ struct dpi_slot {		/* one dissector's part of a work block */
 	uint8_t offered;	/* packets offered so far (its budget) */
 	uint16_t used[2];	/* by direction: bytes from the buffer's start (from
 				 * the in-place segment's while detached) it consumed */
+	uint8_t ignored;	/* sides it wants nothing more from (ABI 1.2):
+				 * IGNORE_CLIENT, IGNORE_SERVER */
 };
+
+enum { IGNORE_CLIENT = 1, IGNORE_SERVER = 2 };
+
+static inline unsigned side_bit(int from_client) { return from_client ? IGNORE_CLIENT : IGNORE_SERVER; }
 
 struct dpi_work {		/* only while the flow is being dissected */
 	uint32_t candidates;	/* bitmask over dpi->set */
@@ -308,6 +314,17 @@ static int api_consume(struct nl_flow *c, size_t n)
 	return 0;
 }
 
+static int api_ignore_direction(struct nl_flow *c, int from_client)
+{
+	if (!c || (from_client != 0 && from_client != 1) || !c->df->work) {
+		if (c)
+			c->dpi->stats.api_errors++;
+		return -1;
+	}
+	c->df->work->slot[c->who].ignored |= (uint8_t)side_bit(from_client);
+	return 0;
+}
+
 static void api_log(struct nl_flow *c, int level, const char *msg)
 {
 	const char *name = c ? c->dpi->set.v[c->who].d.name : "dissector";
@@ -331,6 +348,7 @@ int dpi_init(struct dpi *d)
 	d->api.note_name = api_note_name;
 	d->api.log = api_log;
 	d->api.consume = api_consume;
+	d->api.ignore_direction = api_ignore_direction;
 	d->arena_used = 1;	/* index 0 is DPI_NONE */
 	d->stream_limit = DPI_STREAM_LIMIT_DEFAULT;
 	return 0;
@@ -617,14 +635,20 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
  * candidate consumed (ABI 1.1), and gives back a buffer that empties, so a
  * flow waiting for its server's answer holds no copy of its request. A
  * candidate that never consumes (ABI 1.0) keeps everything, as before. */
-static void stream_release(struct dpi *d, struct dpi_work *w, int dir, int in_place, uint32_t seg_len)
+static void stream_release(struct dpi *d, struct dpi_work *w, int dir, unsigned side, int in_place,
+			   uint32_t seg_len)
 {
 	struct stream *s = &w->dir[dir];
-	uint32_t least = UINT32_MAX, streams = 0;
+	uint32_t least = UINT32_MAX, streams = 0, readers = 0;
 	for (uint32_t left = w->candidates; left; left &= left - 1) {
 		unsigned i = (unsigned)__builtin_ctz(left);
 		if (d->set.v[i].d.flags & NL_DESC_STREAM) {
 			streams |= 1u << i;
+			if (w->slot[i].ignored & side) {
+				w->slot[i].used[dir] = 0;	/* never read again */
+				continue;
+			}
+			readers |= 1u << i;
 			if (w->slot[i].used[dir] < least)
 				least = w->slot[i].used[dir];
 		}
@@ -634,6 +658,11 @@ static void stream_release(struct dpi *d, struct dpi_work *w, int dir, int in_pl
 			stream_free_buf(d, &w->dir[k]);
 		return;
 	}
+	if (!readers) {		/* nobody reads this side's any more */
+		stream_free_buf(d, s);
+		return;
+	}
+	streams = readers;
 	if (least == 0)
 		return;
 	for (uint32_t left = streams; left; left &= left - 1)
@@ -708,14 +737,17 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		return;		/* decided */
 
 	const int from_client = (dir == DIR_FWD) == !(f->flags & FLOW_DST_INITIATED);
+	const unsigned side = side_bit(from_client);
 	int grew = 0, in_place = 0;
 	struct stream *s = &w->dir[dir];
 	if (transport == NL_TCP) {
 		uint32_t seq = p->seq + ((p->tcp_flags & TCP_SYN) ? 1 : 0);
-		/* Streams are kept only while a stream-mode dissector is a candidate. */
+		/* Streams are kept only while a stream-mode dissector is a
+		 * candidate that still reads this side. */
 		for (unsigned k = 0; k < n && !grew; k++)
 			if ((w->candidates & (1u << list[k])) &&
-			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM)) {
+			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM) &&
+			    !(w->slot[list[k]].ignored & side)) {
 				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len, p);
 				break;
 			}
@@ -762,7 +794,8 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		for (unsigned k = 0; k < n; k++) {
 			unsigned i = list[k];
 			const struct nl_dissector *x = &d->set.v[i].d;
-			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass)
+			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass ||
+			    (w->slot[i].ignored & side))
 				continue;
 			struct nl_flow call = { d, df, i, 0, NULL, 0, 0, NULL, 0, 0, 0 };
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
@@ -840,7 +873,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		}
 	}
 	if (grew > 0)
-		stream_release(d, w, dir, in_place, p->payload_len);
+		stream_release(d, w, dir, side, in_place, p->payload_len);
 }
 
 void dpi_finish(struct dpi *d, struct flow *f)

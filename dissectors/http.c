@@ -38,7 +38,11 @@
 #include <netlens/dissector.h>
 
 #define HTTP_MAX_HDR_LINES 100	/* header lines read in the first request */
-#define HTTP_BUDGET 10		/* stream deliveries per flow */
+/* Stream deliveries per flow: a request head and a status line each in a
+ * few segments, or in many small ones (a client writing header by header,
+ * a long target at a small MSS). A body does not count: once the request
+ * head is read the client's side is ignored (ABI 1.2). */
+#define HTTP_BUDGET 32
 
 enum http_field { F_METHOD, F_HOST, F_PATH, F_USER_AGENT, F_STATUS, F_COUNT };
 
@@ -432,6 +436,10 @@ static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flo
 		return (st->flags & HS_MINE) ? NL_MALFORMED : NL_NOT_MINE;
 	if ((st->flags & (HS_REQ_DONE | HS_RESP_DONE)) == (HS_REQ_DONE | HS_RESP_DONE))
 		return NL_DONE;
+	/* The request is read: its body (an upload of many segments) must not
+	 * spend the budget the answer's status line is waited for with. */
+	if (p->from_client && (st->flags & HS_REQ_DONE) && NL_HOST_HAS(api, ignore_direction))
+		api->ignore_direction(flow, 1);
 	if (NL_HOST_HAS(api, consume)) {	/* what is read is not read again */
 		if (p->from_client ? (st->flags & HS_REQ_DONE) : (st->flags & HS_RESP_DONE))
 			api->consume(flow, nl_reader_left(&data));

@@ -56,7 +56,10 @@
 #define SSH_MAX_PRE_LINE 1024	/* bytes of one such line */
 #define SSH_MAX_PACKET 35000	/* packet_length bound (§6.1) */
 #define SSH_MAX_CLEAR_PACKETS 32	/* clear-text packets read per direction */
-#define SSH_BUDGET 10		/* stream deliveries per flow */
+/* Stream deliveries per flow: every line a server may send before its
+ * identification (one a segment, as a banner printed line by line is),
+ * then both identifications and KEXINITs, and room for a split one. */
+#define SSH_BUDGET (SSH_MAX_PRE_LINES + 10)
 
 enum ssh_field {
 	F_CLIENT_BANNER, F_SERVER_BANNER, F_CLIENT_SOFTWARE, F_SERVER_SOFTWARE, F_VERSION, F_COUNT

@@ -54,7 +54,8 @@
 #define TLS_MAX_CIPHERS 512		/* kept for JA4; more: no JA4 */
 #define TLS_MAX_EXTS 256
 #define TLS_MAX_SIGS 256
-#define TLS_GIVE_UP_CALLS 8		/* ClientHello seen, no ServerHello after this many more calls */
+#define TLS_GIVE_UP_CALLS 8		/* ClientHello seen, no ServerHello after this many more
+					 * calls (only the server's, on an ABI 1.2 host) */
 /* Stream deliveries per flow: a hello near the 16 KiB bound in 536-byte
  * segments (the IPv4 minimum MSS) is 31 of them, then the ServerHello's.
  * A flow that is not TLS is declined at its first byte, and one that is
@@ -905,6 +906,10 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 verdict:
 	if (st->have_ch && st->have_sh)
 		return NL_DONE;
+	/* This side's hello is read: what follows it (0-RTT early data after a
+	 * ClientHello) is neither delivered nor counted any more (ABI 1.2). */
+	if (st->dir_done[dir] && NL_HOST_HAS(api, ignore_direction))
+		api->ignore_direction(flow, payload->from_client);
 	/* counted from the ClientHello: it may itself have taken many calls */
 	if (st->have_ch && st->calls - st->calls_at_ch >= TLS_GIVE_UP_CALLS)
 		return NL_DONE;

@@ -1,5 +1,5 @@
 /*
- * netlens/dissector.h - the dissector plugin ABI, version 1.1.
+ * netlens/dissector.h - the dissector plugin ABI, version 1.2.
  *
  * A dissector is a shared object exporting one function,
  * netlens_dissector_entry(), that returns a pointer to a constant
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define NL_ABI_MAJOR 1
-#define NL_ABI_MINOR 1
+#define NL_ABI_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define NL_DISSECTOR_ENTRY_SYMBOL "netlens_dissector_entry"
@@ -156,6 +156,14 @@ struct nl_host_api {
 	 * mark, never back. Returns -1 and does nothing for data that is not
 	 * a stream (UDP, or no NL_DESC_STREAM). */
 	int (*consume)(struct nl_flow *f, size_t n);
+	/* ABI 1.2; check NL_HOST_HAS(api, ignore_direction) first. The
+	 * dissector wants nothing more from one side of the flow (from_client
+	 * 1: the client's, 0: the server's): that side's later data is not
+	 * delivered to it, and not counted against its packet_budget, and in
+	 * stream mode the host keeps none of it on its account. For a request
+	 * read, with only the answer to wait for, behind a body of many
+	 * segments. Returns -1 for a from_client other than 0 or 1. */
+	int (*ignore_direction)(struct nl_flow *f, int from_client);
 };
 
 /* Whether the host's function table has a member (and sets it): a plugin

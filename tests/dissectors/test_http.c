@@ -156,7 +156,7 @@ START_TEST(test_descriptor)
 	ck_assert_uint_eq(d->idle_timeout_s, 600);
 	ck_assert_uint_le(d->state_size, 64);
 	ck_assert_uint_ge(d->packet_budget, 1);
-	ck_assert_uint_le(d->packet_budget, 10);
+	ck_assert_uint_le(d->packet_budget, 32);
 	ck_assert_ptr_nonnull(d->dissect);
 	static const char *const keys[] = { "http.method", "http.host", "http.path",
 					    "http.user_agent", "http.status" };

@@ -234,7 +234,7 @@ END_TEST
  * Payload bytes carry their stream offset (byte i of the stream is i & 0xff),
  * so a dissector can check that each call starts where it should. */
 
-enum take { TAKE_NONE, TAKE_ALL, TAKE_ALL_BUT_3, TAKE_HUGE };
+enum take { TAKE_NONE, TAKE_ALL, TAKE_ALL_BUT_3, TAKE_HUGE, TAKE_IGNORE };
 
 static enum take take_mode[2];		/* by dissector index */
 static uint64_t seen_off[2];		/* stream_offset of its last call */
@@ -259,6 +259,11 @@ static enum nl_verdict take_dissect(unsigned who, const struct nl_host_api *api,
 	case TAKE_ALL: consume_rc = api->consume(flow, n); break;
 	case TAKE_ALL_BUT_3: consume_rc = api->consume(flow, n > 3 ? n - 3 : 0); break;
 	case TAKE_HUGE: consume_rc = api->consume(flow, SIZE_MAX); break;
+	case TAKE_IGNORE:	/* wants nothing more from this side (ABI 1.2) */
+		ck_assert(NL_HOST_HAS(api, ignore_direction));
+		ck_assert_int_eq(api->ignore_direction(flow, 2), -1);
+		consume_rc = api->ignore_direction(flow, pl->from_client);
+		break;
 	case TAKE_NONE: break;
 	}
 	return NL_NEED_MORE;
@@ -440,6 +445,65 @@ START_TEST(test_first_data_after_syn_late)
 }
 END_TEST
 
+/* The server's bytes [from, from + len) (sequence 9000 + offset). */
+static void server_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32_t len)
+{
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.proto = L4_TCP;
+	p.sport = 7;
+	p.dport = 40000;
+	p.tcp_flags = TCP_ACK;
+	p.seq = 9000 + from;
+	p.payload = pattern + (from & 0xff);
+	p.payload_len = len;
+	dpi_offer(d, f, &p, DIR_REV);
+}
+
+START_TEST(test_ignored_side_not_offered)
+{
+	/* A dissector done with the client's side (a request read, its body
+	 * to come): the body is neither delivered nor counted, nor kept,
+	 * while the server's side goes on; another reader still gets both. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 2, 0);
+	d.set.v[0].d.packet_budget = 3;
+	take_mode[0] = TAKE_IGNORE;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	ck_assert_int_eq(consume_rc, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(calls[1], 1);
+	take_mode[0] = TAKE_NONE;
+	for (uint32_t k = 1; k <= 20; k++)	/* a body of 20 segments */
+		stream_bytes_at(&d, &f, 100 * k, 100, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(calls[1], 21);
+	ck_assert_uint_eq(seen_len[1], 2100);	/* kept for the other reader */
+	server_bytes_at(&d, &f, 0, 50);
+	ck_assert_uint_eq(calls[0], 2);		/* the answer is still delivered */
+	ck_assert_uint_eq(seen_len[0], 50);
+	ck_assert(!dpi_flow_decided(&f));	/* 2 calls of a budget of 3 */
+
+	/* Alone, it holds none of the ignored side's bytes. */
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_IGNORE;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	stream_bytes_at(&d, &f, 100, 100, 0);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(d.stats.api_errors, 1);	/* the from_client of 2 */
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
 START_TEST(test_consume_all_frees_the_buffer)
 {
 	struct dpi d;
@@ -595,6 +659,7 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_reordered_with_consume);
 	tcase_add_test(tc, test_held_run_apart_let_go);
 	tcase_add_test(tc, test_first_data_after_syn_late);
+	tcase_add_test(tc, test_ignored_side_not_offered);
 	tcase_add_test(tc, test_consume_all_frees_the_buffer);
 	tcase_add_test(tc, test_consume_part_keeps_the_rest);
 	tcase_add_test(tc, test_consume_waits_for_every_stream_reader);
