@@ -38,7 +38,10 @@
 
 #define NLQ_MAX_COALESCED 10	/* packets walked per datagram */
 #define NLQ_BUDGET 12		/* datagrams per flow */
-#define NLQ_PLAIN_MAX 2048	/* largest Initial payload decrypted */
+/* Largest Initial payload decrypted (on the stack): an Initial fills its
+ * datagram, which on a jumbo-frame link (MTU 9000) with a large
+ * max_udp_payload_size is one 9 KB packet, not 1200-1500 bytes. */
+#define NLQ_PLAIN_MAX 16384
 
 enum {
 	F_VERSION,

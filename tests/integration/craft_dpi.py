@@ -19,7 +19,8 @@ each version's salt and labels.
                   WebDAV, DeltaV and Outlook Anywhere methods
   quic.pcap       client and server Initials of QUIC v1, v2, drafts 27, 29,
                   32, 34, mvfst 1/2/exp (CRYPTO out of order, split across
-                  coalesced packets and datagrams), Google T050 and T051
+                  coalesced packets and datagrams), Google T050 and T051;
+                  a v1 Initial filling a 9 KB (jumbo frame) datagram
   gquic.pcap      Google QUIC CHLOs: Q050 (encrypted), Q043 and Q046 (clear)
 
 and, for the dispatch checks (counted with --stats' dpi_offered):
@@ -399,6 +400,13 @@ def quic():
         udp(pk, s, c, port, cport, initial(ver, salt, v2, scid, sv_cid, sv, 0, True, 200, dcid))
         udp(pk, c, s, cport, port, bytes([0x40]) + sv_cid + os.urandom(40))
         udp(pk, s, c, port, cport, bytes([0x40]) + scid + os.urandom(40))
+    # One Initial filling a jumbo frame's datagram (MTU 9000, a client
+    # told max_udp_payload_size 9000 pads to it), the server's padded too.
+    dcid, scid, sv_cid = os.urandom(8), os.urandom(8), os.urandom(8)
+    crypto = b"\x06" + vint(0) + vint(len(ch)) + ch
+    udp(pk, c, s, 50012, 20012, initial(1, "v1", 0, dcid, scid, crypto, 0, pad_to=8900))
+    sv = b"\x02\x00\x00\x00\x00\x06" + vint(0) + vint(len(sh)) + sh
+    udp(pk, s, c, 20012, 50012, initial(1, "v1", 0, scid, sv_cid, sv, 0, True, 3000, dcid))
     wrpcap(OUT + "/quic.pcap", pk)
 
 
