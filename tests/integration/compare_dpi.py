@@ -35,9 +35,10 @@ dns    queries: every question name of every message, in order, no
 ssh    client and server identification strings, their softwareversion,
        and the version: the client's ("1.99" counts as "2.0"), else the
        server's.
-quic   version (0xNNNNNNNN) and name of the client's latest long header
-       (the one it moved to after Version Negotiation; Google Q043/Q046
-       public headers too);
+quic   version (0xNNNNNNNN) and name of the latest long header from
+       either side but Version Negotiation (the one the client moved to
+       after it, the server's choice in compatible version negotiation;
+       Google Q043/Q046 public headers too);
        SNI and ALPN of the ClientHello in the client's Initials (tshark
        decrypts them), or SNI of a Google CHLO (gquic.tag.sni); max_idle_timeout transport parameter; a
        CONNECTION_CLOSE tshark can read (Initial) as quic_close_error.
@@ -353,8 +354,10 @@ def collect(rows):
                 continue
         if row["quic.header_form"] or row["quic.version"]:
             fl.quic_seen = True
-            # the client's latest: after Version Negotiation, the one it moved to
-            if from_client and row["quic.version"] and num(row["quic.version"][0]) != 0:
+            # the latest long header's, either side's but Version
+            # Negotiation's: the one the client moved to after it, the
+            # server's choice in compatible negotiation (RFC 9368)
+            if row["quic.version"] and num(row["quic.version"][0]) != 0:
                 fl.quic_version = num(row["quic.version"][0])
             if row["quic.cc.error_code"] and fl.quic_close is None:
                 fl.quic_close = int(row["quic.cc.error_code"][0])
