@@ -277,6 +277,20 @@ static void decode_nd(struct nl_reader *r, struct packet *pkt)
 
 /* Transport layer. r covers the captured bytes of the IP payload;
  * l4_len is its length according to the IP header. */
+/* A TCP or UDP header cut by the snapshot length after its ports (IPv6
+ * TCP in a capture of tcpdump's old 68-byte default): the packet still
+ * counts in its flow, as tshark places it, with nothing more read. */
+static enum decode_result ports_only(struct nl_reader *r, struct packet *pkt)
+{
+	const uint8_t *h = nl_get_span(r, 4);
+	if (!h)
+		return DECODE_TRUNCATED;
+	pkt->sport = nl_span_be16(h, 0);
+	pkt->dport = nl_span_be16(h, 2);
+	pkt->l4_cut = 1;
+	return DECODE_OK;
+}
+
 static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct packet *pkt)
 {
 	if (pkt->is_fragment && !pkt->first_fragment)
@@ -288,6 +302,8 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 		 * short datagram would otherwise read as truncated. */
 		if (!pkt->is_fragment && l4_len < 20)
 			return DECODE_MALFORMED;
+		if (nl_reader_left(r) < 16)
+			return ports_only(r, pkt);
 		const uint8_t *h = nl_get_span(r, 16);
 		if (!h)
 			return DECODE_TRUNCATED;
@@ -316,6 +332,8 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 	case L4_UDP: {
 		if (!pkt->is_fragment && l4_len < 8)
 			return DECODE_MALFORMED;
+		if (nl_reader_left(r) < 8)
+			return ports_only(r, pkt);
 		const uint8_t *h = nl_get_span(r, 8);
 		if (!h)
 			return DECODE_TRUNCATED;
@@ -333,11 +351,20 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 	case L4_ICMPV6: {
 		pkt->icmp_type = nl_get_u8(r);
 		pkt->icmp_code = nl_get_u8(r);
-		nl_get_be16(r);
 		if (!nl_reader_ok(r))
 			return DECODE_TRUNCATED;
 		pkt->icmp_kind = (uint8_t)(pkt->proto == L4_ICMP ? icmp4_kind(pkt->icmp_type)
 						       : icmp6_kind(pkt->icmp_type));
+		nl_get_be16(r);
+		if (!nl_reader_ok(r)) {
+			/* Type and code tell the flow of all but an echo (its
+			 * identifier is further on): an MLD report behind a
+			 * hop-by-hop header, cut at 64 bytes. */
+			if (pkt->icmp_kind == ICMP_KIND_ECHO_REQUEST || pkt->icmp_kind == ICMP_KIND_ECHO_REPLY)
+				return DECODE_TRUNCATED;
+			pkt->l4_cut = 1;
+			return DECODE_OK;
+		}
 		switch (pkt->icmp_kind) {
 		case ICMP_KIND_ECHO_REQUEST:
 		case ICMP_KIND_ECHO_REPLY:

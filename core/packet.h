@@ -121,6 +121,9 @@ struct packet {
 	uint32_t proc_pid;
 	char proc_comm[16];	/* its command name, NUL-terminated, unsanitised */
 	uint8_t proc_outgoing;	/* the header says the packet was sent */
+	uint8_t l4_cut;		/* the transport header is cut by the snapshot
+				 * length: only its ports (ICMP: type, code) are
+				 * known; counted, not analysed or inspected */
 	/* A fragment's part of its datagram (is_fragment): its data starts
 	 * frag_offset bytes into the datagram's payload (the part after the
 	 * IPv4 header or the IPv6 fragment header), is frag_len bytes long per

@@ -463,8 +463,9 @@ void tracker_packet(struct tracker *t, struct packet *p)
 		}
 	}
 
-	/* A later fragment carries no transport header: it only counts. */
-	const int has_l4 = !p->is_fragment || p->first_fragment;
+	/* A later fragment carries no transport header, and one cut by the
+	 * snapshot length only its ports: they only count. */
+	const int has_l4 = (!p->is_fragment || p->first_fragment) && !p->l4_cut;
 	switch (has_l4 ? p->proto : L4_NONE) {
 	case L4_TCP:
 		{

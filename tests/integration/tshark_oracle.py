@@ -4,7 +4,8 @@
 Derives the flow list netlens should print for CAPTURE from tshark's
 dissection (PDML, IP reassembly off), applying netlens' flow rules:
 
-* keys: TCP = tshark's tcp.stream (a SYN on a closed tuple is a new stream);
+* keys: TCP = tshark's tcp.stream (a SYN on a closed tuple is a new stream;
+  a header cut after its ports has no stream: the 5-tuple's latest flow);
   UDP = 5-tuple; ICMP echo = address pair + identifier; other ICMP = address
   pair (id 0); ARP = (sender IP, target IP) pair; other IP protocols =
   address pair + protocol number.  Tunnels belong to the outer IP header.
@@ -568,6 +569,16 @@ def flows_one(capture, services_file=None):
             if ss > sd:
                 return ed, es, "server port %s (score %d>%d)" % (q.sport, ss, sd)
             return es, ed, "first sender"
+        if q.ipproto == 6 and q.sport is not None:
+            # a TCP header cut by the snapshot length after its ports:
+            # tshark gives no stream, netlens counts it in the flow of its
+            # ports (the connection's, if one is under way)
+            f = tcp_tuple_latest.get((p.family, frozenset((es, ed))))
+            if f is None:
+                f = get(("TCP ports", p.family, frozenset((es, ed))), "TCP", p, lambda p: port_rule(p, "tcp"))
+                tcp_tuple_latest[(p.family, frozenset((es, ed)))] = f
+            f.add(p, es)
+            continue
         if q.ipproto == 17 and q.sport is not None:
             key = ("UDP", p.family, frozenset((es, ed)))
             f = get(key, "UDP", p, lambda p: port_rule(p, "udp"))

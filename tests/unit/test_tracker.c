@@ -372,6 +372,36 @@ START_TEST(test_udp_source_by_port)
 }
 END_TEST
 
+/* TCP headers cut by the snapshot length after their ports (IPv6 in a
+ * 68-byte capture): each counts in its connection's flow, nothing of the
+ * header is read, so the state stays unknown and nothing is counted as a
+ * retransmission. */
+START_TEST(test_tcp_header_cut_counts)
+{
+	struct tracker t;
+	struct events es;
+	tr_init(&t, &es, 100, 100, 0);
+	for (int i = 0; i < 3; i++) {
+		struct packet p = base_pkt(L4_TCP, i == 1 ? S_IP : C_IP, i == 1 ? C_IP : S_IP, T0 + (uint64_t)i);
+		p.ipproto = 6;
+		p.sport = i == 1 ? 80 : 40000;
+		p.dport = i == 1 ? 40000 : 80;
+		p.l4_cut = 1;
+		p.ip_len = 1500;
+		tracker_packet(&t, &p);
+	}
+	struct flow *f = only_flow(&t);
+	assert_ip4(flow_src_addr(f), C_IP);
+	ck_assert_uint_eq(flow_dst_port(f), 80);
+	ck_assert_uint_eq(f->packets[DIR_FWD], 2);
+	ck_assert_uint_eq(f->packets[DIR_REV], 1);
+	ck_assert_uint_eq(f->bytes[DIR_FWD], 3000);
+	ck_assert_uint_eq(f->state, TCP_UNKNOWN);
+	ck_assert_uint_eq(f->u.tcp.retransmits + f->u.tcp.out_of_order + f->u.tcp.dup_acks, 0);
+	tracker_free(&t);
+}
+END_TEST
+
 /* A multicast or broadcast address never sends: whoever sends to one opened
  * the flow, whatever the ports say (DHCP's server on 67 answering
  * 255.255.255.255:68; DHCPv6's client on 546 asking ff02::1:2:547). Two
@@ -884,6 +914,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_arp_pair);
 	tcase_add_test(tc, test_icmp_error_noted_on_flow);
 	tcase_add_test(tc, test_hide_loopback);
+	tcase_add_test(tc, test_tcp_header_cut_counts);
 	tcase_add_test(tc, test_fragments_in_order);
 	tcase_add_test(tc, test_fragment_before_first);
 	suite_add_tcase(s, tc);
