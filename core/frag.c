@@ -13,7 +13,7 @@
 struct frag_id {
 	uint8_t src[16], dst[16];
 	uint32_t id;
-	uint8_t family, ipproto, pad[2];
+	uint8_t family, ipproto, ifc, pad;
 };
 
 int frag_table_init(struct frag_table *t, const uint64_t seed[2])
@@ -32,7 +32,7 @@ void frag_table_free(struct frag_table *t)
 
 static int same(const struct frag_entry *e, const struct packet *p)
 {
-	return e->used && e->id == p->frag_id && e->family == p->family &&
+	return e->used && e->id == p->frag_id && e->family == p->family && e->ifc == p->ifc &&
 	       e->ipproto == p->frag_ipproto && !memcmp(e->src, p->src, 16) && !memcmp(e->dst, p->dst, 16);
 }
 
@@ -47,6 +47,7 @@ static struct frag_entry *find(struct frag_table *t, const struct packet *p, int
 	k.id = p->frag_id;
 	k.family = p->family;
 	k.ipproto = p->frag_ipproto;
+	k.ifc = p->ifc;
 	uint32_t base = (uint32_t)keyhash(t->seed, &k, sizeof(k)) % FRAG_SLOTS;
 	struct frag_entry *victim = NULL;
 
@@ -77,6 +78,7 @@ static struct frag_entry *find(struct frag_table *t, const struct packet *p, int
 	victim->id = p->frag_id;
 	victim->family = p->family;
 	victim->ipproto = p->frag_ipproto;
+	victim->ifc = p->ifc;
 	victim->expires_us = p->ts_us + FRAG_TTL_US;
 	return victim;
 }

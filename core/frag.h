@@ -3,7 +3,7 @@
  *
  * The first fragment carries the transport ports; later ones only the IP
  * identification. This small fixed table remembers the ports per
- * (source, destination, protocol, id) for FRAG_TTL_US, and counts fragments
+ * (source, destination, protocol, id, interface) for FRAG_TTL_US, and counts fragments
  * that arrive before their first fragment so they can be added to the flow
  * when it shows up. Entries are overwritten oldest-first when full, so the
  * table never grows.
@@ -22,6 +22,7 @@ struct frag_entry {
 	uint8_t src[16], dst[16];
 	uint32_t id;
 	uint8_t family, ipproto, has_ports, used;
+	uint8_t ifc;			/* the interface it crossed (flows are per interface) */
 	uint16_t sport, dport;		/* ICMP echo: the identifier in both */
 	uint8_t icmp_kind;		/* ICMP: the first fragment's message kind */
 	uint32_t pending_packets;	/* fragments seen before the first one */

@@ -598,9 +598,12 @@ END_TEST
 
 /* ---- valid: fragments ------------------------------------------------------- */
 
+static uint8_t frag_ifc;	/* the interface frag() says its packets crossed */
+
 static void frag(struct tracker *t, int first, int more, uint32_t ip_len, uint64_t ts)
 {
 	struct packet p = base_pkt(L4_UDP, C_IP, S_IP, ts);
+	p.ifc = frag_ifc;
 	p.ipproto = 17;
 	p.is_fragment = 1;
 	p.first_fragment = (uint8_t)first;
@@ -645,6 +648,29 @@ START_TEST(test_fragment_before_first)
 	ck_assert_uint_eq(f->packets[DIR_FWD], 2);
 	ck_assert_uint_eq(f->bytes[DIR_FWD], 1600);
 	ck_assert_uint_eq(t.stats.tracked_packets, 2);
+	tracker_free(&t);
+}
+END_TEST
+
+/* A router read on both its interfaces sees each fragment twice: a later
+ * fragment belongs to the flow of its own interface, never to the other
+ * one's, even when only the other saw the first fragment. */
+START_TEST(test_fragments_per_interface)
+{
+	struct tracker t;
+	struct events es;
+	tr_init(&t, &es, 100, 100, 0);
+	frag_ifc = 0;
+	frag(&t, 1, 1, 1500, T0);
+	frag_ifc = 1;
+	frag(&t, 0, 0, 100, T0 + 10);	/* its first fragment never crossed this one */
+	frag_ifc = 0;
+	struct flow *f = only_flow(&t);
+	ck_assert_uint_eq(f->key.ifc, 0);
+	ck_assert_uint_eq(f->packets[DIR_FWD], 1);
+	ck_assert_uint_eq(t.stats.fragments_pending, 1);
+	frag(&t, 0, 0, 100, T0 + 20);
+	ck_assert_uint_eq(f->packets[DIR_FWD], 2);
 	tracker_free(&t);
 }
 END_TEST
@@ -916,6 +942,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_hide_loopback);
 	tcase_add_test(tc, test_tcp_header_cut_counts);
 	tcase_add_test(tc, test_fragments_in_order);
+	tcase_add_test(tc, test_fragments_per_interface);
 	tcase_add_test(tc, test_fragment_before_first);
 	suite_add_tcase(s, tc);
 
