@@ -272,9 +272,13 @@ def parse_packet(pel):
                 elif n == "ipv6" and "src" not in q:
                     q.update(family=6, src=norm_ip(first(f, "ipv6.src")), dst=norm_ip(first(f, "ipv6.dst")),
                              proto=first(f, "ipv6.nxt", as_int))
-                elif n in ("tcp", "udp") and "sport" not in q:
+                elif n in ("tcp", "udp") and "sport" not in q and "itype" not in q:
                     q.update(sport=first(f, n + ".srcport", int), dport=first(f, n + ".dstport", int),
                              stream=first(f, "tcp.stream", int) if n == "tcp" else None)
+                elif n in ("icmp", "icmpv6") and "src" in q and "sport" not in q and "itype" not in q:
+                    # a quoted echo (a traceroute's probe, a ping too big for the path)
+                    q.update(itype=first(f, n + ".type", as_int),
+                             ident=first(f, "icmp.ident" if n == "icmp" else "icmpv6.echo.identifier", as_int))
             if "src" in q:
                 p.quoted = q
     return p
@@ -343,7 +347,7 @@ class Flow:
             self.firstpkt = p.num
 
     def record(self):
-        r = {"protocol": self.proto if isinstance(self.proto, str) else PROTO_NAMES.get(self.proto, str(self.proto)),
+        r = {"protocol": self.proto if isinstance(self.proto, str) else PROTO_NAMES.get(self.proto, "IP-%s" % self.proto),
              "ipproto": self.proto if not isinstance(self.proto, str) else None,
              "source_ip": self.a[0], "source_port": self.a[1] or 0,
              "destination_ip": self.b[0], "destination_port": self.b[1] or 0,
@@ -599,14 +603,21 @@ def flows_one(capture, services_file=None):
             if (echo_req or echo_rep) and f.icmp_id is None:
                 f.icmp_id = ident
             f.add(p, (p.src, None))
-            if p is q and q.quoted and "sport" in q.quoted:
+            if p is q and q.quoted:
                 qq = q.quoted
-                qs, qd = (qq["src"], qq["sport"]), (qq["dst"], qq["dport"])
+                qs, qd = (qq["src"], qq.get("sport")), (qq["dst"], qq.get("dport"))
                 target = None
-                if qq["proto"] == 17:
+                if qq["proto"] == 17 and "sport" in qq:
                     target = table.get(("UDP", qq["family"], frozenset((qs, qd))))
-                elif qq["proto"] == 6:
+                elif qq["proto"] == 6 and "sport" in qq:
                     target = tcp_tuple_latest.get((qq["family"], frozenset((qs, qd))))
+                elif qq["proto"] in (1, 58) and qq.get("itype") in (0, 8, 128, 129):
+                    target = table.get(("ICMP" if qq["proto"] == 1 else "ICMPv6",
+                                        frozenset((qq["src"], qq["dst"])), qq.get("ident")))
+                elif qq["proto"] not in (1, 6, 17, 58):
+                    # another protocol's datagram (GRE, ESP, IP in IP): the
+                    # flow of its addresses and protocol
+                    target = table.get(("IP", qq["proto"], frozenset((qq["src"], qq["dst"]))))
                 if target is not None:
                     target.icmp_errors += 1
                     target.icmp_error = icmp_error_text(q)
