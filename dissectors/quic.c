@@ -276,11 +276,11 @@ static int same_cid(const struct quic_state *st, const uint8_t *cid, size_t len)
 }
 
 /* Decrypts an Initial packet (pkt covers exactly the packet) and walks its
- * frames. Client Initials: keys from the kept original DCID, else from the
+ * frames; 1 when it could. Client Initials: keys from the kept original DCID, else from the
  * packet's own DCID (the first Initial, or the first after a Retry).
  * Server Initials: keys from the kept DCID only. */
-static void open_initial(struct dgram *d, const struct vinfo *vi, struct nl_reader pkt, size_t pn_off,
-			 const uint8_t *dcid, size_t dcid_len)
+static int open_initial(struct dgram *d, const struct vinfo *vi, struct nl_reader pkt, size_t pn_off,
+			const uint8_t *dcid, size_t dcid_len)
 {
 	struct quic_state *st = d->st;
 	uint8_t plain[NLQ_PLAIN_MAX];
@@ -298,9 +298,9 @@ static void open_initial(struct dgram *d, const struct vinfo *vi, struct nl_read
 			cid_len = st->odcid_len;
 		} else {
 			if (!d->from_client)
-				return;
+				return 0;
 			if (st->has_odcid && same_cid(st, dcid, dcid_len))
-				return;
+				return 0;
 			cid = dcid;
 			cid_len = dcid_len;
 		}
@@ -316,8 +316,9 @@ static void open_initial(struct dgram *d, const struct vinfo *vi, struct nl_read
 		if (!d->from_client)
 			st->server_initial = 1;
 		apply_frames(d, nl_reader_make(plain, n), d->from_client, vi->gframes);
-		return;
+		return 1;
 	}
+	return 0;
 }
 
 /* Google QUIC before Q050 sends its CHLO in the clear, in a STREAM frame
@@ -367,17 +368,20 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 	 * headers (ngtcp2 does, in its Initial). */
 	if (vi.kind != V_VN && !(b0 & 0x40) && !d->st->started)
 		return PKT_NOT_MINE;
-	if (vi.kind == V_GOOGLE || vi.kind == V_GREASE) {
+	if (vi.kind == V_GOOGLE) {
 		/* Google headers differ after the version (Q046 packs the CID
-		 * lengths in one byte) and are not decrypted; a greased version
-		 * only asks for Version Negotiation. */
+		 * lengths in one byte) and are not decrypted. */
 		d->st->started = 1;
 		show_version(d, v, &vi);
 		raise_rank(d, R_INITIAL);
-		if (vi.kind == V_GOOGLE)
-			clear_chlo(d, nl_reader_rest(r));
+		clear_chlo(d, nl_reader_rest(r));
 		return PKT_STOP;
 	}
+	/* A greased version (RFC 9000 §15) asks for Version Negotiation, but a
+	 * client greasing it sends its ClientHello all the same, in a v1-shaped
+	 * Initial under v1's or draft-29's keys (ngtcp2: draft-29's; tshark
+	 * reads it so): it is read as one. Keys that do not fit fail the AEAD,
+	 * and nothing is read. */
 	/* RFC 8999 §5.1: connection IDs are at most 255 bytes in general, 20 in
 	 * the versions we decrypt. */
 	dcid_len = nl_get_u8(&p);
@@ -422,7 +426,10 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 	if (type == P_INITIAL) {
 		struct nl_reader whole = nl_reader_rest(r);
 		struct nl_reader pkt = nl_reader_sub(&whole, pn_off + (size_t)len);
-		open_initial(d, &vi, pkt, pn_off, dcid, dcid_len);
+		if (!open_initial(d, &vi, pkt, pn_off, dcid, dcid_len) && vi.kind == V_GREASE) {
+			vi.salt = NLQ_SALT_D29;	/* ngtcp2's keys for a version it does not know */
+			open_initial(d, &vi, pkt, pn_off, dcid, dcid_len);
+		}
 	}
 	nl_reader_skip(r, pn_off + (size_t)len);
 	return PKT_NEXT;

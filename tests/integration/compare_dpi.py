@@ -525,6 +525,8 @@ def expected(fl, cipher_names, qtype_names):
             exp["quic_version"] = "0x%08x" % fl.quic_version
             if fl.quic_version in QUIC_VERSIONS:
                 exp["quic_version_name"] = QUIC_VERSIONS[fl.quic_version]
+            elif fl.quic_version & 0x0f0f0f0f == 0x0a0a0a0a:
+                exp["quic_version_name"] = "greased"   # RFC 9000 §15
         ch = fl.quic_ch
         if ch:
             if ch["sni"] is not None:

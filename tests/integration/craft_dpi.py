@@ -20,7 +20,8 @@ each version's salt and labels.
   quic.pcap       client and server Initials of QUIC v1, v2, drafts 27, 29,
                   32, 34, mvfst 1/2/exp (CRYPTO out of order, split across
                   coalesced packets and datagrams), Google T050 and T051;
-                  a v1 Initial filling a 9 KB (jumbo frame) datagram
+                  a v1 Initial filling a 9 KB (jumbo frame) datagram; a
+                  greased version's Initial answered by Version Negotiation
   gquic.pcap      Google QUIC CHLOs: Q050 (encrypted), Q043 and Q046 (clear)
 
 and, for the dispatch checks (counted with --stats' dpi_offered):
@@ -407,6 +408,12 @@ def quic():
     udp(pk, c, s, 50012, 20012, initial(1, "v1", 0, dcid, scid, crypto, 0, pad_to=8900))
     sv = b"\x02\x00\x00\x00\x00\x06" + vint(0) + vint(len(sh)) + sh
     udp(pk, s, c, 20012, 50012, initial(1, "v1", 0, scid, sv_cid, sv, 0, True, 3000, dcid))
+    # A greased version (ngtcp2 -v 0x1a2a3a4a): its ClientHello under
+    # draft-29's keys, answered by Version Negotiation.
+    dcid, scid = os.urandom(8), os.urandom(8)
+    udp(pk, c, s, 50013, 20013, initial(0x1a2a3a4a, "d29", 0, dcid, scid, crypto, 0, pad_to=1200))
+    udp(pk, s, c, 20013, 50013, bytes([0x80]) + b"\x00" * 4 + bytes([len(scid)]) + scid +
+        bytes([len(dcid)]) + dcid + struct.pack(">I", 1))
     wrpcap(OUT + "/quic.pcap", pk)
 
 
