@@ -377,11 +377,18 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 		clear_chlo(d, nl_reader_rest(r));
 		return PKT_STOP;
 	}
-	/* A greased version (RFC 9000 §15) asks for Version Negotiation, but a
-	 * client greasing it sends its ClientHello all the same, in a v1-shaped
-	 * Initial under v1's or draft-29's keys (ngtcp2: draft-29's; tshark
-	 * reads it so): it is read as one. Keys that do not fit fail the AEAD,
-	 * and nothing is read. */
+	/* A greased version (RFC 9000 §15) only asks for Version Negotiation:
+	 * whatever follows it claims the flow. But a client greasing it sends
+	 * its ClientHello all the same, in a v1-shaped Initial under v1's or
+	 * draft-29's keys (ngtcp2: draft-29's; tshark reads it so): it is read
+	 * as one when it parses as one, and keys that do not fit fail the AEAD. */
+	const int grease = vi.kind == V_GREASE;
+	if (grease) {
+		d->st->started = 1;
+		show_version(d, v, &vi);
+		raise_rank(d, R_INITIAL);
+	}
+	const enum pkt_result bad = first && !grease ? PKT_BAD : PKT_STOP;
 	/* RFC 8999 §5.1: connection IDs are at most 255 bytes in general, 20 in
 	 * the versions we decrypt. */
 	dcid_len = nl_get_u8(&p);
@@ -402,25 +409,25 @@ static enum pkt_result long_packet(struct dgram *d, struct nl_reader *r, int fir
 		return PKT_STOP;
 	}
 	if (!nl_reader_ok(&p) || dcid_len > NLQ_MAX_CID || scid_len > NLQ_MAX_CID)
-		return first ? PKT_BAD : PKT_STOP;
+		return bad;
 	d->st->started = 1;
 	show_version(d, v, &vi);
 	type = long_type(b0, vi.v2);
-	if (type == P_RETRY) {		/* Retry runs to the end of the datagram */
+	if (type == P_RETRY || (grease && type != P_INITIAL)) {	/* Retry runs to the datagram's end */
 		raise_rank(d, R_INITIAL);
 		return PKT_STOP;
 	}
 	if (type == P_INITIAL) {
 		uint64_t token = nlq_varint(&p);
 		if (!nl_reader_ok(&p) || token > nl_reader_left(&p))
-			return first ? PKT_BAD : PKT_STOP;
+			return bad;
 		nl_reader_skip(&p, (size_t)token);
 	}
 	len = nlq_varint(&p);
 	/* Length covers packet number and payload; 4 + 16 bytes are needed
 	 * for the header protection sample (RFC 9001 §5.4.2). */
 	if (!nl_reader_ok(&p) || len > nl_reader_left(&p) || len < 4 + 16)
-		return first ? PKT_BAD : PKT_STOP;
+		return bad;
 	pn_off = nl_reader_offset(&p);
 	raise_rank(d, type == P_INITIAL ? R_INITIAL : R_HANDSHAKE);
 	if (type == P_INITIAL) {
