@@ -247,9 +247,13 @@ static const struct {
 	{255, "ANY"}, {256, "URI"}, {257, "CAA"}, {32768, "TA"}, {32769, "DLV"},
 };
 
+/* IANA's DNS RCODEs, as tshark names them; 12-15 are unassigned. 16 is
+ * BADVERS in OPT (BADSIG in TSIG, the same number); 17-22 come from TSIG
+ * and TKEY (RFC 8945, 2930), 23 from cookies (RFC 7873). */
 static const char *const dns_rcodes[] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
-	"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI",
+	"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI", NULL, NULL, NULL, NULL,
+	"BADVERS", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG", "BADTRUNC", "BADCOOKIE",
 };
 
 /* Writes prefix and v in decimal; returns the length. buf holds >= 16. */
@@ -285,10 +289,6 @@ static size_t dns_rcode_name(unsigned rc, char *buf)
 	const char *s = NULL;
 	if (rc < sizeof(dns_rcodes) / sizeof(dns_rcodes[0]))
 		s = dns_rcodes[rc];
-	else if (rc == 16)
-		s = "BADVERS";
-	else if (rc == 23)
-		s = "BADCOOKIE";
 	if (!s)
 		return dns_numname(buf, "RCODE", rc);
 	size_t n = strlen(s);

@@ -683,6 +683,21 @@ START_TEST(test_root_and_extended_rcode)
 	ASSERT_STR(&ff, "dns.rcode", "BADVERS");
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
+
+	/* header rcode 1 and OPT's extended rcode 1: 17, BADKEY (RFC 8945);
+	 * 17-23 all named, as tshark names them */
+	static const char *const ext[] = {"BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG",
+					  "BADTRUNC", "BADCOOKIE"};
+	for (unsigned rc = 17; rc <= 23; rc++) {
+		uint8_t m[] = {0, 1, 0x81, 0x80, 0, 0, 0, 0, 0, 0, 0, 1,
+			       0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0};	/* root OPT: ext rcode, version, flags, rdlen */
+		m[3] = (uint8_t)(0x80 | (rc & 15));
+		m[17] = (uint8_t)(rc >> 4);
+		open_flow(&ff);
+		ck_assert_int_eq(udp_r(&ff, 53, m, sizeof(m)), NL_NEED_MORE);
+		ASSERT_STR(&ff, "dns.rcode", ext[rc - 17]);
+		fh_close(&ff);
+	}
 }
 END_TEST
 
