@@ -87,6 +87,7 @@ FIELDS = [
     "dns.id", "dns.flags.response", "dns.flags.rcode", "dns.count.queries", "dns.count.answers",
     "dns.count.auth_rr", "dns.count.add_rr", "dns.qry.name", "dns.qry.type", "dns.resp.type",
     "dns.resp.ext_rcode", "dns.a", "dns.aaaa", "dns.cname", "dns.ptr.domain_name", "dns.ns",
+    "dns.count.zones", "dns.count.prerequisites", "dns.count.updates",
     # ssh
     "ssh.protocol", "ssh.message_code",
     # quic
@@ -273,11 +274,20 @@ def dns_messages(row):
     # tshark gives an rcode for responses only: hand them out in order
     rcodes = list(row["dns.flags.rcode"])
     nresp = sum(1 for f in row["dns.flags.response"] if f in ("1", "True"))
+    def count(i, name, update_name=None):
+        # an UPDATE (opcode 5) has zone, prerequisite and update counts
+        # where a query has question, answer and authority counts
+        for n in (name, update_name):
+            v = row.get(n) if n else None
+            if v and i < len(v):
+                return int(v[i])
+        return 0
+
     for i, mid in enumerate(ids):
-        qd = int(row["dns.count.queries"][i])
-        an = int(row["dns.count.answers"][i])
-        ns = int(row["dns.count.auth_rr"][i])
-        ar = int(row["dns.count.add_rr"][i])
+        qd = count(i, "dns.count.queries", "dns.count.zones")
+        an = count(i, "dns.count.answers", "dns.count.prerequisites")
+        ns = count(i, "dns.count.auth_rr", "dns.count.updates")
+        ar = count(i, "dns.count.add_rr")
         m = {"id": num(mid), "response": row["dns.flags.response"][i] in ("1", "True"),
              "rcode": None,
              "qnames": row["dns.qry.name"][qi:qi + qd],
@@ -618,6 +628,7 @@ def main():
     vs = tshark_values("tls.handshake.ciphersuite", "dns.qry.type")
     cipher_names = vs["tls.handshake.ciphersuite"]
     qtype_names = {k: v.split(" ")[0] for k, v in vs["dns.qry.type"].items()}
+    qtype_names[255] = "ANY"    # tshark says "*", RFC 8482 and dig say ANY
     flows = collect(tshark_rows(a.capture, DEFAULT_DECODE_AS if a.decode_as is None else a.decode_as))
 
     by_tuple = {}
