@@ -2,9 +2,10 @@
  * http.c - HTTP/1.0 and HTTP/1.1 request and response heads.
  *
  * RFC 9112 (HTTP/1.1 message syntax), RFC 9110 (semantics), RFC 1945
- * (HTTP/1.0). Only the first request's head and the first response's
- * status line are read; bodies, chunking and later messages of a
- * keep-alive connection are not.
+ * (HTTP/1.0). Only the first request's head and the first final
+ * response's status line are read (interim 1xx responses before it, as
+ * 100 Continue, are passed over); bodies, chunking and later messages of
+ * a keep-alive connection are not.
  *
  *   client -> server                      server -> client
  *   +-----------------------------------+ +----------------------------------+
@@ -38,6 +39,7 @@
 #include <netlens/dissector.h>
 
 #define HTTP_MAX_HDR_LINES 100	/* header lines read in the first request */
+#define HTTP_MAX_INTERIM 4	/* 1xx responses passed over before the final one */
 /* Stream deliveries per flow: a request head and a status line each in a
  * few segments, or in many small ones (a client writing header by header,
  * a long target at a small MSS). A body does not count: once the request
@@ -58,13 +60,15 @@ static const struct nl_field http_fields[F_COUNT] = {
 #define HS_MINE 0x01		/* a request line or status line validated */
 #define HS_REQ_LINE 0x02	/* the first request line validated; req_off past it */
 #define HS_REQ_DONE 0x04	/* the first request's head is read (or can't be) */
-#define HS_RESP_DONE 0x08	/* the first status line is read */
+#define HS_RESP_DONE 0x08	/* the first final status line is read */
 #define HS_HOST 0x10		/* a Host header was read */
 #define HS_UA 0x20		/* a User-Agent header was read */
 
 struct http_state {
 	uint32_t req_off;	/* client stream bytes read: request line + whole header
 				 * lines (a stream offset, counted from byte 0) */
+	uint32_t resp_off;	/* server stream bytes passed over: whole interim (1xx)
+				 * responses before the final one */
 	uint16_t hdr_lines;	/* header lines read */
 	uint8_t flags;		/* HS_* */
 };
@@ -358,9 +362,10 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 }
 
 /* The server's stream: the first status line. */
-static enum scan server_stream(const struct nl_host_api *api, struct nl_flow *flow,
-			       struct http_state *st, struct nl_reader r)
+/* A status line at r, which ends past it: *status its code. */
+static enum scan status_line(struct nl_reader *rp, unsigned *status_out)
 {
+	struct nl_reader r = *rp;
 	enum scan s = get_version(&r);
 	unsigned status = 0;
 	uint8_t c;
@@ -400,10 +405,55 @@ static enum scan server_stream(const struct nl_host_api *api, struct nl_flow *fl
 	s = get_eol(&r);
 	if (s != SCAN_OK)
 		return s;
-	st->flags |= HS_RESP_DONE | HS_MINE;
-	api->set_u64(flow, F_STATUS, status);
+	*status_out = status;
+	*rp = r;
 	return SCAN_OK;
 }
+
+/* An interim response's header block at r, after its status line: its
+ * lines up to the empty one, which r ends past. */
+static enum scan interim_headers(struct nl_reader *r)
+{
+	for (unsigned lines = 0; lines <= HTTP_MAX_HDR_LINES; lines++) {
+		size_t content, total;
+		enum scan s = scan_line(r, &content, &total);
+		if (s != SCAN_OK)
+			return s;
+		nl_reader_skip(r, total);
+		if (content == 0)
+			return SCAN_OK;
+	}
+	return SCAN_BAD;
+}
+
+/* The first final response's status line, at r (offset `at` of the server's
+ * stream): interim responses (100 Continue, 102, 103 Early Hints) before it
+ * are passed over, st->resp_off moving past each; 101 Switching Protocols
+ * is final. */
+static enum scan server_stream(const struct nl_host_api *api, struct nl_flow *flow,
+			       struct http_state *st, struct nl_reader r, uint64_t at)
+{
+	if (st->resp_off > at && nl_reader_skip(&r, (size_t)(st->resp_off - at)) < 0)
+		return SCAN_MORE;
+	for (unsigned interim = 0;; interim++) {
+		size_t start = nl_reader_offset(&r);
+		unsigned status = 0;
+		enum scan s = status_line(&r, &status);
+		if (s != SCAN_OK)
+			return s;
+		st->flags |= HS_MINE;
+		if (status >= 200 || status == 101 || interim >= HTTP_MAX_INTERIM) {
+			st->flags |= HS_RESP_DONE;
+			api->set_u64(flow, F_STATUS, status);
+			return SCAN_OK;
+		}
+		s = interim_headers(&r);
+		if (s != SCAN_OK)
+			return s;
+		st->resp_off += (uint32_t)(nl_reader_offset(&r) - start);
+	}
+}
+
 
 static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flow *flow,
 				    void *state, const struct nl_payload *p)
@@ -428,7 +478,7 @@ static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flo
 				st->flags |= HS_REQ_DONE;
 		}
 	} else if (!p->from_client && !(st->flags & HS_RESP_DONE)) {
-		s = server_stream(api, flow, st, data);
+		s = server_stream(api, flow, st, data, p->stream_offset);
 		if (s == SCAN_MORE && nl_reader_left(&data) >= NL_MAX_STREAM)
 			s = SCAN_BAD;	/* a status line longer than the stream kept */
 	}
@@ -445,6 +495,8 @@ static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flo
 			api->consume(flow, nl_reader_left(&data));
 		else if (p->from_client && (st->flags & HS_REQ_LINE) && st->req_off > p->stream_offset)
 			api->consume(flow, (size_t)(st->req_off - p->stream_offset));
+		else if (!p->from_client && st->resp_off > p->stream_offset)
+			api->consume(flow, (size_t)(st->resp_off - p->stream_offset));
 	}
 	return NL_NEED_MORE;
 }

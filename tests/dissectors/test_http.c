@@ -376,6 +376,38 @@ START_TEST(test_variants)
 }
 END_TEST
 
+/* An interim response in one segment, the final one in the next: both
+ * hosts find the final status, and the new one holds none of the 100. */
+START_TEST(test_interim_then_final_split)
+{
+	/* a control byte in an interim response's headers: malformed */
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_s(&ff, 1, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"), NL_NEED_MORE);
+	ck_assert_int_eq(feed_s(&ff, 0, "HTTP/1.1 100 Continue\r\nBad\x01: x\r\n\r\nHTTP/1.1 200 OK\r\n"),
+			 NL_MALFORMED);
+	fh_close(&ff);
+
+	static const char c[] = "POST /up HTTP/1.1\r\nHost: up.test\r\nExpect: 100-continue\r\n\r\n";
+	static const char sv[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
+	static const size_t segs[] = { 1, 7, 25, 26, 4096 };
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		struct fh_flow a, b;
+		fh_open(&a, D());
+		fh_open(&b, D());
+		ck_assert_int_eq(fh_replay_both(&a, &b, 40000, 80, (const uint8_t *)c, sizeof(c) - 1,
+						(const uint8_t *)sv, sizeof(sv) - 1, segs[i]), 0);
+		ck_assert_msg(fh_same_results(&a, &b), "%zu-byte segments", segs[i]);
+		int found;
+		ck_assert_uint_eq(fh_u64(&b, "http.status", &found), 201);
+		ck_assert_int_eq(found, 1);
+		ck_assert_int_eq(a.f.errors + b.f.errors, 0);
+		fh_close(&a);
+		fh_close(&b);
+	}
+}
+END_TEST
+
 START_TEST(test_status_lines)
 {
 	static const struct {
@@ -383,7 +415,15 @@ START_TEST(test_status_lines)
 		enum nl_verdict v;
 		uint64_t status;
 	} v[] = {
-		{ "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", NL_DONE, 100 },
+		/* interim responses are passed over: the final one's status */
+		{ "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", NL_DONE, 200 },
+		{ "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+		  "HTTP/1.1 100 Continue\nX: y\n\nHTTP/1.1 201 Created\r\n", NL_DONE, 201 },
+		{ "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", NL_DONE, 101 },
+		{ "HTTP/1.1 100 Continue\r\n\r\n", NL_NEED_MORE, 0 },	/* the final one to come */
+		{ "HTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 B\r\n\r\nHTTP/1.1 100 C\r\n\r\n"
+		  "HTTP/1.1 100 D\r\n\r\nHTTP/1.1 102 E\r\n\r\n", NL_DONE, 102 },	/* 4 passed over at most */
+
 		{ "HTTP/1.0 599 Whatever\n", NL_DONE, 599 },
 		{ "HTTP/1.1 404 \r\n", NL_DONE, 404 },
 		{ "HTTP/1.1 200\r\n", NL_DONE, 200 },
@@ -832,6 +872,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_keepalive_second_request);
 	tcase_add_test(tc, test_variants);
 	tcase_add_test(tc, test_status_lines);
+	tcase_add_test(tc, test_interim_then_final_split);
 	tcase_add_test(tc, test_split_every_byte);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_bad_request_lines);

@@ -16,7 +16,8 @@ What netlens should show, per flow, by its documented rules
 (dissectors/README.md, doc/plugin-abi.md, the dissectors' headers):
 
 http   first request of the connection only: method, Host, request target
-       (http_path), User-Agent; first response's status code.
+       (http_path), User-Agent; the first final response's status code
+       (interim 1xx passed over, 101 final).
 tls    first ClientHello: SNI, ALPN list, JA4 (computed here from tshark's
        ciphers, extensions, signature algorithms: FoxIO JA4 spec);
        first ServerHello: its selected version (supported_versions, else
@@ -203,6 +204,7 @@ class Flow:
         # collected per protocol
         self.http_req = None
         self.http_status = None
+        self.http_interim = 0   # 1xx responses passed over
         self.ch = None          # ClientHello fields
         self.sh = None          # ServerHello fields
         self.dns_msgs = []      # in order
@@ -350,7 +352,13 @@ def collect(rows):
                            "ua": first(row, "http.user_agent"),
                            "frame": first(row, "frame.number")}
         if row["http.response.code"] and not from_client and fl.http_status is None:
-            fl.http_status = int(row["http.response.code"][0])
+            # the first final response's: interim 1xx (100 Continue, 103)
+            # passed over, at most 4 of them; 101 Switching Protocols is final
+            for code in (int(c) for c in row["http.response.code"]):
+                if code >= 200 or code == 101 or fl.http_interim >= 4:
+                    fl.http_status = code
+                    break
+                fl.http_interim += 1
 
         # quic
         if row["gquic.version"] or row["gquic.tag.sni"]:
