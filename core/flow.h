@@ -122,4 +122,9 @@ static inline uint16_t flow_src_port(const struct flow *f)
 static inline uint16_t flow_dst_port(const struct flow *f)
 { return (f->flags & FLOW_SRC_IS_B) ? f->key.pa : f->key.pb; }
 
+/* A flow's bytes per second in direction dir: over the rate window, or
+ * over its age while it is younger (rate_get_since). */
+static inline double flow_rate(const struct flow *f, uint64_t now_us, int dir)
+{ return rate_get_since(&f->rate, now_us, dir, f->first_seen_us); }
+
 #endif

@@ -39,6 +39,44 @@ double rate_get(const struct rate *r, uint64_t now_us, int dir)
 	return (prev * (1.0 - frac) + cur) / ((double)rate_window / 1e6);
 }
 
+double rate_get_since(const struct rate *r, uint64_t now_us, int dir, uint64_t since_us)
+{
+	const uint64_t w = rate_window;
+	uint64_t b = now_us / w, into = now_us % w;
+	double cur, prev;
+
+	if (b + 1 == r->bucket) {	/* see rate_get */
+		b = r->bucket;
+		into = 0;
+	}
+	if (b == r->bucket) {
+		cur = r->cur[dir];
+		prev = r->prev[dir];
+	} else if (b == (uint64_t)r->bucket + 1) {
+		cur = 0;
+		prev = r->cur[dir];
+	} else {
+		return 0.0;
+	}
+	const uint64_t start = b * w, now = start + into;
+	if (since_us + w > now) {
+		/* Younger than the window: every byte it sent is in the two
+		 * buckets, over its age (at least a second, so that its first
+		 * packet is no burst). */
+		uint64_t age = now > since_us ? now - since_us : 0;
+		if (age < RATE_MIN_AGE_US)
+			age = RATE_MIN_AGE_US;
+		return (prev + cur) / ((double)age / 1e6);
+	}
+	if (since_us > start - w) {
+		/* Begun inside the previous bucket: its bytes there are spread
+		 * over [since, start), not the whole bucket. */
+		double part = (double)(w - into) / (double)(start - since_us);
+		return (prev * (part < 1.0 ? part : 1.0) + cur) / ((double)w / 1e6);
+	}
+	return (prev * (1.0 - (double)into / (double)w) + cur) / ((double)w / 1e6);
+}
+
 double rate64_get(const struct rate64 *r, uint64_t now_us, int dir)
 {
 	uint64_t b = now_us / rate_window;

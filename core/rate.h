@@ -61,6 +61,13 @@ static inline void rate_add(struct rate *r, uint64_t now_us, int dir, uint32_t b
 /* Bytes per second in direction dir at time now_us. */
 double rate_get(const struct rate *r, uint64_t now_us, int dir);
 
+/* The same for a counter whose traffic began at since_us: one younger than
+ * the window is averaged over its age (at least RATE_MIN_AGE_US), as
+ * RustNet does, not over a window it was not there for (a new 9.5 MiB/s
+ * transfer read 3.4 MiB/s four seconds in). */
+#define RATE_MIN_AGE_US 1000000u
+double rate_get_since(const struct rate *r, uint64_t now_us, int dir, uint64_t since_us);
+
 /* The same method with 64-bit buckets, for whole-interface totals where a
  * busy link would saturate 32 bits. */
 struct rate64 {

@@ -661,9 +661,9 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 	if (f->flags & FLOW_CLOSED) {
 		p = put_cell(p, "closed", 6, 21, 1);
 	} else {
-		q = put_human(cell, rate_get(&f->rate, now_us, DIR_REV));
+		q = put_human(cell, flow_rate(f, now_us, DIR_REV));
 		q = PUT(q, "/s ");
-		q = put_human(q, rate_get(&f->rate, now_us, DIR_FWD));
+		q = put_human(q, flow_rate(f, now_us, DIR_FWD));
 		q = PUT(q, "/s");
 		p = put_cell(p, cell, (size_t)(q - cell), 21, 1);
 	}

@@ -260,8 +260,8 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	add(l, "Received", "%s in %u packet%s", ui_human_bytes(a, sizeof(a), (double)f->bytes[DIR_REV]),
 	    f->packets[DIR_REV], f->packets[DIR_REV] == 1 ? "" : "s");
 	if (!closed)
-		add(l, "Rate", "down %s, up %s", ui_human_rate(b, sizeof(b), rate_get(&f->rate, now, DIR_REV)),
-		    ui_human_rate(c, sizeof(c), rate_get(&f->rate, now, DIR_FWD)));
+		add(l, "Rate", "down %s, up %s", ui_human_rate(b, sizeof(b), flow_rate(f, now, DIR_REV)),
+		    ui_human_rate(c, sizeof(c), flow_rate(f, now, DIR_FWD)));
 	if (!closed && u->sel_hist_id == f->id + 1 && u->sel_hist.n > 1)
 		add_windows(u, f, l);
 

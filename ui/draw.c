@@ -286,11 +286,11 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 		case COL_APP: s = t.app; break;
 		case COL_DOWN:
 			s = r->closed ? "closed" : ui_human_rate(cell, sizeof(cell),
-								 rate_get(&f->rate, now, DIR_REV));
+								 flow_rate(f, now, DIR_REV));
 			break;
 		case COL_UP:
 			s = r->closed ? "" : ui_human_rate(cell, sizeof(cell),
-							   rate_get(&f->rate, now, DIR_FWD));
+							   flow_rate(f, now, DIR_FWD));
 			break;
 		case COL_PROCESS: process_cell(cell, sizeof(cell), &t, w[i]); s = cell; break;
 		}

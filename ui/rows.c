@@ -251,7 +251,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	r->closed = (uint8_t)closed;
 	r->header = 0;
 	r->group_count = 0;
-	r->bw = closed ? 0 : rate_get(&f->rate, now, DIR_FWD) + rate_get(&f->rate, now, DIR_REV);
+	r->bw = closed ? 0 : flow_rate(f, now, DIR_FWD) + flow_rate(f, now, DIR_REV);
 	r->gbw = 0;
 	switch (u->sort) {
 	case SORT_PROTO: key_text(r->key, t.proto); break;
@@ -487,8 +487,8 @@ void ui_procs_build(struct ui *u)
 			snprintf(p->name, sizeof(p->name), "%s", name);
 		}
 		p->flows++;
-		p->down += rate_get(&f->rate, now, DIR_REV);
-		p->up += rate_get(&f->rate, now, DIR_FWD);
+		p->down += flow_rate(f, now, DIR_REV);
+		p->up += flow_rate(f, now, DIR_FWD);
 		p->bytes_down += f->bytes[DIR_REV];
 		p->bytes_up += f->bytes[DIR_FWD];
 	}

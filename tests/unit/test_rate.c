@@ -59,6 +59,41 @@ START_TEST(test_constant_rate)
 }
 END_TEST
 
+/* A flow younger than the window is averaged over its age, not over the
+ * whole window: a steady transfer reads its rate from its first second. */
+START_TEST(test_young_flow_over_its_age)
+{
+	struct rate r;
+	memset(&r, 0, sizeof(r));
+	const uint64_t start = T0 + 3 * SEC + 100000, end = start + 30 * SEC;
+	uint64_t checks = 0;
+	for (uint64_t t = start; t < end; t += 10000) {
+		rate_add(&r, t, 0, 1000);	/* 100 000 B/s */
+		if (t >= start + SEC && (t - start) % 300000 == 0) {
+			assert_near(rate_get_since(&r, t, 0, start), 100000.0, 0.02, "young or old");
+			checks++;
+		}
+	}
+	ck_assert_uint_gt(checks, 90);
+	/* 4 s in, the plain window rate is 40 % of it */
+	struct rate y;
+	memset(&y, 0, sizeof(y));
+	for (uint64_t t = start; t < start + 4 * SEC; t += 10000)
+		rate_add(&y, t, 0, 1000);
+	assert_near(rate_get(&y, start + 4 * SEC, 0), 40000.0, 0.02, "window");
+	assert_near(rate_get_since(&y, start + 4 * SEC, 0, start), 100000.0, 0.02, "age");
+	/* long past: the same as rate_get */
+	assert_near(rate_get_since(&r, end, 0, start - 100 * SEC), rate_get(&r, end, 0), 1e-9, "old");
+	/* a first packet is no burst: over a second at least */
+	struct rate one;
+	memset(&one, 0, sizeof(one));
+	rate_add(&one, start, 1, 1500);
+	assert_near(rate_get_since(&one, start + 1000, 1, start), 1500.0, 1e-9, "one packet");
+	ck_assert(rate_get_since(&one, start + 1000, 0, start) == 0.0);
+	ck_assert(rate_get_since(&one, start + 3 * W, 1, start) == 0.0);	/* idle since */
+}
+END_TEST
+
 START_TEST(test_interpolation_at_boundaries)
 {
 	struct rate r;
@@ -242,6 +277,7 @@ static Suite *rate_suite(void)
 	tc = tcase_create("valid");
 	tcase_add_checked_fixture(tc, window_default, NULL);
 	tcase_add_test(tc, test_constant_rate);
+	tcase_add_test(tc, test_young_flow_over_its_age);
 	tcase_add_test(tc, test_interpolation_at_boundaries);
 	tcase_add_test(tc, test_directions_independent);
 	tcase_add_test(tc, test_saturation);
