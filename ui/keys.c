@@ -115,8 +115,17 @@ static int filter_key(struct ui *u, int ch)
 			return 1;
 		}
 		u->editing = EDIT_NONE;
-		if (u->ferr[0]) {	/* keep the last filter that compiled */
-			ui_set_status(u, "%s", u->ferr);
+		if (u->ferr[0]) {
+			/* Left invalid: the filter in force before / stays, not
+			 * the last one that compiled as the line was typed (app:/(
+			 * on the way to app:/(tls|quic)/ matches nothing). */
+			char why[sizeof(u->ferr)];
+			snprintf(why, sizeof(why), "%s", u->ferr);
+			snprintf(u->ftext, sizeof(u->ftext), "%s", u->fkept);
+			u->flen = u->fcur = (int)strlen(u->ftext);
+			ui_apply_filter(u);
+			ui_set_status(u, "%s; the filter stays %s%s%s", why, u->ftext[0] ? "\"" : "",
+				      u->ftext[0] ? u->ftext : "off", u->ftext[0] ? "\"" : "");
 		}
 		return 1;
 	case 27:	/* Esc: / clears its filter and leaves; f leaves the capture filter as it was */
@@ -360,6 +369,7 @@ static void handle_key(struct ui *u, int ch)
 	case '/':
 		u->editing = EDIT_FILTER;
 		u->fcur = u->flen;
+		snprintf(u->fkept, sizeof(u->fkept), "%s", u->ftext);
 		u->screen = u->screen == SCR_DETAILS ? SCR_OVERVIEW : u->screen;
 		break;
 	case KEY_UP: case 'k':

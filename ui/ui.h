@@ -126,6 +126,8 @@ struct ui {
 	int editing;		/* enum ui_edit */
 	char ftext[1025];
 	int flen, fcur;
+	char fkept[1025];	/* the filter in force when / began: it stays when
+				 * the line is left invalid */
 	struct filter *filter;	/* owned; NULL = none */
 	char ferr[200];
 	char btext[1025];	/* f: the capture filter being typed */
