@@ -28,13 +28,17 @@ int main(int argc, char **argv)
 	 * prints instead (as --headless). */
 	if (!tui_possible(&app))
 		app.opt.headless = 1;
-#ifdef HAVE_UI
-	int rc = app.opt.headless ? 0 : tui_check_options(&app);
-#else
-	int rc = tui_check_options(&app);	/* refuses the UI's own options */
-#endif
+	int rc = tui_check_options(&app);	/* a bad --filter; without a UI, the UI's own options */
 	if (rc != 0)
 		return rc;
+#ifdef HAVE_UI
+	/* --filter narrows the UI's table: a run printing instead (--headless,
+	 * or output not a terminal) prints every flow, and says so rather than
+	 * leave the filter silently unused. */
+	if (app.opt.headless && app.opt.ui_filter && !app.opt.ui_filter_from_config)
+		fprintf(stderr, "netlens: --filter filters the terminal UI; this run prints every flow "
+			"(choose packets with --bpf-filter, or filter the --format json output)\n");
+#endif
 
 	rc = app_init(&app);
 	if (rc == 0 && !app.opt.headless)
