@@ -180,6 +180,10 @@ void tui_tick(struct app *a)
 	 * has been read never changes again (its clock stopped); live, ages,
 	 * decaying rates and staleness colours move, so an idle screen is
 	 * redrawn now and then. */
+	/* Paused: the screen stays as it was (rates, ages and totals too)
+	 * until a key asks for a redraw. */
+	if (u->paused)
+		return;
 	int same = a->tracker.stats.packets == u->last_packets && !u->status[0];
 	if (a->cap.offline && a->cap.eof) {
 		if (same && u->eof_drawn)
