@@ -185,8 +185,14 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 			ui_sanitize(v, sizeof(v), proc->info.cmdline, strlen(proc->info.cmdline));
 			add(l, "Command line", "%s", v);
 		}
-		if (proc->info.uid != OWNER_UID_UNKNOWN)
+		/* A process gone before its parent was read has none (0), as
+		 * the JSON leaves process_ppid out. */
+		if (proc->info.uid != OWNER_UID_UNKNOWN && proc->info.ppid)
 			add(l, "Parent pid, user", "%u, uid %u", proc->info.ppid, proc->info.uid);
+		else if (proc->info.uid != OWNER_UID_UNKNOWN)
+			add(l, "User", "uid %u", proc->info.uid);
+		else if (proc->info.ppid)
+			add(l, "Parent pid", "%u", proc->info.ppid);
 		add(l, "Attributed by", "%s, %s", owners_method_name((enum owner_method)proc->method),
 		    owners_match_name(owners_match(owner)));
 	} else {
