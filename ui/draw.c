@@ -220,8 +220,9 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 		if (r->gkey[0] == 0x7f)
 			title = u->group == GROUP_REMOTE ? "(no address)" : "(unknown process)";
 		else if (u->group == GROUP_REMOTE)	/* the key is binary: a member names it */
-			title = (m = ui_row_flow(u, r + 1)) ? record_addr(m, flow_dst_addr(m), addr) : "?";
-		snprintf(t, sizeof(t), "%s %s  (%u connection%s, %s)", u->utf8 ? "\xe2\x96\xbe" : "-",
+			title = (m = ui_header_flow(u, r)) ? record_addr(m, flow_dst_addr(m), addr) : "?";
+		snprintf(t, sizeof(t), "%s %s  (%u connection%s, %s)",
+			 r->folded ? (u->utf8 ? "\xe2\x96\xb8" : "+") : (u->utf8 ? "\xe2\x96\xbe" : "-"),
 			 title, r->group_count,
 			 r->group_count == 1 ? "" : "s", ui_human_rate(rate, sizeof(rate), r->bw));
 		ui_put(y, x0, width, t, 0);
@@ -542,7 +543,7 @@ int ui_table_rows(void)
 
 static void draw_overview(struct ui *u, int y0, int h)
 {
-	int side = COLS >= SIDE_MIN_COLS;
+	int side = COLS >= SIDE_MIN_COLS && !u->side_hidden;
 	int width = (side ? COLS - SIDE_W - 1 : COLS) - 1;	/* last cell: scrollbar */
 	int w[COL_COUNT];
 	layout(u, width, w);
@@ -648,7 +649,7 @@ static void draw_status(struct ui *u)
 		attrset(A_NORMAL);
 		ui_put(y, 1, COLS - 1, u->ftext, 0);
 		/* How many rows the filter leaves, at the right as you type. */
-		snprintf(s, sizeof(s), "%u of %u", u->rows.n - u->rows.headers, u->rows.total);
+		snprintf(s, sizeof(s), "%u of %u", u->rows.flows, u->rows.total);
 		int cw = (int)strlen(s);
 		if (2 + ui_text_width(u->ftext) + cw + 2 < COLS && !u->ferr[0]) {
 			attrset(ui_theme(u, CP_MUTED, A_DIM));
@@ -686,8 +687,11 @@ static void draw_status(struct ui *u)
 	if (u->screen == SCR_OVERVIEW && x < COLS) {
 		int h = u->table_h > 0 ? u->table_h : 1;
 		int last = u->top + h < (int)u->rows.n ? u->top + h : (int)u->rows.n;
-		uint32_t shown = u->rows.n - u->rows.headers;
-		if (u->rows.n)
+		uint32_t shown = u->rows.flows;
+		if (u->rows.n && u->rows.headers)	/* rows are titles and flows: count rows */
+			snprintf(s, sizeof(s), "rows %d-%d of %u: %u flows in %u groups", u->top + 1, last,
+				 u->rows.n, shown, u->rows.headers);
+		else if (u->rows.n)
 			snprintf(s, sizeof(s), "%d-%d of %u", u->top + 1, last, shown);
 		else
 			snprintf(s, sizeof(s), "0 of 0");
@@ -712,7 +716,7 @@ static void draw_keys(struct ui *u)
 	static const char *const keys[][2] = {
 		{ "q", "quit" }, { "h", "help" }, { "/", "filter" }, { "s", "sort" },
 		{ "Enter", "details" }, { "Tab", "view" }, { "t", "closed" }, { "a", "group" },
-		{ "Space", "pause" },
+		{ "P", "pause" },
 	};
 	int y = LINES - 1, x = 0;
 	move(y, 0);

@@ -45,6 +45,24 @@ int ui_apply_filter(struct ui *u)
 	return 1;
 }
 
+/* Folds (1), unfolds (0) or toggles (-1) the selected row's group; the
+ * selection moves to its title row, which stays where it was. */
+static void fold_selected(struct ui *u, int fold)
+{
+	int i = u->sel;
+	while (i > 0 && !u->rows.v[i].header)
+		i--;
+	const struct ui_row *h = &u->rows.v[i];
+	if (!h->header)
+		return;
+	if (fold < 0)
+		fold = !h->folded;
+	ui_group_fold(u, h->gkey, fold);
+	ui_select_index(u, i);
+	ui_rebuild(u);	/* now: the rows below move */
+	u->model_dirty = 0;
+}
+
 static void move_sel(struct ui *u, int delta)
 {
 	ui_select_index(u, u->sel + delta);
@@ -302,7 +320,7 @@ static void handle_key(struct ui *u, int ch)
 			tracker_clear(&u->app->tracker);
 			u->model_dirty = 1;
 			u->clear_armed_us = 0;
-			u->rows.n = 0;
+			u->rows.n = u->rows.flows = u->rows.headers = 0;
 			u->sel = u->top = 0;
 			u->sel_id = 0;
 			ui_set_status(u, "cleared all connections and history");
@@ -339,7 +357,12 @@ static void handle_key(struct ui *u, int ch)
 		else if (list)
 			move_sel(u, ch == 4 ? 5 : -5);
 		break;
-	case 'i':
+	case 'i':	/* RustNet's: the overview's side panel; elsewhere the interfaces */
+		if (u->screen == SCR_OVERVIEW) {
+			u->side_hidden = !u->side_hidden;
+			ui_set_status(u, u->side_hidden ? "side panel hidden (i shows it)" : "side panel shown");
+			break;
+		}
 		u->screen = u->screen == SCR_INTERFACES ? SCR_OVERVIEW : SCR_INTERFACES;
 		u->list_scroll = 0;
 		break;
@@ -356,10 +379,24 @@ static void handle_key(struct ui *u, int ch)
 			u->screen = SCR_OVERVIEW;
 		}
 		break;
-	case ' ':
+	case ' ':	/* RustNet's: fold or unfold the group; not grouped, pause */
+		if (u->group && u->screen == SCR_OVERVIEW && u->rows.n) {
+			fold_selected(u, -1);
+			break;
+		}
+		/* fall through */
+	case 'P':
 		u->paused = !u->paused;
-		ui_set_status(u, u->paused ? "display paused; capture goes on (Space resumes)"
+		ui_set_status(u, u->paused ? "display paused; capture goes on (P resumes)"
 			      : "display resumed");
+		break;
+	case KEY_LEFT:	/* RustNet's: fold the group, unfold it */
+		if (u->group && u->screen == SCR_OVERVIEW && u->rows.n)
+			fold_selected(u, 1);
+		break;
+	case KEY_RIGHT: case 'l':
+		if (u->group && u->screen == SCR_OVERVIEW && u->rows.n)
+			fold_selected(u, 0);
 		break;
 	case 'f':	/* iftop's: edit the capture filter, from the one in force */
 		snprintf(u->btext, sizeof(u->btext), "%s", u->app->capture_filter);
@@ -413,6 +450,8 @@ static void handle_key(struct ui *u, int ch)
 		break;
 	case '\n': case '\r': case KEY_ENTER:
 		if (u->screen == SCR_OVERVIEW && u->rows.n) {
+			if (u->rows.v[u->sel].folded)	/* a folded group: open it first */
+				fold_selected(u, 0);
 			if (u->rows.v[u->sel].header)	/* a group: its first flow */
 				ui_select_index(u, u->sel + 1);
 			u->screen = SCR_DETAILS;

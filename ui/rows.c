@@ -53,6 +53,13 @@ const struct flow *ui_row_flow(struct ui *u, const struct ui_row *r)
 	return f->id == r->id ? f : NULL;
 }
 
+const struct flow *ui_header_flow(struct ui *u, const struct ui_row *h)
+{
+	struct ui_row first = *h;
+	first.header = 0;
+	return ui_row_flow(u, &first);
+}
+
 void ui_sanitize(char *out, size_t n, const char *s, size_t len)
 {
 	struct strbuf b;
@@ -352,6 +359,10 @@ static void insert_headers(struct ui *u)
 			memset(h, 0, sizeof(*h));
 			h->header = 1;
 			memcpy(h->gkey, rs->v[w + 1].gkey, UI_KEY_LEN);
+			h->id = rs->v[w + 1].id;	/* its first flow names it */
+			h->index = rs->v[w + 1].index;
+			h->closed = rs->v[w + 1].closed;
+			h->folded = (uint8_t)ui_group_folded(u, h->gkey);
 			for (uint32_t j = w + 1; j < rs->n + groups && !rs->v[j].header &&
 			     !memcmp(rs->v[j].gkey, h->gkey, UI_KEY_LEN); j++) {
 				h->group_count++;
@@ -361,6 +372,47 @@ static void insert_headers(struct ui *u)
 	}
 	rs->n += groups;
 	rs->headers = groups;
+	if (!u->n_folded)
+		return;
+	/* Folded groups keep only their title row. */
+	uint32_t keep = 0;
+	int folded = 0;
+	for (uint32_t i = 0; i < rs->n; i++) {
+		if (rs->v[i].header)
+			folded = rs->v[i].folded;
+		else if (folded)
+			continue;
+		rs->v[keep++] = rs->v[i];
+	}
+	rs->n = keep;
+}
+
+int ui_group_folded(const struct ui *u, const char *gkey)
+{
+	for (unsigned i = 0; i < u->n_folded; i++)
+		if (!memcmp(u->folded[i], gkey, UI_KEY_LEN))
+			return 1;
+	return 0;
+}
+
+void ui_group_fold(struct ui *u, const char *gkey, int fold)
+{
+	for (unsigned i = 0; i < u->n_folded; i++)
+		if (!memcmp(u->folded[i], gkey, UI_KEY_LEN)) {
+			if (!fold) {
+				memmove(u->folded[i], u->folded[i + 1],
+					(size_t)(u->n_folded - i - 1) * UI_KEY_LEN);
+				u->n_folded--;
+			}
+			return;
+		}
+	if (!fold)
+		return;
+	if (u->n_folded == UI_FOLD_MAX) {	/* the oldest fold goes */
+		memmove(u->folded[0], u->folded[1], (size_t)(UI_FOLD_MAX - 1) * UI_KEY_LEN);
+		u->n_folded--;
+	}
+	memcpy(u->folded[u->n_folded++], gkey, UI_KEY_LEN);
 }
 
 void ui_select_index(struct ui *u, int i)
@@ -413,6 +465,7 @@ void ui_rebuild(struct ui *u)
 		qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
 		sort_groups_by_rate = 0;
 	}
+	rs->flows = rs->n;
 	if (u->group)
 		insert_headers(u);
 

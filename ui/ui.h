@@ -33,6 +33,7 @@ enum ui_sort {
 };
 
 #define UI_KEY_LEN 40	/* holds any IPv6 address text (39) */
+#define UI_FOLD_MAX 64	/* groups folded at once */
 
 /* What the bottom line is editing. */
 enum ui_edit {
@@ -52,7 +53,9 @@ struct ui_row {
 	uint32_t id;		/* flow creation serial: what the selection follows */
 	uint32_t index;		/* slab index (open) or history index (closed) */
 	uint8_t closed;
-	uint8_t header;		/* a group's title row (grouped view) */
+	uint8_t header;		/* a group's title row (grouped view): id, index and
+				 * closed then name its first flow */
+	uint8_t folded;		/* header rows: its flows are hidden (Space, Left) */
 	uint32_t group_count;	/* header rows: flows in the group */
 	double bw;		/* down + up, bytes/s */
 	double gbw;		/* grouped, sorted on bandwidth: the group's bw, which orders the groups */
@@ -66,6 +69,7 @@ struct ui_rows {
 	uint32_t n, cap;
 	uint32_t total;		/* flows before filtering */
 	uint32_t headers;	/* group title rows among n */
+	uint32_t flows;		/* flows the filter leaves (in folded groups too) */
 };
 
 /* Text of a flow, as filters and views see it (sanitised). */
@@ -117,7 +121,12 @@ struct ui {
 	int show_names;		/* d: hostnames (from DNS answers seen) instead of addresses */
 	int show_history;	/* t */
 	int group;		/* enum ui_group: a by process, A by remote address */
-	int paused;		/* Space */
+	int paused;		/* Space (not grouped), P */
+	int side_hidden;	/* i in the overview: the side panel off (RustNet's) */
+	/* Groups folded to their title row (Space, Left; Right or l unfolds),
+	 * by group key; the oldest fold is forgotten past UI_FOLD_MAX. */
+	char folded[UI_FOLD_MAX][UI_KEY_LEN];
+	unsigned n_folded;
 	int app_width_adj;	/* < and >: extra cells for the application column */
 	int iface_col;		/* a flow named its interface (several read): the If column */
 	uint64_t quit_armed_us, clear_armed_us;
@@ -186,6 +195,11 @@ const struct flow *ui_row_flow(struct ui *u, const struct ui_row *r);
 void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t);
 void ui_rebuild(struct ui *u);
 void ui_select_index(struct ui *u, int i);
+/* Folded groups (grouped view): whether gkey's is, and fold or unfold it. */
+int ui_group_folded(const struct ui *u, const char *gkey);
+void ui_group_fold(struct ui *u, const char *gkey, int fold);
+/* A group title row's first flow (its title and Enter name it). */
+const struct flow *ui_header_flow(struct ui *u, const struct ui_row *h);
 void ui_rows_free(struct ui_rows *r);
 const char *ui_sort_name(enum ui_sort s);
 int ui_sort_default_desc(enum ui_sort s);
