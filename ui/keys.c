@@ -251,8 +251,12 @@ static void mouse(struct ui *u)
 		return;
 	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED))
 		ui_select_index(u, row);
-	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-		u->screen = SCR_DETAILS;
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED) {
+		if (u->rows.v[row].header)	/* RustNet's: a group's title folds or unfolds it */
+			fold_selected(u, -1);
+		else
+			u->screen = SCR_DETAILS;
+	}
 }
 
 static void handle_key(struct ui *u, int ch);
