@@ -111,6 +111,14 @@ static void add_mac(struct lines *l, const char *label, const struct flow *f, in
 	add(l, label, "%s%s%s%s", record_mac_text(m, text), v[0] ? " (" : "", v, v[0] ? ")" : "");
 }
 
+/* An RTT in ms, to 0.1 ms, or to the microsecond below 1 ms (a LAN's or
+ * loopback's 0.05 ms is not 0.0 ms; the JSON has it to 0.001 ms). */
+static const char *rtt_text(char *buf, size_t n, uint32_t us)
+{
+	snprintf(buf, n, us < 1000 ? "%.3f ms" : "%.1f ms", us / 1000.0);
+	return buf;
+}
+
 /* iftop's three windows for the flow being looked at, from the counts
  * sampled since it was selected (a flow keeps no history of its own). */
 static void add_windows(const struct ui *u, const struct flow *f, struct lines *l)
@@ -155,7 +163,7 @@ void ui_sample_selected(struct ui *u)
 static void build(struct ui *u, const struct flow *f, int closed, struct lines *l)
 {
 	struct flow_text t;
-	char a[64], b[64], c[64];
+	char a[64], b[64], c[64], r[32];
 	uint64_t now = ui_now(u);
 	ui_flow_text(u, f, &t);
 
@@ -279,14 +287,17 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 		add(l, "Fast retransmits", "%u", s->fast_retransmits);
 		add(l, "Duplicate ACKs", "%u", s->dup_acks);
 		if (s->irtt_us)
-			add(l, "Handshake RTT", "%.1f ms", s->irtt_us / 1000.0);
+			add(l, "Handshake RTT", "%s", rtt_text(r, sizeof(r), s->irtt_us));
 		if (s->srtt_us)
-			add(l, "Smoothed RTT", "%.1f ms", s->srtt_us / 1000.0);
+			add(l, "Smoothed RTT", "%s", rtt_text(r, sizeof(r), s->srtt_us));
+		/* The field as sent: its scale is in the SYNs' options, which
+		 * are not kept. */
 		if (!closed)
-			add(l, "Window", "source %u, destination %u", s->d[0].last_win, s->d[1].last_win);
+			add(l, "Window field", "source %u, destination %u (unscaled)", s->d[0].last_win,
+			    s->d[1].last_win);
 	} else if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) && f->u.icmp.rtt_us) {
 		heading(l, "ICMP");
-		add(l, "Echo RTT", "%.1f ms", f->u.icmp.rtt_us / 1000.0);
+		add(l, "Echo RTT", "%s", rtt_text(r, sizeof(r), f->u.icmp.rtt_us));
 	}
 	if (f->icmp_err_count)
 		add(l, "ICMP errors", "%u, last: %s", f->icmp_err_count,
