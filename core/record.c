@@ -618,7 +618,7 @@ int record_text_width(const struct flow *f)
 
 void record_text_header(struct strbuf *b, int width)
 {
-	sb_printf(b, "%-6s %-*s %-*s %-14s %-12s %15s %19s %21s  %s\n", "PROTO", width, "SOURCE",
+	sb_printf(b, "%-6s %-*s %-*s %-18s %-12s %15s %19s %21s  %s\n", "PROTO", width, "SOURCE",
 		  width, "DESTINATION", "STATE", "SERVICE", "PACKETS out/in", "BYTES out/in",
 		  "RATE down/up", "APP");
 }
@@ -644,7 +644,7 @@ void record_text_row(struct strbuf *b, const struct flow *f, uint64_t now_us, in
 	*p++ = ' ';
 	p = put_cell(p, dst, strlen(dst), width, 0);
 	*p++ = ' ';
-	p = put_cell(p, state, strlen(state), 14, 0);
+	p = put_cell(p, state, strlen(state), 18, 0);	/* NEIGHBOR_SOLICIT, SSH_AUTHENTICATION */
 	*p++ = ' ';
 	p = put_cell(p, svc ? svc : "-", svc_len > 12 ? 12 : svc_len, 12, 0);
 	*p++ = ' ';
