@@ -304,8 +304,11 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 static void draw_scrollbar(const struct ui *u, int y0, int h, int x)
 {
 	int n = (int)u->rows.n;
-	if (n <= h || h < 3)
+	if (n <= h || h < 3) {
+		for (int i = 0; i < h; i++)	/* none now: none left from before either */
+			mvaddch(y0 + i, x, ' ');
 		return;
+	}
 	int thumb = h * h / n;
 	if (thumb < 1)
 		thumb = 1;
@@ -533,6 +536,11 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 			sidebar_line(&y, x, s, errs || drops ? (u->color ? COLOR_PAIR(CP_WARN) : A_BOLD)
 					 : A_NORMAL);
 		}
+	}
+	/* Below what was drawn: blank, not what a longer panel left there. */
+	for (; y < ymax; y++) {
+		move(y, x);
+		clrtoeol();
 	}
 }
 
