@@ -487,6 +487,12 @@ static void handle_key(struct ui *u, int ch)
 				      names_count(names_current));
 		break;
 	case 's':
+		if (u->screen == SCR_PROCESSES) {	/* RustNet's: that table's own order */
+			u->proc_sort = (enum ui_proc_sort)((u->proc_sort + 1) % PSORT_COUNT);
+			u->proc_sort_rev = 0;
+			ui_set_status(u, "processes by %s", ui_proc_sort_name(u->proc_sort));
+			break;
+		}
 		u->sort = (enum ui_sort)((u->sort + 1) % SORT_COUNT);
 		if (u->sort == SORT_IFACE && !u->iface_col)	/* no If column to sort by */
 			u->sort = (enum ui_sort)(u->sort + 1);
@@ -494,6 +500,12 @@ static void handle_key(struct ui *u, int ch)
 		ui_set_status(u, "sort: %s", ui_sort_name(u->sort));
 		break;
 	case 'S':
+		if (u->screen == SCR_PROCESSES) {
+			u->proc_sort_rev = !u->proc_sort_rev;
+			ui_set_status(u, "processes by %s, %s", ui_proc_sort_name(u->proc_sort),
+				      u->proc_sort_rev ? "reversed" : "biggest first");
+			break;
+		}
 		u->sort_desc = !u->sort_desc;
 		ui_set_status(u, "sort: %s, %s", ui_sort_name(u->sort),
 			      u->sort_desc ? "descending" : "ascending");

@@ -20,21 +20,49 @@ static void header(const struct ui *u, int y, const char *text)
 	attrset(A_NORMAL);
 }
 
+static const struct ui *proc_sort_ui;	/* qsort has no context */
+
+/* The column's value, bigger first (the name: A first). */
+static int cmp_proc_by(const struct ui_proc *a, const struct ui_proc *b, enum ui_proc_sort by)
+{
+	double x, y;
+	switch (by) {
+	case PSORT_FLOWS: x = a->flows, y = b->flows; break;
+	case PSORT_DOWN: x = a->down, y = b->down; break;
+	case PSORT_UP: x = a->up, y = b->up; break;
+	case PSORT_RECEIVED: x = (double)a->bytes_down, y = (double)b->bytes_down; break;
+	case PSORT_SENT: x = (double)a->bytes_up, y = (double)b->bytes_up; break;
+	case PSORT_NAME: return strcmp(a->name, b->name);
+	case PSORT_BANDWIDTH: default: x = a->down + a->up, y = b->down + b->up; break;
+	}
+	return x != y ? (x < y ? 1 : -1) : 0;
+}
+
 static int cmp_proc(const void *pa, const void *pb)
 {
 	const struct ui_proc *a = pa, *b = pb;
-	double x = a->down + a->up, y = b->down + b->up;
-	if (x != y)
-		return x < y ? 1 : -1;
-	if (a->flows != b->flows)
-		return a->flows < b->flows ? 1 : -1;
-	return strcmp(a->name, b->name);
+	int c = cmp_proc_by(a, b, proc_sort_ui->proc_sort);
+	if (proc_sort_ui->proc_sort_rev)
+		c = -c;
+	if (!c)
+		c = cmp_proc_by(a, b, PSORT_BANDWIDTH);
+	if (!c)
+		c = cmp_proc_by(a, b, PSORT_FLOWS);
+	return c ? c : strcmp(a->name, b->name);
+}
+
+const char *ui_proc_sort_name(enum ui_proc_sort by)
+{
+	static const char *const names[PSORT_COUNT] = { "bandwidth", "connections", "down", "up",
+							"received", "sent", "name" };
+	return names[by < PSORT_COUNT ? by : 0];
 }
 
 void ui_draw_processes(struct ui *u, int y0, int h)
 {
 	char s[256], r1[32], r2[32], b1[32], b2[32];
 	ui_procs_build(u);
+	proc_sort_ui = u;
 	if (u->n_procs > 1)
 		qsort(u->procs, u->n_procs, sizeof(*u->procs), cmp_proc);
 	snprintf(s, sizeof(s), "%-24s %11s %12s %12s %12s %12s", "Process", "Connections", "Down",
@@ -158,7 +186,7 @@ static const char *const help_lines[][2] = {
 	{ "Enter", "details of the selected connection" },
 	{ "/", "filter as you type (Enter keeps it, Esc clears it)" },
 	{ "f", "capture filter, pcap-filter(7) (Enter applies, Esc leaves)" },
-	{ "s / S", "sort by the next column / reverse the order" },
+	{ "s / S", "sort by the next column / reverse (Processes: that table)" },
 	{ "< / >", "narrow / widen the application column" },
 	{ "c", "copy the remote address (OSC 52, wl-copy, xclip)" },
 	{ "p", "service names instead of port numbers" },

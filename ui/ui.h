@@ -35,6 +35,13 @@ enum ui_sort {
 #define UI_KEY_LEN 40	/* holds any IPv6 address text (39) */
 #define UI_FOLD_MAX 64	/* groups folded at once */
 
+/* The Processes view's order (s, S there): by bandwidth by default. */
+enum ui_proc_sort {
+	PSORT_BANDWIDTH, PSORT_FLOWS, PSORT_DOWN, PSORT_UP, PSORT_RECEIVED, PSORT_SENT, PSORT_NAME,
+	PSORT_COUNT
+};
+const char *ui_proc_sort_name(enum ui_proc_sort by);
+
 /* What the bottom line is editing. */
 enum ui_edit {
 	EDIT_NONE,
@@ -123,6 +130,8 @@ struct ui {
 	int group;		/* enum ui_group: a by process, A by remote address */
 	int paused;		/* Space (not grouped), P */
 	int side_hidden;	/* i in the overview: the side panel off (RustNet's) */
+	enum ui_proc_sort proc_sort;	/* s in the Processes view */
+	int proc_sort_rev;		/* S there */
 	/* Groups folded to their title row (Space, Left; Right or l unfolds),
 	 * by group key; the oldest fold is forgotten past UI_FOLD_MAX. */
 	char folded[UI_FOLD_MAX][UI_KEY_LEN];
