@@ -19,46 +19,31 @@ uint64_t rate_window_us(void) { return rate_window; }
 
 double rate_get(const struct rate *r, uint64_t now_us, int dir)
 {
-	uint32_t b = (uint32_t)(now_us / rate_window);
-	double frac = (double)(now_us % rate_window) / (double)rate_window;
-	double cur, prev;
-
-	if (b + 1 == r->bucket) {	/* asked for a moment before the newest bytes: */
-		b = r->bucket;		/* a snapshot written over several loop passes */
-		frac = 0;
-	}
-	if (b == r->bucket) {
-		cur = r->cur[dir];
-		prev = r->prev[dir];
-	} else if (b == r->bucket + 1) {
-		cur = 0;
-		prev = r->cur[dir];
-	} else {
-		return 0.0;
-	}
-	return (prev * (1.0 - frac) + cur) / ((double)rate_window / 1e6);
+	return rate_get_since(r, now_us, dir, 0);	/* a counter as old as time */
 }
 
 double rate_get_since(const struct rate *r, uint64_t now_us, int dir, uint64_t since_us)
 {
 	const uint64_t w = rate_window;
-	uint64_t b = now_us / w, into = now_us % w;
+	uint64_t bucket = now_us / w, into = now_us % w;
+	uint32_t b = (uint32_t)bucket;	/* as struct rate keeps it: wraps with small windows */
 	double cur, prev;
 
-	if (b + 1 == r->bucket) {	/* see rate_get */
-		b = r->bucket;
+	if ((uint32_t)(b + 1) == r->bucket) {	/* asked for a moment before the newest bytes: */
+		b = r->bucket;			/* a snapshot written over several loop passes */
+		bucket++;
 		into = 0;
 	}
 	if (b == r->bucket) {
 		cur = r->cur[dir];
 		prev = r->prev[dir];
-	} else if (b == (uint64_t)r->bucket + 1) {
+	} else if (b == (uint32_t)(r->bucket + 1)) {
 		cur = 0;
 		prev = r->cur[dir];
 	} else {
 		return 0.0;
 	}
-	const uint64_t start = b * w, now = start + into;
+	const uint64_t start = bucket * w, now = start + into;
 	if (since_us + w > now) {
 		/* Younger than the window: every byte it sent is in the two
 		 * buckets, over its age (at least a second, so that its first
