@@ -466,10 +466,11 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	/* A later fragment carries no transport header, and one cut by the
 	 * snapshot length only its ports: they only count. */
 	const int has_l4 = (!p->is_fragment || p->first_fragment) && !p->l4_cut;
+	const int inspect = t->cfg.dpi && f->dpi != DPI_NOTHING && !dpi_flow_decided(f);
 	switch (has_l4 ? p->proto : L4_NONE) {
 	case L4_TCP:
 		{
-			if (p->payload_len)
+			if (inspect && p->payload_len)	/* only the dissectors read it */
 				note_data_from(&f->u.tcp, dir, p);
 			struct tcp_segment seg = {
 				.dir = dir, .flags = p->tcp_flags, .seq = p->seq, .ack = p->ack,
@@ -488,7 +489,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	default:
 		break;
 	}
-	if (t->cfg.dpi && f->dpi != DPI_NOTHING && !dpi_flow_decided(f)) {
+	if (inspect) {
 		if (p->is_fragment && p->proto == L4_UDP)
 			offer_reassembled(t, f, p, dir);
 		else if (has_l4 && p->payload_len)
