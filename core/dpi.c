@@ -32,12 +32,39 @@ _Static_assert(NL_MAX_STREAM <= UINT16_MAX, "a stream's length must fit struct s
 
 struct dpi_slot {		/* one dissector's part of a work block */
 	void *state;		/* owned, or NULL */
-	uint8_t offered;	/* packets offered so far (its budget) */
+	uint16_t spent;		/* of its packet_budget (see spend) */
 	uint16_t used[2];	/* by direction: bytes from the buffer's start (from
 				 * the in-place segment's while detached) it consumed */
 	uint8_t ignored;	/* sides it wants nothing more from (ABI 1.2):
 				 * IGNORE_CLIENT, IGNORE_SERVER */
+	uint8_t small;		/* bytes of small stream growth not yet counted */
 };
+
+/* A stream delivery that grew its stream by less than this many bytes
+ * counts as a part of one: STREAM_UNIT bytes of such growth count as one
+ * delivery. A hello or request head written a few bytes at a time (a
+ * client's small writes, a DPI-evasion tool splitting a ClientHello byte by
+ * byte, a tiny MSS) then costs what it would in full segments, while the
+ * deliveries a dissector can be handed stay bounded: each grows the stream
+ * by a byte at least, so at most packet_budget * STREAM_UNIT of them. */
+#define STREAM_UNIT 128u
+_Static_assert(2 * STREAM_UNIT - 2 <= UINT8_MAX, "small growth must fit dpi_slot.small");
+
+/* Counts a delivery of `grown` new stream bytes (stream mode) or one
+ * payload (grown 0) against the slot's budget; nonzero when it is spent. */
+static int spend(struct dpi_slot *s, size_t grown, uint16_t budget)
+{
+	if (grown == 0 || grown >= STREAM_UNIT) {
+		s->spent++;
+	} else {
+		s->small = (uint8_t)(s->small + grown);
+		if (s->small >= STREAM_UNIT) {
+			s->small = (uint8_t)(s->small - STREAM_UNIT);
+			s->spent++;
+		}
+	}
+	return s->spent >= budget;
+}
 
 enum { IGNORE_CLIENT = 1, IGNORE_SERVER = 2 };
 
@@ -740,6 +767,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 	const unsigned side = side_bit(from_client);
 	int grew = 0, in_place = 0;
 	struct stream *s = &w->dir[dir];
+	const uint16_t len_before = s->len;
 	if (transport == NL_TCP) {
 		uint32_t seq = p->seq + ((p->tcp_flags & TCP_SYN) ? 1 : 0);
 		/* Streams are kept only while a stream-mode dissector is a
@@ -789,6 +817,9 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 	pl.dst_port = p->dport;
 	pl.ts_us = p->ts_us;
 
+	/* Bytes the stream grew by (stream mode), for the budget. */
+	const size_t grown = in_place ? p->payload_len : grew > 0 ? (size_t)(s->len - len_before) : 0;
+
 	/* Port-hinted candidates first, then the rest. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned k = 0; k < n; k++) {
@@ -835,7 +866,8 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 				blob_commit(&call);
 			if (call.touched)	/* owner or label may be new */
 				note_owner(f, df);
-			if (++w->slot[i].offered >= x->packet_budget && v == NL_NEED_MORE)
+			const int stream = (x->flags & NL_DESC_STREAM) && transport == NL_TCP;
+			if (spend(&w->slot[i], stream ? grown : 0, x->packet_budget) && v == NL_NEED_MORE)
 				v = NL_DONE;
 			if (scratch) {
 				if (v == NL_NEED_MORE && (w->slot[i].state = malloc(x->state_size)))

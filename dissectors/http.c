@@ -42,8 +42,9 @@
 #define HTTP_MAX_INTERIM 4	/* 1xx responses passed over before the final one */
 /* Stream deliveries per flow: a request head and a status line each in a
  * few segments, or in many small ones (a client writing header by header,
- * a long target at a small MSS). A body does not count: once the request
- * head is read the client's side is ignored (ABI 1.2). */
+ * a long target at a small MSS; segments under 128 bytes count in part).
+ * A body does not count: once the request head is read the client's side
+ * is ignored (ABI 1.2). */
 #define HTTP_BUDGET 32
 
 enum http_field { F_METHOD, F_HOST, F_PATH, F_USER_AGENT, F_STATUS, F_COUNT };

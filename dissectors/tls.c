@@ -57,7 +57,9 @@
 #define TLS_GIVE_UP_CALLS 8		/* ClientHello seen, no ServerHello after this many more
 					 * calls (only the server's, on an ABI 1.2 host) */
 /* Stream deliveries per flow: a hello near the 16 KiB bound in 536-byte
- * segments (the IPv4 minimum MSS) is 31 of them, then the ServerHello's.
+ * segments (the IPv4 minimum MSS) is 31 of them, then the ServerHello's;
+ * small segments count in part (the host's STREAM_UNIT), so a hello
+ * split into a few bytes a segment fits too.
  * A flow that is not TLS is declined at its first byte, and one that is
  * ends at the ServerHello, so the budget only ever runs on split hellos. */
 #define TLS_BUDGET 48
@@ -69,8 +71,9 @@ struct tls_state {
 	uint8_t have_ch;	/* a ClientHello was parsed and its fields set */
 	uint8_t have_sh;	/* a ServerHello was */
 	uint8_t dir_done[2];	/* [from_client]: that direction's hello is parsed */
-	uint8_t calls;
-	uint8_t calls_at_ch;	/* calls when the ClientHello was parsed */
+	uint16_t calls;		/* deliveries, saturating: a hello in tiny segments
+				 * may take hundreds */
+	uint16_t calls_at_ch;	/* calls when the ClientHello was parsed */
 };
 
 /* ---------------------------------------------------------------- SHA-256 */
@@ -856,7 +859,7 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 	struct tls_state *st = state;
 	if (!st || payload->transport != NL_TCP)
 		return NL_NOT_MINE;
-	if (st->calls < UINT8_MAX)
+	if (st->calls < UINT16_MAX)
 		st->calls++;
 	int dir = payload->from_client ? 1 : 0;
 	/* This side's hello is known: nothing more of it to read, and no need

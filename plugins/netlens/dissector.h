@@ -79,8 +79,9 @@ enum nl_verdict {
 				 * reassembled by the host (at most NL_MAX_STREAM
 				 * bytes), whenever it grows: a message split across
 				 * segments is simply re-read in full.
-				 * Segments that arrive before a gap is filled are
-				 * dropped; their retransmission fills it. */
+				 * A segment that arrives ahead of a gap is held
+				 * (one run of them a direction) until the gap
+				 * fills. */
 #define NL_DESC_KNOWN_FLAGS (NL_DESC_STREAM)
 
 enum nl_field_type {
@@ -187,7 +188,9 @@ struct nl_dissector {
 	const uint16_t *port_hints;	/* ports tried first (a hint, never a filter) */
 	uint16_t n_port_hints;
 	uint16_t packet_budget;	/* calls per flow before the host gives up (with
-				 * NL_DESC_STREAM: deliveries of a grown stream);
+				 * NL_DESC_STREAM: deliveries of a grown stream,
+				 * one that grew it by under 128 bytes counting
+				 * in part: 128 bytes of those count as one);
 				 * 0 = NL_DEFAULT_BUDGET */
 	uint32_t state_size;	/* per-flow state bytes, zeroed by the host; 0 = none */
 	const struct nl_field *fields;

@@ -9,13 +9,15 @@ each version's salt and labels.
   tls-split.pcap  TLS 1.3 and 1.2 ClientHellos split over records (2, 3, one
                   record per byte) and over segments (1-byte segments, a
                   record header cut in two, a 15000-byte hello in 536-byte
-                  segments), ports 443, 8443, 9443, 12345
+                  segments, whole hellos in 10-byte and 1-byte segments),
+                  ports 443, 8443, 9443, 12345
   misc.pcap       SSH on ports 2022 and 7022 (1.99 server, LF-only client);
                   DNS over TCP with two queries and two answers per segment
                   and a length prefix split; big DNS answers in IP fragments
                   sent first fragment last (v4, v6 shuffled); mDNS and
                   LLMNR; HTTP pipelining, a request's segments reordered,
-                  a request split mid-line, HTTP/1.0 lower-case headers,
+                  a request split mid-line, one sent a byte a segment,
+                  HTTP/1.0 lower-case headers,
                   WebDAV, DeltaV and Outlook Anywhere methods
   quic.pcap       client and server Initials of QUIC v1, v2, drafts 27, 29,
                   32, 34, mvfst 1/2/exp (CRYPTO out of order, split across
@@ -212,6 +214,13 @@ def tls_split():
         f.send(True, ch[12:])
         f.send(False, sh)
         f.close()
+        for step in (10, 1):  # the whole hello in 10-byte, then 1-byte segments
+            n += 1           # (small writes; DPI-evasion tools split it so)
+            f = TcpFlow(pk, "10.9.0.1", "10.9.0.2", 40000 + n, 443)
+            for i in range(0, len(ch), step):
+                f.send(True, ch[i:i + step])
+            f.send(False, sh)
+            f.close()
     wrpcap(OUT + "/tls-split.pcap", pk)
 
 
@@ -292,6 +301,12 @@ def misc():
     f.send(True, b"TP/1.1\r\nHo")
     f.send(True, b"st: split.example:8081\r\nUser-Agent: curl/8.5.0\r\nContent-Length: 4\r\n\r\nabcd")
     f.send(False, b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+    f.close()
+    f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43004, 8081)  # a head one byte a segment
+    head = b"GET /bytewise/index.html HTTP/1.1\r\nHost: bytewise.example\r\nUser-Agent: tiny/1\r\nAccept: */*\r\n\r\n"
+    for i in range(len(head)):
+        f.send(True, head[i:i + 1])
+    f.send(False, b"HTTP/1.1 204 No Content\r\n\r\n")
     f.close()
     f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43002, 31337)
     f.send(True, b"HEAD / HTTP/1.0\r\nhost: lower.example\r\nuser-agent: lower/1\r\n\r\n")

@@ -504,6 +504,73 @@ START_TEST(test_ignored_side_not_offered)
 }
 END_TEST
 
+/* ---- the budget ------------------------------------------------------------ */
+
+/* Its dissectors are no longer offered the flow (it found nothing: no DPI). */
+static int asked_no_more(const struct flow *f)
+{
+	return f->dpi == DPI_NOTHING || dpi_flow_decided(f);
+}
+
+START_TEST(test_small_growth_counts_in_part)
+{
+	/* A stream growing a byte a segment (a hello written in tiny pieces)
+	 * spends a budget of 3 only after 3 * 128 bytes; a segment of 128
+	 * bytes or more is one delivery, as before. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	d.set.v[0].d.packet_budget = 3;
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	for (uint32_t k = 0; k < 383; k++)
+		stream_bytes_at(&d, &f, k, 1, 0);
+	ck_assert_uint_eq(calls[0], 383);
+	ck_assert(!asked_no_more(&f));
+	stream_bytes_at(&d, &f, 383, 1, 0);	/* the 384th byte: 3 units */
+	ck_assert_uint_eq(calls[0], 384);
+	ck_assert(asked_no_more(&f));
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+
+	take_dpi(&d, 1, 0);
+	d.set.v[0].d.packet_budget = 3;
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 128, 0);
+	stream_bytes_at(&d, &f, 128, 127, 0);	/* a part */
+	stream_bytes_at(&d, &f, 255, 200, 0);
+	ck_assert(!asked_no_more(&f));
+	stream_bytes_at(&d, &f, 455, 1, 0);	/* 127 + 1: the third */
+	ck_assert(asked_no_more(&f));
+	ck_assert_uint_eq(calls[0], 4);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_budget_past_255)
+{
+	/* Every datagram counts in full, and a budget past what a byte holds
+	 * still ends (the count was a byte, which wrapped: a plugin asking for
+	 * 300 was offered every packet of the flow). */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 1);
+	d.set.v[0].d.packet_budget = 300;
+	memset(&f, 0, sizeof(f));
+	for (uint32_t k = 0; k < 299; k++)
+		stream_bytes_at(&d, &f, 0, 1, 1);
+	ck_assert(!asked_no_more(&f));
+	stream_bytes_at(&d, &f, 0, 1, 1);
+	ck_assert(asked_no_more(&f));
+	ck_assert_uint_eq(calls[0], 300);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
 START_TEST(test_consume_all_frees_the_buffer)
 {
 	struct dpi d;
@@ -660,6 +727,8 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_held_run_apart_let_go);
 	tcase_add_test(tc, test_first_data_after_syn_late);
 	tcase_add_test(tc, test_ignored_side_not_offered);
+	tcase_add_test(tc, test_small_growth_counts_in_part);
+	tcase_add_test(tc, test_budget_past_255);
 	tcase_add_test(tc, test_consume_all_frees_the_buffer);
 	tcase_add_test(tc, test_consume_part_keeps_the_rest);
 	tcase_add_test(tc, test_consume_waits_for_every_stream_reader);
