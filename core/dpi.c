@@ -967,7 +967,7 @@ static void json_rec(struct jsonw *w, const struct dissector *x, const struct re
 		memcpy(&v, r->data, sizeof(v));
 		json_u64(w, x->json_keys[r->field], v);
 	} else if (r->type == NL_FIELD_STR) {
-		json_strn(w, x->json_keys[r->field], (const char *)r->data, r->len);
+		json_strn_shown(w, x->json_keys[r->field], (const char *)r->data, r->len);
 	} else {
 		if (!*in_list) {
 			json_key(w, x->json_keys[r->field]);
@@ -976,7 +976,7 @@ static void json_rec(struct jsonw *w, const struct dissector *x, const struct re
 		} else {
 			sb_putc(w->b, ',');
 		}
-		json_quote(w->b, (const char *)r->data, r->len);
+		json_quote_shown(w->b, (const char *)r->data, r->len);
 	}
 }
 
@@ -1042,15 +1042,15 @@ void dpi_json(const struct dpi *d, uint32_t h, struct strbuf *b)
 			memcpy(t + dl, " (", 2);
 			memcpy(t + dl + 2, dom.data, dom.len);
 			t[need - 1] = ')';
-			json_quote(b, t, need);
+			json_quote_shown(b, t, need);
 			if (t != stack)
 				free(t);
 		} else {
 			b->oom = 1;
 		}
-		json_strn(&w, "dpi_domain", (const char *)dom.data, dom.len);
+		json_strn_shown(&w, "dpi_domain", (const char *)dom.data, dom.len);
 	} else {
-		json_quote(b, x->d.display, dl);
+		json_quote_shown(b, x->d.display, dl);
 	}
 
 	/* Every field in declaration order, a list's items in the order they

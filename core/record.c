@@ -393,7 +393,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			const char *nm = record_host_name(f, side ? flow_dst_addr(f) : flow_src_addr(f), &nl,
 							  &answer);
 			if (nm) {
-				json_strn(&w, keys[side], nm, nl);
+				json_strn_shown(&w, keys[side], nm, nl);
 				/* which of the two it is: a passive name is marked */
 				json_str(&w, from[side], answer ? "dns_answer" : "reverse_dns");
 			}
@@ -406,15 +406,15 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		if (geo.country_code[0])
 			json_str(&w, "geoip_country_code", geo.country_code);
 		if (geo.country.len)
-			json_strn(&w, "geoip_country_name", geo.country.s, geo.country.len);
+			json_strn_shown(&w, "geoip_country_name", geo.country.s, geo.country.len);
 		if (geo.asn)
 			json_u64(&w, "geoip_asn", geo.asn);
 		if (geo.as_org.len)
-			json_strn(&w, "geoip_as_org", geo.as_org.s, geo.as_org.len);
+			json_strn_shown(&w, "geoip_as_org", geo.as_org.s, geo.as_org.len);
 		if (geo.city.len)
-			json_strn(&w, "geoip_city", geo.city.s, geo.city.len);
+			json_strn_shown(&w, "geoip_city", geo.city.s, geo.city.len);
 		if (geo.postal.len)
-			json_strn(&w, "geoip_postal_code", geo.postal.s, geo.postal.len);
+			json_strn_shown(&w, "geoip_postal_code", geo.postal.s, geo.postal.len);
 	}
 	/* An endpoint on --alert-list: which, the entry that holds it, its label. */
 	if (alerts_current) {
@@ -426,7 +426,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 				 record_addr(f, src_listed ? flow_src_addr(f) : flow_dst_addr(f), a));
 			json_str(&w, "alert_match", what);
 			if (listed[0])
-				json_str(&w, "alert_label", listed);
+				json_strn_shown(&w, "alert_label", listed, strlen(listed));
 		}
 	}
 	/* The owning process (RustNet's names), live only. */
@@ -434,7 +434,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	const struct owner_proc *proc = owner ? owners_proc(owners_current, owner) : NULL;
 	if (proc) {
 		json_u64(&w, "pid", proc->info.pid);
-		json_strn(&w, "process_name", proc->info.name, strlen(proc->info.name));
+		json_strn_shown(&w, "process_name", proc->info.name, strlen(proc->info.name));
 		if (proc->info.ppid)
 			json_u64(&w, "process_ppid", proc->info.ppid);
 		if (proc->info.uid != OWNER_UID_UNKNOWN)

@@ -183,10 +183,21 @@ static char *json_escape_byte(char *p, unsigned c)
 	return p + 5;
 }
 
+/* What the views write for a byte they do not show: the four characters
+ * \xHH, in JSON "\\xHH". */
+static char *json_shown_escape(char *p, unsigned c)
+{
+	static const char hex[] = "0123456789abcdef";
+	memcpy(p, "\\\\x", 3);
+	p[3] = hex[c >> 4];
+	p[4] = hex[c & 15];
+	return p + 5;
+}
+
 /* Written straight into room reserved for the worst case (every byte as
  * \u00XX), a word at a time while nothing needs escaping: the string
- * fields are most of a dump's bytes. */
-void json_quote(struct strbuf *b, const char *s, size_t n)
+ * fields are most of a dump's bytes. shown: json_quote_shown()'s rule. */
+static inline void json_quote_as(struct strbuf *b, const char *s, size_t n, int shown)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	if (n > (SIZE_MAX - 8) / 6 || sb_reserve(b, 6 * n + 2) < 0) {
@@ -233,14 +244,21 @@ void json_quote(struct strbuf *b, const char *s, size_t n)
 			continue;
 		}
 		/* A control byte, '"', '\\', DEL, or a byte that is not UTF-8
-		 * (kept visible as the code point of its value). */
-		p = json_escape_byte(p, c);
+		 * (kept visible as the code point of its value, or as the views
+		 * show it). */
+		if (shown && c != '"')
+			p = json_shown_escape(p, c);
+		else
+			p = json_escape_byte(p, c);
 		i++;
 	}
 	*p++ = '"';
 	*p = '\0';
 	b->len = (size_t)(p - b->buf);
 }
+
+void json_quote(struct strbuf *b, const char *s, size_t n) { json_quote_as(b, s, n, 0); }
+void json_quote_shown(struct strbuf *b, const char *s, size_t n) { json_quote_as(b, s, n, 1); }
 
 void json_begin(struct jsonw *w, struct strbuf *b)
 {

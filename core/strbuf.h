@@ -88,11 +88,23 @@ static inline void json_key(struct jsonw *w, const char *key) { json_key_n(w, ke
 /* A JSON string literal (quotes included) with every byte that is not
  * printable ASCII or valid UTF-8 escaped. */
 void json_quote(struct strbuf *b, const char *s, size_t n);
+/* A JSON string literal of untrusted text (off the wire, from a file or
+ * another process) as the views show it (sb_put_sanitized): what the views
+ * show as it is passes, every other byte - a backslash too - becomes the
+ * four characters \xHH. A JSON reader then gets the views' text, which no
+ * terminal is steered by (jq -r), and a byte that is not UTF-8 stays apart
+ * from the character of its value (b\xfccher is not buecher). */
+void json_quote_shown(struct strbuf *b, const char *s, size_t n);
 /* Inline like json_key(): most keys are literals. */
 static inline void json_strn(struct jsonw *w, const char *key, const char *val, size_t n)
 {
 	json_key(w, key);
 	json_quote(w->b, val, n);
+}
+static inline void json_strn_shown(struct jsonw *w, const char *key, const char *val, size_t n)
+{
+	json_key(w, key);
+	json_quote_shown(w->b, val, n);
 }
 static inline void json_str(struct jsonw *w, const char *key, const char *val)
 {

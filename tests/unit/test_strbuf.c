@@ -324,6 +324,77 @@ START_TEST(test_quote_random_against_reference)
 }
 END_TEST
 
+/* json_quote_shown of n bytes, decoded back from JSON: it writes only
+ * \" and \\ escapes (anything else fails the test). NULL: not a string. */
+static char *shown_decoded(const unsigned char *in, size_t n)
+{
+	struct strbuf b;
+	sb_init(&b);
+	json_quote_shown(&b, (const char *)in, n);
+	ck_assert(!b.oom && b.buf && b.len >= 2 && b.buf[0] == '"' && b.buf[b.len - 1] == '"');
+	char *out = malloc(b.len);
+	size_t o = 0;
+	for (size_t i = 1; i + 1 < b.len; i++) {
+		unsigned char c = (unsigned char)b.buf[i];
+		ck_assert_msg(c >= 0x20 && c != '"', "raw byte %02x in %s", c, b.buf);
+		if (c == '\\') {
+			c = (unsigned char)b.buf[++i];
+			ck_assert_msg(c == '"' || c == '\\', "escape \\%c in %s", c, b.buf);
+		}
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	sb_free(&b);
+	return out;
+}
+
+START_TEST(test_quote_shown_is_the_views_text)
+{
+	/* What a JSON reader gets of wire text is what the views show of it,
+	 * byte for byte: every byte pair in every lane of a word and the tail,
+	 * and mixed text from a fixed generator. */
+	unsigned char in[20];
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned c = 0; c < 256; c += (a < 0x80 ? 17 : 1))
+			for (size_t at = 0; at + 1 < sizeof(in); at += 7) {
+				memset(in, 'q', sizeof(in));
+				in[at] = (unsigned char)a;
+				in[at + 1] = (unsigned char)c;
+				size_t len = at + 2 + (a & 3);
+				char *got = shown_decoded(in, len);
+				char *want = sanitize((const char *)in, len);
+				ck_assert_msg(strcmp(got, want) == 0, "%02x %02x at %zu: %s, expected %s", a, c, at,
+					      got, want);
+				free(got);
+				free(want);
+			}
+	uint32_t x = 777;
+	unsigned char mix[64];
+	for (int round = 0; round < 5000; round++) {
+		x = x * 1103515245u + 12345u;
+		size_t len = (x >> 8) % sizeof(mix);
+		for (size_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			static const unsigned char pick[] = { 'a', '"', '\\', 0x1b, 0x7f, 0xc3, 0xa9, 0xe2, 0x80,
+							      0xae, 0xc2, 0x9b, 0xfc, 0 };
+			mix[i] = (x >> 24) & 1 ? (unsigned char)(0x20 + (x >> 9) % 95) : pick[(x >> 12) % sizeof(pick)];
+		}
+		char *got = shown_decoded(mix, len);
+		char *want = sanitize((const char *)mix, len);
+		ck_assert_msg(strcmp(got, want) == 0, "round %d: %s, expected %s", round, got, want);
+		free(got);
+		free(want);
+	}
+	/* A byte that is not UTF-8 is not the character of its value. */
+	char *latin1 = shown_decoded((const unsigned char *)"b\xfc" "cher", 6);
+	char *utf8 = shown_decoded((const unsigned char *)"b\xc3\xbc" "cher", 7);
+	ck_assert_str_eq(latin1, "b\\xfc" "cher");
+	ck_assert_str_eq(utf8, "b\xc3\xbc" "cher");
+	free(latin1);
+	free(utf8);
+}
+END_TEST
+
 /* Text for one-line messages: what sb_put_sanitized escapes, escaped, and
  * cut with "..." so that it always fits. */
 START_TEST(test_str_shown)
@@ -422,6 +493,7 @@ static Suite *strbuf_suite(void)
 	tcase_add_test(tc, test_quote_long_mixed);
 	tcase_add_test(tc, test_quote_every_byte_at_every_offset);
 	tcase_add_test(tc, test_quote_random_against_reference);
+	tcase_add_test(tc, test_quote_shown_is_the_views_text);
 	tcase_add_test(tc, test_str_shown);
 	tcase_add_test(tc, test_fmt_u64);
 	tcase_add_test(tc, test_json_milli_as_f64);
