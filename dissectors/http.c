@@ -15,13 +15,17 @@
  *   | (body: not read)                  |
  *   +-----------------------------------+
  *
- * Bare LF is accepted where CRLF is due (RFC 9112 §2.2); a CR anywhere
- * else is an error. The method must be one of the nine below, in capitals
- * (methods are case-sensitive). The request target may hold no SP or
- * control byte. Header names are tokens compared without case; values are
- * VCHAR / obs-text / SP / HTAB. A header line beginning with SP or HTAB
- * (obs-fold) is skipped. At most HTTP_MAX_HDR_LINES header lines are read
- * (Apache's LimitRequestFields): more is malformed.
+ * Bare LF is accepted where CRLF is due (RFC 9112 §2.2); in the request
+ * and status lines a CR anywhere else is an error. The method must be one
+ * of the nine below, in capitals (methods are case-sensitive). The request
+ * target may hold no SP or control byte. Header names are tokens compared
+ * without case; values are VCHAR / obs-text / SP / HTAB. A header line that
+ * is not (a control byte, NUL or bare CR in it, a name that is no token,
+ * no colon) is passed over, as is one beginning with SP or HTAB
+ * (obs-fold): the request is still read to its end, and the answer to it
+ * (a 400, most likely) still read, where a monitor wants to show it. At
+ * most HTTP_MAX_HDR_LINES header lines are read (Apache's
+ * LimitRequestFields): the head is taken as read after them.
  *
  * Stream mode: each call has the direction's stream from byte 0, or
  * under ABI 1.1 from the first byte not consumed: the lines read are
@@ -233,31 +237,25 @@ static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *t
 
 /*
  * The extent of the header line at r (without moving r): *content is its
- * length before CRLF/LF, *total with it. Bytes are checked as they come,
- * so a bad byte is SCAN_BAD even before the line is complete.
+ * length before CRLF/LF, *total with it; *damaged is set when a byte
+ * before them is not field text (a control byte, NUL, a bare CR).
  */
-static enum scan scan_line(const struct nl_reader *r, size_t *content, size_t *total)
+static enum scan scan_line(const struct nl_reader *r, size_t *content, size_t *total, int *damaged)
 {
-	size_t left = nl_reader_left(r);
+	size_t left = nl_reader_left(r), bad = 0;	/* bytes that are not text */
+	uint8_t prev = 0;
 	for (size_t i = 0; i < left; i++) {
 		uint8_t c = 0;
 		nl_peek_u8(r, i, &c);
 		if (c == '\n') {
-			*content = i;
+			const int crlf = prev == '\r';
+			*content = i - (size_t)crlf;
 			*total = i + 1;
+			*damaged = bad > (size_t)crlf;	/* the CR of CRLF was counted */
 			return SCAN_OK;
 		}
-		if (c == '\r') {
-			if (nl_peek_u8(r, i + 1, &c) < 0)
-				return SCAN_MORE;
-			if (c != '\n')
-				return SCAN_BAD;
-			*content = i;
-			*total = i + 2;
-			return SCAN_OK;
-		}
-		if (!is_text(c))
-			return SCAN_BAD;
+		bad += !is_text(c);
+		prev = c;
 	}
 	return SCAN_MORE;
 }
@@ -278,24 +276,25 @@ static int name_is(const struct nl_reader *line, size_t n, const char *lname)
 	return 1;
 }
 
-/* One complete header line (without its terminator). */
-static enum scan header_line(const struct nl_host_api *api, struct nl_flow *flow,
-			     struct http_state *st, struct nl_reader line)
+/* One complete header line (without its terminator), of field text only.
+ * One that is no field line is passed over. */
+static void header_line(const struct nl_host_api *api, struct nl_flow *flow, struct http_state *st,
+			struct nl_reader line)
 {
 	uint8_t c;
 	size_t len = nl_reader_left(&line), name_len;
 
 	if (nl_peek_u8(&line, 0, &c) == 0 && (c == ' ' || c == '\t'))
-		return SCAN_OK;	/* obs-fold continuation: ignored */
+		return;	/* obs-fold continuation: ignored */
 	for (name_len = 0; name_len < len; name_len++) {
 		nl_peek_u8(&line, name_len, &c);
 		if (c == ':')
 			break;
 		if (!is_tchar(c))
-			return SCAN_BAD;	/* includes whitespace before ':' */
+			return;	/* includes whitespace before ':' */
 	}
 	if (name_len == 0 || name_len == len)
-		return SCAN_BAD;
+		return;
 
 	int field = -1;
 	if (!(st->flags & HS_HOST) && name_is(&line, name_len, "host")) {
@@ -306,7 +305,7 @@ static enum scan header_line(const struct nl_host_api *api, struct nl_flow *flow
 		st->flags |= HS_UA;
 	}
 	if (field < 0)
-		return SCAN_OK;
+		return;
 
 	nl_reader_skip(&line, name_len + 1);
 	/* Trim OWS both sides; each pass shortens the value by a byte. */
@@ -317,7 +316,6 @@ static enum scan header_line(const struct nl_host_api *api, struct nl_flow *flow
 		vlen--;
 	if (vlen > 0)
 		set_str_from(api, flow, (uint16_t)field, &line, vlen);
-	return SCAN_OK;
 }
 
 /* The client's stream: the first request line, then its header lines.
@@ -342,21 +340,23 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 
 	for (;;) {
 		size_t content = 0, total = 0;
+		int damaged = 0;
 		enum scan s;
-		if (st->hdr_lines >= HTTP_MAX_HDR_LINES)
-			return SCAN_BAD;
-		s = scan_line(&r, &content, &total);
+		if (st->hdr_lines >= HTTP_MAX_HDR_LINES) {
+			st->flags |= HS_REQ_DONE;	/* read as far as it is read */
+			return SCAN_OK;
+		}
+		s = scan_line(&r, &content, &total, &damaged);
 		if (s != SCAN_OK)
 			return s;
-		if (content == 0) {	/* the empty line: end of the head */
+		if (content == 0 && !damaged) {	/* the empty line: end of the head */
 			st->flags |= HS_REQ_DONE;
 			return SCAN_OK;
 		}
 		struct nl_reader line = nl_reader_sub(&r, content);
 		nl_reader_skip(&r, total - content);
-		s = header_line(api, flow, st, line);
-		if (s != SCAN_OK)
-			return s;
+		if (!damaged)
+			header_line(api, flow, st, line);
 		st->hdr_lines++;
 		st->req_off = (uint32_t)(base + nl_reader_offset(&r));
 	}
@@ -417,11 +417,12 @@ static enum scan interim_headers(struct nl_reader *r)
 {
 	for (unsigned lines = 0; lines <= HTTP_MAX_HDR_LINES; lines++) {
 		size_t content, total;
-		enum scan s = scan_line(r, &content, &total);
+		int damaged = 0;
+		enum scan s = scan_line(r, &content, &total, &damaged);
 		if (s != SCAN_OK)
 			return s;
 		nl_reader_skip(r, total);
-		if (content == 0)
+		if (content == 0 && !damaged)
 			return SCAN_OK;
 	}
 	return SCAN_BAD;
