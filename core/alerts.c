@@ -220,8 +220,12 @@ static int parse_line(struct alerts *al, char *line, const char **why, char *why
 	}
 	uint8_t bytes[16];
 	int family = strchr(tok, ':') ? 6 : 4;
+	const char *colon = strchr(tok, ':');
 	if (inet_pton(family == 6 ? AF_INET6 : AF_INET, tok, bytes) != 1) {
-		snprintf(whybuf, n, "'%.63s' is not an IPv%d address", tok, family);
+		if (colon && !strchr(colon + 1, ':') && strchr(tok, '.'))	/* 10.0.0.1:80 */
+			snprintf(whybuf, n, "'%.63s': an entry is an address or a network, without a port", tok);
+		else
+			snprintf(whybuf, n, "'%.63s' is not an IPv%d address", tok, family);
 		*why = whybuf;
 		return -1;
 	}
@@ -299,20 +303,15 @@ int alerts_load_list(struct alerts *al, const char *path, char *err, size_t errl
 {
 	char shown[200];
 	const char *sp = str_shown(shown, sizeof(shown), path);
-	/* O_NONBLOCK: a FIFO named as the file must not hang the start. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", sp, strerror(errno));
-		return -1;
-	}
 	char why[160], *buf;
 	size_t got;
-	if (fstat(fd, &st) < 0)
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		snprintf(why, sizeof(why), "not a regular file");
-	else if (st.st_size > (off_t)ALERTS_FILE_MAX)
+	int fd = readfile_open_regular(path, &st, why, sizeof(why));
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", sp, why);
+		return -1;
+	}
+	if (st.st_size > (off_t)ALERTS_FILE_MAX)
 		snprintf(why, sizeof(why), "larger than %u MiB", ALERTS_FILE_MAX >> 20);
 	else if (readfile_fd(fd, &st, &buf, &got, why, sizeof(why)) == 0)
 		why[0] = '\0';

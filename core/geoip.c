@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "geoip.h"
@@ -147,6 +148,12 @@ int geoip_lookup(struct geoip *g, int family, const uint8_t *addr, struct geoip_
 
 static int open_db(struct geoip *g, enum db_kind k, const char *path, char *err, size_t errlen)
 {
+	/* A FIFO would hang MMDB_open, a device stream into it. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a regular file", DB_OPTIONS[k], path);
+		return -1;
+	}
 	errno = 0;
 	int rc = MMDB_open(path, MMDB_MODE_MMAP, &g->db[k]);
 	if (rc != MMDB_SUCCESS) {
@@ -164,15 +171,17 @@ static int open_db(struct geoip *g, enum db_kind k, const char *path, char *err,
 /* The first usual folder holding one of kind k's files, into out. */
 static int find_db(enum db_kind k, char *out, size_t n)
 {
-	char dirs[4][512];
+	char dirs[6][512];
 	int nd = 0;
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 	if (xdg && *xdg) {
 		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/netlens/geoip", xdg);
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/rustnet/geoip", xdg);	/* RustNet's */
 		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/GeoIP", xdg);
 	}
 	if (home && *home) {
 		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/.local/share/netlens/geoip", home);
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/.local/share/rustnet/geoip", home);
 		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/.local/share/GeoIP", home);
 	}
 	for (int i = 0; i < nd + (int)(sizeof(SYSTEM_DIRS) / sizeof(SYSTEM_DIRS[0])); i++) {

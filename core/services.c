@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "services.h"
 #include "packet.h"
+#include "readfile.h"
+#include "services.h"
 
 #define OVERRIDE_MAX 200000	/* lines kept from a --services file */
 
@@ -63,9 +65,14 @@ void services_unload(void)
 
 int services_load_file(const char *path, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "r");
+	struct stat st;
+	char why[128];
+	int fd = readfile_open_regular(path, &st, why, sizeof(why));
+	FILE *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!fp) {
-		snprintf(err, errlen, "cannot open services file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot open services file %s: %s", path, fd < 0 ? why : strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	size_t cap = 1024, n = 0, names_len = 0, names_cap = 16384;
@@ -98,12 +105,13 @@ int services_load_file(const char *path, char *err, size_t errlen)
 		char proto[8];
 		if (sscanf(line, "%63s %31s", name, pp) != 2)
 			continue;
-		if (sscanf(pp, "%u/%7s", &port, proto) != 2 || port > 65535 ||
-		    (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
-			snprintf(err, errlen, "%s:%u: expected 'name port/tcp|udp', found '%s'", path, lineno, pp);
+		if (sscanf(pp, "%u/%7s", &port, proto) != 2 || port > 65535) {
+			snprintf(err, errlen, "%s:%u: expected 'name port/protocol', found '%s'", path, lineno, pp);
 			rc = -1;
 			goto out;
 		}
+		if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+			continue;	/* sctp, dccp, ddp: no flows of theirs are named */
 		if (n == OVERRIDE_MAX) {
 			snprintf(err, errlen, "%s: more than %d entries", path, OVERRIDE_MAX);
 			rc = -1;

@@ -63,6 +63,8 @@ START_TEST(test_file_override)
 				  "   foo 9999/udp\n"
 				  "first 7777/tcp\n"
 				  "second 7777/tcp\n"
+				  "amqp 5672/sctp\n"		/* Debian's own file has these */
+				  "dccpish 8888/dccp\n"
 				  "onlyudp 80/udp\n");
 	char err[256] = "";
 	ck_assert_int_eq(services_load_file(p, err, sizeof(err)), 0);
@@ -72,6 +74,8 @@ START_TEST(test_file_override)
 	assert_name(7777, L4_TCP, "first");		/* first line wins, as in /etc/services */
 	assert_name(53, L4_UDP, "domain");		/* the rest still built in */
 	assert_name(80, L4_UDP, "onlyudp");
+	assert_name(8888, L4_TCP, NULL);		/* other protocols passed over */
+	assert_name(8888, L4_UDP, NULL);
 	services_unload();
 	assert_name(80, L4_TCP, "http");
 	assert_name(9999, L4_UDP, NULL);
@@ -100,7 +104,7 @@ START_TEST(test_bad_file_names_line)
 {
 	static const struct { const char *text; const char *where; } bad[] = {
 		{ "ok 1/tcp\n# c\nbroken 99999/tcp\n", ":3:" },
-		{ "x 80/sctp\n", ":1:" },
+		{ "x 80\n", ":1:" },
 		{ "ok 1/tcp\nnoport tcp\n", ":2:" },
 		{ "a 1/tcp\nb 2/tcp\nc 3/tcp\nd -4/udp\n", ":4:" },
 	};
@@ -113,6 +117,19 @@ START_TEST(test_bad_file_names_line)
 		ck_assert_msg(strstr(err, want) != NULL, "case %zu: '%s' does not name %s", i, err, want);
 		ck_assert_ptr_null(strchr(err, '\n'));
 		unlink(p);
+	}
+}
+END_TEST
+
+START_TEST(test_not_a_regular_file)
+{
+	/* /dev/zero was read for ever (a line that never ends), a FIFO
+	 * blocked the start, a directory loaded nothing without a word. */
+	static const char *const paths[] = { "/dev/zero", "/tmp" };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		char err[256] = "";
+		ck_assert_int_eq(services_load_file(paths[i], err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 	}
 }
 END_TEST
@@ -131,7 +148,7 @@ START_TEST(test_failed_load_keeps_previous)
 	char err[256];
 	ck_assert_int_eq(services_load_file(p, err, sizeof(err)), 0);
 	unlink(p);
-	p = write_tmp("bad 80/xyz\n");
+	p = write_tmp("bad 80:tcp\n");
 	ck_assert_int_eq(services_load_file(p, err, sizeof(err)), -1);
 	unlink(p);
 	assert_name(80, L4_TCP, "mine");
@@ -178,6 +195,7 @@ static Suite *services_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, test_bad_file_names_line);
+	tcase_add_test(tc, test_not_a_regular_file);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_failed_load_keeps_previous);
 	suite_add_tcase(s, tc);
