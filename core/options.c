@@ -2,6 +2,7 @@
  * its users' habits and scripts carry over; netlens adds, never renames. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include "config_file.h"
 #include "export.h"
 #include "options.h"
+#include "readfile.h"
 #include "strbuf.h"
 
 #ifndef SYSCONFDIR
@@ -342,6 +344,64 @@ static int add_interfaces(struct options *o, const char *arg, const struct parse
 }
 
 /* One option, from the command line or a configuration file. */
+/* The long name of option c (its first in long_opts). */
+static const char *option_name(int c)
+{
+	for (const struct option *l = long_opts; l->name; l++)
+		if (l->val == c)
+			return l->name;
+	return "?";
+}
+
+/* Options naming one file to read or write: given twice on the command
+ * line, the first would be dropped without a word (a second blocklist
+ * replacing the first, a log written to only one of two files). */
+static int names_one_file(int c)
+{
+	switch (c) {
+	case OPT_READ: case OPT_JSON_LOG: case OPT_PCAP_EXPORT: case OPT_PCAPNG_EXPORT:
+	case OPT_ALERT_LIST: case OPT_SERVICES: case OPT_GEOIP_COUNTRY: case OPT_GEOIP_ASN:
+	case OPT_GEOIP_CITY:
+		return 1;
+	}
+	return 0;
+}
+
+/* One address of --dns-server: IPv4, IPv4:PORT, IPv6, [IPv6]:PORT (c-ares
+ * takes an empty list, or port 99999, and asks nobody). */
+static int dns_server_ok(const char *s)
+{
+	char addr[INET6_ADDRSTRLEN + 16];
+	unsigned char bin[16];
+	const char *port = NULL, *colon = strchr(s, ':');
+	size_t n;
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			return 0;	/* c-ares wants the port after brackets */
+		port = end + 2;
+		n = (size_t)(end - s - 1);
+		s++;
+	} else if (colon && strchr(colon + 1, ':')) {
+		n = strlen(s);	/* IPv6 without a port */
+	} else {
+		port = colon ? colon + 1 : NULL;
+		n = colon ? (size_t)(colon - s) : strlen(s);
+	}
+	if (n == 0 || n >= sizeof(addr))
+		return 0;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1)
+		return 0;
+	if (port) {
+		uint32_t v;
+		if (parse_u32(port, 1, 65535, &v) < 0)
+			return 0;
+	}
+	return 1;
+}
+
 static enum options_result apply_option(struct options *o, int c, const char *arg,
 					struct parse_state *st)
 {
@@ -356,6 +416,11 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 			o->n_disabled = 0;
 		else if (c == OPT_EXPORT)
 			o->n_export = 0;
+	}
+	if (!st->where && st->from_command[c] && names_one_file(c)) {
+		/* the last would win, and the first file be dropped unsaid */
+		complain(st, "--%s given twice: it takes one file\n", option_name(c));
+		return OPTIONS_EXIT_USAGE;
 	}
 	if (st->where)
 		st->from_config[c] = 1;
@@ -578,6 +643,11 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 		o->show_ptr_lookups = 1;
 		break;
 	case OPT_DNS_SERVER:
+		if (!dns_server_ok(arg)) {
+			complain(st, "--dns-server expects an address, ADDR:PORT or [IPv6]:PORT (port 1-65535), "
+				 "not '%s'\n", shown(arg));
+			return OPTIONS_EXIT_USAGE;
+		}
 		o->dns_server = arg;
 		o->resolve_dns = 1;
 		break;
@@ -605,6 +675,15 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 		if (o->n_export == 8) {
 			complain(st, "--export given more than 8 times\n");
 			return OPTIONS_EXIT_USAGE;
+		}
+		for (unsigned i = 0; i < o->n_export; i++) {
+			struct export_target u;
+			if (export_parse_url(o->export_urls[i], &u, err, sizeof(err)) == 0 && u.tcp == t.tcp &&
+			    u.port == t.port && strcasecmp(u.host, t.host) == 0) {
+				complain(st, "--export %s given twice: each record would be sent twice\n",
+					 shown(arg));
+				return OPTIONS_EXIT_USAGE;
+			}
 		}
 		o->export_urls[o->n_export++] = arg;
 		break;
@@ -797,6 +876,50 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	return options_parse_config(o, argc, argv, paths);
 }
 
+/* An output naming the file --read reads, or another output: the first
+ * would destroy the capture (opened for writing before it is read), the
+ * others interleave in one file. Says so and returns -1. */
+static int outputs_clash(const struct options *o)
+{
+	static const char *const opt[4] = { "--json-log", "--pcap-export", "--pcapng-export",
+					    "--pcap-export's connection log" };
+	char sidecar[PATH_MAX + 24];
+	const char *path[4] = { o->json_log, o->pcap_export, o->pcapng_export, NULL };
+	if (o->pcap_export && snprintf(sidecar, sizeof(sidecar), "%s.connections.jsonl", o->pcap_export) <
+				      (int)sizeof(sidecar))
+		path[3] = sidecar;
+	for (int i = 0; i < 4; i++) {
+		if (!path[i])
+			continue;
+		if (o->read_file && strcmp(o->read_file, "-") && readfile_same_file(path[i], o->read_file)) {
+			fprintf(stderr, "netlens: %s %s is the file --read reads: netlens would write into it\n",
+				opt[i], shown(path[i]));
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (path[j] && readfile_same_file(path[i], path[j])) {
+				fprintf(stderr, "netlens: %s and %s name the same file, %s\n", opt[j], opt[i],
+					shown(path[i]));
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* "--name=value" where --name is a switch: getopt_long calls that an
+ * unknown option (or, for --help, an unknown -h). */
+static int takes_no_value(const char *a)
+{
+	const char *eq = a && a[0] == '-' && a[1] == '-' ? strchr(a, '=') : NULL;
+	if (!eq)
+		return 0;
+	for (const struct option *l = long_opts; l->name; l++)
+		if (l->has_arg == no_argument && strlen(l->name) == (size_t)(eq - a - 2) &&
+		    strncmp(l->name, a + 2, (size_t)(eq - a - 2)) == 0)
+			return 1;
+	return 0;
+}
+
 enum options_result options_parse_config(struct options *o, int argc, char **argv,
 					 const char *const *config_paths)
 {
@@ -809,12 +932,12 @@ enum options_result options_parse_config(struct options *o, int argc, char **arg
 	/* First pass: which configuration, if any. --help and --version work
 	 * whatever a configuration file holds. */
 	const char *config_arg = NULL;
-	int no_config = 0, help_or_version = 0, c;
+	int no_config = 0, help_or_version = 0, configs = 0, c;
 	opterr = 0;
 	optind = 0;	/* glibc: 0 also forgets a half-read cluster of short options */
 	while ((c = getopt_long(argc, argv, ":i:r:f:l:hV", long_opts, NULL)) != -1) {
 		if (c == OPT_CONFIG)
-			config_arg = optarg;
+			config_arg = optarg, configs++;
 		else if (c == OPT_NO_CONFIG)
 			no_config = 1;
 		else if (c == 'h' || c == 'V')
@@ -822,6 +945,10 @@ enum options_result options_parse_config(struct options *o, int argc, char **arg
 	}
 	if (config_arg && no_config) {
 		complain(NULL, "--config and --no-config exclude each other\n");
+		return OPTIONS_EXIT_USAGE;
+	}
+	if (configs > 1) {
+		complain(NULL, "--config given twice: it takes one file\n");
 		return OPTIONS_EXIT_USAGE;
 	}
 	if (config_arg && !*config_arg) {
@@ -862,7 +989,11 @@ enum options_result options_parse_config(struct options *o, int argc, char **arg
 					shown(argv[optind - 1]));
 			return OPTIONS_EXIT_USAGE;
 		case '?':
-			if (optopt && optopt < 256)
+			if (takes_no_value(argv[optind - 1]))
+				fprintf(stderr, "netlens: option %.*s takes no value (see netlens --help)\n",
+					(int)(strchr(argv[optind - 1], '=') - argv[optind - 1]),
+					shown(argv[optind - 1]));
+			else if (optopt && optopt < 256)
 				fprintf(stderr, "netlens: unknown option -%s (see netlens --help)\n",
 					shown((char[]){ (char)optopt, 0 }));
 			else
@@ -948,5 +1079,7 @@ enum options_result options_parse_config(struct options *o, int argc, char **arg
 		fprintf(stderr, "netlens: --duration applies to live capture, not to --read\n");
 		return OPTIONS_EXIT_USAGE;
 	}
+	if (outputs_clash(o) < 0)
+		return OPTIONS_EXIT_USAGE;
 	return OPTIONS_RUN;
 }
