@@ -97,6 +97,8 @@ struct dns_flow {
 	uint16_t pending[DNS_MAX_PENDING];	/* ids of unanswered queries */
 	uint8_t n_pending;
 	uint8_t flags;				/* FL_* */
+	uint8_t head_shown;			/* TCP, bit from_client: the head of the
+						 * message still arriving was given */
 };
 
 #define FL_PROVEN 0x01		/* a message parsed: later ones are judged leniently */
@@ -580,7 +582,8 @@ static void dns_emit_answers(const struct nl_host_api *api, struct nl_flow *flow
 
 static enum dns_kind dns_kind_of(const struct nl_payload *p)
 {
-	if (p->src_port == MDNS_PORT || p->dst_port == MDNS_PORT)
+	/* mDNS is UDP only (RFC 6762): over TCP, 5353 is some server's DNS */
+	if ((p->src_port == MDNS_PORT || p->dst_port == MDNS_PORT) && p->transport == NL_UDP)
 		return K_MDNS;
 	if (p->src_port == LLMNR_PORT || p->dst_port == LLMNR_PORT)
 		return K_LLMNR;
@@ -639,9 +642,24 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 			dns_emit_head(api, flow, st, kind, &whole, &msg, &q);
 		return NL_MALFORMED;
 	}
-	if (!final)
-		return NL_NEED_MORE;	/* judged so far; fields once it is whole (it may
-					 * parse before then when the walk is capped) */
+	if (!final) {
+		/* A TCP message still arriving (judged so far): its head now, as
+		 * a large answer in small segments may outlast the host's budget
+		 * and its rcode is in its first bytes; the answers once whole. */
+		const uint8_t side = p->from_client ? 2 : 1;
+		if (lenient && msg.hdr_ok && msg.n_q > 0 && !(st->head_shown & side)) {
+			st->head_shown |= side;	/* once: not a walk per delivery */
+			dns_emit_head(api, flow, st, kind, &whole, &msg, &q);
+			int response = msg.flags >> 15;
+			if (response) {
+				char buf[24];
+				size_t n = dns_rcode_name(msg.flags & 0xf, buf);
+				api->set_str(flow, F_RCODE, buf, n);
+			}
+			api->set_state(flow, dns_state_labels[kind][response]);
+		}
+		return NL_NEED_MORE;
+	}
 	if (r == R_TRUNC && (!lenient || !msg.hdr_ok))
 		return lenient ? NL_DONE : NL_NOT_MINE;	/* nothing to show */
 
@@ -724,6 +742,7 @@ static enum nl_verdict dns_tcp(const struct nl_host_api *api, struct nl_flow *fl
 		}
 		pos += 2 + msglen;
 		st->consumed[dir] = (uint32_t)pos;
+		st->head_shown &= (uint8_t)~(dir ? 2 : 1);	/* the next message's is to come */
 	}
 	/* ABI 1.1: the next call starts after the messages handled. */
 	if (pos && NL_HOST_HAS(api, consume) && api->consume(flow, pos) == 0)

@@ -845,9 +845,30 @@ START_TEST(test_tcp_message_beyond_stream_limit)
 }
 END_TEST
 
+/* mDNS is UDP only: a DNS server on TCP 5353 (dnsmasq -p 5353) is DNS. */
+START_TEST(test_tcp_5353_is_dns)
+{
+	static uint8_t b[VBUF];
+	size_t n = big_response(b, sizeof(b), 2, 1);
+	struct fh_flow ff;
+	open_flow(&ff);
+	ck_assert_int_eq(tcp_s(&ff, 5353, b, n), NL_NEED_MORE);
+	ASSERT_STR(&ff, "dns.kind", "dns");
+	ck_assert_str_eq(ff.f.state, "DNS_RESPONSE");
+	fh_close(&ff);
+	open_flow(&ff);
+	n = big_response(b, sizeof(b), 2, 0);
+	ck_assert_int_eq(udp_r(&ff, 5353, b, n), NL_NEED_MORE);
+	ASSERT_STR(&ff, "dns.kind", "mdns");
+	fh_close(&ff);
+}
+END_TEST
+
 /* Bug: a TCP message whose record walk was capped (over 64 records) parsed
  * before it was whole, so its fields and names were given once per
- * delivery, and again when it was complete. */
+ * delivery, and again when it was complete. Now its head (question, rcode,
+ * state: a large answer in small segments may outlast the host's budget)
+ * is given once while it arrives, its answers and names once it is whole. */
 START_TEST(test_bug_partial_tcp_message_noted_twice)
 {
 	static uint8_t b[VBUF];
@@ -857,7 +878,10 @@ START_TEST(test_bug_partial_tcp_message_noted_twice)
 	for (size_t k = 1; k < n; k += 97)
 		ck_assert_int_eq(tcp_s(&ff, 53, b, k), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.names, 0);
-	ck_assert_ptr_null(fh_list(&ff, "dns.queries", 0));
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "big.test");
+	ASSERT_STR(&ff, "dns.rcode", "NOERROR");
+	ck_assert_str_eq(ff.f.state, "DNS_RESPONSE");
+	ck_assert_ptr_null(fh_list(&ff, "dns.answers", 0));
 	ck_assert_int_eq(tcp_s(&ff, 53, b, n), NL_NEED_MORE);
 	ck_assert_int_eq(ff.f.names, 16);
 	ck_assert_int_eq(ff.f.errors, 0);
@@ -1197,6 +1221,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_a_record_text);
 	tcase_add_test(tc, test_tcp_message_beyond_stream_limit);
 	tcase_add_test(tc, test_bug_partial_tcp_message_noted_twice);
+	tcase_add_test(tc, test_tcp_5353_is_dns);
 	tcase_add_test(tc, test_bug_tcp_reuse_stops_after_first_exchange);
 	tcase_add_test(tc, test_bug_capped_stream_never_done);
 	tcase_add_test(tc, test_bug_update_prerequisite_malformed);
