@@ -58,8 +58,11 @@
 #define SSH_MAX_CLEAR_PACKETS 32	/* clear-text packets read per direction */
 /* Stream deliveries per flow: every line a server may send before its
  * identification (one a segment, as a banner printed line by line is),
- * then both identifications and KEXINITs, and room for a split one. */
-#define SSH_BUDGET (SSH_MAX_PRE_LINES + 10)
+ * then both sides' identification, KEXINIT, key exchange and NEWKEYS:
+ * about 3 KB a side with a post-quantum exchange (mlkem768x25519 sends
+ * 1.2 KB each way), a dozen segments at a common MSS, and room for it in
+ * small segments (which the host counts in 128-byte parts). */
+#define SSH_BUDGET (SSH_MAX_PRE_LINES + 48)
 
 enum ssh_field {
 	F_CLIENT_BANNER, F_SERVER_BANNER, F_CLIENT_SOFTWARE, F_SERVER_SOFTWARE, F_VERSION, F_COUNT

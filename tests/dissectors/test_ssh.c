@@ -192,7 +192,7 @@ START_TEST(test_descriptor)
 	ck_assert_uint_eq(d->idle_timeout_s, 1800);
 	ck_assert_uint_le(d->state_size, 64);
 	ck_assert_uint_ge(d->packet_budget, 1);
-	ck_assert_uint_le(d->packet_budget, 26);
+	ck_assert_uint_le(d->packet_budget, 64);	/* bounded: a handshake in small segments fits */
 	static const char *const keys[] = { "ssh.client_banner", "ssh.server_banner",
 					    "ssh.client_software", "ssh.server_software",
 					    "ssh.version" };
