@@ -43,7 +43,7 @@
 #include <netlens/dissector.h>
 
 #define HTTP_MAX_HDR_LINES 100	/* header lines read in the first request */
-#define HTTP_MAX_INTERIM 4	/* 1xx responses passed over before the final one */
+#define HTTP_MAX_INTERIM 16	/* 1xx responses passed over before the final one */
 /* Stream deliveries per flow: a request head and a status line each in a
  * few segments, or in many small ones (a client writing header by header,
  * a long target at a small MSS; segments under 128 bytes count in part).
@@ -76,6 +76,7 @@ struct http_state {
 				 * responses before the final one */
 	uint16_t hdr_lines;	/* header lines read */
 	uint8_t flags;		/* HS_* */
+	uint8_t interim;	/* interim responses passed over */
 };
 
 /* Outcome of a look at a (prefix of a) line. */
@@ -431,27 +432,33 @@ static enum scan interim_headers(struct nl_reader *r)
 /* The first final response's status line, at r (offset `at` of the server's
  * stream): interim responses (100 Continue, 102, 103 Early Hints) before it
  * are passed over, st->resp_off moving past each; 101 Switching Protocols
- * is final. */
+ * is final. After HTTP_MAX_INTERIM of them the answer has no status: an
+ * interim code is never given as the final one. */
 static enum scan server_stream(const struct nl_host_api *api, struct nl_flow *flow,
 			       struct http_state *st, struct nl_reader r, uint64_t at)
 {
 	if (st->resp_off > at && nl_reader_skip(&r, (size_t)(st->resp_off - at)) < 0)
 		return SCAN_MORE;
-	for (unsigned interim = 0;; interim++) {
+	for (;;) {
 		size_t start = nl_reader_offset(&r);
 		unsigned status = 0;
 		enum scan s = status_line(&r, &status);
 		if (s != SCAN_OK)
 			return s;
 		st->flags |= HS_MINE;
-		if (status >= 200 || status == 101 || interim >= HTTP_MAX_INTERIM) {
+		if (status >= 200 || status == 101) {
 			st->flags |= HS_RESP_DONE;
 			api->set_u64(flow, F_STATUS, status);
+			return SCAN_OK;
+		}
+		if (st->interim >= HTTP_MAX_INTERIM) {
+			st->flags |= HS_RESP_DONE;	/* no final status in sight: none */
 			return SCAN_OK;
 		}
 		s = interim_headers(&r);
 		if (s != SCAN_OK)
 			return s;
+		st->interim++;
 		st->resp_off += (uint32_t)(nl_reader_offset(&r) - start);
 	}
 }

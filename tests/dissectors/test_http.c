@@ -410,6 +410,9 @@ START_TEST(test_interim_then_final_split)
 }
 END_TEST
 
+#define INTERIM4 "HTTP/1.1 100 a\r\n\r\nHTTP/1.1 100 b\r\n\r\nHTTP/1.1 100 c\r\n\r\nHTTP/1.1 100 d\r\n\r\n"
+#define INTERIM17 INTERIM4 INTERIM4 INTERIM4 INTERIM4 "HTTP/1.1 103 e\r\n\r\n"
+
 START_TEST(test_status_lines)
 {
 	static const struct {
@@ -423,8 +426,9 @@ START_TEST(test_status_lines)
 		  "HTTP/1.1 100 Continue\nX: y\n\nHTTP/1.1 201 Created\r\n", NL_DONE, 201 },
 		{ "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", NL_DONE, 101 },
 		{ "HTTP/1.1 100 Continue\r\n\r\n", NL_NEED_MORE, 0 },	/* the final one to come */
-		{ "HTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 B\r\n\r\nHTTP/1.1 100 C\r\n\r\n"
-		  "HTTP/1.1 100 D\r\n\r\nHTTP/1.1 102 E\r\n\r\n", NL_DONE, 102 },	/* 4 passed over at most */
+		{ "HTTP/1.1 103 A\r\n\r\nHTTP/1.1 103 B\r\n\r\nHTTP/1.1 103 C\r\n\r\n"
+		  "HTTP/1.1 103 D\r\n\r\nHTTP/1.1 103 E\r\n\r\nHTTP/1.1 204 F\r\n", NL_DONE, 204 },
+		{ INTERIM17 "HTTP/1.1 200 OK\r\n", NL_DONE, 0 },	/* 16 passed over at most: no status */
 
 		{ "HTTP/1.0 599 Whatever\n", NL_DONE, 599 },
 		{ "HTTP/1.1 404 \r\n", NL_DONE, 404 },
