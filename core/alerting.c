@@ -132,19 +132,38 @@ static const char *si_rate(char *buf, size_t n, double v)
 	return buf;
 }
 
+static void rate_check(struct app *a, uint64_t now_us, const uint64_t bytes[2], int dir);
+
 void alerting_tick(struct app *a, uint64_t now_us)
 {
 	static uint64_t last_second;
-	if (now_us / 1000000u == last_second)
+	const uint64_t second = now_us / 1000000u;
+	if (second == last_second)
 		return;
-	last_second = now_us / 1000000u;
+	const uint64_t before = last_second;
+	last_second = second;
 	say_held(a, app_wall_us() / 1000000u);
 	int dir = alerts_rate_dir(alerts_current);
 	if (dir == -2)
 		return;
 	const struct tracker *t = &a->tracker;
-	double up = rate_history_avg(&t->totals, now_us, t->traffic_bytes, 2, DIR_FWD);
-	double down = rate_history_avg(&t->totals, now_us, t->traffic_bytes, 2, DIR_REV);
+	/* A capture file's quiet seconds had no tick (its clock moves with its
+	 * packets): each is checked at its start, where the history has the
+	 * count (rate_history_fill), so traffic that stopped is "back below"
+	 * 2 s on, not at the next packet. After a few the answer holds. */
+	uint64_t bytes[2];
+	for (uint64_t s = before + 1; before && s < second && s <= before + 4; s++)
+		if (rate_history_count_at(&t->totals, s * 1000000u, bytes) == 0)
+			rate_check(a, s * 1000000u, bytes, dir);
+	rate_check(a, now_us, t->traffic_bytes, dir);
+}
+
+/* The rate alert at now_us, when the counts were bytes. */
+static void rate_check(struct app *a, uint64_t now_us, const uint64_t bytes[2], int dir)
+{
+	const struct tracker *t = &a->tracker;
+	double up = rate_history_avg(&t->totals, now_us, bytes, 2, DIR_FWD);
+	double down = rate_history_avg(&t->totals, now_us, bytes, 2, DIR_REV);
 	double rate = dir == DIR_FWD ? up : dir == DIR_REV ? down : up + down;
 	int crossed = alerts_rate_check(alerts_current, rate);
 	if (!crossed)

@@ -108,23 +108,81 @@ void rate_history_sample(struct rate_history *h, uint64_t now_us, const uint64_t
 		h->n++;
 }
 
+void rate_history_fill(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2])
+{
+	if (!h->n)
+		return;
+	const struct rate_sample *last = &h->s[h->head];
+	if (now_us < last->t_us || bytes[0] < last->bytes[0] || bytes[1] < last->bytes[1])
+		return;		/* rate_history_sample starts again */
+	uint64_t sec = last->t_us / 1000000u + 1, end = now_us / 1000000u;
+	if (end > sec + RATE_HISTORY_SAMPLES)
+		sec = end - RATE_HISTORY_SAMPLES;	/* older ones would be overwritten */
+	for (int first = 1; sec < end; sec++, first = 0) {
+		last = &h->s[h->head];
+		if (first) {	/* what came since the newest sample came in its second */
+			double dt = (double)(sec * 1000000u - last->t_us) / 1e6;
+			for (int d = 0; d < 2; d++) {
+				double r = (double)(bytes[d] - last->bytes[d]) / (dt > 1.0 ? dt : 1.0);
+				if (r > h->peak[d])
+					h->peak[d] = r;
+			}
+		}
+		h->head = (h->head + 1) % RATE_HISTORY_SAMPLES;
+		h->s[h->head].t_us = sec * 1000000u;
+		h->s[h->head].bytes[0] = bytes[0];
+		h->s[h->head].bytes[1] = bytes[1];
+		if (h->n < RATE_HISTORY_SAMPLES)
+			h->n++;
+	}
+}
+
+int rate_history_count_at(const struct rate_history *h, uint64_t t_us, uint64_t out[2])
+{
+	for (unsigned k = 0; k < h->n; k++) {
+		unsigned i = (h->head + RATE_HISTORY_SAMPLES - k) % RATE_HISTORY_SAMPLES;
+		if (h->s[i].t_us == t_us) {
+			out[0] = h->s[i].bytes[0];
+			out[1] = h->s[i].bytes[1];
+			return 0;
+		}
+		if (h->s[i].t_us < t_us)
+			break;
+	}
+	return -1;
+}
+
 double rate_history_avg(const struct rate_history *h, uint64_t now_us, const uint64_t bytes_now[2],
 			unsigned seconds, int dir)
 {
 	const uint64_t want = (uint64_t)seconds * 1000000u;
-	/* From the newest back: the first sample at least `seconds` old, or
-	 * the oldest held. */
-	unsigned pick = RATE_HISTORY_SAMPLES;
+	const uint64_t from = now_us > want ? now_us - want : 0;
+	/* From the newest back: the newest sample at or before `from`, and the
+	 * one after it (or now), between which the count at `from` is taken
+	 * as growing evenly - so the window is `seconds` long, not up to a
+	 * second more as with the sample alone; with a history still shorter,
+	 * from the oldest held. */
+	unsigned pick = RATE_HISTORY_SAMPLES, after = RATE_HISTORY_SAMPLES;
 	for (unsigned k = 0; k < h->n; k++) {
 		unsigned i = (h->head + RATE_HISTORY_SAMPLES - k) % RATE_HISTORY_SAMPLES;
 		if (h->s[i].t_us >= now_us)
 			continue;
-		pick = i;
-		if (now_us - h->s[i].t_us >= want)
+		if (pick != RATE_HISTORY_SAMPLES && h->s[pick].t_us <= from)
 			break;
+		after = pick;
+		pick = i;
 	}
 	if (pick == RATE_HISTORY_SAMPLES || bytes_now[dir] < h->s[pick].bytes[dir])
 		return 0.0;
-	return (double)(bytes_now[dir] - h->s[pick].bytes[dir]) /
-	       ((double)(now_us - h->s[pick].t_us) / 1e6);
+	const struct rate_sample *a = &h->s[pick];
+	if (a->t_us >= from)	/* the oldest held is younger than the window */
+		return (double)(bytes_now[dir] - a->bytes[dir]) / ((double)(now_us - a->t_us) / 1e6);
+	uint64_t t_b = after == RATE_HISTORY_SAMPLES ? now_us : h->s[after].t_us;
+	uint64_t c_b = after == RATE_HISTORY_SAMPLES ? bytes_now[dir] : h->s[after].bytes[dir];
+	if (c_b < a->bytes[dir] || bytes_now[dir] < c_b)
+		return 0.0;
+	double c_from = (double)a->bytes[dir] +
+			(double)(c_b - a->bytes[dir]) * (double)(from - a->t_us) / (double)(t_b - a->t_us);
+	double r = ((double)bytes_now[dir] - c_from) / ((double)want / 1e6);
+	return r > 0 ? r : 0.0;
 }

@@ -115,10 +115,21 @@ struct rate_history {
  * sample, and when time or a count goes backwards (a cleared tracker). */
 void rate_history_sample(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2]);
 
+/* Notes, for each whole second since the newest sample up to now_us, the
+ * count at its start: bytes, unchanged. For a caller whose samples come with
+ * packets (each packet that starts a second samples the count before it):
+ * no sample at a second's start means no packet in it (a capture file's
+ * quiet gap), which a window over that second must count as nothing. */
+void rate_history_fill(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2]);
+
+/* The count of the sample taken at exactly t_us (a second's start, by
+ * rate_history_fill) into out: 0, or -1 when there is none. */
+int rate_history_count_at(const struct rate_history *h, uint64_t t_us, uint64_t out[2]);
+
 /* Bytes/s in direction dir over the last `seconds`, up to now_us when the
- * count is bytes_now: from the newest sample at least that old (or the
- * oldest held, for a history still shorter), so over at least `seconds`
- * when the history is long enough. 0 without a sample before now_us. */
+ * count is bytes_now: the count at the window's start taken between the
+ * samples around it (or from the oldest held, for a history still
+ * shorter). 0 without a sample before now_us. */
 double rate_history_avg(const struct rate_history *h, uint64_t now_us, const uint64_t bytes_now[2],
 			unsigned seconds, int dir);
 

@@ -370,8 +370,11 @@ void tracker_packet(struct tracker *t, struct packet *p)
 	t->stats.bytes += p->ip_len;
 	if (p->ts_us > t->now_us) {
 		t->now_us = p->ts_us;
-		if (p->ts_us >= t->advance_at_us)
+		if (p->ts_us >= t->advance_at_us) {
+			/* whole seconds no packet started: nothing came in them */
+			rate_history_fill(&t->totals, p->ts_us, t->traffic_bytes);
 			tracker_advance(t, p->ts_us);
+		}
 	}
 	const uint64_t now = p->ts_us;
 

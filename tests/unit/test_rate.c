@@ -264,6 +264,64 @@ START_TEST(test_history_short_and_reset)
 }
 END_TEST
 
+START_TEST(test_history_window_is_exact)
+{
+	/* Samples once a second at .9999 of each second, asked at .0000: the
+	 * sample "2 s ago" is a hair under 2 s old. The 2 s average is still
+	 * over 2 s (it was taken from the 3 s old sample: 2/3 of the rate
+	 * after a step, and a rate back to zero seen a second late). */
+	struct rate_history h;
+	memset(&h, 0, sizeof(h));
+	uint64_t cum[2] = { 0, 0 }, t = T0 + SEC - 100;
+	for (int i = 0; i < 10; i++, t += SEC)
+		rate_history_sample(&h, t, cum);	/* 10 quiet seconds */
+	for (int i = 0; i < 2; i++, t += SEC) {
+		cum[0] += 900000;			/* then 900 kB a second */
+		rate_history_sample(&h, t, cum);
+	}
+	uint64_t now = t - SEC + 100;	/* the start of the next second */
+	assert_near(rate_history_avg(&h, now, cum, 2, 0), 900000.0 * (2 * SEC - 100) / (2 * SEC), 0.001,
+		    "2 s after a step");
+	rate_history_sample(&h, t, cum);	/* then nothing */
+	t += SEC;
+	rate_history_sample(&h, t, cum);
+	ck_assert(rate_history_avg(&h, t + 100, cum, 2, 0) == 0.0);	/* 2 s of nothing */
+}
+END_TEST
+
+START_TEST(test_history_fill_quiet_seconds)
+{
+	/* A capture file with a burst, then 8 s without a packet: the seconds
+	 * no packet started are noted with the count unchanged, so a window
+	 * inside the gap sees nothing (it saw the burst averaged over the gap),
+	 * and each second's start has its count for the rate alert. */
+	struct rate_history h;
+	memset(&h, 0, sizeof(h));
+	uint64_t cum[2] = { 0, 0 }, t = T0;
+	rate_history_sample(&h, t, cum);
+	t = T0 + SEC + 500000;			/* the burst's second */
+	rate_history_fill(&h, t, cum);
+	rate_history_sample(&h, t, cum);
+	cum[0] = 1000000;			/* 1 MB in it */
+	t = T0 + 10 * SEC + 1234;		/* the next packet */
+	rate_history_fill(&h, t, cum);
+	rate_history_sample(&h, t, cum);
+	uint64_t at[2];
+	ck_assert_int_eq(rate_history_count_at(&h, T0 + 2 * SEC, at), 0);
+	ck_assert_uint_eq(at[0], 1000000);
+	ck_assert_int_eq(rate_history_count_at(&h, T0 + 9 * SEC, at), 0);
+	ck_assert_int_eq(rate_history_count_at(&h, T0 + 10 * SEC, at), -1);	/* not a whole second gone */
+	ck_assert(rate_history_avg(&h, T0 + 6 * SEC, at, 2, 0) == 0.0);
+	assert_near(rate_history_avg(&h, T0 + 3 * SEC, at, 2, 0), 500000.0, 0.001, "the burst's 2 s");
+	assert_near(h.peak[0], 1000000.0, 0.001, "peak: the burst's second");
+	/* A clock or count that goes back is rate_history_sample's to handle. */
+	uint64_t back[2] = { 5, 0 };
+	unsigned n = h.n;
+	rate_history_fill(&h, T0 + 20 * SEC, back);
+	ck_assert_uint_eq(h.n, n);
+}
+END_TEST
+
 /* The window is process-wide: every test but the first starts from 10 s,
  * also when run without fork (CK_FORK=no, e.g. under valgrind). */
 static void window_default(void) { rate_set_window_us(W); }
@@ -283,6 +341,8 @@ static Suite *rate_suite(void)
 	tcase_add_test(tc, test_saturation);
 	tcase_add_test(tc, test_history_windows);
 	tcase_add_test(tc, test_history_short_and_reset);
+	tcase_add_test(tc, test_history_window_is_exact);
+	tcase_add_test(tc, test_history_fill_quiet_seconds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_checked_fixture(tc, window_default, NULL);
