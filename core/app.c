@@ -361,6 +361,7 @@ static void lifecycle_pass(struct app *a, uint64_t now)
 	if (a->ebpf)
 		ebpf_owners_poll(a->ebpf);	/* records below the wakeup batch */
 	owners_tick(owners_current, now);	/* before expiry: closing flows keep their owners */
+	workers_tick(a->workers);
 	tracker_advance(&a->tracker, now);
 	export_tick(export_current, &a->tracker.table, now);	/* active timeouts, templates */
 	if (alerts_current)
@@ -861,6 +862,9 @@ int app_sandbox(struct app *a)
 		if (export_parse_url(o->export_urls[i], &t, e, sizeof(e)) == 0 && t.tcp)
 			spec.tcp_connect_ports[spec.n_tcp_connect++] = t.port;
 	}
+	/* Workers were forked before this: under a signal scope neither a
+	 * hung one's kill nor its parent-death signal would reach it. */
+	spec.signal_children = a->workers != NULL;
 	if (sandbox_apply(&spec, &a->sandbox) < 0)
 		return 1;	/* main prints a->sandbox.missing once the screen is restored */
 	log_msg(LOG_INFO, "sandbox: %s", a->sandbox.text);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/if_packet.h>
@@ -48,6 +49,8 @@ struct worker {
 	unsigned index;
 	unsigned restarts;		/* in the current minute */
 	uint64_t restart_window_us;
+	uint64_t heard_us;		/* monotonic: its last whole message (or start) */
+	int silent;			/* said to send nothing (workers_tick) */
 };
 
 struct workers {
@@ -63,6 +66,14 @@ struct workers {
 };
 
 #define RESTARTS_PER_MINUTE 3
+#define WORKER_ALIVE_US 10000000u	/* an idle worker's message at least this often */
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 _Static_assert(sizeof(((struct app *)0)->capture_filter) == WORKER_FILTER_MAX + 1,
 	       "a filter the UI holds fits a worker's message");
@@ -165,6 +176,7 @@ struct wctx {
 	struct sent *sent;		/* per table slot: what was reported of the flow */
 	struct mirror_counters last_counters;	/* as last sent */
 	int sent_once;
+	uint64_t sent_us;			/* monotonic: the last message */
 };
 
 /* The counts of a flow last reported, so a snapshot carries what is new:
@@ -214,12 +226,16 @@ static void send_chunk(struct wctx *w, int final)
 	uint8_t len[4];
 
 	counters_now(w, &c);
-	/* Nothing new (an idle link): no message, so the parent sleeps on. */
+	/* Nothing new (an idle link): no message, so the parent sleeps on,
+	 * but for one every WORKER_ALIVE_US, by which it knows this worker
+	 * still runs (workers_tick). */
+	const uint64_t now = mono_us();
 	if (!final && !w->n_flows && !w->n_closed && !w->n_names && !w->n_neighbors && w->sent_once &&
-	    !memcmp(&c, &w->last_counters, sizeof(c)))
+	    !memcmp(&c, &w->last_counters, sizeof(c)) && now - w->sent_us < WORKER_ALIVE_US)
 		return;
 	w->last_counters = c;
 	w->sent_once = 1;
+	w->sent_us = now;
 	msgpack_sbuffer_init(&head);
 	msgpack_packer_init(&pk, &head, msgpack_sbuffer_write);
 	mirror_pack_begin(&pk, w->index, clock_wall_us(), &c);
@@ -410,7 +426,9 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 	char err[512];
 
 #ifdef __linux__
-	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* never outlive the parent */
+	/* Never outlive the parent: SIGKILL, which ends a stopped worker too
+	 * (the parent's Landlock signal scope may forbid it to kill one). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != ws->parent)
 		_exit(0);
 #endif
@@ -490,6 +508,12 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 				rep.missing);
 			_exit(1);
 		}
+#ifdef __linux__
+		/* A change of uid clears the parent-death signal: again. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != ws->parent)
+			_exit(0);
+#endif
 	}
 	ev_run(loop, 0);
 	if (w.want_final) {
@@ -535,6 +559,8 @@ static int spawn(struct workers *ws, unsigned i, char *err, size_t errlen)
 	w->pid = pid;
 	w->running = 1;
 	w->final_seen = 0;
+	w->heard_us = mono_us();
+	w->silent = 0;
 	w->len = 0;
 	w->index = i;
 	w->ws = ws;
@@ -694,6 +720,13 @@ static int drain(struct worker *w)
 			const char *why = NULL;
 			struct mirror_sink sink = { w, sink_counters, sink_flow, sink_closed, sink_name,
 						    sink_final, sink_neighbor };
+			w->heard_us = mono_us();
+			if (w->silent) {
+				char m[80];
+				w->silent = 0;
+				snprintf(m, sizeof(m), "worker %u sends its snapshots again", w->index + 1);
+				notice(w->ws->a, m);
+			}
 			if (mirror_decode(p + 4, fl, &sink, &why) < 0) {
 				char m[160];
 				snprintf(m, sizeof(m), "worker %u sent a bad snapshot (%s): stopping it",
@@ -887,8 +920,15 @@ void workers_finish(struct app *a)
 		for (int t = 0; t < 100 && waitpid(w->pid, &st, WNOHANG) == 0; t++)
 			usleep(10000);
 		if (waitpid(w->pid, &st, WNOHANG) == 0) {
-			kill(w->pid, SIGKILL);
-			waitpid(w->pid, &st, 0);
+			/* Stopped or hung. The kill may be refused (the sandbox's
+			 * signal scope): then it dies with us (PDEATHSIG), and the
+			 * exit does not wait for it. */
+			int killed = kill(w->pid, SIGKILL) == 0, gone = 0;
+			for (int t = 0; t < 100 && !(gone = waitpid(w->pid, &st, WNOHANG) != 0); t++)
+				usleep(10000);
+			if (!gone)
+				log_msg(LOG_WARN, "worker %u (pid %d) did not end%s", w->index + 1, (int)w->pid,
+					killed ? "" : " (not ours to kill): it ends with netlens");
 		}
 		w->running = 0;
 	}
@@ -906,6 +946,26 @@ void workers_free(struct workers *ws)
 		free(ws->w[i].buf);
 	}
 	free(ws);
+}
+
+void workers_tick(struct workers *ws)
+{
+	if (!ws)
+		return;
+	const uint64_t now = mono_us();
+	uint64_t quiet = 4u * (uint64_t)ws->a->opt.refresh_ms * 1000u;
+	if (quiet < 2 * WORKER_ALIVE_US + 5000000u)
+		quiet = 2 * WORKER_ALIVE_US + 5000000u;	/* an idle one's message twice missed */
+	for (unsigned i = 0; i < ws->n; i++) {
+		struct worker *w = &ws->w[i];
+		if (!w->running || w->sock < 0 || w->silent || now - w->heard_us < quiet)
+			continue;
+		char m[160];
+		w->silent = 1;
+		snprintf(m, sizeof(m), "worker %u has sent nothing for %llu s (stopped or hung): the "
+			 "flows it captures are not shown", i + 1, (unsigned long long)((now - w->heard_us) / 1000000u));
+		notice(ws->a, m);
+	}
 }
 
 unsigned workers_running(const struct workers *ws)

@@ -43,6 +43,10 @@ void workers_finish(struct app *a);
 void workers_free(struct workers *w);
 
 /* Workers still running. */
+/* Says once when a running worker has sent no snapshot for a while (a
+ * stopped or hung one: its share of the traffic is not shown), and
+ * again when it sends. Called from the lifecycle pass. */
+void workers_tick(struct workers *w);
 unsigned workers_running(const struct workers *w);
 unsigned workers_count(const struct workers *w);
 /* Packets worker i reported (its last snapshot). */

@@ -77,6 +77,10 @@ struct sandbox_spec {
 	int proc_broker;	/* attribution reads other processes' /proc/<pid>/fd: keep a
 				 * small helper outside the sandbox to do it (see doc) */
 	int max_abi;		/* 0: the kernel's Landlock ABI; else use at most this one */
+	int signal_children;	/* processes forked before the sandbox (capture
+				 * workers) must stay killable: signals are not
+				 * scoped to the domain (they and a parent-death
+				 * signal would be refused) */
 };
 
 struct sandbox_report {
@@ -87,7 +91,7 @@ struct sandbox_report {
 	int landlock_used;	/* the ABI the ruleset was built for */
 	int landlock_fs;	/* 1: filesystem restricted */
 	int landlock_net;	/* 1: TCP bind/connect restricted (ABI >= 4) */
-	int landlock_scope;	/* 1: abstract UNIX sockets and signals scoped (ABI >= 6) */
+	int landlock_scope;	/* 1: abstract UNIX sockets scoped (ABI >= 6), 2: and signals */
 	pid_t broker_pid;	/* the /proc helper, 0 when none */
 	uid_t uid;
 	gid_t gid;

@@ -426,7 +426,8 @@ static int landlock_build(const struct sandbox_spec *spec, int abi, struct sandb
 		attr_size = 2 * sizeof(uint64_t);
 	}
 	if (abi >= 6) {
-		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+			      (spec->signal_children ? 0 : LANDLOCK_SCOPE_SIGNAL);
 		attr_size = 3 * sizeof(uint64_t);
 	}
 	int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0);
@@ -487,7 +488,7 @@ static int landlock_enforce(int rs, int abi, struct sandbox_report *rep)
 	rep->landlock_used = abi;
 	rep->landlock_fs = 1;
 	rep->landlock_net = abi >= 4;
-	rep->landlock_scope = abi >= 6;
+	rep->landlock_scope = abi >= 6 ? 2 : 0;
 	return 0;
 }
 
@@ -581,6 +582,8 @@ int sandbox_apply(const struct sandbox_spec *spec, struct sandbox_report *rep)
 
 	if (rs >= 0 && landlock_enforce(rs, abi, rep) < 0)
 		failed = 1;
+	if (rep->landlock_scope && spec->signal_children)
+		rep->landlock_scope = 1;	/* sockets only */
 	if (abi < 4)	/* none, or no TCP rules */
 		failed = 1;
 
@@ -590,7 +593,7 @@ int sandbox_apply(const struct sandbox_spec *spec, struct sandbox_report *rep)
 	x[0] = '\0';
 	if (rep->landlock_fs)
 		addf(x, n, "landlock v%d (fs%s%s)", rep->landlock_used, rep->landlock_net ? ", tcp" : "",
-		     rep->landlock_scope ? ", scope" : "");
+		     rep->landlock_scope == 2 ? ", scope" : rep->landlock_scope ? ", scope: sockets" : "");
 	else
 		addf(x, n, "no landlock");
 	addf(x, n, ", %s", rep->caps_dropped ? "no capabilities" : "capabilities kept");
