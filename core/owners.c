@@ -17,6 +17,8 @@ struct sock_key {
 	uint8_t local[16], remote[16];
 	uint16_t lport, rport;
 	uint8_t proto, family;
+	uint8_t other_ns;	/* another network namespace's socket: a container's
+				 * 0.0.0.0:80 must not replace ours (nor ours its) */
 };
 
 struct sock_entry {
@@ -218,11 +220,12 @@ static void sock_unlink(struct owners *o, uint32_t idx)
 }
 
 static void make_key(struct sock_key *k, uint8_t proto, uint8_t family, const uint8_t *local,
-		     uint16_t lport, const uint8_t *remote, uint16_t rport)
+		     uint16_t lport, const uint8_t *remote, uint16_t rport, int other_ns)
 {
 	memset(k, 0, sizeof(*k));
 	k->proto = proto;
 	k->family = family;
+	k->other_ns = (uint8_t)(other_ns != 0);
 	if (local)
 		memcpy(k->local, local, family == 4 ? 4 : 16);
 	if (remote)
@@ -245,7 +248,7 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 		o->ebpf_gen++;
 	}
 	struct sock_key k;
-	make_key(&k, proto, s->family, s->local, s->lport, s->rport ? s->remote : NULL, s->rport);
+	make_key(&k, proto, s->family, s->local, s->lport, s->rport ? s->remote : NULL, s->rport, s->foreign);
 	uint32_t pi = proc_for(o, s);
 	struct sock_entry *e = sock_find(o, &k);
 	if (!e) {
@@ -287,17 +290,29 @@ static int group_or_broadcast(const struct owners *o, int family, const uint8_t 
 	return addr_is_group(family, a) || (family != 6 && local_addrs_is_broadcast(o->local, a));
 }
 
-/* The sockets of our own namespace first: across a veth pair on this host
- * the peer's socket has the mirrored tuple, and it is not the one whose
- * packets we capture. Then, for a bridge carrying other namespaces' traffic
- * (containers), theirs. */
+/* A flow with an end of this machine's belongs to a socket of our own
+ * namespace or to none: across a veth pair to a container the other
+ * namespace's socket with the mirrored tuple is the peer's (a curl in the
+ * container is not the owner of our server's connection to it). Other
+ * namespaces' sockets own the flows with no end here, which a bridge
+ * carries between containers or out of one (eBPF reports every
+ * namespace's sockets); their exact tuple only. Locality unknown (no
+ * address list): ours first, then theirs. */
 static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns);
+
+static int foreign(const struct owners *o, const struct flow *f);
 
 static uint32_t lookup_ns(const struct owners *o, const struct flow *f, uint32_t *other_ns)
 {
-	uint32_t h = lookup_in(o, f, 0);
+	uint32_t h;
 	*other_ns = 0;
-	if (!h && (h = lookup_in(o, f, 1)))
+	if (foreign(o, f)) {	/* no end here (nor a group or broadcast we receive) */
+		if ((h = lookup_in(o, f, 1)))
+			*other_ns = 1;
+		return h;
+	}
+	h = lookup_in(o, f, 0);
+	if (!h && !o->local && (h = lookup_in(o, f, 1)))
 		*other_ns = 1;
 	return h;
 }
@@ -315,20 +330,24 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 	const struct flow_key *fk = &f->key;
 	struct sock_key k;
 	uint32_t h;
-	/* The exact tuple, as either end's socket sees it. */
-	make_key(&k, fk->proto, fk->family, fk->a, fk->pa, fk->b, fk->pb);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
-		return h;
-	make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
-		return h;
+	/* The exact tuple, as either end's socket sees it; between two other
+	 * namespaces (both ends' sockets known), the source's first. */
+	int b_first = other_ns && (f->flags & FLOW_SRC_IS_B);
+	for (int i = 0; i < 2; i++) {
+		if ((i == 0) != b_first)
+			make_key(&k, fk->proto, fk->family, fk->a, fk->pa, fk->b, fk->pb, other_ns);
+		else
+			make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa, other_ns);
+		if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
+			return h;
+	}
 	/* A connected socket bound to the wildcard address may be reported
 	 * with local 0.0.0.0 / :: (eBPF sees it before the route picks one). */
 	static const uint8_t any[16];
-	make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb);
+	make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb, other_ns);
 	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
 		return h;
-	make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa);
+	make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa, other_ns);
 	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
 		return h;
 	/* A listener or an unconnected socket on the local end's port (only
@@ -347,14 +366,14 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 			continue;
 		const uint8_t *addr = side == 0 ? fk->a : fk->b;
 		uint16_t port = side == 0 ? fk->pa : fk->pb;
-		make_key(&k, fk->proto, fk->family, addr, port, NULL, 0);
+		make_key(&k, fk->proto, fk->family, addr, port, NULL, 0, other_ns);
 		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
 			return h;
-		make_key(&k, fk->proto, fk->family, any, port, NULL, 0);
+		make_key(&k, fk->proto, fk->family, any, port, NULL, 0, other_ns);
 		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
 			return h;
 		if (fk->family == 4) {	/* a dual-stack socket bound to :: */
-			make_key(&k, fk->proto, 6, any, port, NULL, 0);
+			make_key(&k, fk->proto, 6, any, port, NULL, 0, other_ns);
 			if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
 				return h;
 		}
@@ -401,7 +420,10 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 		return f->closed_owner;
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;	/* no socket to find: not a reason to scan */
-	if (foreign(o, f))
+	/* A flow with no end here: only eBPF reports the sockets it may have
+	 * (other namespaces', behind a bridge); never a reason to scan. */
+	const int fgn = foreign(o, f);
+	if (fgn && !o->ebpf)
 		return 0;
 	if (!in_table)
 		return lookup(o, f);	/* a copy: no cache */
@@ -420,7 +442,7 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 	s->ebpf_gen = o->ebpf_gen;
 	if (s->handle) {
 		o->st.hits++;
-	} else {
+	} else if (!fgn) {
 		o->st.misses++;
 		o->waiting = 1;
 	}

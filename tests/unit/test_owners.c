@@ -18,6 +18,7 @@
 #include "tests/unit/unit.h"
 #include "core/flow_table.h"
 #include "core/owners.h"
+#include "platform/platform.h"
 
 #define PID 4194303u	/* pid_max is at most 4 Mi: never a live process */
 
@@ -196,6 +197,115 @@ START_TEST(reuse_storm_stays_bounded)
 }
 END_TEST
 
+/* ---- namespaces: a socket of another network namespace ------------------ */
+
+#define HERE IP4(127, 0, 0, 1)		/* one of this machine's addresses (lo) */
+#define PEER IP4(198, 51, 100, 7)	/* documentation addresses: never ours */
+#define AWAY IP4(198, 51, 100, 8)
+
+static struct flow *flow_between(struct rig *r, uint32_t a, uint16_t pa, uint32_t b, uint16_t pb,
+				 uint8_t flags)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof(k));
+	ip4_store(k.a, a);
+	ip4_store(k.b, b);
+	k.pa = pa;
+	k.pb = pb;
+	k.proto = L4_TCP;
+	k.family = 4;
+	struct flow *f = flow_table_insert(&r->t, &k, flow_key_hash(&r->t, &k));
+	ck_assert_ptr_nonnull(f);
+	f->flags = flags;
+	f->id = (uint32_t)(f - r->t.slab) + 1;
+	return f;
+}
+
+/* A socket local:lport -> remote:rport (remote 0: a listener) of pid, in
+ * another namespace when foreign. */
+static void add_sock(struct rig *r, uint32_t local, uint16_t lport, uint32_t remote, uint16_t rport,
+		     uint32_t pid, const char *comm, int foreign)
+{
+	struct sock_owner s;
+	memset(&s, 0, sizeof(s));
+	s.proto = IPPROTO_TCP;
+	s.family = 4;
+	s.method = OWNER_EBPF;
+	ip4_store(s.local, local);
+	if (remote)
+		ip4_store(s.remote, remote);
+	s.lport = lport;
+	s.rport = rport;
+	s.pid = pid;
+	s.uid = pid;
+	s.foreign = (uint8_t)foreign;
+	snprintf(s.comm, sizeof(s.comm), "%s", comm);
+	owners_add(r->o, &s);
+}
+
+static void rig_init_local(struct rig *r, struct local_addrs **la)
+{
+	rig_init(r);
+	*la = local_addrs_new();
+	ck_assert_ptr_nonnull(*la);
+	ck_assert(local_addrs_contains(*la, 4, (const uint8_t[]){ 127, 0, 0, 1 }));
+	owners_set_locality(r->o, *la);
+	owners_set_ebpf(r->o, 1);
+}
+
+START_TEST(other_namespace_listener_does_not_replace_ours)
+{
+	/* Our server on 0.0.0.0:8083 and a container's on the same port: one
+	 * key each. The container's, reported last, replaced ours, and our
+	 * server's flow then went to the client's socket in a third namespace
+	 * (the mirrored tuple): curl owned our server's connection. */
+	struct rig r;
+	struct local_addrs *la;
+	rig_init_local(&r, &la);
+	add_sock(&r, 0, 8083, 0, 0, PID, "ourserver", 0);
+	add_sock(&r, 0, 8083, 0, 0, PID - 1, "container", 1);
+	add_sock(&r, PEER, 40388, HERE, 8083, PID - 2, "curl", 1);	/* the client's, over there */
+	struct flow *f = flow_between(&r, HERE, 8083, PEER, 40388, FLOW_LOCAL_A | FLOW_SRC_IS_B);
+	ck_assert_int_eq(owner_uid(&r, f), PID);
+	rig_free(&r);
+	local_addrs_free(la);
+}
+END_TEST
+
+START_TEST(peer_in_another_namespace_owns_no_local_flow)
+{
+	/* Nothing here listens on 7199; a process in another namespace sent
+	 * to it: its socket has the mirrored tuple, and it is not ours. */
+	struct rig r;
+	struct local_addrs *la;
+	rig_init_local(&r, &la);
+	add_sock(&r, PEER, 52196, HERE, 7199, PID, "python3", 1);
+	struct flow *f = flow_between(&r, HERE, 7199, PEER, 52196, FLOW_LOCAL_A | FLOW_SRC_IS_B);
+	ck_assert_int_eq(owner_uid(&r, f), -1);
+	rig_free(&r);
+	local_addrs_free(la);
+}
+END_TEST
+
+START_TEST(bridged_flow_gets_its_namespace_socket)
+{
+	/* Two containers on a bridge netlens captures: no end is ours; the
+	 * sockets of both are known (eBPF), the source's owns the flow. */
+	struct rig r;
+	struct local_addrs *la;
+	rig_init_local(&r, &la);
+	add_sock(&r, AWAY, 8080, PEER, 41000, PID, "nginx", 1);	/* the accepted socket */
+	add_sock(&r, PEER, 41000, AWAY, 8080, PID - 1, "curl", 1);
+	struct flow *f = flow_between(&r, PEER, 41000, AWAY, 8080, 0);	/* source a: the curl */
+	ck_assert_int_eq(owner_uid(&r, f), PID - 1);
+	struct flow *g = flow_between(&r, AWAY, 9, PEER, 9, 0);		/* nobody's */
+	ck_assert_int_eq(owner_uid(&r, g), -1);
+	ck_assert_uint_eq(owners_stats(r.o)->misses, 0);	/* not a reason to scan */
+	rig_free(&r);
+	local_addrs_free(la);
+}
+END_TEST
+
 static Suite *owners_suite(void)
 {
 	Suite *s = suite_create("owners");
@@ -206,6 +316,9 @@ static Suite *owners_suite(void)
 	tcase_add_test(tc, unknown_or_other_source_start_falls_back_to_name);
 	tcase_add_test(tc, another_name_is_another_program);
 	tcase_add_test(tc, reuse_storm_stays_bounded);
+	tcase_add_test(tc, other_namespace_listener_does_not_replace_ours);
+	tcase_add_test(tc, peer_in_another_namespace_owns_no_local_flow);
+	tcase_add_test(tc, bridged_flow_gets_its_namespace_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }
