@@ -27,6 +27,7 @@ struct sock_entry {
 	uint32_t proc;		/* index in procs */
 	uint16_t proc_gen;
 	uint8_t other_ns;	/* in another network namespace (sock_owner.foreign) */
+	uint32_t added_ms;	/* wall clock when last reported, ms mod 2^32 */
 };
 
 struct slot {			/* per flow-table slot: the cached answer */
@@ -271,6 +272,7 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 	e->proc = pi;
 	e->proc_gen = o->procs[pi].gen;
 	e->other_ns = s->foreign;
+	e->added_ms = (uint32_t)(clock_wall_us() / 1000u);
 }
 
 /* ---- flows ---------------------------------------------------------------- */
@@ -323,6 +325,20 @@ static uint32_t lookup(const struct owners *o, const struct flow *f)
 	return lookup_ns(o, f, &other_ns);
 }
 
+/* A connection's socket is reported once it is established (eBPF) or when
+ * a scan finds it, so after its SYN: the socket of a TCP flow that began
+ * with one, known before that SYN, is the one of an earlier connection on
+ * the same tuple (curl reusing python's local port got python), whose
+ * entry stays until the new record replaces it. Young flows only: one
+ * that settles with no newer record takes it (a clock stepped back). */
+static int stale_for(const struct owners *o, const struct sock_entry *e, const struct flow *f)
+{
+	if (!e || o->from_capture || f->key.proto != L4_TCP || !(f->u.tcp.d[0].flags & TCPD_SYN) ||
+	    o->now_us >= f->first_seen_us + OWNERS_YOUNG_US)
+		return 0;
+	return (int32_t)(e->added_ms - (uint32_t)(f->first_seen_us / 1000u)) < 0;
+}
+
 static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns)
 {
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
@@ -338,18 +354,22 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 			make_key(&k, fk->proto, fk->family, fk->a, fk->pa, fk->b, fk->pb, other_ns);
 		else
 			make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa, other_ns);
-		if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
+		const struct sock_entry *e = sock_find(o, &k);
+		if (!stale_for(o, e, f) && (h = resolve(o, e, MATCH_EXACT, other_ns)))
 			return h;
 	}
 	/* A connected socket bound to the wildcard address may be reported
 	 * with local 0.0.0.0 / :: (eBPF sees it before the route picks one). */
 	static const uint8_t any[16];
-	make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb, other_ns);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
-		return h;
-	make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa, other_ns);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT, other_ns)))
-		return h;
+	for (int i = 0; i < 2; i++) {
+		if (i == 0)
+			make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb, other_ns);
+		else
+			make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa, other_ns);
+		const struct sock_entry *e = sock_find(o, &k);
+		if (!stale_for(o, e, f) && (h = resolve(o, e, MATCH_EXACT, other_ns)))
+			return h;
+	}
 	/* A listener or an unconnected socket on the local end's port (only
 	 * the local end: a remote server's port says nothing about us). */
 	int local_a = (f->flags & FLOW_LOCAL_A) != 0, local_b = (f->flags & FLOW_LOCAL_B) != 0;

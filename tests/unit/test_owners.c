@@ -16,6 +16,9 @@
 #include <netinet/in.h>
 
 #include "tests/unit/unit.h"
+#include <unistd.h>
+
+#include "core/clock.h"
 #include "core/flow_table.h"
 #include "core/owners.h"
 #include "platform/platform.h"
@@ -306,6 +309,34 @@ START_TEST(bridged_flow_gets_its_namespace_socket)
 }
 END_TEST
 
+START_TEST(reused_tuple_is_not_the_earlier_connection)
+{
+	/* python's connection from 10.0.0.1:40002 ended; curl opens one from
+	 * the same port: its SYN comes before its socket is reported (eBPF
+	 * reports it established), and the entry found then was python's,
+	 * kept for the whole flow. Now: unknown until curl's own record. */
+	struct rig r;
+	rig_init(&r);
+	add_socket(&r, 40002, OWNER_EBPF, "python3", 1001, 0);
+	struct flow *f = flow_for(&r, 40002);
+	f->id = 7;
+	f->u.tcp.d[0].flags = TCPD_SYN;		/* it began with a SYN ... */
+	f->first_seen_us = clock_wall_us() + 50000;	/* ... after python's report */
+	ck_assert_int_eq(owner_uid(&r, f), -1);
+	usleep(100000);
+	add_socket(&r, 40002, OWNER_EBPF, "curl", 1002, 0);	/* curl's, established */
+	ck_assert_int_eq(owner_uid(&r, f), 1002);
+	/* A flow met mid-connection (no SYN: netlens started later, or an
+	 * idle one came back) takes the socket reported before it. */
+	struct flow *g = flow_for(&r, 40003);
+	add_socket(&r, 40003, OWNER_EBPF, "ssh", 1003, 0);
+	g->id = 8;
+	g->first_seen_us = clock_wall_us() + 50000;
+	ck_assert_int_eq(owner_uid(&r, g), 1003);
+	rig_free(&r);
+}
+END_TEST
+
 static Suite *owners_suite(void)
 {
 	Suite *s = suite_create("owners");
@@ -319,6 +350,7 @@ static Suite *owners_suite(void)
 	tcase_add_test(tc, other_namespace_listener_does_not_replace_ours);
 	tcase_add_test(tc, peer_in_another_namespace_owns_no_local_flow);
 	tcase_add_test(tc, bridged_flow_gets_its_namespace_socket);
+	tcase_add_test(tc, reused_tuple_is_not_the_earlier_connection);
 	suite_add_tcase(s, tc);
 	return s;
 }
