@@ -192,6 +192,22 @@ static __always_inline void emit_sk(struct sock *sk, const struct owner *o, __u8
 	event_submit(e);
 }
 
+/* A connect refused (RST) or given up never reaches ESTABLISHED: named at
+ * SYN_SENT -> CLOSE, or a refused connection would have no owner. The
+ * port is released before that state is stored: inet_sport still has it. */
+static __always_inline void emit_connect_failed(struct sock *sk, const struct owner *o)
+{
+	struct nl_owner_event *e = event_new(NL_OWNER_TCP_CONNECT, IPPROTO_TCP);
+
+	if (!e)
+		return;
+	event_owner(e, o);
+	event_tuple(e, sk, 1);
+	if (!e->lport)
+		e->lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	event_submit(e);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(nl_set_state, struct sock *sk, int oldstate, int newstate)
 {
@@ -209,6 +225,12 @@ int BPF_PROG(nl_set_state, struct sock *sk, int oldstate, int newstate)
 		owner_from_task(o);
 		if (newstate == TCP_LISTEN)
 			emit_sk(sk, o, NL_OWNER_TCP_LISTEN, IPPROTO_TCP, 0);
+		return 0;
+	}
+	if (newstate == TCP_CLOSE && oldstate == TCP_SYN_SENT) {
+		o = bpf_sk_storage_get(&owner_of, sk, 0, 0);
+		if (o && o->tgid)
+			emit_connect_failed(sk, o);
 		return 0;
 	}
 	if (newstate != TCP_ESTABLISHED ||
@@ -435,6 +457,15 @@ int BPF_PROG(nl_raw_set_state, struct sock *sk, int oldstate, int newstate)
 		listener_key_of(sk, &lk);
 		bpf_map_update_elem(&raw_listeners, &lk, &o, BPF_ANY);
 		emit_sk(sk, &o, NL_OWNER_TCP_LISTEN, IPPROTO_TCP, 0);
+		return 0;
+	}
+	if (newstate == TCP_CLOSE && oldstate == TCP_SYN_SENT) {
+		found = bpf_map_lookup_elem(&raw_connecting, &key);
+		if (found) {
+			o = *found;
+			bpf_map_delete_elem(&raw_connecting, &key);
+			emit_connect_failed(sk, &o);
+		}
 		return 0;
 	}
 	if (newstate != TCP_ESTABLISHED)
