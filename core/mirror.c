@@ -396,7 +396,29 @@ static int decode_body(const msgpack_object *top, const struct mirror_sink *s, c
 	if (s->counters)
 		s->counters(s->ctx, (unsigned)worker, now, &c);
 
-	/* Closed flows first: the worker's table made room for its new flows by
+	/* Names first: a connection's flow and the DNS answer that named its
+	 * address come in one snapshot, and its new_connection is written as
+	 * the flow is made. */
+	*why = "bad name";
+	if (it[6].type != MSGPACK_OBJECT_ARRAY)
+		return -1;
+	for (uint32_t i = 0; i < it[6].via.array.size; i++) {
+		const msgpack_object *n = &it[6].via.array.ptr[i];
+		uint64_t fam, ttl;
+		uint8_t addr[16] = { 0 };
+		if (n->type != MSGPACK_OBJECT_ARRAY || n->via.array.size != 4 ||
+		    get_u64(&n->via.array.ptr[0], 6, &fam) || (fam != 4 && fam != 6) ||
+		    get_bin(&n->via.array.ptr[1], fam == 4 ? 4 : 16, addr) ||
+		    n->via.array.ptr[2].type != MSGPACK_OBJECT_STR ||
+		    n->via.array.ptr[2].via.str.size == 0 ||
+		    n->via.array.ptr[2].via.str.size > NAMES_MAX_LEN ||
+		    get_u64(&n->via.array.ptr[3], UINT32_MAX, &ttl))
+			return -1;
+		if (s->name)
+			s->name(s->ctx, (int)fam, addr, n->via.array.ptr[2].via.str.ptr,
+				n->via.array.ptr[2].via.str.size, (uint32_t)ttl);
+	}
+	/* Then closed flows: the worker's table made room for its new flows by
 	 * closing these (so the parent's, as large as all of theirs, has room
 	 * too), and a key closed and made again since the last snapshot must
 	 * end before it starts anew. */
@@ -421,25 +443,6 @@ static int decode_body(const msgpack_object *top, const struct mirror_sink *s, c
 			return -1;
 		if (s->flow)
 			s->flow(s->ctx, (unsigned)worker, &f, has ? &res : NULL);
-	}
-	*why = "bad name";
-	if (it[6].type != MSGPACK_OBJECT_ARRAY)
-		return -1;
-	for (uint32_t i = 0; i < it[6].via.array.size; i++) {
-		const msgpack_object *n = &it[6].via.array.ptr[i];
-		uint64_t fam, ttl;
-		uint8_t addr[16] = { 0 };
-		if (n->type != MSGPACK_OBJECT_ARRAY || n->via.array.size != 4 ||
-		    get_u64(&n->via.array.ptr[0], 6, &fam) || (fam != 4 && fam != 6) ||
-		    get_bin(&n->via.array.ptr[1], fam == 4 ? 4 : 16, addr) ||
-		    n->via.array.ptr[2].type != MSGPACK_OBJECT_STR ||
-		    n->via.array.ptr[2].via.str.size == 0 ||
-		    n->via.array.ptr[2].via.str.size > NAMES_MAX_LEN ||
-		    get_u64(&n->via.array.ptr[3], UINT32_MAX, &ttl))
-			return -1;
-		if (s->name)
-			s->name(s->ctx, (int)fam, addr, n->via.array.ptr[2].via.str.ptr,
-				n->via.array.ptr[2].via.str.size, (uint32_t)ttl);
 	}
 	*why = "bad end";
 	if (it[7].type != MSGPACK_OBJECT_BOOLEAN)

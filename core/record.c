@@ -500,9 +500,12 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_str(&w, "destination_mac", record_mac_text(dm, m));
 	}
 	dpi_json(dpi_current, f->dpi, b);
-	if (flow_is_over(f))
+	/* A flow's start says nothing of its end: with --workers the parent
+	 * hears of a flow up to a refresh late, perhaps over already. */
+	const int starting = event && !strcmp(event, "new_connection");
+	if (flow_is_over(f) && !starting)
 		json_bool(&w, "closed", 1);
-	if (f->flags & FLOW_EVICTED)
+	if ((f->flags & FLOW_EVICTED) && !starting)
 		json_bool(&w, "evicted", 1);
 	if (close_reason)
 		json_str(&w, "close_reason", close_reason);

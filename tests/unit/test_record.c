@@ -199,6 +199,12 @@ START_TEST(json_optional_fields)
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"direction\":\"outgoing\""));
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"icmp_error\":\"port unreachable\",\"icmp_errors\":2"));
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"closed\":true,\"evicted\":true"));
+	/* A flow's start never says it ended (--workers: the parent may hear
+	 * of it only then). */
+	sb_reset(&b);
+	record_json(&b, &f, f.last_seen_us, "new_connection", NULL);
+	ck_assert_ptr_null(strstr(b.buf, "\"closed\""));
+	ck_assert_ptr_null(strstr(b.buf, "\"evicted\""));
 
 	/* ARP: MACs, no ports, no TCP fields. */
 	memset(&f, 0, sizeof(f));
