@@ -23,8 +23,10 @@ static void pack_u64s(msgpack_packer *pk, const uint64_t *v, unsigned n)
 }
 
 /* The counters in a fixed order; a new one goes at the end (the parent
- * takes what it knows and ignores the rest). */
-#define N_COUNTERS (19 + L4_OTHER_IP + 1)
+ * takes what it knows and ignores the rest). N_COUNTERS_MIN are required,
+ * the dissectors' 7 after them are read when there. */
+#define N_COUNTERS_MIN (19 + L4_OTHER_IP + 1)
+#define N_COUNTERS (N_COUNTERS_MIN + 7)
 
 static void counters_to_array(const struct mirror_counters *c, uint64_t *v)
 {
@@ -41,6 +43,9 @@ static void counters_to_array(const struct mirror_counters *c, uint64_t *v)
 	v[i++] = c->pcap_received; v[i++] = c->pcap_dropped; v[i++] = c->pcap_ifdropped;
 	for (unsigned p = 0; p <= L4_OTHER_IP; p++)
 		v[i++] = s->by_proto_packets[p];
+	v[i++] = c->dpi_offered; v[i++] = c->dpi_identified; v[i++] = c->dpi_malformed;
+	v[i++] = c->dpi_api_errors; v[i++] = c->dpi_names_noted; v[i++] = c->dpi_stream_capped;
+	v[i++] = c->dpi_stream_consumed;
 }
 
 static void counters_from_array(struct mirror_counters *c, const uint64_t *v)
@@ -58,6 +63,9 @@ static void counters_from_array(struct mirror_counters *c, const uint64_t *v)
 	c->pcap_received = v[i++]; c->pcap_dropped = v[i++]; c->pcap_ifdropped = v[i++];
 	for (unsigned p = 0; p <= L4_OTHER_IP; p++)
 		s->by_proto_packets[p] = v[i++];
+	c->dpi_offered = v[i++]; c->dpi_identified = v[i++]; c->dpi_malformed = v[i++];
+	c->dpi_api_errors = v[i++]; c->dpi_names_noted = v[i++]; c->dpi_stream_capped = v[i++];
+	c->dpi_stream_consumed = v[i++];
 }
 
 void mirror_pack_begin(msgpack_packer *pk, unsigned worker, uint64_t now_us,
@@ -385,9 +393,10 @@ static int decode_body(const msgpack_object *top, const struct mirror_sink *s, c
 	*why = "bad header";
 	if (get_u64(&it[1], 255, &worker) || get_u64(&it[2], UINT64_MAX, &now))
 		return -1;
-	if (it[3].type != MSGPACK_OBJECT_ARRAY || it[3].via.array.size < N_COUNTERS)
+	if (it[3].type != MSGPACK_OBJECT_ARRAY || it[3].via.array.size < N_COUNTERS_MIN)
 		return -1;
-	for (unsigned i = 0; i < N_COUNTERS; i++)
+	memset(v, 0, sizeof(v));	/* an older worker's: no dissector counters */
+	for (unsigned i = 0; i < N_COUNTERS && i < it[3].via.array.size; i++)
 		if (get_u64(&it[3].via.array.ptr[i], UINT64_MAX, &v[i]))
 			return -1;
 	struct mirror_counters c;

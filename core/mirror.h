@@ -34,7 +34,11 @@ struct mirror_counters {
 	struct tracker_stats stats;	/* packet-level counters (flows_* are the parent's own) */
 	struct tcp_totals tcp;
 	uint64_t pcap_received, pcap_dropped, pcap_ifdropped;
-	uint64_t dpi_offered, dpi_malformed;
+	/* its dissectors' (struct dpi_stats but flows_with_results, which the
+	 * parent counts in its own table); absent from snapshots of before
+	 * 2026-12-06: then 0 */
+	uint64_t dpi_offered, dpi_identified, dpi_malformed, dpi_api_errors, dpi_names_noted,
+		dpi_stream_capped, dpi_stream_consumed;
 };
 
 /* ---- the worker's side ----------------------------------------------- */

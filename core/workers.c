@@ -215,6 +215,16 @@ static void counters_now(struct wctx *w, struct mirror_counters *c)
 		c->pcap_dropped = ps.ps_drop;
 		c->pcap_ifdropped = ps.ps_ifdrop;
 	}
+	if (w->a->dpi_on) {
+		const struct dpi_stats *d = &w->a->dpi.stats;
+		c->dpi_offered = d->offered;
+		c->dpi_identified = d->identified;
+		c->dpi_malformed = d->malformed;
+		c->dpi_api_errors = d->api_errors;
+		c->dpi_names_noted = d->names_noted;
+		c->dpi_stream_capped = d->stream_capped;
+		c->dpi_stream_consumed = d->stream_consumed;
+	}
 }
 
 /* Sends what is buffered as one framed message and empties the buffers. */
@@ -601,6 +611,13 @@ static void add_counters(struct mirror_counters *to, const struct mirror_counter
 	to->pcap_received += c->pcap_received;
 	to->pcap_dropped += c->pcap_dropped;
 	to->pcap_ifdropped += c->pcap_ifdropped;
+	to->dpi_offered += c->dpi_offered;
+	to->dpi_identified += c->dpi_identified;
+	to->dpi_malformed += c->dpi_malformed;
+	to->dpi_api_errors += c->dpi_api_errors;
+	to->dpi_names_noted += c->dpi_names_noted;
+	to->dpi_stream_capped += c->dpi_stream_capped;
+	to->dpi_stream_consumed += c->dpi_stream_consumed;
 }
 
 /* The parent's packet-level counters, tcp totals and capture statistics:
@@ -619,6 +636,15 @@ static void sum_counters(struct workers *ws)
 	a->cap.merged_stats.ps_drop = (u_int)total.pcap_dropped;
 	a->cap.merged_stats.ps_ifdrop = (u_int)total.pcap_ifdropped;
 	a->cap.packets = total.stats.packets;
+	/* the dissectors run in the workers (flows_with_results: the parent's
+	 * table, counted as results are imported) */
+	a->dpi.stats.offered = total.dpi_offered;
+	a->dpi.stats.identified = total.dpi_identified;
+	a->dpi.stats.malformed = total.dpi_malformed;
+	a->dpi.stats.api_errors = total.dpi_api_errors;
+	a->dpi.stats.names_noted = total.dpi_names_noted;
+	a->dpi.stats.stream_capped = total.dpi_stream_capped;
+	a->dpi.stats.stream_consumed = total.dpi_stream_consumed;
 }
 
 static void sink_counters(void *ctx, unsigned worker, uint64_t now_us, const struct mirror_counters *c)

@@ -178,6 +178,8 @@ static void pack_snapshot(msgpack_sbuffer *sb, const struct flow *open, const st
 	c.stats.by_proto_packets[L4_TCP] = 90;
 	c.tcp.retransmits = 5;
 	c.pcap_dropped = 7;
+	c.dpi_offered = 11;
+	c.dpi_stream_consumed = 13;
 	msgpack_sbuffer_init(sb);
 	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
 	mirror_pack_begin(&pk, 3, 1700000001000000ull, &c);
@@ -210,6 +212,8 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(g.c.stats.by_proto_packets[L4_TCP], 90);
 	ck_assert_uint_eq(g.c.tcp.retransmits, 5);
 	ck_assert_uint_eq(g.c.pcap_dropped, 7);
+	ck_assert_uint_eq(g.c.dpi_offered, 11);		/* --stats' dpi_* with workers */
+	ck_assert_uint_eq(g.c.dpi_stream_consumed, 13);
 	ck_assert_uint_eq(g.flows, 1);
 	ck_assert_uint_eq(g.closed, 1);
 	ck_assert_int_eq(g.why, CLOSE_EVICTED);
