@@ -127,4 +127,11 @@ static inline uint16_t flow_dst_port(const struct flow *f)
 static inline double flow_rate(const struct flow *f, uint64_t now_us, int dir)
 { return rate_get_since(&f->rate, now_us, dir, f->first_seen_us); }
 
+/* A flow's part of a total rate (a process's, a group's): its bytes in the
+ * rate window over the whole window, whatever its age. Rates over each
+ * flow's own age do not add up: ten 1 s old transfers of 1 MB are 10 MB/s
+ * that way, where 10 MB came in the window. */
+static inline double flow_rate_share(const struct flow *f, uint64_t now_us, int dir)
+{ return rate_get(&f->rate, now_us, dir); }
+
 #endif

@@ -259,6 +259,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	r->header = 0;
 	r->group_count = 0;
 	r->bw = closed ? 0 : flow_rate(f, now, DIR_FWD) + flow_rate(f, now, DIR_REV);
+	r->share = closed ? 0 : flow_rate_share(f, now, DIR_FWD) + flow_rate_share(f, now, DIR_REV);
 	r->gbw = 0;
 	switch (u->sort) {
 	case SORT_PROTO: key_text(r->key, t.proto); break;
@@ -366,7 +367,7 @@ static void insert_headers(struct ui *u)
 			for (uint32_t j = w + 1; j < rs->n + groups && !rs->v[j].header &&
 			     !memcmp(rs->v[j].gkey, h->gkey, UI_KEY_LEN); j++) {
 				h->group_count++;
-				h->bw += rs->v[j].bw;
+				h->bw += rs->v[j].share;
 			}
 		}
 	}
@@ -457,7 +458,7 @@ void ui_rebuild(struct ui *u)
 		for (uint32_t i = 0, j; i < rs->n; i = j) {
 			double sum = 0;
 			for (j = i; j < rs->n && !memcmp(rs->v[j].gkey, rs->v[i].gkey, UI_KEY_LEN); j++)
-				sum += rs->v[j].bw;
+				sum += rs->v[j].share;
 			for (uint32_t k = i; k < j; k++)
 				rs->v[k].gbw = sum;
 		}
@@ -502,7 +503,7 @@ void ui_rows_free(struct ui_rows *r)
 }
 
 /* Processes screen: one row per process name, busiest first. Flows without
- * an owner are counted under "(unknown)". */
+ * an owner are counted under "(unknown process)", as grouping by process names them. */
 void ui_procs_build(struct ui *u)
 {
 	u->n_procs = 0;
@@ -519,7 +520,7 @@ void ui_procs_build(struct ui *u)
 		if (op)
 			ui_sanitize(name, sizeof(name), op->info.name, strlen(op->info.name));
 		else
-			snprintf(name, sizeof(name), "(unknown)");
+			snprintf(name, sizeof(name), "(unknown process)");
 		struct ui_proc *p = NULL;
 		for (uint32_t j = 0; j < u->n_procs; j++)
 			if (!strcmp(u->procs[j].name, name)) {
@@ -540,8 +541,8 @@ void ui_procs_build(struct ui *u)
 			snprintf(p->name, sizeof(p->name), "%s", name);
 		}
 		p->flows++;
-		p->down += flow_rate(f, now, DIR_REV);
-		p->up += flow_rate(f, now, DIR_FWD);
+		p->down += flow_rate_share(f, now, DIR_REV);
+		p->up += flow_rate_share(f, now, DIR_FWD);
 		p->bytes_down += f->bytes[DIR_REV];
 		p->bytes_up += f->bytes[DIR_FWD];
 	}

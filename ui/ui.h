@@ -65,6 +65,7 @@ struct ui_row {
 	uint8_t folded;		/* header rows: its flows are hidden (Space, Left) */
 	uint32_t group_count;	/* header rows: flows in the group */
 	double bw;		/* down + up, bytes/s */
+	double share;		/* its part of a group's rate (flow_rate_share) */
 	double gbw;		/* grouped, sorted on bandwidth: the group's bw, which orders the groups */
 	char key[UI_KEY_LEN];	/* sort key for the active text/address column */
 	char gkey[UI_KEY_LEN];	/* grouped view: the process name, lower-cased, or the remote
