@@ -708,7 +708,7 @@ static void draw_status(struct ui *u)
 			snprintf(s + l, sizeof(s) - l, " (of %u)", u->rows.total);
 		l = strlen(s);
 		snprintf(s + l, sizeof(s) - l, "  sort: %s%s%s%s%s", ui_sort_name(u->sort),
-			 u->sort == SORT_CREATED ? "" : " ",
+			 u->sort == SORT_CREATED ? (u->sort_desc ? ", newest first" : "") : " ",
 			 u->sort == SORT_CREATED ? "" : arrow(u, !u->sort_desc),
 			 u->show_history ? "  +closed" : "",
 			 u->group == GROUP_PROCESS ? "  grouped by process" :

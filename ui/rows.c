@@ -316,7 +316,8 @@ static int cmp_rows(const void *pa, const void *pb)
 			return c;
 	}
 	switch (u->sort) {
-	case SORT_CREATED:
+	case SORT_CREATED:	/* order of first packet; S: newest first */
+		c = (a->id > b->id) - (a->id < b->id);
 		break;
 	case SORT_BANDWIDTH:
 		c = (a->bw > b->bw) - (a->bw < b->bw);
