@@ -98,6 +98,13 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	 * screen ("Trojan Source"): wire text must not do that to a view. */
 	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
+	/* Characters that show as nothing make look-alikes of names (a zero
+	 * width space in a server name): zero-width space, joiners and marks,
+	 * the line and paragraph separators, invisible operators, the BOM and
+	 * the soft hyphen. */
+	if ((cp >= 0x200b && cp <= 0x200f) || cp == 0x2028 || cp == 0x2029 ||
+	    (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff || cp == 0x00ad || cp == 0x180e)
+		return 0;
 	return len;
 }
 

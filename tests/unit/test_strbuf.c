@@ -86,6 +86,10 @@ static const struct qcase san_cases[] = {
 	Q("\xff\xfe", "\\xff\\xfe"),
 	Q("\xed\xa0\x80", "\\xed\\xa0\\x80"),
 	Q("\xc0\x8a", "\\xc0\\x8a"),			/* overlong newline */
+	Q("pay\xe2\x80\x8bpal", "pay\\xe2\\x80\\x8bpal"),	/* zero-width space */
+	Q("a\xef\xbb\xbf" "b\xe2\x80\xa8", "a\\xef\\xbb\\xbf" "b\\xe2\\x80\\xa8"),	/* BOM, line separator */
+	Q("\xe2\x80\x8e\xc2\xad", "\\xe2\\x80\\x8e\\xc2\\xad"),	/* LRM, soft hyphen */
+	Q("\xe2\x80\xa9x\xe2\x81\xa0", "\\xe2\\x80\\xa9x\\xe2\\x81\\xa0"),	/* U+2029, U+2060 */
 };
 
 START_TEST(test_sanitized)
