@@ -48,7 +48,7 @@ static const struct col cols[COL_COUNT] = {
 	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
 	[COL_LOC] = { "Loc", SORT_REMOTE, 3, 3, 0 },	/* with GeoIP files only */
 	[COL_STATE] = { "State", SORT_STATE, 11, 14, 0 },	/* QUIC_CONNECTED */
-	[COL_SERVICE] = { "Service", SORT_SERVICE, 7, 9, 0 },
+	[COL_SERVICE] = { "Service", SORT_SERVICE, 8, 9, 0 },	/* 8: with its sort arrow */
 	[COL_APP] = { "Application", SORT_APP, 12, 40, 0 },
 	[COL_DOWN] = { "Down", SORT_BANDWIDTH, 9, 10, 1 },
 	[COL_UP] = { "Up", SORT_BANDWIDTH, 9, 10, 1 },
@@ -616,8 +616,8 @@ static void draw_title(struct ui *u)
 	/* Right side, shortened until it fits: the state always shows. */
 	for (int detail = 2; detail >= 0; detail--) {
 		if (detail == 2)
-			snprintf(s, sizeof(s), "%.60s  %u flows  %s%s %s%s  %s ", name,
-				 a->tracker.table.count, u->utf8 ? "\xe2\x86\x93" : "down ",
+			snprintf(s, sizeof(s), "%.60s  %u flow%s  %s%s %s%s  %s ", name,
+				 a->tracker.table.count, a->tracker.table.count == 1 ? "" : "s", u->utf8 ? "\xe2\x86\x93" : "down ",
 				 ui_human_rate(r1, sizeof(r1), rate64_get(&a->tracker.traffic, now, DIR_REV)),
 				 u->utf8 ? "\xe2\x86\x91" : "up ",
 				 ui_human_rate(r2, sizeof(r2), rate64_get(&a->tracker.traffic, now, DIR_FWD)), st);
@@ -697,8 +697,9 @@ static void draw_status(struct ui *u)
 		int last = u->top + h < (int)u->rows.n ? u->top + h : (int)u->rows.n;
 		uint32_t shown = u->rows.flows;
 		if (u->rows.n && u->rows.headers)	/* rows are titles and flows: count rows */
-			snprintf(s, sizeof(s), "rows %d-%d of %u: %u flows in %u groups", u->top + 1, last,
-				 u->rows.n, shown, u->rows.headers);
+			snprintf(s, sizeof(s), "rows %d-%d of %u: %u flow%s in %u group%s", u->top + 1, last,
+				 u->rows.n, shown, shown == 1 ? "" : "s", u->rows.headers,
+				 u->rows.headers == 1 ? "" : "s");
 		else if (u->rows.n)
 			snprintf(s, sizeof(s), "%d-%d of %u", u->top + 1, last, shown);
 		else
@@ -730,15 +731,16 @@ static void draw_keys(struct ui *u)
 	move(y, 0);
 	clrtoeol();
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		int need = (int)(strlen(keys[i][0]) + strlen(keys[i][1]) + 3);
+		const char *what = keys[i][0][0] == 'P' && u->paused ? "resume" : keys[i][1];
+		int need = (int)(strlen(keys[i][0]) + strlen(what) + 3);
 		if (x + need > COLS)
 			break;
 		attrset(u->color ? COLOR_PAIR(CP_KEY) | A_BOLD : A_BOLD);
 		mvaddstr(y, x, keys[i][0]);
 		attrset(A_NORMAL);
 		x += (int)strlen(keys[i][0]);
-		mvaddstr(y, x + 1, keys[i][1]);
-		x += (int)strlen(keys[i][1]) + 3;
+		mvaddstr(y, x + 1, what);
+		x += (int)strlen(what) + 3;
 	}
 }
 

@@ -209,7 +209,7 @@ static const char *const help_lines[][2] = {
 void ui_draw_help(struct ui *u)
 {
 	int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
-	int w = COLS - 4 < 76 ? COLS - 4 : 76;
+	int w = COLS - 4 < 120 ? COLS - 4 : 120;	/* the longest line whole on a wide terminal */
 	int h = LINES - 4 < n + 2 ? LINES - 4 : n + 2;
 	int x0 = (COLS - w) / 2, y0 = 2;
 	attrset(u->color ? COLOR_PAIR(CP_TITLE) : A_REVERSE);
@@ -218,11 +218,12 @@ void ui_draw_help(struct ui *u)
 		hline(' ', w);
 	}
 	ui_put(y0, x0 + 2, w - 4, "netlens keys  (j/k scroll, any other key closes)", 0);
+	/* Kept in range, so k after j past the end moves at once. */
+	if (u->list_scroll > n - (h - 2))
+		u->list_scroll = n - (h - 2);
+	if (u->list_scroll < 0)
+		u->list_scroll = 0;
 	int first = u->list_scroll;
-	if (first > n - (h - 2))
-		first = n - (h - 2);
-	if (first < 0)
-		first = 0;
 	for (int i = 0; i < h - 2 && first + i < n; i++) {
 		const char *const *l = help_lines[first + i];
 		int y = y0 + 1 + i;
