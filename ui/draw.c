@@ -278,6 +278,19 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 			int mark = t.alert[0] && t.alert_local == local;	/* "!": the listed end */
 			cell[0] = '!';
 			endpoint_text(u, f, local, cell + mark, sizeof(cell) - 1);
+			/* Too long: the address gives way, never the port, which
+			 * tells a host's rows apart ([fd00::1]:5443 and :5444). */
+			const char *port = strrchr(cell, ':');
+			int pw = port ? ui_text_width(port) : 0;
+			if (port && (f->key.proto == L4_TCP || f->key.proto == L4_UDP) &&
+			    ui_text_width(cell) > w[i] && pw + 4 <= w[i] && port > cell && port[-1] != ':') {
+				char head[sizeof(cell)];
+				snprintf(head, sizeof(head), "%.*s", (int)(port - cell), cell);
+				ui_put(y, x, w[i] - pw, head, 0);
+				ui_put(y, x + w[i] - pw, pw, port, 0);
+				x += w[i] + 1;
+				continue;
+			}
 			s = cell;
 			break;
 		}
