@@ -444,12 +444,26 @@ void ui_rebuild(struct ui *u)
 	rs->headers = 0;
 	struct collect_ctx c = { u };
 	flow_table_foreach(&t->table, collect_open, &c);
-	if (u->show_history)
+	if (u->show_history) {
 		for (uint32_t i = 0; i < t->history.count; i++) {
 			const struct flow *f = history_get(&t->history, i);
 			if (f)
 				row_add(u, f, i, 1);
 		}
+	} else if (u->screen == SCR_DETAILS && u->sel_id) {
+		/* The connection the details show has ended: they go on showing
+		 * it, closed (they went to whichever row took its place). */
+		int open = 0;
+		for (uint32_t i = 0; i < rs->n && !open; i++)
+			open = rs->v[i].id == u->sel_id && !u->sel_closed;
+		for (uint32_t i = t->history.count; !open && i-- > 0;)
+			if (history_id(&t->history, i) == u->sel_id) {
+				const struct flow *f = history_get(&t->history, i);
+				if (f)
+					row_add(u, f, i, 1);
+				break;
+			}
+	}
 	sort_ui = u;
 	if (rs->n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(rs->v, rs->n, sizeof(*rs->v), cmp_rows);
@@ -481,7 +495,7 @@ void ui_rebuild(struct ui *u)
 				found = (int)i;
 				break;
 			}
-	if (found < 0 && u->sel_id && !u->sel_closed && u->show_history)
+	if (found < 0 && u->sel_id && !u->sel_closed && (u->show_history || u->screen == SCR_DETAILS))
 		for (uint32_t i = 0; i < rs->n; i++)	/* it closed: follow it into history */
 			if (rs->v[i].id == u->sel_id && !rs->v[i].header) {
 				found = (int)i;
