@@ -35,6 +35,12 @@
  * several records is simply re-assembled here, each call, into a bounded
  * buffer on the stack. Nothing is buffered in the flow state. Fields are set
  * only from a complete hello that parsed without error.
+ *
+ * STARTTLS: on the ports of text protocols that upgrade a connection (SMTP,
+ * submission, POP3, IMAP, FTP, NNTP, XMPP, ManageSieve) each side's lines
+ * before its hello ("EHLO", "STARTTLS", "220 Ready to start TLS") are read
+ * past, consumed, up to STARTTLS_TEXT_MAX bytes of printable text a side;
+ * the hello is then read where the next line would start.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +69,7 @@
  * A flow that is not TLS is declined at its first byte, and one that is
  * ends at the ServerHello, so the budget only ever runs on split hellos. */
 #define TLS_BUDGET 48
+#define STARTTLS_TEXT_MAX 8192	/* bytes of text lines a side before its hello */
 
 enum { F_SNI, F_ALPN, F_VERSION, F_SERVER_VERSION, F_CIPHER, F_JA4, F_COUNT };
 
@@ -74,6 +81,7 @@ struct tls_state {
 	uint16_t calls;		/* deliveries, saturating: a hello in tiny segments
 				 * may take hundreds */
 	uint16_t calls_at_ch;	/* calls when the ClientHello was parsed */
+	uint16_t text[2];	/* [from_client]: STARTTLS text bytes consumed */
 };
 
 /* ---------------------------------------------------------------- SHA-256 */
@@ -898,6 +906,51 @@ static void emit_server_hello(const struct nl_host_api *api, struct nl_flow *flo
 	}
 }
 
+/* SMTP, submission, POP3, IMAP, FTP, NNTP, XMPP c2s and s2s, ManageSieve:
+ * their clients upgrade to TLS in the connection (STARTTLS, STLS, AUTH TLS). */
+static int starttls_port(const struct nl_payload *p)
+{
+	static const uint16_t ports[] = { 25, 587, 110, 143, 21, 119, 5222, 5269, 4190 };
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (p->src_port == ports[i] || p->dst_port == ports[i])
+			return 1;
+	return 0;
+}
+
+enum text_result { TEXT_HELLO, TEXT_MORE, TEXT_NOT };
+
+/* A STARTTLS side's text before its hello: whole lines of printable text
+ * are consumed (and r moved past them) until a byte starts a handshake
+ * record (TEXT_HELLO, r at it), the data ends inside a line (TEXT_MORE),
+ * or something is neither (TEXT_NOT). */
+static enum text_result starttls_text(const struct nl_host_api *api, struct nl_flow *flow,
+				      struct tls_state *st, int dir, struct nl_reader *r)
+{
+	for (;;) {
+		uint8_t c;
+		if (nl_peek_u8(r, 0, &c) < 0)
+			return TEXT_MORE;
+		if (c == TLS_REC_HANDSHAKE)
+			return st->text[dir] ? TEXT_HELLO : TEXT_NOT;	/* a plain hello: not here */
+		size_t n = 0, left = nl_reader_left(r);
+		for (; n < left; n++) {
+			nl_peek_u8(r, n, &c);
+			if (c == '\n')
+				break;
+			if (c != '\r' && c != '\t' && (c < 0x20 || c > 0x7e))
+				return TEXT_NOT;
+		}
+		if (n == left)
+			return left > STARTTLS_TEXT_MAX ? TEXT_NOT : TEXT_MORE;
+		if ((size_t)st->text[dir] + n + 1 > STARTTLS_TEXT_MAX)
+			return TEXT_NOT;
+		st->text[dir] = (uint16_t)(st->text[dir] + n + 1);
+		nl_reader_skip(r, n + 1);
+		if (NL_HOST_HAS(api, consume))
+			api->consume(flow, nl_reader_offset(r));
+	}
+}
+
 static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow *flow, void *state,
 				   const struct nl_payload *payload)
 {
@@ -910,14 +963,28 @@ static enum nl_verdict tls_dissect(const struct nl_host_api *api, struct nl_flow
 	/* This side's hello is known: nothing more of it to read, and no need
 	 * for the host to keep it while the other side's is awaited. Past the
 	 * stream's start (after consume) there is no hello to read either. */
-	if (st->dir_done[dir] || payload->stream_offset != 0) {
+	struct nl_reader r = payload->data, msg;
+	uint8_t first = 0;
+	if (!st->dir_done[dir] && starttls_port(payload) && nl_peek_u8(&r, 0, &first) == 0 &&
+	    (first != TLS_REC_HANDSHAKE || st->text[dir])) {
+		/* A STARTTLS side: its text first. A host without consume
+		 * hands over the stream from its first byte each time: it is
+		 * read past again. */
+		if (!NL_HOST_HAS(api, consume))
+			st->text[dir] = 0;
+		enum text_result t = starttls_text(api, flow, st, dir, &r);
+		if (t == TEXT_NOT)
+			return st->have_ch || st->have_sh ? NL_DONE : NL_NOT_MINE;
+		if (t == TEXT_MORE)
+			goto verdict;
+		r = nl_reader_rest(&r);	/* the hello: from here */
+	} else if (st->dir_done[dir] || payload->stream_offset != 0) {
 		if (NL_HOST_HAS(api, consume))
 			api->consume(flow, nl_reader_left(&payload->data));
 		goto verdict;
 	}
 
 	uint8_t hs[TLS_HS_BUF];
-	struct nl_reader r = payload->data, msg;
 	uint8_t type = 0;
 	enum asm_result ar = assemble(&r, hs, sizeof(hs), &type, &msg);
 

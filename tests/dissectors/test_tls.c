@@ -281,6 +281,55 @@ static void sha_hex(const void *p, size_t n, char out[65])
 		sprintf(out + 2 * i, "%02x", d[i]);
 }
 
+/* ---- STARTTLS ---------------------------------------------------------- */
+
+START_TEST(test_starttls_smtp)
+{
+	/* SMTP's lines, then the hello where the next line would start: both
+	 * hosts (the stream each time, and consume), in segments of any size. */
+	struct chopts o = small_opts();
+	build_ch(&msgbuf, &o);
+	to_records(&recbuf, msgbuf.b, msgbuf.n, 16384);
+	static const char c_text[] = "EHLO client.example\r\nSTARTTLS\r\n";
+	static uint8_t c2s[sizeof(c_text) + 4096];
+	memcpy(c2s, c_text, sizeof(c_text) - 1);
+	memcpy(c2s + sizeof(c_text) - 1, recbuf.b, recbuf.n);
+	size_t cl = sizeof(c_text) - 1 + recbuf.n;
+	static const char s2c[] = "220 mx ESMTP\r\n250-mx\r\n250 STARTTLS\r\n220 Ready to start TLS\r\n";
+	static const size_t segs[] = { 1, 7, 30, 4096 };
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		struct fh_flow a, b;
+		fh_open(&a, netlens_dissector_entry());
+		fh_open(&b, netlens_dissector_entry());
+		ck_assert_int_eq(fh_replay_both(&a, &b, 40000, 25, c2s, cl, (const uint8_t *)s2c,
+						sizeof(s2c) - 1, segs[i]), 0);
+		ck_assert_ptr_nonnull(fh_str(&a, "tls.sni"));
+		ck_assert_str_eq(fh_str(&b, "tls.sni"), fh_str(&a, "tls.sni"));
+		ck_assert_ptr_nonnull(fh_str(&b, "tls.ja4"));
+		ck_assert_int_eq(b.f.errors, 0);
+		fh_close(&a);
+		fh_close(&b);
+	}
+	/* The same text on a port of no STARTTLS protocol: not TLS at once. */
+	struct fh_flow ff;
+	open_flow(&ff);
+	ck_assert_int_eq(feed(&ff, 1, c2s, cl), NL_NOT_MINE);
+	fh_close(&ff);
+	/* On SMTP's port, binary before a hello, or text past the bound: no. */
+	fh_open(&ff, netlens_dissector_entry());
+	static const uint8_t bin[] = { 'E', 'H', 0x01, 'O', '\r', '\n' };
+	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, 40000, 25, bin, sizeof(bin), 0), NL_NOT_MINE);
+	fh_close(&ff);
+	static char lots[9000];
+	for (size_t i = 0; i < sizeof(lots); i++)
+		lots[i] = (i % 80 == 79) ? '\n' : 'x';
+	fh_open(&ff, netlens_dissector_entry());
+	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, 40000, 25, lots, sizeof(lots), 0), NL_NOT_MINE);
+	ck_assert(nothing_set(&ff));
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_sha256_fips_vectors)
 {
 	char h[65];
@@ -1178,6 +1227,7 @@ static Suite *tls_suite(void)
 	Suite *s = suite_create("tls");
 	TCase *t = tcase_create("core");
 	tcase_set_timeout(t, 300);
+	tcase_add_test(t, test_starttls_smtp);
 	tcase_add_test(t, test_sha256_fips_vectors);
 	tcase_add_test(t, test_sha256_ja4_spec_strings);
 	tcase_add_test(t, test_sha256_hex12_memo_answers_are_digests);

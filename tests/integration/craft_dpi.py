@@ -10,7 +10,7 @@ each version's salt and labels.
                   record per byte) and over segments (1-byte segments, a
                   record header cut in two, a 15000-byte hello in 536-byte
                   segments, whole hellos in 10-byte and 1-byte segments),
-                  ports 443, 8443, 9443, 12345
+                  ports 443, 8443, 9443, 12345; STARTTLS on SMTP and IMAP
   misc.pcap       SSH on ports 2022 and 7022 (1.99 server, LF-only client);
                   DNS over TCP with two queries and two answers per segment
                   and a length prefix split; big DNS answers in IP fragments
@@ -221,6 +221,26 @@ def tls_split():
                 f.send(True, ch[i:i + step])
             f.send(False, sh)
             f.close()
+    # STARTTLS: the hello after the protocol's own text (SMTP, IMAP)
+    ch, sh = handshake("mail.example.com", [], ssl.TLSVersion.TLSv1_3)
+    f = TcpFlow(pk, "10.9.0.1", "10.9.0.2", 40100, 25)
+    f.send(False, b"220 mx.example.com ESMTP ready\r\n")
+    f.send(True, b"EHLO client.example.com\r\n")
+    f.send(False, b"250-mx.example.com\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n")
+    f.send(True, b"STARTTLS\r\n")
+    f.send(False, b"220 2.0.0 Ready to start TLS\r\n")
+    f.send(True, ch[:200])
+    f.send(True, ch[200:])
+    f.send(False, sh)
+    f.close()
+    ch, sh = handshake("imap.example.com", [], ssl.TLSVersion.TLSv1_2)
+    f = TcpFlow(pk, "10.9.0.1", "10.9.0.2", 40101, 143)
+    f.send(False, b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+    f.send(True, b"a001 STARTTLS\r\n")
+    f.send(False, b"a001 OK Begin TLS negotiation now\r\n")
+    f.send(True, ch)
+    f.send(False, sh)
+    f.close()
     wrpcap(OUT + "/tls-split.pcap", pk)
 
 
