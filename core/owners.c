@@ -371,7 +371,10 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 			return h;
 	}
 	/* A listener or an unconnected socket on the local end's port (only
-	 * the local end: a remote server's port says nothing about us). */
+	 * the local end: a remote server's port says nothing about us). A
+	 * flow with no end here has none: other namespaces' exact tuples only. */
+	if (other_ns && o->local)
+		return 0;
 	int local_a = (f->flags & FLOW_LOCAL_A) != 0, local_b = (f->flags & FLOW_LOCAL_B) != 0;
 	if (!local_a && !local_b && o->local && group_or_broadcast(o, fk->family, fk->b))
 		local_b = 1;	/* sent to a group or broadcast we receive: */
