@@ -262,7 +262,8 @@ static int parse_text(struct alerts *al, char *text, size_t len, const char *whe
 {
 	char shown[200];
 	unsigned line_no = 0;
-	for (size_t at = 0; at < len;) {
+	size_t start = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;	/* a byte order mark */
+	for (size_t at = start; at < len;) {
 		char *line = text + at, whybuf[120];
 		const char *why = NULL;
 		char *nl = memchr(line, '\n', len - at);

@@ -175,6 +175,8 @@ int config_parse(char *text, size_t len, const char *file, config_setting_fn fn,
 	text[len] = '\0';
 	unsigned line_no = 0;
 	size_t at = 0;
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		at = 3;		/* a UTF-8 byte order mark (a Windows editor's) */
 	enum section section = SECTION_TOP;
 	while (at < len) {
 		line_no++;

@@ -225,7 +225,7 @@ START_TEST(test_list_files)
 	snprintf(path, sizeof(path), "/tmp/netlens-test-alerts.%d", (int)getpid());
 	FILE *fp = fopen(path, "w");
 	ck_assert_ptr_nonnull(fp);
-	fputs("192.0.2.0/24 test net\n", fp);
+	fputs("\xef\xbb\xbf" "192.0.2.0/24 test net\n", fp);	/* with a byte order mark */
 	fclose(fp);
 	struct alerts *al = alerts_new();
 	ck_assert_msg(alerts_load_list(al, path, err, sizeof(err)) == 0, "%s", err);
