@@ -17,6 +17,9 @@
  *                     otherwise its one transport)
  *   control bits 2-4  server port: port_hints[n] when n < n_port_hints,
  *                     else 40000, 853 or 443 (n % 3): an unhinted port
+ *   control bit 5     instead, port 25, 143 or 5353 (n % 3): ports a
+ *                     dissector treats apart though it has no hint there
+ *                     (STARTTLS for tls, TCP 5353 for dns)
  *   control bit 6     the host speaks ABI 1.1: streams honour consume()
  *   control bit 7     start a new flow with this unit
  *
@@ -108,9 +111,11 @@ static void flow_close(void)
 	flow.open = 0;
 }
 
-static uint16_t pick_port(unsigned sel)
+static uint16_t pick_port(unsigned sel, int special)
 {
-	static const uint16_t other[3] = { 40000, 853, 443 };
+	static const uint16_t other[3] = { 40000, 853, 443 }, apart[3] = { 25, 143, 5353 };
+	if (special)
+		return apart[sel % 3];
 	if (sel < dis->n_port_hints && dis->port_hints)
 		return dis->port_hints[sel];
 	return other[sel % 3];
@@ -131,7 +136,7 @@ static void flow_open(uint8_t ctl)
 		flow.transport = (ctl & 2) ? NL_UDP : NL_TCP;
 	else
 		flow.transport = dis->transports & NL_TCP ? NL_TCP : NL_UDP;
-	flow.server_port = pick_port((ctl >> 2) & 7);
+	flow.server_port = pick_port((ctl >> 2) & 7, (ctl >> 5) & 1);
 }
 
 /* Offers bytes as the host would, from an exact-size copy. s: the stream
