@@ -537,6 +537,11 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 		a->cur = &a->cap;
 		tracker_advance(&a->tracker, clock_wall_us());
 		snapshot(&w, 1);
+	} else if (w.exit_code) {
+		/* Its capture failed (the interface deleted): what it counted
+		 * since its last snapshot is not lost with it. */
+		tracker_advance(&a->tracker, clock_wall_us());
+		snapshot(&w, 0);
 	}
 	_exit(w.exit_code);
 }
@@ -857,12 +862,13 @@ static void on_child(struct ev_loop *loop, ev_child *cw, int revents)
 	uint32_t closed = tracker_mirror_drop_worker(&a->tracker, w->index);
 	int again = restart(ws, w, why, sizeof(why)) == 0;
 	unsigned left = workers_running(ws);
+	const char *flows = closed == 1 ? "flow is" : "flows are";
 	if (again)
-		snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u flows are closed; "
-			 "restarted as pid %d", w->index + 1, (int)old, how, closed, (int)w->pid);
+		snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u %s closed; "
+			 "restarted as pid %d", w->index + 1, (int)old, how, closed, flows, (int)w->pid);
 	else
-		snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u flows are closed; %u of %u "
-			 "workers left (not restarted: %s)", w->index + 1, (int)old, how, closed, left,
+		snprintf(m, sizeof(m), "capture worker %u (pid %d) %s; its %u %s closed; %u of %u "
+			 "workers left (not restarted: %s)", w->index + 1, (int)old, how, closed, flows, left,
 			 ws->n, why);
 	notice(a, m);
 	sum_counters(ws);
