@@ -920,6 +920,7 @@ static int starttls_port(const struct nl_payload *p)
 enum text_result { TEXT_HELLO, TEXT_MORE, TEXT_NOT };
 
 /* A STARTTLS side's text before its hello: whole lines of printable text
+ * (ended by LF, or by '>' for XMPP's XML)
  * are consumed (and r moved past them) until a byte starts a handshake
  * record (TEXT_HELLO, r at it), the data ends inside a line (TEXT_MORE),
  * or something is neither (TEXT_NOT). */
@@ -935,7 +936,7 @@ static enum text_result starttls_text(const struct nl_host_api *api, struct nl_f
 		size_t n = 0, left = nl_reader_left(r);
 		for (; n < left; n++) {
 			nl_peek_u8(r, n, &c);
-			if (c == '\n')
+			if (c == '\n' || c == '>')	/* XMPP's <proceed/> has no line end */
 				break;
 			if (c != '\r' && c != '\t' && (c < 0x20 || c > 0x7e))
 				return TEXT_NOT;

@@ -310,6 +310,24 @@ START_TEST(test_starttls_smtp)
 		fh_close(&a);
 		fh_close(&b);
 	}
+	/* XMPP: XML with no line ends, the hello right after <proceed/>. */
+	{
+		static const char x_c[] = "<?xml version='1.0'?><stream:stream to='x.example' "
+			"xmlns='jabber:client' version='1.0'><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+		static uint8_t xc[sizeof(x_c) + 4096];
+		memcpy(xc, x_c, sizeof(x_c) - 1);
+		memcpy(xc + sizeof(x_c) - 1, recbuf.b, recbuf.n);
+		static const char xs[] = "<?xml version='1.0'?><stream:stream from='x.example' version='1.0'>"
+			"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+		struct fh_flow a, b;
+		fh_open(&a, netlens_dissector_entry());
+		fh_open(&b, netlens_dissector_entry());
+		ck_assert_int_eq(fh_replay_both(&a, &b, 40000, 5222, xc, sizeof(x_c) - 1 + recbuf.n,
+						(const uint8_t *)xs, sizeof(xs) - 1, 64), 0);
+		ck_assert_ptr_nonnull(fh_str(&b, "tls.sni"));
+		fh_close(&a);
+		fh_close(&b);
+	}
 	/* The same text on a port of no STARTTLS protocol: not TLS at once. */
 	struct fh_flow ff;
 	open_flow(&ff);
