@@ -3,7 +3,7 @@
  * existing.bpf.c - the owners of sockets that existed before netlens
  * started: one pass of iter/task_file over every open file of every
  * process, writing a record (bpf/owners_event.h, kind NL_OWNER_EXISTING)
- * per TCP or UDP socket into the iterator's seq file, which user space
+ * per TCP, UDP or ping socket into the iterator's seq file, which user space
  * reads once (platform/linux/ebpf_owners.c, ebpf_owners_existing()).
  *
  * Its own object, not a program of owners.bpf.c: a skeleton load is all or
@@ -47,8 +47,12 @@ int nl_existing(struct bpf_iter__task_file *ctx)
 		return 0;
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	/* A datagram ICMP socket (unprivileged ping): its port is the echo
+	 * identifier (a raw one's is the protocol number: not reported). */
+	int ping = (proto == IPPROTO_ICMP || proto == 58 /* IPPROTO_ICMPV6 */) &&
+		   BPF_CORE_READ_BITFIELD_PROBED(sk, sk_type) == SOCK_DGRAM;
 	if ((family != AF_INET && family != AF_INET6) ||
-	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP && !ping))
 		return 0;
 
 	__builtin_memset(&e, 0, sizeof(e));
@@ -65,7 +69,7 @@ int nl_existing(struct bpf_iter__task_file *ctx)
 	 * matched by their local port); anything else is connected. */
 	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	int peer = proto == IPPROTO_TCP ? state != TCP_LISTEN && state != TCP_CLOSE
-					: state == TCP_ESTABLISHED;
+		   : !ping && state == TCP_ESTABLISHED;
 	if (family == AF_INET) {
 		bpf_core_read(e.local, 4, &sk->__sk_common.skc_rcv_saddr);
 		if (peer)

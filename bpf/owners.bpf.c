@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * owners.bpf.c - who owns each TCP and UDP socket, told as it happens.
+ * owners.bpf.c - who owns each TCP, UDP and ping socket, told as it happens.
  *
  * Built with clang -target bpf against a vmlinux.h generated at build time
  * (CO-RE: field offsets are relocated to the running kernel by libbpf).
@@ -23,6 +23,11 @@
  *                                   connected, has both ends: report
  *   Without sock_send_length the cgroup hooks report at once (the source
  *   port of a socket not yet bound is then 0, and comm is the thread's).
+ *   ICMP tp_btf/sock_send_length    a datagram ICMP socket (unprivileged ping,
+ *                                   net.ipv4.ping_group_range): its port is
+ *                                   the echo identifier; once per socket and
+ *                                   process (raw_tp tier too; the fentry and
+ *                                   kprobe tiers leave it to the procfs scan)
  *
  * A socket with no peer (listener, unconnected UDP) is reported with the
  * remote address and port zero: core matches it by its local port.
@@ -244,14 +249,64 @@ int BPF_PROG(nl_set_state, struct sock *sk, int oldstate, int newstate)
 	return 0;
 }
 
+/* ---- ping sockets ------------------------------------------------------------ */
+
+#define NL_IPPROTO_ICMPV6 58	/* a macro of <linux/in6.h>, not in vmlinux.h */
+
+/* A ping socket worth one record per owner (it sends every second). */
+struct ping_once {
+	__u64 sk;
+	__u32 tgid;
+	__u16 ident;
+	__u16 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct ping_once);
+	__type(value, __u8);
+} ping_reported SEC(".maps");
+
+/* After a send on a datagram ICMP socket, in the sender's process. Its
+ * inet_num is the echo identifier the kernel put in the request (the
+ * first one after boot is 1), which core matches against the echo flow's
+ * identifier. A raw ICMP socket (ping with CAP_NET_RAW) also has this
+ * protocol, but its inet_num is the protocol number and the identifier
+ * is whatever the program wrote: not reported. sk_type was a bitfield
+ * before 5.6: read relocatably. */
+static __always_inline void report_ping(struct sock *sk, int ret)
+{
+	struct ping_once k = {};
+	struct owner o = {};
+	__u8 one = 1;
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+
+	if (ret < 0 || (proto != IPPROTO_ICMP && proto != NL_IPPROTO_ICMPV6) ||
+	    BPF_CORE_READ_BITFIELD_PROBED(sk, sk_type) != SOCK_DGRAM)
+		return;
+	k.sk = (__u64)sk;
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	k.ident = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (!k.ident || bpf_map_lookup_elem(&ping_reported, &k))
+		return;
+	bpf_map_update_elem(&ping_reported, &k, &one, BPF_ANY);
+	owner_from_task(&o);
+	emit_sk(sk, &o, NL_OWNER_PING, (__u8)proto, 0);
+}
+
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(nl_send_length, struct sock *sk, int ret, int flags)
 {
 	struct owner *o, cur = {};
 	__u32 pending;
 
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+	if (!sk)
 		return 0;
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP) {
+		report_ping(sk, ret);
+		return 0;
+	}
 	o = bpf_sk_storage_get(&owner_of, sk, 0, 0);
 	if (!o || !o->pending)
 		return 0;
@@ -496,8 +551,12 @@ int BPF_PROG(nl_raw_send_length, struct sock *sk, int ret, int flags)
 	__u64 cookie;
 	__u32 *p, pending;
 
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+	if (!sk)
 		return 0;
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP) {
+		report_ping(sk, ret);
+		return 0;
+	}
 	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 	if (!cookie)
 		return 0;	/* never seen by a cgroup hook */

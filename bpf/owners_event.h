@@ -16,11 +16,13 @@ enum nl_owner_kind {
 	NL_OWNER_UDP_CONNECT = 4,	/* connected UDP, at its first send */
 	NL_OWNER_UDP_SEND = 5,		/* unconnected UDP: no peer */
 	NL_OWNER_EXISTING = 6,		/* a socket open at start (iter/task_file) */
+	NL_OWNER_PING = 7,		/* a datagram ICMP socket at a send: lport is the echo
+					 * identifier, no peer */
 };
 
 struct nl_owner_event {
 	__u8 kind;		/* enum nl_owner_kind */
-	__u8 proto;		/* 6 or 17 */
+	__u8 proto;		/* 6 or 17; 1 or 58 for a ping socket */
 	__u8 family;		/* AF_INET (2) or AF_INET6 (10): the socket's, v4-mapped not folded */
 	__u8 pad;
 	__u16 lport, rport;	/* host order; rport 0 when there is no peer */

@@ -58,6 +58,8 @@ struct icmp_state {		/* ICMP / ICMPv6 flows */
 	uint32_t echo_req_us;	/* time of the last echo request, µs mod 2^32 */
 	uint16_t echo_seq;	/* its sequence number */
 	uint8_t pending;	/* a request awaits its reply */
+	uint8_t requester_b;	/* the echo requester (a request's sender, a reply's
+				 * receiver) is key.b: the end whose ping socket owns it */
 	uint32_t rtt_us;	/* last echo round trip, 0 = none */
 };
 

@@ -239,9 +239,14 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 {
 	if (!o || !s->pid || (s->family != 4 && s->family != 6))
 		return;
-	uint8_t proto = s->proto == 6 ? L4_TCP : s->proto == 17 ? L4_UDP : 0;
-	if (!proto)
+	uint8_t proto = s->proto == 6 ? L4_TCP : s->proto == 17 ? L4_UDP : s->proto == 1 ? L4_ICMP
+		      : s->proto == 58 ? L4_ICMPV6 : 0;
+	if (!proto || (proto == L4_ICMP && s->family != 4) || (proto == L4_ICMPV6 && s->family != 6))
 		return;
+	/* A ping socket is matched by its echo identifier alone: connected or
+	 * not, its echo flows are keyed by the identifier, never by a port of
+	 * the peer's (lookup_ping). */
+	const int ping = proto == L4_ICMP || proto == L4_ICMPV6;
 	if (s->method == OWNER_EBPF) {
 		o->st.events++;
 		/* The flow's first packet usually arrives before its socket's
@@ -249,7 +254,8 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 		o->ebpf_gen++;
 	}
 	struct sock_key k;
-	make_key(&k, proto, s->family, s->local, s->lport, s->rport ? s->remote : NULL, s->rport, s->foreign);
+	make_key(&k, proto, s->family, s->local, s->lport, s->rport && !ping ? s->remote : NULL,
+		 ping ? 0 : s->rport, s->foreign);
 	uint32_t pi = proc_for(o, s);
 	struct sock_entry *e = sock_find(o, &k);
 	if (!e) {
@@ -339,8 +345,38 @@ static int stale_for(const struct owners *o, const struct sock_entry *e, const s
 	return (int32_t)(e->added_ms - (uint32_t)(f->first_seen_us / 1000u)) < 0;
 }
 
+/* An ICMP echo flow (tracker.c keys it by the echo identifier, in both
+ * ports) whose requester is here, or may be: the requester's ping socket,
+ * bound to its address or to none, whose port is that identifier. An
+ * echo with identifier 0, one a peer requested (we answer it), and every
+ * other ICMP flow, have none. */
+static int ping_flow(const struct owners *o, const struct flow *f)
+{
+	if ((f->key.proto != L4_ICMP && f->key.proto != L4_ICMPV6) || !f->key.pa ||
+	    f->key.pa != f->key.pb)
+		return 0;
+	return !o->local || (f->flags & (f->u.icmp.requester_b ? FLOW_LOCAL_B : FLOW_LOCAL_A));
+}
+
+static uint32_t lookup_ping(const struct owners *o, const struct flow *f, int other_ns)
+{
+	static const uint8_t any[16];
+	const struct flow_key *fk = &f->key;
+	struct sock_key k;
+	uint32_t h;
+	if (other_ns)	/* identifiers are chosen per namespace: no telling whose */
+		return 0;
+	make_key(&k, fk->proto, fk->family, f->u.icmp.requester_b ? fk->b : fk->a, fk->pa, NULL, 0, 0);
+	if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, 0)))
+		return h;
+	make_key(&k, fk->proto, fk->family, any, fk->pa, NULL, 0, 0);
+	return resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, 0);
+}
+
 static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns)
 {
+	if (ping_flow(o, f))
+		return lookup_ping(o, f, other_ns);
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;
 	const struct flow_key *fk = &f->key;
@@ -441,8 +477,9 @@ uint32_t owners_of(struct owners *o, const struct flow *f)
 	int in_table = f >= o->table->slab && f < o->table->slab + o->table->cap;
 	if (!in_table && (f->flags & FLOW_CLOSED))
 		return f->closed_owner;
-	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
-		return 0;	/* no socket to find: not a reason to scan */
+	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP && !ping_flow(o, f))
+		return 0;	/* no socket to find (an echo we answer, an ICMP error): not
+			 * a reason to scan */
 	/* A flow with no end here: only eBPF reports the sockets it may have
 	 * (other namespaces', behind a bridge); never a reason to scan. */
 	const int fgn = foreign(o, f);

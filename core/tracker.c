@@ -279,9 +279,15 @@ static void note_icmp_error(struct tracker *t, const struct packet *p)
 	t->stats.icmp_errors_noted++;
 }
 
-static void update_icmp(struct flow *f, const struct packet *p)
+static void update_icmp(struct flow *f, const struct packet *p, int dir)
 {
 	f->state = p->icmp_kind;
+	if (p->icmp_kind == ICMP_KIND_ECHO_REQUEST || p->icmp_kind == ICMP_KIND_ECHO_REPLY) {
+		/* The live source is the local end, not always the requester. */
+		int from_src = dir == DIR_FWD, src_is_b = (f->flags & FLOW_SRC_IS_B) != 0;
+		int request = p->icmp_kind == ICMP_KIND_ECHO_REQUEST;
+		f->u.icmp.requester_b = (uint8_t)((from_src == request) == src_is_b);
+	}
 	if (p->icmp_kind == ICMP_KIND_ECHO_REQUEST) {
 		f->u.icmp.echo_req_us = (uint32_t)p->ts_us;
 		f->u.icmp.echo_seq = p->icmp_seq;
@@ -484,7 +490,7 @@ void tracker_packet(struct tracker *t, struct packet *p)
 		}
 		break;
 	case L4_ICMP: case L4_ICMPV6:
-		update_icmp(f, p);
+		update_icmp(f, p, dir);
 		break;
 	case L4_ARP:
 		update_arp(f, p, from_a);

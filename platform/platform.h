@@ -58,7 +58,9 @@ enum owner_method { OWNER_NONE = 0, OWNER_PROCFS, OWNER_EBPF,
 #define OWNER_UID_UNKNOWN UINT32_MAX	/* the source does not say (PKTAP) */
 
 struct sock_owner {
-	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP, or IPPROTO_ICMP/ICMPV6 for a
+				 * datagram ICMP (ping) socket, whose lport is its echo
+				 * identifier */
 	uint8_t family;		/* 4 or 6 (v4-mapped IPv6 sockets are reported as 4) */
 	uint8_t method;		/* enum owner_method */
 	uint8_t local[16], remote[16];
@@ -78,8 +80,8 @@ struct sock_owner {
 
 typedef void (*sock_owner_fn)(void *ctx, const struct sock_owner *o);
 
-/* Every TCP and UDP socket of this network namespace with its owning
- * process, from /proc (net/{tcp,udp}{,6} and every process's fd table).
+/* Every TCP, UDP and ping socket of this namespace with its owning process,
+ * from /proc (net/{tcp,udp,icmp}{,6} and every process's fd table).
  * Returns the number reported, or -1 when the platform has no such source.
  * *cost_us gets the time it took (it is measured and shown). */
 int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us);

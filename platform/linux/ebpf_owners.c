@@ -215,7 +215,8 @@ static uint64_t ns_to_clock_ticks(uint64_t ns)
 static int event_to_owner(const struct nl_owner_event *ev, struct sock_owner *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (ev->proto != IPPROTO_TCP && ev->proto != IPPROTO_UDP)
+	if (ev->proto != IPPROTO_TCP && ev->proto != IPPROTO_UDP && ev->proto != IPPROTO_ICMP &&
+	    ev->proto != IPPROTO_ICMPV6)
 		return -1;
 	o->proto = ev->proto;
 	o->method = OWNER_EBPF;

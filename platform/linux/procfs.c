@@ -1,7 +1,7 @@
 /*
  * procfs.c - socket owners and process details from /proc.
  *
- * /proc/net/{tcp,udp}{,6} give each socket's addresses and inode; every
+ * /proc/net/{tcp,udp,icmp}{,6} give each socket's addresses and inode; every
  * /proc/<pid>/fd/<n> that links to "socket:[inode]" gives its owner. The
  * second walk is the expensive part (one readlink per open descriptor on
  * the machine), so callers run it only when a flow has no owner yet, and
@@ -361,6 +361,11 @@ int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us)
 	read_table(&r, "/proc/net/tcp6", 6, 1);
 	read_table(&r, "/proc/net/udp", 17, 0);
 	read_table(&r, "/proc/net/udp6", 17, 1);
+	/* Datagram ICMP sockets (unprivileged ping): the port is the echo
+	 * identifier. Raw sockets (/proc/net/raw) are not listed: their
+	 * identifier is the program's choice. */
+	read_table(&r, "/proc/net/icmp", 1, 0);
+	read_table(&r, "/proc/net/icmp6", 58, 1);
 	int reported = 0;
 	if (!r.n) {
 		procfs_forget();

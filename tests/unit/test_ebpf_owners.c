@@ -4,7 +4,7 @@
  * nc -l accepting this test's own IPv6 connection, a dual-stack listener
  * accepting IPv4 (v4-mapped folded to family 4), dig and nc -u (connected
  * UDP, IPv4 and IPv6), python sendto (unconnected UDP, once per
- * destination). Each client has exited before its records are read: the
+ * destination), ping sockets in a namespace of the test's own. Each client has exited before its records are read: the
  * case procfs misses.
  *
  * Sockets open before a scan are found by the task_file iterator.
@@ -576,6 +576,84 @@ START_TEST(foreign_namespace_flagged)
 }
 END_TEST
 
+/* ---- ping sockets ---------------------------------------------------------------- */
+
+/* Datagram ICMP sockets (unprivileged ping): reported at their first send
+ * with the echo identifier for a port and no peer, IPv4 and IPv6; a raw
+ * ICMP socket's send is not (its port would be the protocol number). The
+ * child allows ping sockets in a network namespace of its own, so the
+ * host's net.ipv4.ping_group_range is left alone. */
+START_TEST(ping_sockets)
+{
+	if (!strstr(ebpf_owners_tier(eo), "tp_btf") && strncmp(ebpf_owners_tier(eo), "raw_tp", 6))
+		return;	/* the fentry and kprobe tiers leave pings to procfs */
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(out[0]);
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+		int c = unshare(CLONE_NEWNET) == 0 ? socket(AF_INET, SOCK_DGRAM, 0) : -1;
+		if (c < 0)
+			_exit(77);
+		ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+		int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+		if (ioctl(c, SIOCSIFFLAGS, &ifr) < 0 || fd < 0 || write(fd, "0 0", 3) != 3)
+			_exit(2);
+		close(fd);
+		unsigned char echo4[8] = { 8 }, echo6[8] = { 128 };
+		struct sockaddr_in a4 = { .sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+		int raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		if (raw < 0 || sendto(raw, echo4, sizeof(echo4), 0, (struct sockaddr *)&a4, sizeof(a4)) < 0)
+			_exit(3);
+		int p4 = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+		int p6 = socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6);
+		for (int i = 0; i < 3; i++)	/* several sends: one record */
+			if (p4 < 0 || p6 < 0 ||
+			    sendto(p4, echo4, sizeof(echo4), 0, (struct sockaddr *)&a4, sizeof(a4)) < 0 ||
+			    sendto(p6, echo6, sizeof(echo6), 0, (struct sockaddr *)&a6, sizeof(a6)) < 0)
+				_exit(4);
+		struct sockaddr_in b4;
+		struct sockaddr_in6 b6;
+		socklen_t l4 = sizeof(b4), l6 = sizeof(b6);
+		if (getsockname(p4, (struct sockaddr *)&b4, &l4) < 0 ||
+		    getsockname(p6, (struct sockaddr *)&b6, &l6) < 0)
+			_exit(5);
+		char line[32];
+		int n = snprintf(line, sizeof(line), "%u %u\n", ntohs(b4.sin_port), ntohs(b6.sin6_port));
+		_exit(write(out[1], line, (size_t)n) == n ? 0 : 6);
+	}
+	close(out[1]);
+	char line[32] = "";
+	ssize_t n = read(out[0], line, sizeof(line) - 1);
+	close(out[0]);
+	int st = finish(child);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+		return;	/* no unshare here */
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && n > 0, "child: %d", st);
+	unsigned id4 = 0, id6 = 0;
+	ck_assert_int_eq(sscanf(line, "%u %u", &id4, &id6), 2);
+	ck_assert(id4 > 0 && id6 > 0);
+	struct want w4 = { .proto = IPPROTO_ICMP, .family = 4, .pid = (uint32_t)child,
+			   .remote = any16, .lport = (uint16_t)id4, .exact_rport = 1 };
+	const struct sock_owner *o = await(&w4, 5000, "the IPv4 ping socket");
+	ck_assert_int_eq(o->foreign, 1);
+	struct want w6 = { .proto = IPPROTO_ICMPV6, .family = 6, .pid = (uint32_t)child,
+			   .remote = any16, .lport = (uint16_t)id6, .exact_rport = 1 };
+	await(&w6, 5000, "the IPv6 ping socket");
+	pump(200);
+	ck_assert_int_eq(count(&w4), 1);
+	ck_assert_int_eq(count(&w6), 1);
+	struct want any_icmp = { .proto = IPPROTO_ICMP, .family = 4, .pid = (uint32_t)child };
+	ck_assert_int_eq(count(&any_icmp), 1);	/* not the raw socket's */
+}
+END_TEST
+
 /* ---- tiers ------------------------------------------------------------------- */
 
 /* Each tier is tried by a real load and attach, in order: whatever loads,
@@ -651,6 +729,7 @@ static Suite *ebpf_owners_suite(void)
 	tcase_add_test(udp, udp4_dig_connected);
 	tcase_add_test(udp, udp6_nc_connected);
 	tcase_add_test(udp, udp_unconnected_sendto);
+	tcase_add_test(udp, ping_sockets);
 	suite_add_tcase(s, udp);
 	TCase *api = tcase_create("api");
 	tcase_add_checked_fixture(api, setup, teardown);

@@ -337,6 +337,58 @@ START_TEST(reused_tuple_is_not_the_earlier_connection)
 }
 END_TEST
 
+START_TEST(ping_socket_owns_its_echo_flow)
+{
+	/* A ping socket (datagram ICMP) reports its echo identifier as its
+	 * port, connected or not: it owns the echo flow it requested (a, the
+	 * requester, is here), not one a peer requested with the same
+	 * identifier, not the other ICMP version's, and no echo with
+	 * identifier 0; those are no reason to scan either. */
+	struct rig r;
+	struct local_addrs *la;
+	rig_init_local(&r, &la);
+	struct sock_owner s;
+	memset(&s, 0, sizeof(s));
+	s.proto = IPPROTO_ICMP;
+	s.family = 4;
+	s.method = OWNER_PROCFS;
+	ip4_store(s.remote, PEER);	/* a connected one: the peer is not keyed */
+	s.lport = 1825;
+	s.pid = PID;
+	s.uid = 1001;
+	snprintf(s.comm, sizeof(s.comm), "ping");
+	owners_add(r.o, &s);
+	s.proto = IPPROTO_ICMPV6;	/* not IPv6: dropped */
+	s.pid = PID - 1;
+	s.lport = 1826;
+	owners_add(r.o, &s);
+
+	struct flow *mine = flow_between(&r, HERE, 1825, PEER, 1825, FLOW_LOCAL_A);
+	mine->key.proto = L4_ICMP;
+	ck_assert_int_eq(owner_uid(&r, mine), 1001);
+	ck_assert_int_eq(owners_match(owners_of(r.o, mine)), MATCH_LOCAL_PORT);
+	struct flow *mine_b = flow_between(&r, PEER, 1825, HERE, 1825, FLOW_LOCAL_B);
+	mine_b->key.proto = L4_ICMP;
+	mine_b->u.icmp.requester_b = 1;		/* the requester is key.b, here */
+	ck_assert_int_eq(owner_uid(&r, mine_b), 1001);
+	struct flow *theirs = flow_between(&r, PEER, 1825, HERE, 1825, FLOW_LOCAL_B);
+	theirs->key.proto = L4_ICMP;
+	ck_assert_int_eq(owner_uid(&r, theirs), -1);	/* a peer's ping we answer */
+	theirs->flags |= FLOW_SRC_IS_B;			/* whichever end is its source */
+	theirs->id += 100;
+	ck_assert_int_eq(owner_uid(&r, theirs), -1);
+	struct flow *zero = flow_between(&r, HERE, 0, PEER, 0, FLOW_LOCAL_A);
+	zero->key.proto = L4_ICMP;
+	ck_assert_int_eq(owner_uid(&r, zero), -1);
+	struct flow *v6 = flow_between(&r, HERE, 1826, PEER, 1826, FLOW_LOCAL_A);
+	v6->key.proto = L4_ICMP;
+	ck_assert_int_eq(owner_uid(&r, v6), -1);
+	ck_assert_uint_eq(owners_stats(r.o)->misses, 1);	/* v6's only: it could be a raw ping */
+	rig_free(&r);
+	local_addrs_free(la);
+}
+END_TEST
+
 static Suite *owners_suite(void)
 {
 	Suite *s = suite_create("owners");
@@ -351,6 +403,7 @@ static Suite *owners_suite(void)
 	tcase_add_test(tc, peer_in_another_namespace_owns_no_local_flow);
 	tcase_add_test(tc, bridged_flow_gets_its_namespace_socket);
 	tcase_add_test(tc, reused_tuple_is_not_the_earlier_connection);
+	tcase_add_test(tc, ping_socket_owns_its_echo_flow);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -507,6 +507,50 @@ START_TEST(test_icmp_echo_by_id)
 }
 END_TEST
 
+/* Live, the local end is a flow's source, whichever end pings: the echo
+ * requester is kept apart (its ping socket owns the flow, core/owners.c),
+ * from a request or from a reply seen first. */
+static int server_is_local(int family, const uint8_t *addr, void *ctx)
+{
+	uint8_t s[16];
+	(void)ctx;
+	ip4_store(s, S_IP);
+	return family == 4 && !memcmp(addr, s, 4);
+}
+
+static void assert_requester(const struct flow *f, uint32_t ip)
+{
+	assert_ip4(f->u.icmp.requester_b ? f->key.b : f->key.a, ip);
+}
+
+START_TEST(test_icmp_requester_not_source)
+{
+	struct tracker t;
+	struct events es;
+	struct tracker_config cfg = { .max_flows = 100, .history = 100, .on_event = on_event,
+				      .event_ctx = &es, .is_local = server_is_local };
+	for (int order = 0; order < 2; order++) {
+		memset(&es, 0, sizeof(es));
+		ck_assert_int_eq(tracker_init(&t, &cfg), 0);
+		if (order == 0) {
+			echo(&t, C_IP, S_IP, 0, 7, 1, T0);	/* the peer pings us */
+			echo(&t, S_IP, C_IP, 1, 7, 1, T0 + 100);
+		} else {
+			echo(&t, S_IP, C_IP, 1, 7, 1, T0);	/* its reply first */
+		}
+		echo(&t, S_IP, C_IP, 0, 8, 1, T0 + 200);	/* we ping the peer */
+		echo(&t, C_IP, S_IP, 1, 8, 1, T0 + 300);
+		struct flows fs = open_flows(&t);
+		ck_assert_uint_eq(fs.n, 2);
+		for (size_t i = 0; i < fs.n; i++) {
+			assert_ip4(flow_src_addr(fs.f[i]), S_IP);	/* the local end */
+			assert_requester(fs.f[i], fs.f[i]->key.pa == 7 ? C_IP : S_IP);
+		}
+		tracker_free(&t);
+	}
+}
+END_TEST
+
 START_TEST(test_arp_pair)
 {
 	struct tracker t;
@@ -937,6 +981,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_udp_source_never_a_group);
 	tcase_add_test(tc, test_seen_times_out_of_order);
 	tcase_add_test(tc, test_icmp_echo_by_id);
+	tcase_add_test(tc, test_icmp_requester_not_source);
 	tcase_add_test(tc, test_arp_pair);
 	tcase_add_test(tc, test_icmp_error_noted_on_flow);
 	tcase_add_test(tc, test_hide_loopback);
