@@ -11,6 +11,7 @@
 #include <ev.h>
 
 #include "app.h"
+#include "clock.h"
 #include "export.h"
 #include "lifecycle.h"
 #include "msgpack_out.h"
@@ -227,13 +228,6 @@ static uint64_t snapshots_skipped, snapshot_slices;
 
 uint64_t output_snapshots_skipped(void) { return snapshots_skipped; }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* The pick's flow if it is still the one collected (its slot holds a flow,
  * with the same serial: a freed slot is marked, a reused one has a new
  * serial), else NULL. */
@@ -308,7 +302,7 @@ static int job_run(struct out_job *j, uint64_t budget_us)
 {
 	struct app *a = j->a;
 	struct tracker *t = &a->tracker;
-	uint64_t start = budget_us ? mono_us() : 0;
+	uint64_t start = budget_us ? clock_mono_us() : 0;
 	uint64_t now_us = j->now_us;	/* every record of a snapshot has its time */
 	unsigned since_clock = 0, done = 0;
 	while (j->next < j->c.n && !stdout_failed) {
@@ -333,7 +327,7 @@ static int job_run(struct out_job *j, uint64_t budget_us)
 			return 0;
 		if (++since_clock == OUT_CLOCK_EVERY) {
 			since_clock = 0;
-			if (mono_us() - start >= budget_us)
+			if (clock_mono_us() - start >= budget_us)
 				return 0;
 		}
 	}

@@ -68,13 +68,6 @@ struct workers {
 #define RESTARTS_PER_MINUTE 3
 #define WORKER_ALIVE_US 10000000u	/* an idle worker's message at least this often */
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 _Static_assert(sizeof(((struct app *)0)->capture_filter) == WORKER_FILTER_MAX + 1,
 	       "a filter the UI holds fits a worker's message");
 
@@ -239,7 +232,7 @@ static void send_chunk(struct wctx *w, int final)
 	/* Nothing new (an idle link): no message, so the parent sleeps on,
 	 * but for one every WORKER_ALIVE_US, by which it knows this worker
 	 * still runs (workers_tick). */
-	const uint64_t now = mono_us();
+	const uint64_t now = clock_mono_us();
 	if (!final && !w->n_flows && !w->n_closed && !w->n_names && !w->n_neighbors && w->sent_once &&
 	    !memcmp(&c, &w->last_counters, sizeof(c)) && now - w->sent_us < WORKER_ALIVE_US)
 		return;
@@ -574,7 +567,7 @@ static int spawn(struct workers *ws, unsigned i, char *err, size_t errlen)
 	w->pid = pid;
 	w->running = 1;
 	w->final_seen = 0;
-	w->heard_us = mono_us();
+	w->heard_us = clock_mono_us();
 	w->silent = 0;
 	w->len = 0;
 	w->index = i;
@@ -751,7 +744,7 @@ static int drain(struct worker *w)
 			const char *why = NULL;
 			struct mirror_sink sink = { w, sink_counters, sink_flow, sink_closed, sink_name,
 						    sink_final, sink_neighbor };
-			w->heard_us = mono_us();
+			w->heard_us = clock_mono_us();
 			if (w->silent) {
 				char m[80];
 				w->silent = 0;
@@ -984,7 +977,7 @@ void workers_tick(struct workers *ws)
 {
 	if (!ws)
 		return;
-	const uint64_t now = mono_us();
+	const uint64_t now = clock_mono_us();
 	uint64_t quiet = 4u * (uint64_t)ws->a->opt.refresh_ms * 1000u;
 	if (quiet < 2 * WORKER_ALIVE_US + 5000000u)
 		quiet = 2 * WORKER_ALIVE_US + 5000000u;	/* an idle one's message twice missed */
