@@ -373,6 +373,21 @@ static uint32_t lookup_ping(const struct owners *o, const struct flow *f, int ot
 	return resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, 0);
 }
 
+/* The socket with f's tuple as end a's (from_b 0) or end b's socket sees
+ * it, its local address given (the end's own, or the wildcard). */
+static uint32_t probe_exact(const struct owners *o, const struct flow *f, const uint8_t *local,
+			    int from_b, int other_ns)
+{
+	const struct flow_key *fk = &f->key;
+	struct sock_key k;
+	if (!from_b)
+		make_key(&k, fk->proto, fk->family, local, fk->pa, fk->b, fk->pb, other_ns);
+	else
+		make_key(&k, fk->proto, fk->family, local, fk->pb, fk->a, fk->pa, other_ns);
+	const struct sock_entry *e = sock_find(o, &k);
+	return stale_for(o, e, f) ? 0 : resolve(o, e, MATCH_EXACT, other_ns);
+}
+
 static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns)
 {
 	if (ping_flow(o, f))
@@ -380,32 +395,19 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;
 	const struct flow_key *fk = &f->key;
+	static const uint8_t any[16];
 	struct sock_key k;
 	uint32_t h;
 	/* The exact tuple, as either end's socket sees it; between two other
 	 * namespaces (both ends' sockets known), the source's first. */
 	int b_first = other_ns && (f->flags & FLOW_SRC_IS_B);
-	for (int i = 0; i < 2; i++) {
-		if ((i == 0) != b_first)
-			make_key(&k, fk->proto, fk->family, fk->a, fk->pa, fk->b, fk->pb, other_ns);
-		else
-			make_key(&k, fk->proto, fk->family, fk->b, fk->pb, fk->a, fk->pa, other_ns);
-		const struct sock_entry *e = sock_find(o, &k);
-		if (!stale_for(o, e, f) && (h = resolve(o, e, MATCH_EXACT, other_ns)))
-			return h;
-	}
+	if ((h = probe_exact(o, f, b_first ? fk->b : fk->a, b_first, other_ns)) ||
+	    (h = probe_exact(o, f, b_first ? fk->a : fk->b, !b_first, other_ns)))
+		return h;
 	/* A connected socket bound to the wildcard address may be reported
 	 * with local 0.0.0.0 / :: (eBPF sees it before the route picks one). */
-	static const uint8_t any[16];
-	for (int i = 0; i < 2; i++) {
-		if (i == 0)
-			make_key(&k, fk->proto, fk->family, any, fk->pa, fk->b, fk->pb, other_ns);
-		else
-			make_key(&k, fk->proto, fk->family, any, fk->pb, fk->a, fk->pa, other_ns);
-		const struct sock_entry *e = sock_find(o, &k);
-		if (!stale_for(o, e, f) && (h = resolve(o, e, MATCH_EXACT, other_ns)))
-			return h;
-	}
+	if ((h = probe_exact(o, f, any, 0, other_ns)) || (h = probe_exact(o, f, any, 1, other_ns)))
+		return h;
 	/* A listener or an unconnected socket on the local end's port (only
 	 * the local end: a remote server's port says nothing about us). A
 	 * flow with no end here has none: other namespaces' exact tuples only. */
