@@ -83,6 +83,28 @@ double rate64_get(const struct rate64 *r, uint64_t now_us, int dir)
 	return (prev * (1.0 - frac) + cur) / ((double)rate_window / 1e6);
 }
 
+/* The peaks, with what came since the newest sample over dt seconds. */
+static void note_peak(struct rate_history *h, const struct rate_sample *last,
+		      const uint64_t bytes[2], double dt)
+{
+	for (int d = 0; d < 2; d++) {
+		double r = (double)(bytes[d] - last->bytes[d]) / dt;
+		if (r > h->peak[d])
+			h->peak[d] = r;
+	}
+}
+
+/* Appends a sample (the ring's oldest goes when it is full). */
+static void push_sample(struct rate_history *h, uint64_t t_us, const uint64_t bytes[2])
+{
+	h->head = h->n ? (h->head + 1) % RATE_HISTORY_SAMPLES : 0;
+	h->s[h->head].t_us = t_us;
+	h->s[h->head].bytes[0] = bytes[0];
+	h->s[h->head].bytes[1] = bytes[1];
+	if (h->n < RATE_HISTORY_SAMPLES)
+		h->n++;
+}
+
 void rate_history_sample(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2])
 {
 	if (h->n) {
@@ -92,20 +114,10 @@ void rate_history_sample(struct rate_history *h, uint64_t now_us, const uint64_t
 		} else if (now_us / 1000000u == last->t_us / 1000000u) {
 			return;		/* one sample a second */
 		} else {
-			double dt = (double)(now_us - last->t_us) / 1e6;
-			for (int d = 0; d < 2; d++) {
-				double r = (double)(bytes[d] - last->bytes[d]) / dt;
-				if (r > h->peak[d])
-					h->peak[d] = r;
-			}
+			note_peak(h, last, bytes, (double)(now_us - last->t_us) / 1e6);
 		}
 	}
-	h->head = h->n ? (h->head + 1) % RATE_HISTORY_SAMPLES : 0;
-	h->s[h->head].t_us = now_us;
-	h->s[h->head].bytes[0] = bytes[0];
-	h->s[h->head].bytes[1] = bytes[1];
-	if (h->n < RATE_HISTORY_SAMPLES)
-		h->n++;
+	push_sample(h, now_us, bytes);
 }
 
 void rate_history_fill(struct rate_history *h, uint64_t now_us, const uint64_t bytes[2])
@@ -119,21 +131,11 @@ void rate_history_fill(struct rate_history *h, uint64_t now_us, const uint64_t b
 	if (end > sec + RATE_HISTORY_SAMPLES)
 		sec = end - RATE_HISTORY_SAMPLES;	/* older ones would be overwritten */
 	for (int first = 1; sec < end; sec++, first = 0) {
-		last = &h->s[h->head];
 		if (first) {	/* what came since the newest sample came in its second */
 			double dt = (double)(sec * 1000000u - last->t_us) / 1e6;
-			for (int d = 0; d < 2; d++) {
-				double r = (double)(bytes[d] - last->bytes[d]) / (dt > 1.0 ? dt : 1.0);
-				if (r > h->peak[d])
-					h->peak[d] = r;
-			}
+			note_peak(h, last, bytes, dt > 1.0 ? dt : 1.0);
 		}
-		h->head = (h->head + 1) % RATE_HISTORY_SAMPLES;
-		h->s[h->head].t_us = sec * 1000000u;
-		h->s[h->head].bytes[0] = bytes[0];
-		h->s[h->head].bytes[1] = bytes[1];
-		if (h->n < RATE_HISTORY_SAMPLES)
-			h->n++;
+		push_sample(h, sec * 1000000u, bytes);
 	}
 }
 
