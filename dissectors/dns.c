@@ -616,6 +616,19 @@ static enum nl_verdict dns_so_far(const struct dns_flow *st, const struct nl_pay
 	return NL_NEED_MORE;
 }
 
+/* A response's rcode, with the upper bits of an OPT record when one was
+ * read (a message still arriving may not have reached it yet). */
+static void dns_emit_rcode(const struct nl_host_api *api, struct nl_flow *flow,
+			   const struct dns_msg *msg)
+{
+	unsigned rc = msg->flags & 0xf;
+	char buf[24];
+	if (msg->ext_rcode >= 0)
+		rc |= (unsigned)msg->ext_rcode << 4;
+	size_t n = dns_rcode_name(rc, buf);
+	api->set_str(flow, F_RCODE, buf, n);
+}
+
 /*
  * One message: m covers what we have of it, complete says whether that is
  * all of it, final whether more of it can ever come (false only for a TCP
@@ -651,11 +664,8 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 			st->head_shown |= side;	/* once: not a walk per delivery */
 			dns_emit_head(api, flow, st, kind, &whole, &msg, &q);
 			int response = msg.flags >> 15;
-			if (response) {
-				char buf[24];
-				size_t n = dns_rcode_name(msg.flags & 0xf, buf);
-				api->set_str(flow, F_RCODE, buf, n);
-			}
+			if (response)
+				dns_emit_rcode(api, flow, &msg);
 			api->set_state(flow, dns_state_labels[kind][response]);
 		}
 		return NL_NEED_MORE;
@@ -668,12 +678,9 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 	dns_emit_head(api, flow, st, kind, &whole, &msg, &q);
 	int response = msg.flags >> 15;
 	if (response) {
-		unsigned rc = msg.flags & 0xf;
 		char buf[24];
-		if (msg.ext_rcode >= 0)
-			rc |= (unsigned)msg.ext_rcode << 4;
-		size_t n = dns_rcode_name(rc, buf);
-		api->set_str(flow, F_RCODE, buf, n);
+		size_t n;
+		dns_emit_rcode(api, flow, &msg);
 		if (kind == K_MDNS && msg.qd == 0 && msg.first_an >= 0) {
 			/* an announcement: name and type from its first record */
 			char name[DNS_NAME_BUF];
