@@ -55,8 +55,11 @@ static const struct col cols[COL_COUNT] = {
 	[COL_PROCESS] = { "Process", SORT_PROCESS, 8, 16, 0 },
 };
 
-/* Columns dropped, in order, when the width is short. */
-static const enum col_id drop_order[] = { COL_LOC, COL_SERVICE, COL_IFACE, COL_LOCAL, COL_PROCESS };
+/* Columns dropped, in order, when the width is short: the application and
+ * the state only after the rest, and never a direction's bandwidth (at 60
+ * cells Up was cut off the screen while the application had 16). */
+static const enum col_id drop_order[] = { COL_LOC, COL_SERVICE, COL_IFACE, COL_LOCAL, COL_PROCESS,
+					  COL_APP, COL_STATE };
 
 static void layout(const struct ui *u, int width, int w[COL_COUNT])
 {
@@ -105,7 +108,9 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 		}
 	}
 	if (spare > 0)
-		w[COL_APP] += spare;
+		w[on[COL_APP] ? COL_APP : COL_REMOTE] += spare;
+	if (!on[COL_APP])
+		return;
 	/* < and >: trade cells between the application and the remote column. */
 	int adj = u->app_width_adj;
 	if (adj > 0 && w[COL_REMOTE] - adj < cols[COL_REMOTE].min)
