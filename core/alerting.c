@@ -33,7 +33,7 @@ int alerting_open(struct app *a)
 	}
 	if (o->alert_list) {
 		if (alerts_load_list(alerts_current, o->alert_list, err, sizeof(err)) < 0) {
-			fprintf(stderr, "netlens: --alert-list %s\n", err);
+			options_error(o, ORIGIN_ALERT_LIST, "--alert-list %s", err);
 			return 2;
 		}
 		log_msg(LOG_INFO, "alert list %s: %u entries", o->alert_list, alerts_list_size(alerts_current));

@@ -417,7 +417,7 @@ static int open_input(struct app *a)
 	const struct options *o = &a->opt;
 
 	if (o->bpf_filter && capture_check_filter(o->bpf_filter, o->snaplen, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netlens: %s\n", err);
+		options_error(o, ORIGIN_BPF_FILTER, "%s", err);
 		return 2;
 	}
 	ifnames_set_live(!o->read_file);	/* before a file's open names its interfaces */
@@ -431,8 +431,8 @@ static int open_input(struct app *a)
 			if (!capture_interface_exists(o->interfaces[i])) {
 				char list[2048];
 				capture_interface_list(list, sizeof(list));
-				fprintf(stderr, "netlens: no interface '%s'; available: %s\n", o->interfaces[i],
-					*list ? list : "none (are you root?)");
+				options_error(o, ORIGIN_INTERFACES, "no interface '%s'; available: %s",
+					      o->interfaces[i], *list ? list : "none (are you root?)");
 				return 2;
 			}
 		if (o->n_interfaces) {
@@ -477,7 +477,7 @@ static int open_input(struct app *a)
 		record_set_interfaces(names, indexes, k);
 	}
 	if (o->bpf_filter && capture_set_filter(&a->cap, o->bpf_filter, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netlens: %s\n", err);
+		options_error(o, ORIGIN_BPF_FILTER, "%s", err);
 		return 2;
 	}
 	if (o->bpf_filter)
@@ -569,7 +569,7 @@ int app_init(struct app *a)
 	for (unsigned i = 0; i < o->n_config_files; i++)	/* why defaults differ here */
 		log_msg(LOG_INFO, "configuration file: %s", o->config_files[i]);
 	if (o->services_file && services_load_file(o->services_file, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netlens: %s\n", err);
+		options_error(o, ORIGIN_SERVICES, "%s", err);
 		return 2;
 	}
 	rate_set_window_us((uint64_t)o->rate_window_s * 1000000u);
@@ -613,7 +613,12 @@ int app_init(struct app *a)
 		char gerr[1400];
 		geoip_current = geoip_open(o->geoip_country, o->geoip_asn, o->geoip_city, gerr, sizeof(gerr));
 		if (!geoip_current && gerr[0]) {
-			fprintf(stderr, "netlens: %s\n", gerr);
+			/* the message begins with the option of the file it is about */
+			enum option_origin k = !strncmp(gerr, "--geoip-asn", 11)    ? ORIGIN_GEOIP_ASN
+					     : !strncmp(gerr, "--geoip-city", 12)   ? ORIGIN_GEOIP_CITY
+					     : !strncmp(gerr, "--geoip-country", 15) ? ORIGIN_GEOIP_COUNTRY
+					     : ORIGINS;
+			options_error(o, k, "%s", gerr);
 			return 1;
 		}
 		if (geoip_current)

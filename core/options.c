@@ -402,6 +402,33 @@ static int dns_server_ok(const char *s)
 	return 1;
 }
 
+/* The enum option_origin of a setting checked only when used, or -1. */
+static int origin_of(int c)
+{
+	switch (c) {
+	case 'f': return ORIGIN_BPF_FILTER;
+	case 'i': return ORIGIN_INTERFACES;
+	case OPT_SERVICES: return ORIGIN_SERVICES;
+	case OPT_GEOIP_COUNTRY: return ORIGIN_GEOIP_COUNTRY;
+	case OPT_GEOIP_ASN: return ORIGIN_GEOIP_ASN;
+	case OPT_GEOIP_CITY: return ORIGIN_GEOIP_CITY;
+	case OPT_ALERT_LIST: return ORIGIN_ALERT_LIST;
+	default: return -1;
+	}
+}
+
+void options_error(const struct options *o, enum option_origin k, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("netlens: ", stderr);
+	if (o && k < ORIGINS && o->origin[k][0])
+		fprintf(stderr, "%s: ", o->origin[k]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static enum options_result apply_option(struct options *o, int c, const char *arg,
 					struct parse_state *st)
 {
@@ -426,6 +453,9 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 		st->from_config[c] = 1;
 	else
 		st->from_command[c] = 1;
+	int origin = origin_of(c);
+	if (origin >= 0)
+		snprintf(o->origin[origin], sizeof(o->origin[origin]), "%s", st->where ? st->where : "");
 	switch (c) {
 	case 'i':
 		/* In the files, as for a value: the user's list outweighs the system's. */

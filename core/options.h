@@ -14,6 +14,12 @@ enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MSGPACK };
 
 enum log_level { LOG_OFF = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
 
+/* Settings checked only when they are used (a filter compiled for the
+ * capture, an interface looked up, a file opened): where each was set, so
+ * that its error names the configuration line as a parse error does. */
+enum option_origin { ORIGIN_BPF_FILTER, ORIGIN_INTERFACES, ORIGIN_SERVICES, ORIGIN_GEOIP_COUNTRY,
+		     ORIGIN_GEOIP_ASN, ORIGIN_GEOIP_CITY, ORIGIN_ALERT_LIST, ORIGINS };
+
 struct options {
 	/* -i, in order (a list given as eth0,wlan0 is split); none: the
 	 * default route's interface */
@@ -58,6 +64,8 @@ struct options {
 	int ui_bits;			/* --units bits */
 	const char *config_files[3];	/* the configuration files read, in order */
 	unsigned n_config_files;
+	char origin[ORIGINS][160];	/* "FILE:LINE" of the setting in force, "" when
+					 * the command line gave it (or nobody did) */
 	int show_localhost;		/* --show-localhost; -1 = mode default */
 	int no_dpi;
 	int stats;
@@ -90,6 +98,11 @@ struct options {
 	"application", "bandwidth", "process"
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
+
+/* One line on stderr about a setting found wrong when used: "netlens: ",
+ * its FILE:LINE when a configuration file set it, then the message. */
+void options_error(const struct options *o, enum option_origin k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Parses the configuration files (SYSCONFDIR/netlens.conf, then the
  * user's; or --config FILE alone; none with --no-config), then argv, into
