@@ -73,13 +73,14 @@
 #define DNS_PORT 53
 #define MDNS_PORT 5353
 #define LLMNR_PORT 5355
+#define NBNS_PORT 137		/* NetBIOS name service: DNS's message format (RFC 1002) */
 #define DOT_PORT 853
 
 enum { T_A = 1, T_NS = 2, T_CNAME = 5, T_PTR = 12, T_AAAA = 28, T_OPT = 41 };
 
 enum { F_QUERIES, F_QTYPE, F_RCODE, F_ANSWERS, F_KIND, F_TXID, F_COUNT };
 
-enum dns_kind { K_DNS, K_MDNS, K_LLMNR };
+enum dns_kind { K_DNS, K_MDNS, K_LLMNR, K_NBNS, K_KINDS };
 
 /* Outcome of parsing a name or a message. */
 enum dns_res {
@@ -427,13 +428,53 @@ static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, 
 
 /* ---- fields -------------------------------------------------------------- */
 
-static const char *const dns_state_labels[3][2] = {
+static const char *const dns_state_labels[K_KINDS][2] = {
 	{"DNS_QUERY", "DNS_RESPONSE"},
 	{"MDNS_QUERY", "MDNS_RESPONSE"},
 	{"LLMNR_QUERY", "LLMNR_RESPONSE"},
+	{"NETBIOS_NS_QUERY", "NETBIOS_NS_RESPONSE"},	/* RustNet's NETBIOS_NS, by direction */
 };
 
-static const char *const dns_kinds[3] = {"dns", "mdns", "llmnr"};
+static const char *const dns_kinds[K_KINDS] = {"dns", "mdns", "llmnr", "nbns"};
+
+/* A NetBIOS name as RFC 1001 14.1 encodes it, the first label of 32
+ * letters 'A'-'P' (a nibble each): decoded in place as tshark shows it,
+ * the 15 characters without their padding spaces, then the type byte,
+ * "WORKGROUP<00>", then any scope labels. Returns the new length; one
+ * that is not so encoded is left as it is. */
+static size_t nbns_decode(char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (n < 32 || (n > 32 && s[32] != '.'))
+		return n;
+	for (size_t i = 0; i < 32; i++)
+		if (s[i] < 'A' || s[i] > 'P')
+			return n;
+	char name[16];
+	for (size_t i = 0; i < 16; i++)
+		name[i] = (char)(((s[2 * i] - 'A') << 4) | (s[2 * i + 1] - 'A'));
+	size_t len = 15;
+	while (len && name[len - 1] == ' ')
+		len--;
+	memcpy(s, name, len);	/* 15 + 4 < 32: never over the scope still to move */
+	size_t out = len;
+	s[out++] = '<';
+	s[out++] = hex[(uint8_t)name[15] >> 4];
+	s[out++] = hex[(uint8_t)name[15] & 15];
+	s[out++] = '>';
+	memmove(s + out, s + 32, n - 32 + 1);	/* ".scope" and the NUL */
+	return out + n - 32;
+}
+
+/* A record type's name; NetBIOS's own two (RFC 1002 4.2.1.3) on its port. */
+static size_t dns_kind_type_name(enum dns_kind kind, uint16_t t, char *buf)
+{
+	if (kind != K_NBNS || (t != 32 && t != 33))
+		return dns_type_name(t, buf);
+	size_t n = t == 32 ? 2 : 6;
+	memcpy(buf, t == 32 ? "NB" : "NBSTAT", n + 1);
+	return n;
+}
 
 /* The first question's name, decoded once for the head and the answers. */
 struct dns_qname {
@@ -461,13 +502,17 @@ static void dns_emit_head(const struct nl_host_api *api, struct nl_flow *flow, s
 		st->flags |= FL_TXID;
 	}
 	q->len = 0;
-	if (msg->n_q && (q->len = dns_name_at_hops(m, msg->q_off[0], q->text, &q->hops)))
-		api->add_str(flow, F_QUERIES, q->text, q->len);
+	if (msg->n_q && (q->len = dns_name_at_hops(m, msg->q_off[0], q->text, &q->hops))) {
+		/* q keeps the wire's text: answers' owners are matched to it */
+		memcpy(name, q->text, q->len + 1);
+		n = kind == K_NBNS ? nbns_decode(name, q->len) : q->len;
+		api->add_str(flow, F_QUERIES, name, n);
+	}
 	for (uint16_t i = 1; i < msg->n_q; i++)
 		if ((n = dns_name_at(m, msg->q_off[i], name)))
-			api->add_str(flow, F_QUERIES, name, n);
+			api->add_str(flow, F_QUERIES, name, kind == K_NBNS ? nbns_decode(name, n) : n);
 	if (msg->n_q && !(st->flags & FL_QTYPE)) {
-		n = dns_type_name(msg->qtype, tbuf);
+		n = dns_kind_type_name(kind, msg->qtype, tbuf);
 		api->set_str(flow, F_QTYPE, tbuf, n);
 		st->flags |= FL_QTYPE;
 	}
@@ -587,13 +632,16 @@ static enum dns_kind dns_kind_of(const struct nl_payload *p)
 		return K_MDNS;
 	if (p->src_port == LLMNR_PORT || p->dst_port == LLMNR_PORT)
 		return K_LLMNR;
+	if (p->src_port == NBNS_PORT || p->dst_port == NBNS_PORT)
+		return K_NBNS;
 	return K_DNS;
 }
 
 static int dns_hinted(const struct nl_payload *p)
 {
 	return p->src_port == DNS_PORT || p->dst_port == DNS_PORT || p->src_port == MDNS_PORT ||
-	       p->dst_port == MDNS_PORT || p->src_port == LLMNR_PORT || p->dst_port == LLMNR_PORT;
+	       p->dst_port == MDNS_PORT || p->src_port == LLMNR_PORT || p->dst_port == LLMNR_PORT ||
+	       p->src_port == NBNS_PORT || p->dst_port == NBNS_PORT;
 }
 
 /* A flow may carry more queries after its answers, over UDP as over TCP:
@@ -681,13 +729,14 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 		char buf[24];
 		size_t n;
 		dns_emit_rcode(api, flow, &msg);
-		if (kind == K_MDNS && msg.qd == 0 && msg.first_an >= 0) {
-			/* an announcement: name and type from its first record */
+		if ((kind == K_MDNS || kind == K_NBNS) && msg.qd == 0 && msg.first_an >= 0) {
+			/* an announcement, or a NetBIOS answer (which never repeats
+			 * the question): name and type from its first record */
 			char name[DNS_NAME_BUF];
 			if ((n = dns_name_at(&whole, (size_t)msg.first_an, name)))
-				api->add_str(flow, F_QUERIES, name, n);
+				api->add_str(flow, F_QUERIES, name, kind == K_NBNS ? nbns_decode(name, n) : n);
 			if (!(st->flags & FL_QTYPE)) {
-				n = dns_type_name(msg.first_an_type, buf);
+				n = dns_kind_type_name(kind, msg.first_an_type, buf);
 				api->set_str(flow, F_QTYPE, buf, n);
 				st->flags |= FL_QTYPE;
 			}
@@ -784,7 +833,7 @@ static enum nl_verdict dns_dissect(const struct nl_host_api *api, struct nl_flow
 
 /* ---- descriptor ---------------------------------------------------------- */
 
-static const uint16_t dns_ports[] = {DNS_PORT, MDNS_PORT, LLMNR_PORT};
+static const uint16_t dns_ports[] = {DNS_PORT, MDNS_PORT, LLMNR_PORT, NBNS_PORT};
 
 static const struct nl_field dns_fields[F_COUNT] = {
 	{F_QUERIES, NL_FIELD_STR_LIST, 0, "dns.queries", "Queries"},
@@ -804,7 +853,7 @@ static const struct nl_dissector dns_dissector = {
 	.name = "dns",
 	.version = "1.0.0",
 	.license = "MIT",
-	.description = "DNS, mDNS and LLMNR over UDP and TCP: names, type, answers, rcode",
+	.description = "DNS, mDNS, LLMNR and NetBIOS names over UDP and TCP: names, type, answers, rcode",
 	.display = "DNS",
 	.port_hints = dns_ports,
 	.n_port_hints = sizeof(dns_ports) / sizeof(dns_ports[0]),

@@ -846,6 +846,99 @@ START_TEST(test_tcp_message_beyond_stream_limit)
 END_TEST
 
 /* mDNS is UDP only: a DNS server on TCP 5353 (dnsmasq -p 5353) is DNS. */
+/* NetBIOS name service (UDP 137, RFC 1002): DNS's format with names in
+ * RFC 1001's half-ASCII encoding, shown decoded as tshark does
+ * ("WORKGROUP<00>"), scope kept, NB/NBSTAT types named; a name that is
+ * not so encoded stays as it is. It was a DNS_QUERY of
+ * "FHEPFCELEHFCEPFFFACACACACACACAAA" (and that in dpi_domain). */
+static size_t nbns_message(uint8_t *b, const char *name15, uint8_t suffix, const char *scope,
+			   uint16_t qtype, int response)
+{
+	size_t n = 0;
+	static const uint8_t query_head[12] = { 0x12, 0x34, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t resp_head[12] = { 0x12, 0x34, 0x85, 0x00, 0, 0, 0, 1, 0, 0, 0, 0 };
+	memcpy(b, response ? resp_head : query_head, 12);
+	n = 12;
+	char raw[16];
+	memset(raw, ' ', 15);
+	memcpy(raw, name15, strlen(name15));
+	raw[15] = (char)suffix;
+	b[n++] = 32;
+	for (int i = 0; i < 16; i++) {
+		b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] >> 4));
+		b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] & 15));
+	}
+	if (scope) {
+		b[n++] = (uint8_t)strlen(scope);
+		memcpy(b + n, scope, strlen(scope));
+		n += strlen(scope);
+	}
+	b[n++] = 0;
+	b[n++] = (uint8_t)(qtype >> 8);
+	b[n++] = (uint8_t)qtype;
+	b[n++] = 0;
+	b[n++] = 1;		/* class IN */
+	if (response) {		/* a positive answer: TTL, rdlength 6, flags, 10.0.0.5 */
+		static const uint8_t rr[] = { 0, 0, 0x0e, 0x10, 0, 6, 0, 0, 10, 0, 0, 5 };
+		memcpy(b + n, rr, sizeof(rr));
+		n += sizeof(rr);
+	}
+	return n;
+}
+
+START_TEST(test_nbns_names_decoded)
+{
+	uint8_t b[256];
+	struct fh_flow ff;
+	size_t n = nbns_message(b, "WORKGROUP", 0x00, NULL, 32, 0);
+	open_flow(&ff);
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "WORKGROUP<00>");
+	ASSERT_STR(&ff, "dns.qtype", "NB");
+	ASSERT_STR(&ff, "dns.kind", "nbns");
+	ck_assert_str_eq(ff.f.state, "NETBIOS_NS_QUERY");
+	/* the answer, from the name's owner: same flow */
+	n = nbns_message(b, "WORKGROUP", 0x00, NULL, 32, 1);
+	udp_r(&ff, 137, b, n);
+	ck_assert_str_eq(ff.f.state, "NETBIOS_NS_RESPONSE");
+	ASSERT_STR(&ff, "dns.rcode", "NOERROR");
+	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 1);
+	fh_close(&ff);
+
+	/* An answer seen alone (to a broadcast query, from the name's owner):
+	 * its record names it, as it never repeats the question. */
+	n = nbns_message(b, "WORKGROUP", 0x1d, NULL, 32, 1);
+	open_flow(&ff);
+	udp_r(&ff, 137, b, n);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "WORKGROUP<1d>");
+	ASSERT_STR(&ff, "dns.qtype", "NB");
+	fh_close(&ff);
+
+	n = nbns_message(b, "FILESRV", 0x20, "corp", 33, 0);
+	open_flow(&ff);
+	udp_q(&ff, 137, b, n);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "FILESRV<20>.corp");
+	ASSERT_STR(&ff, "dns.qtype", "NBSTAT");
+	fh_close(&ff);
+
+	/* The same message off port 137 is DNS, its name as on the wire. */
+	n = nbns_message(b, "WORKGROUP", 0x00, NULL, 32, 0);
+	open_flow(&ff);
+	udp_q(&ff, 53, b, n);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "FHEPFCELEHFCEPFFFACACACACACACAAA");
+	ASSERT_STR(&ff, "dns.kind", "dns");
+	fh_close(&ff);
+
+	/* On 137, a name that is not so encoded stays as it is. */
+	static const uint8_t plain[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+					 4, 'h', 'o', 's', 't', 3, 'l', 'a', 'n', 0, 0, 1, 0, 1 };
+	open_flow(&ff);
+	udp_q(&ff, 137, plain, sizeof(plain));
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "host.lan");
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_tcp_5353_is_dns)
 {
 	static uint8_t b[VBUF];
@@ -1222,6 +1315,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_tcp_message_beyond_stream_limit);
 	tcase_add_test(tc, test_bug_partial_tcp_message_noted_twice);
 	tcase_add_test(tc, test_tcp_5353_is_dns);
+	tcase_add_test(tc, test_nbns_names_decoded);
 	tcase_add_test(tc, test_bug_tcp_reuse_stops_after_first_exchange);
 	tcase_add_test(tc, test_bug_capped_stream_never_done);
 	tcase_add_test(tc, test_bug_update_prerequisite_malformed);
