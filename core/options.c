@@ -131,8 +131,8 @@ static void usage(FILE *out)
 "                             RustNet's [theme.overrides]: warn=#d97706, key=lightcyan\n"
 "      --sort COLUMN[:asc|:desc]  the UI's sort at start (the columns of its s key:\n"
 "                             protocol, interface, local, remote, state, service,\n"
-"                             application, bandwidth, process; default: order of\n"
-"                             first packet)\n"
+"                             application, rtt, bandwidth, process; default: order\n"
+"                             of first packet)\n"
 "      --group none|process|remote  the UI's grouping at start (its a and A keys)\n"
 "      --units bytes|bits     the UI's rates in bytes/s (default) or bits/s (b key)\n"
 "      --format text|json|msgpack  headless output format (default text); msgpack:\n"
@@ -787,7 +787,7 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 			col = n_cols;
 		if (col == n_cols) {
 			complain(st, "--sort %s: expected a column (created, protocol, interface, local, "
-				 "remote, state, service, application, bandwidth, process), optionally with "
+				 "remote, state, service, application, rtt, bandwidth, process), optionally with "
 				 ":asc or :desc\n", shown(arg));
 			return OPTIONS_EXIT_USAGE;
 		}

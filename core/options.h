@@ -95,7 +95,7 @@ struct options {
 
 /* --sort's columns, in the order of the UI's `s` (ui/ui.h enum ui_sort). */
 #define OPTIONS_SORT_COLUMNS "created", "protocol", "interface", "local", "remote", "state", "service", \
-	"application", "bandwidth", "process"
+	"application", "rtt", "bandwidth", "process"
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
 

@@ -263,7 +263,7 @@ char *record_mac_text(const uint8_t *m, char *out)
 	return out;
 }
 
-static uint32_t flow_rtt_us(const struct flow *f)
+uint32_t record_rtt_us(const struct flow *f)
 {
 	if (f->key.proto == L4_TCP)
 		return tcp_rtt_us(&f->u.tcp);
@@ -479,7 +479,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 		if (f->u.tcp.irtt_us)
 			json_milli(&w, "handshake_rtt_ms", f->u.tcp.irtt_us);
 	}
-	uint32_t rtt = flow_rtt_us(f);
+	uint32_t rtt = record_rtt_us(f);
 	if (rtt)
 		json_milli(&w, "rtt_ms", rtt);
 	if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) && f->key.pa)

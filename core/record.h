@@ -30,6 +30,10 @@ const char *record_addr(const struct flow *f, const uint8_t *addr, char *buf);
 void record_set_interfaces(const char *const *names, const unsigned *indexes, unsigned n);
 /* The name of the interface f was read on, or NULL with one interface. */
 const char *record_interface(const struct flow *f);
+
+/* The flow's round trip as RustNet shows it (its JSON rtt_ms): TCP's
+ * smoothed data RTT, else its handshake's; an ICMP echo's; 0 = none. */
+uint32_t record_rtt_us(const struct flow *f);
 /* The same, or with one live interface its name (NULL reading a file of
  * one interface): for exports, which name the interface in every record. */
 const char *record_interface_or_capture(const struct flow *f);

@@ -32,7 +32,7 @@
 #define SIDE_MIN_COLS 150	/* terminal width from which it is shown */
 
 enum col_id { COL_PROTO, COL_IFACE, COL_LOCAL, COL_REMOTE, COL_LOC, COL_STATE, COL_SERVICE, COL_APP,
-	      COL_DOWN, COL_UP, COL_PROCESS, COL_COUNT };
+	      COL_RTT, COL_DOWN, COL_UP, COL_PROCESS, COL_COUNT };
 
 struct col {
 	const char *title;
@@ -50,6 +50,7 @@ static const struct col cols[COL_COUNT] = {
 	[COL_STATE] = { "State", SORT_STATE, 11, 14, 0 },	/* QUIC_CONNECTED */
 	[COL_SERVICE] = { "Service", SORT_SERVICE, 8, 9, 0 },	/* 8: with its sort arrow */
 	[COL_APP] = { "Application", SORT_APP, 12, 40, 0 },
+	[COL_RTT] = { "RTT", SORT_RTT, 7, 8, 0 },	/* "12.3 ms": RustNet's column */
 	[COL_DOWN] = { "Down", SORT_BANDWIDTH, 9, 10, 1 },
 	[COL_UP] = { "Up", SORT_BANDWIDTH, 9, 10, 1 },
 	[COL_PROCESS] = { "Process", SORT_PROCESS, 8, 16, 0 },
@@ -68,6 +69,7 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 		on[i] = 1;
 	on[COL_LOC] = geoip_current != NULL;
 	on[COL_IFACE] = u->iface_col;
+	on[COL_RTT] = 0;	/* only where there is room to spare: see grow[] */
 	for (size_t d = 0;; d++) {
 		int need = 0, n = 0;
 		for (int i = 0; i < COL_COUNT; i++)
@@ -88,15 +90,25 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 	}
 	int spare = width - used;
 	/* Grow in steps, most useful first: what an IPv4 row needs, room for
-	 * the application, IPv6 endpoints, and the application the rest. */
+	 * the application, IPv6 endpoints, the RTT once all that is there
+	 * (RustNet's column: it takes its separator's cell too), and the
+	 * application the rest. */
 	static const struct { enum col_id c; int to; } grow[] = {
 		{ COL_REMOTE, 21 }, { COL_STATE, 14 }, { COL_APP, 24 }, { COL_PROTO, 6 },
-		{ COL_LOCAL, 21 }, { COL_DOWN, 10 }, { COL_UP, 10 }, { COL_PROCESS, 16 },
+		{ COL_LOCAL, 21 }, { COL_RTT, 8 }, { COL_DOWN, 10 }, { COL_UP, 10 }, { COL_PROCESS, 16 },
 		{ COL_IFACE, 8 }, { COL_SERVICE, 9 }, { COL_APP, 40 }, { COL_REMOTE, 47 },
 		{ COL_LOCAL, 47 },
 	};
 	for (size_t g = 0; g < sizeof(grow) / sizeof(grow[0]) && spare > 0; g++) {
 		enum col_id c = grow[g].c;
+		if (c == COL_RTT) {
+			if (spare > cols[COL_RTT].min) {
+				on[COL_RTT] = 1;
+				w[COL_RTT] = spare > grow[g].to ? grow[g].to : spare - 1;
+				spare -= w[COL_RTT] + 1;
+			}
+			continue;
+		}
 		if (!on[c])
 			continue;
 		int add = grow[g].to - w[c];
@@ -126,6 +138,23 @@ static const char *arrow(const struct ui *u, int up)
 	if (u->utf8)
 		return up ? "\xe2\x86\x91" : "\xe2\x86\x93";	/* ↑ ↓ */
 	return up ? "^" : "v";
+}
+
+/* A round trip in at most 7 cells: "0.05 ms", "12.3 ms", "245 ms", "1.5 s";
+ * "-" when none was measured. */
+static const char *rtt_cell(char *buf, size_t n, uint32_t us)
+{
+	if (!us)
+		snprintf(buf, n, "-");
+	else if (us < 1000)
+		snprintf(buf, n, "%.2f ms", us / 1000.0);
+	else if (us < 100000)
+		snprintf(buf, n, "%.1f ms", us / 1000.0);
+	else if (us < 10000000)
+		snprintf(buf, n, "%.0f ms", us / 1000.0);
+	else
+		snprintf(buf, n, "%.1f s", us / 1e6);
+	return buf;
 }
 
 static void draw_header(const struct ui *u, int y, int x, const int w[COL_COUNT])
@@ -303,6 +332,7 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 		case COL_SERVICE: s = t.service[0] ? t.service : "-"; break;
 		case COL_LOC: s = t.loc[0] ? t.loc : "-"; break;
 		case COL_APP: s = t.app; break;
+		case COL_RTT: s = rtt_cell(cell, sizeof(cell), r->rtt_us); break;
 		case COL_DOWN:
 			s = r->closed ? "closed" : ui_human_rate(cell, sizeof(cell),
 								 flow_rate(f, now, DIR_REV));

@@ -187,7 +187,7 @@ const char *ui_sort_name(enum ui_sort s)
 
 int ui_sort_default_desc(enum ui_sort s)
 {
-	return s == SORT_BANDWIDTH;
+	return s == SORT_BANDWIDTH || s == SORT_RTT;	/* busiest, slowest first (RustNet's RTT↓) */
 }
 
 static void key_text(char *key, const char *s)
@@ -261,6 +261,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	r->bw = closed ? 0 : flow_rate(f, now, DIR_FWD) + flow_rate(f, now, DIR_REV);
 	r->share = closed ? 0 : flow_rate_share(f, now, DIR_FWD) + flow_rate_share(f, now, DIR_REV);
 	r->gbw = 0;
+	r->rtt_us = record_rtt_us(f);
 	switch (u->sort) {
 	case SORT_PROTO: key_text(r->key, t.proto); break;
 	case SORT_IFACE: {
@@ -321,6 +322,9 @@ static int cmp_rows(const void *pa, const void *pb)
 		break;
 	case SORT_BANDWIDTH:
 		c = (a->bw > b->bw) - (a->bw < b->bw);
+		break;
+	case SORT_RTT:		/* none sorts as 0, as in RustNet */
+		c = (a->rtt_us > b->rtt_us) - (a->rtt_us < b->rtt_us);
 		break;
 	default:
 		c = memcmp(a->key, b->key, UI_KEY_LEN);

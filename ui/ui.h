@@ -28,7 +28,7 @@ enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_INTERFACES, SCR_C
 enum ui_sort {
 	SORT_CREATED = 0,	/* default: order of first packet, no marker */
 	SORT_PROTO, SORT_IFACE, SORT_LOCAL, SORT_REMOTE, SORT_STATE, SORT_SERVICE, SORT_APP,
-	SORT_BANDWIDTH, SORT_PROCESS,
+	SORT_RTT, SORT_BANDWIDTH, SORT_PROCESS,
 	SORT_COUNT
 };
 
@@ -67,6 +67,7 @@ struct ui_row {
 	double bw;		/* down + up, bytes/s */
 	double share;		/* its part of a group's rate (flow_rate_share) */
 	double gbw;		/* grouped, sorted on bandwidth: the group's bw, which orders the groups */
+	uint32_t rtt_us;	/* record_rtt_us(), 0 = none */
 	char key[UI_KEY_LEN];	/* sort key for the active text/address column */
 	char gkey[UI_KEY_LEN];	/* grouped view: the process name, lower-cased, or the remote
 				 * address as the Remote column's sort key (binary) */

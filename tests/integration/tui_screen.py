@@ -23,7 +23,7 @@ import json
 import re
 import sys
 
-COLUMNS = ["Proto", "Local", "Remote", "State", "Service", "Application", "Down", "Up", "Process"]
+COLUMNS = ["Proto", "Local", "Remote", "State", "Service", "Application", "RTT", "Down", "Up", "Process"]
 
 
 def table(path):
@@ -50,15 +50,17 @@ def table(path):
         for k, (start, name) in enumerate(left):
             end = left[k + 1][0] if k + 1 < len(left) else len(line)
             row[name] = line[start:end].strip()
-        # Down and Up are right-aligned after the application: split them off.
-        if "Application" in row:
-            cell = row["Application"]
+        # Down and Up are right-aligned after the application (and the RTT
+        # when it is shown): split them off the column before them.
+        before = "RTT" if "RTT" in row else "Application"
+        if before in row:
+            cell = row[before]
             rates = list(rate_re.finditer(cell))
             tail = [m for m in rates if m.start() == 0 or cell[m.start() - 1] == " "][-2:]
             if tail:
                 row["Down"] = tail[0].group()
                 row["Up"] = tail[1].group() if len(tail) > 1 else ""
-                row["Application"] = cell[:tail[0].start()].strip()
+                row[before] = cell[:tail[0].start()].strip()
         rows.append(row)
     return header, rows
 
@@ -68,6 +70,14 @@ def rate(s):
     if not m:
         return 0.0
     return float(m.group(1)) * {"B": 1, "KB": 1024, "MB": 1 << 20, "GB": 1 << 30}[m.group(2)]
+
+
+def rtt(s):
+    """The RTT column's text ("0.06 ms", "12.3 ms", "1.5 s", "-") in µs; none is 0."""
+    m = re.match(r"([\d.]+) (ms|s)$", s)
+    if not m:
+        return 0.0
+    return float(m.group(1)) * (1000 if m.group(2) == "ms" else 1e6)
 
 
 def endpoint_key(s):
@@ -94,7 +104,7 @@ def check_sorted(path, col, direction, created=None):
         ids = [identity(r) for r in crows]
         order = {i: n for n, i in enumerate(ids) if ids.count(i) == 1}
         for ra, rb in zip(rows, rows[1:]):
-            if col == "Bandwidth" or ra[col] != rb[col] or ra[col].endswith("…"):
+            if col in ("Bandwidth", "RTT") or ra[col] != rb[col] or ra[col].endswith("…"):
                 continue
             a, b = order.get(identity(ra)), order.get(identity(rb))
             if a is None or b is None:
@@ -107,14 +117,16 @@ def check_sorted(path, col, direction, created=None):
         keys = [endpoint_key(r[col]) for r in rows]
     elif col == "Bandwidth":
         keys = [rate(r.get("Down", "")) + rate(r.get("Up", "")) for r in rows]
+    elif col == "RTT":
+        keys = [rtt(r.get("RTT", "")) for r in rows]
     else:
         keys = [r[col].lower() for r in rows]
     for a, b, ra, rb in zip(keys, keys[1:], rows, rows[1:]):
-        if col == "Bandwidth":	# shown rounded to 0.1: allow that much
+        if col in ("Bandwidth", "RTT"):	# shown rounded: allow that much
             bad = (b > a * 1.1 + 1) if direction == "desc" else (a > b * 1.1 + 1)
         else:
             bad = (b > a) if direction == "desc" else (a > b)
-        if bad and not (col not in ("Local", "Remote", "Bandwidth") and
+        if bad and not (col not in ("Local", "Remote", "Bandwidth", "RTT") and
                         (ra[col].endswith("…") or rb[col].endswith("…"))):
             return "rows out of order by %s %s: %r then %r" % (col, direction, ra.get(col, ra),
                                                                  rb.get(col, rb))
