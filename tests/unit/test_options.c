@@ -406,7 +406,7 @@ START_TEST(test_ui_settings)
 	struct captured c;
 	parse_args(&o, &c, ARGS("--sort", "bandwidth", "--group", "remote", "--units", "bits"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
-	ck_assert_int_eq(o.ui_sort, 8);
+	ck_assert_int_eq(o.ui_sort, 9);	/* OPTIONS_SORT_COLUMNS: ..., application, rtt, bandwidth */
 	ck_assert_int_eq(o.ui_sort_desc, -1);	/* the column's own direction */
 	ck_assert_int_eq(o.ui_group, 2);
 	ck_assert_int_eq(o.ui_bits, 1);
@@ -520,7 +520,7 @@ START_TEST(test_config_applies)
 	ck_assert_int_eq(o.no_color, 1);
 	ck_assert_uint_eq(o.n_plugin_dirs, 2);
 	ck_assert_str_eq(o.plugin_dirs[1], "/opt/b");
-	ck_assert_int_eq(o.ui_sort, 8);
+	ck_assert_int_eq(o.ui_sort, 9);	/* bandwidth */
 	ck_assert_int_eq(o.ui_group, 1);
 	ck_assert_int_eq(o.ui_bits, 1);
 	ck_assert_int_eq(o.resolve_dns, 1);
