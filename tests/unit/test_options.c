@@ -412,7 +412,14 @@ START_TEST(test_ui_settings)
 	ck_assert_int_eq(o.ui_bits, 1);
 	parse_args(&o, &c, ARGS("--sort=process:desc", "--group", "process", "--units", "bytes"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
-	ck_assert_int_eq(o.ui_sort, 9);
+	ck_assert_int_eq(o.ui_sort, 10);
+	ck_assert_int_eq(o.ui_sort_desc, 1);
+	parse_args(&o, &c, ARGS("--sort", "rtt:asc", "--group", "process", "--units", "bytes"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.ui_sort, 8);
+	ck_assert_int_eq(o.ui_sort_desc, 0);
+	parse_args(&o, &c, ARGS("--sort=process:desc", "--group", "process", "--units", "bytes"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_int_eq(o.ui_sort_desc, 1);
 	ck_assert_int_eq(o.ui_group, 1);
 	ck_assert_int_eq(o.ui_bits, 0);
