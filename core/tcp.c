@@ -158,10 +158,28 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 	const uint32_t seglen = seg->len + ((f & TCP_SYN) ? 1 : 0) + ((f & TCP_FIN) ? 1 : 0);
 	const uint32_t end = seg->seq + seglen;
 	int retransmitted = 0;
+	/* How long ago the peer last sent: a fast retransmission answers its
+	 * duplicate ACKs within 20 ms of the last (Wireshark's rule; not of
+	 * the flow's previous packet, which may be the sender's own new data).
+	 * The flow's previous packet, when the peer's, is that; else the peer
+	 * sent last before the current run of this side's segments began. */
+	uint8_t *last = &t->d[1].flags;
+	const int peer_was_last = ((*last & TCPS_LAST_FROM_DST) != 0) == (seg->dir == 0);
+	const uint32_t peer_ago_us = peer_was_last ? (uint32_t)(seg->ts_us - seg->prev_us)
+				     : (uint32_t)(uint16_t)((uint16_t)(seg->ts_us >> 10) - t->peer_ms) << 10;
+	if (peer_was_last)	/* a run of this side begins: the peer's last is the previous */
+		t->peer_ms = (uint16_t)(seg->prev_us >> 10);
+	if (seg->dir)
+		*last |= TCPS_LAST_FROM_DST;
+	else
+		*last &= (uint8_t)~TCPS_LAST_FROM_DST;
 
-	/* Handshake RTT: first SYN → the initiator's first pure ACK after the SYN/ACK. */
+	/* Handshake RTT: the latest SYN → the initiator's first pure ACK after
+	 * the SYN/ACK (Wireshark's: a SYN retransmitted after a second's
+	 * timeout is the one answered, and 1 s more would also make every
+	 * later retransmission look out of order, that RTT being its bound). */
 	if ((f & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-		if (!(d->flags & TCPD_SYN) && !(*cflags & TCPS_SYNACK_SEEN) && !t->irtt_us) {
+		if (!(*cflags & TCPS_SYNACK_SEEN) && !t->irtt_us) {
 			*cflags |= TCPS_HANDSHAKE;
 			*cflags &= (uint8_t)~TCPS_PROBE_ARMED;
 			t->probe_us = now;
@@ -209,9 +227,11 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 				count(&t->retransmits, tot ? &tot->retransmits : NULL);
 				retransmitted = 1;
 			} else if (rv->dup_acks >= 2 && (rv->flags & TCPD_ACK_KNOWN) &&
-				   rv->last_ack == seg->seq &&
-				   seg->ts_us - seg->prev_us < FAST_RETRANS_WINDOW_US) {
-				count(&t->fast_retransmits, tot ? &tot->fast_retransmits : NULL);
+				   rv->last_ack == seg->seq && peer_ago_us < FAST_RETRANS_WINDOW_US) {
+				if (t->fast_retransmits != UINT16_MAX)
+					t->fast_retransmits++;
+				if (tot)
+					tot->fast_retransmits++;
 				count(&t->retransmits, tot ? &tot->retransmits : NULL);
 				retransmitted = 1;
 			} else if (now - d->last_seg_us < thresh && end != d->next_seq) {
@@ -228,8 +248,11 @@ void tcp_analyze(struct tcp_state *t, const struct tcp_segment *seg, struct tcp_
 	} else if (seglen == 0 && !(f & TCP_RST) && seq_lt(d->next_seq, seg->seq)) {
 		/* A pure ACK above the next sequence: data the capture missed
 		 * went before it. Wireshark moves on to it too, or every later
-		 * duplicate ACK (at this sequence) would go uncounted. */
+		 * duplicate ACK (at this sequence) would go uncounted; and the
+		 * time with it: the missed data's late copies are out of order
+		 * against this moment, not against the last data seen. */
 		d->next_seq = seg->seq;
+		d->last_seg_us = now;
 	}
 
 	/* Duplicate ACKs and RTT probe completion. A duplicate sits at the next

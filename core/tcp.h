@@ -38,13 +38,19 @@ enum {
 	TCPS_PROBE_ARMED = 1 << 5,	/* an RTT probe is outstanding */
 	TCPS_HANDSHAKE = 1 << 6,	/* timing SYN → first ACK (probe_us = SYN time) */
 	TCPS_SYNACK_SEEN = 1 << 7,	/* the SYN/ACK of the handshake was seen */
+	/* ... and in d[1].flags: */
+	TCPS_LAST_FROM_DST = 1 << 5,	/* the flow's last segment came from the destination */
 };
 
 struct tcp_state {
 	struct tcp_dir d[2];		/* 32 */
 	uint32_t retransmits;
 	uint32_t out_of_order;
-	uint32_t fast_retransmits;
+	uint16_t fast_retransmits;	/* saturates at 65 535 */
+	uint16_t peer_ms;		/* when the side opposite the current run of one
+					 * side's segments last sent, in 1.024 ms units mod
+					 * 2^16: Wireshark times a fast retransmission from
+					 * the peer's last ACK */
 	uint32_t dup_acks;
 	uint32_t probe_end;		/* RTT probe: ACK >= this completes it */
 	uint32_t probe_us;		/* probe start (µs mod 2^32); SYN time while in handshake */

@@ -306,15 +306,22 @@ END_TEST
 
 START_TEST(test_handshake_rtt_syn_retransmitted)
 {
-	/* Measured from the first SYN. */
+	/* Measured from the latest SYN, as Wireshark's initial_rtt (it was
+	 * from the first: 1 s of SYN timeout in the RTT, and a retransmission
+	 * 300 ms later counted out of order, that RTT being the bound). */
 	struct tcp_state t;
 	memset(&t, 0, sizeof(t));
 	feed(&t, NULL, seg(OUT, TCP_SYN, 100, 0, 100, 0, 1000000));
 	feed(&t, NULL, seg(OUT, TCP_SYN, 100, 0, 100, 0, 2000000));
-	feed(&t, NULL, seg(IN, SA, 900, 101, 100, 0, 2000100));
-	feed(&t, NULL, seg(OUT, TCP_ACK, 101, 901, 100, 0, 2000200));
-	ck_assert_uint_eq(t.irtt_us, 1000200);
+	feed(&t, NULL, seg(IN, SA, 900, 101, 100, 0, 2020000));
+	feed(&t, NULL, seg(OUT, TCP_ACK, 101, 901, 100, 0, 2021000));
+	ck_assert_uint_eq(t.irtt_us, 21000);
 	ck_assert_uint_eq(t.retransmits, 1);	/* the second SYN */
+	feed(&t, NULL, seg(OUT, TCP_ACK, 101, 901, 100, 100, 2100000));
+	feed(&t, NULL, seg(OUT, TCP_ACK, 201, 901, 100, 100, 2200000));
+	feed(&t, NULL, seg(OUT, TCP_ACK, 101, 901, 100, 100, 2500000));	/* timed out */
+	ck_assert_uint_eq(t.retransmits, 2);
+	ck_assert_uint_eq(t.out_of_order, 0);
 }
 END_TEST
 
@@ -473,6 +480,63 @@ START_TEST(test_fast_retransmit_needs_a_recent_ack)
 	soon.prev_us = 10300;
 	feed(&t, NULL, soon);
 	ck_assert_uint_eq(t.fast_retransmits, 1);
+}
+END_TEST
+
+/* The 20 ms run from the peer's last ACK, not from the flow's previous
+ * packet: new data of the sender's own 5 ms before the resend does not
+ * make a resend 233 ms after the dup ACKs fast; a copy of a segment (a
+ * SPAN port's) 1.4 ms after the dup ACKs is fast, as Wireshark says. */
+static uint64_t last_ts;
+
+static void feed_timed(struct tcp_state *t, struct tcp_segment s)
+{
+	s.prev_us = last_ts;
+	last_ts = s.ts_us;
+	tcp_analyze(t, &s, NULL);
+}
+
+START_TEST(test_fast_retransmit_timed_from_the_peer)
+{
+	struct tcp_state t;
+	memset(&t, 0, sizeof(t));
+	last_ts = 0;
+	for (uint32_t i = 0; i < 4; i++)
+		feed_timed(&t, seg(OUT, PA, 1000 + 100 * i, 1, 500, 100, 1000 + 100 * i));
+	for (int i = 0; i < 4; i++)	/* the ACK and three duplicates, by 20 ms */
+		feed_timed(&t, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 17000 + (uint64_t)i * 1000));
+	feed_timed(&t, seg(OUT, PA, 1400, 1, 500, 100, 250000));	/* new data */
+	feed_timed(&t, seg(OUT, PA, 1100, 1, 500, 100, 255000));	/* the resend */
+	ck_assert_uint_eq(t.fast_retransmits, 0);
+	ck_assert_uint_eq(t.retransmits, 1);
+
+	memset(&t, 0, sizeof(t));
+	last_ts = 0;
+	feed_timed(&t, seg(OUT, PA, 1000, 1, 500, 100, 1000));
+	feed_timed(&t, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 1200));
+	feed_timed(&t, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 1200));	/* copies */
+	feed_timed(&t, seg(IN, TCP_ACK, 1, 1100, 2000, 0, 1200));
+	feed_timed(&t, seg(OUT, PA, 1100, 1, 500, 17, 2600));
+	feed_timed(&t, seg(OUT, PA, 1100, 1, 500, 17, 2600));		/* its copies */
+	feed_timed(&t, seg(OUT, PA, 1100, 1, 500, 17, 2600));
+	ck_assert_uint_eq(t.fast_retransmits, 2);
+	ck_assert_uint_eq(t.retransmits, 2);
+}
+END_TEST
+
+/* A pure ACK past data the capture missed moves the next sequence and its
+ * time: the missed data's late copy 2 ms later is out of order, not a
+ * retransmission. */
+START_TEST(test_ack_jump_restarts_the_clock)
+{
+	struct tcp_state t;
+	memset(&t, 0, sizeof(t));
+	t.irtt_us = 10000;
+	feed(&t, NULL, seg(OUT, PA, 1000, 1, 500, 100, 0));
+	feed(&t, NULL, seg(OUT, TCP_ACK, 1300, 1, 500, 0, 500000));	/* 1100-1299 missed */
+	feed(&t, NULL, seg(OUT, PA, 1100, 1, 500, 100, 502000));
+	ck_assert_uint_eq(t.out_of_order, 1);
+	ck_assert_uint_eq(t.retransmits, 0);
 }
 END_TEST
 
@@ -682,6 +746,8 @@ static Suite *tcp_suite(void)
 	tcase_add_test(tc, test_dup_acks_after_missed_data);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_fast_retransmit_needs_the_acked_seq);
+	tcase_add_test(tc, test_fast_retransmit_timed_from_the_peer);
+	tcase_add_test(tc, test_ack_jump_restarts_the_clock);
 	tcase_add_test(tc, test_fast_retransmit_needs_a_recent_ack);
 	tcase_add_test(tc, test_dup_ack_needs_same_window);
 	tcase_add_test(tc, test_smoothed_rtt);
