@@ -5,7 +5,10 @@
 
 #include "tombstone.h"
 
-#define PROBE 4
+/* Slots looked at from a hash's own. At half load a run of 16 live slots
+ * is rare (the oldest of them goes then), where with 4 slots a quarter
+ * of 3 000 entries were lost before their time. */
+#define PROBE 16
 
 void tombstones_clear(struct tombstones *t) { memset(t, 0, sizeof(*t)); }
 

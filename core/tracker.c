@@ -228,7 +228,10 @@ static void close_flow(struct tracker *t, struct flow *f, enum close_reason why)
 		t->stats.flows_evicted++;
 		f->flags |= FLOW_EVICTED;
 	}
-	if (f->key.proto == L4_TCP && why == CLOSE_IDLE && tcp_state_is_closing(f->state))
+	/* Evicted too: a late FIN or ACK of it would come back as a flow and
+	 * push a live one out in turn. */
+	if (f->key.proto == L4_TCP && (why == CLOSE_IDLE || why == CLOSE_EVICTED) &&
+	    tcp_state_is_closing(f->state))
 		tombstones_add(t->tombs, flow_key_hash(&t->table, &f->key), t->now_us);
 	if (f->key.proto == L4_TCP) {
 		t->closed_tcp.retransmits += f->u.tcp.retransmits;

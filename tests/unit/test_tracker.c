@@ -314,6 +314,46 @@ START_TEST(test_tombstone_late_teardown)
 }
 END_TEST
 
+/* An evicted closing flow leaves a tombstone too: its late FIN/ACK made a
+ * phantom flow, which pushed a live one out in turn. */
+START_TEST(test_tombstone_after_eviction)
+{
+	struct tracker t;
+	struct events es;
+	tr_init(&t, &es, 2, 100, 0);
+	uint64_t ts = handshake_and_data(&t, C_IP, 40000, T0);
+	tcp(&t, C_IP, 40000, S_IP, 80, TCP_FIN | TCP_ACK, 1101, 5501, 0, ts + 1000);
+	tcp(&t, S_IP, 80, C_IP, 40000, TCP_FIN | TCP_ACK, 5501, 1102, 0, ts + 2000);
+	ck_assert_uint_eq(only_flow(&t)->state, TCP_TIME_WAIT);
+	ts = handshake_and_data(&t, C_IP, 40001, ts + 3000);	/* the table is full now */
+	handshake_and_data(&t, C_IP, 40002, ts + 1000);		/* evicts the TIME_WAIT one */
+	ck_assert_uint_eq(t.stats.flows_evicted, 1);
+	tcp(&t, C_IP, 40000, S_IP, 80, TCP_ACK, 1102, 5502, 0, ts + 5000);	/* its last ACK */
+	ck_assert_uint_eq(t.stats.late_teardown, 1);
+	ck_assert_uint_eq(t.stats.flows_evicted, 1);	/* no live flow went for it */
+	ck_assert_uint_eq(t.stats.flows_created, 3);
+	tracker_free(&t);
+}
+END_TEST
+
+/* It holds TOMB_HELD at once, each for its 30 s: with 4 slots probed, a
+ * quarter of 3 000 were lost early. */
+START_TEST(test_tombstones_hold_their_number)
+{
+	static struct tombstones tb;
+	tombstones_clear(&tb);
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	for (uint32_t i = 0; i < TOMB_HELD; i++)
+		tombstones_add(&tb, h * (i + 1) ^ (h >> 7) * i, T0 + i);
+	uint32_t found = 0;
+	for (uint32_t i = 0; i < TOMB_HELD; i++)
+		found += (uint32_t)tombstones_has(&tb, h * (i + 1) ^ (h >> 7) * i, T0 + TOMB_HELD);
+	ck_assert_uint_eq(found, TOMB_HELD);
+	ck_assert(!tombstones_has(&tb, h * (TOMB_HELD + 5), T0 + TOMB_HELD));
+	ck_assert(!tombstones_has(&tb, h, T0 + TOMB_TTL_US + TOMB_HELD));	/* expired */
+}
+END_TEST
+
 START_TEST(test_tombstone_expires)
 {
 	struct tracker t;
@@ -977,6 +1017,8 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_tcp_syn_after_close_new_flow);
 	tcase_add_test(tc, test_tombstone_late_teardown);
 	tcase_add_test(tc, test_tombstone_expires);
+	tcase_add_test(tc, test_tombstone_after_eviction);
+	tcase_add_test(tc, test_tombstones_hold_their_number);
 	tcase_add_test(tc, test_udp_source_by_port);
 	tcase_add_test(tc, test_udp_source_never_a_group);
 	tcase_add_test(tc, test_seen_times_out_of_order);
