@@ -608,6 +608,8 @@ static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
 
 #define PPP_IPV4 0x0021
 #define PPP_IPV6 0x0057
+#define PPP_MPLS 0x0281		/* RFC 3032: unicast; 0x0283 multicast */
+#define PPP_MPLS_MC 0x0283
 
 /* A PPP protocol field (RFC 1661: one byte when its low bit is set,
  * protocol-field compression) and what follows. */
@@ -621,6 +623,8 @@ static enum decode_result decode_ppp_proto(struct nl_reader *r, size_t wire, str
 		return DECODE_TRUNCATED;
 	if (proto == PPP_IPV4 || proto == PPP_IPV6)
 		return decode_ip(r, wire - nl_reader_offset(r), pkt);
+	if (proto == PPP_MPLS || proto == PPP_MPLS_MC)	/* a label stack, as over Ethernet */
+		return decode_ethertype(r, ETH_MPLS, wire, pkt);
 	return DECODE_NOT_IP;
 }
 

@@ -149,7 +149,7 @@ static void arp_body(struct pb *p, unsigned op)
 enum link {
 	LK_ETH, LK_VLAN, LK_QINQ, LK_MANY_TAGS, LK_SNAP, LK_MPLS, LK_PPPOE,
 	LK_SLL, LK_SLL2, LK_RAW12, LK_RAW14, LK_RAW101, LK_RAW228, LK_RAW229,
-	LK_NULL_LE, LK_NULL_BE, LK_LOOP, LK_PPP, LK_PPP_BARE, LK_PPP_SERIAL, LK_PPP_SERIAL_CHDLC,
+	LK_NULL_LE, LK_NULL_BE, LK_LOOP, LK_PPP, LK_PPP_BARE, LK_PPP_MPLS, LK_PPP_SERIAL, LK_PPP_SERIAL_CHDLC,
 	LK_PPP_ETHER, LK_CHDLC, LK_80211, LK_80211_QOS_HTC, LK_80211_WDS, LK_RADIOTAP, LK_PFLOG,
 	LK_NFLOG, LK_PKTAP_ETH, LK_PKTAP_NULL, LK_COUNT
 };
@@ -176,6 +176,7 @@ static const struct link_info links[LK_COUNT] = {
 	[LK_LOOP] = { "LOOP", 108, 0, 1, 1 },
 	[LK_PPP] = { "PPP", 9, 0, 1, 1 },
 	[LK_PPP_BARE] = { "PPP, no address/control, compressed protocol", 9, 0, 1, 1 },
+	[LK_PPP_MPLS] = { "PPP carrying MPLS (0x0281)", 9, 0, 1, 1 },
 	[LK_PPP_SERIAL] = { "PPP serial", 50, 0, 1, 1 },
 	[LK_PPP_SERIAL_CHDLC] = { "PPP serial holding Cisco HDLC", 50, 0, 1, 1 },
 	[LK_PPP_ETHER] = { "PPP_ETHER", 51, 0, 1, 1 },
@@ -303,6 +304,13 @@ static void link_wrap(struct pb *out, enum link k, const struct pb *ip)
 		break;
 	case LK_PPP_BARE:
 		pb_u8(out, v6 ? 0x57 : 0x21);
+		break;
+	case LK_PPP_MPLS:	/* it was counted unsupported */
+		pb_u8(out, 0xff);
+		pb_u8(out, 0x03);
+		pb_be16(out, 0x0281);
+		pb_be32(out, 16u << 12 | 64);
+		pb_be32(out, 17u << 12 | 0x100 | 64);
 		break;
 	case LK_PPP_SERIAL_CHDLC:
 	case LK_CHDLC:
