@@ -378,6 +378,26 @@ static void sidebar_line(int *y, int x, const char *s, attr_t a)
 	(*y)++;
 }
 
+/* "label N" items two spaces apart, on as many lines as they need: a busy
+ * host's "flows 100000  closed 5000  evicted 123456" is wider than the panel,
+ * and its last count was cut to "evicted …". */
+static void sidebar_counts(int *y, int x, const char *const *labels, const unsigned long long *v,
+			   int n)
+{
+	char line[128] = "", item[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(item, sizeof(item), "%s %llu", labels[i], v[i]);
+		if (line[0] && strlen(line) + 2 + strlen(item) > SIDE_W - 1) {
+			sidebar_line(y, x, line, A_NORMAL);
+			line[0] = '\0';
+		}
+		size_t l = strlen(line);
+		snprintf(line + l, sizeof(line) - l, "%s%s", l ? "  " : "", item);
+	}
+	if (line[0])
+		sidebar_line(y, x, line, A_NORMAL);
+}
+
 /* iftop's three windows, the peak and the total, down and up: which of
  * the 10 s average is a burst and which is steady. */
 static void draw_totals(const struct ui *u, int *y, int x)
@@ -447,8 +467,13 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 	int ymax = y0 + h;
 	attr_t head = A_BOLD | (u->color ? COLOR_PAIR(CP_KEY) : 0);
 
-	for (int i = y0; i < ymax; i++)
-		mvaddch(i, x - 1, u->utf8 ? ' ' : ' ');
+	/* Cleared whole: the blank lines between sections are skipped, not
+	 * drawn, and a section moved down a line (a count that now takes two)
+	 * left its title on the line above. The panel ends the screen's rows. */
+	for (int i = y0; i < ymax; i++) {
+		move(i, x - 1);
+		clrtoeol();
+	}
 	sidebar_line(&y, x, "Capture", head);
 	/* A file by its name, as in the title: a long path would push the
 	 * link type out of the panel. */
@@ -479,13 +504,14 @@ static void draw_side(struct ui *u, int y0, int h, int x)
 			snprintf(s, sizeof(s), "workers %u of %u running", up, n);
 		sidebar_line(&y, x, s, up == n ? A_NORMAL : A_BOLD);
 	}
-	snprintf(s, sizeof(s), "TCP %u  UDP %u  ICMP %u  ARP %u", t->open_by_proto[L4_TCP],
-		 t->open_by_proto[L4_UDP], t->open_by_proto[L4_ICMP] + t->open_by_proto[L4_ICMPV6],
-		 t->open_by_proto[L4_ARP]);
-	sidebar_line(&y, x, s, A_NORMAL);
-	snprintf(s, sizeof(s), "flows %u  closed %u  evicted %llu", t->table.count, t->history.count,
-		 (unsigned long long)t->stats.flows_evicted);
-	sidebar_line(&y, x, s, A_NORMAL);
+	static const char *const by_proto[] = { "TCP", "UDP", "ICMP", "ARP" };
+	const unsigned long long open[] = { t->open_by_proto[L4_TCP], t->open_by_proto[L4_UDP],
+		t->open_by_proto[L4_ICMP] + t->open_by_proto[L4_ICMPV6], t->open_by_proto[L4_ARP] };
+	sidebar_counts(&y, x, by_proto, open, 4);
+	static const char *const flow_labels[] = { "flows", "closed", "evicted" };
+	const unsigned long long flows[] = { t->table.count, t->history.count,
+					     t->stats.flows_evicted };
+	sidebar_counts(&y, x, flow_labels, flows, 3);
 	if (owners_from_capture(owners_current)) {
 		snprintf(s, sizeof(s), "processes: from the capture (PKTAP)");
 	} else if (owners_current) {
