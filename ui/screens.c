@@ -65,8 +65,30 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 	proc_sort_ui = u;
 	if (u->n_procs > 1)
 		qsort(u->procs, u->n_procs, sizeof(*u->procs), cmp_proc);
-	snprintf(s, sizeof(s), "%-24s %11s %12s %12s %12s %12s", "Process", "Connections", "Down",
-		 "Up", "Received", "Sent");
+	/* The sorted column's title carries an arrow, as the connection
+	 * table's (bandwidth: on Down); big first is down, name A-Z up. */
+	const char *dn = u->utf8 ? "\xe2\x86\x93" : "v", *up = u->utf8 ? "\xe2\x86\x91" : "^";
+	int desc = (u->proc_sort != PSORT_NAME) != (u->proc_sort_rev != 0);
+	char t[6][24];
+	static const char *const titles[6] = { "Process", "Connections", "Down", "Up", "Received",
+						"Sent" };
+	static const enum ui_proc_sort col_sort[6] = { PSORT_NAME, PSORT_FLOWS, PSORT_DOWN, PSORT_UP,
+						       PSORT_RECEIVED, PSORT_SENT };
+	for (int c = 0; c < 6; c++) {
+		int marked = u->proc_sort == col_sort[c] ||
+			     (u->proc_sort == PSORT_BANDWIDTH && col_sort[c] == PSORT_DOWN);
+		snprintf(t[c], sizeof(t[c]), "%s%s", titles[c], marked ? (desc ? dn : up) : "");
+	}
+	/* right-aligned titles over numbers: padded by hand, the arrow being
+	 * one cell of three bytes */
+	int wide = u->utf8 ? 2 : 0;
+	snprintf(s, sizeof(s), "%-*s %*s %*s %*s %*s %*s",
+		 24 + (u->proc_sort == PSORT_NAME ? wide : 0), t[0],
+		 11 + (u->proc_sort == PSORT_FLOWS ? wide : 0), t[1],
+		 12 + (u->proc_sort == PSORT_DOWN || u->proc_sort == PSORT_BANDWIDTH ? wide : 0), t[2],
+		 12 + (u->proc_sort == PSORT_UP ? wide : 0), t[3],
+		 12 + (u->proc_sort == PSORT_RECEIVED ? wide : 0), t[4],
+		 12 + (u->proc_sort == PSORT_SENT ? wide : 0), t[5]);
 	header(u, y0, s);
 	if (u->list_scroll > (int)u->n_procs - (h - 1))
 		u->list_scroll = (int)u->n_procs - (h - 1);
