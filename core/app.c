@@ -682,6 +682,8 @@ int app_init(struct app *a)
 
 	/* Which process owns each flow: live only (a file's flows belong to
 	 * another time and often another machine), unless the file says. */
+	if (!a->cap.offline)
+		record_set_locality(a->local);	/* broadcast addresses, gateways */
 	if (!a->cap.offline) {
 		owners_current = owners_new(&a->tracker.table);
 		owners_set_locality(owners_current, a->local);
@@ -929,6 +931,7 @@ void app_cleanup(struct app *a)
 	capture_close(&a->cap);
 	workers_free(a->workers);
 	a->workers = NULL;
+	record_set_locality(NULL);
 	local_addrs_free(a->local);
 	a->local = NULL;
 	services_unload();

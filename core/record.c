@@ -263,6 +263,39 @@ char *record_mac_text(const uint8_t *m, char *out)
 	return out;
 }
 
+static const struct local_addrs *record_local;
+
+void record_set_locality(const struct local_addrs *la)
+{
+	record_local = la;
+}
+
+/* "multicast" or "broadcast" (the limited one, or an interface's directed
+ * one, known live), NULL for unicast: RustNet's *_addr_kind. */
+static const char *addr_kind(int family, const uint8_t *a)
+{
+	if (family == 4 && ((a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255) ||
+			    local_addrs_is_broadcast(record_local, a)))
+		return "broadcast";
+	return addr_is_group(family, a) ? "multicast" : NULL;
+}
+
+/* RustNet's source/destination_addr_kind (only when not unicast) and
+ * destination_is_gateway (only when true; live, from the routes). */
+static void record_addr_kinds(struct jsonw *w, const struct flow *f)
+{
+	int fam = f->key.family;
+	if (fam != 4 && fam != 6)
+		return;		/* ARP */
+	const char *k = addr_kind(fam, flow_src_addr(f));
+	if (k)
+		json_str(w, "source_addr_kind", k);
+	if ((k = addr_kind(fam, flow_dst_addr(f))))
+		json_str(w, "destination_addr_kind", k);
+	if (local_addrs_is_gateway(record_local, fam, flow_dst_addr(f)))
+		json_bool(w, "destination_is_gateway", 1);
+}
+
 uint32_t record_rtt_us(const struct flow *f)
 {
 	if (f->key.proto == L4_TCP)
@@ -372,6 +405,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	int la = (f->flags & FLOW_LOCAL_A) != 0, lb = (f->flags & FLOW_LOCAL_B) != 0;
 	if (la != lb)	/* locality known: the source is the local side */
 		json_str(&w, "direction", (f->flags & FLOW_DST_INITIATED) ? "incoming" : "outgoing");
+	record_addr_kinds(&w, f);
 	/* A dissector's label is the state of a UDP flow (DNS_QUERY); a TCP flow
 	 * keeps its connection state and shows the label as dpi_state. */
 	const char *label = dpi_state_label(dpi_current, f->dpi);

@@ -31,6 +31,11 @@ void record_set_interfaces(const char *const *names, const unsigned *indexes, un
 /* The name of the interface f was read on, or NULL with one interface. */
 const char *record_interface(const struct flow *f);
 
+/* Live: this machine's addresses, for the records' broadcast addresses
+ * and gateway (NULL: files, where only the limited broadcast is known). */
+struct local_addrs;
+void record_set_locality(const struct local_addrs *la);
+
 /* The flow's round trip as RustNet shows it (its JSON rtt_ms): TCP's
  * smoothed data RTT, else its handshake's; an ICMP echo's; 0 = none. */
 uint32_t record_rtt_us(const struct flow *f);

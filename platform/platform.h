@@ -27,6 +27,9 @@ int local_addrs_contains(const struct local_addrs *la, int family, const uint8_t
 /* 1 when the IPv4 addr (4 bytes) is the broadcast address of one of our
  * interfaces: not ours, but our sockets receive what is sent to it. */
 int local_addrs_is_broadcast(const struct local_addrs *la, const uint8_t *addr);
+/* 1 when addr is the next hop of a default route (the gateway), as RustNet's
+ * destination_is_gateway; re-read with the addresses, and when routes change. */
+int local_addrs_is_gateway(const struct local_addrs *la, int family, const uint8_t *addr);
 
 /* A descriptor that becomes readable when addresses change (netlink on
  * Linux), or -1 when the platform cannot tell: then the caller refreshes on

@@ -83,6 +83,15 @@ int local_addrs_is_broadcast(const struct local_addrs *la, const uint8_t *addr)
 	return 0;
 }
 
+/* No portable way to read the routing table: no gateway is known. */
+int local_addrs_is_gateway(const struct local_addrs *la, int family, const uint8_t *addr)
+{
+	(void)la;
+	(void)family;
+	(void)addr;
+	return 0;
+}
+
 int local_addrs_fd(const struct local_addrs *la) { (void)la; return -1; }
 void local_addrs_changed(struct local_addrs *la) { local_addrs_refresh(la); }
 size_t local_addrs_count(const struct local_addrs *la) { return la ? la->n : 0; }

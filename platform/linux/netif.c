@@ -1,8 +1,9 @@
 /*
  * netif.c (Linux) - default-route interface and this machine's addresses.
  *
- * Addresses come from getifaddrs(); an rtnetlink socket subscribed to
- * address events wakes the event loop when they change, so no polling.
+ * Addresses come from getifaddrs(), default gateways from /proc/net/route
+ * and ipv6_route; an rtnetlink socket subscribed to address and route
+ * events wakes the event loop when they change, so no polling.
  */
 #include "config.h"
 
@@ -26,12 +27,15 @@
 struct local_addr { uint8_t family; uint8_t addr[16]; };
 
 #define MAX_BROADCAST 64
+#define MAX_GATEWAYS 16
 
 struct local_addrs {
 	struct local_addr *v;	/* owned, sorted */
 	size_t n;
 	uint32_t bcast[MAX_BROADCAST];	/* interfaces' IPv4 broadcast addresses */
 	size_t n_bcast;
+	struct local_addr gw[MAX_GATEWAYS];	/* default routes' next hops */
+	size_t n_gw;
 	int nl_fd;		/* rtnetlink address events, or -1 */
 };
 
@@ -92,7 +96,7 @@ static int open_netlink(void)
 	struct sockaddr_nl sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
-	sa.nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+	sa.nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);
 		return -1;
@@ -120,8 +124,58 @@ void local_addrs_free(struct local_addrs *la)
 	free(la);
 }
 
+/* The next hops of the default routes: IPv4's as the kernel prints the
+ * 32-bit value (its bytes in network order), IPv6's as 32 hex digits. */
+static void load_gateways(struct local_addrs *la)
+{
+	char line[256];
+	la->n_gw = 0;
+	FILE *fp = fopen("/proc/net/route", "re");
+	while (fp && fgets(line, sizeof(line), fp) && la->n_gw < MAX_GATEWAYS) {
+		unsigned long dest, gw, flags, mask;
+		if (sscanf(line, "%*s %lx %lx %lx %*u %*u %*u %lx", &dest, &gw, &flags, &mask) != 4 ||
+		    dest || mask || !gw || (flags & 3) != 3)	/* RTF_UP | RTF_GATEWAY */
+			continue;
+		uint32_t v = (uint32_t)gw;
+		memset(&la->gw[la->n_gw], 0, sizeof(la->gw[0]));
+		la->gw[la->n_gw].family = 4;
+		memcpy(la->gw[la->n_gw++].addr, &v, 4);
+	}
+	if (fp)
+		fclose(fp);
+	fp = fopen("/proc/net/ipv6_route", "re");
+	while (fp && fgets(line, sizeof(line), fp) && la->n_gw < MAX_GATEWAYS) {
+		char dst[33], hop[33];
+		unsigned plen;
+		if (sscanf(line, "%32s %x %*s %*s %32s", dst, &plen, hop) != 3 || plen ||
+		    strspn(dst, "0") != 32 || strspn(hop, "0") == 32 || strlen(hop) != 32)
+			continue;
+		struct local_addr *g = &la->gw[la->n_gw];
+		g->family = 6;
+		int ok = 1;
+		for (int i = 0; i < 16 && ok; i++) {
+			unsigned b;
+			ok = sscanf(hop + 2 * i, "%2x", &b) == 1;
+			g->addr[i] = (uint8_t)b;
+		}
+		if (ok)
+			la->n_gw++;
+	}
+	if (fp)
+		fclose(fp);
+}
+
+int local_addrs_is_gateway(const struct local_addrs *la, int family, const uint8_t *addr)
+{
+	for (size_t i = 0; la && i < la->n_gw; i++)
+		if (la->gw[i].family == family && !memcmp(la->gw[i].addr, addr, family == 4 ? 4 : 16))
+			return 1;
+	return 0;
+}
+
 int local_addrs_refresh(struct local_addrs *la)
 {
+	load_gateways(la);
 	struct ifaddrs *ifa, *i;
 	if (getifaddrs(&ifa) < 0)
 		return -errno;
@@ -136,11 +190,16 @@ int local_addrs_refresh(struct local_addrs *la)
 		if (!i->ifa_addr)
 			continue;
 		if (i->ifa_addr->sa_family == AF_INET) {
-			struct sockaddr_in sin;
+			struct sockaddr_in sin, own;
+			memcpy(&own, i->ifa_addr, sizeof(own));
+			/* An address added without one ("ip addr add 10.0.0.1/24",
+			 * no brd) has glibc give the address itself here: no
+			 * broadcast, or our own address would count as one. */
 			if ((i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr &&
 			    i->ifa_broadaddr->sa_family == AF_INET && la->n_bcast < MAX_BROADCAST) {
 				memcpy(&sin, i->ifa_broadaddr, sizeof(sin));
-				la->bcast[la->n_bcast++] = sin.sin_addr.s_addr;
+				if (sin.sin_addr.s_addr != own.sin_addr.s_addr && sin.sin_addr.s_addr)
+					la->bcast[la->n_bcast++] = sin.sin_addr.s_addr;
 			}
 			memcpy(&sin, i->ifa_addr, sizeof(sin));
 			v[n].family = 4;
