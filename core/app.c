@@ -345,7 +345,8 @@ static void on_netlink(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct app *a = w->data;
 	local_addrs_changed(a->local);
-	log_msg(LOG_INFO, "local addresses changed: %zu now", local_addrs_count(a->local));
+	log_msg(LOG_INFO, "local addresses or routes changed: %zu addresses now",
+		local_addrs_count(a->local));
 }
 
 /* Lifecycle: expire due flows and write out buffered events. */
