@@ -651,8 +651,11 @@ static void draw_overview(struct ui *u, int y0, int h)
 			hline(' ', width + 1);
 		}
 	}
+	if (u->rows.total)
+		u->cleared_all = 0;	/* connections came since */
 	if (!u->rows.n) {
 		const char *msg = u->rows.total ? "no connection matches the filter (Esc clears it)"
+				  : u->cleared_all ? "cleared (x x): no connection since"
 				  : u->app->cap.offline && u->app->cap.eof ? "no flows in this file"
 				  : u->app->cap.offline ? "waiting for packets..."	/* a quiet pipe */
 				  : "waiting for traffic...";

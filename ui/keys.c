@@ -25,6 +25,7 @@ void ui_set_status(struct ui *u, const char *fmt, ...)
 	vsnprintf(u->status, sizeof(u->status), fmt, ap);
 	va_end(ap);
 	u->status_until_us = app_wall_us() + STATUS_US;
+	u->status_of_filter = 0;
 }
 
 /* Compiles the filter text; on an error the previous filter stays and the
@@ -42,6 +43,8 @@ int ui_apply_filter(struct ui *u)
 	filter_free(u->filter);
 	u->filter = f;
 	u->filter_gen++;
+	if (u->status_of_filter)	/* "bad regex ..." would hide the new filter's line */
+		u->status_until_us = 0;
 	return 1;
 }
 
@@ -144,6 +147,7 @@ static int filter_key(struct ui *u, int ch)
 			ui_apply_filter(u);
 			ui_set_status(u, "%s; the filter stays %s%s%s", why, u->ftext[0] ? "\"" : "",
 				      u->ftext[0] ? u->ftext : "off", u->ftext[0] ? "\"" : "");
+			u->status_of_filter = 1;
 		}
 		return 1;
 	case 27:	/* Esc: / clears its filter and leaves; f leaves the capture filter as it was */
@@ -328,6 +332,7 @@ static void handle_key(struct ui *u, int ch)
 			u->sel = u->top = 0;
 			u->sel_id = 0;
 			ui_set_status(u, "cleared all connections and history");
+			u->cleared_all = 1;
 			break;
 		}
 		u->clear_armed_us = now;

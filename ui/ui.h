@@ -164,6 +164,9 @@ struct ui {
 
 	char status[256];
 	uint64_t status_until_us;
+	uint8_t status_of_filter;	/* the status says a filter was refused: a filter
+					 * that compiles then takes it away */
+	uint8_t cleared_all;		/* x x cleared the table: an empty one says so */
 
 	int color, utf8;
 	unsigned char theme_set[32];	/* colour pairs a --theme-color paints (theme.c) */
