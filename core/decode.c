@@ -38,7 +38,7 @@ enum {
 };
 
 enum {
-	IPP_HOPOPTS = 0, IPP_ICMP = 1, IPP_TCP = 6, IPP_UDP = 17, IPP_ROUTING = 43,
+	IPP_HOPOPTS = 0, IPP_ICMP = 1, IPP_IGMP = 2, IPP_TCP = 6, IPP_UDP = 17, IPP_ROUTING = 43,
 	IPP_FRAGMENT = 44, IPP_ESP = 50, IPP_AH = 51, IPP_ICMPV6 = 58,
 	IPP_NONE = 59, IPP_DSTOPTS = 60, IPP_MOBILITY = 135, IPP_HIP = 139,
 	IPP_SHIM6 = 140, IPP_UDPLITE = 136,
@@ -394,6 +394,11 @@ static enum decode_result decode_l4(struct nl_reader *r, uint32_t l4_len, struct
 		}
 		return DECODE_OK;
 	}
+	case L4_OTHER_IP:
+		/* IGMP's message type (RFC 3376 4): the flow's state, as RustNet's */
+		if (pkt->ipproto == IPP_IGMP && nl_peek_u8(r, 0, &pkt->icmp_type) < 0)
+			pkt->icmp_type = 0;
+		return DECODE_OK;
 	default:
 		return DECODE_OK;
 	}

@@ -63,7 +63,7 @@ uint64_t lifecycle_timeout_us(const struct flow *f)
 	case L4_TCP: return tcp_timeout(f->state);
 	case L4_ICMP: case L4_ICMPV6: return 10 * SEC;
 	case L4_ARP: return 30 * SEC;
-	default: return 60 * SEC;
+	default: return f->key.ipproto == 2 ? 10 * SEC : 60 * SEC;	/* IGMP as RustNet's */
 	}
 }
 
@@ -105,6 +105,19 @@ static const char *icmp_state(uint8_t kind)
 	}
 }
 
+/* IGMP's message types as RustNet names them (RFC 1112, 2236, 3376). */
+static const char *igmp_state(uint8_t type)
+{
+	switch (type) {
+	case 0x11: return "QUERY";
+	case 0x12: return "REPORT_V1";
+	case 0x16: return "REPORT_V2";
+	case 0x17: return "LEAVE_GROUP";
+	case 0x22: return "REPORT_V3";
+	default: return "IGMP_OTHER";
+	}
+}
+
 const char *flow_state_name(const struct flow *f, uint64_t now_us)
 {
 	uint64_t idle = now_us > f->last_seen_us ? now_us - f->last_seen_us : 0;
@@ -117,6 +130,10 @@ const char *flow_state_name(const struct flow *f, uint64_t now_us)
 		return f->state == 1 ? "ARP_WHO_HAS" : f->state == 2 ? "ARP_IS_AT" : "ARP_OTHER";
 	case L4_UDP:
 		return idle > 60 * SEC ? "UDP_STALE" : idle > 30 * SEC ? "UDP_IDLE" : "UDP_ACTIVE";
+	case L4_OTHER_IP:
+		if (f->key.ipproto == 2 && f->state)
+			return igmp_state(f->state);
+		return idle > 30 * SEC ? "IDLE" : "ACTIVE";
 	default:
 		return idle > 30 * SEC ? "IDLE" : "ACTIVE";
 	}

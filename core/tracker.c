@@ -499,6 +499,8 @@ void tracker_packet(struct tracker *t, struct packet *p)
 		update_arp(f, p, from_a);
 		break;
 	default:
+		if (f->key.ipproto == 2 && p->icmp_type)	/* IGMP: the last message's type */
+			f->state = p->icmp_type;
 		break;
 	}
 	if (inspect) {

@@ -770,6 +770,20 @@ START_TEST(test_ipv4_other_protocol)
 	ck_assert_str_eq(decode_ipproto_name(47), "GRE");
 	ck_assert_ptr_null(decode_ipproto_name(253));
 
+	/* IGMP: its message type is read (the flow's state, as RustNet's) */
+	pb_init(&f);
+	pb_ipv4(&f, 2, A4_SRC, A4_DST, 28);
+	pb_u8(&f, 0x16);	/* v2 membership report */
+	pb_zero(&f, 7);
+	ck_assert_int_eq(dec(101, &f, &p), DECODE_OK);
+	ck_assert_uint_eq(p.proto, L4_OTHER_IP);
+	ck_assert_uint_eq(p.ipproto, 2);
+	ck_assert_uint_eq(p.icmp_type, 0x16);
+	pb_init(&f);		/* cut before its type: no type, still a packet */
+	pb_ipv4(&f, 2, A4_SRC, A4_DST, 20);
+	ck_assert_int_eq(dec(101, &f, &p), DECODE_OK);
+	ck_assert_uint_eq(p.icmp_type, 0);
+
 	pb_init(&f);		/* protocol 58 over IPv4 is not ICMPv6 */
 	pb_ipv4(&f, 58, A4_SRC, A4_DST, 28);
 	pb_zero(&f, 8);

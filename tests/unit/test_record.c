@@ -228,6 +228,22 @@ START_TEST(json_optional_fields)
 	sb_reset(&b);
 	record_json(&b, &f, 0, NULL, NULL);
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"protocol\":\"IP-253\""));
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"state\":\"ACTIVE\""));
+	/* IGMP: its last message's type, in RustNet's words */
+	static const struct { uint8_t type; const char *state; } igmp[] = {
+		{ 0x11, "QUERY" }, { 0x12, "REPORT_V1" }, { 0x16, "REPORT_V2" },
+		{ 0x17, "LEAVE_GROUP" }, { 0x22, "REPORT_V3" }, { 0x99, "IGMP_OTHER" },
+	};
+	for (size_t i = 0; i < sizeof(igmp) / sizeof(igmp[0]); i++) {
+		char want[48];
+		f.key.ipproto = 2;
+		f.state = igmp[i].type;
+		sb_reset(&b);
+		record_json(&b, &f, 0, NULL, NULL);
+		snprintf(want, sizeof(want), "\"state\":\"%s\"", igmp[i].state);
+		ck_assert_msg(strstr(b.buf, want), "%s", b.buf);
+		ck_assert_ptr_nonnull(strstr(b.buf, "\"protocol\":\"IGMP\""));
+	}
 	memset(&f, 0, sizeof(f));
 	f.key.proto = L4_ICMPV6;
 	f.key.family = 6;

@@ -771,12 +771,13 @@ START_TEST(test_timeout_table)
 		{ L4_TCP, TCP_CLOSING, 30 }, { L4_TCP, TCP_CLOSED, 15 },
 		{ L4_TCP, TCP_UNKNOWN, 120 }, { L4_UDP, UDP_ACTIVE, 60 },
 		{ L4_ICMP, ICMP_KIND_ECHO_REQUEST, 10 }, { L4_ICMPV6, ICMP_KIND_ECHO_REPLY, 10 },
-		{ L4_ARP, 1, 30 }, { L4_OTHER_IP, 0, 60 },
+		{ L4_ARP, 1, 30 }, { L4_OTHER_IP, 0, 60 }, { L4_OTHER_IP, 0x16, 10 },	/* IGMP */
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		struct flow f;
 		memset(&f, 0, sizeof(f));
 		f.key.proto = tab[i].proto;
+		f.key.ipproto = tab[i].proto == L4_OTHER_IP && tab[i].state ? 2 : 0;
 		f.state = tab[i].state;
 		f.last_seen_us = T0;
 		ck_assert_msg(lifecycle_timeout_us(&f) == tab[i].secs * SEC, "row %zu", i);
