@@ -113,6 +113,7 @@ static void proc_info_from_socket(struct proc_info *info, const struct sock_owne
 	memset(info, 0, sizeof(*info));
 	info->pid = s->pid;
 	info->uid = s->uid;
+	info->gid = OWNER_UID_UNKNOWN;
 	memcpy(info->name, s->comm, sizeof(s->comm));
 	info->name[sizeof(s->comm) - 1] = '\0';
 }

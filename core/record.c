@@ -263,6 +263,28 @@ char *record_mac_text(const uint8_t *m, char *out)
 	return out;
 }
 
+/* RustNet's process_lineage: {"ancestors":[{"pid","name","started_at_unix_ms"}],
+ * "truncated"}, the parent first. */
+static void record_lineage(struct jsonw *w, const struct proc_info *info)
+{
+	struct strbuf *b = w->b;
+	json_key(w, "process_lineage");
+	sb_puts(b, "{\"ancestors\":[");
+	for (unsigned i = 0; i < info->n_ancestors && i < PROC_ANCESTORS_MAX; i++) {
+		const struct proc_ancestor *a = &info->ancestors[i];
+		struct jsonw e = { b, 0 };
+		sb_puts(b, i ? ",{" : "{");
+		json_u64(&e, "pid", a->pid);
+		json_strn_shown(&e, "name", a->name, strnlen(a->name, sizeof(a->name)));
+		uint64_t ms = platform_start_unix_ms(a->start);
+		if (ms)
+			json_u64(&e, "started_at_unix_ms", ms);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, "],\"truncated\":");
+	sb_puts(b, info->ancestors_truncated ? "true}" : "false}");
+}
+
 static const struct local_addrs *record_local;
 
 void record_set_locality(const struct local_addrs *la)
@@ -473,8 +495,12 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_u64(&w, "process_ppid", proc->info.ppid);
 		if (proc->info.uid != OWNER_UID_UNKNOWN)
 			json_u64(&w, "process_uid", proc->info.uid);
+		if (proc->info.gid != OWNER_UID_UNKNOWN)
+			json_u64(&w, "process_gid", proc->info.gid);
 		if (proc->info.exe[0])
 			json_strn(&w, "process_executable", proc->info.exe, strlen(proc->info.exe));
+		if (proc->info.n_ancestors)
+			record_lineage(&w, &proc->info);
 		json_str(&w, "attribution_match", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port");
 		json_str(&w, "attribution_method", owners_method_name((enum owner_method)proc->method));
 		struct kube_view kv;

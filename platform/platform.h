@@ -90,8 +90,21 @@ typedef void (*sock_owner_fn)(void *ctx, const struct sock_owner *o);
 int platform_socket_owners(sock_owner_fn fn, void *ctx, uint64_t *cost_us);
 
 /* What views show of a process. */
+#define PROC_ANCESTORS_MAX 4	/* RustNet's process lineage: its four nearest */
+
+/* A parent, grandparent ... of a process, as /proc/PID/stat has it. */
+struct proc_ancestor {
+	uint32_t pid;
+	char name[16];		/* comm */
+	uint64_t start;		/* clock ticks after boot (stat field 22) */
+};
+
 struct proc_info {
 	uint32_t pid, ppid, uid;
+	uint32_t gid;		/* real group; OWNER_UID_UNKNOWN when the source does not say */
+	struct proc_ancestor ancestors[PROC_ANCESTORS_MAX];	/* parent first */
+	uint8_t n_ancestors;
+	uint8_t ancestors_truncated;	/* the last one has a parent too (not pid 0) */
 	char name[64];		/* the executable's basename, else /proc/<pid>/comm */
 	char exe[256];		/* full path, "" when unreadable */
 	char cmdline[256];	/* arguments joined by spaces, cut to fit */
@@ -132,6 +145,9 @@ uint64_t proc_stat_start(const char *stat, size_t n);
 /* pid's start from /proc/PID/stat (as struct sock_owner's start); 0 when
  * it cannot be read. */
 uint64_t platform_proc_start(uint32_t pid);
+/* A start as platform_proc_start() gives it, in ms since 1970 (boot time
+ * from /proc/stat); 0 when unknown. */
+uint64_t platform_start_unix_ms(uint64_t ticks);
 
 /* Fills info for pid; 0, or -1 when the process is gone or unreadable. */
 int platform_proc_info(uint32_t pid, struct proc_info *info);

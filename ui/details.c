@@ -201,6 +201,22 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 			add(l, "User", "uid %u", proc->info.uid);
 		else if (proc->info.ppid)
 			add(l, "Parent pid", "%u", proc->info.ppid);
+		if (proc->info.gid != OWNER_UID_UNKNOWN)
+			add(l, "Group", "gid %u", proc->info.gid);
+		if (proc->info.n_ancestors) {	/* RustNet's process tree, parent first */
+			char tree[PROC_ANCESTORS_MAX * 40 + 8] = "";
+			size_t tl = 0;
+			for (unsigned i = 0; i < proc->info.n_ancestors && i < PROC_ANCESTORS_MAX; i++) {
+				const struct proc_ancestor *an = &proc->info.ancestors[i];
+				char nm[64];
+				ui_sanitize(nm, sizeof(nm), an->name, strnlen(an->name, sizeof(an->name)));
+				tl += (size_t)snprintf(tree + tl, sizeof(tree) - tl, "%s%s (%u)",
+						       i ? " < " : "", nm, an->pid);
+				if (tl >= sizeof(tree))
+					break;
+			}
+			add(l, "Parents", "%s%s", tree, proc->info.ancestors_truncated ? " < ..." : "");
+		}
 		add(l, "Attributed by", "%s, %s", owners_method_name((enum owner_method)proc->method),
 		    owners_match_name(owners_match(owner)));
 	} else {

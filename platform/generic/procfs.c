@@ -37,3 +37,9 @@ uint64_t platform_proc_start(uint32_t pid)
 	(void)pid;
 	return 0;	/* unknown: owners fall back to comparing names */
 }
+
+uint64_t platform_start_unix_ms(uint64_t ticks)
+{
+	(void)ticks;
+	return 0;
+}

@@ -341,6 +341,83 @@ uint64_t proc_stat_start(const char *stat, size_t n)
 	return digits && (p == end || *p == ' ') ? v : 0;
 }
 
+/* comm and ppid of a /proc/PID/stat line ("PID (COMM) STATE PPID ..."). */
+static int proc_stat_parent(const char *stat, size_t n, char *comm, size_t commlen, uint32_t *ppid)
+{
+	const char *lp = memchr(stat, '(', n), *rp = n ? memrchr(stat, ')', n) : NULL;
+	if (!lp || !rp || rp < lp)
+		return -1;
+	size_t cl = (size_t)(rp - lp - 1);
+	if (cl >= commlen)
+		cl = commlen - 1;
+	memcpy(comm, lp + 1, cl);
+	comm[cl] = '\0';
+	const char *p = rp + 1, *end = stat + n;
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end && *p != ' ')	/* the state */
+		p++;
+	unsigned long v = 0;
+	int digits = 0;
+	for (; p < end && *p == ' '; p++)
+		;
+	for (; p < end && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	if (!digits || v > UINT32_MAX)
+		return -1;
+	*ppid = (uint32_t)v;
+	return 0;
+}
+
+/* The parent, grandparent ... (PROC_ANCESTORS_MAX at most), each with its
+ * name and start: RustNet's process lineage. */
+static void read_ancestors(struct proc_info *info)
+{
+	uint32_t pid = info->ppid;
+	char path[64], buf[1024];
+	info->n_ancestors = 0;
+	while (pid && info->n_ancestors < PROC_ANCESTORS_MAX) {
+		snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		ssize_t l = read(fd, buf, sizeof(buf));
+		close(fd);
+		struct proc_ancestor *a = &info->ancestors[info->n_ancestors];
+		uint32_t parent;
+		if (l <= 0 || proc_stat_parent(buf, (size_t)l, a->name, sizeof(a->name), &parent) < 0)
+			return;
+		a->pid = pid;
+		a->start = proc_stat_start(buf, (size_t)l);
+		info->n_ancestors++;
+		pid = parent;
+	}
+	info->ancestors_truncated = pid != 0;
+}
+
+uint64_t platform_start_unix_ms(uint64_t ticks)
+{
+	static uint64_t btime_s;	/* read once: the boot does not move */
+	static long hz;
+	if (!ticks)
+		return 0;
+	if (!btime_s) {
+		char line[128];
+		FILE *fp = fopen("/proc/stat", "re");
+		while (fp && fgets(line, sizeof(line), fp))
+			if (!strncmp(line, "btime ", 6)) {
+				btime_s = strtoull(line + 6, NULL, 10);
+				break;
+			}
+		if (fp)
+			fclose(fp);
+		hz = sysconf(_SC_CLK_TCK);
+	}
+	if (!btime_s || hz <= 0)
+		return 0;
+	return btime_s * 1000u + ticks * 1000u / (uint64_t)hz;
+}
+
 uint64_t platform_proc_start(uint32_t pid)
 {
 	char path[64], buf[1024];
@@ -469,6 +546,7 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 	char path[64], buf[512];
 	memset(info, 0, sizeof(*info));
 	info->pid = pid;
+	info->gid = OWNER_UID_UNKNOWN;
 	/* The start before and after: the same process throughout, or no answer. */
 	const uint64_t start = platform_proc_start(pid);
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
@@ -480,6 +558,8 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 			info->ppid = (uint32_t)strtoul(buf + 5, NULL, 10);
 		else if (!strncmp(buf, "Uid:", 4))
 			info->uid = (uint32_t)strtoul(buf + 4, NULL, 10);
+		else if (!strncmp(buf, "Gid:", 4))
+			info->gid = (uint32_t)strtoul(buf + 4, NULL, 10);
 	}
 	fclose(fp);
 	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
@@ -506,6 +586,7 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 	}
 	if (platform_proc_read_cgroup)
 		read_cgroup(pid, info);
+	read_ancestors(info);
 	if (platform_proc_start(pid) != start)
 		return -1;	/* the pid changed hands while it was read */
 	info->start = start;
