@@ -297,16 +297,23 @@ static void procfs_forget(void)
 	n_known = 0;
 }
 
-static void read_comm(uint32_t pid, char *out, size_t n)
+/* One read of /proc/PID/NAME into buf (these files come whole in one):
+ * the bytes read, or -1. */
+static ssize_t read_proc_file(uint32_t pid, const char *name, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/%s", pid, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return;
-	ssize_t l = read(fd, out, n - 1);
+		return -1;
+	ssize_t l = read(fd, buf, len);
 	close(fd);
+	return l;
+}
+
+static void read_comm(uint32_t pid, char *out, size_t n)
+{
+	ssize_t l = read_proc_file(pid, "comm", out, n - 1);
 	if (l <= 0) {
 		out[0] = '\0';
 		return;
@@ -374,15 +381,10 @@ static int proc_stat_parent(const char *stat, size_t n, char *comm, size_t comml
 static void read_ancestors(struct proc_info *info)
 {
 	uint32_t pid = info->ppid;
-	char path[64], buf[1024];
+	char buf[1024];
 	info->n_ancestors = 0;
 	while (pid && info->n_ancestors < PROC_ANCESTORS_MAX) {
-		snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return;
-		ssize_t l = read(fd, buf, sizeof(buf));
-		close(fd);
+		ssize_t l = read_proc_file(pid, "stat", buf, sizeof(buf));
 		struct proc_ancestor *a = &info->ancestors[info->n_ancestors];
 		uint32_t parent;
 		if (l <= 0 || proc_stat_parent(buf, (size_t)l, a->name, sizeof(a->name), &parent) < 0)
@@ -420,13 +422,8 @@ uint64_t platform_start_unix_ms(uint64_t ticks)
 
 uint64_t platform_proc_start(uint32_t pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t l = read(fd, buf, sizeof(buf));
-	close(fd);
+	char buf[1024];
+	ssize_t l = read_proc_file(pid, "stat", buf, sizeof(buf));
 	return l > 0 ? proc_stat_start(buf, (size_t)l) : 0;
 }
 
@@ -530,13 +527,8 @@ int proc_cgroup_kubepods(const char *text, size_t n, char *out, size_t outlen)
 
 static void read_cgroup(uint32_t pid, struct proc_info *info)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, sizeof(buf));
-	close(fd);
+	char buf[4096];
+	ssize_t n = read_proc_file(pid, "cgroup", buf, sizeof(buf));
 	if (n > 0)
 		proc_cgroup_kubepods(buf, (size_t)n, info->cgroup, sizeof(info->cgroup));
 }
@@ -570,19 +562,14 @@ int platform_proc_info(uint32_t pid, struct proc_info *info)
 		basename_of(info->exe, info->name, sizeof(info->name));
 	else
 		read_comm(pid, info->name, sizeof(info->name));
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, info->cmdline, sizeof(info->cmdline) - 1);
-		close(fd);
-		if (n > 0) {
-			for (ssize_t i = 0; i < n; i++)
-				if (info->cmdline[i] == '\0')
-					info->cmdline[i] = ' ';
-			while (n > 0 && info->cmdline[n - 1] == ' ')
-				n--;
-			info->cmdline[n] = '\0';
-		}
+	ssize_t n = read_proc_file(pid, "cmdline", info->cmdline, sizeof(info->cmdline) - 1);
+	if (n > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (info->cmdline[i] == '\0')
+				info->cmdline[i] = ' ';
+		while (n > 0 && info->cmdline[n - 1] == ' ')
+			n--;
+		info->cmdline[n] = '\0';
 	}
 	if (platform_proc_read_cgroup)
 		read_cgroup(pid, info);

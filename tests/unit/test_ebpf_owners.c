@@ -522,6 +522,22 @@ END_TEST
 /* The hooks see every namespace's sockets; across a veth pair on one host
  * the peer's socket has the mirrored tuple. A listener in a namespace of
  * its own is reported as foreign, this process's own listener is not. */
+/* In a forked child: a network namespace of its own with lo up, or _exit
+ * 77 (no unshare here) or 2. */
+static void own_netns_child(void)
+{
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	int c = unshare(CLONE_NEWNET) == 0 ? socket(AF_INET, SOCK_DGRAM, 0) : -1;
+	if (c < 0)
+		_exit(77);
+	ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+	if (ioctl(c, SIOCSIFFLAGS, &ifr) < 0)
+		_exit(2);
+	close(c);
+}
+
 START_TEST(foreign_namespace_flagged)
 {
 	uint16_t port = free_port(AF_INET, SOCK_STREAM);
@@ -531,15 +547,7 @@ START_TEST(foreign_namespace_flagged)
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		close(go[1]);
-		struct ifreq ifr;
-		memset(&ifr, 0, sizeof(ifr));
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-		int c = unshare(CLONE_NEWNET) == 0 ? socket(AF_INET, SOCK_DGRAM, 0) : -1;
-		if (c < 0)
-			_exit(77);
-		ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-		if (ioctl(c, SIOCSIFFLAGS, &ifr) < 0)
-			_exit(2);
+		own_netns_child();
 		int l = socket(AF_INET, SOCK_STREAM, 0);
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
 					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -593,15 +601,9 @@ START_TEST(ping_sockets)
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		close(out[0]);
-		struct ifreq ifr;
-		memset(&ifr, 0, sizeof(ifr));
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-		int c = unshare(CLONE_NEWNET) == 0 ? socket(AF_INET, SOCK_DGRAM, 0) : -1;
-		if (c < 0)
-			_exit(77);
-		ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+		own_netns_child();
 		int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
-		if (ioctl(c, SIOCSIFFLAGS, &ifr) < 0 || fd < 0 || write(fd, "0 0", 3) != 3)
+		if (fd < 0 || write(fd, "0 0", 3) != 3)
 			_exit(2);
 		close(fd);
 		unsigned char echo4[8] = { 8 }, echo6[8] = { 128 };
