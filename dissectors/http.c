@@ -214,26 +214,43 @@ static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *t
 		return SCAN_BAD;
 	*method = i;
 
-	/* Target: one or more bytes, no SP or control byte; one byte a pass. */
+	/* Target, then " HTTP/1.x" and the line's end. Servers split the line
+	 * on whitespace (RFC 9112 3: runs of spaces after the method), and
+	 * take a space inside the target as part of it (scanners' and attack
+	 * traffic, a monitor's to label): the version is the line's last
+	 * word, the target all between. No control byte anywhere. */
+	while (nl_peek_u8(r, 0, &c) == 0 && c == ' ')
+		nl_get_u8(r);
 	*target_off = nl_reader_offset(r);
-	for (;;) {
-		if (nl_peek_u8(r, 0, &c) < 0)
+	size_t end = 0;		/* the target's end: the start of a run of spaces */
+	for (size_t k = 0;; k++) {
+		if (nl_peek_u8(r, k, &c) < 0)
 			return SCAN_MORE;
-		if (c == ' ')
+		if (c == '\r' || c == '\n')
 			break;
 		if (c < 0x20 || c == 0x7f)
 			return SCAN_BAD;
-		nl_get_u8(r);
+		if (c == ' ') {
+			if (k && !end)
+				end = k;
+			continue;
+		}
+		if (end) {	/* a word after spaces: the version, or more target */
+			struct nl_reader v = *r;
+			nl_reader_skip(&v, k);
+			enum scan s = get_version(&v);
+			if (s == SCAN_MORE)
+				return SCAN_MORE;
+			if (s == SCAN_OK && get_eol(&v) != SCAN_BAD) {
+				*target_len = end;
+				nl_reader_skip(r, k);
+				s = get_version(r);
+				return s == SCAN_OK ? get_eol(r) : s;
+			}
+			end = 0;	/* a space inside the target */
+		}
 	}
-	*target_len = nl_reader_offset(r) - *target_off;
-	if (*target_len == 0)
-		return SCAN_BAD;
-	nl_get_u8(r);
-
-	enum scan s = get_version(r);
-	if (s != SCAN_OK)
-		return s;
-	return get_eol(r);
+	return SCAN_BAD;	/* no version before the line's end */
 }
 
 /*

@@ -600,6 +600,33 @@ END_TEST
 
 /* ---- malformed and not mine ---- */
 
+/* Lines servers accept though not strictly "method SP target SP version"
+ * (RFC 9112 3 lets a recipient split on whitespace): runs of spaces after
+ * the method, a space inside the target (a scanner's "cmd;cat /etc/passwd"
+ * attack); the version is the line's last word. Both were ignored,
+ * response and all. */
+START_TEST(test_lenient_request_lines)
+{
+	static const struct { const char *line, *path; } v[] = {
+		{ "GET                    /very_long_uri HTTP/1.1\r\nHost: www.lan:8080\r\n\r\n",
+		  "/very_long_uri" },
+		{ "GET /cgi-bin/netsonar;cat /etc/passwd|?data=x HTTP/1.1\r\nHost: h\r\n\r\n",
+		  "/cgi-bin/netsonar;cat /etc/passwd|?data=x" },
+		{ "GET /a  HTTP/1.0\r\nHost: h\r\n\r\n", "/a" },
+		{ "GET /a HTTP/1.1x HTTP/1.1\r\nHost: h\r\n\r\n", "/a HTTP/1.1x" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct fh_flow ff;
+		fh_open(&ff, D());
+		feed_s(&ff, 1, v[i].line);
+		ck_assert_msg(fh_str(&ff, "http.path") && !strcmp(fh_str(&ff, "http.path"), v[i].path),
+			      "vector %zu: %s", i, fh_str(&ff, "http.path"));
+		ck_assert_str_eq(fh_str(&ff, "http.method"), "GET");
+		fh_close(&ff);
+	}
+}
+END_TEST
+
 START_TEST(test_bad_request_lines)
 {
 	static const char *const v[] = {
@@ -612,7 +639,6 @@ START_TEST(test_bad_request_lines)
 		"GET / HTTP/1.2\r\n\r\n",
 		"GET / HTTP/2.0\r\n\r\n",
 		"GET / http/1.1\r\n\r\n",
-		"GET  / HTTP/1.1\r\n\r\n",	/* two spaces */
 		"GET / HTTP/1.1 \r\n\r\n",
 		"GET\t/ HTTP/1.1\r\n\r\n",
 		"GET /a\x01 HTTP/1.1\r\n\r\n",	/* control byte in target */
@@ -624,7 +650,7 @@ START_TEST(test_bad_request_lines)
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		size_t len = strlen(v[i]);
-		if (i == 13)
+		if (i == 12)
 			len = sizeof("GET /a\0b HTTP/1.1\r\n\r\n") - 1;
 		struct fh_flow ff;
 		fh_open(&ff, D());
@@ -894,6 +920,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_split_every_byte);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_bad_request_lines);
+	tcase_add_test(tc, test_lenient_request_lines);
 	tcase_add_test(tc, test_extension_methods);
 	tcase_add_test(tc, test_bad_headers);
 	tcase_add_test(tc, test_10k_header_lines);
