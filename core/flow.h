@@ -21,6 +21,8 @@
 #include "tcp.h"
 
 #define FLOW_NONE UINT32_MAX	/* the null index */
+#define FLOW_KEY_ICMP_ECHO 1	/* key.ipproto of an echo flow: an echo with identifier 0
+				 * is not the address pair's other ICMP (errors, ...) */
 
 struct flow_key {
 	uint8_t a[16];		/* canonical: endpoint (a, pa) <= (b, pb) */
@@ -28,7 +30,8 @@ struct flow_key {
 	uint16_t pa, pb;	/* ports; ICMP echo: the identifier on both */
 	uint8_t proto;		/* enum l4_proto */
 	uint8_t family;		/* 4, 6; 0 for ARP */
-	uint8_t ipproto;	/* IP protocol number (L4_OTHER_IP) */
+	uint8_t ipproto;	/* IP protocol number (L4_OTHER_IP); FLOW_KEY_ICMP_ECHO
+				 * for an ICMP echo flow, 0 for other ICMP */
 	uint8_t ifc;		/* the interface it was read on: its place in -i's list, 0
 				 * with one; with -i any (LINUX_SLL2) the interface's index
 				 * (FLOW_IFC_INDEXED for that and above). A conversation

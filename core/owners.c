@@ -353,8 +353,8 @@ static int stale_for(const struct owners *o, const struct sock_entry *e, const s
  * other ICMP flow, have none. */
 static int ping_flow(const struct owners *o, const struct flow *f)
 {
-	if ((f->key.proto != L4_ICMP && f->key.proto != L4_ICMPV6) || !f->key.pa ||
-	    f->key.pa != f->key.pb)
+	if ((f->key.proto != L4_ICMP && f->key.proto != L4_ICMPV6) ||
+	    f->key.ipproto != FLOW_KEY_ICMP_ECHO || !f->key.pa)	/* a ping socket's is never 0 */
 		return 0;
 	return !o->local || (f->flags & (f->u.icmp.requester_b ? FLOW_LOCAL_B : FLOW_LOCAL_A));
 }

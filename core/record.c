@@ -542,8 +542,9 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 	uint32_t rtt = record_rtt_us(f);
 	if (rtt)
 		json_milli(&w, "rtt_ms", rtt);
-	if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) && f->key.pa)
-		json_u64(&w, "icmp_id", f->key.pa);
+	if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) &&
+	    f->key.ipproto == FLOW_KEY_ICMP_ECHO)
+		json_u64(&w, "icmp_id", f->key.pa);	/* 0 too */
 	if (f->icmp_err_count) {
 		json_str(&w, "icmp_error", record_icmp_error_name(f->key.family, f->icmp_err_type,
 								  f->icmp_err_code));

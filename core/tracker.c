@@ -131,6 +131,10 @@ static inline void packet_key(const struct packet *p, struct flow_key *k, int *f
 	if (p->proto == L4_ICMP || p->proto == L4_ICMPV6) {
 		int echo = p->icmp_kind == ICMP_KIND_ECHO_REQUEST || p->icmp_kind == ICMP_KIND_ECHO_REPLY;
 		sp = dp = echo ? p->icmp_id : 0;
+		make_key(k, p->ifc, p->proto, p->family, p->ipproto, p->src, sp, p->dst, dp, from_a);
+		if (echo)
+			k->ipproto = FLOW_KEY_ICMP_ECHO;
+		return;
 	} else if (p->proto == L4_ARP || p->proto == L4_OTHER_IP) {
 		sp = dp = 0;
 	}
@@ -272,6 +276,8 @@ static void note_icmp_error(struct tracker *t, const struct packet *p)
 	int from_a;
 	uint16_t sp = q->sport, dp = q->dport;
 	make_key(&k, p->ifc, q->proto, q->family, q->ipproto, q->src, sp, q->dst, dp, &from_a);
+	if (q->proto == L4_ICMP || q->proto == L4_ICMPV6)
+		k.ipproto = FLOW_KEY_ICMP_ECHO;	/* only an echo is quoted (decode.c) */
 	struct flow *f = flow_table_lookup(&t->table, &k, flow_key_hash(&t->table, &k));
 	if (!f)
 		return;

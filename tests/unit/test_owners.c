@@ -365,23 +365,28 @@ START_TEST(ping_socket_owns_its_echo_flow)
 
 	struct flow *mine = flow_between(&r, HERE, 1825, PEER, 1825, FLOW_LOCAL_A);
 	mine->key.proto = L4_ICMP;
+	mine->key.ipproto = FLOW_KEY_ICMP_ECHO;
 	ck_assert_int_eq(owner_uid(&r, mine), 1001);
 	ck_assert_int_eq(owners_match(owners_of(r.o, mine)), MATCH_LOCAL_PORT);
 	struct flow *mine_b = flow_between(&r, PEER, 1825, HERE, 1825, FLOW_LOCAL_B);
 	mine_b->key.proto = L4_ICMP;
+	mine_b->key.ipproto = FLOW_KEY_ICMP_ECHO;
 	mine_b->u.icmp.requester_b = 1;		/* the requester is key.b, here */
 	ck_assert_int_eq(owner_uid(&r, mine_b), 1001);
 	struct flow *theirs = flow_between(&r, PEER, 1825, HERE, 1825, FLOW_LOCAL_B);
 	theirs->key.proto = L4_ICMP;
+	theirs->key.ipproto = FLOW_KEY_ICMP_ECHO;
 	ck_assert_int_eq(owner_uid(&r, theirs), -1);	/* a peer's ping we answer */
 	theirs->flags |= FLOW_SRC_IS_B;			/* whichever end is its source */
 	theirs->id += 100;
 	ck_assert_int_eq(owner_uid(&r, theirs), -1);
 	struct flow *zero = flow_between(&r, HERE, 0, PEER, 0, FLOW_LOCAL_A);
 	zero->key.proto = L4_ICMP;
+	zero->key.ipproto = FLOW_KEY_ICMP_ECHO;
 	ck_assert_int_eq(owner_uid(&r, zero), -1);
 	struct flow *v6 = flow_between(&r, HERE, 1826, PEER, 1826, FLOW_LOCAL_A);
 	v6->key.proto = L4_ICMP;
+	v6->key.ipproto = FLOW_KEY_ICMP_ECHO;
 	ck_assert_int_eq(owner_uid(&r, v6), -1);
 	ck_assert_uint_eq(owners_stats(r.o)->misses, 1);	/* v6's only: it could be a raw ping */
 	rig_free(&r);

@@ -248,6 +248,7 @@ START_TEST(json_optional_fields)
 	f.key.proto = L4_ICMPV6;
 	f.key.family = 6;
 	f.key.pa = f.key.pb = 77;
+	f.key.ipproto = FLOW_KEY_ICMP_ECHO;
 	f.key.b[15] = 1;
 	f.u.icmp.rtt_us = 250;
 	f.state = ICMP_KIND_ECHO_REPLY;
@@ -255,6 +256,15 @@ START_TEST(json_optional_fields)
 	record_json(&b, &f, 0, NULL, NULL);
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"source_ip\":\"::\",\"source_port\":0,\"destination_ip\":\"::1\""));
 	ck_assert_ptr_nonnull(strstr(b.buf, "\"rtt_ms\":0.250,\"icmp_id\":77"));
+	f.key.pa = f.key.pb = 0;	/* identifier 0: still an echo's */
+	sb_reset(&b);
+	record_json(&b, &f, 0, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"icmp_id\":0"));
+	f.key.ipproto = 0;		/* other ICMP: none */
+	f.state = ICMP_KIND_DEST_UNREACH;
+	sb_reset(&b);
+	record_json(&b, &f, 0, NULL, NULL);
+	ck_assert_ptr_null(strstr(b.buf, "icmp_id"));
 	sb_free(&b);
 }
 END_TEST

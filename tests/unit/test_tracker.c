@@ -591,6 +591,46 @@ START_TEST(test_icmp_requester_not_source)
 }
 END_TEST
 
+/* An echo with identifier 0 is an echo flow of its own: it was keyed as
+ * the address pair's other ICMP, merged with a port unreachable between
+ * the same hosts, and had no icmp_id. An error quoting it still finds it. */
+START_TEST(test_icmp_echo_id_zero)
+{
+	struct tracker t;
+	struct events es;
+	tr_init(&t, &es, 100, 100, 0);
+	echo(&t, C_IP, S_IP, 0, 0, 1, T0);
+	echo(&t, S_IP, C_IP, 1, 0, 1, T0 + 100);
+	struct packet p = base_pkt(L4_ICMP, S_IP, C_IP, T0 + 200);	/* port unreachable */
+	p.ipproto = 1;
+	p.icmp_type = 3;
+	p.icmp_kind = ICMP_KIND_DEST_UNREACH;
+	p.ip_len = 56;
+	tracker_packet(&t, &p);
+	struct flows fs = open_flows(&t);
+	ck_assert_uint_eq(fs.n, 2);
+	struct flow *e = fs.f[0]->state == ICMP_KIND_DEST_UNREACH ? fs.f[1] : fs.f[0];
+	ck_assert_uint_eq(e->state, ICMP_KIND_ECHO_REPLY);
+	ck_assert_uint_eq(e->key.ipproto, FLOW_KEY_ICMP_ECHO);
+	ck_assert_uint_eq(e->packets[DIR_FWD] + e->packets[DIR_REV], 2);
+	/* time exceeded quoting the echo request: noted on the echo flow */
+	p = base_pkt(L4_ICMP, S_IP, C_IP, T0 + 300);
+	p.ipproto = 1;
+	p.icmp_type = 11;
+	p.icmp_kind = ICMP_KIND_TIME_EXCEEDED;
+	p.ip_len = 56;
+	p.quoted.valid = 1;
+	p.quoted.family = 4;
+	p.quoted.proto = L4_ICMP;
+	p.quoted.ipproto = 1;
+	ip4_store(p.quoted.src, C_IP);
+	ip4_store(p.quoted.dst, S_IP);
+	tracker_packet(&t, &p);
+	ck_assert_uint_eq(e->icmp_err_count, 1);
+	tracker_free(&t);
+}
+END_TEST
+
 START_TEST(test_arp_pair)
 {
 	struct tracker t;
@@ -1025,6 +1065,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_seen_times_out_of_order);
 	tcase_add_test(tc, test_icmp_echo_by_id);
 	tcase_add_test(tc, test_icmp_requester_not_source);
+	tcase_add_test(tc, test_icmp_echo_id_zero);
 	tcase_add_test(tc, test_arp_pair);
 	tcase_add_test(tc, test_icmp_error_noted_on_flow);
 	tcase_add_test(tc, test_hide_loopback);
