@@ -29,6 +29,8 @@
 					 * core/pcapng_read.c tells apart); more share the
 					 * first block of their link type */
 
+#define UNFLUSHED_MAX 1024	/* packets between two flushes at most */
+
 struct pcap_export {
 	enum pcap_export_format fmt;
 	FILE *fp;
@@ -45,6 +47,13 @@ struct pcap_export {
 	char ifname[256];		/* the interface or file packets now come from */
 	uint64_t packets, lost, unflushed, other_link;
 	int failed;			/* reported once */
+	int failed_once;		/* the file's offset was read at the first failure */
+	/* What stdio holds and may not have written: each unflushed packet's
+	 * end in the file (bytes handed to stdio so far), so that a failed
+	 * write counts the packets the file lacks, not all since the last
+	 * flush (stdio had written many of them when its buffer filled). */
+	uint64_t handed;
+	uint64_t ends[UNFLUSHED_MAX];
 	struct strbuf block;		/* pcapng: the block being built */
 	struct strbuf comment;
 	char path[4096];
@@ -85,6 +94,7 @@ static int end_block(struct pcap_export *x, int with_options)
 	if (b->oom)
 		return -1;
 	memcpy(b->buf + 4, &total, 4);
+	x->handed += b->len;
 	return fwrite(b->buf, 1, b->len, x->fp) == b->len ? 0 : -1;
 }
 
@@ -181,6 +191,8 @@ struct pcap_export *pcap_export_open(const char *path, enum pcap_export_format f
 		snprintf(err, errlen, "%s %s: cannot write: %s", opt, path, strerror(errno));
 		goto fail;
 	}
+	off_t at = lseek(fd, 0, SEEK_CUR);	/* the header's end (a pipe: no matter) */
+	x->handed = at > 0 ? (uint64_t)at : 0;
 	return x;
 fail:
 	if (x->dumper)
@@ -265,13 +277,37 @@ void pcap_export_comment(struct strbuf *b, const struct flow *f)
 
 static void write_failed(struct pcap_export *x)
 {
+	int e = errno ? errno : EIO;
 	if (!x->failed)
 		fprintf(stderr, "netlens: %s %s: write failed: %s; packets are no longer all written\n",
 			x->fmt == PCAP_EXPORT_PCAP ? "--pcap-export" : "--pcapng-export", x->path,
-			strerror(errno ? errno : EIO));
+			strerror(e));
 	x->failed = 1;
-	x->lost += x->unflushed;
+	/* A regular file's offset says how much really went: the packets that
+	 * end past it are the lost ones (a pipe's cannot say: all of them).
+	 * After the first failure stdio's error sticks: nothing more goes. */
+	off_t on_disk = x->failed_once ? -1 : lseek(fileno(x->fp), 0, SEEK_CUR);
+	uint64_t gone = x->unflushed;
+	if (on_disk >= 0 && x->unflushed <= UNFLUSHED_MAX) {
+		gone = 0;
+		for (uint64_t i = 0; i < x->unflushed; i++)
+			gone += x->ends[i] > (uint64_t)on_disk;
+	}
+	x->failed_once = 1;
+	x->lost += gone;
 	x->unflushed = 0;
+}
+
+/* A packet handed to stdio (pcap: n bytes; pcapng: end_block() counted
+ * its block): its end noted, and stdio flushed when as many wait as a
+ * failure can account for. */
+static void note_unflushed(struct pcap_export *x, uint64_t n)
+{
+	x->handed += n;
+	if (x->unflushed < UNFLUSHED_MAX)
+		x->ends[x->unflushed] = x->handed;
+	if (++x->unflushed >= UNFLUSHED_MAX)
+		pcap_export_flush(x);
 }
 
 /* The interface of a packet of link type dlt, written first when new;
@@ -327,7 +363,7 @@ void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr
 	x->packets++;
 	if (x->fmt == PCAP_EXPORT_PCAP) {
 		pcap_dump((u_char *)x->dumper, h, bytes);
-		x->unflushed++;
+		note_unflushed(x, 16 + (uint64_t)h->caplen);	/* record header and bytes */
 		return;
 	}
 	struct strbuf *b = &x->block;
@@ -344,12 +380,10 @@ void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr
 	pcap_export_comment(&x->comment, f);
 	put_option(b, PCAPNG_OPT_COMMENT, x->comment.buf,
 		   x->comment.len < PCAPNG_COMMENT_MAX ? x->comment.len : PCAPNG_COMMENT_MAX);
-	if (end_block(x, 1) < 0) {
-		x->unflushed++;
+	int rc = end_block(x, 1);	/* counted in x->handed */
+	note_unflushed(x, 0);
+	if (rc < 0)
 		write_failed(x);
-		return;
-	}
-	x->unflushed++;
 }
 
 void pcap_export_flush(struct pcap_export *x)

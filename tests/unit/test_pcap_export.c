@@ -7,14 +7,19 @@
  *    the direction when the flow's local end is known, and a process
  *    named by the capture (PKTAP) with spaces and escapes in its name
  *    written \xHH so the key=value pairs still split on spaces;
- *  - a path that is a symlink is refused and its target left alone.
+ *  - a path that is a symlink is refused and its target left alone;
+ *  - a file that stops growing (a full disk: here RLIMIT_FSIZE) counts as
+ *    lost exactly the packets it lacks.
  */
 #include "config.h"
 
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/unit/unit.h"
@@ -175,6 +180,69 @@ START_TEST(symlink_refused)
 }
 END_TEST
 
+/* The disk fills after 100 000 bytes: the export says it lost what the
+ * file lacks. It said all the packets since the last flush (stdio had
+ * written most of them when its buffer filled): "351 of 351". */
+static void loss_counted_exactly(enum pcap_export_format fmt, const char *name)
+{
+	char *path = tmp_path(name);
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct rlimit rl = { 100000, 100000 };
+		char err[512];
+		signal(SIGXFSZ, SIG_IGN);	/* writes past it fail with EFBIG */
+		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+			_exit(2);
+		struct pcap_export *x = pcap_export_open(path, fmt, 1, 65535, "eth7", err, sizeof(err));
+		if (!x)
+			_exit(3);
+		static uint8_t buf[700];
+		for (int i = 0; i < 400; i++) {
+			struct pcap_pkthdr h = { { 1700000000 + i, 0 }, sizeof(buf), sizeof(buf) };
+			pcap_export_packet(x, 1, &h, buf, NULL);
+			if (i % 150 == 149)
+				pcap_export_flush(x);	/* the lifecycle's flushes */
+		}
+		unsigned long long lost = pcap_export_close(x);
+		_exit(write(fds[1], &lost, sizeof(lost)) == sizeof(lost) ? 0 : 4);
+	}
+	close(fds[1]);
+	unsigned long long lost = 0;
+	ck_assert_int_eq(read(fds[0], &lost, sizeof(lost)), sizeof(lost));
+	close(fds[0]);
+	int st;
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d", st);
+	char perr[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, perr);
+	ck_assert_msg(p != NULL, "%s", perr);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	unsigned long long in_file = 0;
+	while (pcap_next_ex(p, &h, &d) == 1)
+		in_file++;
+	pcap_close(p);
+	unlink(path);
+	ck_assert_uint_gt(lost, 0);
+	ck_assert_uint_gt(in_file, 100);
+	ck_assert_msg(in_file + lost == 400, "%llu in the file, %llu lost", in_file, lost);
+}
+
+START_TEST(pcap_loss_counted_exactly)
+{
+	loss_counted_exactly(PCAP_EXPORT_PCAP, "loss.pcap");
+}
+END_TEST
+
+START_TEST(pcapng_loss_counted_exactly)
+{
+	loss_counted_exactly(PCAP_EXPORT_PCAPNG, "loss.pcapng");
+}
+END_TEST
+
 static Suite *pcap_export_suite(void)
 {
 	Suite *s = suite_create("pcap_export");
@@ -183,6 +251,8 @@ static Suite *pcap_export_suite(void)
 	tcase_add_test(tc, pcap_reads_back);
 	tcase_add_test(tc, comments);
 	tcase_add_test(tc, symlink_refused);
+	tcase_add_test(tc, pcap_loss_counted_exactly);
+	tcase_add_test(tc, pcapng_loss_counted_exactly);
 	suite_add_tcase(s, tc);
 	return s;
 }
