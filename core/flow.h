@@ -66,6 +66,12 @@ struct icmp_state {		/* ICMP / ICMPv6 flows */
 	uint32_t rtt_us;	/* last echo round trip, 0 = none */
 };
 
+struct udp_state {		/* UDP flows */
+	uint32_t first_us;	/* its first datagram from the source, µs mod 2^32 */
+	uint32_t rtt_us;	/* the first answer's delay after it, 0 = none yet */
+	uint8_t first_seen;
+};
+
 struct arp_state {
 	uint8_t mac_a[6], mac_b[6];	/* hardware addresses of key.a / key.b */
 };
@@ -102,6 +108,7 @@ struct flow {
 	union {				/* 64 */
 		struct tcp_state tcp;
 		struct icmp_state icmp;
+		struct udp_state udp;
 		struct arp_state arp;
 	} u;
 };

@@ -70,6 +70,9 @@ void history_add(struct history *h, const struct flow *f)
 	case L4_ICMP: case L4_ICMPV6:
 		c->u.icmp_rtt_us = f->u.icmp.rtt_us;
 		break;
+	case L4_UDP:
+		c->u.udp_rtt_us = f->u.udp.rtt_us;
+		break;
 	case L4_ARP:
 		c->u.arp = f->u.arp;
 		break;
@@ -151,6 +154,9 @@ const struct flow *history_get(struct history *h, uint32_t i)
 		break;
 	case L4_ICMP: case L4_ICMPV6:
 		f->u.icmp.rtt_us = c->u.icmp_rtt_us;
+		break;
+	case L4_UDP:
+		f->u.udp.rtt_us = c->u.udp_rtt_us;
 		break;
 	case L4_ARP:
 		f->u.arp = c->u.arp;

@@ -27,6 +27,7 @@ struct closed_flow {
 			uint32_t srtt_us, irtt_us;
 		} tcp;
 		uint32_t icmp_rtt_us;
+		uint32_t udp_rtt_us;
 		struct arp_state arp;
 	} u;
 };

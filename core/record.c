@@ -324,6 +324,8 @@ uint32_t record_rtt_us(const struct flow *f)
 		return tcp_rtt_us(&f->u.tcp);
 	if (f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6)
 		return f->u.icmp.rtt_us;
+	if (f->key.proto == L4_UDP)
+		return f->u.udp.rtt_us;
 	return 0;
 }
 

@@ -37,7 +37,8 @@ struct local_addrs;
 void record_set_locality(const struct local_addrs *la);
 
 /* The flow's round trip as RustNet shows it (its JSON rtt_ms): TCP's
- * smoothed data RTT, else its handshake's; an ICMP echo's; 0 = none. */
+ * smoothed data RTT, else its handshake's; an ICMP echo's; a UDP flow's
+ * first answer after its first datagram; 0 = none. */
 uint32_t record_rtt_us(const struct flow *f);
 /* The same, or with one live interface its name (NULL reading a file of
  * one interface): for exports, which name the interface in every record. */

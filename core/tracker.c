@@ -288,6 +288,23 @@ static void note_icmp_error(struct tracker *t, const struct packet *p)
 	t->stats.icmp_errors_noted++;
 }
 
+/* A UDP exchange's response time (RustNet's DNS, NTP, STUN timers, for any
+ * UDP): from the source's first datagram to the first one back. A DNS
+ * query's answer time; for QUIC, its handshake's round trip. */
+static void update_udp(struct flow *f, int dir, uint64_t ts_us)
+{
+	struct udp_state *u = &f->u.udp;
+	if (u->rtt_us)
+		return;
+	if (dir == DIR_FWD && !u->first_seen) {
+		u->first_us = (uint32_t)ts_us;
+		u->first_seen = 1;
+	} else if (dir == DIR_REV && u->first_seen) {
+		uint32_t rtt = (uint32_t)ts_us - u->first_us;
+		u->rtt_us = rtt ? rtt : 1;
+	}
+}
+
 static void update_icmp(struct flow *f, const struct packet *p, int dir)
 {
 	f->state = p->icmp_kind;
@@ -503,6 +520,9 @@ void tracker_packet(struct tracker *t, struct packet *p)
 		break;
 	case L4_ARP:
 		update_arp(f, p, from_a);
+		break;
+	case L4_UDP:
+		update_udp(f, dir, p->ts_us);
 		break;
 	default:
 		if (f->key.ipproto == 2 && p->icmp_type)	/* IGMP: the last message's type */

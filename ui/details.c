@@ -314,6 +314,10 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 	} else if ((f->key.proto == L4_ICMP || f->key.proto == L4_ICMPV6) && f->u.icmp.rtt_us) {
 		heading(l, "ICMP");
 		add(l, "Echo RTT", "%s", rtt_text(r, sizeof(r), f->u.icmp.rtt_us));
+	} else if (f->key.proto == L4_UDP && f->u.udp.rtt_us) {
+		heading(l, "UDP");
+		add(l, "First answer", "%s after the first datagram",
+		    rtt_text(r, sizeof(r), f->u.udp.rtt_us));
 	}
 	if (f->icmp_err_count)
 		add(l, "ICMP errors", "%u, last: %s", f->icmp_err_count,

@@ -631,6 +631,34 @@ START_TEST(test_icmp_echo_id_zero)
 }
 END_TEST
 
+/* A UDP exchange's response time, as RustNet's DNS timer: the first answer
+ * after the first query (later ones do not change it); a flow never
+ * answered has none. It survives the flow's close into the history. */
+START_TEST(test_udp_response_time)
+{
+	struct tracker t;
+	struct events es;
+	tr_init(&t, &es, 100, 100, 0);
+	udp(&t, C_IP, 40000, S_IP, 53, 30, T0);
+	ck_assert_uint_eq(only_flow(&t)->u.udp.rtt_us, 0);
+	udp(&t, C_IP, 40000, S_IP, 53, 30, T0 + 500);		/* a retry */
+	udp(&t, S_IP, 53, C_IP, 40000, 80, T0 + 1234);
+	udp(&t, C_IP, 40000, S_IP, 53, 30, T0 + 9000);
+	udp(&t, S_IP, 53, C_IP, 40000, 80, T0 + 9100);
+	struct flow *f = only_flow(&t);
+	ck_assert_uint_eq(f->u.udp.rtt_us, 1234);
+	uint32_t id = f->id;
+	tracker_advance(&t, T0 + 100 * SEC);
+	ck_assert_uint_eq(t.history.count, 1);
+	const struct flow *h = history_get(&t.history, 0);
+	ck_assert_uint_eq(h->id, id);
+	ck_assert_uint_eq(h->u.udp.rtt_us, 1234);
+	udp(&t, C_IP, 40001, S_IP, 9, 10, T0 + 101 * SEC);	/* never answered */
+	ck_assert_uint_eq(only_flow(&t)->u.udp.rtt_us, 0);
+	tracker_free(&t);
+}
+END_TEST
+
 START_TEST(test_arp_pair)
 {
 	struct tracker t;
@@ -1066,6 +1094,7 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_icmp_echo_by_id);
 	tcase_add_test(tc, test_icmp_requester_not_source);
 	tcase_add_test(tc, test_icmp_echo_id_zero);
+	tcase_add_test(tc, test_udp_response_time);
 	tcase_add_test(tc, test_arp_pair);
 	tcase_add_test(tc, test_icmp_error_noted_on_flow);
 	tcase_add_test(tc, test_hide_loopback);
