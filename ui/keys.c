@@ -270,6 +270,14 @@ static void handle_key(struct ui *u, int ch);
  * is milliseconds: a held arrow key must not pay it every time). */
 void ui_key(struct ui *u, int ch)
 {
+	/* Keys come in batches (a paste, keys typed ahead, a test's send-keys):
+	 * one after a filter or sort change acts on the rows that change made,
+	 * not on those drawn before it ("/ tls Enter c" copied the first row of
+	 * the unfiltered table). The display is frozen while paused. */
+	if (u->model_dirty && !u->paused) {
+		ui_rebuild(u);
+		u->model_dirty = 0;
+	}
 	enum ui_sort sort = u->sort;
 	int desc = u->sort_desc, group = u->group, hist = u->show_history;
 	unsigned fgen = u->filter_gen;
