@@ -130,9 +130,9 @@ static void usage(FILE *out)
 "      --theme-color TOKEN=COLOUR[,...]  change one of the theme's colours, as\n"
 "                             RustNet's [theme.overrides]: warn=#d97706, key=lightcyan\n"
 "      --sort COLUMN[:asc|:desc]  the UI's sort at start (the columns of its s key:\n"
-"                             protocol, interface, local, remote, state, service,\n"
-"                             application, rtt, bandwidth, process; default: order\n"
-"                             of first packet)\n"
+"                             protocol, interface, local, remote, location, state,\n"
+"                             service, application, rtt, bandwidth, process;\n"
+"                             default: order of first packet)\n"
 "      --group none|process|remote  the UI's grouping at start (its a and A keys)\n"
 "      --units bytes|bits     the UI's rates in bytes/s (default) or bits/s (b key)\n"
 "      --format text|json|msgpack  headless output format (default text); msgpack:\n"
@@ -787,7 +787,7 @@ static enum options_result apply_option(struct options *o, int c, const char *ar
 			col = n_cols;
 		if (col == n_cols) {
 			complain(st, "--sort %s: expected a column (created, protocol, interface, local, "
-				 "remote, state, service, application, rtt, bandwidth, process), optionally with "
+				 "remote, location, state, service, application, rtt, bandwidth, process), optionally with "
 				 ":asc or :desc\n", shown(arg));
 			return OPTIONS_EXIT_USAGE;
 		}

@@ -93,9 +93,10 @@ struct options {
 /* --theme's presets (ui/tui.c has their colours, in this order). */
 #define OPTIONS_THEMES "vivid", "muted", "catppuccin-mocha", "tokyo-night", "gruvbox", "nord"
 
-/* --sort's columns, in the order of the UI's `s` (ui/ui.h enum ui_sort). */
-#define OPTIONS_SORT_COLUMNS "created", "protocol", "interface", "local", "remote", "state", "service", \
-	"application", "rtt", "bandwidth", "process"
+/* --sort's columns, in the order of the UI's `s` (ui/ui.h enum ui_sort);
+ * location (the Loc column) only with GeoIP files. */
+#define OPTIONS_SORT_COLUMNS "created", "protocol", "interface", "local", "remote", "location", "state", \
+	"service", "application", "rtt", "bandwidth", "process"
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
 

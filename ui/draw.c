@@ -46,7 +46,7 @@ static const struct col cols[COL_COUNT] = {
 	[COL_IFACE] = { "If", SORT_IFACE, 4, 10, 0 },	/* flows on several interfaces only */
 	[COL_LOCAL] = { "Local", SORT_LOCAL, 15, 21, 0 },
 	[COL_REMOTE] = { "Remote", SORT_REMOTE, 17, 21, 0 },
-	[COL_LOC] = { "Loc", SORT_REMOTE, 3, 3, 0 },	/* with GeoIP files only */
+	[COL_LOC] = { "Loc", SORT_LOC, 3, 4, 0 },	/* with GeoIP files only; 4: its sort arrow */
 	[COL_STATE] = { "State", SORT_STATE, 11, 14, 0 },	/* QUIC_CONNECTED */
 	[COL_SERVICE] = { "Service", SORT_SERVICE, 8, 9, 0 },	/* 8: with its sort arrow */
 	[COL_APP] = { "Application", SORT_APP, 12, 40, 0 },
@@ -94,7 +94,7 @@ static void layout(const struct ui *u, int width, int w[COL_COUNT])
 	 * (RustNet's column: it takes its separator's cell too), and the
 	 * application the rest. */
 	static const struct { enum col_id c; int to; } grow[] = {
-		{ COL_REMOTE, 21 }, { COL_STATE, 14 }, { COL_APP, 24 }, { COL_PROTO, 6 },
+		{ COL_REMOTE, 21 }, { COL_LOC, 4 }, { COL_STATE, 14 }, { COL_APP, 24 }, { COL_PROTO, 6 },
 		{ COL_LOCAL, 21 }, { COL_RTT, 8 }, { COL_DOWN, 10 }, { COL_UP, 10 }, { COL_PROCESS, 16 },
 		{ COL_IFACE, 8 }, { COL_SERVICE, 9 }, { COL_APP, 40 }, { COL_REMOTE, 47 },
 		{ COL_LOCAL, 47 },

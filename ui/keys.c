@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/app.h"
+#include "core/geoip.h"
 #include "core/names.h"
 #include "core/resolver.h"
 #include "core/record.h"
@@ -508,6 +509,8 @@ static void handle_key(struct ui *u, int ch)
 		}
 		u->sort = (enum ui_sort)((u->sort + 1) % SORT_COUNT);
 		if (u->sort == SORT_IFACE && !u->iface_col)	/* no If column to sort by */
+			u->sort = (enum ui_sort)(u->sort + 1);
+		if (u->sort == SORT_LOC && !geoip_current)	/* nor a Loc column (RustNet's too) */
 			u->sort = (enum ui_sort)(u->sort + 1);
 		u->sort_desc = ui_sort_default_desc(u->sort);
 		ui_set_status(u, "sort: %s", ui_sort_name(u->sort));

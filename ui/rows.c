@@ -213,7 +213,7 @@ static void key_addr(char *key, const struct flow *f, const uint8_t *addr, uint1
 static int needs_text(const struct ui *u)
 {
 	return (u->filter && !filter_is_empty(u->filter)) || u->group ||
-	       u->sort == SORT_STATE || u->sort == SORT_SERVICE || u->sort == SORT_APP ||
+	       u->sort == SORT_STATE || u->sort == SORT_SERVICE || u->sort == SORT_APP || u->sort == SORT_LOC ||
 	       u->sort == SORT_PROCESS || u->sort == SORT_PROTO;
 }
 
@@ -271,6 +271,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	}
 	case SORT_LOCAL: key_addr(r->key, f, flow_src_addr(f), flow_src_port(f)); break;
 	case SORT_REMOTE: key_addr(r->key, f, flow_dst_addr(f), flow_dst_port(f)); break;
+	case SORT_LOC: key_text(r->key, t.loc[0] ? t.loc : "\x7f"); break;	/* none last */
 	case SORT_STATE: key_text(r->key, t.state); break;
 	case SORT_SERVICE: key_text(r->key, t.service); break;
 	case SORT_APP: key_text(r->key, t.app); break;

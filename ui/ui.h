@@ -27,7 +27,7 @@ enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_INTERFACES, SCR_C
 /* Sortable columns, in the order `s` cycles them (left to right). */
 enum ui_sort {
 	SORT_CREATED = 0,	/* default: order of first packet, no marker */
-	SORT_PROTO, SORT_IFACE, SORT_LOCAL, SORT_REMOTE, SORT_STATE, SORT_SERVICE, SORT_APP,
+	SORT_PROTO, SORT_IFACE, SORT_LOCAL, SORT_REMOTE, SORT_LOC, SORT_STATE, SORT_SERVICE, SORT_APP,
 	SORT_RTT, SORT_BANDWIDTH, SORT_PROCESS,
 	SORT_COUNT
 };

@@ -406,18 +406,21 @@ START_TEST(test_ui_settings)
 	struct captured c;
 	parse_args(&o, &c, ARGS("--sort", "bandwidth", "--group", "remote", "--units", "bits"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
-	ck_assert_int_eq(o.ui_sort, 9);	/* OPTIONS_SORT_COLUMNS: ..., application, rtt, bandwidth */
+	ck_assert_int_eq(o.ui_sort, 10);	/* OPTIONS_SORT_COLUMNS: ..., application, rtt, bandwidth */
 	ck_assert_int_eq(o.ui_sort_desc, -1);	/* the column's own direction */
 	ck_assert_int_eq(o.ui_group, 2);
 	ck_assert_int_eq(o.ui_bits, 1);
 	parse_args(&o, &c, ARGS("--sort=process:desc", "--group", "process", "--units", "bytes"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
-	ck_assert_int_eq(o.ui_sort, 10);
+	ck_assert_int_eq(o.ui_sort, 11);	/* process */
 	ck_assert_int_eq(o.ui_sort_desc, 1);
 	parse_args(&o, &c, ARGS("--sort", "rtt:asc", "--group", "process", "--units", "bytes"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
-	ck_assert_int_eq(o.ui_sort, 8);
+	ck_assert_int_eq(o.ui_sort, 9);	/* rtt */
 	ck_assert_int_eq(o.ui_sort_desc, 0);
+	parse_args(&o, &c, ARGS("--sort", "location"));
+	ck_assert_int_eq(c.rc, OPTIONS_RUN);
+	ck_assert_int_eq(o.ui_sort, 5);
 	parse_args(&o, &c, ARGS("--sort=process:desc", "--group", "process", "--units", "bytes"));
 	ck_assert_int_eq(c.rc, OPTIONS_RUN);
 	ck_assert_int_eq(o.ui_sort_desc, 1);
@@ -527,7 +530,7 @@ START_TEST(test_config_applies)
 	ck_assert_int_eq(o.no_color, 1);
 	ck_assert_uint_eq(o.n_plugin_dirs, 2);
 	ck_assert_str_eq(o.plugin_dirs[1], "/opt/b");
-	ck_assert_int_eq(o.ui_sort, 9);	/* bandwidth */
+	ck_assert_int_eq(o.ui_sort, 10);	/* bandwidth */
 	ck_assert_int_eq(o.ui_group, 1);
 	ck_assert_int_eq(o.ui_bits, 1);
 	ck_assert_int_eq(o.resolve_dns, 1);
