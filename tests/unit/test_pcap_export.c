@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/unit/unit.h"
@@ -185,37 +184,31 @@ END_TEST
  * written most of them when its buffer filled): "351 of 351". */
 static void loss_counted_exactly(enum pcap_export_format fmt, const char *name)
 {
+	/* In this process, not a forked child: a forked dynamic glibc under
+	 * qemu-aarch64 can deadlock (tools/cross-build.sh). Only the soft limit
+	 * is lowered, so it can be raised again. */
 	char *path = tmp_path(name);
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	pid_t child = fork();
-	ck_assert_int_ge(child, 0);
-	if (child == 0) {
-		struct rlimit rl = { 100000, 100000 };
-		char err[512];
-		signal(SIGXFSZ, SIG_IGN);	/* writes past it fail with EFBIG */
-		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
-			_exit(2);
-		struct pcap_export *x = pcap_export_open(path, fmt, 1, 65535, "eth7", err, sizeof(err));
-		if (!x)
-			_exit(3);
-		static uint8_t buf[700];
-		for (int i = 0; i < 400; i++) {
-			struct pcap_pkthdr h = { { 1700000000 + i, 0 }, sizeof(buf), sizeof(buf) };
-			pcap_export_packet(x, 1, &h, buf, NULL);
-			if (i % 150 == 149)
-				pcap_export_flush(x);	/* the lifecycle's flushes */
-		}
-		unsigned long long lost = pcap_export_close(x);
-		_exit(write(fds[1], &lost, sizeof(lost)) == sizeof(lost) ? 0 : 4);
+	char err[512];
+	struct rlimit old, rl;
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	if (old.rlim_max != RLIM_INFINITY && old.rlim_max < 100000)
+		return;		/* a smaller limit already: nothing to show */
+	void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);	/* writes past it fail with EFBIG */
+	rl.rlim_cur = 100000;
+	rl.rlim_max = old.rlim_max;
+	struct pcap_export *x = pcap_export_open(path, fmt, 1, 65535, "eth7", err, sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	static uint8_t buf[700];
+	for (int i = 0; i < 400; i++) {
+		struct pcap_pkthdr h = { { 1700000000 + i, 0 }, sizeof(buf), sizeof(buf) };
+		pcap_export_packet(x, 1, &h, buf, NULL);
+		if (i % 150 == 149)
+			pcap_export_flush(x);	/* the lifecycle's flushes */
 	}
-	close(fds[1]);
-	unsigned long long lost = 0;
-	ck_assert_int_eq(read(fds[0], &lost, sizeof(lost)), sizeof(lost));
-	close(fds[0]);
-	int st;
-	ck_assert_int_eq(waitpid(child, &st, 0), child);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d", st);
+	unsigned long long lost = pcap_export_close(x);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, prev);
 	char perr[PCAP_ERRBUF_SIZE];
 	pcap_t *p = pcap_open_offline(path, perr);
 	ck_assert_msg(p != NULL, "%s", perr);
