@@ -346,6 +346,8 @@ static int stale_for(const struct owners *o, const struct sock_entry *e, const s
 	return (int32_t)(e->added_ms - (uint32_t)(f->first_seen_us / 1000u)) < 0;
 }
 
+static const uint8_t any[16];	/* the wildcard address, 0.0.0.0 or :: */
+
 /* An ICMP echo flow (tracker.c keys it by the echo identifier, in both
  * ports) whose requester is here, or may be: the requester's ping socket,
  * bound to its address or to none, whose port is that identifier. An
@@ -361,7 +363,6 @@ static int ping_flow(const struct owners *o, const struct flow *f)
 
 static uint32_t lookup_ping(const struct owners *o, const struct flow *f, int other_ns)
 {
-	static const uint8_t any[16];
 	const struct flow_key *fk = &f->key;
 	struct sock_key k;
 	uint32_t h;
@@ -396,7 +397,6 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
 		return 0;
 	const struct flow_key *fk = &f->key;
-	static const uint8_t any[16];
 	struct sock_key k;
 	uint32_t h;
 	/* The exact tuple, as either end's socket sees it; between two other
