@@ -47,6 +47,7 @@ struct pcap_export {
 	char ifname[256];		/* the interface or file packets now come from */
 	uint64_t packets, lost, unflushed, other_link;
 	int failed;			/* reported once */
+	int oom_told;			/* a block's allocation failure reported */
 	int failed_once;		/* the file's offset was read at the first failure */
 	/* What stdio holds and may not have written: each unflushed packet's
 	 * end in the file (bytes handed to stdio so far), so that a failed
@@ -381,6 +382,17 @@ void pcap_export_packet(struct pcap_export *x, int dlt, const struct pcap_pkthdr
 	put_option(b, PCAPNG_OPT_COMMENT, x->comment.buf,
 		   x->comment.len < PCAPNG_COMMENT_MAX ? x->comment.len : PCAPNG_COMMENT_MAX);
 	int rc = end_block(x, 1);	/* counted in x->handed */
+	if (rc < 0 && b->oom) {
+		/* The block could not be built: nothing went to the file, so
+		 * this packet is lost and the file is still whole (no end to
+		 * note, no write to blame); the next one is tried afresh. */
+		if (!x->oom_told)
+			fprintf(stderr, "netlens: --pcapng-export %s: out of memory; a packet was not "
+				"written\n", x->path);
+		x->oom_told = 1;
+		x->lost++;
+		return;
+	}
 	note_unflushed(x, 0);
 	if (rc < 0)
 		write_failed(x);

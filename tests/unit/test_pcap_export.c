@@ -9,7 +9,10 @@
  *    written \xHH so the key=value pairs still split on spaces;
  *  - a path that is a symlink is refused and its target left alone;
  *  - a file that stops growing (a full disk: here RLIMIT_FSIZE) counts as
- *    lost exactly the packets it lacks.
+ *    lost exactly the packets it lacks;
+ *  - a pcapng block that cannot be built for want of memory (realloc is
+ *    wrapped for this program, tests/Makefile.inc) is one lost packet and
+ *    the file stays whole.
  */
 #include "config.h"
 
@@ -26,6 +29,18 @@
 #include "core/owners.h"
 #include "core/pcap_export.h"
 #include "core/strbuf.h"
+
+/* Linked with -Wl,--wrap=realloc: core's reallocs come here, and fail
+ * while fail_realloc_over is non-zero for sizes above it. */
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+static size_t fail_realloc_over;
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (fail_realloc_over && n > fail_realloc_over)
+		return NULL;
+	return __real_realloc(p, n);
+}
 
 static const size_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1514, 65000 };
 #define NLENS (sizeof(lens) / sizeof(lens[0]))
@@ -236,6 +251,43 @@ START_TEST(pcapng_loss_counted_exactly)
 }
 END_TEST
 
+/* The 20 000-byte packet's block cannot grow: it is counted lost, the file
+ * holds the other two and nothing is taken for a failed write (the export
+ * goes on). Before, it was counted in no total. */
+START_TEST(pcapng_block_oom_counted_lost)
+{
+	char err[512];
+	char *path = tmp_path("oom.pcapng");
+	struct pcap_export *x = pcap_export_open(path, PCAP_EXPORT_PCAPNG, 1, 65535, "eth7", err,
+						 sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	static uint8_t buf[20000];
+	const size_t sizes[3] = { 100, sizeof(buf), 200 };
+	for (int i = 0; i < 3; i++) {
+		struct pcap_pkthdr h = { { 1700000000 + i, 0 }, (bpf_u_int32)sizes[i],
+					 (bpf_u_int32)sizes[i] };
+		fail_realloc_over = i == 1 ? 4096 : 0;
+		pcap_export_packet(x, 1, &h, buf, NULL);
+	}
+	fail_realloc_over = 0;
+	ck_assert_uint_eq(pcap_export_packets(x), 3);
+	ck_assert_uint_eq(pcap_export_close(x), 1);
+	char perr[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, perr);
+	ck_assert_msg(p != NULL, "%s", perr);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), 1);
+	ck_assert_uint_eq(h->caplen, 100);
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), 1);
+	ck_assert_uint_eq(h->caplen, 200);
+	ck_assert_int_eq(h->ts.tv_sec, 1700000002);
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), PCAP_ERROR_BREAK);
+	pcap_close(p);
+	unlink(path);
+}
+END_TEST
+
 static Suite *pcap_export_suite(void)
 {
 	Suite *s = suite_create("pcap_export");
@@ -246,6 +298,7 @@ static Suite *pcap_export_suite(void)
 	tcase_add_test(tc, symlink_refused);
 	tcase_add_test(tc, pcap_loss_counted_exactly);
 	tcase_add_test(tc, pcapng_loss_counted_exactly);
+	tcase_add_test(tc, pcapng_block_oom_counted_lost);
 	suite_add_tcase(s, tc);
 	return s;
 }
