@@ -670,7 +670,8 @@ static void draw_overview(struct ui *u, int y0, int h)
 
 static void draw_title(struct ui *u)
 {
-	static const char *const names[SCR_COUNT] = { "Overview", "Details", "Processes", "Interfaces" };
+	static const char *const names[SCR_COUNT] = { "Overview", "Details", "Processes", "Interfaces",
+						       "Graph" };
 	struct app *a = u->app;
 	char s[256], r1[32], r2[32];
 	attrset(u->color ? COLOR_PAIR(CP_TITLE) | A_BOLD : A_REVERSE | A_BOLD);
@@ -837,6 +838,7 @@ void ui_draw(struct ui *u)
 	case SCR_DETAILS: ui_draw_details(u, y0, h); break;
 	case SCR_PROCESSES: ui_draw_processes(u, y0, h); break;
 	case SCR_INTERFACES: ui_draw_interfaces(u, y0, h); break;
+	case SCR_GRAPH: ui_draw_graph(u, y0, h); break;
 	default: break;
 	}
 	draw_status(u);

@@ -241,7 +241,7 @@ static void mouse(struct ui *u)
 		return;
 	}
 	if (ev.y == 0) {	/* the title bar: the view names */
-		static const int starts[] = { 10, 21, 31, 43 };
+		static const int starts[SCR_COUNT] = { 10, 21, 31, 43, 56 };
 		for (int i = SCR_COUNT - 1; i >= 0; i--)
 			if (ev.x >= starts[i]) {
 				u->screen = (enum ui_screen)i;
@@ -313,7 +313,7 @@ static void handle_key(struct ui *u, int ch)
 		/* Any other key closes the help; as in RustNet the view keys
 		 * still act (and q still arms the quit). */
 		if (ch != 'q' && ch != '\t' && ch != KEY_BTAB && ch != ']' && ch != '[' &&
-		    !(ch >= '1' && ch <= '4'))
+		    !(ch >= '1' && ch <= '5'))
 			return;
 	}
 	if (u->editing && filter_key(u, ch))
@@ -353,7 +353,7 @@ static void handle_key(struct ui *u, int ch)
 	case KEY_BTAB: case '[':
 		next_screen(u, -1);
 		break;
-	case '1': case '2': case '3': case '4':	/* RustNet: jump to a view */
+	case '1': case '2': case '3': case '4': case '5':	/* RustNet: jump to a view */
 		u->screen = (enum ui_screen)(ch - '1');
 		u->list_scroll = 0;
 		break;

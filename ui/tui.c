@@ -155,6 +155,7 @@ static void update(struct ui *u)
 		ui_rebuild(u);
 		u->model_dirty = 0;
 	}
+	ui_graph_sample(u);
 	ui_sample_selected(u);
 	u->last_packets = t->stats.packets;
 	ui_draw(u);

@@ -22,7 +22,7 @@
 
 struct app;
 
-enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_INTERFACES, SCR_COUNT };
+enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_INTERFACES, SCR_GRAPH, SCR_COUNT };
 
 /* Sortable columns, in the order `s` cycles them (left to right). */
 enum ui_sort {
@@ -115,6 +115,26 @@ struct ui_proc {		/* Processes screen: one aggregate */
 	uint64_t bytes_down, bytes_up;
 };
 
+/* The Graph view's series (graph.c): one sample a second, the last minute. */
+enum ui_series_id {
+	SER_DOWN, SER_UP,		/* bytes/s */
+	SER_OPENED, SER_CLOSED,		/* connections a second */
+	SER_RTT,			/* mean TCP round trip of the open rows, ms; -1 none */
+	SER_RETX, SER_TCP_PKTS,		/* in the sample's span: for the loss rate */
+	SER_COUNT
+};
+
+struct ui_graph {
+	double s[SER_COUNT][UI_SPARK];
+	unsigned n;			/* samples taken; the latest at (n - 1) % UI_SPARK */
+	uint64_t cur_s;			/* the latest sample's second (tracker clock) */
+	uint64_t span;			/* seconds it spans (0: the first) */
+	/* The tracker's flows created, closed (and evicted), TCP
+	 * retransmissions and TCP packets: at the latest sample's start, and
+	 * at the last reading. */
+	uint64_t base[4], last[4];
+};
+
 struct ui {
 	struct app *app;
 	ev_io input_w;
@@ -199,6 +219,8 @@ struct ui {
 
 	struct ui_proc *procs;	/* owned */
 	uint32_t n_procs, procs_cap;
+
+	struct ui_graph graph;
 };
 
 extern struct ui *ui_current;
@@ -244,6 +266,10 @@ void ui_draw_interfaces(struct ui *u, int y0, int h);
 void ui_draw_help(struct ui *u);
 void ui_ifaces_sample(struct ui *u);
 void ui_iface_rates(const struct ui *u, int i, double *rx, double *tx);
+
+/* graph.c */
+void ui_graph_sample(struct ui *u);	/* at each redraw, after the rows' rebuild */
+void ui_draw_graph(struct ui *u, int y0, int h);
 
 /* keys.c */
 void ui_key(struct ui *u, int ch);
