@@ -670,8 +670,8 @@ static void draw_overview(struct ui *u, int y0, int h)
 
 static void draw_title(struct ui *u)
 {
-	static const char *const names[SCR_COUNT] = { "Overview", "Details", "Processes", "Interfaces",
-						       "Graph" };
+	static const char *const names[SCR_COUNT] = { "Overview", "Details", "Processes", "Graph",
+						       "Interfaces" };
 	struct app *a = u->app;
 	char s[256], r1[32], r2[32];
 	attrset(u->color ? COLOR_PAIR(CP_TITLE) | A_BOLD : A_REVERSE | A_BOLD);

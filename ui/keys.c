@@ -241,7 +241,7 @@ static void mouse(struct ui *u)
 		return;
 	}
 	if (ev.y == 0) {	/* the title bar: the view names */
-		static const int starts[SCR_COUNT] = { 10, 21, 31, 43, 56 };
+		static const int starts[SCR_COUNT] = { 10, 21, 31, 43, 51 };
 		for (int i = SCR_COUNT - 1; i >= 0; i--)
 			if (ev.x >= starts[i]) {
 				u->screen = (enum ui_screen)i;

@@ -193,7 +193,7 @@ static const char *const help_lines[][2] = {
 	{ "q q", "quit (press twice)" },
 	{ "Ctrl+C", "quit at once" },
 	{ "Tab / Shift+Tab", "next / previous view (also ] and [)" },
-	{ "1 2 3 4 5", "overview, details, processes, interfaces, graph" },
+	{ "1 2 3 4 5", "overview, details, processes, graph, interfaces" },
 	{ "r", "reset the view (sort, filter, grouping, closed rows)" },
 	{ "i", "side panel on / off (other views: interfaces)" },
 	{ "h", "this help (any key closes it)" },

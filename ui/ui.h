@@ -22,7 +22,9 @@
 
 struct app;
 
-enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_INTERFACES, SCR_GRAPH, SCR_COUNT };
+/* In RustNet's order (1 Overview, 2 Details, 3 Activity, 4 Graph); the
+ * interfaces table, a sub-view of Activity there (i), is a fifth. */
+enum ui_screen { SCR_OVERVIEW, SCR_DETAILS, SCR_PROCESSES, SCR_GRAPH, SCR_INTERFACES, SCR_COUNT };
 
 /* Sortable columns, in the order `s` cycles them (left to right). */
 enum ui_sort {
