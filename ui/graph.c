@@ -255,7 +255,7 @@ static void draw_top_processes(struct ui *u, int y, int x, int w, int h)
 	attrset(A_BOLD);
 	ui_put(y, x, w, s, 0);
 	attrset(A_NORMAL);
-	ui_procs_build(u);
+	ui_procs_build(u, 0);
 	/* by rate, then connections: a selection sort of the first few, so
 	 * the Processes view keeps its own order */
 	int shown = 0;

@@ -524,10 +524,51 @@ void ui_rows_free(struct ui_rows *r)
 
 /* Processes screen: one row per process name, busiest first. Flows without
  * an owner are counted under "(unknown process)", as grouping by process names them. */
-void ui_procs_build(struct ui *u)
+/* One open row's remote end, for counting a process' peers. */
+struct peer_of { uint32_t proc; uint8_t family; uint8_t addr[16]; uint64_t bytes; };
+
+static int cmp_peer(const void *pa, const void *pb)
+{
+	const struct peer_of *a = pa, *b = pb;
+	if (a->proc != b->proc)
+		return a->proc < b->proc ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+/* Each process' distinct remote addresses (RustNet's "unique remote
+ * endpoints", capped) and the one its rows moved the most bytes with. */
+static void procs_peers(struct ui *u, struct peer_of *v, uint32_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_peer);
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i + 1;
+		uint64_t bytes = v[i].bytes;
+		while (j < n && !cmp_peer(&v[i], &v[j]))
+			bytes += v[j++].bytes;
+		struct ui_proc *p = &u->procs[v[i].proc];
+		if (p->remotes < UI_PROC_REMOTES)
+			p->remotes++;
+		if (!p->top_peer[0] || bytes > p->top_bytes) {
+			struct flow addr_of;	/* record_addr wants a flow for its family */
+			memset(&addr_of, 0, sizeof(addr_of));
+			addr_of.key.family = v[i].family;
+			char buf[64];
+			const char *a = record_addr(&addr_of, v[i].addr, buf);
+			snprintf(p->top_peer, sizeof(p->top_peer), "%s", a ? a : "?");
+			p->top_bytes = bytes;
+		}
+		i = j;
+	}
+}
+
+void ui_procs_build(struct ui *u, int peers)
 {
 	u->n_procs = 0;
 	uint64_t now = ui_now(u);
+	struct peer_of *pv = peers && u->rows.n ? malloc(u->rows.n * sizeof(*pv)) : NULL;
+	uint32_t npv = 0;
 	for (uint32_t i = 0; i < u->rows.n; i++) {
 		const struct ui_row *r = &u->rows.v[i];
 		if (r->header || r->closed)
@@ -551,8 +592,10 @@ void ui_procs_build(struct ui *u)
 			if (u->n_procs == u->procs_cap) {
 				uint32_t cap = u->procs_cap ? u->procs_cap * 2 : 64;
 				struct ui_proc *v = realloc(u->procs, cap * sizeof(*v));
-				if (!v)
+				if (!v) {
+					free(pv);
 					return;
+				}
 				u->procs = v;
 				u->procs_cap = cap;
 			}
@@ -565,5 +608,16 @@ void ui_procs_build(struct ui *u)
 		p->up += flow_rate_share(f, now, DIR_FWD);
 		p->bytes_down += f->bytes[DIR_REV];
 		p->bytes_up += f->bytes[DIR_FWD];
+		if (pv && (f->key.family == 4 || f->key.family == 6)) {
+			struct peer_of *e = &pv[npv++];
+			memset(e, 0, sizeof(*e));
+			e->proc = (uint32_t)(p - u->procs);
+			e->family = f->key.family;
+			memcpy(e->addr, flow_dst_addr(f), f->key.family == 4 ? 4 : 16);
+			e->bytes = f->bytes[DIR_REV] + f->bytes[DIR_FWD];
+		}
 	}
+	if (pv)
+		procs_peers(u, pv, npv);
+	free(pv);
 }

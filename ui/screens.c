@@ -61,7 +61,7 @@ const char *ui_proc_sort_name(enum ui_proc_sort by)
 void ui_draw_processes(struct ui *u, int y0, int h)
 {
 	char s[256], r1[32], r2[32], b1[32], b2[32];
-	ui_procs_build(u);
+	ui_procs_build(u, 1);
 	proc_sort_ui = u;
 	if (u->n_procs > 1)
 		qsort(u->procs, u->n_procs, sizeof(*u->procs), cmp_proc);
@@ -89,6 +89,19 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 		 12 + (u->proc_sort == PSORT_UP ? wide : 0), t[3],
 		 12 + (u->proc_sort == PSORT_RECEIVED ? wide : 0), t[4],
 		 12 + (u->proc_sort == PSORT_SENT ? wide : 0), t[5]);
+	/* RustNet's activity columns, as the width allows: each process' part
+	 * of the traffic, its distinct remote addresses, its top peer. */
+	int share_col = COLS >= 96, remotes_col = COLS >= 104, peer_col = COLS >= 120;
+	double total = 0;
+	for (uint32_t i = 0; i < u->n_procs; i++)
+		total += u->procs[i].down + u->procs[i].up;
+	size_t l = strlen(s);
+	if (share_col)
+		l += (size_t)snprintf(s + l, sizeof(s) - l, " %5s", "Share");
+	if (remotes_col && l < sizeof(s))
+		l += (size_t)snprintf(s + l, sizeof(s) - l, " %7s", "Remotes");
+	if (peer_col && l < sizeof(s))
+		snprintf(s + l, sizeof(s) - l, " %s", "Top peer (bytes)");
 	header(u, y0, s);
 	if (u->list_scroll > (int)u->n_procs - (h - 1))
 		u->list_scroll = (int)u->n_procs - (h - 1);
@@ -105,6 +118,21 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 			 ui_human_rate(r1, sizeof(r1), p->down), ui_human_rate(r2, sizeof(r2), p->up),
 			 ui_human_bytes(b1, sizeof(b1), (double)p->bytes_down),
 			 ui_human_bytes(b2, sizeof(b2), (double)p->bytes_up));
+		l = strlen(s);
+		if (share_col) {
+			double bw = p->down + p->up;
+			char pct[16];
+			snprintf(pct, sizeof(pct), total > 0 ? "%.0f%%" : "-", total > 0 ? bw / total * 100 : 0);
+			l += (size_t)snprintf(s + l, sizeof(s) - l, " %5s", pct);
+		}
+		if (remotes_col && l < sizeof(s)) {
+			char rn[16];
+			snprintf(rn, sizeof(rn), "%u%s", p->remotes, p->remotes >= UI_PROC_REMOTES ? "+" : "");
+			l += (size_t)snprintf(s + l, sizeof(s) - l, " %7s", rn);
+		}
+		if (peer_col && p->top_peer[0] && l < sizeof(s))
+			snprintf(s + l, sizeof(s) - l, " %s (%s)", p->top_peer,
+				 ui_human_bytes(b1, sizeof(b1), (double)p->top_bytes));
 		ui_put(y0 + i, 0, COLS, s, 0);
 	}
 	if (!u->n_procs) {

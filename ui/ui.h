@@ -115,7 +115,12 @@ struct ui_proc {		/* Processes screen: one aggregate */
 	uint32_t flows;
 	double down, up;
 	uint64_t bytes_down, bytes_up;
+	/* ui_procs_peers(): RustNet's activity columns */
+	uint32_t remotes;	/* distinct remote addresses, at most UI_PROC_REMOTES */
+	char top_peer[48];	/* the remote address with the most bytes, "" none */
+	uint64_t top_bytes;
 };
+#define UI_PROC_REMOTES 256	/* counted per process; more show as "256+" */
 
 /* The Graph view's series (graph.c): one sample a second, the last minute. */
 enum ui_series_id {
@@ -241,7 +246,9 @@ const struct flow *ui_header_flow(struct ui *u, const struct ui_row *h);
 void ui_rows_free(struct ui_rows *r);
 const char *ui_sort_name(enum ui_sort s);
 int ui_sort_default_desc(enum ui_sort s);
-void ui_procs_build(struct ui *u);
+/* The Processes view's aggregates of the open rows; with peers, also each
+ * one's distinct remote addresses and top peer (a sort of the rows). */
+void ui_procs_build(struct ui *u, int peers);
 
 /* text.c: cells on the screen */
 void ui_put(int y, int x, int w, const char *s, int right);
