@@ -255,10 +255,14 @@ static void draw_row(struct ui *u, int y, int x0, const int w[COL_COUNT], const 
 			title = u->group == GROUP_REMOTE ? "(no address)" : "(unknown process)";
 		else if (u->group == GROUP_REMOTE)	/* the key is binary: a member names it */
 			title = (m = ui_header_flow(u, r)) ? record_addr(m, flow_dst_addr(m), addr) : "?";
-		snprintf(t, sizeof(t), "%s %s  (%u connection%s, %s)",
+		/* RustNet's group titles count TCP and UDP too (when there are) */
+		char kinds[48] = "";
+		if (r->group_tcp || r->group_udp)
+			snprintf(kinds, sizeof(kinds), ": TCP %u UDP %u", r->group_tcp, r->group_udp);
+		snprintf(t, sizeof(t), "%s %s  (%u connection%s%s, %s)",
 			 r->folded ? (u->utf8 ? "\xe2\x96\xb8" : "+") : (u->utf8 ? "\xe2\x96\xbe" : "-"),
-			 title, r->group_count,
-			 r->group_count == 1 ? "" : "s", ui_human_rate(rate, sizeof(rate), r->bw));
+			 title, r->group_count, r->group_count == 1 ? "" : "s", kinds,
+			 ui_human_rate(rate, sizeof(rate), r->bw));
 		ui_put(y, x0, width, t, 0);
 		attrset(A_NORMAL);
 		return;

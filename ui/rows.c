@@ -257,6 +257,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 	r->index = index;
 	r->closed = (uint8_t)closed;
 	r->header = 0;
+	r->proto = f->key.proto;
 	r->group_count = 0;
 	r->bw = closed ? 0 : flow_rate(f, now, DIR_FWD) + flow_rate(f, now, DIR_REV);
 	r->share = closed ? 0 : flow_rate_share(f, now, DIR_FWD) + flow_rate_share(f, now, DIR_REV);
@@ -373,6 +374,8 @@ static void insert_headers(struct ui *u)
 			for (uint32_t j = w + 1; j < rs->n + groups && !rs->v[j].header &&
 			     !memcmp(rs->v[j].gkey, h->gkey, UI_KEY_LEN); j++) {
 				h->group_count++;
+				h->group_tcp += rs->v[j].proto == L4_TCP;
+				h->group_udp += rs->v[j].proto == L4_UDP;
 				h->bw += rs->v[j].share;
 			}
 		}

@@ -65,7 +65,9 @@ struct ui_row {
 	uint8_t header;		/* a group's title row (grouped view): id, index and
 				 * closed then name its first flow */
 	uint8_t folded;		/* header rows: its flows are hidden (Space, Left) */
+	uint8_t proto;		/* the flow's enum l4_proto (flow rows) */
 	uint32_t group_count;	/* header rows: flows in the group */
+	uint32_t group_tcp, group_udp;	/* header rows: ... of them TCP, UDP (RustNet's) */
 	double bw;		/* down + up, bytes/s */
 	double share;		/* its part of a group's rate (flow_rate_share) */
 	double gbw;		/* grouped, sorted on bandwidth: the group's bw, which orders the groups */
