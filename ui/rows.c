@@ -18,6 +18,7 @@
 #include "core/dpi.h"
 #include "core/lifecycle.h"
 #include "core/names.h"
+#include "core/oui.h"
 #include "core/owners.h"
 #include "core/geoip.h"
 #include "core/kubernetes.h"
@@ -77,19 +78,29 @@ void ui_sanitize(char *out, size_t n, const char *s, size_t len)
 
 struct text_ctx { struct flow_text *t; };
 
-static void collect_field(void *ctx, const char *key, const char *label, const char *val, size_t len)
+/* One more text the free-text filter searches, sanitised into the pool;
+ * NULL when the pool or the list is full. */
+static const char *push_extra(struct flow_text *t, const char *val, size_t len)
 {
-	struct flow_text *t = ((struct text_ctx *)ctx)->t;
-	(void)label;
 	if (t->n_extra >= sizeof(t->extra) / sizeof(t->extra[0]))
-		return;
+		return NULL;
 	size_t room = sizeof(t->pool) - t->pool_used;
 	if (room < 8)
-		return;
+		return NULL;
 	char *dst = t->pool + t->pool_used;
 	ui_sanitize(dst, room > 256 ? 256 : room, val, len);
 	t->extra[t->n_extra++] = dst;
 	t->pool_used += strlen(dst) + 1;
+	return dst;
+}
+
+static void collect_field(void *ctx, const char *key, const char *label, const char *val, size_t len)
+{
+	struct flow_text *t = ((struct text_ctx *)ctx)->t;
+	(void)label;
+	const char *dst = push_extra(t, val, len);
+	if (!dst)
+		return;
 	if (!strncmp(key, "ssh.", 4) && strlen(t->ssh) + strlen(dst) + 2 < sizeof(t->ssh)) {
 		if (t->ssh[0])
 			strcat(t->ssh, " ");
@@ -149,6 +160,16 @@ void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
 			ui_sanitize(t->host, sizeof(t->host), h, hl);
 		struct text_ctx c = { t };
 		dpi_foreach_field(dpi_current, f->dpi, collect_field, &c);
+	}
+	/* RustNet's free text also finds an ARP flow by its ends' vendors. */
+	if (f->key.proto == L4_ARP && oui_current) {
+		static const uint8_t zero[6];
+		for (int e = 0; e < 2; e++) {
+			const uint8_t *m = e ? f->u.arp.mac_b : f->u.arp.mac_a;
+			const char *v = memcmp(m, zero, 6) ? oui_vendor(oui_current, m) : NULL;
+			if (v)
+				push_extra(t, v, strlen(v));
+		}
 	}
 	/* The owning process: a local program chose its name, so it is
 	 * sanitised like wire text. */
