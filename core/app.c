@@ -68,6 +68,7 @@ static const char *reason_name(enum close_reason r)
 	case CLOSE_NEW_GENERATION: return "new_generation";
 	case CLOSE_SHUTDOWN: return "shutdown";
 	case CLOSE_CLEARED: return "cleared";
+	case CLOSE_WORKER_LOST: return "worker_lost";
 	}
 	return "unknown";
 }

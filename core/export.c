@@ -845,6 +845,7 @@ void export_flow_end(struct exporter *e, const struct flow *f, enum close_reason
 	case CLOSE_NEW_GENERATION: r.end_reason = EXPORT_END_DETECTED; break;
 	case CLOSE_SHUTDOWN: r.end_reason = tcp_over ? EXPORT_END_DETECTED : EXPORT_END_FORCED; break;
 	case CLOSE_CLEARED: r.end_reason = EXPORT_END_FORCED; break;
+	case CLOSE_WORKER_LOST: r.end_reason = EXPORT_END_FORCED; break;
 	}
 	struct side *s = side_of(e, f);
 	if (s) {

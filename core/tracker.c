@@ -647,7 +647,7 @@ static void drop_cb(struct flow *f, void *ctx)
 		return;
 	*mask &= ~c->bit;
 	if (!*mask) {
-		close_flow(c->t, f, CLOSE_SHUTDOWN);
+		close_flow(c->t, f, CLOSE_WORKER_LOST);
 		c->closed++;
 	}
 }

@@ -24,6 +24,8 @@ enum close_reason {
 	CLOSE_NEW_GENERATION,	/* a SYN reused the tuple after close */
 	CLOSE_SHUTDOWN,		/* netlens is exiting (still reported as open) */
 	CLOSE_CLEARED,		/* the user cleared the tables */
+	CLOSE_WORKER_LOST,	/* --workers: the worker that held it died (the
+				 * connection may well go on); never on the wire */
 };
 
 /* Decides whether an address belongs to this machine (live capture). */
@@ -121,7 +123,7 @@ struct flow *tracker_mirror_flow(struct tracker *t, const struct flow *src,
 void tracker_mirror_close(struct tracker *t, const struct flow *src,
 			  const struct dpi_results *res, enum close_reason why, unsigned w);
 /* Worker w is gone: its parts are dropped; flows only it held are closed
- * (CLOSE_SHUTDOWN: they may well go on). Returns how many were closed. */
+ * (CLOSE_WORKER_LOST: they may well go on). Returns how many were closed. */
 uint32_t tracker_mirror_drop_worker(struct tracker *t, unsigned w);
 
 /* Active TCP analytics summed over open flows. */

@@ -607,7 +607,7 @@ START_TEST(test_parent_split_flow)
 	ck_assert_uint_eq(tracker_mirror_drop_worker(&t, 2), 0);
 	ck_assert_uint_eq(tracker_mirror_drop_worker(&t, 1), 1);	/* the last part gone */
 	ck_assert_uint_eq(n_closed, 1);
-	ck_assert_int_eq(last_why, CLOSE_SHUTDOWN);
+	ck_assert_int_eq(last_why, CLOSE_WORKER_LOST);
 	ck_assert_uint_eq(t.table.count, 0);
 	tracker_free(&t);
 }
