@@ -4,7 +4,8 @@
  * Real vectors: tests/dissectors/vectors/ssdp/NAME.bin, UDP payloads taken
  * from a capture (tcpdump) of minidlnad 1.3.0 (Debian 12) announcing itself
  * (NOTIFY ssdp:byebye and ssdp:alive) and answering the M-SEARCHes of
- * miniupnpc's upnpc 2.2.4 (`upnpc -l`), in two network namespaces; the
+ * miniupnpc's upnpc 2.2.4 (`upnpc -l`), and of GSSDP 1.6.2 searching and
+ * answering (tests/integration/gssdp_peer.py), in two network namespaces; the
  * values asserted below are those tshark 4.0 shows for them (see README
  * there). Crafted messages (named so) cover what those programs do not
  * send: USER-AGENT, lower-case names, bare LF, HTTP/1.0, broken forms.
@@ -95,26 +96,32 @@ static uint8_t *load(const char *name, size_t *len)
 #define UUID "uuid:4d696e69-444c-164e-9d41-6ac2387b63ca"
 #define MINIDLNA "Debian DLNADOC/1.50 UPnP/1.0 MiniDLNA/1.3.0"
 #define DESC "http://10.232.0.2:8200/rootDesc.xml"
+#define PROBE "urn:netlens-test:device:Probe:1"
+#define PUUID "uuid:6e65746c-656e-7300-0000-000000000001"
+#define GSSDP "Linux/6.18.44-fc-v1272 UPnP/1.0 GSSDP/1.6.2"
 
 /* The real vectors and what tshark shows in them. */
 static const struct vec {
 	const char *name;
 	uint16_t sport, dport;	/* as captured */
-	const char *method, *state, *st, *nts, *usn, *location, *server;
+	const char *method, *state, *st, *nts, *usn, *location, *server, *ua;
 } vecs[] = {
 	{ "minidlna_notify_byebye", DEV_PORT, SSDP, "NOTIFY", "SSDP_NOTIFY", UUID, "ssdp:byebye", UUID,
-	  NULL, NULL },
+	  NULL, NULL, NULL },
 	{ "minidlna_notify_alive", DEV_PORT, SSDP, "NOTIFY", "SSDP_NOTIFY", UUID, "ssdp:alive", UUID, DESC,
-	  MINIDLNA },
+	  MINIDLNA, NULL },
 	{ "minidlna_notify_alive_service", DEV_PORT, SSDP, "NOTIFY", "SSDP_NOTIFY",
 	  "urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1", "ssdp:alive",
-	  UUID "::urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1", DESC, MINIDLNA },
+	  UUID "::urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1", DESC, MINIDLNA, NULL },
 	{ "miniupnpc_msearch_igd", CP_PORT, SSDP, "M-SEARCH", "SSDP_M_SEARCH",
-	  "urn:schemas-upnp-org:device:InternetGatewayDevice:1", NULL, NULL, NULL, NULL },
+	  "urn:schemas-upnp-org:device:InternetGatewayDevice:1", NULL, NULL, NULL, NULL, NULL },
 	{ "miniupnpc_msearch_rootdevice", CP_PORT, SSDP, "M-SEARCH", "SSDP_M_SEARCH", "upnp:rootdevice",
-	  NULL, NULL, NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "minidlna_response", SSDP, CP_PORT, "RESPONSE", "SSDP_RESPONSE", "upnp:rootdevice", NULL,
-	  UUID "::upnp:rootdevice", DESC, MINIDLNA },
+	  UUID "::upnp:rootdevice", DESC, MINIDLNA, NULL },
+	{ "gssdp_msearch", 32808, SSDP, "M-SEARCH", "SSDP_M_SEARCH", PROBE, NULL, NULL, NULL, NULL, GSSDP },
+	{ "gssdp_response", SSDP, 32808, "RESPONSE", "SSDP_RESPONSE", PROBE, NULL, PUUID "::" PROBE,
+	  "http://10.232.0.2:4004/desc.xml", GSSDP, NULL },
 };
 #define N_VECS (int)(sizeof(vecs) / sizeof(vecs[0]))
 
@@ -137,8 +144,8 @@ static void assert_vec(const struct fh_flow *ff, const struct vec *v)
 	assert_str(ff, "ssdp.notification_subtype", v->nts);
 	assert_str(ff, "ssdp.usn", v->usn);
 	assert_str(ff, "ssdp.location", v->location);
-	assert_str(ff, "ssdp.server", v->server);
-	assert_str(ff, "ssdp.user_agent", NULL);
+	assert_str(ff, "ssdp.server", strcmp(v->method, "M-SEARCH") ? v->server : NULL);
+	assert_str(ff, "ssdp.user_agent", strcmp(v->method, "M-SEARCH") ? NULL : v->ua);
 	ck_assert_int_eq(ff->f.errors, 0);
 }
 
@@ -552,6 +559,9 @@ START_TEST(test_every_truncation)
 	size_t loc_end = header_end(full, n, "LOCATION:");
 	size_t srv_end = header_end(full, n, "SERVER:");
 	size_t man_end = header_end(full, n, "MAN:");
+	size_t ua_end = search ? header_end(full, n, "USER-AGENT:") : 0;
+	if (search)
+		srv_end = 0;	/* a search's SERVER is not read */
 	ck_assert(start_end > 0 && st_end > 0);
 	for (int off = 0; off < 2; off++) {
 		for (size_t len = 0; len <= n; len++) {
@@ -589,6 +599,7 @@ START_TEST(test_every_truncation)
 				assert_str(&ff, "ssdp.usn", usn_end && len >= usn_end ? v->usn : NULL);
 				assert_str(&ff, "ssdp.location", loc_end && len >= loc_end ? v->location : NULL);
 				assert_str(&ff, "ssdp.server", srv_end && len >= srv_end ? v->server : NULL);
+				assert_str(&ff, "ssdp.user_agent", ua_end && len >= ua_end ? v->ua : NULL);
 			}
 			fh_close(&ff);
 			free(b);
