@@ -15,6 +15,7 @@
 const struct nl_dissector *nl_builtin_dns_entry(void);
 const struct nl_dissector *nl_builtin_http_entry(void);
 const struct nl_dissector *nl_builtin_ssdp_entry(void);
+const struct nl_dissector *nl_builtin_ntp_entry(void);
 const struct nl_dissector *nl_builtin_ssh_entry(void);
 const struct nl_dissector *nl_builtin_tls_entry(void);
 #ifdef NETLENS_BUILTIN_QUIC
@@ -25,6 +26,7 @@ const struct nl_dissector *nl_builtin_quic_entry(void);
 static const nl_dissector_entry_fn builtins[] = {
 	nl_builtin_dns_entry,
 	nl_builtin_http_entry,
+	nl_builtin_ntp_entry,
 #ifdef NETLENS_BUILTIN_QUIC
 	nl_builtin_quic_entry,
 #endif
