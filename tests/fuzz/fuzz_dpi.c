@@ -16,8 +16,9 @@
  *   header   [limit BE16][disable]
  *            limit bit 15: the default stream cap (16 MiB), else
  *            2 * (limit & 0x7fff) bytes (0 - 64 KiB, so the cap is hit);
- *            disable bit 7: bits 0-4 disable built-in dissector 0-4
- *            (loader_disable, in plugins/builtin.c's order)
+ *            disable bit 7: bit (i % 7) disables built-in dissector i
+ *            (loader_disable, in plugins/builtin.c's order: every one can
+ *            be, as their number grows, without changing the layout)
  *
  *   op       [op]: bits 0-2 pick flow slot k (of 8), bits 3-7 (t) the kind:
  *     t 0-19   a packet on k: [ctl][len][seq bytes][payload]; len one
@@ -649,8 +650,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	loader_load_builtins(&dpi.set, &dpi.api);
 	CHECK(dpi.set.n >= 4 && dpi.set.rejected == 0);
 	if (disable & 0x80)
-		for (unsigned i = 0; i < dpi.set.n && i < 5; i++)
-			if (disable & 1u << i)
+		for (unsigned i = 0; i < dpi.set.n; i++)
+			if (disable & 1u << (i % 7))
 				loader_disable(&dpi.set, dpi.set.v[i].d.name);
 	dpi_set_stream_limit(&dpi, limit & 0x8000 ? DPI_STREAM_LIMIT_DEFAULT
 				   : (size_t)(limit & 0x7fff) * 2);
