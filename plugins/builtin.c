@@ -15,6 +15,7 @@
 const struct nl_dissector *nl_builtin_dns_entry(void);
 const struct nl_dissector *nl_builtin_http_entry(void);
 const struct nl_dissector *nl_builtin_ssh_entry(void);
+const struct nl_dissector *nl_builtin_stun_entry(void);
 const struct nl_dissector *nl_builtin_tls_entry(void);
 #ifdef NETLENS_BUILTIN_QUIC
 const struct nl_dissector *nl_builtin_quic_entry(void);
@@ -28,6 +29,7 @@ static const nl_dissector_entry_fn builtins[] = {
 	nl_builtin_quic_entry,
 #endif
 	nl_builtin_ssh_entry,
+	nl_builtin_stun_entry,
 	nl_builtin_tls_entry,
 };
 
