@@ -273,14 +273,18 @@ static const char *const class_names[4] = { "Request", "Indication", "Success Re
 static const char *const class_labels[4] = { "STUN_REQUEST", "STUN_INDICATION", "STUN_SUCCESS",
 					     "STUN_ERROR" };
 
-/* Copies an attribute's text (at most NL_MAX_STR bytes) into a field. */
+/* Copies an attribute's text (at most NL_MAX_STR bytes) into a field, up
+ * to a NUL: coturn's reason phrases carry NULs as padding inside the
+ * attribute's length ("Unsupported address family\0\0"), and tshark ends
+ * the string there too. */
 static void set_text(const struct nl_host_api *api, struct nl_flow *flow, uint16_t field,
 		     struct nl_reader v)
 {
 	char buf[NL_MAX_STR];
-	size_t n = nl_reader_left(&v);
-	if (n > sizeof(buf))
-		n = sizeof(buf);
+	size_t n = 0;
+	uint8_t c;
+	while (n < sizeof(buf) && nl_peek_u8(&v, n, &c) == 0 && c != 0)
+		n++;
 	if (nl_get_bytes(&v, buf, n) == 0)
 		api->set_str(flow, field, buf, n);
 }
