@@ -220,13 +220,17 @@ static enum parse parse_msg(struct nl_reader r, int datagram, int classic_ok, st
 	uint32_t cookie = nl_span_be32(h, 4);
 	uint16_t type = nl_span_be16(h, 0), len = nl_span_be16(h, 2);
 	int classic = 0;
+	/* Not the top bits 00: RTP/SRTP, ChannelData (0x40-0x7f), never
+	 * broken STUN, whatever bytes 4-7 hold. */
+	if (type & 0xc000)
+		return P_NOT;
 	if (cookie != STUN_COOKIE) {
 		/* cheapest first: most datagrams offered end here */
 		if (!classic_ok || !classic_type(type))
 			return P_NOT;
 		classic = 1;
 	}
-	if ((type & 0xc000) || (len & 3))
+	if (len & 3)
 		return classic ? P_NOT : P_BAD;
 	if (datagram ? len != nl_reader_left(&r) : len > nl_reader_left(&r)) {
 		if (!datagram && len <= NL_MAX_STREAM - STUN_HDR_LEN)
@@ -389,7 +393,7 @@ static enum nl_verdict stun_tcp(const struct nl_host_api *api, struct nl_flow *f
 {
 	int dir = p->from_client ? 1 : 0;
 	uint8_t stop = dir ? SF_STOP_C : SF_STOP_S;
-	struct nl_reader s = p->data;
+	struct nl_reader s = nl_reader_rest(&p->data);	/* offsets from where it stands */
 	size_t pos = st->consumed[dir];
 	enum nl_verdict v = NL_NEED_MORE;
 
