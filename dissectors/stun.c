@@ -215,8 +215,21 @@ static enum parse parse_msg(struct nl_reader r, int datagram, int classic_ok, st
 			    size_t *total)
 {
 	uint8_t h[STUN_HDR_LEN];
+	if (!datagram && !nl_reader_has(&r, sizeof(h))) {
+		/* A TCP stream's first bytes: wait for the header only while
+		 * what is there can begin one (text, TLS records' later bytes
+		 * and most binary protocols are turned down at once). */
+		static const uint8_t cookie[4] = { 0x21, 0x12, 0xa4, 0x42 };
+		uint8_t c;
+		if (nl_peek_u8(&r, 0, &c) == 0 && (c & 0xc0))
+			return P_NOT;
+		for (size_t i = 0; i < 4 && !classic_ok; i++)
+			if (nl_peek_u8(&r, 4 + i, &c) == 0 && c != cookie[i])
+				return P_NOT;
+		return P_MORE;
+	}
 	if (nl_get_bytes(&r, h, sizeof(h)) < 0)
-		return datagram ? P_NOT : P_MORE;
+		return P_NOT;
 	uint32_t cookie = nl_span_be32(h, 4);
 	uint16_t type = nl_span_be16(h, 0), len = nl_span_be16(h, 2);
 	int classic = 0;

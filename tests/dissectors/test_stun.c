@@ -1157,6 +1157,23 @@ START_TEST(test_tcp_not_mine_and_cuts)
 	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, http, sizeof(http) - 1, 0), NL_NOT_MINE);
 	ck_assert(no_fields(&ff));
 	fh_close(&ff);
+	/* a first byte that cannot begin STUN is turned down at once, a
+	 * binary one once its bytes 4-7 are no cookie */
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, "G", 1, 0), NL_NOT_MINE);
+	fh_close(&ff);
+	static const uint8_t tls[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01 };
+	for (size_t len = 1; len <= sizeof(tls); len++) {
+		fh_open(&ff, D());
+		ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, tls, len, 0),
+				 len < 5 ? NL_NEED_MORE : NL_NOT_MINE);
+		ck_assert(no_fields(&ff));
+		fh_close(&ff);
+	}
+	/* on 3478 an RFC 3489 header (no cookie) is waited for */
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, PORT_S, tls, sizeof(tls), 0), NL_NEED_MORE);
+	fh_close(&ff);
 	const struct seg *s = &tcp_turn[0];
 	for (size_t len = 0; len < s->n; len++) {
 		fh_open(&ff, D());
