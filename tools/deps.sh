@@ -15,6 +15,7 @@ TEST="tshark tcpdump nginx-light curl bind9-dnsutils dnsmasq-base openssh-server
  clang libclang-rt-14-dev nfdump pmacct nftables mmdb-bin libmaxmind-db-writer-perl"
 TEST="$TEST minidlna miniupnpc python3-gi gir1.2-gssdp-1.6"	# dpi-ssdp.test: UPnP devices and searchers
 TEST="$TEST chrony ntpsec-ntpdig"	# dpi-ntp.test (ntpsec itself conflicts with chrony)
+TEST="$TEST coturn"
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"
