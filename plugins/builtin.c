@@ -1,8 +1,8 @@
 /*
  * builtin.c - the dissectors linked into the program (configure
  * --enable-builtin-dissectors), for systems with no dynamic loader or no room
- * for five more files. Each is the same source as its plugin, compiled with
- * its entry renamed (dissectors/Makefile.inc) so the five can coexist; the
+ * for a file per dissector. Each is the same source as its plugin, compiled
+ * with its entry renamed (dissectors/Makefile.inc) so they can coexist; the
  * descriptor and the ABI are those of the plugin.
  */
 #include "config.h"
