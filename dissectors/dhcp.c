@@ -97,6 +97,7 @@
 #define O6_RELAY_MSG 9
 #define O6_FQDN 39
 #define M6_ADVERTISE 2
+#define M6_CONFIRM 4
 #define M6_REPLY 7
 #define M6_RELAY_FORW 12
 #define M6_RELAY_REPL 13
@@ -537,12 +538,15 @@ static void v6_emit(const struct nl_host_api *api, struct nl_flow *flow, struct 
 		api->set_u64(flow, F_XID, m->xid);
 	if (m->have_duid && (n = duid_mac(m->duid, text)))
 		api->set_str(flow, F_CLIENT_MAC, text, n);
-	if (m->have_fqdn) {
+	uint8_t inner = m->type[m->depth - 1];
+	/* RFC 4704 4: the option belongs only in SOLICIT, ADVERTISE, REQUEST,
+	 * RENEW, REBIND and REPLY (dhclient -S sends it in an
+	 * INFORMATION-REQUEST too, where tshark does not read it either) */
+	if (m->have_fqdn && inner != M6_CONFIRM && inner <= M6_REPLY) {
 		nl_reader_skip(&m->fqdn, 1);	/* flags (RFC 4704 4.1) */
 		if ((n = wire_name(m->fqdn, text)))
 			api->set_str(flow, F_HOSTNAME, text, n);
 	}
-	uint8_t inner = m->type[m->depth - 1];
 	if (m->have_ia && (inner == M6_ADVERTISE || inner == M6_REPLY) && ia_addr(m->ia, text) == 0)
 		api->set_str(flow, F_ASSIGNED_ADDR, text, strlen(text));
 }
