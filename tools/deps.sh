@@ -13,6 +13,7 @@ TEST="tshark tcpdump nginx-light curl bind9-dnsutils dnsmasq-base openssh-server
  openssh-client iputils-ping iputils-arping iperf3 iproute2 python3 python3-scapy
  tmux valgrind openssl netcat-openbsd time procps ngtcp2-client ngtcp2-server python3-msgpack
  clang libclang-rt-14-dev nfdump pmacct nftables mmdb-bin libmaxmind-db-writer-perl"
+TEST="$TEST busybox isc-dhcp-client"	# dpi-dhcp.test: udhcpc, dhclient -6
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"
