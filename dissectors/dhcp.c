@@ -95,6 +95,7 @@
 #define O6_IA_NA 3
 #define O6_IAADDR 5
 #define O6_RELAY_MSG 9
+#define O6_VENDOR_CLASS 16
 #define O6_FQDN 39
 #define M6_ADVERTISE 2
 #define M6_CONFIRM 4
@@ -405,8 +406,8 @@ struct v6_msg {
 	int depth;			/* levels read */
 	uint32_t xid;			/* of the innermost (client/server) message */
 	int have_xid;
-	int have_duid, have_fqdn, have_ia;
-	struct nl_reader duid, fqdn, ia;	/* option data */
+	int have_duid, have_fqdn, have_ia, have_vc;
+	struct nl_reader duid, fqdn, ia, vc;	/* option data */
 };
 
 /* Walks the options of one level; sets *inner to the relayed message of a
@@ -440,6 +441,9 @@ static int v6_options(struct nl_reader r, struct v6_msg *m, int relay, struct nl
 				return -1;	/* flags */
 			m->fqdn = d;
 			m->have_fqdn = 1;
+		} else if (code == O6_VENDOR_CLASS && !m->have_vc) {
+			m->vc = d;	/* checked when read: only shown, never trusted */
+			m->have_vc = 1;
 		} else if (code == O6_IA_NA && !m->have_ia) {
 			if (len < 12)
 				return -1;	/* IAID, T1, T2 */
@@ -521,6 +525,22 @@ static int ia_addr(struct nl_reader ia, char out[INET6_ADDRSTRLEN])
 	return -1;
 }
 
+/* The first vendor-class-data item of a Vendor Class option (RFC 8415
+ * 21.16: enterprise-number, then items of a 2-byte length and data), when
+ * it is whole and printable ASCII; its length, 0 otherwise. */
+static size_t vendor_class6(struct nl_reader d, char out[NL_MAX_STR])
+{
+	if (nl_reader_skip(&d, 4) < 0)	/* enterprise-number: not shown */
+		return 0;
+	uint16_t len = nl_get_be16(&d);
+	if (!nl_reader_ok(&d) || len == 0 || len > NL_MAX_STR || nl_get_bytes(&d, out, len) < 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (out[i] < 0x20 || out[i] > 0x7e)
+			return 0;
+	return len;
+}
+
 static void v6_emit(const struct nl_host_api *api, struct nl_flow *flow, struct dhcp_flow *st,
 		    struct v6_msg *m)
 {
@@ -547,6 +567,8 @@ static void v6_emit(const struct nl_host_api *api, struct nl_flow *flow, struct 
 		if ((n = wire_name(m->fqdn, text)))
 			api->set_str(flow, F_HOSTNAME, text, n);
 	}
+	if (m->have_vc && (n = vendor_class6(m->vc, text)))
+		api->set_str(flow, F_VENDOR_CLASS, text, n);
 	if (m->have_ia && (inner == M6_ADVERTISE || inner == M6_REPLY) && ia_addr(m->ia, text) == 0)
 		api->set_str(flow, F_ASSIGNED_ADDR, text, strlen(text));
 }

@@ -417,6 +417,39 @@ START_TEST(test_v6_client_flow)
 }
 END_TEST
 
+/* Option 16 (RFC 8415 21.16), real: dhclient -6 -S with a vendor class */
+START_TEST(test_v6_vendor_class)
+{
+	struct fh_flow ff;
+	one(&ff, 546, 547, "v6_inforeq_vclass");
+	assert_str(&ff, "dhcp.message_type", "INFORMATION-REQUEST");
+	assert_xid(&ff, 0x7b23c6);
+	assert_str(&ff, "dhcp.client_mac", "46:83:77:ed:f4:98");
+	assert_str(&ff, "dhcp.vendor_class", "netlens-vendor");
+	assert_str(&ff, "dhcp.hostname", NULL);	/* option 39 in an INFORMATION-REQUEST */
+	fh_close(&ff);
+
+	/* not shown, the message still read: a control byte in the data, an
+	 * item longer than the option, an option without an item, empty */
+	static const uint8_t bad[][12] = {
+		{ 0, 16, 0, 8, 0, 0, 0x11, 0x8b, 0, 2, 'a', 0x07 },
+		{ 0, 16, 0, 8, 0, 0, 0x11, 0x8b, 0, 3, 'a', 'b' },
+		{ 0, 16, 0, 4, 0, 0, 0x11, 0x8b, 0, 0, 0, 0 },
+		{ 0, 16, 0, 6, 0, 0, 0x11, 0x8b, 0, 0, 0, 0 },
+	};
+	static const size_t blen[] = { 12, 12, 8, 10 };
+	for (size_t i = 0; i < sizeof(blen) / sizeof(blen[0]); i++) {
+		uint8_t b[32] = { 11, 0, 0, 7 };
+		memcpy(b + 4, bad[i], blen[i]);
+		fh_open(&ff, D());
+		ck_assert_int_eq(feed(&ff, 546, 547, b, 4 + blen[i]), NL_NEED_MORE);
+		assert_str(&ff, "dhcp.vendor_class", NULL);
+		assert_xid(&ff, 7);
+		fh_close(&ff);
+	}
+}
+END_TEST
+
 /* RELAY-FORW (RFC 8415 9): hop-count, link and peer address, an
  * Interface-Id option, then the relayed message in option 9. */
 static size_t relay_wrap(uint8_t *out, uint8_t type, const uint8_t *inner, size_t n)
@@ -571,7 +604,7 @@ START_TEST(test_truncations)
 {
 	static const char *const v4[] = { "v4_discover", "v4_offer", "v4_request", "v4_ack", "v4_discover_fqdn",
 					  "v4_offer_fqdn", "v4_request_fqdn", "v4_ack_fqdn" };
-	static const char *const v6[] = { "v6_inforeq", "v6_reply_inforeq", "v6_solicit", "v6_advertise",
+	static const char *const v6[] = { "v6_inforeq", "v6_inforeq_vclass", "v6_reply_inforeq", "v6_solicit", "v6_advertise",
 					  "v6_request", "v6_reply", "v6_release", "v6_reply_release" };
 	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
 		truncate_all(v4[i], 0);
@@ -868,6 +901,7 @@ static Suite *dhcp_suite(void)
 	tcase_add_test(tc, test_v6_solicit);
 	tcase_add_test(tc, test_v6_server_flow);
 	tcase_add_test(tc, test_v6_client_flow);
+	tcase_add_test(tc, test_v6_vendor_class);
 	tcase_add_test(tc, test_v6_relay);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_truncated_option_gives_nothing);

@@ -29,7 +29,8 @@ dhcp_client_mac     chaddr (htype 1, hlen 6); DHCPv6: the Ethernet address
 dhcp_assigned_addr  yiaddr of an OFFER / ACK when not 0.0.0.0; DHCPv6: the
                     first IA Address in IA_NA of an ADVERTISE / REPLY
 dhcp_server_id, dhcp_vendor_class, dhcp_requested_addr
-                    options 54, 60, 50 (DHCPv4)
+                    options 54, 60, 50 (DHCPv4); DHCPv6 option 16's first
+                    vendor-class-data when printable ASCII
 dpi_protocol        "DHCP (<hostname>)", or "DHCP" without one
 all but the type fields: the last message that carried one gives it.
 
@@ -154,6 +155,10 @@ def msg_v6(proto):
             name = first(f, "dhcpv6.client_domain")
             if name:
                 m["dhcp_hostname"] = name.rstrip(".")
+        elif ot == 16 and "dhcp_vendor_class" not in m:
+            data = first(f, "dhcpv6.vendorclass.data")
+            if data and all(0x20 <= ord(c) <= 0x7e for c in data):
+                m["dhcp_vendor_class"] = data
         elif ot == 3 and "ia" not in m:
             m["ia"] = True
             if inner_type in ("ADVERTISE", "REPLY"):
