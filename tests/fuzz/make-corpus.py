@@ -130,6 +130,7 @@ def dhcp_corpus(vdir):
     flows = {'v4_dora': ('v4_discover', 'v4_offer', 'v4_request', 'v4_ack'),
              'v4_fqdn': ('v4_discover_fqdn', 'v4_offer_fqdn', 'v4_request_fqdn', 'v4_ack_fqdn'),
              'v6_inforeq': ('v6_inforeq', 'v6_reply_inforeq'),
+             'v6_vclass': ('v6_inforeq_vclass',),
              'v6_exchange': ('v6_solicit', 'v6_advertise', 'v6_request', 'v6_reply'),
              'v6_release': ('v6_release', 'v6_reply_release')}
     for name, msgs in sorted(flows.items()):
