@@ -16,6 +16,7 @@ TEST="tshark tcpdump nginx-light curl bind9-dnsutils dnsmasq-base openssh-server
 TEST="$TEST minidlna miniupnpc python3-gi gir1.2-gssdp-1.6"	# dpi-ssdp.test: UPnP devices and searchers
 TEST="$TEST chrony ntpsec-ntpdig"	# dpi-ntp.test (ntpsec itself conflicts with chrony)
 TEST="$TEST coturn"
+TEST="$TEST busybox isc-dhcp-client"	# dpi-dhcp.test: udhcpc, dhclient -6
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"
@@ -28,5 +29,14 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer no, without a prompt.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
 apt-get update -q
+# The daemons the tests start themselves, in namespaces (nginx, dnsmasq,
+# chrony, coturn, minidlna), must not start as this machine's services when
+# installed: a policy-rc.d that refuses, for the install only, unless the
+# machine has one of its own.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs

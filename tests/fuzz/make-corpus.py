@@ -36,6 +36,7 @@ DLTS = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276,
 PER_CAPTURE = 12
 SEG = 200
 MINE = ('fuzz_decode', 'fuzz_tls', 'fuzz_http', 'fuzz_ssh', 'fuzz_dns', 'fuzz_quic')
+MINE += ('fuzz_dhcp',)
 UDP_BIT, CLIENT_BIT = 2, 1
 
 
@@ -124,6 +125,29 @@ def dns_corpus(vdir):
         write('fuzz_dns', name, unit(UDP_BIT | port << 2 | CLIENT_BIT, open(c, 'rb').read()))
 
 
+def dhcp_corpus(vdir):
+    # port hint index: 0 = 67 (DHCPv4 server), 3 = 547 (DHCPv6 server)
+    flows = {'v4_dora': ('v4_discover', 'v4_offer', 'v4_request', 'v4_ack'),
+             'v4_fqdn': ('v4_discover_fqdn', 'v4_offer_fqdn', 'v4_request_fqdn', 'v4_ack_fqdn'),
+             'v6_inforeq': ('v6_inforeq', 'v6_reply_inforeq'),
+             'v6_vclass': ('v6_inforeq_vclass',),
+             'v6_exchange': ('v6_solicit', 'v6_advertise', 'v6_request', 'v6_reply'),
+             'v6_release': ('v6_release', 'v6_reply_release')}
+    for name, msgs in sorted(flows.items()):
+        port = 3 if name.startswith('v6') else 0
+        blob = b''
+        for i, m in enumerate(msgs):
+            # the client's messages are the even ones
+            blob += unit(port << 2 | (CLIENT_BIT if i % 2 == 0 else 0),
+                         open(os.path.join(vdir, m + '.bin'), 'rb').read())
+        write('fuzz_dhcp', name, blob)
+    # a SOLICIT relayed (RELAY-FORW, RFC 8415 9.1: an Interface-Id, option 9)
+    sol = open(os.path.join(vdir, 'v6_solicit.bin'), 'rb').read()
+    relay = bytes([12, 0]) + bytes(32) + struct.pack('>HH', 18, 4) + b'eth0' + \
+        struct.pack('>HH', 9, len(sol)) + sol
+    write('fuzz_dhcp', 'v6_relay_forw', unit(3 << 2 | CLIENT_BIT, relay))
+
+
 def quic_corpus(vdir):
     for cap in sorted(glob.glob(os.path.join(vdir, '*.pcap'))):
         client = None
@@ -158,6 +182,8 @@ def main():
             stream_seeds('fuzz_' + proto, os.path.join(vectors, proto))
     if os.path.isdir(os.path.join(vectors, 'dns')):
         dns_corpus(os.path.join(vectors, 'dns'))
+    if os.path.isdir(os.path.join(vectors, 'dhcp')):
+        dhcp_corpus(os.path.join(vectors, 'dhcp'))
     if os.path.isdir(os.path.join(vectors, 'quic')):
         quic_corpus(os.path.join(vectors, 'quic'))
 
