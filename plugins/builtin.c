@@ -17,6 +17,7 @@ const struct nl_dissector *nl_builtin_dns_entry(void);
 const struct nl_dissector *nl_builtin_http_entry(void);
 const struct nl_dissector *nl_builtin_ssdp_entry(void);
 const struct nl_dissector *nl_builtin_ntp_entry(void);
+const struct nl_dissector *nl_builtin_snmp_entry(void);
 const struct nl_dissector *nl_builtin_ssh_entry(void);
 const struct nl_dissector *nl_builtin_stun_entry(void);
 const struct nl_dissector *nl_builtin_tls_entry(void);
@@ -33,6 +34,7 @@ static const nl_dissector_entry_fn builtins[] = {
 #ifdef NETLENS_BUILTIN_QUIC
 	nl_builtin_quic_entry,
 #endif
+	nl_builtin_snmp_entry,
 	nl_builtin_ssdp_entry,
 	nl_builtin_ssh_entry,
 	nl_builtin_stun_entry,
