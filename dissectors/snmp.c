@@ -64,7 +64,7 @@
  * few traps; each may add OIDs. */
 #define SNMP_BUDGET 16
 #define SNMP_MAX_VARBINDS 64	/* walked per message; more is not SNMP we read */
-#define SNMP_MAX_SUBIDS 128	/* RFC 2578 §3.5: at most 128 sub-identifiers */
+#define SNMP_MAX_ARCS 128	/* RFC 2578 §3.5: at most 128 sub-identifiers */
 #define SNMP_MAX_ENGINE_ID 32	/* RFC 3411: 5-32 octets */
 
 enum { F_VERSION, F_COMMUNITY, F_PDU_TYPE, F_REQUEST_ID, F_ERROR_STATUS, F_OIDS, F_USER, F_ENGINE_ID, F_COUNT };
@@ -181,28 +181,34 @@ static int ber_int(struct nl_reader *r, int64_t *out)
 
 /* An OID's contents as dotted text (X.690 §8.19): the first
  * sub-identifier is 40*X+Y, each one base-128 with the high bit saying
- * "more", at most 2^32-1, no 0x80 padding byte in front. Returns the text
- * length, or 0 when the encoding is bad or the text does not fit. */
-static size_t oid_text(struct nl_reader *v, char *out, size_t size)
+ * "more", at most 2^32-1, no 0x80 padding byte in front, at most 128
+ * arcs (the first sub-identifier gives two). Returns the text length; 0
+ * when the text does not fit (a valid OID, not shown rather than shown
+ * cut); -1 when the encoding is bad. */
+static int oid_text(struct nl_reader *v, char *out, size_t size)
 {
 	size_t pos = 0;
-	unsigned count = 0;
+	unsigned count = 0, arcs = 0;
+	int fits = 1;
 	if (nl_reader_left(v) == 0)
-		return 0;
+		return -1;
 	while (nl_reader_left(v) > 0) {
-		if (++count > SNMP_MAX_SUBIDS)
-			return 0;
+		arcs += ++count == 1 ? 2 : 1;
+		if (arcs > SNMP_MAX_ARCS)
+			return -1;
 		uint64_t sub = 0;
 		unsigned nbytes = 0;
 		uint8_t b;
 		do {
 			b = nl_get_u8(v);
 			if (!nl_reader_ok(v) || ++nbytes > 5 || (nbytes == 1 && b == 0x80))
-				return 0;	/* truncated, past 35 bits, or padded */
+				return -1;	/* truncated, past 35 bits, or padded */
 			sub = sub << 7 | (b & 0x7fu);
 		} while (b & 0x80);
 		if (sub > 0xffffffffu)
-			return 0;
+			return -1;
+		if (!fits)
+			continue;
 		int n;
 		if (count == 1) {
 			unsigned x = sub < 40 ? 0 : sub < 80 ? 1 : 2;
@@ -210,10 +216,11 @@ static size_t oid_text(struct nl_reader *v, char *out, size_t size)
 		} else
 			n = snprintf(out + pos, size - pos, ".%llu", (unsigned long long)sub);
 		if (n < 0 || (size_t)n >= size - pos)
-			return 0;
-		pos += (size_t)n;
+			fits = 0;
+		else
+			pos += (size_t)n;
 	}
-	return pos;
+	return fits ? (int)pos : 0;
 }
 
 /* The variable bindings: each a SEQUENCE of an OID and one value. */
@@ -230,11 +237,11 @@ static int walk_varbinds(struct walk *w, struct nl_reader *pdu)
 		    nl_reader_left(&vb) != 0)
 			return -1;
 		char text[NL_MAX_STR];
-		size_t n = oid_text(&name, text, sizeof(text));
-		if (n == 0)
+		int n = oid_text(&name, text, sizeof(text));
+		if (n < 0)
 			return -1;
-		if (w->api)
-			w->api->add_str(w->flow, F_OIDS, text, n);
+		if (n > 0 && w->api)
+			w->api->add_str(w->flow, F_OIDS, text, (size_t)n);
 	}
 	return 0;
 }
