@@ -17,6 +17,7 @@ TEST="$TEST minidlna miniupnpc python3-gi gir1.2-gssdp-1.6"	# dpi-ssdp.test: UPn
 TEST="$TEST chrony ntpsec-ntpdig"	# dpi-ntp.test (ntpsec itself conflicts with chrony)
 TEST="$TEST coturn"
 TEST="$TEST busybox isc-dhcp-client"	# dpi-dhcp.test: udhcpc, dhclient -6
+TEST="$TEST snmpd snmp snmptrapd"	# dpi-snmp.test: net-snmp agent, clients, trap receiver
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"
