@@ -17,6 +17,7 @@ TEST="$TEST minidlna miniupnpc python3-gi gir1.2-gssdp-1.6"	# dpi-ssdp.test: UPn
 TEST="$TEST chrony ntpsec-ntpdig"	# dpi-ntp.test (ntpsec itself conflicts with chrony)
 TEST="$TEST coturn"
 TEST="$TEST busybox isc-dhcp-client"	# dpi-dhcp.test: udhcpc, dhclient -6
+TEST="$TEST vsftpd"	# dpi-ftp.test: the server (curl is the client)
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"
