@@ -92,7 +92,13 @@ struct ftp_state {
 	uint8_t mine;		/* claimed: lines are read and consumed */
 	uint8_t label;		/* enum ftp_label shown */
 	uint8_t greeting;	/* before claiming: the server's first line is 220 */
-	uint8_t auth;		/* AUTH sent, its reply awaited */
+	uint8_t client_ok;	/* before claiming: the client's first lines allow it */
+	uint8_t auth;		/* AUTH sent, its reply awaited: the client's next
+				 * lines are not read (TLS if the reply is 234) */
+	uint8_t commands;	/* client commands read (saturating) */
+	uint8_t auth_at;	/* ... before the AUTH */
+	uint8_t replies;	/* server final replies read, the greeting's first
+				 * (saturating): command i's is number i + 1 */
 	uint8_t done;		/* 234 or 221 read: nothing more */
 };
 
@@ -240,6 +246,8 @@ static void client_line(const struct nl_host_api *api, struct nl_flow *flow, str
 	int i = read_verb(&line, v);
 	if (i == V_UNKNOWN)
 		return;
+	if (st->commands < UINT8_MAX)
+		st->commands++;
 	api->add_str(flow, F_COMMANDS, v, strlen(v));
 	if (is_verb(i, "PASS")) {
 		/* The password is never read nor kept. */
@@ -259,6 +267,7 @@ static void client_line(const struct nl_host_api *api, struct nl_flow *flow, str
 			set_text(api, flow, F_FILE, line);
 	} else if (is_verb(i, "AUTH")) {
 		st->auth = 1;
+		st->auth_at = (uint8_t)(st->commands - 1);
 	}
 }
 
@@ -288,6 +297,16 @@ static void server_line(const struct nl_host_api *api, struct nl_flow *flow, str
 	}
 	api->set_u64(flow, F_REPLY_CODE, (uint64_t)code);
 	set_text(api, flow, F_REPLY_TEXT, line);
+	/* The reply to AUTH: 234, TLS from here on; another, the client
+	 * goes on in the clear. (1xx replies are preliminary, RFC 959 §4.2.) */
+	int to_auth = 0;
+	if (code >= 200) {
+		to_auth = st->auth && st->replies == st->auth_at + 1;
+		if (st->replies < UINT8_MAX)
+			st->replies++;
+		if (to_auth && code != 234)
+			st->auth = 0;
+	}
 	switch (code) {
 	case 220:
 		raise_label(api, flow, st, L_GREETING);
@@ -303,7 +322,7 @@ static void server_line(const struct nl_host_api *api, struct nl_flow *flow, str
 		raise_label(api, flow, st, L_TRANSFER);
 		break;
 	case 234:
-		if (st->auth) {
+		if (to_auth) {
 			raise_label(api, flow, st, L_TLS);
 			st->done = 1;
 		}
@@ -322,7 +341,8 @@ static void read_lines(const struct nl_host_api *api, struct nl_flow *flow, stru
 		       int client, struct nl_reader *r)
 {
 	struct ftp_dir *d = &st->dir[client];
-	for (int n = 0; n < FTP_MAX_LINES && !st->done; n++) {
+	/* Past AUTH the client's bytes wait for its reply. */
+	for (int n = 0; n < FTP_MAX_LINES && !st->done && !(client && st->auth); n++) {
 		size_t content = 0, total = 0;
 		enum scan s = scan_line(r, &content, &total);
 		if (d->flags & FD_SKIP) {
@@ -427,14 +447,21 @@ static enum nl_verdict ftp_dissect(const struct nl_host_api *api, struct nl_flow
 			if (v < 0 || (v > 0 && !on_port && !st->greeting))
 				return NL_NOT_MINE;
 			/* Claimed by the client's first command, which comes
-			 * after this: this side is read then. */
-			return NL_NEED_MORE;
+			 * after this: this side is read then; unless that
+			 * command came first (a capture that starts late, or
+			 * a client that does not wait for the greeting). */
+			if (v == 0 || !st->client_ok)
+				return NL_NEED_MORE;
+		} else {
+			int v = peek_client(&r, on_port);
+			if (v < 0)
+				return NL_NOT_MINE;
+			if (v == 0)
+				return NL_NEED_MORE;
+			st->client_ok = 1;
+			if (!on_port && !st->greeting)
+				return NL_NEED_MORE;	/* wait for the greeting */
 		}
-		int v = peek_client(&r, on_port);
-		if (v < 0)
-			return NL_NOT_MINE;
-		if (v == 0 || (!on_port && !st->greeting))
-			return NL_NEED_MORE;
 		st->mine = 1;
 	}
 
