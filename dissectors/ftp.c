@@ -78,7 +78,6 @@ static const char *const ftp_labels[] = { "", "FTP_GREETING", "FTP_LOGIN", "FTP_
 
 /* ftp_dir.flags */
 #define FD_SKIP 0x01		/* inside an over-long line: drop bytes to its LF */
-#define FD_STARTED 0x02		/* the first line of this side was read */
 
 struct ftp_dir {
 	uint32_t off;		/* bytes read of the call's data (0 again once consumed;
@@ -276,9 +275,10 @@ static void server_line(const struct nl_host_api *api, struct nl_flow *flow, str
 			struct nl_reader line)
 {
 	struct ftp_dir *d = &st->dir[0];
-	int first = !(d->flags & FD_STARTED);
+	/* The greeting: the first final reply (a 120 "ready in n minutes"
+	 * may come before it, RFC 959 §5.4). */
+	int first = st->replies == 0;
 	uint8_t sep = 0;
-	d->flags |= FD_STARTED;
 	int code = read_code(&line, &sep);
 	if (d->ml_code) {
 		/* Inside a multi-line reply only its end line counts. */
@@ -357,7 +357,7 @@ static void read_lines(const struct nl_host_api *api, struct nl_flow *flow, stru
 		if (s == SCAN_MORE)
 			break;
 		if (s == SCAN_LONG) {
-			d->flags |= FD_SKIP | FD_STARTED;
+			d->flags |= FD_SKIP;
 			nl_reader_skip(r, FTP_MAX_LINE);
 			continue;
 		}

@@ -415,6 +415,14 @@ START_TEST(test_lines)
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 
+	/* a 120 before the greeting (RFC 959 §5.4): the 220 is the greeting */
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_s(&ff, 1, "USER a\r\n"), NL_NEED_MORE);
+	ck_assert_int_eq(feed_s(&ff, 0, "120 Ready in 1 minute\r\n220 ProFTPD Server (Debian)\r\n"), NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "ftp.server_software"), "ProFTPD Server (Debian)");
+	ck_assert_str_eq(ff.f.state, "FTP_LOGIN");
+	fh_close(&ff);
+
 	/* an over-long line is skipped to its end; what follows is read */
 	fh_open(&ff, D());
 	char big[3000];
