@@ -14,6 +14,7 @@
 
 const struct nl_dissector *nl_builtin_dhcp_entry(void);
 const struct nl_dissector *nl_builtin_dns_entry(void);
+const struct nl_dissector *nl_builtin_ftp_entry(void);
 const struct nl_dissector *nl_builtin_http_entry(void);
 const struct nl_dissector *nl_builtin_ssdp_entry(void);
 const struct nl_dissector *nl_builtin_ntp_entry(void);
@@ -29,6 +30,7 @@ const struct nl_dissector *nl_builtin_quic_entry(void);
 static const nl_dissector_entry_fn builtins[] = {
 	nl_builtin_dhcp_entry,
 	nl_builtin_dns_entry,
+	nl_builtin_ftp_entry,
 	nl_builtin_http_entry,
 	nl_builtin_ntp_entry,
 #ifdef NETLENS_BUILTIN_QUIC

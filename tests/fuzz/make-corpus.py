@@ -37,6 +37,7 @@ PER_CAPTURE = 12
 SEG = 200
 MINE = ('fuzz_decode', 'fuzz_tls', 'fuzz_http', 'fuzz_ssh', 'fuzz_dns', 'fuzz_quic')
 MINE += ('fuzz_dhcp',)
+MINE += ('fuzz_ftp',)
 UDP_BIT, CLIENT_BIT = 2, 1
 
 
@@ -168,6 +169,13 @@ def quic_corpus(vdir):
             write('fuzz_quic', os.path.splitext(os.path.basename(cap))[0], blob)
 
 
+def ftp_corpus(vdir):
+    stream_seeds('fuzz_ftp', vdir)  # port 21, ABI 1.0 host
+    for name, c, s in pairs(vdir):  # 2121 (off port 21: port_hints[1]), ABI 1.1 host
+        greeting = s[:s.index(b'\n') + 1] if b'\n' in s else s
+        write('fuzz_ftp', name + '-offport', unit(0x44, greeting) + unit(0x45, c) + unit(0x44, s[len(greeting):]))
+
+
 def main():
     vectors = os.path.join(TOP, 'tests', 'dissectors', 'vectors')
     if not os.path.isdir(vectors):
@@ -186,6 +194,8 @@ def main():
         dhcp_corpus(os.path.join(vectors, 'dhcp'))
     if os.path.isdir(os.path.join(vectors, 'quic')):
         quic_corpus(os.path.join(vectors, 'quic'))
+    if os.path.isdir(os.path.join(vectors, 'ftp')):
+        ftp_corpus(os.path.join(vectors, 'ftp'))
 
 
 if __name__ == '__main__':
