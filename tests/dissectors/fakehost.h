@@ -288,6 +288,25 @@ static inline int fh_replay_both(struct fh_flow *old, struct fh_flow *new, uint1
 	return differ;
 }
 
+/* Whether the dissector set no field at all (what a refused or cut
+ * message must leave). */
+static inline int fh_no_fields(const struct fh_flow *ff)
+{
+	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
+		if (ff->f.v[i].set)
+			return 0;
+	return 1;
+}
+
+/* Whether the field of that key is set. */
+static inline int fh_is_set(const struct fh_flow *ff, const char *key)
+{
+	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
+		if (!strcmp(ff->f.d->fields[i].key, key))
+			return ff->f.v[i].set;
+	return 0;
+}
+
 /* The value of a string field by key, or NULL. */
 static inline const char *fh_str(const struct fh_flow *ff, const char *key)
 {

@@ -79,14 +79,6 @@ static enum nl_verdict feed_v(struct fh_flow *ff, uint16_t sport, uint16_t dport
 	return feed(ff, sport, dport, v->b, v->n);
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return ff->f.state[0] == '\0';
-}
-
 static void assert_str(const struct fh_flow *ff, const char *key, const char *want)
 {
 	const char *got = fh_str(ff, key);
@@ -514,7 +506,7 @@ START_TEST(test_v6_relay)
 	n = relay_wrap(b, 12, b, n);
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 547, 547, b, n), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 
 	/* a relay message with nothing relayed: its type, no xid */
@@ -573,7 +565,7 @@ static void truncate_all(const char *name, int v6)
 		enum nl_verdict r = feed(&ff, sp, dp, v.b, len);
 		if (!bound[len]) {
 			ck_assert_msg(r == NL_NOT_MINE, "%s cut at %zu: verdict %d", name, len, r);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 		} else {
 			ck_assert_msg(r == NL_NEED_MORE, "%s cut at %zu: verdict %d", name, len, r);
 			/* whatever it shows, the whole message shows the same */
@@ -652,26 +644,26 @@ START_TEST(test_not_mine)
 	for (size_t i = 0; i < 4; i++) {
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed_v(&ff, ports[i][0], ports[i][1], &v4), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed_v(&ff, ports[i][0], ports[i][1], &v6), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* TCP on 67 */
 	fh_open(&ff, D());
 	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, 68, 67, v4.b, v4.n, 0), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	/* the other version's message on a port of one */
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed_v(&ff, 546, 547, &v4), NL_NOT_MINE);	/* msg-type 1, options do not frame */
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed_v(&ff, 68, 67, &v6), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	/* a DNS query, an NTP packet, nothing, on the DHCP ports */
 	static const uint8_t dns[] = { 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 0, 0, 1, 0, 1 };
@@ -680,11 +672,11 @@ START_TEST(test_not_mine)
 		uint16_t s = k ? 546 : 68, d = k ? 547 : 67;
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, s, d, dns, sizeof(dns)), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, s, d, ntp, sizeof(ntp)), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, s, d, ntp, 0), NL_NOT_MINE);
@@ -709,7 +701,7 @@ START_TEST(test_v4_header_checks)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 68, 67, b, v.n), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* options: a length past the end, a type with no data, a bad length for
@@ -729,7 +721,7 @@ START_TEST(test_v4_header_checks)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_msg(feed(&ff, 68, 67, b, n) == NL_NOT_MINE, "options case %zu", i);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	uint8_t many[1100];
@@ -778,7 +770,7 @@ START_TEST(test_v6_header_checks)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 546, 547, b, v.n), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* an option length past the end; 1-3 bytes after the last option;
@@ -794,7 +786,7 @@ START_TEST(test_v6_header_checks)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_msg(feed(&ff, 546, 547, ms[i].m, ms[i].n) == NL_NOT_MINE, "case %zu", i);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* a bare header is a message; a DUID of another kind gives no MAC */
@@ -883,7 +875,7 @@ START_TEST(test_mutations)
 		size_t len[2] = { s.n, c.n };
 		mut_sport = pairs[i][2][0] == '4' ? 68 : 546;
 		mut_dport = pairs[i][2][0] == '4' ? 67 : 547;
-		mutate_run(D(), orig, len, mut_feed, no_fields, 500, &x);
+		mutate_run(D(), orig, len, mut_feed, fh_no_fields, 500, &x);
 	}
 }
 END_TEST

@@ -48,14 +48,6 @@ static enum nl_verdict feed_s(struct fh_flow *ff, int from_client, const char *s
 	return feed(ff, from_client, s, strlen(s));
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return ff->f.state[0] == '\0';
-}
-
 static char vec_dir[1024];
 
 static const char *vector_dir(void)
@@ -279,7 +271,7 @@ START_TEST(test_auth_tls)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(replay(&ff, PORT_S, c, cl, s, sl, seg), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 
 		fh_open(&ff, D());
@@ -303,15 +295,15 @@ START_TEST(test_auth_tls)
 	ck_assert_int_eq(feed_s(&ff, 1, "FEAT\r\n"), NL_NEED_MORE);
 	ck_assert_int_eq(feed_s(&ff, 0, "220 (vsFTPd 3.0.3)\r\n211-Features:\r\n AUTH TLS\r\n211 End\r\n"),
 			 NL_NEED_MORE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	ck_assert_int_eq(feed_s(&ff, 1, "FEAT\r\nAUTH TLS\r\n"), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	/* FEAT then USER: claimed, FEAT counted */
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed_s(&ff, 0, "220 (vsFTPd 3.0.3)\r\n"), NL_NEED_MORE);
 	ck_assert_int_eq(feed_s(&ff, 1, "FEAT\r\n"), NL_NEED_MORE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	ck_assert_int_eq(feed_s(&ff, 1, "FEAT\r\nUSER bob\r\n"), NL_NEED_MORE);
 	static const char *const fu[] = { "FEAT", "USER", NULL };
 	assert_list(&ff, "ftp.commands", fu);
@@ -364,7 +356,7 @@ START_TEST(test_truncations)
 		ck_assert_int_eq(ff.f.errors, 0);
 		const char *u = fh_str(&ff, "ftp.user");
 		if (n < strlen("USER anonymous\r\n")) {
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 		} else {
 			ck_assert_str_eq(u, "anonymous");
 			const char *last = fh_str(&ff, "ftp.last_command");
@@ -390,7 +382,7 @@ START_TEST(test_lines)
 	 * IAC before ABOR, a 125 transfer */
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed_s(&ff, 0, "220-Welcome to Pure-FTPd\n220-You are user 1\n220 Bye.\n"), NL_NEED_MORE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	ck_assert_int_eq(feed_s(&ff, 1, "user bob\n"), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "ftp.user"), "bob");
 	ck_assert_str_eq(fh_str(&ff, "ftp.last_command"), "user bob");
@@ -466,7 +458,7 @@ START_TEST(test_not_mine)
 			enum nl_verdict a = feed_s(&ff, order, order ? v[i].c : v[i].s);
 			enum nl_verdict b = a == NL_NEED_MORE ? feed_s(&ff, !order, order ? v[i].s : v[i].c) : a;
 			ck_assert_msg(a == NL_NOT_MINE || b == NL_NOT_MINE, "case %zu order %d: %d %d", i, order, a, b);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 			fh_close(&ff);
 		}
 	}
@@ -482,7 +474,7 @@ START_TEST(test_not_mine)
 	for (int i = 0; i < 10; i++)
 		strcat(feats, "FEAT\r\n");
 	ck_assert_int_eq(feed_s(&ff, 1, feats), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 }
 END_TEST
@@ -502,7 +494,7 @@ START_TEST(test_mutations)
 		uint8_t *orig[2] = { load(names[n], "s2c", &len[0]), load(names[n], "c2s", &len[1]) };
 		for (int p = 0; p < 2; p++) {
 			server_port = p ? PORT_OFF : PORT_S;
-			mutate_run(D(), orig, len, feed, no_fields, 300, &x);
+			mutate_run(D(), orig, len, feed, fh_no_fields, 300, &x);
 		}
 		free(orig[0]);
 		free(orig[1]);

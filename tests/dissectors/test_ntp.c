@@ -91,29 +91,12 @@ static enum nl_verdict feed(struct fh_flow *ff, int from_client, const void *b, 
 	return feed_p(ff, from_client, PORT_C, PORT_S, b, n);
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return 1;
-}
-
 static uint64_t u64(const struct fh_flow *ff, const char *key)
 {
 	int found = 0;
 	uint64_t v = fh_u64(ff, key, &found);
 	ck_assert_msg(found, "%s not set", key);
 	return v;
-}
-
-static int has(const struct fh_flow *ff, const char *key)
-{
-	int found = 0;
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (!strcmp(ff->f.d->fields[i].key, key))
-			found = ff->f.v[i].set;
-	return found;
 }
 
 /* A copy of the chrony answer with byte 0, the stratum and the
@@ -164,8 +147,8 @@ START_TEST(test_chrony_exchange)
 	ck_assert_str_eq(fh_list(&ff, "ntp.modes", 0), "client");
 	ck_assert_ptr_null(fh_list(&ff, "ntp.modes", 1));
 	/* The client's stratum 0 and reference ID 0 are not shown. */
-	ck_assert(!has(&ff, "ntp.stratum"));
-	ck_assert(!has(&ff, "ntp.reference_id"));
+	ck_assert(!fh_is_set(&ff, "ntp.stratum"));
+	ck_assert(!fh_is_set(&ff, "ntp.reference_id"));
 
 	ck_assert_int_eq(feed(&ff, 0, chrony_server, sizeof(chrony_server)), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "NTP");
@@ -176,8 +159,8 @@ START_TEST(test_chrony_exchange)
 	ck_assert_ptr_null(fh_list(&ff, "ntp.modes", 2));
 	ck_assert_uint_eq(u64(&ff, "ntp.stratum"), 8);
 	ck_assert_str_eq(fh_str(&ff, "ntp.reference_id"), "127.127.1.1");
-	ck_assert(!has(&ff, "ntp.control_opcode"));
-	ck_assert(!has(&ff, "ntp.private_request"));
+	ck_assert(!fh_is_set(&ff, "ntp.control_opcode"));
+	ck_assert(!fh_is_set(&ff, "ntp.private_request"));
 
 	/* The next poll's request leaves the server's stratum standing. */
 	ck_assert_int_eq(feed(&ff, 1, chrony_client, sizeof(chrony_client)), NL_NEED_MORE);
@@ -228,9 +211,9 @@ START_TEST(test_ntpq_control)
 	ck_assert_str_eq(fh_str(&ff, "ntp.mode"), "control");
 	ck_assert_str_eq(fh_list(&ff, "ntp.modes", 0), "control");
 	ck_assert_str_eq(fh_str(&ff, "ntp.control_opcode"), "read variables");
-	ck_assert(!has(&ff, "ntp.stratum"));
-	ck_assert(!has(&ff, "ntp.reference_id"));
-	ck_assert(!has(&ff, "ntp.private_request"));
+	ck_assert(!fh_is_set(&ff, "ntp.stratum"));
+	ck_assert(!fh_is_set(&ff, "ntp.reference_id"));
+	ck_assert(!fh_is_set(&ff, "ntp.private_request"));
 	ck_assert_int_eq(feed(&ff, 1, ntpq_readstat, sizeof(ntpq_readstat)), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "ntp.control_opcode"), "read status");
 	/* A response (R bit, crafted from the request) with data after the
@@ -274,8 +257,8 @@ START_TEST(test_private_monlist)
 	ck_assert_uint_eq(u64(&ff, "ntp.version"), 2);
 	ck_assert_str_eq(fh_str(&ff, "ntp.mode"), "private");
 	ck_assert_uint_eq(u64(&ff, "ntp.private_request"), 42);
-	ck_assert(!has(&ff, "ntp.stratum"));
-	ck_assert(!has(&ff, "ntp.control_opcode"));
+	ck_assert(!fh_is_set(&ff, "ntp.stratum"));
+	ck_assert(!fh_is_set(&ff, "ntp.control_opcode"));
 	fh_close(&ff);
 	/* The 8-byte header alone is enough. */
 	uint8_t hdr[8] = { 0x97, 0x00, 0x03, 0x14 };	/* a response (R bit), MON_GETLIST */
@@ -329,7 +312,7 @@ START_TEST(test_modes_and_refids)
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 0, m, sizeof(m)), NL_NEED_MORE);
 	ck_assert_uint_eq(u64(&ff, "ntp.stratum"), 0);
-	ck_assert(!has(&ff, "ntp.reference_id"));
+	ck_assert(!fh_is_set(&ff, "ntp.reference_id"));
 	fh_close(&ff);
 }
 END_TEST
@@ -397,11 +380,11 @@ START_TEST(test_truncations)
 			enum nl_verdict r = feed(&ff, 1, copy, n);
 			if (n < v[i].need) {
 				ck_assert_int_eq(r, NL_MALFORMED);
-				ck_assert(no_fields(&ff));
+				ck_assert(fh_no_fields(&ff));
 				ck_assert_str_eq(ff.f.state, "");
 			} else {
 				ck_assert_int_eq(r, NL_NEED_MORE);
-				ck_assert(has(&ff, "ntp.version"));
+				ck_assert(fh_is_set(&ff, "ntp.version"));
 			}
 			fh_close(&ff);
 
@@ -433,14 +416,14 @@ START_TEST(test_malformed_header)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 0, m, sizeof(m)), NL_MALFORMED);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 		/* After a good packet: passed over, the flow goes on. */
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 1, chrony_client, sizeof(chrony_client)), NL_NEED_MORE);
 		ck_assert_int_eq(feed(&ff, 0, m, sizeof(m)), NL_NEED_MORE);
 		ck_assert_str_eq(fh_str(&ff, "ntp.mode"), "client");
-		ck_assert(!has(&ff, "ntp.stratum"));
+		ck_assert(!fh_is_set(&ff, "ntp.stratum"));
 		ck_assert_int_eq(feed(&ff, 0, chrony_server, sizeof(chrony_server)), NL_NEED_MORE);
 		ck_assert_uint_eq(u64(&ff, "ntp.stratum"), 8);
 		fh_close(&ff);
@@ -464,7 +447,7 @@ START_TEST(test_not_mine)
 				fh_open(&ff, D());
 				ck_assert_int_eq(feed_p(&ff, dir, ports[k][0], ports[k][1], v[i].b, v[i].len),
 						 NL_NOT_MINE);
-				ck_assert(no_fields(&ff));
+				ck_assert(fh_no_fields(&ff));
 				ck_assert_str_eq(ff.f.state, "");
 				fh_close(&ff);
 			}
@@ -472,7 +455,7 @@ START_TEST(test_not_mine)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, PORT_C, PORT_S, v[i].b, v[i].len, 0), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* Port 123 as the source (a symmetric peer, or the server's side
@@ -505,7 +488,7 @@ START_TEST(test_mutations)
 	uint8_t *const streams[2] = { s, c };
 	const size_t len[2] = { sizeof(s), sizeof(c) };
 	uint32_t x = 0x7e57;
-	mutate_run(D(), streams, len, mutate_feed, no_fields, 3000, &x);
+	mutate_run(D(), streams, len, mutate_feed, fh_no_fields, 3000, &x);
 }
 END_TEST
 

@@ -236,29 +236,12 @@ static enum nl_verdict feed(struct fh_flow *ff, int from_client, const void *b, 
 	return feed_p(ff, from_client, PORT_C, PORT_S, b, n);
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return 1;
-}
-
 static uint64_t u64(const struct fh_flow *ff, const char *key)
 {
 	int found = 0;
 	uint64_t v = fh_u64(ff, key, &found);
 	ck_assert_msg(found, "%s not set", key);
 	return v;
-}
-
-static int has(const struct fh_flow *ff, const char *key)
-{
-	int found = 0;
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (!strcmp(ff->f.d->fields[i].key, key))
-			found = ff->f.v[i].set;
-	return found;
 }
 
 /* The OIDs field is exactly the NULL-terminated list want. */
@@ -330,7 +313,7 @@ static enum nl_verdict try_oid(const uint8_t *oid, size_t n, char *text, size_t 
 	snprintf(text, size, "%s", got ? got : "");
 	ck_assert_int_eq(ff.f.errors, 0);
 	if (r == NL_MALFORMED)
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	return r;
 }
@@ -378,9 +361,9 @@ START_TEST(test_v1_get)
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "get-request");
 	ck_assert_uint_eq(u64(&ff, "snmp.request_id"), 1204766551);
 	oids_are(&ff, oids);
-	ck_assert(!has(&ff, "snmp.error_status"));
-	ck_assert(!has(&ff, "snmp.user"));
-	ck_assert(!has(&ff, "snmp.engine_id"));
+	ck_assert(!fh_is_set(&ff, "snmp.error_status"));
+	ck_assert(!fh_is_set(&ff, "snmp.user"));
+	ck_assert(!fh_is_set(&ff, "snmp.engine_id"));
 
 	ck_assert_int_eq(feed(&ff, 0, v1_resp, sizeof(v1_resp)), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "SNMP_RESPONSE");
@@ -389,7 +372,7 @@ START_TEST(test_v1_get)
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "get-response");
 	ck_assert_uint_eq(u64(&ff, "snmp.request_id"), 1204766551);
 	oids_are(&ff, oids);
-	ck_assert(!has(&ff, "snmp.error_status"));	/* noError is not shown */
+	ck_assert(!fh_is_set(&ff, "snmp.error_status"));	/* noError is not shown */
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 }
@@ -425,7 +408,7 @@ START_TEST(test_v2c_getnext_bulk)
 	static const char *const o3[] = { "1.3.6.1.2.1.1.3", "1.3.6.1.2.1.1", "1.3.6.1.2.1.1.3.0",
 					  "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", NULL };
 	oids_are(&ff, o3);
-	ck_assert(!has(&ff, "snmp.error_status"));
+	ck_assert(!fh_is_set(&ff, "snmp.error_status"));
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 }
@@ -441,7 +424,7 @@ START_TEST(test_set_errors)
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "set-request");
 	ck_assert_str_eq(fh_str(&ff, "snmp.community"), "private");
 	ck_assert_uint_eq(u64(&ff, "snmp.request_id"), 1126322418);
-	ck_assert(!has(&ff, "snmp.error_status"));
+	ck_assert(!fh_is_set(&ff, "snmp.error_status"));
 	ck_assert_int_eq(feed(&ff, 0, v2_set_ro_resp, sizeof(v2_set_ro_resp)), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "SNMP_RESPONSE");
 	ck_assert_str_eq(fh_str(&ff, "snmp.error_status"), "notWritable");
@@ -488,7 +471,7 @@ START_TEST(test_set_errors)
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, m, sizeof(m)), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "set-request");
-	ck_assert(!has(&ff, "snmp.error_status"));
+	ck_assert(!fh_is_set(&ff, "snmp.error_status"));
 	fh_close(&ff);
 }
 END_TEST
@@ -503,16 +486,16 @@ START_TEST(test_v3_auth)
 	ck_assert_str_eq(fh_str(&ff, "snmp.version"), "v3");
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "get-request");
 	ck_assert_uint_eq(u64(&ff, "snmp.request_id"), 1020006808);
-	ck_assert(!has(&ff, "snmp.user"));	/* empty in a discovery */
-	ck_assert(!has(&ff, "snmp.engine_id"));
-	ck_assert(!has(&ff, "snmp.oids"));	/* no varbinds */
-	ck_assert(!has(&ff, "snmp.community"));
+	ck_assert(!fh_is_set(&ff, "snmp.user"));	/* empty in a discovery */
+	ck_assert(!fh_is_set(&ff, "snmp.engine_id"));
+	ck_assert(!fh_is_set(&ff, "snmp.oids"));	/* no varbinds */
+	ck_assert(!fh_is_set(&ff, "snmp.community"));
 
 	ck_assert_int_eq(feed(&ff, 0, v3_report, sizeof(v3_report)), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "SNMP_REPORT");
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "report");
 	ck_assert_str_eq(fh_str(&ff, "snmp.engine_id"), ENGINE);
-	ck_assert(!has(&ff, "snmp.user"));
+	ck_assert(!fh_is_set(&ff, "snmp.user"));
 	static const char *const o1[] = { "1.3.6.1.6.3.15.1.1.4.0", NULL };
 	oids_are(&ff, o1);
 
@@ -528,7 +511,7 @@ START_TEST(test_v3_auth)
 	ck_assert_str_eq(fh_str(&ff, "snmp.version"), "v3");
 	static const char *const o2[] = { "1.3.6.1.6.3.15.1.1.4.0", "1.3.6.1.2.1.1.5.0", NULL };
 	oids_are(&ff, o2);
-	ck_assert(!has(&ff, "snmp.community"));
+	ck_assert(!fh_is_set(&ff, "snmp.community"));
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 }
@@ -545,11 +528,11 @@ START_TEST(test_v3_priv)
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "encrypted");
 	ck_assert_str_eq(fh_str(&ff, "snmp.user"), "nluser");
 	ck_assert_str_eq(fh_str(&ff, "snmp.engine_id"), ENGINE);
-	ck_assert(!has(&ff, "snmp.request_id"));
-	ck_assert(!has(&ff, "snmp.oids"));
+	ck_assert(!fh_is_set(&ff, "snmp.request_id"));
+	ck_assert(!fh_is_set(&ff, "snmp.oids"));
 	ck_assert_int_eq(feed(&ff, 0, v3_priv_resp, sizeof(v3_priv_resp)), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "SNMP_ENCRYPTED");
-	ck_assert(!has(&ff, "snmp.request_id"));
+	ck_assert(!fh_is_set(&ff, "snmp.request_id"));
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 	/* After a plaintext exchange, the encrypted one keeps the earlier
@@ -600,7 +583,7 @@ START_TEST(test_traps)
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "trap");
 	ck_assert_str_eq(fh_str(&ff, "snmp.version"), "v1");
 	ck_assert_str_eq(fh_str(&ff, "snmp.community"), "traps");
-	ck_assert(!has(&ff, "snmp.request_id"));	/* a v1 Trap has none */
+	ck_assert(!fh_is_set(&ff, "snmp.request_id"));	/* a v1 Trap has none */
 	static const char *const o3[] = { "1.3.6.1.2.1.1.6.0", NULL };	/* not the enterprise */
 	oids_are(&ff, o3);
 	ck_assert_int_eq(ff.f.errors, 0);
@@ -621,12 +604,12 @@ START_TEST(test_truncations)
 			enum nl_verdict r = feed(&ff, 1, copy, n);
 			if (n < all[i].len) {
 				ck_assert_msg(r == NL_MALFORMED, "%s cut at %zu: verdict %d", all[i].name, n, r);
-				ck_assert(no_fields(&ff));
+				ck_assert(fh_no_fields(&ff));
 				ck_assert_str_eq(ff.f.state, "");
 			} else {
 				ck_assert_int_eq(r, NL_NEED_MORE);
-				ck_assert(has(&ff, "snmp.version"));
-				ck_assert(has(&ff, "snmp.pdu_type"));
+				ck_assert(fh_is_set(&ff, "snmp.version"));
+				ck_assert(fh_is_set(&ff, "snmp.pdu_type"));
 			}
 			fh_close(&ff);
 
@@ -675,7 +658,7 @@ START_TEST(test_ber_strict)
 		m[1] = bad_len[i][0];
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 1, m, sizeof(v1_get)), NL_MALFORMED);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* Bytes after the message are not read. */
@@ -697,7 +680,7 @@ START_TEST(test_ber_strict)
 		m[bad[i].at] = bad[i].b;
 		fh_open(&ff, D());
 		ck_assert_msg(feed(&ff, 1, m, sizeof(v1_get)) == NL_MALFORMED, "byte %zu = %02x", bad[i].at, bad[i].b);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 
@@ -724,14 +707,14 @@ START_TEST(test_ber_strict)
 		ml = build(msg, 1, 0xa0, badints[i].b, badints[i].n, vbl, vl);
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 1, msg, ml), NL_MALFORMED);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	static const uint8_t negid[] = { 0x02, 0x01, 0xfe, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00 };
 	ml = build(msg, 1, 0xa0, negid, sizeof(negid), vbl, vl);
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, msg, ml), NL_NEED_MORE);
-	ck_assert(!has(&ff, "snmp.request_id"));
+	ck_assert(!fh_is_set(&ff, "snmp.request_id"));
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "get-request");
 	fh_close(&ff);
 
@@ -748,7 +731,7 @@ START_TEST(test_ber_strict)
 		ml = build(msg, 1, 0xa0, ints_ok, sizeof(ints_ok), badvb[i].b, badvb[i].n);
 		fh_open(&ff, D());
 		ck_assert_msg(feed(&ff, 1, msg, ml) == NL_MALFORMED, "varbind %zu", i);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 
@@ -770,7 +753,7 @@ START_TEST(test_ber_strict)
 			ck_assert_int_eq(ff.f.errors, 0);
 		} else {
 			ck_assert_int_eq(r, NL_MALFORMED);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 		}
 		fh_close(&ff);
 	}
@@ -831,7 +814,7 @@ START_TEST(test_not_mine)
 				fh_open(&ff, D());
 				ck_assert_int_eq(feed_p(&ff, dir, ports[k][0], ports[k][1], all[i].b, all[i].len),
 						 NL_NOT_MINE);
-				ck_assert(no_fields(&ff));
+				ck_assert(fh_no_fields(&ff));
 				ck_assert_str_eq(ff.f.state, "");
 				fh_close(&ff);
 			}
@@ -839,7 +822,7 @@ START_TEST(test_not_mine)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, PORT_C, PORT_S, all[i].b, all[i].len, 0), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* Port 161 or 162 as either side is claimed. */
@@ -857,7 +840,7 @@ START_TEST(test_not_mine)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, junk, sizeof(junk) - 1), NL_MALFORMED);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, v1_get, sizeof(v1_get)), NL_NEED_MORE);
@@ -893,7 +876,7 @@ START_TEST(test_mutations)
 		memcpy(c, pairs[i].c, pairs[i].cl);
 		uint8_t *const streams[2] = { s, c };
 		const size_t len[2] = { pairs[i].sl, pairs[i].cl };
-		mutate_run(D(), streams, len, mutate_feed, no_fields, 1500, &x);
+		mutate_run(D(), streams, len, mutate_feed, fh_no_fields, 1500, &x);
 	}
 }
 END_TEST

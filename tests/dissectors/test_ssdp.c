@@ -43,14 +43,6 @@ static enum nl_verdict dgram_s(struct fh_flow *ff, uint16_t sport, uint16_t dpor
 	return dgram(ff, 1, sport, dport, s, strlen(s));
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return 1;
-}
-
 static size_t list_len(const struct fh_flow *ff, const char *key)
 {
 	size_t n = 0;
@@ -370,7 +362,7 @@ START_TEST(test_off_port_not_mine)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(dgram_s(&ff, OFF_PORT, 40000, m), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	ck_assert_str_eq(ff.f.state, "");
 	fh_close(&ff);
 }
@@ -421,7 +413,7 @@ START_TEST(test_on_port_broken)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_msg(dgram_s(&ff, 40000, SSDP, broken[i]) == NL_MALFORMED, "broken %zu", i);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
@@ -429,7 +421,7 @@ START_TEST(test_on_port_broken)
 		fh_open(&ff, D());
 		ck_assert_msg(dgram(&ff, 1, SSDP, 40000, other[i], strlen(other[i])) == NL_NOT_MINE, "other %zu",
 			      i);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 }
@@ -572,7 +564,7 @@ START_TEST(test_every_truncation)
 			enum nl_verdict vd = off ? dgram(&ff, 1, OFF_PORT, 40000, b, len) : dgram(&ff, 1, 40000, SSDP, b, len);
 			ck_assert_int_eq(ff.f.errors, 0);
 			if (vd == NL_NOT_MINE)
-				ck_assert(no_fields(&ff));
+				ck_assert(fh_no_fields(&ff));
 			int claimed = vd == NL_NEED_MORE;
 			/* On port: claimed from a whole start line on. Off: once the
 			 * signature's headers are whole. */
@@ -640,7 +632,7 @@ START_TEST(test_not_mine_other_protocols)
 			enum nl_verdict want = (port && i == 3) ? NL_NEED_MORE : NL_NOT_MINE;
 			ck_assert_msg(dgram_s(&ff, 50000, dp, text[i]) == want, "text %zu port %d", i, port);
 			if (want == NL_NOT_MINE)
-				ck_assert(no_fields(&ff));
+				ck_assert(fh_no_fields(&ff));
 			fh_close(&ff);
 		}
 	}
@@ -649,7 +641,7 @@ START_TEST(test_not_mine_other_protocols)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, 50000, SSDP, b, n, 0), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	free(b);
 }
@@ -666,7 +658,7 @@ START_TEST(test_not_mine_random)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_int_eq(dgram(&ff, 1, 50000, 40000, b, n), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 }
@@ -690,11 +682,11 @@ START_TEST(test_mutations)
 	s[0] = load("minidlna_response", &len[0]);
 	uint32_t x = 0x1900u;
 	for (mut_port = 0; mut_port < 2; mut_port++)
-		mutate_run(D(), s, len, mut_feed, no_fields, 3000, &x);
+		mutate_run(D(), s, len, mut_feed, fh_no_fields, 3000, &x);
 	free(s[1]);
 	s[1] = load("minidlna_notify_alive", &len[1]);
 	for (mut_port = 0; mut_port < 2; mut_port++)
-		mutate_run(D(), s, len, mut_feed, no_fields, 3000, &x);
+		mutate_run(D(), s, len, mut_feed, fh_no_fields, 3000, &x);
 	free(s[0]);
 	free(s[1]);
 }

@@ -38,14 +38,6 @@ static enum nl_verdict feed_s(struct fh_flow *ff, int from_client, const char *s
 	return feed(ff, from_client, s, strlen(s));
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return 1;
-}
-
 static char vec_dir[1024];
 
 static const char *vector_dir(void)
@@ -401,7 +393,7 @@ START_TEST(test_server_pre_lines)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 0, s, 30), NL_NEED_MORE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	ck_assert_int_eq(feed_s(&ff, 0, s), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "ssh.server_banner"), "SSH-2.0-OpenSSH_8.9");
 	ck_assert_str_eq(fh_str(&ff, "ssh.version"), "2.0");
@@ -423,7 +415,7 @@ START_TEST(test_server_pre_lines)
 	strcpy(b + n, "SSH-2.0-x\r\n");
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed_s(&ff, 0, b), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 }
 END_TEST
@@ -651,7 +643,7 @@ START_TEST(test_banner_length)
 	for (size_t k = 255; k <= 256; k++) {
 		fh_open(&ff, D());
 		ck_assert_int_eq(feed(&ff, 1, b, k), NL_MALFORMED);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* 255 bytes without a line end can't end within 255. */
@@ -665,7 +657,7 @@ START_TEST(test_banner_length)
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, b, 254), NL_NEED_MORE);
 	ck_assert_int_eq(feed(&ff, 1, b, 300), NL_MALFORMED);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 0, b, 300), NL_MALFORMED);
@@ -699,7 +691,7 @@ START_TEST(test_malformed_banners)
 			struct fh_flow ff;
 			fh_open(&ff, D());
 			ck_assert_msg(feed(&ff, dir, v[i].b, len) == NL_MALFORMED, "vector %zu dir %d", i, dir);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 			ck_assert_int_eq(ff.f.errors, 0);
 			fh_close(&ff);
 		}
@@ -767,7 +759,7 @@ START_TEST(test_not_mine_text)
 		struct fh_flow ff;
 		fh_open(&ff, D());
 		ck_assert_msg(feed_s(&ff, 1, v[i]) == NL_NOT_MINE, "vector %zu", i);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	struct fh_flow ff;
@@ -807,7 +799,7 @@ START_TEST(test_not_mine_tls_binary)
 		for (int dir = 0; dir < 2; dir++) {
 			fh_open(&ff, D());
 			ck_assert_int_eq(feed(&ff, dir, r, sizeof(r)), NL_NOT_MINE);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 			ck_assert_str_eq(ff.f.state, "");
 			fh_close(&ff);
 			fh_open(&ff, D());
@@ -871,7 +863,7 @@ START_TEST(test_mutations)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t len[2];
 		uint8_t *orig[2] = { load(names[i], ".s2c.bin", &len[0]), load(names[i], ".c2s.bin", &len[1]) };
-		mutate_run(D(), orig, len, feed, no_fields, 300, &x);
+		mutate_run(D(), orig, len, feed, fh_no_fields, 300, &x);
 		free(orig[0]);
 		free(orig[1]);
 	}

@@ -622,14 +622,6 @@ static enum nl_verdict udp_s(struct fh_flow *ff, const void *b, size_t n)
 	return udp(ff, 0, PORT_C, PORT_S, b, n);
 }
 
-static int no_fields(const struct fh_flow *ff)
-{
-	for (uint16_t i = 0; i < ff->f.d->n_fields; i++)
-		if (ff->f.v[i].set)
-			return 0;
-	return ff->f.state[0] == '\0';
-}
-
 #define STR_EQ(ff, key, want)                                                                     \
 	do {                                                                                      \
 		const char *got_ = fh_str((ff), (key));                                           \
@@ -841,7 +833,7 @@ START_TEST(test_other_traffic_after)
 			fh_open(&ff, D());
 			ck_assert_int_eq(udp(&ff, 1, OFF_C, hint ? PORT_S : OFF_S, others[i], lens[i]),
 					 NL_NOT_MINE);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 			fh_close(&ff);
 		}
 }
@@ -874,13 +866,13 @@ START_TEST(test_off_port_signature)
 		}
 		fh_open(&ff, D());
 		ck_assert_int_eq(udp(&ff, 0, OFF_C, OFF_S, b, len), NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 		/* on 3478: the cookie is there, so broken STUN (not the cookie
 		 * or the top bits: those are simply not STUN) */
 		fh_open(&ff, D());
 		ck_assert_int_eq(udp_s(&ff, b, len), k < 2 ? NL_NOT_MINE : NL_MALFORMED);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 		/* on a proven flow: malformed, the earlier results kept */
 		fh_open(&ff, D());
@@ -909,12 +901,12 @@ START_TEST(test_truncations)
 			struct fh_flow ff;
 			fh_open(&ff, D());
 			ck_assert_int_eq(udp(&ff, 1, OFF_C, OFF_S, b, len), NL_NOT_MINE);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 			fh_close(&ff);
 			fh_open(&ff, D());
 			enum nl_verdict r = udp_c(&ff, b, len);
 			ck_assert_int_eq(r, len >= 20 ? NL_MALFORMED : NL_NOT_MINE);
-			ck_assert(no_fields(&ff));
+			ck_assert(fh_no_fields(&ff));
 			fh_close(&ff);
 			/* cut after a proven message: that one's results only */
 			struct fh_flow ref;
@@ -948,7 +940,7 @@ START_TEST(test_hostile_attributes)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(udp(&ff, 1, OFF_C, OFF_S, b, n), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	/* 100 of them are fine */
 	n = 20 + 100 * 4;
@@ -962,7 +954,7 @@ START_TEST(test_hostile_attributes)
 	b[20] = 0x80, b[21] = 0x22, b[22] = 0xff, b[23] = 0xff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(udp(&ff, 1, OFF_C, OFF_S, b, n), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	free(b);
 
@@ -1007,11 +999,11 @@ START_TEST(test_classic)
 	/* not on 3479 or off-port; not a type RFC 3489 did not have */
 	fh_open(&ff, D());
 	ck_assert_int_eq(udp(&ff, 1, OFF_C, 3479, req, sizeof(req)), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	fh_open(&ff, D());
 	ck_assert_int_eq(udp_c(&ff, other, sizeof(other)), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 }
 END_TEST
@@ -1022,7 +1014,7 @@ START_TEST(test_stuns_port)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(udp(&ff, 1, OFF_C, 5349, v_bind_req, sizeof(v_bind_req)), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 }
 END_TEST
@@ -1155,7 +1147,7 @@ START_TEST(test_tcp_not_mine_and_cuts)
 	struct fh_flow ff;
 	fh_open(&ff, D());
 	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, http, sizeof(http) - 1, 0), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	/* a first byte that cannot begin STUN is turned down at once, a
 	 * binary one once its bytes 4-7 are no cookie */
@@ -1167,7 +1159,7 @@ START_TEST(test_tcp_not_mine_and_cuts)
 		fh_open(&ff, D());
 		ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, tls, len, 0),
 				 len < 5 ? NL_NEED_MORE : NL_NOT_MINE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		fh_close(&ff);
 	}
 	/* on 3478 an RFC 3489 header (no cookie) is waited for */
@@ -1180,7 +1172,7 @@ START_TEST(test_tcp_not_mine_and_cuts)
 		enum nl_verdict v = fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, s->b, len, 0);
 		/* under 8 bytes the cookie is not there yet: wait */
 		ck_assert_int_eq(v, NL_NEED_MORE);
-		ck_assert(no_fields(&ff));
+		ck_assert(fh_no_fields(&ff));
 		v = fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, s->b, s->n, 0);
 		ck_assert_int_eq(v, NL_NEED_MORE);
 		STR_EQ(&ff, "stun.method", "Allocate");
@@ -1191,11 +1183,11 @@ START_TEST(test_tcp_not_mine_and_cuts)
 	b[20 + 3] += 4;
 	fh_open(&ff, D());
 	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, OFF_S, b, s->n, 0), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	fh_open(&ff, D());
 	ck_assert_int_eq(fh_feed(&ff, NL_TCP, 1, OFF_C, 3478, b, s->n, 0), NL_MALFORMED);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	free(b);
 }
@@ -1248,8 +1240,8 @@ START_TEST(test_mutations)
 	len[0] = concat(tcp_turn, n, 0, s2c, sizeof(s2c));
 	uint8_t *streams[2] = { s2c, c2s };
 	uint32_t x = 20261206;
-	mutate_run(D(), streams, len, mutate_feed_tcp, no_fields, 300, &x);
-	mutate_run(D(), streams, len, mutate_feed_udp, no_fields, 300, &x);
+	mutate_run(D(), streams, len, mutate_feed_tcp, fh_no_fields, 300, &x);
+	mutate_run(D(), streams, len, mutate_feed_udp, fh_no_fields, 300, &x);
 }
 END_TEST
 
