@@ -46,11 +46,8 @@ static double mean_tcp_rtt_ms(struct ui *u)
 	unsigned n = 0;
 	for (uint32_t i = 0; i < u->rows.n; i++) {
 		const struct ui_row *r = &u->rows.v[i];
-		if (r->header || r->closed || !r->rtt_us)
-			continue;
-		const struct flow *f = ui_row_flow(u, r);
-		if (!f || f->key.proto != L4_TCP)
-			continue;
+		if (r->header || r->closed || !r->rtt_us || r->proto != L4_TCP)
+			continue;	/* the row has all it needs: no flow looked up */
 		sum += r->rtt_us / 1000.0;
 		n++;
 	}
