@@ -181,8 +181,15 @@ static enum parse walk_attrs(struct nl_reader a, struct stun_msg *m)
 		if (!nl_reader_ok(&a))
 			return P_NOT;
 		size_t padded = ((size_t)alen + 3) & ~(size_t)3;
-		if (padded > nl_reader_left(&a))
-			return P_NOT;
+		if (padded > nl_reader_left(&a)) {
+			/* WhatsApp's and Teams' TURN clients leave the last
+			 * attribute unpadded, the message length saying so:
+			 * taken there only (tshark's tolerance), the walk
+			 * still ending exactly at the message's end. */
+			if (alen != nl_reader_left(&a))
+				return P_NOT;
+			padded = alen;
+		}
 		struct nl_reader v = nl_reader_sub(&a, alen);
 		nl_reader_skip(&a, padded - alen);
 		struct nl_reader *keep = NULL;
@@ -243,8 +250,11 @@ static enum parse parse_msg(struct nl_reader r, int datagram, int classic_ok, st
 			return P_NOT;
 		classic = 1;
 	}
-	if (len & 3)
-		return classic ? P_NOT : P_BAD;
+	/* RFC 8489 lengths are multiples of 4; one that is not is let
+	 * through to the walk, which takes it only when the last attribute
+	 * alone lacks its padding (WhatsApp's TURN). */
+	if ((len & 3) && classic)
+		return P_NOT;
 	if (datagram ? len != nl_reader_left(&r) : len > nl_reader_left(&r)) {
 		if (!datagram && len <= NL_MAX_STREAM - STUN_HDR_LEN)
 			return P_MORE;

@@ -656,6 +656,30 @@ static uint8_t *dup(const uint8_t *b, size_t n)
 
 /* ---- tests ---- */
 
+/* nd_wa_video.pcap (nDPI's test captures): WhatsApp's TURN client, an
+ * Allocate request whose only attribute (0x4000, 102 bytes) is not padded
+ * (length 106), and the server's answer; tshark: Allocate, Success
+ * Response, XOR-MAPPED-ADDRESS 80.180.162.48:53046. */
+static const uint8_t v_wa_alloc_req[126] = {
+	0x00, 0x03, 0x00, 0x6a, 0x21, 0x12, 0xa4, 0x42, 0x0c, 0x08, 0x91, 0x6e,
+	0x0c, 0x93, 0xad, 0x1d, 0x78, 0xea, 0x94, 0x4c, 0x40, 0x00, 0x00, 0x66,
+	0x05, 0x03, 0x02, 0xc8, 0x36, 0x45, 0xd9, 0xd7, 0x60, 0xb6, 0x50, 0x34,
+	0x50, 0x16, 0x56, 0x51, 0x38, 0x0c, 0xe5, 0xb3, 0x22, 0x17, 0x8e, 0xe8,
+	0x4d, 0xf9, 0x11, 0xf2, 0x0c, 0x70, 0x7f, 0xf5, 0xfa, 0xc4, 0xf8, 0xb0,
+	0x26, 0x89, 0xe1, 0x7f, 0x24, 0x67, 0x08, 0x2f, 0xf5, 0x3b, 0x78, 0x23,
+	0xab, 0x06, 0xb7, 0xe8, 0xd2, 0x82, 0xee, 0xb7, 0xa8, 0xad, 0x5a, 0xd6,
+	0xe1, 0x31, 0xab, 0x4b, 0x9c, 0x37, 0xad, 0xcd, 0xe7, 0x22, 0xd2, 0x55,
+	0xfd, 0x77, 0x1e, 0x0c, 0x92, 0x1d, 0x60, 0x05, 0x4c, 0xa7, 0x64, 0x43,
+	0xf5, 0x42, 0x9e, 0xd4, 0xb6, 0x2d, 0x45, 0x74, 0xf4, 0x6d, 0xf2, 0xfd,
+	0xbc, 0x28, 0xa7, 0x29, 0xff, 0x7f,
+};
+static const uint8_t v_wa_alloc_ok[44] = {
+	0x01, 0x03, 0x00, 0x18, 0x21, 0x12, 0xa4, 0x42, 0x0c, 0x08, 0x91, 0x6e,
+	0x0c, 0x93, 0xad, 0x1d, 0x78, 0xea, 0x94, 0x4c, 0x00, 0x20, 0x00, 0x08,
+	0x00, 0x01, 0xee, 0x24, 0x71, 0xa6, 0x06, 0x72, 0x40, 0x02, 0x00, 0x08,
+	0x00, 0x00, 0x01, 0x6b, 0x8e, 0x04, 0x38, 0xd1,
+};
+
 START_TEST(test_descriptor)
 {
 	const struct nl_dissector *d = D();
@@ -882,6 +906,41 @@ START_TEST(test_off_port_signature)
 		fh_close(&ff);
 		free(b);
 	}
+}
+END_TEST
+
+/* An unpadded last attribute, the length saying so (WhatsApp): STUN, on
+ * 3478 and off it; one unpadded attribute before another is not. */
+START_TEST(test_unpadded_last_attribute)
+{
+	struct fh_flow ff;
+	for (int off = 0; off < 2; off++) {
+		uint16_t sport = off ? OFF_S : 3478;
+		fh_open(&ff, D());
+		ck_assert_int_eq(udp(&ff, 1, 53688, sport, v_wa_alloc_req, sizeof(v_wa_alloc_req)),
+				 NL_NEED_MORE);
+		ck_assert_str_eq(ff.f.state, "STUN_REQUEST");
+		STR_EQ(&ff, "stun.method", "Allocate");
+		STR_EQ(&ff, "stun.transaction_id", "0c08916e0c93ad1d78ea944c");
+		ck_assert_int_eq(udp(&ff, 0, 53688, sport, v_wa_alloc_ok, sizeof(v_wa_alloc_ok)),
+				 NL_NEED_MORE);
+		ck_assert_str_eq(ff.f.state, "STUN_SUCCESS");
+		STR_EQ(&ff, "stun.class", "Success Response");
+		STR_EQ(&ff, "stun.mapped_address", "80.180.162.48:53046");
+		ck_assert_int_eq(ff.f.errors, 0);
+		fh_close(&ff);
+	}
+	/* The same request with one byte more announced than the attribute
+	 * holds, or an odd length whose walk does not end with the attribute:
+	 * not STUN off the port. */
+	uint8_t b[sizeof(v_wa_alloc_req) + 1];
+	memcpy(b, v_wa_alloc_req, sizeof(v_wa_alloc_req));
+	b[sizeof(v_wa_alloc_req)] = 0;
+	b[3] = 0x6b;	/* length 107, the attribute still 102: a stray byte */
+	fh_open(&ff, D());
+	ck_assert_int_eq(udp(&ff, 1, 53688, OFF_S, b, sizeof(b)), NL_NOT_MINE);
+	ck_assert(no_fields(&ff));
+	fh_close(&ff);
 }
 END_TEST
 
@@ -1258,6 +1317,7 @@ static Suite *stun_suite(void)
 	tcase_add_test(tc, test_indications);
 	tcase_add_test(tc, test_other_traffic_after);
 	tcase_add_test(tc, test_off_port_signature);
+	tcase_add_test(tc, test_unpadded_last_attribute);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_hostile_attributes);
 	tcase_add_test(tc, test_classic);
