@@ -939,7 +939,7 @@ START_TEST(test_unpadded_last_attribute)
 	b[3] = 0x6b;	/* length 107, the attribute still 102: a stray byte */
 	fh_open(&ff, D());
 	ck_assert_int_eq(udp(&ff, 1, 53688, OFF_S, b, sizeof(b)), NL_NOT_MINE);
-	ck_assert(no_fields(&ff));
+	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 }
 END_TEST
