@@ -816,6 +816,12 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 	pl.src_port = p->sport;
 	pl.dst_port = p->dport;
 	pl.ts_us = p->ts_us;
+	pl.ip_version = p->family;
+	/* A packet the snap length cut says so by a wire length over what
+	 * data holds (l4_payload_len is the headers' word, payload_len what
+	 * was captured of it). */
+	const uint32_t unit_wire_len = p->l4_payload_len > p->payload_len ? p->l4_payload_len
+									   : (uint32_t)p->payload_len;
 
 	/* Bytes the stream grew by (stream mode), for the budget. */
 	const size_t grown = in_place ? p->payload_len : grew > 0 ? (size_t)(s->len - len_before) : 0;
@@ -839,13 +845,16 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 					call.len = (uint16_t)(p->payload_len > UINT16_MAX ? UINT16_MAX
 										: p->payload_len);
 					pl.data = nl_reader_make(p->payload, p->payload_len);
+					pl.wire_len = unit_wire_len;
 				} else {
 					call.len = (uint16_t)(s->len - call.from);
 					pl.data = nl_reader_make(s->buf + call.from, call.len);
+					pl.wire_len = call.len;
 				}
 				pl.stream_offset = (uint64_t)s->base + call.from;
 			} else {
 				pl.data = nl_reader_make(p->payload, p->payload_len);
+				pl.wire_len = unit_wire_len;
 				pl.stream_offset = 0;
 			}
 			/* A first call gets the zeroed scratch block: most flows are

@@ -1,5 +1,5 @@
 /*
- * netlens/dissector.h - the dissector plugin ABI, version 1.2.
+ * netlens/dissector.h - the dissector plugin ABI, version 1.3.
  *
  * A dissector is a shared object exporting one function,
  * netlens_dissector_entry(), that returns a pointer to a constant
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define NL_ABI_MAJOR 1
-#define NL_ABI_MINOR 2
+#define NL_ABI_MINOR 3
 
 /* The one symbol a plugin exports. */
 #define NL_DISSECTOR_ENTRY_SYMBOL "netlens_dissector_entry"
@@ -115,7 +115,23 @@ struct nl_payload {
 				 * dissector gave up with consume() (ABI 1.1), so 0
 				 * until it calls consume(); 0 otherwise */
 	struct nl_reader data;	/* the bytes */
+	/* ABI 1.3; check NL_PAYLOAD_HAS(payload, member) first (a host of
+	 * 1.2 or older passes a shorter struct). 0 means not known. */
+	uint8_t ip_version;	/* 4 or 6: the IP version the packet came over */
+	uint8_t reserved2[3];
+	uint32_t wire_len;	/* a UDP datagram's or TCP segment's payload bytes
+				 * as its headers give them: more than data holds
+				 * when the capture's snap length cut the packet,
+				 * so a message that runs "to the end of the
+				 * datagram" can tell it is not whole. Never less
+				 * than data's length. In stream mode, data's length
+				 * (a cut segment's captured bytes join the stream,
+				 * and what the cut took is a gap it waits at). */
 };
+
+/* Whether a payload from this host has a member of a later minor version. */
+#define NL_PAYLOAD_HAS(payload, member)                                                            \
+	((payload)->struct_size >= offsetof(struct nl_payload, member) + sizeof((payload)->member))
 
 /* The host's flow, opaque to plugins: pass it back to the API. */
 struct nl_flow;

@@ -188,7 +188,29 @@ static inline void fh_close(struct fh_flow *ff)
 	}
 }
 
-/* Offers one payload. from_client: 1 = sent by the initiator. */
+/* Offers one payload as an ABI 1.3 host does: ip_version 4 or 6 (0: not
+ * known), wire_len the payload's length on the wire (more than len: the
+ * capture cut it). */
+static inline enum nl_verdict fh_feed_ip(struct fh_flow *ff, unsigned transport, int from_client,
+					 uint16_t sport, uint16_t dport, const void *bytes, size_t len,
+					 unsigned ip_version, uint32_t wire_len)
+{
+	struct nl_payload p;
+	memset(&p, 0, sizeof(p));
+	p.struct_size = sizeof(p);
+	p.transport = (uint8_t)transport;
+	p.from_client = (uint8_t)from_client;
+	p.src_port = sport;
+	p.dst_port = dport;
+	p.ts_us = 1700000000000000ULL;
+	p.data = nl_reader_make(bytes, len);
+	p.ip_version = (uint8_t)ip_version;
+	p.wire_len = wire_len;
+	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
+/* Offers one payload. from_client: 1 = sent by the initiator. The payload
+ * carries no IP version or wire length (0: not known). */
 static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, int from_client,
 				      uint16_t sport, uint16_t dport, const void *bytes, size_t len,
 				      uint64_t stream_offset)
@@ -202,6 +224,25 @@ static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, in
 	p.dst_port = dport;
 	p.ts_us = 1700000000000000ULL;
 	p.stream_offset = stream_offset;
+	p.data = nl_reader_make(bytes, len);
+	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
+/* Offers one payload as a host of ABI 1.2 does: the struct ends before
+ * ip_version. */
+static inline enum nl_verdict fh_feed_12(struct fh_flow *ff, unsigned transport, int from_client,
+					 uint16_t sport, uint16_t dport, const void *bytes, size_t len)
+{
+	struct nl_payload p;
+	memset(&p, 0xff, sizeof(p));	/* what a 1.3 reader must not look at */
+	p.struct_size = offsetof(struct nl_payload, ip_version);
+	p.transport = (uint8_t)transport;
+	p.from_client = (uint8_t)from_client;
+	p.src_port = sport;
+	p.dst_port = dport;
+	p.reserved = 0;
+	p.ts_us = 1700000000000000ULL;
+	p.stream_offset = 0;
 	p.data = nl_reader_make(bytes, len);
 	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
 }

@@ -20,12 +20,15 @@
  *   control bit 5     instead, port 25, 143 or 5353 (n % 3): ports a
  *                     dissector treats apart though it has no hint there
  *                     (STARTTLS for tls, TCP 5353 for dns)
- *   control bit 6     the host speaks ABI 1.1: streams honour consume()
+ *   control bit 6     the host speaks ABI 1.1: streams honour consume();
+ *                     a unit offered alone (datagram, segment) came over
+ *                     IPv6 when set, IPv4 when clear (ABI 1.3 ip_version)
  *   control bit 7     start a new flow with this unit
  *
  * Transport, server port and host ABI are taken from a flow's first unit. A last
- * unit shorter than its length takes what is left; empty units are skipped
- * (the host never offers empty payloads).
+ * unit shorter than its length takes what is left, and is offered as a packet
+ * the capture cut: its wire_len is the length it gave (ABI 1.3); empty units
+ * are skipped (the host never offers empty payloads).
  *
  * Like the host: a NL_DESC_STREAM dissector on TCP gets each direction's
  * whole stream (at most NL_MAX_STREAM bytes) every time it grows, or with
@@ -142,7 +145,8 @@ static void flow_open(uint8_t ctl)
 /* Offers bytes as the host would, from an exact-size copy. s: the stream
  * they are (all that is held of it), for the 1.1 host to drop what the
  * dissector consumed. */
-static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_stream *s)
+static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_stream *s,
+		  unsigned ip_version, size_t wire_len)
 {
 	uint8_t *copy = malloc(len);
 	if (!copy)
@@ -171,7 +175,8 @@ static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_s
 		s->len -= n;
 		s->base += n;
 	} else {
-		v = fh_feed(&flow.ff, flow.transport, from_client, sport, dport, copy, len, 0);
+		v = fh_feed_ip(&flow.ff, flow.transport, from_client, sport, dport, copy, len, ip_version,
+			       (uint32_t)wire_len);
 	}
 	free(copy);
 	check_api("dissect()");
@@ -192,7 +197,7 @@ static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_s
 	}
 }
 
-static void unit(uint8_t ctl, const uint8_t *bytes, size_t len)
+static void unit(uint8_t ctl, const uint8_t *bytes, size_t len, size_t wire_len)
 {
 	if ((ctl & 0x80) || !flow.open) {
 		flow_close();
@@ -209,9 +214,9 @@ static void unit(uint8_t ctl, const uint8_t *bytes, size_t len)
 			len = NL_MAX_STREAM - s->len;
 		memcpy(s->buf + s->len, bytes, len);
 		s->len += len;
-		offer(from_client, s->buf, s->len, s);
+		offer(from_client, s->buf, s->len, s, 0, 0);
 	} else {
-		offer(from_client, bytes, len, NULL);
+		offer(from_client, bytes, len, NULL, (ctl & 0x40) ? 6 : 4, wire_len);
 	}
 }
 
@@ -220,11 +225,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off = 0;
 	while (size - off >= 3) {
 		uint8_t ctl = data[off];
-		size_t len = (size_t)data[off + 1] << 8 | data[off + 2];
+		size_t len = (size_t)data[off + 1] << 8 | data[off + 2], wire_len = len;
 		off += 3;
 		if (len > size - off)
 			len = size - off;
-		unit(ctl, data + off, len);
+		unit(ctl, data + off, len, wire_len);
 		off += len;
 	}
 	flow_close();

@@ -242,6 +242,10 @@ static unsigned seen_len[2];		/* bytes in its last call */
 static unsigned calls[2];
 static int misplaced;			/* a call whose bytes were not at their offset */
 static int consume_rc;			/* what the last consume() returned */
+static unsigned seen_ipv[2];		/* ip_version of its last call (ABI 1.3) */
+static uint32_t seen_wire[2];		/* wire_len of its last call (ABI 1.3) */
+static uint8_t pkt_family;	/* the packets' IP version (0 as most tests leave it) */
+static uint32_t pkt_cut;	/* payload bytes the capture left out of each packet */
 
 static enum nl_verdict take_dissect(unsigned who, const struct nl_host_api *api, struct nl_flow *flow,
 				    const struct nl_payload *pl)
@@ -253,6 +257,9 @@ static enum nl_verdict take_dissect(unsigned who, const struct nl_host_api *api,
 			misplaced++;
 	seen_off[who] = pl->stream_offset;
 	seen_len[who] = (unsigned)n;
+	ck_assert(NL_PAYLOAD_HAS(pl, wire_len));
+	seen_ipv[who] = pl->ip_version;
+	seen_wire[who] = pl->wire_len;
 	calls[who]++;
 	ck_assert(NL_HOST_HAS(api, consume));
 	switch (take_mode[who]) {
@@ -309,6 +316,8 @@ static void take_dpi(struct dpi *d, unsigned n, int udp)
 	memset(calls, 0, sizeof(calls));
 	misplaced = 0;
 	consume_rc = 99;
+	pkt_family = 0;
+	pkt_cut = 0;
 }
 
 static uint8_t pattern[4096];
@@ -329,10 +338,65 @@ static void stream_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32
 	p.seq = 1000 + from;
 	p.payload = pattern + (from & 0xff);	/* byte i is (from + i) & 0xff */
 	p.payload_len = len;
+	p.l4_payload_len = len + pkt_cut;
+	p.family = pkt_family;
 	p.data_from_known = (uint8_t)data_from_known;
 	p.data_from = 1000;
 	dpi_offer(d, f, &p, DIR_FWD);
 }
+
+/* ---- what a payload says of its packet (ABI 1.3) --------------------------- */
+
+START_TEST(test_payload_ip_version_and_wire_len)
+{
+	struct dpi d;
+	struct flow f;
+	/* datagrams: the IP version, and the length the UDP header gave */
+	take_dpi(&d, 1, 1);
+	memset(&f, 0, sizeof(f));
+	pkt_family = 6;
+	stream_bytes_at(&d, &f, 0, 100, 1);
+	ck_assert_uint_eq(seen_len[0], 100);
+	ck_assert_uint_eq(seen_ipv[0], 6);
+	ck_assert_uint_eq(seen_wire[0], 100);
+	pkt_family = 4;
+	pkt_cut = 1400;		/* a snap length of 64 bytes of payload */
+	stream_bytes_at(&d, &f, 0, 64, 1);
+	ck_assert_uint_eq(seen_len[0], 64);
+	ck_assert_uint_eq(seen_ipv[0], 4);
+	ck_assert_uint_eq(seen_wire[0], 1464);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+
+	/* a stream: its data's length, the cut part a gap it waits at */
+	take_dpi(&d, 1, 0);
+	memset(&f, 0, sizeof(f));
+	pkt_family = 4;
+	pkt_cut = 50;
+	stream_bytes_at(&d, &f, 0, 100, 0);	/* 150 on the wire, 100 captured */
+	ck_assert_uint_eq(seen_len[0], 100);
+	ck_assert_uint_eq(seen_wire[0], 100);
+	ck_assert_uint_eq(seen_ipv[0], 4);
+	pkt_cut = 0;
+	stream_bytes_at(&d, &f, 150, 10, 0);	/* after the cut: held at the gap */
+	ck_assert_uint_eq(calls[0], 1);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+
+	/* a first segment dissected in place (no stream memory): its own */
+	take_dpi(&d, 1, 0);
+	dpi_set_stream_limit(&d, 0);
+	memset(&f, 0, sizeof(f));
+	pkt_family = 6;
+	pkt_cut = 50;
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	ck_assert_uint_eq(seen_len[0], 100);
+	ck_assert_uint_eq(seen_wire[0], 150);
+	ck_assert_uint_eq(seen_ipv[0], 6);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
 
 /* ---- segments out of order ------------------------------------------------ */
 
@@ -722,6 +786,7 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_cap_shared_by_flows);
 	tcase_add_test(tc, test_tight_buffer_grows);
 	tcase_add_test(tc, test_growth_counts_against_cap);
+	tcase_add_test(tc, test_payload_ip_version_and_wire_len);
 	tcase_add_test(tc, test_reordered_segment_held);
 	tcase_add_test(tc, test_reordered_with_consume);
 	tcase_add_test(tc, test_held_run_apart_let_go);
