@@ -38,7 +38,8 @@
  *
  * Detection. Only flows with 67, 68, 546 or 547 as a port are looked at;
  * anything else is NL_NOT_MINE at once (relays and clients use exactly
- * these ports, so no signature is hunted off them). On 67/68 a message
+ * these ports, so no signature is hunted off them). 67/68 only over IPv4
+ * and 546/547 only over IPv6, where the host says (ABI 1.3 ip_version). On 67/68 a message
  * must have op 1 or 2, hlen <= 16, the magic cookie at 236, and options
  * that frame to END (255) or to the end of the datagram; on 546/547 a
  * known msg-type (1..13), a whole header and options that frame exactly.
@@ -51,7 +52,9 @@
  * A message is checked whole before anything of it is given to the host:
  * the walk records where the options of interest are (as sub-readers),
  * and they are read again only once it passed, so a truncated or broken
- * message contributes no field.
+ * message contributes no field. A datagram the capture's snap length cut
+ * (ABI 1.3 wire_len) is read only when END came before the cut; otherwise
+ * it is passed over (NL_NEED_MORE), not taken for a broken message.
  *
  * Option overload (option 52: more options in `file` and `sname`) is not
  * followed: those fields are never read as options, so a host name put
@@ -249,6 +252,7 @@ struct v4_msg {
 	int type;			/* option 53, -1: none */
 	int have_host, have_fqdn, have_sid, have_vc, have_req;
 	struct nl_reader host, fqdn, sid, vc, req;	/* option data */
+	int ended;			/* the options closed with END */
 };
 
 /* Checks a whole v4 message; 0 when it is one (m filled), -1 otherwise. */
@@ -277,8 +281,10 @@ static int v4_parse(struct nl_reader r, struct v4_msg *m)
 		uint8_t code = nl_get_u8(&r);
 		if (code == O4_PAD)
 			continue;
-		if (code == O4_END)
+		if (code == O4_END) {
+			m->ended = 1;
 			break;
+		}
 		if (++walked > V4_MAX_OPTIONS)
 			return -1;
 		uint8_t len = nl_get_u8(&r);
@@ -583,29 +589,40 @@ static enum nl_verdict dhcp_dissect(const struct nl_host_api *api, struct nl_flo
 	struct dhcp_flow *st = state;
 	if (!st || p->transport != NL_UDP)
 		return NL_NOT_MINE;
-	int v4 = is_port(p->src_port, BOOTPS, BOOTPC) || is_port(p->dst_port, BOOTPS, BOOTPC);
-	int v6 = is_port(p->src_port, DHCP6_CLIENT, DHCP6_SERVER) ||
-		 is_port(p->dst_port, DHCP6_CLIENT, DHCP6_SERVER);
+	/* DHCP runs over IPv4 only, DHCPv6 over IPv6 only (RFC 8415 5): a
+	 * host of ABI 1.3 says which (0 from an older one: ports alone). */
+	const unsigned ipv = NL_PAYLOAD_HAS(p, ip_version) ? p->ip_version : 0;
+	int v4 = ipv != 6 &&
+		 (is_port(p->src_port, BOOTPS, BOOTPC) || is_port(p->dst_port, BOOTPS, BOOTPC));
+	int v6 = ipv != 4 && (is_port(p->src_port, DHCP6_CLIENT, DHCP6_SERVER) ||
+			      is_port(p->dst_port, DHCP6_CLIENT, DHCP6_SERVER));
 	if (!v4 && !v6)
 		return NL_NOT_MINE;	/* off the ports: never ours */
 
 	struct nl_reader r = p->data;
 	if (r.err)
 		return (st->flags & FL_PROVEN) ? NL_NEED_MORE : NL_NOT_MINE;
+	/* Options run to END or to the datagram's end, so a datagram the snap
+	 * length cut between two options would pass for a whole one: one the
+	 * host says was cut counts only if END came before the cut, and
+	 * otherwise is passed over, neither read nor held against the flow. */
+	const int cut = NL_PAYLOAD_HAS(p, wire_len) && p->wire_len > nl_reader_left(&r);
 	int ok = 0;
 	if (v4) {
 		struct v4_msg m;
-		if (v4_parse(r, &m) == 0) {
+		if (v4_parse(r, &m) == 0 && (!cut || m.ended)) {
 			v4_emit(api, flow, st, &m);
 			ok = 1;
 		}
-	} else {
+	} else if (!cut) {
 		struct v6_msg m;
 		if (v6_parse(r, &m) == 0) {
 			v6_emit(api, flow, st, &m);
 			ok = 1;
 		}
 	}
+	if (!ok && cut)
+		return NL_NEED_MORE;
 	if (!ok)
 		return (st->flags & FL_PROVEN) ? NL_MALFORMED : NL_NOT_MINE;
 	st->flags |= FL_PROVEN;

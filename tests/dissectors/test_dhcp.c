@@ -631,6 +631,109 @@ START_TEST(test_truncated_option_gives_nothing)
 }
 END_TEST
 
+/* A datagram the snap length cut between two options looks whole by its
+ * own bytes; the host's wire length tells. (ws_dhcp.pcap cut with editcap
+ * -s 294 read as a whole REQUEST without its server id before ABI 1.3.) */
+START_TEST(test_cut_datagram)
+{
+	struct vec v;
+	load("v4_request", &v);
+	/* find END, and the option boundaries before it */
+	size_t at = 240, end = 0, bounds[64], nb = 0;
+	while (at < v.n && !end) {
+		if (v.b[at] == 255)
+			end = at;
+		else if (v.b[at] == 0)
+			at++;
+		else {
+			at += 2 + (size_t)v.b[at + 1];
+			if (nb < 64)
+				bounds[nb++] = at;
+		}
+	}
+	ck_assert_uint_gt(end, 0);
+	ck_assert_uint_ge(nb, 3);
+	for (size_t i = 0; i < nb; i++) {
+		size_t len = bounds[i];	/* ends on an option's end: no END yet */
+		if (len > end)
+			continue;
+		struct fh_flow ff;
+		fh_open(&ff, D());
+		/* as a 1.2 host or without the wire length: a whole message */
+		ck_assert_int_eq(fh_feed_12(&ff, NL_UDP, 1, 68, 67, v.b, len), NL_NEED_MORE);
+		assert_str(&ff, "dhcp.message_type", "REQUEST");
+		fh_close(&ff);
+		/* told it was cut: passed over, and nothing from it */
+		fh_open(&ff, D());
+		ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v.b, len, 4, (uint32_t)v.n), NL_NEED_MORE);
+		ck_assert(fh_no_fields(&ff));
+		ck_assert_int_eq(ff.f.errors, 0);
+		/* and the flow still reads the next whole one */
+		ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v.b, v.n, 4, (uint32_t)v.n), NL_NEED_MORE);
+		assert_str(&ff, "dhcp.message_type", "REQUEST");
+		fh_close(&ff);
+	}
+	/* cut mid-option on a proven flow: passed over, not MALFORMED */
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v.b, v.n, 4, (uint32_t)v.n), NL_NEED_MORE);
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v.b, bounds[0] + 1, 4, (uint32_t)v.n),
+			 NL_NEED_MORE);
+	fh_close(&ff);
+	/* cut after END (in the padding): the message is whole */
+	if (end + 1 < v.n) {
+		fh_open(&ff, D());
+		ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v.b, end + 1, 4, (uint32_t)v.n + 100),
+				 NL_NEED_MORE);
+		assert_str(&ff, "dhcp.message_type", "REQUEST");
+		fh_close(&ff);
+	}
+	/* DHCPv6 options run to the datagram's end: a cut one is never read */
+	load("v6_request", &v);
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 546, 547, v.b, v.n, 6, (uint32_t)v.n + 1), NL_NEED_MORE);
+	ck_assert(fh_no_fields(&ff));
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 546, 547, v.b, v.n, 6, (uint32_t)v.n), NL_NEED_MORE);
+	assert_str(&ff, "dhcp.message_type", "REQUEST");
+	fh_close(&ff);
+}
+END_TEST
+
+/* DHCP only over IPv4, DHCPv6 only over IPv6, where the host says (a
+ * tcpdump fuzz capture had 514 -> 546 over IPv4 read as DHCPv6). */
+START_TEST(test_ip_version)
+{
+	struct vec v4, v6;
+	load("v4_discover", &v4);
+	load("v6_solicit", &v6);
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 546, 547, v6.b, v6.n, 4, (uint32_t)v6.n), NL_NOT_MINE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 514, 546, v6.b, v6.n, 4, (uint32_t)v6.n), NL_NOT_MINE);
+	fh_close(&ff);
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v4.b, v4.n, 6, (uint32_t)v4.n), NL_NOT_MINE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
+	/* the right version, and an unknown one (0), read as before */
+	for (unsigned ipv = 0; ipv <= 6; ipv += 6) {
+		fh_open(&ff, D());
+		ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 546, 547, v6.b, v6.n, ipv, 0), NL_NEED_MORE);
+		assert_str(&ff, "dhcp.message_type", "SOLICIT");
+		fh_close(&ff);
+	}
+	for (unsigned ipv = 0; ipv <= 4; ipv += 4) {
+		fh_open(&ff, D());
+		ck_assert_int_eq(fh_feed_ip(&ff, NL_UDP, 1, 68, 67, v4.b, v4.n, ipv, 0), NL_NEED_MORE);
+		assert_str(&ff, "dhcp.message_type", "DISCOVER");
+		fh_close(&ff);
+	}
+}
+END_TEST
+
 /* ---- not mine, malformed ------------------------------------------------ */
 
 START_TEST(test_not_mine)
@@ -897,6 +1000,8 @@ static Suite *dhcp_suite(void)
 	tcase_add_test(tc, test_v6_relay);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_truncated_option_gives_nothing);
+	tcase_add_test(tc, test_cut_datagram);
+	tcase_add_test(tc, test_ip_version);
 	tcase_add_test(tc, test_not_mine);
 	tcase_add_test(tc, test_v4_header_checks);
 	tcase_add_test(tc, test_v6_header_checks);
