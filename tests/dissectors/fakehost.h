@@ -49,12 +49,28 @@ static inline int fh_field_ok(struct nl_flow *f, uint16_t id, uint16_t type)
 	return 1;
 }
 
+/* Keeps a string as the host does, at most NL_MAX_STR bytes; a NUL inside
+ * it is no end (the host shows it, escaped) and is kept here as "\x00", so
+ * a test sees what a user would rather than a string cut short. */
 static inline void fh_copy(char *dst, const void *s, size_t len)
 {
+	const unsigned char *b = s;
+	size_t o = 0;
 	if (len > NL_MAX_STR)
 		len = NL_MAX_STR;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		if (b[i]) {
+			dst[o++] = (char)b[i];
+		} else if (o + 4 <= NL_MAX_STR) {
+			memcpy(dst + o, "\\x00", 4);
+			o += 4;
+		} else {
+			break;
+		}
+		if (o >= NL_MAX_STR)
+			break;
+	}
+	dst[o] = '\0';
 }
 
 static inline int fh_set_str(struct nl_flow *f, uint16_t field, const void *s, size_t len)
