@@ -205,7 +205,8 @@ static int read_code(struct nl_reader *line, uint8_t *sep)
 }
 
 /* Sets a string field (or adds to a list field) from the rest of the
- * line, spaces trimmed. */
+ * line, up to a NUL (as tshark reads it, and as stun does: what follows a
+ * NUL in a command is no part of a file name), spaces trimmed. */
 static void set_text(const struct nl_host_api *api, struct nl_flow *flow, uint16_t field,
 		     struct nl_reader line)
 {
@@ -213,7 +214,9 @@ static void set_text(const struct nl_host_api *api, struct nl_flow *flow, uint16
 	uint8_t c;
 	while (nl_peek_u8(&line, 0, &c) == 0 && (c == ' ' || c == '\t'))
 		nl_reader_skip(&line, 1);
-	size_t n = nl_reader_left(&line);
+	size_t n = 0;	/* a line is at most FTP_MAX_LINE bytes */
+	while (nl_peek_u8(&line, n, &c) == 0 && c != 0)
+		n++;
 	while (n > 0 && nl_peek_u8(&line, n - 1, &c) == 0 && (c == ' ' || c == '\t'))
 		n--;
 	if (n > sizeof(buf))

@@ -415,6 +415,18 @@ START_TEST(test_lines)
 	ck_assert_str_eq(ff.f.state, "FTP_LOGIN");
 	fh_close(&ff);
 
+	/* a NUL inside a command line ends its text, as tshark reads it (nDPI's
+	 * fuzz-2006-06-26-2594.pcap: "RETR Site%s\0t.xml") */
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_s(&ff, 0, "220 ready\r\n"), NL_NEED_MORE);
+	static const char retr[] = "USER a\0b\r\nRETR Site%s\0t.xml\r\n";
+	ck_assert_int_eq(feed(&ff, 1, retr, sizeof(retr) - 1), NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "ftp.user"), "a");
+	ck_assert_str_eq(fh_str(&ff, "ftp.last_command"), "RETR Site%s");
+	static const char *const cut[] = { "Site%s", NULL };
+	assert_list(&ff, "ftp.file", cut);
+	fh_close(&ff);
+
 	/* an over-long line is skipped to its end; what follows is read */
 	fh_open(&ff, D());
 	char big[3000];
