@@ -549,7 +549,13 @@ void ui_rows_free(struct ui_rows *r)
 /* Processes screen: one row per process name, busiest first. Flows without
  * an owner are counted under "(unknown process)", as grouping by process names them. */
 /* One open row's remote end, for counting a process' peers. */
-struct peer_of { uint32_t proc; uint8_t family; uint8_t addr[16]; uint64_t bytes; };
+struct peer_of {
+	uint32_t proc;
+	uint8_t family;
+	uint8_t addr[16];
+	uint64_t bytes;
+	const struct flow *f;	/* a flow to it, for its host name */
+};
 
 static int cmp_peer(const void *pa, const void *pb)
 {
@@ -575,15 +581,47 @@ static void procs_peers(struct ui *u, struct peer_of *v, uint32_t n)
 		if (p->remotes < UI_PROC_REMOTES)
 			p->remotes++;
 		if (!p->top_peer[0] || bytes > p->top_bytes) {
-			struct flow addr_of;	/* record_addr wants a flow for its family */
-			memset(&addr_of, 0, sizeof(addr_of));
-			addr_of.key.family = v[i].family;
+			/* d: its host name, as the connection table shows it */
+			size_t nl = 0;
+			int answer;
+			const char *name = u->show_names ? record_host_name(v[i].f, v[i].addr, &nl, &answer)
+							 : NULL;
 			char buf[64];
-			const char *a = record_addr(&addr_of, v[i].addr, buf);
-			snprintf(p->top_peer, sizeof(p->top_peer), "%s", a ? a : "?");
+			const char *a = name ? NULL : record_addr(v[i].f, v[i].addr, buf);
+			if (name)
+				ui_sanitize(p->top_peer, sizeof(p->top_peer), name, nl);
+			else
+				snprintf(p->top_peer, sizeof(p->top_peer), "%s", a ? a : "?");
 			p->top_bytes = bytes;
 		}
 		i = j;
+	}
+}
+
+/* Each process' peak: the highest down + up it has shown, kept by name in
+ * u->peaks across rebuilds (a process whose connections all closed keeps
+ * its peak until the table, full, gives up the least recently seen). */
+static void procs_peaks(struct ui *u, uint64_t now)
+{
+	for (uint32_t i = 0; i < u->n_procs; i++) {
+		struct ui_proc *p = &u->procs[i];
+		struct ui_proc_peak *k = NULL, *oldest = NULL;
+		for (uint32_t j = 0; j < u->n_peaks && !k; j++) {
+			if (!strcmp(u->peaks[j].name, p->name))
+				k = &u->peaks[j];
+			else if (!oldest || u->peaks[j].seen_us < oldest->seen_us)
+				oldest = &u->peaks[j];
+		}
+		if (!k) {
+			k = u->n_peaks < UI_PROC_PEAKS ? &u->peaks[u->n_peaks++] : oldest;
+			snprintf(k->name, sizeof(k->name), "%s", p->name);
+			k->peak = 0;
+		}
+		double bw = p->down + p->up;
+		if (bw > k->peak)
+			k->peak = bw;
+		k->seen_us = now;
+		p->peak = k->peak;
 	}
 }
 
@@ -639,9 +677,11 @@ void ui_procs_build(struct ui *u, int peers)
 			e->family = f->key.family;
 			memcpy(e->addr, flow_dst_addr(f), f->key.family == 4 ? 4 : 16);
 			e->bytes = f->bytes[DIR_REV] + f->bytes[DIR_FWD];
+			e->f = f;
 		}
 	}
 	if (pv)
 		procs_peers(u, pv, npv);
 	free(pv);
+	procs_peaks(u, now);
 }

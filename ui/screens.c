@@ -32,6 +32,7 @@ static int cmp_proc_by(const struct ui_proc *a, const struct ui_proc *b, enum ui
 	case PSORT_UP: x = a->up, y = b->up; break;
 	case PSORT_RECEIVED: x = (double)a->bytes_down, y = (double)b->bytes_down; break;
 	case PSORT_SENT: x = (double)a->bytes_up, y = (double)b->bytes_up; break;
+	case PSORT_PEAK: x = a->peak, y = b->peak; break;
 	case PSORT_NAME: return strcmp(a->name, b->name);
 	case PSORT_BANDWIDTH: default: x = a->down + a->up, y = b->down + b->up; break;
 	}
@@ -54,7 +55,7 @@ static int cmp_proc(const void *pa, const void *pb)
 const char *ui_proc_sort_name(enum ui_proc_sort by)
 {
 	static const char *const names[PSORT_COUNT] = { "bandwidth", "connections", "down", "up",
-							"received", "sent", "name" };
+							"received", "sent", "peak", "name" };
 	return names[by < PSORT_COUNT ? by : 0];
 }
 
@@ -90,13 +91,21 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 		 12 + (u->proc_sort == PSORT_RECEIVED ? wide : 0), t[4],
 		 12 + (u->proc_sort == PSORT_SENT ? wide : 0), t[5]);
 	/* RustNet's activity columns, as the width allows: each process' part
-	 * of the traffic, its distinct remote addresses, its top peer. */
-	int share_col = COLS >= 96, remotes_col = COLS >= 104, peer_col = COLS >= 120;
+	 * of the traffic, its distinct remote addresses, its top peer, and
+	 * (given room last, shown first) its peak rate. */
+	int share_col = COLS >= 96, remotes_col = COLS >= 104, peer_col = COLS >= 120,
+	    peak_col = COLS >= 133;
 	double total = 0;
 	for (uint32_t i = 0; i < u->n_procs; i++)
 		total += u->procs[i].down + u->procs[i].up;
 	size_t l = strlen(s);
-	if (share_col)
+	if (peak_col) {
+		char pt[24];
+		snprintf(pt, sizeof(pt), "Peak%s", u->proc_sort == PSORT_PEAK ? (desc ? dn : up) : "");
+		l += (size_t)snprintf(s + l, sizeof(s) - l, " %*s",
+				      12 + (u->proc_sort == PSORT_PEAK ? wide : 0), pt);
+	}
+	if (share_col && l < sizeof(s))
 		l += (size_t)snprintf(s + l, sizeof(s) - l, " %5s", "Share");
 	if (remotes_col && l < sizeof(s))
 		l += (size_t)snprintf(s + l, sizeof(s) - l, " %7s", "Remotes");
@@ -119,7 +128,10 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 			 ui_human_bytes(b1, sizeof(b1), (double)p->bytes_down),
 			 ui_human_bytes(b2, sizeof(b2), (double)p->bytes_up));
 		l = strlen(s);
-		if (share_col) {
+		if (peak_col)
+			l += (size_t)snprintf(s + l, sizeof(s) - l, " %12s",
+					      ui_human_rate(r1, sizeof(r1), p->peak));
+		if (share_col && l < sizeof(s)) {
 			double bw = p->down + p->up;
 			char pct[16];
 			snprintf(pct, sizeof(pct), total > 0 ? "%.0f%%" : "-", total > 0 ? bw / total * 100 : 0);

@@ -156,6 +156,13 @@ static void update(struct ui *u)
 		u->model_dirty = 0;
 	}
 	ui_graph_sample(u);
+	/* Each process' peak rate (RustNet samples its activity every second):
+	 * whatever view is shown, so the Processes view's peak covers the time
+	 * it was not looked at. */
+	if (sec != u->peaks_last_s) {
+		ui_procs_build(u, 0);
+		u->peaks_last_s = sec;
+	}
 	ui_sample_selected(u);
 	u->last_packets = t->stats.packets;
 	ui_draw(u);

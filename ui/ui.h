@@ -39,8 +39,8 @@ enum ui_sort {
 
 /* The Processes view's order (s, S there): by bandwidth by default. */
 enum ui_proc_sort {
-	PSORT_BANDWIDTH, PSORT_FLOWS, PSORT_DOWN, PSORT_UP, PSORT_RECEIVED, PSORT_SENT, PSORT_NAME,
-	PSORT_COUNT
+	PSORT_BANDWIDTH, PSORT_FLOWS, PSORT_DOWN, PSORT_UP, PSORT_RECEIVED, PSORT_SENT, PSORT_PEAK,
+	PSORT_NAME, PSORT_COUNT
 };
 const char *ui_proc_sort_name(enum ui_proc_sort by);
 
@@ -121,8 +121,18 @@ struct ui_proc {		/* Processes screen: one aggregate */
 	uint32_t remotes;	/* distinct remote addresses, at most UI_PROC_REMOTES */
 	char top_peer[48];	/* the remote address with the most bytes, "" none */
 	uint64_t top_bytes;
+	double peak;		/* the highest down + up it showed (RustNet's peak rate) */
 };
 #define UI_PROC_REMOTES 256	/* counted per process; more show as "256+" */
+
+/* A process' peak rate outlives its rows' rebuilds (and its connections):
+ * kept by name, the least recently seen given up when the table is full. */
+struct ui_proc_peak {
+	char name[64];
+	double peak;
+	uint64_t seen_us;
+};
+#define UI_PROC_PEAKS 256
 
 /* The Graph view's series (graph.c): one sample a second, the last minute. */
 enum ui_series_id {
@@ -228,6 +238,9 @@ struct ui {
 
 	struct ui_proc *procs;	/* owned */
 	uint32_t n_procs, procs_cap;
+	struct ui_proc_peak peaks[UI_PROC_PEAKS];
+	uint32_t n_peaks;
+	uint64_t peaks_last_s;	/* the second peaks were last sampled in */
 
 	struct ui_graph graph;
 };
