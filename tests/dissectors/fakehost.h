@@ -204,6 +204,32 @@ static inline void fh_close(struct fh_flow *ff)
 	}
 }
 
+/* Fills a payload as the host does: the bytes, the ends, a fixed time; no
+ * IP version or wire length (0: not known), stream_offset 0. */
+static inline void fh_payload(struct nl_payload *p, unsigned transport, int from_client,
+			      uint16_t sport, uint16_t dport, const void *bytes, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->struct_size = sizeof(*p);
+	p->transport = (uint8_t)transport;
+	p->from_client = (uint8_t)from_client;
+	p->src_port = sport;
+	p->dst_port = dport;
+	p->ts_us = 1700000000000000ULL;
+	p->data = nl_reader_make(bytes, len);
+}
+
+/* Offers one payload. from_client: 1 = sent by the initiator. */
+static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, int from_client,
+				      uint16_t sport, uint16_t dport, const void *bytes, size_t len,
+				      uint64_t stream_offset)
+{
+	struct nl_payload p;
+	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
+	p.stream_offset = stream_offset;
+	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
 /* Offers one payload as an ABI 1.3 host does: ip_version 4 or 6 (0: not
  * known), wire_len the payload's length on the wire (more than len: the
  * capture cut it). */
@@ -212,54 +238,21 @@ static inline enum nl_verdict fh_feed_ip(struct fh_flow *ff, unsigned transport,
 					 unsigned ip_version, uint32_t wire_len)
 {
 	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = (uint8_t)transport;
-	p.from_client = (uint8_t)from_client;
-	p.src_port = sport;
-	p.dst_port = dport;
-	p.ts_us = 1700000000000000ULL;
-	p.data = nl_reader_make(bytes, len);
+	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
 	p.ip_version = (uint8_t)ip_version;
 	p.wire_len = wire_len;
 	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
 }
 
-/* Offers one payload. from_client: 1 = sent by the initiator. The payload
- * carries no IP version or wire length (0: not known). */
-static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, int from_client,
-				      uint16_t sport, uint16_t dport, const void *bytes, size_t len,
-				      uint64_t stream_offset)
-{
-	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = (uint8_t)transport;
-	p.from_client = (uint8_t)from_client;
-	p.src_port = sport;
-	p.dst_port = dport;
-	p.ts_us = 1700000000000000ULL;
-	p.stream_offset = stream_offset;
-	p.data = nl_reader_make(bytes, len);
-	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
-}
-
 /* Offers one payload as a host of ABI 1.2 does: the struct ends before
- * ip_version. */
+ * ip_version, and what lies past it is garbage a 1.3 reader must not use. */
 static inline enum nl_verdict fh_feed_12(struct fh_flow *ff, unsigned transport, int from_client,
 					 uint16_t sport, uint16_t dport, const void *bytes, size_t len)
 {
 	struct nl_payload p;
-	memset(&p, 0xff, sizeof(p));	/* what a 1.3 reader must not look at */
+	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
 	p.struct_size = offsetof(struct nl_payload, ip_version);
-	p.transport = (uint8_t)transport;
-	p.from_client = (uint8_t)from_client;
-	p.src_port = sport;
-	p.dst_port = dport;
-	p.reserved = 0;
-	p.ts_us = 1700000000000000ULL;
-	p.stream_offset = 0;
-	p.data = nl_reader_make(bytes, len);
+	memset((char *)&p + p.struct_size, 0xff, sizeof(p) - p.struct_size);
 	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
 }
 
@@ -278,15 +271,8 @@ static inline enum nl_verdict fh_stream_feed(struct fh_flow *ff, int from_client
 		memcpy(s->buf + s->len, bytes, len);
 	s->len += len;
 	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = NL_TCP;
-	p.from_client = (uint8_t)(from_client ? 1 : 0);
-	p.src_port = sport;
-	p.dst_port = dport;
-	p.ts_us = 1700000000000000ULL;
+	fh_payload(&p, NL_TCP, from_client ? 1 : 0, sport, dport, s->buf, s->len);
 	p.stream_offset = s->base;
-	p.data = nl_reader_make(s->buf, s->len);
 	ff->f.call_len = s->len;
 	ff->f.mark = 0;
 	enum nl_verdict v = ff->f.d->dissect(&fh_api11, &ff->f, ff->state, &p);

@@ -103,14 +103,7 @@ static enum nl_verdict feed(struct fh_flow *ff, unsigned transport, int from_cli
 	if (len)
 		memcpy(copy, buf, len);
 	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = (uint8_t)transport;
-	p.from_client = (uint8_t)from_client;
-	p.src_port = sport;
-	p.dst_port = dport;
-	p.ts_us = 1700000000000000ULL;
-	p.data = nl_reader_make(copy, len);
+	fh_payload(&p, transport, from_client, sport, dport, copy, len);
 	enum nl_verdict v = D->dissect(&api, &ff->f, ff->state, &p);
 	free(copy);
 	return v;

@@ -157,15 +157,8 @@ static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_s
 	enum nl_verdict v;
 	if (s && flow.abi11) {
 		struct nl_payload p;
-		memset(&p, 0, sizeof(p));
-		p.struct_size = sizeof(p);
-		p.transport = NL_TCP;
-		p.from_client = (uint8_t)from_client;
-		p.src_port = sport;
-		p.dst_port = dport;
-		p.ts_us = 1700000000000000ULL;
+		fh_payload(&p, NL_TCP, from_client, sport, dport, copy, len);
 		p.stream_offset = s->base;
-		p.data = nl_reader_make(copy, len);
 		flow.ff.f.call_len = len;
 		flow.ff.f.mark = 0;
 		v = dis->dissect(&fh_api11, &flow.ff.f, flow.ff.state, &p);
