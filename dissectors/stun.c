@@ -3,7 +3,7 @@
  *
  * RFC 8489 (STUN, was RFC 5389), RFC 8656 (TURN, was RFC 5766) and
  * RFC 6062 (TURN TCP allocations) methods; RFC 3489 ("classic" STUN,
- * without the magic cookie) on port 3478 only.
+ * without the magic cookie) on ports 3478 and 3479 only.
  *
  * Header (RFC 8489 §5), 20 bytes, then attributes:
  *
@@ -38,8 +38,9 @@
  * length - 20, and attributes that walk exactly to the end of the message
  * (each in bounds, padded to 4, at most STUN_MAX_ATTRS). A classic RFC 3489
  * message (no cookie: its 128-bit transaction id starts at offset 4) is
- * taken only with 3478 as a port, one of the six RFC 3489 message types,
- * and the same walk.
+ * taken only with 3478 or 3479 (RFC 3489 servers' alternate port, where
+ * Zoom's clients send too) as a port, one of the six RFC 3489 message
+ * types, and the same walk.
  *
  * A flow proven STUN often goes on carrying other things on the same
  * 5-tuple: ICE is followed by DTLS and SRTP/RTP, a TURN client's data goes
@@ -156,7 +157,8 @@ static int hinted(const struct nl_payload *p)
 
 static int classic_port(const struct nl_payload *p)
 {
-	return p->src_port == STUN_PORT || p->dst_port == STUN_PORT;
+	return p->src_port == STUN_PORT || p->dst_port == STUN_PORT || p->src_port == STUN_ALT_PORT ||
+	       p->dst_port == STUN_ALT_PORT;
 }
 
 /* The six message types of RFC 3489 §11.1. */

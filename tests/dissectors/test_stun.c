@@ -1055,9 +1055,26 @@ START_TEST(test_classic)
 	STR_EQ(&ff, "stun.mapped_address", "192.0.2.7:40000");
 	ck_assert_str_eq(ff.f.state, "STUN_SUCCESS");
 	fh_close(&ff);
-	/* not on 3479 or off-port; not a type RFC 3489 did not have */
+	/* on 3479, RFC 3489 servers' alternate port: Zoom's client's Binding
+	 * request there (nDPI's zoom.pcap frame 7; tshark: classicstun) */
+	static const uint8_t zoom[] = {
+		0x00, 0x01, 0x00, 0x18, 0xc1, 0x5d, 0xae, 0x63, 0x58, 0x5d, 0x14, 0x39, 0x2e, 0x58,
+		0x2c, 0x26, 0x04, 0x03, 0xbf, 0x30, 0x01, 0x01, 0x00, 0x14, '1', '2', '3', '4',
+		'5', '6', '7', '8', '9', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0x00,
+	};
 	fh_open(&ff, D());
-	ck_assert_int_eq(udp(&ff, 1, OFF_C, 3479, req, sizeof(req)), NL_NOT_MINE);
+	ck_assert_int_eq(udp(&ff, 1, 23903, 3479, zoom, sizeof(zoom)), NL_NEED_MORE);
+	STR_EQ(&ff, "stun.method", "Binding");
+	STR_EQ(&ff, "stun.class", "Request");
+	STR_EQ(&ff, "stun.transaction_id", "c15dae63585d14392e582c260403bf30");
+	fh_close(&ff);
+	/* not off-port; not a type RFC 3489 did not have */
+	fh_open(&ff, D());
+	ck_assert_int_eq(udp(&ff, 1, OFF_C, 3480, req, sizeof(req)), NL_NOT_MINE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
+	fh_open(&ff, D());
+	ck_assert_int_eq(udp(&ff, 1, OFF_C, 40000, zoom, sizeof(zoom)), NL_NOT_MINE);
 	ck_assert(fh_no_fields(&ff));
 	fh_close(&ff);
 	fh_open(&ff, D());
