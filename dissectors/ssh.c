@@ -39,6 +39,16 @@
  * (any version other than 2.0 / 1.99 on either side) uses another packet
  * format, which is not read: only the banners are.
  *
+ * The KEXINITs (RFC 4253 §7.1) are read too: each side's name-lists, so
+ * that once both are known the algorithms the two ends agree on are shown
+ * (for each list the first name of the client's that the server also
+ * offers), and each side's HASSH (MD5 of its "kex;ciphers;MACs;
+ * compression" lists, the client's for its direction, the server's for
+ * its own: tshark's ssh.kex.hassh and hasshserver), where the plugin is
+ * built with libcrypto. The first side's lists are kept as 32-bit hashes of
+ * their names (no text): the chosen name's text comes from the second
+ * side's KEXINIT, which has it too.
+ *
  * Stream mode: each call has the direction's stream from byte 0 (ABI
  * 1.0) or from the first byte not consumed (1.1: whole lines and packets
  * read are consumed, and a side with nothing more to show is consumed
@@ -50,6 +60,10 @@
 #include <string.h>
 
 #include <netlens/dissector.h>
+
+#ifdef SSH_WITH_LIBCRYPTO
+#include <openssl/evp.h>
+#endif
 
 #define SSH_MAX_ID 255		/* identification string incl. CR LF (§4.2) */
 #define SSH_MAX_PRE_LINES 16	/* server lines before its identification */
@@ -65,7 +79,9 @@
 #define SSH_BUDGET (SSH_MAX_PRE_LINES + 48)
 
 enum ssh_field {
-	F_CLIENT_BANNER, F_SERVER_BANNER, F_CLIENT_SOFTWARE, F_SERVER_SOFTWARE, F_VERSION, F_COUNT
+	F_CLIENT_BANNER, F_SERVER_BANNER, F_CLIENT_SOFTWARE, F_SERVER_SOFTWARE, F_VERSION,
+	F_KEX, F_HOST_KEY, F_CIPHER_C2S, F_CIPHER_S2C, F_MAC_C2S, F_MAC_S2C, F_HASSH, F_HASSH_SERVER,
+	F_COUNT
 };
 
 static const struct nl_field ssh_fields[F_COUNT] = {
@@ -74,6 +90,27 @@ static const struct nl_field ssh_fields[F_COUNT] = {
 	{ F_CLIENT_SOFTWARE, NL_FIELD_STR, 0, "ssh.client_software", "Client software" },
 	{ F_SERVER_SOFTWARE, NL_FIELD_STR, 0, "ssh.server_software", "Server software" },
 	{ F_VERSION, NL_FIELD_STR, 0, "ssh.version", "Protocol version" },
+	{ F_KEX, NL_FIELD_STR, 0, "ssh.kex_algorithm", "Key exchange" },
+	{ F_HOST_KEY, NL_FIELD_STR, 0, "ssh.host_key_algorithm", "Host key" },
+	{ F_CIPHER_C2S, NL_FIELD_STR, 0, "ssh.cipher_c2s", "Cipher client to server" },
+	{ F_CIPHER_S2C, NL_FIELD_STR, 0, "ssh.cipher_s2c", "Cipher server to client" },
+	{ F_MAC_C2S, NL_FIELD_STR, 0, "ssh.mac_c2s", "MAC client to server" },
+	{ F_MAC_S2C, NL_FIELD_STR, 0, "ssh.mac_s2c", "MAC server to client" },
+	{ F_HASSH, NL_FIELD_STR, 0, "ssh.hassh", "Client HASSH" },
+	{ F_HASSH_SERVER, NL_FIELD_STR, 0, "ssh.hassh_server", "Server HASSH" },
+};
+
+/* The KEXINIT name-lists negotiated (RFC 4253 §7.1), in their order there. */
+enum { KL_KEX, KL_HOST_KEY, KL_CIPHER_C2S, KL_CIPHER_S2C, KL_MAC_C2S, KL_MAC_S2C, KL_COUNT };
+#define KL_ALL 10		/* every name-list of a KEXINIT, languages included */
+#define SSH_KEX_NAMES 24	/* names of a list kept (OpenSSH 9 offers 6-14) */
+
+/* A side's first KEXINIT: each negotiated list's names as 32-bit hashes. */
+struct ssh_kexinit {
+	uint32_t name[KL_COUNT][SSH_KEX_NAMES];
+	uint8_t n[KL_COUNT];
+	uint8_t over;		/* bit i: list i had more names than kept */
+	uint8_t seen;
 };
 
 /* Message numbers (RFC 4250 §4.1.2). */
@@ -110,6 +147,7 @@ struct ssh_dir {
 
 struct ssh_state {
 	struct ssh_dir dir[2];	/* [1]: from the client */
+	struct ssh_kexinit kex[2];	/* [1]: the client's */
 	uint8_t flags;		/* SS_* */
 	uint8_t label;		/* enum ssh_label set so far */
 	uint8_t seen;		/* L_AUTH / L_ESTABLISHED shown by clear messages */
@@ -289,6 +327,24 @@ static enum scan banner_phase(const struct nl_host_api *api, struct nl_flow *flo
 	}
 }
 
+/* The next name of a comma-separated name-list; 0 at its end. An empty
+ * name (",,") is passed over. */
+static int next_name(struct nl_reader *l, struct nl_reader *name)
+{
+	while (nl_reader_left(l) > 0) {
+		size_t left = nl_reader_left(l);
+		struct nl_reader rest = *l;
+		const uint8_t *b = nl_get_span(&rest, left);
+		const uint8_t *comma = b ? memchr(b, ',', left) : NULL;
+		size_t n = comma ? (size_t)(comma - b) : left;
+		*name = nl_reader_sub(l, n);
+		nl_reader_skip(l, 1);	/* the comma, if any */
+		if (n)
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the comma-separated name-list at r (uint32 length, names;
  * RFC 4251 §5) holds the name "none"; r moves past it. -1: malformed.
  * With look 0 the names are not read (0: a list whose answer is unused). */
@@ -297,21 +353,13 @@ static int list_has_none(struct nl_reader *r, int look)
 	uint32_t len = nl_get_be32(r);
 	if (!nl_reader_ok(r) || len > nl_reader_left(r))
 		return -1;
-	struct nl_reader l = nl_reader_sub(r, len);
+	struct nl_reader l = nl_reader_sub(r, len), name;
 	if (!look)
 		return 0;
-	int found = 0;
-	while (nl_reader_left(&l) > 0) {
-		size_t n = 0;
-		uint8_t c;
-		while (nl_peek_u8(&l, n, &c) == 0 && c != ',')
-			n++;
-		const uint8_t *name = nl_get_span(&l, n);
-		if (name && n == 4 && !memcmp(name, "none", 4))
-			found = 1;
-		nl_reader_skip(&l, 1);	/* the comma, if any */
-	}
-	return found;
+	while (next_name(&l, &name))
+		if (bytes_are(&name, nl_reader_left(&name), "none"))
+			return 1;
+	return 0;
 }
 
 /* From a KEXINIT's payload (after the message number): whether this side
@@ -329,9 +377,198 @@ static uint8_t kexinit_none(struct nl_reader pl)
 	return (uint8_t)((has[2] && has[4] ? SD_NONE_C2S : 0) | (has[3] && has[5] ? SD_NONE_S2C : 0));
 }
 
-/* Clear-text binary packets, up to NEWKEYS. */
-static enum scan packet_phase(struct ssh_dir *d, struct nl_reader *r)
+/* FNV-1a of a name: the first KEXINIT's lists are kept as these. (The
+ * lists are a KEXINIT's bulk, a kilobyte or two a side: read as checked
+ * spans, not a byte a call.) */
+static uint32_t name_hash(struct nl_reader n)
 {
+	size_t len = nl_reader_left(&n);
+	const uint8_t *b = nl_get_span(&n, len);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; b && i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* Where h is in v[0..n), or -1. */
+static int hash_at(const uint32_t *v, unsigned n, uint32_t h)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (v[i] == h)
+			return (int)i;
+	return -1;
+}
+
+/* An AEAD cipher authenticates with its own tag: the MAC negotiated beside
+ * it is not used (OpenSSH prints "MAC: <implicit>"). */
+static int is_aead(struct nl_reader n)
+{
+	static const char *const aead[] = { "chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
+					    "aes256-gcm@openssh.com", "AEAD_AES_128_GCM",
+					    "AEAD_AES_256_GCM" };
+	for (size_t i = 0; i < sizeof(aead) / sizeof(aead[0]); i++)
+		if (bytes_are(&n, nl_reader_left(&n), aead[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Both KEXINITs known, this call's (side `client`) with its lists' text:
+ * for each negotiated list, the first name of the client's that the
+ * server's holds. The side kept as hashes may have been cut at
+ * SSH_KEX_NAMES: where that leaves the answer open, nothing is shown.
+ */
+static void negotiate(const struct nl_host_api *api, struct nl_flow *flow, const struct ssh_state *st,
+		      int client, const struct nl_reader *lists)
+{
+	static const uint16_t field[KL_COUNT] = { F_KEX, F_HOST_KEY, F_CIPHER_C2S, F_CIPHER_S2C,
+						  F_MAC_C2S, F_MAC_S2C };
+	const struct ssh_kexinit *kept = &st->kex[!client], *mine = &st->kex[client];
+	int aead[2] = { 0, 0 };	/* c2s, s2c */
+	for (int i = 0; i < KL_COUNT; i++) {
+		struct nl_reader l = lists[i], name, chosen = nl_reader_make(NULL, 0);
+		int found = 0;
+		if (client) {
+			/* the client's names in their order, against the server's hashes */
+			while (!found && next_name(&l, &name)) {
+				if (hash_at(kept->name[i], kept->n[i], name_hash(name)) >= 0)
+					found = 1, chosen = name;
+				else if (kept->over & (1u << i))
+					break;	/* it may be in the server's names not kept */
+			}
+		} else {
+			/* the client's hashes in their order, against the server's:
+			 * its names just kept (hashed once), then any past them */
+			for (unsigned k = 0; k < kept->n[i] && !found; k++) {
+				int at = hash_at(mine->name[i], mine->n[i], kept->name[i][k]);
+				l = lists[i];
+				if (at >= 0) {
+					for (int j = 0; j <= at; j++)
+						next_name(&l, &name);
+					found = 1, chosen = name;
+				} else if (mine->over & (1u << i)) {
+					for (unsigned j = 0; j < mine->n[i]; j++)
+						next_name(&l, &name);
+					while (!found && next_name(&l, &name))
+						if (name_hash(name) == kept->name[i][k])
+							found = 1, chosen = name;
+				}
+			}
+		}
+		if (!found)
+			continue;
+		if (i == KL_CIPHER_C2S || i == KL_CIPHER_S2C)
+			aead[i - KL_CIPHER_C2S] = is_aead(chosen);
+		if ((i == KL_MAC_C2S || i == KL_MAC_S2C) && aead[i - KL_MAC_C2S])
+			continue;
+		set_str_from(api, flow, field[i], &chosen, nl_reader_left(&chosen));
+	}
+}
+
+#ifdef SSH_WITH_LIBCRYPTO
+/* Fetched once (init), as tls does; NULL: no HASSH. */
+static EVP_MD *ssh_md;
+static EVP_MD_CTX *ssh_md_ctx;
+
+static void ssh_fini(void)
+{
+	EVP_MD_CTX_free(ssh_md_ctx);
+	ssh_md_ctx = NULL;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	EVP_MD_free(ssh_md);
+#endif
+	ssh_md = NULL;
+}
+
+static int ssh_init(const struct nl_host_api *api)
+{
+	(void)api;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	ssh_md = EVP_MD_fetch(NULL, "MD5", NULL);
+#else
+	ssh_md = (EVP_MD *)EVP_md5();
+#endif
+	ssh_md_ctx = ssh_md ? EVP_MD_CTX_new() : NULL;
+	if (!ssh_md_ctx)
+		ssh_fini();
+	return 0;
+}
+
+/* HASSH (Salesforce): MD5 of "kex;cipher;mac;compression", the client's
+ * client-to-server lists or the server's server-to-client ones. */
+static void hassh(const struct nl_host_api *api, struct nl_flow *flow, int client,
+		  const struct nl_reader *lists)
+{
+	const int part[4] = { 0, client ? 2 : 3, client ? 4 : 5, client ? 6 : 7 };
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	if (!ssh_md_ctx || !EVP_DigestInit_ex(ssh_md_ctx, ssh_md, NULL))
+		return;
+	for (int i = 0; i < 4; i++) {
+		struct nl_reader l = lists[part[i]];
+		size_t len = nl_reader_left(&l);
+		const uint8_t *b = nl_get_span(&l, len);
+		if ((i && !EVP_DigestUpdate(ssh_md_ctx, ";", 1)) ||
+		    (len && (!b || !EVP_DigestUpdate(ssh_md_ctx, b, len))))
+			return;
+	}
+	if (!EVP_DigestFinal_ex(ssh_md_ctx, d, &n) || n != 16)
+		return;
+	static const char hex[] = "0123456789abcdef";
+	char text[32];
+	for (int i = 0; i < 16; i++) {
+		text[2 * i] = hex[d[i] >> 4];
+		text[2 * i + 1] = hex[d[i] & 15];
+	}
+	api->set_str(flow, client ? F_HASSH : F_HASSH_SERVER, text, 32);
+}
+#endif
+
+/* A side's first KEXINIT (its payload after the message number): its
+ * HASSH, its lists kept, and once both sides' are known the algorithms
+ * agreed. Anything that does not parse is passed over. */
+static void kexinit_read(const struct nl_host_api *api, struct nl_flow *flow, struct ssh_state *st,
+			 int client, struct nl_reader pl)
+{
+	struct ssh_kexinit *k = &st->kex[client];
+	struct nl_reader lists[KL_ALL];
+	if (k->seen)
+		return;		/* a re-key's KEXINIT is encrypted anyway */
+	nl_reader_skip(&pl, 16);	/* cookie */
+	for (int i = 0; i < KL_ALL; i++) {
+		uint32_t len = nl_get_be32(&pl);
+		if (!nl_reader_ok(&pl) || len > nl_reader_left(&pl))
+			return;
+		lists[i] = nl_reader_sub(&pl, len);
+	}
+	k->seen = 1;
+	/* The first KEXINIT's names are kept for the second to be matched
+	 * against; the server's too when it is the second (the client's
+	 * hashes are then looked up in it). A client's second one is matched
+	 * name by name, usually its first. */
+	int keep = !st->kex[!client].seen || !client;
+	for (int i = 0; i < KL_COUNT && keep; i++) {
+		struct nl_reader l = lists[i], name;
+		while (next_name(&l, &name)) {
+			if (k->n[i] == SSH_KEX_NAMES) {
+				k->over |= (uint8_t)(1u << i);
+				break;
+			}
+			k->name[i][k->n[i]++] = name_hash(name);
+		}
+	}
+#ifdef SSH_WITH_LIBCRYPTO
+	hassh(api, flow, client, lists);
+#endif
+	if (st->kex[!client].seen)
+		negotiate(api, flow, st, client, lists);
+}
+
+/* Clear-text binary packets, up to NEWKEYS. */
+static enum scan packet_phase(const struct nl_host_api *api, struct nl_flow *flow, struct ssh_state *st,
+			      int client, struct nl_reader *r)
+{
+	struct ssh_dir *d = &st->dir[client];
 	while (!(d->flags & (SD_NEWKEYS | SD_STOP))) {
 		if (d->packets >= SSH_MAX_CLEAR_PACKETS) {
 			d->flags |= SD_STOP;
@@ -355,7 +592,9 @@ static enum scan packet_phase(struct ssh_dir *d, struct nl_reader *r)
 		if (msg == MSG_KEXINIT) {
 			struct nl_reader pl = nl_reader_rest(r);
 			nl_reader_skip(&pl, 6);
-			d->flags |= kexinit_none(nl_reader_sub(&pl, plen - pad - 2));
+			pl = nl_reader_sub(&pl, plen - pad - 2);
+			d->flags |= kexinit_none(pl);
+			kexinit_read(api, flow, st, client, pl);
 		}
 		nl_reader_skip(r, (size_t)plen + 4);
 		d->off = (uint32_t)nl_reader_offset(r);
@@ -450,7 +689,7 @@ static enum nl_verdict ssh_dissect(const struct nl_host_api *api, struct nl_flow
 	if (!(d->flags & SD_BANNER))
 		s = banner_phase(api, flow, st, client, &r);
 	if (s == SCAN_OK && (d->flags & SD_BANNER) && !(st->flags & SS_V1))
-		s = packet_phase(d, &r);
+		s = packet_phase(api, flow, st, client, &r);
 	/* Past NEWKEYS a side is encrypted unless both KEXINITs offered
 	 * "none" for it; decided once the peer's KEXINIT is known (this
 	 * side's NEWKEYS may be read first), for the peer too. */
@@ -527,7 +766,7 @@ static const struct nl_dissector ssh_dissector = {
 	.name = "ssh",
 	.version = "1.0.0",
 	.license = "MIT",
-	.description = "SSH identification strings, software and key exchange progress",
+	.description = "SSH identification strings, software, algorithms agreed, HASSH and key exchange progress",
 	.display = "SSH",
 	.port_hints = ssh_ports,
 	.n_port_hints = sizeof(ssh_ports) / sizeof(ssh_ports[0]),
@@ -537,6 +776,10 @@ static const struct nl_dissector ssh_dissector = {
 	.fields = ssh_fields,
 	.n_fields = F_COUNT,
 	.domain_field = -1,
+#ifdef SSH_WITH_LIBCRYPTO
+	.init = ssh_init,
+	.fini = ssh_fini,
+#endif
 	.dissect = ssh_dissect,
 };
 

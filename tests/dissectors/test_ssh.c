@@ -182,13 +182,17 @@ START_TEST(test_descriptor)
 	ck_assert_uint_eq(d->flags, NL_DESC_STREAM);
 	ck_assert_uint_eq(d->transports, NL_TCP);
 	ck_assert_uint_eq(d->idle_timeout_s, 1800);
-	ck_assert_uint_le(d->state_size, 64);
+	/* each side's first KEXINIT kept as name hashes: 6 lists of 24 */
+	ck_assert_uint_le(d->state_size, 1280);
 	ck_assert_uint_ge(d->packet_budget, 1);
 	ck_assert_uint_le(d->packet_budget, 64);	/* bounded: a handshake in small segments fits */
 	static const char *const keys[] = { "ssh.client_banner", "ssh.server_banner",
 					    "ssh.client_software", "ssh.server_software",
-					    "ssh.version" };
-	ck_assert_uint_eq(d->n_fields, 5);
+					    "ssh.version", "ssh.kex_algorithm",
+					    "ssh.host_key_algorithm", "ssh.cipher_c2s",
+					    "ssh.cipher_s2c", "ssh.mac_c2s", "ssh.mac_s2c",
+					    "ssh.hassh", "ssh.hassh_server" };
+	ck_assert_uint_eq(d->n_fields, 13);
 	for (uint16_t i = 0; i < d->n_fields; i++) {
 		ck_assert_uint_eq(d->fields[i].id, i);
 		ck_assert_str_eq(d->fields[i].key, keys[i]);
@@ -202,6 +206,45 @@ START_TEST(test_descriptor)
 END_TEST
 
 /* ---- real captures ---- */
+
+/* What the two KEXINITs of each vector agree on, and their HASSHes, from
+ * an independent reading (compare_dpi.py's ssh_agreed() and Python's MD5
+ * over the lists; on other captures both agree with tshark's
+ * ssh.kex.hassh / hasshserver). The ciphers are AEAD: no MAC is shown. */
+static const struct {
+	const char *name, *kex, *host_key, *cipher, *hassh, *hassh_server;
+} agreed[] = {
+	{ "dbclient_dropbear", "curve25519-sha256", "ssh-ed25519", "chacha20-poly1305@openssh.com",
+	  "16574631849ea8d13c926c9905839928", "e1a0b5f8d334ec70fe937b2d5ff8d0b6" },
+	{ "dbclient_openssh", "curve25519-sha256", "ssh-ed25519", "chacha20-poly1305@openssh.com",
+	  "16574631849ea8d13c926c9905839928", "425d29fe50d8e4f5e37efb6e24bcf660" },
+	{ "openssh_dropbear", "curve25519-sha256", "ssh-ed25519", "chacha20-poly1305@openssh.com",
+	  "472b5de333ad665af5cbf10ff892c4df", "e1a0b5f8d334ec70fe937b2d5ff8d0b6" },
+	{ "openssh_openssh", "sntrup761x25519-sha512", "ssh-ed25519", "chacha20-poly1305@openssh.com",
+	  "472b5de333ad665af5cbf10ff892c4df", "425d29fe50d8e4f5e37efb6e24bcf660" },
+};
+
+static void check_agreed(const struct fh_flow *ff, const char *name)
+{
+	for (size_t i = 0; i < sizeof(agreed) / sizeof(agreed[0]); i++) {
+		if (strcmp(agreed[i].name, name))
+			continue;
+		ck_assert_str_eq(fh_str(ff, "ssh.kex_algorithm"), agreed[i].kex);
+		ck_assert_str_eq(fh_str(ff, "ssh.host_key_algorithm"), agreed[i].host_key);
+		ck_assert_str_eq(fh_str(ff, "ssh.cipher_c2s"), agreed[i].cipher);
+		ck_assert_str_eq(fh_str(ff, "ssh.cipher_s2c"), agreed[i].cipher);
+		ck_assert_ptr_null(fh_str(ff, "ssh.mac_c2s"));
+		ck_assert_ptr_null(fh_str(ff, "ssh.mac_s2c"));
+#ifdef SSH_WITH_LIBCRYPTO
+		ck_assert_str_eq(fh_str(ff, "ssh.hassh"), agreed[i].hassh);
+		ck_assert_str_eq(fh_str(ff, "ssh.hassh_server"), agreed[i].hassh_server);
+#else
+		ck_assert_ptr_null(fh_str(ff, "ssh.hassh"));
+#endif
+		return;
+	}
+	ck_abort_msg("no agreed algorithms listed for %s", name);
+}
 
 /* The software part of a banner: after "SSH-x-", up to SP. */
 static void software_of(const char *banner, char *out, size_t cap)
@@ -242,7 +285,9 @@ static void check_capture(const char *name, const char *cb, const char *sb)
 	ck_assert_str_eq(fh_str(&ff, "ssh.version"), "2.0");
 	ck_assert_int_eq(feed(&ff, 1, c, msg_end(c, clen, 20)), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "SSH_KEYEXCHANGE");
+	ck_assert_ptr_null(fh_str(&ff, "ssh.kex_algorithm"));	/* one side's lists only */
 	ck_assert_int_eq(feed(&ff, 0, s, msg_end(s, slen, 20)), NL_NEED_MORE);
+	check_agreed(&ff, name);	/* the server's KEXINIT second */
 	ck_assert_int_eq(feed(&ff, 1, c, clen), NL_NEED_MORE);
 	ck_assert_str_eq(ff.f.state, "SSH_KEYEXCHANGE");
 	ck_assert_int_eq(feed(&ff, 0, s, slen), NL_DONE);
@@ -265,14 +310,17 @@ static void check_capture(const char *name, const char *cb, const char *sb)
 	ck_assert_int_eq(v, NL_DONE);
 	ck_assert_str_eq(ff.f.state, "SSH_ESTABLISHED");
 	ck_assert_str_eq(fh_str(&ff, "ssh.server_banner"), sb);
+	check_agreed(&ff, name);
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);
 
-	/* Server stream whole first, then the client's. */
+	/* Server stream whole first, then the client's: the client's KEXINIT
+	 * second, the same agreement. */
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 0, s, slen), NL_NEED_MORE);
 	ck_assert_int_eq(feed(&ff, 1, c, clen), NL_DONE);
 	ck_assert_str_eq(ff.f.state, "SSH_ESTABLISHED");
+	check_agreed(&ff, name);
 	fh_close(&ff);
 	free(c);
 	free(s);
@@ -459,6 +507,97 @@ START_TEST(test_key_exchange)
 	ck_assert_int_eq(feed(&ff, 1, c, cl), NL_NEED_MORE);
 	ck_assert_int_eq(feed(&ff, 0, s, sl), NL_DONE);
 	ck_assert_str_eq(ff.f.state, "SSH_KEYEXCHANGE");
+	fh_close(&ff);
+}
+END_TEST
+
+/* Both KEXINITs of crafted lists, the server's first or the client's
+ * first; ff is left open for the caller to check and close. */
+static void agree(struct fh_flow *ff, const char *enc_c, const char *mac_c, const char *enc_s,
+		  const char *mac_s, int server_first)
+{
+	static uint8_t c[4096], s[4096];
+	size_t cl = kex_side(c, OPENSSH_C, enc_c, mac_c, 30);
+	size_t sl = kex_side(s, OPENSSH_S, enc_s, mac_s, 31);
+	fh_open(ff, D());
+	if (server_first) {
+		ck_assert_int_eq(feed(ff, 0, s, sl), NL_NEED_MORE);
+		ck_assert_int_eq(feed(ff, 1, c, cl), NL_DONE);
+	} else {
+		ck_assert_int_eq(feed(ff, 1, c, cl), NL_NEED_MORE);
+		ck_assert_int_eq(feed(ff, 0, s, sl), NL_DONE);
+	}
+	ck_assert_int_eq(ff->f.errors, 0);
+}
+
+/* n names "x00".."x<n-1>" then last, comma-separated. */
+static const char *long_list(char *buf, int n, const char *last)
+{
+	size_t at = 0;
+	for (int i = 0; i < n; i++)
+		at += (size_t)sprintf(buf + at, "x%02d,", i);
+	sprintf(buf + at, "%s", last);
+	return buf;
+}
+
+/* RFC 4253 7.1: for each list, the client's first name that the server
+ * also offers, whichever KEXINIT comes first; a MAC is shown unless the
+ * cipher is AEAD; nothing where no name is common, or where a list cut at
+ * the names kept leaves the answer open. */
+START_TEST(test_negotiation)
+{
+	struct fh_flow ff;
+	for (int sf = 0; sf < 2; sf++) {
+		agree(&ff, "aes256-ctr,aes128-ctr", "hmac-sha2-512,hmac-sha2-256", "aes128-ctr,aes256-ctr",
+		      "hmac-sha2-256", sf);
+		ck_assert_str_eq(fh_str(&ff, "ssh.kex_algorithm"), "curve25519-sha256");
+		ck_assert_str_eq(fh_str(&ff, "ssh.host_key_algorithm"), "ssh-ed25519");
+		ck_assert_str_eq(fh_str(&ff, "ssh.cipher_c2s"), "aes256-ctr");
+		ck_assert_str_eq(fh_str(&ff, "ssh.cipher_s2c"), "aes256-ctr");
+		ck_assert_str_eq(fh_str(&ff, "ssh.mac_c2s"), "hmac-sha2-256");
+		ck_assert_str_eq(fh_str(&ff, "ssh.mac_s2c"), "hmac-sha2-256");
+		fh_close(&ff);
+
+		/* an AEAD cipher: its MAC is implicit, not shown */
+		agree(&ff, "aes128-gcm@openssh.com,aes128-ctr", "hmac-sha2-256",
+		      "aes128-ctr,aes128-gcm@openssh.com", "hmac-sha2-256", sf);
+		ck_assert_str_eq(fh_str(&ff, "ssh.cipher_c2s"), "aes128-gcm@openssh.com");
+		ck_assert_ptr_null(fh_str(&ff, "ssh.mac_c2s"));
+		fh_close(&ff);
+
+		/* no common cipher: none shown (the peer will DISCONNECT) */
+		agree(&ff, "aes256-ctr", "hmac-sha2-256", "aes128-ctr", "hmac-sha2-256", sf);
+		ck_assert_ptr_null(fh_str(&ff, "ssh.cipher_c2s"));
+		ck_assert_ptr_null(fh_str(&ff, "ssh.cipher_s2c"));
+		ck_assert_str_eq(fh_str(&ff, "ssh.mac_c2s"), "hmac-sha2-256");
+		fh_close(&ff);
+
+		/* empty names (",,") are passed over */
+		agree(&ff, ",,aes128-ctr,", "hmac-sha2-256", "aes128-ctr", "hmac-sha2-256", sf);
+		ck_assert_str_eq(fh_str(&ff, "ssh.cipher_c2s"), "aes128-ctr");
+		fh_close(&ff);
+	}
+
+	/* Lists longer than the 24 names kept of the first KEXINIT. */
+	char lc[512], ls[512];
+	/* the client's, common name 31st: known when the client's is the
+	 * second (read whole), open when it came first (cut) */
+	agree(&ff, long_list(lc, 30, "aes128-ctr"), "hmac-sha2-256", "aes128-ctr", "hmac-sha2-256", 1);
+	ck_assert_str_eq(fh_str(&ff, "ssh.cipher_c2s"), "aes128-ctr");
+	fh_close(&ff);
+	agree(&ff, long_list(lc, 30, "aes128-ctr"), "hmac-sha2-256", "aes128-ctr", "hmac-sha2-256", 0);
+	ck_assert_ptr_null(fh_str(&ff, "ssh.cipher_c2s"));
+	fh_close(&ff);
+	/* the server's: known when it is the second, open when it came first */
+	agree(&ff, "aes128-ctr", "hmac-sha2-256", long_list(ls, 30, "aes128-ctr"), "hmac-sha2-256", 0);
+	ck_assert_str_eq(fh_str(&ff, "ssh.cipher_c2s"), "aes128-ctr");
+	fh_close(&ff);
+	agree(&ff, "aes128-ctr", "hmac-sha2-256", long_list(ls, 30, "aes128-ctr"), "hmac-sha2-256", 1);
+	ck_assert_ptr_null(fh_str(&ff, "ssh.cipher_c2s"));
+	fh_close(&ff);
+	/* ... unless the client's first choice is among the names kept */
+	agree(&ff, "x03,aes128-ctr", "hmac-sha2-256", long_list(ls, 30, "aes128-ctr"), "hmac-sha2-256", 1);
+	ck_assert_str_eq(fh_str(&ff, "ssh.cipher_c2s"), "x03");
 	fh_close(&ff);
 }
 END_TEST
@@ -870,10 +1009,26 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+/* As the host does once it has loaded the plugin (libcrypto's MD5 for
+ * HASSH is fetched there), and before it unloads it. */
+static void host_loads(void)
+{
+	if (D()->init)
+		ck_assert_int_eq(D()->init(&fh_api), 0);
+}
+
+static void host_unloads(void)
+{
+	if (D()->fini)
+		D()->fini();
+}
+
 static Suite *ssh_suite(void)
 {
 	Suite *s = suite_create("ssh");
 	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, host_loads, host_unloads);
+	tcase_add_test(tc, test_negotiation);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_descriptor);
 	tcase_add_test(tc, test_captures);

@@ -90,12 +90,45 @@ FIELDS = [
     "dns.resp.ext_rcode", "dns.a", "dns.aaaa", "dns.cname", "dns.ptr.domain_name", "dns.ns",
     "dns.count.zones", "dns.count.prerequisites", "dns.count.updates",
     # ssh
-    "ssh.protocol", "ssh.message_code",
+    "ssh.protocol", "ssh.message_code", "ssh.kex_algorithms", "ssh.server_host_key_algorithms",
+    "ssh.encryption_algorithms_client_to_server", "ssh.encryption_algorithms_server_to_client",
+    "ssh.mac_algorithms_client_to_server", "ssh.mac_algorithms_server_to_client",
+    "ssh.kex.hassh", "ssh.kex.hasshserver",
     # quic
     "quic.header_form", "quic.version", "quic.long.packet_type", "quic.frame_type", "quic.cc.error_code",
     # Google QUIC: version text of Q043/Q046 headers, a CHLO's server name
     "gquic.version", "gquic.tag.sni",
 ]
+
+# The KEXINIT lists negotiated (RFC 4253 7.1), as netlens' keys name them.
+SSH_KEX_LISTS = {
+    "ssh.kex_algorithms": "ssh_kex_algorithm",
+    "ssh.server_host_key_algorithms": "ssh_host_key_algorithm",
+    "ssh.encryption_algorithms_client_to_server": "ssh_cipher_c2s",
+    "ssh.encryption_algorithms_server_to_client": "ssh_cipher_s2c",
+    "ssh.mac_algorithms_client_to_server": "ssh_mac_c2s",
+    "ssh.mac_algorithms_server_to_client": "ssh_mac_s2c",
+}
+# Ciphers whose own tag authenticates: the MAC agreed beside them is not used.
+NO_HASSH = False    # --no-hassh
+SSH_AEAD = {"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+            "AEAD_AES_128_GCM", "AEAD_AES_256_GCM"}
+
+
+def ssh_agreed(client, server):
+    """RFC 4253 7.1: per list, the first name of the client's the server also has."""
+    out = {}
+    for field, key in SSH_KEX_LISTS.items():
+        theirs = [n for n in server[field].split(",") if n]
+        for n in client[field].split(","):
+            if n and n in theirs:
+                out[key] = n
+                break
+    for d in ("c2s", "s2c"):
+        if out.get("ssh_cipher_" + d) in SSH_AEAD:
+            out.pop("ssh_mac_" + d, None)
+    return out
+
 
 DNS_RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED",
               6: "YXDOMAIN", 7: "YXRRSET", 8: "NXRRSET", 9: "NOTAUTH", 10: "NOTZONE", 11: "DSOTYPENI",
@@ -210,6 +243,7 @@ class Flow:
         self.dns_msgs = []      # in order
         self.ssh = {}           # client(bool) -> banner
         self.ssh_codes = {True: [], False: []}  # clear-text message numbers by side
+        self.ssh_kex = {}       # client(bool) -> its first KEXINIT's lists and HASSH
         self.quic_version = None
         self.quic_ch = None
         self.quic_close = None
@@ -404,6 +438,10 @@ def collect(rows):
             fl.ssh[from_client] = row["ssh.protocol"][0]
         if row["ssh.message_code"]:
             fl.ssh_codes[from_client] += [int(c) for c in row["ssh.message_code"]]
+        if row["ssh.kex_algorithms"] and from_client not in fl.ssh_kex:
+            fl.ssh_kex[from_client] = {f: first(row, f) or "" for f in SSH_KEX_LISTS}
+            fl.ssh_kex[from_client]["hassh"] = first(row, "ssh.kex.hassh" if from_client
+                                                     else "ssh.kex.hasshserver")
     return order
 
 
@@ -533,6 +571,11 @@ def expected(fl, cipher_names, qtype_names):
             exp["dpi_state"] = "SSH_KEYEXCHANGE"
         else:
             exp["dpi_state"] = "SSH_BANNER"
+        for client, kex in fl.ssh_kex.items():
+            if kex["hassh"] and not NO_HASSH:
+                exp["ssh_hassh" if client else "ssh_hassh_server"] = kex["hassh"]
+        if True in fl.ssh_kex and False in fl.ssh_kex:
+            exp.update(ssh_agreed(fl.ssh_kex[True], fl.ssh_kex[False]))
         vb = fl.ssh.get(True) or fl.ssh.get(False)
         m = re.match(r"SSH-([^- ]+)-", vb)
         if m:
@@ -609,8 +652,12 @@ def main():
     ap.add_argument("--no-dpi", action="store_true", help="only check that no DPI key appears")
     ap.add_argument("--require-tls", action="store_true",
                     help="every TLS flow must have tls_sni, tls_alpn, tls_ja4, dpi_protocol TLS (sni)")
+    ap.add_argument("--no-hassh", action="store_true",
+                    help="netlens is built without libcrypto: no ssh_hassh*")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
+    global NO_HASSH
+    NO_HASSH = a.no_hassh
     cap = a.capture.rsplit("/", 1)[-1]
 
     recs = []
