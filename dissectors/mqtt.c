@@ -50,9 +50,10 @@
  * CONNECT) is not claimed.
  *
  * Then both directions are walked packet by packet, MQTT_MAX_PACKETS each.
- * Only the first MQTT_PARSE_MAX bytes of a packet are waited for and read
- * (a PUBLISH payload is consumed as it comes and the rest of it skipped, so
- * messages of any size are followed without buffering them). State label:
+ * Only the first MQTT_PARSE_MAX bytes of a packet are waited for and read,
+ * of a PUBLISH only its topic name and packet identifier: the rest is
+ * consumed as it comes and skipped, so messages of any size are followed
+ * without buffering them. State label:
  * MQTT_<TYPE> of the last packet read (so a session that keeps alive shows
  * MQTT_PINGRESP, one that ended MQTT_DISCONNECT); the packet_types list
  * keeps the whole history.
@@ -69,8 +70,10 @@
 #define MQTT_PARSE_MAX 4096	/* bytes of one packet's body waited for and read */
 #define MQTT_MAX_FILTERS 16	/* topic filters read of one SUBSCRIBE */
 /* Stream deliveries: a session's first 32 packets a side, most of them one
- * a segment, and a large PUBLISH skipped across some segments. */
-#define MQTT_BUDGET 96
+ * a segment, and large PUBLISH payloads skipped on the way: each full
+ * segment of one is a delivery, so about 480 KB of payload at a 1448-byte
+ * MSS; past that the host stops offering the flow. */
+#define MQTT_BUDGET 400
 
 enum mqtt_field {
 	F_CLIENT_ID, F_VERSION, F_CONNACK, F_USER, F_WILL_TOPIC, F_KEEP_ALIVE, F_CLEAN,
@@ -276,11 +279,16 @@ static enum scan packet_body(const struct nl_host_api *api, struct nl_flow *flow
 	case T_CONNACK: {
 		uint8_t ack = nl_get_u8(&b);
 		uint8_t code = nl_get_u8(&b);
-		if (!nl_reader_ok(&b) || (ack & 0xfe) || client)
+		if (!nl_reader_ok(&b) || client)
 			return SCAN_BAD;
 		if (whole && !v5 && nl_reader_left(&b) != 0)
 			return SCAN_BAD;
-		api->set_u64(flow, F_SESSION_PRESENT, ack & 1);
+		/* 3.1's first byte is reserved, unused: no session present. */
+		if (st->level != 3) {
+			if (ack & 0xfe)
+				return SCAN_BAD;
+			api->set_u64(flow, F_SESSION_PRESENT, ack & 1);
+		}
 		api->set_u64(flow, F_CONNACK, code);
 		if (code != 0)	/* refused: the server closes the connection */
 			st->dir[0].flags |= MD_STOP, st->dir[1].flags |= MD_STOP;
@@ -393,6 +401,16 @@ static enum scan read_packets(const struct nl_host_api *api, struct nl_flow *flo
 			return SCAN_BAD;
 		size_t hlen = nl_reader_offset(&h);
 		size_t want = len < MQTT_PARSE_MAX ? len : MQTT_PARSE_MAX;
+		if (type == T_PUBLISH) {
+			/* Only the topic name and packet identifier are read:
+			 * the payload is not waited for. */
+			struct nl_reader t = nl_reader_rest(&h);
+			size_t need = (size_t)nl_get_be16(&t) + 2 + (((hflags >> 1) & 3) ? 2 : 0);
+			if (!nl_reader_ok(&t) && len >= 2)
+				return SCAN_MORE;
+			if (need < want)
+				want = need;
+		}
 		if (!nl_reader_has(&h, want))
 			return SCAN_MORE;
 		struct nl_reader body = nl_reader_sub(&h, want);
@@ -438,11 +456,18 @@ static enum scan first_connect(const struct nl_host_api *api, struct nl_flow *fl
 		/* Not all in: what is there must begin as a CONNECT does. */
 		struct nl_reader part = nl_reader_rest(&r);
 		uint16_t n = nl_get_be16(&part);
-		const uint8_t *p = nl_get_span(&part, n == 6 ? 6 : 4);
-		if (nl_reader_ok(&part) && (n != 4 && n != 6))
+		if (!nl_reader_ok(&part))
+			return SCAN_MORE;
+		if (n != 4 && n != 6)
 			return SCAN_BAD;
-		if (p && memcmp(p, n == 6 ? "MQIsdp" : "MQTT", n))
-			return SCAN_BAD;
+		const char *name = n == 6 ? "MQIsdp" : "MQTT";
+		for (size_t i = 0; i < n; i++) {
+			uint8_t c;
+			if (nl_peek_u8(&part, i, &c) < 0)
+				break;
+			if (c != (uint8_t)name[i])
+				return SCAN_BAD;
+		}
 		return SCAN_MORE;
 	}
 	struct nl_reader body = nl_reader_sub(&r, want);
