@@ -299,9 +299,11 @@ static enum scan packet_body(const struct nl_host_api *api, struct nl_flow *flow
 		struct nl_reader topic = get_string(&b);
 		if (qos)
 			nl_get_be16(&b);	/* packet identifier */
-		if (!nl_reader_ok(&b))
+		if (nl_reader_ok(&b))
+			add_topic(api, flow, topic);
+		else if (whole)
 			return SCAN_BAD;
-		add_topic(api, flow, topic);
+		/* else a topic name longer than MQTT_PARSE_MAX: not shown */
 		note_qos(api, flow, st, qos);
 		break;
 	}

@@ -649,6 +649,43 @@ START_TEST(test_big_publish)
 }
 END_TEST
 
+/* A PUBLISH whose topic name is longer than the 4096 bytes read of a
+ * packet is followed, its topic not shown; one whose topic overruns the
+ * packet is malformed. */
+START_TEST(test_long_topic)
+{
+	size_t tl = 5000, len = 2 + tl + 2 + 3;
+	uint8_t *p = malloc(4 + len);
+	ck_assert_ptr_nonnull(p);
+	p[0] = 0x32;			/* PUBLISH QoS 1 */
+	p[1] = (uint8_t)(0x80 | (len & 0x7f));
+	p[2] = (uint8_t)(len >> 7);	/* < 128 */
+	p[3] = (uint8_t)(tl >> 8);
+	p[4] = (uint8_t)tl;
+	memset(p + 5, 'a', tl);
+	memcpy(p + 5 + tl, "\x00\x01" "abc", 5);
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_c(&ff, PORT_S, connect311, sizeof(connect311)), NL_NEED_MORE);
+	for (size_t at = 0; at < 3 + len; at += 1000)
+		ck_assert_int_eq(feed_c(&ff, PORT_S, p + at, 3 + len - at < 1000 ? 3 + len - at : 1000),
+				 NL_NEED_MORE);
+	ck_assert_str_eq(ff.f.state, "MQTT_PUBLISH");
+	ck_assert(!fh_is_set(&ff, "mqtt.topics"));
+	ck_assert_uint_eq(u64(&ff, "mqtt.max_qos"), 1);
+	ck_assert_int_eq(feed_c(&ff, PORT_S, "\xc0\x00", 2), NL_NEED_MORE);	/* read past it */
+	ck_assert_str_eq(ff.f.state, "MQTT_PINGREQ");
+	fh_close(&ff);
+	/* a topic length past the packet's end */
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_c(&ff, PORT_S, connect311, sizeof(connect311)), NL_NEED_MORE);
+	ck_assert_int_eq(feed_c(&ff, PORT_S, "\x30\x04\x00\x05" "ab", 6), NL_MALFORMED);
+	ck_assert(!fh_is_set(&ff, "mqtt.topics"));
+	fh_close(&ff);
+	free(p);
+}
+END_TEST
+
 /* MQTT 5.0 DISCONNECT reason codes, an empty PUBLISH topic (a topic alias)
  * not listed, SUBSCRIBE filters and QoS, AUTH. */
 START_TEST(test_v5_details)
@@ -749,6 +786,7 @@ static Suite *mqtt_suite(void)
 	tcase_add_test(tc, test_packet_cap);
 	tcase_add_test(tc, test_big_publish);
 	tcase_add_test(tc, test_v5_details);
+	tcase_add_test(tc, test_long_topic);
 	tcase_add_test(tc, test_regress_reader_offset);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
