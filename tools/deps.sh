@@ -19,6 +19,7 @@ TEST="$TEST coturn"
 TEST="$TEST busybox isc-dhcp-client"	# dpi-dhcp.test: udhcpc, dhclient -6
 TEST="$TEST snmpd snmp snmptrapd"	# dpi-snmp.test: net-snmp agent, clients, trap receiver
 TEST="$TEST vsftpd"	# dpi-ftp.test: the server (curl is the client)
+TEST="$TEST mosquitto mosquitto-clients"	# dpi-mqtt.test: the broker, mosquitto_pub/_sub
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"

@@ -38,6 +38,7 @@ SEG = 200
 MINE = ('fuzz_decode', 'fuzz_tls', 'fuzz_http', 'fuzz_ssh', 'fuzz_dns', 'fuzz_quic')
 MINE += ('fuzz_dhcp',)
 MINE += ('fuzz_ftp',)
+MINE += ('fuzz_mqtt',)
 UDP_BIT, CLIENT_BIT = 2, 1
 
 
@@ -176,6 +177,23 @@ def ftp_corpus(vdir):
         write('fuzz_ftp', name + '-offport', unit(0x44, greeting) + unit(0x45, c) + unit(0x44, s[len(greeting):]))
 
 
+def mqtt_corpus(vdir):
+    # Each vector in capture order (NAME.segs): on 1883 (port_hints[0]) with
+    # the ABI 1.0 host, and on 40000 (index 3: not a hint) with the 1.1 host.
+    for segs in sorted(glob.glob(os.path.join(vdir, '*.segs'))):
+        name = os.path.basename(segs)[:-5]
+        data = {1: open(os.path.join(vdir, name + '.c2s.bin'), 'rb').read(),
+                0: open(os.path.join(vdir, name + '.s2c.bin'), 'rb').read()}
+        order = [(1 if d == 'c' else 0, int(n)) for d, n in
+                 (line.split() for line in open(segs) if line.strip())]
+        for suffix, base in (('', 0x00), ('-offport', 0x4c)):
+            at, out = {0: 0, 1: 0}, b''
+            for d, n in order:
+                out += unit(base | d, data[d][at[d]:at[d] + n])
+                at[d] += n
+            write('fuzz_mqtt', name + suffix, out)
+
+
 def main():
     vectors = os.path.join(TOP, 'tests', 'dissectors', 'vectors')
     if not os.path.isdir(vectors):
@@ -196,6 +214,8 @@ def main():
         quic_corpus(os.path.join(vectors, 'quic'))
     if os.path.isdir(os.path.join(vectors, 'ftp')):
         ftp_corpus(os.path.join(vectors, 'ftp'))
+    if os.path.isdir(os.path.join(vectors, 'mqtt')):
+        mqtt_corpus(os.path.join(vectors, 'mqtt'))
 
 
 if __name__ == '__main__':
