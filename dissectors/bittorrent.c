@@ -585,7 +585,7 @@ static enum nl_verdict tcp_dissect(const struct nl_host_api *api, struct nl_flow
 static int dht_read(const struct nl_host_api *api, struct nl_flow *flow, struct nl_reader r)
 {
 	int items = 0;
-	struct nl_reader whole = r, t, y, q, v;
+	struct nl_reader whole = r, t = nl_reader_make(NULL, 0), y = t, q = t, v = t;
 	int have_t = 0, have_y = 0, have_q = 0, have_v = 0, body = 0;
 	if (benc_skip(&whole, 0, &items) < 0 || nl_reader_left(&whole) != 0 || nl_get_u8(&r) != 'd')
 		return -1;
