@@ -500,7 +500,7 @@ static void show_label(const struct nl_host_api *api, struct nl_flow *flow, stru
 		       uint8_t kind)
 {
 	/* uTP outranks the DHT (the connection, not the chatter beside it). */
-	static const uint8_t rank[] = { 0, 3, 1, 0, 2, 0, 0, 0, 2 };
+	static const uint8_t rank[] = { 0, 4, 1, 0, 3, 0, 0, 0, 2 };	/* by BS_* bit */
 	if (st->label && rank[st->label] >= rank[kind])
 		return;
 	st->label = kind;
