@@ -12,6 +12,7 @@
 
 #include "plugins/loader.h"
 
+const struct nl_dissector *nl_builtin_bittorrent_entry(void);
 const struct nl_dissector *nl_builtin_dhcp_entry(void);
 const struct nl_dissector *nl_builtin_dns_entry(void);
 const struct nl_dissector *nl_builtin_ftp_entry(void);
@@ -29,6 +30,7 @@ const struct nl_dissector *nl_builtin_quic_entry(void);
 
 /* In the order a plugin folder would load them (by file name). */
 static const nl_dissector_entry_fn builtins[] = {
+	nl_builtin_bittorrent_entry,
 	nl_builtin_dhcp_entry,
 	nl_builtin_dns_entry,
 	nl_builtin_ftp_entry,

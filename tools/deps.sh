@@ -18,6 +18,7 @@ TEST="$TEST chrony ntpsec-ntpdig"	# dpi-ntp.test (ntpsec itself conflicts with c
 TEST="$TEST coturn"
 TEST="$TEST busybox isc-dhcp-client"	# dpi-dhcp.test: udhcpc, dhclient -6
 TEST="$TEST snmpd snmp snmptrapd"	# dpi-snmp.test: net-snmp agent, clients, trap receiver
+TEST="$TEST aria2 transmission-cli transmission-daemon qbittorrent-nox"	# dpi-bittorrent.test: peers, DHT, uTP
 TEST="$TEST vsftpd"	# dpi-ftp.test: the server (curl is the client)
 TEST="$TEST mosquitto mosquitto-clients"	# dpi-mqtt.test: the broker, mosquitto_pub/_sub
 
