@@ -6,7 +6,8 @@ dissection (tshark -T fields: nbdgm.type, nbdgm.src.ip, nbdgm.source_name,
 nbdgm.destination_name, nbdgm.error_code, mailslot.name, browser.command,
 browser.server, browser.os_major, browser.os_minor, browser.server_type,
 browser.comment, browser.mb_server), applying the rules of dissectors/nbdgm.c
-to each flow's datagrams in order (at most 32, the dissector's budget):
+to each flow's datagrams in order (at most 32, the dissector's budget; a
+silence of over 60 s, the idle timeout, ends a flow):
 
 * nbdgm_type (tshark's name), state NETBIOS_DGM_<kind>: of the last
   datagram; nbdgm_source_name, nbdgm_source_ip: of the last datagram
@@ -45,7 +46,8 @@ FLAG_NAMES = {0: "Workstation", 1: "Server", 2: "SQL", 3: "Domain Controller", 4
               11: "Xenix", 12: "NT Workstation", 13: "WfW", 15: "NT Server", 16: "Potential Browser",
               17: "Backup Browser", 18: "Master Browser", 19: "Domain Master Browser", 20: "OSF",
               21: "VMS", 22: "Windows 95+", 23: "DFS", 30: "Local", 31: "Domain Enum"}
-FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "udp.srcport", "udp.dstport",
+IDLE = 60           # the dissector's idle timeout: a longer silence starts a new flow
+FIELDS = ["frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "udp.srcport", "udp.dstport",
           "nbdgm.type", "nbdgm.src.ip", "nbdgm.source_name", "nbdgm.destination_name",
           "nbdgm.error_code", "mailslot.name", "browser.command", "browser.server", "browser.os_major",
           "browser.os_minor", "browser.server_type", "browser.comment", "browser.mb_server"]
@@ -80,15 +82,22 @@ def expected(capture):
     cmds = values("browser.command")
     flows = {}
     order = []
+    last = {}
     for line in out.splitlines():
         v = line.split("\t")
         if len(v) < len(FIELDS) or not v[5]:
             continue
-        (_, s4, s6, d4, d6, sp, dp, typ, sip, sname, dname, err, slot, bcmd, server, osmaj, osmin,
+        (ts, s4, s6, d4, d6, sp, dp, typ, sip, sname, dname, err, slot, bcmd, server, osmaj, osmin,
          stype, comment, mb) = v[:len(FIELDS)]
         src, dst = s4 or s6, d4 or d6
         sp, dp = int(sp), int(dp)
-        key = frozenset([(src, sp), (dst, dp)])
+        ep = frozenset([(src, sp), (dst, dp)])
+        ts = float(ts)
+        gen = last[ep][1] if ep in last else 0
+        if ep in last and ts - last[ep][0] > IDLE:
+            gen += 1
+        last[ep] = (ts, gen)
+        key = (ep, gen)
         if key not in flows:
             flows[key] = {"n": 0, "nb": False}
             order.append(key)
@@ -166,13 +175,20 @@ def main():
                 print("FAIL non-UDP flow with nbdgm fields: %s" % line)
                 fail = 1
             continue
-        key = frozenset([(norm(r["source_ip"]), r["source_port"]),
-                         (norm(r["destination_ip"]), r["destination_port"])])
-        got[key] = r
+        ep = frozenset([(norm(r["source_ip"]), r["source_port"]),
+                        (norm(r["destination_ip"]), r["destination_port"])])
+        got.setdefault(ep, []).append(r)
+    # The same endpoints again after an idle timeout: in order of first_seen.
+    for ep, rs in list(got.items()):
+        rs.sort(key=lambda r: r.get("first_seen", ""))
+        for gen, r in enumerate(rs):
+            got[(ep, gen)] = r
     nb_flows = 0
     for key in order:
         e = flows[key]
-        name = " <-> ".join("%s:%d" % k for k in sorted(key, key=str))
+        name = " <-> ".join("%s:%d" % k for k in sorted(key[0], key=str))
+        if key[1]:
+            name += " (#%d)" % (key[1] + 1)
         r = got.get(key)
         if r is None:
             if e["nb"]:
