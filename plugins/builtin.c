@@ -18,6 +18,7 @@ const struct nl_dissector *nl_builtin_dns_entry(void);
 const struct nl_dissector *nl_builtin_ftp_entry(void);
 const struct nl_dissector *nl_builtin_http_entry(void);
 const struct nl_dissector *nl_builtin_mqtt_entry(void);
+const struct nl_dissector *nl_builtin_nbdgm_entry(void);
 const struct nl_dissector *nl_builtin_ssdp_entry(void);
 const struct nl_dissector *nl_builtin_ntp_entry(void);
 const struct nl_dissector *nl_builtin_snmp_entry(void);
@@ -36,6 +37,7 @@ static const nl_dissector_entry_fn builtins[] = {
 	nl_builtin_ftp_entry,
 	nl_builtin_http_entry,
 	nl_builtin_mqtt_entry,
+	nl_builtin_nbdgm_entry,
 	nl_builtin_ntp_entry,
 #ifdef NETLENS_BUILTIN_QUIC
 	nl_builtin_quic_entry,

@@ -21,6 +21,7 @@ TEST="$TEST snmpd snmp snmptrapd"	# dpi-snmp.test: net-snmp agent, clients, trap
 TEST="$TEST aria2 transmission-cli transmission-daemon qbittorrent-nox"	# dpi-bittorrent.test: peers, DHT, uTP
 TEST="$TEST vsftpd"	# dpi-ftp.test: the server (curl is the client)
 TEST="$TEST mosquitto mosquitto-clients"	# dpi-mqtt.test: the broker, mosquitto_pub/_sub
+TEST="$TEST samba"	# dpi-nbdgm.test: nmbd (browser announcements, elections on UDP 138)
 
 pkgs=$BUILD
 [ "${1:-}" = "--build" ] || pkgs="$BUILD $TEST"
