@@ -51,7 +51,8 @@
  * is ignored (ABI 1.2). */
 #define HTTP_BUDGET 32
 
-enum http_field { F_METHOD, F_HOST, F_PATH, F_USER_AGENT, F_STATUS, F_COUNT };
+enum http_field { F_METHOD, F_HOST, F_PATH, F_USER_AGENT, F_STATUS, F_VERSION, F_RESPONSE_VERSION,
+		  F_COUNT };
 
 static const struct nl_field http_fields[F_COUNT] = {
 	{ F_METHOD, NL_FIELD_STR, 0, "http.method", "Method" },
@@ -59,6 +60,8 @@ static const struct nl_field http_fields[F_COUNT] = {
 	{ F_PATH, NL_FIELD_STR, 0, "http.path", "Path" },
 	{ F_USER_AGENT, NL_FIELD_STR, 0, "http.user_agent", "User agent" },
 	{ F_STATUS, NL_FIELD_U64, 0, "http.status", "Status" },
+	{ F_VERSION, NL_FIELD_STR, 0, "http.version", "Request version" },
+	{ F_RESPONSE_VERSION, NL_FIELD_STR, 0, "http.response_version", "Response version" },
 };
 
 /* state.flags */
@@ -150,8 +153,8 @@ static enum scan get_literal(struct nl_reader *r, const char *s)
 	return SCAN_OK;
 }
 
-/* "HTTP/1.0" or "HTTP/1.1". */
-static enum scan get_version(struct nl_reader *r)
+/* "HTTP/1.0" or "HTTP/1.1"; *minor (when given) its last character. */
+static enum scan get_version(struct nl_reader *r, uint8_t *minor)
 {
 	enum scan s = get_literal(r, "HTTP/1.");
 	uint8_t c;
@@ -162,7 +165,18 @@ static enum scan get_version(struct nl_reader *r)
 	if (c != '0' && c != '1')
 		return SCAN_BAD;
 	nl_get_u8(r);
+	if (minor)
+		*minor = c;
 	return SCAN_OK;
+}
+
+/* Sets a version field: "HTTP/1.0" or "HTTP/1.1", as the line had it. */
+static void set_version(const struct nl_host_api *api, struct nl_flow *flow, uint16_t field,
+			uint8_t minor)
+{
+	char v[8] = "HTTP/1.";
+	v[7] = (char)minor;
+	api->set_str(flow, field, v, sizeof(v));
 }
 
 /* Copies n bytes (at most NL_MAX_STR) of r into a string field. */
@@ -179,10 +193,11 @@ static void set_str_from(const struct nl_host_api *api, struct nl_flow *flow, ui
 /*
  * The request line at the start of r. SCAN_MORE while all there is could
  * still begin a valid request line; on SCAN_OK r is past its end, *method
- * is the method's index and target/target_len locate the target.
+ * is the method's index, target/target_len locate the target and *minor
+ * is the version's last character.
  */
 static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *target_off,
-				  size_t *target_len)
+				  size_t *target_len, uint8_t *minor)
 {
 	char tok[METHOD_MAX];
 	size_t n = 0, first = 0;
@@ -238,13 +253,13 @@ static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *t
 		if (end) {	/* a word after spaces: the version, or more target */
 			struct nl_reader v = *r;
 			nl_reader_skip(&v, k);
-			enum scan s = get_version(&v);
+			enum scan s = get_version(&v, NULL);
 			if (s == SCAN_MORE)
 				return SCAN_MORE;
 			if (s == SCAN_OK && get_eol(&v) != SCAN_BAD) {
 				*target_len = end;
 				nl_reader_skip(r, k);
-				s = get_version(r);
+				s = get_version(r, minor);
 				return s == SCAN_OK ? get_eol(r) : s;
 			}
 			end = 0;	/* a space inside the target */
@@ -343,12 +358,14 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 {
 	if (!(st->flags & HS_REQ_LINE)) {
 		size_t method = 0, toff = 0, tlen = 0;
-		enum scan s = get_request_line(&r, &method, &toff, &tlen);
+		uint8_t minor = '1';
+		enum scan s = get_request_line(&r, &method, &toff, &tlen, &minor);
 		if (s != SCAN_OK)
 			return s;
 		st->flags |= HS_REQ_LINE | HS_MINE;
 		st->req_off = (uint32_t)(base + nl_reader_offset(&r));
 		api->set_str(flow, F_METHOD, http_methods[method].s, http_methods[method].len);
+		set_version(api, flow, F_VERSION, minor);
 		struct nl_reader t = r;
 		nl_reader_seek(&t, toff);
 		set_str_from(api, flow, F_PATH, &t, tlen);
@@ -382,10 +399,10 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 
 /* The server's stream: the first status line. */
 /* A status line at r, which ends past it: *status its code. */
-static enum scan status_line(struct nl_reader *rp, unsigned *status_out)
+static enum scan status_line(struct nl_reader *rp, unsigned *status_out, uint8_t *minor)
 {
 	struct nl_reader r = *rp;
-	enum scan s = get_version(&r);
+	enum scan s = get_version(&r, minor);
 	unsigned status = 0;
 	uint8_t c;
 
@@ -459,13 +476,15 @@ static enum scan server_stream(const struct nl_host_api *api, struct nl_flow *fl
 	for (;;) {
 		size_t start = nl_reader_offset(&r);
 		unsigned status = 0;
-		enum scan s = status_line(&r, &status);
+		uint8_t minor = '1';
+		enum scan s = status_line(&r, &status, &minor);
 		if (s != SCAN_OK)
 			return s;
 		st->flags |= HS_MINE;
 		if (status >= 200 || status == 101) {
 			st->flags |= HS_RESP_DONE;
 			api->set_u64(flow, F_STATUS, status);
+			set_version(api, flow, F_RESPONSE_VERSION, minor);
 			return SCAN_OK;
 		}
 		if (st->interim >= HTTP_MAX_INTERIM) {
@@ -538,7 +557,7 @@ static const struct nl_dissector http_dissector = {
 	.name = "http",
 	.version = "1.0.0",
 	.license = "MIT",
-	.description = "HTTP/1.x request method, host, path, user agent and response status",
+	.description = "HTTP/1.x request method, host, path, user agent, versions and response status",
 	.display = "HTTP",
 	.port_hints = http_ports,
 	.n_port_hints = sizeof(http_ports) / sizeof(http_ports[0]),

@@ -51,7 +51,8 @@ static int set(const struct fh_flow *ff, const char *key)
 static int no_fields(const struct fh_flow *ff)
 {
 	return !set(ff, "http.method") && !set(ff, "http.host") && !set(ff, "http.path") &&
-	       !set(ff, "http.user_agent") && !set(ff, "http.status");
+	       !set(ff, "http.user_agent") && !set(ff, "http.status") && !set(ff, "http.version") &&
+	       !set(ff, "http.response_version");
 }
 
 static char vec_dir[1024];
@@ -159,8 +160,9 @@ START_TEST(test_descriptor)
 	ck_assert_uint_le(d->packet_budget, 32);
 	ck_assert_ptr_nonnull(d->dissect);
 	static const char *const keys[] = { "http.method", "http.host", "http.path",
-					    "http.user_agent", "http.status" };
-	ck_assert_uint_eq(d->n_fields, 5);
+					    "http.user_agent", "http.status", "http.version",
+					    "http.response_version" };
+	ck_assert_uint_eq(d->n_fields, 7);
 	for (uint16_t i = 0; i < d->n_fields; i++) {
 		ck_assert_uint_eq(d->fields[i].id, i);
 		ck_assert_uint_eq(d->fields[i].reserved, 0);
@@ -185,13 +187,13 @@ START_TEST(test_captures)
 	ck_assert_msg(fp != NULL, "missing %s", path);
 	int rows = 0;
 	while (fgets(line, sizeof(line), fp)) {
-		char *col[6];
+		char *col[8];
 		char *save = NULL, *s = line;
 		line[strcspn(line, "\n")] = '\0';
 		int n = 0;
-		for (char *t = strtok_r(s, "\t", &save); t && n < 6; t = strtok_r(NULL, "\t", &save))
+		for (char *t = strtok_r(s, "\t", &save); t && n < 8; t = strtok_r(NULL, "\t", &save))
 			col[n++] = t;
-		ck_assert_int_eq(n, 6);
+		ck_assert_int_eq(n, 8);
 		size_t clen, slen;
 		uint8_t *c = load(col[0], ".c2s.bin", &clen);
 		uint8_t *sv = load(col[0], ".s2c.bin", &slen);
@@ -206,6 +208,8 @@ START_TEST(test_captures)
 		int found;
 		ck_assert_uint_eq(fh_u64(&ff, "http.status", &found), strtoul(col[5], NULL, 10));
 		ck_assert(found);
+		ck_assert_str_eq(fh_str(&ff, "http.version"), col[6]);	/* tshark's request version */
+		ck_assert_str_eq(fh_str(&ff, "http.response_version"), col[7]);
 		ck_assert_int_eq(ff.f.errors, 0);
 		fh_close(&ff);
 

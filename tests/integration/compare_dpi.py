@@ -79,6 +79,7 @@ FIELDS = [
     "udp.stream", "udp.srcport", "udp.dstport",
     # http
     "http.request.method", "http.host", "http.request.uri", "http.user_agent", "http.response.code",
+    "http.request.version", "http.response.version",
     # tls (also inside QUIC CRYPTO frames)
     "tls.handshake.type", "tls.handshake.version", "tls.handshake.ciphersuite",
     "tls.handshake.extension.type", "tls.handshake.sig_hash_alg",
@@ -238,6 +239,7 @@ class Flow:
         self.http_req = None
         self.http_status = None
         self.http_interim = 0   # 1xx responses passed over
+        self.http_response_version = None
         self.ch = None          # ClientHello fields
         self.sh = None          # ServerHello fields
         self.dns_msgs = []      # in order
@@ -384,13 +386,16 @@ def collect(rows):
                            "host": first(row, "http.host"),
                            "uri": first(row, "http.request.uri"),
                            "ua": first(row, "http.user_agent"),
+                           "version": first(row, "http.request.version"),
                            "frame": first(row, "frame.number")}
         if row["http.response.code"] and not from_client and fl.http_status is None:
             # the first final response's: interim 1xx (100 Continue, 103)
             # passed over, at most 4 of them; 101 Switching Protocols is final
-            for code in (int(c) for c in row["http.response.code"]):
+            versions = row["http.response.version"]
+            for k, code in enumerate(int(c) for c in row["http.response.code"]):
                 if code >= 200 or code == 101 or fl.http_interim >= 4:
                     fl.http_status = code
+                    fl.http_response_version = versions[k] if k < len(versions) else None
                     break
                 fl.http_interim += 1
 
@@ -494,8 +499,12 @@ def expected(fl, cipher_names, qtype_names):
                 exp["http_host"] = cap_str(r["host"])
             if r["ua"] is not None:
                 exp["http_user_agent"] = cap_str(r["ua"])
+            if r["version"] is not None:
+                exp["http_version"] = r["version"]
         if fl.http_status is not None:
             exp["http_status"] = fl.http_status
+            if fl.http_response_version is not None:
+                exp["http_response_version"] = fl.http_response_version
     elif fl.proto == "TCP" and (fl.ch or fl.sh):
         owner = "tls"
         ch, sh = fl.ch, fl.sh

@@ -91,7 +91,9 @@ open(sys.argv[1] + ".s2c.bin", "wb").write(bytes(s[:16384]))
 	rq=$(tshark -r "$p" -Y http.request $F -e http.request.method -e http.host \
 		-e http.request.uri -e http.user_agent 2>/dev/null | head -1)
 	rs=$(tshark -r "$p" -Y http.response $F -e http.response.code 2>/dev/null | head -1)
-	printf '%s\t%s\t%s\n' "$name" "$rq" "$rs" >>"$OUT/expected.tsv.new"
+	rv=$(tshark -r "$p" -Y http.request $F -e http.request.version 2>/dev/null | head -1)
+	sv=$(tshark -r "$p" -Y http.response $F -e http.response.version 2>/dev/null | head -1)
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rq" "$rs" "$rv" "$sv" >>"$OUT/expected.tsv.new"
 done
 sort "$OUT/expected.tsv.new" >"$OUT/expected.tsv"
 rm -f "$OUT/expected.tsv.new"
