@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fakehost.h"
+#include "vectors.h"
 #include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
@@ -41,19 +42,7 @@ struct vec {
 static void load(const char *name, struct vec *v)
 {
 	char path[1200];
-	const char *e = getenv("NL_VECTOR_DIR");
-	if (e) {
-		snprintf(path, sizeof(path), "%s/dhcp/%s.bin", e, name);
-	} else {
-		char dir[1024];
-		snprintf(dir, sizeof(dir), "%s", __FILE__);
-		char *sl = strrchr(dir, '/');
-		if (sl)
-			*sl = '\0';
-		else
-			snprintf(dir, sizeof(dir), ".");
-		snprintf(path, sizeof(path), "%s/vectors/dhcp/%s.bin", dir, name);
-	}
+	snprintf(path, sizeof(path), "%s/%s.bin", fh_vector_dir("dhcp"), name);
 	FILE *fp = fopen(path, "rb");
 	ck_assert_msg(fp != NULL, "missing %s", path);
 	v->n = fread(v->b, 1, sizeof(v->b), fp);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "fakehost.h"
+#include "vectors.h"
 #include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
@@ -48,32 +49,13 @@ static enum nl_verdict feed_s(struct fh_flow *ff, int from_client, const char *s
 	return feed(ff, from_client, s, strlen(s));
 }
 
-static char vec_dir[1024];
 
-static const char *vector_dir(void)
-{
-	const char *e = getenv("NL_VECTOR_DIR");
-	if (e) {
-		snprintf(vec_dir, sizeof(vec_dir), "%s/ftp", e);
-	} else {
-		const char *f = __FILE__, *slash = strrchr(f, '/');
-		int n = slash ? (int)(slash - f) : 1;
-		snprintf(vec_dir, sizeof(vec_dir), "%.*s/vectors/ftp", n, slash ? f : ".");
-	}
-	return vec_dir;
-}
-
+/* name.dir.bin: one side's stream of a capture (dir: c2s or s2c). */
 static uint8_t *load(const char *name, const char *dir, size_t *len)
 {
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/%s.%s.bin", vector_dir(), name, dir);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	uint8_t *b = malloc(65536);
-	ck_assert_ptr_nonnull(b);
-	*len = fread(b, 1, 65536, fp);
-	fclose(fp);
-	return b;
+	char file[256];
+	ck_assert_int_lt(snprintf(file, sizeof(file), "%s.%s.bin", name, dir), (int)sizeof(file));
+	return fh_load_vector("ftp", file, 65536, len);
 }
 
 /* Replays a conversation through the ABI 1.1 host in segments of seg

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "fakehost.h"
+#include "vectors.h"
 #include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
@@ -55,33 +56,14 @@ static int no_fields(const struct fh_flow *ff)
 	       !set(ff, "http.response_version");
 }
 
-static char vec_dir[1024];
+static const char *vector_dir(void) { return fh_vector_dir("http"); }
 
-static const char *vector_dir(void)
-{
-	const char *e = getenv("NL_VECTOR_DIR");
-	if (e) {
-		snprintf(vec_dir, sizeof(vec_dir), "%s/http", e);
-	} else {
-		const char *f = __FILE__, *slash = strrchr(f, '/');
-		int n = slash ? (int)(slash - f) : 1;
-		snprintf(vec_dir, sizeof(vec_dir), "%.*s/vectors/http", n, slash ? f : ".");
-	}
-	return vec_dir;
-}
-
-/* Reads a vector file into a malloc'd buffer. */
+/* Reads a vector file (a side's stream, at most what the host keeps). */
 static uint8_t *load(const char *name, const char *suffix, size_t *len)
 {
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/%s%s", vector_dir(), name, suffix);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "missing vector %s", path);
-	uint8_t *b = malloc(NL_MAX_STREAM + 1);
-	*len = fread(b, 1, NL_MAX_STREAM + 1, fp);
-	fclose(fp);
-	ck_assert_uint_le(*len, NL_MAX_STREAM);
-	return b;
+	char file[256];
+	ck_assert_int_lt(snprintf(file, sizeof(file), "%s%s", name, suffix), (int)sizeof(file));
+	return fh_load_vector("http", file, NL_MAX_STREAM, len);
 }
 
 /* Offset just past the end of the line holding needle (its LF), or 0. */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "fakehost.h"
+#include "vectors.h"
 #include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
@@ -32,32 +33,12 @@ const struct nl_dissector *netlens_dissector_entry(void);
 
 static const struct nl_dissector *D(void) { return netlens_dissector_entry(); }
 
-static char vec_dir[1024];
-
-static const char *vector_dir(void)
-{
-	const char *e = getenv("NL_VECTOR_DIR");
-	if (e) {
-		snprintf(vec_dir, sizeof(vec_dir), "%s/mqtt", e);
-	} else {
-		const char *f = __FILE__, *slash = strrchr(f, '/');
-		int n = slash ? (int)(slash - f) : 1;
-		snprintf(vec_dir, sizeof(vec_dir), "%.*s/vectors/mqtt", n, slash ? f : ".");
-	}
-	return vec_dir;
-}
 
 static uint8_t *load(const char *name, const char *ext, size_t *len)
 {
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/%s.%s", vector_dir(), name, ext);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	uint8_t *b = malloc(65536);
-	ck_assert_ptr_nonnull(b);
-	*len = fread(b, 1, 65536, fp);
-	fclose(fp);
-	return b;
+	char file[256];
+	ck_assert_int_lt(snprintf(file, sizeof(file), "%s.%s", name, ext), (int)sizeof(file));
+	return fh_load_vector("mqtt", file, 65536, len);
 }
 
 /* A vector: both streams and its segments in capture order. */

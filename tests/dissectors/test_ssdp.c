@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fakehost.h"
+#include "vectors.h"
 #include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
@@ -51,38 +52,13 @@ static size_t list_len(const struct fh_flow *ff, const char *key)
 	return n;
 }
 
-static char vec_dir[1024];
 
-static const char *vector_dir(void)
-{
-	const char *e = getenv("NL_VECTOR_DIR");
-	if (e) {
-		snprintf(vec_dir, sizeof(vec_dir), "%s/ssdp", e);
-	} else {
-		const char *f = __FILE__, *slash = strrchr(f, '/');
-		int n = slash ? (int)(slash - f) : 1;
-		snprintf(vec_dir, sizeof(vec_dir), "%.*s/vectors/ssdp", n, slash ? f : ".");
-	}
-	return vec_dir;
-}
-
-/* Loads a vector (malloc'd, exactly its size, so a read past it is
- * caught by valgrind and ASan). */
+/* Loads a vector (one datagram). */
 static uint8_t *load(const char *name, size_t *len)
 {
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/%s.bin", vector_dir(), name);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "missing vector %s", path);
-	uint8_t tmp[2048];
-	*len = fread(tmp, 1, sizeof(tmp), fp);
-	fclose(fp);
-	ck_assert_uint_gt(*len, 0);
-	ck_assert_uint_lt(*len, sizeof(tmp));
-	uint8_t *b = malloc(*len);
-	ck_assert_ptr_nonnull(b);
-	memcpy(b, tmp, *len);
-	return b;
+	char file[256];
+	ck_assert_int_lt(snprintf(file, sizeof(file), "%s.bin", name), (int)sizeof(file));
+	return fh_load_vector("ssdp", file, 2047, len);
 }
 
 #define UUID "uuid:4d696e69-444c-164e-9d41-6ac2387b63ca"

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fakehost.h"
+#include "vectors.h"
 #include "mutate.h"
 
 const struct nl_dissector *netlens_dissector_entry(void);
@@ -38,32 +39,13 @@ static enum nl_verdict feed_s(struct fh_flow *ff, int from_client, const char *s
 	return feed(ff, from_client, s, strlen(s));
 }
 
-static char vec_dir[1024];
-
-static const char *vector_dir(void)
-{
-	const char *e = getenv("NL_VECTOR_DIR");
-	if (e) {
-		snprintf(vec_dir, sizeof(vec_dir), "%s/ssh", e);
-	} else {
-		const char *f = __FILE__, *slash = strrchr(f, '/');
-		int n = slash ? (int)(slash - f) : 1;
-		snprintf(vec_dir, sizeof(vec_dir), "%.*s/vectors/ssh", n, slash ? f : ".");
-	}
-	return vec_dir;
-}
+static const char *vector_dir(void) { return fh_vector_dir("ssh"); }
 
 static uint8_t *load(const char *name, const char *suffix, size_t *len)
 {
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/%s%s", vector_dir(), name, suffix);
-	FILE *fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "missing vector %s", path);
-	uint8_t *b = malloc(NL_MAX_STREAM + 1);
-	*len = fread(b, 1, NL_MAX_STREAM + 1, fp);
-	fclose(fp);
-	ck_assert_uint_le(*len, NL_MAX_STREAM);
-	return b;
+	char file[256];
+	ck_assert_int_lt(snprintf(file, sizeof(file), "%s%s", name, suffix), (int)sizeof(file));
+	return fh_load_vector("ssh", file, NL_MAX_STREAM, len);
 }
 
 /* Offset past the first LF, or 0. */
