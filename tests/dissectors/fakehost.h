@@ -244,6 +244,20 @@ static inline enum nl_verdict fh_feed_ip(struct fh_flow *ff, unsigned transport,
 	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
 }
 
+/* Offers bytes [skip, len) through a reader that stands at offset skip of
+ * its buffer (nothing says a host's reader starts at 0): a dissector must
+ * read from where it stands. The bytes are whole (wire_len what is left). */
+static inline enum nl_verdict fh_feed_skipped(struct fh_flow *ff, unsigned transport, int from_client,
+					      uint16_t sport, uint16_t dport, const void *bytes, size_t len,
+					      size_t skip)
+{
+	struct nl_payload p;
+	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
+	nl_reader_skip(&p.data, skip);
+	p.wire_len = (uint32_t)(len - skip);
+	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
 /* Offers one payload as a host of ABI 1.2 does: the struct ends before
  * ip_version, and what lies past it is garbage a 1.3 reader must not use. */
 static inline enum nl_verdict fh_feed_12(struct fh_flow *ff, unsigned transport, int from_client,

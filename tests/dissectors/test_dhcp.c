@@ -928,15 +928,7 @@ START_TEST(test_reader_offset)
 	memcpy(b + 5, v.b, v.n);
 	struct fh_flow ff;
 	fh_open(&ff, D());
-	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = NL_UDP;
-	p.src_port = 547;
-	p.dst_port = 546;
-	p.data = nl_reader_make(b, v.n + 5);
-	nl_reader_skip(&p.data, 5);
-	ck_assert_int_eq(D()->dissect(&fh_api, &ff.f, ff.state, &p), NL_NEED_MORE);
+	ck_assert_int_eq(fh_feed_skipped(&ff, NL_UDP, 0, 547, 546, b, v.n + 5, 5), NL_NEED_MORE);
 	assert_str(&ff, "dhcp.assigned_addr", "fd00:231::198");
 	fh_close(&ff);
 }

@@ -717,16 +717,9 @@ START_TEST(test_regress_reader_offset)
 	memcpy(c + sizeof(junk), connect311, sizeof(connect311));
 	struct fh_flow ff;
 	fh_open(&ff, D());
-	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = NL_TCP;
-	p.from_client = 1;
-	p.src_port = PORT_C;
-	p.dst_port = PORT_S;
-	p.data = nl_reader_make(c, sizeof(junk) + sizeof(connect311));
-	nl_reader_skip(&p.data, sizeof(junk));
-	ck_assert_int_eq(D()->dissect(&fh_api, &ff.f, ff.state, &p), NL_NEED_MORE);
+	ck_assert_int_eq(fh_feed_skipped(&ff, NL_TCP, 1, PORT_C, PORT_S, c, sizeof(junk) + sizeof(connect311),
+					 sizeof(junk)),
+			 NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "mqtt.client_id"), "abc");
 	ck_assert_int_eq(ff.f.errors, 0);
 	fh_close(&ff);

@@ -809,16 +809,7 @@ START_TEST(test_reader_offset)
 	memcpy(buf + 5, samba_lma, sizeof(samba_lma));
 	struct fh_flow ff;
 	fh_open(&ff, D());
-	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = NL_UDP;
-	p.src_port = PORT;
-	p.dst_port = PORT;
-	p.data = nl_reader_make(buf, sizeof(buf));
-	nl_reader_skip(&p.data, 5);
-	p.wire_len = sizeof(samba_lma);
-	ck_assert_int_eq(D()->dissect(&fh_api, &ff.f, ff.state, &p), NL_NEED_MORE);
+	ck_assert_int_eq(fh_feed_skipped(&ff, NL_UDP, 0, PORT, PORT, buf, sizeof(buf), 5), NL_NEED_MORE);
 	ck_assert_str_eq(fh_str(&ff, "nbdgm.browser_command"), "Local Master Announcement");
 	ck_assert_str_eq(fh_str(&ff, "nbdgm.server"), "NBHOSTA");
 	fh_close(&ff);

@@ -889,15 +889,7 @@ START_TEST(test_reader_offset)
 	memcpy(buf + 5, v1_resp, sizeof(v1_resp));
 	struct fh_flow ff;
 	fh_open(&ff, D());
-	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = NL_UDP;
-	p.src_port = PORT_S;
-	p.dst_port = PORT_C;
-	p.data = nl_reader_make(buf, sizeof(buf));
-	nl_reader_skip(&p.data, 5);
-	ck_assert_int_eq(D()->dissect(&fh_api, &ff.f, ff.state, &p), NL_NEED_MORE);
+	ck_assert_int_eq(fh_feed_skipped(&ff, NL_UDP, 0, PORT_S, PORT_C, buf, sizeof(buf), 5), NL_NEED_MORE);
 	ck_assert_uint_eq(u64(&ff, "snmp.request_id"), 1204766551);
 	ck_assert_str_eq(fh_str(&ff, "snmp.pdu_type"), "get-response");
 	fh_close(&ff);

@@ -172,16 +172,7 @@ START_TEST(test_vector)
 	memcpy(j, "\x16\x03\x01\x02\x03", 5);
 	memcpy(j + 5, b, n);
 	fh_open(&ff, D());
-	struct nl_payload p;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.transport = NL_UDP;
-	p.from_client = 1;
-	p.src_port = OFF_PORT;
-	p.dst_port = 40000;
-	p.data = nl_reader_make(j, n + 5);
-	nl_reader_skip(&p.data, 5);
-	ck_assert_int_eq(D()->dissect(&fh_api, &ff.f, ff.state, &p), NL_NEED_MORE);
+	ck_assert_int_eq(fh_feed_skipped(&ff, NL_UDP, 1, OFF_PORT, 40000, j, n + 5, 5), NL_NEED_MORE);
 	assert_vec(&ff, v);
 	fh_close(&ff);
 	free(j);

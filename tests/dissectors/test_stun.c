@@ -1279,15 +1279,9 @@ START_TEST(test_reader_offset)
 	for (int tcp = 0; tcp < 2; tcp++) {
 		struct fh_flow ff;
 		fh_open(&ff, D());
-		struct nl_payload p;
-		memset(&p, 0, sizeof(p));
-		p.struct_size = sizeof(p);
-		p.transport = tcp ? NL_TCP : NL_UDP;
-		p.src_port = OFF_S;
-		p.dst_port = OFF_C;
-		p.data = nl_reader_make(buf, 5 + sizeof(v_bind_ok));
-		nl_reader_skip(&p.data, 5);
-		ck_assert_int_eq(D()->dissect(&fh_api, &ff.f, ff.state, &p), NL_NEED_MORE);
+		ck_assert_int_eq(fh_feed_skipped(&ff, tcp ? NL_TCP : NL_UDP, 0, OFF_S, OFF_C, buf,
+						 5 + sizeof(v_bind_ok), 5),
+				 NL_NEED_MORE);
 		STR_EQ(&ff, "stun.mapped_address", "10.231.0.1:33054");
 		fh_close(&ff);
 	}
