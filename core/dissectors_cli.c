@@ -58,21 +58,29 @@ int dissectors_load(struct dpi *d, const struct options *o)
 	return 0;
 }
 
-static void describe(const struct dissector *x)
+/* name_width: the name column's width, the longest loaded name's, so that
+ * the versions line up down the list. */
+static void describe(const struct dissector *x, int name_width)
 {
 	const struct nl_dissector *d = &x->d;
-	printf("%-8s %-8s ABI %u.%u  %s%s%s  state %u B/flow  budget %u  ports", d->name, d->version,
-	       d->abi_major, d->abi_minor, (d->transports & NL_TCP) ? "tcp" : "",
-	       (d->transports & NL_TCP) && (d->transports & NL_UDP) ? "+" : "",
-	       (d->transports & NL_UDP) ? "udp" : "", d->state_size, d->packet_budget);
+	const char *transports = (d->transports & NL_TCP) && (d->transports & NL_UDP) ? "tcp+udp"
+				 : (d->transports & NL_TCP) ? "tcp" : (d->transports & NL_UDP) ? "udp" : "-";
+	printf("%-*s %-8s ABI %u.%u  %-7s  state %u B/flow  budget %u  ports", name_width, d->name,
+	       d->version, d->abi_major, d->abi_minor, transports, d->state_size, d->packet_budget);
 	if (!d->n_port_hints)
 		printf(" -");
 	for (uint16_t i = 0; i < d->n_port_hints; i++)
 		printf("%c%u", i ? ',' : ' ', d->port_hints[i]);
 	printf("%s\n  %s\n  %s\n", x->disabled ? "  (disabled)" : "", x->path,
 	       *d->description ? d->description : "(no description)");
+	/* One key column per dissector, as wide as its longest key (24 at
+	 * least), so that a long key does not push its type out of line. */
+	int key_width = 24;
 	for (uint16_t i = 0; i < d->n_fields; i++)
-		printf("    %-24s %-7s %s%s\n", x->json_keys[i], type_name(d->fields[i].type),
+		if ((int)strlen(x->json_keys[i]) > key_width)
+			key_width = (int)strlen(x->json_keys[i]);
+	for (uint16_t i = 0; i < d->n_fields; i++)
+		printf("    %-*s %-7s %s%s\n", key_width, x->json_keys[i], type_name(d->fields[i].type),
 		       d->fields[i].label ? d->fields[i].label : "",
 		       (int)i == d->domain_field ? "  (dpi_domain)" : "");
 }
@@ -90,7 +98,7 @@ int dissectors_command(const struct options *o)
 			return 1;
 		}
 		printf("%s: ok\n", o->check_plugin);
-		describe(&d.set.v[0]);
+		describe(&d.set.v[0], 8);
 		dpi_free(&d);
 		return 0;
 	}
@@ -103,8 +111,12 @@ int dissectors_command(const struct options *o)
 		}
 		printf("%u dissector%s loaded%s\n", d.set.n, d.set.n == 1 ? "" : "s",
 		       d.set.rejected ? " (some refused: see above)" : "");
+		int name_width = 8;
 		for (unsigned i = 0; i < d.set.n; i++)
-			describe(&d.set.v[i]);
+			if ((int)strlen(d.set.v[i].d.name) > name_width)
+				name_width = (int)strlen(d.set.v[i].d.name);
+		for (unsigned i = 0; i < d.set.n; i++)
+			describe(&d.set.v[i], name_width);
 		dpi_free(&d);
 		return 0;
 	}
