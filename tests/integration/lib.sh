@@ -208,10 +208,11 @@ nl_wait_listen_udp() {
 # carry (offloads: 64 KiB), so its default 2 MiB holds 37 packets on a veth and
 # 16 on lo (measured with tcpdump stopped), which a test's burst overflows when
 # a loaded machine (CI, sanitizers) is slow to run tcpdump; -B 32768 (32 MiB)
-# holds 513 on a veth.
+# holds 513 on a veth. A test whose traffic comes in longer bursts (many
+# small datagrams: uTP) sets NL_CAPTURE_BUFFER_KIB higher.
 nl_capture_start() {
 	_ns=$1 _if=$2 _out=$3; shift 3
-	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -B 32768 -U --immediate-mode -n -w "$_out" "$@" 2>"$_out.log" &
+	ip netns exec "$_ns" tcpdump -i "$_if" -s 0 -B "${NL_CAPTURE_BUFFER_KIB:-32768}" -U --immediate-mode -n -w "$_out" "$@" 2>"$_out.log" &
 	NL_TCPDUMP_PID=$!
 	NL_TCPDUMP_OUT=$_out
 	nl_track $NL_TCPDUMP_PID
