@@ -51,6 +51,7 @@ static const struct {
 	{ "http.method", 459, IPFIX_VARLEN, 1 },	/* httpRequestMethod */
 	{ "http.host", 460, IPFIX_VARLEN, 1 },	/* httpRequestHost */
 	{ "http.path", 461, IPFIX_VARLEN, 1 },	/* httpRequestTarget */
+	{ "http.version", 462, IPFIX_VARLEN, 1 },	/* httpMessageVersion (the request's) */
 	{ "http.user_agent", 468, IPFIX_VARLEN, 1 },	/* httpUserAgent */
 	{ "tls.sni", 100, IPFIX_VARLEN, 0 },
 	{ "tls.alpn", 101, IPFIX_VARLEN, 0 },

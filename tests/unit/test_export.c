@@ -260,6 +260,10 @@ START_TEST(test_field_elements)
 	ck_assert_uint_eq(pen, 0);
 	ipfix_field_element("http.user_agent", NL_FIELD_STR, 32473, NULL, &id, &len, &pen);
 	ck_assert_uint_eq(id, 468);
+	ipfix_field_element("http.version", NL_FIELD_STR, 32473, NULL, &id, &len, &pen);
+	ck_assert_uint_eq(id, 462);	/* httpMessageVersion */
+	ck_assert_uint_eq(pen, 0);
+	ck_assert_uint_eq(len, IPFIX_VARLEN);
 	ipfix_field_element("tls.ja4", NL_FIELD_STR, 99, NULL, &id, &len, &pen);
 	ck_assert_uint_eq(id, 105);
 	ck_assert_uint_eq(pen, 99);
