@@ -29,11 +29,11 @@ them strictly). A flow with no nbdgm datagram must carry no nbdgm_* field. netle
 a backslash and other bytes as \\xNN: undone before comparing. Prints one
 line per flow; exits 1 on any difference.
 """
-import ipaddress
-import json
 import re
 import subprocess
 import sys
+
+from udp_compare import endpoints, flow_name, min_flows_arg, summary, udp_records, value_names, verdict
 
 BUDGET = 32
 LIST_MAX = 16
@@ -57,17 +57,6 @@ KEYS = ["nbdgm_type", "nbdgm_source_name", "nbdgm_destination_names", "nbdgm_sou
         "nbdgm_comment", "nbdgm_master_browser"]
 
 
-def values(field):
-    """tshark's own names for a field's values (tshark -G values)."""
-    out = subprocess.run(["tshark", "-G", "values"], capture_output=True, text=True).stdout
-    names = {}
-    for line in out.splitlines():
-        p = line.split("\t")
-        if len(p) == 4 and p[0] == "V" and p[1] == field:
-            names[int(p[2], 0)] = p[3]
-    return names
-
-
 def add(lst, v):
     if v not in lst and len(lst) < LIST_MAX:
         lst.append(v)
@@ -78,8 +67,8 @@ def expected(capture):
     for f in FIELDS:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    types = values("nbdgm.type")
-    cmds = values("browser.command")
+    types = value_names("nbdgm.type")
+    cmds = value_names("browser.command")
     flows = {}
     order = []
     last = {}
@@ -89,9 +78,8 @@ def expected(capture):
             continue
         (ts, s4, s6, d4, d6, sp, dp, typ, sip, sname, dname, err, slot, bcmd, server, osmaj, osmin,
          stype, comment, mb) = v[:len(FIELDS)]
-        src, dst = s4 or s6, d4 or d6
         sp, dp = int(sp), int(dp)
-        ep = frozenset([(src, sp), (dst, dp)])
+        ep = endpoints(s4 or s6, sp, d4 or d6, dp)
         ts = float(ts)
         gen = last[ep][1] if ep in last else 0
         if ep in last and ts - last[ep][0] > IDLE:
@@ -144,13 +132,6 @@ def expected(capture):
     return flows, order
 
 
-def norm(a):
-    try:
-        return str(ipaddress.ip_address(a))
-    except ValueError:
-        return a
-
-
 def unescape(v):
     if isinstance(v, list):
         return [unescape(x) for x in v]
@@ -161,32 +142,18 @@ def unescape(v):
 
 def main():
     capture, js = sys.argv[1], sys.argv[2]
-    min_flows = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--min-flows" else 1
     flows, order = expected(capture)
-    got = {}
-    fail = 0
-    for line in open(js):
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        r = json.loads(line)
-        if r.get("protocol") != "UDP":
-            if any(k.startswith("nbdgm_") for k in r):
-                print("FAIL non-UDP flow with nbdgm fields: %s" % line)
-                fail = 1
-            continue
-        ep = frozenset([(norm(r["source_ip"]), r["source_port"]),
-                        (norm(r["destination_ip"]), r["destination_port"])])
-        got.setdefault(ep, []).append(r)
+    by_endpoints, fail = udp_records(js, "nbdgm_")
     # The same endpoints again after an idle timeout: in order of first_seen.
-    for ep, rs in list(got.items()):
+    got = {}
+    for ep, rs in by_endpoints.items():
         rs.sort(key=lambda r: r.get("first_seen", ""))
         for gen, r in enumerate(rs):
             got[(ep, gen)] = r
     nb_flows = 0
     for key in order:
         e = flows[key]
-        name = " <-> ".join("%s:%d" % k for k in sorted(key[0], key=str))
+        name = flow_name(key[0])
         if key[1]:
             name += " (#%d)" % (key[1] + 1)
         r = got.get(key)
@@ -209,17 +176,8 @@ def main():
         if sn:
             want["dpi_domain"] = sn
         have = {k: unescape(r[k]) for k in KEYS + ["state", "dpi_protocol", "dpi_domain"] if k in r}
-        if want == have:
-            print("ok   %s: %s" % (name, json.dumps(have, sort_keys=True)))
-        else:
-            print("FAIL %s:\n     tshark: %s\n     netlens: %s" % (name, json.dumps(want, sort_keys=True),
-                                                               json.dumps(have, sort_keys=True)))
-            fail = 1
-    print("# %d nbdgm flows agree with tshark%s" % (nb_flows, "" if not fail else " (with failures)"))
-    if nb_flows < min_flows:
-        print("FAIL only %d nbdgm flows, expected at least %d" % (nb_flows, min_flows))
-        fail = 1
-    return fail
+        fail |= verdict(name, want, have)
+    return summary(nb_flows, "nbdgm", fail, min_flows_arg(sys.argv))
 
 
 if __name__ == "__main__":

@@ -20,10 +20,10 @@ dissector's budget):
 A flow with no NTP packet must carry no ntp_* field. Prints one line per
 flow; exits 1 on any difference.
 """
-import ipaddress
-import json
 import subprocess
 import sys
+
+from udp_compare import endpoints, flow_name, min_flows_arg, summary, udp_records, value_names, verdict
 
 MODES = {1: "symmetric active", 2: "symmetric passive", 3: "client", 4: "server",
          5: "broadcast", 6: "control", 7: "private"}
@@ -33,17 +33,6 @@ BUDGET = 16
 FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "udp.srcport", "udp.dstport",
           "ntp.flags.vn", "ntp.flags.mode", "ntp.stratum", "ntp.refid", "ntp.ctrl.flags2.opcode",
           "ntp.priv.reqcode", "ntp.flags"]
-
-
-def opcode_names():
-    """tshark's own names for ntp.ctrl.flags2.opcode (tshark -G values)."""
-    out = subprocess.run(["tshark", "-G", "values"], capture_output=True, text=True).stdout
-    names = {}
-    for line in out.splitlines():
-        p = line.split("\t")
-        if len(p) == 4 and p[0] == "V" and p[1] == "ntp.ctrl.flags2.opcode":
-            names[int(p[2])] = p[3]
-    return names
 
 
 def refid_text(hexid, stratum):
@@ -59,15 +48,12 @@ def expected(capture):
     for f in FIELDS:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    ops = opcode_names()
+    ops = value_names("ntp.ctrl.flags2.opcode")
     flows = {}
     order = []
     for line in out.splitlines():
         v = line.split("\t")
-        src = v[1] or v[2]
-        dst = v[3] or v[4]
-        sp, dp = int(v[5]), int(v[6])
-        key = frozenset([(src, sp), (dst, dp)])
+        key = endpoints(v[1] or v[2], v[5], v[3] or v[4], v[6])
         if key not in flows:
             flows[key] = {"n": 0, "ntp": False}
             order.append(key)
@@ -101,39 +87,17 @@ def expected(capture):
     return flows, order
 
 
-def norm(a):
-    try:
-        return str(ipaddress.ip_address(a))
-    except ValueError:
-        return a
-
-
 def main():
     capture, js = sys.argv[1], sys.argv[2]
-    min_flows = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--min-flows" else 1
     flows, order = expected(capture)
-    got = {}
-    for line in open(js):
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        r = json.loads(line)
-        if r.get("protocol") != "UDP":
-            if any(k.startswith("ntp_") for k in r):
-                print("FAIL non-UDP flow with ntp fields: %s" % line)
-                return 1
-            continue
-        key = frozenset([(norm(r["source_ip"]), r["source_port"]),
-                         (norm(r["destination_ip"]), r["destination_port"])])
-        got[key] = r
-    fail = 0
+    got, fail = udp_records(js, "ntp_")
     ntp_flows = 0
     keys = ["ntp_version", "ntp_mode", "ntp_modes", "ntp_stratum", "ntp_reference_id",
             "ntp_control_opcode", "ntp_private_request"]
     for key in order:
         e = flows[key]
-        name = " <-> ".join("%s:%d" % k for k in sorted(key, key=str))
-        r = got.get(key)
+        name = flow_name(key)
+        r = got.get(key, [None])[-1]
         if r is None:
             print("FAIL %s: no such flow in netlens' output" % name)
             fail = 1
@@ -149,17 +113,8 @@ def main():
         want["dpi_protocol"] = "NTP"
         want["state"] = e["state"]
         have = {k: r[k] for k in keys + ["dpi_protocol", "state"] if k in r}
-        if want == have:
-            print("ok   %s: %s" % (name, json.dumps(have, sort_keys=True)))
-        else:
-            print("FAIL %s:\n     tshark: %s\n     netlens: %s" % (name, json.dumps(want, sort_keys=True),
-                                                               json.dumps(have, sort_keys=True)))
-            fail = 1
-    print("# %d NTP flows agree with tshark%s" % (ntp_flows, "" if not fail else " (with failures)"))
-    if ntp_flows < min_flows:
-        print("FAIL only %d NTP flows, expected at least %d" % (ntp_flows, min_flows))
-        fail = 1
-    return fail
+        fail |= verdict(name, want, have)
+    return summary(ntp_flows, "NTP", fail, min_flows_arg(sys.argv))
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ applying the rules of dissectors/snmp.c to each flow's SNMP messages in order
 A flow with no SNMP message must carry no snmp_* field. Prints one line per
 flow; exits 1 on any difference.
 """
-import ipaddress
-import json
 import subprocess
 import sys
+
+from udp_compare import endpoints, flow_name, min_flows_arg, summary, udp_records, value_names, verdict
 
 BUDGET = 16
 MAX_LIST = 16
@@ -38,17 +38,6 @@ FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "udp.srcpo
           "snmp.error_status", "snmp.name", "snmp.v3.flags.crypt", "snmp.msgUserName",
           "snmp.msgAuthoritativeEngineID", "_ws.malformed"]
 SEP = "|"
-
-
-def value_names(field):
-    """tshark's own names for a field's values (tshark -G values)."""
-    out = subprocess.run(["tshark", "-G", "values"], capture_output=True, text=True).stdout
-    names = {}
-    for line in out.splitlines():
-        p = line.split("\t")
-        if len(p) == 4 and p[0] == "V" and p[1] == field:
-            names[int(p[2])] = p[3]
-    return names
 
 
 def expected(capture):
@@ -64,10 +53,8 @@ def expected(capture):
     for line in out.splitlines():
         v = [x.split(SEP) if x else [] for x in line.split("\t")]
         first = [x[0] if x else "" for x in v]
-        src = first[1] or first[2]
-        dst = first[3] or first[4]
         sp, dp = int(first[5]), int(first[6])
-        key = frozenset([(src, sp), (dst, dp)])
+        key = endpoints(first[1] or first[2], sp, first[3] or first[4], dp)
         if key not in flows:
             flows[key] = {"n": 0, "snmp": False}
             order.append(key)
@@ -114,39 +101,17 @@ def expected(capture):
     return flows, order
 
 
-def norm(a):
-    try:
-        return str(ipaddress.ip_address(a))
-    except ValueError:
-        return a
-
-
 def main():
     capture, js = sys.argv[1], sys.argv[2]
-    min_flows = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--min-flows" else 1
     flows, order = expected(capture)
-    got = {}
-    for line in open(js):
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        r = json.loads(line)
-        if r.get("protocol") != "UDP":
-            if any(k.startswith("snmp_") for k in r):
-                print("FAIL non-UDP flow with snmp fields: %s" % line)
-                return 1
-            continue
-        key = frozenset([(norm(r["source_ip"]), r["source_port"]),
-                         (norm(r["destination_ip"]), r["destination_port"])])
-        got[key] = r
-    fail = 0
+    got, fail = udp_records(js, "snmp_")
     n_snmp = 0
     keys = ["snmp_version", "snmp_community", "snmp_pdu_type", "snmp_request_id", "snmp_error_status",
             "snmp_oids", "snmp_user", "snmp_engine_id"]
     for key in order:
         e = flows[key]
-        name = " <-> ".join("%s:%d" % k for k in sorted(key, key=str))
-        r = got.get(key)
+        name = flow_name(key)
+        r = got.get(key, [None])[-1]
         if r is None:
             print("FAIL %s: no such flow in netlens' output" % name)
             fail = 1
@@ -162,17 +127,8 @@ def main():
         want["dpi_protocol"] = "SNMP"
         want["state"] = e["state"]
         have = {k: r[k] for k in keys + ["dpi_protocol", "state"] if k in r}
-        if want == have:
-            print("ok   %s: %s" % (name, json.dumps(have, sort_keys=True)))
-        else:
-            print("FAIL %s:\n     tshark: %s\n     netlens: %s" % (name, json.dumps(want, sort_keys=True),
-                                                               json.dumps(have, sort_keys=True)))
-            fail = 1
-    print("# %d SNMP flows agree with tshark%s" % (n_snmp, "" if not fail else " (with failures)"))
-    if n_snmp < min_flows:
-        print("FAIL only %d SNMP flows, expected at least %d" % (n_snmp, min_flows))
-        fail = 1
-    return fail
+        fail |= verdict(name, want, have)
+    return summary(n_snmp, "SNMP", fail, min_flows_arg(sys.argv))
 
 
 if __name__ == "__main__":
