@@ -27,6 +27,7 @@ struct sock_entry {
 	uint32_t proc;		/* index in procs */
 	uint16_t proc_gen;
 	uint8_t other_ns;	/* in another network namespace (sock_owner.foreign) */
+	uint8_t method;		/* enum owner_method: who reported it */
 	uint32_t added_ms;	/* wall clock when last reported, ms mod 2^32 */
 };
 
@@ -118,9 +119,11 @@ static void proc_info_from_socket(struct proc_info *info, const struct sock_owne
 	info->name[sizeof(s->comm) - 1] = '\0';
 }
 
-static uint32_t handle_of(uint32_t idx, uint16_t gen, enum owner_match m)
+/* Bits: 31-16 the process' generation, 15-14 the socket's method, 13-12
+ * the match, 11-0 the process slot + 1. */
+static uint32_t handle_of(uint32_t idx, uint16_t gen, enum owner_match m, uint8_t method)
 {
-	return (uint32_t)gen << 16 | (uint32_t)m << 12 | (idx + 1);
+	return (uint32_t)gen << 16 | (uint32_t)(method & 3) << 14 | (uint32_t)(m & 3) << 12 | (idx + 1);
 }
 
 const struct owner_proc *owners_proc(const struct owners *o, uint32_t h)
@@ -134,7 +137,23 @@ const struct owner_proc *owners_proc(const struct owners *o, uint32_t h)
 
 enum owner_match owners_match(uint32_t h)
 {
-	return (enum owner_match)((h >> 12) & 0xf);
+	return (enum owner_match)((h >> 12) & 3);
+}
+
+enum owner_method owners_match_method(uint32_t h)
+{
+	return (enum owner_method)((h >> 14) & 3);
+}
+
+const char *owners_match_token(uint32_t h)
+{
+	enum owner_match m = h ? owners_match(h) : MATCH_NONE;
+	if (m == MATCH_NONE)
+		return "unspecified";
+	if (owners_match_method(h) == OWNER_PROCFS)	/* RustNet's procfs fallback: exact, else relaxed */
+		return m == MATCH_EXACT_TUPLE ? "procfs-exact" : "procfs-relaxed";
+	return m == MATCH_EXACT_TUPLE ? "exact-tuple" : m == MATCH_WILDCARD_LOCAL ? "wildcard-local-address"
+										: "listener-socket";
 }
 
 /* Whether s is another program than p, which had its pid before. By the
@@ -279,6 +298,7 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 	e->proc = pi;
 	e->proc_gen = o->procs[pi].gen;
 	e->other_ns = s->foreign;
+	e->method = s->method;
 	e->added_ms = (uint32_t)(clock_wall_us() / 1000u);
 }
 
@@ -290,7 +310,7 @@ static uint32_t resolve(const struct owners *o, const struct sock_entry *e, enum
 {
 	if (!e || o->procs[e->proc].gen != e->proc_gen || e->other_ns > other_ns)
 		return 0;
-	return handle_of(e->proc, e->proc_gen, m);
+	return handle_of(e->proc, e->proc_gen, m, e->method);
 }
 
 /* Sent to many: a local socket may receive it though the address is not ours. */
@@ -368,11 +388,14 @@ static uint32_t lookup_ping(const struct owners *o, const struct flow *f, int ot
 	uint32_t h;
 	if (other_ns)	/* identifiers are chosen per namespace: no telling whose */
 		return 0;
+	/* a ping socket bound to the requester's address is as exact as a ping
+	 * socket gets (the peer is not part of it); an unbound one, the usual
+	 * case, is the identifier on the wildcard address */
 	make_key(&k, fk->proto, fk->family, f->u.icmp.requester_b ? fk->b : fk->a, fk->pa, NULL, 0, 0);
-	if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, 0)))
+	if ((h = resolve(o, sock_find(o, &k), MATCH_EXACT_TUPLE, 0)))
 		return h;
 	make_key(&k, fk->proto, fk->family, any, fk->pa, NULL, 0, 0);
-	return resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, 0);
+	return resolve(o, sock_find(o, &k), MATCH_LISTENER, 0);
 }
 
 /* The socket with f's tuple as end a's (from_b 0) or end b's socket sees
@@ -387,7 +410,8 @@ static uint32_t probe_exact(const struct owners *o, const struct flow *f, const 
 	else
 		make_key(&k, fk->proto, fk->family, local, fk->pb, fk->a, fk->pa, other_ns);
 	const struct sock_entry *e = sock_find(o, &k);
-	return stale_for(o, e, f) ? 0 : resolve(o, e, MATCH_EXACT, other_ns);
+	return stale_for(o, e, f) ? 0
+		: resolve(o, e, local == any ? MATCH_WILDCARD_LOCAL : MATCH_EXACT_TUPLE, other_ns);
 }
 
 static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns)
@@ -429,14 +453,14 @@ static uint32_t lookup_in(const struct owners *o, const struct flow *f, int othe
 		const uint8_t *addr = side == 0 ? fk->a : fk->b;
 		uint16_t port = side == 0 ? fk->pa : fk->pb;
 		make_key(&k, fk->proto, fk->family, addr, port, NULL, 0, other_ns);
-		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
+		if ((h = resolve(o, sock_find(o, &k), MATCH_LISTENER, other_ns)))
 			return h;
 		make_key(&k, fk->proto, fk->family, any, port, NULL, 0, other_ns);
-		if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
+		if ((h = resolve(o, sock_find(o, &k), MATCH_LISTENER, other_ns)))
 			return h;
 		if (fk->family == 4) {	/* a dual-stack socket bound to :: */
 			make_key(&k, fk->proto, 6, any, port, NULL, 0, other_ns);
-			if ((h = resolve(o, sock_find(o, &k), MATCH_LOCAL_PORT, other_ns)))
+			if ((h = resolve(o, sock_find(o, &k), MATCH_LISTENER, other_ns)))
 				return h;
 		}
 	}
@@ -552,8 +576,9 @@ void owners_tick(struct owners *o, uint64_t now_us)
 const char *owners_match_name(enum owner_match m)
 {
 	switch (m) {
-	case MATCH_EXACT: return "exact tuple";
-	case MATCH_LOCAL_PORT: return "listening or unconnected socket on the local port";
+	case MATCH_EXACT_TUPLE: return "exact tuple";
+	case MATCH_WILDCARD_LOCAL: return "exact tuple, wildcard local address";
+	case MATCH_LISTENER: return "listening or unconnected socket on the local port";
 	default: return "none";
 	}
 }

@@ -12,8 +12,9 @@
  * Bounded: OWNERS_SOCKETS_MAX sockets, OWNERS_PROCS_MAX processes (the
  * oldest forgotten first), one 12-byte cache slot per table slot.
  *
- * A handle packs a process slot, its generation and how the match was
- * made, so a closed flow in the history keeps its owner in 32 bits.
+ * A handle packs a process slot, its generation, how the match was made
+ * and where the socket was reported, so a closed flow in the history keeps
+ * its owner in 32 bits.
  */
 #ifndef NETLENS_OWNERS_H
 #define NETLENS_OWNERS_H
@@ -28,7 +29,15 @@
 #define OWNERS_PROCS_MAX 4095
 #define OWNERS_SCAN_GAP_US 2000000u
 
-enum owner_match { MATCH_NONE = 0, MATCH_EXACT, MATCH_LOCAL_PORT };
+/* How a flow found its socket (RustNet's match quality, A8). */
+enum owner_match {
+	MATCH_NONE = 0,
+	MATCH_EXACT_TUPLE,	/* the flow's own socket, as reported with its local address */
+	MATCH_WILDCARD_LOCAL,	/* the flow's own socket, reported with local 0.0.0.0 or :: */
+	MATCH_LISTENER,		/* a listening or unconnected socket on the local port (an
+				 * ICMP echo flow: the ping socket whose port is its id, on
+				 * the wildcard address) */
+};
 
 struct owner_proc {
 	struct proc_info info;
@@ -76,7 +85,14 @@ uint32_t owners_of(struct owners *o, const struct flow *f);
 /* The process behind a handle, or NULL (unknown, or forgotten since). */
 const struct owner_proc *owners_proc(const struct owners *o, uint32_t handle);
 enum owner_match owners_match(uint32_t handle);
+/* Where the matched socket was reported (procfs, eBPF, PKTAP). */
+enum owner_method owners_match_method(uint32_t handle);
 const char *owners_match_name(enum owner_match m);
+/* RustNet's token for a handle's match, as JSON and pcapng comments write
+ * it: exact-tuple, wildcard-local-address, listener-socket for a socket
+ * eBPF or the capture reported; procfs-exact, procfs-relaxed for one a
+ * procfs scan found; unspecified for none. */
+const char *owners_match_token(uint32_t handle);
 const char *owners_method_name(enum owner_method m);
 
 /* Runs a procfs scan if a flow is waiting for one and the last scan is

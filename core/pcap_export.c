@@ -247,8 +247,8 @@ void pcap_export_comment(struct strbuf *b, const struct flow *f)
 			put_num(b, "ppid", proc->info.ppid);
 		if (proc->info.uid != OWNER_UID_UNKNOWN)
 			put_num(b, "uid", proc->info.uid);
-		put_pair(b, "attr", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port",
-			 owners_match(owner) == MATCH_EXACT ? 5 : 10);
+		const char *attr = owners_match_token(owner);
+		put_pair(b, "attr", attr, strlen(attr));
 		struct kube_view kv;	/* RustNet's pod fields, each when known */
 		if (kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv)) {
 			if (kv.pod_name[0])

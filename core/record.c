@@ -503,7 +503,7 @@ void record_json(struct strbuf *b, const struct flow *f, uint64_t now_us,
 			json_strn(&w, "process_executable", proc->info.exe, strlen(proc->info.exe));
 		if (proc->info.n_ancestors)
 			record_lineage(&w, &proc->info);
-		json_str(&w, "attribution_match", owners_match(owner) == MATCH_EXACT ? "exact" : "local_port");
+		json_str(&w, "attribution_match", owners_match_token(owner));
 		json_str(&w, "attribution_method", owners_method_name((enum owner_method)proc->method));
 		struct kube_view kv;
 		if (kube_current && kube_lookup(kube_current, proc->info.cgroup, clock_wall_us(), &kv))

@@ -217,8 +217,8 @@ static void build(struct ui *u, const struct flow *f, int closed, struct lines *
 			}
 			add(l, "Parents", "%s%s", tree, proc->info.ancestors_truncated ? " < ..." : "");
 		}
-		add(l, "Attributed by", "%s, %s", owners_method_name((enum owner_method)proc->method),
-		    owners_match_name(owners_match(owner)));
+		add(l, "Attributed by", "%s, %s (%s)", owners_method_name((enum owner_method)proc->method),
+		    owners_match_name(owners_match(owner)), owners_match_token(owner));
 	} else {
 		add(l, "Process", "%s", !owners_current ? "- (not attributed when reading a file)"
 		    : "unknown (no socket found for it yet)");

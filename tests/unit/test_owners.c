@@ -367,7 +367,8 @@ START_TEST(ping_socket_owns_its_echo_flow)
 	mine->key.proto = L4_ICMP;
 	mine->key.ipproto = FLOW_KEY_ICMP_ECHO;
 	ck_assert_int_eq(owner_uid(&r, mine), 1001);
-	ck_assert_int_eq(owners_match(owners_of(r.o, mine)), MATCH_LOCAL_PORT);
+	ck_assert_int_eq(owners_match(owners_of(r.o, mine)), MATCH_LISTENER);	/* bound to no address */
+	ck_assert_str_eq(owners_match_token(owners_of(r.o, mine)), "procfs-relaxed");
 	struct flow *mine_b = flow_between(&r, PEER, 1825, HERE, 1825, FLOW_LOCAL_B);
 	mine_b->key.proto = L4_ICMP;
 	mine_b->key.ipproto = FLOW_KEY_ICMP_ECHO;
@@ -394,6 +395,64 @@ START_TEST(ping_socket_owns_its_echo_flow)
 }
 END_TEST
 
+/* A socket of 10.0.0.1:lport (local 0.0.0.0 when wildcard), connected to
+ * 10.0.0.2:80 or (unconnected) to nothing. */
+static void add_socket_as(struct rig *r, uint16_t lport, int wildcard, int connected, uint8_t method)
+{
+	struct sock_owner s;
+	memset(&s, 0, sizeof(s));
+	s.proto = IPPROTO_TCP;
+	s.family = 4;
+	s.method = method;
+	if (!wildcard)
+		ip4_store(s.local, IP4(10, 0, 0, 1));
+	if (connected) {
+		ip4_store(s.remote, IP4(10, 0, 0, 2));
+		s.rport = 80;
+	}
+	s.lport = lport;
+	s.pid = PID;
+	s.uid = 1001;
+	snprintf(s.comm, sizeof(s.comm), "srv");
+	owners_add(r->o, &s);
+}
+
+START_TEST(match_quality_as_rustnet_names_it)
+{
+	/* RustNet's attribution_match tokens (its A8): by how the socket was
+	 * found, and for a procfs scan's sockets exact or relaxed. */
+	static const struct {
+		int wildcard, connected;
+		uint8_t method;
+		enum owner_match match;
+		const char *token;
+	} cases[] = {
+		{ 0, 1, OWNER_EBPF, MATCH_EXACT_TUPLE, "exact-tuple" },
+		{ 1, 1, OWNER_EBPF, MATCH_WILDCARD_LOCAL, "wildcard-local-address" },
+		{ 0, 0, OWNER_EBPF, MATCH_LISTENER, "listener-socket" },
+		{ 1, 0, OWNER_EBPF, MATCH_LISTENER, "listener-socket" },
+		{ 0, 1, OWNER_PKTAP, MATCH_EXACT_TUPLE, "exact-tuple" },
+		{ 0, 1, OWNER_PROCFS, MATCH_EXACT_TUPLE, "procfs-exact" },
+		{ 1, 1, OWNER_PROCFS, MATCH_WILDCARD_LOCAL, "procfs-relaxed" },
+		{ 1, 0, OWNER_PROCFS, MATCH_LISTENER, "procfs-relaxed" },
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rig r;
+		rig_init(&r);
+		struct flow *f = flow_for(&r, (uint16_t)(41000 + i));
+		add_socket_as(&r, (uint16_t)(41000 + i), cases[i].wildcard, cases[i].connected, cases[i].method);
+		uint32_t h = owners_of(r.o, f);
+		ck_assert_msg(h != 0, "case %u: no owner", i);
+		ck_assert_int_eq(owners_match(h), cases[i].match);
+		ck_assert_int_eq(owners_match_method(h), cases[i].method);
+		ck_assert_str_eq(owners_match_token(h), cases[i].token);
+		ck_assert_int_eq(owner_uid(&r, f), 1001);	/* the packing left the process alone */
+		rig_free(&r);
+	}
+	ck_assert_str_eq(owners_match_token(0), "unspecified");
+}
+END_TEST
+
 static Suite *owners_suite(void)
 {
 	Suite *s = suite_create("owners");
@@ -409,6 +468,7 @@ static Suite *owners_suite(void)
 	tcase_add_test(tc, bridged_flow_gets_its_namespace_socket);
 	tcase_add_test(tc, reused_tuple_is_not_the_earlier_connection);
 	tcase_add_test(tc, ping_socket_owns_its_echo_flow);
+	tcase_add_test(tc, match_quality_as_rustnet_names_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -164,7 +164,7 @@ START_TEST(comments)
 	owners_add(owners_current, &s);
 	sb_reset(&b);
 	pcap_export_comment(&b, f);
-	ck_assert_str_eq(b.buf, "netlens process=a\\x20b\\x1b[2J pid=611 attr=exact direction=incoming");
+	ck_assert_str_eq(b.buf, "netlens process=a\\x20b\\x1b[2J pid=611 attr=exact-tuple direction=incoming");
 	owners_free(owners_current);
 	owners_current = NULL;
 	flow_table_free(&t);
