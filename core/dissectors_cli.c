@@ -65,8 +65,11 @@ static void describe(const struct dissector *x, int name_width)
 	const struct nl_dissector *d = &x->d;
 	const char *transports = (d->transports & NL_TCP) && (d->transports & NL_UDP) ? "tcp+udp"
 				 : (d->transports & NL_TCP) ? "tcp" : (d->transports & NL_UDP) ? "udp" : "-";
-	printf("%-*s %-8s ABI %u.%u  %-7s  state %u B/flow  budget %u  ports", name_width, d->name,
-	       d->version, d->abi_major, d->abi_minor, transports, d->state_size, d->packet_budget);
+	char idle[24] = "-";	/* 0: the transport's own timeouts */
+	if (d->idle_timeout_s)
+		snprintf(idle, sizeof(idle), "%u s", d->idle_timeout_s);
+	printf("%-*s %-8s ABI %u.%u  %-7s  state %u B/flow  budget %u  idle %s  ports", name_width, d->name,
+	       d->version, d->abi_major, d->abi_minor, transports, d->state_size, d->packet_budget, idle);
 	if (!d->n_port_hints)
 		printf(" -");
 	for (uint16_t i = 0; i < d->n_port_hints; i++)
