@@ -307,6 +307,16 @@ static int dns_opcode_known(unsigned op)
 	return op == 0 || op == 1 || op == 2 || op == 4 || op == 5 || op == 6;
 }
 
+/* NetBIOS name service's own (RFC 1002 4.2.1.1): QUERY, REGISTRATION,
+ * RELEASE, WACK, REFRESH, REFRESH as Windows sends it (9, tshark's
+ * "Refresh (alternate opcode)") and multi-homed REGISTRATION (15). A host
+ * refreshes its names every few minutes: refusing 8 ended the flow's
+ * inspection at its first refresh. */
+static int nbns_opcode_known(unsigned op)
+{
+	return op == 0 || (op >= 5 && op <= 9) || op == 15;
+}
+
 static int dns_class_plausible(uint16_t c)
 {
 	c &= 0x7fff;	/* mDNS: unicast-response / cache-flush bit */
@@ -320,7 +330,7 @@ static int dns_class_plausible(uint16_t c)
  * a message no other protocol would plausibly make.
  */
 static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, int strict,
-			      struct dns_msg *msg)
+			      enum dns_kind kind, struct dns_msg *msg)
 {
 	memset(msg, 0, DNS_MSG_ZEROED);
 	msg->first_an = -1;
@@ -338,8 +348,12 @@ static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, 
 	msg->hdr_ok = 1;
 
 	unsigned qr = msg->flags >> 15, opcode = (msg->flags >> 11) & 0xf, rcode = msg->flags & 0xf;
-	if (!dns_opcode_known(opcode))
+	if (!(kind == K_NBNS ? nbns_opcode_known(opcode) : dns_opcode_known(opcode)))
 		return R_NOTDNS;
+	/* Answers that are records of names: a QUERY's, and every NetBIOS
+	 * answer (a registration's or release's answer names the name too);
+	 * not an UPDATE's prerequisites. */
+	int answers_named = opcode == 0 || kind == K_NBNS;
 	if (strict) {
 		if (msg->qd < 1 || msg->qd > DNS_STRICT_MAX_QD || (msg->flags & 0x0040))
 			return R_NOTDNS;
@@ -392,7 +406,7 @@ static enum dns_res dns_parse(struct nl_reader *m, size_t msglen, int complete, 
 			return complete ? R_BAD : R_TRUNC;	/* huge rdlength */
 		/* Answers of a QUERY (an UPDATE's are prerequisites, which may
 		 * be class ANY or NONE with empty rdata). */
-		if (i < msg->an && opcode == 0) {
+		if (i < msg->an && answers_named) {
 			int in = (rclass & 0x7fff) == 1;
 			if (msg->first_an < 0) {
 				msg->first_an = (int)owner;
@@ -439,9 +453,11 @@ static const char *const dns_kinds[K_KINDS] = {"dns", "mdns", "llmnr", "nbns"};
 
 /* A NetBIOS name as RFC 1001 14.1 encodes it, the first label of 32
  * letters 'A'-'P' (a nibble each): decoded in place as tshark shows it,
- * the 15 characters without their padding spaces, then the type byte,
+ * the 15 characters without their padding spaces, each byte that is not
+ * printable ASCII as "<xx>" (the browser's "<01><02>__MSBROWSE__<02>"; the
+ * datagram dissector writes names so too), then the type byte,
  * "WORKGROUP<00>", then any scope labels. Returns the new length; one
- * that is not so encoded is left as it is. */
+ * that is not so encoded is left as it is. s holds DNS_NAME_BUF bytes. */
 static size_t nbns_decode(char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -450,20 +466,32 @@ static size_t nbns_decode(char *s, size_t n)
 	for (size_t i = 0; i < 32; i++)
 		if (s[i] < 'A' || s[i] > 'P')
 			return n;
-	char name[16];
+	uint8_t name[16];
 	for (size_t i = 0; i < 16; i++)
-		name[i] = (char)(((s[2 * i] - 'A') << 4) | (s[2 * i + 1] - 'A'));
+		name[i] = (uint8_t)(((s[2 * i] - 'A') << 4) | (s[2 * i + 1] - 'A'));
 	size_t len = 15;
 	while (len && name[len - 1] == ' ')
 		len--;
-	memcpy(s, name, len);	/* 15 + 4 < 32: never over the scope still to move */
-	size_t out = len;
-	s[out++] = '<';
-	s[out++] = hex[(uint8_t)name[15] >> 4];
-	s[out++] = hex[(uint8_t)name[15] & 15];
-	s[out++] = '>';
-	memmove(s + out, s + 32, n - 32 + 1);	/* ".scope" and the NUL */
-	return out + n - 32;
+	char text[16 * 4];	/* every byte "<xx>" at worst */
+	size_t out = 0;
+	for (size_t i = 0; i < 16; i++) {
+		if (i == len)
+			i = 15;	/* past the padding: the type byte, always "<xx>" */
+		if (i < 15 && name[i] >= 0x20 && name[i] < 0x7f) {
+			text[out++] = (char)name[i];
+			continue;
+		}
+		text[out++] = '<';
+		text[out++] = hex[name[i] >> 4];
+		text[out++] = hex[name[i] & 15];
+		text[out++] = '>';
+	}
+	size_t scope = n - 32;	/* ".scope", without the NUL */
+	if (out + scope >= DNS_NAME_BUF)
+		return n;	/* only a name of 220 bytes of scope: shown encoded */
+	memmove(s + out, s + 32, scope + 1);	/* out may pass 32: the scope first */
+	memcpy(s, text, out);
+	return out + scope;
 }
 
 /* A record type's name; NetBIOS's own two (RFC 1002 4.2.1.3) on its port. */
@@ -693,7 +721,7 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 	struct dns_qname q;
 	struct nl_reader whole = *m;
 
-	enum dns_res r = dns_parse(m, msglen, complete, !lenient, &msg);
+	enum dns_res r = dns_parse(m, msglen, complete, !lenient, kind, &msg);
 	if (r == R_NOTDNS)
 		return (st->flags & FL_PROVEN) ? NL_MALFORMED : NL_NOT_MINE;
 	if (r == R_BAD) {

@@ -932,6 +932,107 @@ START_TEST(test_nbns_names_decoded)
 }
 END_TEST
 
+/* A NetBIOS message of any opcode: name (15 bytes, padded with spaces,
+ * then the type byte) in the question and/or the answer, and an additional
+ * record (a registration's or refresh's address) when ar. */
+static size_t nbns_op(uint8_t *b, const char *name15, uint8_t suffix, unsigned opcode, int response,
+		      int qd, int an, int ar)
+{
+	size_t n = 0;
+	uint16_t flags = (uint16_t)((response ? 0x8000 : 0) | opcode << 11 | 0x0010);
+	uint8_t head[12] = { 0x56, 0x78, (uint8_t)(flags >> 8), (uint8_t)flags, 0, (uint8_t)qd, 0,
+			     (uint8_t)an, 0, 0, 0, (uint8_t)ar };
+	memcpy(b, head, 12);
+	n = 12;
+	char raw[16];
+	memset(raw, ' ', 15);
+	memcpy(raw, name15, strlen(name15));
+	raw[15] = (char)suffix;
+	for (int rr = 0; rr < qd + an; rr++) {
+		b[n++] = 32;
+		for (int i = 0; i < 16; i++) {
+			b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] >> 4));
+			b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] & 15));
+		}
+		b[n++] = 0;
+		static const uint8_t nb_in[] = { 0, 32, 0, 1 };
+		memcpy(b + n, nb_in, 4);
+		n += 4;
+		if (rr >= qd) {	/* the answer: TTL, rdlength 6, flags, 10.0.0.5 */
+			static const uint8_t rdata[] = { 0, 4, 0x93, 0xe0, 0, 6, 0, 0, 10, 0, 0, 5 };
+			memcpy(b + n, rdata, sizeof(rdata));
+			n += sizeof(rdata);
+		}
+	}
+	if (ar) {	/* the name again (a pointer to the question), NB IN, 10.0.0.5 */
+		static const uint8_t add_rr[] = { 0xc0, 0x0c, 0, 32, 0, 1, 0, 4, 0x93, 0xe0, 0, 6, 0, 0,
+						  10, 0, 0, 5 };
+		memcpy(b + n, add_rr, sizeof(add_rr));
+		n += sizeof(add_rr);
+	}
+	return n;
+}
+
+/* NetBIOS has opcodes DNS has not (RFC 1002 4.2.1.1): a host's name
+ * refresh (8, and 9 as Windows sends it), WACK (7) and multi-homed
+ * registration (15) were refused as not DNS, and on a flow already proven
+ * that ended its inspection: nd_skype_no_unknown.pcap's broadcasts lost
+ * every name after the first refresh (tshark: nbns.flags.opcode 8). A
+ * registration's answer names its name as a query's does; a name's bytes
+ * that are not printable are written <xx>, as tshark writes them. */
+START_TEST(test_nbns_opcodes)
+{
+	uint8_t b[256];
+	struct fh_flow ff;
+	open_flow(&ff);
+	size_t n = nbns_op(b, "WORKGROUP", 0x1d, 0, 0, 1, 0, 0);
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	n = nbns_op(b, "LUCASMACBOOKPRO", 0x00, 8, 0, 1, 0, 1);	/* refresh */
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	n = nbns_op(b, "HOST9", 0x20, 9, 0, 1, 0, 1);		/* refresh, Windows' opcode */
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	n = nbns_op(b, "MULTI", 0x00, 15, 0, 1, 0, 1);		/* multi-homed registration */
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	n = nbns_op(b, "GONE", 0x00, 6, 0, 1, 0, 1);		/* release */
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	ck_assert_uint_eq(list_len(&ff, "dns.queries"), 5);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 1), "LUCASMACBOOKPRO<00>");
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 2), "HOST9<20>");
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 3), "MULTI<00>");
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 4), "GONE<00>");
+	ck_assert_str_eq(ff.f.state, "NETBIOS_NS_QUERY");
+	/* opcode 3 is neither DNS's nor NetBIOS's: malformed, as before */
+	n = nbns_op(b, "ODD", 0x00, 3, 0, 1, 0, 0);
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_MALFORMED);
+	fh_close(&ff);
+
+	/* WACK and a registration's answer: no question, the name in the answer */
+	open_flow(&ff);
+	n = nbns_op(b, "NBHOSTB", 0x03, 5, 1, 0, 1, 0);
+	ck_assert_int_eq(udp_r(&ff, 137, b, n), NL_NEED_MORE);
+	n = nbns_op(b, "NBHOSTC", 0x00, 7, 1, 0, 1, 0);
+	ck_assert_int_eq(udp_r(&ff, 137, b, n), NL_NEED_MORE);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "NBHOSTB<03>");
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 1), "NBHOSTC<00>");
+	ASSERT_STR(&ff, "dns.qtype", "NB");
+	ck_assert_str_eq(ff.f.state, "NETBIOS_NS_RESPONSE");
+	fh_close(&ff);
+
+	/* the browsers' group name, with its control bytes */
+	open_flow(&ff);
+	n = nbns_op(b, "\x01\x02__MSBROWSE__\x02", 0x01, 0, 0, 1, 0, 0);
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "<01><02>__MSBROWSE__<02><01>");
+	fh_close(&ff);
+	/* a name of high bytes and its padding: <xx> each, the padding dropped */
+	open_flow(&ff);
+	n = nbns_op(b, "\xe9t\xe9", 0x20, 0, 0, 1, 0, 0);
+	ck_assert_int_eq(udp_q(&ff, 137, b, n), NL_NEED_MORE);
+	ck_assert_str_eq(fh_list(&ff, "dns.queries", 0), "<e9>t<e9><20>");
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_tcp_5353_is_dns)
 {
 	static uint8_t b[VBUF];
@@ -1309,6 +1410,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_bug_partial_tcp_message_noted_twice);
 	tcase_add_test(tc, test_tcp_5353_is_dns);
 	tcase_add_test(tc, test_nbns_names_decoded);
+	tcase_add_test(tc, test_nbns_opcodes);
 	tcase_add_test(tc, test_bug_tcp_reuse_stops_after_first_exchange);
 	tcase_add_test(tc, test_bug_capped_stream_never_done);
 	tcase_add_test(tc, test_bug_update_prerequisite_malformed);
