@@ -490,6 +490,15 @@ static void handle_key(struct ui *u, int ch)
 			      : "port numbers");
 		break;
 	case 'd':
+		if (u->screen == SCR_PROCESSES) {	/* RustNet's Activity: Egress/Ingress */
+			static const char *const what[PDIR_COUNT] = {
+				"processes: both ways (share, peak and top peer of down + up)",
+				"processes: egress (share, peak and top peer of what each sends)",
+				"processes: ingress (share, peak and top peer of what each receives)" };
+			u->proc_dir = (enum ui_proc_dir)((u->proc_dir + 1) % PDIR_COUNT);
+			ui_set_status(u, "%s", what[u->proc_dir]);
+			break;
+		}
 		u->show_names = !u->show_names;
 		if (!u->show_names)
 			ui_set_status(u, "addresses");

@@ -568,7 +568,8 @@ static int cmp_peer(const void *pa, const void *pb)
 }
 
 /* Each process' distinct remote addresses (RustNet's "unique remote
- * endpoints", capped) and the one its rows moved the most bytes with. */
+ * endpoints", capped) and the one its rows moved the most bytes with (in
+ * the view's direction: a peer it sent nothing to is no egress top peer). */
 static void procs_peers(struct ui *u, struct peer_of *v, uint32_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_peer);
@@ -580,7 +581,7 @@ static void procs_peers(struct ui *u, struct peer_of *v, uint32_t n)
 		struct ui_proc *p = &u->procs[v[i].proc];
 		if (p->remotes < UI_PROC_REMOTES)
 			p->remotes++;
-		if (!p->top_peer[0] || bytes > p->top_bytes) {
+		if (bytes && (!p->top_peer[0] || bytes > p->top_bytes)) {
 			/* d: its host name, as the connection table shows it */
 			size_t nl = 0;
 			int answer;
@@ -598,7 +599,8 @@ static void procs_peers(struct ui *u, struct peer_of *v, uint32_t n)
 	}
 }
 
-/* Each process' peak: the highest down + up it has shown, kept by name in
+/* Each process' peaks: the highest down + up, up and down it has shown
+ * (the view's direction picks one), kept by name in
  * u->peaks across rebuilds (a process whose connections all closed keeps
  * its peak until the table, full, gives up the least recently seen). */
 static void procs_peaks(struct ui *u, uint64_t now)
@@ -615,13 +617,14 @@ static void procs_peaks(struct ui *u, uint64_t now)
 		if (!k) {
 			k = u->n_peaks < UI_PROC_PEAKS ? &u->peaks[u->n_peaks++] : oldest;
 			snprintf(k->name, sizeof(k->name), "%s", p->name);
-			k->peak = 0;
+			memset(k->peak, 0, sizeof(k->peak));
 		}
-		double bw = p->down + p->up;
-		if (bw > k->peak)
-			k->peak = bw;
+		double rate[PDIR_COUNT] = { p->down + p->up, p->up, p->down };
+		for (int d = 0; d < PDIR_COUNT; d++)
+			if (rate[d] > k->peak[d])
+				k->peak[d] = rate[d];
 		k->seen_us = now;
-		p->peak = k->peak;
+		p->peak = k->peak[u->proc_dir < PDIR_COUNT ? u->proc_dir : PDIR_BOTH];
 	}
 }
 
@@ -676,7 +679,10 @@ void ui_procs_build(struct ui *u, int peers)
 			e->proc = (uint32_t)(p - u->procs);
 			e->family = f->key.family;
 			memcpy(e->addr, flow_dst_addr(f), f->key.family == 4 ? 4 : 16);
-			e->bytes = f->bytes[DIR_REV] + f->bytes[DIR_FWD];
+			/* the view's direction: all bytes, sent or received */
+			e->bytes = u->proc_dir == PDIR_EGRESS ? f->bytes[DIR_FWD]
+				 : u->proc_dir == PDIR_INGRESS ? f->bytes[DIR_REV]
+				 : f->bytes[DIR_REV] + f->bytes[DIR_FWD];
 			e->f = f;
 		}
 	}

@@ -34,7 +34,14 @@ static int cmp_proc_by(const struct ui_proc *a, const struct ui_proc *b, enum ui
 	case PSORT_SENT: x = (double)a->bytes_up, y = (double)b->bytes_up; break;
 	case PSORT_PEAK: x = a->peak, y = b->peak; break;
 	case PSORT_NAME: return strcmp(a->name, b->name);
-	case PSORT_BANDWIDTH: default: x = a->down + a->up, y = b->down + b->up; break;
+	case PSORT_BANDWIDTH: default:	/* in the view's direction (d) */
+		if (proc_sort_ui && proc_sort_ui->proc_dir == PDIR_EGRESS)
+			x = a->up, y = b->up;
+		else if (proc_sort_ui && proc_sort_ui->proc_dir == PDIR_INGRESS)
+			x = a->down, y = b->down;
+		else
+			x = a->down + a->up, y = b->down + b->up;
+		break;
 	}
 	return x != y ? (x < y ? 1 : -1) : 0;
 }
@@ -59,6 +66,12 @@ const char *ui_proc_sort_name(enum ui_proc_sort by)
 	return names[by < PSORT_COUNT ? by : 0];
 }
 
+/* A process' rate in the view's direction. */
+static double proc_dir_rate(const struct ui_proc *p, enum ui_proc_dir dir)
+{
+	return dir == PDIR_EGRESS ? p->up : dir == PDIR_INGRESS ? p->down : p->down + p->up;
+}
+
 void ui_draw_processes(struct ui *u, int y0, int h)
 {
 	char s[256], r1[32], r2[32], b1[32], b2[32];
@@ -75,9 +88,12 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 						"Sent" };
 	static const enum ui_proc_sort col_sort[6] = { PSORT_NAME, PSORT_FLOWS, PSORT_DOWN, PSORT_UP,
 						       PSORT_RECEIVED, PSORT_SENT };
+	/* bandwidth: the view's direction's column (both: Down, as RustNet's
+	 * rate column leads with Rx) */
+	int bw = u->proc_sort == PSORT_BANDWIDTH, egress = u->proc_dir == PDIR_EGRESS;
 	for (int c = 0; c < 6; c++) {
 		int marked = u->proc_sort == col_sort[c] ||
-			     (u->proc_sort == PSORT_BANDWIDTH && col_sort[c] == PSORT_DOWN);
+			     (bw && col_sort[c] == (egress ? PSORT_UP : PSORT_DOWN));
 		snprintf(t[c], sizeof(t[c]), "%s%s", titles[c], marked ? (desc ? dn : up) : "");
 	}
 	/* right-aligned titles over numbers: padded by hand, the arrow being
@@ -86,8 +102,8 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 	snprintf(s, sizeof(s), "%-*s %*s %*s %*s %*s %*s",
 		 24 + (u->proc_sort == PSORT_NAME ? wide : 0), t[0],
 		 11 + (u->proc_sort == PSORT_FLOWS ? wide : 0), t[1],
-		 12 + (u->proc_sort == PSORT_DOWN || u->proc_sort == PSORT_BANDWIDTH ? wide : 0), t[2],
-		 12 + (u->proc_sort == PSORT_UP ? wide : 0), t[3],
+		 12 + (u->proc_sort == PSORT_DOWN || (bw && !egress) ? wide : 0), t[2],
+		 12 + (u->proc_sort == PSORT_UP || (bw && egress) ? wide : 0), t[3],
 		 12 + (u->proc_sort == PSORT_RECEIVED ? wide : 0), t[4],
 		 12 + (u->proc_sort == PSORT_SENT ? wide : 0), t[5]);
 	/* RustNet's activity columns, as the width allows: each process' part
@@ -95,13 +111,17 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 	 * (given room last, shown first) its peak rate. */
 	int share_col = COLS >= 96, remotes_col = COLS >= 104, peer_col = COLS >= 120,
 	    peak_col = COLS >= 133;
+	/* d: RustNet's Egress/Ingress; share, peak and top peer follow it */
+	static const char *const dir_peak[PDIR_COUNT] = { "Peak", "Peak up", "Peak down" };
+	static const char *const dir_peer[PDIR_COUNT] = { "bytes", "sent", "received" };
+	enum ui_proc_dir dir = u->proc_dir < PDIR_COUNT ? u->proc_dir : PDIR_BOTH;
 	double total = 0;
 	for (uint32_t i = 0; i < u->n_procs; i++)
-		total += u->procs[i].down + u->procs[i].up;
+		total += proc_dir_rate(&u->procs[i], dir);
 	size_t l = strlen(s);
 	if (peak_col) {
 		char pt[24];
-		snprintf(pt, sizeof(pt), "Peak%s", u->proc_sort == PSORT_PEAK ? (desc ? dn : up) : "");
+		snprintf(pt, sizeof(pt), "%s%s", dir_peak[dir], u->proc_sort == PSORT_PEAK ? (desc ? dn : up) : "");
 		l += (size_t)snprintf(s + l, sizeof(s) - l, " %*s",
 				      12 + (u->proc_sort == PSORT_PEAK ? wide : 0), pt);
 	}
@@ -110,7 +130,7 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 	if (remotes_col && l < sizeof(s))
 		l += (size_t)snprintf(s + l, sizeof(s) - l, " %7s", "Remotes");
 	if (peer_col && l < sizeof(s))
-		snprintf(s + l, sizeof(s) - l, " %s", "Top peer (bytes)");
+		snprintf(s + l, sizeof(s) - l, " Top peer (%s)", dir_peer[dir]);
 	header(u, y0, s);
 	if (u->list_scroll > (int)u->n_procs - (h - 1))
 		u->list_scroll = (int)u->n_procs - (h - 1);
@@ -132,9 +152,9 @@ void ui_draw_processes(struct ui *u, int y0, int h)
 			l += (size_t)snprintf(s + l, sizeof(s) - l, " %12s",
 					      ui_human_rate(r1, sizeof(r1), p->peak));
 		if (share_col && l < sizeof(s)) {
-			double bw = p->down + p->up;
+			double rate = proc_dir_rate(p, dir);
 			char pct[16];
-			snprintf(pct, sizeof(pct), total > 0 ? "%.0f%%" : "-", total > 0 ? bw / total * 100 : 0);
+			snprintf(pct, sizeof(pct), total > 0 ? "%.0f%%" : "-", total > 0 ? rate / total * 100 : 0);
 			l += (size_t)snprintf(s + l, sizeof(s) - l, " %5s", pct);
 		}
 		if (remotes_col && l < sizeof(s)) {
@@ -253,7 +273,7 @@ static const char *const help_lines[][2] = {
 	{ "c", "copy the remote address (OSC 52, wl-copy, xclip)" },
 	{ "p", "service names instead of port numbers" },
 	{ "b", "rates in bits per second / bytes per second" },
-	{ "d", "hostnames instead of addresses (where known)" },
+	{ "d", "hostnames instead of addresses (Processes: both ways, egress, ingress)" },
 	{ "t", "show closed connections (dimmed)" },
 	{ "a", "group by process" },
 	{ "A", "group by remote address (bandwidth per host)" },

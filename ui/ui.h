@@ -121,15 +121,21 @@ struct ui_proc {		/* Processes screen: one aggregate */
 	uint32_t remotes;	/* distinct remote addresses, at most UI_PROC_REMOTES */
 	char top_peer[48];	/* the remote address with the most bytes, "" none */
 	uint64_t top_bytes;
-	double peak;		/* the highest down + up it showed (RustNet's peak rate) */
+	double peak;		/* the highest rate it showed in the view's direction
+				 * (RustNet's peak rate): down + up, up or down */
 };
+
+/* The Processes view's direction (its d key, RustNet's Egress/Ingress):
+ * both at once (netlens' own, at start), or what processes send or receive;
+ * share, peak and top peer follow it, as does the bandwidth order. */
+enum ui_proc_dir { PDIR_BOTH, PDIR_EGRESS, PDIR_INGRESS, PDIR_COUNT };
 #define UI_PROC_REMOTES 256	/* counted per process; more show as "256+" */
 
 /* A process' peak rate outlives its rows' rebuilds (and its connections):
  * kept by name, the least recently seen given up when the table is full. */
 struct ui_proc_peak {
 	char name[64];
-	double peak;
+	double peak[PDIR_COUNT];	/* down + up, up, down */
 	uint64_t seen_us;
 };
 #define UI_PROC_PEAKS 256
@@ -173,6 +179,7 @@ struct ui {
 	int side_hidden;	/* i in the overview: the side panel off (RustNet's) */
 	enum ui_proc_sort proc_sort;	/* s in the Processes view */
 	int proc_sort_rev;		/* S there */
+	enum ui_proc_dir proc_dir;	/* d there */
 	/* Groups folded to their title row (Space, Left; Right or l unfolds),
 	 * by group key; the oldest fold is forgotten past UI_FOLD_MAX. */
 	char folded[UI_FOLD_MAX][UI_KEY_LEN];
