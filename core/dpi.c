@@ -152,6 +152,7 @@ struct nl_flow {
 	uint8_t *home;		/* the flow's own block then, else NULL */
 	uint16_t home_cap, home_used;
 	uint32_t home_fields;
+	struct flow *flow;	/* the tracker's flow offered */
 };
 
 static int rec_append(struct nl_flow *c, uint8_t field, uint8_t type, const void *data, uint16_t len)
@@ -352,6 +353,28 @@ static int api_ignore_direction(struct nl_flow *c, int from_client)
 	return 0;
 }
 
+static int api_set_idle_timeout(struct nl_flow *c, uint32_t seconds)
+{
+	if (!c || !c->flow || c->flow->key.proto != L4_UDP || c->df->owner < 0 ||
+	    (unsigned)c->df->owner != c->who || seconds > NL_MAX_IDLE_TIMEOUT_S) {
+		if (c)
+			c->dpi->stats.api_errors++;
+		return -1;
+	}
+	if (c->flow->u.udp.idle_timeout_s != seconds) {
+		c->flow->u.udp.idle_timeout_s = seconds;
+		c->dpi->timeout_moved = 1;
+	}
+	return 0;
+}
+
+int dpi_timeout_moved(struct dpi *d)
+{
+	int moved = d->timeout_moved;
+	d->timeout_moved = 0;
+	return moved;
+}
+
 static void api_log(struct nl_flow *c, int level, const char *msg)
 {
 	const char *name = c ? c->dpi->set.v[c->who].d.name : "dissector";
@@ -376,6 +399,7 @@ int dpi_init(struct dpi *d)
 	d->api.log = api_log;
 	d->api.consume = api_consume;
 	d->api.ignore_direction = api_ignore_direction;
+	d->api.set_idle_timeout = api_set_idle_timeout;
 	d->arena_used = 1;	/* index 0 is DPI_NONE */
 	d->stream_limit = DPI_STREAM_LIMIT_DEFAULT;
 	return 0;
@@ -834,7 +858,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass ||
 			    (w->slot[i].ignored & side))
 				continue;
-			struct nl_flow call = { d, df, i, 0, NULL, 0, 0, NULL, 0, 0, 0 };
+			struct nl_flow call = { d, df, i, 0, NULL, 0, 0, NULL, 0, 0, 0, f };
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
 				if (!grew)
 					continue;
@@ -951,11 +975,17 @@ uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over
 {
 	if ((f->dpi_owner & DPI_OWNER_INDEX) && !(f->flags & FLOW_CLOSED)) {
 		*over = !!(f->dpi_owner & DPI_OWNER_OVER);
+		if (f->key.proto == L4_UDP && f->u.udp.idle_timeout_s)	/* its dissector's word */
+			return f->u.udp.idle_timeout_s;
 		return d->set.v[(f->dpi_owner & DPI_OWNER_INDEX) - 1].d.idle_timeout_s;
 	}
 	const struct dpi_flow *df = flow_of(d, f->dpi);
 	*over = df && df->over;
-	return df && df->owner >= 0 ? d->set.v[df->owner].d.idle_timeout_s : 0;
+	if (!df || df->owner < 0)
+		return 0;
+	if (f->key.proto == L4_UDP && f->u.udp.idle_timeout_s)
+		return f->u.udp.idle_timeout_s;
+	return d->set.v[df->owner].d.idle_timeout_s;
 }
 
 const char *dpi_state_label(const struct dpi *d, uint32_t h)

@@ -62,6 +62,8 @@ struct dpi {
 	size_t stream_bytes;		/* stream buffers held by flows being dissected */
 	size_t stream_limit;		/* cap on stream_bytes (dpi_set_stream_limit) */
 	unsigned n_tcp, n_udp;
+	int timeout_moved;		/* a dissector set a flow's idle timeout since
+					 * dpi_timeout_moved() was asked */
 	uint8_t blob_scratch[DPI_RESULT_MAX_BYTES];	/* one call's growing results */
 };
 
@@ -117,6 +119,9 @@ uint32_t dpi_idle_timeout_s(const struct dpi *d, uint32_t handle);
  * answers from what dpi_offer noted in it (flow->dpi_owner), without reading its
  * results; other flows (history's copies) look them up. */
 uint32_t dpi_flow_timeout_s(const struct dpi *d, const struct flow *f, int *over);
+/* Whether a dissector set a flow's idle timeout (set_idle_timeout) since
+ * the last ask: the offered flow's deadline may have moved. Clears it. */
+int dpi_timeout_moved(struct dpi *d);
 
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);

@@ -69,6 +69,8 @@ struct icmp_state {		/* ICMP / ICMPv6 flows */
 struct udp_state {		/* UDP flows */
 	uint32_t first_us;	/* its first datagram from the source, µs mod 2^32 */
 	uint32_t rtt_us;	/* the first answer's delay after it, 0 = none yet */
+	uint32_t idle_timeout_s;/* its dissector's word for it (set_idle_timeout,
+				 * ABI 1.4), 0 = the descriptor's */
 	uint8_t first_seen;
 };
 

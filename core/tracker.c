@@ -538,10 +538,12 @@ void tracker_packet(struct tracker *t, struct packet *p)
 		reasm_forget(&t->reasm, p);	/* later pieces held before it */
 	}
 
+	/* a dissector may have set the flow's idle timeout (ABI 1.4) */
+	int timeout_moved = t->cfg.dpi && dpi_timeout_moved(t->cfg.dpi);
 	if (is_new) {
 		flow_table_schedule(&t->table, f);
 		emit(t, FLOW_EVENT_NEW, f, CLOSE_IDLE);
-	} else if (f->state != old_state) {
+	} else if (f->state != old_state || timeout_moved) {
 		flow_table_schedule(&t->table, f);	/* the deadline may have moved earlier */
 	}
 	t->last_flow = f;

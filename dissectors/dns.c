@@ -109,6 +109,11 @@ struct dns_flow {
 #define FL_TXID 0x10		/* dns.txid set */
 #define FL_KIND 0x20		/* dns.kind set */
 #define FL_CUT 0x40		/* TCP: a message was cut by the stream limit: done */
+#define FL_TIMEOUT 0x80		/* NetBIOS: its idle timeout was set */
+
+/* RustNet's for NetBIOS (names refreshed every few minutes), DNS's 30 s
+ * being the descriptor's. */
+#define NBNS_IDLE_TIMEOUT_S 60
 
 struct dns_ans {
 	uint16_t owner;		/* offset of the owner name */
@@ -786,6 +791,11 @@ static enum nl_verdict dns_message(const struct nl_host_api *api, struct nl_flow
 		st->flags |= FL_QUERY;
 	}
 	api->set_state(flow, dns_state_labels[kind][response]);
+	if (kind == K_NBNS && p->transport == NL_UDP && !(st->flags & FL_TIMEOUT) &&
+	    NL_HOST_HAS(api, set_idle_timeout)) {
+		api->set_idle_timeout(flow, NBNS_IDLE_TIMEOUT_S);
+		st->flags |= FL_TIMEOUT;
+	}
 	if (complete)
 		return NL_NEED_MORE;
 	st->flags |= FL_CUT;	/* the rest never comes */

@@ -198,8 +198,19 @@ static void hello_fields(struct dgram *d, const struct nlq_hello *h)
 		d->api->set_str(d->flow, F_SNI, h->sni, h->sni_len);
 	for (unsigned i = 0; i < h->n_alpn; i++)
 		d->api->add_str(d->flow, F_ALPN, h->alpn[i], h->alpn_len[i]);
-	if (h->has_idle)
+	if (h->has_idle) {
 		d->api->set_u64(d->flow, F_IDLE_TIMEOUT, h->idle_ms);
+		/* The connection is closed after the smaller of the two ends'
+		 * max_idle_timeout (RFC 9000 10.1): silence past the client's
+		 * means it is over, where the descriptor's 180 s waits on. At
+		 * least 3 s: an end may wait three probe timeouts instead. 0 is
+		 * "no timeout": the descriptor's then. */
+		if (h->idle_ms && NL_HOST_HAS(d->api, set_idle_timeout)) {
+			uint64_t s = h->idle_ms / 1000 + (h->idle_ms % 1000 != 0);
+			d->api->set_idle_timeout(d->flow, s < 3 ? 3u
+						 : s > NL_MAX_IDLE_TIMEOUT_S ? NL_MAX_IDLE_TIMEOUT_S : (uint32_t)s);
+		}
+	}
 }
 
 /* Once the CRYPTO stream holds the whole ClientHello (or the buffer is

@@ -1,5 +1,5 @@
 /*
- * netlens/dissector.h - the dissector plugin ABI, version 1.3.
+ * netlens/dissector.h - the dissector plugin ABI, version 1.4.
  *
  * A dissector is a shared object exporting one function,
  * netlens_dissector_entry(), that returns a pointer to a constant
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define NL_ABI_MAJOR 1
-#define NL_ABI_MINOR 3
+#define NL_ABI_MINOR 4
 
 /* The one symbol a plugin exports. */
 #define NL_DISSECTOR_ENTRY_SYMBOL "netlens_dissector_entry"
@@ -181,7 +181,20 @@ struct nl_host_api {
 	 * read, with only the answer to wait for, behind a body of many
 	 * segments. Returns -1 for a from_client other than 0 or 1. */
 	int (*ignore_direction)(struct nl_flow *f, int from_client);
+	/* ABI 1.4; check NL_HOST_HAS(api, set_idle_timeout) first. This UDP
+	 * flow's idle timeout in seconds, in place of the descriptor's
+	 * idle_timeout_s: what the protocol itself announces (QUIC's
+	 * max_idle_timeout), or the timeout of a protocol the dissector reads
+	 * beside its main one (NetBIOS names in the DNS dissector). Only once
+	 * the flow is the caller's (it set a field or its state first), 1 to
+	 * NL_MAX_IDLE_TIMEOUT_S; 0 goes back to the descriptor's. A label that
+	 * says the flow is over (..._DRAINING, ..._CLOSED) still gives 15 s.
+	 * Returns -1 for a TCP flow (its timeouts follow its state), a flow not
+	 * yet the caller's, or a value over the bound. */
+	int (*set_idle_timeout)(struct nl_flow *f, uint32_t seconds);
 };
+
+#define NL_MAX_IDLE_TIMEOUT_S 86400u	/* set_idle_timeout's bound: a day */
 
 /* Whether the host's function table has a member (and sets it): a plugin
  * built against a newer minor ABI may be loaded by an older host. */

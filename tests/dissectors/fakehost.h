@@ -38,6 +38,8 @@ struct nl_flow {		/* the fake host's flow */
 	int errors;		/* API misuse */
 	size_t call_len;	/* fh_stream_feed: bytes of the call's data */
 	size_t mark;		/* ... and the most it consumed; SIZE_MAX outside */
+	unsigned transport;	/* fh_feed_14: the call's, for set_idle_timeout */
+	uint32_t idle_timeout_s;/* set_idle_timeout's (ABI 1.4), 0 = none */
 };
 
 static inline int fh_field_ok(struct nl_flow *f, uint16_t id, uint16_t type)
@@ -155,6 +157,17 @@ static inline int fh_consume(struct nl_flow *f, size_t n)
 	return 0;
 }
 
+/* As the real host: a UDP flow's only, at most NL_MAX_IDLE_TIMEOUT_S. */
+static inline int fh_set_idle_timeout(struct nl_flow *f, uint32_t seconds)
+{
+	if (f->transport != NL_UDP || seconds > NL_MAX_IDLE_TIMEOUT_S) {
+		f->errors++;
+		return -1;
+	}
+	f->idle_timeout_s = seconds;
+	return 0;
+}
+
 /* ABI 1.0's table: what the struct held before consume. */
 static const struct nl_host_api fh_api = {
 	.struct_size = offsetof(struct nl_host_api, consume), .abi_major = NL_ABI_MAJOR, .abi_minor = 0,
@@ -167,6 +180,14 @@ static const struct nl_host_api fh_api11 = {
 	.set_str = fh_set_str, .set_u64 = fh_set_u64, .add_str = fh_add_str,
 	.set_state = fh_set_state, .note_name = fh_note_name, .log = fh_log,
 	.consume = fh_consume,
+};
+
+/* The whole table of this ABI (consume refuses a datagram, as the host's). */
+static const struct nl_host_api fh_api14 = {
+	.struct_size = sizeof(struct nl_host_api), .abi_major = NL_ABI_MAJOR, .abi_minor = 4,
+	.set_str = fh_set_str, .set_u64 = fh_set_u64, .add_str = fh_add_str,
+	.set_state = fh_set_state, .note_name = fh_note_name, .log = fh_log,
+	.consume = fh_consume, .set_idle_timeout = fh_set_idle_timeout,
 };
 
 /* One direction's stream as fh_stream_feed keeps it. */
@@ -242,6 +263,21 @@ static inline enum nl_verdict fh_feed_ip(struct fh_flow *ff, unsigned transport,
 	p.ip_version = (uint8_t)ip_version;
 	p.wire_len = wire_len;
 	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+}
+
+/* Offers one whole payload as an ABI 1.4 host does, with its function
+ * table (set_idle_timeout, for UDP: ff->f.idle_timeout_s). */
+static inline enum nl_verdict fh_feed_14(struct fh_flow *ff, unsigned transport, int from_client,
+					 uint16_t sport, uint16_t dport, const void *bytes, size_t len,
+					 unsigned ip_version)
+{
+	struct nl_payload p;
+	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
+	p.ip_version = (uint8_t)ip_version;
+	p.wire_len = (uint32_t)len;
+	ff->f.transport = transport;
+	ff->f.mark = SIZE_MAX;
+	return ff->f.d->dissect(&fh_api14, &ff->f, ff->state, &p);
 }
 
 /* Offers bytes [skip, len) through a reader that stands at offset skip of

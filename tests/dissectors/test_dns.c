@@ -1018,6 +1018,19 @@ START_TEST(test_nbns_opcodes)
 	ck_assert_str_eq(ff.f.state, "NETBIOS_NS_RESPONSE");
 	fh_close(&ff);
 
+	/* ABI 1.4: a NetBIOS flow keeps RustNet's 60 s (the descriptor's is
+	 * DNS's 30 s); a DNS flow is not touched */
+	open_flow(&ff);
+	n = nbns_op(b, "WORKGROUP", 0x1d, 0, 0, 1, 0, 0);
+	ck_assert_int_eq(fh_feed_14(&ff, NL_UDP, 1, 137, 137, b, n, 4), NL_NEED_MORE);
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 60);
+	fh_close(&ff);
+	open_flow(&ff);
+	ck_assert_int_eq(fh_feed_14(&ff, NL_UDP, 1, 40000, 53, b, n, 4), NL_NEED_MORE);
+	ck_assert_str_eq(ff.f.state, "DNS_QUERY");
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 0);
+	fh_close(&ff);
+
 	/* the browsers' group name, with its control bytes */
 	open_flow(&ff);
 	n = nbns_op(b, "\x01\x02__MSBROWSE__\x02", 0x01, 0, 0, 1, 0, 0);

@@ -57,9 +57,14 @@ static void close_flow(void)
 	fh_close(&ff);
 }
 
+static int host14;	/* feed through an ABI 1.4 host (set_idle_timeout) */
+
 /* One datagram; the client is port 50000, the server 443. */
 static enum nl_verdict feed(int from_client, const uint8_t *b, size_t n)
 {
+	if (host14)
+		return fh_feed_14(&ff, NL_UDP, from_client, from_client ? 50000 : 443,
+				  from_client ? 443 : 50000, b, n, 4);
 	return fh_feed(&ff, NL_UDP, from_client, from_client ? 50000 : 443, from_client ? 443 : 50000, b,
 		       n, 0);
 }
@@ -516,6 +521,28 @@ START_TEST(test_cap_bighello_two_datagrams)
 			 NL_DONE);
 	ck_assert_str_eq(fh_str(&ff, "quic.sni"), "big-hello.quic-sni.example");
 	ck_assert_str_eq(fh_list(&ff, "quic.alpn", 0), "h3");
+	close_flow();
+}
+END_TEST
+
+/* ABI 1.4: the client's max_idle_timeout becomes the flow's idle timeout
+ * (the connection is over after the smaller of the two ends'), rounded up
+ * to seconds, at least 3 (three probe timeouts); a 1.0 host is not asked. */
+START_TEST(test_idle_timeout_told_to_the_host)
+{
+	host14 = 1;
+	open_flow();
+	ck_assert_int_eq(feed_hex(1, rfc9001_client_initial), NL_NEED_MORE);
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 30);	/* 30000 ms */
+	close_flow();
+	open_flow();
+	feed_cap(CAP(v2draft), NULL);
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 3);	/* ngtcp2 --timeout=3s */
+	close_flow();
+	host14 = 0;
+	open_flow();
+	ck_assert_int_eq(feed_hex(1, rfc9001_client_initial), NL_NEED_MORE);
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 0);
 	close_flow();
 }
 END_TEST
@@ -1284,6 +1311,7 @@ static Suite *quic_suite(void)
 	tcase_add_test(t, test_cap_close);
 	tcase_add_test(t, test_cap_bighello_two_datagrams);
 	tcase_add_test(t, test_cap_v2draft);
+	tcase_add_test(t, test_idle_timeout_told_to_the_host);
 	tcase_add_test(t, test_cap_vn);
 	suite_add_tcase(s, t);
 

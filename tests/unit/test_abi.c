@@ -1,12 +1,13 @@
 /*
- * test_abi.c - freezes the dissector ABI 1.3 layout (x86_64 / LP64).
+ * test_abi.c - freezes the dissector ABI 1.4 layout (x86_64 / LP64).
  *
  * A change that moves any member of a struct crossing the plugin boundary
  * breaks every plugin built before it: it must bump NL_ABI_MAJOR (and this
  * test), or add members only at the end (NL_ABI_MINOR). The figures below
  * were taken from the 1.0 header (1.1 added nl_host_api.consume at its end,
  * 1.2 ignore_direction after it, 1.3 nl_payload's ip_version and wire_len
- * at its end) and are not to be regenerated casually.
+ * at its end, 1.4 nl_host_api.set_idle_timeout at its end) and are not to
+ * be regenerated casually.
  */
 #include "config.h"
 
@@ -18,7 +19,7 @@
 START_TEST(abi_version)
 {
 	ck_assert_int_eq(NL_ABI_MAJOR, 1);
-	ck_assert_int_ge(NL_ABI_MINOR, 3);
+	ck_assert_int_ge(NL_ABI_MINOR, 4);
 	ck_assert_str_eq(NL_DISSECTOR_ENTRY_SYMBOL, "netlens_dissector_entry");
 	ck_assert_int_eq(NL_NEED_MORE, 0);
 	ck_assert_int_eq(NL_DONE, 1);
@@ -60,7 +61,7 @@ START_TEST(abi_1_0_layout)
 	ck_assert_uint_eq(offsetof(struct nl_payload, data), 32);
 	ck_assert_uint_eq(offsetof(struct nl_payload, ip_version), 64);
 	ck_assert_uint_eq(offsetof(struct nl_payload, wire_len), 68);
-	ck_assert_uint_eq(sizeof(struct nl_host_api), 72);	/* 56 in 1.0, 64 in 1.1 */
+	ck_assert_uint_eq(sizeof(struct nl_host_api), 80);	/* 56 in 1.0, 64 in 1.1, 72 in 1.2 */
 	ck_assert_uint_eq(offsetof(struct nl_host_api, struct_size), 0);
 	ck_assert_uint_eq(offsetof(struct nl_host_api, abi_major), 4);
 	ck_assert_uint_eq(offsetof(struct nl_host_api, abi_minor), 6);
@@ -72,6 +73,7 @@ START_TEST(abi_1_0_layout)
 	ck_assert_uint_eq(offsetof(struct nl_host_api, log), 48);
 	ck_assert_uint_eq(offsetof(struct nl_host_api, consume), 56);	/* 1.1 */
 	ck_assert_uint_eq(offsetof(struct nl_host_api, ignore_direction), 64);	/* 1.2 */
+	ck_assert_uint_eq(offsetof(struct nl_host_api, set_idle_timeout), 72);	/* 1.4 */
 	ck_assert_uint_eq(sizeof(struct nl_dissector), 120);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, struct_size), 0);
 	ck_assert_uint_eq(offsetof(struct nl_dissector, abi_major), 4);

@@ -317,6 +317,87 @@ START_TEST(test_state_labels)
 }
 END_TEST
 
+/* ABI 1.4: a dissector's own idle timeout for a UDP flow it has made its
+ * own, in place of its descriptor's (77 here); the tracker learns that the
+ * deadline moved. */
+static uint32_t timeout_in;
+static void s_timeout(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	rc_sum += api->set_idle_timeout(fl, timeout_in);
+}
+static void s_claim_timeout(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	rc_sum += api->set_str(fl, 0, "mine", 4);
+	rc_sum += api->set_idle_timeout(fl, timeout_in);
+}
+
+START_TEST(test_idle_timeout)
+{
+	struct dpi d;
+	struct flow f;
+	int over = -1;
+	make_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_UDP;
+	ck_assert(NL_HOST_HAS(&d.api, set_idle_timeout));
+	timeout_in = 45;
+	offer(&d, &f, s_timeout);		/* not the caller's flow yet */
+	ck_assert_int_eq(rc_sum, -1);
+	ck_assert_uint_eq(f.u.udp.idle_timeout_s, 0);
+	ck_assert(!dpi_timeout_moved(&d));
+	rc_sum = 0;
+	offer(&d, &f, s_claim_timeout);
+	ck_assert_int_eq(rc_sum, 0);
+	ck_assert_uint_eq(f.u.udp.idle_timeout_s, 45);
+	ck_assert(dpi_timeout_moved(&d));
+	ck_assert(!dpi_timeout_moved(&d));	/* asked: cleared */
+	ck_assert_uint_eq(dpi_flow_timeout_s(&d, &f, &over), 45);
+	ck_assert_int_eq(over, 0);
+	offer(&d, &f, s_timeout);		/* the same again: nothing moved */
+	ck_assert_int_eq(rc_sum, 0);
+	ck_assert(!dpi_timeout_moved(&d));
+	timeout_in = NL_MAX_IDLE_TIMEOUT_S + 1;	/* over the bound: refused, kept */
+	offer(&d, &f, s_timeout);
+	ck_assert_int_eq(rc_sum, -1);
+	ck_assert_uint_eq(f.u.udp.idle_timeout_s, 45);
+	rc_sum = 0;
+	timeout_in = NL_MAX_IDLE_TIMEOUT_S;
+	offer(&d, &f, s_timeout);
+	ck_assert_int_eq(rc_sum, 0);
+	ck_assert_uint_eq(dpi_flow_timeout_s(&d, &f, &over), NL_MAX_IDLE_TIMEOUT_S);
+	timeout_in = 0;				/* back to the descriptor's */
+	offer(&d, &f, s_timeout);
+	ck_assert_uint_eq(dpi_flow_timeout_s(&d, &f, &over), 77);
+	timeout_in = 20;
+	offer(&d, &f, s_timeout);
+	label_in = "T_CLOSED";			/* over: the label still says so */
+	offer(&d, &f, s_label);
+	ck_assert_uint_eq(dpi_flow_timeout_s(&d, &f, &over), 20);
+	ck_assert_int_eq(over, 1);
+	ck_assert_int_eq(rc_sum, 0);
+	ck_assert_uint_eq(d.stats.api_errors, 2);
+	dpi_finish(&d, &f);			/* decided: the compact owner, same answer */
+	ck_assert_uint_eq(dpi_flow_timeout_s(&d, &f, &over), 20);
+	if (f.dpi != DPI_NOTHING)
+		dpi_release(&d, f.dpi);
+	dpi_free(&d);
+
+	/* A TCP flow's timeouts follow its state: refused. */
+	make_dpi(&d);
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_TCP;
+	timeout_in = 45;
+	offer(&d, &f, s_claim_timeout);
+	ck_assert_int_eq(rc_sum, -1);
+	ck_assert_uint_eq(f.u.udp.idle_timeout_s, 0);
+	ck_assert(!dpi_timeout_moved(&d));
+	dpi_finish(&d, &f);
+	if (f.dpi != DPI_NOTHING)
+		dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
 START_TEST(test_results_cross_processes)
 {
 	struct dpi a, b;
@@ -391,6 +472,7 @@ static Suite *dpi_api_suite(void)
 	tcase_add_test(tc, test_replacing_never_outgrows);
 	tcase_add_test(tc, test_state_labels);
 	tcase_add_test(tc, test_results_cross_processes);
+	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_hinted_asked_first);
 	suite_add_tcase(s, tc);
 	return s;
