@@ -529,17 +529,17 @@ void tracker_packet(struct tracker *t, struct packet *p)
 			f->state = p->icmp_type;
 		break;
 	}
+	int timeout_moved = 0;	/* a dissector set the flow's idle timeout (ABI 1.4) */
 	if (inspect) {
 		if (p->is_fragment && p->proto == L4_UDP)
 			offer_reassembled(t, f, p, dir);
 		else if (has_l4 && p->payload_len)
 			dpi_offer(t->cfg.dpi, f, p, dir);
+		timeout_moved = dpi_timeout_moved(t->cfg.dpi);
 	} else if (t->cfg.dpi && p->is_fragment && p->first_fragment && p->proto == L4_UDP) {
 		reasm_forget(&t->reasm, p);	/* later pieces held before it */
 	}
 
-	/* a dissector may have set the flow's idle timeout (ABI 1.4) */
-	int timeout_moved = t->cfg.dpi && dpi_timeout_moved(t->cfg.dpi);
 	if (is_new) {
 		flow_table_schedule(&t->table, f);
 		emit(t, FLOW_EVENT_NEW, f, CLOSE_IDLE);
