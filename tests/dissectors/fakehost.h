@@ -254,15 +254,24 @@ static inline enum nl_verdict fh_feed(struct fh_flow *ff, unsigned transport, in
 /* Offers one payload as an ABI 1.3 host does: ip_version 4 or 6 (0: not
  * known), wire_len the payload's length on the wire (more than len: the
  * capture cut it). */
-static inline enum nl_verdict fh_feed_ip(struct fh_flow *ff, unsigned transport, int from_client,
-					 uint16_t sport, uint16_t dport, const void *bytes, size_t len,
-					 unsigned ip_version, uint32_t wire_len)
+static inline enum nl_verdict fh_feed_as(const struct nl_host_api *api, struct fh_flow *ff,
+					 unsigned transport, int from_client, uint16_t sport, uint16_t dport,
+					 const void *bytes, size_t len, unsigned ip_version, uint32_t wire_len)
 {
 	struct nl_payload p;
 	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
 	p.ip_version = (uint8_t)ip_version;
 	p.wire_len = wire_len;
-	return ff->f.d->dissect(&fh_api, &ff->f, ff->state, &p);
+	ff->f.transport = transport;
+	return ff->f.d->dissect(api, &ff->f, ff->state, &p);
+}
+
+static inline enum nl_verdict fh_feed_ip(struct fh_flow *ff, unsigned transport, int from_client,
+					 uint16_t sport, uint16_t dport, const void *bytes, size_t len,
+					 unsigned ip_version, uint32_t wire_len)
+{
+	return fh_feed_as(&fh_api, ff, transport, from_client, sport, dport, bytes, len, ip_version,
+			  wire_len);
 }
 
 /* Offers one whole payload as an ABI 1.4 host does, with its function
@@ -271,13 +280,8 @@ static inline enum nl_verdict fh_feed_14(struct fh_flow *ff, unsigned transport,
 					 uint16_t sport, uint16_t dport, const void *bytes, size_t len,
 					 unsigned ip_version)
 {
-	struct nl_payload p;
-	fh_payload(&p, transport, from_client, sport, dport, bytes, len);
-	p.ip_version = (uint8_t)ip_version;
-	p.wire_len = (uint32_t)len;
-	ff->f.transport = transport;
-	ff->f.mark = SIZE_MAX;
-	return ff->f.d->dissect(&fh_api14, &ff->f, ff->state, &p);
+	return fh_feed_as(&fh_api14, ff, transport, from_client, sport, dport, bytes, len, ip_version,
+			  (uint32_t)len);
 }
 
 /* Offers bytes [skip, len) through a reader that stands at offset skip of

@@ -844,15 +844,12 @@ END_TEST
  * ("WORKGROUP<00>"), scope kept, NB/NBSTAT types named; a name that is
  * not so encoded stays as it is. It was a DNS_QUERY of
  * "FHEPFCELEHFCEPFFFACACACACACACAAA" (and that in dpi_domain). */
-static size_t nbns_message(uint8_t *b, const char *name15, uint8_t suffix, const char *scope,
-			   uint16_t qtype, int response)
+/* A NetBIOS name's first label as RFC 1001 14.1 encodes it: 15 bytes
+ * padded with spaces and the type byte, a letter a nibble. 33 bytes. */
+static size_t nbns_label(uint8_t *b, const char *name15, uint8_t suffix)
 {
-	size_t n = 0;
-	static const uint8_t query_head[12] = { 0x12, 0x34, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0 };
-	static const uint8_t resp_head[12] = { 0x12, 0x34, 0x85, 0x00, 0, 0, 0, 1, 0, 0, 0, 0 };
-	memcpy(b, response ? resp_head : query_head, 12);
-	n = 12;
 	char raw[16];
+	size_t n = 0;
 	memset(raw, ' ', 15);
 	memcpy(raw, name15, strlen(name15));
 	raw[15] = (char)suffix;
@@ -861,6 +858,18 @@ static size_t nbns_message(uint8_t *b, const char *name15, uint8_t suffix, const
 		b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] >> 4));
 		b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] & 15));
 	}
+	return n;
+}
+
+static size_t nbns_message(uint8_t *b, const char *name15, uint8_t suffix, const char *scope,
+			   uint16_t qtype, int response)
+{
+	size_t n = 0;
+	static const uint8_t query_head[12] = { 0x12, 0x34, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t resp_head[12] = { 0x12, 0x34, 0x85, 0x00, 0, 0, 0, 1, 0, 0, 0, 0 };
+	memcpy(b, response ? resp_head : query_head, 12);
+	n = 12;
+	n += nbns_label(b + n, name15, suffix);
 	if (scope) {
 		b[n++] = (uint8_t)strlen(scope);
 		memcpy(b + n, scope, strlen(scope));
@@ -944,16 +953,8 @@ static size_t nbns_op(uint8_t *b, const char *name15, uint8_t suffix, unsigned o
 			     (uint8_t)an, 0, 0, 0, (uint8_t)ar };
 	memcpy(b, head, 12);
 	n = 12;
-	char raw[16];
-	memset(raw, ' ', 15);
-	memcpy(raw, name15, strlen(name15));
-	raw[15] = (char)suffix;
 	for (int rr = 0; rr < qd + an; rr++) {
-		b[n++] = 32;
-		for (int i = 0; i < 16; i++) {
-			b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] >> 4));
-			b[n++] = (uint8_t)('A' + ((uint8_t)raw[i] & 15));
-		}
+		n += nbns_label(b + n, name15, suffix);
 		b[n++] = 0;
 		static const uint8_t nb_in[] = { 0, 32, 0, 1 };
 		memcpy(b + n, nb_in, 4);
