@@ -87,6 +87,7 @@
 /* Attribute types. */
 #define A_MAPPED_ADDRESS 0x0001
 #define A_ERROR_CODE 0x0009
+#define A_LIFETIME 0x000d	/* TURN (RFC 8656 §18.2): the allocation's, seconds */
 #define A_XOR_RELAYED_ADDRESS 0x0016
 #define A_REALM 0x0014
 #define A_XOR_MAPPED_ADDRESS 0x0020
@@ -98,6 +99,9 @@ enum { C_REQUEST = 0, C_INDICATION = 1, C_SUCCESS = 2, C_ERROR = 3 };
 /* Methods (RFC 8489, RFC 8656, RFC 6062). */
 #define M_BINDING 0x001
 #define M_ALLOCATE 0x003
+#define M_REFRESH 0x004
+
+#define STUN_IDLE_S 30		/* the descriptor's idle timeout (RustNet's) */
 
 enum stun_field {
 	F_METHOD, F_CLASS, F_TXID, F_SOFTWARE, F_MAPPED, F_ERROR_CODE, F_ERROR_REASON, F_REALM,
@@ -135,7 +139,7 @@ struct stun_msg {
 	uint8_t classic;	/* RFC 3489: no cookie, 16-byte transaction id */
 	uint8_t txid[16];	/* 12 bytes (16 classic) */
 	uint8_t cookie_txid[16];/* cookie || transaction id: the IPv6 XOR mask */
-	struct nl_reader software, xor_mapped, mapped, error, realm, xor_relayed;
+	struct nl_reader software, xor_mapped, mapped, error, realm, xor_relayed, lifetime;
 	uint8_t has;		/* H_* */
 };
 
@@ -145,6 +149,7 @@ struct stun_msg {
 #define H_ERROR 0x08
 #define H_REALM 0x10
 #define H_XOR_RELAYED 0x20
+#define H_LIFETIME 0x40
 
 enum parse { P_OK, P_MORE, P_NOT, P_BAD };
 
@@ -203,6 +208,7 @@ static enum parse walk_attrs(struct nl_reader a, struct stun_msg *m)
 		case A_ERROR_CODE: keep = &m->error; bit = H_ERROR; break;
 		case A_REALM: keep = &m->realm; bit = H_REALM; break;
 		case A_XOR_RELAYED_ADDRESS: keep = &m->xor_relayed; bit = H_XOR_RELAYED; break;
+		case A_LIFETIME: keep = &m->lifetime; bit = H_LIFETIME; break;
 		default: break;
 		}
 		if (keep && !(m->has & bit)) {	/* the first of each: RFC 8489 §14 */
@@ -390,6 +396,30 @@ static void show(const struct nl_host_api *api, struct nl_flow *flow, const stru
 	api->set_state(flow, class_labels[m->cls]);
 }
 
+/*
+ * A TURN server's answer to an Allocate or Refresh gives the allocation's
+ * lifetime (RFC 8656 §7.2, §7.3): the client's 5-tuple with the server
+ * lives that long without a packet, the client refreshing it a minute or
+ * so before. The flow keeps it as its idle timeout (ABI 1.4), where STUN's
+ * 30 s would close an allocation idle between Refreshes and open another
+ * flow at the next one; a lifetime of 0 (deallocation) goes back to 30 s.
+ * UDP only: over TCP the connection's state rules.
+ */
+static void allocation_timeout(const struct nl_host_api *api, struct nl_flow *flow,
+			       const struct stun_msg *m)
+{
+	if (m->cls != C_SUCCESS || (m->method != M_ALLOCATE && m->method != M_REFRESH) ||
+	    !(m->has & H_LIFETIME) || m->classic || !NL_HOST_HAS(api, set_idle_timeout))
+		return;
+	struct nl_reader r = m->lifetime;
+	uint32_t s = nl_get_be32(&r);
+	if (!nl_reader_ok(&r) || nl_reader_left(&r))
+		return;		/* not 4 bytes */
+	if (s > NL_MAX_IDLE_TIMEOUT_S)
+		s = NL_MAX_IDLE_TIMEOUT_S;
+	api->set_idle_timeout(flow, s == 0 ? 0 : s < STUN_IDLE_S ? STUN_IDLE_S : s);
+}
+
 static enum nl_verdict stun_udp(const struct nl_host_api *api, struct nl_flow *flow,
 				struct stun_state *st, const struct nl_payload *p)
 {
@@ -401,6 +431,7 @@ static enum nl_verdict stun_udp(const struct nl_host_api *api, struct nl_flow *f
 	case P_OK:
 		st->flags |= SF_PROVEN;
 		show(api, flow, &m);
+		allocation_timeout(api, flow, &m);
 		return NL_NEED_MORE;
 	case P_BAD:
 		if (proven || hinted(p))
@@ -517,7 +548,7 @@ static const struct nl_dissector stun_dissector = {
 	.fields = stun_fields,
 	.n_fields = F_COUNT,
 	.domain_field = -1,
-	.idle_timeout_s = 30,		/* RustNet: UDP STUN 30 s */
+	.idle_timeout_s = STUN_IDLE_S,	/* RustNet: UDP STUN 30 s */
 	.init = NULL,
 	.fini = NULL,
 	.dissect = stun_dissect,

@@ -782,6 +782,40 @@ START_TEST(test_allocate)
 }
 END_TEST
 
+/* ABI 1.4: the allocation's LIFETIME (frame 28: 0x309, 777 s) becomes the
+ * UDP flow's idle timeout; a Refresh's answer moves it, 0 (deallocated)
+ * back to STUN's 30 s, and one under 30 s is STUN's 30. The Refresh
+ * answers are frame 28 with its type and LIFETIME changed (nothing here
+ * checks FINGERPRINT). A request's LIFETIME (what the client asks) and an
+ * error's do not count; over TCP the connection's state rules. */
+START_TEST(test_allocation_lifetime)
+{
+	struct fh_flow ff;
+	uint8_t m[sizeof(v_alloc_ok)];
+	fh_open(&ff, D());
+	ck_assert_int_eq(fh_feed_14(&ff, NL_UDP, 0, PORT_S, PORT_C, v_alloc_ok, sizeof(v_alloc_ok), 4),
+			 NL_NEED_MORE);
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 777);
+	memcpy(m, v_alloc_ok, sizeof(m));
+	m[1] = 0x04;				/* Refresh success */
+	m[61] = m[62] = m[63] = 0;		/* LIFETIME 0: deallocated */
+	ck_assert_int_eq(fh_feed_14(&ff, NL_UDP, 0, PORT_S, PORT_C, m, sizeof(m), 4), NL_NEED_MORE);
+	STR_EQ(&ff, "stun.method", "Refresh");
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 0);
+	m[63] = 10;				/* 10 s: STUN's 30 s at least */
+	fh_feed_14(&ff, NL_UDP, 0, PORT_S, PORT_C, m, sizeof(m), 4);
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 30);
+	m[0] = 0x00;				/* the same as a request: not the server's word */
+	m[1] = 0x04;
+	m[63] = 99;
+	fh_feed_14(&ff, NL_UDP, 1, PORT_C, PORT_S, m, sizeof(m), 4);
+	STR_EQ(&ff, "stun.class", "Request");
+	ck_assert_uint_eq(ff.f.idle_timeout_s, 30);
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+}
+END_TEST
+
 /* t2.pcap frame 153: ERROR-CODE 440, reason "Unsupported address family"
  * followed by two NULs inside the attribute's length. */
 START_TEST(test_error_440)
@@ -1324,6 +1358,7 @@ static Suite *stun_suite(void)
 	tcase_add_test(tc, test_binding_v4);
 	tcase_add_test(tc, test_binding_v6);
 	tcase_add_test(tc, test_allocate);
+	tcase_add_test(tc, test_allocation_lifetime);
 	tcase_add_test(tc, test_error_440);
 	tcase_add_test(tc, test_indications);
 	tcase_add_test(tc, test_other_traffic_after);
