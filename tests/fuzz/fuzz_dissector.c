@@ -20,9 +20,11 @@
  *   control bit 5     instead, port 25, 143 or 5353 (n % 3): ports a
  *                     dissector treats apart though it has no hint there
  *                     (STARTTLS for tls, TCP 5353 for dns)
- *   control bit 6     the host speaks ABI 1.1: streams honour consume();
- *                     a unit offered alone (datagram, segment) came over
- *                     IPv6 when set, IPv4 when clear (ABI 1.3 ip_version)
+ *   control bit 6     the host speaks the newer ABI: streams honour
+ *                     consume() (1.1); a unit offered alone (datagram,
+ *                     segment) came over IPv6 when set, IPv4 when clear
+ *                     (1.3 ip_version), with the whole 1.4 table
+ *                     (set_idle_timeout; consume() refusing it)
  *   control bit 7     start a new flow with this unit
  *
  * Transport, server port and host ABI are taken from a flow's first unit. A last
@@ -168,8 +170,8 @@ static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_s
 		s->len -= n;
 		s->base += n;
 	} else {
-		v = fh_feed_ip(&flow.ff, flow.transport, from_client, sport, dport, copy, len, ip_version,
-			       (uint32_t)wire_len);
+		v = fh_feed_as(flow.abi11 ? &fh_api14 : &fh_api, &flow.ff, flow.transport, from_client,
+			       sport, dport, copy, len, ip_version, (uint32_t)wire_len);
 	}
 	free(copy);
 	check_api("dissect()");
