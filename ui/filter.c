@@ -466,7 +466,12 @@ static int term_match(const struct term *t, const struct filter_subject *s, stru
 	case FLD_HOST:
 		return text_match(t, s->host);
 	case FLD_SSH:
-		return text_match(t, s->ssh);
+		if (text_match(t, s->ssh))
+			return 1;
+		for (unsigned i = 0; s->extra && i < s->n_extra && i < 64; i++)
+			if (((s->ssh_extra >> i) & 1) && s->extra[i] && text_match(t, s->extra[i]))
+				return 1;
+		return 0;
 	case FLD_STATE:
 		return text_match(t, s->state);
 	case FLD_PROTO:

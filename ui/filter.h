@@ -17,6 +17,7 @@
 #define NETLENS_UI_FILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Input bounds: a filter is typed by hand, so anything larger is a paste
  * accident, and the bounds keep a compiled filter one small allocation. */
@@ -45,6 +46,8 @@ struct filter_subject {
 	const char *alert;	/* --alert-list: "198.51.100.0/24 (label)" for alert:;
 				 * NULL or "" when the flow is not listed */
 	const char *iface;	/* for iface:, live on several interfaces; NULL otherwise */
+	uint64_t ssh_extra;	/* bit i: extra[i] is an SSH field, which ssh: searches
+				 * too (banners, software, algorithms, HASSH) */
 };
 
 struct filter;	/* compiled; opaque; owned by the caller of filter_compile */

@@ -98,14 +98,10 @@ static void collect_field(void *ctx, const char *key, const char *label, const c
 {
 	struct flow_text *t = ((struct text_ctx *)ctx)->t;
 	(void)label;
-	const char *dst = push_extra(t, val, len);
-	if (!dst)
+	if (!push_extra(t, val, len))
 		return;
-	if (!strncmp(key, "ssh.", 4) && strlen(t->ssh) + strlen(dst) + 2 < sizeof(t->ssh)) {
-		if (t->ssh[0])
-			strcat(t->ssh, " ");
-		strcat(t->ssh, dst);
-	}
+	if (!strncmp(key, "ssh.", 4) && t->n_extra <= 64)	/* for ssh:, every SSH field */
+		t->ssh_extra |= (uint64_t)1 << (t->n_extra - 1);
 }
 
 void ui_flow_text(struct ui *u, const struct flow *f, struct flow_text *t)
@@ -256,7 +252,7 @@ static int row_add(struct ui *u, const struct flow *f, uint32_t index, int close
 			.proto = t.proto, .local_addr = t.local_addr, .remote_addr = t.remote_addr,
 			.local_port = t.local_port, .remote_port = t.remote_port, .state = t.state,
 			.service = t.service, .app = t.app, .process = t.process, .host = t.host,
-			.ssh = t.ssh, .extra = t.extra, .n_extra = t.n_extra,
+			.ssh = "", .extra = t.extra, .n_extra = t.n_extra, .ssh_extra = t.ssh_extra,
 			.pod = t.pod, .pod_namespace = t.pod_namespace, .container = t.container,
 			.alert = t.alert, .iface = record_interface(f),
 			.pid = t.pid,

@@ -97,7 +97,7 @@ struct flow_text {
 	char app[160];			/* "TLS github.com" */
 	char host[128];			/* SNI / Host / query, else remote_name */
 	char remote_name[128];		/* from DNS answers seen, "" if none */
-	char ssh[160];
+	uint64_t ssh_extra;		/* bit i: extra[i] is an SSH field (ssh:) */
 	char process[64];		/* "" until attribution (platform) lands */
 	unsigned pid;			/* the owning process' pid, 0 when unknown */
 	char pod[128], pod_namespace[128], container[128];	/* --kubernetes, "" when none */

@@ -16,18 +16,18 @@ enum { ROW_A, ROW_B, ROW_C, ROW_D, ROW_E, N_ROWS };
 static const struct filter_subject rows[N_ROWS] = {
 	/* A: HTTPS with curl */
 	{ "TCP", "192.0.2.10", "140.82.112.3", 54321, 443, "ESTABLISHED", "https",
-	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy", 4242, NULL, NULL },
+	  "TLS (github.com)", "curl", "github.com", "", extra_a, 3, "web-7d9f", "shop", "nginx-proxy", 4242, NULL, NULL, 0 },
 	/* B: DNS over IPv6, no process known */
 	{ "UDP", "2001:db8:cafe::1", "2001:db8::fb", 5353, 53, "DNS_QUERY", "domain",
-	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL, 0, NULL, NULL },
+	  "DNS (example.org)", "", "example.org", "", extra_b, 2, NULL, NULL, NULL, 0, NULL, NULL, 0 },
 	/* C: SSH */
 	{ "TCP", "10.0.0.2", "10.0.0.1", 50000, 22, "ESTABLISHED", "ssh", "SSH", "ssh", "",
-	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "", 812, NULL, NULL },
+	  "OpenSSH_9.6p1", extra_c, 1, "coredns-1", "kube-system", "", 812, NULL, NULL, 0 },
 	/* D: ICMP, no ports, nothing else known */
-	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "", 0, NULL, NULL },
+	{ "ICMP", "192.0.2.10", "192.0.2.1", 0, 0, "", "", "", "", "", "", NULL, 0, "", "", "", 0, NULL, NULL, 0 },
 	/* E: QUIC with firefox */
 	{ "UDP", "192.0.2.10", "142.250.1.1", 60000, 443, "QUIC_CONNECTED", "https",
-	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL, 12345, NULL, NULL },
+	  "QUIC (www.google.com)", "firefox", "www.google.com", "", NULL, 0, NULL, NULL, NULL, 12345, NULL, NULL, 0 },
 };
 
 /* An expression and which of rows A..E it must show ("10001" = A and E). */
@@ -329,6 +329,42 @@ START_TEST(test_bounds)
 }
 END_TEST
 
+/* ssh: searches every SSH field the row's DPI found (the extras marked as
+ * such): the agreed algorithms and HASSH too, whatever their length, and
+ * not the other dissectors' values. */
+START_TEST(test_ssh_fields)
+{
+	static const char *const ssh_extra[] = { "SSH-2.0-OpenSSH_9.2p1", "OpenSSH_9.2p1",
+						 "curve25519-sha256", "chacha20-poly1305@openssh.com",
+						 "ec7378c1a92f5a8dde7e8b7a1ddf33d1", "github.com" };
+	struct filter_subject s = { .proto = "TCP", .local_addr = "10.0.0.2", .remote_addr = "10.0.0.1",
+				    .local_port = 50000, .remote_port = 22, .state = "ESTABLISHED",
+				    .service = "ssh", .app = "SSH", .process = "ssh", .host = "", .ssh = "",
+				    .extra = ssh_extra, .n_extra = 6, .ssh_extra = 0x1f };
+	static const struct { const char *expr; int want; } cases[] = {
+		{ "ssh:openssh_9.2", 1 },
+		{ "ssh:curve25519", 1 },
+		{ "ssh:chacha20", 1 },
+		{ "ssh:ec7378c1a92f", 1 },
+		{ "ssh:github", 0 },	/* not an SSH field */
+		{ "github", 1 },	/* free text sees every field */
+		{ "ssh:aes256", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char err[FILTER_ERR_LEN];
+		struct filter *f = filter_compile(cases[i].expr, err, sizeof(err));
+		ck_assert_msg(f != NULL, "%s: %s", cases[i].expr, err);
+		ck_assert_msg(filter_match(f, &s) == cases[i].want, "%s", cases[i].expr);
+		filter_free(f);
+	}
+	s.ssh_extra = 0;	/* nothing marked: ssh: finds nothing */
+	char err[FILTER_ERR_LEN];
+	struct filter *f = filter_compile("ssh:curve25519", err, sizeof(err));
+	ck_assert(!filter_match(f, &s));
+	filter_free(f);
+}
+END_TEST
+
 START_TEST(test_is_empty)
 {
 	static const char *const empty[] = { "", "   ", "port:", "!", "! app: \"\" //" };
@@ -504,6 +540,7 @@ static Suite *filter_suite(void)
 	tcase_add_test(tc, test_costly_regex);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_is_empty);
+	tcase_add_test(tc, test_ssh_fields);
 	tcase_add_test(tc, test_uses_kubernetes);
 	tcase_add_test(tc, test_alert_keyword);
 	tcase_add_test(tc, test_substring_edges);
