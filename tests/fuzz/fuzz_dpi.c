@@ -269,6 +269,9 @@ static void outputs(const struct flow *f)
 
 	int over_f = 0, over_c = 0;
 	uint32_t idle = dpi_idle_timeout_s(&dpi, h);
+	/* a UDP flow's own timeout, set by its owner (ABI 1.4), wins */
+	if (f->key.proto == L4_UDP && f->u.udp.idle_timeout_s)
+		idle = f->u.udp.idle_timeout_s;
 	uint32_t t = dpi_flow_timeout_s(&dpi, f, &over_f);
 	struct flow closed = *f;	/* as history_get() rebuilds it */
 	closed.flags |= FLOW_CLOSED;
