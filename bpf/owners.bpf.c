@@ -130,12 +130,38 @@ static __always_inline void owner_from_task(struct owner *o)
  * is not found yet (core/owners.c), so nothing waits long for it. */
 #define WAKEUP_BYTES (RING_BYTES / 4)	/* about 630 records; the ring holds 2 520 (96 bytes each) */
 
+/* Processes whose first record has woken the reader: tgid -> start. The
+ * reader reads a process's executable, command line and parent from /proc
+ * when it meets its first record, and a short-lived program (a curl, a
+ * script's burst of connections) has exited a second later, when the batch
+ * would be read: so a process's first record wakes the reader at once.
+ * New processes with sockets are far rarer than sockets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} procs_told SEC(".maps");
+
+static __always_inline int first_of_process(__u32 tgid, __u64 start_ns)
+{
+	__u64 *told;
+
+	if (!tgid)
+		return 0;
+	told = bpf_map_lookup_elem(&procs_told, &tgid);
+	if (told && *told == start_ns)
+		return 0;
+	bpf_map_update_elem(&procs_told, &tgid, &start_ns, BPF_ANY);
+	return 1;
+}
+
 static __always_inline void event_submit(struct nl_owner_event *e)
 {
 	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	int wake = waiting + sizeof(*e) >= WAKEUP_BYTES || first_of_process(e->pid, e->start_ns);
 
-	bpf_ringbuf_submit(e, waiting + sizeof(*e) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
-								  : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline struct nl_owner_event *event_new(__u8 kind, __u8 proto)

@@ -444,6 +444,44 @@ START_TEST(udp_unconnected_sendto)
 }
 END_TEST
 
+/* A process's first record wakes the reader at once (procs_told in
+ * owners.bpf.c): a short-lived program's details are read from /proc while
+ * it still runs, not at the next timed drain a second later. Records are
+ * read here only when the ring's fd says so, as the event loop reads them;
+ * one record alone is far below the batch that wakes the reader otherwise. */
+START_TEST(new_process_wakes_reader)
+{
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%u", port);
+	static const char script[] =
+		"import socket, sys\n"
+		"a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		"a.connect(('127.0.0.1', int(sys.argv[1])))\n"
+		"a.send(b'netlens')\n"
+		"sys.stdin.read()\n";
+	ck_assert_int_ge(ebpf_owners_poll(eo), 0);	/* what waits from before */
+	int in[2];
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	char *argv[] = { (char *)python(), "-c", (char *)script, ports, NULL };
+	pid_t py = spawn(argv, in[0], -1);
+	close(in[0]);
+	struct want w = { .proto = IPPROTO_UDP, .family = 4, .pid = (uint32_t)py, .rport = port };
+	uint64_t end = now_ms() + 3000;
+	while (!count(&w) && now_ms() < end) {
+		struct pollfd p = { .fd = ebpf_owners_fd(eo), .events = POLLIN };
+		if (poll(&p, 1, 100) > 0)
+			ck_assert_int_ge(ebpf_owners_poll(eo), 0);
+	}
+	close(in[1]);
+	int st = finish(py);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "python failed: %d", st);
+	if (!count(&w))
+		dump();
+	ck_assert_msg(count(&w) == 1, "python's first socket did not wake the reader in 3 s");
+}
+END_TEST
+
 /* ---- sockets open before start -------------------------------------------------- */
 
 /* iter/task_file: this process's own listener, connected UDP socket and
@@ -732,6 +770,7 @@ static Suite *ebpf_owners_suite(void)
 	tcase_add_test(udp, udp6_nc_connected);
 	tcase_add_test(udp, udp_unconnected_sendto);
 	tcase_add_test(udp, ping_sockets);
+	tcase_add_test(udp, new_process_wakes_reader);
 	suite_add_tcase(s, udp);
 	TCase *api = tcase_create("api");
 	tcase_add_checked_fixture(api, setup, teardown);
