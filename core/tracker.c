@@ -551,6 +551,11 @@ void tracker_packet(struct tracker *t, struct packet *p)
 
 /* ---- the parent of --workers ------------------------------------------ */
 
+static uint32_t sat_add32(uint32_t a, uint32_t b)
+{
+	return a + b < a ? UINT32_MAX : a + b;
+}
+
 static void add_part(struct tracker *t, struct flow *f, const struct flow *src, int single)
 {
 	/* Each worker chose the source from the first packet it saw: a part
@@ -573,11 +578,29 @@ static void add_part(struct tracker *t, struct flow *f, const struct flow *src, 
 		f->rate = src->rate;	/* the worker's own, exact */
 	if (src->first_seen_us < f->first_seen_us)
 		f->first_seen_us = src->first_seen_us;
+	/* TCP's counters travel as increments (workers.c since_last) and add
+	 * up over the parts; the handshake RTT is the first part's that saw
+	 * the handshake; a part that has no RTT sample yet keeps the last. A
+	 * worker restarted changes the fanout group, and the flows that move
+	 * to it go on as a second part, which once took all this away. */
+	struct tcp_state was = f->u.tcp;
 	if (src->last_seen_us >= f->last_seen_us) {	/* the latest part says how it stands */
 		f->last_seen_us = src->last_seen_us;
 		f->state = src->state;
 		if (!swap || f->key.proto != L4_TCP)
 			f->u = src->u;
+	}
+	if (f->key.proto == L4_TCP) {
+		struct tcp_state *u = &f->u.tcp;
+		const struct tcp_state *in = &src->u.tcp;
+		u->retransmits = sat_add32(was.retransmits, in->retransmits);
+		u->out_of_order = sat_add32(was.out_of_order, in->out_of_order);
+		uint32_t fr = (uint32_t)was.fast_retransmits + in->fast_retransmits;
+		u->fast_retransmits = fr > UINT16_MAX ? UINT16_MAX : (uint16_t)fr;
+		u->dup_acks = sat_add32(was.dup_acks, in->dup_acks);
+		u->irtt_us = was.irtt_us ? was.irtt_us : in->irtt_us;
+		if (!u->srtt_us)
+			u->srtt_us = was.srtt_us;
 	}
 	f->flags |= src->flags & (FLOW_LOCAL_A | FLOW_LOCAL_B | FLOW_EVICTED);
 	if (src->icmp_err_count) {

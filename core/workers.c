@@ -173,11 +173,13 @@ struct wctx {
 };
 
 /* The counts of a flow last reported, so a snapshot carries what is new:
- * the parent adds parts up (a flow the kernel's hash spread over workers). */
+ * the parent adds parts up (a flow the kernel's hash spread over workers,
+ * or moved to another when a restarted worker changed the fanout group). */
 struct sent {
 	uint32_t id_plus1;		/* flow->id + 1 of the flow in the slot; 0 = none */
 	uint32_t packets[2];
 	uint64_t bytes[2];
+	uint32_t tcp[4];		/* TCP: retransmits, out of order, fast retransmits, dup ACKs */
 };
 
 static struct wctx *wcur;	/* the worker's one context (names tap, flow events) */
@@ -273,14 +275,28 @@ static void since_last(struct wctx *w, const struct flow *f, struct flow *tmp, i
 	struct sent *s = &w->sent[flow_index(&w->a->tracker.table, f)];
 	*tmp = *f;
 	tmp->flags &= (uint8_t)~(FLOW_CLOSED | FLOW_OWN);	/* the parent's to set */
-	if (s->id_plus1 == f->id + 1)
+	const int tcp = f->key.proto == L4_TCP;
+	if (s->id_plus1 == f->id + 1) {
 		for (int d = 0; d < 2; d++) {
 			tmp->packets[d] = f->packets[d] - s->packets[d];
 			tmp->bytes[d] = f->bytes[d] - s->bytes[d];
 		}
+		if (tcp) {	/* these count up too: increments, added up like packets */
+			tmp->u.tcp.retransmits = f->u.tcp.retransmits - s->tcp[0];
+			tmp->u.tcp.out_of_order = f->u.tcp.out_of_order - s->tcp[1];
+			tmp->u.tcp.fast_retransmits = (uint16_t)(f->u.tcp.fast_retransmits - s->tcp[2]);
+			tmp->u.tcp.dup_acks = f->u.tcp.dup_acks - s->tcp[3];
+		}
+	}
 	s->id_plus1 = gone ? 0 : f->id + 1;
 	memcpy(s->packets, f->packets, sizeof(s->packets));
 	memcpy(s->bytes, f->bytes, sizeof(s->bytes));
+	if (tcp) {
+		s->tcp[0] = f->u.tcp.retransmits;
+		s->tcp[1] = f->u.tcp.out_of_order;
+		s->tcp[2] = f->u.tcp.fast_retransmits;
+		s->tcp[3] = f->u.tcp.dup_acks;
+	}
 }
 
 static void on_worker_flow_event(void *ctx, enum flow_event ev, const struct flow *f,

@@ -613,6 +613,71 @@ START_TEST(test_parent_split_flow)
 }
 END_TEST
 
+/* A TCP flow that moved to another worker mid-stream (a restarted worker
+ * changes the fanout group): its TCP counters travel as increments and add
+ * up over both parts; the handshake RTT stays the first part's, and the
+ * smoothed RTT the last known until the new part has a sample. */
+START_TEST(test_parent_tcp_moved)
+{
+	struct tracker t;
+	struct tracker_config cfg = { .max_flows = 8, .history = 8, .on_event = on_ev };
+	struct flow a, b;
+	ck_assert_int_eq(tracker_init(&t, &cfg), 0);
+	n_new = n_closed = 0;
+	tcp_flow(&a, 41001);
+	a.u.tcp.retransmits = 17;
+	a.u.tcp.out_of_order = 2;
+	a.u.tcp.fast_retransmits = 5;
+	a.u.tcp.dup_acks = 9;
+	a.u.tcp.irtt_us = 762;
+	struct flow *m = tracker_mirror_flow(&t, &a, NULL, 0);
+	ck_assert_ptr_nonnull(m);
+	/* The same worker again: 1 more retransmission since its last report. */
+	a.packets[0] = 2; a.packets[1] = 0; a.bytes[0] = 200; a.bytes[1] = 0;
+	a.u.tcp.retransmits = 1;
+	a.u.tcp.out_of_order = a.u.tcp.fast_retransmits = 0;
+	a.u.tcp.dup_acks = 0;
+	a.last_seen_us += 1000000;
+	tracker_mirror_flow(&t, &a, NULL, 0);
+	ck_assert_uint_eq(m->u.tcp.retransmits, 18);
+	/* Worker 1 picks the flow up mid-stream: no handshake, no RTT sample. */
+	tcp_flow(&b, 41001);
+	b.first_seen_us = a.last_seen_us + 500000;
+	b.last_seen_us = b.first_seen_us + 1000000;
+	b.state = TCP_FIN_WAIT1;
+	b.u.tcp.retransmits = 0;
+	b.u.tcp.srtt_us = 0;
+	b.u.tcp.dup_acks = 4;
+	ck_assert_ptr_eq(tracker_mirror_flow(&t, &b, NULL, 1), m);
+	ck_assert_uint_eq(n_new, 1);
+	ck_assert_uint_eq(m->state, TCP_FIN_WAIT1);	/* the latest part's */
+	ck_assert_uint_eq(m->u.tcp.retransmits, 18);
+	ck_assert_uint_eq(m->u.tcp.out_of_order, 2);
+	ck_assert_uint_eq(m->u.tcp.fast_retransmits, 5);
+	ck_assert_uint_eq(m->u.tcp.dup_acks, 13);
+	ck_assert_uint_eq(m->u.tcp.irtt_us, 762);
+	ck_assert_uint_eq(m->u.tcp.srtt_us, 1234);
+	/* Its first sample and more retransmissions. */
+	b.packets[0] = b.packets[1] = 1;
+	b.u.tcp.retransmits = 2;
+	b.u.tcp.dup_acks = 0;
+	b.u.tcp.srtt_us = 900;
+	b.u.tcp.irtt_us = 0;
+	b.last_seen_us += 1000000;
+	tracker_mirror_flow(&t, &b, NULL, 1);
+	ck_assert_uint_eq(m->u.tcp.retransmits, 20);
+	ck_assert_uint_eq(m->u.tcp.srtt_us, 900);
+	ck_assert_uint_eq(m->u.tcp.irtt_us, 762);
+	/* Saturating, not wrapping. */
+	b.u.tcp.retransmits = UINT32_MAX;
+	b.u.tcp.fast_retransmits = UINT16_MAX;
+	tracker_mirror_flow(&t, &b, NULL, 1);
+	ck_assert_uint_eq(m->u.tcp.retransmits, UINT32_MAX);
+	ck_assert_uint_eq(m->u.tcp.fast_retransmits, UINT16_MAX);
+	tracker_free(&t);
+}
+END_TEST
+
 /* ---- --format msgpack ------------------------------------------------- */
 
 static const msgpack_object *map_get(const msgpack_object *m, const char *key)
@@ -694,6 +759,7 @@ static Suite *mirror_suite(void)
 	tcase_add_test(tc, test_results_travel);
 	tcase_add_test(tc, test_parent_table);
 	tcase_add_test(tc, test_parent_split_flow);
+	tcase_add_test(tc, test_parent_tcp_moved);
 	tcase_add_test(tc, test_json_to_msgpack);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
