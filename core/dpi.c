@@ -742,10 +742,14 @@ static void stream_release(struct dpi *d, struct dpi_work *w, int dir, unsigned 
 	}
 }
 
-void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
+/* One delivery of p's payload. Returns, when a stream could keep only the
+ * head of the segment (its room ran out) and the dissectors then made room
+ * (consume), how many of its leading bytes were kept: the rest is offered
+ * on (dpi_offer). Else 0. */
+static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 {
 	if (f->dpi == DPI_NOTHING || dpi_flow_decided(f) || !p->payload_len)
-		return;
+		return 0;
 	const uint32_t *list;
 	unsigned n;
 	unsigned transport;
@@ -754,19 +758,19 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 	} else if (p->proto == L4_UDP) {
 		list = d->udp_list, n = d->n_udp, transport = NL_UDP;
 	} else {
-		return;
+		return 0;
 	}
 	struct dpi_flow *df;
 	if (f->dpi == DPI_NONE) {
 		if (n == 0) {
 			f->dpi = DPI_NOTHING;
-			return;
+			return 0;
 		}
 		df = calloc(1, sizeof(*df));
 		struct dpi_work *w = df ? new_work(d) : NULL;
 		if (!w) {
 			free(df);
-			return;		/* out of memory: try with the next packet */
+			return 0;		/* out of memory: try with the next packet */
 		}
 		df->owner = -1;
 		df->work = w;
@@ -779,19 +783,20 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		if (f->dpi == DPI_NONE) {
 			free_work(d, w);
 			free(df);
-			return;
+			return 0;
 		}
 	}
 	df = d->arena[f->dpi];
 	struct dpi_work *w = df->work;
 	if (!w)
-		return;		/* decided */
+		return 0;		/* decided */
 
 	const int from_client = (dir == DIR_FWD) == !(f->flags & FLOW_DST_INITIATED);
 	const unsigned side = side_bit(from_client);
 	int grew = 0, in_place = 0;
 	struct stream *s = &w->dir[dir];
 	const uint16_t len_before = s->len;
+	size_t kept = 0;	/* of a segment whose tail found no room */
 	if (transport == NL_TCP) {
 		uint32_t seq = p->seq + ((p->tcp_flags & TCP_SYN) ? 1 : 0);
 		/* Streams are kept only while a stream-mode dissector is a
@@ -801,6 +806,9 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM) &&
 			    !(w->slot[list[k]].ignored & side)) {
 				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len, p);
+				if (grew > 0 && (int32_t)(s->next_seq - seq) > 0 &&
+				    (int32_t)(seq + (uint32_t)p->payload_len - s->next_seq) > 0)
+					kept = s->next_seq - seq;
 				break;
 			}
 		/* Over the memory cap, a direction's first segment is still
@@ -827,7 +835,7 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			}
 			if (!w->candidates) {
 				decide(d, f);
-				return;
+				return 0;
 			}
 		}
 	}
@@ -933,12 +941,34 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 			}
 			if (!w->candidates) {
 				decide(d, f);
-				return;
+				return 0;
 			}
 		}
 	}
 	if (grew > 0)
 		stream_release(d, w, dir, side, in_place, p->payload_len);
+	return kept && s->len < NL_MAX_STREAM ? kept : 0;
+}
+
+/* A segment longer than the room its stream had (a 64 KiB segment of a
+ * capture taken before the NIC split it, a request line over 16 KiB) is
+ * offered on from where the stream stopped, once the dissectors consumed
+ * what they read, instead of leaving a hole no retransmission will fill.
+ * At most 4 more passes: a 64 KiB segment in 16 KiB rooms. */
+void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
+{
+	size_t kept = offer_once(d, f, p, dir);
+	if (!kept)
+		return;
+	struct packet rest = *p;
+	for (int pass = 0; kept && kept < rest.payload_len && pass < 4; pass++) {
+		rest.seq += ((rest.tcp_flags & TCP_SYN) ? 1 : 0) + (uint32_t)kept;
+		rest.tcp_flags &= (uint8_t)~TCP_SYN;
+		rest.payload += kept;
+		rest.payload_len -= kept;
+		rest.l4_payload_len = rest.l4_payload_len > kept ? rest.l4_payload_len - (uint32_t)kept : 0;
+		kept = offer_once(d, f, &rest, dir);
+	}
 }
 
 void dpi_finish(struct dpi *d, struct flow *f)

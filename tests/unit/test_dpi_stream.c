@@ -345,6 +345,68 @@ static void stream_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32
 	dpi_offer(d, f, &p, DIR_FWD);
 }
 
+/* One segment longer than a stream's room (a 64 KiB segment captured
+ * before the NIC split it): the head fills the stream, and once the reader
+ * consumed it the rest follows, in order, from the same packet; at most 4
+ * passes more. A reader that consumes nothing gets the head only. */
+static void one_big_segment(struct dpi *d, struct flow *f, uint32_t len)
+{
+	static uint8_t big[100000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)i;
+	ck_assert_uint_le(len, sizeof(big));
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.proto = L4_TCP;
+	p.sport = 40000;
+	p.dport = 7;
+	p.tcp_flags = TCP_ACK;
+	p.seq = 1000;
+	p.payload = big;
+	p.payload_len = len;
+	p.l4_payload_len = len;
+	dpi_offer(d, f, &p, DIR_FWD);
+}
+
+START_TEST(test_segment_over_room_offered_on)
+{
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	one_big_segment(&d, &f, 40000);
+	ck_assert_uint_eq(calls[0], 3);
+	ck_assert_uint_eq(seen_off[0], 2 * NL_MAX_STREAM);
+	ck_assert_uint_eq(seen_len[0], 40000 - 2 * NL_MAX_STREAM);
+	ck_assert_int_eq(misplaced, 0);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	stream_bytes_at(&d, &f, 40000, 100, 0);	/* the next segment */
+	ck_assert_uint_eq(calls[0], 4);
+	ck_assert_uint_eq(seen_off[0], 40000);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+
+	take_dpi(&d, 1, 0);	/* consumes nothing: no room made, the head only */
+	memset(&f, 0, sizeof(f));
+	one_big_segment(&d, &f, 40000);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(seen_len[0], NL_MAX_STREAM);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+
+	take_dpi(&d, 1, 0);	/* bounded: five rooms of one packet */
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	one_big_segment(&d, &f, 100000);
+	ck_assert_uint_eq(calls[0], 5);
+	ck_assert_uint_eq(seen_off[0], 4 * NL_MAX_STREAM);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+}
+END_TEST
+
 /* ---- what a payload says of its packet (ABI 1.3) --------------------------- */
 
 START_TEST(test_payload_ip_version_and_wire_len)
@@ -789,6 +851,7 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_payload_ip_version_and_wire_len);
 	tcase_add_test(tc, test_reordered_segment_held);
 	tcase_add_test(tc, test_reordered_with_consume);
+	tcase_add_test(tc, test_segment_over_room_offered_on);
 	tcase_add_test(tc, test_held_run_apart_let_go);
 	tcase_add_test(tc, test_first_data_after_syn_late);
 	tcase_add_test(tc, test_ignored_side_not_offered);
