@@ -71,6 +71,8 @@ static const struct nl_field http_fields[F_COUNT] = {
 #define HS_RESP_DONE 0x08	/* the first final status line is read */
 #define HS_HOST 0x10		/* a Host header was read */
 #define HS_UA 0x20		/* a User-Agent header was read */
+#define HS_LONG_LINE 0x40	/* in a request line longer than the stream kept:
+				 * req_off moves on until its end */
 
 struct http_state {
 	uint32_t req_off;	/* client stream bytes read: request line + whole header
@@ -351,6 +353,70 @@ static void header_line(const struct nl_host_api *api, struct nl_flow *flow, str
 		set_str_from(api, flow, (uint16_t)field, &line, vlen);
 }
 
+/*
+ * A request line longer than the stream the host keeps (a query string of
+ * 20 KiB, which a server answers with 414): what get_request_line() has
+ * read of it when the stream is full is a valid method and the start of a
+ * clean target, so the flow is HTTP; the path keeps the target's first
+ * NL_MAX_STR bytes. The rest of the line is passed over as it comes
+ * (consume() drops it; skip_long_line()), and the headers are read after
+ * it as usual. A host without consume() keeps offering the same first
+ * bytes: there the request ends at the line.
+ */
+static enum scan long_request_line(const struct nl_host_api *api, struct nl_flow *flow,
+				   struct http_state *st, struct nl_reader r, uint64_t base)
+{
+	size_t method = N_METHODS, toff = 0, tlen = 0, left = nl_reader_left(&r);
+	uint8_t minor = '1', c = ' ';
+	struct nl_reader t = r;
+	if (get_request_line(&t, &method, &toff, &tlen, &minor) != SCAN_MORE || method >= N_METHODS ||
+	    toff >= left || nl_peek_u8(&r, toff, &c) < 0 || c == ' ')
+		return SCAN_BAD;
+	st->flags |= HS_REQ_LINE | HS_MINE;
+	st->flags |= NL_HOST_HAS(api, consume) ? HS_LONG_LINE : HS_REQ_DONE;
+	st->req_off = (uint32_t)(base + left);
+	api->set_str(flow, F_METHOD, http_methods[method].s, http_methods[method].len);
+	t = r;
+	nl_reader_seek(&t, toff);
+	set_str_from(api, flow, F_PATH, &t, left - toff);
+	return SCAN_MORE;
+}
+
+/* Passes over the rest of a long request line at r (HS_LONG_LINE): SCAN_OK
+ * with r past its end, whose last word gives the version; else SCAN_MORE,
+ * all of r passed over but its last 10 bytes (" HTTP/1.1\r", read with the
+ * LF that ends the line). */
+static enum scan skip_long_line(const struct nl_host_api *api, struct nl_flow *flow,
+				struct http_state *st, struct nl_reader *r, uint64_t base)
+{
+	static const size_t vlen = sizeof(" HTTP/1.1") - 1;
+	size_t left = nl_reader_left(r), lf = 0;
+	uint8_t c = 0;
+	while (lf < left && nl_peek_u8(r, lf, &c) == 0 && c != '\n')
+		lf++;
+	if (lf == left) {	/* all but what may be the version and a CR */
+		if (left > vlen + 1)
+			nl_reader_skip(r, left - (vlen + 1));
+		st->req_off = (uint32_t)(base + nl_reader_offset(r));
+		return SCAN_MORE;
+	}
+	size_t end = lf;	/* the line's content: without CR LF */
+	if (end && nl_peek_u8(r, end - 1, &c) == 0 && c == '\r')
+		end--;
+	if (end >= vlen && nl_peek_u8(r, end - vlen, &c) == 0 && c == ' ') {
+		struct nl_reader line = *r;	/* (a sub-reader moves its parent) */
+		struct nl_reader v = nl_reader_sub(&line, end);
+		uint8_t minor;
+		nl_reader_skip(&v, end - vlen + 1);
+		if (get_version(&v, &minor) == SCAN_OK)
+			set_version(api, flow, F_VERSION, minor);
+	}
+	nl_reader_skip(r, lf + 1);
+	st->flags &= (uint8_t)~HS_LONG_LINE;
+	st->req_off = (uint32_t)(base + nl_reader_offset(r));
+	return SCAN_OK;
+}
+
 /* The client's stream: the first request line, then its header lines.
  * r starts at stream offset base. */
 static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *flow,
@@ -372,6 +438,8 @@ static enum scan client_stream(const struct nl_host_api *api, struct nl_flow *fl
 	} else if (st->req_off < base || nl_reader_seek(&r, st->req_off - base) < 0) {
 		return SCAN_MORE;	/* shorter than before: not per contract; wait */
 	}
+	if ((st->flags & HS_LONG_LINE) && skip_long_line(api, flow, st, &r, base) != SCAN_OK)
+		return SCAN_MORE;
 
 	for (;;) {
 		size_t content = 0, total = 0;
@@ -518,8 +586,8 @@ static enum nl_verdict http_dissect(const struct nl_host_api *api, struct nl_flo
 		 * complete by then never will be. */
 		if (s == SCAN_MORE && nl_reader_left(&data) >= NL_MAX_STREAM) {
 			if (!(st->flags & HS_REQ_LINE))
-				s = SCAN_BAD;
-			else
+				s = long_request_line(api, flow, st, data, p->stream_offset);
+			else if (!(st->flags & HS_LONG_LINE))	/* (which consumes as it goes) */
 				st->flags |= HS_REQ_DONE;
 		}
 	} else if (!p->from_client && !(st->flags & HS_RESP_DONE)) {

@@ -724,7 +724,8 @@ START_TEST(test_10k_header_lines)
 END_TEST
 
 /* The stream is kept up to NL_MAX_STREAM bytes: a head longer than that
- * ends the request side; a request line longer than that is not HTTP. */
+ * ends the request side; a request line longer than that is HTTP, its
+ * path the target's start (a 1.0 host cannot follow it further). */
 START_TEST(test_stream_full)
 {
 	char *b = malloc(NL_MAX_STREAM);
@@ -743,10 +744,68 @@ START_TEST(test_stream_full)
 	memset(b + 5, 'a', NL_MAX_STREAM - 5);
 	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, b, NL_MAX_STREAM - 1), NL_NEED_MORE);
+	ck_assert_int_eq(feed(&ff, 1, b, NL_MAX_STREAM), NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "http.method"), "GET");
+	ck_assert_uint_eq(strlen(fh_str(&ff, "http.path")), NL_MAX_STR);
+	ck_assert_int_eq(strncmp(fh_str(&ff, "http.path"), "/aaaa", 5), 0);
+	ck_assert_int_eq(feed(&ff, 1, b, NL_MAX_STREAM), NL_NEED_MORE);	/* the same bytes again */
+	ck_assert_int_eq(feed_s(&ff, 0, "HTTP/1.1 414 URI Too Long\r\n\r\n"), NL_DONE);
+	ck_assert_uint_eq(fh_u64(&ff, "http.status", NULL), 414);
+	ck_assert_ptr_null(fh_str(&ff, "http.host"));
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+
+	/* Not a clean target: control bytes, or nothing but spaces. */
+	memcpy(b, "GET /", 5);
+	b[100] = 0x01;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed(&ff, 1, b, NL_MAX_STREAM), NL_NOT_MINE);
+	ck_assert(no_fields(&ff));
+	fh_close(&ff);
+	memset(b + 4, ' ', NL_MAX_STREAM - 4);
+	fh_open(&ff, D());
 	ck_assert_int_eq(feed(&ff, 1, b, NL_MAX_STREAM), NL_NOT_MINE);
 	ck_assert(no_fields(&ff));
 	fh_close(&ff);
 	free(b);
+}
+END_TEST
+
+/* The same long request line through a host that drops what is consumed:
+ * the line is passed over, the headers after it read, the version taken
+ * from its last word, and nothing held for long; in any segment size. */
+START_TEST(test_long_request_line_followed)
+{
+	const size_t target = 3 * NL_MAX_STREAM;
+	static const char tail[] = " HTTP/1.0\r\nHost: long.example\r\nUser-Agent: lt/1\r\n\r\n";
+	size_t n = 4 + target + strlen(tail);
+	char *req = malloc(n);
+	memcpy(req, "GET /", 5);
+	for (size_t i = 5; i < 4 + target; i++)
+		req[i] = (char)('a' + i % 26);
+	memcpy(req + 4 + target, tail, strlen(tail));
+	static const size_t segs[] = { 1, 7, 1448, NL_MAX_STREAM };
+	for (size_t k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
+		struct fh_flow ff;
+		fh_open(&ff, D());
+		enum nl_verdict v = NL_NEED_MORE;
+		for (size_t off = 0; off < n && v == NL_NEED_MORE; off += segs[k])
+			v = fh_stream_feed(&ff, 1, PORT_C, PORT_S, req + off, off + segs[k] > n ? n - off : segs[k]);
+		ck_assert_int_eq(v, NL_NEED_MORE);
+		ck_assert_str_eq(fh_str(&ff, "http.method"), "GET");
+		ck_assert_int_eq(strncmp(fh_str(&ff, "http.path"), "/fghij", 6), 0);
+		ck_assert_str_eq(fh_str(&ff, "http.host"), "long.example");
+		ck_assert_str_eq(fh_str(&ff, "http.user_agent"), "lt/1");
+		ck_assert_str_eq(fh_str(&ff, "http.version"), "HTTP/1.0");
+		ck_assert_uint_le(ff.dir[1].held_max, NL_MAX_STREAM);
+		ck_assert_uint_eq(ff.dir[1].len, 0);
+		static const char resp[] = "HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n";
+		ck_assert_int_eq(fh_stream_feed(&ff, 0, PORT_S, PORT_C, resp, strlen(resp)), NL_DONE);
+		ck_assert_uint_eq(fh_u64(&ff, "http.status", NULL), 414);
+		ck_assert_int_eq(ff.f.errors, 0);
+		fh_close(&ff);
+	}
+	free(req);
 }
 END_TEST
 
@@ -911,6 +970,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_bad_headers);
 	tcase_add_test(tc, test_10k_header_lines);
 	tcase_add_test(tc, test_stream_full);
+	tcase_add_test(tc, test_long_request_line_followed);
 	tcase_add_test(tc, test_not_mine_tls);
 	tcase_add_test(tc, test_not_mine_ssh);
 	tcase_add_test(tc, test_not_mine_random);
