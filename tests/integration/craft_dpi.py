@@ -16,6 +16,7 @@ each version's salt and labels.
                   and a length prefix split; big DNS answers in IP fragments
                   sent first fragment last (v4, v6 shuffled); mDNS and
                   LLMNR; HTTP pipelining, a request's segments reordered,
+                  a 20 KB request line (in one segment, and in 1448-byte ones),
                   a request split mid-line, one sent a byte a segment,
                   HTTP/1.0 lower-case headers,
                   WebDAV, DeltaV and Outlook Anywhere methods
@@ -344,6 +345,18 @@ def misc():
     f.emit(False, "A", b"")
     f.send(False, b"HTTP/1.1 204 No Content\r\n\r\n")
     f.close()
+    # a request line of 20 KB, over the 16 KiB stream netlens keeps: in one
+    # segment (captured before the NIC split it) and in 1448-byte ones
+    long_req = (b"GET /search?q=" + b"x" * 20000 + b" HTTP/1.1\r\nHost: long.example\r\n"
+                b"User-Agent: long/1\r\n\r\n")
+    for cport, sport, seg in ((43020, 80, len(long_req)), (43021, 8081, 1448)):
+        f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", cport, sport)
+        for off in range(0, len(long_req), seg):
+            f.emit(True, "PA", long_req[off:off + seg])
+            f.cseq += len(long_req[off:off + seg])
+        f.emit(False, "A", b"")
+        f.send(False, b"HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n")
+        f.close()
     for i, m in enumerate((b"PROPFIND", b"VERSION-CONTROL", b"RPC_IN_DATA")):  # extension methods
         f = TcpFlow(pk, "10.6.0.1", "10.6.0.2", 43010 + i, 80)
         f.send(True, m + b" /dav/x HTTP/1.1\r\nHost: dav.example\r\n\r\n")
