@@ -327,67 +327,55 @@ static enum scan banner_phase(const struct nl_host_api *api, struct nl_flow *flo
 	}
 }
 
-/* The next name of a comma-separated name-list; 0 at its end. An empty
- * name (",,") is passed over. */
-static int next_name(struct nl_reader *l, struct nl_reader *name)
+/* A name-list's bytes (RFC 4251 §5), taken from the reader as one checked
+ * span: a KEXINIT's lists are its bulk, a kilobyte or two a side, so they
+ * are walked as bytes, not a reader call a byte. */
+struct names {
+	const uint8_t *b;
+	size_t left;
+};
+
+static struct names names_of(struct nl_reader l)
 {
-	while (nl_reader_left(l) > 0) {
-		size_t left = nl_reader_left(l);
-		struct nl_reader rest = *l;
-		const uint8_t *b = nl_get_span(&rest, left);
-		const uint8_t *comma = b ? memchr(b, ',', left) : NULL;
-		size_t n = comma ? (size_t)(comma - b) : left;
-		*name = nl_reader_sub(l, n);
-		nl_reader_skip(l, 1);	/* the comma, if any */
+	size_t n = nl_reader_left(&l);
+	const uint8_t *b = nl_get_span(&l, n);
+	return (struct names){ b, b ? n : 0 };
+}
+
+/* The next name of a comma-separated name-list (*name, *len); 0 at its
+ * end. An empty name (",,") is passed over. */
+static int next_name(struct names *l, const uint8_t **name, size_t *len)
+{
+	while (l->left) {
+		const uint8_t *comma = memchr(l->b, ',', l->left);
+		size_t n = comma ? (size_t)(comma - l->b) : l->left;
+		*name = l->b;
+		*len = n;
+		l->b += n + (comma != NULL);
+		l->left -= n + (comma != NULL);
 		if (n)
 			return 1;
 	}
 	return 0;
 }
 
-/* Whether the comma-separated name-list at r (uint32 length, names;
- * RFC 4251 §5) holds the name "none"; r moves past it. -1: malformed.
- * With look 0 the names are not read (0: a list whose answer is unused). */
-static int list_has_none(struct nl_reader *r, int look)
+/* A 32-bit hash of a name: the first KEXINIT's lists are kept as these.
+ * Eight bytes a step (names are 10-40 bytes); only compared within this
+ * process, so the byte order of the load does not matter. */
+static uint32_t name_hash(const uint8_t *b, size_t n)
 {
-	uint32_t len = nl_get_be32(r);
-	if (!nl_reader_ok(r) || len > nl_reader_left(r))
-		return -1;
-	struct nl_reader l = nl_reader_sub(r, len), name;
-	if (!look)
-		return 0;
-	while (next_name(&l, &name))
-		if (bytes_are(&name, nl_reader_left(&name), "none"))
-			return 1;
-	return 0;
-}
-
-/* From a KEXINIT's payload (after the message number): whether this side
- * offers cipher and MAC "none" in each direction (RFC 4253 §7.1: cookie,
- * then kex, host key, cipher c2s, s2c, MAC c2s, s2c, ... name-lists).
- * A list that does not parse offers nothing. */
-static uint8_t kexinit_none(struct nl_reader pl)
-{
-	int has[6];
-	nl_reader_skip(&pl, 16);	/* cookie */
-	/* The kex and host key lists (the longest) only need to be whole. */
-	for (int i = 0; i < 6; i++)
-		if ((has[i] = list_has_none(&pl, i >= 2)) < 0)
-			return 0;
-	return (uint8_t)((has[2] && has[4] ? SD_NONE_C2S : 0) | (has[3] && has[5] ? SD_NONE_S2C : 0));
-}
-
-/* FNV-1a of a name: the first KEXINIT's lists are kept as these. (The
- * lists are a KEXINIT's bulk, a kilobyte or two a side: read as checked
- * spans, not a byte a call.) */
-static uint32_t name_hash(struct nl_reader n)
-{
-	size_t len = nl_reader_left(&n);
-	const uint8_t *b = nl_get_span(&n, len);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; b && i < len; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+	for (; n >= 8; b += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+	}
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)b[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* Where h is in v[0..n), or -1. */
@@ -426,42 +414,44 @@ static void negotiate(const struct nl_host_api *api, struct nl_flow *flow, const
 	const struct ssh_kexinit *kept = &st->kex[!client], *mine = &st->kex[client];
 	int aead[2] = { 0, 0 };	/* c2s, s2c */
 	for (int i = 0; i < KL_COUNT; i++) {
-		struct nl_reader l = lists[i], name, chosen = nl_reader_make(NULL, 0);
-		int found = 0;
+		struct names l = names_of(lists[i]);
+		const uint8_t *name = NULL, *chosen = NULL;
+		size_t len = 0, chosen_len = 0;
 		if (client) {
 			/* the client's names in their order, against the server's hashes */
-			while (!found && next_name(&l, &name)) {
-				if (hash_at(kept->name[i], kept->n[i], name_hash(name)) >= 0)
-					found = 1, chosen = name;
+			while (!chosen && next_name(&l, &name, &len)) {
+				if (hash_at(kept->name[i], kept->n[i], name_hash(name, len)) >= 0)
+					chosen = name, chosen_len = len;
 				else if (kept->over & (1u << i))
 					break;	/* it may be in the server's names not kept */
 			}
 		} else {
 			/* the client's hashes in their order, against the server's:
 			 * its names just kept (hashed once), then any past them */
-			for (unsigned k = 0; k < kept->n[i] && !found; k++) {
+			for (unsigned k = 0; k < kept->n[i] && !chosen; k++) {
 				int at = hash_at(mine->name[i], mine->n[i], kept->name[i][k]);
-				l = lists[i];
+				l = names_of(lists[i]);
 				if (at >= 0) {
 					for (int j = 0; j <= at; j++)
-						next_name(&l, &name);
-					found = 1, chosen = name;
+						next_name(&l, &name, &len);
+					chosen = name, chosen_len = len;
 				} else if (mine->over & (1u << i)) {
 					for (unsigned j = 0; j < mine->n[i]; j++)
-						next_name(&l, &name);
-					while (!found && next_name(&l, &name))
-						if (name_hash(name) == kept->name[i][k])
-							found = 1, chosen = name;
+						next_name(&l, &name, &len);
+					while (!chosen && next_name(&l, &name, &len))
+						if (name_hash(name, len) == kept->name[i][k])
+							chosen = name, chosen_len = len;
 				}
 			}
 		}
-		if (!found)
+		if (!chosen)
 			continue;
+		struct nl_reader c = nl_reader_make(chosen, chosen_len);
 		if (i == KL_CIPHER_C2S || i == KL_CIPHER_S2C)
-			aead[i - KL_CIPHER_C2S] = is_aead(chosen);
+			aead[i - KL_CIPHER_C2S] = is_aead(c);
 		if ((i == KL_MAC_C2S || i == KL_MAC_S2C) && aead[i - KL_MAC_C2S])
 			continue;
-		set_str_from(api, flow, field[i], &chosen, nl_reader_left(&chosen));
+		set_str_from(api, flow, field[i], &c, chosen_len);
 	}
 }
 
@@ -524,44 +514,67 @@ static void hassh(const struct nl_host_api *api, struct nl_flow *flow, int clien
 }
 #endif
 
-/* A side's first KEXINIT (its payload after the message number): its
- * HASSH, its lists kept, and once both sides' are known the algorithms
- * agreed. Anything that does not parse is passed over. */
-static void kexinit_read(const struct nl_host_api *api, struct nl_flow *flow, struct ssh_state *st,
-			 int client, struct nl_reader pl)
+/*
+ * A KEXINIT (its payload after the message number; RFC 4253 §7.1: cookie,
+ * then kex, host key, cipher c2s, s2c, MAC c2s, s2c, compression c2s,
+ * s2c, language c2s, s2c name-lists). Returns whether this side offers
+ * cipher and MAC "none" in each direction (SD_NONE_*; lists that do not
+ * parse offer nothing). A side's first one also gives its HASSH, its
+ * lists kept, and once both sides' are known the algorithms agreed; one
+ * that does not parse whole is passed over. Each list is walked once.
+ */
+static uint8_t kexinit_read(const struct nl_host_api *api, struct nl_flow *flow, struct ssh_state *st,
+			    int client, struct nl_reader pl)
 {
 	struct ssh_kexinit *k = &st->kex[client];
 	struct nl_reader lists[KL_ALL];
-	if (k->seen)
-		return;		/* a re-key's KEXINIT is encrypted anyway */
+	int parsed = 0;
 	nl_reader_skip(&pl, 16);	/* cookie */
-	for (int i = 0; i < KL_ALL; i++) {
+	for (; parsed < KL_ALL; parsed++) {
 		uint32_t len = nl_get_be32(&pl);
 		if (!nl_reader_ok(&pl) || len > nl_reader_left(&pl))
-			return;
-		lists[i] = nl_reader_sub(&pl, len);
+			break;
+		lists[parsed] = nl_reader_sub(&pl, len);
 	}
-	k->seen = 1;
-	/* The first KEXINIT's names are kept for the second to be matched
-	 * against; the server's too when it is the second (the client's
-	 * hashes are then looked up in it). A client's second one is matched
-	 * name by name, usually its first. */
-	int keep = !st->kex[!client].seen || !client;
-	for (int i = 0; i < KL_COUNT && keep; i++) {
-		struct nl_reader l = lists[i], name;
-		while (next_name(&l, &name)) {
-			if (k->n[i] == SSH_KEX_NAMES) {
+	if (parsed < KL_COUNT)
+		return 0;
+	/* A re-key's KEXINIT is encrypted anyway: only the first is read.
+	 * Its names are kept for the other side's to be matched against; the
+	 * server's too when it is the second (the client's hashes are then
+	 * looked up in it). A client's second one is matched name by name,
+	 * usually its first. */
+	const int read = !k->seen && parsed == KL_ALL;
+	const int keep = read && (!st->kex[!client].seen || !client);
+	int none[KL_COUNT] = { 0 };
+	for (int i = keep ? 0 : KL_CIPHER_C2S; i < KL_COUNT; i++) {
+		struct names l = names_of(lists[i]);
+		const uint8_t *name;
+		size_t len;
+		int hashing = keep;
+		while (next_name(&l, &name, &len)) {
+			if (i >= KL_CIPHER_C2S && len == 4 && !memcmp(name, "none", 4))
+				none[i] = 1;
+			if (hashing && k->n[i] == SSH_KEX_NAMES) {
 				k->over |= (uint8_t)(1u << i);
-				break;
+				hashing = 0;
 			}
-			k->name[i][k->n[i]++] = name_hash(name);
+			if (hashing)
+				k->name[i][k->n[i]++] = name_hash(name, len);
+			else if (i < KL_CIPHER_C2S || none[i])
+				break;	/* nothing more to learn from this list */
 		}
 	}
+	const uint8_t offers_none = (uint8_t)((none[KL_CIPHER_C2S] && none[KL_MAC_C2S] ? SD_NONE_C2S : 0) |
+					      (none[KL_CIPHER_S2C] && none[KL_MAC_S2C] ? SD_NONE_S2C : 0));
+	if (!read)
+		return offers_none;
+	k->seen = 1;
 #ifdef SSH_WITH_LIBCRYPTO
 	hassh(api, flow, client, lists);
 #endif
 	if (st->kex[!client].seen)
 		negotiate(api, flow, st, client, lists);
+	return offers_none;
 }
 
 /* Clear-text binary packets, up to NEWKEYS. */
@@ -593,8 +606,7 @@ static enum scan packet_phase(const struct nl_host_api *api, struct nl_flow *flo
 			struct nl_reader pl = nl_reader_rest(r);
 			nl_reader_skip(&pl, 6);
 			pl = nl_reader_sub(&pl, plen - pad - 2);
-			d->flags |= kexinit_none(pl);
-			kexinit_read(api, flow, st, client, pl);
+			d->flags |= kexinit_read(api, flow, st, client, pl);
 		}
 		nl_reader_skip(r, (size_t)plen + 4);
 		d->off = (uint32_t)nl_reader_offset(r);

@@ -620,6 +620,36 @@ START_TEST(test_none_cipher_states)
 }
 END_TEST
 
+/* "none" after the 24 names of a list kept as hashes is still seen, the
+ * KEXINIT that is kept coming first or second: the lists are walked past
+ * the names kept. */
+START_TEST(test_none_past_names_kept)
+{
+	char enc[512], mac[512];
+	long_list(enc, 30, "none");
+	long_list(mac, 30, "none");
+	for (int server_first = 0; server_first < 2; server_first++) {
+		uint8_t c[2048], s[2048];
+		size_t cn = kex_side(c, OPENSSH_C, enc, mac, 30);
+		size_t sn = kex_side(s, DROPBEAR_S, enc, mac, 31);
+		struct fh_flow ff;
+		fh_open(&ff, D());
+		for (int k = 0; k < 2; k++) {
+			if (k == server_first)
+				ck_assert_int_eq(feed(&ff, 1, c, cn), NL_NEED_MORE);
+			else
+				ck_assert_int_eq(feed(&ff, 0, s, sn), NL_NEED_MORE);
+		}
+		cn += pkt(c + cn, 5, 20);	/* SERVICE_REQUEST, in the clear */
+		ck_assert_int_eq(feed(&ff, 1, c, cn), NL_NEED_MORE);
+		ck_assert_msg(!strcmp(ff.f.state, "SSH_AUTHENTICATION"), "server first %d: %s",
+			      server_first, ff.f.state);
+		ck_assert_int_eq(ff.f.errors, 0);
+		fh_close(&ff);
+	}
+}
+END_TEST
+
 /* "none" offered by both but not chosen: the first packet past NEWKEYS
  * does not frame as a clear one, and the session counts as established;
  * offered by one side only: established at NEWKEYS, as with any cipher. */
@@ -1019,6 +1049,7 @@ static Suite *ssh_suite(void)
 	tcase_add_test(tc, test_server_pre_lines);
 	tcase_add_test(tc, test_key_exchange);
 	tcase_add_test(tc, test_none_cipher_states);
+	tcase_add_test(tc, test_none_past_names_kept);
 	tcase_add_test(tc, test_none_offered_not_used);
 	tcase_add_test(tc, test_packet_cap);
 	tcase_add_test(tc, test_split_every_byte);
