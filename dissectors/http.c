@@ -39,6 +39,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <netlens/dissector.h>
 
@@ -270,29 +271,54 @@ static enum scan get_request_line(struct nl_reader *r, size_t *method, size_t *t
 	return SCAN_BAD;	/* no version before the line's end */
 }
 
+/* Whether the n bytes at b are all field text (is_text). */
+static int bytes_text(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_text(b[i]))
+			return 0;
+	return 1;
+}
+
+/* The same, eight bytes a step: only a word that holds a byte below 0x20
+ * (TAB is one) or DEL is looked at a byte at a time. (Header lines are
+ * most of a request's bytes; "some byte below n" and "some byte zero"
+ * are the exact word tests of the bit-twiddling folklore.) */
+static int all_text(const uint8_t *b, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		const uint64_t control = (w - ones * 0x20) & ~w & highs;
+		const uint64_t x = w ^ (ones * 0x7f);
+		const uint64_t del = (x - ones) & ~x & highs;
+		if ((control | del) && !bytes_text(b + i, 8))
+			return 0;
+	}
+	return bytes_text(b + i, n - i);
+}
+
 /*
  * The extent of the header line at r (without moving r): *content is its
  * length before CRLF/LF, *total with it; *damaged is set when a byte
- * before them is not field text (a control byte, NUL, a bare CR).
+ * before them is not field text (a control byte, NUL, a bare CR). The
+ * bytes are one checked span: memchr finds the LF.
  */
 static enum scan scan_line(const struct nl_reader *r, size_t *content, size_t *total, int *damaged)
 {
-	size_t left = nl_reader_left(r), bad = 0;	/* bytes that are not text */
-	uint8_t prev = 0;
-	for (size_t i = 0; i < left; i++) {
-		uint8_t c = 0;
-		nl_peek_u8(r, i, &c);
-		if (c == '\n') {
-			const int crlf = prev == '\r';
-			*content = i - (size_t)crlf;
-			*total = i + 1;
-			*damaged = bad > (size_t)crlf;	/* the CR of CRLF was counted */
-			return SCAN_OK;
-		}
-		bad += !is_text(c);
-		prev = c;
-	}
-	return SCAN_MORE;
+	struct nl_reader rest = *r;
+	const size_t left = nl_reader_left(r);
+	const uint8_t *b = left ? nl_get_span(&rest, left) : NULL;
+	const uint8_t *lf = b ? memchr(b, '\n', left) : NULL;
+	if (!lf)
+		return SCAN_MORE;
+	const size_t i = (size_t)(lf - b);
+	*content = i - (size_t)(i && b[i - 1] == '\r');
+	*total = i + 1;
+	*damaged = !all_text(b, *content);
+	return SCAN_OK;
 }
 
 /* True when the field name in line (n bytes) is lname, without case. */

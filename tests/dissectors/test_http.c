@@ -687,6 +687,33 @@ START_TEST(test_bad_headers)
 }
 END_TEST
 
+/* A header line is damaged by a byte that is not field text wherever it
+ * stands: at each place of a 30-byte value (the line is checked eight
+ * bytes a step, the tail a byte at a time), with a byte of text beside it
+ * in the same word. TAB, SP, '~' and obs-text are text. */
+START_TEST(test_damaged_byte_every_place)
+{
+	static const uint8_t bad[] = { 0x00, 0x01, 0x08, 0x0b, 0x1f, 0x7f, '\r' };
+	static const uint8_t good[] = { '\t', ' ', '~', 0x80, 0xff };
+	for (size_t place = 0; place < 30; place++) {
+		for (size_t k = 0; k < sizeof(bad) + sizeof(good); k++) {
+			const int is_bad = k < sizeof(bad);
+			char req[128];
+			int n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: ");
+			memset(req + n, 'a', 30);
+			req[n + (int)place] = (char)(is_bad ? bad[k] : good[k - sizeof(bad)]);
+			memcpy(req + n + 30, "x\r\n\r\n", 5);
+			struct fh_flow ff;
+			fh_open(&ff, D());
+			ck_assert_int_eq(feed(&ff, 1, req, (size_t)n + 35), NL_NEED_MORE);
+			ck_assert_str_eq(fh_str(&ff, "http.host"), "h");
+			ck_assert_msg(set(&ff, "http.user_agent") == !is_bad, "place %zu, byte %zu", place, k);
+			fh_close(&ff);
+		}
+	}
+}
+END_TEST
+
 /* Header lines without end: read up to the cap, the answer still read,
  * even past the stream size. */
 START_TEST(test_10k_header_lines)
@@ -968,6 +995,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_lenient_request_lines);
 	tcase_add_test(tc, test_extension_methods);
 	tcase_add_test(tc, test_bad_headers);
+	tcase_add_test(tc, test_damaged_byte_every_place);
 	tcase_add_test(tc, test_10k_header_lines);
 	tcase_add_test(tc, test_stream_full);
 	tcase_add_test(tc, test_long_request_line_followed);
