@@ -405,17 +405,67 @@ int dpi_init(struct dpi *d)
 	return 0;
 }
 
-static int hinted(const struct nl_dissector *x, uint16_t a, uint16_t b)
+static int hint_cmp(const void *a, const void *b)
 {
-	for (uint16_t i = 0; i < x->n_port_hints; i++)
-		if (x->port_hints[i] == a || x->port_hints[i] == b)
-			return 1;
-	return 0;
+	const struct dpi_port_hint *x = a, *y = b;
+	return (x->port > y->port) - (x->port < y->port);
+}
+
+static inline unsigned hint_bit(uint16_t port) { return (port ^ port >> 8) & 255u; }
+
+/* The table of port hints: every enabled dissector's, sorted, one entry a
+ * port. Out of memory it stays empty: nobody is hinted, all are still asked. */
+static void build_hints(struct dpi *d)
+{
+	free(d->hints);
+	d->hints = NULL;
+	d->n_hints = 0;
+	memset(d->hint_filter, 0, sizeof(d->hint_filter));
+	size_t total = 0;
+	for (unsigned i = 0; i < d->set.n; i++)
+		if (!d->set.v[i].disabled)
+			total += d->set.v[i].d.n_port_hints;
+	if (!total || !(d->hints = malloc(total * sizeof(*d->hints))))
+		return;
+	for (unsigned i = 0; i < d->set.n; i++) {
+		const struct nl_dissector *x = &d->set.v[i].d;
+		if (d->set.v[i].disabled)
+			continue;
+		for (uint16_t k = 0; k < x->n_port_hints; k++)
+			d->hints[d->n_hints++] = (struct dpi_port_hint){ x->port_hints[k], 1u << i };
+	}
+	qsort(d->hints, d->n_hints, sizeof(*d->hints), hint_cmp);
+	unsigned n = 0;
+	for (unsigned k = 0; k < d->n_hints; k++) {
+		if (n && d->hints[n - 1].port == d->hints[k].port)
+			d->hints[n - 1].set |= d->hints[k].set;
+		else
+			d->hints[n++] = d->hints[k];
+	}
+	d->n_hints = n;
+	for (unsigned k = 0; k < n; k++)
+		d->hint_filter[hint_bit(d->hints[k].port) >> 6] |= 1ull << (hint_bit(d->hints[k].port) & 63);
+}
+
+/* The dissectors whose hints name this port (bitmask over set). */
+static uint32_t hinted_at(const struct dpi *d, uint16_t port)
+{
+	if (!(d->hint_filter[hint_bit(port) >> 6] >> (hint_bit(port) & 63) & 1u))
+		return 0;
+	unsigned lo = 0, hi = d->n_hints;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (d->hints[mid].port < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n_hints && d->hints[lo].port == port ? d->hints[lo].set : 0;
 }
 
 void dpi_ready(struct dpi *d)
 {
-	d->n_tcp = d->n_udp = 0;
+	d->tcp_set = d->udp_set = d->stream_set = 0;
 	uint32_t most = 0;
 	for (unsigned i = 0; i < d->set.n; i++)
 		if (!d->set.v[i].disabled && d->set.v[i].d.state_size > most)
@@ -424,13 +474,17 @@ void dpi_ready(struct dpi *d)
 	d->scratch = most ? malloc(most) : NULL;
 	d->scratch_size = d->scratch ? most : 0;
 	for (unsigned i = 0; i < d->set.n; i++) {
+		const struct nl_dissector *x = &d->set.v[i].d;
 		if (d->set.v[i].disabled)
 			continue;
-		if (d->set.v[i].d.transports & NL_TCP)
-			d->tcp_list[d->n_tcp++] = i;
-		if (d->set.v[i].d.transports & NL_UDP)
-			d->udp_list[d->n_udp++] = i;
+		if (x->transports & NL_TCP)
+			d->tcp_set |= 1u << i;
+		if (x->transports & NL_UDP)
+			d->udp_set |= 1u << i;
+		if ((x->transports & NL_TCP) && (x->flags & NL_DESC_STREAM))
+			d->stream_set |= 1u << i;
 	}
+	build_hints(d);
 	dpi_current = d;
 }
 
@@ -750,19 +804,18 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 {
 	if (f->dpi == DPI_NOTHING || dpi_flow_decided(f) || !p->payload_len)
 		return 0;
-	const uint32_t *list;
-	unsigned n;
+	uint32_t asked;		/* the dissectors of this transport */
 	unsigned transport;
 	if (p->proto == L4_TCP) {
-		list = d->tcp_list, n = d->n_tcp, transport = NL_TCP;
+		asked = d->tcp_set, transport = NL_TCP;
 	} else if (p->proto == L4_UDP) {
-		list = d->udp_list, n = d->n_udp, transport = NL_UDP;
+		asked = d->udp_set, transport = NL_UDP;
 	} else {
 		return 0;
 	}
 	struct dpi_flow *df;
 	if (f->dpi == DPI_NONE) {
-		if (n == 0) {
+		if (!asked) {
 			f->dpi = DPI_NOTHING;
 			return 0;
 		}
@@ -774,11 +827,8 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 		}
 		df->owner = -1;
 		df->work = w;
-		for (unsigned i = 0; i < n; i++) {
-			w->candidates |= 1u << list[i];
-			if (hinted(&d->set.v[list[i]].d, p->sport, p->dport))
-				w->hinted |= 1u << list[i];
-		}
+		w->candidates = asked;
+		w->hinted = asked & (hinted_at(d, p->sport) | hinted_at(d, p->dport));
 		f->dpi = alloc_handle(d, df);
 		if (f->dpi == DPI_NONE) {
 			free_work(d, w);
@@ -801,10 +851,8 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 		uint32_t seq = p->seq + ((p->tcp_flags & TCP_SYN) ? 1 : 0);
 		/* Streams are kept only while a stream-mode dissector is a
 		 * candidate that still reads this side. */
-		for (unsigned k = 0; k < n && !grew; k++)
-			if ((w->candidates & (1u << list[k])) &&
-			    (d->set.v[list[k]].d.flags & NL_DESC_STREAM) &&
-			    !(w->slot[list[k]].ignored & side)) {
+		for (uint32_t m = w->candidates & d->stream_set; m; m &= m - 1)
+			if (!(w->slot[__builtin_ctz(m)].ignored & side)) {
 				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len, p);
 				if (grew > 0 && (int32_t)(s->next_seq - seq) > 0 &&
 				    (int32_t)(seq + (uint32_t)p->payload_len - s->next_seq) > 0)
@@ -826,9 +874,8 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 		if (grew < 0) {	/* over the memory cap: no stream dissector for this flow */
 			d->stats.stream_capped++;
 			grew = 0;
-			for (unsigned k = 0; k < n; k++)
-				if (d->set.v[list[k]].d.flags & NL_DESC_STREAM)
-					drop(d, w, list[k]);
+			for (uint32_t m = w->candidates & d->stream_set; m; m &= m - 1)
+				drop(d, w, (unsigned)__builtin_ctz(m));
 			for (int k = 0; k < 2; k++) {	/* nobody reads them any more */
 				stream_free_buf(d, &w->dir[k]);
 				memset(&w->dir[k], 0, sizeof(w->dir[k]));
@@ -858,13 +905,13 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 	/* Bytes the stream grew by (stream mode), for the budget. */
 	const size_t grown = in_place ? p->payload_len : grew > 0 ? (size_t)(s->len - len_before) : 0;
 
-	/* Port-hinted candidates first, then the rest. */
+	/* Port-hinted candidates first, then the rest; each in index order. A
+	 * dissector dropped by an earlier one's verdict is not asked. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned k = 0; k < n; k++) {
-			unsigned i = list[k];
+		for (uint32_t todo = w->candidates & (pass ? ~w->hinted : w->hinted); todo; todo &= todo - 1) {
+			const unsigned i = (unsigned)__builtin_ctz(todo);
 			const struct nl_dissector *x = &d->set.v[i].d;
-			if (!(w->candidates & (1u << i)) || ((w->hinted >> i) & 1u) == (unsigned)pass ||
-			    (w->slot[i].ignored & side))
+			if (!(w->candidates & (1u << i)) || (w->slot[i].ignored & side))
 				continue;
 			struct nl_flow call = { d, df, i, 0, NULL, 0, 0, NULL, 0, 0, 0, f };
 			if (x->flags & NL_DESC_STREAM && transport == NL_TCP) {
@@ -1167,6 +1214,9 @@ void dpi_free(struct dpi *d)
 		free(d->buf_pool[--d->n_buf_pool]);
 	free(d->scratch);
 	d->scratch = NULL;
+	free(d->hints);
+	d->hints = NULL;
+	d->n_hints = 0;
 	d->arena = NULL;
 	d->free_ids = NULL;
 	loader_unload(&d->set);

@@ -29,6 +29,13 @@
 struct dpi_flow;
 struct dpi_work;
 
+/* The dissectors whose port hints name a port: a new flow's hinted set is
+ * two look-ups, not a walk over every dissector's hints. */
+struct dpi_port_hint {
+	uint16_t port;
+	uint32_t set;			/* bitmask over dpi->set */
+};
+
 /* Work blocks of decided flows kept for new ones, and their first stream
  * buffers (twice as many): most flows are decided within a few packets, and
  * each cost an allocation and up to two buffer growths. */
@@ -53,7 +60,15 @@ struct dpi {
 	uint32_t *free_ids;		/* owned: released indices, reused first */
 	uint32_t n_free, free_cap;
 	struct dpi_stats stats;
-	uint32_t tcp_list[DISSECTORS_MAX], udp_list[DISSECTORS_MAX];
+	/* Bitmasks over set (built by dpi_ready): the dissectors asked about
+	 * TCP, about UDP, and those of them reading TCP streams. A flow's
+	 * candidates are asked in index order, which a mask walked from its
+	 * lowest bit gives. */
+	uint32_t tcp_set, udp_set, stream_set;
+	struct dpi_port_hint *hints;	/* owned: sorted by port, one per port */
+	unsigned n_hints;
+	uint64_t hint_filter[4];	/* bit (port ^ port >> 8) & 255 set for each
+					 * hinted port: most ports are looked up no further */
 	void *scratch;			/* owned: a state block for first calls */
 	uint32_t scratch_size;
 	struct dpi_work *pool[DPI_WORK_POOL];	/* owned: zeroed */
@@ -61,7 +76,6 @@ struct dpi {
 	unsigned n_pool, n_buf_pool;
 	size_t stream_bytes;		/* stream buffers held by flows being dissected */
 	size_t stream_limit;		/* cap on stream_bytes (dpi_set_stream_limit) */
-	unsigned n_tcp, n_udp;
 	int timeout_moved;		/* a dissector set a flow's idle timeout since
 					 * dpi_timeout_moved() was asked */
 	uint8_t blob_scratch[DPI_RESULT_MAX_BYTES];	/* one call's growing results */
@@ -80,7 +94,9 @@ struct dpi {
 static inline int dpi_flow_decided(const struct flow *f) { return f->dpi_owner & DPI_OWNER_DECIDED; }
 
 /* Sets up the host API and an empty set; plugins are loaded by the caller
- * through dpi->set (loader.h), then dpi_ready() builds the dispatch lists. */
+ * through dpi->set (loader.h), then dpi_ready() builds the dispatch sets and
+ * the port-hint table from the set as it is then (a dissector disabled or
+ * changed later needs another dpi_ready()). */
 int dpi_init(struct dpi *d);
 
 /* Stream-mode reassembly keeps each undecided TCP flow's bytes (up to

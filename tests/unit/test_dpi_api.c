@@ -428,6 +428,73 @@ START_TEST(test_results_cross_processes)
 }
 END_TEST
 
+/* The order candidates are asked in: those whose hints name either port
+ * first, then the rest, each in load order; a disabled dissector never,
+ * whatever its hints. Hints unsorted, repeated, shared by two. */
+static int asked[16], n_asked;
+#define RECORDER(n)                                                                              \
+	static enum nl_verdict rec##n(const struct nl_host_api *api, struct nl_flow *flow,       \
+				      void *state, const struct nl_payload *pl)                  \
+	{                                                                                        \
+		(void)api, (void)flow, (void)state, (void)pl;                                   \
+		if (n_asked < 16)                                                                \
+			asked[n_asked++] = n;                                                    \
+		return NL_NEED_MORE;                                                             \
+	}
+RECORDER(0)
+RECORDER(1)
+RECORDER(2)
+RECORDER(3)
+RECORDER(4)
+RECORDER(5)
+
+START_TEST(test_ask_order)
+{
+	static const uint16_t h1[] = { 1234 }, h2[] = { 40000 }, h3[] = { 9999 }, h4[] = { 9999, 53 },
+			      h5[] = { 40000, 40000 };
+	enum nl_verdict (*const fn[])(const struct nl_host_api *, struct nl_flow *, void *,
+				      const struct nl_payload *) = { rec0, rec1, rec2, rec3, rec4, rec5 };
+	const uint16_t *hints[] = { NULL, h1, h2, h3, h4, h5 };
+	const uint16_t n_hints[] = { 0, 1, 1, 1, 2, 2 };
+	struct dpi d;
+	struct flow f;
+	dpi_init(&d);
+	d.set.n = 6;
+	static const char *const names[] = { "r0", "r1", "r2", "r3", "r4", "r5" };
+	for (unsigned i = 0; i < 6; i++) {
+		add(&d, i, names[i], fn[i]);
+		d.set.v[i].d.port_hints = hints[i];
+		d.set.v[i].d.n_port_hints = n_hints[i];
+	}
+	d.set.v[3].disabled = 1;
+	dpi_ready(&d);
+	memset(&f, 0, sizeof(f));
+	n_asked = 0;
+	offer(&d, &f, NULL);		/* 40000 -> 9999 */
+	static const int want[] = { 2, 4, 5, 0, 1 };
+	ck_assert_int_eq(n_asked, 5);
+	for (int k = 0; k < 5; k++)
+		ck_assert_msg(asked[k] == want[k], "call %d: r%d, wanted r%d", k, asked[k], want[k]);
+	/* the answer goes the other way: the same order (hints fixed at the first packet) */
+	n_asked = 0;
+	struct packet p;
+	static const uint8_t byte = 1;
+	memset(&p, 0, sizeof(p));
+	p.proto = L4_UDP;
+	p.sport = 9999;
+	p.dport = 40000;
+	p.payload = &byte;
+	p.payload_len = 1;
+	dpi_offer(&d, &f, &p, DIR_REV);
+	ck_assert_int_eq(n_asked, 5);
+	for (int k = 0; k < 5; k++)
+		ck_assert_int_eq(asked[k], want[k]);
+	dpi_finish(&d, &f);
+	dpi_release(&d, f.dpi);
+	dpi_free(&d);
+}
+END_TEST
+
 /* A candidate whose port hints name a port of the flow is asked first,
  * whichever direction the packet goes: the waiter never gets a call. */
 static int waiter_calls;
@@ -447,6 +514,7 @@ START_TEST(test_hinted_asked_first)
 	d.set.v[0].d.dissect = counting_waiter;
 	d.set.v[1].d.port_hints = hint;
 	d.set.v[1].d.n_port_hints = 1;
+	dpi_ready(&d);			/* the hints are read here */
 	memset(&f, 0, sizeof(f));
 	waiter_calls = 0;
 	offer(&d, &f, NULL);		/* t is asked first, sets nothing, wants more */
@@ -474,6 +542,7 @@ static Suite *dpi_api_suite(void)
 	tcase_add_test(tc, test_results_cross_processes);
 	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_hinted_asked_first);
+	tcase_add_test(tc, test_ask_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
