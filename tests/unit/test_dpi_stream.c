@@ -55,8 +55,9 @@ static void two_dpi(struct dpi *d)
 
 static uint8_t bytes[32];
 
-/* A TCP segment of a flow from the client (dir DIR_FWD) or the server. */
-static void segment(struct dpi *d, struct flow *f, int from_client, uint32_t seq, size_t len)
+/* A TCP ACK segment carrying len bytes at data: from the client (port
+ * 40000 to 7, dir DIR_FWD) or from the server. Every test's packets. */
+static struct packet tcp_segment(int from_client, uint32_t seq, const uint8_t *data, size_t len)
 {
 	struct packet p;
 	memset(&p, 0, sizeof(p));
@@ -65,8 +66,15 @@ static void segment(struct dpi *d, struct flow *f, int from_client, uint32_t seq
 	p.dport = from_client ? 7 : 40000;
 	p.tcp_flags = TCP_ACK;
 	p.seq = seq;
-	p.payload = bytes;
-	p.payload_len = (uint32_t)len;
+	p.payload = data;
+	p.payload_len = len;
+	return p;
+}
+
+/* A segment of bytes[] from the client or the server. */
+static void segment(struct dpi *d, struct flow *f, int from_client, uint32_t seq, size_t len)
+{
+	struct packet p = tcp_segment(from_client, seq, bytes, len);
 	dpi_offer(d, f, &p, from_client ? DIR_FWD : DIR_REV);
 }
 
@@ -329,15 +337,9 @@ static void stream_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32
 {
 	for (size_t i = 0; i < sizeof(pattern); i++)
 		pattern[i] = (uint8_t)i;
-	struct packet p;
-	memset(&p, 0, sizeof(p));
+	/* byte i is (from + i) & 0xff */
+	struct packet p = tcp_segment(1, 1000 + from, pattern + (from & 0xff), len);
 	p.proto = udp ? L4_UDP : L4_TCP;
-	p.sport = 40000;
-	p.dport = 7;
-	p.tcp_flags = TCP_ACK;
-	p.seq = 1000 + from;
-	p.payload = pattern + (from & 0xff);	/* byte i is (from + i) & 0xff */
-	p.payload_len = len;
 	p.l4_payload_len = len + pkt_cut;
 	p.family = pkt_family;
 	p.data_from_known = (uint8_t)data_from_known;
@@ -355,15 +357,7 @@ static void one_big_segment(struct dpi *d, struct flow *f, uint32_t len)
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)i;
 	ck_assert_uint_le(len, sizeof(big));
-	struct packet p;
-	memset(&p, 0, sizeof(p));
-	p.proto = L4_TCP;
-	p.sport = 40000;
-	p.dport = 7;
-	p.tcp_flags = TCP_ACK;
-	p.seq = 1000;
-	p.payload = big;
-	p.payload_len = len;
+	struct packet p = tcp_segment(1, 1000, big, len);
 	p.l4_payload_len = len;
 	dpi_offer(d, f, &p, DIR_FWD);
 }
@@ -574,15 +568,7 @@ END_TEST
 /* The server's bytes [from, from + len) (sequence 9000 + offset). */
 static void server_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32_t len)
 {
-	struct packet p;
-	memset(&p, 0, sizeof(p));
-	p.proto = L4_TCP;
-	p.sport = 7;
-	p.dport = 40000;
-	p.tcp_flags = TCP_ACK;
-	p.seq = 9000 + from;
-	p.payload = pattern + (from & 0xff);
-	p.payload_len = len;
+	struct packet p = tcp_segment(0, 9000 + from, pattern + (from & 0xff), len);
 	dpi_offer(d, f, &p, DIR_REV);
 }
 
