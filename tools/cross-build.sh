@@ -380,8 +380,10 @@ musl_netlens() {
 	R=$d/root
 	# libtool takes -static for itself; -all-static reaches the linker (at
 	# make time: configure's own link tests must stay dynamic).
+	# --enable-static: libnetlens.a beside the .so (configure's default
+	# builds the shared library only), for test_monitor linked static.
 	if build "$name" "$host" --disable-ui --disable-ebpf --without-geoip \
-		--disable-plugins --without-libcrypto --enable-builtin-dissectors CC="$cc" \
+		--disable-plugins --without-libcrypto --enable-builtin-dissectors --enable-static CC="$cc" \
 		PKG_CONFIG=pkg-config PKG_CONFIG_LIBDIR="$R/lib/pkgconfig" \
 		CPPFLAGS="-isystem $d/kh -isystem $R/include" LDFLAGS="-L$R/lib" \
 	   && rm -f "$OUT/$name/netlens" && make -C "$OUT/$name" netlens LDFLAGS="-L$R/lib -all-static" \
