@@ -53,6 +53,7 @@ struct owners {
 	struct sock_entry *socks;	/* OWNERS_SOCKETS_MAX, ring order */
 	uint32_t *sock_bucket;
 	uint32_t n_socks, sock_oldest, sock_buckets;
+	uint32_t *port_socks;		/* 65 536: sockets held per local port */
 	struct owner_proc *procs;	/* OWNERS_PROCS_MAX, ring order */
 	uint32_t n_procs, proc_oldest;
 	uint32_t scan_gen;
@@ -85,7 +86,8 @@ struct owners *owners_new(const struct flow_table *t)
 	o->sock_buckets = OWNERS_SOCKETS_MAX;	/* a power of two */
 	o->sock_bucket = malloc(o->sock_buckets * sizeof(*o->sock_bucket));
 	o->procs = calloc(OWNERS_PROCS_MAX, sizeof(*o->procs));
-	if (!o->slots || !o->socks || !o->sock_bucket || !o->procs) {
+	o->port_socks = calloc(65536, sizeof(*o->port_socks));	/* zero pages until used */
+	if (!o->slots || !o->socks || !o->sock_bucket || !o->procs || !o->port_socks) {
 		owners_free(o);
 		return NULL;
 	}
@@ -102,6 +104,7 @@ void owners_free(struct owners *o)
 	free(o->socks);
 	free(o->sock_bucket);
 	free(o->procs);
+	free(o->port_socks);
 	free(o);
 }
 
@@ -231,8 +234,10 @@ static struct sock_entry *sock_find(const struct owners *o, const struct sock_ke
 	return NULL;
 }
 
+/* Takes entry idx out of its hash chain (it is about to be reused). */
 static void sock_unlink(struct owners *o, uint32_t idx)
 {
+	o->port_socks[o->socks[idx].k.lport]--;
 	uint32_t *p = &o->sock_bucket[key_hash(&o->socks[idx].k) & (o->sock_buckets - 1)];
 	while (*p != NONE && *p != idx)
 		p = &o->socks[*p].next;
@@ -289,6 +294,7 @@ void owners_add(struct owners *o, const struct sock_owner *s)
 		}
 		e = &o->socks[idx];
 		e->k = k;
+		o->port_socks[k.lport]++;
 		uint32_t *head = &o->sock_bucket[key_hash(&k) & (o->sock_buckets - 1)];
 		e->next = *head;
 		*head = idx;
@@ -416,6 +422,14 @@ static uint32_t probe_exact(const struct owners *o, const struct flow *f, const 
 
 static uint32_t lookup_in(const struct owners *o, const struct flow *f, int other_ns)
 {
+	/* Every probe below is for a socket whose local port is one of the
+	 * flow's (an echo flow carries its identifier in both): with no socket
+	 * on either port none can match. That answers most flows a router
+	 * forwards, or a host sees with eBPF on, for two loads instead of up
+	 * to a dozen hashed probes each (with 20 000 new flows they were 4%
+	 * of netlens' CPU at 100 kpps). */
+	if (!o->port_socks[f->key.pa] && !o->port_socks[f->key.pb])
+		return 0;
 	if (ping_flow(o, f))
 		return lookup_ping(o, f, other_ns);
 	if (f->key.proto != L4_TCP && f->key.proto != L4_UDP)
@@ -556,6 +570,8 @@ void owners_tick(struct owners *o, uint64_t now_us)
 	 * eBPF feeding the table, a scan only adds (eBPF saw sockets too short
 	 * for any scan); the oldest entries go first when it is full. */
 	if (!o->ebpf) {
+		for (uint32_t i = 0; i < o->n_socks; i++)
+			o->port_socks[o->socks[i].k.lport] = 0;
 		o->n_socks = 0;
 		o->sock_oldest = 0;
 		memset(o->sock_bucket, 0xff, o->sock_buckets * sizeof(*o->sock_bucket));

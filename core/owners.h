@@ -10,7 +10,9 @@
  * OWNERS_SCAN_GAP_US and only when some flow is unknown.
  *
  * Bounded: OWNERS_SOCKETS_MAX sockets, OWNERS_PROCS_MAX processes (the
- * oldest forgotten first), one 12-byte cache slot per table slot.
+ * oldest forgotten first), one 20-byte cache slot per table slot, and a
+ * count of sockets per local port (at most 256 KiB, paged in as ports are
+ * used): a flow on two ports with no socket is unknown without a probe.
  *
  * A handle packs a process slot, its generation, how the match was made
  * and where the socket was reported, so a closed flow in the history keeps

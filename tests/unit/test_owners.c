@@ -256,6 +256,52 @@ static void rig_init_local(struct rig *r, struct local_addrs **la)
 	owners_set_ebpf(r->o, 1);
 }
 
+/* The table counts its sockets per local port, and a flow on two ports
+ * with none is answered "unknown" without probing. The count must follow
+ * the table: a socket pushed out (the oldest, when the table is full)
+ * takes its port's count with it, one added again is found again, and the
+ * sockets still held on a port keep it counted. */
+START_TEST(port_counts_follow_evictions)
+{
+	struct rig r;
+	rig_init(&r);
+	add_socket(&r, 40001, OWNER_EBPF, "first", 1001, 0);
+	struct flow *f = flow_for(&r, 40001);
+	ck_assert_int_eq(owner_uid(&r, f), 1001);
+	/* A full table of other sockets, all on local port 40002: the first
+	 * one is the oldest and goes. */
+	struct sock_owner s;
+	memset(&s, 0, sizeof(s));
+	s.proto = IPPROTO_TCP;
+	s.family = 4;
+	s.method = OWNER_EBPF;
+	ip4_store(s.local, IP4(10, 0, 0, 1));
+	s.lport = 40002;
+	s.rport = 80;
+	s.pid = PID - 1;
+	s.uid = 2002;
+	snprintf(s.comm, sizeof(s.comm), "many");
+	for (uint32_t i = 0; i < OWNERS_SOCKETS_MAX; i++) {
+		ip4_store(s.remote, IP4(10, 1, (i >> 8) & 0xff, i & 0xff));
+		owners_add(r.o, &s);
+	}
+	/* (f keeps the owner it was given; a new flow on that tuple has none) */
+	struct flow *f2 = flow_between(&r, IP4(10, 0, 0, 1), 40001, IP4(10, 0, 0, 2), 80, 0);
+	ck_assert_int_eq(owner_uid(&r, f2), -1);
+	struct flow *g = flow_between(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, 0, 5), 80, 0);
+	ck_assert_int_eq(owner_uid(&r, g), 2002);
+	/* Back again (pushing out the oldest of port 40002's): found again,
+	 * and port 40002's others still are. */
+	add_socket(&r, 40001, OWNER_EBPF, "first", 1001, 0);
+	ck_assert_int_eq(owner_uid(&r, f2), 1001);
+	struct flow *h = flow_between(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, 255, 255), 80, 0);
+	ck_assert_int_eq(owner_uid(&r, h), 2002);
+	struct flow *gone = flow_between(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, 0, 0), 80, 0);
+	ck_assert_int_eq(owner_uid(&r, gone), -1);
+	rig_free(&r);
+}
+END_TEST
+
 START_TEST(other_namespace_listener_does_not_replace_ours)
 {
 	/* Our server on 0.0.0.0:8083 and a container's on the same port: one
@@ -463,6 +509,7 @@ static Suite *owners_suite(void)
 	tcase_add_test(tc, unknown_or_other_source_start_falls_back_to_name);
 	tcase_add_test(tc, another_name_is_another_program);
 	tcase_add_test(tc, reuse_storm_stays_bounded);
+	tcase_add_test(tc, port_counts_follow_evictions);
 	tcase_add_test(tc, other_namespace_listener_does_not_replace_ours);
 	tcase_add_test(tc, peer_in_another_namespace_owns_no_local_flow);
 	tcase_add_test(tc, bridged_flow_gets_its_namespace_socket);
