@@ -78,18 +78,25 @@ static void make_dpi(struct dpi *d)
 	verdict = NL_NEED_MORE;
 }
 
-static void offer(struct dpi *d, struct flow *f, script_fn fn)
+/* One byte of UDP between 40000 and 9999: from 40000 (DIR_FWD), or its
+ * answer (DIR_REV). */
+static void offer_dir(struct dpi *d, struct flow *f, script_fn fn, int dir)
 {
 	static uint8_t byte = 1;
 	struct packet p;
 	memset(&p, 0, sizeof(p));
 	p.proto = L4_UDP;
-	p.sport = 40000;
-	p.dport = 9999;
+	p.sport = dir == DIR_FWD ? 40000 : 9999;
+	p.dport = dir == DIR_FWD ? 9999 : 40000;
 	p.payload = &byte;
 	p.payload_len = 1;
 	script = fn;
-	dpi_offer(d, f, &p, DIR_FWD);
+	dpi_offer(d, f, &p, dir);
+}
+
+static void offer(struct dpi *d, struct flow *f, script_fn fn)
+{
+	offer_dir(d, f, fn, DIR_FWD);
 }
 
 static char json[16384];
@@ -477,15 +484,7 @@ START_TEST(test_ask_order)
 		ck_assert_msg(asked[k] == want[k], "call %d: r%d, wanted r%d", k, asked[k], want[k]);
 	/* the answer goes the other way: the same order (hints fixed at the first packet) */
 	n_asked = 0;
-	struct packet p;
-	static const uint8_t byte = 1;
-	memset(&p, 0, sizeof(p));
-	p.proto = L4_UDP;
-	p.sport = 9999;
-	p.dport = 40000;
-	p.payload = &byte;
-	p.payload_len = 1;
-	dpi_offer(&d, &f, &p, DIR_REV);
+	offer_dir(&d, &f, NULL, DIR_REV);
 	ck_assert_int_eq(n_asked, 5);
 	for (int k = 0; k < 5; k++)
 		ck_assert_int_eq(asked[k], want[k]);
