@@ -1,5 +1,12 @@
 /* names.c - the passive name cache (see names.h): chained hash over a fixed
- * array of entries, replaced in insertion order when full. */
+ * array of entries, replaced in insertion order when full.
+ *
+ * Every DNS answer is noted here, most of them for addresses not yet in
+ * the cache, which is 1.6 MB of entries: walking a chain through them cost
+ * a cache miss a link. The chains and each entry's full hash live in an
+ * array of their own (80 KiB), so a walk reads an entry only when its hash
+ * is the one asked for, and a replaced entry is unlinked without reading
+ * it. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -16,13 +23,18 @@ struct entry {
 	uint8_t addr[16];
 	uint8_t family;
 	uint8_t len;
-	uint32_t next;		/* hash chain */
 	uint64_t fresh_until_us;
 	char name[NAMES_MAX_LEN + 1];
 };
 
+struct link {
+	uint32_t next;		/* the entry's hash chain */
+	uint32_t hash;		/* its address's hash */
+};
+
 struct names {
 	struct entry *v;	/* cap entries, used in ring order */
+	struct link *link;	/* cap, one an entry */
 	uint32_t *bucket;	/* nbuckets heads */
 	uint32_t cap, used, nbuckets, oldest;
 };
@@ -45,8 +57,9 @@ struct names *names_new(uint32_t cap)
 	while (n->nbuckets < cap)
 		n->nbuckets <<= 1;
 	n->v = calloc(cap, sizeof(*n->v));
+	n->link = calloc(cap, sizeof(*n->link));
 	n->bucket = malloc(n->nbuckets * sizeof(*n->bucket));
-	if (!n->v || !n->bucket) {
+	if (!n->v || !n->link || !n->bucket) {
 		names_free(n);
 		return NULL;
 	}
@@ -60,31 +73,34 @@ void names_free(struct names *n)
 	if (!n)
 		return;
 	free(n->v);
+	free(n->link);
 	free(n->bucket);
 	free(n);
 }
 
 static int same(const struct entry *e, int family, const uint8_t *addr)
 {
-	return e->family == family && !memcmp(e->addr, addr, family == 4 ? 4 : 16);
+	if (e->family != family)
+		return 0;
+	return family == 4 ? !memcmp(e->addr, addr, 4) : !memcmp(e->addr, addr, 16);
 }
 
-static struct entry *find(const struct names *n, int family, const uint8_t *addr)
+/* The entry for addr, whose hash is h, or NULL. */
+static struct entry *find(const struct names *n, int family, const uint8_t *addr, uint32_t h)
 {
-	for (uint32_t i = n->bucket[hash(family, addr) & (n->nbuckets - 1)]; i != NONE; i = n->v[i].next)
-		if (same(&n->v[i], family, addr))
+	for (uint32_t i = n->bucket[h & (n->nbuckets - 1)]; i != NONE; i = n->link[i].next)
+		if (n->link[i].hash == h && same(&n->v[i], family, addr))
 			return &n->v[i];
 	return NULL;
 }
 
 static void unlink_entry(struct names *n, uint32_t idx)
 {
-	struct entry *e = &n->v[idx];
-	uint32_t *p = &n->bucket[hash(e->family, e->addr) & (n->nbuckets - 1)];
+	uint32_t *p = &n->bucket[n->link[idx].hash & (n->nbuckets - 1)];
 	while (*p != NONE && *p != idx)
-		p = &n->v[*p].next;
+		p = &n->link[*p].next;
 	if (*p == idx)
-		*p = e->next;
+		*p = n->link[idx].next;
 }
 
 void names_note(struct names *n, int family, const uint8_t *addr, const char *name, size_t len)
@@ -110,7 +126,8 @@ void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char
 		len = NAMES_MAX_LEN;
 	if (tap)
 		tap(tap_ctx, family, addr, name, len, ttl_s);
-	struct entry *e = find(n, family, addr);
+	uint32_t h = hash(family, addr);
+	struct entry *e = find(n, family, addr, h);
 	if (!e) {
 		uint32_t idx;
 		if (n->used < n->cap) {
@@ -124,8 +141,9 @@ void names_note_ttl(struct names *n, int family, const uint8_t *addr, const char
 		memset(e->addr, 0, sizeof(e->addr));
 		memcpy(e->addr, addr, family == 4 ? 4 : 16);
 		e->family = (uint8_t)family;
-		uint32_t *head = &n->bucket[hash(family, addr) & (n->nbuckets - 1)];
-		e->next = *head;
+		uint32_t *head = &n->bucket[h & (n->nbuckets - 1)];
+		n->link[idx].hash = h;
+		n->link[idx].next = *head;
 		*head = idx;
 	}
 	memcpy(e->name, name, len);
@@ -142,7 +160,7 @@ const char *names_lookup(const struct names *n, int family, const uint8_t *addr,
 {
 	if (!n || (family != 4 && family != 6))
 		return NULL;
-	const struct entry *e = find(n, family, addr);
+	const struct entry *e = find(n, family, addr, hash(family, addr));
 	if (!e)
 		return NULL;
 	*len = e->len;
@@ -153,7 +171,7 @@ int names_fresh(const struct names *n, int family, const uint8_t *addr, uint64_t
 {
 	if (!n || (family != 4 && family != 6))
 		return 0;
-	const struct entry *e = find(n, family, addr);
+	const struct entry *e = find(n, family, addr, hash(family, addr));
 	return e && now_us < e->fresh_until_us;
 }
 

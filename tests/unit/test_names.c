@@ -70,6 +70,47 @@ START_TEST(test_bounded_oldest_forgotten)
 }
 END_TEST
 
+/* A cache of 7 entries in 8 chains, fed 2 000 addresses of both families:
+ * chains get several links, and the entry replaced is often in the middle
+ * of one. After each answer the last 7 are found with their names and the
+ * one before them is gone. */
+START_TEST(test_replaced_inside_chains)
+{
+	enum { CAP = 7, N = 2000 };
+	struct names *n = names_new(CAP);
+	ck_assert_ptr_nonnull(n);
+	char name[32];
+	for (int i = 0; i < N; i++) {
+		uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+		int family = i % 3 ? 4 : 6;
+		a[14] = (uint8_t)(i >> 8);
+		a[15] = (uint8_t)i;
+		if (family == 4)
+			memcpy(a, (const uint8_t[]){ 10, 9, (uint8_t)(i >> 8), (uint8_t)i }, 4);
+		int l = snprintf(name, sizeof(name), "n%d.test", i);
+		names_note(n, family, a, name, (size_t)l);
+		for (int back = 0; back <= CAP && back <= i; back++) {
+			int k = i - back;
+			uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+			int fk = k % 3 ? 4 : 6;
+			b[14] = (uint8_t)(k >> 8);
+			b[15] = (uint8_t)k;
+			if (fk == 4)
+				memcpy(b, (const uint8_t[]){ 10, 9, (uint8_t)(k >> 8), (uint8_t)k }, 4);
+			const char *s = get(n, fk, b);
+			if (back == CAP) {
+				ck_assert_msg(s == NULL, "n%d still known after %d more", k, CAP);
+			} else {
+				snprintf(name, sizeof(name), "n%d.test", k);
+				ck_assert_msg(s && !strcmp(s, name), "n%d lost after %d more", k, back);
+			}
+		}
+		ck_assert_uint_eq(names_count(n), i < CAP ? (unsigned)i + 1 : CAP);
+	}
+	names_free(n);
+}
+END_TEST
+
 START_TEST(test_hostile_input)
 {
 	struct names *n = names_new(4);
@@ -119,6 +160,7 @@ static Suite *names_suite(void)
 	TCase *tc = tcase_create("valid");
 	tcase_add_test(tc, test_note_and_lookup);
 	tcase_add_test(tc, test_bounded_oldest_forgotten);
+	tcase_add_test(tc, test_replaced_inside_chains);
 	tcase_add_test(tc, test_freshness);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
