@@ -1020,6 +1020,12 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 
 void dpi_finish(struct dpi *d, struct flow *f)
 {
+	/* A decided flow has no work left (decide() freed it): told by the
+	 * flow itself, without loading its state, which is cold by the time
+	 * a flow closes (a miss per closed flow: 2% of netlens' samples at
+	 * 100 kpps of the 20 000-flow replay). */
+	if (dpi_flow_decided(f))
+		return;
 	const struct dpi_flow *df = flow_of(d, f->dpi);
 	if (df && df->work)
 		decide(d, f);
