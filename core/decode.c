@@ -51,8 +51,9 @@ int decode_link_supported(int dlt)
 {
 	switch (dlt) {
 	case 0: case 1: case 9: case 12: case 14: case 50: case 51: case 101:
-	case 104: case 105: case 108: case 113: case 117: case 127: case 149:
-	case 228: case 229: case 239: case 258: case 276:
+	case 104: case 105: case 107: case 108: case 113: case 117: case 119: case 127:
+	case 149: case 163: case 192: case 226: case 228: case 229: case 239: case 240:
+	case 241: case 242: case 258: case 276:
 		return 1;
 	default:
 		return 0;
@@ -816,6 +817,103 @@ static enum decode_result decode_pktap(struct nl_reader *r, size_t wire, struct 
 	return res == DECODE_UNSUPPORTED_LINK ? DECODE_NOT_IP : res;
 }
 
+/* 802.11 behind a capture header of the old Linux drivers: AVS (DLT 163;
+ * a big-endian magic 0x8021100N, then the header's own length) or Prism
+ * (DLT 119; 144 bytes, unless the frame starts with the AVS magic: the
+ * drivers wrote either under one ARPHRD). */
+#define AVS_MAGIC_MASK 0xfffffff0u
+#define AVS_MAGIC 0x80211000u
+#define PRISM_HDR_LEN 144u
+static enum decode_result decode_avs_or_prism(struct nl_reader *r, size_t wire, struct packet *pkt,
+					      int prism)
+{
+	size_t start = nl_reader_offset(r);
+	uint32_t magic = nl_get_be32(r);
+	uint32_t len = nl_get_be32(r);
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	if ((magic & AVS_MAGIC_MASK) != AVS_MAGIC) {
+		if (!prism)
+			return DECODE_MALFORMED;
+		len = PRISM_HDR_LEN;
+	} else if (len < 8) {
+		return DECODE_MALFORMED;
+	}
+	if (nl_reader_seek(r, start) < 0 || nl_reader_skip(r, len) < 0)
+		return DECODE_TRUNCATED;
+	return decode_ieee80211(r, wire, pkt);
+}
+
+/* PPI (DLT 192): version 0, flags, a little-endian length of the header
+ * with its fields, and the link type of the frame after it (802.11 or
+ * Ethernet, in practice). */
+static enum decode_result decode_ppi(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	size_t start = nl_reader_offset(r);
+	const uint8_t *h = nl_get_span(r, 8);
+	if (!h)
+		return DECODE_TRUNCATED;
+	uint16_t len = (uint16_t)(h[2] | h[3] << 8);
+	uint32_t inner = span_le32(h, 4);
+	if (h[0] != 0 || len < 8 || inner > INT32_MAX)
+		return DECODE_MALFORMED;
+	if (nl_reader_seek(r, start) < 0 || nl_reader_skip(r, len) < 0)
+		return DECODE_TRUNCATED;
+	enum decode_result res = decode_link((int)inner, r, wire, pkt, 1);
+	return res == DECODE_UNSUPPORTED_LINK ? DECODE_NOT_IP : res;
+}
+
+/* Frame Relay (DLT 107): a Q.922 address of 2 to 4 bytes (the last with
+ * its EA bit set), then RFC 2427's UI control byte, an optional pad byte
+ * and an NLPID (IP, IPv6, or SNAP and an EtherType); or, Cisco's way, an
+ * EtherType right after the address. */
+#define NLPID_IP 0xcc
+#define NLPID_IP6 0x8e
+#define NLPID_SNAP 0x80
+static enum decode_result decode_frelay(struct nl_reader *r, size_t wire, struct packet *pkt)
+{
+	unsigned alen = 0;
+	uint8_t b;
+	do {
+		if (nl_peek_u8(r, 0, &b) < 0)
+			return DECODE_TRUNCATED;
+		if (++alen > 4)
+			return DECODE_MALFORMED;
+		nl_reader_skip(r, 1);
+	} while (!(b & 1));
+	if (alen < 2)
+		return DECODE_MALFORMED;	/* the first byte's EA bit is never set */
+	uint8_t control;
+	if (nl_peek_u8(r, 0, &control) < 0)
+		return DECODE_TRUNCATED;
+	if (control != 0x03) {		/* Cisco: an EtherType */
+		uint16_t type = nl_get_be16(r);
+		if (!nl_reader_ok(r))
+			return DECODE_TRUNCATED;
+		return decode_ethertype(r, type, wire, pkt);
+	}
+	nl_reader_skip(r, 1);
+	uint8_t nlpid = nl_get_u8(r);
+	if (nl_reader_ok(r) && nlpid == 0)
+		nlpid = nl_get_u8(r);	/* a pad byte first */
+	if (!nl_reader_ok(r))
+		return DECODE_TRUNCATED;
+	switch (nlpid) {
+	case NLPID_IP: case NLPID_IP6:
+		return decode_ip(r, wire - nl_reader_offset(r), pkt);
+	case NLPID_SNAP: {
+		const uint8_t *snap = nl_get_span(r, 5);
+		if (!snap)
+			return DECODE_TRUNCATED;
+		if (snap[0] || snap[1] || snap[2])
+			return DECODE_NOT_IP;	/* an organisation's own protocol */
+		return decode_ethertype(r, nl_span_be16(snap, 3), wire, pkt);
+	}
+	default:
+		return DECODE_NOT_IP;		/* Q.933 signalling, OSI */
+	}
+}
+
 /* The link layer of type dlt at r's position (the frame's start); nested:
  * inside another encapsulation's header (PKTAP), which may not nest again. */
 static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire, struct packet *pkt,
@@ -902,6 +1000,33 @@ static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire,
 		if (nested)
 			return DECODE_MALFORMED;
 		return decode_pktap(r, wire, pkt);
+	case 192:		/* PPI: the frame's own link type after it */
+		if (nested)
+			return DECODE_MALFORMED;
+		return decode_ppi(r, wire, pkt);
+	case 119: case 163:	/* Prism, AVS: then 802.11 */
+		return decode_avs_or_prism(r, wire, pkt, dlt == 119);
+	case 107:
+		return decode_frelay(r, wire, pkt);
+	case 226: {		/* Solaris ipnet: 24 bytes; its family byte names the IP */
+		const uint8_t *h = nl_get_span(r, 24);
+		if (!h)
+			return DECODE_TRUNCATED;
+		if (h[1] != 2 && h[1] != 26)	/* Solaris' AF_INET, AF_INET6 */
+			return DECODE_NOT_IP;
+		return decode_ip(r, wire - nl_reader_offset(r), pkt);
+	}
+	case 240: case 241:	/* Hilscher netANALYZER: a 4-byte header (and, transparent,
+				 * the preamble and start of frame), then Ethernet */
+		if (nl_reader_skip(r, dlt == 240 ? 4 : 12) < 0)
+			return DECODE_TRUNCATED;
+		return decode_link(1, r, wire, pkt, nested);
+	case 242: {		/* IP over InfiniBand: two 20-byte addresses, an EtherType, 2 reserved */
+		const uint8_t *h = nl_get_span(r, 44);
+		if (!h)
+			return DECODE_TRUNCATED;
+		return decode_ethertype(r, nl_span_be16(h, 40), wire, pkt);
+	}
 	default:
 		return DECODE_UNSUPPORTED_LINK;
 	}

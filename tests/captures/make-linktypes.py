@@ -9,6 +9,7 @@ exactly as wanted.  Running it twice gives identical bytes.
 import os
 import struct
 import sys
+import zlib
 
 from scapy.all import (ARP, ESP, GRE, ICMP, IP, TCP, UDP, AH, Dot1Q, Dot1AD,
                        Ether, ICMPv6DestUnreach, ICMPv6EchoReply,
@@ -507,7 +508,97 @@ def wrapped_link_types():
         fr.append((t, pktap(0, struct.pack("<I", 2) + bytes(p), 999, "ssh", is_from_client(p))))
     fr.append((ck2(), struct.pack("<III", 156, 2, 1) + b"\0" * 144))  # not a packet record
     write_pcap("pktap-258.pcap", 258, fr)
+    legacy_link_types()
     multi_link_pcapng()
+
+
+def legacy_link_types():
+    """Older or rarer link layers around IP: Frame Relay, 802.11 behind the
+    Prism, AVS and PPI headers, Solaris ipnet, netANALYZER and IP over
+    InfiniBand."""
+    ap, sta, far = "020000000003", "020000000001", "020000000002"
+
+    def dot11(p, i):
+        b, _, et = ip_bytes(p)
+        fc1 = 0x02 if is_from_client(p) else 0x01
+        return (struct.pack("BBH", 0x08, fc1, 0) + bytes.fromhex(ap + sta + far) + struct.pack("<H", i << 4)
+                + bytes.fromhex("aaaa03000000") + struct.pack(">H", et) + b)
+
+    def eth_fcs(p):
+        fc = is_from_client(p)
+        e = bytes(Ether(src=MAC_C if fc else MAC_S, dst=MAC_S if fc else MAC_C) / p)
+        return e + struct.pack("<I", zlib.crc32(e) & 0xffffffff)
+
+    # ---- Frame Relay (107): DLCI 100 (a 2-byte Q.922 address), UI and an
+    # NLPID; UI, a pad and SNAP; Cisco's EtherType after the address; and an
+    # LMI status enquiry on DLCI 0 (Q.933, not IP).
+    ck = Clock()
+    fr = []
+    dlci100 = bytes([(100 >> 4) << 2, ((100 & 0xf) << 4) | 1])
+    for i, (t, p) in enumerate(mixed(ck, 47500)):
+        b, _, et = ip_bytes(p)
+        nlpid = 0xcc if p.haslayer(IP) else 0x8e
+        if i % 3 == 0:
+            fr.append((t, dlci100 + bytes([0x03, nlpid]) + b))
+        elif i % 3 == 1:
+            fr.append((t, dlci100 + b"\x03\x00\x80\x00\x00\x00" + struct.pack(">H", et) + b))
+        else:
+            fr.append((t, dlci100 + struct.pack(">H", et) + b))
+    fr.append((ck(), b"\x00\x01\x03\x08\x00\x75\x95\x01\x01\x01\x03\x02\x01\x00"))
+    write_pcap("frelay-107.pcap", 107, fr)
+
+    # ---- Prism (119): the 144-byte header, and on every third frame the
+    # AVS header that the same drivers also wrote under this link type.
+    def avs(n):
+        return struct.pack(">IIQQIIIIiiIII", 0x80211001, 64, 0, 0, 0, 0, 0, 0, -40, -95, 0, 0, 0) + b"\0" * 4
+
+    ck = Clock()
+    fr = []
+    for i, (t, p) in enumerate(mixed(ck, 47600)):
+        prism = struct.pack("<II16s", 0x44, 144, b"wlan0") + b"\0" * 120
+        fr.append((t, (avs(i) if i % 3 == 2 else prism) + dot11(p, i)))
+    write_pcap("prism-119.pcap", 119, fr)
+
+    # ---- AVS (163)
+    ck = Clock()
+    write_pcap("avs-163.pcap", 163, [(t, avs(i) + dot11(p, i)) for i, (t, p) in enumerate(mixed(ck, 47700))])
+
+    # ---- PPI (192): 802.11 after an 8-byte header, or after a 20-byte one
+    # with a field; Ethernet on every third frame.
+    ck = Clock()
+    fr = []
+    for i, (t, p) in enumerate(mixed(ck, 47800)):
+        if i % 3 == 2:
+            fr.append((t, struct.pack("<BBHI", 0, 0, 8, 1) + bytes(Ether(src=MAC_C, dst=MAC_S) / p)))
+        elif i % 3 == 1:
+            field = struct.pack("<HH", 2, 8) + b"\0" * 8  # a field of 8 bytes
+            fr.append((t, struct.pack("<BBHI", 0, 0, 8 + len(field), 105) + field + dot11(p, i)))
+        else:
+            fr.append((t, struct.pack("<BBHI", 0, 0, 8, 105) + dot11(p, i)))
+    write_pcap("ppi-192.pcap", 192, fr)
+
+    # ---- Solaris ipnet (226): version 2, family 2 or 26, then IP.
+    ck = Clock()
+    fr = []
+    for t, p in mixed(ck, 47900):
+        b = bytes(p)
+        fam = 2 if p.haslayer(IP) else 26
+        fr.append((t, struct.pack(">BBHIIIII", 2, fam, 0, len(b), 2, 0, 0, 0) + b))
+    write_pcap("ipnet-226.pcap", 226, fr)
+
+    # ---- netANALYZER (240): a 4-byte little-endian header (0x400: what
+    # tshark takes for a valid one), Ethernet with its FCS. (Transparent
+    # mode, 241, tshark shows as data: test_decode covers it.)
+    ck = Clock()
+    write_pcap("netanalyzer-240.pcap", 240, [(t, struct.pack("<I", 0x400) + eth_fcs(p)) for t, p in mixed(ck, 48000)])
+
+    # ---- IP over InfiniBand (242): two 20-byte addresses, an EtherType.
+    ck = Clock()
+    fr = []
+    for t, p in mixed(ck, 48200):
+        b, _, et = ip_bytes(p)
+        fr.append((t, b"\x00" * 19 + b"\x01" + b"\x00" * 19 + b"\x02" + struct.pack(">HH", et, 0) + b))
+    write_pcap("ipoib-242.pcap", 242, fr)
 
 
 def multi_link_pcapng():
