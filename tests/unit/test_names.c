@@ -70,6 +70,21 @@ START_TEST(test_bounded_oldest_forgotten)
 }
 END_TEST
 
+/* Address i of a sequence, two IPv4 (10.9.x.y) to one IPv6 (2001:db8::x:y):
+ * its family. */
+static int nth_addr(int i, uint8_t a[16])
+{
+	memset(a, 0, 16);
+	if (i % 3) {
+		memcpy(a, (const uint8_t[]){ 10, 9, (uint8_t)(i >> 8), (uint8_t)i }, 4);
+		return 4;
+	}
+	memcpy(a, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8 }, 4);
+	a[14] = (uint8_t)(i >> 8);
+	a[15] = (uint8_t)i;
+	return 6;
+}
+
 /* A cache of 7 entries in 8 chains, fed 2 000 addresses of both families:
  * chains get several links, and the entry replaced is often in the middle
  * of one. After each answer the last 7 are found with their names and the
@@ -80,24 +95,15 @@ START_TEST(test_replaced_inside_chains)
 	struct names *n = names_new(CAP);
 	ck_assert_ptr_nonnull(n);
 	char name[32];
+	uint8_t a[16];
 	for (int i = 0; i < N; i++) {
-		uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8 };
-		int family = i % 3 ? 4 : 6;
-		a[14] = (uint8_t)(i >> 8);
-		a[15] = (uint8_t)i;
-		if (family == 4)
-			memcpy(a, (const uint8_t[]){ 10, 9, (uint8_t)(i >> 8), (uint8_t)i }, 4);
+		int family = nth_addr(i, a);
 		int l = snprintf(name, sizeof(name), "n%d.test", i);
 		names_note(n, family, a, name, (size_t)l);
 		for (int back = 0; back <= CAP && back <= i; back++) {
 			int k = i - back;
-			uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8 };
-			int fk = k % 3 ? 4 : 6;
-			b[14] = (uint8_t)(k >> 8);
-			b[15] = (uint8_t)k;
-			if (fk == 4)
-				memcpy(b, (const uint8_t[]){ 10, 9, (uint8_t)(k >> 8), (uint8_t)k }, 4);
-			const char *s = get(n, fk, b);
+			int fk = nth_addr(k, a);
+			const char *s = get(n, fk, a);
 			if (back == CAP) {
 				ck_assert_msg(s == NULL, "n%d still known after %d more", k, CAP);
 			} else {

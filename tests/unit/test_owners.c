@@ -270,32 +270,20 @@ START_TEST(port_counts_follow_evictions)
 	ck_assert_int_eq(owner_uid(&r, f), 1001);
 	/* A full table of other sockets, all on local port 40002: the first
 	 * one is the oldest and goes. */
-	struct sock_owner s;
-	memset(&s, 0, sizeof(s));
-	s.proto = IPPROTO_TCP;
-	s.family = 4;
-	s.method = OWNER_EBPF;
-	ip4_store(s.local, IP4(10, 0, 0, 1));
-	s.lport = 40002;
-	s.rport = 80;
-	s.pid = PID - 1;
-	s.uid = 2002;
-	snprintf(s.comm, sizeof(s.comm), "many");
-	for (uint32_t i = 0; i < OWNERS_SOCKETS_MAX; i++) {
-		ip4_store(s.remote, IP4(10, 1, (i >> 8) & 0xff, i & 0xff));
-		owners_add(r.o, &s);
-	}
+	for (uint32_t i = 0; i < OWNERS_SOCKETS_MAX; i++)
+		add_sock(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, (i >> 8) & 0xff, i & 0xff), 80, PID - 1,
+			 "many", 0);
 	/* (f keeps the owner it was given; a new flow on that tuple has none) */
 	struct flow *f2 = flow_between(&r, IP4(10, 0, 0, 1), 40001, IP4(10, 0, 0, 2), 80, 0);
 	ck_assert_int_eq(owner_uid(&r, f2), -1);
 	struct flow *g = flow_between(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, 0, 5), 80, 0);
-	ck_assert_int_eq(owner_uid(&r, g), 2002);
+	ck_assert_int_eq(owner_uid(&r, g), PID - 1);
 	/* Back again (pushing out the oldest of port 40002's): found again,
 	 * and port 40002's others still are. */
 	add_socket(&r, 40001, OWNER_EBPF, "first", 1001, 0);
 	ck_assert_int_eq(owner_uid(&r, f2), 1001);
 	struct flow *h = flow_between(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, 255, 255), 80, 0);
-	ck_assert_int_eq(owner_uid(&r, h), 2002);
+	ck_assert_int_eq(owner_uid(&r, h), PID - 1);
 	struct flow *gone = flow_between(&r, IP4(10, 0, 0, 1), 40002, IP4(10, 1, 0, 0), 80, 0);
 	ck_assert_int_eq(owner_uid(&r, gone), -1);
 	rig_free(&r);
