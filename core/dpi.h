@@ -55,7 +55,7 @@ struct dpi_stats {
 struct dpi {
 	struct dissector_set set;
 	struct nl_host_api api;
-	struct dpi_flow **arena;	/* owned; index = flow->dpi; NULL = free */
+	struct dpi_flow *arena;		/* owned: flows' states in place; index = flow->dpi */
 	uint32_t arena_cap, arena_used;
 	uint32_t *free_ids;		/* owned: released indices, reused first */
 	uint32_t n_free, free_cap;
@@ -142,10 +142,13 @@ int dpi_timeout_moved(struct dpi *d);
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);
 /* Asks the CPU to start loading what dpi_json() will read of a flow's
- * results, one link of the chain per stage (0: the handle's slot, 1: the
- * state, 2: the records), each stage on memory the stage before fetched.
- * A printer walking thousands of flows calls it a few flows ahead. */
+ * results, one link of the chain per stage (0: the state, in the handle's
+ * slot; 1: nothing more, the state being one line; 2: the records, found
+ * through the state stage 0 fetched). A printer walking thousands of flows
+ * calls it a few flows ahead. */
 void dpi_prefetch(const struct dpi *d, uint32_t handle, int stage);
+/* Whether a handle names a flow's state now (for checks and tests). */
+int dpi_handle_live(const struct dpi *d, uint32_t handle);
 
 /* For views. The owning dissector's display name ("TLS"), or NULL. */
 const char *dpi_owner_display(const struct dpi *d, uint32_t handle);

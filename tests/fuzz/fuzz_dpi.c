@@ -154,7 +154,7 @@ static void check_handle(uint32_t h, unsigned *held)
 {
 	if (!has_handle(h))
 		return;
-	CHECK(h < dpi.arena_used && dpi.arena[h]);
+	CHECK(dpi_handle_live(&dpi, h));
 	if (h < HANDLES_CHECKED) {
 		CHECK(!seen[h]);	/* two holders of one handle */
 		seen[h] = 1;

@@ -183,6 +183,52 @@ START_TEST(test_results_outlive_the_call)
 }
 END_TEST
 
+static unsigned number;		/* what s_number sets */
+static void s_number(const struct nl_host_api *api, struct nl_flow *fl)
+{
+	rc_sum += api->set_u64(fl, 2, number);
+}
+
+/* Flows' states live in place in one array that doubles as flows come
+ * (1 024 slots first): every state must come through each growth whole,
+ * a released slot must be reused, and a stale handle must name nothing. */
+START_TEST(test_states_survive_growth_and_reuse)
+{
+	enum { FLOWS = 2600, MORE = 800 };	/* 867 released: more than MORE */
+	static struct flow f[FLOWS + MORE];
+	struct dpi d;
+	char want[64];
+	make_dpi(&d);
+	memset(f, 0, sizeof(f));
+	for (number = 0; number < FLOWS; number++)
+		offer(&d, &f[number], s_number);
+	ck_assert_uint_eq(d.stats.flows_with_results, FLOWS);
+	uint32_t high = d.arena_used;
+	uint32_t gone = f[3].dpi;
+	for (unsigned i = 0; i < FLOWS; i += 3) {
+		dpi_release(&d, f[i].dpi);
+		f[i].dpi = DPI_NONE;
+	}
+	ck_assert(!dpi_handle_live(&d, gone));
+	ck_assert_str_eq(as_json(&d, gone), "");
+	for (number = FLOWS; number < FLOWS + MORE; number++) {
+		offer(&d, &f[number], s_number);
+		ck_assert_uint_lt(f[number].dpi, high);	/* a released slot, not a new one */
+	}
+	ck_assert_uint_eq(d.arena_used, high);
+	for (unsigned i = 0; i < FLOWS + MORE; i++) {
+		if (i < FLOWS && i % 3 == 0)
+			continue;
+		ck_assert(dpi_handle_live(&d, f[i].dpi));
+		snprintf(want, sizeof(want), "\"t_2\":%u", i);
+		ck_assert_msg(strstr(as_json(&d, f[i].dpi), want), "flow %u: %s", i, json);
+	}
+	ck_assert_int_eq(rc_sum, 0);
+	ck_assert_uint_eq(d.stats.flows_with_results, FLOWS + MORE - (FLOWS + 2) / 3);
+	dpi_free(&d);
+}
+END_TEST
+
 static void s_list_cap(const struct nl_host_api *api, struct nl_flow *fl)
 {
 	char v[8];
@@ -535,6 +581,7 @@ static Suite *dpi_api_suite(void)
 	tcase_add_test(tc, test_set_replaces_add_dedups);
 	tcase_add_test(tc, test_list_capped);
 	tcase_add_test(tc, test_results_outlive_the_call);
+	tcase_add_test(tc, test_states_survive_growth_and_reuse);
 	tcase_add_test(tc, test_results_grow_to_the_bound_and_survive_the_decision);
 	tcase_add_test(tc, test_replacing_never_outgrows);
 	tcase_add_test(tc, test_state_labels);
