@@ -5,7 +5,9 @@
  *   0 NULL, 108 LOOP   4-byte address family (host order for NULL, network
  *                      order for LOOP), then IP.
  *   1 EN10MB           Ethernet II / 802.3+SNAP, any stack of 802.1Q/802.1ad
- *                      tags, MPLS label stacks, PPPoE sessions.
+ *                      tags, MPLS label stacks, PPPoE sessions, MACsec
+ *                      frames sent in clear (integrity only), NSH,
+ *                      Arista's timestamp header.
  *   12, 14, 101 RAW    IP, version from the first nibble; 228 IPv4; 229 IPv6.
  *   113 LINUX_SLL      16-byte cooked header, protocol at offset 14.
  *   276 LINUX_SLL2     20-byte cooked header, protocol at offset 0.
@@ -35,7 +37,27 @@ enum {
 	ETH_IPV4 = 0x0800, ETH_ARP = 0x0806, ETH_VLAN = 0x8100, ETH_QINQ = 0x88a8,
 	ETH_VLAN_9100 = 0x9100, ETH_VLAN_9200 = 0x9200, ETH_IPV6 = 0x86dd,
 	ETH_MPLS = 0x8847, ETH_MPLS_MC = 0x8848, ETH_PPPOE_SESS = 0x8864,
+	ETH_MACSEC = 0x88e5, ETH_NSH = 0x894f, ETH_ARISTA = 0xd28b,
 };
+
+/* Arista's vendor EtherType: a subtype, then for timestamps (what tap
+ * aggregators add) a version byte pair whose second byte's high nibble
+ * gives the timestamp's size, the timestamp and the frame's own EtherType. */
+#define ARISTA_SUBTYPE_TIMESTAMP 0x0001
+#define ARISTA_FORMAT_64BIT 1
+#define ARISTA_FORMAT_48BIT 2
+
+/* MACsec SecTAG (IEEE 802.1AE): TCI/AN, short length, packet number, and
+ * the 8-byte SCI when TCI's SC bit is set. With E and C clear the frame is
+ * integrity-only and its EtherType and payload follow in clear (the ICV
+ * trails them); otherwise nothing past the tag can be read. */
+#define MACSEC_TCI_VERSION 0x80
+#define MACSEC_TCI_SC 0x20
+#define MACSEC_TCI_E 0x08
+#define MACSEC_TCI_C 0x04
+
+/* NSH (RFC 8300) next protocols. */
+enum { NSH_IPV4 = 1, NSH_IPV6 = 2, NSH_ETHERNET = 3, NSH_NSH = 4, NSH_MPLS = 5 };
 
 enum {
 	IPP_HOPOPTS = 0, IPP_ICMP = 1, IPP_IGMP = 2, IPP_TCP = 6, IPP_UDP = 17, IPP_ROUTING = 43,
@@ -549,7 +571,8 @@ static enum decode_result decode_arp(struct nl_reader *r, struct packet *pkt)
 	return DECODE_OK;
 }
 
-/* Dispatches on an EtherType, following VLAN tags, MPLS and PPPoE. */
+/* Dispatches on an EtherType, following VLAN tags, MPLS, PPPoE, MACsec in
+ * clear, NSH and Arista's timestamps. */
 static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
 					   size_t wire_len, struct packet *pkt)
 {
@@ -586,6 +609,69 @@ static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
 			if (ppp == 0x0021 || ppp == 0x0057)
 				return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
 			return DECODE_NOT_IP;
+		}
+		case ETH_MACSEC: {
+			uint8_t tci = nl_get_u8(r);
+			nl_reader_skip(r, 5);	/* short length, packet number */
+			if (tci & MACSEC_TCI_SC)
+				nl_reader_skip(r, 8);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			if (tci & MACSEC_TCI_VERSION)
+				return DECODE_MALFORMED;
+			if (tci & (MACSEC_TCI_E | MACSEC_TCI_C))
+				return DECODE_NOT_IP;	/* encrypted or modified */
+			type = nl_get_be16(r);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			continue;	/* each pass consumes 8 bytes or more */
+		}
+		case ETH_ARISTA: {
+			uint16_t subtype = nl_get_be16(r);
+			nl_get_u8(r);		/* timescale */
+			unsigned format = nl_get_u8(r) >> 4;
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			if (subtype != ARISTA_SUBTYPE_TIMESTAMP ||
+			    (format != ARISTA_FORMAT_64BIT && format != ARISTA_FORMAT_48BIT))
+				return DECODE_NOT_IP;
+			nl_reader_skip(r, format == ARISTA_FORMAT_64BIT ? 8 : 6);
+			type = nl_get_be16(r);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			continue;	/* each pass consumes 12 bytes or more */
+		}
+		case ETH_NSH: {
+			uint8_t b0 = nl_get_u8(r), b1 = nl_get_u8(r);
+			nl_get_u8(r);		/* MD type */
+			uint8_t next = nl_get_u8(r);
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			unsigned words = b1 & 0x3f;	/* the header's length in 4-byte words */
+			if (b0 >> 6 || words < 2)
+				return DECODE_MALFORMED;	/* version 0 only; base + path header at least */
+			nl_reader_skip(r, words * 4u - 4);	/* service path, context headers */
+			if (!nl_reader_ok(r))
+				return DECODE_TRUNCATED;
+			switch (next) {
+			case NSH_IPV4:
+			case NSH_IPV6:
+				return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
+			case NSH_ETHERNET:
+				nl_reader_skip(r, 12);	/* the inner frame's MAC addresses */
+				type = nl_get_be16(r);
+				if (!nl_reader_ok(r))
+					return DECODE_TRUNCATED;
+				continue;
+			case NSH_NSH:
+				type = ETH_NSH;
+				continue;	/* each pass consumes 8 bytes or more */
+			case NSH_MPLS:
+				type = ETH_MPLS;
+				continue;
+			default:
+				return DECODE_NOT_IP;
+			}
 		}
 		default:
 			if (type < 0x0600) {	/* 802.3 length: LLC, maybe SNAP */

@@ -510,6 +510,7 @@ def wrapped_link_types():
     write_pcap("pktap-258.pcap", 258, fr)
     legacy_link_types()
     multi_link_pcapng()
+    ethernet_shims()
 
 
 def legacy_link_types():
@@ -599,6 +600,67 @@ def legacy_link_types():
         b, _, et = ip_bytes(p)
         fr.append((t, b"\x00" * 19 + b"\x01" + b"\x00" * 19 + b"\x02" + struct.pack(">HH", et, 0) + b))
     write_pcap("ipoib-242.pcap", 242, fr)
+
+
+def ethernet_shims():
+    """Ethernet with headers between it and IP that netlens reads through:
+    MACsec (0x88e5) sent in clear, NSH (0x894f, RFC 8300) and Arista's
+    timestamp header (0xd28b)."""
+    # ---- MACsec, integrity only (E = C = 0): SecTAG, EtherType, payload,
+    # 16-byte ICV. The client's frames carry an SCI (TCI.SC), the server's
+    # do not; two encrypted frames (E = C = 1) hide their payload.
+    ck = Clock()
+    pk = mixed(ck, 48000)
+    icv = bytes(range(16))
+
+    def macsec_wrap(p, fc, s, d):
+        pn = int(ck.t // 1000) & 0xffffffff
+        ethertype = 0x0800 if p.haslayer(IP) else 0x86dd
+        if fc:
+            tag = struct.pack(">BBI", 0x20, 0, pn) + bytes.fromhex("0200000000010001")
+        else:
+            tag = struct.pack(">BBI", 0x00, 0, pn)
+        return Ether(src=s, dst=d, type=0x88e5) / Raw(tag + struct.pack(">H", ethertype) + bytes(p) + icv)
+    fr = ether_frames(pk, macsec_wrap)
+    for i in range(2):
+        sealed = struct.pack(">BBI", 0x2c, 0, 1000 + i) + bytes.fromhex("0200000000010001") + bytes(60) + icv
+        fr.append((ck(), Ether(src=MAC_C, dst=MAC_S, type=0x88e5) / Raw(sealed)))
+    write_pcap("macsec.pcap", 1, fr)
+
+    # ---- NSH: MD type 1 (6 words) carrying IPv4 or IPv6 from the client;
+    # MD type 2 (2 words, no context) carrying a whole Ethernet frame from
+    # the server.
+    ck = Clock()
+    pk = mixed(ck, 49000)
+
+    def nsh_wrap(p, fc, s, d):
+        v4 = p.haslayer(IP)
+        path = struct.pack(">I", (42 << 8) | 255)
+        if fc:
+            base = struct.pack(">BBBB", 0x0f, 0xc6, 0x01, 1 if v4 else 2)  # TTL 63, length 6
+            body = base + path + bytes(16) + bytes(p)
+        else:
+            base = struct.pack(">BBBB", 0x0f, 0xc2, 0x02, 3)  # TTL 63, length 2, Ethernet
+            body = base + path + bytes(Ether(src=s, dst=d, type=0x0800 if v4 else 0x86dd) / p)
+        return Ether(src=s, dst=d, type=0x894f) / Raw(body)
+    write_pcap("nsh.pcap", 1, ether_frames(pk, nsh_wrap))
+
+    # ---- Arista's timestamp header (0xd28b, subtype 1), as a tap aggregator
+    # adds it: 64-bit TAI timestamps on the client's frames, 48-bit UTC on
+    # the server's; one frame of another subtype.
+    ck = Clock()
+    pk = mixed(ck, 50100)
+
+    def arista_wrap(p, fc, s, d):
+        ethertype = 0x0800 if p.haslayer(IP) else 0x86dd
+        if fc:
+            hdr = struct.pack(">HHII", 1, 0x0010, 1559162199, 944724424)
+        else:
+            hdr = struct.pack(">HHHI", 1, 0x0120, 0x5cee, 432245804)
+        return Ether(src=s, dst=d, type=0xd28b) / Raw(hdr + struct.pack(">H", ethertype) + bytes(p))
+    fr = ether_frames(pk, arista_wrap)
+    fr.append((ck(), Ether(src=MAC_C, dst=MAC_S, type=0xd28b) / Raw(struct.pack(">HH", 2, 0) + bytes(46))))
+    write_pcap("arista.pcap", 1, fr)
 
 
 def multi_link_pcapng():

@@ -151,7 +151,7 @@ enum link {
 	LK_SLL, LK_SLL2, LK_RAW12, LK_RAW14, LK_RAW101, LK_RAW228, LK_RAW229,
 	LK_NULL_LE, LK_NULL_BE, LK_LOOP, LK_PPP, LK_PPP_BARE, LK_PPP_MPLS, LK_PPP_SERIAL, LK_PPP_SERIAL_CHDLC,
 	LK_PPP_ETHER, LK_CHDLC, LK_80211, LK_80211_QOS_HTC, LK_80211_WDS, LK_RADIOTAP, LK_PFLOG,
-	LK_NFLOG, LK_PKTAP_ETH, LK_PKTAP_NULL, LK_COUNT
+	LK_NFLOG, LK_PKTAP_ETH, LK_PKTAP_NULL, LK_MACSEC, LK_NSH, LK_NSH_ETH, LK_ARISTA48, LK_COUNT
 };
 
 struct link_info { const char *name; int dlt; unsigned vlan_depth; int v4, v6; };
@@ -164,6 +164,10 @@ static const struct link_info links[LK_COUNT] = {
 	[LK_SNAP] = { "802.3 LLC/SNAP", 1, 0, 1, 1 },
 	[LK_MPLS] = { "MPLS", 1, 0, 1, 1 },
 	[LK_PPPOE] = { "PPPoE", 1, 0, 1, 1 },
+	[LK_MACSEC] = { "MACsec in clear", 1, 0, 1, 1 },
+	[LK_NSH] = { "NSH, MD type 1", 1, 0, 1, 1 },
+	[LK_NSH_ETH] = { "NSH carrying Ethernet", 1, 1, 1, 1 },
+	[LK_ARISTA48] = { "Arista 48-bit timestamp", 1, 0, 1, 1 },
 	[LK_SLL] = { "SLL", 113, 0, 1, 1 },
 	[LK_SLL2] = { "SLL2", 276, 0, 1, 1 },
 	[LK_RAW12] = { "RAW 12", 12, 0, 1, 1 },
@@ -262,6 +266,37 @@ static void link_wrap(struct pb *out, enum link k, const struct pb *ip)
 		pb_eth(out, 0x8847);
 		pb_be32(out, 16u << 12 | 64);			/* label 16 */
 		pb_be32(out, 17u << 12 | 0x100 | 64);		/* label 17, bottom of stack */
+		break;
+	case LK_MACSEC:		/* SecTAG with an SCI, E = C = 0 */
+		pb_eth(out, 0x88e5);
+		pb_u8(out, 0x20);
+		pb_u8(out, 0);
+		pb_be32(out, 7);	/* packet number */
+		pb_be32(out, 0x02000000);
+		pb_be32(out, 0x00010001);
+		pb_be16(out, et);
+		break;
+	case LK_NSH:		/* 6 words: base, service path, 16 bytes of context */
+		pb_eth(out, 0x894f);
+		pb_be32(out, 0x0fc60100u | (v6 ? 2 : 1));
+		pb_be32(out, 42u << 8 | 255);
+		pb_zero(out, 16);
+		break;
+	case LK_NSH_ETH:	/* MD type 2, no context; a tagged inner frame */
+		pb_eth(out, 0x894f);
+		pb_be32(out, 0x0fc20203u);
+		pb_be32(out, 42u << 8 | 255);
+		pb_eth(out, 0x8100);
+		pb_be16(out, 0x0064);
+		pb_be16(out, et);
+		break;
+	case LK_ARISTA48:
+		pb_eth(out, 0xd28b);
+		pb_be16(out, 0x0001);	/* timestamp */
+		pb_be16(out, 0x0120);	/* UTC, 48-bit */
+		pb_be16(out, 0x5cee);
+		pb_be32(out, 123456789);
+		pb_be16(out, et);
 		break;
 	case LK_PPPOE:
 		pb_eth(out, 0x8864);
@@ -1835,6 +1870,63 @@ START_TEST(test_many_vlan_tags_bounded)
 }
 END_TEST
 
+/* MACsec that hides its payload, and NSH and Arista headers netlens cannot
+ * follow. */
+START_TEST(test_shims_refused)
+{
+	struct pb f;
+	struct packet p;
+	static const struct { uint8_t tci; enum decode_result want; } macsec[] = {
+		{ 0x2c, DECODE_NOT_IP },	/* encrypted (E, C) */
+		{ 0x04, DECODE_NOT_IP },	/* modified (C) */
+		{ 0x80, DECODE_MALFORMED },	/* version 1 */
+	};
+	for (size_t i = 0; i < sizeof(macsec) / sizeof(macsec[0]); i++) {
+		pb_init(&f);
+		pb_eth(&f, 0x88e5);
+		pb_u8(&f, macsec[i].tci);
+		pb_zero(&f, 5);
+		pb_be16(&f, 0x0800);
+		pb_zero(&f, 60);
+		ck_assert_int_eq(dec(1, &f, &p), macsec[i].want);
+	}
+	static const struct { uint32_t base; enum decode_result want; } nsh[] = {
+		{ 0x0fc10201, DECODE_MALFORMED },	/* length 1: no service path header */
+		{ 0x4fc20201, DECODE_MALFORMED },	/* version 1 */
+		{ 0x0fc20206, DECODE_NOT_IP },		/* next protocol 6: unassigned */
+		{ 0x0fff0101, DECODE_TRUNCATED },	/* 63 words: longer than the frame */
+	};
+	for (size_t i = 0; i < sizeof(nsh) / sizeof(nsh[0]); i++) {
+		pb_init(&f);
+		pb_eth(&f, 0x894f);
+		pb_be32(&f, nsh[i].base);
+		pb_be32(&f, 1u << 8 | 255);
+		pb_zero(&f, 60);
+		ck_assert_msg(dec(1, &f, &p) == nsh[i].want, "NSH %08x", nsh[i].base);
+	}
+	/* Arista: another subtype, an unknown timestamp format */
+	static const uint16_t arista[][2] = { { 0x0002, 0x0010 }, { 0x0001, 0x0030 } };
+	for (size_t i = 0; i < 2; i++) {
+		pb_init(&f);
+		pb_eth(&f, 0xd28b);
+		pb_be16(&f, arista[i][0]);
+		pb_be16(&f, arista[i][1]);
+		pb_zero(&f, 8);
+		pb_be16(&f, 0x0800);
+		pb_zero(&f, 60);
+		ck_assert_int_eq(dec(1, &f, &p), DECODE_NOT_IP);
+	}
+	/* NSH in NSH until the frame ends: truncated, not a loop */
+	pb_init(&f);
+	pb_eth(&f, 0x894f);
+	while (f.len + 8 <= 1500) {
+		pb_be32(&f, 0x0fc20204u);
+		pb_be32(&f, 1u << 8 | 255);
+	}
+	ck_assert_int_eq(dec(1, &f, &p), DECODE_TRUNCATED);
+}
+END_TEST
+
 START_TEST(test_snap_carrying_length_not_ip)
 {
 	/* SNAP with an inner 802.3 length must not loop back into LLC parsing. */
@@ -2031,6 +2123,7 @@ static Suite *decode_suite(void)
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, test_many_vlan_tags_bounded);
 	tcase_add_test(tc, test_snap_carrying_length_not_ip);
+	tcase_add_test(tc, test_shims_refused);
 	tcase_add_test(tc, test_ipv6_ext_len_overruns_payload);
 	tcase_add_test(tc, test_icmp_error_quoting_echo);
 	tcase_add_test(tc, test_fast_path_matches_general);
