@@ -11,6 +11,8 @@
  *   12, 14, 101 RAW    IP, version from the first nibble; 228 IPv4; 229 IPv6.
  *   113 LINUX_SLL      16-byte cooked header, protocol at offset 14.
  *   276 LINUX_SLL2     20-byte cooked header, protocol at offset 0.
+ *   281, 282, 284, 285 Ethernet with a switch's DSA tag (Broadcom, Broadcom
+ *                      prepended, Marvell DSA and EDSA).
  *
  *   IPv4 (RFC 791)                       IPv6 (RFC 8200)
  *   +-------+-------+---------------+    +-------+---------------------+
@@ -75,7 +77,7 @@ int decode_link_supported(int dlt)
 	case 0: case 1: case 9: case 12: case 14: case 50: case 51: case 101:
 	case 104: case 105: case 107: case 108: case 113: case 117: case 119: case 127:
 	case 149: case 163: case 192: case 226: case 228: case 229: case 239: case 240:
-	case 241: case 242: case 258: case 276:
+	case 241: case 242: case 258: case 276: case 281: case 282: case 284: case 285:
 		return 1;
 	default:
 		return 0;
@@ -1011,6 +1013,27 @@ static enum decode_result decode_link(int dlt, struct nl_reader *r, size_t wire,
 		if (!h)
 			return DECODE_TRUNCATED;
 		return decode_ethertype(r, nl_span_be16(h, 12), wire, pkt);
+	}
+	/* A switch's DSA tag, as libpcap reports a Linux DSA conduit ("eth0" of
+	 * an OpenWrt router whose switch tags its frames): Broadcom's 4 bytes
+	 * after the MAC addresses (281) or before the frame (282), Marvell's
+	 * 4-byte DSA (284) or 8-byte EDSA (285) tag after the MAC addresses. A
+	 * Marvell tag stands for an 802.1Q tag too, so the frame's EtherType
+	 * follows it whether or not the port tagged the frame. */
+	case 281:
+	case 284:
+	case 285: {
+		size_t tag = dlt == 285 ? 8 : 4;
+		const uint8_t *h = nl_get_span(r, 12 + tag + 2);
+		if (!h)
+			return DECODE_TRUNCATED;
+		return decode_ethertype(r, nl_span_be16(h, 12 + tag), wire, pkt);
+	}
+	case 282: {
+		const uint8_t *h = nl_get_span(r, 4 + 14);
+		if (!h)
+			return DECODE_TRUNCATED;
+		return decode_ethertype(r, nl_span_be16(h, 4 + 12), wire, pkt);
 	}
 	case 113: {	/* Linux cooked v1 */
 		nl_reader_skip(r, 2);

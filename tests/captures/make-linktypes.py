@@ -511,6 +511,7 @@ def wrapped_link_types():
     legacy_link_types()
     multi_link_pcapng()
     ethernet_shims()
+    dsa_tags()
 
 
 def legacy_link_types():
@@ -661,6 +662,35 @@ def ethernet_shims():
     fr = ether_frames(pk, arista_wrap)
     fr.append((ck(), Ether(src=MAC_C, dst=MAC_S, type=0xd28b) / Raw(struct.pack(">HH", 2, 0) + bytes(46))))
     write_pcap("arista.pcap", 1, fr)
+
+
+def dsa_tags():
+    """A switch's DSA tags, as libpcap reports a Linux DSA conduit: written
+    to ../dsa/ (tshark reads none of these link types; linktypes.test
+    strips the tag and compares with tshark's view of the bare frames)."""
+    out = os.path.join(os.path.dirname(os.path.abspath(OUT)), "dsa")
+    os.makedirs(out, exist_ok=True)
+
+    def strip_to(fn, dlt, tag_of):
+        ck = Clock()
+        pk = mixed(ck, 51000 + dlt)
+        fr = []
+        for t, e in ether_frames(pk):
+            b = bytes(e)
+            fr.append((t, tag_of(b, is_from_client(e))))
+        write_pcap(os.path.join(out, fn), dlt, fr)  # an absolute name: not under OUT
+    # The client is behind a switch port (5, or 2 for Marvell), the server is the router itself.
+    # Broadcom: the client's frames carry an egress tag (opcode 0, reason
+    # "exception", port 5), the server's an ingress one (opcode 1, port map
+    # 0x20), as in tcpdump's brcm-tag-prepend.pcap; after the MACs or before.
+    brcm = lambda fc: bytes.fromhex("00002005" if fc else "20000020")
+    strip_to("brcm-281.pcap", 281, lambda b, fc: b[:12] + brcm(fc) + b[12:])
+    strip_to("brcm-prepend-282.pcap", 282, lambda b, fc: brcm(fc) + b)
+    # Marvell DSA: Forward from port 2 (VID 1337) / From CPU to port 2; the
+    # same tag behind EDSA's EtherType 0xdada and two reserved bytes.
+    dsa = lambda fc: bytes.fromhex("c0100539" if fc else "40100000")
+    strip_to("dsa-284.pcap", 284, lambda b, fc: b[:12] + dsa(fc) + b[12:])
+    strip_to("edsa-285.pcap", 285, lambda b, fc: b[:12] + b"\xda\xda\0\0" + dsa(fc) + b[12:])
 
 
 def multi_link_pcapng():

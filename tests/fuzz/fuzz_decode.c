@@ -3,14 +3,16 @@
  *
  * Input: one byte choosing the link type, then the captured frame.
  *
- *   byte 0 % 28 → DLT  0 NULL, 1 EN10MB, 12 RAW, 14 RAW (OpenBSD),
+ *   byte 0 % 32 → DLT  0 NULL, 1 EN10MB, 12 RAW, 14 RAW (OpenBSD),
  *                     101 RAW, 108 LOOP, 113 LINUX_SLL, 228 IPV4,
  *                     229 IPV6, 276 LINUX_SLL2, 9 PPP, 50 PPP_SERIAL,
  *                     51 PPP_ETHER, 104 C_HDLC, 105 IEEE802_11,
  *                     127 IEEE802_11_RADIO, 117 PFLOG, 239 NFLOG,
  *                     258 PKTAP, 149 USER2 (PKTAP as macOS numbers it),
  *                     107 FRELAY, 119 PRISM, 163 AVS, 192 PPI, 226 IPNET,
- *                     240 NETANALYZER, 241 NETANALYZER_TRANSPARENT, 242 IPOIB
+ *                     240 NETANALYZER, 241 NETANALYZER_TRANSPARENT, 242 IPOIB,
+ *                     281 DSA_TAG_BRCM, 282 DSA_TAG_BRCM_PREPEND,
+ *                     284 DSA_TAG_DSA, 285 DSA_TAG_EDSA
  *
  * The frame is libFuzzer's own exact-size buffer, so a read past cap_len
  * is an AddressSanitizer report. Beyond not crashing, decode_packet()
@@ -29,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int dlts[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 276,
 			    9, 50, 51, 104, 105, 127, 117, 239, 258, 149,
-			    107, 119, 163, 192, 226, 240, 241, 242 };
+			    107, 119, 163, 192, 226, 240, 241, 242, 281, 282, 284, 285 };
 
 static void fail(const char *why)
 {

@@ -151,7 +151,8 @@ enum link {
 	LK_SLL, LK_SLL2, LK_RAW12, LK_RAW14, LK_RAW101, LK_RAW228, LK_RAW229,
 	LK_NULL_LE, LK_NULL_BE, LK_LOOP, LK_PPP, LK_PPP_BARE, LK_PPP_MPLS, LK_PPP_SERIAL, LK_PPP_SERIAL_CHDLC,
 	LK_PPP_ETHER, LK_CHDLC, LK_80211, LK_80211_QOS_HTC, LK_80211_WDS, LK_RADIOTAP, LK_PFLOG,
-	LK_NFLOG, LK_PKTAP_ETH, LK_PKTAP_NULL, LK_MACSEC, LK_NSH, LK_NSH_ETH, LK_ARISTA48, LK_COUNT
+	LK_NFLOG, LK_PKTAP_ETH, LK_PKTAP_NULL, LK_MACSEC, LK_NSH, LK_NSH_ETH, LK_ARISTA48,
+	LK_DSA_BRCM, LK_DSA_BRCM_PREPEND, LK_DSA_MARVELL, LK_DSA_EDSA, LK_COUNT
 };
 
 struct link_info { const char *name; int dlt; unsigned vlan_depth; int v4, v6; };
@@ -168,6 +169,10 @@ static const struct link_info links[LK_COUNT] = {
 	[LK_NSH] = { "NSH, MD type 1", 1, 0, 1, 1 },
 	[LK_NSH_ETH] = { "NSH carrying Ethernet", 1, 1, 1, 1 },
 	[LK_ARISTA48] = { "Arista 48-bit timestamp", 1, 0, 1, 1 },
+	[LK_DSA_BRCM] = { "DSA_TAG_BRCM", 281, 0, 1, 1 },
+	[LK_DSA_BRCM_PREPEND] = { "DSA_TAG_BRCM_PREPEND", 282, 0, 1, 1 },
+	[LK_DSA_MARVELL] = { "DSA_TAG_DSA", 284, 0, 1, 1 },
+	[LK_DSA_EDSA] = { "DSA_TAG_EDSA, then 802.1Q", 285, 1, 1, 1 },
 	[LK_SLL] = { "SLL", 113, 0, 1, 1 },
 	[LK_SLL2] = { "SLL2", 276, 0, 1, 1 },
 	[LK_RAW12] = { "RAW 12", 12, 0, 1, 1 },
@@ -296,6 +301,24 @@ static void link_wrap(struct pb *out, enum link k, const struct pb *ip)
 		pb_be16(out, 0x0120);	/* UTC, 48-bit */
 		pb_be16(out, 0x5cee);
 		pb_be32(out, 123456789);
+		pb_be16(out, et);
+		break;
+	case LK_DSA_BRCM:		/* the tag between the MACs and the EtherType */
+	case LK_DSA_MARVELL:
+		pb_eth(out, k == LK_DSA_BRCM ? 0x2000 : 0x4001);	/* the tag's first half */
+		pb_be16(out, 0x0000);
+		pb_be16(out, et);
+		break;
+	case LK_DSA_BRCM_PREPEND:
+		pb_be32(out, 0x20000005);
+		pb_eth(out, et);
+		break;
+	case LK_DSA_EDSA:
+		pb_eth(out, 0xdada);
+		pb_be16(out, 0);
+		pb_be32(out, 0xc0080000);
+		pb_be16(out, 0x8100);
+		pb_be16(out, 0x0064);
 		pb_be16(out, et);
 		break;
 	case LK_PPPOE:
@@ -489,8 +512,8 @@ END_TEST
 START_TEST(test_link_supported)
 {
 	static const int yes[] = { 0, 1, 9, 12, 14, 50, 51, 101, 104, 105, 108, 113, 117, 127, 149,
-				   228, 229, 239, 258, 276 };
-	static const int no[] = { -1, 2, 147, 189, 220, 65535 };
+				   228, 229, 239, 258, 276, 281, 282, 284, 285 };
+	static const int no[] = { -1, 2, 147, 189, 220, 283, 65535 };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		ck_assert_msg(decode_link_supported(yes[i]), "%d", yes[i]);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
