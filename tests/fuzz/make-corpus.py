@@ -33,7 +33,7 @@ TOP = os.getcwd()
 OUT = os.path.join(TOP, 'tests', 'fuzz', 'corpus')
 DLTS = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276,
         9, 50, 51, 104, 105, 127, 117, 239, 258, 149,
-        107, 119, 163, 192, 226, 240, 241, 242]  # fuzz_decode.c
+        107, 119, 163, 192, 226, 240, 241, 242, 281, 282, 284, 285]  # fuzz_decode.c
 PER_CAPTURE = 12
 SEG = 200
 MINE = ('fuzz_decode', 'fuzz_tls', 'fuzz_http', 'fuzz_ssh', 'fuzz_dns', 'fuzz_quic')
