@@ -1123,7 +1123,7 @@ void dpi_prefetch(const struct dpi *d, uint32_t h, int stage)
 		__builtin_prefetch(df);		/* the state: one line, in place */
 		return;
 	}
-	if (stage == 2 && df->live && df->blob) {
+	if (stage == 1 && df->live && df->blob) {
 		/* the records: a TLS flow's take three or four lines */
 		const char *b = (const char *)df->blob;
 		size_t n = df->used < 256 ? df->used : 256;

@@ -142,10 +142,10 @@ int dpi_timeout_moved(struct dpi *d);
 /* The state label a dissector set, or NULL. */
 const char *dpi_state_label(const struct dpi *d, uint32_t handle);
 /* Asks the CPU to start loading what dpi_json() will read of a flow's
- * results, one link of the chain per stage (0: the state, in the handle's
- * slot; 1: nothing more, the state being one line; 2: the records, found
- * through the state stage 0 fetched). A printer walking thousands of flows
- * calls it a few flows ahead. */
+ * results, one link of the chain per stage (0: the state, one line in the
+ * handle's slot; 1: the records, found through the state stage 0
+ * fetched). A printer walking thousands of flows calls it a few flows
+ * ahead, stage 0 one flow before stage 1. */
 void dpi_prefetch(const struct dpi *d, uint32_t handle, int stage);
 /* Whether a handle names a flow's state now (for checks and tests). */
 int dpi_handle_live(const struct dpi *d, uint32_t handle);

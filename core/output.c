@@ -273,8 +273,8 @@ static const struct flow *pick_peek(struct tracker *t, const struct pick *p)
 	return flow_at(&t->table, p->where);
 }
 
-/* A record reads the flow's three cache lines, then its DPI slot, state
- * and records, each found through the one before: scattered loads that
+/* A record reads the flow's three cache lines, then its DPI state and
+ * records, each found through the one before: scattered loads that
  * miss the cache when thousands of flows are printed. Start them a few
  * picks ahead, one link per pick, so each is there when it is read. */
 #define PREFETCH_FLOW_AHEAD 4
@@ -289,7 +289,7 @@ static void prefetch_ahead(struct out_job *j)
 		__builtin_prefetch(line + 64);
 		__builtin_prefetch(line + 128);
 	}
-	for (int stage = 0; stage < 3; stage++) {
+	for (int stage = 0; stage < 2; stage++) {
 		size_t k = i + PREFETCH_FLOW_AHEAD - 1 - (size_t)stage;
 		if (k < n && (f = pick_peek(t, &j->c.v[k])))
 			dpi_prefetch(dpi_current, f->dpi, stage);

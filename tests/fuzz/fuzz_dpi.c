@@ -234,7 +234,7 @@ static void outputs(const struct flow *f)
 	sb_init(&js);
 	sb_init(&sum);
 	sb_init(&js2);
-	for (int stage = 0; stage < 3; stage++)
+	for (int stage = 0; stage < 2; stage++)
 		dpi_prefetch(&dpi, h, stage);
 	dpi_json(&dpi, h, &js);
 	dpi_summary(&dpi, h, &sum);
