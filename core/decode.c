@@ -5,7 +5,8 @@
  *   0 NULL, 108 LOOP   4-byte address family (host order for NULL, network
  *                      order for LOOP), then IP.
  *   1 EN10MB           Ethernet II / 802.3+SNAP, any stack of 802.1Q/802.1ad
- *                      tags, MPLS label stacks, PPPoE sessions, MACsec
+ *                      tags, MPLS label stacks (IP or an Ethernet
+ *                      pseudowire under them), PPPoE sessions, MACsec
  *                      frames sent in clear (integrity only), NSH,
  *                      Arista's timestamp header.
  *   12, 14, 101 RAW    IP, version from the first nibble; 228 IPv4; 229 IPv6.
@@ -573,6 +574,65 @@ static enum decode_result decode_arp(struct nl_reader *r, struct packet *pkt)
 	return DECODE_OK;
 }
 
+/* What follows an MPLS label stack is not named by it. IP says so by its
+ * version nibble; an Ethernet pseudowire's frame (RFC 4448) comes with or
+ * without a 4-byte control word (RFC 4385, first nibble 0); nibble 1 is a
+ * pseudowire's associated channel (OAM, not IP). A frame's EtherType is
+ * believed when it is one that carries IP here and, for IP itself, the
+ * next byte has that version: so a control word is told from a MAC address
+ * whose first nibble is 0 by where a plausible EtherType lies. */
+#define MPLS_PAYLOAD_IP (-1)
+#define MPLS_PAYLOAD_NOT_IP (-2)
+#define MPLS_PAYLOAD_TRUNCATED (-3)
+#define PW_CONTROL_WORD 4
+#define PW_MAC_ADDRESSES 12
+
+/* The EtherType at `off` if plausible, -1 if not, -2 if the frame ends
+ * before it can be told. */
+static int pw_ethertype_at(const struct nl_reader *r, size_t off)
+{
+	uint8_t hi, lo, next;
+	if (nl_peek_u8(r, off, &hi) < 0 || nl_peek_u8(r, off + 1, &lo) < 0)
+		return -2;
+	uint16_t type = (uint16_t)(hi << 8 | lo);
+	switch (type) {
+	case ETH_IPV4:
+	case ETH_IPV6:
+		if (nl_peek_u8(r, off + 2, &next) < 0)
+			return -2;
+		return next >> 4 == (type == ETH_IPV4 ? 4 : 6) ? type : -1;
+	case ETH_ARP: case ETH_VLAN: case ETH_QINQ: case ETH_MPLS: case ETH_MPLS_MC:
+		return type;
+	}
+	return -1;
+}
+
+/* MPLS_PAYLOAD_IP, an inner frame's EtherType with the reader moved to what
+ * follows it, MPLS_PAYLOAD_NOT_IP, or MPLS_PAYLOAD_TRUNCATED. */
+static int mpls_payload_ethertype(struct nl_reader *r)
+{
+	uint8_t first;
+	if (nl_peek_u8(r, 0, &first) < 0)
+		return MPLS_PAYLOAD_TRUNCATED;
+	unsigned nibble = first >> 4;
+	if (nibble == 4 || nibble == 6)
+		return MPLS_PAYLOAD_IP;
+	if (nibble == 1)
+		return MPLS_PAYLOAD_NOT_IP;
+	const size_t with_cw = PW_CONTROL_WORD + PW_MAC_ADDRESSES, without = PW_MAC_ADDRESSES;
+	int cw = nibble == 0 ? pw_ethertype_at(r, with_cw) : -1;
+	if (cw >= 0) {
+		nl_reader_skip(r, with_cw + 2);
+		return cw;
+	}
+	int plain = pw_ethertype_at(r, without);
+	if (plain >= 0) {
+		nl_reader_skip(r, without + 2);
+		return plain;
+	}
+	return cw == -2 || plain == -2 ? MPLS_PAYLOAD_TRUNCATED : MPLS_PAYLOAD_NOT_IP;
+}
+
 /* Dispatches on an EtherType, following VLAN tags, MPLS, PPPoE, MACsec in
  * clear, NSH and Arista's timestamps. */
 static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
@@ -594,15 +654,26 @@ static enum decode_result decode_ethertype(struct nl_reader *r, uint16_t type,
 		case ETH_ARP:
 			return decode_arp(r, pkt);
 		case ETH_MPLS:
-		case ETH_MPLS_MC:
-			for (int i = 0; i < MAX_MPLS_LABELS; i++) {
+		case ETH_MPLS_MC: {
+			int bottom = 0;
+			for (int i = 0; i < MAX_MPLS_LABELS && !bottom; i++) {
 				uint32_t lbl = nl_get_be32(r);
 				if (!nl_reader_ok(r))
 					return DECODE_TRUNCATED;
-				if (lbl & 0x100)
-					return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
+				bottom = (lbl & 0x100) != 0;
 			}
-			return DECODE_MALFORMED;
+			if (!bottom)
+				return DECODE_MALFORMED;
+			int inner = mpls_payload_ethertype(r);
+			if (inner == MPLS_PAYLOAD_IP)
+				return decode_ip(r, wire_len - nl_reader_offset(r), pkt);
+			if (inner == MPLS_PAYLOAD_TRUNCATED)
+				return DECODE_TRUNCATED;
+			if (inner < 0)
+				return DECODE_NOT_IP;
+			type = (uint16_t)inner;
+			continue;	/* each pass consumes 18 bytes or more */
+		}
 		case ETH_PPPOE_SESS: {
 			nl_reader_skip(r, 6);
 			uint16_t ppp = nl_get_be16(r);

@@ -605,8 +605,8 @@ def legacy_link_types():
 
 def ethernet_shims():
     """Ethernet with headers between it and IP that netlens reads through:
-    MACsec (0x88e5) sent in clear, NSH (0x894f, RFC 8300) and Arista's
-    timestamp header (0xd28b)."""
+    MACsec (0x88e5) sent in clear, NSH (0x894f, RFC 8300), Arista's
+    timestamp header (0xd28b) and Ethernet pseudowires under MPLS."""
     # ---- MACsec, integrity only (E = C = 0): SecTAG, EtherType, payload,
     # 16-byte ICV. The client's frames carry an SCI (TCI.SC), the server's
     # do not; two encrypted frames (E = C = 1) hide their payload.
@@ -662,6 +662,33 @@ def ethernet_shims():
     fr = ether_frames(pk, arista_wrap)
     fr.append((ck(), Ether(src=MAC_C, dst=MAC_S, type=0xd28b) / Raw(struct.pack(">HH", 2, 0) + bytes(46))))
     write_pcap("arista.pcap", 1, fr)
+
+    # ---- Ethernet pseudowires under two labels (RFC 4448), each frame
+    # with a control word (RFC 4385) carrying its sequence number; the
+    # server's inner frames have a VLAN tag. Two BFD messages on the
+    # pseudowire's associated channel (nibble 1) are not IP. The inner
+    # MACs are chosen so that Wireshark's heuristic (whether the first 12
+    # bytes look like two known vendors' MACs) also sees the control word.
+    ck = Clock()
+    pk = mixed(ck, 50200)
+    inner_c, inner_s = "02:00:fe:ed:fa:01", "02:00:fe:ed:fa:02"
+    seq = [0]
+
+    def pw_wrap(p, fc, s, d):
+        seq[0] += 1
+        ethertype = 0x0800 if p.haslayer(IP) else 0x86dd
+        cw = struct.pack(">HH", 0, seq[0])
+        if fc:
+            inner = Ether(src=inner_c, dst=inner_s, type=ethertype) / p
+        else:
+            inner = Ether(src=inner_s, dst=inner_c) / Dot1Q(vlan=42, type=ethertype) / p
+        return Ether(src=s, dst=d, type=0x8847) / MPLS(label=1000, s=0, ttl=64) / MPLS(label=3000, s=1, ttl=64) / Raw(cw + bytes(inner))
+    fr = ether_frames(pk, pw_wrap)
+    bfd = bytes.fromhex("20c00318") + struct.pack(">IIIII", 1, 2, 1000000, 1000000, 0)
+    for i in range(2):
+        ach = struct.pack(">HH", 0x1000, 0x0007)   # ACH, channel type BFD without IP/UDP
+        fr.append((ck(), Ether(src=MAC_C, dst=MAC_S, type=0x8847) / MPLS(label=1000, s=0, ttl=64) / MPLS(label=3000, s=1, ttl=64) / Raw(ach + bfd)))
+    write_pcap("mpls-pw.pcap", 1, fr)
 
 
 def dsa_tags():

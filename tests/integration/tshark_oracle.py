@@ -45,7 +45,8 @@ from decimal import Decimal
 LINK_PROTOS = {"eth", "ethertype", "vlan", "ieee8021ad", "sll", "null", "loop", "raw",
                "mpls", "pppoes", "ppp", "chdlc", "radiotap", "wlan_radio", "wlan", "llc",
                "pflog", "nflog", "pktap", "pcap_pktdata", "fr", "prism", "wlancap", "ppi",
-               "ipnet", "netanalyzer", "ipoib", "macsec", "nsh", "avsp"}
+               "ipnet", "netanalyzer", "ipoib", "macsec", "nsh", "avsp", "pwethcw",
+               "pwethnocw"}
 IGNORED_TOP = {"geninfo", "frame", "fake-field-wrapper", "_ws.malformed", "_ws.short",
                "_ws.expert", "_ws.lua.fake", "_ws.unreassembled", "pkt_comment"}
 PROTO_NAMES = {1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 46: "RSVP",

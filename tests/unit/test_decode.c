@@ -1319,6 +1319,98 @@ START_TEST(test_mpls_without_bottom)
 }
 END_TEST
 
+/* Ethernet pseudowires under a label stack (RFC 4448), with and without a
+ * control word (RFC 4385), told apart by where a plausible EtherType lies:
+ * the inner frames' destination MAC (02:...) starts with nibble 0 too. */
+enum pw_case { PW_CW_V4, PW_NOCW_V4, PW_NOCW_A0_V6, PW_CW_VLAN_V6, PW_MPLS_IN_PW };
+
+static void pw_frame(struct pb *f, enum pw_case c)
+{
+	static const uint8_t mac_a0[12] = { 0xa0, 0, 0, 0, 0, 0x0b, 0xa0, 0, 0, 0, 0, 0x0a };
+	struct pb ip;
+	pb_init(&ip);
+	if (c == PW_NOCW_A0_V6 || c == PW_CW_VLAN_V6)
+		ip6_udp(&ip, 4);
+	else
+		ip4_udp(&ip, 4);
+	pb_init(f);
+	pb_eth(f, 0x8847);
+	pb_be32(f, 1000u << 12 | 64);
+	pb_be32(f, 2000u << 12 | 0x100 | 64);	/* bottom of stack */
+	switch (c) {
+	case PW_CW_V4:
+		pb_be32(f, 0x00000001);		/* control word, sequence 1 */
+		pb_eth(f, 0x0800);
+		break;
+	case PW_NOCW_V4:
+		pb_eth(f, 0x0800);
+		break;
+	case PW_NOCW_A0_V6:
+		pb_bytes(f, mac_a0, 12);
+		pb_be16(f, 0x86dd);
+		break;
+	case PW_CW_VLAN_V6:
+		pb_be32(f, 0x00000002);
+		pb_eth(f, 0x8100);
+		pb_be16(f, 5);
+		pb_be16(f, 0x86dd);
+		break;
+	case PW_MPLS_IN_PW:	/* a pseudowire carrying labelled IP */
+		pb_eth(f, 0x8847);
+		pb_be32(f, 3000u << 12 | 0x100 | 64);
+		break;
+	}
+	pb_bytes(f, ip.b, ip.len);
+}
+
+START_TEST(test_mpls_pseudowires)
+{
+	struct pb f;
+	struct packet p;
+	for (enum pw_case c = PW_CW_V4; c <= PW_MPLS_IN_PW; c++) {
+		pw_frame(&f, c);
+		ck_assert_msg(dec(1, &f, &p) == DECODE_OK, "pseudowire case %d", c);
+		ck_assert_uint_eq(p.proto, L4_UDP);
+		ck_assert_uint_eq(p.sport, 40001);
+		if (c == PW_NOCW_A0_V6 || c == PW_CW_VLAN_V6)
+			assert_v6_last(p.src, 1);
+		else
+			assert_v4(p.src, A4_SRC);
+		ck_assert_uint_eq(p.vlan_depth, c == PW_CW_VLAN_V6);
+	}
+	/* Not IP: a pseudowire's associated channel (nibble 1, here BFD), and
+	 * an inner frame whose EtherType is not IP's in either place (LLDP);
+	 * nor IPv4's EtherType with no IPv4 after it. Truncated: a cut inside
+	 * the inner frame's addresses. */
+	static const struct { const char *what; uint32_t word; unsigned type; size_t zeros;
+			      enum decode_result want; } odd[] = {
+		{ "ACH", 0x10000007, 0, 40, DECODE_NOT_IP },
+		{ "LLDP", 0, 0x88cc, 40, DECODE_NOT_IP },
+		{ "lone IPv4 EtherType", 0x02000000, 0x0800, 40, DECODE_NOT_IP },
+		{ "cut", 0, 0, 6, DECODE_TRUNCATED },
+	};
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		pb_init(&f);
+		pb_eth(&f, 0x8847);
+		pb_be32(&f, 1000u << 12 | 0x100 | 64);
+		pb_be32(&f, odd[i].word);
+		if (odd[i].type)
+			pb_eth(&f, odd[i].type);
+		pb_zero(&f, odd[i].zeros);
+		ck_assert_msg(dec(1, &f, &p) == odd[i].want, "%s", odd[i].what);
+	}
+	/* pseudowire in pseudowire until the frame ends: truncated, not a loop */
+	pb_init(&f);
+	pb_eth(&f, 0x8847);
+	while (f.len + 22 <= 1500) {
+		pb_be32(&f, 1000u << 12 | 0x100 | 64);
+		pb_be32(&f, 0);
+		pb_eth(&f, 0x8847);
+	}
+	ck_assert_int_eq(dec(1, &f, &p), DECODE_TRUNCATED);
+}
+END_TEST
+
 /* ---- truncated: every cut of several valid frames ----------------------------- */
 
 /* A frame's bytes at the very end of a page followed by an inaccessible
@@ -1344,7 +1436,7 @@ static const uint8_t *guarded_put(struct guarded *g, const uint8_t *b, size_t n)
 enum frame_id {
 	FR_ETH4_TCP, FR_QINQ6_HBH_UDP, FR_SLL4_ICMP_ERR, FR_ETH_ARP, FR_RAW6_ICMP6_ECHO,
 	FR_PPPOE4_UDP, FR_MPLS6_TCP, FR_NULL4_OPTS_UDP, FR_SLL2_6_FRAG_LATER,
-	FR_ETH6_ICMP6_ERR, FR_ETH4_FRAG_FIRST, FR_SNAP4_TCP, FR_COUNT
+	FR_ETH6_ICMP6_ERR, FR_ETH4_FRAG_FIRST, FR_SNAP4_TCP, FR_PW_CW4_UDP, FR_COUNT
 };
 
 struct frame { const char *name; int dlt; size_t need; struct pb f; size_t known; };
@@ -1385,6 +1477,11 @@ static void build_frame(enum frame_id id, struct frame *fr)
 		ip6_icmp_echo(&ip, 128, 1, 2);
 		link_wrap(&fr->f, LK_RAW229, &ip);
 		*fr = (struct frame){ "raw6 echo", 229, 40 + 8, fr->f, 0 };
+		break;
+	case FR_PW_CW4_UDP:	/* labels, control word, inner Ethernet */
+		pw_frame(&fr->f, PW_CW_V4);
+		*fr = (struct frame){ "pseudowire4 udp", 1, 14 + 8 + 4 + 14 + 20 + 8, fr->f,
+				      14 + 8 + 4 + 14 + 20 + 4 };
 		break;
 	case FR_PPPOE4_UDP:
 		ip4_udp(&ip, 6);
@@ -2141,6 +2238,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, test_ipv6_17_ext_headers);
 	tcase_add_test(tc, test_ipv6_length_above_wire);
 	tcase_add_test(tc, test_mpls_without_bottom);
+	tcase_add_test(tc, test_mpls_pseudowires);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("regressions");
