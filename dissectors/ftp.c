@@ -31,8 +31,10 @@
  * dissector sets nothing until the client has sent a command other than
  * FEAT: if that is AUTH, the flow is left to TLS (NL_NOT_MINE: its SNI,
  * JA4 and the rest are worth more than the FTP greeting); any other known
- * command claims it. Until then nothing is consumed, so the lines are read
- * once the flow is claimed. Off port 21, where TLS does not look for
+ * command claims it; so do, with no byte from the client at all, a greeting
+ * and a second final reply (a capture of the server's side alone). Until
+ * then nothing is consumed, so the lines are read once the flow is
+ * claimed. Off port 21, where TLS does not look for
  * STARTTLS, both sides must look like FTP: the server's first line a 220
  * reply and the client's first a command that SMTP, POP3, IMAP and HTTP do
  * not have (USER, AUTH, FEAT, PASV, RETR ...; not QUIT, NOOP or HELP).
@@ -98,6 +100,7 @@ struct ftp_state {
 	uint8_t auth_at;	/* ... before the AUTH */
 	uint8_t replies;	/* server final replies read, the greeting's first
 				 * (saturating): command i's is number i + 1 */
+	uint8_t client_spoke;	/* before claiming: the client has sent bytes */
 	uint8_t done;		/* 234 or 221 read: nothing more */
 };
 
@@ -397,6 +400,36 @@ static int peek_server(struct ftp_state *st, const struct nl_reader *r)
 	return 1;
 }
 
+/* Before claiming: how many final replies (2yz to 5yz) the server's
+ * whole lines hold, up to `enough`. Every command has one; a greeting and a
+ * second reply with no byte from the client mean the capture holds only
+ * the server's side (a one-way mirror, or a client's packets lost). */
+static unsigned server_final_replies(const struct nl_reader *r, unsigned enough)
+{
+	struct nl_reader t = nl_reader_rest(r);
+	unsigned n = 0;
+	int multi = 0;		/* inside a multi-line reply: its code */
+	while (n < enough) {
+		size_t content = 0, total = 0;
+		if (scan_line(&t, &content, &total) != SCAN_OK)
+			break;
+		struct nl_reader line = nl_reader_sub(&t, content);
+		nl_reader_skip(&t, total - content);
+		uint8_t sep = 0;
+		int code = read_code(&line, &sep);
+		if (code < 0 || (sep == 0 && content != 3) || (multi && code != multi))
+			continue;	/* text, or a multi-line reply's inner line */
+		if (sep == '-') {
+			multi = code;
+			continue;
+		}
+		multi = 0;
+		if (code >= 200)
+			n++;
+	}
+	return n;
+}
+
 /* Before claiming: the client's first lines, not consumed. 1: claim,
  * 0: wait, -1: not FTP (or, AUTH on port 21, TLS's). */
 static int peek_client(const struct nl_reader *r, int on_port)
@@ -452,10 +485,15 @@ static enum nl_verdict ftp_dissect(const struct nl_host_api *api, struct nl_flow
 			/* Claimed by the client's first command, which comes
 			 * after this: this side is read then; unless that
 			 * command came first (a capture that starts late, or
-			 * a client that does not wait for the greeting). */
-			if (v == 0 || !st->client_ok)
+			 * a client that does not wait for the greeting), or
+			 * the client's side is missing from the capture. */
+			int one_way = v > 0 && on_port && !st->client_spoke &&
+				      server_final_replies(&r, 2) == 2;
+			if (v == 0 || (!st->client_ok && !one_way))
 				return NL_NEED_MORE;
 		} else {
+			if (len > 0)
+				st->client_spoke = 1;
 			int v = peek_client(&r, on_port);
 			if (v < 0)
 				return NL_NOT_MINE;

@@ -473,6 +473,70 @@ START_TEST(test_not_mine)
 }
 END_TEST
 
+/* Only the server's side in the capture (a one-way mirror): on port 21 a
+ * greeting and a second final reply with no byte from the client claim
+ * the flow; a greeting alone, a multi-line greeting, a preliminary reply,
+ * another port, or a client that has spoken do not. */
+START_TEST(test_server_side_only)
+{
+	size_t sl;
+	uint8_t *s = load("curl_vsftpd_syst", "s2c", &sl);
+	for (size_t seg = 1; seg <= 1200; seg = seg * 3 + 1) {
+		struct fh_flow ff;
+		fh_open(&ff, D());
+		enum nl_verdict v = NL_NEED_MORE;
+		for (size_t at = 0; at < sl && v == NL_NEED_MORE; at += seg)
+			v = fh_stream_feed(&ff, 0, PORT_S, PORT_C, s + at, at + seg <= sl ? seg : sl - at);
+		ck_assert_int_eq(ff.f.errors, 0);
+		ck_assert_str_eq(fh_str(&ff, "ftp.server_software"), "(vsFTPd 3.0.3)");
+		ck_assert_str_eq(fh_str(&ff, "ftp.system"), "UNIX Type: L8");
+		ck_assert_uint_eq(u64(&ff, "ftp.reply_code"), 221);
+		ck_assert_str_eq(ff.f.state, "FTP_QUIT");
+		ck_assert_ptr_null(fh_str(&ff, "ftp.user"));
+		fh_close(&ff);
+	}
+	free(s);
+
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_s(&ff, 0, "220 (vsFTPd 3.0.3)\r\n"), NL_NEED_MORE);
+	ck_assert(fh_no_fields(&ff));
+	ck_assert_int_eq(feed_s(&ff, 0, "220 (vsFTPd 3.0.3)\r\n331 Please specify the password.\r\n"),
+			 NL_NEED_MORE);
+	ck_assert_str_eq(fh_str(&ff, "ftp.server_software"), "(vsFTPd 3.0.3)");
+	ck_assert_uint_eq(u64(&ff, "ftp.reply_code"), 331);
+	fh_close(&ff);
+
+	static const char *const waits[] = {
+		"220-Welcome\r\n220-to the archive\r\n220 ready\r\n",	/* one reply */
+		"220-Welcome\r\n230 users now\r\n220 ready\r\n",	/* an inner line */
+		"120 ready in 5 minutes\r\n220 ready\r\n",		/* preliminary, then one */
+		"220 ready\r\n331 Pw.\r",				/* the second not whole */
+	};
+	for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++) {
+		fh_open(&ff, D());
+		ck_assert_int_eq(feed_s(&ff, 0, waits[i]), NL_NEED_MORE);
+		ck_assert_msg(fh_no_fields(&ff), "case %zu claimed", i);
+		fh_close(&ff);
+	}
+	/* off port 21: both sides are needed */
+	server_port = PORT_OFF;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_s(&ff, 0, "220 ready\r\n331 Pw.\r\n230 In.\r\n"), NL_NEED_MORE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
+	server_port = PORT_S;
+	/* the client has spoken (FEAT, which does not claim): still its
+	 * next command decides (AUTH would be TLS's) */
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_s(&ff, 1, "FEAT\r\n"), NL_NEED_MORE);
+	ck_assert_int_eq(feed_s(&ff, 0, "220 ready\r\n211-Features:\r\n AUTH TLS\r\n211 End\r\n"),
+			 NL_NEED_MORE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
+}
+END_TEST
+
 START_TEST(test_regress_reader_offset)
 {
 	reader_offset_run(D(), "USER x\r\n", "220 hi there\r\n", "ftp.server_software");
@@ -509,6 +573,7 @@ static Suite *ftp_suite(void)
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_not_mine);
+	tcase_add_test(tc, test_server_side_only);
 	tcase_add_test(tc, test_regress_reader_offset);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
