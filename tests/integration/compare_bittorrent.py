@@ -252,7 +252,9 @@ def main():
               "bt-utp.type", "bt-utp.connection_id", "bt-utp.seq_nr", "bt-utp.ack_nr",
               "udp.payload", "tcp.len", "tcp.seq", "tcp.payload",
               "bencode.str"]  # last: its raw strings may hold the separators
+    # Out-of-order reassembly, as netlens holds segments ahead of a gap.
     cmd = ["tshark", "-r", pcap, "-o", "tcp.desegment_tcp_streams:TRUE",
+           "-o", "tcp.reassemble_out_of_order:TRUE",
            "--enable-heuristic", "bt_utp_udp", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
            "-E", "separator=" + SEP]
     for d in decode:

@@ -36,7 +36,10 @@ RANK = ["", "FTP_GREETING", "FTP_LOGIN", "FTP_LOGGED_IN", "FTP_TRANSFER", "FTP_T
 
 
 def tshark(cap, decode):
-    cmd = ["tshark", "-n", "-r", cap, "-Y", "ftp", "-T", "fields", "-E", "separator=/t",
+    # Out-of-order reassembly, as netlens holds segments ahead of a gap
+    # (a retransmission on a loaded machine).
+    cmd = ["tshark", "-n", "-r", cap, "-o", "tcp.desegment_tcp_streams:TRUE",
+           "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", "ftp", "-T", "fields", "-E", "separator=/t",
            "-E", "occurrence=f", "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src",
            "-e", "tcp.srcport", "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport",
            "-e", "ftp.request.command", "-e", "ftp.request.arg", "-e", "ftp.response.code",

@@ -40,7 +40,12 @@ def num(v):
 
 
 def tshark(cap, decode_as):
-    cmd = ["tshark", "-n", "-r", cap, "-Y", "mqtt", "-T", "fields", "-E", "occurrence=a",
+    # Out-of-order reassembly: a segment lost on a loaded veth and sent
+    # again arrives after later ones; without it tshark drops the message
+    # that spans the gap (a 200 KB PUBLISH) while netlens, which holds
+    # segments ahead of a gap, reads it.
+    cmd = ["tshark", "-n", "-r", cap, "-o", "tcp.desegment_tcp_streams:TRUE",
+           "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", "mqtt", "-T", "fields", "-E", "occurrence=a",
            "-E", "aggregator=" + SEP, "-E", "separator=\t"]
     for d in decode_as:
         cmd += ["-d", d]

@@ -100,7 +100,9 @@ def message(proto):
 
 
 def packets(cap, decode):
-    cmd = ["tshark", "-r", cap, "-T", "pdml", "-o", "tcp.desegment_tcp_streams:TRUE"]
+    # Out-of-order reassembly, as netlens holds segments ahead of a gap.
+    cmd = ["tshark", "-r", cap, "-T", "pdml", "-o", "tcp.desegment_tcp_streams:TRUE",
+           "-o", "tcp.reassemble_out_of_order:TRUE"]
     for d in decode:
         cmd += ["-d", d]
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
