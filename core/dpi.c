@@ -26,6 +26,9 @@ struct stream {			/* one direction's in-order bytes (stream mode) */
 				 * ahead of a gap, past len (none: both 0) */
 	uint8_t started;
 	uint8_t detached;	/* its first bytes were dissected in place, not kept */
+	uint32_t gap_lost;	/* bytes a gap given up took from buf[0] onwards
+				 * (those not consumed, then the hole), for the
+				 * next delivery to tell (nl_payload.gap) */
 };
 
 _Static_assert(NL_MAX_STREAM <= UINT16_MAX, "a stream's length must fit struct stream.len");
@@ -685,25 +688,55 @@ static int stream_reserve(struct dpi *d, struct stream *s, size_t need)
 /* Keeps a segment that came ahead bytes past the stream's end (reordered,
  * or after a loss whose retransmission is still to come) for when the gap
  * fills: one run of such bytes at a time, within NL_MAX_STREAM. A segment
- * that neither touches nor overlaps the run held is let go. */
-static void stream_hold(struct dpi *d, struct stream *s, uint32_t ahead, const uint8_t *data, size_t len)
+ * inside the gap, apart from the run, is let go. Returns -1, holding
+ * nothing, when the segment does not fit whole: past the room, apart after
+ * the run (a second loss), or over the memory cap. */
+static int stream_hold(struct dpi *d, struct stream *s, uint32_t ahead, const uint8_t *data, size_t len)
 {
 	size_t from = (size_t)s->len + ahead;
-	if (from >= NL_MAX_STREAM)
-		return;
-	if (len > NL_MAX_STREAM - from)
-		len = NL_MAX_STREAM - from;
+	if (from >= NL_MAX_STREAM || len > NL_MAX_STREAM - from)
+		return -1;
 	size_t to = from + len;
 	int held = s->held_to > s->held_from;
-	if (held && (to < s->held_from || from > s->held_to))
-		return;
+	if (held && to < s->held_from)
+		return 0;	/* inside the gap, apart from the run: let go */
+	if (held && from > s->held_to)
+		return -1;
 	if (stream_reserve(d, s, to) < 0)
-		return;
+		return -1;
 	memcpy(s->buf + from, data, len);
 	if (!held || from < s->held_from)
 		s->held_from = (uint16_t)from;
 	if (!held || to > s->held_to)
 		s->held_to = (uint16_t)to;
+	return 0;
+}
+
+/* Gives up the gap at next_seq (ahead bytes before the segment at hand),
+ * once what came after it finds no more room: whatever comes later, the
+ * stream cannot be whole, and waiting longer would only stop it for good.
+ * A retransmission comes a round trip after the loss, so the sender's
+ * congestion window (ten segments at first) is sent past a gap before it:
+ * within the room in a connection's first round trips, where a dissector's
+ * messages are; a gap the capture itself lost never fills. The bytes buf
+ * holds before the gap, which nobody consumed and which can now never be
+ * completed, and the gap itself are counted in gap_lost, and the held run,
+ * if any, becomes the stream's start. Its readers are told at the next
+ * delivery (offer_once: nl_payload.gap; those that cannot read past a gap
+ * are dropped). */
+static void stream_skip_gap(struct stream *s, uint32_t ahead)
+{
+	uint32_t hole = ahead, run = 0;
+	if (s->held_to > s->held_from) {
+		hole = (uint32_t)(s->held_from - s->len);
+		run = (uint32_t)(s->held_to - s->held_from);
+		memmove(s->buf, s->buf + s->held_from, run);
+	}
+	s->gap_lost += (uint32_t)s->len + hole;
+	s->base += (uint32_t)s->len + hole;
+	s->next_seq += hole + run;
+	s->len = (uint16_t)run;
+	s->held_from = s->held_to = 0;
 }
 
 /* Stream mode: appends a segment's in-order bytes. Returns 1 when the
@@ -722,17 +755,24 @@ static int stream_add(struct dpi *d, struct stream *s, uint32_t seq, const uint8
 			s->next_seq = p->data_from;	/* a later segment came first */
 	}
 	int32_t ahead = (int32_t)(seq - s->next_seq);
-	if (ahead > 0) {
-		stream_hold(d, s, (uint32_t)ahead, data, len);
-		return 0;
+	if (ahead > 0 && stream_hold(d, s, (uint32_t)ahead, data, len) < 0) {
+		/* No room to wait in: the gap is given up, and the segment
+		 * follows the held run (or is held after it, or, still too far
+		 * ahead, let go: the next one gives that gap up). */
+		stream_skip_gap(s, (uint32_t)ahead);
+		ahead = (int32_t)(seq - s->next_seq);
+		if (ahead > 0)
+			(void)stream_hold(d, s, (uint32_t)ahead, data, len);
 	}
+	if (ahead > 0)
+		return s->gap_lost ? 1 : 0;	/* a held run given its place is news */
 	size_t skip = (size_t)(-(int64_t)ahead);
 	if (skip >= len)
-		return 0;			/* all old */
+		return s->gap_lost ? 1 : 0;	/* all old */
 	data += skip;
 	len -= skip;
 	if (s->len >= NL_MAX_STREAM)
-		return 0;
+		return s->gap_lost ? 1 : 0;
 	if (len > (size_t)NL_MAX_STREAM - s->len)
 		len = (size_t)NL_MAX_STREAM - s->len;
 	int r = stream_reserve(d, s, s->len + len);
@@ -914,8 +954,31 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 	const uint32_t unit_wire_len = p->l4_payload_len > p->payload_len ? p->l4_payload_len
 									   : (uint32_t)p->payload_len;
 
+	/* A gap given up (stream_skip_gap): each reader of this side is told
+	 * what it will never see; one that cannot read past a gap is dropped
+	 * (it keeps what it set). */
+	uint32_t gap_of[DISSECTORS_MAX];
+	const uint32_t lost = grew > 0 && !in_place ? s->gap_lost : 0;
+	if (lost) {
+		s->gap_lost = 0;
+		d->stats.stream_gaps++;
+		for (uint32_t m = w->candidates & d->stream_set; m; m &= m - 1) {
+			const unsigned i = (unsigned)__builtin_ctz(m);
+			uint16_t *used = &w->slot[i].used[dir];
+			gap_of[i] = (w->slot[i].ignored & side) ? 0 : lost - *used;
+			*used = 0;
+			if (!(w->slot[i].ignored & side) && !(d->set.v[i].d.flags & NL_DESC_GAPS))
+				drop(d, w, i);
+		}
+		if (!w->candidates) {
+			decide(d, f);
+			return 0;
+		}
+	}
+
 	/* Bytes the stream grew by (stream mode), for the budget. */
-	const size_t grown = in_place ? p->payload_len : grew > 0 ? (size_t)(s->len - len_before) : 0;
+	const size_t grown = in_place ? p->payload_len
+		: grew > 0 ? (size_t)(lost ? s->len : (uint16_t)(s->len - len_before)) : 0;
 
 	/* Port-hinted candidates first, then the rest; each in index order. A
 	 * dissector dropped by an earlier one's verdict is not asked. */
@@ -943,10 +1006,12 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 					pl.wire_len = call.len;
 				}
 				pl.stream_offset = (uint64_t)s->base + call.from;
+				pl.gap = lost ? gap_of[i] : 0;
 			} else {
 				pl.data = nl_reader_make(p->payload, p->payload_len);
 				pl.wire_len = unit_wire_len;
 				pl.stream_offset = 0;
+				pl.gap = 0;
 			}
 			/* A first call gets the zeroed scratch block: most flows are
 			 * declined at once, and then nothing was allocated. Only a

@@ -50,6 +50,8 @@ struct dpi_stats {
 	uint64_t names_noted;		/* passive names offered (note_name) */
 	uint64_t stream_capped;		/* flows whose stream dissection stopped at the memory cap */
 	uint64_t stream_consumed;	/* stream bytes dropped once every dissector consumed them */
+	uint64_t stream_gaps;		/* gaps in a stream given up (never filled, or filled
+					 * too late), read on past (NL_DESC_GAPS) */
 };
 
 struct dpi {

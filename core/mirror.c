@@ -24,9 +24,9 @@ static void pack_u64s(msgpack_packer *pk, const uint64_t *v, unsigned n)
 
 /* The counters in a fixed order; a new one goes at the end (the parent
  * takes what it knows and ignores the rest). N_COUNTERS_MIN are required,
- * the dissectors' 7 after them are read when there. */
+ * the dissectors' 8 after them are read when there. */
 #define N_COUNTERS_MIN (19 + L4_OTHER_IP + 1)
-#define N_COUNTERS (N_COUNTERS_MIN + 7)
+#define N_COUNTERS (N_COUNTERS_MIN + 8)
 
 static void counters_to_array(const struct mirror_counters *c, uint64_t *v)
 {
@@ -45,7 +45,7 @@ static void counters_to_array(const struct mirror_counters *c, uint64_t *v)
 		v[i++] = s->by_proto_packets[p];
 	v[i++] = c->dpi_offered; v[i++] = c->dpi_identified; v[i++] = c->dpi_malformed;
 	v[i++] = c->dpi_api_errors; v[i++] = c->dpi_names_noted; v[i++] = c->dpi_stream_capped;
-	v[i++] = c->dpi_stream_consumed;
+	v[i++] = c->dpi_stream_consumed; v[i++] = c->dpi_stream_gaps;
 }
 
 static void counters_from_array(struct mirror_counters *c, const uint64_t *v)
@@ -65,7 +65,7 @@ static void counters_from_array(struct mirror_counters *c, const uint64_t *v)
 		s->by_proto_packets[p] = v[i++];
 	c->dpi_offered = v[i++]; c->dpi_identified = v[i++]; c->dpi_malformed = v[i++];
 	c->dpi_api_errors = v[i++]; c->dpi_names_noted = v[i++]; c->dpi_stream_capped = v[i++];
-	c->dpi_stream_consumed = v[i++];
+	c->dpi_stream_consumed = v[i++]; c->dpi_stream_gaps = v[i++];
 }
 
 void mirror_pack_begin(msgpack_packer *pk, unsigned worker, uint64_t now_us,

@@ -39,6 +39,7 @@ struct mirror_counters {
 	 * 2026-12-06: then 0 */
 	uint64_t dpi_offered, dpi_identified, dpi_malformed, dpi_api_errors, dpi_names_noted,
 		dpi_stream_capped, dpi_stream_consumed;
+	uint64_t dpi_stream_gaps;	/* absent before 2026-12-07: then 0 */
 };
 
 /* ---- the worker's side ----------------------------------------------- */

@@ -507,12 +507,12 @@ void output_stats(struct app *a)
 			on += !a->dpi.set.v[i].disabled;
 		fprintf(stderr, " dissectors=%u dpi_offered=%llu dpi_identified=%llu dpi_malformed=%llu "
 			"dpi_api_errors=%llu dpi_results=%llu dpi_names=%llu dpi_stream_bytes=%zu "
-			"dpi_stream_capped=%llu dpi_stream_consumed=%llu", on,
+			"dpi_stream_capped=%llu dpi_stream_consumed=%llu dpi_stream_gaps=%llu", on,
 			(unsigned long long)d->offered, (unsigned long long)d->identified,
 			(unsigned long long)d->malformed, (unsigned long long)d->api_errors,
 			(unsigned long long)d->flows_with_results, (unsigned long long)d->names_noted,
 			a->dpi.stream_bytes, (unsigned long long)d->stream_capped,
-			(unsigned long long)d->stream_consumed);
+			(unsigned long long)d->stream_consumed, (unsigned long long)d->stream_gaps);
 	}
 	if (a->workers) {	/* how the kernel's fanout spread the packets */
 		fprintf(stderr, " workers=%u workers_running=%u worker_packets=", workers_count(a->workers),

@@ -219,6 +219,7 @@ static void counters_now(struct wctx *w, struct mirror_counters *c)
 		c->dpi_names_noted = d->names_noted;
 		c->dpi_stream_capped = d->stream_capped;
 		c->dpi_stream_consumed = d->stream_consumed;
+		c->dpi_stream_gaps = d->stream_gaps;
 	}
 }
 
@@ -632,6 +633,7 @@ static void add_counters(struct mirror_counters *to, const struct mirror_counter
 	to->dpi_names_noted += c->dpi_names_noted;
 	to->dpi_stream_capped += c->dpi_stream_capped;
 	to->dpi_stream_consumed += c->dpi_stream_consumed;
+	to->dpi_stream_gaps += c->dpi_stream_gaps;
 }
 
 /* The parent's packet-level counters, tcp totals and capture statistics:
@@ -659,6 +661,7 @@ static void sum_counters(struct workers *ws)
 	a->dpi.stats.names_noted = total.dpi_names_noted;
 	a->dpi.stats.stream_capped = total.dpi_stream_capped;
 	a->dpi.stats.stream_consumed = total.dpi_stream_consumed;
+	a->dpi.stats.stream_gaps = total.dpi_stream_gaps;
 }
 
 static void sink_counters(void *ctx, unsigned worker, uint64_t now_us, const struct mirror_counters *c)

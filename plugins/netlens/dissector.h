@@ -1,5 +1,5 @@
 /*
- * netlens/dissector.h - the dissector plugin ABI, version 1.4.
+ * netlens/dissector.h - the dissector plugin ABI, version 1.5.
  *
  * A dissector is a shared object exporting one function,
  * netlens_dissector_entry(), that returns a pointer to a constant
@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define NL_ABI_MAJOR 1
-#define NL_ABI_MINOR 4
+#define NL_ABI_MINOR 5
 
 /* The one symbol a plugin exports. */
 #define NL_DISSECTOR_ENTRY_SYMBOL "netlens_dissector_entry"
@@ -82,7 +82,17 @@ enum nl_verdict {
 				 * A segment that arrives ahead of a gap is held
 				 * (one run of them a direction) until the gap
 				 * fills. */
-#define NL_DESC_KNOWN_FLAGS (NL_DESC_STREAM)
+#define NL_DESC_GAPS 0x2u	/* ABI 1.5, with NL_DESC_STREAM: the dissector reads on
+				 * past a hole in the stream. When a direction's
+				 * sender has gone NL_MAX_STREAM bytes past a gap (a
+				 * segment the capture lost, or one whose
+				 * retransmission comes too late to be waited for),
+				 * the host gives the gap up and delivers what follows
+				 * with payload.gap saying how many bytes the
+				 * dissector will never see. Without this flag a
+				 * dissector still reading that direction is dropped
+				 * there (it keeps what it set). */
+#define NL_DESC_KNOWN_FLAGS (NL_DESC_STREAM | NL_DESC_GAPS)
 
 enum nl_field_type {
 	NL_FIELD_STR = 1,	/* text; JSON string */
@@ -127,6 +137,11 @@ struct nl_payload {
 				 * than data's length. In stream mode, data's length
 				 * (a cut segment's captured bytes join the stream,
 				 * and what the cut took is a gap it waits at). */
+	/* ABI 1.5 (NL_DESC_GAPS): stream bytes this dissector will never see,
+	 * between the last byte it consumed and data's first: what it was
+	 * handed before and had not consumed, then the hole given up. 0 in
+	 * every other call. stream_offset counts them. */
+	uint32_t gap;
 };
 
 /* Whether a payload from this host has a member of a later minor version. */

@@ -196,6 +196,7 @@ struct fh_stream {
 	size_t len;		/* bytes held: the first not consumed onwards */
 	uint64_t base;		/* stream offset of buf[0]: bytes consumed */
 	size_t held_max;	/* the most bytes held after a call */
+	uint32_t gap;		/* for the next call's payload.gap (fh_stream_gap) */
 };
 
 /* One flow of a dissector under test, with its state block. */
@@ -327,6 +328,8 @@ static inline enum nl_verdict fh_stream_feed(struct fh_flow *ff, int from_client
 	struct nl_payload p;
 	fh_payload(&p, NL_TCP, from_client ? 1 : 0, sport, dport, s->buf, s->len);
 	p.stream_offset = s->base;
+	p.gap = s->gap;
+	s->gap = 0;
 	ff->f.call_len = s->len;
 	ff->f.mark = 0;
 	enum nl_verdict v = ff->f.d->dissect(&fh_api11, &ff->f, ff->state, &p);
@@ -338,6 +341,20 @@ static inline enum nl_verdict fh_stream_feed(struct fh_flow *ff, int from_client
 	if (s->len > s->held_max)
 		s->held_max = s->len;
 	return v;
+}
+
+/* The ABI 1.5 host giving up a gap of hole bytes in a direction's stream
+ * (NL_DESC_GAPS dissectors only): what is held and was not consumed is
+ * dropped, and the next fh_stream_feed of that direction says so, with the
+ * hole, in payload.gap (its stream_offset counting both). */
+static inline void fh_stream_gap(struct fh_flow *ff, int from_client, uint32_t hole)
+{
+	struct fh_stream *s = &ff->dir[from_client ? 1 : 0];
+	if (!(ff->f.d->flags & NL_DESC_GAPS))
+		abort();	/* the host drops such a dissector instead */
+	s->gap += (uint32_t)s->len + hole;
+	s->base += s->len + hole;
+	s->len = 0;
 }
 
 /* Whether two flows hold the same fields and state label. */

@@ -1,13 +1,13 @@
 /*
- * test_abi.c - freezes the dissector ABI 1.4 layout (x86_64 / LP64).
+ * test_abi.c - freezes the dissector ABI 1.5 layout (x86_64 / LP64).
  *
  * A change that moves any member of a struct crossing the plugin boundary
  * breaks every plugin built before it: it must bump NL_ABI_MAJOR (and this
  * test), or add members only at the end (NL_ABI_MINOR). The figures below
  * were taken from the 1.0 header (1.1 added nl_host_api.consume at its end,
  * 1.2 ignore_direction after it, 1.3 nl_payload's ip_version and wire_len
- * at its end, 1.4 nl_host_api.set_idle_timeout at its end) and are not to
- * be regenerated casually.
+ * at its end, 1.4 nl_host_api.set_idle_timeout at its end, 1.5 nl_payload's
+ * gap at its end) and are not to be regenerated casually.
  */
 #include "config.h"
 
@@ -19,7 +19,7 @@
 START_TEST(abi_version)
 {
 	ck_assert_int_eq(NL_ABI_MAJOR, 1);
-	ck_assert_int_ge(NL_ABI_MINOR, 4);
+	ck_assert_int_ge(NL_ABI_MINOR, 5);
 	ck_assert_str_eq(NL_DISSECTOR_ENTRY_SYMBOL, "netlens_dissector_entry");
 	ck_assert_int_eq(NL_NEED_MORE, 0);
 	ck_assert_int_eq(NL_DONE, 1);
@@ -49,7 +49,6 @@ START_TEST(abi_1_0_layout)
 	ck_assert_uint_eq(offsetof(struct nl_field, reserved), 4);
 	ck_assert_uint_eq(offsetof(struct nl_field, key), 8);
 	ck_assert_uint_eq(offsetof(struct nl_field, label), 16);
-	ck_assert_uint_eq(sizeof(struct nl_payload), 72);	/* 64 up to 1.2 */
 	ck_assert_uint_eq(offsetof(struct nl_payload, struct_size), 0);
 	ck_assert_uint_eq(offsetof(struct nl_payload, transport), 4);
 	ck_assert_uint_eq(offsetof(struct nl_payload, from_client), 5);
@@ -61,6 +60,8 @@ START_TEST(abi_1_0_layout)
 	ck_assert_uint_eq(offsetof(struct nl_payload, data), 32);
 	ck_assert_uint_eq(offsetof(struct nl_payload, ip_version), 64);
 	ck_assert_uint_eq(offsetof(struct nl_payload, wire_len), 68);
+	ck_assert_uint_eq(offsetof(struct nl_payload, gap), 72);	/* 1.5 */
+	ck_assert_uint_eq(sizeof(struct nl_payload), 80);	/* 64 up to 1.2, 72 in 1.3 and 1.4 */
 	ck_assert_uint_eq(sizeof(struct nl_host_api), 80);	/* 56 in 1.0, 64 in 1.1, 72 in 1.2 */
 	ck_assert_uint_eq(offsetof(struct nl_host_api, struct_size), 0);
 	ck_assert_uint_eq(offsetof(struct nl_host_api, abi_major), 4);

@@ -252,6 +252,7 @@ static int misplaced;			/* a call whose bytes were not at their offset */
 static int consume_rc;			/* what the last consume() returned */
 static unsigned seen_ipv[2];		/* ip_version of its last call (ABI 1.3) */
 static uint32_t seen_wire[2];		/* wire_len of its last call (ABI 1.3) */
+static uint32_t seen_gap[2];		/* gap of its last call (ABI 1.5) */
 static uint8_t pkt_family;	/* the packets' IP version (0 as most tests leave it) */
 static uint32_t pkt_cut;	/* payload bytes the capture left out of each packet */
 
@@ -268,6 +269,8 @@ static enum nl_verdict take_dissect(unsigned who, const struct nl_host_api *api,
 	ck_assert(NL_PAYLOAD_HAS(pl, wire_len));
 	seen_ipv[who] = pl->ip_version;
 	seen_wire[who] = pl->wire_len;
+	ck_assert(NL_PAYLOAD_HAS(pl, gap));
+	seen_gap[who] = pl->gap;
 	calls[who]++;
 	ck_assert(NL_HOST_HAS(api, consume));
 	switch (take_mode[who]) {
@@ -322,6 +325,7 @@ static void take_dpi(struct dpi *d, unsigned n, int udp)
 	memset(seen_off, 0, sizeof(seen_off));
 	memset(seen_len, 0, sizeof(seen_len));
 	memset(calls, 0, sizeof(calls));
+	memset(seen_gap, 0, sizeof(seen_gap));
 	misplaced = 0;
 	consume_rc = 99;
 	pkt_family = 0;
@@ -525,8 +529,125 @@ START_TEST(test_held_run_apart_let_go)
 	ck_assert_uint_eq(seen_len[0], 16);
 	stream_bytes_at(&d, &f, 16, 16, 0);	/* reaches the run */
 	ck_assert_uint_eq(seen_len[0], 40);
-	stream_bytes_at(&d, &f, NL_MAX_STREAM + 100, 10, 0);	/* past the buffer: dropped */
 	stream_bytes_at(&d, &f, 40, 10, 0);
+	ck_assert_uint_eq(seen_len[0], 50);
+	ck_assert_uint_eq(d.stats.stream_gaps, 0);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+/* The server's bytes [from, from + len) (sequence 9000 + offset). */
+static void server_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32_t len)
+{
+	struct packet p = tcp_segment(0, 9000 + from, pattern + (from & 0xff), len);
+	dpi_offer(d, f, &p, DIR_REV);
+}
+
+/* ---- gaps given up (ABI 1.5) ----------------------------------------------
+ * A gap whose segments past it find no more room is given up: a reader
+ * with NL_DESC_GAPS is told what it will never see (payload.gap) and reads
+ * on; one without stops there. Each segment is 1000 bytes. */
+
+START_TEST(test_gap_given_up_when_room_runs_out)
+{
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 2, 0);
+	d.set.v[0].d.flags |= NL_DESC_GAPS;
+	take_mode[0] = take_mode[1] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(calls[1], 1);
+	/* [100, 200) lost; 16 segments fit the room after it, held */
+	for (uint32_t k = 0; k < 16; k++)
+		stream_bytes_at(&d, &f, 200 + 1000 * k, 1000, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(d.stats.stream_gaps, 0);
+	/* the 17th does not: the gap is given up, the run and it follow */
+	stream_bytes_at(&d, &f, 16200, 300, 0);
+	ck_assert_uint_eq(d.stats.stream_gaps, 1);
+	ck_assert_uint_eq(calls[0], 2);
+	ck_assert_uint_eq(seen_gap[0], 100);
+	ck_assert_uint_eq(seen_off[0], 200);
+	ck_assert_uint_eq(seen_len[0], 16300);
+	ck_assert_uint_eq(calls[1], 1);		/* cannot read past a gap: dropped */
+	ck_assert(!dpi_flow_decided(&f));
+	/* the retransmission, too late: nothing new */
+	stream_bytes_at(&d, &f, 100, 100, 0);
+	ck_assert_uint_eq(calls[0], 2);
+	stream_bytes_at(&d, &f, 16500, 1000, 0);
+	ck_assert_uint_eq(calls[0], 3);
+	ck_assert_uint_eq(seen_gap[0], 0);
+	ck_assert_uint_eq(seen_off[0], 16500);
+	ck_assert_uint_eq(seen_len[0], 1000);
+	ck_assert_uint_eq(calls[1], 1);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_gap_counts_what_was_not_consumed)
+{
+	/* Bytes handed over and not consumed before the gap are lost with
+	 * it: the gap says so, stream_offset counts them. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	d.set.v[0].d.flags |= NL_DESC_GAPS;
+	take_mode[0] = TAKE_ALL_BUT_3;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	ck_assert_uint_eq(seen_len[0], 100);	/* 97 consumed, 3 kept */
+	/* [100, 600) lost; then a segment far past any room: no run held */
+	stream_bytes_at(&d, &f, NL_MAX_STREAM + 600, 1000, 0);
+	ck_assert_uint_eq(d.stats.stream_gaps, 1);
+	ck_assert_uint_eq(calls[0], 2);
+	ck_assert_uint_eq(seen_gap[0], 3 + NL_MAX_STREAM + 500);
+	ck_assert_uint_eq(seen_off[0], NL_MAX_STREAM + 600);
+	ck_assert_uint_eq(seen_len[0], 1000);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
+START_TEST(test_gap_without_readers_past_it)
+{
+	/* Nobody reads past a gap: the flow's inspection ends there (before,
+	 * it waited for ever, holding its bytes). A reader that ignores the
+	 * side of the gap is not dropped for it. */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	stream_bytes_at(&d, &f, 200, 1000, 0);
+	stream_bytes_at(&d, &f, NL_MAX_STREAM + 200, 1000, 0);
+	ck_assert_uint_eq(f.dpi, DPI_NOTHING);	/* given up, nothing found */
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	end_flows(&d, &f, 1);
+	dpi_free(&d);
+
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_IGNORE;	/* wants nothing more of the client's side */
+	memset(&f, 0, sizeof(f));
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	take_mode[0] = TAKE_ALL;
+	stream_bytes_at(&d, &f, 200, 1000, 0);
+	stream_bytes_at(&d, &f, NL_MAX_STREAM + 200, 1000, 0);
+	ck_assert(!dpi_flow_decided(&f));
+	ck_assert_uint_eq(calls[0], 1);
+	server_bytes_at(&d, &f, 0, 50);		/* the answer is still read */
+	ck_assert_uint_eq(calls[0], 2);
 	ck_assert_uint_eq(seen_len[0], 50);
 	ck_assert_int_eq(misplaced, 0);
 	end_flows(&d, &f, 1);
@@ -564,13 +685,6 @@ START_TEST(test_first_data_after_syn_late)
 	dpi_free(&d);
 }
 END_TEST
-
-/* The server's bytes [from, from + len) (sequence 9000 + offset). */
-static void server_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32_t len)
-{
-	struct packet p = tcp_segment(0, 9000 + from, pattern + (from & 0xff), len);
-	dpi_offer(d, f, &p, DIR_REV);
-}
 
 START_TEST(test_ignored_side_not_offered)
 {
@@ -839,6 +953,9 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_reordered_with_consume);
 	tcase_add_test(tc, test_segment_over_room_offered_on);
 	tcase_add_test(tc, test_held_run_apart_let_go);
+	tcase_add_test(tc, test_gap_given_up_when_room_runs_out);
+	tcase_add_test(tc, test_gap_counts_what_was_not_consumed);
+	tcase_add_test(tc, test_gap_without_readers_past_it);
 	tcase_add_test(tc, test_first_data_after_syn_late);
 	tcase_add_test(tc, test_ignored_side_not_offered);
 	tcase_add_test(tc, test_small_growth_counts_in_part);

@@ -180,6 +180,7 @@ static void pack_snapshot(msgpack_sbuffer *sb, const struct flow *open, const st
 	c.pcap_dropped = 7;
 	c.dpi_offered = 11;
 	c.dpi_stream_consumed = 13;
+	c.dpi_stream_gaps = 17;
 	msgpack_sbuffer_init(sb);
 	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
 	mirror_pack_begin(&pk, 3, 1700000001000000ull, &c);
@@ -214,6 +215,7 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(g.c.pcap_dropped, 7);
 	ck_assert_uint_eq(g.c.dpi_offered, 11);		/* --stats' dpi_* with workers */
 	ck_assert_uint_eq(g.c.dpi_stream_consumed, 13);
+	ck_assert_uint_eq(g.c.dpi_stream_gaps, 17);
 	ck_assert_uint_eq(g.flows, 1);
 	ck_assert_uint_eq(g.closed, 1);
 	ck_assert_int_eq(g.why, CLOSE_EVICTED);
