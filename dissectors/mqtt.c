@@ -53,7 +53,11 @@
  * Only the first MQTT_PARSE_MAX bytes of a packet are waited for and read,
  * of a PUBLISH only its topic name and packet identifier: the rest is
  * consumed as it comes and skipped, so messages of any size are followed
- * without buffering them. State label:
+ * without buffering them. A hole in the stream that the host gives up (a
+ * segment lost from the capture, or retransmitted too late; NL_DESC_GAPS)
+ * costs nothing when it lies inside a payload being skipped: the skip is
+ * shortened by it and the next packet is read where it begins. A hole
+ * anywhere else stops that side (packet boundaries are lost). State label:
  * MQTT_<TYPE> of the last packet read (so a session that keeps alive shows
  * MQTT_PINGRESP, one that ended MQTT_DISCONNECT); the packet_types list
  * keeps the whole history.
@@ -504,6 +508,20 @@ static enum nl_verdict mqtt_dissect(const struct nl_host_api *api, struct nl_flo
 	size_t stream_len = nl_reader_left(&r);
 	struct mqtt_dir *d = &st->dir[client];
 
+	/* Bytes lost before this data (NL_DESC_GAPS): what lay inside the
+	 * payload being skipped is simply not skipped any more; a gap that
+	 * takes a packet's head leaves no way to find the next one. */
+	uint32_t gap = NL_PAYLOAD_HAS(p, gap) ? p->gap : 0;
+	if (gap) {
+		if (!st->mine)
+			return NL_NOT_MINE;	/* the CONNECT was not seen whole */
+		d->off = 0;
+		if (d->skip >= gap && !(d->flags & MD_STOP))
+			d->skip -= gap;
+		else
+			d->flags |= MD_STOP;
+	}
+
 	if (!st->mine) {
 		int on_port = p->src_port == MQTT_PORT || p->dst_port == MQTT_PORT;
 		if (!client)
@@ -544,7 +562,7 @@ static const struct nl_dissector mqtt_dissector = {
 	.struct_size = sizeof(struct nl_dissector),
 	.abi_major = NL_ABI_MAJOR,
 	.abi_minor = NL_ABI_MINOR,
-	.flags = NL_DESC_STREAM,
+	.flags = NL_DESC_STREAM | NL_DESC_GAPS,
 	.transports = NL_TCP,
 	.name = "mqtt",
 	.version = "1.0.0",

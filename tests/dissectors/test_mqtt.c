@@ -233,7 +233,7 @@ START_TEST(test_descriptor)
 	ck_assert_str_eq(d->version, "1.0.0");
 	ck_assert_str_eq(d->license, "MIT");
 	ck_assert_uint_eq(d->abi_major, NL_ABI_MAJOR);
-	ck_assert_uint_eq(d->flags, NL_DESC_STREAM);
+	ck_assert_uint_eq(d->flags, NL_DESC_STREAM | NL_DESC_GAPS);
 	ck_assert_uint_eq(d->transports, NL_TCP);
 	ck_assert_uint_eq(d->packet_budget, 400);
 	ck_assert_uint_eq(d->idle_timeout_s, 0);
@@ -630,6 +630,80 @@ START_TEST(test_big_publish)
 }
 END_TEST
 
+/* Holes the host gave up (ABI 1.5, NL_DESC_GAPS): inside the payload of
+ * the big PUBLISH one costs nothing, the DISCONNECT after it is read; one
+ * that takes a packet's head stops that side (no guessing where the next
+ * begins), never a malformed verdict; one before the CONNECT was read
+ * gives the flow up. */
+START_TEST(test_gaps)
+{
+	struct vec v;
+	vec_load(&v, "mosq_big");
+	size_t len = (size_t)(v.s[1][21] & 0x7f) | (size_t)(v.s[1][22] & 0x7f) << 7 | (size_t)v.s[1][23] << 14;
+	size_t total = 20 + 4 + len + 2;
+	uint8_t *c = malloc(total);
+	ck_assert_ptr_nonnull(c);
+	memcpy(c, v.s[1], 1000);
+	memset(c + 1000, 'x', total - 1000);
+	c[total - 2] = 0xe0;	/* DISCONNECT */
+	c[total - 1] = 0x00;
+
+	/* segments 10 and 11 of the payload never seen, nor 40 to 59 */
+	struct fh_flow ff;
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_c(&ff, PORT_S, c, 20), NL_NEED_MORE);
+	ck_assert_int_eq(feed_s(&ff, PORT_S, v.s[0], 4), NL_NEED_MORE);
+	size_t at = 20, seg = 0;
+	enum nl_verdict r = NL_NEED_MORE;
+	while (at < total && r == NL_NEED_MORE) {
+		size_t n = total - at < 1448 ? total - at : 1448;
+		if (seg == 10 || seg == 11 || (seg >= 40 && seg < 60))
+			fh_stream_gap(&ff, 1, (uint32_t)n);
+		else
+			r = feed_c(&ff, PORT_S, c + at, n);
+		at += n;
+		seg++;
+	}
+	ck_assert_int_eq(r, NL_NEED_MORE);
+	static const char *const types[] = { "CONNECT", "CONNACK", "PUBLISH", "DISCONNECT", NULL };
+	assert_list(&ff, "mqtt.packet_types", types);
+	ck_assert_str_eq(ff.f.state, "MQTT_DISCONNECT");
+	fh_close(&ff);
+
+	/* the hole takes the DISCONNECT's first byte: the client's side stops */
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_c(&ff, PORT_S, c, 20), NL_NEED_MORE);
+	ck_assert_int_eq(feed_s(&ff, PORT_S, v.s[0], 4), NL_NEED_MORE);
+	ck_assert_int_eq(feed_c(&ff, PORT_S, c + 20, total - 22), NL_NEED_MORE);
+	fh_stream_gap(&ff, 1, 1);
+	r = feed_c(&ff, PORT_S, c + total - 1, 1);
+	ck_assert(r == NL_NEED_MORE || r == NL_DONE);
+	static const char *const head_lost[] = { "CONNECT", "CONNACK", "PUBLISH", NULL };
+	assert_list(&ff, "mqtt.packet_types", head_lost);
+	/* and what the client sends later is not read either */
+	r = feed_c(&ff, PORT_S, c + total - 2, 2);
+	ck_assert(r == NL_NEED_MORE || r == NL_DONE);
+	assert_list(&ff, "mqtt.packet_types", head_lost);
+	/* the server's side is still read */
+	static const uint8_t pingresp[] = { 0xd0, 0x00 };
+	if (r == NL_NEED_MORE) {
+		ck_assert_int_eq(feed_s(&ff, PORT_S, pingresp, 2), NL_NEED_MORE);
+		ck_assert_str_eq(ff.f.state, "MQTT_PINGRESP");
+	}
+	fh_close(&ff);
+
+	/* half a CONNECT, a hole, the rest: not claimed */
+	fh_open(&ff, D());
+	ck_assert_int_eq(feed_c(&ff, PORT_S, c, 10), NL_NEED_MORE);
+	fh_stream_gap(&ff, 1, 4);
+	ck_assert_int_eq(feed_c(&ff, PORT_S, c + 14, 6), NL_NOT_MINE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
+	free(c);
+	vec_free(&v);
+}
+END_TEST
+
 /* A PUBLISH whose topic name is longer than the 4096 bytes read of a
  * packet is followed, its topic not shown; one whose topic overruns the
  * packet is malformed. */
@@ -759,6 +833,7 @@ static Suite *mqtt_suite(void)
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_packet_cap);
 	tcase_add_test(tc, test_big_publish);
+	tcase_add_test(tc, test_gaps);
 	tcase_add_test(tc, test_v5_details);
 	tcase_add_test(tc, test_long_topic);
 	tcase_add_test(tc, test_regress_reader_offset);
