@@ -30,7 +30,10 @@
  * Transport, server port and host ABI are taken from a flow's first unit. A last
  * unit shorter than its length takes what is left, and is offered as a packet
  * the capture cut: its wire_len is the length it gave (ABI 1.3); empty units
- * are skipped (the host never offers empty payloads).
+ * are not offered (the host never offers empty payloads): for a NL_DESC_GAPS
+ * dissector under the newer host, an empty TCP unit is a gap given up in its
+ * direction (ABI 1.5), of 1 + 331 * (control bits 1-5) bytes, told in the
+ * next delivery's payload.gap with what was held and not consumed.
  *
  * Like the host: a NL_DESC_STREAM dissector on TCP gets each direction's
  * whole stream (at most NL_MAX_STREAM bytes) every time it grows, or with
@@ -66,6 +69,7 @@ struct fz_stream {
 	uint8_t buf[NL_MAX_STREAM];
 	size_t len;
 	uint64_t base;		/* 1.1 host: bytes consumed (stream offset of buf[0]) */
+	uint32_t gap;		/* 1.5 host: for the next delivery's payload.gap */
 };
 
 struct fz_flow {
@@ -136,6 +140,7 @@ static void flow_open(uint8_t ctl)
 	flow.offered = 0;
 	flow.dir[0].len = flow.dir[1].len = 0;
 	flow.dir[0].base = flow.dir[1].base = 0;
+	flow.dir[0].gap = flow.dir[1].gap = 0;
 	flow.abi11 = (ctl >> 6) & 1;
 	if ((dis->transports & (NL_TCP | NL_UDP)) == (NL_TCP | NL_UDP))
 		flow.transport = (ctl & 2) ? NL_UDP : NL_TCP;
@@ -161,6 +166,8 @@ static void offer(int from_client, const uint8_t *bytes, size_t len, struct fz_s
 		struct nl_payload p;
 		fh_payload(&p, NL_TCP, from_client, sport, dport, copy, len);
 		p.stream_offset = s->base;
+		p.gap = s->gap;
+		s->gap = 0;
 		flow.ff.f.call_len = len;
 		flow.ff.f.mark = 0;
 		v = dis->dissect(&fh_api11, &flow.ff.f, flow.ff.state, &p);
@@ -198,9 +205,19 @@ static void unit(uint8_t ctl, const uint8_t *bytes, size_t len, size_t wire_len)
 		flow_close();
 		flow_open(ctl);
 	}
+	int from_client = ctl & 1;
+	if (len == 0 && !flow.stopped && flow.abi11 && flow.transport == NL_TCP &&
+	    (dis->flags & NL_DESC_STREAM) && (dis->flags & NL_DESC_GAPS)) {
+		/* a gap given up, as core/dpi.c stream_skip_gap */
+		struct fz_stream *s = &flow.dir[from_client];
+		uint32_t hole = 1 + 331u * ((ctl >> 1) & 0x1f);
+		s->gap += (uint32_t)s->len + hole;
+		s->base += s->len + hole;
+		s->len = 0;
+		return;
+	}
 	if (flow.stopped || len == 0)
 		return;
-	int from_client = ctl & 1;
 	if ((dis->flags & NL_DESC_STREAM) && flow.transport == NL_TCP) {
 		struct fz_stream *s = &flow.dir[from_client];
 		if (s->len >= NL_MAX_STREAM)
