@@ -564,26 +564,36 @@ START_TEST(test_packet_cap)
 }
 END_TEST
 
+/* The client's stream of mosquitto_pub -f (200 000 bytes) from vector
+ * mosq_big: its real CONNECT and PUBLISH head, the payload grown back,
+ * then a DISCONNECT. Sets *total; the caller frees it. */
+static uint8_t *big_publish_stream(const struct vec *v, size_t *total)
+{
+	/* CONNECT (20 bytes), then the PUBLISH: 0x32, a 3-byte length, topic
+	 * "nl/big" (8 bytes), packet id (2), payload. */
+	ck_assert_uint_eq(v->s[1][20], 0x32);
+	size_t len = (size_t)(v->s[1][21] & 0x7f) | (size_t)(v->s[1][22] & 0x7f) << 7 |
+		     (size_t)v->s[1][23] << 14;
+	ck_assert_uint_eq(len, 200000 + 10);
+	*total = 20 + 4 + len + 2;
+	uint8_t *c = malloc(*total);
+	ck_assert_ptr_nonnull(c);
+	memcpy(c, v->s[1], 1000);
+	memset(c + 1000, 'x', *total - 1000);
+	c[*total - 2] = 0xe0;	/* DISCONNECT */
+	c[*total - 1] = 0x00;
+	return c;
+}
+
 /* A PUBLISH larger than the host keeps is consumed as it comes and the
- * rest of it skipped: the packets after it are read, nothing is held. The
- * real CONNECT and PUBLISH head of mosquitto_pub -f (200 000 bytes), its
- * payload grown back, in 1448-byte segments. */
+ * rest of it skipped: the packets after it are read, nothing is held. In
+ * 1448-byte segments. */
 START_TEST(test_big_publish)
 {
 	struct vec v;
 	vec_load(&v, "mosq_big");
-	/* CONNECT (20 bytes), then the PUBLISH: 0x32, a 3-byte length, topic
-	 * "nl/big" (8 bytes), packet id (2), payload. */
-	ck_assert_uint_eq(v.s[1][20], 0x32);
-	size_t len = (size_t)(v.s[1][21] & 0x7f) | (size_t)(v.s[1][22] & 0x7f) << 7 | (size_t)v.s[1][23] << 14;
-	ck_assert_uint_eq(len, 200000 + 10);
-	size_t total = 20 + 4 + len + 2;
-	uint8_t *c = malloc(total);
-	ck_assert_ptr_nonnull(c);
-	memcpy(c, v.s[1], 1000);
-	memset(c + 1000, 'x', total - 1000);
-	c[total - 2] = 0xe0;	/* DISCONNECT */
-	c[total - 1] = 0x00;
+	size_t total;
+	uint8_t *c = big_publish_stream(&v, &total);
 	for (int abi = 0; abi < 2; abi++) {
 		struct fh_flow ff;
 		fh_open(&ff, D());
@@ -639,14 +649,8 @@ START_TEST(test_gaps)
 {
 	struct vec v;
 	vec_load(&v, "mosq_big");
-	size_t len = (size_t)(v.s[1][21] & 0x7f) | (size_t)(v.s[1][22] & 0x7f) << 7 | (size_t)v.s[1][23] << 14;
-	size_t total = 20 + 4 + len + 2;
-	uint8_t *c = malloc(total);
-	ck_assert_ptr_nonnull(c);
-	memcpy(c, v.s[1], 1000);
-	memset(c + 1000, 'x', total - 1000);
-	c[total - 2] = 0xe0;	/* DISCONNECT */
-	c[total - 1] = 0x00;
+	size_t total;
+	uint8_t *c = big_publish_stream(&v, &total);
 
 	/* segments 10 and 11 of the payload never seen, nor 40 to 59 */
 	struct fh_flow ff;
