@@ -306,6 +306,7 @@ static void on_feed(struct ev_loop *loop, ev_idle *w, int revents)
 	if (n <= 0) {
 		ev_idle_stop(loop, w);
 		a->cap.eof = 1;
+		tracker_flush_gaps(&a->tracker);	/* no retransmission will come now */
 		export_flush(export_current);
 		if (a->opt.headless)
 			stop(a);
@@ -991,6 +992,8 @@ int app_finish(struct app *a)
 	/* Report open flows as closed in the event log (they are still listed)
 	 * and to the collectors, then send what is queued (bounded wait). */
 	export_finish_begin(export_current);
+	if (!a->cap.offline)
+		tracker_flush_gaps(&a->tracker);	/* a file's were at its end */
 	if (a->events || a->sidecar || export_current)
 		tracker_flush_events(&a->tracker);
 	export_finish(export_current);

@@ -856,9 +856,9 @@ static void stream_release(struct dpi *d, struct dpi_work *w, int dir, unsigned 
  * head of the segment (its room ran out) and the dissectors then made room
  * (consume), how many of its leading bytes were kept: the rest is offered
  * on (dpi_offer). Else 0. */
-static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, int dir)
+static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, int dir, int held_run)
 {
-	if (f->dpi == DPI_NOTHING || dpi_flow_decided(f) || !p->payload_len)
+	if (f->dpi == DPI_NOTHING || dpi_flow_decided(f) || (!p->payload_len && !held_run))
 		return 0;
 	uint32_t asked;		/* the dissectors of this transport */
 	unsigned transport;
@@ -905,6 +905,10 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 		 * candidate that still reads this side. */
 		for (uint32_t m = w->candidates & d->stream_set; m; m &= m - 1)
 			if (!(w->slot[__builtin_ctz(m)].ignored & side)) {
+				if (held_run) {		/* dpi_flush_gaps: nothing to add */
+					grew = 1;
+					break;
+				}
 				grew = s->detached ? -1 : stream_add(d, s, seq, p->payload, p->payload_len, p);
 				if (grew > 0 && (int32_t)(s->next_seq - seq) > 0 &&
 				    (int32_t)(seq + (uint32_t)p->payload_len - s->next_seq) > 0)
@@ -1008,6 +1012,8 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
 				pl.stream_offset = (uint64_t)s->base + call.from;
 				pl.gap = lost ? gap_of[i] : 0;
 			} else {
+				if (held_run)
+					continue;	/* no packet: only stream readers are told */
 				pl.data = nl_reader_make(p->payload, p->payload_len);
 				pl.wire_len = unit_wire_len;
 				pl.stream_offset = 0;
@@ -1081,7 +1087,7 @@ static size_t offer_once(struct dpi *d, struct flow *f, const struct packet *p, 
  * At most 4 more passes: a 64 KiB segment in 16 KiB rooms. */
 void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 {
-	size_t kept = offer_once(d, f, p, dir);
+	size_t kept = offer_once(d, f, p, dir, 0);
 	if (!kept)
 		return;
 	struct packet rest = *p;
@@ -1091,7 +1097,38 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
 		rest.payload += kept;
 		rest.payload_len -= kept;
 		rest.l4_payload_len = rest.l4_payload_len > kept ? rest.l4_payload_len - (uint32_t)kept : 0;
-		kept = offer_once(d, f, &rest, dir);
+		kept = offer_once(d, f, &rest, dir, 0);
+	}
+}
+
+/* A run of bytes held ahead of a gap when the flow ends (closes, or its
+ * file does) waits for a retransmission that will not come: the gap is
+ * given up (stream_skip_gap) and the run delivered with it, as when the
+ * room runs out, so that a reader that can go past a gap (NL_DESC_GAPS)
+ * reads to the end of what was captured. A capture that lost a segment
+ * within its flow's last 16 KiB, or one cut while a retransmission was
+ * awaited, ends that way. Called with no packet at hand: the delivery
+ * carries the flow's ports and last time. */
+void dpi_flush_gaps(struct dpi *d, struct flow *f)
+{
+	if (f->key.proto != L4_TCP || dpi_flow_decided(f))
+		return;
+	for (int dir = 0; dir < 2; dir++) {
+		const struct dpi_flow *df = flow_of(d, f->dpi);
+		if (!df || !df->work)
+			return;		/* decided by the first direction's delivery */
+		struct stream *s = &df->work->dir[dir];
+		if (s->held_to <= s->held_from || s->detached)
+			continue;
+		stream_skip_gap(s, 0);
+		struct packet none;
+		memset(&none, 0, sizeof(none));
+		none.proto = L4_TCP;
+		none.family = f->key.family;
+		none.ts_us = f->last_seen_us;
+		none.sport = dir == DIR_FWD ? flow_src_port(f) : flow_dst_port(f);
+		none.dport = dir == DIR_FWD ? flow_dst_port(f) : flow_src_port(f);
+		(void)offer_once(d, f, &none, dir, 1);
 	}
 }
 
@@ -1103,6 +1140,7 @@ void dpi_finish(struct dpi *d, struct flow *f)
 	 * 100 kpps of the 20 000-flow replay). */
 	if (dpi_flow_decided(f))
 		return;
+	dpi_flush_gaps(d, f);
 	const struct dpi_flow *df = flow_of(d, f->dpi);
 	if (df && df->work)
 		decide(d, f);

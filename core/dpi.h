@@ -115,7 +115,12 @@ void dpi_free(struct dpi *d);
 /* Offers p's payload (direction dir of f) if f is still undecided. */
 void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir);
 
-/* The flow is leaving the table: stop dissecting it. Results stay with its
+/* The flow ends (it closes, or its file does): a gap still waited for in
+ * either direction is given up and the bytes held past it delivered with
+ * it (nl_payload.gap), to the dissectors that read past gaps. */
+void dpi_flush_gaps(struct dpi *d, struct flow *f);
+
+/* The flow is leaving the table: stop dissecting it (dpi_flush_gaps first). Results stay with its
  * handle (history keeps it) unless there are none. */
 void dpi_finish(struct dpi *d, struct flow *f);
 

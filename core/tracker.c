@@ -685,6 +685,17 @@ uint32_t tracker_mirror_drop_worker(struct tracker *t, unsigned w)
 	return c.closed;
 }
 
+static void flush_gaps_cb(struct flow *f, void *ctx)
+{
+	dpi_flush_gaps(ctx, f);
+}
+
+void tracker_flush_gaps(struct tracker *t)
+{
+	if (t->cfg.dpi)
+		flow_table_foreach(&t->table, flush_gaps_cb, t->cfg.dpi);
+}
+
 static void flush_cb(struct flow *f, void *ctx)
 {
 	emit(ctx, FLOW_EVENT_CLOSED, f, CLOSE_SHUTDOWN);

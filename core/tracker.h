@@ -102,6 +102,11 @@ void tracker_packet(struct tracker *t, struct packet *pkt);
  * returns the number of flows expired. */
 uint32_t tracker_advance(struct tracker *t, uint64_t now_us);
 
+/* The capture has ended (end of file, or exit): gives up the gaps open
+ * flows still wait for (dpi_flush_gaps), so what was captured past them is
+ * inspected. */
+void tracker_flush_gaps(struct tracker *t);
+
 /* Reports every open flow as closed (CLOSE_SHUTDOWN) without removing it. */
 void tracker_flush_events(struct tracker *t);
 

@@ -83,13 +83,14 @@ enum nl_verdict {
 				 * (one run of them a direction) until the gap
 				 * fills. */
 #define NL_DESC_GAPS 0x2u	/* ABI 1.5, with NL_DESC_STREAM: the dissector reads on
-				 * past a hole in the stream. When a direction's
-				 * sender has gone NL_MAX_STREAM bytes past a gap (a
-				 * segment the capture lost, or one whose
-				 * retransmission comes too late to be waited for),
-				 * the host gives the gap up and delivers what follows
-				 * with payload.gap saying how many bytes the
-				 * dissector will never see. Without this flag a
+				 * past a hole in the stream. When what comes past a
+				 * gap finds no more room to be held in (a segment
+				 * the capture lost, or one whose retransmission
+				 * comes too late to be waited for), or the flow ends
+				 * with the gap still open, the host gives the gap up
+				 * and delivers what follows with payload.gap saying
+				 * how many bytes the dissector will never see
+				 * (doc/plugin-abi.md, "Gaps"). Without this flag a
 				 * dissector still reading that direction is dropped
 				 * there (it keeps what it set). */
 #define NL_DESC_KNOWN_FLAGS (NL_DESC_STREAM | NL_DESC_GAPS)

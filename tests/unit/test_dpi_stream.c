@@ -656,6 +656,83 @@ START_TEST(test_gap_without_readers_past_it)
 }
 END_TEST
 
+START_TEST(test_gap_given_up_at_the_end)
+{
+	/* The flow ends (it closes, or its file does) with a run held past a
+	 * gap: the retransmission will not come, so the gap is given up and
+	 * the run read by those that read past gaps (dpi_finish, and
+	 * dpi_flush_gaps at a file's end). */
+	struct dpi d;
+	struct flow f;
+	take_dpi(&d, 2, 0);
+	d.set.v[0].d.flags |= NL_DESC_GAPS;
+	take_mode[0] = take_mode[1] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_TCP;
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	stream_bytes_at(&d, &f, 200, 1000, 0);	/* [100, 200) lost */
+	stream_bytes_at(&d, &f, 1200, 1000, 0);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(calls[1], 1);
+	dpi_flush_gaps(&d, &f);
+	ck_assert_uint_eq(d.stats.stream_gaps, 1);
+	ck_assert_uint_eq(calls[0], 2);
+	ck_assert_uint_eq(seen_gap[0], 100);
+	ck_assert_uint_eq(seen_off[0], 200);
+	ck_assert_uint_eq(seen_len[0], 2000);
+	ck_assert_uint_eq(calls[1], 1);		/* cannot read past a gap: dropped */
+	ck_assert(!dpi_flow_decided(&f));
+	dpi_flush_gaps(&d, &f);			/* nothing held any more: no call */
+	ck_assert_uint_eq(calls[0], 2);
+	ck_assert_uint_eq(d.stats.stream_gaps, 1);
+	stream_bytes_at(&d, &f, 2200, 10, 0);	/* a file that goes on is read on */
+	ck_assert_uint_eq(calls[0], 3);
+	ck_assert_uint_eq(seen_off[0], 2200);
+	ck_assert_uint_eq(seen_gap[0], 0);
+	ck_assert_int_eq(misplaced, 0);
+	end_flows(&d, &f, 1);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+
+	/* At the close, with nobody reading past gaps: the run is not read,
+	 * and the flow is decided as before; the held bytes go back. */
+	take_dpi(&d, 1, 0);
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_TCP;
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	stream_bytes_at(&d, &f, 200, 1000, 0);
+	ck_assert_uint_gt(d.stream_bytes, 0);
+	dpi_finish(&d, &f);
+	ck_assert_uint_eq(calls[0], 1);
+	ck_assert_uint_eq(d.stats.stream_gaps, 1);
+	ck_assert_uint_eq(f.dpi, DPI_NOTHING);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+
+	/* Both sides held at the close: each read with its own gap. */
+	take_dpi(&d, 1, 0);
+	d.set.v[0].d.flags |= NL_DESC_GAPS;
+	take_mode[0] = TAKE_ALL;
+	memset(&f, 0, sizeof(f));
+	f.key.proto = L4_TCP;
+	stream_bytes_at(&d, &f, 0, 100, 0);
+	stream_bytes_at(&d, &f, 300, 50, 0);	/* [100, 300) lost */
+	server_bytes_at(&d, &f, 0, 10);
+	server_bytes_at(&d, &f, 20, 5);		/* [10, 20) lost */
+	ck_assert_uint_eq(calls[0], 2);
+	dpi_finish(&d, &f);
+	ck_assert_uint_eq(calls[0], 4);
+	ck_assert_uint_eq(d.stats.stream_gaps, 2);
+	ck_assert_uint_eq(seen_gap[0], 10);	/* the server's, last */
+	ck_assert_uint_eq(seen_off[0], 20);
+	ck_assert_uint_eq(seen_len[0], 5);
+	ck_assert_int_eq(misplaced, 0);
+	ck_assert_uint_eq(d.stream_bytes, 0);
+	dpi_free(&d);
+}
+END_TEST
+
 START_TEST(test_first_data_after_syn_late)
 {
 	/* The handshake said where data begins: a later segment that comes
@@ -956,6 +1033,7 @@ static Suite *dpi_stream_suite(void)
 	tcase_add_test(tc, test_gap_given_up_when_room_runs_out);
 	tcase_add_test(tc, test_gap_counts_what_was_not_consumed);
 	tcase_add_test(tc, test_gap_without_readers_past_it);
+	tcase_add_test(tc, test_gap_given_up_at_the_end);
 	tcase_add_test(tc, test_first_data_after_syn_late);
 	tcase_add_test(tc, test_ignored_side_not_offered);
 	tcase_add_test(tc, test_small_growth_counts_in_part);
