@@ -343,6 +343,17 @@ static inline enum nl_verdict fh_stream_feed(struct fh_flow *ff, int from_client
 	return v;
 }
 
+/* What core/dpi.c's stream_skip_gap does to a stream's counts when it gives
+ * up a gap of hole bytes: the len bytes held and not consumed are dropped,
+ * the next delivery's gap counts them and the hole, and so does the stream
+ * offset of what follows. Shared by this host and the fuzz harness's. */
+static inline void fh_gap_given_up(uint32_t *gap, uint64_t *base, size_t *len, uint32_t hole)
+{
+	*gap += (uint32_t)*len + hole;
+	*base += *len + hole;
+	*len = 0;
+}
+
 /* The ABI 1.5 host giving up a gap of hole bytes in a direction's stream
  * (NL_DESC_GAPS dissectors only): what is held and was not consumed is
  * dropped, and the next fh_stream_feed of that direction says so, with the
@@ -352,9 +363,7 @@ static inline void fh_stream_gap(struct fh_flow *ff, int from_client, uint32_t h
 	struct fh_stream *s = &ff->dir[from_client ? 1 : 0];
 	if (!(ff->f.d->flags & NL_DESC_GAPS))
 		abort();	/* the host drops such a dissector instead */
-	s->gap += (uint32_t)s->len + hole;
-	s->base += s->len + hole;
-	s->len = 0;
+	fh_gap_given_up(&s->gap, &s->base, &s->len, hole);
 }
 
 /* Whether two flows hold the same fields and state label. */

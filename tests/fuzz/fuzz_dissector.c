@@ -210,10 +210,7 @@ static void unit(uint8_t ctl, const uint8_t *bytes, size_t len, size_t wire_len)
 	    (dis->flags & NL_DESC_STREAM) && (dis->flags & NL_DESC_GAPS)) {
 		/* a gap given up, as core/dpi.c stream_skip_gap */
 		struct fz_stream *s = &flow.dir[from_client];
-		uint32_t hole = 1 + 331u * ((ctl >> 1) & 0x1f);
-		s->gap += (uint32_t)s->len + hole;
-		s->base += s->len + hole;
-		s->len = 0;
+		fh_gap_given_up(&s->gap, &s->base, &s->len, 1 + 331u * ((ctl >> 1) & 0x1f));
 		return;
 	}
 	if (flow.stopped || len == 0)
