@@ -1109,18 +1109,20 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir)
  * within its flow's last 16 KiB, or one cut while a retransmission was
  * awaited, ends that way. Called with no packet at hand: the delivery
  * carries the flow's ports and last time. */
-void dpi_flush_gaps(struct dpi *d, struct flow *f)
+int dpi_flush_gaps(struct dpi *d, struct flow *f)
 {
+	int given_up = 0;
 	if (f->key.proto != L4_TCP || dpi_flow_decided(f))
-		return;
+		return 0;
 	for (int dir = 0; dir < 2; dir++) {
 		const struct dpi_flow *df = flow_of(d, f->dpi);
 		if (!df || !df->work)
-			return;		/* decided by the first direction's delivery */
+			break;		/* decided by the first direction's delivery */
 		struct stream *s = &df->work->dir[dir];
 		if (s->held_to <= s->held_from || s->detached)
 			continue;
 		stream_skip_gap(s, 0);
+		given_up++;
 		struct packet none;
 		memset(&none, 0, sizeof(none));
 		none.proto = L4_TCP;
@@ -1130,6 +1132,7 @@ void dpi_flush_gaps(struct dpi *d, struct flow *f)
 		none.dport = dir == DIR_FWD ? flow_dst_port(f) : flow_src_port(f);
 		(void)offer_once(d, f, &none, dir, 1);
 	}
+	return given_up;
 }
 
 void dpi_finish(struct dpi *d, struct flow *f)

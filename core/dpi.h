@@ -117,8 +117,9 @@ void dpi_offer(struct dpi *d, struct flow *f, const struct packet *p, int dir);
 
 /* The flow ends (it closes, or its file does): a gap still waited for in
  * either direction is given up and the bytes held past it delivered with
- * it (nl_payload.gap), to the dissectors that read past gaps. */
-void dpi_flush_gaps(struct dpi *d, struct flow *f);
+ * it (nl_payload.gap), to the dissectors that read past gaps. Returns the
+ * number of gaps given up (0: nothing changed). */
+int dpi_flush_gaps(struct dpi *d, struct flow *f);
 
 /* The flow is leaving the table: stop dissecting it (dpi_flush_gaps first). Results stay with its
  * handle (history keeps it) unless there are none. */

@@ -687,7 +687,7 @@ uint32_t tracker_mirror_drop_worker(struct tracker *t, unsigned w)
 
 static void flush_gaps_cb(struct flow *f, void *ctx)
 {
-	dpi_flush_gaps(ctx, f);
+	(void)dpi_flush_gaps(ctx, f);
 }
 
 void tracker_flush_gaps(struct tracker *t)

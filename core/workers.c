@@ -180,6 +180,7 @@ struct sent {
 	uint32_t packets[2];
 	uint64_t bytes[2];
 	uint32_t tcp[4];		/* TCP: retransmits, out of order, fast retransmits, dup ACKs */
+	uint8_t resend;			/* changed without a packet (a gap given up at exit) */
 };
 
 static struct wctx *wcur;	/* the worker's one context (names tap, flow events) */
@@ -290,6 +291,7 @@ static void since_last(struct wctx *w, const struct flow *f, struct flow *tmp, i
 		}
 	}
 	s->id_plus1 = gone ? 0 : f->id + 1;
+	s->resend = 0;
 	memcpy(s->packets, f->packets, sizeof(s->packets));
 	memcpy(s->bytes, f->bytes, sizeof(s->bytes));
 	if (tcp) {
@@ -344,14 +346,26 @@ static void pack_changed(struct flow *f, void *ctx)
 	struct flow tmp;
 	const struct sent *s = &w->sent[flow_index(&w->a->tracker.table, f)];
 	/* Unchanged since reported: every change (state, results) comes with a
-	 * packet. (Not by time: two CPUs' stamps need not be in order.) */
-	if (s->id_plus1 == f->id + 1 && s->packets[0] == f->packets[0] && s->packets[1] == f->packets[1])
+	 * packet, but for gaps given up at exit (resend). (Not by time: two
+	 * CPUs' stamps need not be in order.) */
+	if (s->id_plus1 == f->id + 1 && s->packets[0] == f->packets[0] && s->packets[1] == f->packets[1] &&
+	    !s->resend)
 		return;
 	since_last(w, f, &tmp, 0);
 	mirror_pack_flow(&w->pk_flows, &tmp, w->a->dpi_on ? &w->a->dpi : NULL);
 	w->n_flows++;
 	if (w->flows.size >= FLUSH_AT)
 		send_chunk(w, 0);
+}
+
+/* At exit, as with one process (app_finish): gaps still waited for are
+ * given up, and a flow whose results that changed goes with the last
+ * snapshot although no packet came. */
+static void flush_gaps_cb(struct flow *f, void *ctx)
+{
+	struct wctx *w = ctx;
+	if (dpi_flush_gaps(&w->a->dpi, f))
+		w->sent[flow_index(&w->a->tracker.table, f)].resend = 1;
 }
 
 static void snapshot(struct wctx *w, int final)
@@ -546,6 +560,8 @@ static void worker_run(struct app *a, struct workers *ws, unsigned idx)
 		}
 		a->cur = &a->cap;
 		tracker_advance(&a->tracker, clock_wall_us());
+		if (a->dpi_on)
+			flow_table_foreach(&a->tracker.table, flush_gaps_cb, &w);
 		snapshot(&w, 1);
 	} else if (w.exit_code) {
 		/* Its capture failed (the interface deleted): what it counted
