@@ -551,16 +551,35 @@ static void server_bytes_at(struct dpi *d, struct flow *f, uint32_t from, uint32
  * with NL_DESC_GAPS is told what it will never see (payload.gap) and reads
  * on; one without stops there. Each segment is 1000 bytes. */
 
+/* n take dissectors consuming all they read, the first reading past gaps
+ * when gaps is set; a TCP flow whose client sent its first 100 bytes. */
+static void gap_setup(struct dpi *d, struct flow *f, unsigned n, int gaps)
+{
+	take_dpi(d, n, 0);
+	if (gaps)
+		d->set.v[0].d.flags |= NL_DESC_GAPS;
+	take_mode[0] = take_mode[1] = TAKE_ALL;
+	memset(f, 0, sizeof(*f));
+	f->key.proto = L4_TCP;
+	stream_bytes_at(d, f, 0, 100, 0);
+	ck_assert_uint_eq(calls[0], 1);
+}
+
+/* The gap-reading dissector (index 0) was last called as the n-th time,
+ * told of a gap of gap bytes, with len bytes from stream offset off. */
+static void assert_read_past_gap(unsigned n, uint32_t gap, uint64_t off, unsigned len)
+{
+	ck_assert_uint_eq(calls[0], n);
+	ck_assert_uint_eq(seen_gap[0], gap);
+	ck_assert_uint_eq(seen_off[0], off);
+	ck_assert_uint_eq(seen_len[0], len);
+}
+
 START_TEST(test_gap_given_up_when_room_runs_out)
 {
 	struct dpi d;
 	struct flow f;
-	take_dpi(&d, 2, 0);
-	d.set.v[0].d.flags |= NL_DESC_GAPS;
-	take_mode[0] = take_mode[1] = TAKE_ALL;
-	memset(&f, 0, sizeof(f));
-	stream_bytes_at(&d, &f, 0, 100, 0);
-	ck_assert_uint_eq(calls[0], 1);
+	gap_setup(&d, &f, 2, 1);
 	ck_assert_uint_eq(calls[1], 1);
 	/* [100, 200) lost; 16 segments fit the room after it, held */
 	for (uint32_t k = 0; k < 16; k++)
@@ -570,20 +589,14 @@ START_TEST(test_gap_given_up_when_room_runs_out)
 	/* the 17th does not: the gap is given up, the run and it follow */
 	stream_bytes_at(&d, &f, 16200, 300, 0);
 	ck_assert_uint_eq(d.stats.stream_gaps, 1);
-	ck_assert_uint_eq(calls[0], 2);
-	ck_assert_uint_eq(seen_gap[0], 100);
-	ck_assert_uint_eq(seen_off[0], 200);
-	ck_assert_uint_eq(seen_len[0], 16300);
+	assert_read_past_gap(2, 100, 200, 16300);
 	ck_assert_uint_eq(calls[1], 1);		/* cannot read past a gap: dropped */
 	ck_assert(!dpi_flow_decided(&f));
 	/* the retransmission, too late: nothing new */
 	stream_bytes_at(&d, &f, 100, 100, 0);
 	ck_assert_uint_eq(calls[0], 2);
 	stream_bytes_at(&d, &f, 16500, 1000, 0);
-	ck_assert_uint_eq(calls[0], 3);
-	ck_assert_uint_eq(seen_gap[0], 0);
-	ck_assert_uint_eq(seen_off[0], 16500);
-	ck_assert_uint_eq(seen_len[0], 1000);
+	assert_read_past_gap(3, 0, 16500, 1000);
 	ck_assert_uint_eq(calls[1], 1);
 	ck_assert_int_eq(misplaced, 0);
 	end_flows(&d, &f, 1);
@@ -664,22 +677,14 @@ START_TEST(test_gap_given_up_at_the_end)
 	 * dpi_flush_gaps at a file's end). */
 	struct dpi d;
 	struct flow f;
-	take_dpi(&d, 2, 0);
-	d.set.v[0].d.flags |= NL_DESC_GAPS;
-	take_mode[0] = take_mode[1] = TAKE_ALL;
-	memset(&f, 0, sizeof(f));
-	f.key.proto = L4_TCP;
-	stream_bytes_at(&d, &f, 0, 100, 0);
+	gap_setup(&d, &f, 2, 1);
 	stream_bytes_at(&d, &f, 200, 1000, 0);	/* [100, 200) lost */
 	stream_bytes_at(&d, &f, 1200, 1000, 0);
 	ck_assert_uint_eq(calls[0], 1);
 	ck_assert_uint_eq(calls[1], 1);
 	ck_assert_int_eq(dpi_flush_gaps(&d, &f), 1);
 	ck_assert_uint_eq(d.stats.stream_gaps, 1);
-	ck_assert_uint_eq(calls[0], 2);
-	ck_assert_uint_eq(seen_gap[0], 100);
-	ck_assert_uint_eq(seen_off[0], 200);
-	ck_assert_uint_eq(seen_len[0], 2000);
+	assert_read_past_gap(2, 100, 200, 2000);
 	ck_assert_uint_eq(calls[1], 1);		/* cannot read past a gap: dropped */
 	ck_assert(!dpi_flow_decided(&f));
 	ck_assert_int_eq(dpi_flush_gaps(&d, &f), 0);	/* nothing held any more: no call */
@@ -696,11 +701,7 @@ START_TEST(test_gap_given_up_at_the_end)
 
 	/* At the close, with nobody reading past gaps: the run is not read,
 	 * and the flow is decided as before; the held bytes go back. */
-	take_dpi(&d, 1, 0);
-	take_mode[0] = TAKE_ALL;
-	memset(&f, 0, sizeof(f));
-	f.key.proto = L4_TCP;
-	stream_bytes_at(&d, &f, 0, 100, 0);
+	gap_setup(&d, &f, 1, 0);
 	stream_bytes_at(&d, &f, 200, 1000, 0);
 	ck_assert_uint_gt(d.stream_bytes, 0);
 	dpi_finish(&d, &f);
@@ -711,22 +712,14 @@ START_TEST(test_gap_given_up_at_the_end)
 	dpi_free(&d);
 
 	/* Both sides held at the close: each read with its own gap. */
-	take_dpi(&d, 1, 0);
-	d.set.v[0].d.flags |= NL_DESC_GAPS;
-	take_mode[0] = TAKE_ALL;
-	memset(&f, 0, sizeof(f));
-	f.key.proto = L4_TCP;
-	stream_bytes_at(&d, &f, 0, 100, 0);
+	gap_setup(&d, &f, 1, 1);
 	stream_bytes_at(&d, &f, 300, 50, 0);	/* [100, 300) lost */
 	server_bytes_at(&d, &f, 0, 10);
 	server_bytes_at(&d, &f, 20, 5);		/* [10, 20) lost */
 	ck_assert_uint_eq(calls[0], 2);
 	dpi_finish(&d, &f);
-	ck_assert_uint_eq(calls[0], 4);
 	ck_assert_uint_eq(d.stats.stream_gaps, 2);
-	ck_assert_uint_eq(seen_gap[0], 10);	/* the server's, last */
-	ck_assert_uint_eq(seen_off[0], 20);
-	ck_assert_uint_eq(seen_len[0], 5);
+	assert_read_past_gap(4, 10, 20, 5);	/* the server's, last */
 	ck_assert_int_eq(misplaced, 0);
 	ck_assert_uint_eq(d.stream_bytes, 0);
 	dpi_free(&d);
