@@ -520,6 +520,21 @@ static enum nl_verdict tcp_dissect(const struct nl_host_api *api, struct nl_flow
 	struct nl_reader r = nl_reader_rest(&p->data);
 	size_t len = nl_reader_left(&r);
 
+	/* Bytes lost before this data (NL_DESC_GAPS): a hole inside a message
+	 * being walked over (a bitfield, a piece) shortens what is left of it,
+	 * and the extended handshake after it is still read; one that takes a
+	 * message's head, or the handshake's, leaves no way to find the next
+	 * message: that side stops (a flow not yet claimed is given up). */
+	uint32_t gap = NL_PAYLOAD_HAS(p, gap) ? p->gap : 0;
+	if (gap) {
+		if (!(st->flags & BS_TCP_MINE))
+			return NL_NOT_MINE;
+		if ((d->flags & BD_HS) && d->off >= gap)
+			d->off -= gap;
+		else
+			d->flags |= BD_STOP;
+	}
+
 	if (!(d->flags & (BD_HS | BD_STOP))) {
 		size_t at = 0;		/* where the handshake starts */
 		int m = prefix_match(&r);
@@ -831,7 +846,7 @@ static const struct nl_dissector bt_dissector = {
 	.struct_size = sizeof(struct nl_dissector),
 	.abi_major = NL_ABI_MAJOR,
 	.abi_minor = NL_ABI_MINOR,
-	.flags = NL_DESC_STREAM,
+	.flags = NL_DESC_STREAM | NL_DESC_GAPS,
 	.transports = NL_TCP | NL_UDP,
 	.name = "bittorrent",
 	.version = "1.0.0",

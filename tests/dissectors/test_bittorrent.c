@@ -740,7 +740,7 @@ START_TEST(test_descriptor)
 	ck_assert_str_eq(d->version, "1.0.0");
 	ck_assert_str_eq(d->license, "MIT");
 	ck_assert_uint_eq(d->transports, NL_UDP | NL_TCP);
-	ck_assert_uint_eq(d->flags, NL_DESC_STREAM);
+	ck_assert_uint_eq(d->flags, NL_DESC_STREAM | NL_DESC_GAPS);
 	ck_assert_uint_eq(d->idle_timeout_s, 0);
 	ck_assert_uint_eq(d->packet_budget, 32);
 	ck_assert_uint_le(d->state_size, 32);
@@ -907,6 +907,48 @@ START_TEST(test_tcp_truncations)
 			STR_EQ(&ff, "bittorrent.version", "aria2/1.36.0");
 		fh_close(&ff);
 	}
+}
+END_TEST
+
+/* Holes the host gave up (ABI 1.5, NL_DESC_GAPS) in aria2's client side:
+ * its handshake, a 2 001-byte bitfield, its extended handshake. A hole
+ * inside the bitfield costs nothing; one over the extended handshake's head
+ * stops that side; one in the handshake gives the flow up. */
+START_TEST(test_tcp_gaps)
+{
+	static uint8_t bf[4 + 2001];
+	bf[2] = 0x07, bf[3] = 0xd1, bf[4] = 5;	/* length 2001, bitfield */
+	memset(bf + 5, 0xff, sizeof(bf) - 5);
+	struct fh_flow ff;
+
+	fh_open(&ff, D());
+	ck_assert_int_eq(tcp(&ff, 1, v_a2_c3, 68), NL_NEED_MORE);
+	ck_assert_int_eq(tcp(&ff, 1, bf, 505), NL_NEED_MORE);
+	fh_stream_gap(&ff, 1, 1000);		/* bitfield bytes 505-1504 lost */
+	ck_assert_int_eq(tcp(&ff, 1, bf + 1505, sizeof(bf) - 1505), NL_NEED_MORE);
+	UNSET(&ff, "bittorrent.version");
+	ck_assert_int_eq(tcp(&ff, 1, v_a2_c4, sizeof(v_a2_c4)), NL_NEED_MORE);
+	STR_EQ(&ff, "bittorrent.version", "aria2/1.36.0");
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+
+	fh_open(&ff, D());
+	ck_assert_int_eq(tcp(&ff, 1, v_a2_c3, 68), NL_NEED_MORE);
+	ck_assert_int_eq(tcp(&ff, 1, bf, sizeof(bf)), NL_NEED_MORE);
+	ck_assert_int_eq(tcp(&ff, 1, v_a2_c4, 3), NL_NEED_MORE);
+	fh_stream_gap(&ff, 1, 10);		/* the extended handshake's head */
+	tcp(&ff, 1, v_a2_c4 + 13, sizeof(v_a2_c4) - 13);
+	UNSET(&ff, "bittorrent.version");
+	STR_EQ(&ff, "bittorrent.client", "aria2 1.36.0");
+	ck_assert_int_eq(ff.f.errors, 0);
+	fh_close(&ff);
+
+	fh_open(&ff, D());
+	ck_assert_int_eq(tcp(&ff, 1, v_a2_c3, 30), NL_NEED_MORE);
+	fh_stream_gap(&ff, 1, 5);
+	ck_assert_int_eq(tcp(&ff, 1, v_a2_c3 + 35, 33), NL_NOT_MINE);
+	ck_assert(fh_no_fields(&ff));
+	fh_close(&ff);
 }
 END_TEST
 
@@ -1338,6 +1380,7 @@ static Suite *bt_suite(void)
 	tcase_add_test(tc, test_tcp_transmission_mse);
 	tcase_add_test(tc, test_tcp_any_split);
 	tcase_add_test(tc, test_tcp_truncations);
+	tcase_add_test(tc, test_tcp_gaps);
 	tcase_add_test(tc, test_tcp_not_mine);
 	tcase_add_test(tc, test_peer_ids);
 	tcase_add_test(tc, test_utp_dht_flow);
